@@ -1,0 +1,35 @@
+/**
+ * In-process typed notifications (VS Code's Event/Emitter): an `Event<T>` is a function taking a listener
+ * and returning a Disposable. Used for service-to-service signals; the cross-plugin catalogue events
+ * go through the EventBus instead.
+ */
+import { Disposable } from './disposable.js';
+
+export type Event<T> = (listener: (value: T) => void) => Disposable;
+
+export class Emitter<T> implements Disposable {
+  private listeners = new Set<(value: T) => void>();
+
+  /** `onListenerError` is told about a throwing listener; the default writes it to stderr. */
+  constructor(private readonly onListenerError: (err: unknown) => void = (err) => console.error(err)) {}
+
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return Disposable.create(() => this.listeners.delete(listener));
+  };
+
+  /** Calls every listener synchronously; a throwing listener does not stop the others. */
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(value);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}

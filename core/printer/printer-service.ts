@@ -1,0 +1,135 @@
+/**
+ * The printer contract (implemented in this folder): connection, protocol, state machine and the
+ * print job. Things happen here first; the printer-events, printing-events and gcode-events plugins
+ * turn these signals into catalogue events on the bus.
+ */
+import type { Event } from '../common/event.js';
+import type { Position, StorageOrigin } from '../events/catalogue.js';
+
+export type PrinterStateId =
+  | 'OFFLINE'
+  | 'OPEN_SERIAL'
+  | 'CONNECTING'
+  | 'OPERATIONAL'
+  | 'PRINTING'
+  | 'PAUSING'
+  | 'PAUSED'
+  | 'RESUMING'
+  | 'CANCELLING'
+  | 'FINISHING'
+  | 'ERROR'
+  | 'CLOSED_WITH_ERROR';
+
+export interface PrinterState {
+  id: PrinterStateId;
+  /** OctoPrint's text: "Offline", "Opening serial port", …, "Offline after error" */
+  text: string;
+  /** the last communication error, '' when none */
+  error: string;
+}
+
+export interface TemperatureReading {
+  actual: number;
+  target: number | null;
+}
+
+/** One point of temperature history: `tool0`, `tool1`, `bed`, `chamber` as reported. */
+export interface TemperatureSample {
+  time: number;
+  heaters: Record<string, TemperatureReading>;
+}
+
+/** A file chosen for printing. `diskPath` is set for local files. */
+export interface JobFile {
+  origin: StorageOrigin;
+  path: string;
+  name: string;
+  size: number | null;
+  diskPath?: string;
+  /** epoch seconds of the file, when known */
+  date?: number;
+}
+
+export interface JobProgress {
+  /** 0..100, by bytes, null before a print */
+  completion: number | null;
+  filepos: number | null;
+  /** lines of the file sent so far */
+  linesSent: number;
+  /** seconds since the print started */
+  printTime: number | null;
+  printTimeLeft: number | null;
+}
+
+export interface ConnectionInfo {
+  port: string;
+  baudrate: number;
+}
+
+export interface PrinterSnapshot {
+  state: PrinterState;
+  connection: ConnectionInfo | null;
+  temperatures: Record<string, TemperatureReading>;
+  job: JobFile | null;
+  progress: JobProgress;
+  currentZ: number | null;
+}
+
+export interface ConnectOptions {
+  /** a device path, or "virtual" for the in-process simulator; config `serial.port` when absent */
+  port?: string;
+  baudrate?: number;
+}
+
+/** A command as it left for the printer, after the `gcode.*` hooks. */
+export interface SentCommand {
+  /** the command without line number and checksum, e.g. "G1 Z0.2 F1200" */
+  command: string;
+  /** the G/M/T code, upper case ("G1", "M104", "T1"), or null for unparsable lines */
+  code: string | null;
+  /** true when it came from the print job rather than the API/plugins */
+  fromJob: boolean;
+}
+
+export type PrintEnd = 'done' | 'failed' | 'cancelled';
+
+export interface PrinterService {
+  readonly state: PrinterState;
+  snapshot(): PrinterSnapshot;
+  listPorts(): Promise<string[]>;
+  connect(options?: ConnectOptions): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Queues commands (through the gcode.queuing hook) for sending in order. */
+  commands(lines: string | readonly string[]): void;
+  setTemperature(heater: string, target: number): void;
+  temperatureHistory(): readonly TemperatureSample[];
+
+  selectFile(file: JobFile, printAfterSelect?: boolean): Promise<void>;
+  deselectFile(): void;
+  startPrint(): Promise<void>;
+  pausePrint(): Promise<void>;
+  resumePrint(): Promise<void>;
+  cancelPrint(): Promise<void>;
+  restartPrint(): Promise<void>;
+  /** true while a job is running or paused: file operations on `job.path` are refused */
+  isBusyWith(origin: StorageOrigin, path: string): boolean;
+
+  readonly onStateChanged: Event<PrinterState>;
+  readonly onConnecting: Event<void>;
+  readonly onConnected: Event<ConnectionInfo>;
+  readonly onDisconnecting: Event<void>;
+  readonly onDisconnected: Event<void>;
+  readonly onError: Event<{ error: string }>;
+  readonly onFileSelected: Event<JobFile>;
+  readonly onFileDeselected: Event<void>;
+  readonly onPrintStarted: Event<JobFile>;
+  readonly onPrintPaused: Event<{ file: JobFile; position: Position | null }>;
+  readonly onPrintResumed: Event<JobFile>;
+  readonly onPrintEnded: Event<{ file: JobFile; end: PrintEnd; time: number; reason?: string; position?: Position | null }>;
+  readonly onCommandSent: Event<SentCommand>;
+  readonly onPositionUpdate: Event<Position>;
+  /** every line to and from the printer, for terminals and the push log */
+  readonly onLog: Event<{ direction: 'send' | 'recv'; line: string }>;
+  readonly onTemperature: Event<TemperatureSample>;
+}
+export const PrinterService = Symbol.for('cuttle.PrinterService');

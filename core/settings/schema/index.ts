@@ -1,0 +1,27 @@
+/**
+ * The whole configuration schema: one fragment per service, merged here. Every key has a doc,
+ * a format and a default; `npm run docs:config` could list them, and start-up validation names
+ * the key and the file for any bad value.
+ */
+import type convict from 'convict';
+import { eventsSchema, type EventsConfig } from './events.js';
+import { filesSchema, type FilesConfig } from './files.js';
+import { mediaSchema, type MediaConfig } from './media.js';
+import { pluginsSchema, type PluginsConfig } from './plugins.js';
+import { pushSchema, type PushConfig } from './push.js';
+import { serialSchema, type SerialConfig } from './serial.js';
+import { serverSchema, type ServerConfig } from './server.js';
+
+export type Config = ServerConfig & EventsConfig & PluginsConfig & SerialConfig & FilesConfig & PushConfig & MediaConfig;
+
+export const configSchema = {
+  ...serverSchema,
+  ...eventsSchema,
+  ...pluginsSchema,
+  ...serialSchema,
+  ...filesSchema,
+  ...pushSchema,
+  ...mediaSchema,
+} as convict.Schema<Config>;
+
+export type { SubscriptionConfig } from './events.js';

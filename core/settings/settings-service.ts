@@ -1,0 +1,44 @@
+/**
+ * The settings contract: the whole validated configuration (`config.yaml` under the basedir, then
+ * environment, then command line), each plugin's own settings, and atomic saving.
+ * Saving fires `onDidSave`; the settings-events plugin turns that into `SettingsUpdated`.
+ */
+import type convict from 'convict';
+import type { Event } from '../common/event.js';
+import type { Config } from './schema/index.js';
+
+export type ConfigPath = convict.Path<Config>;
+export type ConfigValue<K extends ConfigPath> = convict.PathValue<Config, K>;
+export type FolderName = keyof Config['folder'];
+
+export interface SettingsService {
+  /** folder that holds config.yaml, uploads, timelapses, logs */
+  readonly basedir: string;
+  /** the config.yaml in use */
+  readonly configFile: string;
+  get<K extends ConfigPath>(key: K): ConfigValue<K>;
+  all(): Readonly<Config>;
+  /** Validates and applies the value now; `save()` makes it last. Throws ConfigError on a bad value. */
+  set<K extends ConfigPath>(key: K, value: ConfigValue<K>): void;
+  /** Writes config.yaml atomically (temporary file, then rename), keeping its comments. */
+  save(): Promise<void>;
+  /** A plugin's settings: its defaults overlaid with `plugins.<id>` from the file. */
+  pluginSettings<T extends object = Record<string, unknown>>(id: string, defaults?: T): T;
+  setPluginSettings(id: string, values: Record<string, unknown>): void;
+  /** Absolute path of a configured folder, created if missing. */
+  folder(name: FolderName): string;
+  readonly onDidSave: Event<{ keys: string[] }>;
+}
+export const SettingsService = Symbol.for('cuttle.SettingsService');
+
+/** A configuration problem, with the file and key it concerns. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${key ? `"${key}": ` : ''}${problem}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,2 @@
+/** What this service offers to plugins (re-exported by core/index.ts). */
+export * from './timelapse-service.js';

@@ -1,0 +1,2 @@
+/** Loaded by mocha before every test file: decorator metadata support. */
+import 'reflect-metadata';
