@@ -1,0 +1,24 @@
+/**
+ * The one Inversify container: settings and logger as constants, then each core service's
+ * ContainerModule. Reading this file tells what the core offers.
+ */
+import { Container } from 'inversify';
+import { eventsModule } from './events/module.js';
+import { filesModule } from './files/module.js';
+import { Logger } from './logging/logger.js';
+import { printerModule } from './printer/module.js';
+import { pushModule } from './push/module.js';
+import { serverModule } from './server/module.js';
+import { SettingsService } from './settings/settings-service.js';
+import { slicingModule } from './slicing/module.js';
+import { timelapseModule } from './timelapse/module.js';
+
+export const CORE_MODULES = [eventsModule, serverModule, printerModule, filesModule, slicingModule, timelapseModule, pushModule];
+
+export function createContainer(settings: SettingsService, logger: Logger): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind(SettingsService).toConstantValue(settings);
+  container.bind(Logger).toConstantValue(logger);
+  container.load(...CORE_MODULES);
+  return container;
+}

@@ -1,0 +1,104 @@
+/**
+ * The host's life cycle: settings → container → plugins constructed → core services started →
+ * plugins' @OnStartup → `Startup`. Stopping runs it backwards, after `Shutdown` has been delivered
+ * (bounded by `events.shutdownGraceMs`).
+ */
+import 'reflect-metadata';
+import path from 'node:path';
+import type { Container } from 'inversify';
+import { LifecycleContribution } from './common/lifecycle.js';
+import { createContainer } from './container.js';
+import { EventBus } from './events/event-bus.js';
+import { createLogger, errorInfo, type Logger } from './logging/logger.js';
+import { discoverPlugins } from './plugins/discovery.js';
+import { PluginHost } from './plugins/plugin-host.js';
+import { ConvictSettings, type SettingsOptions } from './settings/settings-impl.js';
+import type { SettingsService } from './settings/settings-service.js';
+
+export interface HostOptions extends SettingsOptions {
+  /** write logs here instead of stdout or the configured file (tests) */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Where cuttle itself is installed (the folder with package.json). */
+export const APP_ROOT = path.resolve(__dirname, '..', '..');
+/** The compiled bundled plugins. */
+export const BUNDLED_PLUGINS = path.resolve(__dirname, '..', 'plugins');
+
+export class CuttleHost {
+  readonly container: Container;
+  readonly plugins: PluginHost;
+  private services: LifecycleContribution[] = [];
+  private started = false;
+
+  private constructor(
+    readonly settings: SettingsService,
+    readonly logger: Logger,
+  ) {
+    this.container = createContainer(settings, logger);
+    this.plugins = new PluginHost(this.container, logger.child({ service: 'plugins' }));
+  }
+
+  /** Reads and validates the configuration; throws ConfigError naming file and key. */
+  static create(options: HostOptions): CuttleHost {
+    const settings = new ConvictSettings(options);
+    const logFile = settings.get('logging.file');
+    const logger = createLogger({
+      level: settings.get('logging.level'),
+      stream: options.logStream,
+      file: logFile ? path.resolve(settings.folder('logs'), logFile) : undefined,
+    });
+    return new CuttleHost(settings, logger);
+  }
+
+  get<T>(token: symbol | (abstract new (...args: never[]) => T)): T {
+    return this.container.get<T>(token as symbol);
+  }
+
+  get bus(): EventBus {
+    return this.get<EventBus>(EventBus);
+  }
+
+  /** Discovers and constructs plugins, without starting anything (used by `cuttle plugins`). */
+  loadPlugins(): void {
+    const { candidates, problems } = discoverPlugins({
+      bundledDir: BUNDLED_PLUGINS,
+      nodeModules: [
+        path.join(this.settings.basedir, 'node_modules'),
+        path.join(APP_ROOT, 'node_modules'),
+        ...this.settings.get('plugins.nodeModules').map((p) => path.resolve(this.settings.basedir, p)),
+      ],
+      paths: this.settings.get('plugins.paths').map((p) => path.resolve(this.settings.basedir, p)),
+    });
+    this.plugins.reportProblems(problems, 'path');
+    this.plugins.load(candidates, this.settings.get('plugins.disabled'));
+  }
+
+  async start(): Promise<void> {
+    this.loadPlugins();
+    this.services = this.container.isBound(LifecycleContribution) ? this.container.getAll<LifecycleContribution>(LifecycleContribution) : [];
+    for (const service of this.services) {
+      await service.start?.();
+      this.logger.debug({ service: service.lifecycleName }, 'started');
+    }
+    await this.plugins.start();
+    this.started = true;
+    this.bus.fire('Startup', {});
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    const grace = this.settings.get('events.shutdownGraceMs');
+    this.bus.fire('Shutdown', {});
+    if (!(await this.bus.idle(grace))) this.logger.warn(`subscribers did not finish within ${grace} ms of Shutdown`);
+    await this.plugins.stop(grace);
+    for (const service of [...this.services].reverse()) {
+      try {
+        await service.stop?.();
+      } catch (err) {
+        this.logger.error({ service: service.lifecycleName, ...errorInfo(err) }, 'stopping failed');
+      }
+    }
+  }
+}

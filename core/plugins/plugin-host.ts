@@ -1,0 +1,264 @@
+/**
+ * Loads plugins and wires their decorated members: `@OnEvent` → EventBus subscriptions owned by the
+ * plugin id, `@Hook` → HookRegistry, `@Cron` → node-cron tasks, `@OnStartup`/`@OnShutdown` → the
+ * host's lifecycle. Every step is isolated: a plugin that fails to load, construct or start is
+ * recorded and logged with its id and reason, and the host carries on.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Container } from 'inversify';
+import { schedule, validate, type ScheduledTask } from 'node-cron';
+import { DisposableStore } from '../common/disposable.js';
+import { customEventName, type EventName } from '../events/catalogue.js';
+import { EventBus } from '../events/event-bus.js';
+import { HookRegistry, type HookHandler, type HookPointName } from '../hooks/hook-points.js';
+import { errorInfo, type Logger } from '../logging/logger.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { pluginInfo, pluginMembers, type PluginInfo, type PluginMember } from './decorators.js';
+import type { DiscoveryProblem, PluginCandidate, PluginOrigin } from './discovery.js';
+import { PluginContext } from './plugin-context.js';
+
+export type PluginState = 'loaded' | 'disabled' | 'failed';
+
+export interface PluginRecord {
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  origin: PluginOrigin;
+  source: string;
+  state: PluginState;
+  error?: string;
+}
+
+type Method = (...args: unknown[]) => unknown;
+
+interface LoadedPlugin {
+  record: PluginRecord;
+  info: PluginInfo;
+  instance: Record<string, unknown>;
+  members: readonly PluginMember[];
+  context: PluginContext;
+}
+
+export class PluginHost {
+  private readonly records: PluginRecord[] = [];
+  private readonly loaded: LoadedPlugin[] = [];
+  private readonly cronTasks: ScheduledTask[] = [];
+
+  constructor(
+    private readonly container: Container,
+    private readonly logger: Logger,
+  ) {}
+
+  list(): readonly PluginRecord[] {
+    return this.records;
+  }
+
+  /** Instantiated plugin objects by id (for tests and tooling). */
+  instance<T = unknown>(id: string): T | undefined {
+    return this.loaded.find((p) => p.info.id === id)?.instance as T | undefined;
+  }
+
+  reportProblems(problems: readonly DiscoveryProblem[], origin: PluginOrigin): void {
+    for (const problem of problems) this.fail({ origin, source: problem.source, entry: problem.source }, problem.reason);
+  }
+
+  load(candidates: readonly PluginCandidate[], disabled: readonly string[]): void {
+    for (const candidate of candidates) {
+      let exported: unknown;
+      try {
+        exported = require(candidate.entry);
+      } catch (err) {
+        this.fail(candidate, `cannot be loaded: ${(err as Error)?.message ?? String(err)}`, err);
+        continue;
+      }
+      const classes = pluginClasses(exported);
+      if (classes.length === 0) {
+        this.fail(candidate, 'exports no class decorated with @Plugin');
+        continue;
+      }
+      for (const cls of classes) this.instantiate(candidate, cls, disabled);
+    }
+  }
+
+  /** OnStartup methods in load order, then cron schedules. */
+  async start(): Promise<void> {
+    for (const plugin of [...this.loaded]) {
+      for (const m of plugin.members) {
+        if (m.kind !== 'startup') continue;
+        try {
+          await this.call(plugin, m.method);
+        } catch (err) {
+          this.markFailed(plugin, `@OnStartup ${m.method} failed: ${(err as Error)?.message ?? String(err)}`, err);
+        }
+      }
+    }
+    for (const plugin of this.loaded) this.scheduleCrons(plugin);
+  }
+
+  /** Stops crons, runs OnShutdown methods (each bounded by graceMs), disposes subscriptions. */
+  async stop(graceMs: number): Promise<void> {
+    for (const task of this.cronTasks.splice(0)) await Promise.resolve(task.destroy()).catch(() => undefined);
+    for (const plugin of [...this.loaded].reverse()) {
+      for (const m of plugin.members) {
+        if (m.kind !== 'shutdown') continue;
+        const finished = await withTimeout(Promise.resolve().then(() => this.call(plugin, m.method)), graceMs).catch((err) => {
+          plugin.context.logger.error(errorInfo(err), `@OnShutdown ${m.method} failed`);
+          return true;
+        });
+        if (!finished) plugin.context.logger.warn(`@OnShutdown ${m.method} did not finish within ${graceMs} ms`);
+      }
+      plugin.context.subscriptions.dispose();
+    }
+  }
+
+  private instantiate(candidate: PluginCandidate, cls: new (...args: never[]) => unknown, disabled: readonly string[]): void {
+    const info = pluginInfo(cls)!;
+    const base = { id: info.id, name: info.name, version: info.version, description: info.description, origin: candidate.origin, source: candidate.source };
+    if (this.records.some((r) => r.id === info.id && r.state !== 'failed')) {
+      this.fail(candidate, `duplicate plugin id "${info.id}" (already loaded from another source)`, undefined, base);
+      return;
+    }
+    if (disabled.includes(info.id)) {
+      this.records.push({ ...base, state: 'disabled' });
+      this.logger.info({ plugin: info.id }, 'plugin disabled by plugins.disabled');
+      return;
+    }
+    const bus = this.container.get<EventBus>(EventBus);
+    const context = this.createContext(info);
+    try {
+      for (const name of info.events ?? []) bus.registerCustomEvent(info.id, name);
+      const child = new Container({ parent: this.container });
+      child.bind(PluginContext).toConstantValue(context);
+      child.bind(cls).toSelf().inSingletonScope();
+      const instance = child.get(cls) as Record<string, unknown>;
+      const plugin: LoadedPlugin = { record: { ...base, state: 'loaded' }, info, instance, members: pluginMembers(cls), context };
+      this.wire(plugin);
+      this.records.push(plugin.record);
+      this.loaded.push(plugin);
+      this.logger.debug({ plugin: info.id, source: candidate.source }, 'plugin loaded');
+    } catch (err) {
+      context.subscriptions.dispose();
+      this.fail(candidate, `could not be created: ${(err as Error)?.message ?? String(err)}`, err, base);
+    }
+  }
+
+  private wire(plugin: LoadedPlugin): void {
+    const bus = this.container.get<EventBus>(EventBus);
+    const hooks = this.container.get<HookRegistry>(HookRegistry);
+    const owner = plugin.info.id;
+    const store = plugin.context.subscriptions;
+    for (const m of plugin.members) {
+      const method = plugin.instance[m.method];
+      if (typeof method !== 'function') throw new Error(`${m.method} is not a method`);
+      const bound = (method as Method).bind(plugin.instance);
+      if (m.kind === 'event') {
+        if (!bus.isKnown(m.event)) plugin.context.logger.warn(`@OnEvent('${m.event}') on ${m.method}: no such event is declared (yet)`);
+        store.add(bus.on(m.event as EventName, bound, { owner }));
+      } else if (m.kind === 'anyEvent') {
+        store.add(bus.onAny(bound, { owner }));
+      } else if (m.kind === 'hook') {
+        store.add(hooks.register(m.point as HookPointName, bound as unknown as HookHandler<HookPointName>, { owner, order: m.order }));
+      } else if (m.kind === 'cron' && !validate(m.expression)) {
+        throw new Error(`@Cron('${m.expression}') on ${m.method}: not a valid cron expression`);
+      }
+    }
+  }
+
+  private scheduleCrons(plugin: LoadedPlugin): void {
+    for (const m of plugin.members) {
+      if (m.kind !== 'cron' || plugin.record.state !== 'loaded') continue;
+      const task = schedule(
+        m.expression,
+        async () => {
+          try {
+            await this.call(plugin, m.method);
+          } catch (err) {
+            plugin.context.logger.error(errorInfo(err), `@Cron ${m.method} failed`);
+          }
+        },
+        { timezone: m.timezone, name: `${plugin.info.id}:${m.method}`, noOverlap: true },
+      );
+      this.cronTasks.push(task);
+    }
+  }
+
+  private call(plugin: LoadedPlugin, method: string): unknown {
+    return (plugin.instance[method] as Method).call(plugin.instance);
+  }
+
+  private createContext(info: PluginInfo): PluginContext {
+    const settings = this.container.get<SettingsService>(SettingsService);
+    const bus = this.container.get<EventBus>(EventBus);
+    const logger = this.logger.child({ plugin: info.id });
+    const defaults = info.settings ?? {};
+    return {
+      info,
+      id: info.id,
+      logger,
+      subscriptions: new DisposableStore(),
+      settings: {
+        get: () => settings.pluginSettings(info.id, defaults),
+        save: async (values) => {
+          settings.setPluginSettings(info.id, values);
+          await settings.save();
+        },
+      },
+      dataFolder: () => {
+        const folder = path.join(settings.folder('data'), info.id);
+        mkdirSync(folder, { recursive: true });
+        return folder;
+      },
+      fire: (name, payload) => {
+        if (!(info.events ?? []).includes(name)) throw new Error(`plugin ${info.id} did not declare the custom event "${name}"`);
+        return bus.fireCustom(customEventName(info.id, name), payload);
+      },
+    };
+  }
+
+  private markFailed(plugin: LoadedPlugin, reason: string, err: unknown): void {
+    plugin.record.state = 'failed';
+    plugin.record.error = reason;
+    plugin.context.subscriptions.dispose();
+    this.loaded.splice(this.loaded.indexOf(plugin), 1);
+    this.logger.error({ plugin: plugin.info.id, ...errorInfo(err) }, `plugin ${plugin.info.id} ${reason}`);
+  }
+
+  private fail(candidate: PluginCandidate, reason: string, err?: unknown, base?: Partial<PluginRecord>): void {
+    const id = base?.id ?? path.basename(candidate.source);
+    this.records.push({
+      id,
+      name: base?.name ?? id,
+      version: base?.version ?? '',
+      description: base?.description ?? '',
+      origin: candidate.origin,
+      source: candidate.source,
+      state: 'failed',
+      error: reason,
+    });
+    this.logger.error({ plugin: id, source: candidate.source, ...(err ? errorInfo(err) : {}) }, `plugin ${id} failed: ${reason}`);
+  }
+}
+
+function pluginClasses(exported: unknown): (new (...args: never[]) => unknown)[] {
+  const values = typeof exported === 'function' ? [exported] : Object.values((exported ?? {}) as Record<string, unknown>);
+  return [...new Set(values.filter((v) => pluginInfo(v) !== undefined))] as (new (...args: never[]) => unknown)[];
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+

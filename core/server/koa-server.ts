@@ -1,0 +1,146 @@
+/**
+ * The koa application and node http.Server. Order of middleware: JSON errors (never a stack
+ * trace), CORS when enabled, authentication (a principal or 403), then the routers that services
+ * and plugins registered through HttpRoutes.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import { inject, injectable } from 'inversify';
+import Koa from 'koa';
+import { Disposable } from '../common/disposable.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { errorInfo, Logger } from '../logging/logger.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { HttpError } from './http-error.js';
+import { AuthService, type HttpRoutes, type HttpServer, type Principal, type RouteOptions } from './http-server.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    principal?: Principal;
+  }
+}
+
+interface Mounted {
+  router: Router;
+  options: RouteOptions;
+}
+
+@injectable()
+export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribution {
+  readonly lifecycleName = 'http';
+  readonly app = new Koa();
+  readonly server: http.Server;
+  private readonly mounted: Mounted[] = [];
+  private listeningPort = 0;
+
+  constructor(
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(AuthService) private readonly auth: AuthService,
+    @inject(Logger) private readonly logger: Logger,
+  ) {
+    this.app.proxy = false;
+    this.app.use(this.errors);
+    this.app.use(this.cors);
+    this.app.use(this.dispatch);
+    this.server = http.createServer(this.app.callback());
+  }
+
+  get port(): number {
+    return this.listeningPort;
+  }
+
+  baseUrl(): string {
+    const host = this.settings.get('server.host');
+    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return `http://${shown}:${this.listeningPort}`;
+  }
+
+  register(install: (router: Router) => void, options: RouteOptions): Disposable {
+    const router = new Router();
+    install(router);
+    const entry = { router, options };
+    this.mounted.push(entry);
+    return Disposable.create(() => {
+      const index = this.mounted.indexOf(entry);
+      if (index >= 0) this.mounted.splice(index, 1);
+    });
+  }
+
+  async start(): Promise<void> {
+    const host = this.settings.get('server.host');
+    const port = this.settings.get('server.port');
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.listeningPort = (this.server.address() as AddressInfo).port;
+    this.logger.info({ url: this.baseUrl() }, 'listening');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private readonly errors: Koa.Middleware = async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: 'Not found' };
+      }
+    } catch (err) {
+      const status = statusOf(err);
+      if (status >= 500) this.logger.error({ path: ctx.path, ...errorInfo(err) }, 'request failed');
+      ctx.status = status;
+      ctx.body = { error: status >= 500 ? 'Internal server error' : (err as Error).message };
+    }
+  };
+
+  private readonly cors: Koa.Middleware = async (ctx, next) => {
+    const origin = ctx.get('Origin');
+    if (origin && this.settings.get('server.cors.enabled')) {
+      const allowed = this.settings.get('server.cors.origins');
+      if (allowed.length === 0 || allowed.includes(origin)) {
+        ctx.set('Access-Control-Allow-Origin', origin);
+        ctx.set('Vary', 'Origin');
+        ctx.set('Access-Control-Allow-Headers', 'Content-Type, X-Api-Key, Authorization');
+        ctx.set('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+        if (ctx.method === 'OPTIONS') {
+          ctx.status = 204;
+          return;
+        }
+      }
+    }
+    await next();
+  };
+
+  /** Runs the first registered router that has a matching route; authenticates unless it is public. */
+  private readonly dispatch: Koa.Middleware = async (ctx, next) => {
+    for (const { router, options } of [...this.mounted]) {
+      if (router.match(ctx.path, ctx.method).route === false) continue;
+      if (!options.public) {
+        const principal = this.auth.authenticateRequest(ctx.headers, ctx.query);
+        if (!principal) throw new HttpError(403, 'A valid API key or session is required');
+        ctx.state.principal = principal;
+      }
+      await (router.routes() as Koa.Middleware)(ctx, next);
+      return;
+    }
+    if (ctx.path.startsWith('/api/') && !this.auth.authenticateRequest(ctx.headers, ctx.query)) {
+      throw new HttpError(403, 'A valid API key or session is required');
+    }
+    await next();
+  };
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof HttpError) return err.status;
+  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}

@@ -1,0 +1,124 @@
+/**
+ * SettingsService over convict: defaults < config.yaml < environment < command-line overrides,
+ * validated strictly (an unknown key or a wrong type stops start-up with the file and key named).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import convict from 'convict';
+import type YAML from 'yaml';
+import { Emitter } from '../common/event.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { configSchema, type Config } from './schema/index.js';
+import { ConfigError, type ConfigPath, type ConfigValue, type FolderName, type SettingsService } from './settings-service.js';
+import { readConfigFile } from './yaml-config.js';
+
+export interface SettingsOptions {
+  basedir: string;
+  /** config.yaml to use; `<basedir>/config.yaml` when absent */
+  configFile?: string;
+  /** dotted keys set over file and environment (the CLI's --host/--port …) */
+  overrides?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class ConvictSettings implements SettingsService {
+  readonly basedir: string;
+  readonly configFile: string;
+  private readonly config: convict.Config<Config>;
+  private readonly document: YAML.Document;
+  private readonly plugins: Record<string, Record<string, unknown>>;
+  private readonly changed = new Set<string>();
+  private readonly didSave = new Emitter<{ keys: string[] }>();
+  readonly onDidSave = this.didSave.event;
+
+  constructor(options: SettingsOptions) {
+    this.basedir = path.resolve(options.basedir);
+    this.configFile = path.resolve(options.configFile ?? path.join(this.basedir, 'config.yaml'));
+    const parsed = readConfigFile(this.configFile);
+    this.document = parsed.document;
+    this.plugins = parsed.plugins;
+    this.config = convict(configSchema, { env: options.env ?? process.env, args: [] });
+    this.validated(() => {
+      this.config.load(parsed.core);
+      for (const [key, value] of Object.entries(options.overrides ?? {})) this.config.set(key, value);
+    });
+  }
+
+  get<K extends ConfigPath>(key: K): ConfigValue<K> {
+    return this.config.get(key) as ConfigValue<K>;
+  }
+
+  all(): Readonly<Config> {
+    return this.config.getProperties();
+  }
+
+  set<K extends ConfigPath>(key: K, value: ConfigValue<K>): void {
+    const previous = this.config.get(key);
+    try {
+      this.validated(() => this.config.set(key, value as never));
+    } catch (err) {
+      this.config.set(key, previous as never);
+      throw err;
+    }
+    this.document.setIn(key.split('.'), value);
+    this.changed.add(key);
+  }
+
+  async save(): Promise<void> {
+    await writeFileAtomic(this.configFile, String(this.document));
+    const keys = [...this.changed];
+    this.changed.clear();
+    this.didSave.fire({ keys });
+  }
+
+  pluginSettings<T extends object = Record<string, unknown>>(id: string, defaults?: T): T {
+    return deepMerge(defaults ?? {}, this.plugins[id] ?? {}) as T;
+  }
+
+  setPluginSettings(id: string, values: Record<string, unknown>): void {
+    this.plugins[id] = deepMerge(this.plugins[id] ?? {}, values);
+    for (const [key, value] of Object.entries(values)) this.document.setIn(['plugins', id, key], value);
+    this.changed.add(`plugins.${id}`);
+  }
+
+  folder(name: FolderName): string {
+    const configured = this.config.get(`folder.${name}`);
+    const absolute = path.resolve(this.basedir, configured);
+    mkdirSync(absolute, { recursive: true });
+    return absolute;
+  }
+
+  /** Runs a change and strict validation, turning convict's messages into a ConfigError. */
+  private validated(change: () => void): void {
+    try {
+      change();
+      this.config.validate({ allowed: 'strict' });
+    } catch (err) {
+      throw toConfigError(this.configFile, err);
+    }
+  }
+}
+
+function toConfigError(file: string, err: unknown): ConfigError {
+  if (err instanceof ConfigError) return err;
+  const lines = String((err as Error)?.message ?? err).split('\n').filter(Boolean);
+  const first = lines[0] ?? 'invalid configuration';
+  const undeclared = /configuration param '([^']+)' not declared in the schema/.exec(first);
+  const more = lines.length > 1 ? ` (and ${lines.length - 1} more: ${lines.slice(1).join('; ')})` : '';
+  if (undeclared) return new ConfigError(file, undeclared[1]!, `is not a known setting${more}`);
+  const keyed = /^([\w.]+): (.*)$/.exec(first);
+  if (keyed) return new ConfigError(file, keyed[1]!, `expected ${keyed[2]}${more}`);
+  return new ConfigError(file, '', first + more);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: object, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as object, value) : value;
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * Starts a whole host for a test: a fresh basedir with the given config.yaml, port 0, a known API
+ * key, logs captured in memory (`logs`, parsed pino lines) instead of stdout.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import YAML from 'yaml';
+import { CuttleHost } from '../../core/host.js';
+import { HttpServer } from '../../core/server/http-server.js';
+
+export const TEST_API_KEY = 'TestKey0123456789abcdefghijklmno';
+
+export interface TestHostOptions {
+  /** written to config.yaml (merged over the test defaults) */
+  config?: Record<string, unknown>;
+  /** dotted overrides applied over the file */
+  overrides?: Record<string, unknown>;
+  /** do not call start() */
+  noStart?: boolean;
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  plugin?: string;
+  [key: string]: unknown;
+}
+
+export interface TestHost {
+  host: CuttleHost;
+  basedir: string;
+  baseUrl: string;
+  apiKey: string;
+  logs: LogLine[];
+  get<T>(token: symbol): T;
+  stop(): Promise<void>;
+}
+
+export function captureLogs(): { stream: Writable; logs: LogLine[] } {
+  const logs: LogLine[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line) as LogLine);
+      callback();
+    },
+  });
+  return { stream, logs };
+}
+
+export function writeConfig(basedir: string, config: Record<string, unknown>): string {
+  const file = path.join(basedir, 'config.yaml');
+  writeFileSync(file, YAML.stringify(config));
+  return file;
+}
+
+export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-test-'));
+  const config = mergeDeep({ api: { key: TEST_API_KEY }, logging: { level: 'debug' } }, options.config ?? {});
+  writeConfig(basedir, config);
+  const { stream, logs } = captureLogs();
+  const host = CuttleHost.create({
+    basedir,
+    overrides: { 'server.port': 0, 'server.host': '127.0.0.1', ...options.overrides },
+    env: {},
+    logStream: stream,
+  });
+  if (!options.noStart) await host.start();
+  const http = host.get<HttpServer>(HttpServer);
+  return {
+    host,
+    basedir,
+    get baseUrl() {
+      return http.baseUrl();
+    },
+    apiKey: TEST_API_KEY,
+    logs,
+    get: <T>(token: symbol) => host.get<T>(token),
+    async stop() {
+      await host.stop();
+      rmSync(basedir, { recursive: true, force: true });
+    },
+  };
+}
+
+function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? mergeDeep(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
