@@ -39,7 +39,8 @@ const INFO = Symbol.for('cuttle.plugin.info');
 const MEMBERS = Symbol.for('cuttle.plugin.members');
 
 type Decorated = { [INFO]?: PluginInfo; [MEMBERS]?: PluginMember[] };
-type MethodDecorator<F> = (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<F>) => void;
+/** Checks the decorated method against `F`: fewer parameters are fine, a wrong payload type is not. */
+type MethodDecorator<F> = <M extends F>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void;
 
 const ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
 

@@ -1,0 +1,62 @@
+/**
+ * `cuttle serve`: runs the host until SIGINT/SIGTERM, like `octoprint serve`.
+ *   --basedir DIR   config, uploads, timelapses, logs (default ~/.cuttle)
+ *   --config FILE   config.yaml to use (default <basedir>/config.yaml)
+ *   --host H --port P   where the HTTP server listens
+ *   --connect PORT  connect to this printer port at start ("virtual" for the simulator)
+ */
+import { PrinterService } from '../../printer/printer-service.js';
+import { ConfigError } from '../../settings/settings-service.js';
+import { CuttleHost } from '../../host.js';
+import { basedirOption, parseArgs, stringOption, type CliCommand } from '../command.js';
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const overrides: Record<string, unknown> = {};
+  const host = stringOption(args, 'host');
+  const port = stringOption(args, 'port');
+  if (host) overrides['server.host'] = host;
+  if (port !== undefined) {
+    if (!/^\d+$/.test(port)) throw new Error(`--port expects a number, got "${port}"`);
+    overrides['server.port'] = Number(port);
+  }
+  let cuttle: CuttleHost;
+  try {
+    cuttle = CuttleHost.create({ basedir: basedirOption(args), configFile: stringOption(args, 'config'), overrides });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`cuttle: invalid configuration: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  await cuttle.start();
+  const connect = stringOption(args, 'connect') ?? (cuttle.settings.get('serial.autoconnect') ? cuttle.settings.get('serial.port') : undefined);
+  if (connect) {
+    if (!cuttle.container.isBound(PrinterService)) cuttle.logger.error('no printer service is installed: cannot --connect');
+    else cuttle.get<PrinterService>(PrinterService).connect({ port: connect }).catch((err: unknown) => cuttle.logger.error({ port: connect, err: String(err) }, 'could not connect to the printer'));
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        cuttle.logger.warn(`${signal} again: exiting without waiting`);
+        process.exit(1);
+      }
+      stopping = true;
+      cuttle.logger.info(`${signal}: shutting down`);
+      cuttle.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          cuttle.logger.error({ err: String(err) }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+const command: CliCommand = { name: 'serve', summary: 'run the host (HTTP API, push, printer, plugins)', run };
+export default command;

@@ -1,0 +1,26 @@
+/**
+ * Server category. `Startup` and `Shutdown` are fired by the host itself (core/host.ts) because
+ * they frame every plugin's life; this plugin logs them, and is where the push channel's
+ * ClientOpened/ClientClosed and the connectivity check's ConnectivityChanged are dispatched.
+ */
+import { inject, OnEvent, Plugin, PluginContext } from 'cuttle';
+
+@Plugin({
+  id: 'server-events',
+  name: 'Server events',
+  version: '1.0.0',
+  description: 'Server life-cycle events: Startup, Shutdown, ClientOpened, ClientClosed, ConnectivityChanged.',
+})
+export class ServerEventsPlugin {
+  constructor(@inject(PluginContext) private readonly ctx: PluginContext) {}
+
+  @OnEvent('Startup')
+  started(): void {
+    this.ctx.logger.info('cuttle started');
+  }
+
+  @OnEvent('Shutdown')
+  stopping(): void {
+    this.ctx.logger.info('cuttle is shutting down');
+  }
+}
