@@ -1,6 +1,12 @@
-/** Container bindings for slicer registry and slicing jobs. */
+/** Container bindings for slicer registry and slicing jobs, and the slicing REST routes. */
 import { ContainerModule } from 'inversify';
+import { LifecycleContribution } from '../common/lifecycle.js';
+import { DefaultSlicingService } from './slicing-service-impl.js';
+import { SlicingRoutes } from './slicing-routes.js';
+import { SlicingService } from './slicing-service.js';
 
-export const slicingModule = new ContainerModule(() => {
-  // bindings are added by the issue that implements this service
+export const slicingModule = new ContainerModule(({ bind }) => {
+  bind(SlicingService).to(DefaultSlicingService).inSingletonScope();
+  bind(SlicingRoutes).toSelf().inSingletonScope();
+  bind(LifecycleContribution).toService(SlicingRoutes);
 });

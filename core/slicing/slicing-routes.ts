@@ -1,0 +1,127 @@
+/**
+ * The slicing REST API, shaped like OctoPrint's: `GET /api/slicing` lists slicers with their profiles,
+ * `GET/PUT/PATCH/DELETE /api/slicing/{slicer}/profiles/{key}` manage profiles. A PUT with a JSON body
+ * takes `{displayName, description, default, data}`; any other content type is the slicer's own
+ * profile file (a PrusaSlicer .ini), stored as is. The `slice` file command lives with the files API.
+ */
+import type Router from '@koa/router';
+import { inject, injectable } from 'inversify';
+import type Koa from 'koa';
+import type { Disposable } from '../common/disposable.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { HttpError } from '../server/http-error.js';
+import { HttpRoutes } from '../server/http-server.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { readJsonObject, readText } from './request-body.js';
+import { SlicingRequestError, SlicingService, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
+
+@injectable()
+export class SlicingRoutes implements LifecycleContribution {
+  readonly lifecycleName = 'slicing-routes';
+  private registration: Disposable | undefined;
+
+  constructor(
+    @inject(HttpRoutes) private readonly routes: HttpRoutes,
+    @inject(SlicingService) private readonly slicing: SlicingService,
+    @inject(SettingsService) private readonly settings: SettingsService,
+  ) {}
+
+  start(): void {
+    this.registration = this.routes.register((router) => this.install(router), { owner: 'slicing' });
+  }
+
+  stop(): void {
+    this.registration?.dispose();
+  }
+
+  private install(router: Router): void {
+    router.get('/api/slicing', (ctx) => answer(ctx, () => this.listSlicers(ctx)));
+    router.get('/api/slicing/:slicer/profiles', (ctx) =>
+      answer(ctx, async () => profileMap(ctx, ctx.params.slicer!, await this.slicing.profiles(ctx.params.slicer!))),
+    );
+    router.get('/api/slicing/:slicer/profiles/:key', (ctx) =>
+      answer(ctx, async () => withResource(ctx, ctx.params.slicer!, await this.slicing.profile(ctx.params.slicer!, ctx.params.key!))),
+    );
+    router.put('/api/slicing/:slicer/profiles/:key', (ctx) =>
+      answer(ctx, async () => {
+        const { profile, created } = await this.slicing.putProfile(ctx.params.slicer!, ctx.params.key!, await profileInput(ctx));
+        ctx.status = created ? 201 : 200;
+        if (created) ctx.set('Location', resource(ctx, ctx.params.slicer!, profile.key));
+        return withResource(ctx, ctx.params.slicer!, profile);
+      }),
+    );
+    router.patch('/api/slicing/:slicer/profiles/:key', (ctx) =>
+      answer(ctx, async () =>
+        withResource(ctx, ctx.params.slicer!, await this.slicing.patchProfile(ctx.params.slicer!, ctx.params.key!, await profileInput(ctx))),
+      ),
+    );
+    router.delete('/api/slicing/:slicer/profiles/:key', (ctx) =>
+      answer(ctx, async () => {
+        await this.slicing.deleteProfile(ctx.params.slicer!, ctx.params.key!);
+        ctx.status = 204;
+        return undefined;
+      }),
+    );
+  }
+
+  private async listSlicers(ctx: Koa.Context): Promise<Record<string, unknown>> {
+    const result: Record<string, unknown> = {};
+    for (const slicer of this.slicing.slicers()) {
+      const reason = await slicer.unavailableReason();
+      result[slicer.id] = {
+        key: slicer.id,
+        displayName: slicer.displayName,
+        default: slicer.id === this.settings.get('slicing.defaultSlicer'),
+        configured: reason === null,
+        unavailableReason: reason,
+        sameDevice: true,
+        extensions: { source: ['stl'], destination: ['gcode'] },
+        profiles: profileMap(ctx, slicer.id, await this.slicing.profiles(slicer.id)),
+      };
+    }
+    return result;
+  }
+}
+
+/** Runs a handler, maps its refusals to HTTP statuses and writes its JSON result. */
+async function answer(ctx: Koa.Context, handler: () => Promise<unknown>): Promise<void> {
+  try {
+    const body = await handler();
+    if (body !== undefined) ctx.body = body;
+  } catch (err) {
+    if (err instanceof SlicingRequestError) throw new HttpError(err.status, err.message);
+    throw err;
+  }
+}
+
+async function profileInput(ctx: Koa.Context): Promise<SlicingProfileInput> {
+  if (!ctx.is('json')) return { text: await readText(ctx) };
+  const body = await readJsonObject(ctx);
+  const input: SlicingProfileInput = {};
+  for (const field of ['displayName', 'description'] as const) {
+    if (body[field] === undefined) continue;
+    if (typeof body[field] !== 'string') throw new HttpError(400, `"${field}" must be a string`);
+    input[field] = body[field];
+  }
+  if (body.default !== undefined) {
+    if (typeof body.default !== 'boolean') throw new HttpError(400, '"default" must be true or false');
+    input.default = body.default;
+  }
+  if (body.data !== undefined) {
+    if (!body.data || typeof body.data !== 'object' || Array.isArray(body.data)) throw new HttpError(400, '"data" must be an object');
+    input.data = Object.fromEntries(Object.entries(body.data).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+  }
+  return input;
+}
+
+function resource(ctx: Koa.Context, slicer: string, key: string): string {
+  return `${ctx.origin}/api/slicing/${encodeURIComponent(slicer)}/profiles/${encodeURIComponent(key)}`;
+}
+
+function withResource<T extends SlicingProfileInfo>(ctx: Koa.Context, slicer: string, profile: T): T & { resource: string } {
+  return { ...profile, resource: resource(ctx, slicer, profile.key) };
+}
+
+function profileMap(ctx: Koa.Context, slicer: string, profiles: SlicingProfileInfo[]): Record<string, SlicingProfileInfo & { resource: string }> {
+  return Object.fromEntries(profiles.map((p) => [p.key, withResource(ctx, slicer, p)]));
+}
