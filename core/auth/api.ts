@@ -1,0 +1,72 @@
+/**
+ * The auth contract beyond the server's `AuthService`: users and application keys (users.yaml),
+ * login sessions, password login with a per-address limit, and the app-key request flow.
+ * `AuthService` (core/server) is bound to the same instance, so the REST server and the push
+ * transports resolve every key and session through here.
+ */
+import type { Event } from '../common/event.js';
+import type { AuthService, Principal } from '../server/http-server.js';
+import type { AppKeyRequests } from './appkey-requests.js';
+import type { UserStore } from './user-store.js';
+
+/** A principal with what authenticated it, so it can be re-checked or revoked later. */
+export interface AuthPrincipal extends Principal {
+  key?: string;
+  session?: string;
+  /** the application an app key was issued to */
+  app?: string;
+}
+
+export interface AuthOptions {
+  /** idle lifetime of a login session */
+  sessionTtlMs: number;
+  /** how long an app-key request waits for a decision */
+  appKeyRequestTtlMs: number;
+  /** failed logins per address allowed within `loginWindowMs` */
+  loginAttempts: number;
+  loginWindowMs: number;
+}
+
+export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
+  sessionTtlMs: 24 * 3600_000,
+  appKeyRequestTtlMs: 5 * 60_000,
+  loginAttempts: 5,
+  loginWindowMs: 60_000,
+};
+
+/** A refused login: 403 for bad credentials, 429 while the address is rate-limited. */
+export class LoginError extends Error {
+  constructor(
+    readonly status: 403 | 429,
+    message: string,
+    readonly retryAfterMs = 0,
+  ) {
+    super(message);
+  }
+}
+
+export interface AuthManager extends AuthService {
+  readonly users: UserStore;
+  readonly appKeyRequests: AppKeyRequests;
+  /** tunable at run time (tests shorten the lifetimes) */
+  readonly options: AuthOptions;
+
+  authenticateKey(key: string): AuthPrincipal | null;
+  authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>): AuthPrincipal | null;
+  /** The principal of a stored, active user, or null. */
+  principalOfUser(name: string, via: Principal['via']): AuthPrincipal | null;
+  /** Checks a password (rate-limited per address); throws LoginError. */
+  login(name: string, password: string, address: string): Promise<AuthPrincipal>;
+  /** A fresh session for the principal; its id is `principal.session` of later lookups. */
+  createSession(principal: Principal): string;
+  /** The principal for the push socket's `name:session`, or null. */
+  authenticateSession(name: string, session: string): AuthPrincipal | null;
+  /** Is this principal still allowed in (key not revoked, session live, user not deleted)? Does not extend sessions. */
+  stillValid(principal: AuthPrincipal): boolean;
+  revokeSession(session: string): void;
+  revokeKey(key: string): boolean;
+  deleteUser(name: string): boolean;
+  /** Fired when access may have been withdrawn (revocation, deletion, expiry, users.yaml changed). */
+  readonly onDidChangeAccess: Event<void>;
+}
+export const AuthManager = Symbol.for('cuttle.AuthManager');

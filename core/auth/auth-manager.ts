@@ -1,0 +1,182 @@
+/**
+ * AuthManager: resolves keys (global `api.key` = admin, users' application keys = that user),
+ * sessions and passwords to principals, always from the current users.yaml, so a deleted user or a
+ * revoked key loses access on its next request. A 1-second sweep expires sessions and notices
+ * users.yaml edits made by the CLI, telling push transports to re-check their sockets.
+ */
+import { inject, injectable } from 'inversify';
+import { Emitter } from '../common/event.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { Logger } from '../logging/logger.js';
+import { adminPrincipal, generateApiKey, requestKey } from '../server/global-key-auth.js';
+import type { Principal } from '../server/http-server.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { DEFAULT_AUTH_OPTIONS, LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } from './api.js';
+import { AppKeyRequests } from './appkey-requests.js';
+import { verifyPassword } from './password.js';
+import { permissionsOfGroups } from './permissions.js';
+import { LoginLimiter, SessionStore } from './sessions.js';
+import { UserStore, type UserRecord } from './user-store.js';
+
+export const SESSION_COOKIE = 'cuttle_session';
+const GLOBAL_KEY_USER = '_api';
+
+export function sessionFromCookie(cookie: string | string[] | undefined): string | null {
+  const header = Array.isArray(cookie) ? cookie.join('; ') : cookie;
+  const match = header?.match(new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([0-9a-f]{64})`));
+  return match ? match[1]! : null;
+}
+
+@injectable()
+export class AuthManagerImpl implements AuthManager, LifecycleContribution {
+  readonly lifecycleName = 'auth';
+  readonly options: AuthOptions = { ...DEFAULT_AUTH_OPTIONS };
+  readonly users: UserStore;
+  readonly appKeyRequests: AppKeyRequests;
+  private readonly sessions = new SessionStore(() => this.options.sessionTtlMs);
+  private readonly limiter = new LoginLimiter(() => ({ limit: this.options.loginAttempts, windowMs: this.options.loginWindowMs }));
+  private readonly accessChanged = new Emitter<void>((err) => this.logger.error({ err: String(err) }, 'access listener failed'));
+  readonly onDidChangeAccess = this.accessChanged.event;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private lastUsers: readonly UserRecord[] | undefined;
+
+  constructor(
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(Logger) private readonly logger: Logger,
+  ) {
+    this.users = new UserStore(settings.basedir);
+    this.appKeyRequests = new AppKeyRequests(settings.basedir, this.users);
+  }
+
+  get open(): boolean {
+    return !this.settings.get('api.requireKey');
+  }
+
+  async start(): Promise<void> {
+    if (!this.settings.get('api.key')) {
+      this.settings.set('api.key', generateApiKey());
+      await this.settings.save();
+      this.logger.warn({ apiKey: this.settings.get('api.key') }, `no api.key was configured: generated one and saved it to ${this.settings.configFile}`);
+    }
+    this.lastUsers = this.safeUsers();
+    this.sweepTimer = setInterval(() => this.sweep(), 1000);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+    this.accessChanged.dispose();
+  }
+
+  authenticateKey(key: string): AuthPrincipal | null {
+    const global = this.settings.get('api.key');
+    if (global && key === global) return { ...adminPrincipal(GLOBAL_KEY_USER, 'apikey'), key };
+    const found = this.safeFindKey(key);
+    if (!found) return null;
+    const principal = this.principalOfUser(found.user.name, 'apikey');
+    return principal && { ...principal, key, app: found.app };
+  }
+
+  authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>): AuthPrincipal | null {
+    const key = requestKey(headers, query);
+    if (key) return this.authenticateKey(key);
+    const session = sessionFromCookie(headers['cookie']);
+    const viaCookie = session ? this.principalOfSession(session, true) : null;
+    if (viaCookie) return viaCookie;
+    return this.open ? adminPrincipal('_anonymous', 'anonymous') : null;
+  }
+
+  principalOfUser(name: string, via: Principal['via']): AuthPrincipal | null {
+    const user = this.safeUsers().find((u) => u.name === name);
+    if (!user || !user.active) return null;
+    return { name, admin: user.groups.includes('admins'), groups: [...user.groups], permissions: permissionsOfGroups(user.groups), via };
+  }
+
+  async login(name: string, password: string, address: string): Promise<AuthPrincipal> {
+    const wait = this.limiter.retryAfter(address);
+    if (wait > 0) throw new LoginError(429, 'Too many failed login attempts, try again later', wait);
+    const user = this.safeUsers().find((u) => u.name === name);
+    const ok = await verifyPassword(password, user?.password);
+    const principal = ok ? this.principalOfUser(name, 'session') : null;
+    if (!principal) {
+      this.limiter.fail(address);
+      this.logger.warn({ user: name, address }, 'failed login');
+      throw new LoginError(403, 'User unknown or password incorrect');
+    }
+    this.limiter.succeed(address);
+    return principal;
+  }
+
+  createSession(principal: Principal): string {
+    const stored = this.safeUsers().some((u) => u.name === principal.name);
+    return this.sessions.create(principal.name, stored ? undefined : { ...principal, via: 'session' }).id;
+  }
+
+  authenticateSession(name: string, session: string): AuthPrincipal | null {
+    const principal = this.principalOfSession(session, true);
+    return principal && principal.name === name ? principal : null;
+  }
+
+  stillValid(principal: AuthPrincipal): boolean {
+    if (principal.via === 'anonymous') return this.open;
+    if (principal.session) return !!this.principalOfSession(principal.session, false);
+    if (principal.key) return !!this.authenticateKey(principal.key);
+    return !!this.principalOfUser(principal.name, principal.via);
+  }
+
+  revokeSession(session: string): void {
+    if (this.sessions.revoke(session)) this.accessChanged.fire();
+  }
+
+  revokeKey(key: string): boolean {
+    const done = this.users.revokeKey(key);
+    if (done) this.accessChanged.fire();
+    return done;
+  }
+
+  deleteUser(name: string): boolean {
+    const done = this.users.remove(name);
+    this.sessions.revokeUser(name);
+    if (done) this.accessChanged.fire();
+    return done;
+  }
+
+  private principalOfSession(id: string, touch: boolean): AuthPrincipal | null {
+    const session = touch ? this.sessions.use(id) : this.sessions.peek(id);
+    if (!session) return null;
+    if (session.principal) {
+      // the global-key principal: valid while a global key is still configured
+      return this.settings.get('api.key') ? { ...session.principal, session: id } : null;
+    }
+    const principal = this.principalOfUser(session.user, 'session');
+    return principal && { ...principal, session: id };
+  }
+
+  private sweep(): void {
+    let changed = this.sessions.sweep() > 0;
+    const users = this.safeUsers();
+    if (users !== this.lastUsers) {
+      this.lastUsers = users;
+      changed = true;
+    }
+    if (changed) this.accessChanged.fire();
+  }
+
+  /** users.yaml as it is now; a broken file (hand edit in progress) counts as no users, logged. */
+  private safeUsers(): readonly UserRecord[] {
+    try {
+      return this.users.list();
+    } catch (err) {
+      this.logger.error({ err: String(err) }, 'users.yaml unreadable: only the global key is accepted');
+      return [];
+    }
+  }
+
+  private safeFindKey(key: string) {
+    try {
+      return this.users.findKey(key);
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * OctoPrint's login endpoints: passive login (`POST /api/login {"passive": true}` or
+ * `GET /api/login?passive=true&apikey=…`) turns the caller's key into a session for the push socket;
+ * active login checks `user`/`pass` (rate-limited per address) and sets the session cookie.
+ * Also `/api/logout` and `/api/currentuser`.
+ */
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { HttpError } from '../../server/http-error.js';
+import type { Principal } from '../../server/http-server.js';
+import { LoginError, type AuthManager, type AuthPrincipal } from '../api.js';
+import { SESSION_COOKIE, sessionFromCookie } from '../auth-manager.js';
+import { rolesOf } from '../permissions.js';
+import { authenticate, principalOf, requirePermission } from '../require-permission.js';
+import { jsonBody } from './body.js';
+
+/** The body OctoPrint answers a login with (keys as its `/api/login`). */
+export function loginResponse(principal: Principal, session: string, mechanism: string, hasPassword: boolean): Record<string, unknown> {
+  return {
+    _is_external_client: false,
+    _login_mechanism: mechanism,
+    _credentials_seen: new Date().toISOString().replace(/\.\d+Z$/, '+00:00'),
+    name: principal.name,
+    active: true,
+    admin: principal.admin,
+    apikey: null,
+    groups: principal.groups,
+    has_password: hasPassword,
+    // OctoPrint lists only permissions given to the user directly here; group ones are in `needs`
+    permissions: [],
+    needs: { group: principal.groups, role: rolesOf(principal.permissions) },
+    roles: principal.admin ? ['user', 'admin'] : ['user'],
+    session,
+    settings: {},
+  };
+}
+
+function hasPassword(auth: AuthManager, name: string): boolean {
+  return !!auth.users.find(name)?.password;
+}
+
+/** Public routes: they resolve the principal themselves (an active login has no key yet). */
+export function installLoginRoutes(router: Router, auth: AuthManager): void {
+  const passive = (ctx: Koa.Context) => {
+    const principal = principalOf(ctx) as AuthPrincipal | undefined;
+    if (!principal) throw new HttpError(403, 'A valid API key or session is required');
+    const session = principal.session ?? auth.createSession(principal);
+    ctx.body = loginResponse(principal, session, principal.session ? 'session' : 'apikey', hasPassword(auth, principal.name));
+  };
+
+  router.get('/api/login', authenticate(auth), (ctx) => passive(ctx));
+
+  router.post('/api/login', authenticate(auth), async (ctx) => {
+    const body = await jsonBody(ctx);
+    if (body['passive']) return passive(ctx);
+    const { user, pass } = body;
+    if (typeof user !== 'string' || typeof pass !== 'string') throw new HttpError(400, 'Expected "user" and "pass", or "passive"');
+    let principal: AuthPrincipal;
+    try {
+      principal = await auth.login(user, pass, ctx.ip);
+    } catch (err) {
+      if (!(err instanceof LoginError)) throw err;
+      if (err.retryAfterMs) ctx.set('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
+      throw new HttpError(err.status, err.message);
+    }
+    const session = auth.createSession(principal);
+    ctx.cookies.set(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', overwrite: true });
+    ctx.body = loginResponse(principal, session, 'password', true);
+  });
+
+  router.post('/api/logout', authenticate(auth), (ctx) => {
+    const principal = principalOf(ctx) as AuthPrincipal | undefined;
+    const session = principal?.session ?? sessionFromCookie(ctx.headers.cookie);
+    if (session) auth.revokeSession(session);
+    ctx.cookies.set(SESSION_COOKIE, null);
+    ctx.status = 204;
+  });
+}
+
+/** Authenticated routes. */
+export function installCurrentUserRoutes(router: Router): void {
+  router.get('/api/currentuser', requirePermission(), (ctx) => {
+    const principal = principalOf(ctx)!;
+    ctx.body = { name: principal.name, permissions: principal.permissions, groups: principal.groups };
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * `cuttle keys`: decide on application-key requests made through `POST /plugin/appkeys/request`.
+ *   cuttle keys pending [--basedir DIR]
+ *   cuttle keys approve TOKEN [--user NAME] [--basedir DIR]   (the key's owner: --user, else whom the app named, else the first admin)
+ *   cuttle keys deny TOKEN [--basedir DIR]
+ */
+import { AppKeyRequestError, AppKeyRequests } from '../../auth/appkey-requests.js';
+import { UserStore } from '../../auth/user-store.js';
+import { basedirOption, parseArgs, stringOption, type CliCommand } from '../command.js';
+
+const USAGE = 'usage: cuttle keys pending | approve TOKEN [--user NAME] | deny TOKEN [--basedir DIR]';
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const [action, token] = args.positional;
+  const basedir = basedirOption(args);
+  const requests = new AppKeyRequests(basedir, new UserStore(basedir));
+  try {
+    if (action === 'pending') {
+      const pending = requests.pending();
+      if (!pending.length) console.log('no pending requests');
+      for (const r of pending) {
+        console.log(`${r.token}\tapp "${r.app}"${r.user ? `\tfor user "${r.user}"` : ''}\texpires in ${Math.round((r.expires - Date.now()) / 1000)} s`);
+      }
+      return 0;
+    }
+    if ((action === 'approve' || action === 'deny') && token) {
+      const decided = requests.decide(token, action === 'approve', stringOption(args, 'user'));
+      console.log(action === 'approve' ? `approved "${decided.app}": key for user "${decided.owner}"` : `denied "${decided.app}"`);
+      return 0;
+    }
+  } catch (err) {
+    if (!(err instanceof AppKeyRequestError)) throw err;
+    console.error(`cuttle keys: ${err.message}`);
+    return 1;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+const command: CliCommand = { name: 'keys', summary: 'list, approve or deny pending application-key requests', run };
+export default command;

@@ -1,0 +1,159 @@
+/** Users, application keys, login/session and the app-key request flow, over real HTTP and the real CLI. */
+import { expect } from 'chai';
+import { AuthManager } from '../../core/auth/api.js';
+import { startClientHost, type ClientHost } from './client-host.js';
+import { cli, lastLine, request, sleep } from './helpers.js';
+
+describe('clients: users, keys, login', function () {
+  let t: ClientHost;
+  let adminKey: string;
+  let readonlyKey: string;
+
+  before(async () => {
+    t = await startClientHost();
+    expect((await cli(['user', 'add', 'alice', '--admin', '--password-stdin', '--basedir', t.basedir], 'wonderland\n')).code).to.equal(0);
+    expect((await cli(['user', 'add', 'rob', '--readonly', '--basedir', t.basedir])).code).to.equal(0);
+    const key = await cli(['user', 'key', 'alice', '--app', 'Tests', '--basedir', t.basedir]);
+    expect(key.code).to.equal(0);
+    adminKey = lastLine(key.stdout);
+    readonlyKey = lastLine((await cli(['user', 'key', 'rob', '--basedir', t.basedir])).stdout);
+  });
+  after(() => t?.stop());
+
+  it('generates 32-character [A-Za-z0-9] keys and refuses duplicate users', async () => {
+    expect(adminKey).to.match(/^[A-Za-z0-9]{32}$/);
+    expect(readonlyKey).to.match(/^[A-Za-z0-9]{32}$/);
+    const again = await cli(['user', 'add', 'alice', '--basedir', t.basedir]);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.contain('already exists');
+  });
+
+  it('keeps no plain password in users.yaml', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(`${t.basedir}/users.yaml`, 'utf8');
+    expect(text).to.not.contain('wonderland');
+    expect(text).to.match(/password: scrypt\$/);
+  });
+
+  it('answers a passive login with OctoPrint’s keys for the key’s user', async () => {
+    const r = await request(t.baseUrl, 'POST', '/api/login', { key: adminKey, body: { passive: true } });
+    expect(r.status).to.equal(200);
+    expect(r.body).to.include.keys('name', 'session', 'active', 'admin', 'groups', 'permissions', 'needs', 'roles', '_login_mechanism');
+    expect(r.body.name).to.equal('alice');
+    expect(r.body.admin).to.equal(true);
+    expect(r.body.groups).to.include('admins');
+    expect(r.body.needs.group).to.deep.equal(r.body.groups);
+    expect(r.body.needs.role).to.include.members(['print', 'files_upload', 'admin', 'status']);
+    expect(r.body.session).to.match(/^[0-9a-f]{64}$/);
+    const viaGet = await request(t.baseUrl, 'GET', `/api/login?passive=true&apikey=${readonlyKey}`);
+    expect(viaGet.status).to.equal(200);
+    expect(viaGet.body.name).to.equal('rob');
+    expect(viaGet.body.needs.role).to.include('status').and.not.include('print');
+  });
+
+  it('refuses a passive login without a valid key', async () => {
+    expect((await request(t.baseUrl, 'POST', '/api/login', { body: { passive: true } })).status).to.equal(403);
+    expect((await request(t.baseUrl, 'POST', '/api/login', { key: 'x'.repeat(32), body: { passive: true } })).status).to.equal(403);
+  });
+
+  it('global api.key still acts as an admin', async () => {
+    const r = await request(t.baseUrl, 'GET', '/api/currentuser', { key: t.apiKey });
+    expect(r.status).to.equal(200);
+    expect(r.body.permissions).to.include('PRINT');
+  });
+
+  it('logs in with a password, sets a session cookie that /api/currentuser accepts, and logs out', async () => {
+    const bad = await request(t.baseUrl, 'POST', '/api/login', { body: { user: 'alice', pass: 'nope' } });
+    expect(bad.status).to.equal(403);
+    const good = await request(t.baseUrl, 'POST', '/api/login', { body: { user: 'alice', pass: 'wonderland' } });
+    expect(good.status).to.equal(200);
+    expect(good.body._login_mechanism).to.equal('password');
+    const cookie = good.headers.get('set-cookie')!.split(';')[0]!;
+    expect(cookie).to.match(/^cuttle_session=/);
+    const me = await request(t.baseUrl, 'GET', '/api/currentuser', { headers: { Cookie: cookie } });
+    expect(me.status).to.equal(200);
+    expect(me.body).to.deep.include({ name: 'alice' });
+    expect(me.body.groups).to.include('admins');
+    expect((await request(t.baseUrl, 'POST', '/api/logout', { headers: { Cookie: cookie } })).status).to.equal(204);
+    expect((await request(t.baseUrl, 'GET', '/api/currentuser', { headers: { Cookie: cookie } })).status).to.equal(403);
+  });
+
+  it('rate-limits failed logins per address', async () => {
+    const auth = t.get<AuthManager>(AuthManager);
+    auth.options.loginAttempts = 3;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await request(t.baseUrl, 'POST', '/api/login', { body: { user: 'rob', pass: `guess${i}` } })).status);
+    expect(statuses.slice(0, 2)).to.deep.equal([403, 403]);
+    expect(statuses.at(-1)).to.equal(429);
+    // even the right password waits
+    auth.options.loginAttempts = 5;
+  });
+
+  it('gives a read-only user status but not print permissions', async () => {
+    const me = await request(t.baseUrl, 'GET', '/api/currentuser', { key: readonlyKey });
+    expect(me.body.permissions).to.include.members(['STATUS', 'FILES_LIST']).and.not.include.members(['PRINT']);
+    expect(me.body.permissions).to.not.include('FILES_UPLOAD');
+    expect(me.body.permissions).to.not.include('CONTROL');
+  });
+
+  it('cuts off a revoked key and a deleted user at once', async () => {
+    const key = lastLine((await cli(['user', 'key', 'rob', '--app', 'Temp', '--basedir', t.basedir])).stdout);
+    expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key })).status).to.equal(200);
+    expect((await cli(['user', 'revoke', key, '--basedir', t.basedir])).code).to.equal(0);
+    expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key })).status).to.equal(403);
+    await cli(['user', 'add', 'temp', '--basedir', t.basedir]);
+    const tempKey = lastLine((await cli(['user', 'key', 'temp', '--basedir', t.basedir])).stdout);
+    expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: tempKey })).status).to.equal(200);
+    t.get<AuthManager>(AuthManager).deleteUser('temp');
+    expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: tempKey })).status).to.equal(403);
+  });
+
+  describe('application-key request flow', () => {
+    it('probe, request, pending, approve by CLI, key once, then 404', async () => {
+      expect((await request(t.baseUrl, 'GET', '/plugin/appkeys/probe')).status).to.equal(204);
+      const req = await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'PrusaSlicer', user: 'alice' } });
+      expect(req.status).to.equal(201);
+      const token: string = req.body.app_token;
+      expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(202);
+      const pending = await cli(['keys', 'pending', '--basedir', t.basedir]);
+      expect(pending.stdout).to.contain(token).and.contain('PrusaSlicer');
+      expect((await cli(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(0);
+      const done = await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`);
+      expect(done.status).to.equal(200);
+      expect(done.body.api_key).to.match(/^[A-Za-z0-9]{32}$/);
+      expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: done.body.api_key })).body.name).to.equal('alice');
+      expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(404);
+    });
+
+    it('approves over REST for the approving user', async () => {
+      const token = (await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Phone' } })).body.app_token;
+      expect((await request(t.baseUrl, 'POST', `/plugin/appkeys/decision/${token}`, { key: readonlyKey, body: { decision: true } })).status).to.equal(403);
+      const list = await request(t.baseUrl, 'GET', '/api/plugin/appkeys', { key: adminKey });
+      expect(list.body.pending).to.have.property(token);
+      expect((await request(t.baseUrl, 'POST', `/plugin/appkeys/decision/${token}`, { key: adminKey, body: { decision: true } })).status).to.equal(204);
+      const key = (await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).body.api_key;
+      expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key })).body.name).to.equal('alice');
+    });
+
+    it('answers 404 after a denial', async () => {
+      const token = (await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Cura' } })).body.app_token;
+      expect((await cli(['keys', 'deny', token, '--basedir', t.basedir])).code).to.equal(0);
+      expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(404);
+    });
+
+    it('answers 404 once a request expired, and cannot approve it', async () => {
+      const auth = t.get<AuthManager>(AuthManager);
+      auth.options.appKeyRequestTtlMs = 150;
+      const token = (await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Slow app' } })).body.app_token;
+      auth.options.appKeyRequestTtlMs = 300_000;
+      expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(202);
+      await sleep(200);
+      expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(404);
+      expect((await cli(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(1);
+    });
+
+    it('refuses a request without an app name', async () => {
+      expect((await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: {} })).status).to.equal(400);
+    });
+  });
+});

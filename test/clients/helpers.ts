@@ -1,0 +1,46 @@
+/** Shared helpers for the client-compatibility tests: JSON requests and running the CLI. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+export const CLI = path.resolve(__dirname, '../../core/cli/main.js');
+
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export async function request(baseUrl: string, method: string, url: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers['X-Api-Key'] = options.key;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(baseUrl + url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** Runs `cuttle …` and resolves with its exit code and output. */
+export function cli(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+export function lastLine(text: string): string {
+  return text.trim().split('\n').pop()!.trim();
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
