@@ -1,0 +1,53 @@
+/** The catalogue against the spec: every event, in its category, with every payload key. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { EVENT_CATALOGUE, EVENT_CATEGORIES, type CoreEventName } from '../../core/events/catalogue.js';
+
+type SpecFixture = Record<string, Record<string, string[]>>;
+const spec = JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/spec-events.json'), 'utf8')) as SpecFixture;
+delete (spec as Record<string, unknown>)['_about'];
+
+function catalogueKeys(name: CoreEventName): string[] {
+  const keys: string[] = [];
+  for (const [key, doc] of Object.entries(EVENT_CATALOGUE[name].keys)) {
+    keys.push(key);
+    for (const child of Object.keys(doc.children ?? {})) keys.push(`${key}.${child}`);
+  }
+  return keys;
+}
+
+describe('event catalogue', () => {
+  it('has exactly the spec categories', () => {
+    expect([...EVENT_CATEGORIES]).to.deep.equal(Object.keys(spec));
+  });
+
+  for (const [category, events] of Object.entries(spec)) {
+    for (const [name, keys] of Object.entries(events)) {
+      it(`${category} / ${name} with ${keys.join(', ') || 'no payload'}`, () => {
+        expect(EVENT_CATALOGUE, `missing event ${name}`).to.have.property(name);
+        const entry = EVENT_CATALOGUE[name as CoreEventName];
+        expect(entry.category).to.equal(category);
+        const actual = catalogueKeys(name as CoreEventName);
+        for (const key of keys) expect(actual, `${name} lacks payload key ${key}`).to.include(key);
+        const extra = actual.filter((k) => !keys.includes(k));
+        for (const key of extra) {
+          const top = key.split('.')[0]!;
+          const doc = (entry.keys as Record<string, { extension?: boolean }>)[top];
+          expect(doc?.extension, `${name}.${key} is not in the spec and not marked as an extension`).to.equal(true);
+        }
+      });
+    }
+  }
+
+  it('has no event the spec does not list', () => {
+    const specNames = Object.values(spec).flatMap((events) => Object.keys(events));
+    expect(Object.keys(EVENT_CATALOGUE).sort()).to.deep.equal(specNames.sort());
+  });
+
+  it('marks the deprecated keys as deprecated', () => {
+    expect(EVENT_CATALOGUE.FileSelected.keys.file.deprecated).to.equal(true);
+    expect(EVENT_CATALOGUE.PrintDone.keys.filename.deprecated).to.equal(true);
+    expect(EVENT_CATALOGUE.Upload.keys.file.deprecated).to.equal(true);
+  });
+});
