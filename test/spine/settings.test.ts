@@ -1,0 +1,100 @@
+/** Configuration: named errors for bad input, overrides, plugin sections, atomic saving. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConvictSettings } from '../../core/settings/settings-impl.js';
+import { ConfigError } from '../../core/settings/settings-service.js';
+
+function basedirWith(yaml: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-settings-'));
+  writeFileSync(path.join(dir, 'config.yaml'), yaml);
+  return dir;
+}
+
+function loadError(yaml: string): ConfigError {
+  const basedir = basedirWith(yaml);
+  try {
+    new ConvictSettings({ basedir, env: {} });
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    expect((err as ConfigError).file).to.equal(path.join(basedir, 'config.yaml'));
+    expect((err as Error).message).to.contain(path.join(basedir, 'config.yaml'));
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('settings', () => {
+  it('names an unknown key and the file', () => {
+    const err = loadError('server:\n  prot: 5000\n');
+    expect(err.key).to.equal('server.prot');
+    expect(err.message).to.match(/server\.prot.*not a known setting/);
+  });
+
+  it('names a wrong type and what was expected', () => {
+    const err = loadError('server:\n  port: "many"\n');
+    expect(err.key).to.equal('server.port');
+    expect(err.message).to.match(/expected .*port/i);
+    const level = loadError('logging:\n  level: loud\n');
+    expect(level.key).to.equal('logging.level');
+    expect(level.message).to.contain('must be one of');
+  });
+
+  it('reports broken YAML with the file and position', () => {
+    const err = loadError('server:\n  port: [5000\n');
+    expect(err.message).to.contain('not valid YAML');
+    expect(err.message).to.match(/line \d+/);
+  });
+
+  it('lets the environment win over the file, and overrides win over both', () => {
+    const basedir = basedirWith('server:\n  port: 5001\n');
+    expect(new ConvictSettings({ basedir, env: {} }).get('server.port')).to.equal(5001);
+    expect(new ConvictSettings({ basedir, env: { CUTTLE_PORT: '6001' } }).get('server.port')).to.equal(6001);
+    expect(new ConvictSettings({ basedir, env: { CUTTLE_PORT: '6001' }, overrides: { 'server.port': 7001 } }).get('server.port')).to.equal(7001);
+  });
+
+  it('keeps plugin sections apart from the schema, with defaults underneath', () => {
+    const basedir = basedirWith('plugins:\n  disabled: [x]\n  my-plugin:\n    greeting: hello\n');
+    const settings = new ConvictSettings({ basedir, env: {} });
+    expect(settings.get('plugins.disabled')).to.deep.equal(['x']);
+    expect(settings.pluginSettings('my-plugin', { greeting: 'hi', times: 2 })).to.deep.equal({ greeting: 'hello', times: 2 });
+  });
+
+  it('saves atomically, keeps comments, and signals the save', async () => {
+    const basedir = basedirWith('# my printer\nserver:\n  port: 5001 # chosen\n');
+    const settings = new ConvictSettings({ basedir, env: {} });
+    const saved: string[][] = [];
+    settings.onDidSave((e) => saved.push(e.keys));
+    settings.set('server.port', 5002);
+    expect(() => settings.set('server.port', 99999 as number)).to.throw(ConfigError);
+    expect(settings.get('server.port')).to.equal(5002);
+    await settings.save();
+    const text = readFileSync(path.join(basedir, 'config.yaml'), 'utf8');
+    expect(text).to.contain('# my printer').and.contain('port: 5002');
+    expect(saved).to.deep.equal([['server.port']]);
+    expect(readdirSync(basedir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+  });
+
+  it('leaves the old file intact when the process dies in the middle of a save', async () => {
+    const basedir = basedirWith('server:\n  port: 5001\n');
+    const file = path.join(basedir, 'config.yaml');
+    const before = readFileSync(file, 'utf8');
+    const script = `
+      const { writeFileAtomic } = require(${JSON.stringify(path.join(__dirname, '../../core/settings/atomic-write.js'))});
+      process.stdout.write('writing\\n');
+      writeFileAtomic(${JSON.stringify(file)}, 'server:\\n  port: 5002\\n' + '#'.repeat(400 * 1024 * 1024));
+    `;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    // kill it while the temporary file is being written
+    const deadline = Date.now() + 10_000;
+    while (!readdirSync(basedir).some((f) => f.endsWith('.tmp')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(readdirSync(basedir).some((f) => f.endsWith('.tmp')), 'the save had started').to.equal(true);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(readFileSync(file, 'utf8')).to.equal(before);
+    expect(new ConvictSettings({ basedir, env: {} }).get('server.port')).to.equal(5001);
+  });
+});
