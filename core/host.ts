@@ -37,6 +37,7 @@ export class CuttleHost {
   ) {
     this.container = createContainer(settings, logger);
     this.plugins = new PluginHost(this.container, logger.child({ service: 'plugins' }));
+    this.container.bind(PluginHost).toConstantValue(this.plugins);
   }
 
   /** Reads and validates the configuration; throws ConfigError naming file and key. */

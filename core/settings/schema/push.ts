@@ -1,12 +1,49 @@
-/** Configuration of the live push channel (owned by core/push). */
+/** Configuration of the live push channel and the connectivity check it reports (owned by core/push). */
 import type convict from 'convict';
 
 export interface PushConfig {
-  push: { rateHz: number };
+  push: {
+    rateHz: number;
+    sendWindow: number;
+    clientQueueLimit: number;
+    replayBatch: number;
+    historyEvents: number;
+    logLines: number;
+    redis: { url: string };
+  };
+  onlineCheck: { enabled: boolean; host: string; port: number; interval: number; timeoutMs: number };
 }
 
 export const pushSchema: convict.Schema<PushConfig> = {
   push: {
-    rateHz: { doc: 'Most `current` messages per second to one client.', format: Number, default: 2 },
+    rateHz: { doc: 'Most `current` messages per second to one client (a client may slow it further with `throttle`).', format: Number, default: 2 },
+    sendWindow: {
+      doc: 'Messages handed to one client\'s transport and not yet written to its network socket; past it the hub keeps them queued.',
+      format: 'nat',
+      default: 256,
+    },
+    clientQueueLimit: {
+      doc: 'Events the hub queues for one slow client; past it the client catches up from the event history, or gets `gap` when that is gone.',
+      format: 'nat',
+      default: 1000,
+    },
+    replayBatch: { doc: 'Events read from the history per step when a client resumes or catches up.', format: 'nat', default: 256 },
+    historyEvents: { doc: 'Most recent events included in the `history` message after connecting.', format: 'nat', default: 50 },
+    logLines: { doc: 'Log lines kept for `history`, and most log lines in one `current`.', format: 'nat', default: 300 },
+    redis: {
+      url: {
+        doc: 'redis:// URL; when set, cuttle processes sharing it form one push cluster (socket.io redis adapter): every broadcast reaches every client.',
+        format: String,
+        default: '',
+        env: 'CUTTLE_PUSH_REDIS_URL',
+      },
+    },
+  },
+  onlineCheck: {
+    enabled: { doc: 'Check internet connectivity on a schedule (OctoPrint\'s server.onlineCheck); changes fire ConnectivityChanged.', format: Boolean, default: false },
+    host: { doc: 'Host to open a TCP connection to.', format: String, default: '1.1.1.1' },
+    port: { doc: 'Port to open a TCP connection to.', format: 'port', default: 53 },
+    interval: { doc: 'Seconds between checks (scheduled with node-cron).', format: 'nat', default: 900 },
+    timeoutMs: { doc: 'A connection not open after this many milliseconds counts as offline.', format: 'nat', default: 2000 },
   },
 };

@@ -1,0 +1,133 @@
+/**
+ * The socket.io transport: a socket.io server on the shared HttpServer. Authentication happens in
+ * the handshake (`auth: { apikey, lastSeq? }`), so a refused client gets `connect_error` and no data.
+ * Each message is encoded once per broadcast (socket.io packet string plus the websocket frame
+ * precomputed, as socket.io's own broadcast does) and written to each connection's engine.io socket.
+ * Client messages: `subscribe` and `throttle` events. With `push.redis.url` it also joins the
+ * cluster (cluster.ts).
+ */
+import { inject, injectable } from 'inversify';
+import { Server, type Socket } from 'socket.io';
+import { WebSocket } from 'ws';
+import { errorInfo, Logger } from '../../logging/logger.js';
+import { AuthService, HttpServer, type Principal } from '../../server/http-server.js';
+import { SettingsService } from '../../settings/settings-service.js';
+import { joinCluster, type Cluster } from '../cluster.js';
+import type { PushHub } from '../hub.js';
+import type { PushEncoder, PushLink, PushMessage, PushTransportContribution } from '../transport.js';
+
+export interface SocketIoFrame {
+  /** the socket.io packet (engine.io message payload) */
+  packet: string;
+  /** the same as a complete websocket text frame (header and payload buffers, ws's Sender.frame) */
+  wsFrame: Buffer[];
+}
+
+/** Largest client message accepted; a bigger one closes only that socket. */
+const MAX_CLIENT_MESSAGE = 64 * 1024;
+
+const ANONYMOUS: Principal = { name: 'anonymous', admin: false, groups: ['guests'], permissions: ['STATUS'], via: 'anonymous' };
+
+export function plainAddress(address: string | undefined): string {
+  if (!address) return '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+class SocketIoLink implements PushLink<SocketIoFrame> {
+  constructor(
+    readonly encoder: PushEncoder<SocketIoFrame>,
+    private readonly socket: Socket,
+  ) {}
+
+  get remoteAddress(): string {
+    return plainAddress(this.socket.handshake.address);
+  }
+
+  write(frames: SocketIoFrame[], flushed: () => void): void {
+    const conn = this.socket.conn;
+    const last = frames.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const frame = frames[i]!;
+      conn.write(frame.packet, { wsPreEncodedFrame: frame.wsFrame } as { compress?: boolean }, i === last ? flushed : undefined);
+    }
+  }
+
+  close(): void {
+    this.socket.disconnect(true);
+  }
+}
+
+@injectable()
+export class SocketIoTransport implements PushTransportContribution, PushEncoder<SocketIoFrame> {
+  readonly id = 'socket.io';
+  private io: Server | undefined;
+  private cluster: Cluster | undefined;
+
+  constructor(
+    @inject(HttpServer) private readonly http: HttpServer,
+    @inject(AuthService) private readonly auth: AuthService,
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(Logger) private readonly logger: Logger,
+  ) {}
+
+  encode(message: PushMessage): SocketIoFrame {
+    // socket.io-parser's encoding of an EVENT packet (type 2) on the main namespace, no ack id
+    const packet = '2' + JSON.stringify([message.type, message.data]);
+    // "4" is engine.io's message type; the frame is what ws would build, built once
+    const wsFrame = (WebSocket as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender.frame(
+      Buffer.from('4' + packet),
+      { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true },
+    );
+    return { packet, wsFrame };
+  }
+
+  async attach(hub: PushHub): Promise<void> {
+    const io = new Server(this.http.server, { serveClient: true, maxHttpBufferSize: MAX_CLIENT_MESSAGE, perMessageDeflate: false });
+    this.io = io;
+    io.use((socket, next) => {
+      const principal = this.authenticate(socket.handshake.auth as Record<string, unknown>);
+      if (!principal) {
+        const refused = new Error('Forbidden') as Error & { data: object };
+        refused.data = { status: 403, error: 'A valid API key or session is required' };
+        next(refused);
+        return;
+      }
+      socket.data.principal = principal;
+      next();
+    });
+    io.on('connection', (socket) => this.open(hub, socket));
+    const url = this.settings.get('push.redis.url');
+    if (url) this.cluster = await joinCluster(io, hub, url, this.logger);
+  }
+
+  async detach(): Promise<void> {
+    const io = this.io;
+    this.io = undefined;
+    if (!io) return;
+    io.disconnectSockets(true);
+    // not io.close(): that would close the shared HTTP server, which the server service owns
+    io.engine.close();
+    await this.cluster?.leave();
+  }
+
+  private open(hub: PushHub, socket: Socket): void {
+    const client = hub.connect(new SocketIoLink(this, socket));
+    socket.on('disconnect', () => hub.disconnect(client));
+    socket.onAny((type: string, data: unknown) => {
+      try {
+        hub.handleClientMessage(client, type, data);
+      } catch (err) {
+        this.logger.warn({ client: client.info.id, ...errorInfo(err) }, 'push client message failed');
+      }
+    });
+    const lastSeq = Number((socket.handshake.auth as Record<string, unknown>)['lastSeq']);
+    hub.authenticate(client, socket.data.principal as Principal, Number.isInteger(lastSeq) && lastSeq >= 0 ? lastSeq : undefined);
+  }
+
+  private authenticate(auth: Record<string, unknown>): Principal | null {
+    const key = typeof auth['apikey'] === 'string' ? auth['apikey'] : typeof auth['session'] === 'string' ? auth['session'] : '';
+    const principal = key ? this.auth.authenticateKey(key) : null;
+    if (principal) return principal;
+    return this.auth.open && !key ? ANONYMOUS : null;
+  }
+}

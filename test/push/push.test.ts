@@ -1,0 +1,155 @@
+/** The socket.io push channel end to end on a real host: auth, every message type, replay, gap, subscriptions. */
+import { expect } from 'chai';
+import type { EventBus } from '../../core/events/event-bus.js';
+import { EventBus as EventBusToken } from '../../core/events/event-bus.js';
+import { PushService, type PushClientInfo } from '../../core/push/api.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { connectError, pushClient, waitFor, type RecordingClient } from './support.js';
+
+describe('push over socket.io', function () {
+  this.timeout(30000);
+  let t: TestHost;
+  let bus: EventBus;
+  const clients: RecordingClient[] = [];
+  const open = (auth: Record<string, unknown> | (() => Record<string, unknown>), options?: { reconnection?: boolean }) => {
+    const c = pushClient(t.baseUrl, auth, options);
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    t = await startTestHost({ config: { push: { rateHz: 20, clientQueueLimit: 200 }, events: { historySize: 1500 } } });
+    bus = t.get<EventBus>(EventBusToken);
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  after(async () => {
+    await t?.stop();
+  });
+
+  it('refuses a client without a key or with a wrong key before any data', async () => {
+    for (const auth of [{}, { apikey: 'wrong' }]) {
+      const c = open(auth);
+      const err = await connectError(c);
+      expect(err.message).to.equal('Forbidden');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(c.received).to.deep.equal([]);
+    }
+  });
+
+  it('sends connected, then history, then current at the configured rate, with their fields', async () => {
+    const c = open({ apikey: t.apiKey });
+    await waitFor(() => c.of('current').length >= 3, 5000, 'current messages');
+    expect(c.received[0]!.type).to.equal('connected');
+    expect(c.received[1]!.type).to.equal('history');
+    const connected = c.of('connected')[0]!;
+    expect(connected).to.include.keys('version', 'display_version', 'apiVersion', 'safe_mode', 'plugins', 'online', 'lastSeq');
+    expect(connected['plugins']).to.be.an('array');
+    const history = c.of('history')[0]!;
+    expect(history).to.include.keys('state', 'job', 'progress', 'currentZ', 'offsets', 'temps', 'logs', 'messages', 'events', 'serverTime');
+    expect(history['state']).to.have.keys('text', 'flags', 'error');
+    const current = c.of('current')[0]!;
+    expect(current).to.include.keys('state', 'job', 'progress', 'currentZ', 'offsets', 'temps', 'logs', 'messages', 'busyFiles', 'resends');
+    expect((current['state'] as { flags: object }).flags).to.include.keys('operational', 'printing', 'paused', 'closedOrError', 'ready');
+    expect(current['temps']).to.be.an('array');
+  });
+
+  it('forwards every bus event as {type, payload, seq, time}, plugin messages as {plugin, data}', async () => {
+    const c = open({ apikey: t.apiKey });
+    await waitFor(() => c.of('history').length === 1);
+    const fired = bus.fire('ZChange', { old: 0.2, new: 0.4 });
+    t.get<PushService>(PushService).sendPluginMessage('demo', { hello: 'world', n: 1 });
+    await waitFor(() => c.of('event').some((e) => e['seq'] === fired.seq) && c.of('plugin').length > 0);
+    const event = c.of('event').find((e) => e['seq'] === fired.seq)!;
+    expect(event).to.deep.equal({ type: 'ZChange', payload: { old: 0.2, new: 0.4 }, seq: fired.seq, time: fired.time });
+    expect(c.of('plugin')[0]).to.deep.equal({ plugin: 'demo', data: { hello: 'world', n: 1 } });
+  });
+
+  it('replays the 1000 events fired while a client was away, none lost or duplicated', async () => {
+    let lastSeq: number | undefined;
+    const c = open(() => (lastSeq === undefined ? { apikey: t.apiKey } : { apikey: t.apiKey, lastSeq }), { reconnection: true });
+    c.socket.on('event', (e: { seq: number }) => (lastSeq = e.seq));
+    await waitFor(() => c.of('history').length === 1);
+    for (let i = 0; i < 10; i++) bus.fire('ToolChange', { old: i, new: i + 1 });
+    await waitFor(() => c.of('event').length >= 10);
+    const before = c.seqs();
+    // force a disconnect from the server side, then fire while the client is away
+    const reconnected = new Promise((resolve) => c.socket.io.once('reconnect', resolve));
+    c.socket.io.engine.close();
+    for (let i = 0; i < 1000; i++) bus.fire('ToolChange', { old: i, new: i + 1 });
+    await reconnected;
+    const target = bus.lastSeq;
+    for (let i = 0; i < 5; i++) bus.fire('ToolChange', { old: i, new: i + 1 });
+    await waitFor(() => lastSeq === target + 5, 10000, 'replay and live events');
+    const seqs = c.seqs();
+    expect(new Set(seqs).size, 'no duplicates').to.equal(seqs.length);
+    const first = before[0]!;
+    expect(seqs, 'every seq in order').to.deep.equal(Array.from({ length: target + 5 - first + 1 }, (_, i) => first + i));
+    expect(c.of('gap')).to.deep.equal([]);
+  });
+
+  it('sends an explicit gap when the missed events are older than the history', async () => {
+    const start = bus.lastSeq;
+    for (let i = 0; i < 2000; i++) bus.fire('ToolChange', { old: i, new: i + 1 });
+    expect(await bus.idle(5000)).to.equal(true);
+    const c = open({ apikey: t.apiKey, lastSeq: start });
+    await waitFor(() => c.seqs().at(-1) === bus.lastSeq, 10000, 'catch-up');
+    const gaps = c.of('gap');
+    expect(gaps).to.have.length(1);
+    const { from, to } = gaps[0] as { from: number; to: number };
+    expect(from).to.equal(start + 1);
+    const seqs = c.seqs();
+    expect(seqs[0]).to.equal(to + 1);
+    expect(seqs).to.deep.equal(Array.from({ length: bus.lastSeq - to }, (_, i) => to + 1 + i));
+  });
+
+  it('honours subscribe (events, state, plugins) and throttle per client', async () => {
+    const picky = open({ apikey: t.apiKey });
+    const all = open({ apikey: t.apiKey });
+    await waitFor(() => picky.of('history').length === 1 && all.of('history').length === 1);
+    picky.socket.emit('subscribe', { events: ['Home'], state: false, plugins: ['wanted'] });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const since = picky.received.length;
+    bus.fire('ZChange', { old: 1, new: 2 });
+    bus.fire('Home', {});
+    const push = t.get<PushService>(PushService);
+    push.sendPluginMessage('unwanted', 1);
+    push.sendPluginMessage('wanted', 2);
+    await waitFor(() => all.of('event').some((e) => e['type'] === 'Home') && all.of('plugin').length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const later = picky.received.slice(since);
+    expect(later.filter((m) => m.type === 'event').map((m) => m.data['type'])).to.deep.equal(['Home']);
+    expect(later.filter((m) => m.type === 'plugin').map((m) => m.data['plugin'])).to.deep.equal(['wanted']);
+    expect(later.filter((m) => m.type === 'current')).to.deep.equal([]);
+
+    // throttle 5 at 20 Hz: about 4 per second instead of 20
+    const slow = open({ apikey: t.apiKey });
+    await waitFor(() => slow.of('history').length === 1);
+    slow.socket.emit('throttle', 5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const n0 = slow.of('current').length;
+    const f0 = all.of('current').length;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const throttled = slow.of('current').length - n0;
+    const full = all.of('current').length - f0;
+    expect(throttled).to.be.greaterThan(0);
+    expect(throttled * 2).to.be.lessThan(full);
+  });
+
+  it('tells PushService listeners when clients open and close, with their address', async () => {
+    const push = t.get<PushService>(PushService);
+    const opened: PushClientInfo[] = [];
+    const closed: PushClientInfo[] = [];
+    const d1 = push.onClientOpened((c) => opened.push(c));
+    const d2 = push.onClientClosed((c) => closed.push(c));
+    const c = open({ apikey: t.apiKey });
+    await waitFor(() => opened.length === 1);
+    c.close();
+    await waitFor(() => closed.length === 1);
+    expect(opened[0]!.remoteAddress).to.equal('127.0.0.1');
+    expect(closed[0]!.id).to.equal(opened[0]!.id);
+    d1.dispose();
+    d2.dispose();
+  });
+});
