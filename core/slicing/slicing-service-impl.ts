@@ -66,12 +66,17 @@ export class DefaultSlicingService implements SlicingService {
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
-    @inject(FileManager) private readonly files: FileManager,
     @inject(Logger) logger: Logger,
+    @inject(FileManager) @optional() private readonly fileManager?: FileManager,
     @inject(PrinterService) @optional() private readonly printer?: PrinterService,
   ) {
     this.log = logger.child({ service: 'slicing' });
     this.store = new ProfileStore(settings.folder('slicingProfiles'));
+  }
+
+  private get files(): FileManager {
+    if (!this.fileManager) throw new SlicingRequestError(409, 'no file storage is available to slice from');
+    return this.fileManager;
   }
 
   registerSlicer(slicer: SlicerPlugin): Disposable {
