@@ -15,14 +15,21 @@ export interface CliCommand {
 export interface ParsedArgs {
   positional: string[];
   options: Record<string, string | true>;
+  /** every `--set KEY=VALUE`, in order (the one option that may repeat) */
+  sets: string[];
 }
 
 /** `--key value`, `--key=value` and bare `--flag`; `flags` names the options that take no value. */
 export function parseArgs(argv: readonly string[], flags: readonly string[] = []): ParsedArgs {
   const positional: string[] = [];
   const options: Record<string, string | true> = {};
+  const sets: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--set' && i + 1 < argv.length) {
+      sets.push(argv[++i]!);
+      continue;
+    }
     if (!arg.startsWith('--')) {
       positional.push(arg);
       continue;
@@ -32,7 +39,7 @@ export function parseArgs(argv: readonly string[], flags: readonly string[] = []
     else if (flags.includes(key) || i + 1 >= argv.length || argv[i + 1]!.startsWith('--')) options[key] = true;
     else options[key] = argv[++i]!;
   }
-  return { positional, options };
+  return { positional, options, sets };
 }
 
 export function stringOption(args: ParsedArgs, key: string): string | undefined {

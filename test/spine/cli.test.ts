@@ -45,6 +45,12 @@ describe('cuttle CLI', () => {
     expect(result.stderr).to.contain(path.join(basedir, 'config.yaml')).and.contain('server.port');
   });
 
+  it('serve: --set overrides are validated like the file', () => {
+    const result = spawnSync(process.execPath, [MAIN, 'serve', '--basedir', tempBasedir(), '--set', 'server.nosuch=1'], { encoding: 'utf8', timeout: 15000 });
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.contain('server.nosuch').and.contain('not a known setting');
+  });
+
   it('plugins: lists the bundled plugins', () => {
     const result = spawnSync(process.execPath, [MAIN, 'plugins', '--basedir', tempBasedir()], { encoding: 'utf8', timeout: 15000 });
     expect(result.status).to.equal(0);

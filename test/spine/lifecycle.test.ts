@@ -1,6 +1,7 @@
 /** Start-up and shutdown: Startup fires once the host is up; Shutdown is delivered within a bounded grace time. */
 import { expect } from 'chai';
 import { EventBus } from '../../core/events/event-bus.js';
+import { SettingsService } from '../../core/settings/settings-service.js';
 import { startTestHost } from '../support/host.js';
 
 describe('host life cycle', () => {
@@ -25,6 +26,22 @@ describe('host life cycle', () => {
       const startup = history.find((e) => e.name === 'Startup');
       expect(startup, 'Startup in history').to.not.equal(undefined);
       expect(history[0]!.seq).to.equal(1);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('fires SettingsUpdated through the settings-events plugin when settings are saved', async () => {
+    const t = await startTestHost();
+    try {
+      const bus = t.get<EventBus>(EventBus);
+      const names: string[] = [];
+      bus.onAny((e) => void names.push(e.name));
+      const settings = t.get<SettingsService>(SettingsService);
+      settings.set('events.shutdownGraceMs', 1234);
+      await settings.save();
+      await bus.idle(2000);
+      expect(names).to.include('SettingsUpdated');
     } finally {
       await t.stop();
     }

@@ -4,7 +4,9 @@
  *   --config FILE   config.yaml to use (default <basedir>/config.yaml)
  *   --host H --port P   where the HTTP server listens
  *   --connect PORT  connect to this printer port at start ("virtual" for the simulator)
+ *   --set KEY=VALUE any setting, e.g. --set serial.baudrate=250000 (repeatable; VALUE is read as YAML)
  */
+import YAML from 'yaml';
 import { PrinterService } from '../../printer/printer-service.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { CuttleHost } from '../../host.js';
@@ -19,6 +21,11 @@ async function run(argv: string[]): Promise<number> {
   if (port !== undefined) {
     if (!/^\d+$/.test(port)) throw new Error(`--port expects a number, got "${port}"`);
     overrides['server.port'] = Number(port);
+  }
+  for (const assignment of args.sets) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new Error(`--set expects KEY=VALUE, got "${assignment}"`);
+    overrides[assignment.slice(0, eq)] = YAML.parse(assignment.slice(eq + 1));
   }
   let cuttle: CuttleHost;
   try {
