@@ -1,0 +1,66 @@
+/**
+ * cuttle's own camera: `GET /webcam/test-pattern.jpg` answers a fresh JPEG made by ffmpeg on each
+ * request (a test pattern whose hue turns a little every time), so timelapses work with no camera.
+ * Public (it shows nothing of the printer), and only served when `webcam.testPattern` is on.
+ */
+import { spawn } from 'node:child_process';
+import { inject, injectable } from 'inversify';
+import type { Disposable } from '../common/disposable.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { HttpError } from '../server/http-error.js';
+import { HttpRoutes, HttpServer } from '../server/http-server.js';
+import { SettingsService } from '../settings/settings-service.js';
+
+export const TEST_PATTERN_PATH = '/webcam/test-pattern.jpg';
+
+@injectable()
+export class TestPatternCamera implements LifecycleContribution {
+  readonly lifecycleName = 'test-pattern-camera';
+  private registration: Disposable | undefined;
+  private counter = 0;
+
+  constructor(
+    @inject(HttpRoutes) private readonly routes: HttpRoutes,
+    @inject(HttpServer) private readonly http: HttpServer,
+    @inject(SettingsService) private readonly settings: SettingsService,
+  ) {}
+
+  /** The snapshot URL of the test pattern on this server. */
+  url(): string {
+    return `${this.http.baseUrl()}${TEST_PATTERN_PATH}`;
+  }
+
+  start(): void {
+    if (!this.settings.get('webcam.testPattern')) return;
+    this.registration = this.routes.register(
+      (router) =>
+        router.get(TEST_PATTERN_PATH, async (ctx) => {
+          ctx.set('Cache-Control', 'no-store');
+          ctx.type = 'image/jpeg';
+          ctx.body = await this.frame();
+        }),
+      { owner: 'timelapse', public: true },
+    );
+  }
+
+  stop(): void {
+    this.registration?.dispose();
+  }
+
+  /** One 320×240 JPEG. */
+  frame(): Promise<Buffer> {
+    const hue = (this.counter++ * 15) % 360;
+    const args = ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=1', '-frames:v', '1', '-vf', `hue=h=${hue}`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-'];
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.settings.get('timelapse.ffmpeg'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.once('error', (e) => reject(new HttpError(503, `test pattern unavailable: ${e.message}`)));
+      child.once('close', (code) =>
+        code === 0 ? resolve(Buffer.concat(out)) : reject(new HttpError(503, `test pattern unavailable: ffmpeg exited with ${code} ${err.trim()}`)),
+      );
+    });
+  }
+}

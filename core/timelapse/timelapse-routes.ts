@@ -1,0 +1,127 @@
+/**
+ * The timelapse REST API, shaped like OctoPrint's: `GET /api/timelapse` (config, movies, unrendered
+ * sets), `POST /api/timelapse` (type, interval, fps, postRoll, save), `GET`/`DELETE /api/timelapse/{name}`
+ * (download, delete a movie), `POST /api/timelapse/unrendered/{name}` with `{command: "render"}` and
+ * `DELETE /api/timelapse/unrendered/{name}`. Refusals carry their status (TimelapseRequestError).
+ */
+import { createReadStream } from 'node:fs';
+import type Router from '@koa/router';
+import { inject, injectable } from 'inversify';
+import type Koa from 'koa';
+import type { Disposable } from '../common/disposable.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { HttpError } from '../server/http-error.js';
+import { HttpRoutes } from '../server/http-server.js';
+import { readJsonObject } from '../slicing/request-body.js';
+import { TimelapseService, type TimelapseConfig } from './timelapse-service.js';
+
+@injectable()
+export class TimelapseRoutes implements LifecycleContribution {
+  readonly lifecycleName = 'timelapse-routes';
+  private registration: Disposable | undefined;
+
+  constructor(
+    @inject(HttpRoutes) private readonly routes: HttpRoutes,
+    @inject(TimelapseService) private readonly timelapse: TimelapseService,
+  ) {}
+
+  start(): void {
+    this.registration = this.routes.register((router) => this.install(router), { owner: 'timelapse' });
+  }
+
+  stop(): void {
+    this.registration?.dispose();
+  }
+
+  private install(router: Router): void {
+    router.get('/api/timelapse', async (ctx) => {
+      ctx.body = await this.overview();
+    });
+    router.post('/api/timelapse', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      await this.timelapse.configure(configChanges(body), body.save === true || body.save === 'true');
+      ctx.body = await this.overview();
+    });
+    router.get('/api/timelapse/:name', (ctx) => this.download(ctx));
+    router.get('/downloads/timelapse/:name', (ctx) => this.download(ctx));
+    router.delete('/api/timelapse/:name', async (ctx) => {
+      await this.timelapse.deleteMovie(ctx.params.name!);
+      ctx.status = 204;
+    });
+    router.post('/api/timelapse/unrendered/:name', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      if (body.command !== 'render') throw new HttpError(400, 'unknown command: only "render" is supported');
+      await this.timelapse.render(ctx.params.name!);
+      ctx.status = 204;
+    });
+    router.delete('/api/timelapse/unrendered/:name', async (ctx) => {
+      await this.timelapse.deleteUnrendered(ctx.params.name!);
+      ctx.status = 204;
+    });
+  }
+
+  private async download(ctx: Koa.Context): Promise<void> {
+    const file = await this.timelapse.moviePath(ctx.params.name!);
+    ctx.type = 'video/mp4';
+    ctx.attachment(ctx.params.name!);
+    ctx.body = createReadStream(file);
+  }
+
+  private async overview(): Promise<Record<string, unknown>> {
+    const config = this.timelapse.config();
+    const movies = await this.timelapse.movies();
+    const unrendered = await this.timelapse.unrendered();
+    return {
+      config,
+      enabled: config.type !== 'off',
+      files: movies.map((m) => ({
+        name: m.name,
+        size: humanSize(m.bytes),
+        bytes: m.bytes,
+        date: humanDate(m.date),
+        timestamp: m.date,
+        url: `/downloads/timelapse/${encodeURIComponent(m.name)}`,
+      })),
+      unrendered: unrendered.map((u) => ({
+        name: u.name,
+        gcode: u.gcode,
+        frames: u.frames,
+        size: humanSize(u.bytes),
+        bytes: u.bytes,
+        date: humanDate(u.date),
+        timestamp: u.date,
+        recording: u.recording,
+        rendering: u.rendering,
+        processing: u.recording || u.rendering,
+      })),
+    };
+  }
+}
+
+/** OctoPrint's POST fields; numbers may come as strings from form-like clients. */
+function configChanges(body: Record<string, unknown>): Partial<TimelapseConfig> {
+  const changes: Partial<TimelapseConfig> = {};
+  if (body.type !== undefined) changes.type = String(body.type) as TimelapseConfig['type'];
+  for (const key of ['interval', 'fps', 'postRoll', 'zchangeDelayMs'] as const) {
+    if (body[key] === undefined) continue;
+    const value = Number(body[key]);
+    if (!Number.isFinite(value)) throw new HttpError(400, `"${key}" must be a number`);
+    changes[key] = value;
+  }
+  return changes;
+}
+
+function humanSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)}${units[unit]}`;
+}
+
+function humanDate(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+}

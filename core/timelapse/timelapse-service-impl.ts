@@ -1,0 +1,363 @@
+/**
+ * The timelapse service: records a frame set per print (mode and timing fixed when the print starts),
+ * frames on each ZChange (after a delay) or every N seconds, and after the print ends queues the set
+ * for rendering with ffmpeg in the background, one movie at a time. Triggers are the bus's printing
+ * events; the timelapse-events plugin fires the Timelapse events for the signals below.
+ *
+ * Layout: `<timelapseTmp>/<set>/frame-000001.jpg` + `set.json` (the G-code name), movies `<timelapse>/<set>.mp4`.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { inject, injectable, optional } from 'inversify';
+import { DisposableStore } from '../common/disposable.js';
+import { Emitter } from '../common/event.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import type { FileRef, MovieRef } from '../events/catalogue.js';
+import { EventBus } from '../events/event-bus.js';
+import { errorInfo, Logger } from '../logging/logger.js';
+import { SettingsService } from '../settings/settings-service.js';
+import type { PrintEndKind } from '../settings/schema/media.js';
+import { captureFrame, type FrameSource } from './frame-source.js';
+import { listFrames, renderMovie } from './renderer.js';
+import { TestPatternCamera } from './test-pattern.js';
+import {
+  TimelapseRequestError,
+  type TimelapseConfig,
+  type TimelapseMode,
+  type TimelapseMovie,
+  type TimelapseService,
+  type UnrenderedTimelapse,
+} from './timelapse-service.js';
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
+const MOVIE_EXT = '.mp4';
+const SET_INFO = 'set.json';
+
+type MovieFailure = MovieRef & { returncode: number | null; reason: 'returncode' | 'no_frames' | 'unknown' };
+
+interface Recording {
+  set: string;
+  dir: string;
+  gcode: string;
+  config: TimelapseConfig;
+  frames: number;
+  timer?: NodeJS.Timeout;
+  /** captures still running: awaited before rendering */
+  pending: Set<Promise<void>>;
+}
+
+@injectable()
+export class DefaultTimelapseService implements TimelapseService, LifecycleContribution {
+  readonly lifecycleName = 'timelapse';
+  private readonly captureStart = new Emitter<{ file: string }>();
+  private readonly captureDone = new Emitter<{ file: string }>();
+  private readonly captureFailed = new Emitter<{ file: string; error: string }>();
+  private readonly movieRendering = new Emitter<MovieRef>();
+  private readonly movieDone = new Emitter<MovieRef>();
+  private readonly movieFailed = new Emitter<MovieFailure>();
+  readonly onCaptureStart = this.captureStart.event;
+  readonly onCaptureDone = this.captureDone.event;
+  readonly onCaptureFailed = this.captureFailed.event;
+  readonly onMovieRendering = this.movieRendering.event;
+  readonly onMovieDone = this.movieDone.event;
+  readonly onMovieFailed = this.movieFailed.event;
+
+  private current: TimelapseConfig;
+  private recording: Recording | null = null;
+  private readonly rendering = new Set<string>();
+  private renderQueue: Promise<void> = Promise.resolve();
+  private readonly subscriptions = new DisposableStore();
+  private readonly log: Logger;
+
+  constructor(
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(EventBus) private readonly bus: EventBus,
+    @inject(Logger) logger: Logger,
+    @inject(TestPatternCamera) @optional() private readonly testPattern?: TestPatternCamera,
+  ) {
+    this.log = logger.child({ service: 'timelapse' });
+    this.current = this.configured();
+  }
+
+  get mode(): TimelapseMode {
+    return this.current.type;
+  }
+
+  config(): TimelapseConfig {
+    return { ...this.current };
+  }
+
+  start(): void {
+    // one subscription, so that a print's events are handled in firing order (begin finishes before its ZChanges)
+    this.subscriptions.add(
+      this.bus.onAny(
+        (event) => {
+          switch (event.name) {
+            case 'PrintStarted':
+              return this.begin(event.payload as FileRef);
+            case 'ZChange':
+              return this.onZChange();
+            case 'PrintDone':
+              return this.end('done');
+            case 'PrintFailed':
+              return this.end('failed');
+            case 'PrintCancelled':
+              return this.end('cancelled');
+          }
+        },
+        { owner: 'timelapse' },
+      ),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.subscriptions.dispose();
+    if (this.recording?.timer) clearInterval(this.recording.timer);
+    this.recording = null;
+    await this.renderQueue;
+  }
+
+  async configure(changes: Partial<TimelapseConfig>, save: boolean): Promise<TimelapseConfig> {
+    const next = { ...this.current, ...definedOnly(changes) };
+    if (!['off', 'zchange', 'timed'].includes(next.type)) throw new TimelapseRequestError(400, `unknown timelapse type "${String(next.type)}"`);
+    for (const [key, min] of [['interval', 0.1], ['fps', 1], ['postRoll', 0], ['zchangeDelayMs', 0]] as const) {
+      if (typeof next[key] !== 'number' || !Number.isFinite(next[key]) || next[key] < min) {
+        throw new TimelapseRequestError(400, `"${key}" must be a number of at least ${min}`);
+      }
+    }
+    next.fps = Math.round(next.fps);
+    this.current = next;
+    if (save) {
+      this.settings.set('timelapse.type', next.type);
+      this.settings.set('timelapse.interval', next.interval);
+      this.settings.set('timelapse.fps', next.fps);
+      this.settings.set('timelapse.postRoll', next.postRoll);
+      this.settings.set('timelapse.zchangeDelayMs', Math.round(next.zchangeDelayMs));
+      await this.settings.save();
+    }
+    return this.config();
+  }
+
+  // ---- recording ----
+
+  private async begin(file: FileRef): Promise<void> {
+    if (this.recording) await this.finish(this.recording, 'failed');
+    const config = this.config();
+    if (config.type === 'off') return;
+    const set = await this.newSetName(file.name);
+    const dir = path.join(this.settings.folder('timelapseTmp'), set);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, SET_INFO), JSON.stringify({ gcode: file.name }));
+    const recording: Recording = { set, dir, gcode: file.name, config, frames: 0, pending: new Set() };
+    this.recording = recording;
+    this.log.info({ set, type: config.type }, 'timelapse recording');
+    if (config.type === 'timed') {
+      this.capture(recording);
+      recording.timer = setInterval(() => this.capture(recording), config.interval * 1000);
+    }
+  }
+
+  private onZChange(): void {
+    const recording = this.recording;
+    if (!recording || recording.config.type !== 'zchange') return;
+    const delay = recording.config.zchangeDelayMs;
+    if (delay <= 0) return this.capture(recording);
+    const waiting = new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
+      recording.pending.delete(waiting);
+      if (this.recording === recording) this.capture(recording);
+    });
+    recording.pending.add(waiting);
+  }
+
+  private capture(recording: Recording): void {
+    const file = path.join(recording.dir, `frame-${String(++recording.frames).padStart(6, '0')}.jpg`);
+    const running = this.captureInto(file).finally(() => recording.pending.delete(running));
+    recording.pending.add(running);
+  }
+
+  private async captureInto(file: string): Promise<void> {
+    this.captureStart.fire({ file });
+    try {
+      await captureFrame(this.frameSource(), file, this.settings.get('webcam.snapshotTimeoutMs'));
+      this.captureDone.fire({ file });
+    } catch (err) {
+      await fs.rm(file, { force: true });
+      this.captureFailed.fire({ file, error: (err as Error).message ?? String(err) });
+    }
+  }
+
+  private frameSource(): FrameSource {
+    const argv = this.settings.get('webcam.snapshotCommand');
+    if (argv.length > 0) return { kind: 'command', argv: argv.map(String) };
+    const url = this.settings.get('webcam.snapshotUrl') || this.testPattern?.url();
+    if (!url) throw new Error('no camera: set webcam.snapshotUrl or webcam.snapshotCommand');
+    return { kind: 'url', url };
+  }
+
+  private async end(kind: PrintEndKind): Promise<void> {
+    const recording = this.recording;
+    if (recording) await this.finish(recording, kind);
+  }
+
+  private async finish(recording: Recording, kind: PrintEndKind): Promise<void> {
+    if (recording.timer) clearInterval(recording.timer);
+    if (this.recording === recording) this.recording = null;
+    while (recording.pending.size > 0) await Promise.allSettled([...recording.pending]);
+    const renderOn = this.settings.get('timelapse.renderOn') as PrintEndKind[];
+    if (renderOn.includes(kind)) this.queueRender(recording.set, recording.gcode, recording.config);
+    else this.log.info({ set: recording.set, kind }, 'timelapse left unrendered');
+  }
+
+  // ---- rendering ----
+
+  private queueRender(set: string, gcode: string, config: TimelapseConfig): Promise<void> {
+    this.rendering.add(set);
+    const job = this.renderQueue.then(() => this.renderSet(set, gcode, config));
+    this.renderQueue = job.catch(() => undefined);
+    return this.renderQueue;
+  }
+
+  private async renderSet(set: string, gcode: string, config: TimelapseConfig): Promise<void> {
+    const dir = path.join(this.settings.folder('timelapseTmp'), set);
+    const movie = path.join(this.settings.folder('timelapse'), `${set}${MOVIE_EXT}`);
+    const ref: MovieRef = { gcode, movie, movie_basename: path.basename(movie) };
+    this.movieRendering.fire(ref);
+    try {
+      const result = await renderMovie(dir, movie, {
+        ffmpeg: this.settings.get('timelapse.ffmpeg'),
+        fps: config.fps,
+        postRoll: config.postRoll,
+        bitrate: this.settings.get('timelapse.bitrate'),
+        watermark: this.settings.get('timelapse.watermark'),
+        threads: this.settings.get('timelapse.threads'),
+        nice: this.settings.get('timelapse.nice'),
+      });
+      if (result.ok) {
+        await fs.rm(dir, { recursive: true, force: true });
+        this.movieDone.fire(ref);
+        return;
+      }
+      if (result.reason === 'no_frames') await fs.rm(dir, { recursive: true, force: true });
+      this.log.warn({ set, reason: result.reason, returncode: result.returncode, message: result.message }, 'timelapse rendering failed');
+      this.movieFailed.fire({ ...ref, returncode: result.returncode, reason: result.reason });
+    } catch (err) {
+      this.log.error({ set, ...errorInfo(err) }, 'timelapse rendering failed');
+      this.movieFailed.fire({ ...ref, returncode: null, reason: 'unknown' });
+    } finally {
+      this.rendering.delete(set);
+    }
+  }
+
+  renderingIdle(): Promise<void> {
+    return this.renderQueue;
+  }
+
+  async render(name: string): Promise<void> {
+    const dir = await this.setDir(name);
+    if (this.recording?.set === name) throw new TimelapseRequestError(409, `"${name}" is still being recorded`);
+    if (this.rendering.has(name)) throw new TimelapseRequestError(409, `"${name}" is already being rendered`);
+    void this.queueRender(name, await gcodeOf(dir, name), this.config());
+  }
+
+  async deleteUnrendered(name: string): Promise<void> {
+    const dir = await this.setDir(name);
+    if (this.recording?.set === name || this.rendering.has(name)) throw new TimelapseRequestError(409, `"${name}" is being recorded or rendered`);
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+
+  async unrendered(): Promise<UnrenderedTimelapse[]> {
+    const root = this.settings.folder('timelapseTmp');
+    const names = (await fs.readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && NAME_PATTERN.test(d.name));
+    const sets = await Promise.all(
+      names.map(async ({ name }) => {
+        const dir = path.join(root, name);
+        const frames = await listFrames(dir);
+        const stats = await Promise.all(frames.map((f) => fs.stat(path.join(dir, f)).catch(() => null)));
+        const dirStat = await fs.stat(dir);
+        return {
+          name,
+          gcode: await gcodeOf(dir, name),
+          frames: frames.length,
+          bytes: stats.reduce((sum, s) => sum + (s?.size ?? 0), 0),
+          date: Math.floor(Math.max(dirStat.mtimeMs, ...stats.map((s) => s?.mtimeMs ?? 0)) / 1000),
+          recording: this.recording?.set === name,
+          rendering: this.rendering.has(name),
+        };
+      }),
+    );
+    return sets.sort((a, b) => a.date - b.date || a.name.localeCompare(b.name));
+  }
+
+  // ---- movies ----
+
+  async movies(): Promise<TimelapseMovie[]> {
+    const root = this.settings.folder('timelapse');
+    const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
+    const movies = await Promise.all(
+      entries
+        .filter((e) => e.isFile() && e.name.endsWith(MOVIE_EXT) && !e.name.endsWith(`.part${MOVIE_EXT}`))
+        .map(async (e) => {
+          const stat = await fs.stat(path.join(root, e.name));
+          return { name: e.name, bytes: stat.size, date: Math.floor(stat.mtimeMs / 1000) };
+        }),
+    );
+    return movies.sort((a, b) => b.date - a.date || a.name.localeCompare(b.name));
+  }
+
+  async moviePath(name: string): Promise<string> {
+    if (!NAME_PATTERN.test(name) || !name.endsWith(MOVIE_EXT) || name.includes('..')) throw new TimelapseRequestError(404, `no timelapse "${name}"`);
+    const file = path.join(this.settings.folder('timelapse'), name);
+    const stat = await fs.stat(file).catch(() => null);
+    if (!stat?.isFile()) throw new TimelapseRequestError(404, `no timelapse "${name}"`);
+    return file;
+  }
+
+  async deleteMovie(name: string): Promise<void> {
+    await fs.rm(await this.moviePath(name), { force: true });
+  }
+
+  // ---- helpers ----
+
+  private configured(): TimelapseConfig {
+    return {
+      type: this.settings.get('timelapse.type'),
+      interval: this.settings.get('timelapse.interval'),
+      zchangeDelayMs: this.settings.get('timelapse.zchangeDelayMs'),
+      fps: this.settings.get('timelapse.fps'),
+      postRoll: this.settings.get('timelapse.postRoll'),
+    };
+  }
+
+  private async setDir(name: string): Promise<string> {
+    if (!NAME_PATTERN.test(name) || name.includes('..')) throw new TimelapseRequestError(404, `no unrendered timelapse "${name}"`);
+    const dir = path.join(this.settings.folder('timelapseTmp'), name);
+    const stat = await fs.stat(dir).catch(() => null);
+    if (!stat?.isDirectory()) throw new TimelapseRequestError(404, `no unrendered timelapse "${name}"`);
+    return dir;
+  }
+
+  /** `<gcode name without extension>_<UTC timestamp>`, made unique and safe as a file name. */
+  private async newSetName(gcode: string): Promise<string> {
+    const base = (gcode.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'print').slice(0, 150);
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '').slice(0, 14);
+    const root = this.settings.folder('timelapseTmp');
+    for (let n = 0; ; n++) {
+      const name = n === 0 ? `${base}_${stamp}` : `${base}_${stamp}-${n}`;
+      const taken = await Promise.all([fs.stat(path.join(root, name)).catch(() => null), fs.stat(path.join(this.settings.folder('timelapse'), `${name}${MOVIE_EXT}`)).catch(() => null)]);
+      if (!taken[0] && !taken[1]) return name;
+    }
+  }
+}
+
+async function gcodeOf(dir: string, fallback: string): Promise<string> {
+  try {
+    const info = JSON.parse(await fs.readFile(path.join(dir, SET_INFO), 'utf8')) as { gcode?: unknown };
+    return typeof info.gcode === 'string' ? info.gcode : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function definedOnly<T extends object>(changes: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

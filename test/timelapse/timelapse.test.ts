@@ -1,0 +1,186 @@
+/**
+ * Timelapses through the whole host with the real ffmpeg and cuttle's own test-pattern camera:
+ * timed and zchange recordings over a print rendered to a real movie (checked with ffprobe),
+ * CaptureFailed with the camera down, MovieFailed no_frames, unrendered sets, and the REST API.
+ */
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { FileRef } from '../../core/events/catalogue.js';
+import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
+import type { TestHost } from '../support/host.js';
+import { api, nextEvent, record, startHostWithFiles } from '../slicing/support.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function fileRef(name: string): FileRef {
+  return { name, path: name, origin: 'local', file: name, filename: name };
+}
+
+/** frame count and duration of a movie, by ffprobe */
+function probe(movie: string): { frames: number; duration: number; width: number } {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width:format=duration', '-of', 'json', movie]);
+  const json = JSON.parse(out.toString()) as { streams: { nb_read_frames: string; width: number }[]; format: { duration: string } };
+  return { frames: Number(json.streams[0]!.nb_read_frames), duration: Number(json.format.duration), width: json.streams[0]!.width };
+}
+
+describe('timelapse (ffmpeg, test-pattern camera)', function () {
+  this.timeout(30000);
+  let t: TestHost;
+  let timelapse: TimelapseService;
+
+  before(async () => {
+    t = await startHostWithFiles({ config: { timelapse: { fps: 10 } } });
+    timelapse = t.get<TimelapseService>(TimelapseService);
+  });
+  after(async () => t?.stop());
+
+  it('serves a fresh JPEG per request at the test-pattern endpoint, without a key', async () => {
+    const a = Buffer.from(await (await fetch(`${t.baseUrl}/webcam/test-pattern.jpg`)).arrayBuffer());
+    const b = Buffer.from(await (await fetch(`${t.baseUrl}/webcam/test-pattern.jpg`)).arrayBuffer());
+    expect([...a.subarray(0, 3)]).to.deep.equal([0xff, 0xd8, 0xff]);
+    expect(a.equals(b)).to.equal(false);
+  });
+
+  it('records a zchange timelapse and renders it with post-roll', async () => {
+    await timelapse.configure({ type: 'zchange', postRoll: 0.5, zchangeDelayMs: 0 }, false);
+    const events = record(t.host.bus);
+    const done = nextEvent(t.host.bus, 'MovieDone');
+    t.host.bus.fire('PrintStarted', fileRef('layers.gcode'));
+    for (let z = 1; z <= 6; z++) {
+      t.host.bus.fire('ZChange', { old: z - 1, new: z * 0.2 });
+      await sleep(50);
+    }
+    t.host.bus.fire('PrintDone', { ...fileRef('layers.gcode'), time: 1 });
+    const movieDone = await done;
+    expect(movieDone.gcode).to.equal('layers.gcode');
+    expect(movieDone.movie_basename).to.match(/^layers_\d{14}\.mp4$/);
+    const movie = movieDone.movie as string;
+    const { frames, duration, width } = probe(movie);
+    expect(frames).to.equal(6 + 5, '6 frames and 0.5 s of post-roll at 10 fps');
+    expect(duration).to.be.closeTo(1.1, 0.05);
+    expect(width).to.equal(320);
+    await t.host.bus.idle(2000);
+    const captures = events.filter((e) => e.name === 'CaptureDone');
+    expect(captures).to.have.length(6);
+    expect(events.filter((e) => e.name === 'CaptureStart')).to.have.length(6);
+    expect(events.find((e) => e.name === 'MovieRendering')?.payload).to.deep.equal(movieDone);
+    // frames cleaned up
+    expect(await timelapse.unrendered()).to.deep.equal([]);
+    await fs.access((captures[0]!.payload as { file: string }).file).then(
+      () => expect.fail('frame left behind'),
+      () => undefined,
+    );
+  });
+
+  it('records a timed timelapse and serves it over REST', async () => {
+    const set = await api(t, 'POST', '/api/timelapse', { type: 'timed', interval: 0.25, postRoll: 0, fps: 10 });
+    expect(set.status).to.equal(200);
+    expect(set.json.config).to.include({ type: 'timed', interval: 0.25, fps: 10, postRoll: 0 });
+    const done = nextEvent(t.host.bus, 'MovieDone');
+    const captured: string[] = [];
+    const sub = timelapse.onCaptureDone((e) => captured.push(e.file));
+    t.host.bus.fire('PrintStarted', fileRef('timed.gcode'));
+    await sleep(1400);
+    t.host.bus.fire('PrintDone', { ...fileRef('timed.gcode'), time: 1.4 });
+    const movieDone = await done;
+    sub.dispose();
+    const { frames, duration } = probe(movieDone.movie as string);
+    expect(frames).to.equal(captured.length);
+    expect(frames).to.be.within(4, 7);
+    expect(duration).to.be.closeTo(frames / 10, 0.05);
+
+    const listed = await api(t, 'GET', '/api/timelapse');
+    expect(listed.json.config.type).to.equal('timed');
+    const entry = listed.json.files.find((f: { name: string }) => f.name === movieDone.movie_basename);
+    expect(entry).to.include({ url: `/downloads/timelapse/${movieDone.movie_basename}` });
+    const download = await fetch(`${t.baseUrl}/api/timelapse/${movieDone.movie_basename}`, { headers: { 'X-Api-Key': t.apiKey } });
+    expect(download.status).to.equal(200);
+    expect(download.headers.get('content-type')).to.equal('video/mp4');
+    expect((await download.arrayBuffer()).byteLength).to.equal(entry.bytes);
+    expect((await api(t, 'DELETE', `/api/timelapse/${movieDone.movie_basename}`)).status).to.equal(204);
+    expect((await api(t, 'GET', `/api/timelapse/${movieDone.movie_basename}`)).status).to.equal(404);
+    expect((await api(t, 'GET', '/api/timelapse/..%2Fconfig.yaml')).status).to.equal(404);
+  });
+
+  it('keeps frames of a print end not in renderOn, lists them, renders and deletes them on request', async () => {
+    t.host.settings.set('timelapse.renderOn', ['done']);
+    await timelapse.configure({ type: 'zchange', postRoll: 0 }, false);
+    t.host.bus.fire('PrintStarted', fileRef('kept.gcode'));
+    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
+    t.host.bus.fire('ZChange', { old: 0.2, new: 0.4 });
+    t.host.bus.fire('PrintCancelled', fileRef('kept.gcode'));
+    await t.host.bus.idle(5000);
+    const listed = await api(t, 'GET', '/api/timelapse');
+    const set = listed.json.unrendered.find((u: { gcode: string }) => u.gcode === 'kept.gcode');
+    expect(set).to.include({ frames: 2, recording: false, rendering: false });
+    const done = nextEvent(t.host.bus, 'MovieDone');
+    expect((await api(t, 'POST', `/api/timelapse/unrendered/${set.name}`, { command: 'render' })).status).to.equal(204);
+    expect(probe((await done).movie as string).frames).to.equal(2);
+
+    t.host.bus.fire('PrintStarted', fileRef('dropped.gcode'));
+    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
+    t.host.bus.fire('PrintFailed', { ...fileRef('dropped.gcode'), reason: 'error' });
+    await t.host.bus.idle(5000);
+    const dropped = (await timelapse.unrendered()).find((u) => u.gcode === 'dropped.gcode')!;
+    expect((await api(t, 'DELETE', `/api/timelapse/unrendered/${dropped.name}`)).status).to.equal(204);
+    expect((await timelapse.unrendered()).find((u) => u.gcode === 'dropped.gcode')).to.equal(undefined);
+    t.host.settings.set('timelapse.renderOn', ['done', 'failed', 'cancelled']);
+  });
+
+  it('fails with no_frames when nothing was captured', async () => {
+    await timelapse.configure({ type: 'zchange' }, false);
+    const failed = nextEvent(t.host.bus, 'MovieFailed');
+    t.host.bus.fire('PrintStarted', fileRef('empty.gcode'));
+    t.host.bus.fire('PrintDone', { ...fileRef('empty.gcode'), time: 0.1 });
+    const payload = await failed;
+    expect(payload).to.include({ gcode: 'empty.gcode', reason: 'no_frames', returncode: null });
+    expect(payload.movie_basename).to.match(/^empty_\d{14}\.mp4$/);
+    expect(path.basename(payload.movie as string)).to.equal(payload.movie_basename);
+  });
+});
+
+describe('timelapse with the camera down', function () {
+  this.timeout(20000);
+  let t: TestHost;
+  before(async () => {
+    // a port nothing listens on
+    t = await startHostWithFiles({ config: { timelapse: { type: 'zchange' }, webcam: { snapshotUrl: 'http://127.0.0.1:9/snapshot', snapshotTimeoutMs: 2000 } } });
+  });
+  after(async () => t?.stop());
+
+  it('fires CaptureFailed with the error, then MovieFailed no_frames', async () => {
+    const failedCapture = nextEvent(t.host.bus, 'CaptureFailed');
+    const failedMovie = nextEvent(t.host.bus, 'MovieFailed');
+    t.host.bus.fire('PrintStarted', fileRef('dark.gcode'));
+    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
+    t.host.bus.fire('PrintDone', { ...fileRef('dark.gcode'), time: 1 });
+    const capture = await failedCapture;
+    expect(capture.file).to.match(/frame-000001\.jpg$/);
+    expect(capture.error).to.contain('camera unreachable at http://127.0.0.1:9/snapshot');
+    expect(await failedMovie).to.include({ reason: 'no_frames' });
+  });
+
+  it('fires CaptureFailed when the camera answers something that is not an image', async () => {
+    t.host.settings.set('webcam.snapshotUrl', `${t.baseUrl}/api/version`);
+    const failedCapture = nextEvent(t.host.bus, 'CaptureFailed');
+    t.host.bus.fire('PrintStarted', fileRef('text.gcode'));
+    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
+    expect((await failedCapture).error).to.match(/HTTP 403|not an image/);
+    t.host.bus.fire('PrintDone', { ...fileRef('text.gcode'), time: 1 });
+  });
+
+  it('captures with a command (argv, no shell) writing {file}', async () => {
+    t.host.settings.set('webcam.snapshotCommand', ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=1', '-frames:v', '1', '-y', '{file}']);
+    const done = nextEvent(t.host.bus, 'MovieDone');
+    t.host.bus.fire('PrintStarted', fileRef('cmd.gcode'));
+    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
+    t.host.bus.fire('ZChange', { old: 0.2, new: 0.4 });
+    t.host.bus.fire('PrintDone', { ...fileRef('cmd.gcode'), time: 1 });
+    const movie = await done;
+    const { frames, width } = probe(movie.movie as string);
+    expect(frames).to.equal(2);
+    expect(width).to.equal(64);
+  });
+});
