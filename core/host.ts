@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import type { Container } from 'inversify';
+import { setDefaultListenerErrorHandler } from './common/event.js';
 import { LifecycleContribution } from './common/lifecycle.js';
 import { createContainer } from './container.js';
 import { EventBus } from './events/event-bus.js';
@@ -49,6 +50,7 @@ export class CuttleHost {
       stream: options.logStream,
       file: logFile ? path.resolve(settings.folder('logs'), logFile) : undefined,
     });
+    setDefaultListenerErrorHandler((err) => logger.error(errorInfo(err), 'a listener of a service signal failed'));
     return new CuttleHost(settings, logger);
   }
 

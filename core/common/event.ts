@@ -7,11 +7,18 @@ import { Disposable } from './disposable.js';
 
 export type Event<T> = (listener: (value: T) => void) => Disposable;
 
+let defaultListenerErrorHandler: (err: unknown) => void = (err) => console.error(err);
+
+/** Where throwing listeners are reported when an Emitter was not given its own handler (the host logs them). */
+export function setDefaultListenerErrorHandler(handler: (err: unknown) => void): void {
+  defaultListenerErrorHandler = handler;
+}
+
 export class Emitter<T> implements Disposable {
   private listeners = new Set<(value: T) => void>();
 
-  /** `onListenerError` is told about a throwing listener; the default writes it to stderr. */
-  constructor(private readonly onListenerError: (err: unknown) => void = (err) => console.error(err)) {}
+  /** `onListenerError` is told about a throwing listener; by default the host's logger is. */
+  constructor(private readonly onListenerError: (err: unknown) => void = (err) => defaultListenerErrorHandler(err)) {}
 
   readonly event: Event<T> = (listener) => {
     this.listeners.add(listener);

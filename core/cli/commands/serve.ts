@@ -37,6 +37,8 @@ async function run(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  // a plugin's stray promise must not take the host down: log it and carry on
+  process.on('unhandledRejection', (reason) => cuttle.logger.error({ err: String((reason as Error)?.stack ?? reason) }, 'unhandled promise rejection'));
   await cuttle.start();
   const connect = stringOption(args, 'connect') ?? (cuttle.settings.get('serial.autoconnect') ? cuttle.settings.get('serial.port') : undefined);
   if (connect) {
