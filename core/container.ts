@@ -3,6 +3,7 @@
  * ContainerModule. Reading this file tells what the core offers.
  */
 import { Container } from 'inversify';
+import { eventHooksModule } from './event-hooks/module.js';
 import { eventsModule } from './events/module.js';
 import { filesModule } from './files/module.js';
 import { Logger } from './logging/logger.js';
@@ -13,7 +14,7 @@ import { SettingsService } from './settings/settings-service.js';
 import { slicingModule } from './slicing/module.js';
 import { timelapseModule } from './timelapse/module.js';
 
-export const CORE_MODULES = [eventsModule, serverModule, printerModule, filesModule, slicingModule, timelapseModule, pushModule];
+export const CORE_MODULES = [eventsModule, serverModule, printerModule, filesModule, slicingModule, timelapseModule, pushModule, eventHooksModule];
 
 export function createContainer(settings: SettingsService, logger: Logger): Container {
   const container = new Container({ defaultScope: 'Singleton' });

@@ -25,3 +25,4 @@ export * from './files/api.js';
 export * from './slicing/api.js';
 export * from './timelapse/api.js';
 export * from './push/api.js';
+export * from './event-hooks/api.js';

@@ -16,6 +16,7 @@ export interface EventsConfig {
     historySize: number;
     subscriberQueueLimit: number;
     shutdownGraceMs: number;
+    commandTimeout: number;
   };
 }
 
@@ -23,7 +24,10 @@ export const eventsSchema: convict.Schema<EventsConfig> = {
   events: {
     enabled: { doc: 'Run event hooks (subscriptions) at all.', format: Boolean, default: true },
     subscriptions: {
-      doc: 'Event hooks: a list of { event, command, type, enabled } as in the spec; checked entry by entry at start-up.',
+      doc:
+        'Event hooks: a list of { event, command, type, enabled } as in the spec, checked entry by entry at start-up. ' +
+        'Optional per entry: debug, filter (payload key: value or list of values), throttle, debounce and timeout (ms), ' +
+        'shell (system type only), and options of other hook types.',
       format: Array,
       default: [] as SubscriptionConfig[],
     },
@@ -34,5 +38,10 @@ export const eventsSchema: convict.Schema<EventsConfig> = {
       default: 100000,
     },
     shutdownGraceMs: { doc: 'How long subscribers get to finish at shutdown.', format: 'nat', default: 5000 },
+    commandTimeout: {
+      doc: 'Milliseconds an event-hook command may run before it is killed; a subscription may set its own `timeout`.',
+      format: 'nat',
+      default: 60000,
+    },
   },
 };

@@ -1,0 +1,275 @@
+/**
+ * The event-hook dispatcher: reads `events.subscriptions`, listens to every bus event with `onAny`,
+ * and runs the matching subscriptions in the background (the bus handler only starts them, so a slow
+ * or hanging command never holds up the bus). Each run resolves placeholders, then hands the commands
+ * one by one to the subscription's hook type and logs what each produced against the subscription.
+ */
+import { inject, injectable, optional } from 'inversify';
+import { DisposableStore } from '../common/disposable.js';
+import { Emitter } from '../common/event.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { EVENT_CATALOGUE, isCoreEvent } from '../events/catalogue.js';
+import { EventBus, type AnyFiredEvent } from '../events/event-bus.js';
+import { errorInfo, Logger } from '../logging/logger.js';
+import { PrinterService } from '../printer/printer-service.js';
+import { SettingsService } from '../settings/settings-service.js';
+import {
+  HookTypeRegistry,
+  UnknownPlaceholderError,
+  type CommandOutcome,
+  type EventHooks,
+  type HookRun,
+  type Subscription,
+  type SubscriptionOutcome,
+  type SubscriptionProblem,
+  type TestFireResult,
+} from './api.js';
+import { matchesFilter } from './filter.js';
+import { eventPlaceholders, type PrinterFacts } from './placeholders.js';
+import { RateGate } from './rate-gate.js';
+import { loadSubscriptions } from './subscriptions.js';
+import { placeholderNames } from './template.js';
+
+const GENERIC_PLACEHOLDERS = ['__currentZ', '__filename', '__filepath', '__fileorigin', '__progress', '__data', '__json', '__now', '__eventname'];
+/** stdout/stderr kept in a log line */
+const LOG_OUTPUT_LIMIT = 2000;
+
+@injectable()
+export class EventHookDispatcher implements EventHooks, LifecycleContribution {
+  readonly lifecycleName = 'event-hooks';
+  private readonly logger: Logger;
+  private enabled = false;
+  private loaded: Subscription[] = [];
+  private rejected: SubscriptionProblem[] = [];
+  private gates = new Map<Subscription, RateGate>();
+  private typesAtLoad = new Set<string>();
+  private readonly running = new Set<Promise<SubscriptionOutcome>>();
+  private idleWaiters: (() => void)[] = [];
+  private readonly lifetime = new DisposableStore();
+  private readonly abort = new AbortController();
+  private readonly didRun = new Emitter<SubscriptionOutcome>();
+  readonly onDidRun = this.didRun.event;
+
+  constructor(
+    @inject(EventBus) private readonly bus: EventBus,
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(HookTypeRegistry) private readonly types: HookTypeRegistry,
+    @inject(Logger) logger: Logger,
+    @inject(PrinterService) @optional() private readonly printer: PrinterService | undefined,
+  ) {
+    this.logger = logger.child({ service: 'event-hooks' });
+  }
+
+  start(): void {
+    this.reload();
+    this.lifetime.add(this.bus.onAny((event) => this.onEvent(event), { owner: 'event-hooks' }));
+    this.lifetime.add(this.settings.onDidSave(() => this.reload()));
+    // a type that arrives late activates its subscriptions; one that leaves (plugins stop first at
+    // shutdown) only makes its runs skip, without a wave of "unknown type" errors
+    this.lifetime.add(this.types.onDidChange(() => this.types.names().some((name) => !this.typesAtLoad.has(name)) && this.reload()));
+  }
+
+  async stop(): Promise<void> {
+    this.lifetime.dispose();
+    this.disposeGates();
+    this.abort.abort();
+    await this.idle(this.settings.get('events.shutdownGraceMs'));
+  }
+
+  subscriptions(): readonly Subscription[] {
+    return this.loaded;
+  }
+
+  problems(): readonly SubscriptionProblem[] {
+    return this.rejected;
+  }
+
+  reload(): void {
+    this.enabled = this.settings.get('events.enabled');
+    this.typesAtLoad = new Set(this.types.names());
+    const { subscriptions, problems } = loadSubscriptions(this.settings.get('events.subscriptions'), {
+      isKnownEvent: (name) => this.bus.isKnown(name),
+      hookType: (name) => this.types.get(name),
+      hookTypeNames: () => this.types.names(),
+      defaultTimeout: this.settings.get('events.commandTimeout'),
+    });
+    this.disposeGates();
+    this.loaded = subscriptions;
+    this.rejected = problems;
+    for (const problem of problems) {
+      this.logger.error({ index: problem.index, reason: problem.reason }, `events.subscriptions[${problem.index}] ignored: ${problem.reason}`);
+    }
+    for (const subscription of subscriptions) this.warnAboutPlaceholders(subscription);
+    this.logger.info(
+      { enabled: this.enabled, subscriptions: subscriptions.length, rejected: problems.length },
+      this.enabled ? `${subscriptions.length} event subscription(s) loaded` : 'event hooks are off (events.enabled: false)',
+    );
+  }
+
+  async testFire(event: string, payload: object): Promise<TestFireResult> {
+    if (!this.bus.isKnown(event)) throw new Error(`unknown event "${event}": no loaded plugin declares it`);
+    if (!this.enabled) return { event, enabled: false, subscriptions: [] };
+    const fired: AnyFiredEvent = { name: event, payload, seq: 0, time: new Date().toISOString() };
+    const outcomes = this.loaded
+      .filter((subscription) => subscription.event === event)
+      .map((subscription) => {
+        if (!subscription.enabled) return Promise.resolve(this.skipped(subscription, 'disabled (enabled: false)'));
+        if (!matchesFilter(subscription.filter, payload)) return Promise.resolve(this.skipped(subscription, 'filter does not match'));
+        return this.track(this.run(subscription, fired));
+      });
+    return { event, enabled: true, subscriptions: await Promise.all(outcomes) };
+  }
+
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.running.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.idleWaiters = this.idleWaiters.filter((waiter) => waiter !== done);
+        resolve(false);
+      }, timeoutMs);
+      this.idleWaiters.push(done);
+    });
+  }
+
+  /** The bus handler: only decides and starts; never awaits a command. */
+  private onEvent(event: AnyFiredEvent): void {
+    if (!this.enabled) return;
+    for (const subscription of this.loaded) {
+      if (subscription.event !== event.name || !subscription.enabled) continue;
+      if (!matchesFilter(subscription.filter, event.payload)) continue;
+      if (subscription.throttle > 0 || subscription.debounce > 0) this.gate(subscription).offer(event);
+      else void this.track(this.run(subscription, event));
+    }
+  }
+
+  private gate(subscription: Subscription): RateGate {
+    let gate = this.gates.get(subscription);
+    if (!gate) {
+      gate = new RateGate(
+        subscription.throttle,
+        subscription.debounce,
+        (event) => void this.track(this.run(subscription, event)),
+        (event) => this.logger.debug({ subscription: subscription.label, seq: event.seq }, 'throttled: not run'),
+      );
+      this.gates.set(subscription, gate);
+    }
+    return gate;
+  }
+
+  private disposeGates(): void {
+    for (const gate of this.gates.values()) gate.dispose();
+    this.gates = new Map();
+  }
+
+  private track(run: Promise<SubscriptionOutcome>): Promise<SubscriptionOutcome> {
+    this.running.add(run);
+    void run.finally(() => {
+      this.running.delete(run);
+      if (this.running.size === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
+    });
+    return run;
+  }
+
+  private async run(subscription: Subscription, event: AnyFiredEvent): Promise<SubscriptionOutcome> {
+    const logger = this.logger.child({ subscription: subscription.label, event: event.name, seq: event.seq });
+    const placeholders = eventPlaceholders(event, this.printerFacts());
+    const outcome: SubscriptionOutcome = {
+      index: subscription.index,
+      label: subscription.label,
+      event: event.name,
+      type: subscription.type,
+      status: 'ran',
+      commands: [],
+    };
+    const unknown = subscription.commands.flatMap(placeholderNames).find((name) => placeholders.value(name) === undefined);
+    const type = this.types.get(subscription.type);
+    if (unknown !== undefined || !type) {
+      const reason = type ? new UnknownPlaceholderError(unknown!).message : `hook type "${subscription.type}" is no longer registered`;
+      logger.warn({ placeholder: unknown }, `skipped ${subscription.label}: ${reason}`);
+      return this.finish({ ...outcome, status: 'skipped', reason });
+    }
+    const run: HookRun = {
+      subscription,
+      event,
+      placeholders,
+      logger,
+      signal: this.abort.signal,
+      announce: (resolved) =>
+        subscription.debug ? logger.info({ command: resolved }, `running: ${resolved}`) : logger.debug({ command: resolved }, 'running'),
+    };
+    for (const template of subscription.commands) {
+      const started = performance.now();
+      let result: CommandOutcome;
+      try {
+        result = await type.runCommand(template, run);
+      } catch (err) {
+        result = { command: template, status: 'failed', detail: (err as Error)?.message ?? String(err) };
+        logger.error({ command: template, ...errorInfo(err) }, `the ${subscription.type} hook type threw`);
+      }
+      result.durationMs ??= Math.round(performance.now() - started);
+      outcome.commands.push(result);
+      this.logCommand(logger, subscription, result);
+      if (result.status !== 'ok') {
+        outcome.status = result.status === 'skipped' ? 'skipped' : 'failed';
+        outcome.reason = `${result.status}: ${result.detail ?? result.command}`;
+        const rest = subscription.commands.length - outcome.commands.length;
+        if (rest > 0) logger.warn(`${rest} remaining command(s) of ${subscription.label} not run`);
+        break;
+      }
+    }
+    return this.finish(outcome);
+  }
+
+  private finish(outcome: SubscriptionOutcome): SubscriptionOutcome {
+    this.didRun.fire(outcome);
+    return outcome;
+  }
+
+  private skipped(subscription: Subscription, reason: string): SubscriptionOutcome {
+    const { index, label, event, type } = subscription;
+    return this.finish({ index, label, event, type, status: 'skipped', reason, commands: [] });
+  }
+
+  private logCommand(logger: Logger, subscription: Subscription, result: CommandOutcome): void {
+    const fields = {
+      command: result.command,
+      status: result.status,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      stdout: result.stdout?.slice(0, LOG_OUTPUT_LIMIT),
+      stderr: result.stderr?.slice(0, LOG_OUTPUT_LIMIT),
+      detail: result.detail,
+      durationMs: result.durationMs,
+    };
+    if (result.status === 'ok') logger.info(fields, `${subscription.type} command done`);
+    else if (result.status === 'skipped') logger.warn(fields, `${subscription.type} command skipped: ${result.detail ?? ''}`);
+    else logger.error(fields, `${subscription.type} command ${result.status === 'timeout' ? 'timed out' : 'failed'}: ${result.detail ?? ''}`);
+  }
+
+  private printerFacts(): PrinterFacts {
+    try {
+      return this.printer?.snapshot() ?? null;
+    } catch (err) {
+      this.logger.warn(errorInfo(err), 'printer snapshot failed: generic placeholders use their defaults');
+      return null;
+    }
+  }
+
+  /** A start-up hint for core events: a placeholder that is neither generic nor a catalogue payload key. */
+  private warnAboutPlaceholders(subscription: Subscription): void {
+    if (!isCoreEvent(subscription.event)) return;
+    const keys = EVENT_CATALOGUE[subscription.event].keys as Record<string, unknown>;
+    for (const name of subscription.commands.flatMap(placeholderNames)) {
+      const root = name.split('.')[0]!;
+      if (GENERIC_PLACEHOLDERS.includes(name) || Object.prototype.hasOwnProperty.call(keys, root)) continue;
+      this.logger.warn(
+        { subscription: subscription.label, placeholder: name },
+        `${subscription.label}: {${name}} is not a key of ${subscription.event}; the subscription will be skipped when the payload lacks it`,
+      );
+    }
+  }
+}

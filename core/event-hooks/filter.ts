@@ -1,0 +1,15 @@
+/**
+ * Subscription filters: `{ key: value }` holds when the payload's value at that (dotted) key equals
+ * the value; a list of values holds when any of them is equal. Equality is by JSON form, so a
+ * YAML `0.2` matches a payload 0.2 and `local` matches "local".
+ */
+import { payloadValue } from './placeholders.js';
+
+export function matchesFilter(filter: Readonly<Record<string, unknown>> | null, payload: object): boolean {
+  if (!filter) return true;
+  return Object.entries(filter).every(([key, wanted]) => {
+    const actual = JSON.stringify(payloadValue(payload, key) ?? null);
+    const options = Array.isArray(wanted) ? wanted : [wanted];
+    return options.some((option) => JSON.stringify(option ?? null) === actual);
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * The `gcode` event-hook type: each command of a subscription is one G-code line, placeholders filled
+ * in, queued through the printer's normal queue and `gcode.*` hooks, in order. Only while connected;
+ * otherwise the command is logged and skipped. A substituted value cannot start a second line: line
+ * breaks in values become spaces (a filename must not be able to send M112).
+ */
+import {
+  HookTypeRegistry,
+  inject,
+  optional,
+  Plugin,
+  PluginContext,
+  PrinterService,
+  type CommandOutcome,
+  type HookRun,
+  type HookType,
+  type PrinterStateId,
+} from 'cuttle';
+
+/** States in which the printer takes commands (OctoPrint's "operational" states). */
+const CONNECTED: ReadonlySet<PrinterStateId> = new Set<PrinterStateId>([
+  'OPERATIONAL',
+  'PRINTING',
+  'PAUSING',
+  'PAUSED',
+  'RESUMING',
+  'CANCELLING',
+  'FINISHING',
+]);
+
+@Plugin({
+  id: 'gcode-hook',
+  name: 'G-code event hooks',
+  version: '1.0.0',
+  description: 'The gcode type of events.subscriptions: sends G-code to the printer when an event fires.',
+})
+export class GcodeHookPlugin implements HookType {
+  readonly name = 'gcode';
+
+  constructor(
+    @inject(PluginContext) ctx: PluginContext,
+    @inject(HookTypeRegistry) registry: HookTypeRegistry,
+    @inject(PrinterService) @optional() private readonly printer: PrinterService | undefined,
+  ) {
+    ctx.subscriptions.add(registry.register(this, { owner: ctx.id }));
+  }
+
+  async runCommand(template: string, run: HookRun): Promise<CommandOutcome> {
+    const line = run.placeholders.substitute(template, (value) => value.replace(/[\r\n]+/g, ' ')).trim();
+    const state = this.printer?.state.id ?? 'OFFLINE';
+    if (!this.printer || !CONNECTED.has(state)) return { command: line, status: 'skipped', detail: `printer not connected (${state})` };
+    run.announce(line);
+    this.printer.commands(line);
+    return { command: line, status: 'ok', detail: 'queued' };
+  }
+}

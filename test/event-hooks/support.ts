@@ -1,0 +1,53 @@
+/**
+ * Helpers for the event-hook tests: an argv-recording program (a /bin/sh script that writes each
+ * invocation's arguments, NUL-separated, to a file of its own), and a host with hook subscriptions.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EventHooks, type SubscriptionConfig } from '../../core/index.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+
+export interface Recorder {
+  dir: string;
+  /** absolute path of the recording program */
+  program: string;
+  /** argv (without $0) of each invocation since the last call, then forgets them */
+  take(): string[][];
+  remove(): void;
+}
+
+export function makeRecorder(name = 'record'): Recorder {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-hooks-'));
+  const records = path.join(dir, 'records');
+  mkdirSync(records);
+  const program = path.join(dir, name);
+  writeFileSync(program, `#!/bin/sh\nf=$(mktemp "${records}/rec.XXXXXX")\nprintf '%s\\0' "$@" > "$f"\n`);
+  chmodSync(program, 0o755);
+  return {
+    dir,
+    program,
+    take() {
+      const files = readdirSync(records);
+      const argvs = files.map((file) => {
+        const text = readFileSync(path.join(records, file), 'utf8');
+        rmSync(path.join(records, file));
+        return text.split('\0').slice(0, -1);
+      });
+      return argvs;
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function hostWithSubscriptions(subscriptions: SubscriptionConfig[], events: Record<string, unknown> = {}): Promise<{ t: TestHost; hooks: EventHooks }> {
+  const t = await startTestHost({ config: { events: { subscriptions, ...events } } });
+  return { t, hooks: t.get<EventHooks>(EventHooks) };
+}
+
+/** Log lines whose message contains `text`. */
+export function logsMentioning(t: TestHost, text: string): string[] {
+  return t.logs.map((line) => line.msg).filter((msg) => typeof msg === 'string' && msg.includes(text));
+}
