@@ -1,0 +1,79 @@
+/**
+ * OctoPrint's `slice` file command (`POST /api/files/local/{path}` with `command: "slice"`), for the
+ * files routes to call: fields `slicer`, `gcode`, `profile`, `profile.*` overrides, `position {x, y}`,
+ * `select`, `print`. Answers 202 with the future G-code's entry; the job's outcome comes as events.
+ */
+import type Koa from 'koa';
+import type { StorageOrigin } from '../events/catalogue.js';
+import { HttpError } from '../server/http-error.js';
+import { SlicingRequestError, type SliceRequest, type SlicingService } from './slicing-service.js';
+
+export async function sliceFileCommand(
+  ctx: Koa.Context,
+  slicing: SlicingService | undefined,
+  origin: StorageOrigin,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  if (!slicing) throw new HttpError(409, 'slicing is not available');
+  let ref;
+  try {
+    ({ ref } = await slicing.slice(sliceRequest(origin, path, body)));
+  } catch (err) {
+    if (err instanceof SlicingRequestError) throw new HttpError(err.status, err.message);
+    throw err;
+  }
+  const encoded = ref.gcode.split('/').map(encodeURIComponent).join('/');
+  const resource = `${ctx.origin}/api/files/local/${encoded}`;
+  ctx.status = 202;
+  ctx.set('Location', resource);
+  ctx.body = {
+    origin: 'local',
+    name: ref.gcode.split('/').pop(),
+    path: ref.gcode,
+    refs: { resource, download: `${ctx.origin}/downloads/files/local/${encoded}` },
+  };
+}
+
+/** The request of a slice command's JSON body; a wrong field type is a 400 naming the field. */
+export function sliceRequest(origin: StorageOrigin, path: string, body: Record<string, unknown>): SliceRequest {
+  const text = (key: string): string | undefined => {
+    const value = body[key];
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new HttpError(400, `"${key}" must be a string`);
+    return value;
+  };
+  const overrides: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (!key.startsWith('profile.')) continue;
+    if (value === null || typeof value === 'object') throw new HttpError(400, `"${key}" must be a string or number`);
+    overrides[key.slice('profile.'.length)] = String(value);
+  }
+  return {
+    origin,
+    path,
+    slicer: text('slicer'),
+    gcode: text('gcode'),
+    profile: text('profile'),
+    overrides,
+    position: position(body.position),
+    select: flag(body.select),
+    print: flag(body.print),
+  };
+}
+
+function position(value: unknown): { x: number; y: number } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const { x, y } = (typeof value === 'object' ? value : {}) as { x?: unknown; y?: unknown };
+  if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
+    throw new HttpError(400, '"position" must be {"x": number, "y": number}');
+  }
+  return { x, y };
+}
+
+/** OctoPrint's booleans: true/yes/y/1 in any case. */
+function flag(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  return typeof value === 'string' && ['true', 'yes', 'y', '1'].includes(value.trim().toLowerCase());
+}
