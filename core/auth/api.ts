@@ -58,7 +58,7 @@ export interface AuthManager extends AuthService {
   /** Checks a password (rate-limited per address); throws LoginError. */
   login(name: string, password: string, address: string): Promise<AuthPrincipal>;
   /** A fresh session for the principal; its id is `principal.session` of later lookups. */
-  createSession(principal: Principal): string;
+  createSession(principal: AuthPrincipal): string;
   /** The principal for the push socket's `name:session`, or null. */
   authenticateSession(name: string, session: string): AuthPrincipal | null;
   /** Is this principal still allowed in (key not revoked, session live, user not deleted)? Does not extend sessions. */

@@ -20,6 +20,7 @@ import { UserStore, type UserRecord } from './user-store.js';
 
 export const SESSION_COOKIE = 'cuttle_session';
 const GLOBAL_KEY_USER = '_api';
+const SESSION_ID = /^[0-9a-f]{64}$/;
 
 export function sessionFromCookie(cookie: string | string[] | undefined): string | null {
   const header = Array.isArray(cookie) ? cookie.join('; ') : cookie;
@@ -69,6 +70,8 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
   }
 
   authenticateKey(key: string): AuthPrincipal | null {
+    // a session id works where a key is expected (socket.io's `auth: {session}`)
+    if (SESSION_ID.test(key)) return this.principalOfSession(key, true);
     const global = this.settings.get('api.key');
     if (global && key === global) return { ...adminPrincipal(GLOBAL_KEY_USER, 'apikey'), key };
     const found = this.safeFindKey(key);
@@ -107,9 +110,12 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     return principal;
   }
 
-  createSession(principal: Principal): string {
+  createSession(principal: AuthPrincipal): string {
     const stored = this.safeUsers().some((u) => u.name === principal.name);
-    return this.sessions.create(principal.name, stored ? undefined : { ...principal, via: 'session' }).id;
+    const { key, session, app, ...rest } = principal;
+    void session;
+    void app;
+    return this.sessions.create(principal.name, stored ? undefined : { ...rest, via: 'session' }, key).id;
   }
 
   authenticateSession(name: string, session: string): AuthPrincipal | null {
@@ -144,6 +150,7 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
   private principalOfSession(id: string, touch: boolean): AuthPrincipal | null {
     const session = touch ? this.sessions.use(id) : this.sessions.peek(id);
     if (!session) return null;
+    if (session.key && !this.authenticateKey(session.key)) return null;
     if (session.principal) {
       // the global-key principal: valid while a global key is still configured
       return this.settings.get('api.key') ? { ...session.principal, session: id } : null;

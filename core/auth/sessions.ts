@@ -11,6 +11,8 @@ export interface Session {
   user: string;
   /** set for principals that are not in users.yaml (the global key) */
   principal?: Principal;
+  /** the API key a passive login turned into this session: revoking the key ends the session */
+  key?: string;
   created: number;
   lastUsed: number;
 }
@@ -20,8 +22,8 @@ export class SessionStore {
 
   constructor(private readonly ttlMs: () => number) {}
 
-  create(user: string, principal?: Principal, now = Date.now()): Session {
-    const session: Session = { id: randomBytes(32).toString('hex'), user, ...(principal ? { principal } : {}), created: now, lastUsed: now };
+  create(user: string, principal?: Principal, key?: string, now = Date.now()): Session {
+    const session: Session = { id: randomBytes(32).toString('hex'), user, ...(principal ? { principal } : {}), ...(key ? { key } : {}), created: now, lastUsed: now };
     this.sessions.set(session.id, session);
     return session;
   }

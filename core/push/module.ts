@@ -10,6 +10,7 @@ import { DefaultPushService } from './service.js';
 import { StatusPage } from './status-page/status-page.js';
 import { PushTransportContribution } from './transport.js';
 import { SocketIoTransport } from './transports/socket-io.js';
+import { SockJsTransport } from './transports/sockjs.js';
 
 export const pushModule = new ContainerModule(({ bind }) => {
   bind(TcpConnectivityCheck).toSelf().inSingletonScope();
@@ -18,6 +19,7 @@ export const pushModule = new ContainerModule(({ bind }) => {
 
   bind(SocketIoTransport).toSelf().inSingletonScope();
   bind(PushTransportContribution).toService(SocketIoTransport);
+  bind(PushTransportContribution).to(SockJsTransport).inSingletonScope();
 
   bind(DefaultPushService).toSelf().inSingletonScope();
   bind(PushService).toService(DefaultPushService);

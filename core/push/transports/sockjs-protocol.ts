@@ -228,9 +228,9 @@ export class HttpSession extends BaseConnection {
     if (!this.opened) {
       this.opened = true;
       this.writeFrame('o');
-      return;
     }
-    this.flushQueue();
+    // polling ended its response with the open frame; the queue waits for its next request
+    if (this.receiver) this.flushQueue();
   }
 
   /** The body of an xhr_send request. */

@@ -1,0 +1,173 @@
+/**
+ * The SockJS transport (OctoPrint's push socket): SockJS at `/sockjs` and the plain websocket at
+ * `/sockjs/websocket`, as an adapter over the push hub. A connection gets `connected` at once and
+ * nothing else until `{"auth": "name:session"}` (a session from `/api/login`) succeeds; a bad one
+ * gets `reauthRequired`. Access is re-checked whenever auth says it may have changed (revoked key,
+ * deleted user, expired session): the socket is then asked to re-authenticate and gets nothing more.
+ * Each message is encoded once (JSON text, websocket frames built on first use) for all connections.
+ */
+import { createHash } from 'node:crypto';
+import { inject, injectable } from 'inversify';
+import { AuthManager, type AuthPrincipal } from '../../auth/api.js';
+import { PERMISSIONS } from '../../auth/permissions.js';
+import { hasPermissions } from '../../auth/require-permission.js';
+import { DisposableStore } from '../../common/disposable.js';
+import { errorInfo, Logger } from '../../logging/logger.js';
+import { HttpRoutes, HttpServer } from '../../server/http-server.js';
+import { SettingsService } from '../../settings/settings-service.js';
+import type { PushClient } from '../client.js';
+import type { PushHub } from '../hub.js';
+import { PushMessage, type PushEncoder, type PushLink, type PushTransportContribution } from '../transport.js';
+import { SockJsFrame, type SockJsConnection } from './sockjs-protocol.js';
+import { DEFAULT_SOCKJS_OPTIONS, SockJsServer, type SockJsServerOptions } from './sockjs-server.js';
+
+class SockJsLink implements PushLink<SockJsFrame> {
+  constructor(
+    readonly encoder: PushEncoder<SockJsFrame>,
+    private readonly connection: SockJsConnection,
+  ) {}
+
+  get remoteAddress(): string {
+    return this.connection.remoteAddress;
+  }
+
+  write(frames: SockJsFrame[], flushed: () => void): void {
+    this.connection.send(frames, flushed);
+  }
+
+  close(reason: string): void {
+    this.connection.close(3000, reason);
+  }
+}
+
+function md5(value: unknown): string {
+  return createHash('md5').update(JSON.stringify(value)).digest('hex');
+}
+
+@injectable()
+export class SockJsTransport implements PushTransportContribution, PushEncoder<SockJsFrame> {
+  readonly id = 'sockjs';
+  /** tunable before attach (tests shorten the heartbeat) */
+  readonly options: Omit<SockJsServerOptions, 'cors'> = { ...DEFAULT_SOCKJS_OPTIONS };
+  private server: SockJsServer | undefined;
+  private readonly clients = new Map<PushClient<SockJsFrame>, SockJsConnection>();
+  private readonly disposables = new DisposableStore();
+
+  constructor(
+    @inject(HttpServer) private readonly http: HttpServer,
+    @inject(HttpRoutes) private readonly routes: HttpRoutes,
+    @inject(AuthManager) private readonly auth: AuthManager,
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(Logger) private readonly logger: Logger,
+  ) {}
+
+  encode(message: PushMessage): SockJsFrame {
+    const data = message.type === 'connected' ? this.connectedData(message.data as Record<string, unknown>) : message.data;
+    return new SockJsFrame(JSON.stringify({ [message.type]: data }));
+  }
+
+  attach(hub: PushHub): void {
+    const server = new SockJsServer({ ...this.options, cors: () => this.settings.get('server.cors.enabled') }, (conn) => this.open(hub, conn));
+    this.server = server;
+    const prefix = this.options.prefix;
+    this.disposables.add(
+      this.routes.register((router) => {
+        for (const path of [prefix, `${prefix}/info`, `${prefix}/:server/:session/:transport`]) {
+          router.all(path, (ctx) => {
+            ctx.respond = false;
+            server.handleRequest(ctx.req, ctx.res);
+          });
+        }
+      }, { owner: 'push/sockjs', public: true }),
+    );
+    const onUpgrade = (req: Parameters<SockJsServer['handleUpgrade']>[0], socket: Parameters<SockJsServer['handleUpgrade']>[1], head: Buffer) => {
+      server.handleUpgrade(req, socket, head);
+    };
+    this.http.server.on('upgrade', onUpgrade);
+    this.disposables.add({ dispose: () => this.http.server.off('upgrade', onUpgrade) });
+    this.disposables.add(this.auth.onDidChangeAccess(() => this.recheckAccess()));
+  }
+
+  detach(): void {
+    this.disposables.dispose();
+    this.server?.close();
+    this.server = undefined;
+    this.clients.clear();
+  }
+
+  private open(hub: PushHub, conn: SockJsConnection): void {
+    const client = hub.connect(new SockJsLink(this, conn));
+    this.clients.set(client, conn);
+    conn.onClose(() => {
+      this.clients.delete(client);
+      hub.disconnect(client);
+    });
+    conn.onGarbled((text) => this.logger.warn({ client: client.info.id, frame: text }, 'ignored a garbled push frame'));
+    conn.onMessage((text) => {
+      try {
+        this.onClientMessage(hub, client, text);
+      } catch (err) {
+        this.logger.warn({ client: client.info.id, ...errorInfo(err) }, 'push client message failed');
+      }
+    });
+  }
+
+  /** One client message: `{"auth": …}`, `{"subscribe": …}`, `{"throttle": n}`; anything else is logged and ignored. */
+  private onClientMessage(hub: PushHub, client: PushClient<SockJsFrame>, text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.logger.warn({ client: client.info.id, message: text.slice(0, 200) }, 'ignored a push message that is not JSON');
+      return;
+    }
+    if (!message || typeof message !== 'object' || Array.isArray(message)) {
+      this.logger.warn({ client: client.info.id, message: text.slice(0, 200) }, 'ignored a push message that is not an object');
+      return;
+    }
+    for (const [type, data] of Object.entries(message)) {
+      if (type === 'auth') this.authenticate(hub, client, data);
+      else if (!client.authenticated) this.logger.debug({ client: client.info.id, type }, 'ignored a push message before auth');
+      else hub.handleClientMessage(client as PushClient, type, data);
+    }
+  }
+
+  private authenticate(hub: PushHub, client: PushClient<SockJsFrame>, data: unknown): void {
+    const text = typeof data === 'string' ? data : '';
+    const colon = text.indexOf(':');
+    const principal = colon > 0 ? this.auth.authenticateSession(text.slice(0, colon), text.slice(colon + 1)) : null;
+    if (!principal || !hasPermissions(principal, ['STATUS'])) {
+      this.logger.info({ client: client.info.id, user: colon > 0 ? text.slice(0, colon) : undefined }, 'push socket auth refused');
+      this.deauthenticate(client, 'stale');
+      return;
+    }
+    if (client.authenticated) client.principal = principal;
+    else hub.authenticate(client as PushClient, principal);
+  }
+
+  /** Stops the stream to a client and asks it to log in again (it keeps its socket). */
+  private deauthenticate(client: PushClient<SockJsFrame>, reason: 'stale' | 'removed' | 'logout'): void {
+    client.principal = null;
+    client.sendNow(new PushMessage('reauthRequired', { reason }));
+  }
+
+  private recheckAccess(): void {
+    for (const client of this.clients.keys()) {
+      const principal = client.principal as AuthPrincipal | null;
+      if (principal && !this.auth.stillValid(principal)) this.deauthenticate(client, 'removed');
+    }
+  }
+
+  /** OctoPrint's `connected` keys on top of the hub's: the permission catalogue and the hashes clients compare. */
+  private connectedData(data: Record<string, unknown>): Record<string, unknown> {
+    return {
+      ...data,
+      plugin_hash: md5(data['plugins'] ?? []),
+      config_hash: md5([data['version'], this.settings.get('api.requireKey'), this.settings.get('server.cors.enabled')]),
+      debug: data['debug'] ?? false,
+      safe_mode: data['safe_mode'] ?? null,
+      online: data['online'] ?? null,
+      permissions: PERMISSIONS,
+    };
+  }
+}

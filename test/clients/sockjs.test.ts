@@ -1,0 +1,215 @@
+/**
+ * OctoPrint's push socket: a real sockjs-client (websocket, xhr-streaming, xhr-polling) and a plain
+ * ws client go connected → auth → history → current → event; the login → auth → subscribe → throttle
+ * flow; bad and revoked auth; bad input; oversized frames; ordering against socket.io clients.
+ */
+import { expect } from 'chai';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { AuthManager } from '../../core/auth/api.js';
+import { EventBus } from '../../core/events/event-bus.js';
+import type { FileRef } from '../../core/events/catalogue.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { request, sleep } from './helpers.js';
+import { openPushClient, type PushClientKind, type TestPushClient } from './push-clients.js';
+
+const FILE: FileRef = { name: 'cube.gcode', path: 'cube.gcode', origin: 'local', file: 'cube.gcode', filename: 'cube.gcode' };
+
+describe('clients: SockJS push', function () {
+  this.timeout(30_000);
+  let t: TestHost;
+  let bus: EventBus;
+  let auth: AuthManager;
+  const open: TestPushClient[] = [];
+
+  async function login(key = t.apiKey): Promise<string> {
+    const r = await request(t.baseUrl, 'POST', '/api/login', { key, body: { passive: true } });
+    expect(r.status).to.equal(200);
+    return `${r.body.name}:${r.body.session}`;
+  }
+
+  async function client(kind: PushClientKind): Promise<TestPushClient> {
+    const c = await openPushClient(t.baseUrl, kind);
+    open.push(c);
+    return c;
+  }
+
+  before(async () => {
+    t = await startTestHost({ config: { push: { rateHz: 10 } } });
+    bus = t.get<EventBus>(EventBus);
+    auth = t.get<AuthManager>(AuthManager);
+  });
+  afterEach(() => {
+    for (const c of open.splice(0)) c.close();
+  });
+  after(() => t?.stop());
+
+  it('serves the SockJS info endpoint', async () => {
+    const r = await request(t.baseUrl, 'GET', '/sockjs/info');
+    expect(r.status).to.equal(200);
+    expect(r.body).to.include({ websocket: true, cookie_needed: false });
+  });
+
+  for (const kind of ['sockjs-websocket', 'sockjs-xhr-streaming', 'sockjs-xhr-polling', 'raw'] as const) {
+    it(`${kind}: connected → auth → history → current → event, as objects`, async () => {
+      const c = await client(kind);
+      const connected = await c.next('connected');
+      expect(connected.data).to.include.keys('version', 'display_version', 'branch', 'plugin_hash', 'config_hash', 'debug', 'safe_mode', 'online', 'permissions');
+      expect(connected.data.permissions.map((p: { key: string }) => p.key)).to.include.members(['ADMIN', 'STATUS', 'PRINT']);
+      await sleep(250);
+      expect(c.messages.map((m) => m.type)).to.deep.equal(['connected']);
+      c.send({ auth: await login() });
+      const history = await c.next('history');
+      expect(history.data).to.include.keys('state', 'temps', 'logs', 'messages');
+      const current = await c.next('current');
+      expect(current.data).to.include.keys('state', 'job', 'progress', 'currentZ', 'offsets', 'temps', 'logs', 'messages', 'busyFiles');
+      expect(current.data.state).to.include.keys('text', 'flags');
+      bus.fire('PrintStarted', FILE);
+      const event = await c.next('event');
+      expect(event.data).to.include({ type: 'PrintStarted' });
+      expect(event.data.payload).to.include({ name: 'cube.gcode', path: 'cube.gcode', origin: 'local' });
+      expect(event.data.seq).to.be.a('number');
+      if (kind !== 'raw') expect(c.dataTypes.every((d) => d === 'object')).to.equal(true, 'SockJS messages arrive as objects');
+    });
+  }
+
+  it('a client that never authenticates receives only connected', async () => {
+    const c = await client('sockjs-websocket');
+    const raw = await client('raw');
+    bus.fire('PrintStarted', FILE);
+    await sleep(400);
+    expect(c.messages.map((m) => m.type)).to.deep.equal(['connected']);
+    expect(raw.messages.map((m) => m.type)).to.deep.equal(['connected']);
+  });
+
+  it('answers a bad auth with reauthRequired, ignores garbage, and stays open', async () => {
+    const c = await client('sockjs-websocket');
+    c.send({ auth: 'admin:0000' });
+    await c.next('reauthRequired');
+    c.sendText('{not json');
+    c.send({ nonsense: 1 });
+    c.send([1, 2, 3]);
+    c.send({ subscribe: 'wrong' });
+    await sleep(100);
+    expect(c.closed).to.equal(false);
+    c.send({ auth: await login() });
+    await c.next('history');
+    expect(t.logs.some((l) => /ignored/.test(l.msg))).to.equal(true);
+  });
+
+  it('login → auth → subscribe → throttle', async () => {
+    const c = await client('sockjs-websocket');
+    c.send({ auth: await login() });
+    await c.next('history');
+    c.send({ subscribe: { state: false, events: ['PrintDone'] } });
+    await sleep(200);
+    const mark = c.messages.length;
+    bus.fire('PrintStarted', FILE);
+    bus.fire('PrintDone', { ...FILE, time: 1 });
+    const done = await c.next('event', mark);
+    expect(done.data.type).to.equal('PrintDone');
+    await sleep(300);
+    expect(c.messages.slice(mark).map((m) => m.type)).to.deep.equal(['event']);
+    // state again, at a tenth of the rate
+    c.send({ subscribe: { state: true, events: true } });
+    c.send({ throttle: 10 });
+    await sleep(150);
+    const from = c.messages.length;
+    await sleep(1500);
+    const currents = c.messages.slice(from).filter((m) => m.type === 'current').length;
+    expect(currents).to.be.at.most(3); // 10 Hz / 10 = 1 per second
+  });
+
+  it('keeps current within its rate under an event storm', async () => {
+    const c = await client('raw');
+    c.send({ auth: await login() });
+    await c.next('history');
+    const from = c.messages.length;
+    const started = Date.now();
+    for (let i = 0; i < 2000; i++) bus.fire('PrintStarted', FILE);
+    await sleep(1000);
+    const elapsed = Date.now() - started;
+    const currents = c.messages.slice(from).filter((m) => m.type === 'current').length;
+    expect(currents).to.be.at.most(Math.ceil((elapsed / 1000) * 10) + 1);
+    expect(c.messages.slice(from).filter((m) => m.type === 'event').length).to.equal(2000);
+  });
+
+  it('cuts off a revoked key mid-session and a logged-out session', async () => {
+    await auth.users.add('carol', { groups: ['users'] });
+    const key = auth.users.addKey('carol', 'phone');
+    const c = await client('sockjs-xhr-streaming');
+    c.send({ auth: await login(key) });
+    await c.next('history');
+    const mark = c.messages.length;
+    auth.revokeKey(key);
+    const reauth = await c.next('reauthRequired', mark);
+    expect(reauth.data).to.have.property('reason');
+    await sleep(100);
+    const after = c.messages.length;
+    bus.fire('PrintStarted', FILE);
+    await sleep(400);
+    expect(c.messages.slice(after).map((m) => m.type)).to.deep.equal([]);
+
+    const session = await login();
+    const d = await client('raw');
+    d.send({ auth: session });
+    await d.next('history');
+    const m2 = d.messages.length;
+    await request(t.baseUrl, 'POST', '/api/logout', { key: t.apiKey, headers: { Cookie: `cuttle_session=${session.split(':')[1]}` } });
+    await d.next('reauthRequired', m2);
+  });
+
+  it('a read-only key reads state on the socket', async () => {
+    await auth.users.add('reader', { groups: ['readonly'] });
+    const key = auth.users.addKey('reader', 'dashboard');
+    const c = await client('raw');
+    c.send({ auth: await login(key) });
+    await c.next('history');
+    await c.next('current');
+  });
+
+  it('closes only the socket that sends an oversized frame', async () => {
+    const big = await client('raw');
+    const other = await client('sockjs-websocket');
+    other.send({ auth: await login() });
+    await other.next('history');
+    big.sendText(JSON.stringify({ throttle: 'x'.repeat(200 * 1024) }));
+    for (let i = 0; i < 50 && !big.closed; i++) await sleep(20);
+    expect(big.closed).to.equal(true);
+    const mark = other.messages.length;
+    bus.fire('PrintStarted', FILE);
+    await other.next('event', mark);
+    expect(other.closed).to.equal(false);
+  });
+
+  it('500 SockJS clients receive the same events in the same order as socket.io clients', async function () {
+    this.timeout(60_000);
+    const session = await login();
+    const sockjs: TestPushClient[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const opened = await Promise.all(Array.from({ length: 50 }, () => client('framed-ws')));
+      for (const c of opened) c.send({ auth: session });
+      sockjs.push(...opened);
+    }
+    await Promise.all(sockjs.map((c) => c.next('history', 0, 20_000)));
+    const io: Socket[] = [];
+    const ioEvents: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = ioClient(t.baseUrl, { auth: { apikey: t.apiKey }, transports: ['websocket'] });
+      const seen: number[] = [];
+      s.on('event', (e: { type: string; seq: number }) => e.type === 'PrintProgress' || e.type === 'PrintStarted' ? seen.push(e.seq) : undefined);
+      await new Promise<void>((resolve) => s.once('history', () => resolve()));
+      io.push(s);
+      ioEvents.push(seen);
+    }
+    const marks = sockjs.map((c) => c.messages.length);
+    for (let i = 0; i < 100; i++) bus.fire('PrintStarted', FILE);
+    const deadline = Date.now() + 30_000;
+    const seqsOf = (c: TestPushClient, i: number) => c.messages.slice(marks[i]).filter((m) => m.type === 'event' && m.data.type === 'PrintStarted').map((m) => m.data.seq as number);
+    while (Date.now() < deadline && (sockjs.some((c, i) => seqsOf(c, i).length < 100) || ioEvents.some((e) => e.length < 100))) await sleep(50);
+    for (const s of io) s.close();
+    const reference = ioEvents[0]!;
+    expect(reference).to.have.length(100);
+    for (const e of ioEvents) expect(e).to.deep.equal(reference);
+    sockjs.forEach((c, i) => expect(seqsOf(c, i)).to.deep.equal(reference));
+  });
+});
