@@ -7,6 +7,10 @@ import type { Readable } from 'node:stream';
 import type { Event } from '../common/event.js';
 import type { FileEntry, StorageEntry, StorageOrigin } from '../events/catalogue.js';
 import type { GcodeAnalysisResult } from './analysis-result.js';
+import type { JobFile } from '../printer/printer-service.js';
+import type { PrintHistory } from './metadata-store.js';
+
+export type { PrintHistory, PrintRecord } from './metadata-store.js';
 
 export interface StoredFile {
   kind: 'file';
@@ -20,6 +24,8 @@ export interface StoredFile {
   /** epoch seconds */
   date: number;
   analysis?: GcodeAnalysisResult;
+  /** print history of this file (local storage) */
+  prints?: PrintHistory;
 }
 
 export interface StoredFolder {
@@ -28,6 +34,8 @@ export interface StoredFolder {
   path: string;
   name: string;
   children?: (StoredFile | StoredFolder)[];
+  /** bytes of the files inside, recursively (local storage) */
+  size?: number;
 }
 
 export type StoredEntry = StoredFile | StoredFolder;
@@ -41,6 +49,17 @@ export class FileOperationError extends Error {
     super(message);
     this.name = 'FileOperationError';
   }
+}
+
+/** An upload received into the storage's temporary folder, not yet placed. */
+export interface StagedUpload {
+  readonly tmpPath: string;
+  readonly size: number;
+}
+
+export interface StorageSpace {
+  free: number;
+  total: number;
 }
 
 export interface FileManager {
@@ -65,5 +84,21 @@ export interface FileManager {
   readonly onAnalysisFinished: Event<{ origin: StorageOrigin; path: string; name: string; result: GcodeAnalysisResult }>;
   readonly onTransferStarted: Event<{ local: string; remote: string }>;
   readonly onTransferDone: Event<{ time: number; local: string; remote: string }>;
+
+  // --- additions of the implementation (issue 4) ---
+  /** Receives a stream into a temporary file inside the storage; 413 (and nothing left) over the size limit. */
+  stageUpload(content: Readable): Promise<StagedUpload>;
+  /** Places a staged upload at `path` (validated first); removes the temporary file whatever happens. */
+  commitUpload(staged: StagedUpload, origin: StorageOrigin, path: string, options?: { overwrite?: boolean; upload?: boolean }): Promise<StoredFile>;
+  /** Removes a staged upload that will not be committed. */
+  discardUpload(staged: StagedUpload): Promise<void>;
+  /** Queues the G-code analysis of a file again. */
+  analyse(origin: StorageOrigin, path: string): Promise<void>;
+  /** What the printer needs to select a file for printing (404 when missing, 415 when not machine code). */
+  jobFile(origin: StorageOrigin, path: string): Promise<JobFile>;
+  /** Free and total bytes of the local storage's file system. */
+  space(): Promise<StorageSpace>;
+  /** Progress of long analyses (0..1), at most a few times a second. */
+  readonly onAnalysisProgress: Event<{ origin: StorageOrigin; path: string; name: string; progress: number }>;
 }
 export const FileManager = Symbol.for('cuttle.FileManager');

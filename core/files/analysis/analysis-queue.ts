@@ -11,6 +11,8 @@ import type { WorkerReply, WorkerRequest } from './protocol.js';
 export interface AnalysisJob {
   file: string;
   options: AnalyserOptions;
+  /** called when the worker takes the job */
+  onStart?: () => void;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -56,6 +58,7 @@ export class AnalysisQueue {
     const job = this.waiting.shift();
     if (!job) return;
     this.current = job;
+    job.onStart?.();
     const worker = this.ensureWorker();
     // keeps the process alive only while a job runs
     worker.ref();

@@ -1,0 +1,73 @@
+/** `GET /api/connection` (current connection and options) and `POST /api/connection` (connect, disconnect). */
+import type Router from '@koa/router';
+import { inject, injectable, optional } from 'inversify';
+import { PrinterService } from '../../printer/printer-service.js';
+import { SettingsService } from '../../settings/settings-service.js';
+import { HttpError } from '../http-error.js';
+import { HttpRoutes } from '../http-server.js';
+import { commandOf, readJsonObject } from './request.js';
+import { RouteContribution } from './route-contribution.js';
+
+const BAUDRATES = [115200, 250000, 230400, 57600, 38400, 19200, 9600];
+const PROFILE = { id: '_default', name: 'Default' };
+
+@injectable()
+export class ConnectionRoutes extends RouteContribution {
+  constructor(
+    @inject(HttpRoutes) routes: HttpRoutes,
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+  ) {
+    super('rest-connection', routes);
+  }
+
+  protected install(router: Router): void {
+    router.get('/api/connection', async (ctx) => {
+      const snapshot = this.printer?.snapshot();
+      const connection = snapshot?.connection ?? null;
+      const ports = this.printer ? await this.printer.listPorts().catch(() => [] as string[]) : [];
+      ctx.body = {
+        current: {
+          state: snapshot?.state.text ?? 'Offline',
+          port: connection?.port ?? null,
+          baudrate: connection?.baudrate ?? null,
+          printerProfile: connection ? PROFILE.id : null,
+        },
+        options: {
+          ports,
+          baudrates: BAUDRATES,
+          printerProfiles: [PROFILE],
+          portPreference: this.settings.get('serial.port') || null,
+          baudratePreference: this.settings.get('serial.baudrate') || null,
+          printerProfilePreference: PROFILE.id,
+          autoconnect: this.settings.get('serial.autoconnect'),
+        },
+      };
+    });
+    router.post('/api/connection', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      const printer = this.printer;
+      if (!printer) throw new HttpError(409, 'No printer service available');
+      switch (commandOf(body)) {
+        case 'connect': {
+          const port = body.port;
+          const baudrate = body.baudrate;
+          if (port !== undefined && typeof port !== 'string') throw new HttpError(400, '"port" must be a string');
+          if (baudrate !== undefined && (typeof baudrate !== 'number' || !Number.isInteger(baudrate) || baudrate <= 0)) {
+            throw new HttpError(400, '"baudrate" must be a positive integer');
+          }
+          await printer.connect({ port: port && port !== 'AUTO' ? port : undefined, baudrate: baudrate || undefined });
+          break;
+        }
+        case 'disconnect':
+          await printer.disconnect();
+          break;
+        case 'fake_ack':
+          break;
+        default:
+          throw new HttpError(400, `unknown command "${String(body.command)}"`);
+      }
+      ctx.status = 204;
+    });
+  }
+}

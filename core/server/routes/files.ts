@@ -1,0 +1,166 @@
+/**
+ * The files REST API, as OctoPrint's: list (`GET /api/files[/{location}[/{path}]]`), upload or
+ * create a folder (`POST /api/files/{location}`, multipart), file commands (`POST
+ * /api/files/{location}/{path}`: select, unselect, copy, move, analyse), delete, and the download
+ * link the listings point to (`GET /downloads/files/local/{path}`).
+ */
+import fs from 'node:fs';
+import type Router from '@koa/router';
+import { inject, injectable, optional } from 'inversify';
+import type Koa from 'koa';
+import type { StorageOrigin } from '../../events/catalogue.js';
+import { FileManager, type StoredEntry } from '../../files/file-manager.js';
+import { joinPath, normalisePath } from '../../files/paths.js';
+import { errorInfo, Logger } from '../../logging/logger.js';
+import { PrinterService } from '../../printer/printer-service.js';
+import { SettingsService } from '../../settings/settings-service.js';
+import { sliceFileCommand } from '../../slicing/slice-command.js';
+import { SlicingService } from '../../slicing/slicing-service.js';
+import { HttpError } from '../http-error.js';
+import { HttpRoutes } from '../http-server.js';
+import { baseUrlOf, entryJson, refsOf, resourceUrl } from './file-json.js';
+import { parseUpload } from './multipart.js';
+import { commandOf, readJsonObject, storageOrigin, stringField, truthy } from './request.js';
+import { RouteContribution } from './route-contribution.js';
+
+@injectable()
+export class FilesRoutes extends RouteContribution {
+  constructor(
+    @inject(HttpRoutes) routes: HttpRoutes,
+    @inject(FileManager) private readonly files: FileManager,
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(Logger) private readonly logger: Logger,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+    @inject(SlicingService) @optional() private readonly slicing?: SlicingService,
+  ) {
+    super('rest-files', routes);
+  }
+
+  protected install(router: Router): void {
+    router.get('/api/files', async (ctx) => {
+      const recursive = truthy(ctx.query.recursive);
+      const local = await this.files.list('local', '', recursive);
+      const sd = await this.files.list('sdcard');
+      ctx.body = { files: [...local, ...sd].map((e) => entryJson(baseUrlOf(ctx), e)), ...(await this.files.space()) };
+    });
+    router.get('/api/files/:origin', async (ctx) => {
+      const origin = storageOrigin(ctx.params.origin);
+      const entries = await this.files.list(origin, '', truthy(ctx.query.recursive));
+      ctx.body = { files: entries.map((e) => entryJson(baseUrlOf(ctx), e)), ...(await this.files.space()) };
+    });
+    router.get('/api/files/:origin/*path', async (ctx) => {
+      const entry = await this.files.get(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
+      if (!entry) throw new HttpError(404, 'File not found');
+      ctx.body = entryJson(baseUrlOf(ctx), entry);
+    });
+    router.post('/api/files/:origin', (ctx) => this.upload(ctx, storageOrigin(ctx.params.origin)));
+    router.post('/api/files/:origin/*path', (ctx) => this.command(ctx, storageOrigin(ctx.params.origin), ctx.params.path ?? ''));
+    router.delete('/api/files/:origin/*path', async (ctx) => {
+      await this.files.remove(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
+      ctx.status = 204;
+    });
+    router.get('/downloads/files/local/*path', async (ctx) => {
+      const rel = normalisePath(ctx.params.path ?? '');
+      const entry = await this.files.get('local', rel);
+      if (!entry || entry.kind !== 'file') throw new HttpError(404, 'File not found');
+      ctx.type = 'application/octet-stream';
+      ctx.attachment(entry.name);
+      ctx.length = entry.size;
+      ctx.body = fs.createReadStream(this.files.diskPath(rel));
+    });
+  }
+
+  private async upload(ctx: Koa.Context, origin: StorageOrigin): Promise<void> {
+    const { fields, file } = await parseUpload(ctx, this.files, this.settings.get('files.maxUploadBytes'));
+    const folder = fields.path ?? '';
+    if (!file) {
+      if (fields.foldername === undefined) throw new HttpError(400, 'No file to upload and no folder to create');
+      const created = await this.files.addFolder(origin, joinPath(normalisePath(folder), fields.foldername));
+      ctx.status = 201;
+      ctx.set('Location', resourceUrl(baseUrlOf(ctx), origin, created.path));
+      ctx.body = { done: true, folder: { name: created.name, display: created.name, path: created.path, origin, refs: refsOf(baseUrlOf(ctx), created) } };
+      return;
+    }
+    let target: string;
+    try {
+      target = joinPath(normalisePath(folder), file.filename);
+    } catch (err) {
+      await this.files.discardUpload(file.staged);
+      throw err;
+    }
+    const stored = await this.files.commitUpload(file.staged, origin, target, { overwrite: true, upload: true });
+    const print = truthy(fields.print);
+    const select = print || truthy(fields.select);
+    let selected = false;
+    if (select) selected = await this.select(origin, stored.path, print, true);
+    ctx.status = 201;
+    ctx.set('Location', resourceUrl(baseUrlOf(ctx), origin, stored.path));
+    ctx.body = {
+      done: true,
+      effectivePrint: print && selected,
+      effectiveSelect: selected,
+      files: {
+        [origin]: { name: stored.name, display: stored.name, path: stored.path, origin, refs: refsOf(baseUrlOf(ctx), stored) },
+      },
+      folder: null,
+    };
+  }
+
+  /** Selects (and maybe starts) a file; with `lenient` a refusal is logged and reported as false. */
+  private async select(origin: StorageOrigin, path: string, print: boolean, lenient: boolean): Promise<boolean> {
+    try {
+      const printer = this.requirePrinter();
+      if (printer.snapshot().state.id !== 'OPERATIONAL') throw new HttpError(409, 'Printer is not operational or already busy');
+      await printer.selectFile(await this.files.jobFile(origin, path), print);
+      return true;
+    } catch (err) {
+      if (!lenient) throw err;
+      this.logger.info({ path, ...errorInfo(err) }, 'uploaded file not selected');
+      return false;
+    }
+  }
+
+  private async command(ctx: Koa.Context, origin: StorageOrigin, path: string): Promise<void> {
+    const body = await readJsonObject(ctx);
+    const command = commandOf(body);
+    switch (command) {
+      case 'select':
+        if (!(await this.files.get(origin, path))) throw new HttpError(404, 'File not found');
+        await this.select(origin, path, truthy(body.print), false);
+        ctx.status = 204;
+        return;
+      case 'unselect': {
+        const printer = this.requirePrinter();
+        const job = printer.snapshot().job;
+        if (!job || job.origin !== origin || job.path !== normalisePath(path)) throw new HttpError(409, 'This file is not selected');
+        if (printer.isBusyWith(origin, job.path)) throw new HttpError(409, 'The file is being printed');
+        printer.deselectFile();
+        ctx.status = 204;
+        return;
+      }
+      case 'copy':
+      case 'move': {
+        const destination = stringField(body, 'destination')!;
+        const entry: StoredEntry =
+          command === 'copy' ? await this.files.copy(origin, path, destination) : await this.files.move(origin, path, destination);
+        ctx.status = 201;
+        ctx.set('Location', resourceUrl(baseUrlOf(ctx), origin, entry.path));
+        ctx.body = entryJson(baseUrlOf(ctx), entry);
+        return;
+      }
+      case 'analyse':
+        await this.files.analyse(origin, path);
+        ctx.status = 204;
+        return;
+      case 'slice':
+        return sliceFileCommand(ctx, this.slicing, origin, path, body);
+      default:
+        throw new HttpError(400, `unknown command "${command}"`);
+    }
+  }
+
+  private requirePrinter(): PrinterService {
+    if (!this.printer) throw new HttpError(409, 'No printer service available');
+    return this.printer;
+  }
+}

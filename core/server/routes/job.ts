@@ -1,0 +1,97 @@
+/** `GET /api/job` (file, estimate, progress, state) and `POST /api/job` (start, cancel, restart, pause). */
+import type Router from '@koa/router';
+import { inject, injectable, optional } from 'inversify';
+import { FileManager, type StoredFile } from '../../files/file-manager.js';
+import { PrinterService, type PrinterStateId } from '../../printer/printer-service.js';
+import { HttpError } from '../http-error.js';
+import { HttpRoutes } from '../http-server.js';
+import { commandOf, readJsonObject } from './request.js';
+import { RouteContribution } from './route-contribution.js';
+
+const ACTIVE: readonly PrinterStateId[] = ['PRINTING', 'PAUSING', 'PAUSED', 'RESUMING', 'CANCELLING', 'FINISHING'];
+
+@injectable()
+export class JobRoutes extends RouteContribution {
+  constructor(
+    @inject(HttpRoutes) routes: HttpRoutes,
+    @inject(FileManager) private readonly files: FileManager,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+  ) {
+    super('rest-job', routes);
+  }
+
+  protected install(router: Router): void {
+    router.get('/api/job', async (ctx) => {
+      const snapshot = this.printer?.snapshot();
+      const job = snapshot?.job ?? null;
+      const stored = job ? await this.files.get(job.origin, job.path).catch(() => null) : null;
+      const file = stored?.kind === 'file' ? (stored as StoredFile) : null;
+      const progress = snapshot?.progress;
+      ctx.body = {
+        job: {
+          file: {
+            name: job?.name ?? null,
+            display: job?.name ?? null,
+            path: job?.path ?? null,
+            origin: job?.origin ?? null,
+            size: job?.size ?? null,
+            date: job?.date ?? null,
+          },
+          estimatedPrintTime: file?.analysis?.estimatedPrintTime ?? null,
+          filament: file?.analysis?.filament ?? null,
+          lastPrintTime: file?.prints?.last?.printTime ?? null,
+          user: job ? (ctx.state.principal?.name ?? null) : null,
+        },
+        progress: {
+          completion: progress?.completion ?? null,
+          filepos: progress?.filepos ?? null,
+          printTime: progress?.printTime ?? null,
+          printTimeLeft: progress?.printTimeLeft ?? null,
+          printTimeLeftOrigin: progress?.printTimeLeft != null ? 'linear' : null,
+        },
+        state: snapshot?.state.text ?? 'Offline',
+        error: snapshot?.state.error || null,
+      };
+    });
+    router.post('/api/job', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      const command = commandOf(body);
+      const printer = this.printer;
+      if (!printer) throw new HttpError(409, 'No printer service available');
+      const { state, job } = printer.snapshot();
+      const active = ACTIVE.includes(state.id);
+      switch (command) {
+        case 'start':
+          if (!job) throw new HttpError(409, 'No file selected');
+          if (state.id !== 'OPERATIONAL') throw new HttpError(409, 'Printer is not operational or already printing');
+          await printer.startPrint();
+          break;
+        case 'restart':
+          if (state.id !== 'PAUSED') throw new HttpError(409, 'Only a paused print can be restarted');
+          await printer.restartPrint();
+          break;
+        case 'cancel':
+          if (!active) throw new HttpError(409, 'No print job is running');
+          await printer.cancelPrint();
+          break;
+        case 'pause': {
+          const action = body.action ?? 'toggle';
+          if (!active) throw new HttpError(409, 'No print job is running');
+          if (action === 'pause' || (action === 'toggle' && state.id === 'PRINTING')) {
+            if (state.id !== 'PRINTING') throw new HttpError(409, 'The print is not running');
+            await printer.pausePrint();
+          } else if (action === 'resume' || action === 'toggle') {
+            if (state.id !== 'PAUSED') throw new HttpError(409, 'The print is not paused');
+            await printer.resumePrint();
+          } else {
+            throw new HttpError(400, `unknown pause action "${String(action)}"`);
+          }
+          break;
+        }
+        default:
+          throw new HttpError(400, `unknown command "${command}"`);
+      }
+      ctx.status = 204;
+    });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Multipart upload parsing with busboy, as OctoPrint's upload endpoint reads it: a `file` part and
+ * form fields (`path`, `select`, `print`, `foldername`, …) in any order. The file part streams
+ * straight into the storage's temporary folder; a name with an unsupported extension is drained
+ * without writing anything; the size limit is enforced while streaming. Paths in file names are kept
+ * (`preservePath`) so that `../x.gcode` is refused rather than silently renamed.
+ */
+import busboy from 'busboy';
+import type Koa from 'koa';
+import type { FileManager, StagedUpload } from '../../files/file-manager.js';
+import { requireType } from '../../files/paths.js';
+import { HttpError } from '../http-error.js';
+
+export interface ParsedUpload {
+  fields: Record<string, string>;
+  file?: { filename: string; staged: StagedUpload };
+}
+
+export async function parseUpload(ctx: Koa.Context, files: FileManager, maxBytes: number): Promise<ParsedUpload> {
+  if (!ctx.is('multipart/form-data')) throw new HttpError(400, 'expected a multipart/form-data upload');
+  let parser: busboy.Busboy;
+  try {
+    // one byte over the limit lets the stager see the excess and refuse with 413
+    parser = busboy({ headers: ctx.req.headers, preservePath: true, limits: { files: 1, fields: 32, fieldSize: 64 * 1024, fileSize: maxBytes + 1 } });
+  } catch (err) {
+    throw new HttpError(400, `bad multipart request: ${(err as Error).message}`);
+  }
+  const fields: Record<string, string> = {};
+  let staging: Promise<{ filename: string; staged: StagedUpload }> | undefined;
+  let refused: unknown;
+
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file' || staging || refused) {
+        stream.resume();
+        return;
+      }
+      const filename = info.filename ?? '';
+      try {
+        requireType(filename);
+      } catch (err) {
+        refused = err;
+        stream.resume();
+        return;
+      }
+      const staged = files.stageUpload(stream).then((s) => ({ filename, staged: s }));
+      staging = staged;
+      // the stager reports its own failure; keep the parser draining the request meanwhile
+      staged.catch((err: unknown) => {
+        refused ??= err;
+        stream.resume();
+      });
+    });
+    parser.on('close', () => resolve());
+    parser.on('error', (err: Error) => reject(new HttpError(400, `bad multipart request: ${err.message}`)));
+  });
+  ctx.req.pipe(parser);
+  await done;
+  const file = staging ? await staging.catch(() => undefined) : undefined;
+  if (refused) {
+    if (file) await files.discardUpload(file.staged);
+    throw refused;
+  }
+  return { fields, file };
+}

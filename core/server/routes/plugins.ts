@@ -1,0 +1,34 @@
+/** `GET /api/plugins`: the plugins the host discovered, with their state (loaded, disabled, failed). */
+import type Router from '@koa/router';
+import { inject, injectable, optional } from 'inversify';
+import { PluginHost } from '../../plugins/plugin-host.js';
+import { HttpRoutes } from '../http-server.js';
+import { RouteContribution } from './route-contribution.js';
+
+@injectable()
+export class PluginsRoutes extends RouteContribution {
+  constructor(
+    @inject(HttpRoutes) routes: HttpRoutes,
+    // bound by the host (core/host.ts) to its PluginHost instance
+    @inject(PluginHost) @optional() private readonly plugins?: PluginHost,
+  ) {
+    super('rest-plugins', routes);
+  }
+
+  protected install(router: Router): void {
+    router.get('/api/plugins', (ctx) => {
+      ctx.body = {
+        plugins: (this.plugins?.list() ?? []).map((p) => ({
+          key: p.id,
+          name: p.name,
+          version: p.version,
+          description: p.description,
+          origin: p.origin,
+          enabled: p.state === 'loaded',
+          state: p.state,
+          ...(p.error ? { error: p.error } : {}),
+        })),
+      };
+    });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * `GET /api/printer` (state flags, temperatures, SD), `POST /api/printer/command` (G-code lines),
+ * `GET|POST /api/printer/tool` and `/api/printer/bed` (targets, offsets, tool select, extrude).
+ * Like OctoPrint, everything but the command endpoints answers 409 while the printer is not operational.
+ */
+import type Router from '@koa/router';
+import { inject, injectable, optional } from 'inversify';
+import type Koa from 'koa';
+import { PrinterService } from '../../printer/printer-service.js';
+import { HttpError } from '../http-error.js';
+import { HttpRoutes } from '../http-server.js';
+import { isOperational, sdReadyOf, stateFlags, temperatureJson } from './printer-state.js';
+import { commandOf, numberField, readJsonObject } from './request.js';
+import { RouteContribution } from './route-contribution.js';
+
+const TOOL = /^tool\d{1,2}$/;
+const MAX_TEMPERATURE = 400;
+
+@injectable()
+export class PrinterRoutes extends RouteContribution {
+  constructor(
+    @inject(HttpRoutes) routes: HttpRoutes,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+  ) {
+    super('rest-printer', routes);
+  }
+
+  protected install(router: Router): void {
+    router.get('/api/printer', (ctx) => {
+      const printer = this.operational();
+      const snapshot = printer.snapshot();
+      const exclude = String(ctx.query.exclude ?? '').split(',');
+      const sdReady = sdReadyOf(printer);
+      const body: Record<string, unknown> = {};
+      if (!exclude.includes('temperature')) body.temperature = this.temperatures(ctx, () => true);
+      if (!exclude.includes('sd')) body.sd = { ready: sdReady };
+      if (!exclude.includes('state')) body.state = { text: snapshot.state.text, error: snapshot.state.error, flags: stateFlags(snapshot.state.id, sdReady) };
+      ctx.body = body;
+    });
+    router.get('/api/printer/tool', (ctx) => {
+      this.operational();
+      ctx.body = this.temperatures(ctx, (heater) => TOOL.test(heater));
+    });
+    router.get('/api/printer/bed', (ctx) => {
+      this.operational();
+      ctx.body = this.temperatures(ctx, (heater) => heater === 'bed');
+    });
+    router.post('/api/printer/command', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      const printer = this.operational();
+      const lines = body.commands ?? (body.command !== undefined ? [body.command] : undefined);
+      if (!Array.isArray(lines) || lines.length === 0 || !lines.every((l) => typeof l === 'string')) {
+        throw new HttpError(400, '"command" (a string) or "commands" (a list of strings) is required');
+      }
+      const clean = (lines as string[]).flatMap((l) => l.split(/\r?\n/)).map((l) => l.trim()).filter(Boolean);
+      if (clean.some((l) => /[\u0000-\u001f]/.test(l))) throw new HttpError(400, 'commands must not contain control characters');
+      printer.commands(clean);
+      ctx.status = 204;
+    });
+    router.post('/api/printer/tool', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      const printer = this.operational();
+      switch (commandOf(body)) {
+        case 'target':
+          for (const [heater, target] of this.perTool(body, 'targets', checkedTemperature)) printer.setTemperature(heater, target);
+          break;
+        case 'offset':
+          // offsets are accepted and validated; the printer applies none yet
+          this.perTool(body, 'offsets', checkedOffset);
+          break;
+        case 'select': {
+          const tool = typeof body.tool === 'string' ? body.tool : '';
+          if (!TOOL.test(tool)) throw new HttpError(400, '"tool" must be tool0, tool1, …');
+          printer.commands(`T${tool.slice(4)}`);
+          break;
+        }
+        case 'extrude': {
+          const amount = numberField(body, 'amount');
+          const speed = body.speed === undefined ? 300 : numberField(body, 'speed');
+          printer.commands(['G91', `G1 E${amount} F${speed}`, 'G90']);
+          break;
+        }
+        case 'flowrate':
+          printer.commands(`M221 S${Math.round(numberField(body, 'factor'))}`);
+          break;
+        default:
+          throw new HttpError(400, `unknown command "${String(body.command)}"`);
+      }
+      ctx.status = 204;
+    });
+    router.post('/api/printer/bed', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      const printer = this.operational();
+      switch (commandOf(body)) {
+        case 'target':
+          printer.setTemperature('bed', checkedTemperature(numberField(body, 'target')));
+          break;
+        case 'offset':
+          checkedOffset(numberField(body, 'offset'));
+          break;
+        default:
+          throw new HttpError(400, `unknown command "${String(body.command)}"`);
+      }
+      ctx.status = 204;
+    });
+  }
+
+  private operational(): PrinterService {
+    const printer = this.printer;
+    if (!printer || !isOperational(printer.snapshot().state.id)) throw new HttpError(409, 'Printer is not operational');
+    return printer;
+  }
+
+  private temperatures(ctx: Koa.Context, keep: (heater: string) => boolean): Record<string, unknown> {
+    const printer = this.printer!;
+    const current = Object.fromEntries(Object.entries(printer.snapshot().temperatures).filter(([heater]) => keep(heater)));
+    const body: Record<string, unknown> = temperatureJson(current);
+    if (ctx.query.history === 'true') {
+      const limit = Number(ctx.query.limit ?? 300);
+      body.history = printer
+        .temperatureHistory()
+        .slice(-Math.max(1, limit))
+        .map((s) => ({ time: Math.round(s.time), ...temperatureJson(Object.fromEntries(Object.entries(s.heaters).filter(([h]) => keep(h)))) }));
+    }
+    return body;
+  }
+
+  private perTool(body: Record<string, unknown>, key: 'targets' | 'offsets', check: (v: number) => number): [string, number][] {
+    const targets = body[key];
+    if (!targets || typeof targets !== 'object' || Array.isArray(targets)) throw new HttpError(400, `"${key}" must be an object like {"tool0": 200}`);
+    return Object.entries(targets as Record<string, unknown>).map(([heater, value]) => {
+      if (!TOOL.test(heater)) throw new HttpError(400, `unknown tool "${heater}"`);
+      if (typeof value !== 'number') throw new HttpError(400, `the value for ${heater} must be a number`);
+      return [heater, check(value)];
+    });
+  }
+}
+
+function checkedTemperature(value: number): number {
+  if (!Number.isFinite(value) || value < 0 || value > MAX_TEMPERATURE) throw new HttpError(400, `temperatures must be between 0 and ${MAX_TEMPERATURE}`);
+  return value;
+}
+
+function checkedOffset(value: number): number {
+  if (value < -50 || value > 50) throw new HttpError(400, 'offsets must be between -50 and 50');
+  return value;
+}

@@ -1,0 +1,39 @@
+/** Small request helpers shared by the REST areas: OctoPrint's booleans, typed JSON fields, the origin. */
+import type { StorageOrigin } from '../../events/catalogue.js';
+import { HttpError } from '../http-error.js';
+
+export { readJsonObject } from '../../slicing/request-body.js';
+
+/** OctoPrint accepts true/yes/y/1 (any case) for boolean form fields and queries. */
+export function truthy(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  return typeof value === 'string' && ['true', 'yes', 'y', '1'].includes(value.trim().toLowerCase());
+}
+
+export function storageOrigin(value: string | undefined): StorageOrigin {
+  if (value === 'local' || value === 'sdcard') return value;
+  throw new HttpError(404, `unknown location "${value ?? ''}"`);
+}
+
+export function stringField(body: Record<string, unknown>, key: string, required = true): string | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) {
+    if (required) throw new HttpError(400, `"${key}" is required`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new HttpError(400, `"${key}" must be a string`);
+  return value;
+}
+
+export function numberField(body: Record<string, unknown>, key: string): number {
+  const value = body[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new HttpError(400, `"${key}" must be a number`);
+  return value;
+}
+
+export function commandOf(body: Record<string, unknown>): string {
+  const command = body.command;
+  if (typeof command !== 'string' || !command) throw new HttpError(400, '"command" is required');
+  return command;
+}

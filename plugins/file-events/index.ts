@@ -1,0 +1,51 @@
+/**
+ * File-handling category: turns the FileManager's and the PrinterService's signals into the spec's
+ * events (Upload, FileAdded, FileRemoved, FolderAdded, FolderRemoved, UpdatedFiles, MetadataAnalysis*,
+ * FileSelected, FileDeselected, TransferStarted, TransferDone), deprecated keys included, and pushes
+ * the progress of long analyses as its custom event `plugin_file_events_MetadataAnalysisProgress`.
+ * Written with the public plugin API only.
+ */
+import { EventBus, FileManager, inject, optional, Plugin, PluginContext, PrinterService, type JobFile } from 'cuttle';
+
+@Plugin({
+  id: 'file-events',
+  name: 'File-handling events',
+  version: '1.0.0',
+  description: 'Fires the File-handling events for uploads, file and folder changes, analysis, selection and SD transfers.',
+  events: ['MetadataAnalysisProgress'],
+})
+export class FileEventsPlugin {
+  constructor(
+    @inject(PluginContext) ctx: PluginContext,
+    @inject(EventBus) bus: EventBus,
+    @inject(FileManager) files: FileManager,
+    @inject(PrinterService) @optional() printer?: PrinterService,
+  ) {
+    const on = ctx.subscriptions;
+    on.add(files.onUploaded((u) => bus.fire('Upload', { ...u, file: u.path })));
+    on.add(files.onFileAdded((e) => bus.fire('FileAdded', e)));
+    on.add(files.onFileRemoved((e) => bus.fire('FileRemoved', e)));
+    on.add(files.onFolderAdded((e) => bus.fire('FolderAdded', e)));
+    on.add(files.onFolderRemoved((e) => bus.fire('FolderRemoved', e)));
+    on.add(
+      files.onListChanged(() => {
+        bus.fire('UpdatedFiles', { type: 'printables' });
+        // deprecated since OctoPrint 1.2.0, still sent for existing subscribers
+        bus.fire('UpdatedFiles', { type: 'gcode' });
+      }),
+    );
+    on.add(files.onAnalysisStarted((a) => bus.fire('MetadataAnalysisStarted', { ...a, file: a.path })));
+    on.add(files.onAnalysisFinished((a) => bus.fire('MetadataAnalysisFinished', { ...a, file: a.path })));
+    on.add(files.onAnalysisProgress((p) => ctx.fire('MetadataAnalysisProgress', { ...p, progress: Math.round(p.progress * 1000) / 1000 })));
+    on.add(files.onTransferStarted((t) => bus.fire('TransferStarted', t)));
+    on.add(files.onTransferDone((t) => bus.fire('TransferDone', t)));
+    if (printer) {
+      on.add(printer.onFileSelected((f) => bus.fire('FileSelected', fileRef(f))));
+      on.add(printer.onFileDeselected(() => bus.fire('FileDeselected', {})));
+    }
+  }
+}
+
+function fileRef(f: JobFile) {
+  return { name: f.name, path: f.path, origin: f.origin, file: f.origin === 'local' && f.diskPath ? f.diskPath : f.path, filename: f.name };
+}

@@ -1,0 +1,98 @@
+/**
+ * Test host for the REST API and file tests: the lead's startTestHost, plus the REST areas module
+ * and the PluginHost binding when core/container.ts / core/host.ts do not load them (yet), and
+ * helpers for authenticated requests, multipart bodies and collecting bus events.
+ */
+import type { AnyFiredEvent } from '../../core/events/event-bus.js';
+import { EventBus } from '../../core/events/event-bus.js';
+import { PluginHost } from '../../core/plugins/plugin-host.js';
+import { restApiModule } from '../../core/server/routes/module.js';
+import { VersionRoutes } from '../../core/server/routes/version.js';
+import { startTestHost, type TestHost, type TestHostOptions } from '../support/host.js';
+
+export async function startApiHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const t = await startTestHost({ ...options, noStart: true });
+  const container = t.host.container;
+  if (!container.isBound(VersionRoutes)) container.load(restApiModule);
+  if (!container.isBound(PluginHost)) container.bind(PluginHost).toConstantValue(t.host.plugins);
+  if (!options.noStart) await t.host.start();
+  return t;
+}
+
+export interface Api {
+  (method: string, path: string, options?: { body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<{
+    status: number;
+    json: any;
+    headers: Headers;
+  }>;
+}
+
+export function api(t: TestHost): Api {
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    const key = options.key === undefined ? t.apiKey : options.key;
+    if (key !== null) headers['X-Api-Key'] = key;
+    let body: RequestInit['body'];
+    if (options.body instanceof FormData) body = options.body;
+    else if (options.body instanceof Uint8Array || typeof options.body === 'string') body = options.body as RequestInit['body'];
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    const res = await fetch(t.baseUrl + path, { method, headers, body });
+    const text = await res.text();
+    let json: unknown = text;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, json, headers: res.headers };
+  };
+}
+
+/** A multipart body built by hand, byte for byte, as a given client sends it. */
+export function multipart(boundary: string, parts: { name: string; value: string | Buffer; filename?: string; type?: string }[]): Buffer {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"`;
+    if (part.filename !== undefined) head += `; filename="${part.filename}"`;
+    head += '\r\n';
+    if (part.type) head += `Content-Type: ${part.type}\r\n`;
+    chunks.push(Buffer.from(head + '\r\n'), Buffer.isBuffer(part.value) ? part.value : Buffer.from(part.value), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+export function uploadForm(name: string, content: string, fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([content]), name);
+  return form;
+}
+
+/** Records every bus event from now on. */
+export function recordEvents(t: TestHost): { events: AnyFiredEvent[]; named(name: string): AnyFiredEvent[]; idle(): Promise<boolean>; clear(): void } {
+  const bus = t.get<EventBus>(EventBus);
+  const events: AnyFiredEvent[] = [];
+  bus.onAny((e) => void events.push(e), { owner: 'test' });
+  return {
+    events,
+    named: (name) => events.filter((e) => e.name === name),
+    idle: () => bus.idle(5000),
+    clear: () => void events.splice(0),
+  };
+}
+
+export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const SMALL_GCODE = ['G21', 'G90', 'M82', 'G28', 'G1 Z0.2 F600', 'G1 X10 Y0 E1 F1200', 'G1 X10 Y10 E2', 'G1 X0 Y10 E3', 'G1 X0 Y0 E4', ''].join('\n');
