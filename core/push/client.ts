@@ -114,6 +114,7 @@ export class PushClient<F = unknown> {
       this.events.clear();
       this.cursor = this.written;
       this.catchingUp = true;
+      this.hub.noteOverflow(this, this.written);
     }
     this.hub.scheduleFlush(this);
   }

@@ -193,6 +193,11 @@ export class PushHub implements Disposable {
     return message;
   }
 
+  /** A client's queue overflowed: it now catches up from the bus history after `seq`. */
+  noteOverflow(client: PushClient, seq: number): void {
+    this.logger.debug({ client: client.info.id, after: seq }, 'push client too slow for the stream: catching up from the event history');
+  }
+
   scheduleFlush(client: PushClient): void {
     this.dirty.add(client);
     if (!this.flushScheduled) {
