@@ -129,8 +129,32 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     t.host.settings.set('timelapse.renderOn', ['done', 'failed', 'cancelled']);
   });
 
+  it('keeps a print’s settings when the config changes mid-print, and overlays the watermark', async () => {
+    const watermark = path.join(t.basedir, 'mark.png');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=40x20', '-frames:v', '1', '-y', watermark]);
+    t.host.settings.set('timelapse.watermark', watermark);
+    await timelapse.configure({ type: 'zchange', postRoll: 0, fps: 5 }, false);
+    const done = nextEvent(t.host.bus, 'MovieDone');
+    t.host.bus.fire('PrintStarted', fileRef('marked.gcode'));
+    await t.host.bus.idle(2000);
+    await timelapse.configure({ type: 'off', fps: 30 }, false); // for the next print only
+    for (let z = 1; z <= 3; z++) t.host.bus.fire('ZChange', { old: z - 1, new: z });
+    t.host.bus.fire('PrintDone', { ...fileRef('marked.gcode'), time: 1 });
+    const movie = (await done).movie as string;
+    t.host.settings.set('timelapse.watermark', '');
+    const { frames, duration } = probe(movie);
+    expect(frames).to.equal(3);
+    expect(duration).to.be.closeTo(0.6, 0.05, 'rendered at the 5 fps the print started with');
+    // the bottom-right corner of the first frame is the red watermark
+    const pixel = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', movie, '-frames:v', '1', '-vf', 'crop=w=2:h=2:x=iw-20:y=ih-14', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+    expect(pixel[0]).to.be.greaterThan(200);
+    expect(pixel[1]).to.be.lessThan(40);
+    expect(pixel[2]).to.be.lessThan(40);
+    expect(timelapse.mode).to.equal('off');
+  });
+
   it('fails with no_frames when nothing was captured', async () => {
-    await timelapse.configure({ type: 'zchange' }, false);
+    await timelapse.configure({ type: 'zchange', fps: 10 }, false);
     const failed = nextEvent(t.host.bus, 'MovieFailed');
     t.host.bus.fire('PrintStarted', fileRef('empty.gcode'));
     t.host.bus.fire('PrintDone', { ...fileRef('empty.gcode'), time: 0.1 });
