@@ -1,2 +1,3 @@
-/** What this service offers to plugins (re-exported by core/index.ts). */
+/** What this service offers to plugins (re-exported by core/index.ts), hook points included. */
 export * from './printer-service.js';
+export type { GcodeHookContext, GcodeRewrite } from './hooks.js';

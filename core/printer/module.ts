@@ -1,6 +1,10 @@
 /** Container bindings for the printer connection, protocol, state machine and jobs. */
 import { ContainerModule } from 'inversify';
+import { LifecycleContribution } from '../common/lifecycle.js';
+import { DefaultPrinterService } from './printer-service-impl.js';
+import { PrinterService } from './printer-service.js';
 
-export const printerModule = new ContainerModule(() => {
-  // bindings are added by the issue that implements this service
+export const printerModule = new ContainerModule(({ bind }) => {
+  bind(PrinterService).to(DefaultPrinterService).inSingletonScope();
+  bind(LifecycleContribution).toService(PrinterService);
 });

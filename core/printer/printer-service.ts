@@ -89,6 +89,55 @@ export interface SentCommand {
   code: string | null;
   /** true when it came from the print job rather than the API/plugins */
   fromJob: boolean;
+  /** set when this G0/G1 changed the tracked Z height (absolute or relative positioning) */
+  zChange?: { old: number | null; new: number };
+  /** set when this T<n> selected another tool */
+  toolChange?: { old: number; new: number };
+  /** true for a move that extrudes (E grows): the end of a z-hop, the start of a layer */
+  extrudes?: boolean;
+}
+
+/** What M115 said: FIRMWARE_NAME and the other fields, and the `Cap:` lines. */
+export interface FirmwareInfo {
+  name: string | null;
+  fields: Record<string, string>;
+  capabilities: Record<string, boolean>;
+}
+
+export interface SdFileInfo {
+  /** the name as the firmware lists it (Marlin lists 8.3 or long names, lower case here) */
+  name: string;
+  size: number | null;
+}
+
+export interface SdPrintStatus {
+  printing: boolean;
+  filepos: number | null;
+  size: number | null;
+}
+
+/**
+ * The printer's SD card through Marlin's commands, for the `sdcard` storage of the file manager.
+ * Every call needs an operational connection and rejects with a clear message otherwise or when
+ * the firmware refuses. Printing from SD goes through `selectFile({ origin: 'sdcard', … })` and
+ * `startPrint()` (M23, M24, progress by M27 polling, M25 to pause).
+ */
+export interface PrinterSdCard {
+  /** M21: initialise (mount) the card */
+  init(): Promise<void>;
+  /** M20: the files on the card */
+  list(): Promise<SdFileInfo[]>;
+  /**
+   * M28 <name>, then every line (comments and blank lines stripped, numbered and checksummed as
+   * any command, not executed by the printer), then M29. Refused while a job runs.
+   */
+  upload(name: string, lines: AsyncIterable<string> | Iterable<string>, onProgress?: (linesSent: number) => void): Promise<void>;
+  /** M30 <name> */
+  remove(name: string): Promise<void>;
+  /** M27: whether the printer prints from SD, and where in the file */
+  status(): Promise<SdPrintStatus>;
+  /** the card's files changed through this API (upload, remove) */
+  readonly onChanged: Event<void>;
 }
 
 export type PrintEnd = 'done' | 'failed' | 'cancelled';
@@ -131,5 +180,14 @@ export interface PrinterService {
   /** every line to and from the printer, for terminals and the push log */
   readonly onLog: Event<{ direction: 'send' | 'recv'; line: string }>;
   readonly onTemperature: Event<TemperatureSample>;
+
+  /** the SD card protocol (M20, M21, M23–M30) */
+  readonly sd: PrinterSdCard;
+  /** M115 data of the connected firmware, null when not connected */
+  firmware(): FirmwareInfo | null;
+  /** the job's progress each time its completion passes a whole percent */
+  readonly onProgress: Event<{ file: JobFile; progress: JobProgress }>;
+  /** `//action:<name>` host actions from the firmware (pause, resume and cancel are also acted on) */
+  readonly onHostAction: Event<{ action: string }>;
 }
 export const PrinterService = Symbol.for('cuttle.PrinterService');

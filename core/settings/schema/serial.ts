@@ -1,18 +1,97 @@
-/** Configuration of the printer connection (owned by core/printer). */
+/**
+ * Configuration of the printer connection (owned by core/printer): the port, the protocol's flow
+ * control and timeouts, and the built-in simulated printer (`serial.virtual`), including its fault
+ * injection, which tests and benchmarks use.
+ */
 import type convict from 'convict';
+
+export interface VirtualPrinterConfig {
+  /** multiplies simulated time: 10 = moves and heating run ten times faster */
+  speedFactor: number;
+  motion: boolean;
+  pacing: boolean;
+  extruders: number;
+  sdFolder: string;
+  advancedOk: boolean;
+  autoreportTemp: boolean;
+  faults: {
+    checksumErrorRate: number;
+    garbageRate: number;
+    lostOkAfterLines: number;
+    disconnectAfterLines: number;
+    silentAfterLines: number;
+    seed: number;
+  };
+}
 
 export interface SerialConfig {
   serial: {
     port: string;
     baudrate: number;
     autoconnect: boolean;
+    window: number;
+    historySize: number;
+    temperatureInterval: number;
+    sdStatusInterval: number;
+    timeout: {
+      connection: number;
+      hello: number;
+      communication: number;
+      maxNudges: number;
+    };
+    virtual: VirtualPrinterConfig;
   };
 }
+
+const rate = { format: (v: unknown) => { if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new Error('must be a number from 0 to 1'); } };
 
 export const serialSchema: convict.Schema<SerialConfig> = {
   serial: {
     port: { doc: 'Serial device to connect to, or "virtual" for the built-in simulated printer.', format: String, default: 'virtual', env: 'CUTTLE_SERIAL_PORT' },
     baudrate: { doc: 'Baud rate.', format: 'nat', default: 115200 },
     autoconnect: { doc: 'Connect to the printer when the host starts.', format: Boolean, default: false },
+    window: {
+      doc: 'Commands in flight (sent, not yet acknowledged by "ok") when the firmware reports ADVANCED_OK; without it the window is 1, as Marlin expects.',
+      format: 'nat',
+      default: 1,
+    },
+    historySize: { doc: 'Sent lines kept for "Resend: N" replays; must exceed the window.', format: 'nat', default: 100 },
+    temperatureInterval: {
+      doc: 'Seconds between temperature reports: the M155 auto-report interval when the firmware supports it, else the M105 polling interval. 0 turns reporting off.',
+      format: 'nat',
+      default: 2,
+    },
+    sdStatusInterval: { doc: 'Seconds between M27 progress queries while printing from the SD card.', format: Number, default: 1 },
+    timeout: {
+      connection: { doc: 'Milliseconds to wait for the firmware to answer the handshake before the connection ends in Error.', format: 'nat', default: 10000 },
+      hello: { doc: 'Milliseconds between repeated "M110 N0" hellos while waiting for the first "ok".', format: 'nat', default: 1000 },
+      communication: {
+        doc: 'Milliseconds without any line from the printer, while commands are waiting for their "ok", before the host nudges it with M105 (a "busy:" keep-alive restarts the clock).',
+        format: 'nat',
+        default: 30000,
+      },
+      maxNudges: { doc: 'Consecutive unanswered M105 nudges after which the connection ends in Error.', format: 'nat', default: 5 },
+    },
+    virtual: {
+      speedFactor: { doc: 'Simulated printer: time multiplier for moves, dwell and heating (10 = ten times faster).', format: Number, default: 1 },
+      motion: { doc: 'Simulated printer: moves take the time their distance and feedrate give (false: moves are instant).', format: Boolean, default: true },
+      pacing: {
+        doc: 'Simulated printer: pace bytes at the baud rate (10 bits per byte, 8N1). Always on over a pty; this switches it for the in-process "virtual" port.',
+        format: Boolean,
+        default: false,
+      },
+      extruders: { doc: 'Simulated printer: number of hotends (T0…Tn-1).', format: 'nat', default: 1 },
+      sdFolder: { doc: "Simulated printer: folder that backs its SD card; empty means 'virtual-sd' under the basedir.", format: String, default: '' },
+      advancedOk: { doc: 'Simulated printer: report ADVANCED_OK and answer "ok N P B".', format: Boolean, default: true },
+      autoreportTemp: { doc: 'Simulated printer: report AUTOREPORT_TEMP and honour M155.', format: Boolean, default: true },
+      faults: {
+        checksumErrorRate: { doc: 'Simulated printer: share of received lines treated as checksum mismatches (answered with Resend).', ...rate, default: 0 },
+        garbageRate: { doc: 'Simulated printer: share of answers preceded by a garbage line.', ...rate, default: 0 },
+        lostOkAfterLines: { doc: 'Simulated printer: drop the "ok" of the Nth numbered line (0: never).', format: 'nat', default: 0 },
+        disconnectAfterLines: { doc: 'Simulated printer: close the connection after N numbered lines (0: never).', format: 'nat', default: 0 },
+        silentAfterLines: { doc: 'Simulated printer: stop answering after N numbered lines (0: never).', format: 'nat', default: 0 },
+        seed: { doc: 'Simulated printer: seed of the fault generator, so that a failing run can be repeated.', format: 'nat', default: 1 },
+      },
+    },
   },
 };

@@ -1,0 +1,69 @@
+/**
+ * G-code line handling shared by the host and the simulated printer: Marlin's XOR checksum, the
+ * `N<line> <cmd>*<checksum>` framing, comment stripping and parsing of a command's code and parameters.
+ */
+
+/** XOR of every byte of `text`, as Marlin computes it over `N<line> <cmd>`. */
+export function checksum(text: string): number {
+  let sum = 0;
+  for (let i = 0; i < text.length; i++) sum ^= text.charCodeAt(i) & 0xff;
+  return sum;
+}
+
+/** `N<line> <command>*<checksum>` */
+export function frame(line: number, command: string): string {
+  const body = `N${line} ${command}`;
+  return `${body}*${checksum(body)}`;
+}
+
+/** Drops a `;` comment and surrounding blanks; '' for a blank or comment-only line. */
+export function stripComment(line: string): string {
+  const semicolon = line.indexOf(';');
+  return (semicolon === -1 ? line : line.slice(0, semicolon)).trim();
+}
+
+const CODE = /^\s*(?:N\d+\s*)?([GMT])\s*(\d+)/i;
+
+/** The command's G/M/T code in upper case without leading zeros ("g01 x1" → "G1"), or null. */
+export function commandCode(command: string): string | null {
+  const match = CODE.exec(command);
+  return match ? `${match[1]!.toUpperCase()}${Number(match[2])}` : null;
+}
+
+const PARAM = /([A-Z])\s*([-+]?(?:\d+\.?\d*|\.\d+))/gi;
+
+/**
+ * Numeric parameters after the code, upper-cased letters: "G1 z.2 F1200 ; hop" → { Z: 0.2, F: 1200 }.
+ * A letter without a number (as in "G28 X") maps to NaN so callers can tell "axis named" from absent.
+ */
+export function commandParams(command: string): Record<string, number> {
+  const body = stripComment(command).replace(CODE, '').replace(/\*\d+$/, '');
+  const params: Record<string, number> = {};
+  for (const match of body.matchAll(PARAM)) params[match[1]!.toUpperCase()] = Number(match[2]);
+  for (const match of body.matchAll(/(?:^|\s)([A-Z])(?=\s|$)/gi)) {
+    const letter = match[1]!.toUpperCase();
+    if (!(letter in params)) params[letter] = Number.NaN;
+  }
+  return params;
+}
+
+/** A received framed line split into its parts; `checksumOk` is null when the line has no checksum. */
+export interface FramedLine {
+  line: number | null;
+  command: string;
+  checksumOk: boolean | null;
+}
+
+export function unframe(raw: string): FramedLine {
+  const text = raw.trim();
+  const star = text.lastIndexOf('*');
+  let body = text;
+  let checksumOk: boolean | null = null;
+  if (star !== -1 && /^\d+$/.test(text.slice(star + 1))) {
+    body = text.slice(0, star);
+    checksumOk = checksum(body) === Number(text.slice(star + 1));
+  }
+  const numbered = /^N(\d+)\s*/.exec(body);
+  if (!numbered) return { line: null, command: stripComment(body), checksumOk };
+  return { line: Number(numbered[1]), command: stripComment(body.slice(numbered[0].length)), checksumOk };
+}

@@ -1,0 +1,107 @@
+/**
+ * The host side of Marlin's SD-card commands: M20 list, M21 init, M23 select, M27 status,
+ * M28/M29 upload streaming, M30 delete. Answers are read from the lines between a command and its
+ * "ok"; refusals ("open failed", "Deletion failed") become rejected promises with the firmware's words.
+ */
+import { Emitter } from '../common/event.js';
+import type { PrinterSdCard, SdFileInfo, SdPrintStatus } from './printer-service.js';
+import { stripComment } from './protocol/gcode.js';
+
+/** What the SD client needs from the printer service. */
+export interface SdCardLink {
+  /** sends a command (through the gcode hooks) and resolves with the lines answering it */
+  request(command: string): Promise<string[]>;
+  /** queues a line of file data (no hooks, no events); resolves when the queue has room again */
+  sendData(line: string): Promise<void>;
+  /** throws when the printer is not operational or a job runs */
+  assertIdle(action: string): void;
+  /** marks a transfer as running (no polling, no prints, no other commands); call the result to end it */
+  beginTransfer(): () => void;
+}
+
+/** Marlin writes names as given; a name with spaces or path separators could not be sent back. */
+function checkName(name: string): string {
+  const clean = name.trim();
+  if (!/^[\w.\-~]+$/.test(clean)) throw new Error(`"${name}" is not a valid SD card file name (letters, digits, . _ - ~ only)`);
+  return clean;
+}
+
+function refusal(lines: string[]): string | undefined {
+  return lines.find((line) => /open failed|deletion failed|error/i.test(line));
+}
+
+export class SdCardClient implements PrinterSdCard {
+  private readonly changed = new Emitter<void>();
+  readonly onChanged = this.changed.event;
+
+  constructor(private readonly link: SdCardLink) {}
+
+  async init(): Promise<void> {
+    const lines = await this.link.request('M21');
+    const problem = lines.find((line) => /init fail|no sd card|volume\.init failed/i.test(line));
+    if (problem) throw new Error(`SD card: ${problem}`);
+  }
+
+  async list(): Promise<SdFileInfo[]> {
+    const lines = await this.link.request('M20');
+    const begin = lines.findIndex((line) => line.startsWith('Begin file list'));
+    const end = lines.findIndex((line) => line.startsWith('End file list'));
+    if (begin === -1 || end === -1) throw new Error('SD card: the printer sent no file list');
+    return lines.slice(begin + 1, end).map((line) => {
+      const match = /^(.*?)\s+(\d+)(?:\s+.*)?$/.exec(line.trim());
+      return match ? { name: match[1]!.toLowerCase(), size: Number(match[2]) } : { name: line.trim().toLowerCase(), size: null };
+    });
+  }
+
+  /** M23: opens a file for printing; resolves with its size from "File opened: NAME Size: N". */
+  async select(name: string): Promise<{ size: number | null }> {
+    const lines = await this.link.request(`M23 ${checkName(name)}`);
+    const problem = refusal(lines);
+    if (problem) throw new Error(`SD card: ${problem}`);
+    const opened = lines.map((line) => /File opened:.*Size:\s*(\d+)/.exec(line)).find(Boolean);
+    return { size: opened ? Number(opened[1]) : null };
+  }
+
+  async upload(name: string, lines: AsyncIterable<string> | Iterable<string>, onProgress?: (linesSent: number) => void): Promise<void> {
+    const remote = checkName(name);
+    this.link.assertIdle('upload to SD');
+    const opened = await this.link.request(`M28 ${remote}`);
+    const problem = refusal(opened);
+    if (problem) throw new Error(`SD card: ${problem}`);
+    let sent = 0;
+    const endTransfer = this.link.beginTransfer();
+    try {
+      for await (const raw of lines) {
+        const command = stripComment(raw);
+        if (!command) continue;
+        await this.link.sendData(command);
+        onProgress?.(++sent);
+      }
+    } finally {
+      endTransfer();
+      await this.link.request('M29');
+      this.changed.fire();
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    const lines = await this.link.request(`M30 ${checkName(name)}`);
+    const problem = refusal(lines);
+    if (problem) throw new Error(`SD card: ${problem}`);
+    this.changed.fire();
+  }
+
+  async status(): Promise<SdPrintStatus> {
+    return parseSdStatus(await this.link.request('M27')) ?? { printing: false, filepos: null, size: null };
+  }
+}
+
+/** "SD printing byte 123/4567" or "Not SD printing" among `lines`. */
+export function parseSdStatus(lines: readonly string[]): SdPrintStatus | null {
+  for (const line of lines) {
+    const match = /SD printing byte (\d+)\/(\d+)/.exec(line);
+    if (match) return { printing: true, filepos: Number(match[1]), size: Number(match[2]) };
+    if (line.includes('Not SD printing')) return { printing: false, filepos: null, size: null };
+  }
+  return null;
+}

@@ -1,0 +1,60 @@
+/**
+ * The `virtual` port: a Transport wired straight to a VirtualPrinter in this process, no serial
+ * device or pty involved. The printer's output is handed over on setImmediate so that a long print
+ * never starves the event loop (host and printer would otherwise answer each other in microtasks).
+ */
+import { Emitter } from '../../common/event.js';
+import { LineSplitter, type Transport } from '../transport/transport.js';
+import type { VirtualPrinterOptions } from './options.js';
+import { VirtualPrinter } from './virtual-printer.js';
+
+export class InProcessTransport implements Transport {
+  readonly port = 'virtual';
+  readonly baudrate: number;
+  readonly printer: VirtualPrinter;
+  private readonly lines = new Emitter<string>();
+  private readonly lost = new Emitter<Error>();
+  readonly onLine = this.lines.event;
+  readonly onLost = this.lost.event;
+  private readonly splitter = new LineSplitter((line) => this.lines.fire(line));
+  private outgoing = '';
+  private closed = false;
+
+  constructor(options: VirtualPrinterOptions) {
+    this.baudrate = options.baudrate;
+    this.printer = new VirtualPrinter(
+      options,
+      (data) => this.fromPrinter(data),
+      () => setImmediate(() => this.lose()),
+    );
+    setImmediate(() => this.closed || this.printer.start());
+  }
+
+  private fromPrinter(data: string): void {
+    if (this.closed) return;
+    if (this.outgoing === '') setImmediate(() => this.deliver());
+    this.outgoing += data;
+  }
+
+  private deliver(): void {
+    const data = this.outgoing;
+    this.outgoing = '';
+    if (!this.closed) this.splitter.push(data);
+  }
+
+  private lose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.lost.fire(new Error('virtual printer disconnected'));
+  }
+
+  write(data: string): void {
+    if (!this.closed) this.printer.receive(data);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.printer.stop();
+    this.lines.dispose();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Byte pacing for the simulated printer: a serial line at B baud carries B/10 bytes a second (8N1:
+ * start bit, 8 data bits, stop bit). A pty delivers instantly, so the simulator holds every chunk
+ * until the wire would have carried it. Timers are only millisecond-accurate, so the last stretch
+ * of a wait is polled with setImmediate: pacing stays exact at 250 000 baud (40 µs a byte).
+ */
+import { performance } from 'node:perf_hooks';
+
+export class WireClock {
+  private freeAt = 0;
+  private readonly queue: { at: number; run: () => void }[] = [];
+  private armed = false;
+  private stopped = false;
+
+  constructor(private readonly baudrate: number) {}
+
+  /** Runs `run` once `bytes` more bytes have crossed the wire after everything scheduled before. */
+  after(bytes: number, run: () => void): void {
+    if (this.stopped) return;
+    this.freeAt = Math.max(performance.now(), this.freeAt) + (bytes * 10_000) / this.baudrate;
+    this.queue.push({ at: this.freeAt, run });
+    if (!this.armed) this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+  }
+
+  private arm(): void {
+    const head = this.queue[0];
+    if (!head || this.stopped) {
+      this.armed = false;
+      return;
+    }
+    this.armed = true;
+    const wait = head.at - performance.now();
+    if (wait > 2) setTimeout(() => this.arm(), wait - 1.5);
+    else setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    const now = performance.now();
+    while (this.queue.length && this.queue[0]!.at <= now) this.queue.shift()!.run();
+    this.arm();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * What the host knows about the machine from the commands it sent: absolute or relative
+ * positioning (G90/G91, M82/M83), Z after each move (G0/G1, G92, G28), the tool (T<n>) and the
+ * last feedrate. This is where ZChange, ToolChange and the `t`/`f` of positions are born.
+ */
+import { commandParams } from './protocol/gcode.js';
+
+export interface CommandEffects {
+  /** the command moved Z (G0/G1): the heights before and after */
+  zChange?: { old: number | null; new: number };
+  toolChange?: { old: number; new: number };
+  /** the command is a move that extrudes (E grows) */
+  extrudes: boolean;
+}
+
+export class MachineTracker {
+  z: number | null = null;
+  e: number | null = 0;
+  tool = 0;
+  feedrate: number | null = null;
+  private relative = false;
+  private relativeE = false;
+
+  reset(): void {
+    this.z = null;
+    this.e = 0;
+    this.tool = 0;
+    this.feedrate = null;
+    this.relative = false;
+    this.relativeE = false;
+  }
+
+  /** Updates the tracked state for a sent command and says what it changed. */
+  apply(code: string | null, command: string): CommandEffects {
+    const effects: CommandEffects = { extrudes: false };
+    if (code === null) return effects;
+    if (code[0] === 'T') {
+      const tool = Number(code.slice(1));
+      if (tool !== this.tool) effects.toolChange = { old: this.tool, new: tool };
+      this.tool = tool;
+      return effects;
+    }
+    switch (code) {
+      case 'G0':
+      case 'G1': {
+        const p = commandParams(command);
+        if (Number.isFinite(p.F)) this.feedrate = p.F!;
+        if (Number.isFinite(p.Z)) {
+          const next = this.relative ? (this.z === null ? null : this.z + p.Z!) : p.Z!;
+          if (next !== null && next !== this.z) effects.zChange = { old: this.z, new: round(next) };
+          if (next !== null) this.z = round(next);
+        }
+        if (Number.isFinite(p.E)) {
+          effects.extrudes = this.relativeE ? p.E! > 0 : this.e === null || p.E! > this.e;
+          this.e = this.relativeE ? (this.e ?? 0) + p.E! : p.E!;
+        }
+        break;
+      }
+      case 'G28': {
+        const p = commandParams(command);
+        if (Number.isFinite(p.F)) this.feedrate = p.F!;
+        if ('Z' in p || !('X' in p || 'Y' in p)) this.z = 0;
+        break;
+      }
+      case 'G92': {
+        const p = commandParams(command);
+        if (Number.isFinite(p.Z)) this.z = p.Z!;
+        if (Number.isFinite(p.E)) this.e = p.E!;
+        break;
+      }
+      case 'G90':
+        this.relative = false;
+        this.relativeE = false;
+        break;
+      case 'G91':
+        this.relative = true;
+        this.relativeE = true;
+        break;
+      case 'M82':
+        this.relativeE = false;
+        break;
+      case 'M83':
+        this.relativeE = true;
+        break;
+    }
+    return effects;
+  }
+}
+
+/** Keeps relative sums free of binary noise (0.1 + 0.2). */
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
