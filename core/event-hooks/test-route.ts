@@ -1,7 +1,8 @@
 /**
  * `POST /api/events/test {"event": "PrintDone", "payload": {…}}`: runs the subscriptions for that event
  * (without firing it on the bus, so no other plugin reacts) and answers with what each produced.
- * Behind the API key like every other route.
+ * Behind the API key like every other route, and only for principals that may change settings (it
+ * runs the configured system commands).
  */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
@@ -10,9 +11,8 @@ import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpError } from '../server/http-error.js';
 import { HttpRoutes } from '../server/http-server.js';
+import { readJsonObject } from '../slicing/request-body.js';
 import { EventHooks } from './api.js';
-
-const BODY_LIMIT = 1024 * 1024;
 
 @injectable()
 export class EventTestRoute implements LifecycleContribution {
@@ -36,9 +36,9 @@ export class EventTestRoute implements LifecycleContribution {
   }
 
   private async testFire(ctx: Context): Promise<void> {
-    const body = await readJson(ctx);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'Expected a JSON object { "event": …, "payload": {…} }');
-    const { event, payload = {} } = body as { event?: unknown; payload?: unknown };
+    const principal = ctx.state.principal;
+    if (principal && !principal.admin && !principal.permissions.includes('SETTINGS')) throw new HttpError(403, 'Missing permission: SETTINGS');
+    const { event, payload = {} } = await readJsonObject(ctx);
     if (typeof event !== 'string' || event === '') throw new HttpError(400, '"event" must be an event name');
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new HttpError(400, '"payload" must be a JSON object');
     try {
@@ -46,21 +46,5 @@ export class EventTestRoute implements LifecycleContribution {
     } catch (err) {
       throw new HttpError(400, (err as Error).message);
     }
-  }
-}
-
-async function readJson(ctx: Context): Promise<unknown> {
-  if (!ctx.is('application/json')) throw new HttpError(400, 'Expected Content-Type: application/json');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) throw new HttpError(413, 'Request body too large');
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'Malformed JSON body');
   }
 }
