@@ -6,7 +6,8 @@
 import type Koa from 'koa';
 import type { StorageOrigin } from '../events/catalogue.js';
 import { HttpError } from '../server/http-error.js';
-import { SlicingRequestError, type SliceRequest, type SlicingService } from './slicing-service.js';
+import { truthy } from '../server/routes/request.js';
+import { type SliceRequest, type SlicingService } from './slicing-service.js';
 
 export async function sliceFileCommand(
   ctx: Koa.Context,
@@ -16,13 +17,8 @@ export async function sliceFileCommand(
   body: Record<string, unknown>,
 ): Promise<void> {
   if (!slicing) throw new HttpError(409, 'slicing is not available');
-  let ref;
-  try {
-    ({ ref } = await slicing.slice(sliceRequest(origin, path, body)));
-  } catch (err) {
-    if (err instanceof SlicingRequestError) throw new HttpError(err.status, err.message);
-    throw err;
-  }
+  // a SlicingRequestError carries its status: the server answers it as { error } with that status
+  const { ref } = await slicing.slice(sliceRequest(origin, path, body));
   const encoded = ref.gcode.split('/').map(encodeURIComponent).join('/');
   const resource = `${ctx.origin}/api/files/local/${encoded}`;
   ctx.status = 202;
@@ -57,8 +53,8 @@ export function sliceRequest(origin: StorageOrigin, path: string, body: Record<s
     profile: text('profile'),
     overrides,
     position: position(body.position),
-    select: flag(body.select),
-    print: flag(body.print),
+    select: truthy(body.select),
+    print: truthy(body.print),
   };
 }
 
@@ -69,11 +65,4 @@ function position(value: unknown): { x: number; y: number } | undefined {
     throw new HttpError(400, '"position" must be {"x": number, "y": number}');
   }
   return { x, y };
-}
-
-/** OctoPrint's booleans: true/yes/y/1 in any case. */
-function flag(value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return value !== 0;
-  return typeof value === 'string' && ['true', 'yes', 'y', '1'].includes(value.trim().toLowerCase());
 }

@@ -7,61 +7,47 @@
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
-import type { Disposable } from '../common/disposable.js';
-import type { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpError } from '../server/http-error.js';
 import { HttpRoutes } from '../server/http-server.js';
+import { RouteContribution } from '../server/routes/route-contribution.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { readJsonObject, readText } from './request-body.js';
-import { SlicingRequestError, SlicingService, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
+import { SlicingService, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
 
 @injectable()
-export class SlicingRoutes implements LifecycleContribution {
-  readonly lifecycleName = 'slicing-routes';
-  private registration: Disposable | undefined;
-
+export class SlicingRoutes extends RouteContribution {
   constructor(
-    @inject(HttpRoutes) private readonly routes: HttpRoutes,
+    @inject(HttpRoutes) routes: HttpRoutes,
     @inject(SlicingService) private readonly slicing: SlicingService,
     @inject(SettingsService) private readonly settings: SettingsService,
-  ) {}
-
-  start(): void {
-    this.registration = this.routes.register((router) => this.install(router), { owner: 'slicing' });
+  ) {
+    super('slicing-routes', routes);
   }
 
-  stop(): void {
-    this.registration?.dispose();
-  }
-
-  private install(router: Router): void {
-    router.get('/api/slicing', (ctx) => answer(ctx, () => this.listSlicers(ctx)));
-    router.get('/api/slicing/:slicer/profiles', (ctx) =>
-      answer(ctx, async () => profileMap(ctx, ctx.params.slicer!, await this.slicing.profiles(ctx.params.slicer!))),
-    );
-    router.get('/api/slicing/:slicer/profiles/:key', (ctx) =>
-      answer(ctx, async () => withResource(ctx, ctx.params.slicer!, await this.slicing.profile(ctx.params.slicer!, ctx.params.key!))),
-    );
-    router.put('/api/slicing/:slicer/profiles/:key', (ctx) =>
-      answer(ctx, async () => {
-        const { profile, created } = await this.slicing.putProfile(ctx.params.slicer!, ctx.params.key!, await profileInput(ctx));
-        ctx.status = created ? 201 : 200;
-        if (created) ctx.set('Location', resource(ctx, ctx.params.slicer!, profile.key));
-        return withResource(ctx, ctx.params.slicer!, profile);
-      }),
-    );
-    router.patch('/api/slicing/:slicer/profiles/:key', (ctx) =>
-      answer(ctx, async () =>
-        withResource(ctx, ctx.params.slicer!, await this.slicing.patchProfile(ctx.params.slicer!, ctx.params.key!, await profileInput(ctx))),
-      ),
-    );
-    router.delete('/api/slicing/:slicer/profiles/:key', (ctx) =>
-      answer(ctx, async () => {
-        await this.slicing.deleteProfile(ctx.params.slicer!, ctx.params.key!);
-        ctx.status = 204;
-        return undefined;
-      }),
-    );
+  protected install(router: Router): void {
+    // SlicingRequestError carries its status: the server answers it as { error } with that status
+    router.get('/api/slicing', async (ctx) => {
+      ctx.body = await this.listSlicers(ctx);
+    });
+    router.get('/api/slicing/:slicer/profiles', async (ctx) => {
+      ctx.body = profileMap(ctx, ctx.params.slicer!, await this.slicing.profiles(ctx.params.slicer!));
+    });
+    router.get('/api/slicing/:slicer/profiles/:key', async (ctx) => {
+      ctx.body = withResource(ctx, ctx.params.slicer!, await this.slicing.profile(ctx.params.slicer!, ctx.params.key!));
+    });
+    router.put('/api/slicing/:slicer/profiles/:key', async (ctx) => {
+      const { profile, created } = await this.slicing.putProfile(ctx.params.slicer!, ctx.params.key!, await profileInput(ctx));
+      ctx.status = created ? 201 : 200;
+      if (created) ctx.set('Location', resource(ctx, ctx.params.slicer!, profile.key));
+      ctx.body = withResource(ctx, ctx.params.slicer!, profile);
+    });
+    router.patch('/api/slicing/:slicer/profiles/:key', async (ctx) => {
+      ctx.body = withResource(ctx, ctx.params.slicer!, await this.slicing.patchProfile(ctx.params.slicer!, ctx.params.key!, await profileInput(ctx)));
+    });
+    router.delete('/api/slicing/:slicer/profiles/:key', async (ctx) => {
+      await this.slicing.deleteProfile(ctx.params.slicer!, ctx.params.key!);
+      ctx.status = 204;
+    });
   }
 
   private async listSlicers(ctx: Koa.Context): Promise<Record<string, unknown>> {
@@ -80,17 +66,6 @@ export class SlicingRoutes implements LifecycleContribution {
       };
     }
     return result;
-  }
-}
-
-/** Runs a handler, maps its refusals to HTTP statuses and writes its JSON result. */
-async function answer(ctx: Koa.Context, handler: () => Promise<unknown>): Promise<void> {
-  try {
-    const body = await handler();
-    if (body !== undefined) ctx.body = body;
-  } catch (err) {
-    if (err instanceof SlicingRequestError) throw new HttpError(err.status, err.message);
-    throw err;
   }
 }
 

@@ -8,32 +8,22 @@ import { createReadStream } from 'node:fs';
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
-import type { Disposable } from '../common/disposable.js';
-import type { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpError } from '../server/http-error.js';
 import { HttpRoutes } from '../server/http-server.js';
+import { RouteContribution } from '../server/routes/route-contribution.js';
 import { readJsonObject } from '../slicing/request-body.js';
 import { TimelapseService, type TimelapseConfig } from './timelapse-service.js';
 
 @injectable()
-export class TimelapseRoutes implements LifecycleContribution {
-  readonly lifecycleName = 'timelapse-routes';
-  private registration: Disposable | undefined;
-
+export class TimelapseRoutes extends RouteContribution {
   constructor(
-    @inject(HttpRoutes) private readonly routes: HttpRoutes,
+    @inject(HttpRoutes) routes: HttpRoutes,
     @inject(TimelapseService) private readonly timelapse: TimelapseService,
-  ) {}
-
-  start(): void {
-    this.registration = this.routes.register((router) => this.install(router), { owner: 'timelapse' });
+  ) {
+    super('timelapse-routes', routes);
   }
 
-  stop(): void {
-    this.registration?.dispose();
-  }
-
-  private install(router: Router): void {
+  protected install(router: Router): void {
     router.get('/api/timelapse', async (ctx) => {
       ctx.body = await this.overview();
     });
