@@ -87,6 +87,8 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
     await fs.promises.rm(tmp, { recursive: true, force: true });
     await fs.promises.mkdir(tmp, { recursive: true });
     if (this.printer) this.subscriptions.add(this.printer.onPrintEnded((e) => void this.recordPrint(e.file, e.end, e.time)));
+    const sdChanged = sdCardOf(this.printer)?.onChanged;
+    if (sdChanged) this.subscriptions.add(sdChanged(() => this.listChanged.fire()));
     void this.analyseMissing('');
   }
 
@@ -156,19 +158,25 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
     await fs.promises.mkdir(tmpDir, { recursive: true });
     const tmpPath = path.join(tmpDir, `upload-${crypto.randomUUID()}`);
     let size = 0;
+    let exceeded = false;
+    // over the limit, the rest is drained and dropped rather than the stream torn down: a multipart
+    // parser upstream must reach the end of the request to answer it
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;
-        if (size > limit) callback(new FileOperationError(413, `upload is larger than the limit of ${limit} bytes`));
-        else callback(null, chunk);
+        if (size > limit) exceeded = true;
+        callback(null, exceeded ? undefined : chunk);
       },
     });
     try {
       await pipeline(content, counter, fs.createWriteStream(tmpPath, { flags: 'wx' }));
     } catch (err) {
       await fs.promises.rm(tmpPath, { force: true });
-      if (err instanceof FileOperationError) throw err;
       throw new FileOperationError(400, `upload failed: ${(err as Error)?.message ?? String(err)}`);
+    }
+    if (exceeded) {
+      await fs.promises.rm(tmpPath, { force: true });
+      throw new FileOperationError(413, `upload is larger than the limit of ${limit} bytes`);
     }
     return { tmpPath, size };
   }
@@ -312,7 +320,8 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
   private async listSd(): Promise<StoredFile[]> {
     const sd = sdCardOf(this.printer);
     if (!sd || !sd.sdReady) return [];
-    const files = await sd.listSdFiles();
+    // no card, or a firmware that refuses M20: an empty card rather than a failed listing
+    const files = await sd.listSdFiles().catch(() => []);
     return files.flatMap((f) => {
       const typePath = typePathOf(f.name);
       return typePath ? [{ kind: 'file' as const, origin: 'sdcard' as const, path: f.name, name: f.name, typePath, size: f.size ?? 0, date: 0 }] : [];
@@ -328,7 +337,8 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
     await sd.uploadToSd(staged.tmpPath, remote);
     this.transferDone.fire({ time: (Date.now() - started) / 1000, local: name, remote });
     this.fileAdded.fire({ storage: 'sdcard', path: remote, name: remote, type });
-    this.listChanged.fire();
+    // a printer that reports card changes itself has fired the list change already
+    if (!sd.onChanged) this.listChanged.fire();
     if (upload) this.uploaded.fire({ name: remote, path: remote, target: 'sdcard' });
     return { kind: 'file', origin: 'sdcard', path: remote, name: remote, typePath: type, size: staged.size, date: Math.floor(started / 1000) };
   }
@@ -341,7 +351,7 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
     if (this.isBusy('sdcard', name)) throw new FileOperationError(409, `"${name}" is being printed`);
     await sd.deleteSdFile(name);
     this.fileRemoved.fire({ storage: 'sdcard', path: name, name, type: file.typePath });
-    this.listChanged.fire();
+    if (!sd.onChanged) this.listChanged.fire();
   }
 
   // --- helpers ---

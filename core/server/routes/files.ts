@@ -1,7 +1,7 @@
 /**
  * The files REST API, as OctoPrint's: list (`GET /api/files[/{location}[/{path}]]`), upload or
  * create a folder (`POST /api/files/{location}`, multipart), file commands (`POST
- * /api/files/{location}/{path}`: select, unselect, copy, move, analyse), delete, and the download
+ * /api/files/{location}/{path}`: select, unselect, copy, move, analyse, slice), delete, and the download
  * link the listings point to (`GET /downloads/files/local/{path}`).
  */
 import fs from 'node:fs';

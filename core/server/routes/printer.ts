@@ -9,7 +9,8 @@ import type Koa from 'koa';
 import { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../http-error.js';
 import { HttpRoutes } from '../http-server.js';
-import { isOperational, sdReadyOf, stateFlags, temperatureJson } from './printer-state.js';
+import { sdCardOf } from '../../files/sd-card.js';
+import { isOperational, stateFlags, temperatureJson } from './printer-state.js';
 import { commandOf, numberField, readJsonObject } from './request.js';
 import { RouteContribution } from './route-contribution.js';
 
@@ -30,7 +31,7 @@ export class PrinterRoutes extends RouteContribution {
       const printer = this.operational();
       const snapshot = printer.snapshot();
       const exclude = String(ctx.query.exclude ?? '').split(',');
-      const sdReady = sdReadyOf(printer);
+      const sdReady = sdCardOf(printer)?.sdReady ?? false;
       const body: Record<string, unknown> = {};
       if (!exclude.includes('temperature')) body.temperature = this.temperatures(ctx, () => true);
       if (!exclude.includes('sd')) body.sd = { ready: sdReady };
