@@ -1,3 +1,4 @@
 /** What this service offers to plugins (re-exported by core/index.ts), hook points included. */
 export * from './printer-service.js';
+export { jobFileRef } from './file-ref.js';
 export type { GcodeHookContext, GcodeRewrite } from './hooks.js';

@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { JobFile, JobProgress } from './printer-service.js';
-import { stripComment } from './protocol/gcode.js';
+import { normalizeCommand } from './protocol/gcode.js';
 
 const CHUNK = 64 * 1024;
 const LOW_WATER = 512;
@@ -97,7 +97,7 @@ export class FileLineSource {
   }
 
   private push(raw: string, end: number): void {
-    const command = stripComment(raw);
+    const command = normalizeCommand(raw);
     if (command) {
       this.commands.push(command);
       this.positions.push(end);

@@ -30,7 +30,7 @@ import type {
   TemperatureReading,
   TemperatureSample,
 } from './printer-service.js';
-import { commandCode, stripComment } from './protocol/gcode.js';
+import { commandCode, normalizeCommand } from './protocol/gcode.js';
 import { GcodeProtocol, type OutgoingCommand, type ProtocolHandler } from './protocol/protocol.js';
 import { parseCapability, parseError, parseFirmwareInfo, parseHostAction, parsePosition, parseTemperatures } from './protocol/responses.js';
 import { parseSdStatus, SdCardClient, type SdCardLink } from './sd-card.js';
@@ -168,8 +168,8 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     if (!this.machine.is('OFFLINE', 'CLOSED_WITH_ERROR')) await this.disconnect();
     const port = options.port ?? this.settings.get('serial.port');
     const baudrate = options.baudrate ?? this.settings.get('serial.baudrate');
-    this.machine.to('OPEN_SERIAL');
     this.connecting.fire();
+    this.machine.to('OPEN_SERIAL');
     let transport: Transport;
     try {
       transport = await openTransport(port, baudrate, this.settings);
@@ -272,7 +272,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     if (this.transfers > 0) throw new Error('cannot send commands while a file is being written to the SD card');
     const list = typeof lines === 'string' ? lines.split('\n') : lines;
     for (const line of list) {
-      const command = stripComment(line);
+      const command = normalizeCommand(line);
       if (!command) continue;
       const context = hostContext(command);
       if (context.code === 'M112') {

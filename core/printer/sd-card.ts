@@ -5,7 +5,7 @@
  */
 import { Emitter } from '../common/event.js';
 import type { PrinterSdCard, SdFileInfo, SdPrintStatus } from './printer-service.js';
-import { stripComment } from './protocol/gcode.js';
+import { normalizeCommand } from './protocol/gcode.js';
 
 /** What the SD client needs from the printer service. */
 export interface SdCardLink {
@@ -72,7 +72,7 @@ export class SdCardClient implements PrinterSdCard {
     const endTransfer = this.link.beginTransfer();
     try {
       for await (const raw of lines) {
-        const command = stripComment(raw);
+        const command = normalizeCommand(raw);
         if (!command) continue;
         await this.link.sendData(command);
         onProgress?.(++sent);

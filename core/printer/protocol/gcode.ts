@@ -22,6 +22,16 @@ export function stripComment(line: string): string {
   return (semicolon === -1 ? line : line.slice(0, semicolon)).trim();
 }
 
+/**
+ * A command ready for framing: comment stripped, and a line number or checksum it already carries
+ * (files saved by other hosts, "N10 G1 Z5*93") removed, since the host numbers lines itself.
+ */
+export function normalizeCommand(line: string): string {
+  const command = stripComment(line);
+  if (command[0] !== 'N' && command[0] !== 'n' && !command.includes('*')) return command;
+  return command.replace(/^N\d+\s*/i, '').replace(/\s*\*\d+$/, '');
+}
+
 const CODE = /^\s*(?:N\d+\s*)?([GMT])\s*(\d+)/i;
 
 /** The command's G/M/T code in upper case without leading zeros ("g01 x1" → "G1"), or null. */

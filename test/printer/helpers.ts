@@ -1,0 +1,84 @@
+/**
+ * Helpers for the printer tests: a host connected to the in-process simulator with fast settings,
+ * G-code files in a temp folder, collection of bus events and waiting for conditions.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EventBus, type AnyFiredEvent } from '../../core/index.js';
+import { PrinterService } from '../../core/printer/printer-service.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+
+/** Simulator and protocol settings that make tests fast: no motion time, quick timeouts. */
+export function fastSerial(virtual: Record<string, unknown> = {}, serial: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    serial: {
+      port: 'virtual',
+      temperatureInterval: 0,
+      timeout: { connection: 3000, hello: 200, communication: 2000, maxNudges: 3 },
+      ...serial,
+      virtual: { speedFactor: 100, motion: false, ...virtual },
+    },
+  };
+}
+
+export interface PrinterHost {
+  t: TestHost;
+  printer: PrinterService;
+  events: AnyFiredEvent[];
+  /** names of events fired so far, in order, optionally only those in `names` */
+  names(filter?: readonly string[]): string[];
+  stop(): Promise<void>;
+}
+
+export async function startPrinterHost(config: Record<string, unknown> = fastSerial()): Promise<PrinterHost> {
+  const t = await startTestHost({ config });
+  const printer = t.get<PrinterService>(PrinterService);
+  const events: AnyFiredEvent[] = [];
+  t.get<EventBus>(EventBus).onAny((event) => {
+    events.push(event);
+  });
+  return {
+    t,
+    printer,
+    events,
+    names: (filter) => events.map((e) => e.name).filter((name) => !filter || filter.includes(name)),
+    async stop() {
+      await printer.disconnect().catch(() => undefined);
+      await t.stop();
+    },
+  };
+}
+
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-printer-'));
+}
+
+/** Writes a G-code file; returns its JobFile fields. */
+export function gcodeFile(dir: string, name: string, lines: readonly string[]) {
+  const diskPath = path.join(dir, name);
+  fs.writeFileSync(diskPath, lines.join('\n') + '\n');
+  return { origin: 'local' as const, path: name, name, size: fs.statSync(diskPath).size, diskPath };
+}
+
+/** `count` typical print lines: moves with extrusion, a layer change every 50 lines, comments and blanks between. */
+export function typicalLines(count: number): string[] {
+  const lines: string[] = [];
+  let e = 0;
+  for (let i = 0; lines.length < count; i++) {
+    if (i % 50 === 0) lines.push(`G1 Z${(0.2 + (i / 50) * 0.2).toFixed(2)} F600`);
+    else {
+      e += 0.0321;
+      lines.push(`G1 X${(100 + (i % 37) * 1.37).toFixed(3)} Y${(100 + (i % 23) * 2.11).toFixed(3)} E${e.toFixed(5)}`);
+    }
+  }
+  return lines;
+}

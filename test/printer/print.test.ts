@@ -1,0 +1,73 @@
+/** Printing a local file on the in-process simulator: events, states, payloads, pause/resume/cancel with positions. */
+import { expect } from 'chai';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+
+describe('printing (in-process virtual printer)', () => {
+  let h: PrinterHost;
+  const dir = tempDir();
+  afterEach(async () => h?.stop());
+
+  it('prints a file to the end: every line sent once, in order, then PrintDone and Operational', async () => {
+    h = await startPrinterHost(fastSerial());
+    const lines = typicalLines(500);
+    const file = gcodeFile(dir, 'part.gcode', ['; sliced by test', '', ...lines.flatMap((l, i) => (i % 10 === 0 ? [l + ' ; note', ''] : [l]))]);
+    const jobLines: string[] = [];
+    h.printer.onCommandSent((c) => c.fromJob && jobLines.push(c.command));
+    await h.printer.connect();
+    await h.printer.selectFile(file, true);
+    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    expect(jobLines).to.deep.equal(lines);
+    expect(h.printer.state.id).to.equal('OPERATIONAL');
+    const done = h.events.find((e) => e.name === 'PrintDone')!.payload as Record<string, unknown>;
+    expect(done).to.include({ name: 'part.gcode', path: 'part.gcode', origin: 'local', file: file.diskPath, filename: 'part.gcode' });
+    expect(done.time).to.be.a('number').and.to.be.greaterThan(0);
+    await waitFor('Operational', () => h.events.filter((e) => e.name === 'PrinterStateChanged').length >= 6);
+    const states = h.events.filter((e) => e.name === 'PrinterStateChanged').map((e) => (e.payload as { state_id: string }).state_id);
+    expect(states.slice(-3)).to.deep.equal(['PRINTING', 'FINISHING', 'OPERATIONAL']);
+    expect(h.names(['PrintStarted', 'PrintDone'])).to.deep.equal(['PrintStarted', 'PrintDone']);
+    const progress = h.events.filter((e) => e.name === 'plugin_printing_events_PrintProgress').map((e) => (e.payload as { progress: number }).progress);
+    expect(progress).to.deep.equal([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(h.printer.snapshot().progress.completion).to.equal(100);
+  });
+
+  it('pauses, resumes and cancels with M114 positions, the last tool and feedrate in the payloads', async () => {
+    // motion on: moves take real (scaled) time, so the print is still running when we pause
+    h = await startPrinterHost(fastSerial({ motion: true, speedFactor: 20, extruders: 2 }));
+    const moves = Array.from({ length: 400 }, (_, i) => `G1 X${(10 + (i % 50)).toFixed(1)} Y${(20 + (i % 7)).toFixed(1)} E${(i * 0.05).toFixed(2)} F6000`);
+    const file = gcodeFile(dir, 'long.gcode', ['T1', 'G28', 'G1 Z0.3 F3000', ...moves]);
+    const sentMoves: string[] = [];
+    h.printer.onCommandSent((c) => c.fromJob && c.code === 'G1' && sentMoves.push(c.command));
+    await h.printer.connect();
+    await h.printer.selectFile(file, true);
+    await waitFor('some moves', () => sentMoves.length > 40);
+    await h.printer.pausePrint();
+    expect(h.printer.state.id).to.equal('PAUSED');
+    const last = sentMoves.at(-1)!;
+    const [, x, y, e] = /X([\d.]+) Y([\d.]+) E([\d.]+)/.exec(last)!.map(Number);
+    await waitFor('PrintPaused', () => h.names().includes('PrintPaused'));
+    const paused = h.events.find((ev) => ev.name === 'PrintPaused')!.payload as Record<string, unknown>;
+    expect(paused).to.include({ name: 'long.gcode', path: 'long.gcode', origin: 'local', filename: 'long.gcode' });
+    expect(paused.position).to.deep.equal({ x, y, z: 0.3, e, t: 1, f: 6000 });
+    const countAtPause = sentMoves.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sentMoves.length, 'nothing is sent while paused').to.equal(countAtPause);
+
+    await h.printer.resumePrint();
+    expect(h.printer.state.id).to.equal('PRINTING');
+    await waitFor('more moves', () => sentMoves.length > countAtPause + 20);
+    await h.printer.cancelPrint();
+    expect(h.printer.state.id).to.equal('OPERATIONAL');
+    await waitFor('PrintCancelled', () => h.names().includes('PrintCancelled'));
+    const cancelled = h.events.find((ev) => ev.name === 'PrintCancelled')!.payload as { position: Record<string, number> };
+    const [, cx, cy, ce] = /X([\d.]+) Y([\d.]+) E([\d.]+)/.exec(sentMoves.at(-1)!)!.map(Number);
+    expect(cancelled.position).to.deep.equal({ x: cx, y: cy, z: 0.3, e: ce, t: 1, f: 6000 });
+    expect(h.names(['PrintStarted', 'PrintPaused', 'PrintResumed', 'PrintCancelled', 'PrintDone', 'PrintFailed'])).to.deep.equal([
+      'PrintStarted',
+      'PrintPaused',
+      'PrintResumed',
+      'PrintCancelled',
+    ]);
+    const states = h.events.filter((ev) => ev.name === 'PrinterStateChanged').map((ev) => (ev.payload as { state_id: string }).state_id);
+    expect(states.slice(3)).to.deep.equal(['PRINTING', 'PAUSING', 'PAUSED', 'RESUMING', 'PRINTING', 'CANCELLING', 'OPERATIONAL']);
+  });
+});
