@@ -2,13 +2,21 @@
  * Registers the client-facing routes owned by core/auth with the HTTP server at start: login and
  * app-key request flow (public: they authenticate themselves), then everything behind a key.
  */
-import { inject, injectable } from 'inversify';
+import path from 'node:path';
+import { inject, injectable, optional } from 'inversify';
 import { DisposableStore } from '../../common/disposable.js';
 import type { LifecycleContribution } from '../../common/lifecycle.js';
+import { Logger } from '../../logging/logger.js';
+import { PrinterService } from '../../printer/printer-service.js';
 import { HttpRoutes } from '../../server/http-server.js';
+import { SettingsService } from '../../settings/settings-service.js';
+import { PrinterProfileStore } from '../printer-profiles.js';
 import { AuthManager } from '../api.js';
 import { installAppKeyAdminRoutes, installAppKeyPublicRoutes } from './appkeys.js';
 import { installCurrentUserRoutes, installLoginRoutes } from './login.js';
+import { installPrinterProfileRoutes } from './printer-profiles.js';
+import { installSettingsRoutes } from './settings.js';
+import { installSdRoutes, installSystemRoutes } from './system-and-sd.js';
 
 @injectable()
 export class ClientApiRoutes implements LifecycleContribution {
@@ -18,6 +26,9 @@ export class ClientApiRoutes implements LifecycleContribution {
   constructor(
     @inject(HttpRoutes) private readonly routes: HttpRoutes,
     @inject(AuthManager) private readonly auth: AuthManager,
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(Logger) private readonly logger: Logger,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
   ) {}
 
   start(): void {
@@ -32,6 +43,10 @@ export class ClientApiRoutes implements LifecycleContribution {
       this.routes.register((router) => {
         installCurrentUserRoutes(router);
         installAppKeyAdminRoutes(router, this.auth);
+        installSettingsRoutes(router, this.settings, () => this.printer);
+        installPrinterProfileRoutes(router, new PrinterProfileStore(path.join(this.settings.basedir, 'printerProfiles')));
+        installSystemRoutes(router, this.settings, this.logger);
+        installSdRoutes(router, () => this.printer);
       }, { owner }),
     );
   }

@@ -4,6 +4,7 @@
  * the key and the file for any bad value.
  */
 import type convict from 'convict';
+import { clientsSchema, type ClientsConfig } from './clients.js';
 import { eventsSchema, type EventsConfig } from './events.js';
 import { filesSchema, type FilesConfig } from './files.js';
 import { mediaSchema, type MediaConfig } from './media.js';
@@ -12,10 +13,11 @@ import { pushSchema, type PushConfig } from './push.js';
 import { serialSchema, type SerialConfig } from './serial.js';
 import { serverSchema, type ServerConfig } from './server.js';
 
-export type Config = ServerConfig & EventsConfig & PluginsConfig & SerialConfig & FilesConfig & PushConfig & MediaConfig;
+export type Config = ServerConfig & ClientsConfig & EventsConfig & PluginsConfig & SerialConfig & FilesConfig & PushConfig & MediaConfig;
 
 export const configSchema = {
   ...serverSchema,
+  ...clientsSchema,
   ...eventsSchema,
   ...pluginsSchema,
   ...serialSchema,

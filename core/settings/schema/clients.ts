@@ -1,0 +1,75 @@
+/**
+ * Configuration that OctoPrint clients read through `/api/settings` and `/api/system/commands`
+ * (owned by core/auth/routes): the instance name shown by apps, temperature presets, and the
+ * server/system commands an admin may trigger (run without a shell, split into argv).
+ */
+import type convict from 'convict';
+
+export interface TemperaturePreset {
+  name: string;
+  extruder: number;
+  bed: number;
+  chamber: number | null;
+}
+
+export interface SystemAction {
+  action: string;
+  name: string;
+  command: string;
+  confirm: string | null;
+}
+
+export interface ClientsConfig {
+  appearance: { name: string; color: string };
+  temperature: { profiles: TemperaturePreset[]; cutoff: number };
+  system: {
+    commands: { serverRestart: string; systemRestart: string; systemShutdown: string };
+    actions: SystemAction[];
+  };
+}
+
+const presets = {
+  format: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of {name, extruder, bed, chamber}');
+    for (const p of value as Partial<TemperaturePreset>[]) {
+      if (typeof p?.name !== 'string' || typeof p.extruder !== 'number' || typeof p.bed !== 'number') throw new Error('each preset needs name, extruder and bed');
+    }
+  },
+};
+
+const actions = {
+  format: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of {action, name, command}');
+    for (const a of value as Partial<SystemAction>[]) {
+      if (typeof a?.action !== 'string' || !/^[a-zA-Z0-9_-]+$/.test(a.action) || typeof a.command !== 'string') {
+        throw new Error('each action needs "action" (letters, digits, _ -) and "command"');
+      }
+    }
+  },
+};
+
+export const clientsSchema: convict.Schema<ClientsConfig> = {
+  appearance: {
+    name: { doc: 'Name of this printer host, shown by apps and the status page.', format: String, default: '' },
+    color: { doc: 'Colour clients use for this instance (OctoPrint: default, red, orange, …).', format: String, default: 'default' },
+  },
+  temperature: {
+    profiles: {
+      doc: 'Temperature presets offered to clients: [{name, extruder, bed, chamber}].',
+      ...presets,
+      default: [
+        { name: 'ABS', extruder: 210, bed: 100, chamber: null },
+        { name: 'PLA', extruder: 180, bed: 60, chamber: null },
+      ] as TemperaturePreset[],
+    },
+    cutoff: { doc: 'Minutes of temperature history clients show.', format: 'nat', default: 30 },
+  },
+  system: {
+    commands: {
+      serverRestart: { doc: 'Command that restarts cuttle (argv split on spaces, no shell); empty to offer none.', format: String, default: '' },
+      systemRestart: { doc: 'Command that reboots the machine; empty to offer none.', format: String, default: '' },
+      systemShutdown: { doc: 'Command that shuts the machine down; empty to offer none.', format: String, default: '' },
+    },
+    actions: { doc: 'Custom system actions: [{action, name, command, confirm}].', ...actions, default: [] as SystemAction[] },
+  },
+};
