@@ -3,6 +3,7 @@
  * ContainerModule. Reading this file tells what the core offers.
  */
 import { Container } from 'inversify';
+import { authModule } from './auth/module.js';
 import { eventHooksModule } from './event-hooks/module.js';
 import { eventsModule } from './events/module.js';
 import { filesModule } from './files/module.js';
@@ -14,7 +15,7 @@ import { SettingsService } from './settings/settings-service.js';
 import { slicingModule } from './slicing/module.js';
 import { timelapseModule } from './timelapse/module.js';
 
-export const CORE_MODULES = [eventsModule, serverModule, printerModule, filesModule, slicingModule, timelapseModule, pushModule, eventHooksModule];
+export const CORE_MODULES = [eventsModule, serverModule, authModule, printerModule, filesModule, slicingModule, timelapseModule, pushModule, eventHooksModule];
 
 export function createContainer(settings: SettingsService, logger: Logger): Container {
   const container = new Container({ defaultScope: 'Singleton' });
