@@ -7,6 +7,7 @@ import type { GcodeAnalysisResult } from '../analysis-result.js';
 import { GcodeAnalyser, type AnalyserOptions } from './gcode-analyser.js';
 
 const CHUNK = 4 * 1024 * 1024;
+const LF = 10;
 
 export function analyseFileSync(
   file: string,
@@ -17,15 +18,29 @@ export function analyseFileSync(
   try {
     const total = fs.fstatSync(fd).size;
     const analyser = new GcodeAnalyser(options);
-    const buffer = Buffer.allocUnsafe(CHUNK);
+    // one plain Uint8Array for the whole file (element access stays monomorphic); the cut line at a
+    // chunk's end moves to the front and the next read appends to it
+    const buffer = new Uint8Array(CHUNK);
+    let carry = 0;
     let done = 0;
     for (;;) {
-      const n = fs.readSync(fd, buffer, 0, CHUNK, null);
+      const n = fs.readSync(fd, buffer, carry, CHUNK - carry, null);
       if (n <= 0) break;
-      analyser.push(buffer.subarray(0, n));
       done += n;
+      const filled = carry + n;
+      const last = buffer.lastIndexOf(LF, filled - 1);
+      if (last < 0 && filled < CHUNK) {
+        carry = filled;
+        continue;
+      }
+      // a line longer than the whole buffer is cut (nothing useful is that long)
+      const end = last < 0 ? filled : last + 1;
+      analyser.pushLines(buffer, end);
+      buffer.copyWithin(0, end, filled);
+      carry = filled - end;
       onProgress?.(done, total);
     }
+    if (carry > 0) analyser.push(buffer.slice(0, carry));
     return analyser.finish();
   } finally {
     fs.closeSync(fd);

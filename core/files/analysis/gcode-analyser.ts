@@ -143,6 +143,15 @@ export class GcodeAnalyser {
     if (last + 1 < data.length) this.carry = data.slice(last + 1);
   }
 
+  /** Scans `data[0, end)`, which must end at a line break (the fast path of analyseFileSync). */
+  pushLines(data: Uint8Array, end: number): void {
+    if (this.carry) {
+      this.push(data.subarray(0, end));
+      return;
+    }
+    this.scan(data, end);
+  }
+
   /** Ends the analysis and returns the result. */
   finish(): GcodeAnalysisResult {
     if (this.carry) {
@@ -429,11 +438,11 @@ export class GcodeAnalyser {
       const uy = dy / xyz;
       const uz = dz / xyz;
       const ue = de / xyz;
-      this.planner.add(xyz, this.feed, extruding ? limits.printAcceleration : limits.travelAcceleration, ux, uy, uz, 0, ux, uy, uz, 0);
+      this.move(xyz, extruding ? limits.printAcceleration : limits.travelAcceleration, ux, uy, uz, 0, ux, uy, uz, 0);
       if (ue !== 0) this.planner.capLast(limits.maxFeedrate.e / Math.abs(ue));
     } else if (de !== 0) {
       const s = de > 0 ? 1 : -1;
-      this.planner.add(Math.abs(de), this.feed, limits.retractAcceleration, 0, 0, 0, s, 0, 0, 0, s);
+      this.move(Math.abs(de), limits.retractAcceleration, 0, 0, 0, s, 0, 0, 0, s);
     }
   }
 
@@ -507,9 +516,26 @@ export class GcodeAnalyser {
     const tey = Math.cos(a1) * s * planarShare;
     const limits = this.planner.limits;
     const accel = extruding ? limits.printAcceleration : limits.travelAcceleration;
-    this.planner.add(length, this.feed, accel, tsx, tsy, tz, 0, tex, tey, tz, 0);
+    this.move(length, accel, tsx, tsy, tz, 0, tex, tey, tz, 0);
     // centripetal acceleration limit v²/r <= a
     if (r > 0) this.planner.capLast(Math.sqrt(accel * r));
+  }
+
+  /** Hands a move to the planner (through its shared input array; small enough to be inlined). */
+  private move(length: number, accel: number, ux: number, uy: number, uz: number, ue: number, ox: number, oy: number, oz: number, oe: number): void {
+    const m = this.planner.next;
+    m[0] = length;
+    m[1] = this.feed;
+    m[2] = accel;
+    m[3] = ux;
+    m[4] = uy;
+    m[5] = uz;
+    m[6] = ue;
+    m[7] = ox;
+    m[8] = oy;
+    m[9] = oz;
+    m[10] = oe;
+    this.planner.addMove();
   }
 
   private extrude(de: number): void {

@@ -61,17 +61,23 @@ export class MotionPlanner {
   constructor(readonly limits: MotionLimits) {}
 
   /**
-   * Adds one move. `(ux,uy,uz,ue)` is the unit direction at its start, `(ox,oy,oz,oe)` at its end
-   * (different for arcs); `speed` the requested mm/s, `accel` the mm/s² for its kind.
+   * The next move, written here by the caller before `addMove()`: [length, speed (mm/s),
+   * acceleration (mm/s²), unit direction at its start (x, y, z, e), at its end (x, y, z, e; differs
+   * for arcs)]. A shared array rather than eleven arguments: doubles passed to a call that is not
+   * inlined are boxed, and at a million moves that garbage dominated.
    */
-  add(
-    length: number,
-    speed: number,
-    accel: number,
-    ux: number, uy: number, uz: number, ue: number,
-    ox: number, oy: number, oz: number, oe: number,
-  ): void {
+  readonly next = new Float64Array(11);
+
+  addMove(): void {
+    const m0 = this.next;
+    const length = m0[0];
     if (!(length > 0)) return;
+    const speed = m0[1];
+    const accel = m0[2];
+    const ux = m0[3];
+    const uy = m0[4];
+    const uz = m0[5];
+    const ue = m0[6];
     let cruise = speed;
     let a = accel;
     const m = this.limits.maxFeedrate;
@@ -95,10 +101,10 @@ export class MotionPlanner {
     this.cruise[i] = cruise;
     this.accel[i] = a;
     this.junction2[i] = j2;
-    this.prevDx = ox;
-    this.prevDy = oy;
-    this.prevDz = oz;
-    this.prevDe = oe;
+    this.prevDx = m0[7];
+    this.prevDy = m0[8];
+    this.prevDz = m0[9];
+    this.prevDe = m0[10];
     this.prevCruise = cruise;
     this.hasPrev = true;
     if (this.count === CAPACITY) this.plan(WINDOW);
