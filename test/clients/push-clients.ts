@@ -1,6 +1,6 @@
 /**
  * Push clients for the tests, each collecting `{type, data}` messages in arrival order: the real
- * `sockjs-client` (websocket, xhr-streaming or xhr-polling transport), a plain `ws` client on
+ * `sockjs-client` (websocket, xhr-streaming, xhr-polling or eventsource transport), a plain `ws` client on
  * `/sockjs/websocket`, and a bare `ws` speaking SockJS framing (cheap enough to open hundreds).
  */
 import { WebSocket } from 'ws';
@@ -22,7 +22,7 @@ export interface PushMessageSeen {
   data: any;
 }
 
-export type PushClientKind = 'sockjs-websocket' | 'sockjs-xhr-streaming' | 'sockjs-xhr-polling' | 'raw' | 'framed-ws';
+export type PushClientKind = 'sockjs-websocket' | 'sockjs-xhr-streaming' | 'sockjs-xhr-polling' | 'sockjs-eventsource' | 'raw' | 'framed-ws';
 
 export interface TestPushClient {
   messages: PushMessageSeen[];
