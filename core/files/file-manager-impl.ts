@@ -331,7 +331,7 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
   private async transferToSd(staged: StagedUpload, name: string, type: string[], upload: boolean): Promise<StoredFile> {
     const sd = this.sd();
     if (type[0] !== 'machinecode') throw new FileOperationError(415, 'only G-code can be stored on the SD card');
-    const remote = name;
+    const remote = sdName(name);
     const started = Date.now();
     this.transferStarted.fire({ local: name, remote });
     await sd.uploadToSd(staged.tmpPath, remote);
@@ -495,6 +495,11 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
       this.log.warn({ path: file.path, ...errorInfo(err) }, 'could not record the print');
     }
   }
+}
+
+/** The name a file gets on the card: what Marlin can list and open again (lower case, no spaces). */
+function sdName(name: string): string {
+  return name.toLowerCase().replace(/[^\w.\-~]/g, '_');
 }
 
 function sizeOf(entries: readonly StoredEntry[]): number {
