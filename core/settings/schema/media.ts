@@ -64,7 +64,7 @@ export const mediaSchema: convict.Schema<MediaConfig> = {
     },
     ffmpeg: { doc: 'The ffmpeg binary.', format: String, default: 'ffmpeg' },
     threads: { doc: "ffmpeg's -threads: kept low so a running print keeps its CPU.", format: 'nat', default: 1 },
-    nice: { doc: 'Niceness (0..19) of the rendering ffmpeg process.', format: 'nat', default: 10 },
+    nice: { doc: 'Niceness (0..19) of the rendering ffmpeg process: 19 gives a running print the CPU first.', format: 'nat', default: 19 },
   },
   webcam: {
     snapshotUrl: {
