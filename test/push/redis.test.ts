@@ -1,0 +1,105 @@
+/**
+ * Scale-out: two real cuttle processes joined through a real redis-server (started here on a free
+ * port) with `push.redis.url`. A push client on either process receives the other's broadcasts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { TEST_API_KEY, writeConfig } from '../support/host.js';
+import { pushClient, waitFor, type RecordingClient } from './support.js';
+
+const MAIN = path.resolve(__dirname, '..', '..', 'core', 'cli', 'main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns and resolves once `ready` matches a line of its output. */
+function start(command: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(ready);
+      if (match) resolve({ child, match });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output.slice(-2000)}`)));
+  });
+}
+
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+describe('push cluster over redis', function () {
+  this.timeout(60000);
+  const children: ChildProcess[] = [];
+  const basedirs: string[] = [];
+  const clients: RecordingClient[] = [];
+  const urls: string[] = [];
+
+  before(async () => {
+    const redisPort = await freePort();
+    const redis = await start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/);
+    children.push(redis.child);
+    for (let i = 0; i < 2; i++) {
+      const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-redis-'));
+      basedirs.push(basedir);
+      writeConfig(basedir, { api: { key: TEST_API_KEY }, push: { redis: { url: `redis://127.0.0.1:${redisPort}` } } });
+      const cuttle = await start(process.execPath, [MAIN, 'serve', '--basedir', basedir, '--host', '127.0.0.1', '--port', '0'], /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"listening"/);
+      children.push(cuttle.child);
+      urls.push(cuttle.match[1]!);
+    }
+    // both cuttles have subscribed once their `push cluster joined` lines are out; give redis a moment
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    for (const child of children.reverse()) await stop(child);
+    for (const dir of basedirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('delivers each process\'s broadcasts to push clients of the other', async () => {
+    const [a, b] = urls as [string, string];
+    const watchA = pushClient(a, { apikey: TEST_API_KEY });
+    const watchB = pushClient(b, { apikey: TEST_API_KEY });
+    clients.push(watchA, watchB);
+    await waitFor(() => watchA.of('history').length === 1 && watchB.of('history').length === 1, 10000, 'both watchers');
+    const nodeA = watchA.of('connected')[0]!['node'];
+    const nodeB = watchB.of('connected')[0]!['node'];
+    expect(nodeA).to.be.a('string');
+    expect(nodeA).to.not.equal(nodeB);
+
+    // a client opening on A fires ClientOpened on A's bus: both watchers must see it
+    const onA = (w: RecordingClient, node: unknown, type: string) => w.of('event').some((e) => e['node'] === node && e['type'] === type);
+    const probeA = pushClient(a, { apikey: TEST_API_KEY });
+    clients.push(probeA);
+    await waitFor(() => onA(watchA, nodeA, 'ClientOpened') && onA(watchB, nodeA, 'ClientOpened'), 10000, "A's ClientOpened on both");
+    const probeB = pushClient(b, { apikey: TEST_API_KEY });
+    clients.push(probeB);
+    await waitFor(() => onA(watchA, nodeB, 'ClientOpened') && onA(watchB, nodeB, 'ClientOpened'), 10000, "B's ClientOpened on both");
+    probeA.close();
+    await waitFor(() => onA(watchB, nodeA, 'ClientClosed'), 10000, "A's ClientClosed on B");
+    // a relayed event arrives once, not once per node
+    const opened = watchB.of('event').filter((e) => e['node'] === nodeA && e['type'] === 'ClientOpened');
+    expect(new Set(opened.map((e) => e['seq'])).size).to.equal(opened.length);
+  });
+});
