@@ -2,13 +2,16 @@
  * Benchmark of the G-code analysis (`npm run bench:analysis`): writes a 50 MB file of dense short
  * segments (a finely sliced curved model: circles of 720 segments per layer), analyses it through the
  * worker-thread queue the server uses, and samples the main thread's event-loop delay meanwhile.
- * Prints MB/s and the loop delay p99; the last line is a JSON object.
+ * Prints MB/s and the loop delay p99. Then (unless --no-printer) prints a smaller model on the
+ * simulated printer and compares the estimate with the simulator's motion time. The last line is a
+ * JSON object.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AnalysisQueue } from '../../core/files/analysis/analysis-queue.js';
+import { compareWithSimulator, type Comparison } from './analysis-vs-simulator.js';
 
 const TARGET_BYTES = Number(process.env.BENCH_MB ?? 50) * 1024 * 1024;
 
@@ -74,12 +77,30 @@ async function main(): Promise<void> {
     console.log(`analysis: ${seconds.toFixed(3)} s = ${mbPerS.toFixed(1)} MB/s wall clock (${progressMessages} progress messages)`);
     console.log(`cpu: ${cpuSeconds.toFixed(3)} s = ${(mb / cpuSeconds).toFixed(1)} MB per CPU second; load average ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`);
     console.log(`main loop delay: p50 ${(histogram.percentile(50) / 1e6).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${(histogram.max / 1e6).toFixed(2)} ms`);
+    let comparison: Comparison | undefined;
+    if (!process.argv.includes('--no-printer')) {
+      comparison = await compareWithSimulator(dir);
+      console.log(
+        `estimate vs simulated printer (${comparison.moves} moves, speed factor ${comparison.speedFactor}): simulator ${comparison.simulatorSeconds.toFixed(1)} s, ` +
+          `its constant-speed model ${comparison.simulatorModelSeconds.toFixed(1)} s; ` +
+          `our estimate with acceleration ${comparison.estimateSeconds.toFixed(1)} s (${comparison.errorPercent.toFixed(1)} %), ` +
+          `without acceleration ${comparison.estimateNoAccelSeconds.toFixed(1)} s (${comparison.errorNoAccelPercent.toFixed(1)} %)`,
+      );
+    }
     console.log(
       JSON.stringify({
         mb_per_s: Number(mbPerS.toFixed(1)),
         loop_p99_ms: Number(p99.toFixed(2)),
         mb_per_cpu_s: Number((mb / cpuSeconds).toFixed(1)),
         load_avg: Number(os.loadavg()[0]!.toFixed(2)),
+        ...(comparison
+          ? {
+              sim_s: Number(comparison.simulatorSeconds.toFixed(2)),
+              estimate_s: Number(comparison.estimateSeconds.toFixed(2)),
+              estimate_error_pct: Number(comparison.errorPercent.toFixed(2)),
+              estimate_no_accel_error_pct: Number(comparison.errorNoAccelPercent.toFixed(2)),
+            }
+          : {}),
       }),
     );
   } finally {

@@ -88,7 +88,8 @@ export class GcodeAnalyser {
   private carry: Uint8Array | null = null;
   private pos = 0;
   private buf: Uint8Array = new Uint8Array(0);
-  private readonly vals = new Float64Array(26);
+  /** parameter values by letter (A=0 … Z=25); slot 26 takes line numbers */
+  private readonly vals = new Float64Array(27);
   /** parameters with a value on the current line */
   private mask = 0;
   /** parameter letters on the current line, with or without a value (G28 X) */
@@ -196,7 +197,7 @@ export class GcodeAnalyser {
     if (c === 78 || c === 110) {
       // N<line number>
       this.pos++;
-      this.number();
+      this.numberInto(26);
       c = this.skipBlanks(end);
     }
     const command = c & ~32;
@@ -233,7 +234,7 @@ export class GcodeAnalyser {
       present |= 1 << letter;
       const n = b[this.pos];
       if ((n >= D0 && n <= D9) || n === MINUS || n === PLUS || n === DOT) {
-        vals[letter] = this.number();
+        this.numberInto(letter);
         mask |= 1 << letter;
       }
     }
@@ -271,7 +272,11 @@ export class GcodeAnalyser {
     return v;
   }
 
-  private number(): number {
+  /**
+   * Parses a number at `pos` into `vals[slot]`. Writing into the typed array instead of returning
+   * the value avoids boxing a double per parameter when this call is not inlined.
+   */
+  private numberInto(slot: number): void {
     const b = this.buf;
     let p = this.pos;
     let c = b[p];
@@ -299,7 +304,7 @@ export class GcodeAnalyser {
       v += frac / POW10[digits];
     }
     this.pos = p;
-    return negative ? -v : v;
+    this.vals[slot] = negative ? -v : v;
   }
 
   private toolChange(tool: number): void {
