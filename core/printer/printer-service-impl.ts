@@ -189,7 +189,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.machine.to('CONNECTING');
     try {
       await protocol.handshake(this.settings.get('serial.timeout.connection'), this.settings.get('serial.timeout.hello'));
-      this.firmwareData = readFirmware(await protocol.request('M115', hostContext('M115')));
+      this.firmwareData = readFirmware(await protocol.request('M115', hostContext('M115'), { answersBeforeOk: true }));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (this.protocol === protocol) this.fail(message);
@@ -555,7 +555,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
         protocol.enqueue({ command: line, context: hostContext(line), raw: true });
         return Promise.resolve();
       }
-      return protocol.request(line, hostContext(line), true).then(() => undefined);
+      return protocol.request(line, hostContext(line), { raw: true }).then(() => undefined);
     },
     assertIdle: (action) => {
       if (!this.machine.is('OPERATIONAL') || this.transfers > 0) throw new Error(`cannot ${action}: the printer is busy (${this.machine.state.text})`);

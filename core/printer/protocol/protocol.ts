@@ -19,6 +19,11 @@ export interface OutgoingCommand {
   raw?: boolean;
   /** called with the lines that arrived between sending and the acknowledging "ok" */
   onAck?: (lines: string[]) => void;
+  /**
+   * the firmware always answers with output before its "ok" (M115): an "ok" before any output is a
+   * late answer to a repeated hello and is skipped instead of taken as this command's
+   */
+  answersBeforeOk?: boolean;
 }
 
 /** What the protocol needs from its owner. */
@@ -118,14 +123,14 @@ export class GcodeProtocol {
   }
 
   /** Queues a command and resolves with the lines that answered it, once its "ok" arrived. */
-  request(command: string, context: GcodeHookContext, raw = false): Promise<string[]> {
+  request(command: string, context: GcodeHookContext, options: { raw?: boolean; answersBeforeOk?: boolean } = {}): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const pending = { reject };
       this.pendingRequests.add(pending);
       this.enqueue({
         command,
         context,
-        raw,
+        ...options,
         onAck: (lines) => {
           this.pendingRequests.delete(pending);
           resolve(lines);
@@ -233,6 +238,8 @@ export class GcodeProtocol {
   }
 
   private acknowledge(line: string): void {
+    const front = this.inFlight[0];
+    if (front?.command.answersBeforeOk && front.collected.length === 0) return;
     const done = this.inFlight.shift();
     this.handler.response(line);
     if (done && !done.rejected) done.command.onAck?.(done.collected);

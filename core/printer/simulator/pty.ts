@@ -32,14 +32,17 @@ function socatPair(printerEnd: string, hostEnd: string): Promise<ChildProcess> {
     };
     socat.on('error', (err) => fail(new Error(`cannot run socat: ${err.message}`)));
     socat.on('exit', (code) => fail(new Error(`socat exited with ${code}: ${log}`)));
-    socat.stderr!.on('data', (chunk: Buffer) => {
+    const onLog = (chunk: Buffer) => {
       log += chunk.toString();
-      if (log.includes('starting data transfer loop')) {
-        clearTimeout(timer);
-        socat.removeAllListeners('exit');
-        resolve(socat);
-      }
-    });
+      if (!log.includes('starting data transfer loop')) return;
+      clearTimeout(timer);
+      socat.removeAllListeners('exit');
+      socat.removeAllListeners('error');
+      socat.stderr!.off('data', onLog);
+      socat.stderr!.resume();
+      resolve(socat);
+    };
+    socat.stderr!.on('data', onLog);
   });
 }
 

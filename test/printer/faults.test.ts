@@ -1,0 +1,54 @@
+/** Failure handling against the simulator's injected faults: lost ok, disconnect mid-print, silence. */
+import { expect } from 'chai';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+
+describe('printer faults (in-process virtual printer)', () => {
+  let h: PrinterHost;
+  const dir = tempDir();
+  afterEach(async () => h?.stop());
+
+  it('recovers from a lost "ok" with an M105 nudge after the communication timeout', async () => {
+    h = await startPrinterHost(fastSerial({ faults: { lostOkAfterLines: 30 } }, { timeout: { communication: 200, maxNudges: 3, connection: 3000, hello: 200 } }));
+    const lines = typicalLines(200);
+    const sent: string[] = [];
+    const jobLines: string[] = [];
+    h.printer.onLog(({ direction, line }) => direction === 'send' && sent.push(line));
+    h.printer.onCommandSent((c) => c.fromJob && jobLines.push(c.command));
+    await h.printer.connect();
+    await h.printer.selectFile(gcodeFile(dir, 'lost-ok.gcode', lines), true);
+    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    expect(sent.filter((line) => line === 'M105'), 'one unnumbered nudge').to.have.length(1);
+    expect(jobLines).to.deep.equal(lines);
+    expect(h.names()).to.not.include('Error');
+  });
+
+  it('a disconnect mid-print gives Error, Disconnected and PrintFailed, then a clean "Offline after error"', async () => {
+    h = await startPrinterHost(fastSerial({ faults: { disconnectAfterLines: 100 } }));
+    await h.printer.connect();
+    await h.printer.selectFile(gcodeFile(dir, 'cut.gcode', typicalLines(1000)), true);
+    await waitFor('PrintFailed', () => h.names().includes('PrintFailed'));
+    expect(h.names(['Error', 'Disconnected', 'PrintFailed'])).to.deep.equal(['Error', 'Disconnected', 'PrintFailed']);
+    const failed = h.events.find((e) => e.name === 'PrintFailed')!.payload as Record<string, unknown>;
+    expect(failed).to.include({ name: 'cut.gcode', path: 'cut.gcode', origin: 'local', reason: 'virtual printer disconnected' });
+    expect(failed.time).to.be.a('number');
+    expect((h.events.find((e) => e.name === 'Error')!.payload as { error: string }).error).to.equal('virtual printer disconnected');
+    const snapshot = h.printer.snapshot();
+    expect(snapshot.state).to.deep.equal({ id: 'CLOSED_WITH_ERROR', text: 'Offline after error', error: 'virtual printer disconnected' });
+    expect(snapshot.connection).to.equal(null);
+    expect(h.printer.isBusyWith('local', 'cut.gcode')).to.equal(false);
+    expect(() => h.printer.commands('G28')).to.throw(/offline after error/);
+    // the printer can be connected again
+    await h.printer.connect();
+    expect(h.printer.state.id).to.equal('OPERATIONAL');
+  });
+
+  it('ends in Error after the configured number of unanswered nudges', async () => {
+    h = await startPrinterHost(fastSerial({ faults: { silentAfterLines: 3 } }, { timeout: { communication: 100, maxNudges: 2, connection: 3000, hello: 200 } }));
+    await h.printer.connect();
+    await h.printer.selectFile(gcodeFile(dir, 'silent.gcode', typicalLines(50)), true);
+    await waitFor('Error', () => h.names().includes('PrintFailed'), 5000);
+    const error = (h.events.find((e) => e.name === 'Error')!.payload as { error: string }).error;
+    expect(error).to.match(/communication timeout.*2 M105 nudges/);
+    expect(h.printer.state.id).to.equal('CLOSED_WITH_ERROR');
+  });
+});
