@@ -363,16 +363,10 @@ export class GcodeAnalyser {
         this.relativeE = true;
         break;
       case 201:
-        if (mask & BX) limits.maxAcceleration.x = vals[iX];
-        if (mask & BY) limits.maxAcceleration.y = vals[iY];
-        if (mask & BZ) limits.maxAcceleration.z = vals[iZ];
-        if (mask & BE) limits.maxAcceleration.e = vals[iE];
+        this.setAxes(limits.maxAcceleration);
         break;
       case 203:
-        if (mask & BX) limits.maxFeedrate.x = vals[iX];
-        if (mask & BY) limits.maxFeedrate.y = vals[iY];
-        if (mask & BZ) limits.maxFeedrate.z = vals[iZ];
-        if (mask & BE) limits.maxFeedrate.e = vals[iE];
+        this.setAxes(limits.maxFeedrate);
         break;
       case 204:
         if (mask & BS) limits.printAcceleration = limits.travelAcceleration = vals[iS];
@@ -385,6 +379,15 @@ export class GcodeAnalyser {
         break;
     }
     this.sanitiseLimits();
+  }
+
+  /** Copies the line's X/Y/Z/E values into a per-axis limit (M201, M203). */
+  private setAxes(target: { x: number; y: number; z: number; e: number }): void {
+    const { mask, vals } = this;
+    if (mask & BX) target.x = vals[iX];
+    if (mask & BY) target.y = vals[iY];
+    if (mask & BZ) target.z = vals[iZ];
+    if (mask & BE) target.e = vals[iE];
   }
 
   /** A file's nonsense limit (0, negative) must not make the estimate infinite. */

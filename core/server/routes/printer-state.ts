@@ -1,25 +1,13 @@
 /** OctoPrint's state flags and temperature objects, derived from the PrinterService's snapshot. */
 import { isOperational } from '../../files/sd-card.js';
+import { stateFlags as pushStateFlags } from '../../push/printer-state.js';
 import type { PrinterStateId, TemperatureReading } from '../../printer/printer-service.js';
 
 export { isOperational };
 
+/** The push channel's flags (one definition for push and REST), with the SD card's readiness. */
 export function stateFlags(id: PrinterStateId, sdReady: boolean): Record<string, boolean> {
-  const operational = isOperational(id);
-  const error = id === 'ERROR' || id === 'CLOSED_WITH_ERROR';
-  return {
-    operational,
-    printing: id === 'PRINTING',
-    cancelling: id === 'CANCELLING',
-    pausing: id === 'PAUSING',
-    resuming: id === 'RESUMING',
-    finishing: id === 'FINISHING',
-    closedOrError: id === 'OFFLINE' || error,
-    error,
-    paused: id === 'PAUSED',
-    ready: id === 'OPERATIONAL',
-    sdReady,
-  };
+  return { ...pushStateFlags(id), sdReady };
 }
 
 export function temperatureJson(temperatures: Record<string, TemperatureReading>): Record<string, { actual: number; target: number | null; offset: number }> {
