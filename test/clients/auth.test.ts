@@ -1,16 +1,16 @@
 /** Users, application keys, login/session and the app-key request flow, over real HTTP and the real CLI. */
 import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
-import { startClientHost, type ClientHost } from './client-host.js';
+import { startTestHost, type TestHost } from '../support/host.js';
 import { cli, lastLine, request, sleep } from './helpers.js';
 
 describe('clients: users, keys, login', function () {
-  let t: ClientHost;
+  let t: TestHost;
   let adminKey: string;
   let readonlyKey: string;
 
   before(async () => {
-    t = await startClientHost();
+    t = await startTestHost();
     expect((await cli(['user', 'add', 'alice', '--admin', '--password-stdin', '--basedir', t.basedir], 'wonderland\n')).code).to.equal(0);
     expect((await cli(['user', 'add', 'rob', '--readonly', '--basedir', t.basedir])).code).to.equal(0);
     const key = await cli(['user', 'key', 'alice', '--app', 'Tests', '--basedir', t.basedir]);

@@ -1,6 +1,8 @@
 /** Shared helpers for the client-compatibility tests: JSON requests and running the CLI. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { api } from '../api/support.js';
+import type { TestHost } from '../support/host.js';
 
 export const CLI = path.resolve(__dirname, '../../core/cli/main.js');
 
@@ -10,19 +12,10 @@ export interface Reply {
   headers: Headers;
 }
 
+/** A JSON request as the given key (none when absent), through the REST tests' helper. */
 export async function request(baseUrl: string, method: string, url: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.key) headers['X-Api-Key'] = options.key;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(baseUrl + url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, body, headers: res.headers };
+  const r = await api({ baseUrl, apiKey: '' } as TestHost)(method, url, { key: options.key ?? null, body: options.body, headers: options.headers });
+  return { status: r.status, body: r.json, headers: r.headers };
 }
 
 /** Runs `cuttle …` and resolves with its exit code and output. */

@@ -8,7 +8,7 @@ import { HttpError } from '../../server/http-error.js';
 import { AppKeyRequestError } from '../appkey-requests.js';
 import type { AuthManager, AuthPrincipal } from '../api.js';
 import { principalOf, requirePermission } from '../require-permission.js';
-import { jsonBody } from './body.js';
+import { readJsonObject } from '../../server/routes/request.js';
 
 const APP_NAME = /^[\p{L}\p{N} ._()+:/-]{1,100}$/u;
 
@@ -24,7 +24,7 @@ export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): vo
   });
 
   router.post('/plugin/appkeys/request', async (ctx) => {
-    const body = await jsonBody(ctx);
+    const body = await readJsonObject(ctx);
     const app = appName(body['app']);
     const user = typeof body['user'] === 'string' && body['user'] ? body['user'] : undefined;
     const request = auth.appKeyRequests.create(app, user, auth.options.appKeyRequestTtlMs);
@@ -46,7 +46,7 @@ export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): vo
 /** Needs a key: deciding on requests and managing keys. */
 export function installAppKeyAdminRoutes(router: Router, auth: AuthManager): void {
   router.post('/plugin/appkeys/decision/:token', requirePermission('PLUGIN_APPKEYS_GRANT'), async (ctx) => {
-    const body = await jsonBody(ctx);
+    const body = await readJsonObject(ctx);
     if (typeof body['decision'] !== 'boolean') throw new HttpError(400, 'Expected "decision": true or false');
     const principal = principalOf(ctx) as AuthPrincipal;
     const request = auth.appKeyRequests.pending().find((r) => r.token === ctx.params['token']);
@@ -76,7 +76,7 @@ export function installAppKeyAdminRoutes(router: Router, auth: AuthManager): voi
 
   router.post('/api/plugin/appkeys', requirePermission('PLUGIN_APPKEYS_GRANT'), async (ctx) => {
     const principal = principalOf(ctx)!;
-    const body = await jsonBody(ctx);
+    const body = await readJsonObject(ctx);
     if (body['command'] === 'generate') {
       if (!auth.users.find(principal.name)) throw new HttpError(409, 'Only a user can own application keys');
       ctx.body = { api_key: auth.users.addKey(principal.name, appName(body['app'])), app_id: body['app'], user_id: principal.name };

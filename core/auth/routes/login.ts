@@ -12,7 +12,7 @@ import { LoginError, type AuthManager, type AuthPrincipal } from '../api.js';
 import { SESSION_COOKIE, sessionFromCookie } from '../auth-manager.js';
 import { rolesOf } from '../permissions.js';
 import { authenticate, principalOf, requirePermission } from '../require-permission.js';
-import { jsonBody } from './body.js';
+import { readJsonObject } from '../../server/routes/request.js';
 
 /** The body OctoPrint answers a login with (keys as its `/api/login`). */
 export function loginResponse(principal: Principal, session: string, mechanism: string, hasPassword: boolean): Record<string, unknown> {
@@ -51,7 +51,7 @@ export function installLoginRoutes(router: Router, auth: AuthManager): void {
   router.get('/api/login', authenticate(auth), (ctx) => passive(ctx));
 
   router.post('/api/login', authenticate(auth), async (ctx) => {
-    const body = await jsonBody(ctx);
+    const body = await readJsonObject(ctx);
     if (body['passive']) return passive(ctx);
     const { user, pass } = body;
     if (typeof user !== 'string' || typeof pass !== 'string') throw new HttpError(400, 'Expected "user" and "pass", or "passive"');

@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import { HttpError } from '../../server/http-error.js';
 import { ProfileError, type PrinterProfile, type PrinterProfileStore } from '../printer-profiles.js';
-import { jsonBody } from './body.js';
+import { readJsonObject } from '../../server/routes/request.js';
 
 function shown(ctx: Koa.Context, profile: PrinterProfile, defaultId: string): Record<string, unknown> {
   return { ...profile, default: profile.id === defaultId, current: profile.id === defaultId, resource: `${ctx.origin}/api/printerprofiles/${profile.id}` };
@@ -29,14 +29,14 @@ export function installPrinterProfileRoutes(router: Router, store: PrinterProfil
     ctx.body = shown(ctx, profile, store.defaultId());
   });
   router.post('/api/printerprofiles', async (ctx) => {
-    const body = await jsonBody(ctx);
+    const body = await readJsonObject(ctx);
     answer(() => {
       const profile = store.create(body['profile'], typeof body['basedOn'] === 'string' ? body['basedOn'] : undefined);
       ctx.body = { profile: shown(ctx, profile, store.defaultId()) };
     });
   });
   router.patch('/api/printerprofiles/:id', async (ctx) => {
-    const body = await jsonBody(ctx);
+    const body = await readJsonObject(ctx);
     answer(() => {
       const profile = store.update(ctx.params['id']!, body['profile']);
       ctx.body = { profile: shown(ctx, profile, store.defaultId()) };

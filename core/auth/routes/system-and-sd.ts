@@ -11,7 +11,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../../server/http-error.js';
 import type { SettingsService } from '../../settings/settings-service.js';
-import { jsonBody } from './body.js';
+import { readJsonObject } from '../../server/routes/request.js';
 
 interface SystemCommand {
   action: string;
@@ -69,7 +69,7 @@ export function installSdRoutes(router: Router, printer: () => PrinterService | 
     ctx.body = { ready: sdCardOf(p)?.sdReady ?? false };
   });
   router.post('/api/printer/sd', async (ctx) => {
-    const body = await jsonBody(ctx);
+    const body = await readJsonObject(ctx);
     const p = operational();
     const code = ({ init: 'M21', refresh: 'M20', release: 'M22' } as Record<string, string>)[String(body['command'])];
     if (!code) throw new HttpError(400, 'Expected "command": init, refresh or release');
