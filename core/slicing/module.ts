@@ -6,7 +6,9 @@ import { SlicingRoutes } from './slicing-routes.js';
 import { SlicingService } from './slicing-service.js';
 
 export const slicingModule = new ContainerModule(({ bind }) => {
-  bind(SlicingService).to(DefaultSlicingService).inSingletonScope();
+  bind(DefaultSlicingService).toSelf().inSingletonScope();
+  bind(SlicingService).toService(DefaultSlicingService);
+  bind(LifecycleContribution).toService(DefaultSlicingService);
   bind(SlicingRoutes).toSelf().inSingletonScope();
   bind(LifecycleContribution).toService(SlicingRoutes);
 });

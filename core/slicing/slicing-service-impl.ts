@@ -10,6 +10,7 @@ import path from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import { Disposable } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { SlicingProfileRef, SlicingRef } from '../events/catalogue.js';
 import { FileManager } from '../files/file-manager.js';
 import { errorInfo, Logger } from '../logging/logger.js';
@@ -39,7 +40,8 @@ interface RunningJob {
 }
 
 @injectable()
-export class DefaultSlicingService implements SlicingService {
+export class DefaultSlicingService implements SlicingService, LifecycleContribution {
+  readonly lifecycleName = 'slicing';
   private readonly registry = new Map<string, SlicerPlugin>();
   /** running jobs by target G-code path */
   private readonly jobs = new Map<string, RunningJob>();
@@ -77,6 +79,11 @@ export class DefaultSlicingService implements SlicingService {
   private get files(): FileManager {
     if (!this.fileManager) throw new SlicingRequestError(409, 'no file storage is available to slice from');
     return this.fileManager;
+  }
+
+  /** Stops running slicers; their jobs fail with the reason. */
+  stop(): void {
+    for (const job of this.jobs.values()) job.controller.abort(new SlicingError('cuttle is shutting down'));
   }
 
   registerSlicer(slicer: SlicerPlugin): Disposable {

@@ -17,6 +17,8 @@ export interface RenderOptions {
   watermark: string;
   threads: number;
   nice: number;
+  /** aborting stops ffmpeg (host shutdown); the frames stay for a later render */
+  signal?: AbortSignal;
 }
 
 export type RenderResult =
@@ -93,6 +95,9 @@ function runFfmpeg(options: RenderOptions, args: string[]): Promise<RenderResult
     const child = spawn(options.ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    const stop = () => child.kill('SIGTERM');
+    options.signal?.addEventListener('abort', stop, { once: true });
+    child.once('close', () => options.signal?.removeEventListener('abort', stop));
     if (child.pid !== undefined && options.nice > 0) {
       try {
         os.setPriority(child.pid, Math.min(19, options.nice));

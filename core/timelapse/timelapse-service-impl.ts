@@ -67,6 +67,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   private readonly rendering = new Set<string>();
   private renderQueue: Promise<void> = Promise.resolve();
   private readonly subscriptions = new DisposableStore();
+  private readonly shutdown = new AbortController();
   private readonly log: Logger;
 
   constructor(
@@ -114,6 +115,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     this.subscriptions.dispose();
     if (this.recording?.timer) clearInterval(this.recording.timer);
     this.recording = null;
+    this.shutdown.abort();
     await this.renderQueue;
   }
 
@@ -211,6 +213,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   // ---- rendering ----
 
   private queueRender(set: string, gcode: string, config: TimelapseConfig): Promise<void> {
+    if (this.shutdown.signal.aborted) return this.renderQueue;
     this.rendering.add(set);
     const job = this.renderQueue.then(() => this.renderSet(set, gcode, config));
     this.renderQueue = job.catch(() => undefined);
@@ -231,6 +234,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
         watermark: this.settings.get('timelapse.watermark'),
         threads: this.settings.get('timelapse.threads'),
         nice: this.settings.get('timelapse.nice'),
+        signal: this.shutdown.signal,
       });
       if (result.ok) {
         await fs.rm(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { expect } from 'chai';
 import { FileManager } from '../../core/files/file-manager.js';
-import { SlicingService } from '../../core/slicing/slicing-service.js';
+import { SlicingService, type SlicerJob, type SlicerPlugin } from '../../core/slicing/slicing-service.js';
 import type { TestHost } from '../support/host.js';
 import { api, boxStl, nextEvent, record, startHostWithFiles, storeFile } from './support.js';
 
@@ -147,6 +147,34 @@ describe('slicing (prusa-slicer)', function () {
     expect(payload).to.include({ stl: 'broken.stl', stl_location: 'local', gcode: 'broken.gcode', gcode_location: 'local' });
     expect(payload.reason).to.match(/Loading of a model file failed|stl_open/);
     expect(await t.get<FileManager>(FileManager).get('local', 'broken.gcode')).to.equal(null);
+  });
+
+  it('takes third-party slicers through the public registry, and drops them when disposed', async () => {
+    const slicing = t.get<SlicingService>(SlicingService);
+    const seen: SlicerJob[] = [];
+    const toy: SlicerPlugin = {
+      id: 'toy',
+      displayName: 'Toy slicer',
+      progressAvailable: true,
+      profileExtension: 'ini',
+      unavailableReason: async () => null,
+      async slice(job) {
+        seen.push(job);
+        job.onProgress(50);
+        await fs.writeFile(job.output, 'G28\nG1 Z0.2\n');
+      },
+    };
+    const registration = slicing.registerSlicer(toy);
+    expect(() => slicing.registerSlicer(toy)).to.throw('already registered');
+    await storeFile(t, 'toy.stl', boxStl(5, 5, 5));
+    await api(t, 'PUT', '/api/slicing/toy/profiles/only', { displayName: 'Only', default: true, data: { speed: '10' } });
+    const { done } = await slicing.slice({ origin: 'local', path: 'toy.stl', slicer: 'toy', overrides: { speed: '20' } });
+    expect(await done).to.include({ result: 'done', gcode: 'toy.gcode' });
+    expect(seen[0]!.profileFiles).to.have.length(2, 'the default profile, then the overrides');
+    expect(await fs.readFile(seen[0]!.profileFiles[1]!, 'utf8').catch(() => 'removed')).to.equal('removed', 'job files are cleaned up');
+    expect((await api(t, 'GET', '/api/slicing')).json.toy.profiles.only).to.include({ default: true, displayName: 'Only' });
+    registration.dispose();
+    expect((await api(t, 'GET', '/api/slicing')).json.toy).to.equal(undefined);
   });
 
   it('refuses unknown models and profiles with a clear error', async () => {
