@@ -449,6 +449,7 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
       .analyse({
         file: abs,
         options: this.analyserOptions(),
+        progressIntervalMs: this.settings.get('files.analysis.progressIntervalMs'),
         onStart: () => this.analysisStarted.fire(signal),
         onProgress: (done, total) => this.analysisProgress.fire({ ...signal, progress: total > 0 ? done / total : 1 }),
       })

@@ -168,6 +168,17 @@ describe('REST API with the simulated printer', function () {
     expect((await call('GET', '/api/files/sdcard')).json.files.map((f: any) => f.name)).not.to.include('small_part.gcode');
   });
 
+  it('uploads to the SD card with print=true and prints from there', async () => {
+    rec.clear();
+    const res = await call('POST', '/api/files/sdcard', { body: uploadForm('sdjob.gcode', SMALL_GCODE, { print: 'true' }) });
+    expect(res.status).to.equal(201);
+    expect(res.json).to.include({ effectiveSelect: true, effectivePrint: true });
+    await waitFor(() => rec.named('PrintStarted').length > 0);
+    expect(rec.named('FileSelected')[0]!.payload).to.deep.equal({ name: 'sdjob.gcode', path: 'sdjob.gcode', origin: 'sdcard', file: 'sdjob.gcode', filename: 'sdjob.gcode' });
+    await waitFor(() => rec.named('PrintDone').length > 0, 20000);
+    expect((rec.named('PrintDone')[0]!.payload as { origin: string }).origin).to.equal('sdcard');
+  });
+
   it('disconnects through POST /api/connection', async () => {
     expect((await call('POST', '/api/connection', { body: { command: 'disconnect' } })).status).to.equal(204);
     await waitFor(() => printer.state.id === 'OFFLINE');

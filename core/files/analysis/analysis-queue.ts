@@ -11,6 +11,8 @@ import type { WorkerReply, WorkerRequest } from './protocol.js';
 export interface AnalysisJob {
   file: string;
   options: AnalyserOptions;
+  /** least time between two progress reports (default 250 ms) */
+  progressIntervalMs?: number;
   /** called when the worker takes the job */
   onStart?: () => void;
   onProgress?: (done: number, total: number) => void;
@@ -62,7 +64,7 @@ export class AnalysisQueue {
     const worker = this.ensureWorker();
     // keeps the process alive only while a job runs
     worker.ref();
-    const request: WorkerRequest = { id: job.id, file: job.file, options: job.options };
+    const request: WorkerRequest = { id: job.id, file: job.file, options: job.options, progressIntervalMs: job.progressIntervalMs ?? 250 };
     worker.postMessage(request);
   }
 

@@ -6,6 +6,8 @@ export interface WorkerRequest {
   id: number;
   file: string;
   options: AnalyserOptions;
+  /** least time between two progress messages */
+  progressIntervalMs: number;
 }
 
 export type WorkerReply =

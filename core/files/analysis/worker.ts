@@ -9,16 +9,14 @@ import type { WorkerReply, WorkerRequest } from './protocol.js';
 const port = parentPort;
 if (!port) throw new Error('analysis worker must run in a worker thread');
 
-/** at most this often, so a fast analysis does not flood the main loop with messages */
-const PROGRESS_INTERVAL_MS = 250;
-
 port.on('message', (job: WorkerRequest) => {
   let last = Date.now();
   const post = (reply: WorkerReply) => port.postMessage(reply);
   try {
     const result = analyseFileSync(job.file, job.options, (done, total) => {
       const now = Date.now();
-      if (now - last >= PROGRESS_INTERVAL_MS) {
+      // throttled, so a fast analysis does not flood the main loop with messages
+      if (now - last >= job.progressIntervalMs) {
         last = now;
         post({ id: job.id, kind: 'progress', done, total });
       }

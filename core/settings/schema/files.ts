@@ -15,6 +15,7 @@ export interface FilesConfig {
     filamentDiameter: number;
     analysis: {
       enabled: boolean;
+      progressIntervalMs: number;
       printAcceleration: number;
       travelAcceleration: number;
       retractAcceleration: number;
@@ -39,6 +40,7 @@ export const filesSchema: convict.Schema<FilesConfig> = {
     filamentDiameter: { doc: 'Filament diameter in mm, for the volumes of the G-code analysis.', format: Number, default: 1.75 },
     analysis: {
       enabled: { doc: 'Analyse every new G-code file (in a worker thread).', format: Boolean, default: true },
+      progressIntervalMs: { doc: 'Least time between two progress events of a long analysis (ms).', format: 'nat', default: 250 },
       printAcceleration: { doc: 'Acceleration (mm/s²) of printing moves the time estimate assumes until a file sets M204.', format: Number, default: 3000 },
       travelAcceleration: { doc: 'Acceleration (mm/s²) of travel moves the time estimate assumes.', format: Number, default: 3000 },
       retractAcceleration: { doc: 'Acceleration (mm/s²) of extruder-only moves the time estimate assumes.', format: Number, default: 3000 },
