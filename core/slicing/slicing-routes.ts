@@ -1,5 +1,5 @@
 /**
- * The slicing REST API, shaped like OctoPrint's: `GET /api/slicing` lists slicers with their profiles,
+ * The slicing REST API, shaped like OctoPrint's: `GET /api/slicing[?configured=true]` lists slicers with their profiles,
  * `GET/PUT/PATCH/DELETE /api/slicing/{slicer}/profiles/{key}` manage profiles. A PUT with a JSON body
  * takes `{displayName, description, default, data}`; any other content type is the slicer's own
  * profile file (a PrusaSlicer .ini), stored as is. The `slice` file command lives with the files API.
@@ -9,6 +9,7 @@ import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../server/http-error.js';
 import { HttpRoutes } from '../server/http-server.js';
+import { truthy } from '../server/routes/request.js';
 import { RouteContribution } from '../server/routes/route-contribution.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { readJsonObject, readText } from './request-body.js';
@@ -52,8 +53,10 @@ export class SlicingRoutes extends RouteContribution {
 
   private async listSlicers(ctx: Koa.Context): Promise<Record<string, unknown>> {
     const result: Record<string, unknown> = {};
+    const configuredOnly = truthy(ctx.query.configured);
     for (const slicer of this.slicing.slicers()) {
       const reason = await slicer.unavailableReason();
+      if (configuredOnly && reason !== null) continue;
       result[slicer.id] = {
         key: slicer.id,
         displayName: slicer.displayName,

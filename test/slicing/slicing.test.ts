@@ -197,6 +197,7 @@ describe('slicing without the prusa-slicer binary', function () {
     const res = await api(t, 'GET', '/api/slicing');
     expect(res.json.prusaslicer.configured).to.equal(false);
     expect(res.json.prusaslicer.unavailableReason).to.contain('/nonexistent/prusa-slicer');
+    expect((await api(t, 'GET', '/api/slicing?configured=true')).json).to.deep.equal({});
     await storeFile(t, 'cube.stl', boxStl(10, 10, 10));
     await expectRefusal(t.get<SlicingService>(SlicingService).slice({ origin: 'local', path: 'cube.stl' }), 409, 'unavailable');
   });

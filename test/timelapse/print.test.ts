@@ -10,16 +10,11 @@ import { expect } from 'chai';
 import { FileManager } from '../../core/files/file-manager.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { SlicingService } from '../../core/slicing/slicing-service.js';
-import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
+import { TimelapseService, type TimelapseConfig } from '../../core/timelapse/timelapse-service.js';
 import type { TestHost } from '../support/host.js';
 import { fastSerial } from '../printer/helpers.js';
 import { boxStl, nextEvent, record, startHostWithFiles, storeFile } from '../slicing/support.js';
-
-function probeFrames(movie: string): { frames: number; duration: number } {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames:format=duration', '-of', 'json', movie]);
-  const json = JSON.parse(out.toString()) as { streams: { nb_read_frames: string }[]; format: { duration: string } };
-  return { frames: Number(json.streams[0]!.nb_read_frames), duration: Number(json.format.duration) };
-}
+import { probe } from './support.js';
 
 /** `layers` layers, each a Z move, a few extruding moves and a dwell of `dwellMs` (real time at speedFactor 1). */
 function layeredGcode(layers: number, dwellMs: number): string {
@@ -69,34 +64,34 @@ describe('slicing and timelapse with the simulated printer', function () {
     expect(finished.time).to.be.a('number');
   });
 
-  it('records a zchange timelapse over a print and renders one frame per layer', async () => {
-    await t.get<TimelapseService>(TimelapseService).configure({ type: 'zchange', zchangeDelayMs: 0, postRoll: 0, fps: 10 }, false);
-    await storeFile(t, 'layers.gcode', layeredGcode(5, 150));
+  /** Prints a layered job with the given timelapse settings; resolves with the bus events and the movie. */
+  async function timelapseOfPrint(config: Partial<TimelapseConfig>, name: string, layers: number, dwellMs: number) {
+    await t.get<TimelapseService>(TimelapseService).configure({ postRoll: 0, fps: 10, ...config }, false);
+    await storeFile(t, name, layeredGcode(layers, dwellMs));
     const events = record(t.host.bus);
-    const movieDone = nextEvent(t.host.bus, 'MovieDone', 45000, (p) => p.gcode === 'layers.gcode');
-    await print('layers.gcode');
-    const movie = await movieDone;
-    const zChanges = events.filter((e) => e.name === 'ZChange').length;
-    expect(zChanges).to.be.at.least(5);
-    const { frames, duration } = probeFrames(movie.movie as string);
-    expect(frames).to.equal(zChanges, 'a frame per ZChange');
+    const movieDone = nextEvent(t.host.bus, 'MovieDone', 45000, (p) => p.gcode === name);
+    await print(name);
+    const movie = (await movieDone).movie as string;
+    await t.get<TimelapseService>(TimelapseService).configure({ type: 'off' }, false);
+    return { events, movie, count: (event: string) => events.filter((e) => e.name === event).length };
+  }
+
+  it('records a zchange timelapse over a print and renders one frame per layer', async () => {
+    const { events, movie, count } = await timelapseOfPrint({ type: 'zchange', zchangeDelayMs: 0 }, 'layers.gcode', 5, 150);
+    expect(count('ZChange')).to.be.at.least(5);
+    const { frames, duration } = probe(movie);
+    expect(frames).to.equal(count('ZChange'), 'a frame per ZChange');
     expect(duration).to.be.closeTo(frames / 10, 0.05);
     const order = events.map((e) => e.name).filter((n) => ['PrintStarted', 'PrintDone', 'MovieRendering', 'MovieDone'].includes(n));
     expect(order).to.deep.equal(['PrintStarted', 'PrintDone', 'MovieRendering', 'MovieDone']);
   });
 
   it('records a timed timelapse over a print', async () => {
-    await t.get<TimelapseService>(TimelapseService).configure({ type: 'timed', interval: 0.3, postRoll: 0, fps: 10 }, false);
-    await storeFile(t, 'timed.gcode', layeredGcode(6, 250));
-    const events = record(t.host.bus);
-    const movieDone = nextEvent(t.host.bus, 'MovieDone', 45000, (p) => p.gcode === 'timed.gcode');
-    await print('timed.gcode');
-    const movie = await movieDone;
-    const captured = events.filter((e) => e.name === 'CaptureDone').length;
-    expect(captured).to.be.at.least(3);
-    const { frames } = probeFrames(movie.movie as string);
-    expect(frames).to.equal(captured);
-    await t.get<TimelapseService>(TimelapseService).configure({ type: 'off' }, false);
+    const { movie, count } = await timelapseOfPrint({ type: 'timed', interval: 0.3 }, 'timed.gcode', 6, 250);
+    expect(count('CaptureDone')).to.be.at.least(3);
+    const { frames, duration } = probe(movie);
+    expect(frames).to.equal(count('CaptureDone'));
+    expect(duration).to.be.closeTo(frames / 10, 0.05);
   });
 
   it('lets a print run to its end while a long render goes on in the background', async () => {

@@ -7,23 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { FileRef } from '../../core/events/catalogue.js';
 import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
 import type { TestHost } from '../support/host.js';
 import { api, nextEvent, record, startHostWithFiles } from '../slicing/support.js';
+import { fileRef, probe } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function fileRef(name: string): FileRef {
-  return { name, path: name, origin: 'local', file: name, filename: name };
-}
-
-/** frame count and duration of a movie, by ffprobe */
-function probe(movie: string): { frames: number; duration: number; width: number } {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width:format=duration', '-of', 'json', movie]);
-  const json = JSON.parse(out.toString()) as { streams: { nb_read_frames: string; width: number }[]; format: { duration: string } };
-  return { frames: Number(json.streams[0]!.nb_read_frames), duration: Number(json.format.duration), width: json.streams[0]!.width };
-}
 
 describe('timelapse (ffmpeg, test-pattern camera)', function () {
   this.timeout(30000);
