@@ -1,0 +1,98 @@
+/**
+ * Runs the simulated printer on a pty until a signal ends it: what `cuttle virtual-printer` does,
+ * and what the stream benchmark spawns. Options map one to one onto `serial.virtual` config keys.
+ */
+import fs from 'node:fs';
+import { startPtyPrinter } from './pty.js';
+import type { VirtualPrinterOverrides } from './options.js';
+
+export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
+  --link PATH                device path to create for the host (default /tmp/cuttle-printer)
+  --baudrate N               baud rate for byte pacing (default 115200)
+  --speed F                  speed factor for moves, dwell and heating (default 1)
+  --no-motion                moves take no time
+  --no-pacing                do not pace bytes at the baud rate
+  --no-advanced-ok           do not report ADVANCED_OK
+  --extruders N              number of hotends (default 1)
+  --sd-folder DIR            folder behind the SD card (default <tmp>/cuttle-virtual-sd)
+  --checksum-error-rate R    share of lines answered with a checksum error and Resend (0..1)
+  --garbage-rate R           share of answers preceded by a garbage line (0..1)
+  --lost-ok-after N          drop the "ok" of the Nth numbered line
+  --disconnect-after N       close the connection after N numbered lines
+  --silent-after N           stop answering after N numbered lines
+  --seed N                   seed of the fault generator
+  --record FILE              write the executed commands to FILE (JSON lines) on exit`;
+
+const FLAGS = ['no-motion', 'no-pacing', 'no-advanced-ok', 'help'];
+
+function number(options: Record<string, string | true>, key: string): number | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value === true || !Number.isFinite(parsed) || parsed < 0) throw new Error(`--${key} expects a number ≥ 0`);
+  return parsed;
+}
+
+/** Options from parsed `--key value` pairs; throws with a clear message on a bad value. */
+export function standaloneOptions(options: Record<string, string | true>): { link: string; record?: string; printer: VirtualPrinterOverrides } {
+  const unknown = Object.keys(options).filter((key) => !FLAGS.includes(key) && !KEYS.includes(key));
+  if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${VIRTUAL_PRINTER_USAGE}`);
+  const text = (key: string) => {
+    const value = options[key];
+    if (value === true) throw new Error(`--${key} needs a value`);
+    return value;
+  };
+  const faults = {
+    checksumErrorRate: number(options, 'checksum-error-rate'),
+    garbageRate: number(options, 'garbage-rate'),
+    lostOkAfterLines: number(options, 'lost-ok-after'),
+    disconnectAfterLines: number(options, 'disconnect-after'),
+    silentAfterLines: number(options, 'silent-after'),
+    seed: number(options, 'seed'),
+  };
+  for (const key of ['checksumErrorRate', 'garbageRate'] as const) {
+    if ((faults[key] ?? 0) > 1) throw new Error(`--${key === 'garbageRate' ? 'garbage-rate' : 'checksum-error-rate'} is a share from 0 to 1`);
+  }
+  const printer: VirtualPrinterOverrides = {
+    baudrate: number(options, 'baudrate'),
+    speedFactor: number(options, 'speed'),
+    extruders: number(options, 'extruders'),
+    sdFolder: text('sd-folder'),
+    faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
+  };
+  if (options['no-motion']) printer.motion = false;
+  if (options['no-pacing']) printer.pacing = false;
+  if (options['no-advanced-ok']) printer.advancedOk = false;
+  for (const key of Object.keys(printer) as (keyof VirtualPrinterOverrides)[]) if (printer[key] === undefined) delete printer[key];
+  return { link: text('link') ?? '/tmp/cuttle-printer', record: text('record'), printer };
+}
+
+const KEYS = [
+  'link',
+  'baudrate',
+  'speed',
+  'extruders',
+  'sd-folder',
+  'checksum-error-rate',
+  'garbage-rate',
+  'lost-ok-after',
+  'disconnect-after',
+  'silent-after',
+  'seed',
+  'record',
+];
+export const STANDALONE_FLAGS = FLAGS;
+
+/** Starts the printer, prints one "ready" line, and resolves with 0 once SIGINT or SIGTERM stopped it. */
+export async function runStandalone(options: ReturnType<typeof standaloneOptions>, log: (line: string) => void): Promise<number> {
+  const pty = await startPtyPrinter(options.link, options.printer);
+  const { baudrate, pacing, motion } = pty.printer.options;
+  log(`virtual printer ready on ${pty.link} (${baudrate} baud, pacing ${pacing ? 'on' : 'off'}, motion ${motion ? 'on' : 'off'})`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await pty.close();
+  if (options.record) fs.writeFileSync(options.record, pty.printer.executed.map((c) => JSON.stringify(c)).join('\n') + '\n');
+  return 0;
+}
