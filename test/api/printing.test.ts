@@ -64,6 +64,20 @@ describe('REST API with the simulated printer', function () {
     expect(temperature.tool0.target).to.equal(205);
     expect(temperature.bed).to.have.keys('actual', 'target', 'offset');
     expect((await call('POST', '/api/printer/tool', { body: { command: 'target', targets: { tool0: 0 } } })).status).to.equal(204);
+    expect((await call('POST', '/api/printer/chamber', { body: { command: 'target', target: 0 } })).status).to.equal(204);
+    expect((await call('GET', '/api/printer/chamber')).status).to.equal(200);
+    expect((await call('GET', '/api/printer/bed')).json.bed).to.have.keys('actual', 'target', 'offset');
+    for (const body of [
+      { command: 'jog', x: 10, y: -5 },
+      { command: 'jog', z: 1, absolute: true, speed: 300 },
+      { command: 'home', axes: ['x', 'y'] },
+      { command: 'feedrate', factor: 120 },
+    ]) {
+      expect((await call('POST', '/api/printer/printhead', { body })).status, JSON.stringify(body)).to.equal(204);
+    }
+    for (const body of [{ command: 'jog' }, { command: 'jog', x: 'far' }, { command: 'home', axes: ['w'] }, { command: 'feedrate', factor: 1000 }, { command: 'spin' }]) {
+      expect((await call('POST', '/api/printer/printhead', { body })).status, JSON.stringify(body)).to.equal(400);
+    }
     expect((await call('POST', '/api/printer/bed', { body: { command: 'target', target: 0 } })).status).to.equal(204);
   });
 

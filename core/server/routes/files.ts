@@ -81,16 +81,18 @@ export class FilesRoutes extends RouteContribution {
       ctx.body = { done: true, folder: { name: created.name, display: created.name, path: created.path, origin, refs: refsOf(baseUrlOf(ctx), created) } };
       return;
     }
+    const print = truthy(fields.print);
+    const select = print || truthy(fields.select);
     let target: string;
     try {
+      if (print) requirePermission(ctx, 'PRINT');
+      if (select) requirePermission(ctx, 'FILES_SELECT');
       target = joinPath(normalisePath(folder), file.filename);
     } catch (err) {
       await this.files.discardUpload(file.staged);
       throw err;
     }
     const stored = await this.files.commitUpload(file.staged, origin, target, { overwrite: true, upload: true });
-    const print = truthy(fields.print);
-    const select = print || truthy(fields.select);
     let selected = false;
     if (select) selected = await this.select(origin, stored.path, print, true);
     ctx.status = 201;
@@ -125,6 +127,8 @@ export class FilesRoutes extends RouteContribution {
     const command = commandOf(body);
     switch (command) {
       case 'select':
+        requirePermission(ctx, 'FILES_SELECT');
+        if (truthy(body.print)) requirePermission(ctx, 'PRINT');
         if (!(await this.files.get(origin, path))) throw new HttpError(404, 'File not found');
         await this.select(origin, path, truthy(body.print), false);
         ctx.status = 204;
@@ -163,4 +167,11 @@ export class FilesRoutes extends RouteContribution {
     if (!this.printer) throw new HttpError(409, 'No printer service available');
     return this.printer;
   }
+}
+
+/** 403 unless the caller is an admin or holds `permission` (the permission table checks the rest). */
+function requirePermission(ctx: Koa.Context, permission: string): void {
+  const principal = ctx.state.principal;
+  if (!principal || principal.admin || principal.permissions.includes(permission)) return;
+  throw new HttpError(403, `Insufficient permissions: needs ${permission}`);
 }

@@ -6,6 +6,7 @@ import { FilesRoutes } from './files.js';
 import { JobRoutes } from './job.js';
 import { PluginsRoutes } from './plugins.js';
 import { PrinterRoutes } from './printer.js';
+import { PrintheadRoutes } from './printhead.js';
 import { VersionRoutes } from './version.js';
 
 export const restApiModule = new ContainerModule(({ bind }) => {
@@ -14,8 +15,9 @@ export const restApiModule = new ContainerModule(({ bind }) => {
   bind(ConnectionRoutes).toSelf().inSingletonScope();
   bind(JobRoutes).toSelf().inSingletonScope();
   bind(PrinterRoutes).toSelf().inSingletonScope();
+  bind(PrintheadRoutes).toSelf().inSingletonScope();
   bind(PluginsRoutes).toSelf().inSingletonScope();
-  for (const area of [VersionRoutes, FilesRoutes, ConnectionRoutes, JobRoutes, PrinterRoutes, PluginsRoutes]) {
+  for (const area of [VersionRoutes, FilesRoutes, ConnectionRoutes, JobRoutes, PrinterRoutes, PrintheadRoutes, PluginsRoutes]) {
     bind(LifecycleContribution).toService(area);
   }
 });

@@ -1,6 +1,7 @@
 /**
  * `GET /api/printer` (state flags, temperatures, SD), `POST /api/printer/command` (G-code lines),
- * `GET|POST /api/printer/tool` and `/api/printer/bed` (targets, offsets, tool select, extrude).
+ * `GET|POST /api/printer/tool`, `/api/printer/bed` and `/api/printer/chamber` (targets, offsets, tool
+ * select, extrude).
  * Like OctoPrint, everything but the command endpoints answers 409 while the printer is not operational.
  */
 import type Router from '@koa/router';
@@ -42,10 +43,27 @@ export class PrinterRoutes extends RouteContribution {
       this.operational();
       ctx.body = this.temperatures(ctx, (heater) => TOOL.test(heater));
     });
-    router.get('/api/printer/bed', (ctx) => {
-      this.operational();
-      ctx.body = this.temperatures(ctx, (heater) => heater === 'bed');
-    });
+    for (const heater of ['bed', 'chamber']) {
+      router.get(`/api/printer/${heater}`, (ctx) => {
+        this.operational();
+        ctx.body = this.temperatures(ctx, (h) => h === heater);
+      });
+      router.post(`/api/printer/${heater}`, async (ctx) => {
+        const body = await readJsonObject(ctx);
+        const printer = this.operational();
+        switch (commandOf(body)) {
+          case 'target':
+            printer.setTemperature(heater, checkedTemperature(numberField(body, 'target')));
+            break;
+          case 'offset':
+            checkedOffset(numberField(body, 'offset'));
+            break;
+          default:
+            throw new HttpError(400, `unknown command "${String(body.command)}"`);
+        }
+        ctx.status = 204;
+      });
+    }
     router.post('/api/printer/command', async (ctx) => {
       const body = await readJsonObject(ctx);
       const printer = this.operational();
@@ -83,21 +101,6 @@ export class PrinterRoutes extends RouteContribution {
         }
         case 'flowrate':
           printer.commands(`M221 S${Math.round(numberField(body, 'factor'))}`);
-          break;
-        default:
-          throw new HttpError(400, `unknown command "${String(body.command)}"`);
-      }
-      ctx.status = 204;
-    });
-    router.post('/api/printer/bed', async (ctx) => {
-      const body = await readJsonObject(ctx);
-      const printer = this.operational();
-      switch (commandOf(body)) {
-        case 'target':
-          printer.setTemperature('bed', checkedTemperature(numberField(body, 'target')));
-          break;
-        case 'offset':
-          checkedOffset(numberField(body, 'offset'));
           break;
         default:
           throw new HttpError(400, `unknown command "${String(body.command)}"`);

@@ -1,0 +1,79 @@
+/**
+ * `POST /api/printer/printhead` (jog, home, feedrate), as OctoPrint's: public clients (octorest,
+ * OctoPrint apps) drive the head through it. Commands go to the printer's queue like /command's.
+ */
+import type Router from '@koa/router';
+import { inject, injectable, optional } from 'inversify';
+import { PrinterService } from '../../printer/printer-service.js';
+import { HttpError } from '../http-error.js';
+import { HttpRoutes } from '../http-server.js';
+import { isOperational } from './printer-state.js';
+import { commandOf, readJsonObject } from './request.js';
+import { RouteContribution } from './route-contribution.js';
+
+/** mm/min of OctoPrint's default printer profile */
+const AXIS_SPEED = { x: 6000, y: 6000, z: 200 } as const;
+const AXES = ['x', 'y', 'z'] as const;
+const LIMIT_MM = 1000;
+
+@injectable()
+export class PrintheadRoutes extends RouteContribution {
+  constructor(
+    @inject(HttpRoutes) routes: HttpRoutes,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+  ) {
+    super('rest-printhead', routes);
+  }
+
+  protected install(router: Router): void {
+    router.post('/api/printer/printhead', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      const printer = this.printer;
+      if (!printer || !isOperational(printer.snapshot().state.id)) throw new HttpError(409, 'Printer is not operational');
+      switch (commandOf(body)) {
+        case 'jog':
+          printer.commands(jogCommands(body));
+          break;
+        case 'home': {
+          const axes = body.axes;
+          if (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => typeof a === 'string' && (AXES as readonly string[]).includes(a.toLowerCase()))) {
+            throw new HttpError(400, '"axes" must be a list of "x", "y", "z"');
+          }
+          printer.commands(['G91', `G28 ${(axes as string[]).map((a) => `${a.toUpperCase()}0`).join(' ')}`, 'G90']);
+          break;
+        }
+        case 'feedrate': {
+          const factor = body.factor;
+          if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 0) throw new HttpError(400, '"factor" must be a positive number');
+          // OctoPrint takes 0.5 and 50 alike for 50 %
+          const percent = Math.round(factor <= 1 && !Number.isInteger(factor) ? factor * 100 : factor);
+          if (percent < 50 || percent > 200) throw new HttpError(400, 'the feed rate factor must be from 50 to 200 %');
+          printer.commands(`M220 S${percent}`);
+          break;
+        }
+        default:
+          throw new HttpError(400, `unknown command "${String(body.command)}"`);
+      }
+      ctx.status = 204;
+    });
+  }
+}
+
+function jogCommands(body: Record<string, unknown>): string[] {
+  const parts: string[] = [];
+  let speed = Infinity;
+  for (const axis of AXES) {
+    const value = body[axis];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > LIMIT_MM) throw new HttpError(400, `"${axis}" must be a number of mm within ±${LIMIT_MM}`);
+    parts.push(`${axis.toUpperCase()}${value}`);
+    speed = Math.min(speed, AXIS_SPEED[axis]);
+  }
+  if (parts.length === 0) throw new HttpError(400, 'jog needs at least one of "x", "y", "z"');
+  if (body.speed !== undefined) {
+    if (typeof body.speed !== 'number' || !(body.speed > 0)) throw new HttpError(400, '"speed" must be a positive number (mm/min)');
+    speed = body.speed;
+  }
+  const absolute = body.absolute === true;
+  return [absolute ? 'G90' : 'G91', `G1 ${parts.join(' ')} F${speed}`, 'G90'];
+}
