@@ -51,7 +51,7 @@ function runClients(transport: Transport, count: number, baseUrl: string, creden
     if (transport === 'socket.io') {
       const s = ioClient(baseUrl, { auth: { apikey: credential }, transports: ['websocket'], forceNew: true });
       s.once('history', () => {
-        s.emit('subscribe', { state: false, events: true, plugins: false });
+        s.emit('subscribe', { state: false, events: ['ZChange'], plugins: false });
         markReady();
       });
       s.on('event', onEvent);
@@ -66,7 +66,7 @@ function runClients(transport: Transport, count: number, baseUrl: string, creden
           if (message['event']) onEvent(message['event']);
           else if (message['history'] && !isReady) {
             isReady = true;
-            ws.send(JSON.stringify([JSON.stringify({ subscribe: { state: false, events: true, plugins: false } })]));
+            ws.send(JSON.stringify([JSON.stringify({ subscribe: { state: false, events: ['ZChange'], plugins: false } })]));
             markReady();
           }
         }
@@ -118,6 +118,9 @@ export interface ColumnResult {
 export async function runPushColumn(transport: Transport, bus: EventBus, baseUrl: string, credential: string, log = console.log): Promise<ColumnResult> {
   const child = fork(__filename, ['--clients', transport, String(CLIENTS), baseUrl, credential], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await request<{ ready?: boolean }>(child, {}, (m) => !!m.ready);
+  // let the connection storm (each connect is a ClientOpened event for the earlier clients) drain
+  await new Promise((r) => setTimeout(r, 3000));
+  await request<{ count?: number }>(child, { collect: true }, (m) => m.count !== undefined);
   const steps: ColumnResult['steps'] = [];
   for (const rate of RATES) {
     await pump(bus, rate, SECONDS);
