@@ -8,14 +8,15 @@ import { expect } from 'chai';
 import { FileManager } from '../../core/files/file-manager.js';
 import { SlicingService, type SlicerJob, type SlicerPlugin } from '../../core/slicing/slicing-service.js';
 import type { TestHost } from '../support/host.js';
-import { api, boxStl, nextEvent, record, startHostWithFiles, storeFile } from './support.js';
+import { startApiHost } from '../api/support.js';
+import { api, boxStl, nextEvent, record, storeFile } from './support.js';
 
 describe('slicing (prusa-slicer)', function () {
   this.timeout(30000);
   let t: TestHost;
 
   before(async () => {
-    t = await startHostWithFiles();
+    t = await startApiHost();
   });
   after(async () => t?.stop());
 
@@ -85,7 +86,7 @@ describe('slicing (prusa-slicer)', function () {
     expect(gcode.split('\n').filter((l) => l.startsWith(';LAYER_CHANGE')).length).to.be.greaterThan(40);
   });
 
-  it('slices through the files API slice command, storing the G-code (FileAdded, analysis)', async function () {
+  it('slices through the files API slice command, storing the G-code (FileAdded, analysis)', async () => {
     await storeFile(t, 'rest/part.stl', boxStl(15, 15, 5));
     const done = nextEvent(t.host.bus, 'SlicingDone');
     const added = nextEvent(t.host.bus, 'FileAdded', 20000, (p) => p.path === 'rest/part-fast.gcode');
@@ -96,12 +97,6 @@ describe('slicing (prusa-slicer)', function () {
       'profile.layer_height': 0.3,
       position: { x: 60, y: 60 },
     });
-    // the files REST area (issue 4) may not be wired into the container yet
-    if (res.status === 404 && res.json?.error === 'Not found') {
-      void done.catch(() => undefined);
-      void added.catch(() => undefined);
-      return this.skip();
-    }
     expect(res.status).to.equal(202);
     expect(res.json).to.include({ origin: 'local', name: 'part-fast.gcode', path: 'rest/part-fast.gcode' });
     expect(res.json.refs.resource).to.match(/\/api\/files\/local\/rest\/part-fast\.gcode$/);
@@ -189,7 +184,7 @@ describe('slicing without the prusa-slicer binary', function () {
   this.timeout(20000);
   let t: TestHost;
   before(async () => {
-    t = await startHostWithFiles({ config: { plugins: { prusaslicer: { binary: '/nonexistent/prusa-slicer' } } } });
+    t = await startApiHost({ config: { plugins: { prusaslicer: { binary: '/nonexistent/prusa-slicer' } } } });
   });
   after(async () => t?.stop());
 

@@ -13,7 +13,8 @@ import { SlicingService } from '../../core/slicing/slicing-service.js';
 import { TimelapseService, type TimelapseConfig } from '../../core/timelapse/timelapse-service.js';
 import type { TestHost } from '../support/host.js';
 import { fastSerial } from '../printer/helpers.js';
-import { boxStl, nextEvent, record, startHostWithFiles, storeFile } from '../slicing/support.js';
+import { boxStl, nextEvent, record, storeFile } from '../slicing/support.js';
+import { startApiHost } from '../api/support.js';
 import { probe } from './support.js';
 
 /** `layers` layers, each a Z move, a few extruding moves and a dwell of `dwellMs` (real time at speedFactor 1). */
@@ -36,7 +37,7 @@ describe('slicing and timelapse with the simulated printer', function () {
 
   before(async () => {
     // speedFactor 1 so that dwells take real time; moves are instant
-    t = await startHostWithFiles({ config: { ...fastSerial({ speedFactor: 1 }), timelapse: { fps: 10, postRoll: 0 } } });
+    t = await startApiHost({ config: { ...fastSerial({ speedFactor: 1 }), timelapse: { fps: 10, postRoll: 0 } } });
     printer = t.get<PrinterService>(PrinterService);
     files = t.get<FileManager>(FileManager);
     await printer.connect({ port: 'virtual' });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
 import type { TestHost } from '../support/host.js';
-import { api, nextEvent, record, startHostWithFiles } from '../slicing/support.js';
+import { api, nextEvent, record } from '../slicing/support.js';
+import { startApiHost } from '../api/support.js';
 import { fileRef, probe } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,7 +21,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
   let timelapse: TimelapseService;
 
   before(async () => {
-    t = await startHostWithFiles({ config: { timelapse: { fps: 10 } } });
+    t = await startApiHost({ config: { timelapse: { fps: 10 } } });
     timelapse = t.get<TimelapseService>(TimelapseService);
   });
   after(async () => t?.stop());
@@ -159,7 +160,7 @@ describe('timelapse with the camera down', function () {
   let t: TestHost;
   before(async () => {
     // a port nothing listens on
-    t = await startHostWithFiles({ config: { timelapse: { type: 'zchange' }, webcam: { snapshotUrl: 'http://127.0.0.1:9/snapshot', snapshotTimeoutMs: 2000 } } });
+    t = await startApiHost({ config: { timelapse: { type: 'zchange' }, webcam: { snapshotUrl: 'http://127.0.0.1:9/snapshot', snapshotTimeoutMs: 2000 } } });
   });
   after(async () => t?.stop());
 
