@@ -111,6 +111,9 @@ export class GcodeAnalyser {
   private readonly travel = new Box();
   private readonly layers = new Set<number>();
   private lastLayerKey = NaN;
+  /** the current position is already in the travel box / the printing box */
+  private travelFrom = false;
+  private printFrom = false;
 
   constructor(options: AnalyserOptions = {}) {
     const limits: MotionLimits = {
@@ -438,10 +441,17 @@ export class GcodeAnalyser {
     this.extrude(de);
     const limits = this.planner.limits;
     if (xyz > 0) {
-      this.travel.add(x0, y0, z0);
+      // a move's start is the previous move's end, already in the boxes unless the position was set
+      if (!this.travelFrom) this.travel.add(x0, y0, z0);
       this.travel.add(x, y, z);
+      this.travelFrom = true;
       const extruding = de > 0;
-      if (extruding) this.printed(x0, y0, z0, x, y, z);
+      if (extruding) {
+        if (!this.printFrom) this.printing.add(x0, y0, z0);
+        this.printing.add(x, y, z);
+        this.layer(z);
+      }
+      this.printFrom = extruding;
       const ux = dx / xyz;
       const uy = dy / xyz;
       const uz = dz / xyz;
@@ -501,6 +511,8 @@ export class GcodeAnalyser {
     this.travel.add(x, y, z);
     box?.add(x0, y0, z0);
     box?.add(x, y, z);
+    this.travelFrom = true;
+    this.printFrom = extruding;
     // the circle's extreme points that the sweep passes through
     for (let k = 0; k < 4; k++) {
       const angle = (k * Math.PI) / 2;
@@ -553,12 +565,6 @@ export class GcodeAnalyser {
     if (total > this.maxExtruded[t]) this.maxExtruded[t] = total;
   }
 
-  private printed(x0: number, y0: number, z0: number, x: number, y: number, z: number): void {
-    this.printing.add(x0, y0, z0);
-    this.printing.add(x, y, z);
-    this.layer(z);
-  }
-
   private layer(z: number): void {
     const key = Math.round(z * 1000);
     if (key !== this.lastLayerKey) {
@@ -575,6 +581,7 @@ export class GcodeAnalyser {
 
   private home(): void {
     const m = this.present & (BX | BY | BZ);
+    this.travelFrom = this.printFrom = false;
     this.planner.stop();
     if (m === 0 || m & BX) this.x = 0;
     if (m === 0 || m & BY) this.y = 0;
@@ -583,6 +590,7 @@ export class GcodeAnalyser {
 
   private setPosition(): void {
     const { mask, vals } = this;
+    if (mask & (BX | BY | BZ) || (mask & BE) === 0) this.travelFrom = this.printFrom = false;
     if ((mask & (BX | BY | BZ | BE)) === 0) {
       this.x = this.y = this.z = this.e = 0;
       return;
