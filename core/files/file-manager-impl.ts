@@ -189,7 +189,7 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
     staged: StagedUpload,
     origin: StorageOrigin,
     filePath: string,
-    options: { overwrite?: boolean; upload?: boolean } = {},
+    options: { overwrite?: boolean; upload?: boolean; userdata?: unknown } = {},
   ): Promise<StoredFile> {
     try {
       const rel = normaliseFilePath(filePath);
@@ -202,7 +202,7 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
       if (existing && this.isBusy('local', rel)) throw new FileOperationError(409, `"${rel}" is being printed`);
       await this.ensureFolders(parentOf(rel));
       await fs.promises.rename(staged.tmpPath, dest);
-      await this.metadata.update(path.dirname(dest), baseName(rel), (m) => ({ prints: m.prints, userdata: m.userdata }));
+      await this.metadata.update(path.dirname(dest), baseName(rel), (m) => ({ prints: m.prints, userdata: options.userdata ?? m.userdata }));
       const entry = await this.fileEntry(rel, dest, await fs.promises.stat(dest));
       this.fileAdded.fire({ storage: 'local', path: rel, name: entry.name, type });
       this.listChanged.fire();

@@ -89,7 +89,12 @@ export interface FileManager {
   /** Receives a stream into a temporary file inside the storage; 413 (and nothing left) over the size limit. */
   stageUpload(content: Readable): Promise<StagedUpload>;
   /** Places a staged upload at `path` (validated first); removes the temporary file whatever happens. */
-  commitUpload(staged: StagedUpload, origin: StorageOrigin, path: string, options?: { overwrite?: boolean; upload?: boolean }): Promise<StoredFile>;
+  commitUpload(
+    staged: StagedUpload,
+    origin: StorageOrigin,
+    path: string,
+    options?: { overwrite?: boolean; upload?: boolean; userdata?: unknown },
+  ): Promise<StoredFile>;
   /** Removes a staged upload that will not be committed. */
   discardUpload(staged: StagedUpload): Promise<void>;
   /** Queues the G-code analysis of a file again. */

@@ -153,6 +153,16 @@ describe('REST API', function () {
     expect((await call('POST', '/api/files/local/x.gcode', { body: '{broken', headers: { 'Content-Type': 'application/json' } })).status).to.equal(400);
   });
 
+  it('keeps upload userdata in the folder metadata; refuses invalid userdata without keeping the file', async () => {
+    const ok = await call('POST', '/api/files/local', { body: uploadForm('ud.gcode', SMALL_GCODE, { userdata: '{"owner":"slicer","n":1}' }) });
+    expect(ok.status).to.equal(201);
+    const meta = JSON.parse(fs.readFileSync(path.join(t.basedir, 'uploads', '.metadata.json'), 'utf8')) as Record<string, { userdata?: unknown }>;
+    expect(meta['ud.gcode']?.userdata).to.deep.equal({ owner: 'slicer', n: 1 });
+    const bad = await call('POST', '/api/files/local', { body: uploadForm('ud2.gcode', SMALL_GCODE, { userdata: '{nope' }) });
+    expect(bad.status).to.equal(400);
+    expect((await call('GET', '/api/files/local/ud2.gcode')).status).to.equal(404);
+  });
+
   it('lists the loaded plugins, the file-events plugin among them', async () => {
     const res = await call('GET', '/api/plugins');
     expect(res.status).to.equal(200);

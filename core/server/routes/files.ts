@@ -4,10 +4,10 @@
  * /api/files/{location}/{path}`: select, unselect, copy, move, analyse, slice), delete, and the download
  * link the listings point to (`GET /downloads/files/local/{path}`).
  */
-import fs from 'node:fs';
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import type Koa from 'koa';
+import { sendFile } from '../../auth/routes/ranges.js';
 import type { StorageOrigin } from '../../events/catalogue.js';
 import { FileManager, type StoredEntry } from '../../files/file-manager.js';
 import { joinPath, normalisePath } from '../../files/paths.js';
@@ -65,8 +65,7 @@ export class FilesRoutes extends RouteContribution {
       if (!entry || entry.kind !== 'file') throw new HttpError(404, 'File not found');
       ctx.type = 'application/octet-stream';
       ctx.attachment(entry.name);
-      ctx.length = entry.size;
-      ctx.body = fs.createReadStream(this.files.diskPath(rel));
+      sendFile(ctx, this.files.diskPath(rel), entry.size);
     });
   }
 
@@ -84,15 +83,17 @@ export class FilesRoutes extends RouteContribution {
     const print = truthy(fields.print);
     const select = print || truthy(fields.select);
     let target: string;
+    let userdata: unknown;
     try {
       if (print) requirePermission(ctx, 'PRINT');
       if (select) requirePermission(ctx, 'FILES_SELECT');
       target = joinPath(normalisePath(folder), file.filename);
+      userdata = parseUserdata(fields.userdata);
     } catch (err) {
       await this.files.discardUpload(file.staged);
       throw err;
     }
-    const stored = await this.files.commitUpload(file.staged, origin, target, { overwrite: true, upload: true });
+    const stored = await this.files.commitUpload(file.staged, origin, target, { overwrite: true, upload: true, userdata });
     let selected = false;
     if (select) selected = await this.select(origin, stored.path, print, true);
     ctx.status = 201;
@@ -174,4 +175,14 @@ function requirePermission(ctx: Koa.Context, permission: string): void {
   const principal = ctx.state.principal;
   if (!principal || principal.admin || principal.permissions.includes(permission)) return;
   throw new HttpError(403, `Insufficient permissions: needs ${permission}`);
+}
+
+/** OctoPrint's `userdata` upload field: a JSON value kept in the file's metadata. */
+function parseUserdata(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, '"userdata" must be valid JSON');
+  }
 }
