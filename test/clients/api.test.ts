@@ -123,6 +123,20 @@ describe('clients: REST API for OctoPrint clients', function () {
     expect((await request(t.baseUrl, 'GET', '/api/printer?history=true&limit=2', { key: t.apiKey })).status).to.equal(409);
   });
 
+  it('/downloads/files/local/<path> serves ranges of an uploaded file', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['G28\nG1 X10\nM84\n']), 'range.gcode');
+    const up = await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form });
+    expect(up.status).to.equal(201);
+    const part = await fetch(`${t.baseUrl}/downloads/files/local/range.gcode`, { headers: { 'X-Api-Key': readonlyKey, Range: 'bytes=4-9' } });
+    expect(part.status).to.equal(206);
+    expect(part.headers.get('content-range')).to.equal('bytes 4-9/15');
+    expect(await part.text()).to.equal('G1 X10');
+    const whole = await fetch(`${t.baseUrl}/downloads/files/local/range.gcode`, { headers: { 'X-Api-Key': readonlyKey } });
+    expect(whole.status).to.equal(200);
+    expect(await whole.text()).to.equal('G28\nG1 X10\nM84\n');
+  });
+
   describe('range downloads', () => {
     let server: http.Server;
     let url: string;

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { AuthManager } from '../../core/auth/api.js';
 import { EventBus } from '../../core/events/event-bus.js';
+import { PushService } from '../../core/push/api.js';
 import type { FileRef } from '../../core/events/catalogue.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { request, sleep } from './helpers.js';
@@ -61,13 +62,16 @@ describe('clients: SockJS push', function () {
       const history = await c.next('history');
       expect(history.data).to.include.keys('state', 'temps', 'logs', 'messages');
       const current = await c.next('current');
-      expect(current.data).to.include.keys('state', 'job', 'progress', 'currentZ', 'offsets', 'temps', 'logs', 'messages', 'busyFiles');
+      expect(current.data).to.include.keys('state', 'job', 'progress', 'currentZ', 'offsets', 'temps', 'logs', 'messages', 'busyFiles', 'resends');
       expect(current.data.state).to.include.keys('text', 'flags');
       bus.fire('PrintStarted', FILE);
       const event = await c.next('event');
       expect(event.data).to.include({ type: 'PrintStarted' });
       expect(event.data.payload).to.include({ name: 'cube.gcode', path: 'cube.gcode', origin: 'local' });
       expect(event.data.seq).to.be.a('number');
+      t.get<PushService>(PushService).sendPluginMessage('octolapse', { hello: 'world' });
+      const plugin = await c.next('plugin');
+      expect(plugin.data).to.deep.equal({ plugin: 'octolapse', data: { hello: 'world' } });
       if (kind !== 'raw') expect(c.dataTypes.every((d) => d === 'object')).to.equal(true, 'SockJS messages arrive as objects');
     });
   }
