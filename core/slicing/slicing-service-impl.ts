@@ -13,6 +13,7 @@ import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { SlicingProfileRef, SlicingRef } from '../events/catalogue.js';
 import { FileManager } from '../files/file-manager.js';
+import { normaliseFilePath, typePathOf } from '../files/paths.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { PrinterService } from '../printer/printer-service.js';
 import { SettingsService } from '../settings/settings-service.js';
@@ -30,8 +31,6 @@ import {
   type SlicingProfileInput,
   type SlicingService,
 } from './slicing-service.js';
-
-const GCODE_EXTENSIONS = /\.(gcode|gco|g)$/i;
 
 interface RunningJob {
   ref: SlicingRef;
@@ -251,12 +250,15 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
   }
 }
 
-/** The requested G-code path, or the model's path with a `.gcode` extension. */
+/** The requested G-code path (a bare name goes into the model's folder), or the model's path with `.gcode`. */
 function targetPath(modelPath: string, requested: string | undefined): string {
-  const wanted = (requested ?? '').trim().replace(/^\/+/, '');
+  const wanted = (requested ?? '').trim();
   if (!wanted) return modelPath.replace(/\.[^./]+$/, '') + '.gcode';
-  const inFolder = wanted.includes('/') ? wanted : path.posix.join(path.posix.dirname(modelPath), wanted).replace(/^\.\//, '');
-  return GCODE_EXTENSIONS.test(inFolder) ? inFolder : `${inFolder}.gcode`;
+  const folder = path.posix.dirname(modelPath);
+  const inFolder = wanted.includes('/') || folder === '.' ? wanted : `${folder}/${wanted}`;
+  // refuses `..`, absolute and hidden paths with a 400
+  const target = normaliseFilePath(inFolder.replace(/^\/+/, ''));
+  return typePathOf(target)?.[0] === 'machinecode' ? target : `${target}.gcode`;
 }
 
 function failureReason(err: unknown): string {

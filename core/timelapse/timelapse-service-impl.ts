@@ -164,9 +164,10 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     if (!recording || recording.config.type !== 'zchange') return;
     const delay = recording.config.zchangeDelayMs;
     if (delay <= 0) return this.capture(recording);
+    // captured even if the print ends meanwhile: finishing waits for pending captures
     const waiting = new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
       recording.pending.delete(waiting);
-      if (this.recording === recording) this.capture(recording);
+      if (!this.shutdown.signal.aborted) this.capture(recording);
     });
     recording.pending.add(waiting);
   }

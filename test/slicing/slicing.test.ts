@@ -177,6 +177,8 @@ describe('slicing (prusa-slicer)', function () {
     await expectRefusal(slicing.slice({ origin: 'local', path: 'nothing.stl' }), 404, 'nothing.stl');
     await expectRefusal(slicing.slice({ origin: 'local', path: 'models/cube.stl', profile: 'missing' }), 404, 'missing');
     await expectRefusal(slicing.slice({ origin: 'local', path: 'models/cube.stl', slicer: 'cura' }), 404, 'cura');
+    await expectRefusal(slicing.slice({ origin: 'local', path: 'models/cube.stl', gcode: '../../escape.gcode' }), 400, '..');
+    await expectRefusal(slicing.slice({ origin: 'sdcard', path: 'cube.stl' }), 400, 'local');
   });
 });
 

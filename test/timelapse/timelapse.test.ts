@@ -64,6 +64,24 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     );
   });
 
+  it('waits the zchange delay, and still takes the frames whose delay outlasts the print', async () => {
+    await timelapse.configure({ type: 'zchange', postRoll: 0, zchangeDelayMs: 300 }, false);
+    const captured: number[] = [];
+    const sub = timelapse.onCaptureStart(() => captured.push(Date.now()));
+    const done = nextEvent(t.host.bus, 'MovieDone');
+    const zchangeAt = Date.now();
+    t.host.bus.fire('PrintStarted', fileRef('delayed.gcode'));
+    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
+    t.host.bus.fire('ZChange', { old: 0.2, new: 0.4 });
+    t.host.bus.fire('PrintDone', { ...fileRef('delayed.gcode'), time: 0.1 });
+    const movie = await done;
+    sub.dispose();
+    expect(captured).to.have.length(2);
+    expect(captured[0]! - zchangeAt).to.be.at.least(290, 'not before the delay');
+    expect(probe(movie.movie as string).frames).to.equal(2);
+    await timelapse.configure({ zchangeDelayMs: 0 }, false);
+  });
+
   it('records a timed timelapse and serves it over REST', async () => {
     const set = await api(t, 'POST', '/api/timelapse', { type: 'timed', interval: 0.25, postRoll: 0, fps: 10 });
     expect(set.status).to.equal(200);
