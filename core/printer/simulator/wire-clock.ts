@@ -1,8 +1,10 @@
 /**
  * Byte pacing for the simulated printer: a serial line at B baud carries B/10 bytes a second (8N1:
  * start bit, 8 data bits, stop bit). A pty delivers instantly, so the simulator holds every chunk
- * until the wire would have carried it. Timers are only millisecond-accurate, so the last stretch
- * of a wait is polled with setImmediate: pacing stays exact at 250 000 baud (40 µs a byte).
+ * until the wire would have carried it. Release times are computed from the previous release, not
+ * from when a timer happened to fire, so a late timer releases several chunks at once and the rate
+ * stays exact (at 250 000 baud a byte is 40 µs, below timer resolution); waits under 1 ms are
+ * polled with setImmediate.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -35,7 +37,7 @@ export class WireClock {
     }
     this.armed = true;
     const wait = head.at - performance.now();
-    if (wait > 2) setTimeout(() => this.arm(), wait - 1.5);
+    if (wait > 1) setTimeout(() => this.drain(), wait);
     else setImmediate(() => this.drain());
   }
 
