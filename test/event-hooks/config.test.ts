@@ -7,29 +7,7 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { EventHooks, SettingsService, type SubscriptionConfig } from '../../core/index.js';
 import { startTestHost } from '../support/host.js';
-import { hostWithSubscriptions, logsMentioning, makeRecorder, type Recorder } from './support.js';
-
-export const SPEC_EXAMPLE = `
-events:
-  enabled: True
-  subscriptions:
-  - event: Disconnected
-    command: python ~/growl.py -t mygrowlserver -d "Lost connection to printer" -a OctoPrint -i http://raspi/Octoprint_logo.png
-    type: system
-    enabled: false
-  - event: PrintStarted
-    command: python ~/growl.py -t mygrowlserver -d "Starting {file}" -a OctoPrint -i http://raspi/Octoprint_logo.png
-    type: system
-  - event: PrintDone
-    command: python ~/growl.py -t mygrowlserver -d "Completed {file}" -a OctoPrint -i http://raspi/Octoprint_logo.png
-    type: system
-  - event: Connected
-    command:
-    - M115
-    - M117 printer connected!
-    - G28
-    type: gcode
-`;
+import { hostWithSubscriptions, logsMentioning, makeRecorder, SPEC_EXAMPLE, type Recorder } from './support.js';
 
 describe('event hooks: configuration', () => {
   let recorder: Recorder;

@@ -51,3 +51,26 @@ export async function hostWithSubscriptions(subscriptions: SubscriptionConfig[],
 export function logsMentioning(t: TestHost, text: string): string[] {
   return t.logs.map((line) => line.msg).filter((msg) => typeof msg === 'string' && msg.includes(text));
 }
+
+/** The example of the spec's Configuration section, verbatim. */
+export const SPEC_EXAMPLE = `
+events:
+  enabled: True
+  subscriptions:
+  - event: Disconnected
+    command: python ~/growl.py -t mygrowlserver -d "Lost connection to printer" -a OctoPrint -i http://raspi/Octoprint_logo.png
+    type: system
+    enabled: false
+  - event: PrintStarted
+    command: python ~/growl.py -t mygrowlserver -d "Starting {file}" -a OctoPrint -i http://raspi/Octoprint_logo.png
+    type: system
+  - event: PrintDone
+    command: python ~/growl.py -t mygrowlserver -d "Completed {file}" -a OctoPrint -i http://raspi/Octoprint_logo.png
+    type: system
+  - event: Connected
+    command:
+    - M115
+    - M117 printer connected!
+    - G28
+    type: gcode
+`;
