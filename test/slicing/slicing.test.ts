@@ -9,6 +9,7 @@ import { FileManager } from '../../core/files/file-manager.js';
 import { SlicingService, type SlicerJob, type SlicerPlugin } from '../../core/slicing/slicing-service.js';
 import type { TestHost } from '../support/host.js';
 import { startApiHost } from '../api/support.js';
+import { pushClient, waitFor } from '../push/support.js';
 import { api, boxStl, nextEvent, record, storeFile } from './support.js';
 
 describe('slicing (prusa-slicer)', function () {
@@ -88,6 +89,8 @@ describe('slicing (prusa-slicer)', function () {
 
   it('slices through the files API slice command, storing the G-code (FileAdded, analysis)', async () => {
     await storeFile(t, 'rest/part.stl', boxStl(15, 15, 5));
+    const push = pushClient(t.baseUrl, { apikey: t.apiKey });
+    await waitFor(() => push.of('history').length === 1, 5000, 'push history');
     const done = nextEvent(t.host.bus, 'SlicingDone');
     const added = nextEvent(t.host.bus, 'FileAdded', 20000, (p) => p.path === 'rest/part-fast.gcode');
     const res = await api(t, 'POST', '/api/files/local/rest/part.stl', {
@@ -104,6 +107,14 @@ describe('slicing (prusa-slicer)', function () {
     expect(await added).to.include({ storage: 'local', name: 'part-fast.gcode' });
     const gcode = await fs.readFile(t.get<FileManager>(FileManager).diskPath('rest/part-fast.gcode'), 'utf8');
     expect(gcode).to.match(/; layer_height = 0\.3/);
+    // progress goes out as OctoPrint's slicingProgress push messages, the events as event messages
+    await waitFor(() => push.of('event').some((e) => e['type'] === 'SlicingDone'), 5000, 'SlicingDone pushed');
+    push.close();
+    const progress = push.of('slicingProgress');
+    expect(progress.length).to.be.greaterThan(2);
+    expect(progress[0]).to.include({ slicer: 'prusaslicer', source_location: 'local', source_path: 'rest/part.stl', dest_location: 'local', dest_path: 'rest/part-fast.gcode' });
+    expect(progress.map((p) => p['progress'] as number)).to.satisfy((xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]!));
+    expect(push.of('event').map((e) => e['type']).filter((n) => String(n).startsWith('Slicing'))).to.deep.equal(['SlicingStarted', 'SlicingDone']);
     const bad = await api(t, 'POST', '/api/files/local/rest/part.stl', { command: 'slice', position: 'middle' });
     expect(bad.status).to.equal(400);
     expect(bad.json.error).to.contain('position');
