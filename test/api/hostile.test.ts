@@ -5,10 +5,11 @@
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestHost } from '../support/host.js';
-import { api, multipart, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
+import { api, multipart, SMALL_GCODE, startApiHost, uploadForm, waitFor, type Api } from './support.js';
 
 /** Each must be refused as a folder path (the `path` field, a folder name or a destination). */
 const HOSTILE_PATHS = [
@@ -148,5 +149,49 @@ describe('hostile paths and upload limits', function () {
     expect(res.status).to.equal(400);
     expect(fs.readdirSync(path.join(uploads, '.tmp'))).to.deep.equal([]);
     expect(fs.existsSync(path.join(t.basedir, 'outside'))).to.equal(false);
+  });
+});
+
+describe('interrupted and malformed uploads', function () {
+  let t: TestHost;
+  let call: Api;
+
+  before(async () => {
+    t = await startApiHost();
+    call = api(t);
+  });
+  after(async () => t?.stop());
+
+  it('removes the temporary file when the client goes away mid-upload', async () => {
+    const boundary = 'gone-away';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.gcode"\r\n\r\n`);
+    const url = new URL(`${t.baseUrl}/api/files/local`);
+    await new Promise<void>((resolve) => {
+      const req = http.request(url, {
+        method: 'POST',
+        headers: { 'X-Api-Key': t.apiKey, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': '10000000' },
+      });
+      req.on('error', () => resolve());
+      req.write(head);
+      req.write(Buffer.alloc(200000, 'G1 X1\n'));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 200);
+    });
+    const tmp = path.join(t.basedir, 'uploads', '.tmp');
+    await waitFor(() => fs.readdirSync(tmp).length === 0);
+    expect(fs.existsSync(path.join(t.basedir, 'uploads', 'half.gcode'))).to.equal(false);
+    // the server is still answering
+    expect((await call('GET', '/api/files/local')).status).to.equal(200);
+  });
+
+  it('answers 400 to a truncated multipart body and keeps nothing', async () => {
+    const boundary = 'cut-short';
+    const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.gcode"\r\n\r\nG1 X1\nG1 X2`);
+    const res = await call('POST', '/api/files/local', { body, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } });
+    expect(res.status).to.equal(400);
+    expect(fs.readdirSync(path.join(t.basedir, 'uploads', '.tmp'))).to.deep.equal([]);
+    expect((await call('GET', '/api/files/local/cut.gcode')).status).to.equal(404);
   });
 });

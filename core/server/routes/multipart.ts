@@ -5,6 +5,7 @@
  * without writing anything; the size limit is enforced while streaming. Paths in file names are kept
  * (`preservePath`) so that `../x.gcode` is refused rather than silently renamed.
  */
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type Koa from 'koa';
 import type { FileManager, StagedUpload } from '../../files/file-manager.js';
@@ -28,12 +29,23 @@ export async function parseUpload(ctx: Koa.Context, files: FileManager, maxBytes
   const fields: Record<string, string> = {};
   let staging: Promise<{ filename: string; staged: StagedUpload }> | undefined;
   let refused: unknown;
+  const fileStreams: Readable[] = [];
 
   const done = new Promise<void>((resolve, reject) => {
+    // a client gone mid-upload: end the file stream with an error so that its temporary file goes
+    const abort = (err: HttpError) => {
+      for (const stream of fileStreams) stream.destroy(err);
+      reject(err);
+    };
+    ctx.req.on('close', () => {
+      if (!ctx.req.complete) abort(new HttpError(400, 'the upload was interrupted'));
+    });
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
+      // errors of a part (a form cut short) are the parser's to report; none may go unhandled
+      stream.on('error', () => undefined);
       if (name !== 'file' || staging || refused) {
         stream.resume();
         return;
@@ -46,6 +58,7 @@ export async function parseUpload(ctx: Koa.Context, files: FileManager, maxBytes
         stream.resume();
         return;
       }
+      fileStreams.push(stream);
       const staged = files.stageUpload(stream).then((s) => ({ filename, staged: s }));
       staging = staged;
       // the stager reports its own failure; keep the parser draining the request meanwhile
@@ -55,10 +68,16 @@ export async function parseUpload(ctx: Koa.Context, files: FileManager, maxBytes
       });
     });
     parser.on('close', () => resolve());
-    parser.on('error', (err: Error) => reject(new HttpError(400, `bad multipart request: ${err.message}`)));
+    parser.on('error', (err: Error) => abort(new HttpError(400, `bad multipart request: ${err.message}`)));
   });
   ctx.req.pipe(parser);
-  await done;
+  try {
+    await done;
+  } catch (err) {
+    const file = staging ? await staging.catch(() => undefined) : undefined;
+    if (file) await files.discardUpload(file.staged);
+    throw err;
+  }
   const file = staging ? await staging.catch(() => undefined) : undefined;
   if (refused) {
     if (file) await files.discardUpload(file.staged);
