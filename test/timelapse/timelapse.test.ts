@@ -11,6 +11,7 @@ import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
 import type { TestHost } from '../support/host.js';
 import { api, nextEvent, record } from '../slicing/support.js';
 import { startApiHost } from '../api/support.js';
+import { startTestHost } from '../support/host.js';
 import { fileRef, probe } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -215,4 +216,23 @@ describe('timelapse with the camera down', function () {
     expect(frames).to.equal(2);
     expect(width).to.equal(64);
   });
+});
+
+describe('timelapse configuration', () => {
+  for (const [key, value] of [
+    ['renderOn', ['sometimes']],
+    ['fps', 0],
+    ['nice', 25],
+  ] as const) {
+    it(`refuses timelapse.${key} = ${JSON.stringify(value)} naming the key`, async () => {
+      try {
+        const t = await startTestHost({ config: { timelapse: { [key]: value } }, noStart: true });
+        await t.stop();
+      } catch (err) {
+        expect((err as Error).message).to.contain(`timelapse.${key}`);
+        return;
+      }
+      expect.fail('the bad value was accepted');
+    });
+  }
 });
