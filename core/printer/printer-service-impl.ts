@@ -481,7 +481,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const job = this.job;
     this.machine.to('PAUSING');
     job.pause();
-    if (job.file.origin === 'sdcard') await protocol.request('M25', hostContext('M25'));
+    await this.forSdJob(protocol, job, 'M25');
     await protocol.whenIdle();
     const position = await this.queryPosition(protocol);
     if (!this.machine.is('PAUSING') || this.job !== job) return;
@@ -495,7 +495,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const job = this.job;
     this.machine.to('RESUMING');
     job.resume();
-    if (job.file.origin === 'sdcard') await protocol.request('M24', hostContext('M24'));
+    await this.forSdJob(protocol, job, 'M24');
     if (!this.machine.is('RESUMING')) return;
     this.machine.to('PRINTING');
     this.printResumed.fire(job.file);
@@ -508,10 +508,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const job = this.job;
     this.machine.to('CANCELLING');
     this.jobPending = [];
-    if (job.file.origin === 'sdcard') {
-      await protocol.request('M25', hostContext('M25'));
-      await protocol.request('M26 S0', hostContext('M26'));
-    }
+    await this.forSdJob(protocol, job, 'M25', 'M26 S0');
     await protocol.whenIdle();
     const position = await this.queryPosition(protocol);
     if (!this.machine.is('CANCELLING') || this.job !== job) return;
@@ -525,14 +522,20 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     if (!this.machine.is('PAUSED') || !job) throw new Error('cannot restart: the print is neither paused nor finished');
     await job.source?.close();
     job.source = job.file.origin === 'local' ? await this.openSource(job.file) : null;
-    if (job.file.origin === 'sdcard') await protocol.request('M26 S0', hostContext('M26'));
+    await this.forSdJob(protocol, job, 'M26 S0');
     job.restartClock();
     this.lastPercent = -1;
     this.jobPending = [];
     this.printStarted.fire(job.file);
     this.machine.to('PRINTING');
-    if (job.file.origin === 'sdcard') await protocol.request('M24', hostContext('M24'));
+    await this.forSdJob(protocol, job, 'M24');
     protocol.pump();
+  }
+
+  /** Sends SD print control commands (M24 start, M25 pause, M26 position) when the job prints from SD. */
+  private async forSdJob(protocol: GcodeProtocol, job: PrintJob, ...commands: string[]): Promise<void> {
+    if (job.file.origin !== 'sdcard') return;
+    for (const command of commands) await protocol.request(command, hostContext(command));
   }
 
   /** M114 → position with the host's tool and feedrate; null when the printer does not say. */

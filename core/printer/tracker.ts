@@ -4,6 +4,7 @@
  * last feedrate. This is where ZChange, ToolChange and the `t`/`f` of positions are born.
  */
 import { commandParams } from './protocol/gcode.js';
+import { PositioningMode } from './protocol/positioning.js';
 
 export interface CommandEffects {
   /** the command moved Z (G0/G1): the heights before and after */
@@ -18,22 +19,20 @@ export class MachineTracker {
   e: number | null = 0;
   tool = 0;
   feedrate: number | null = null;
-  private relative = false;
-  private relativeE = false;
+  private readonly mode = new PositioningMode();
 
   reset(): void {
     this.z = null;
     this.e = 0;
     this.tool = 0;
     this.feedrate = null;
-    this.relative = false;
-    this.relativeE = false;
+    this.mode.reset();
   }
 
   /** Updates the tracked state for a sent command and says what it changed. */
   apply(code: string | null, command: string): CommandEffects {
     const effects: CommandEffects = { extrudes: false };
-    if (code === null) return effects;
+    if (code === null || this.mode.apply(code)) return effects;
     if (code[0] === 'T') {
       const tool = Number(code.slice(1));
       if (tool !== this.tool) effects.toolChange = { old: this.tool, new: tool };
@@ -46,13 +45,14 @@ export class MachineTracker {
         const p = commandParams(command);
         if (Number.isFinite(p.F)) this.feedrate = p.F!;
         if (Number.isFinite(p.Z)) {
-          const next = this.relative ? (this.z === null ? null : this.z + p.Z!) : p.Z!;
+          const next = this.mode.relative && this.z === null ? null : this.mode.target('Z', this.z ?? 0, p.Z!);
           if (next !== null && next !== this.z) effects.zChange = { old: this.z, new: round(next) };
           if (next !== null) this.z = round(next);
         }
         if (Number.isFinite(p.E)) {
-          effects.extrudes = this.relativeE ? p.E! > 0 : this.e === null || p.E! > this.e;
-          this.e = this.relativeE ? (this.e ?? 0) + p.E! : p.E!;
+          const e = this.mode.target('E', this.e ?? 0, p.E!);
+          effects.extrudes = this.e === null || e > this.e;
+          this.e = e;
         }
         break;
       }
@@ -68,20 +68,6 @@ export class MachineTracker {
         if (Number.isFinite(p.E)) this.e = p.E!;
         break;
       }
-      case 'G90':
-        this.relative = false;
-        this.relativeE = false;
-        break;
-      case 'G91':
-        this.relative = true;
-        this.relativeE = true;
-        break;
-      case 'M82':
-        this.relativeE = false;
-        break;
-      case 'M83':
-        this.relativeE = true;
-        break;
     }
     return effects;
   }

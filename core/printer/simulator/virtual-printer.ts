@@ -13,6 +13,7 @@
  * Byte output goes to `out`; the transport (in-process or serialport on a pty) owns the wire.
  */
 import { commandCode, commandParams, unframe } from '../protocol/gcode.js';
+import { PositioningMode } from '../protocol/positioning.js';
 import { LineSplitter } from '../transport/transport.js';
 import type { VirtualPrinterOptions } from './options.js';
 import { Heater, Planner, seededRandom, sleep } from './physics.js';
@@ -50,8 +51,7 @@ export class VirtualPrinter {
   private readonly bed: Heater;
   private readonly planner = new Planner(PLANNER_SIZE);
   private readonly position: Record<Axis, number> = { X: 0, Y: 0, Z: 0, E: 0 };
-  private relative = false;
-  private relativeE = false;
+  private readonly positioning = new PositioningMode();
   private feedrate = 1500;
   private tool = 0;
   private autoreport: NodeJS.Timeout | null = null;
@@ -227,6 +227,7 @@ export class VirtualPrinter {
   /** Executes one command; a string result goes into the "ok" line (as M105 does). */
   private execute(command: string, source: 'serial' | 'sd' = 'serial'): Reply | Promise<Reply> {
     const code = commandCode(command);
+    if (this.positioning.apply(code)) return;
     const p = commandParams(command);
     switch (code) {
       case 'G0':
@@ -239,20 +240,6 @@ export class VirtualPrinter {
         for (const axis of ['X', 'Y', 'Z'] as const) if (all || axis in p) this.position[axis] = 0;
         return this.options.motion ? this.busy(Promise.resolve(this.planner.drain()).then(() => sleep(this.scaled(HOME_MS)))) : undefined;
       }
-      case 'G90':
-        this.relative = false;
-        this.relativeE = false;
-        return;
-      case 'G91':
-        this.relative = true;
-        this.relativeE = true;
-        return;
-      case 'M82':
-        this.relativeE = false;
-        return;
-      case 'M83':
-        this.relativeE = true;
-        return;
       case 'G92':
         for (const axis of ['X', 'Y', 'Z', 'E'] as const) if (Number.isFinite(p[axis])) this.position[axis] = p[axis]!;
         return;
@@ -328,8 +315,7 @@ export class VirtualPrinter {
     for (const axis of ['X', 'Y', 'Z', 'E'] as const) {
       const value = p[axis];
       if (!Number.isFinite(value)) continue;
-      const relative = axis === 'E' ? this.relativeE : this.relative;
-      const target = relative ? this.position[axis] + value! : value!;
+      const target = this.positioning.target(axis, this.position[axis], value!);
       if (axis !== 'E' || distance === 0) distance = Math.hypot(distance, target - this.position[axis]);
       this.position[axis] = target;
     }
