@@ -113,6 +113,11 @@ export class GcodeAnalyser {
   private lastLayerKey = NaN;
   /** the current position is already in the travel box / the printing box */
   private travelFrom = false;
+  /** the current line's target position */
+  private tx = 0;
+  private ty = 0;
+  private tz = 0;
+  private te = 0;
   private printFrom = false;
 
   constructor(options: AnalyserOptions = {}) {
@@ -420,15 +425,21 @@ export class GcodeAnalyser {
     return relative ? current + v : v;
   }
 
-  private linear(): void {
+  /** Takes the line's feed rate and reads its target position (absolute mm) into tx/ty/tz/te. */
+  private readTarget(): void {
     this.takeFeed();
+    this.tx = this.target(BX, iX, this.x, this.relative);
+    this.ty = this.target(BY, iY, this.y, this.relative);
+    this.tz = this.target(BZ, iZ, this.z, this.relative);
+    this.te = this.target(BE, iE, this.e, this.relativeE);
+  }
+
+  private linear(): void {
+    this.readTarget();
     const x0 = this.x;
     const y0 = this.y;
     const z0 = this.z;
-    const x = this.target(BX, iX, x0, this.relative);
-    const y = this.target(BY, iY, y0, this.relative);
-    const z = this.target(BZ, iZ, z0, this.relative);
-    const e = this.target(BE, iE, this.e, this.relativeE);
+    const { tx: x, ty: y, tz: z, te: e } = this;
     const de = e - this.e;
     this.x = x;
     this.y = y;
@@ -465,15 +476,12 @@ export class GcodeAnalyser {
   }
 
   private arc(clockwise: boolean): void {
-    this.takeFeed();
     const { mask, vals } = this;
+    this.readTarget();
     const x0 = this.x;
     const y0 = this.y;
     const z0 = this.z;
-    const x = this.target(BX, iX, x0, this.relative);
-    const y = this.target(BY, iY, y0, this.relative);
-    const z = this.target(BZ, iZ, z0, this.relative);
-    const e = this.target(BE, iE, this.e, this.relativeE);
+    const { tx: x, ty: y, tz: z, te: e } = this;
     const de = e - this.e;
     let cx: number;
     let cy: number;
