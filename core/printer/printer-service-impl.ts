@@ -119,11 +119,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
-  start(): void {
-    if (this.settings.get('serial.autoconnect')) {
-      this.connect().catch((err) => this.log.warn(errorInfo(err), 'autoconnect failed'));
-    }
-  }
+  // no start(): connecting at start-up (`--connect`, serial.autoconnect) is `cuttle serve`'s decision
 
   async stop(): Promise<void> {
     await this.disconnect();
@@ -200,6 +196,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.startTemperatureReports(protocol);
     this.connection = { port, baudrate };
     this.machine.to('OPERATIONAL');
+    this.log.info({ port, baudrate, firmware: this.firmwareData.name, window: protocol.window }, 'connected to the printer');
     this.connected.fire(this.connection);
   }
 
@@ -213,6 +210,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const jobWasActive = this.machine.jobActive;
     await this.teardown();
     this.machine.to('OFFLINE');
+    this.log.info('disconnected from the printer');
     this.disconnected.fire();
     if (jobWasActive) this.endJob('failed', { reason: 'disconnected' });
   }

@@ -39,3 +39,24 @@ describe('printer connection (in-process virtual printer)', () => {
     expect(h.names(['Disconnecting', 'Disconnected'])).to.deep.equal(['Disconnecting', 'Disconnected']);
   });
 });
+
+describe('temperatures', () => {
+  let h: PrinterHost;
+  afterEach(async () => h?.stop());
+
+  it('parses reports while M109 waits, keeps history, and fires TemperatureReached once per target', async () => {
+    h = await startPrinterHost(fastSerial({ speedFactor: 200 }, { temperatureInterval: 1 }));
+    await h.printer.connect();
+    h.printer.commands(['M109 S60']);
+    await waitFor('TemperatureReached', () => h.names().includes('plugin_printer_events_TemperatureReached'));
+    const reached = h.events.filter((e) => e.name === 'plugin_printer_events_TemperatureReached').map((e) => e.payload as Record<string, number | string>);
+    expect(reached).to.have.length(1);
+    expect(reached[0]).to.include({ heater: 'tool0', target: 60 });
+    expect(Math.abs((reached[0]!.actual as number) - 60)).to.be.at.most(1);
+    expect(h.printer.temperatureHistory().length).to.be.greaterThan(1);
+    expect(h.printer.snapshot().temperatures.tool0!.target).to.equal(60);
+    expect(h.printer.snapshot().temperatures.bed).to.deep.include({ target: 0 });
+    expect(() => h.printer.setTemperature('tool0', -5)).to.throw(/≥ 0/);
+    expect(() => h.printer.setTemperature('nozzle', 200)).to.throw(/unknown heater/);
+  });
+});
