@@ -69,11 +69,15 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     this.lifetime.add(this.types.onDidChange(() => this.types.names().some((name) => !this.typesAtLoad.has(name)) && this.reload()));
   }
 
+  /** Lets running commands (those for Shutdown among them) finish within the grace period, then kills the rest. */
   async stop(): Promise<void> {
     this.lifetime.dispose();
     this.disposeGates();
+    const grace = this.settings.get('events.shutdownGraceMs');
+    if (await this.idle(grace)) return;
+    this.logger.warn(`${this.running.size} event-hook run(s) still busy ${grace} ms after shutdown began: stopping them`);
     this.abort.abort();
-    await this.idle(this.settings.get('events.shutdownGraceMs'));
+    await this.idle(5000);
   }
 
   subscriptions(): readonly Subscription[] {

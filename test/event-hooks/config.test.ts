@@ -3,6 +3,8 @@
  * reported with index and reason while the valid ones work, `enabled` per entry and `events.enabled`,
  * filters, throttle/debounce, and reloading when settings are saved.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
 import { EventHooks, SettingsService, type SubscriptionConfig } from '../../core/index.js';
@@ -28,6 +30,18 @@ describe('event hooks: configuration', () => {
       ]);
       expect(subs[3]!.commands).to.deep.equal(['M115', 'M117 printer connected!', 'G28']);
       expect(subs[1]!.timeout).to.equal(60000);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('loads config/event-hooks.example.yaml without problems', async () => {
+    const file = path.resolve(__dirname, '../../../config/event-hooks.example.yaml');
+    const t = await startTestHost({ config: YAML.parse(readFileSync(file, 'utf8')) });
+    try {
+      const hooks = t.get<EventHooks>(EventHooks);
+      expect(hooks.problems()).to.deep.equal([]);
+      expect(hooks.subscriptions().map((s) => s.type)).to.deep.equal(['system', 'system', 'gcode', 'gcode', 'webhook', 'webhook']);
     } finally {
       await t.stop();
     }
@@ -151,5 +165,17 @@ describe('event hooks: configuration', () => {
     } finally {
       await t.stop();
     }
+  });
+
+  it('logs the resolved command at info level with debug: true, and runs commands for Shutdown before stopping', async () => {
+    const { t, hooks } = await hostWithSubscriptions([
+      { event: 'Home', type: 'system', command: `${recorder.program} debug {__eventname}`, debug: true },
+      { event: 'Shutdown', type: 'system', command: `${recorder.program} bye` },
+    ]);
+    await hooks.testFire('Home', {});
+    expect(t.logs.some((l) => l.level === 30 && l.msg === `running: ${recorder.program} debug Home`)).to.equal(true);
+    expect(recorder.take()).to.deep.equal([['debug', 'Home']]);
+    await t.stop();
+    expect(recorder.take()).to.deep.equal([['bye']]);
   });
 });

@@ -11,20 +11,10 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { EventBus, PrinterService, type AnyFiredEvent } from '../../core/index.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { makeRecorder, SPEC_EXAMPLE, type Recorder } from './support.js';
+import { makeRecorder, SPEC_EXAMPLE, until, type Recorder } from './support.js';
 
 interface WithSimulator {
   transport: { printer?: { executed: { command: string }[] } } | null;
-}
-
-async function until<T>(get: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = get();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('event hooks: the spec example on the simulated printer', function () {
