@@ -388,7 +388,11 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
     }
   }
 
-  private async readFolder(rel: string, abs: string, recursive: boolean): Promise<StoredEntry[]> {
+  /**
+   * The entries of a folder. Recursive listings carry every level with sizes; others, as OctoPrint's,
+   * give the first level of sub-folders their children (without theirs) and no sizes.
+   */
+  private async readFolder(rel: string, abs: string, recursive: boolean, childLevels = recursive ? Infinity : 1): Promise<StoredEntry[]> {
     const entries: StoredEntry[] = [];
     for (const dirent of await fs.promises.readdir(abs, { withFileTypes: true })) {
       if (dirent.name.startsWith('.')) continue;
@@ -396,10 +400,8 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
       const childAbs = path.join(abs, dirent.name);
       if (dirent.isDirectory()) {
         const folder: StoredFolder = { kind: 'folder', origin: 'local', path: childRel, name: dirent.name };
-        if (recursive) {
-          folder.children = await this.readFolder(childRel, childAbs, true);
-          folder.size = sizeOf(folder.children);
-        }
+        if (childLevels > 0) folder.children = await this.readFolder(childRel, childAbs, recursive, childLevels - 1);
+        if (recursive) folder.size = sizeOf(folder.children ?? []);
         entries.push(folder);
       } else if (dirent.isFile() && typePathOf(dirent.name)) {
         const stat = await fs.promises.stat(childAbs).catch(() => null);

@@ -102,8 +102,12 @@ describe('REST API', function () {
     expect(folder).to.include({ type: 'folder', path: 'parts', origin: 'local' });
     expect(folder.typePath).to.deep.equal(['folder']);
     expect(folder.children.map((c: any) => c.path)).to.deep.equal(['parts/cube.gcode']);
+    expect(folder.size).to.equal(Buffer.byteLength(SMALL_GCODE));
+    // not recursive: first-level folders list their children, without sizes (as OctoPrint)
     const flat = await call('GET', '/api/files/local');
-    expect(flat.json.files.find((f: any) => f.name === 'parts').children).to.equal(undefined);
+    const shallow = flat.json.files.find((f: any) => f.name === 'parts');
+    expect(shallow.children.map((c: any) => c.path)).to.deep.equal(['parts/cube.gcode']);
+    expect(shallow.size).to.equal(undefined);
 
     const download = await fetch(`${t.baseUrl}/downloads/files/local/parts/cube.gcode`, { headers: { 'X-Api-Key': t.apiKey } });
     expect(download.status).to.equal(200);
