@@ -189,7 +189,7 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
     staged: StagedUpload,
     origin: StorageOrigin,
     filePath: string,
-    options: { overwrite?: boolean; upload?: boolean; userdata?: unknown } = {},
+    options: { overwrite?: boolean; upload?: boolean; userdata?: unknown; user?: string } = {},
   ): Promise<StoredFile> {
     try {
       const rel = normaliseFilePath(filePath);
@@ -202,7 +202,11 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
       if (existing && this.isBusy('local', rel)) throw new FileOperationError(409, `"${rel}" is being printed`);
       await this.ensureFolders(parentOf(rel));
       await fs.promises.rename(staged.tmpPath, dest);
-      await this.metadata.update(path.dirname(dest), baseName(rel), (m) => ({ prints: m.prints, userdata: options.userdata ?? m.userdata }));
+      await this.metadata.update(path.dirname(dest), baseName(rel), (m) => ({
+        prints: m.prints,
+        userdata: options.userdata ?? m.userdata,
+        user: options.user ?? m.user,
+      }));
       const entry = await this.fileEntry(rel, dest, await fs.promises.stat(dest));
       this.fileAdded.fire({ storage: 'local', path: rel, name: entry.name, type });
       this.listChanged.fire();
@@ -425,6 +429,7 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
     };
     if (meta.analysis && meta.analysed?.size === stat.size) entry.analysis = meta.analysis;
     if (meta.prints) entry.prints = meta.prints;
+    if (meta.user) entry.user = meta.user;
     return entry;
   }
 
@@ -485,12 +490,15 @@ export class LocalFileManager implements FileManager, LifecycleContribution {
       const success = end === 'done';
       await this.metadata.update(path.dirname(abs), baseName(file.path), (m) => {
         const prints = m.prints ?? { success: 0, failure: 0 };
+        const successes = prints.success + (success ? 1 : 0);
+        const average = success ? ((prints.averagePrintTime ?? 0) * prints.success + time) / successes : prints.averagePrintTime;
         return {
           ...m,
           prints: {
-            success: prints.success + (success ? 1 : 0),
+            success: successes,
             failure: prints.failure + (success ? 0 : 1),
-            last: { date: Date.now() / 1000, printTime: time, success },
+            last: { date: Date.now() / 1000, printTime: time, success, printerProfile: '_default' },
+            ...(average === undefined ? {} : { averagePrintTime: average }),
           },
         };
       });

@@ -26,6 +26,8 @@ export interface StoredFile {
   analysis?: GcodeAnalysisResult;
   /** print history of this file (local storage) */
   prints?: PrintHistory;
+  /** who uploaded it, when known */
+  user?: string;
 }
 
 export interface StoredFolder {
@@ -93,7 +95,7 @@ export interface FileManager {
     staged: StagedUpload,
     origin: StorageOrigin,
     path: string,
-    options?: { overwrite?: boolean; upload?: boolean; userdata?: unknown },
+    options?: { overwrite?: boolean; upload?: boolean; userdata?: unknown; user?: string },
   ): Promise<StoredFile>;
   /** Removes a staged upload that will not be committed. */
   discardUpload(staged: StagedUpload): Promise<void>;

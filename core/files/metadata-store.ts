@@ -14,12 +14,16 @@ export interface PrintRecord {
   date: number;
   printTime: number | null;
   success: boolean;
+  /** OctoPrint's printer profile id; cuttle has one profile */
+  printerProfile: string;
 }
 
 export interface PrintHistory {
   success: number;
   failure: number;
   last?: PrintRecord;
+  /** seconds, mean of the successful prints */
+  averagePrintTime?: number;
 }
 
 export interface FileMetadata {
@@ -28,6 +32,8 @@ export interface FileMetadata {
   analysed?: { size: number; mtimeMs: number };
   prints?: PrintHistory;
   userdata?: unknown;
+  /** name of the user (API key owner) who uploaded the file */
+  user?: string;
 }
 
 type FolderMetadata = Record<string, FileMetadata>;

@@ -121,7 +121,12 @@ describe('REST API with the simulated printer', function () {
       expect((await call('POST', '/api/job', { body: { command: 'start' } })).status).to.equal(409);
     }
     await waitFor(() => rec.named('PrintDone').length > 0, 20000);
-    expect((await call('GET', '/api/files/local/prusa%20cube_0.2mm_PLA.gcode')).json.prints).to.include({ success: 1, failure: 0 });
+    const printed = (await call('GET', '/api/files/local/prusa%20cube_0.2mm_PLA.gcode')).json;
+    expect(printed.prints).to.include({ success: 1, failure: 0 });
+    expect(printed.prints.last).to.include({ success: true, printerProfile: '_default' });
+    expect(printed.statistics.lastPrintTime._default).to.equal(printed.prints.last.printTime);
+    expect(printed.statistics.averagePrintTime._default).to.equal(printed.prints.last.printTime);
+    expect(printed.user).to.be.a('string');
   });
 
   it('selects, starts, pauses, resumes and cancels through /api/files and /api/job; unselect fires FileDeselected', async () => {

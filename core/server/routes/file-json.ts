@@ -40,6 +40,15 @@ export function entryJson(base: string, entry: StoredEntry): Record<string, unkn
 function fileJson(base: string, file: StoredFile, common: Record<string, unknown>): Record<string, unknown> {
   const json: Record<string, unknown> = { ...common, type: file.typePath[0], typePath: file.typePath, size: file.size, date: file.date };
   if (file.analysis) json.gcodeAnalysis = file.analysis;
-  if (file.prints) json.prints = file.prints;
+  if (file.prints) {
+    const { averagePrintTime, ...prints } = file.prints;
+    json.prints = prints;
+    const last = prints.last?.success ? prints.last.printTime : null;
+    json.statistics = {
+      averagePrintTime: averagePrintTime === undefined ? {} : { _default: averagePrintTime },
+      lastPrintTime: last === null || last === undefined ? {} : { _default: last },
+    };
+  }
+  if (file.user) json.user = file.user;
   return json;
 }

@@ -93,7 +93,12 @@ export class FilesRoutes extends RouteContribution {
       await this.files.discardUpload(file.staged);
       throw err;
     }
-    const stored = await this.files.commitUpload(file.staged, origin, target, { overwrite: true, upload: true, userdata });
+    const stored = await this.files.commitUpload(file.staged, origin, target, {
+      overwrite: true,
+      upload: true,
+      userdata,
+      user: ctx.state.principal?.name,
+    });
     let selected = false;
     if (select) selected = await this.select(origin, stored.path, print, true);
     ctx.status = 201;
