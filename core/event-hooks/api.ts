@@ -26,7 +26,7 @@ export interface Subscription {
   readonly enabled: boolean;
   /** log each resolved command at info level before it runs */
   readonly debug: boolean;
-  /** per command; `events.commandTimeout` when the entry does not set `timeout` */
+  /** per command; `events.commandTimeout` when the entry does not set `timeout`; 0: no limit */
   readonly timeout: number;
   /** at most one run per this many ms (0: no limit) */
   readonly throttle: number;

@@ -16,6 +16,7 @@ export interface ProcessResult {
 }
 
 export interface ProcessOptions {
+  /** ms; 0 for none */
   timeout: number;
   signal: AbortSignal;
   /** SIGKILL this long after SIGTERM */
@@ -64,12 +65,14 @@ export function runProcess(argv: readonly string[], options: ProcessOptions): Pr
       child.stderr!.destroy();
       resolve({ ...result, ...out, timedOut });
     };
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        stop();
-      }, options.timeout),
-    );
+    if (options.timeout > 0) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, options.timeout),
+      );
+    }
     if (options.signal.aborted) stop();
     else options.signal.addEventListener('abort', onAbort, { once: true });
     child.on('error', (err) => finish({ exitCode: null, signal: null, error: err.message }));

@@ -25,7 +25,7 @@ export class WebhookHookPlugin {
     for (let attempt = 1; attempt <= attempts && !run.signal.aborted; attempt++) {
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 2)));
       try {
-        const signal = AbortSignal.any([run.signal, AbortSignal.timeout(run.subscription.timeout)]);
+        const signal = run.subscription.timeout > 0 ? AbortSignal.any([run.signal, AbortSignal.timeout(run.subscription.timeout)]) : run.signal;
         const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
         const text = (await response.text()).slice(0, 2000);
         if (response.ok) return { command: `POST ${url}`, status: 'ok', exitCode: response.status, stdout: text, detail: `attempt ${attempt}` };

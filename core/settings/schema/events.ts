@@ -39,7 +39,7 @@ export const eventsSchema: convict.Schema<EventsConfig> = {
     },
     shutdownGraceMs: { doc: 'How long subscribers get to finish at shutdown.', format: 'nat', default: 5000 },
     commandTimeout: {
-      doc: 'Milliseconds an event-hook command may run before it is killed; a subscription may set its own `timeout`.',
+      doc: 'Milliseconds an event-hook command may run before it is killed (0: no limit); a subscription may set its own `timeout`.',
       format: 'nat',
       default: 60000,
     },
