@@ -3,8 +3,8 @@
  * start bit, 8 data bits, stop bit). A pty delivers instantly, so the simulator holds every chunk
  * until the wire would have carried it. Release times are computed from the previous release, not
  * from when a timer happened to fire, so a late timer releases several chunks at once and the rate
- * stays exact (at 250 000 baud a byte is 40 µs, below timer resolution); waits under 1 ms are
- * polled with setImmediate.
+ * stays exact (at 250 000 baud a byte is 40 µs, below timer resolution). A timer covers a long wait
+ * but its last millisecond is polled with setImmediate, so an answer is not late by a timer's slack.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -37,7 +37,7 @@ export class WireClock {
     }
     this.armed = true;
     const wait = head.at - performance.now();
-    if (wait > 1) setTimeout(() => this.drain(), wait);
+    if (wait > 1.5) setTimeout(() => this.arm(), wait - 1);
     else setImmediate(() => this.drain());
   }
 
