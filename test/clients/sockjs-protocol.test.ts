@@ -1,0 +1,73 @@
+/**
+ * The SockJS protocol layer alone (no hub): frames as objects in `a[...]`, xhr polling and
+ * xhr_send, a second receiver refused with 2010, unknown sessions, oversized xhr_send, and a
+ * session closed after its disconnect delay.
+ */
+import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SockJsFrame, type SockJsConnection } from '../../core/push/transports/sockjs-protocol.js';
+import { SockJsServer } from '../../core/push/transports/sockjs-server.js';
+import { sleep } from './helpers.js';
+
+describe('clients: SockJS protocol', () => {
+  let server: http.Server;
+  let sockjs: SockJsServer;
+  let base: string;
+  const connections: SockJsConnection[] = [];
+  const received: string[] = [];
+
+  before(async () => {
+    sockjs = new SockJsServer({ prefix: '/sockjs', heartbeatMs: 60_000, disconnectDelayMs: 300, responseLimit: 4096, maxMessageBytes: 1024, cors: () => false }, (conn) => {
+      connections.push(conn);
+      conn.onMessage((text) => received.push(text));
+    });
+    server = http.createServer((req, res) => sockjs.handleRequest(req, res)).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sockjs`;
+  });
+  after(() => {
+    sockjs.close();
+    server.close();
+  });
+
+  const post = (path: string, body?: string) => fetch(`${base}${path}`, { method: 'POST', body });
+
+  it('opens with o, carries messages as objects, takes xhr_send and closes idle sessions', async () => {
+    expect(await (await post('/1/aaa/xhr')).text()).to.equal('o\n');
+    const conn = connections.at(-1)!;
+    conn.send([new SockJsFrame(JSON.stringify({ current: { n: 1 } })), new SockJsFrame(JSON.stringify({ event: { type: 'X' } }))]);
+    const frame = await (await post('/1/aaa/xhr')).text();
+    expect(frame).to.equal('a[{"current":{"n":1}},{"event":{"type":"X"}}]\n');
+    expect(JSON.parse(frame.slice(1))[0]).to.be.an('object');
+    expect((await post('/1/aaa/xhr_send', JSON.stringify(['{"auth":"a:b"}', '{"throttle":2}']))).status).to.equal(204);
+    expect(received.slice(-2)).to.deep.equal(['{"auth":"a:b"}', '{"throttle":2}']);
+    let closed = false;
+    conn.onClose(() => (closed = true));
+    await sleep(500);
+    expect(closed).to.equal(true);
+    expect(await (await post('/1/aaa/xhr')).text()).to.equal('c[3000,"Go away!"]\n');
+  });
+
+  it('refuses a second receiver, unknown sessions and oversized messages', async () => {
+    expect(await (await post('/1/bbb/xhr')).text()).to.equal('o\n');
+    const first = post('/1/bbb/xhr');
+    await sleep(50);
+    expect(await (await post('/1/bbb/xhr')).text()).to.equal('c[2010,"Another connection still open"]\n');
+    connections.at(-1)!.send([new SockJsFrame('{"x":1}')]);
+    expect(await (await first).text()).to.equal('a[{"x":1}]\n');
+    expect((await post('/1/nope/xhr_send', '["x"]')).status).to.equal(404);
+    expect((await post('/1/bbb/xhr_send', JSON.stringify(['y'.repeat(5000)]))).status).to.equal(413);
+  });
+
+  it('reports garbled frames without closing', async () => {
+    await post('/1/ccc/xhr');
+    const conn = connections.at(-1)!;
+    const garbled: string[] = [];
+    conn.onGarbled((t) => garbled.push(t));
+    expect((await post('/1/ccc/xhr_send', '[not json')).status).to.equal(204);
+    expect(garbled).to.deep.equal(['[not json']);
+    expect((await post('/1/ccc/xhr_send', '["ok"]')).status).to.equal(204);
+    expect(received.at(-1)).to.equal('ok');
+  });
+});
