@@ -20,8 +20,8 @@ export interface OutgoingCommand {
   /** called with the lines that arrived between sending and the acknowledging "ok" */
   onAck?: (lines: string[]) => void;
   /**
-   * the firmware always answers with output before its "ok" (M115): an "ok" before any output is a
-   * late answer to a repeated hello and is skipped instead of taken as this command's
+   * the firmware answers with output before its "ok" (M115): right after the handshake, an "ok"
+   * before any output is a late answer to a repeated hello and is skipped (at most one per extra hello)
    */
   answersBeforeOk?: boolean;
 }
@@ -75,7 +75,6 @@ export class GcodeProtocol {
   private nudges = 0;
   private readonly watchdog: NodeJS.Timeout;
   private idleWaiters: (() => void)[] = [];
-  private helloDone: (() => void) | null = null;
 
   constructor(
     private readonly transport: Transport,
@@ -94,27 +93,36 @@ export class GcodeProtocol {
    * printer announces a reset with "start". Rejects after `timeoutMs`.
    */
   handshake(timeoutMs: number, helloIntervalMs: number): Promise<void> {
-    const hello = () => this.write(frame(0, 'M110 N0'));
+    let hellos = 0;
+    const hello = () => {
+      hellos++;
+      this.write(frame(0, 'M110 N0'));
+    };
     return new Promise<void>((resolve, reject) => {
       const repeat = setInterval(hello, Math.max(50, helloIntervalMs));
       const timeout = setTimeout(() => finish(new Error(`no answer from the printer within ${timeoutMs} ms`)), timeoutMs);
       const finish = (err?: Error) => {
         clearInterval(repeat);
         clearTimeout(timeout);
-        this.helloDone = null;
+        this.hello = null;
         if (err) reject(err);
         else resolve();
       };
-      this.helloDone = () => {
-        this.nextLine = 1;
-        this.inFlight.length = 0;
-        finish();
+      this.hello = {
+        answered: () => {
+          this.nextLine = 1;
+          this.inFlight.length = 0;
+          // every other hello may still be answered; those late "ok"s come before anything sent next
+          this.lateHelloOks = hellos - 1;
+          finish();
+        },
+        again: hello,
       };
-      this.rehello = hello;
       hello();
     });
   }
-  private rehello: (() => void) | null = null;
+  private hello: { answered: () => void; again: () => void } | null = null;
+  private lateHelloOks = 0;
 
   enqueue(command: OutgoingCommand): void {
     if (this.closed) throw new Error('printer connection is closed');
@@ -150,7 +158,7 @@ export class GcodeProtocol {
 
   /** Asks for the job (or queue) to be looked at again, e.g. after more file content was read. */
   pump(): void {
-    if (this.pumping || this.closed || this.helloDone) return;
+    if (this.pumping || this.closed || this.hello) return;
     this.pumping = true;
     try {
       while (this.inFlight.length < this.window && !this.closed) {
@@ -214,9 +222,9 @@ export class GcodeProtocol {
     }
     const line = this.handler.received(raw);
     if (line === null) return;
-    if (this.helloDone) {
-      if (isOk(line)) this.helloDone();
-      else if (line.trim() === 'start') this.rehello?.();
+    if (this.hello) {
+      if (isOk(line)) this.hello.answered();
+      else if (line.trim() === 'start') this.hello.again();
       this.handler.response(line);
       return;
     }
@@ -239,7 +247,10 @@ export class GcodeProtocol {
 
   private acknowledge(line: string): void {
     const front = this.inFlight[0];
-    if (front?.command.answersBeforeOk && front.collected.length === 0) return;
+    if (front?.command.answersBeforeOk && front.collected.length === 0 && this.lateHelloOks > 0) {
+      this.lateHelloOks--;
+      return;
+    }
     const done = this.inFlight.shift();
     this.handler.response(line);
     if (done && !done.rejected) done.command.onAck?.(done.collected);
@@ -262,7 +273,7 @@ export class GcodeProtocol {
   }
 
   private checkTimeout(): void {
-    if (this.closed || this.helloDone || this.inFlight.length === 0) return;
+    if (this.closed || this.hello || this.inFlight.length === 0) return;
     if (performance.now() - this.lastReceived < this.options.communicationTimeout) return;
     if (this.nudges >= this.options.maxNudges) {
       this.handler.fatal(`communication timeout: no answer from the printer after ${this.nudges} M105 nudges`);
