@@ -32,6 +32,11 @@ describe('REST API', function () {
     ['POST', '/api/printer/command'],
     ['POST', '/api/printer/tool'],
     ['POST', '/api/printer/bed'],
+    ['GET', '/api/printer/tool'],
+    ['GET', '/api/printer/bed'],
+    ['GET', '/api/printer/chamber'],
+    ['POST', '/api/printer/chamber'],
+    ['POST', '/api/printer/printhead'],
     ['GET', '/api/plugins'],
     ['GET', '/downloads/files/local/x.gcode'],
   ];
