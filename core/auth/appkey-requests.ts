@@ -9,7 +9,10 @@ import type { UserStore } from './user-store.js';
 import { YamlFile } from './yaml-file.js';
 
 export interface AppKeyRequest {
+  /** the app polls with this one */
   token: string;
+  /** the approving user decides with this one (OctoPrint keeps the two apart) */
+  userToken: string;
   app: string;
   /** the user the app asked to act as, if it said */
   user?: string;
@@ -33,7 +36,7 @@ export class AppKeyRequestError extends Error {}
 
 function validate(raw: unknown): RequestsDocument {
   const list = (raw as { requests?: unknown }).requests;
-  return { requests: Array.isArray(list) ? (list as AppKeyRequest[]).filter((r) => typeof r?.token === 'string') : [] };
+  return { requests: Array.isArray(list) ? (list as AppKeyRequest[]).filter((r) => typeof r?.token === 'string' && typeof r.userToken === 'string') : [] };
 }
 
 export class AppKeyRequests {
@@ -47,7 +50,7 @@ export class AppKeyRequests {
   }
 
   create(app: string, user: string | undefined, ttlMs: number, now = Date.now()): AppKeyRequest {
-    const request: AppKeyRequest = { token: generateApiKey(), app, ...(user ? { user } : {}), created: now, expires: now + ttlMs, state: 'pending' };
+    const request: AppKeyRequest = { token: generateApiKey(), userToken: generateApiKey(), app, ...(user ? { user } : {}), created: now, expires: now + ttlMs, state: 'pending' };
     this.doc.update((doc) => {
       doc.requests = doc.requests.filter((r) => r.expires > now);
       doc.requests.push(request);
@@ -58,6 +61,11 @@ export class AppKeyRequests {
   /** Requests still waiting for a decision. */
   pending(now = Date.now()): AppKeyRequest[] {
     return this.doc.read().requests.filter((r) => r.state === 'pending' && r.expires > now);
+  }
+
+  /** The pending request with this app token or user token. */
+  find(token: string, now = Date.now()): AppKeyRequest | undefined {
+    return this.pending(now).find((r) => r.token === token || r.userToken === token);
   }
 
   /** What the polling app gets; an approved key is handed out once and the request forgotten. */
@@ -76,7 +84,7 @@ export class AppKeyRequests {
    * or denies a pending request.
    */
   decide(token: string, approve: boolean, owner?: string, now = Date.now()): AppKeyRequest {
-    const current = this.pending(now).find((r) => r.token === token);
+    const current = this.find(token, now);
     if (!current) throw new AppKeyRequestError(`no pending request "${token}" (expired or decided already)`);
     let key: string | undefined;
     let keyOwner: string | undefined;
@@ -88,7 +96,7 @@ export class AppKeyRequests {
       key = this.users.addKey(keyOwner, current.app);
     }
     return this.doc.update((doc) => {
-      const request = doc.requests.find((r) => r.token === token)!;
+      const request = doc.requests.find((r) => r.token === current.token)!;
       request.state = approve ? 'approved' : 'denied';
       if (key) Object.assign(request, { key, owner: keyOwner });
       return { ...request };

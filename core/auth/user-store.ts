@@ -116,13 +116,20 @@ export class UserStore {
     });
   }
 
-  /** A new 32-character application key for the user. */
+  /** A new 32-character application key for the user; it replaces the user's key for the same app (case-insensitive, as OctoPrint). */
   addKey(name: string, app: string): string {
     const key = generateApiKey();
     this.doc.update((doc) => {
-      this.mustFind(doc, name).apikeys.push({ app, key, created: new Date().toISOString() });
+      const user = this.mustFind(doc, name);
+      user.apikeys = user.apikeys.filter((k) => k.app.toLowerCase() !== app.toLowerCase());
+      user.apikeys.push({ app, key, created: new Date().toISOString() });
     });
     return key;
+  }
+
+  /** The user's key for an app (case-insensitive). */
+  keyForApp(name: string, app: string): AppKey | undefined {
+    return this.find(name)?.apikeys.find((k) => k.app.toLowerCase() === app.toLowerCase());
   }
 
   revokeKey(key: string): boolean {

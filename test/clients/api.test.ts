@@ -93,7 +93,7 @@ describe('clients: REST API for OctoPrint clients', function () {
     const list = await request(t.baseUrl, 'GET', '/api/printerprofiles', { key: t.apiKey });
     const def = list.body.profiles._default;
     expect(def).to.include.keys('id', 'name', 'model', 'default', 'current', 'resource', 'volume', 'heatedBed', 'heatedChamber', 'axes', 'extruder');
-    expect(def).to.include({ default: true, current: true });
+    expect(def).to.include({ default: true, current: true, resource: `${t.baseUrl}/api/printerprofiles/_default` });
     expect(fs.existsSync(path.join(t.basedir, 'printerProfiles', '_default.yaml'))).to.equal(true);
     const created = await request(t.baseUrl, 'POST', '/api/printerprofiles', { key: t.apiKey, body: { profile: { id: 'mk3', name: 'MK3S', model: 'Original Prusa MK3S', volume: { width: 250, depth: 210, height: 210 } } } });
     expect(created.status).to.equal(200);

@@ -125,14 +125,33 @@ describe('clients: users, keys, login', function () {
       expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(404);
     });
 
-    it('approves over REST for the approving user', async () => {
-      const token = (await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Phone' } })).body.app_token;
-      expect((await request(t.baseUrl, 'POST', `/plugin/appkeys/decision/${token}`, { key: readonlyKey, body: { decision: true } })).status).to.equal(403);
+    it('approves over REST by user_token, as the auth dialog and OctoPrint’s UI do', async () => {
+      const req = await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Phone' } });
+      expect(req.body.auth_dialog).to.equal(`${t.baseUrl}/plugin/appkeys/auth/${req.body.app_token}`);
+      expect(req.headers.get('location')).to.equal(`${t.baseUrl}/plugin/appkeys/request/${req.body.app_token}`);
+      const dialog = await fetch(req.body.auth_dialog);
+      expect(dialog.status).to.equal(200);
+      expect(await dialog.text()).to.contain('Phone').and.contain('/plugin/appkeys/decision/');
       const list = await request(t.baseUrl, 'GET', '/api/plugin/appkeys', { key: adminKey });
-      expect(list.body.pending).to.have.property(token);
-      expect((await request(t.baseUrl, 'POST', `/plugin/appkeys/decision/${token}`, { key: adminKey, body: { decision: true } })).status).to.equal(204);
-      const key = (await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).body.api_key;
+      const pending = list.body.pending.find((p: { app_id: string }) => p.app_id === 'Phone');
+      expect(pending).to.include.keys('app_id', 'user_id', 'user_token');
+      expect((await request(t.baseUrl, 'POST', `/plugin/appkeys/decision/${pending.user_token}`, { key: readonlyKey, body: { decision: true } })).status).to.equal(403);
+      expect((await request(t.baseUrl, 'POST', `/plugin/appkeys/decision/${pending.user_token}`, { key: adminKey, body: { decision: true } })).status).to.equal(204);
+      const key = (await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${req.body.app_token}`)).body.api_key;
       expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key })).body.name).to.equal('alice');
+      const one = await request(t.baseUrl, 'GET', '/api/plugin/appkeys?app=phone', { key: adminKey });
+      expect(one.body).to.deep.equal({ api_key: key, app_id: 'Phone', user_id: 'alice' });
+    });
+
+    it('generates and revokes keys by app, one key per app and user', async () => {
+      const first = await request(t.baseUrl, 'POST', '/api/plugin/appkeys', { key: adminKey, body: { command: 'generate', app: 'OctoApp' } });
+      expect(first.body).to.include({ app_id: 'OctoApp', user_id: 'alice' });
+      const second = await request(t.baseUrl, 'POST', '/api/plugin/appkeys', { key: adminKey, body: { command: 'generate', app: 'octoapp' } });
+      expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: first.body.api_key })).status).to.equal(403);
+      expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: second.body.api_key })).status).to.equal(200);
+      expect((await request(t.baseUrl, 'POST', '/api/plugin/appkeys', { key: adminKey, body: { command: 'revoke', app: 'OctoApp' } })).status).to.equal(204);
+      expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: second.body.api_key })).status).to.equal(403);
+      expect((await request(t.baseUrl, 'POST', '/api/plugin/appkeys', { key: readonlyKey, body: { command: 'generate', app: 'x' } })).status).to.equal(403);
     });
 
     it('answers 404 after a denial', async () => {

@@ -1,24 +1,30 @@
 /**
- * OctoPrint's application-key flow (its appkeys plugin): probe, request, poll (202 pending,
- * 200 with the key once, 404 when denied/expired/unknown), and the decision and key management
- * endpoints an approving user or the status page calls.
+ * OctoPrint's application-key flow (its appkeys plugin): probe, request (201 with `app_token`,
+ * `auth_dialog` and the polling URL in `Location`), poll (202 pending, 200 with the key once, 404
+ * when denied/expired/unknown), the decision by `user_token` (pushed to web clients as an `appkeys`
+ * plugin message), a small auth dialog page, and key listing/generation/revocation.
  */
 import type Router from '@koa/router';
+import { baseUrlOf } from '../../server/routes/file-json.js';
 import { HttpError } from '../../server/http-error.js';
-import { AppKeyRequestError } from '../appkey-requests.js';
-import type { AuthManager, AuthPrincipal } from '../api.js';
-import { principalOf, requirePermission } from '../require-permission.js';
 import { readJsonObject } from '../../server/routes/request.js';
+import type { AuthManager, AuthPrincipal } from '../api.js';
+import { AppKeyRequestError, type AppKeyRequest } from '../appkey-requests.js';
+import { hasPermissions, principalOf, requirePermission } from '../require-permission.js';
+import { authDialogPage } from './appkeys-dialog.js';
 
-const APP_NAME = /^[\p{L}\p{N} ._()+:/-]{1,100}$/u;
+const APP_NAME = /^[\p{L}\p{N} ._()+:/@-]{1,100}$/u;
 
 function appName(value: unknown): string {
-  if (typeof value !== 'string' || !APP_NAME.test(value)) throw new HttpError(400, 'Expected "app": a name of up to 100 letters, digits, spaces and ._()+:/-');
+  if (typeof value !== 'string' || !APP_NAME.test(value)) throw new HttpError(400, 'Expected "app": a name of up to 100 letters, digits, spaces and ._()+:/@-');
   return value;
 }
 
+/** Tells web clients (status page, OctoPrint's UI) that a request waits for a decision. */
+export type AnnounceRequest = (request: AppKeyRequest) => void;
+
 /** Served without a key: apps use these to obtain one. */
-export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): void {
+export function installAppKeyPublicRoutes(router: Router, auth: AuthManager, announce: AnnounceRequest): void {
   router.get('/plugin/appkeys/probe', (ctx) => {
     ctx.status = 204;
   });
@@ -28,9 +34,10 @@ export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): vo
     const app = appName(body['app']);
     const user = typeof body['user'] === 'string' && body['user'] ? body['user'] : undefined;
     const request = auth.appKeyRequests.create(app, user, auth.options.appKeyRequestTtlMs);
+    announce(request);
     ctx.status = 201;
-    ctx.set('Location', `/plugin/appkeys/request/${request.token}`);
-    ctx.body = { app_token: request.token };
+    ctx.set('Location', `${baseUrlOf(ctx)}/plugin/appkeys/request/${request.token}`);
+    ctx.body = { app_token: request.token, auth_dialog: `${baseUrlOf(ctx)}/plugin/appkeys/auth/${request.token}` };
   });
 
   router.get('/plugin/appkeys/request/:token', (ctx) => {
@@ -41,6 +48,25 @@ export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): vo
       ctx.body = {};
     } else ctx.body = { api_key: result.key };
   });
+
+  router.get('/plugin/appkeys/auth/:token', (ctx) => {
+    const request = auth.appKeyRequests.find(ctx.params['token']!);
+    if (!request || request.token !== ctx.params['token']) throw new HttpError(404, 'No such request (denied, expired or unknown)');
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
+    ctx.body = authDialogPage(request);
+  });
+}
+
+function keyEntry(app: string, key: string, user: string) {
+  return { api_key: key, app_id: app, user_id: user };
+}
+
+/** The user a command is about: oneself, or (admins only) the one named in `user`. */
+function subjectOf(principal: AuthPrincipal, requested: unknown): string {
+  if (typeof requested !== 'string' || !requested || requested === principal.name) return principal.name;
+  if (!hasPermissions(principal, ['PLUGIN_APPKEYS_ADMIN'])) throw new HttpError(403, 'Only key admins may act for another user');
+  return requested;
 }
 
 /** Needs a key: deciding on requests and managing keys. */
@@ -49,13 +75,14 @@ export function installAppKeyAdminRoutes(router: Router, auth: AuthManager): voi
     const body = await readJsonObject(ctx);
     if (typeof body['decision'] !== 'boolean') throw new HttpError(400, 'Expected "decision": true or false');
     const principal = principalOf(ctx) as AuthPrincipal;
-    const request = auth.appKeyRequests.pending().find((r) => r.token === ctx.params['token']);
+    const request = auth.appKeyRequests.find(ctx.params['token']!);
     if (!request) throw new HttpError(404, 'No such pending request');
-    // a user approves for themselves; the global key (no user of its own) for whom the app asked
-    const owner = auth.users.find(principal.name) ? principal.name : undefined;
-    if (owner && request.user && request.user !== owner && !principal.admin) throw new HttpError(403, 'The app asked for another user');
+    const isUser = !!auth.users.find(principal.name);
+    if (request.user && isUser && request.user !== principal.name && !principal.admin) throw new HttpError(403, 'The app asked for another user');
+    // a user approves for themselves; an admin or the global key for whom the app asked
+    const owner = principal.admin && request.user ? request.user : isUser ? principal.name : undefined;
     try {
-      auth.appKeyRequests.decide(request.token, body['decision'], principal.admin && request.user ? request.user : owner);
+      auth.appKeyRequests.decide(request.token, body['decision'], owner);
     } catch (err) {
       if (err instanceof AppKeyRequestError) throw new HttpError(409, err.message);
       throw err;
@@ -64,29 +91,40 @@ export function installAppKeyAdminRoutes(router: Router, auth: AuthManager): voi
   });
 
   router.get('/api/plugin/appkeys', requirePermission('PLUGIN_APPKEYS_GRANT'), (ctx) => {
-    const principal = principalOf(ctx)!;
-    const mine = (user: string) => principal.admin || user === principal.name;
+    const principal = principalOf(ctx) as AuthPrincipal;
+    if (typeof ctx.query['app'] === 'string') {
+      const user = subjectOf(principal, ctx.query['user']);
+      const key = auth.users.keyForApp(user, ctx.query['app']);
+      if (!key) throw new HttpError(404, 'No key for that app');
+      ctx.body = keyEntry(key.app, key.key, user);
+      return;
+    }
+    const all = ctx.query['all'] !== undefined && hasPermissions(principal, ['PLUGIN_APPKEYS_ADMIN']);
+    const mine = (user: string | undefined) => all || user === principal.name;
     ctx.body = {
-      keys: auth.users.list().filter((u) => mine(u.name)).flatMap((u) => u.apikeys.map((k) => ({ api_key: k.key, app_id: k.app, user_id: u.name }))),
-      pending: Object.fromEntries(
-        auth.appKeyRequests.pending().filter((r) => principal.admin || !r.user || r.user === principal.name).map((r) => [r.token, { app_id: r.app, user_id: r.user ?? null, expires: r.expires }]),
-      ),
+      keys: auth.users.list().filter((u) => mine(u.name)).flatMap((u) => u.apikeys.map((k) => keyEntry(k.app, k.key, u.name))),
+      pending: auth.appKeyRequests
+        .pending()
+        .filter((r) => mine(r.user) || !r.user)
+        .map((r) => ({ app_id: r.app, user_id: r.user ?? null, user_token: r.userToken })),
     };
   });
 
   router.post('/api/plugin/appkeys', requirePermission('PLUGIN_APPKEYS_GRANT'), async (ctx) => {
-    const principal = principalOf(ctx)!;
+    const principal = principalOf(ctx) as AuthPrincipal;
     const body = await readJsonObject(ctx);
     if (body['command'] === 'generate') {
-      if (!auth.users.find(principal.name)) throw new HttpError(409, 'Only a user can own application keys');
-      ctx.body = { api_key: auth.users.addKey(principal.name, appName(body['app'])), app_id: body['app'], user_id: principal.name };
+      const user = subjectOf(principal, body['user']);
+      if (!auth.users.find(user)) throw new HttpError(409, `"${user}" is not a user and cannot own application keys`);
+      const app = appName(body['app']);
+      ctx.body = keyEntry(app, auth.users.addKey(user, app), user);
       return;
     }
     if (body['command'] === 'revoke') {
-      const key = body['key'] ?? body['api_key'];
-      if (typeof key !== 'string') throw new HttpError(400, 'Expected "key"');
-      const owner = auth.users.findKey(key)?.user.name;
-      if (!owner || (!principal.admin && owner !== principal.name)) throw new HttpError(404, 'No such key');
+      let key = typeof body['key'] === 'string' ? body['key'] : undefined;
+      if (!key) key = auth.users.keyForApp(subjectOf(principal, body['user']), appName(body['app']))?.key;
+      const owner = key ? auth.users.findKey(key)?.user.name : undefined;
+      if (!key || !owner || (owner !== principal.name && !hasPermissions(principal, ['PLUGIN_APPKEYS_ADMIN']))) throw new HttpError(404, 'No such key');
       auth.revokeKey(key);
       ctx.status = 204;
       return;

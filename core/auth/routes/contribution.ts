@@ -8,6 +8,7 @@ import { DisposableStore } from '../../common/disposable.js';
 import type { LifecycleContribution } from '../../common/lifecycle.js';
 import { Logger } from '../../logging/logger.js';
 import { PrinterService } from '../../printer/printer-service.js';
+import { PushService } from '../../push/api.js';
 import { HttpRoutes } from '../../server/http-server.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { PrinterProfileStore } from '../printer-profiles.js';
@@ -29,6 +30,7 @@ export class ClientApiRoutes implements LifecycleContribution {
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
     @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+    @inject(PushService) @optional() private readonly push?: PushService,
   ) {}
 
   start(): void {
@@ -36,7 +38,10 @@ export class ClientApiRoutes implements LifecycleContribution {
     this.registrations.add(
       this.routes.register((router) => {
         installLoginRoutes(router, this.auth);
-        installAppKeyPublicRoutes(router, this.auth);
+        installAppKeyPublicRoutes(router, this.auth, (request) =>
+          // OctoPrint's web UI shows its confirmation dialog on this message
+          this.push?.sendPluginMessage('appkeys', { type: 'request', app_name: request.app, user_token: request.userToken, user_id: request.user ?? null }),
+        );
       }, { owner, public: true }),
     );
     this.registrations.add(

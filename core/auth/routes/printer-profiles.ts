@@ -1,12 +1,13 @@
 /** `/api/printerprofiles`: list, get, create, update and delete the profiles in `<basedir>/printerProfiles/`. */
 import type Router from '@koa/router';
 import type Koa from 'koa';
+import { baseUrlOf } from '../../server/routes/file-json.js';
 import { HttpError } from '../../server/http-error.js';
 import { ProfileError, type PrinterProfile, type PrinterProfileStore } from '../printer-profiles.js';
 import { readJsonObject } from '../../server/routes/request.js';
 
 function shown(ctx: Koa.Context, profile: PrinterProfile, defaultId: string): Record<string, unknown> {
-  return { ...profile, default: profile.id === defaultId, current: profile.id === defaultId, resource: `${ctx.origin}/api/printerprofiles/${profile.id}` };
+  return { ...profile, default: profile.id === defaultId, current: profile.id === defaultId, resource: `${baseUrlOf(ctx)}/api/printerprofiles/${profile.id}` };
 }
 
 function answer(run: () => void): void {

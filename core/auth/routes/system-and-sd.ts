@@ -9,6 +9,7 @@ import type Koa from 'koa';
 import { isOperational, sdCardOf } from '../../files/sd-card.js';
 import type { Logger } from '../../logging/logger.js';
 import type { PrinterService } from '../../printer/printer-service.js';
+import { baseUrlOf } from '../../server/routes/file-json.js';
 import { HttpError } from '../../server/http-error.js';
 import type { SettingsService } from '../../settings/settings-service.js';
 import { readJsonObject } from '../../server/routes/request.js';
@@ -33,7 +34,7 @@ function commandsOf(settings: SettingsService): SystemCommand[] {
 }
 
 function shown(ctx: Koa.Context, c: SystemCommand): Record<string, unknown> {
-  return { action: c.action, name: c.name, source: c.source, confirm: c.confirm, resource: `${ctx.origin}/api/system/commands/${c.source}/${c.action}` };
+  return { action: c.action, name: c.name, source: c.source, confirm: c.confirm, resource: `${baseUrlOf(ctx)}/api/system/commands/${c.source}/${c.action}` };
 }
 
 export function installSystemRoutes(router: Router, settings: SettingsService, logger: Logger): void {

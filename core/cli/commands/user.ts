@@ -1,7 +1,7 @@
 /**
  * `cuttle user`: manage the users in <basedir>/users.yaml (works while the server runs; it re-reads the file).
  *   cuttle user add NAME [--admin] [--readonly] [--password-stdin] [--basedir DIR]
- *   cuttle user key NAME [--app APP] [--basedir DIR]   prints the new key alone as its last line
+ *   cuttle user key NAME [--app APP] [--basedir DIR]   prints the new key alone as its last line; replaces NAME's key for APP
  *   cuttle user list | remove NAME | revoke KEY [--basedir DIR]
  */
 import { UserStore, UserStoreError } from '../../auth/user-store.js';
@@ -38,7 +38,8 @@ async function run(argv: string[]): Promise<number> {
       }
       case 'key': {
         if (!target) break;
-        const app = stringOption(args, 'app') ?? 'cli';
+        // one key per app and user (a new one replaces the old): without --app each call is its own app
+        const app = stringOption(args, 'app') ?? `cli ${new Date().toISOString()}`;
         const key = store.addKey(target, app);
         console.log(`new application key for "${target}" (app "${app}"):`);
         console.log(key);
