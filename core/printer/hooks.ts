@@ -3,7 +3,10 @@
  * `HookPoints`, and the runner that chains registered handlers, isolating one that throws.
  *
  * All four run synchronously on the communication path: a handler must be quick (work that takes
- * time belongs in an event subscriber, which runs off this path).
+ * time belongs in an event subscriber, which runs off this path). The host's own queries (M115,
+ * M114 for positions, M27, M105 polls, M155) skip `gcode.queuing`, so that no plugin can break the
+ * host's bookkeeping, but pass `gcode.sending` and `gcode.sent` like every command. SD upload data
+ * lines pass no hook: they are file content, not commands.
  */
 import type { HookRegistry } from '../hooks/hook-points.js';
 import { errorInfo, type Logger } from '../logging/logger.js';

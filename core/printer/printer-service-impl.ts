@@ -34,6 +34,7 @@ import { commandCode, normalizeCommand } from './protocol/gcode.js';
 import { GcodeProtocol, type OutgoingCommand, type ProtocolHandler } from './protocol/protocol.js';
 import { parseCapability, parseError, parseFirmwareInfo, parseHostAction, parsePosition, parseTemperatures } from './protocol/responses.js';
 import { parseSdStatus, SdCardClient, type SdCardLink } from './sd-card.js';
+import { SdReplay } from './sd-replay.js';
 import { PrinterStateMachine } from './state.js';
 import { MachineTracker } from './tracker.js';
 import type { Transport } from './transport/transport.js';
@@ -64,6 +65,8 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   private lastPercent = -1;
   private finishing = false;
   private transfers = 0;
+  /** commands of the running SD print, read from its local copy as the printer gets to them */
+  private sdReplay: SdReplay | null = null;
   private timers: NodeJS.Timeout[] = [];
 
   private emitter<T>(): Emitter<T> {
@@ -86,6 +89,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   private readonly temperature = this.emitter<TemperatureSample>();
   private readonly progressed = this.emitter<{ file: JobFile; progress: JobProgress }>();
   private readonly hostAction = this.emitter<{ action: string }>();
+  private readonly sdCommand = this.emitter<SentCommand>();
 
   readonly onStateChanged = this.machine.onChanged;
   readonly onConnecting = this.connecting.event;
@@ -105,6 +109,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   readonly onTemperature = this.temperature.event;
   readonly onProgress = this.progressed.event;
   readonly onHostAction = this.hostAction.event;
+  readonly onSdCommand = this.sdCommand.event;
   readonly sd: SdCardClient;
 
   constructor(
@@ -323,8 +328,11 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     if (error && !error.transmission) return this.fail(`printer error: ${error.message}`);
     if (line.trim() === 'start' && this.machine.jobActive) return this.fail('the printer reset during the print');
     if (line.startsWith('Done printing file') && this.job?.file.origin === 'sdcard' && this.machine.is('PRINTING')) {
+      const job = this.job;
       this.machine.to('FINISHING');
-      this.endJob('done');
+      void (this.sdReplay?.advance(null) ?? Promise.resolve()).then(() => {
+        if (this.job === job && this.machine.is('FINISHING')) this.endJob('done');
+      });
     }
   }
 
@@ -397,6 +405,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     if (!job) return;
     void job.source?.close();
     job.source = null;
+    this.sdReplay = null;
     this.finishing = false;
     this.jobPending = [];
     this.printEnded.fire({ file: job.file, end, time: job.elapsed, ...extra });
@@ -441,6 +450,9 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.printStarted.fire(file);
     this.machine.to('PRINTING');
     if (file.origin === 'sdcard') {
+      this.sdReplay = file.diskPath
+        ? new SdReplay(file.diskPath, (command) => this.sdCommand.fire(command), (err) => this.log.warn(errorInfo(err), 'cannot follow the SD print in its local copy'))
+        : null;
       await protocol.request('M24', hostContext('M24'));
       this.pollSdProgress(protocol);
     }
@@ -465,6 +477,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
           if (status?.printing && this.job) {
             this.job.filepos = status.filepos ?? this.job.filepos;
             this.reportProgress(this.job);
+            void this.sdReplay?.advance(this.job.filepos);
           }
         })
         .catch(() => undefined);

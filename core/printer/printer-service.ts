@@ -189,5 +189,10 @@ export interface PrinterService {
   readonly onProgress: Event<{ file: JobFile; progress: JobProgress }>;
   /** `//action:<name>` host actions from the firmware (pause, resume and cancel are also acted on) */
   readonly onHostAction: Event<{ action: string }>;
+  /**
+   * Commands of an SD print as the printer gets to them (by M27 progress), read from the job's
+   * local copy when its JobFile has a `diskPath`; effects (Z, tool) tracked apart from sent commands.
+   */
+  readonly onSdCommand: Event<SentCommand>;
 }
 export const PrinterService = Symbol.for('cuttle.PrinterService');

@@ -4,18 +4,20 @@
  * relative moves included), Dwell G4, Waiting M0/M1/M226, Cooling M245, Alert M300, Conveyor
  * M240, Eject M40, EStop M112, ToolChange T<n>, and PositionUpdate for M114 answers. With
  * `ignoreZHops`, a Z change only counts once the next extruding move confirms it, so a hop up and
- * back down fires nothing. Custom event: `plugin_gcode_events_FilamentChange` for M600/M701/M702.
+ * back down fires nothing.
+ *
+ * Custom events (beyond the spec): `plugin_gcode_events_FilamentChange` for M600/M701/M702, and for
+ * SD prints, whose commands the host never sends, the same events prefixed `Sd`
+ * (`plugin_gcode_events_SdZChange`, `…_SdHome`, …) from the PrinterService's `onSdCommand`.
  * Written with the public plugin API only.
  */
-import { EventBus, inject, Plugin, PluginContext, PrinterService, type CoreEventName, type SentCommand } from 'cuttle';
+import { EventBus, inject, Plugin, PluginContext, PrinterService, type SentCommand } from 'cuttle';
 
 interface Settings {
   ignoreZHops: boolean;
 }
 
-type EmptyEvent = 'PowerOn' | 'PowerOff' | 'Home' | 'Dwell' | 'Waiting' | 'Cooling' | 'Alert' | 'Conveyor' | 'Eject' | 'EStop';
-
-const BY_CODE: Record<string, EmptyEvent & CoreEventName> = {
+const BY_CODE = {
   M80: 'PowerOn',
   M81: 'PowerOff',
   G28: 'Home',
@@ -28,21 +30,58 @@ const BY_CODE: Record<string, EmptyEvent & CoreEventName> = {
   M240: 'Conveyor',
   M40: 'Eject',
   M112: 'EStop',
-};
+} as const;
+
+type CodeEvent = (typeof BY_CODE)[keyof typeof BY_CODE];
+type Detected =
+  | { name: CodeEvent; payload: Record<string, never> }
+  | { name: 'ZChange'; payload: { old: number | null; new: number } }
+  | { name: 'ToolChange'; payload: { old: number; new: number } }
+  | { name: 'FilamentChange'; payload: { command: string } };
 
 const FILAMENT_CHANGE = new Set(['M600', 'M701', 'M702']);
+const SD_EVENTS = [...new Set(Object.values(BY_CODE)), 'ZChange', 'ToolChange', 'FilamentChange'].map((name) => `Sd${name}`);
+
+/** The events one stream of commands (sent, or read along an SD print) gives, z-hop state included. */
+class Detector {
+  /** with ignoreZHops: the Z a layer started from, while a change waits for an extruding move */
+  private pendingZ: { old: number | null; new: number } | null = null;
+
+  detect(sent: SentCommand, ignoreZHops: boolean): Detected[] {
+    const found: Detected[] = [];
+    const { code } = sent;
+    if (code && code in BY_CODE) found.push({ name: BY_CODE[code as keyof typeof BY_CODE], payload: {} });
+    if (sent.toolChange) found.push({ name: 'ToolChange', payload: sent.toolChange });
+    if (code && FILAMENT_CHANGE.has(code)) found.push({ name: 'FilamentChange', payload: { command: code } });
+    if (!ignoreZHops) {
+      if (sent.zChange) found.push({ name: 'ZChange', payload: sent.zChange });
+      return found;
+    }
+    if (sent.zChange) this.pendingZ = { old: this.pendingZ?.old ?? sent.zChange.old, new: sent.zChange.new };
+    if (sent.extrudes && this.pendingZ) {
+      const { old, new: z } = this.pendingZ;
+      this.pendingZ = null;
+      if (old !== z) found.push({ name: 'ZChange', payload: { old, new: z } });
+    }
+    return found;
+  }
+
+  reset(): void {
+    this.pendingZ = null;
+  }
+}
 
 @Plugin({
   id: 'gcode-events',
   name: 'GCODE-processing events',
   version: '1.0.0',
-  description: 'Fires the GCODE-processing events for commands sent to the printer, M114 positions and filament changes.',
+  description: 'Fires the GCODE-processing events for commands sent to the printer, M114 positions, filament changes and SD prints.',
   settings: { ignoreZHops: false } satisfies Settings,
-  events: ['FilamentChange'],
+  events: ['FilamentChange', ...SD_EVENTS],
 })
 export class GcodeEventsPlugin {
-  /** with ignoreZHops: the Z a layer started from, while a change waits for an extruding move */
-  private hopFrom: { old: number | null; new: number } | null = null;
+  private readonly sent = new Detector();
+  private readonly sd = new Detector();
 
   constructor(
     @inject(PluginContext) private readonly ctx: PluginContext,
@@ -50,31 +89,27 @@ export class GcodeEventsPlugin {
     @inject(PrinterService) printer: PrinterService,
   ) {
     const on = ctx.subscriptions;
-    on.add(printer.onCommandSent((sent) => this.sent(sent)));
+    on.add(printer.onCommandSent((command) => this.fireSent(command)));
+    on.add(printer.onSdCommand((command) => this.fireSd(command)));
     on.add(printer.onPositionUpdate((position) => bus.fire('PositionUpdate', position)));
-    on.add(printer.onDisconnected(() => (this.hopFrom = null)));
+    on.add(printer.onDisconnected(() => this.sent.reset()));
+    on.add(printer.onPrintStarted(() => this.sd.reset()));
   }
 
-  private sent(sent: SentCommand): void {
-    const { code } = sent;
-    const event = code ? BY_CODE[code] : undefined;
-    if (event) this.bus.fire(event, {});
-    if (sent.toolChange) this.bus.fire('ToolChange', sent.toolChange);
-    if (code && FILAMENT_CHANGE.has(code)) this.ctx.fire('FilamentChange', { command: code });
-    this.zChange(sent);
+  private get ignoreZHops(): boolean {
+    return (this.ctx.settings.get() as unknown as Settings).ignoreZHops;
   }
 
-  private zChange(sent: SentCommand): void {
-    const { ignoreZHops } = this.ctx.settings.get() as unknown as Settings;
-    if (!ignoreZHops) {
-      if (sent.zChange) this.bus.fire('ZChange', sent.zChange);
-      return;
+  private fireSent(command: SentCommand): void {
+    for (const event of this.sent.detect(command, this.ignoreZHops)) {
+      if (event.name === 'FilamentChange') this.ctx.fire('FilamentChange', event.payload);
+      else if (event.name === 'ZChange') this.bus.fire('ZChange', event.payload);
+      else if (event.name === 'ToolChange') this.bus.fire('ToolChange', event.payload);
+      else this.bus.fire(event.name, event.payload);
     }
-    if (sent.zChange) this.hopFrom = { old: this.hopFrom?.old ?? sent.zChange.old, new: sent.zChange.new };
-    if (sent.extrudes && this.hopFrom) {
-      const { old, new: z } = this.hopFrom;
-      this.hopFrom = null;
-      if (old !== z) this.bus.fire('ZChange', { old, new: z });
-    }
+  }
+
+  private fireSd(command: SentCommand): void {
+    for (const event of this.sd.detect(command, this.ignoreZHops)) this.ctx.fire(`Sd${event.name}`, event.payload);
   }
 }

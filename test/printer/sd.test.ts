@@ -42,4 +42,25 @@ describe('SD card', () => {
       (err: Error) => expect(err.message).to.match(/not a valid SD card file name/),
     );
   });
+
+  it('derives G-code events for an SD print from the local copy of its file, as the printer gets to them', async () => {
+    const sdFolder = tempDir();
+    h = await startPrinterHost(fastSerial({ sdFolder, motion: true, speedFactor: 20 }, { sdStatusInterval: 0.1 }));
+    await h.printer.connect();
+    const moves = Array.from({ length: 30 }, (_, i) => `G1 X${10 + i} Y${10 + (i % 5)} E${(i + 1) * 0.1} F3000`);
+    const content = ['G28', 'G1 Z0.2 F600', ...moves, 'G1 Z0.4', ...moves.map((m) => m.replace(/E[\d.]+/, (e) => `E${Number(e.slice(1)) + 3}`)), 'M300 S440 P10'];
+    await h.printer.sd.upload('layers.gcode', content);
+    const copy = path.join(tempDir(), 'layers.gcode');
+    fs.writeFileSync(copy, content.join('\n') + '\n');
+    await h.printer.selectFile({ origin: 'sdcard', path: 'layers.gcode', name: 'layers.gcode', size: null, diskPath: copy }, true);
+    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    const sd = h.events.filter((e) => e.name.startsWith('plugin_gcode_events_Sd'));
+    expect(sd.map((e) => e.name.replace('plugin_gcode_events_', ''))).to.deep.equal(['SdHome', 'SdZChange', 'SdZChange', 'SdAlert']);
+    expect(sd.filter((e) => e.name.endsWith('SdZChange')).map((e) => e.payload)).to.deep.equal([
+      { old: 0, new: 0.2 },
+      { old: 0.2, new: 0.4 },
+    ]);
+    expect(h.names(['Home', 'ZChange', 'Alert']), 'the spec events stay for commands sent by the host').to.deep.equal([]);
+    expect(h.names().indexOf('PrintDone')).to.be.greaterThan(h.names().indexOf('plugin_gcode_events_SdAlert'));
+  });
 });
