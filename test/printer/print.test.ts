@@ -7,8 +7,8 @@ describe('printing (in-process virtual printer)', () => {
   const dir = tempDir();
   afterEach(async () => h?.stop());
 
-  it('prints a file to the end: every line sent once, in order, then PrintDone and Operational', async () => {
-    h = await startPrinterHost(fastSerial());
+  it('prints a file to the end: every line sent once, in order, then PrintDone and Operational (garbage lines ignored)', async () => {
+    h = await startPrinterHost(fastSerial({ faults: { garbageRate: 0.05 } }));
     const lines = typicalLines(500);
     const file = gcodeFile(dir, 'part.gcode', ['; sliced by test', '', ...lines.flatMap((l, i) => (i % 10 === 0 ? [l + ' ; note', ''] : [l]))]);
     const jobLines: string[] = [];
@@ -69,5 +69,39 @@ describe('printing (in-process virtual printer)', () => {
     ]);
     const states = h.events.filter((ev) => ev.name === 'PrinterStateChanged').map((ev) => (ev.payload as { state_id: string }).state_id);
     expect(states.slice(3)).to.deep.equal(['PRINTING', 'PAUSING', 'PAUSED', 'RESUMING', 'PRINTING', 'CANCELLING', 'OPERATIONAL']);
+  });
+
+  it('acts on the firmware\'s //action:pause, resume and cancel host actions', async () => {
+    h = await startPrinterHost(fastSerial({ motion: true, speedFactor: 20 }));
+    const moves = Array.from({ length: 400 }, (_, i) => `G1 X${10 + (i % 50)} Y${20 + (i % 7)} F6000`);
+    const actions: string[] = [];
+    h.printer.onHostAction(({ action }) => actions.push(action));
+    await h.printer.connect();
+    await h.printer.selectFile(gcodeFile(dir, 'actions.gcode', moves), true);
+    await waitFor('printing', () => h.printer.snapshot().progress.linesSent > 20);
+    h.printer.commands('M118 A1 action:pause'); // the simulator echoes "//action:pause", as a printer's menu would send it
+    await waitFor('Paused', () => h.printer.state.id === 'PAUSED');
+    h.printer.commands('M118 A1 action:resume');
+    await waitFor('Printing', () => h.printer.state.id === 'PRINTING');
+    h.printer.commands('M118 A1 action:cancel');
+    await waitFor('PrintCancelled', () => h.names().includes('PrintCancelled'));
+    expect(actions).to.deep.equal(['pause', 'resume', 'cancel']);
+    expect(h.names(['PrintPaused', 'PrintResumed', 'PrintCancelled'])).to.deep.equal(['PrintPaused', 'PrintResumed', 'PrintCancelled']);
+  });
+
+  it('restarts a paused print from the beginning', async () => {
+    h = await startPrinterHost(fastSerial({ motion: true, speedFactor: 50 }));
+    const moves = Array.from({ length: 200 }, (_, i) => `G1 X${10 + (i % 50)} Y${20 + (i % 7)} F6000`);
+    const sent: string[] = [];
+    h.printer.onCommandSent((c) => c.fromJob && sent.push(c.command));
+    await h.printer.connect();
+    await h.printer.selectFile(gcodeFile(dir, 'restart.gcode', moves), true);
+    await waitFor('some lines', () => sent.length > 30);
+    await h.printer.pausePrint();
+    const before = sent.length;
+    await h.printer.restartPrint();
+    await waitFor('PrintDone', () => h.names().includes('PrintDone'), 15000);
+    expect(sent.slice(before)).to.deep.equal(moves);
+    expect(h.names(['PrintStarted', 'PrintPaused', 'PrintDone'])).to.deep.equal(['PrintStarted', 'PrintPaused', 'PrintStarted', 'PrintDone']);
   });
 });

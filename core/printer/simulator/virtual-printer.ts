@@ -332,12 +332,14 @@ export class VirtualPrinter {
     heater.target = value;
     if (!wait) return;
     const coolingToo = Number.isFinite(p.R);
-    return (async () => {
-      while (!heater.reached(coolingToo) && this.mode === 'running') {
-        this.send(this.temperatures());
-        await sleep(Math.min(1000, this.scaled(1000)));
-      }
-    })();
+    return this.busy(
+      (async () => {
+        while (!heater.reached(coolingToo) && this.mode === 'running') {
+          this.send(this.temperatures());
+          await sleep(Math.min(1000, this.scaled(1000)));
+        }
+      })(),
+    );
   }
 
   private setAutoreport(seconds: number): void {
