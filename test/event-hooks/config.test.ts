@@ -167,11 +167,13 @@ describe('event hooks: configuration', () => {
     }
   });
 
-  it('logs the resolved command at info level with debug: true, and runs commands for Shutdown before stopping', async () => {
+  it('warns at load about a placeholder the event does not have, logs the resolved command with debug: true, and runs commands for Shutdown before stopping', async () => {
     const { t, hooks } = await hostWithSubscriptions([
       { event: 'Home', type: 'system', command: `${recorder.program} debug {__eventname}`, debug: true },
       { event: 'Shutdown', type: 'system', command: `${recorder.program} bye` },
+      { event: 'Home', type: 'system', command: `${recorder.program} {typo}` },
     ]);
+    expect(logsMentioning(t, 'events.subscriptions[2] (Home → system): {typo} is not a key of Home')).to.have.length(1);
     await hooks.testFire('Home', {});
     expect(t.logs.some((l) => l.level === 30 && l.msg === `running: ${recorder.program} debug Home`)).to.equal(true);
     expect(recorder.take()).to.deep.equal([['debug', 'Home']]);
