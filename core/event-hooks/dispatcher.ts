@@ -196,7 +196,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
       logger.warn({ placeholder: unknown }, `skipped ${subscription.label}: ${reason}`);
       return this.finish({ ...outcome, status: 'skipped', reason });
     }
-    const run: HookRun = {
+    const hookRun: HookRun = {
       subscription,
       event,
       placeholders,
@@ -209,7 +209,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
       const started = performance.now();
       let result: CommandOutcome;
       try {
-        result = await type.runCommand(template, run);
+        result = await type.runCommand(template, hookRun);
       } catch (err) {
         result = { command: template, status: 'failed', detail: (err as Error)?.message ?? String(err) };
         logger.error({ command: template, ...errorInfo(err) }, `the ${subscription.type} hook type threw`);
