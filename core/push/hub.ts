@@ -11,6 +11,7 @@ import type { AnyFiredEvent, EventBus } from '../events/event-bus.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import type { PrinterService } from '../printer/printer-service.js';
 import type { Principal } from '../server/http-server.js';
+import type { PushConfig } from '../settings/schema/push.js';
 import type { SlicingService } from '../slicing/slicing-service.js';
 import type { JsonValue, PushClientInfo } from './api.js';
 import { PushClient } from './client.js';
@@ -18,14 +19,8 @@ import { StateFeed } from './state-feed.js';
 import { acceptsName, parseSubscription, parseThrottle, SubscriptionError } from './subscription.js';
 import { PushMessage, type PushLink } from './transport.js';
 
-export interface PushHubOptions {
-  rateHz: number;
-  sendWindow: number;
-  clientQueueLimit: number;
-  replayBatch: number;
-  historyEvents: number;
-  logLines: number;
-}
+/** The `push.*` settings the hub works by (see core/settings/schema/push.ts for their meaning). */
+export type PushHubOptions = Omit<PushConfig['push'], 'redis'>;
 
 /** What `connected` says about the server (besides the stream position). */
 export interface ServerInfo {

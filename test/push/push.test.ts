@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import type { EventBus } from '../../core/events/event-bus.js';
 import { EventBus as EventBusToken } from '../../core/events/event-bus.js';
+import { AuthManager } from '../../core/auth/api.js';
 import { PushService, type PushClientInfo } from '../../core/push/api.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { connectError, pushClient, waitFor, type RecordingClient } from './support.js';
@@ -137,6 +138,19 @@ describe('push over socket.io', function () {
     const full = all.of('current').length - f0;
     expect(throttled).to.be.greaterThan(0);
     expect(throttled * 2).to.be.lessThan(full);
+  });
+
+  it('cuts off a socket whose key is revoked, and refuses its reconnect', async () => {
+    const accounts = t.get<AuthManager>(AuthManager);
+    await accounts.users.add('watcher', { groups: ['readonly'] });
+    const key = accounts.users.addKey('watcher', 'push-test');
+    const c = open({ apikey: key });
+    await waitFor(() => c.of('history').length === 1, 5000, 'history for a read-only key');
+    const gone = new Promise((resolve) => c.socket.once('disconnect', resolve));
+    expect(accounts.revokeKey(key)).to.equal(true);
+    await gone;
+    const again = open({ apikey: key });
+    expect((await connectError(again)).message).to.equal('Forbidden');
   });
 
   it('tells PushService listeners when clients open and close, with their address', async () => {

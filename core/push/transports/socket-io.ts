@@ -3,10 +3,15 @@
  * the handshake (`auth: { apikey, lastSeq? }`), so a refused client gets `connect_error` and no data.
  * Each message is encoded once per broadcast (socket.io packet string plus the websocket frame
  * precomputed, as socket.io's own broadcast does) and written to each connection's engine.io socket.
- * Client messages: `subscribe` and `throttle` events. With `push.redis.url` it also joins the
- * cluster (cluster.ts).
+ * Client messages: `subscribe` and `throttle` events. The key must carry the STATUS permission; when
+ * auth says access changed (revoked key, deleted user, expired session) sockets that lost it are
+ * disconnected (their reconnect is then refused). With `push.redis.url` it also joins the cluster
+ * (cluster.ts).
  */
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
+import { AuthManager, type AuthPrincipal } from '../../auth/api.js';
+import { hasPermissions } from '../../auth/require-permission.js';
+import { DisposableStore } from '../../common/disposable.js';
 import { Server, type Socket } from 'socket.io';
 import { WebSocket } from 'ws';
 import { errorInfo, Logger } from '../../logging/logger.js';
@@ -62,12 +67,14 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
   readonly id = 'socket.io';
   private io: Server | undefined;
   private cluster: Cluster | undefined;
+  private readonly disposables = new DisposableStore();
 
   constructor(
     @inject(HttpServer) private readonly http: HttpServer,
     @inject(AuthService) private readonly auth: AuthService,
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
+    @inject(AuthManager) @optional() private readonly accounts?: AuthManager,
   ) {}
 
   encode(message: PushMessage): SocketIoFrame {
@@ -96,6 +103,17 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
       next();
     });
     io.on('connection', (socket) => this.open(hub, socket));
+    if (this.accounts) {
+      const accounts = this.accounts;
+      this.disposables.add(
+        accounts.onDidChangeAccess(() => {
+          for (const socket of io.of('/').sockets.values()) {
+            const principal = socket.data.principal as AuthPrincipal;
+            if (principal.via !== 'anonymous' && !accounts.stillValid(principal)) socket.disconnect(true);
+          }
+        }),
+      );
+    }
     const url = this.settings.get('push.redis.url');
     if (url) this.cluster = await joinCluster(io, hub, url, this.logger);
   }
@@ -104,6 +122,7 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
     const io = this.io;
     this.io = undefined;
     if (!io) return;
+    this.disposables.dispose();
     io.disconnectSockets(true);
     // not io.close(): that would close the shared HTTP server, which the server service owns
     io.engine.close();
@@ -127,7 +146,7 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
   private authenticate(auth: Record<string, unknown>): Principal | null {
     const key = typeof auth['apikey'] === 'string' ? auth['apikey'] : typeof auth['session'] === 'string' ? auth['session'] : '';
     const principal = key ? this.auth.authenticateKey(key) : null;
-    if (principal) return principal;
+    if (principal) return hasPermissions(principal, ['STATUS']) ? principal : null;
     return this.auth.open && !key ? ANONYMOUS : null;
   }
 }
