@@ -12,6 +12,7 @@ import { inject, injectable, optional } from 'inversify';
 import { AuthManager, type AuthPrincipal } from '../../auth/api.js';
 import { hasPermissions } from '../../auth/require-permission.js';
 import { DisposableStore } from '../../common/disposable.js';
+import type { Duplex } from 'node:stream';
 import { Server, type Socket } from 'socket.io';
 import { WebSocket } from 'ws';
 import { errorInfo, Logger } from '../../logging/logger.js';
@@ -38,6 +39,25 @@ export function plainAddress(address: string | undefined): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The TCP socket under a websocket connection that engine.io has nothing queued for (not
+ * upgrading, empty write buffer, no compression), or undefined (polling, or engine.io is busy):
+ * then frames go through engine.io's own write path.
+ */
+function rawWebSocket(conn: Socket['conn']): Duplex | undefined {
+  const engine = conn as unknown as {
+    upgrading: boolean;
+    writeBuffer: unknown[];
+    transport: { name: string; writable: boolean; perMessageDeflate: unknown; socket?: { _socket?: Duplex; readyState?: number } };
+  };
+  const transport = engine.transport;
+  if (transport.name !== 'websocket' || engine.upgrading || engine.writeBuffer.length > 0 || transport.perMessageDeflate) return undefined;
+  const raw = transport.socket?._socket;
+  return raw && transport.socket?.readyState === 1 && !raw.destroyed && raw.writable ? raw : undefined;
+}
+
 class SocketIoLink implements PushLink<SocketIoFrame> {
   constructor(
     readonly encoder: PushEncoder<SocketIoFrame>,
@@ -50,6 +70,16 @@ class SocketIoLink implements PushLink<SocketIoFrame> {
 
   write(frames: SocketIoFrame[], flushed: () => void): void {
     const conn = this.socket.conn;
+    const raw = rawWebSocket(conn);
+    if (raw) {
+      // all frames in one writev, no per-frame engine.io bookkeeping; whole frames keep engine.io's
+      // own writes (pings) intact between them
+      raw.cork();
+      for (const frame of frames) for (const part of frame.wsFrame) raw.write(part);
+      raw.write(EMPTY, () => flushed());
+      raw.uncork();
+      return;
+    }
     const last = frames.length - 1;
     for (let i = 0; i <= last; i++) {
       const frame = frames[i]!;
