@@ -197,7 +197,8 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       throw new Error(`cannot connect to ${port}: ${message}`);
     }
     if (this.protocol !== protocol) throw new Error(`connection to ${port} was closed while connecting`);
-    protocol.window = this.firmwareData.capabilities.ADVANCED_OK ? Math.max(1, this.settings.get('serial.window')) : 1;
+    protocol.advancedOk = this.firmwareData.capabilities.ADVANCED_OK === true;
+    protocol.window = protocol.advancedOk ? Math.max(1, this.settings.get('serial.window')) : 1;
     this.startTemperatureReports(protocol);
     this.connection = { port, baudrate };
     this.machine.to('OPERATIONAL');

@@ -4,6 +4,9 @@
  * 1. pty: `cuttle virtual-printer` in its own process on a socat pty, bytes paced at 250 000 baud
  *    (8N1: 10 bits a byte), motion time off; the host (a whole CuttleHost, plugins and events on)
  *    prints 10 000 typical lines through serialport with the firmware's ADVANCED_OK window.
+ *    Window 6: what Marlin holds (BUFSIZE 4 commands, one of them executing, plus ~3 lines of
+ *    ~41 bytes in its 128-byte RX ring; the simulator drops what does not fit). A window of 4 is
+ *    measured too: with fewer lines in flight the pty round trip (two processes and socat) shows.
  *    The limit: a serial line is full duplex, each direction carries baud/10 bytes a second, so the
  *    line rate cannot exceed (baud/10) / (bytes per line in the busier direction), where the bytes
  *    sent per line are the framed command and its newline and the bytes received are the "ok"
@@ -13,7 +16,7 @@
  *    then the configured window).
  *
  * The last line is a JSON object: {"pty_lines_per_s", "pty_pct_of_limit", "inproc_lines_per_s", …}.
- * Env: BENCH_LINES (10000), BENCH_BAUD (250000), BENCH_WINDOW (4).
+ * Env: BENCH_LINES (10000), BENCH_BAUD (250000), BENCH_WINDOW (6).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,7 +30,7 @@ import { frame } from '../../core/printer/protocol/gcode.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 10_000);
 const BAUD = Number(process.env['BENCH_BAUD'] ?? 250_000);
-const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 4);
+const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 6);
 const CLI = path.resolve(__dirname, '../../core/cli/main.js');
 
 /** Extrusion moves as a slicer writes them, ~42 bytes each once framed as `N<n> …*<cs>`. */
@@ -49,6 +52,8 @@ interface Run {
   linesPerSecond: number;
   sentBytes: number;
   receivedBytes: number;
+  /** "Resend" requests: lines the printer lost or refused (0 expected without injected faults) */
+  resends: number;
 }
 
 async function printOnce(basedir: string, file: string, port: string, extra: Record<string, unknown>): Promise<Run> {
@@ -73,11 +78,15 @@ async function printOnce(basedir: string, file: string, port: string, extra: Rec
   await printer.connect({ port, baudrate: BAUD });
   let sentBytes = 0;
   let receivedBytes = 0;
+  let resends = 0;
   let counting = false;
   printer.onLog(({ direction, line }) => {
     if (!counting) return;
     if (direction === 'send') sentBytes += line.length + 1;
-    else receivedBytes += line.length + 1;
+    else {
+      receivedBytes += line.length + 1;
+      if (line.startsWith('Resend')) resends++;
+    }
   });
   const done = new Promise<number>((resolve) => printer.onPrintEnded(() => resolve(performance.now())));
   counting = true;
@@ -88,7 +97,7 @@ async function printOnce(basedir: string, file: string, port: string, extra: Rec
   await printer.disconnect();
   await host.stop();
   const seconds = (end - start) / 1000;
-  return { seconds, linesPerSecond: LINES / seconds, sentBytes, receivedBytes };
+  return { seconds, linesPerSecond: LINES / seconds, sentBytes, receivedBytes, resends };
 }
 
 async function startSimulator(dir: string): Promise<{ link: string; stop: () => Promise<void> }> {
@@ -128,9 +137,12 @@ async function main(): Promise<void> {
 
     const sim = await startSimulator(dir);
     let pty: Run;
+    let ptyWindow4: Run;
     try {
       fs.mkdirSync(path.join(dir, 'host-pty'));
       pty = await printOnce(path.join(dir, 'host-pty'), file, sim.link, {});
+      fs.mkdirSync(path.join(dir, 'host-pty-4'));
+      ptyWindow4 = await printOnce(path.join(dir, 'host-pty-4'), file, sim.link, { 'serial.window': 4 });
     } finally {
       await sim.stop();
     }
@@ -141,9 +153,11 @@ async function main(): Promise<void> {
     const halfDuplexLimit = bytesPerSecond / (sentPerLine + receivedPerLine);
     const pct = (pty.linesPerSecond / limit) * 100;
     console.log(
-      `pty:        ${fmt(pty.linesPerSecond)} lines/s (${fmt(pty.seconds, 2)} s); per line ${fmt(sentPerLine, 1)} bytes sent, ${fmt(receivedPerLine, 1)} received`,
+      `pty:        ${fmt(pty.linesPerSecond)} lines/s (${fmt(pty.seconds, 2)} s); per line ${fmt(sentPerLine, 1)} bytes sent, ${fmt(receivedPerLine, 1)} received; ${pty.resends} resends`,
     );
     console.log(`            8N1 limit ${fmt(limit)} lines/s (full duplex) → ${fmt(pct, 1)} %; half-duplex view ${fmt(halfDuplexLimit)} lines/s → ${fmt((pty.linesPerSecond / halfDuplexLimit) * 100, 1)} %`);
+    const pctWindow4 = (ptyWindow4.linesPerSecond / limit) * 100;
+    console.log(`            window 4: ${fmt(ptyWindow4.linesPerSecond)} lines/s → ${fmt(pctWindow4, 1)} % of the limit`);
 
     console.log(
       JSON.stringify({
@@ -152,6 +166,9 @@ async function main(): Promise<void> {
         inproc_lines_per_s: Math.round(inproc.linesPerSecond),
         pty_limit_lines_per_s: Math.round(limit),
         pty_pct_of_half_duplex_limit: Math.round((pty.linesPerSecond / halfDuplexLimit) * 1000) / 10,
+        pty_resends: pty.resends,
+        pty_window4_lines_per_s: Math.round(ptyWindow4.linesPerSecond),
+        pty_window4_pct_of_limit: Math.round(pctWindow4 * 10) / 10,
         bytes_sent_per_line: Math.round(sentPerLine * 10) / 10,
         bytes_received_per_line: Math.round(receivedPerLine * 10) / 10,
         inproc_window1_lines_per_s: Math.round(inprocWindow1.linesPerSecond),

@@ -49,6 +49,7 @@ export interface ProtocolOptions {
   maxNudges: number;
 }
 
+const ADVANCED_OK = /^ok\s+N(\d+)\b/;
 const TEMPERATURE_ONLY = /^\s*T\d*:\s*-?\d/;
 
 interface Transmission {
@@ -64,6 +65,10 @@ interface Transmission {
 export class GcodeProtocol {
   /** commands in flight allowed; 1 unless the firmware reports ADVANCED_OK */
   window = 1;
+  /** the firmware answers "ok N<line> P<planner> B<buffer>" (set after M115) */
+  advancedOk = false;
+  /** nudges written and not answered yet */
+  private nudgesOut = 0;
   private readonly queue: OutgoingCommand[] = [];
   private readonly inFlight: Transmission[] = [];
   private readonly history: ({ line: number; text: string; command: OutgoingCommand } | undefined)[];
@@ -251,11 +256,47 @@ export class GcodeProtocol {
       this.lateHelloOks--;
       return;
     }
+    if (this.nudgesOut > 0) {
+      this.nudgesOut--;
+      if (this.resendLost(line)) return;
+    }
+    this.dropUnanswered(line);
     const done = this.inFlight.shift();
     this.handler.response(line);
     if (done && !done.rejected) done.command.onAck?.(done.collected);
     this.pump();
     if (!this.busy && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * ADVANCED_OK names the line it acknowledges ("ok N42 P15 B3"). The printer answers in order, so
+   * transmissions in front of line 42 that are still waiting were lost on the way (a full receive
+   * buffer drops lines without a word): they are forgotten, their resend is already under way.
+   */
+  private dropUnanswered(line: string): void {
+    const match = ADVANCED_OK.exec(line);
+    if (!match) return;
+    const acknowledged = Number(match[1]);
+    const at = this.inFlight.findIndex((t) => t.line === acknowledged && !t.rejected && !t.doomed);
+    if (at > 0) this.inFlight.splice(0, at);
+  }
+
+  /**
+   * A nudge's "ok N<k>" when no transmission of line k waits: the printer got everything up to k
+   * and lost the rest (a full receive buffer says nothing). Those are sent again from k+1.
+   */
+  private resendLost(line: string): boolean {
+    const match = ADVANCED_OK.exec(line);
+    if (!match) return false;
+    const last = Number(match[1]);
+    if (this.inFlight.some((t) => t.line === last)) return false;
+    const lost = this.inFlight.filter((t) => t.line !== null && t.line > last);
+    if (lost.length === 0 || last + 1 >= this.nextLine) return false;
+    this.inFlight.length = 0;
+    this.resendNext = last + 1;
+    this.handler.response(line);
+    this.pump();
+    return true;
   }
 
   private resendRequested(line: number): void {
@@ -280,9 +321,11 @@ export class GcodeProtocol {
       return;
     }
     this.nudges++;
+    this.nudgesOut++;
     this.lastReceived = performance.now();
-    // an "ok" lost on the line leaves the window full: the M105's "ok" stands in for it
-    this.write('M105');
+    // An "ok" lost on the line leaves the window full: the nudge's "ok" stands in for it. With
+    // ADVANCED_OK the nudge is M400, whose "ok N<line>" also tells which lines the printer never got.
+    this.write(this.advancedOk ? 'M400' : 'M105');
   }
 
   close(): void {

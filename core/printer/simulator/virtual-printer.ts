@@ -5,7 +5,8 @@
  *
  * What it does as Marlin does: start-up banner; line numbers and XOR checksums verified with
  * `Error:` + `Resend: N` + `ok`; a command buffer of 4 processed in order, and a planner of 16
- * blocks so that the `ok` of a move comes when a slot frees; heaters that approach their targets;
+ * blocks so that the `ok` of a move comes when a slot frees, and a 128-byte receive ring that
+ * loses what does not fit (so a host's window must match the firmware's); heaters that approach their targets;
  * M114 positions; M115 capabilities; busy keep-alives; M155 temperature auto-report; SD commands
  * over a folder. Faults are injected from config (checksum errors, garbage, a lost ok, a
  * disconnect, silence), and every executed command is recorded for tests to compare.
@@ -28,6 +29,8 @@ export interface ExecutedCommand {
 }
 
 const BUFSIZE = 4;
+/** Marlin's serial receive ring (RX_BUFFER_SIZE): where lines wait while the command buffer is full */
+const RX_BUFFER = 128;
 const PLANNER_SIZE = 16;
 const KEEPALIVE_MS = 2000;
 const HEAT_RATE = 3;
@@ -103,9 +106,26 @@ export class VirtualPrinter {
     if (this.mode !== 'running') return;
     // Marlin's emergency parser acts on M112 as the bytes arrive, ahead of the queue
     if (/(^|\s)M112(\s|\*|$)/i.test(line)) return this.halt();
+    if (this.overflows(line)) return;
     this.inbox.push(line);
     if (!this.processing) this.pump();
   }
+
+  /**
+   * A host that sends more than the command buffer and the receive ring hold loses bytes, as on a
+   * real board: the line is dropped, and the next one is answered with a line-number error and Resend.
+   */
+  private overflows(line: string): boolean {
+    const slots = BUFSIZE - (this.processing ? 1 : 0);
+    if (this.inbox.length < slots) return false;
+    let ring = line.length + 1;
+    for (let i = slots; i < this.inbox.length; i++) ring += this.inbox[i]!.length + 1;
+    if (ring <= RX_BUFFER) return false;
+    this.rxOverflows++;
+    return true;
+  }
+  /** lines lost to a full receive buffer */
+  rxOverflows = 0;
 
   private pump(): void {
     while (this.inbox.length && !this.processing && this.mode === 'running') {
