@@ -123,6 +123,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
 
   /** Runs the first registered router that has a matching route; authenticates unless it is public. */
   private readonly dispatch: Koa.Middleware = async (ctx, next) => {
+    if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/'); // clients that join "base/" and "/api/…"
     for (const { router, options } of [...this.mounted]) {
       if (router.match(ctx.path, ctx.method).route === false) continue;
       if (!options.public) {

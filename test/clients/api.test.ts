@@ -87,6 +87,8 @@ describe('clients: REST API for OctoPrint clients', function () {
     expect(r.body.temperature.profiles[0]).to.include.keys('name', 'extruder', 'bed');
     const admin = await request(t.baseUrl, 'GET', '/api/settings', { key: t.apiKey });
     expect(admin.body.api.key).to.equal(t.apiKey);
+    // Home Assistant identifies the instance by this
+    expect(r.body.plugins.discovery.upnpUuid).to.match(/^[0-9a-f-]{36}$/).and.equal(admin.body.plugins.discovery.upnpUuid);
   });
 
   it('/api/printerprofiles lists, creates, updates and deletes profiles kept in the basedir', async () => {
@@ -116,6 +118,8 @@ describe('clients: REST API for OctoPrint clients', function () {
     expect(r.body.custom[0]).to.include({ action: 'hello', source: 'custom' });
     expect((await request(t.baseUrl, 'POST', '/api/system/commands/custom/hello', { key: t.apiKey })).status).to.equal(204);
     expect((await request(t.baseUrl, 'POST', '/api/system/commands/custom/nope', { key: t.apiKey })).status).to.equal(404);
+    // pyoctoprintapi (Home Assistant) asks for "//api/system/commands/…"
+    expect((await request(t.baseUrl, 'POST', '//api/system/commands/custom/hello', { key: t.apiKey })).status).to.equal(204);
   });
 
   it('/api/printer and /api/printer/sd answer 409 while no printer is connected', async () => {

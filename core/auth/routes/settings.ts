@@ -3,6 +3,9 @@
  * with the instance name, feature, folder, serial with ports and baudrates, server, temperature
  * presets, webcam), built from cuttle's configuration. The API key is shown only to SETTINGS holders.
  */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type Router from '@koa/router';
 import type { PrinterService } from '../../printer/printer-service.js';
 import type { SettingsService } from '../../settings/settings-service.js';
@@ -10,6 +13,20 @@ import { hasPermissions, principalOf } from '../require-permission.js';
 
 /** The baud rates OctoPrint offers. */
 export const BAUDRATES = [250000, 230400, 115200, 57600, 38400, 19200, 9600];
+
+/** This instance's UPnP UUID (OctoPrint's discovery plugin setting; Home Assistant keys devices by it), kept in the data folder. */
+export function instanceUuid(settings: SettingsService): string {
+  const file = path.join(settings.folder('data'), 'instance-uuid');
+  try {
+    const stored = fs.readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f-]{36}$/.test(stored)) return stored;
+  } catch {
+    // first start: created below
+  }
+  const uuid = randomUUID();
+  fs.writeFileSync(file, `${uuid}\n`);
+  return uuid;
+}
 
 export function installSettingsRoutes(router: Router, settings: SettingsService, printer: () => PrinterService | undefined): void {
   router.get('/api/settings', async (ctx) => {
@@ -78,7 +95,7 @@ export function installSettingsRoutes(router: Router, settings: SettingsService,
         flipV: false,
         rotate90: false,
       },
-      plugins: {},
+      plugins: { discovery: { upnpUuid: instanceUuid(settings), publicHost: null, publicPort: null, pathPrefix: null } },
     };
   });
 }
