@@ -116,6 +116,10 @@ async function socketIoColumn(bus: EventBus, baseUrl: string): Promise<Step[]> {
   await Promise.all(children.map((c) => reply<{ ready?: boolean }>(c, null, (m) => !!m.ready)));
   const steps: Step[] = [];
   try {
+    // warm-up (JIT, socket buffers), not counted
+    await pump(bus, 10, 1);
+    await new Promise((r) => setTimeout(r, 1000));
+    await Promise.all(children.map((c) => reply<{ latencies?: number[] }>(c, { collect: true }, (m) => Array.isArray(m.latencies))));
     for (const rate of RATES) {
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
@@ -177,11 +181,18 @@ async function main(): Promise<void> {
     const seqBefore = bus.lastSeq;
     const steps = await socketIoColumn(bus, baseUrl);
     const events = bus.lastSeq - seqBefore;
-    const under100 = steps.filter((s) => s.p99Ms < 100 && s.delivered >= s.expected * 0.98);
+    const keepsUp = (s: Step) => s.delivered >= s.expected * 0.98;
+    const under100 = steps.filter((s) => s.p99Ms < 100 && keepsUp(s));
     const best = under100.length ? Math.max(...under100.map((s) => s.deliveriesPerS)) : 0;
-    const saturation = Math.max(0, ...steps.map((s) => s.deliveriesPerS));
-    const saturated = steps.at(-1)!.delivered < steps.at(-1)!.expected * 0.98 || steps.at(-1)!.p99Ms > 1000;
-    console.log(`socket.io: ${best} deliveries/s with p99 < 100 ms; peak ${saturation} deliveries/s${saturated ? ` (saturated at ${steps.at(-1)!.rate} events/s)` : ' (not saturated by the rates tried)'}`);
+    // saturation: the highest rate still delivered in full with p99 under a second; the next step broke down
+    const sustained = steps.filter((s) => keepsUp(s) && s.p99Ms < 1000);
+    const saturation = sustained.length ? Math.max(...sustained.map((s) => s.deliveriesPerS)) : 0;
+    const last = steps.at(-1)!;
+    const saturated = !keepsUp(last) || last.p99Ms >= 1000;
+    console.log(
+      `socket.io: ${best} deliveries/s with p99 < 100 ms; ${saturation} deliveries/s sustained` +
+        (saturated ? `, saturated at ${last.offered} offered (${last.rate} events/s): p99 ${last.p99Ms} ms, ${last.delivered}/${last.expected} delivered` : ' (not saturated by the rates tried)'),
+    );
     console.log(`encodings of event messages: ${eventEncodes} for ${events} events fired (${(eventEncodes / Math.max(1, events)).toFixed(3)} per broadcast, ${CLIENTS} clients)`);
 
     let sockjs: number | null = null;
@@ -201,7 +212,7 @@ async function main(): Promise<void> {
         clients: CLIENTS,
         deliveries_per_s_at_p99_under_100ms: best,
         saturation_deliveries_per_s: saturation,
-        saturated,
+        saturated_at_offered_per_s: saturated ? last.offered : null,
         event_encodes_per_broadcast: Math.round((eventEncodes / Math.max(1, events)) * 1000) / 1000,
         ...(sockjs !== null ? { sockjs_deliveries_per_s_at_p99_under_100ms: sockjs } : {}),
         load_average: os.loadavg().map((l) => Math.round(l * 10) / 10),
