@@ -78,6 +78,14 @@ describe('clients: users, keys, login', function () {
     expect((await request(t.baseUrl, 'GET', '/api/currentuser', { headers: { Cookie: cookie } })).status).to.equal(403);
   });
 
+  it('accepts a urlencoded active login and a passive login flagged in the query', async () => {
+    const form = await fetch(`${t.baseUrl}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'user=alice&pass=wonderland' });
+    expect(form.status).to.equal(200);
+    expect(((await form.json()) as { name: string }).name).to.equal('alice');
+    const passive = await request(t.baseUrl, 'POST', '/api/login?passive=true', { key: readonlyKey });
+    expect(passive.body.name).to.equal('rob');
+  });
+
   it('rate-limits failed logins per address', async () => {
     const auth = t.get<AuthManager>(AuthManager);
     auth.options.loginAttempts = 3;

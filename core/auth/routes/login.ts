@@ -13,6 +13,7 @@ import { SESSION_COOKIE, sessionFromCookie } from '../auth-manager.js';
 import { rolesOf } from '../permissions.js';
 import { authenticate, principalOf, requirePermission } from '../require-permission.js';
 import { readJsonObject } from '../../server/routes/request.js';
+import { readText } from '../../slicing/request-body.js';
 
 /** The body OctoPrint answers a login with (keys as its `/api/login`). */
 export function loginResponse(principal: Principal, session: string, mechanism: string, hasPassword: boolean): Record<string, unknown> {
@@ -35,6 +36,12 @@ export function loginResponse(principal: Principal, session: string, mechanism: 
   };
 }
 
+/** Login bodies come as JSON or, from older clients and plain forms, urlencoded; `passive` may be in the query. */
+async function loginBody(ctx: Koa.Context): Promise<Record<string, unknown>> {
+  const body = ctx.is('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(await readText(ctx))) : await readJsonObject(ctx);
+  return { passive: ctx.query['passive'], ...body };
+}
+
 function hasPassword(auth: AuthManager, name: string): boolean {
   return !!auth.users.find(name)?.password;
 }
@@ -51,8 +58,8 @@ export function installLoginRoutes(router: Router, auth: AuthManager): void {
   router.get('/api/login', authenticate(auth), (ctx) => passive(ctx));
 
   router.post('/api/login', authenticate(auth), async (ctx) => {
-    const body = await readJsonObject(ctx);
-    if (body['passive']) return passive(ctx);
+    const body = await loginBody(ctx);
+    if (body['passive'] && body['passive'] !== 'false') return passive(ctx);
     const { user, pass } = body;
     if (typeof user !== 'string' || typeof pass !== 'string') throw new HttpError(400, 'Expected "user" and "pass", or "passive"');
     let principal: AuthPrincipal;
