@@ -10,12 +10,13 @@ import { filesModule } from './files/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule } from './printer/module.js';
 import { pushModule } from './push/module.js';
+import { restApiModule } from './server/routes/module.js';
 import { serverModule } from './server/module.js';
 import { SettingsService } from './settings/settings-service.js';
 import { slicingModule } from './slicing/module.js';
 import { timelapseModule } from './timelapse/module.js';
 
-export const CORE_MODULES = [eventsModule, serverModule, authModule, printerModule, filesModule, slicingModule, timelapseModule, pushModule, eventHooksModule];
+export const CORE_MODULES = [eventsModule, serverModule, authModule, printerModule, filesModule, restApiModule, slicingModule, timelapseModule, pushModule, eventHooksModule];
 
 export function createContainer(settings: SettingsService, logger: Logger): Container {
   const container = new Container({ defaultScope: 'Singleton' });
