@@ -1,0 +1,147 @@
+/**
+ * The hub without a network: an in-memory transport that records frames and counts encodings, a real
+ * bus, and stand-in printer/slicing signals. Covers slicingProgress, coalesced `current`, shared
+ * encoding, and the bounded queue of non-event messages.
+ */
+import { expect } from 'chai';
+import { Emitter } from '../../core/common/event.js';
+import { AsyncEventBus } from '../../core/events/bus-impl.js';
+import { createLogger } from '../../core/logging/logger.js';
+import type { PrinterService, TemperatureSample } from '../../core/printer/printer-service.js';
+import { PushHub, type PushHubOptions } from '../../core/push/hub.js';
+import { OFFLINE_SNAPSHOT } from '../../core/push/printer-state.js';
+import type { PushEncoder, PushLink, PushMessage } from '../../core/push/transport.js';
+import type { SlicingService } from '../../core/slicing/slicing-service.js';
+import { captureLogs } from '../support/host.js';
+import { waitFor } from './support.js';
+
+const ADMIN = { name: 'admin', admin: true, groups: ['admins'], permissions: ['STATUS'], via: 'apikey' as const };
+
+class MemoryTransport implements PushEncoder<string> {
+  readonly id = 'memory';
+  encodes = 0;
+  encode(message: PushMessage): string {
+    this.encodes++;
+    return JSON.stringify({ [message.type]: message.data });
+  }
+}
+
+class MemoryLink implements PushLink<string> {
+  readonly frames: Record<string, Record<string, unknown>>[] = [];
+  /** when false, writes are never acknowledged (a client that stopped reading) */
+  acknowledging = true;
+  private pending: (() => void)[] = [];
+  constructor(readonly encoder: MemoryTransport) {}
+  readonly remoteAddress = '10.0.0.7';
+  write(frames: string[], flushed: () => void): void {
+    for (const f of frames) this.frames.push(JSON.parse(f) as Record<string, Record<string, unknown>>);
+    if (this.acknowledging) setImmediate(flushed);
+    else this.pending.push(flushed);
+  }
+  release(): void {
+    this.acknowledging = true;
+    for (const f of this.pending.splice(0)) f();
+  }
+  close(): void {}
+  of(type: string): Record<string, unknown>[] {
+    return this.frames.filter((f) => type in f).map((f) => f[type]!);
+  }
+}
+
+function setup(options: Partial<PushHubOptions> = {}) {
+  const { stream } = captureLogs();
+  const logger = createLogger({ level: 'warn', stream });
+  const bus = new AsyncEventBus(logger, { historySize: 1000, queueLimit: 100000 });
+  const log = new Emitter<{ direction: 'send' | 'recv'; line: string }>();
+  const temperature = new Emitter<TemperatureSample>();
+  const progress = new Emitter<Parameters<Parameters<SlicingService['onProgress']>[0]>[0]>();
+  const printer = {
+    snapshot: () => OFFLINE_SNAPSHOT,
+    temperatureHistory: () => [],
+    onLog: log.event,
+    onTemperature: temperature.event,
+  } as unknown as PrinterService;
+  const slicing = { onProgress: progress.event } as unknown as SlicingService;
+  const hub = new PushHub({
+    bus,
+    logger,
+    printer,
+    slicing,
+    serverInfo: () => ({ version: '0.0.0', apiVersion: '0.1', safeMode: false, plugins: [], online: null }),
+    options: { rateHz: 0, sendWindow: 8, clientQueueLimit: 50, replayBatch: 16, historyEvents: 5, logLines: 100, ...options },
+  });
+  const transport = new MemoryTransport();
+  const open = () => {
+    const link = new MemoryLink(transport);
+    const client = hub.connect(link);
+    hub.authenticate(client, ADMIN);
+    return { link, client };
+  };
+  return { hub, bus, log, temperature, progress, transport, open };
+}
+
+describe('push hub', () => {
+  it('sends slicingProgress in OctoPrint\'s shape', async () => {
+    const { hub, progress, open } = setup();
+    const { link } = open();
+    progress.fire({ stl: 'cube.stl', stl_location: 'local', gcode: 'cube.gcode', gcode_location: 'local', slicer: 'prusaslicer', progress: 42 });
+    await waitFor(() => link.of('slicingProgress').length === 1);
+    expect(link.of('slicingProgress')[0]).to.deep.equal({
+      slicer: 'prusaslicer', source_location: 'local', source_path: 'cube.stl', dest_location: 'local', dest_path: 'cube.gcode', progress: 42,
+    });
+    hub.dispose();
+  });
+
+  it('encodes each broadcast once for all clients of a transport', async () => {
+    const { hub, bus, transport, open } = setup();
+    const links = Array.from({ length: 20 }, () => open().link);
+    const before = transport.encodes;
+    for (let i = 0; i < 10; i++) bus.fire('Home', {});
+    hub.sendPluginMessage('demo', { n: 1 });
+    await waitFor(() => links.every((l) => l.of('event').length === 10 && l.of('plugin').length === 1));
+    expect(transport.encodes - before).to.equal(11);
+    hub.dispose();
+  });
+
+  it('coalesces `current` for a throttled client: the skipped ticks\' logs and temperatures in one message', async () => {
+    const { hub, log, temperature, open } = setup();
+    const steady = open();
+    const throttled = open();
+    hub.handleClientMessage(throttled.client, 'throttle', 3);
+    for (let tick = 1; tick <= 6; tick++) {
+      log.fire({ direction: 'send', line: `G1 Z${tick}` });
+      log.fire({ direction: 'recv', line: `ok ${tick}` });
+      temperature.fire({ time: 1000 + tick, heaters: { tool0: { actual: 200 + tick, target: 210 } } });
+      hub.feed.tick();
+      for (const c of [steady.client, throttled.client]) c.offerTick(hub.feed.latestTick);
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => steady.link.of('current').length === 6 && throttled.link.of('current').length === 2);
+    const coalesced = throttled.link.of('current');
+    expect(coalesced[0]!['logs']).to.deep.equal(['>>> G1 Z1', '<<< ok 1', '>>> G1 Z2', '<<< ok 2', '>>> G1 Z3', '<<< ok 3']);
+    expect(coalesced[0]!['messages']).to.deep.equal(['ok 1', 'ok 2', 'ok 3']);
+    expect((coalesced[1]!['temps'] as { time: number }[]).map((p) => p.time)).to.deep.equal([1004, 1005, 1006]);
+    expect((steady.link.of('current')[5]!['temps'] as object[])).to.deep.equal([{ time: 1006, tool0: { actual: 206, target: 210 } }]);
+    hub.dispose();
+  });
+
+  it('reports plugin messages dropped for a client that stopped reading, and loses no event', async () => {
+    const { hub, bus, open } = setup();
+    const { link } = open();
+    await new Promise((r) => setImmediate(r));
+    link.acknowledging = false;
+    for (let i = 0; i < 200; i++) hub.sendPluginMessage('flood', i);
+    for (let i = 0; i < 300; i++) bus.fire('Home', {});
+    await bus.idle(2000);
+    await new Promise((r) => setTimeout(r, 20));
+    link.release();
+    await waitFor(() => link.of('event').length === 300, 5000, 'all events');
+    const gaps = link.of('gap');
+    expect(gaps.some((g) => (g['droppedMessages'] as number) > 0)).to.equal(true);
+    const dropped = gaps.reduce((n, g) => n + ((g['droppedMessages'] as number) ?? 0), 0);
+    expect(link.of('plugin').length + dropped).to.equal(200);
+    const seqs = link.of('event').map((e) => e['seq'] as number);
+    expect(seqs).to.deep.equal(Array.from({ length: 300 }, (_, i) => seqs[0]! + i));
+    hub.dispose();
+  });
+});
