@@ -4,6 +4,7 @@
  * revoked key loses access on its next request. A 1-second sweep expires sessions and notices
  * users.yaml edits made by the CLI, telling push transports to re-check their sockets.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
@@ -21,6 +22,13 @@ import { UserStore, type UserRecord } from './user-store.js';
 export const SESSION_COOKIE = 'cuttle_session';
 const GLOBAL_KEY_USER = '_api';
 const SESSION_ID = /^[0-9a-f]{64}$/;
+
+/** Constant-time comparison, so the global key cannot be guessed by timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 export function sessionFromCookie(cookie: string | string[] | undefined): string | null {
   const header = Array.isArray(cookie) ? cookie.join('; ') : cookie;
@@ -73,7 +81,7 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     // a session id works where a key is expected (socket.io's `auth: {session}`)
     if (SESSION_ID.test(key)) return this.principalOfSession(key, true);
     const global = this.settings.get('api.key');
-    if (global && key === global) return { ...adminPrincipal(GLOBAL_KEY_USER, 'apikey'), key };
+    if (global && sameSecret(key, global)) return { ...adminPrincipal(GLOBAL_KEY_USER, 'apikey'), key };
     const found = this.safeFindKey(key);
     if (!found) return null;
     const principal = this.principalOfUser(found.user.name, 'apikey');

@@ -21,10 +21,16 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
+/** Hashed once, checked against when a user is unknown so that the answer takes as long as for a known one. */
+const DUMMY = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(KEY_LENGTH).toString('base64')}`;
+
 /** false for a wrong password and for a malformed or empty stored hash (a user without a password). */
 export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
   const parts = stored?.split('$') ?? [];
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  if (parts.length !== 6 || parts[0] !== 'scrypt') {
+    await verifyPassword(password, DUMMY);
+    return false;
+  }
   const [n, r, p] = parts.slice(1, 4).map(Number);
   const salt = Buffer.from(parts[4]!, 'base64');
   const expected = Buffer.from(parts[5]!, 'base64');
