@@ -68,6 +68,8 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   /** commands of the running SD print, read from its local copy as the printer gets to them */
   private sdReplay: SdReplay | null = null;
   private timers: NodeJS.Timeout[] = [];
+  /** counts connection attempts, so a connect overtaken by disconnect() stops where it is */
+  private attempts = 0;
 
   private emitter<T>(): Emitter<T> {
     return new Emitter<T>((err) => this.log.error(errorInfo(err), 'a printer listener threw'));
@@ -171,12 +173,18 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const baudrate = options.baudrate ?? this.settings.get('serial.baudrate');
     this.connecting.fire();
     this.machine.to('OPEN_SERIAL');
+    const attempt = ++this.attempts;
     let transport: Transport;
     try {
       transport = await openTransport(port, baudrate, this.settings);
     } catch (err) {
-      this.fail(err instanceof Error ? err.message : String(err));
+      if (attempt === this.attempts) this.fail(err instanceof Error ? err.message : String(err));
       throw err;
+    }
+    if (attempt !== this.attempts) {
+      // disconnect() (or another connect) came while the port was opening
+      await transport.close();
+      throw new Error(`connecting to ${port} was cancelled`);
     }
     this.transport = transport;
     transport.onLost((err) => this.fail(err.message));
@@ -192,11 +200,12 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       await protocol.handshake(this.settings.get('serial.timeout.connection'), this.settings.get('serial.timeout.hello'));
       this.firmwareData = readFirmware(await protocol.request('M115', hostContext('M115'), { answersBeforeOk: true }));
     } catch (err) {
+      if (this.protocol !== protocol) throw new Error(`connecting to ${port} was cancelled`);
       const message = err instanceof Error ? err.message : String(err);
-      if (this.protocol === protocol) this.fail(message);
+      this.fail(message);
       throw new Error(`cannot connect to ${port}: ${message}`);
     }
-    if (this.protocol !== protocol) throw new Error(`connection to ${port} was closed while connecting`);
+    if (this.protocol !== protocol) throw new Error(`connecting to ${port} was cancelled`);
     protocol.advancedOk = this.firmwareData.capabilities.ADVANCED_OK === true;
     protocol.window = protocol.advancedOk ? Math.max(1, this.settings.get('serial.window')) : 1;
     this.startTemperatureReports(protocol);
@@ -235,6 +244,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   }
 
   private async teardown(): Promise<void> {
+    this.attempts++;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     const { protocol, transport } = this;
     this.protocol = null;

@@ -1,6 +1,9 @@
 /** The handshake with the in-process simulator, and the Printer-communication events it produces. */
 import { expect } from 'chai';
-import { fastSerial, startPrinterHost, waitFor, type PrinterHost } from './helpers.js';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fastSerial, startPrinterHost, tempDir, waitFor, type PrinterHost } from './helpers.js';
 
 describe('printer connection (in-process virtual printer)', () => {
   let h: PrinterHost;
@@ -60,3 +63,65 @@ describe('temperatures', () => {
     expect(() => h.printer.setTemperature('nozzle', 200)).to.throw(/unknown heater/);
   });
 });
+
+describe('connection failures', () => {
+  let h: PrinterHost;
+  afterEach(async () => h?.stop());
+
+  it('a port that cannot be opened ends in "Offline after error" with the reason, and connect rejects', async () => {
+    h = await startPrinterHost(fastSerial());
+    const failure = await h.printer.connect({ port: '/dev/does-not-exist-cuttle', baudrate: 115200 }).then(
+      () => null,
+      (err: Error) => err.message,
+    );
+    expect(failure).to.match(/cannot open \/dev\/does-not-exist-cuttle/);
+    expect(h.printer.state).to.deep.include({ id: 'CLOSED_WITH_ERROR', text: 'Offline after error' });
+    await waitFor('Error event', () => h.names().includes('Error'));
+    expect(h.names()).to.not.include('Connected');
+    expect(await h.printer.listPorts()).to.include('virtual');
+  });
+
+  it('a printer that never answers the handshake times out; disconnecting while connecting cancels the attempt', async () => {
+    h = await startPrinterHost(fastSerial({}, { timeout: { connection: 400, hello: 100, communication: 2000, maxNudges: 3 } }));
+    // the host side of a pty pair with nothing on the other end: a port that opens and stays silent
+    const silent = await startSilentPty();
+    try {
+      const failure = await h.printer.connect({ port: silent.link, baudrate: 115200 }).then(
+        () => null,
+        (err: Error) => err.message,
+      );
+      expect(failure).to.match(/no answer from the printer within 400 ms/);
+      expect(h.printer.state.id).to.equal('CLOSED_WITH_ERROR');
+    } finally {
+      await silent.close();
+    }
+    for (const settle of [false, true]) {
+      const pending = h.printer.connect().then(
+        () => 'connected',
+        (err: Error) => err.message,
+      );
+      if (settle) await new Promise((resolve) => setImmediate(resolve));
+      await h.printer.disconnect();
+      expect(await pending).to.match(/cancelled/);
+      expect(h.printer.state.id).to.equal('OFFLINE');
+    }
+    await h.printer.connect();
+    expect(h.printer.state.id).to.equal('OPERATIONAL');
+  });
+});
+
+/** socat's pty pair with no printer on it. */
+async function startSilentPty(): Promise<{ link: string; close(): Promise<void> }> {
+  const link = path.join(tempDir(), 'silent');
+  const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${link}.other`, `pty,raw,echo=0,link=${link}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await waitFor('socat', () => fs.existsSync(link) && fs.existsSync(`${link}.other`));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    link,
+    close: () =>
+      new Promise<void>((resolve) => {
+        socat.once('exit', () => resolve());
+        socat.kill();
+      }),
+  };
+}

@@ -122,11 +122,12 @@ export class GcodeProtocol {
           finish();
         },
         again: hello,
+        abort: () => finish(new Error('the connection was closed during the handshake')),
       };
       hello();
     });
   }
-  private hello: { answered: () => void; again: () => void } | null = null;
+  private hello: { answered: () => void; again: () => void; abort: () => void } | null = null;
   private lateHelloOks = 0;
 
   enqueue(command: OutgoingCommand): void {
@@ -331,6 +332,7 @@ export class GcodeProtocol {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.hello?.abort();
     clearInterval(this.watchdog);
     this.queue.length = 0;
     this.inFlight.length = 0;

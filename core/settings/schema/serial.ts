@@ -51,7 +51,7 @@ export const serialSchema: convict.Schema<SerialConfig> = {
     baudrate: { doc: 'Baud rate.', format: 'nat', default: 115200 },
     autoconnect: { doc: 'Connect to the printer when the host starts.', format: Boolean, default: false },
     window: {
-      doc: 'Commands in flight (sent, not yet acknowledged by "ok") when the firmware reports ADVANCED_OK; without it the window is 1, as Marlin expects.',
+      doc: 'Commands in flight (sent, not yet acknowledged by "ok") when the firmware reports ADVANCED_OK; without it the window is 1. Stock Marlin holds 4 commands plus about 3 typical lines in its 128-byte receive buffer: up to 6 is safe, more loses lines (recovered by resends, at a cost).',
       format: 'nat',
       default: 1,
     },
