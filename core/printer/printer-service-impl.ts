@@ -5,7 +5,6 @@
  * tools, the hooks (hooks.ts) let plugins look at every line. This class decides what happens on
  * connect, on each answer, on pause/resume/cancel and on failure, and signals it through Emitters.
  */
-import fs from 'node:fs/promises';
 import { inject, injectable } from 'inversify';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
@@ -14,15 +13,13 @@ import { HookRegistry } from '../hooks/hook-points.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { listPorts, openTransport } from './connection.js';
-import { GcodeHooks, type GcodeHookContext } from './hooks.js';
-import { FileLineSource, PrintJob } from './job.js';
+import { GcodeHooks } from './hooks.js';
+import { hostContext, JobControl } from './job-control.js';
 import type {
   ConnectionInfo,
   ConnectOptions,
   FirmwareInfo,
   JobFile,
-  JobProgress,
-  PrintEnd,
   PrinterService,
   PrinterSnapshot,
   PrinterState,
@@ -33,17 +30,14 @@ import type {
 import { commandCode, normalizeCommand } from './protocol/gcode.js';
 import { GcodeProtocol, type OutgoingCommand, type ProtocolHandler } from './protocol/protocol.js';
 import { parseCapability, parseError, parseFirmwareInfo, parseHostAction, parsePosition, parseTemperatures } from './protocol/responses.js';
-import { parseSdStatus, SdCardClient, type SdCardLink } from './sd-card.js';
-import { SdReplay } from './sd-replay.js';
+import { SdCardClient, type SdCardLink } from './sd-card.js';
 import { PrinterStateMachine } from './state.js';
 import { MachineTracker } from './tracker.js';
 import type { Transport } from './transport/transport.js';
 
 const TEMPERATURE_HISTORY = 300;
 const DATA_QUEUE_LIMIT = 32;
-const NO_PROGRESS: JobProgress = { completion: null, filepos: null, linesSent: 0, printTime: null, printTimeLeft: null };
 
-const hostContext = (command: string): GcodeHookContext => ({ fromJob: false, code: commandCode(command) });
 
 @injectable()
 export class DefaultPrinterService implements PrinterService, LifecycleContribution {
@@ -58,15 +52,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   private firmwareData: FirmwareInfo | null = null;
   private temperatures: Record<string, TemperatureReading> = {};
   private readonly history: TemperatureSample[] = [];
-  private selected: JobFile | null = null;
-  private job: PrintJob | null = null;
-  /** expansions of a job line by `gcode.queuing` still to send */
-  private jobPending: OutgoingCommand[] = [];
-  private lastPercent = -1;
-  private finishing = false;
   private transfers = 0;
-  /** commands of the running SD print, read from its local copy as the printer gets to them */
-  private sdReplay: SdReplay | null = null;
   private timers: NodeJS.Timeout[] = [];
   /** counts connection attempts, so a connect overtaken by disconnect() stops where it is */
   private attempts = 0;
@@ -79,19 +65,11 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   private readonly disconnecting = this.emitter<void>();
   private readonly disconnected = this.emitter<void>();
   private readonly errored = this.emitter<{ error: string }>();
-  private readonly fileSelected = this.emitter<JobFile>();
-  private readonly fileDeselected = this.emitter<void>();
-  private readonly printStarted = this.emitter<JobFile>();
-  private readonly printPaused = this.emitter<{ file: JobFile; position: Position | null }>();
-  private readonly printResumed = this.emitter<JobFile>();
-  private readonly printEnded = this.emitter<{ file: JobFile; end: PrintEnd; time: number; reason?: string; position?: Position | null }>();
   private readonly commandSent = this.emitter<SentCommand>();
   private readonly positionUpdate = this.emitter<Position>();
   private readonly logged = this.emitter<{ direction: 'send' | 'recv'; line: string }>();
   private readonly temperature = this.emitter<TemperatureSample>();
-  private readonly progressed = this.emitter<{ file: JobFile; progress: JobProgress }>();
   private readonly hostAction = this.emitter<{ action: string }>();
-  private readonly sdCommand = this.emitter<SentCommand>();
 
   readonly onStateChanged = this.machine.onChanged;
   readonly onConnecting = this.connecting.event;
@@ -99,20 +77,21 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   readonly onDisconnecting = this.disconnecting.event;
   readonly onDisconnected = this.disconnected.event;
   readonly onError = this.errored.event;
-  readonly onFileSelected = this.fileSelected.event;
-  readonly onFileDeselected = this.fileDeselected.event;
-  readonly onPrintStarted = this.printStarted.event;
-  readonly onPrintPaused = this.printPaused.event;
-  readonly onPrintResumed = this.printResumed.event;
-  readonly onPrintEnded = this.printEnded.event;
+  readonly onFileSelected;
+  readonly onFileDeselected;
+  readonly onPrintStarted;
+  readonly onPrintPaused;
+  readonly onPrintResumed;
+  readonly onPrintEnded;
   readonly onCommandSent = this.commandSent.event;
   readonly onPositionUpdate = this.positionUpdate.event;
   readonly onLog = this.logged.event;
   readonly onTemperature = this.temperature.event;
-  readonly onProgress = this.progressed.event;
+  readonly onProgress;
   readonly onHostAction = this.hostAction.event;
-  readonly onSdCommand = this.sdCommand.event;
+  readonly onSdCommand;
   readonly sd: SdCardClient;
+  private readonly jobs: JobControl;
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
@@ -122,6 +101,29 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.log = logger.child({ service: 'printer' });
     this.hooks = new GcodeHooks(registry, this.log);
     this.sd = new SdCardClient(this.sdLink);
+    this.jobs = new JobControl({
+      machine: this.machine,
+      hooks: this.hooks,
+      sd: this.sd,
+      log: this.log,
+      requireProtocol: (action) => this.requireProtocol(action),
+      currentProtocol: () => this.protocol,
+      transferring: () => this.transfers > 0,
+      withHostState: (position) => this.withHostState(position),
+      fail: (message) => this.fail(message),
+      addTimer: (timer) => this.timers.push(timer),
+      sdStatusIntervalMs: () => Math.max(100, this.settings.get('serial.sdStatusInterval') * 1000),
+      emitter: () => this.emitter(),
+    });
+    const jobs = this.jobs;
+    this.onFileSelected = jobs.onFileSelected;
+    this.onFileDeselected = jobs.onFileDeselected;
+    this.onPrintStarted = jobs.onPrintStarted;
+    this.onPrintPaused = jobs.onPrintPaused;
+    this.onPrintResumed = jobs.onPrintResumed;
+    this.onPrintEnded = jobs.onPrintEnded;
+    this.onProgress = jobs.onProgress;
+    this.onSdCommand = jobs.onSdCommand;
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -143,8 +145,8 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       state: this.machine.state,
       connection: this.connection,
       temperatures: { ...this.temperatures },
-      job: this.selected,
-      progress: this.job?.progress() ?? NO_PROGRESS,
+      job: this.jobs.file,
+      progress: this.jobs.progress(),
       currentZ: this.tracker.z,
     };
   }
@@ -162,7 +164,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   }
 
   isBusyWith(origin: StorageOrigin, path: string): boolean {
-    return this.machine.jobActive && this.job?.file.origin === origin && this.job.file.path === path;
+    return this.jobs.isBusyWith(origin, path);
   }
 
   // ---- connection ------------------------------------------------------------------------------
@@ -227,7 +229,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.machine.to('OFFLINE');
     this.log.info('disconnected from the printer');
     this.disconnected.fire();
-    if (jobWasActive) this.endJob('failed', { reason: 'disconnected' });
+    if (jobWasActive) this.jobs.end('failed', { reason: 'disconnected' });
   }
 
   /** The connection cannot go on: Error, Disconnected, PrintFailed, then "Offline after error". */
@@ -239,7 +241,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.errored.fire({ error: message });
     void this.teardown();
     this.disconnected.fire();
-    if (jobWasActive) this.endJob('failed', { reason: message });
+    if (jobWasActive) this.jobs.end('failed', { reason: message });
     this.machine.to('CLOSED_WITH_ERROR', message);
   }
 
@@ -251,7 +253,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.transport = null;
     this.connection = null;
     this.firmwareData = null;
-    this.jobPending = [];
+    this.jobs.connectionClosed();
     protocol?.close();
     await transport?.close().catch((err) => this.log.warn(errorInfo(err), 'closing the port failed'));
   }
@@ -315,7 +317,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     sent: (command, text) => this.sent(command, text),
     received: (line) => this.hooks.received(line),
     response: (line) => this.response(line),
-    nextJobCommand: () => this.nextJobCommand(),
+    nextJobCommand: () => this.jobs.nextCommand(),
     fatal: (message) => this.fail(message),
     log: (direction, line) => this.logged.fire({ direction, line }),
   };
@@ -338,13 +340,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const error = parseError(line);
     if (error && !error.transmission) return this.fail(`printer error: ${error.message}`);
     if (line.trim() === 'start' && this.machine.jobActive) return this.fail('the printer reset during the print');
-    if (line.startsWith('Done printing file') && this.job?.file.origin === 'sdcard' && this.machine.is('PRINTING')) {
-      const job = this.job;
-      this.machine.to('FINISHING');
-      void (this.sdReplay?.advance(null) ?? Promise.resolve()).then(() => {
-        if (this.job === job && this.machine.is('FINISHING')) this.endJob('done');
-      });
-    }
+    this.jobs.response(line);
   }
 
   private withHostState(position: { x: number; y: number; z: number; e: number }): Position {
@@ -365,209 +361,34 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     act?.().catch((err: unknown) => this.log.warn({ ...errorInfo(err), action }, 'host action ignored'));
   }
 
-  // ---- job -------------------------------------------------------------------------------------
+  // ---- job (job-control.ts) -------------------------------------------------------------------
 
-  private nextJobCommand(): OutgoingCommand | null {
-    if (!this.machine.is('PRINTING') || this.job?.source == null) return null;
-    if (this.jobPending.length) return this.jobPending.shift()!;
-    const job = this.job;
-    for (;;) {
-      const next = job.source!.next();
-      if (next === null) return null;
-      if (next === 'eof') {
-        this.finishWhenDrained();
-        return null;
-      }
-      job.filepos = next.filepos;
-      job.linesSent++;
-      this.reportProgress(job);
-      const context: GcodeHookContext = { fromJob: true, code: commandCode(next.command) };
-      const commands = this.hooks.queuing(next.command, context);
-      if (commands.length === 0) continue;
-      const [first, ...rest] = commands.map((command) => ({
-        command,
-        context: command === next.command ? context : { fromJob: true, code: commandCode(command) },
-      }));
-      this.jobPending.push(...rest);
-      return first!;
-    }
-  }
-
-  private reportProgress(job: PrintJob): void {
-    const progress = job.progress();
-    const percent = Math.floor(progress.completion ?? 0);
-    if (percent === this.lastPercent) return;
-    this.lastPercent = percent;
-    this.progressed.fire({ file: job.file, progress });
-  }
-
-  private finishWhenDrained(): void {
-    if (this.finishing) return;
-    this.finishing = true;
-    this.machine.to('FINISHING');
-    void this.protocol?.whenIdle().then(() => {
-      if (this.machine.is('FINISHING')) this.endJob('done');
-    });
-  }
-
-  /** Ends the job and, when still connected, returns to Operational after the event. */
-  private endJob(end: PrintEnd, extra: { reason?: string; position?: Position | null } = {}): void {
-    const job = this.job;
-    if (!job) return;
-    void job.source?.close();
-    job.source = null;
-    this.sdReplay = null;
-    this.finishing = false;
-    this.jobPending = [];
-    this.printEnded.fire({ file: job.file, end, time: job.elapsed, ...extra });
-    if (this.machine.is('FINISHING', 'CANCELLING', 'PRINTING', 'PAUSED', 'PAUSING', 'RESUMING')) this.machine.to('OPERATIONAL');
-  }
-
-  async selectFile(file: JobFile, printAfterSelect = false): Promise<void> {
-    if (this.machine.jobActive) throw new Error('cannot select a file while a print is running');
-    let size = file.size;
-    if (file.origin === 'local') {
-      if (!file.diskPath) throw new Error(`local file ${file.path} has no diskPath`);
-      size = (await fs.stat(file.diskPath)).size;
-    } else {
-      this.requireProtocol('select an SD file');
-      size = (await this.sd.select(file.path)).size ?? size;
-    }
-    this.selected = { ...file, size };
-    this.job = null;
-    this.fileSelected.fire(this.selected);
-    if (printAfterSelect) await this.startPrint();
+  selectFile(file: JobFile, printAfterSelect = false): Promise<void> {
+    return this.jobs.select(file, printAfterSelect);
   }
 
   deselectFile(): void {
-    if (this.machine.jobActive) throw new Error('cannot deselect the file while a print is running');
-    if (!this.selected) return;
-    this.selected = null;
-    this.job = null;
-    this.fileDeselected.fire();
+    this.jobs.deselect();
   }
 
-  async startPrint(): Promise<void> {
-    const protocol = this.requireProtocol('start a print');
-    if (!this.machine.is('OPERATIONAL')) throw new Error(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
-    if (this.transfers > 0) throw new Error('cannot start a print while a file is being written to the SD card');
-    const file = this.selected;
-    if (!file) throw new Error('cannot start a print: no file is selected');
-    const source = file.origin === 'local' ? await this.openSource(file) : null;
-    this.job = new PrintJob(file, source);
-    this.lastPercent = -1;
-    this.finishing = false;
-    this.jobPending = [];
-    this.printStarted.fire(file);
-    this.machine.to('PRINTING');
-    if (file.origin === 'sdcard') {
-      this.sdReplay = file.diskPath
-        ? new SdReplay(file.diskPath, (command) => this.sdCommand.fire(command), (err) => this.log.warn(errorInfo(err), 'cannot follow the SD print in its local copy'))
-        : null;
-      await protocol.request('M24', hostContext('M24'));
-      this.pollSdProgress(protocol);
-    }
-    protocol.pump();
+  startPrint(): Promise<void> {
+    return this.jobs.start();
   }
 
-  private openSource(file: JobFile): Promise<FileLineSource> {
-    return FileLineSource.open(
-      file.diskPath!,
-      () => this.protocol?.pump(),
-      (err) => this.fail(`cannot read ${file.path}: ${err.message}`),
-    );
+  pausePrint(): Promise<void> {
+    return this.jobs.pause();
   }
 
-  private pollSdProgress(protocol: GcodeProtocol): void {
-    const timer = setInterval(() => {
-      if (this.protocol !== protocol || !this.machine.is('PRINTING') || this.job?.file.origin !== 'sdcard') return;
-      protocol
-        .request('M27', hostContext('M27'))
-        .then((lines) => {
-          const status = parseSdStatus(lines);
-          if (status?.printing && this.job) {
-            this.job.filepos = status.filepos ?? this.job.filepos;
-            this.reportProgress(this.job);
-            void this.sdReplay?.advance(this.job.filepos);
-          }
-        })
-        .catch(() => undefined);
-    }, Math.max(100, this.settings.get('serial.sdStatusInterval') * 1000));
-    timer.unref();
-    this.timers.push(timer);
+  resumePrint(): Promise<void> {
+    return this.jobs.resume();
   }
 
-  async pausePrint(): Promise<void> {
-    const protocol = this.requireProtocol('pause');
-    if (!this.machine.is('PRINTING') || !this.job) throw new Error('cannot pause: no print is running');
-    const job = this.job;
-    this.machine.to('PAUSING');
-    job.pause();
-    await this.forSdJob(protocol, job, 'M25');
-    await protocol.whenIdle();
-    const position = await this.queryPosition(protocol);
-    if (!this.machine.is('PAUSING') || this.job !== job) return;
-    this.machine.to('PAUSED');
-    this.printPaused.fire({ file: job.file, position });
+  cancelPrint(): Promise<void> {
+    return this.jobs.cancel();
   }
 
-  async resumePrint(): Promise<void> {
-    const protocol = this.requireProtocol('resume');
-    if (!this.machine.is('PAUSED') || !this.job) throw new Error('cannot resume: the print is not paused');
-    const job = this.job;
-    this.machine.to('RESUMING');
-    job.resume();
-    await this.forSdJob(protocol, job, 'M24');
-    if (!this.machine.is('RESUMING')) return;
-    this.machine.to('PRINTING');
-    this.printResumed.fire(job.file);
-    protocol.pump();
-  }
-
-  async cancelPrint(): Promise<void> {
-    const protocol = this.requireProtocol('cancel');
-    if (!this.machine.is('PRINTING', 'PAUSING', 'PAUSED', 'RESUMING') || !this.job) throw new Error('cannot cancel: no print is running');
-    const job = this.job;
-    this.machine.to('CANCELLING');
-    this.jobPending = [];
-    await this.forSdJob(protocol, job, 'M25', 'M26 S0');
-    await protocol.whenIdle();
-    const position = await this.queryPosition(protocol);
-    if (!this.machine.is('CANCELLING') || this.job !== job) return;
-    this.endJob('cancelled', { position });
-  }
-
-  async restartPrint(): Promise<void> {
-    if (this.machine.is('OPERATIONAL')) return this.startPrint();
-    const protocol = this.requireProtocol('restart');
-    const job = this.job;
-    if (!this.machine.is('PAUSED') || !job) throw new Error('cannot restart: the print is neither paused nor finished');
-    await job.source?.close();
-    job.source = job.file.origin === 'local' ? await this.openSource(job.file) : null;
-    await this.forSdJob(protocol, job, 'M26 S0');
-    job.restartClock();
-    this.lastPercent = -1;
-    this.jobPending = [];
-    this.printStarted.fire(job.file);
-    this.machine.to('PRINTING');
-    await this.forSdJob(protocol, job, 'M24');
-    protocol.pump();
-  }
-
-  /** Sends SD print control commands (M24 start, M25 pause, M26 position) when the job prints from SD. */
-  private async forSdJob(protocol: GcodeProtocol, job: PrintJob, ...commands: string[]): Promise<void> {
-    if (job.file.origin !== 'sdcard') return;
-    for (const command of commands) await protocol.request(command, hostContext(command));
-  }
-
-  /** M114 → position with the host's tool and feedrate; null when the printer does not say. */
-  private async queryPosition(protocol: GcodeProtocol): Promise<Position | null> {
-    try {
-      const reported = (await protocol.request('M114', hostContext('M114'))).map(parsePosition).find(Boolean);
-      return reported ? this.withHostState(reported) : null;
-    } catch {
-      return null;
-    }
+  restartPrint(): Promise<void> {
+    return this.jobs.restart();
   }
 
   // ---- SD card ---------------------------------------------------------------------------------

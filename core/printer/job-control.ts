@@ -1,0 +1,327 @@
+/**
+ * The print job's life: selecting a file, starting, feeding its lines to the protocol (through the
+ * `gcode.queuing` hook), progress, pause/resume/cancel/restart with M114 positions, finishing, and
+ * the SD-card variant (M23/M24/M25/M26, M27 progress polling, "Done printing file"). The printer
+ * service owns the connection and hands this class what it needs through `JobHost`.
+ */
+import fs from 'node:fs/promises';
+import type { Emitter } from '../common/event.js';
+import type { Position, StorageOrigin } from '../events/catalogue.js';
+import { errorInfo, type Logger } from '../logging/logger.js';
+import type { GcodeHookContext, GcodeHooks } from './hooks.js';
+import { FileLineSource, PrintJob } from './job.js';
+import type { JobFile, JobProgress, PrintEnd, SentCommand } from './printer-service.js';
+import { commandCode } from './protocol/gcode.js';
+import type { GcodeProtocol, OutgoingCommand } from './protocol/protocol.js';
+import { parsePosition } from './protocol/responses.js';
+import { parseSdStatus, type SdCardClient } from './sd-card.js';
+import { SdReplay } from './sd-replay.js';
+import type { PrinterStateMachine } from './state.js';
+
+const NO_PROGRESS: JobProgress = { completion: null, filepos: null, linesSent: 0, printTime: null, printTimeLeft: null };
+
+export const hostContext = (command: string): GcodeHookContext => ({ fromJob: false, code: commandCode(command) });
+
+/** What the job needs from the printer service. */
+export interface JobHost {
+  readonly machine: PrinterStateMachine;
+  readonly hooks: GcodeHooks;
+  readonly sd: SdCardClient;
+  readonly log: Logger;
+  /** the live protocol; throws "cannot <action>: the printer is …" when not connected */
+  requireProtocol(action: string): GcodeProtocol;
+  currentProtocol(): GcodeProtocol | null;
+  /** a file is being written to the SD card */
+  transferring(): boolean;
+  /** adds the tool and feedrate the host tracks to a reported position */
+  withHostState(position: { x: number; y: number; z: number; e: number }): Position;
+  fail(message: string): void;
+  /** a timer to clear when the connection ends */
+  addTimer(timer: NodeJS.Timeout): void;
+  sdStatusIntervalMs(): number;
+  emitter<T>(): Emitter<T>;
+}
+
+export type PrintEnded = { file: JobFile; end: PrintEnd; time: number; reason?: string; position?: Position | null };
+
+export class JobControl {
+  private selected: JobFile | null = null;
+  private job: PrintJob | null = null;
+  /** expansions of a job line by `gcode.queuing` still to send */
+  private pending: OutgoingCommand[] = [];
+  private lastPercent = -1;
+  private finishing = false;
+  /** commands of the running SD print, read from its local copy as the printer gets to them */
+  private sdReplay: SdReplay | null = null;
+
+  private readonly fileSelected;
+  private readonly fileDeselected;
+  private readonly printStarted;
+  private readonly printPaused;
+  private readonly printResumed;
+  private readonly printEnded;
+  private readonly progressed;
+  private readonly sdCommand;
+  readonly onFileSelected;
+  readonly onFileDeselected;
+  readonly onPrintStarted;
+  readonly onPrintPaused;
+  readonly onPrintResumed;
+  readonly onPrintEnded;
+  readonly onProgress;
+  readonly onSdCommand;
+
+  constructor(private readonly host: JobHost) {
+    this.fileSelected = host.emitter<JobFile>();
+    this.fileDeselected = host.emitter<void>();
+    this.printStarted = host.emitter<JobFile>();
+    this.printPaused = host.emitter<{ file: JobFile; position: Position | null }>();
+    this.printResumed = host.emitter<JobFile>();
+    this.printEnded = host.emitter<PrintEnded>();
+    this.progressed = host.emitter<{ file: JobFile; progress: JobProgress }>();
+    this.sdCommand = host.emitter<SentCommand>();
+    this.onFileSelected = this.fileSelected.event;
+    this.onFileDeselected = this.fileDeselected.event;
+    this.onPrintStarted = this.printStarted.event;
+    this.onPrintPaused = this.printPaused.event;
+    this.onPrintResumed = this.printResumed.event;
+    this.onPrintEnded = this.printEnded.event;
+    this.onProgress = this.progressed.event;
+    this.onSdCommand = this.sdCommand.event;
+  }
+
+  private get machine(): PrinterStateMachine {
+    return this.host.machine;
+  }
+
+  get file(): JobFile | null {
+    return this.selected;
+  }
+
+  progress(): JobProgress {
+    return this.job?.progress() ?? NO_PROGRESS;
+  }
+
+  isBusyWith(origin: StorageOrigin, path: string): boolean {
+    return this.machine.jobActive && this.job?.file.origin === origin && this.job.file.path === path;
+  }
+
+  /** The connection ended: expansions waiting for it are gone. */
+  connectionClosed(): void {
+    this.pending = [];
+  }
+
+  /** The next line of the running local job for the protocol, or null when there is none now. */
+  nextCommand(): OutgoingCommand | null {
+    if (!this.machine.is('PRINTING') || this.job?.source == null) return null;
+    if (this.pending.length) return this.pending.shift()!;
+    const job = this.job;
+    for (;;) {
+      const next = job.source!.next();
+      if (next === null) return null;
+      if (next === 'eof') {
+        this.finishWhenDrained();
+        return null;
+      }
+      job.filepos = next.filepos;
+      job.linesSent++;
+      this.reportProgress(job);
+      const context: GcodeHookContext = { fromJob: true, code: commandCode(next.command) };
+      const commands = this.host.hooks.queuing(next.command, context);
+      if (commands.length === 0) continue;
+      const [first, ...rest] = commands.map((command) => ({
+        command,
+        context: command === next.command ? context : { fromJob: true, code: commandCode(command) },
+      }));
+      this.pending.push(...rest);
+      return first!;
+    }
+  }
+
+  /** A line from the printer that concerns the job ("Done printing file" of an SD print). */
+  response(line: string): void {
+    if (!line.startsWith('Done printing file') || this.job?.file.origin !== 'sdcard' || !this.machine.is('PRINTING')) return;
+    const job = this.job;
+    this.machine.to('FINISHING');
+    void (this.sdReplay?.advance(null) ?? Promise.resolve()).then(() => {
+      if (this.job === job && this.machine.is('FINISHING')) this.end('done');
+    });
+  }
+
+  private reportProgress(job: PrintJob): void {
+    const progress = job.progress();
+    const percent = Math.floor(progress.completion ?? 0);
+    if (percent === this.lastPercent) return;
+    this.lastPercent = percent;
+    this.progressed.fire({ file: job.file, progress });
+  }
+
+  private finishWhenDrained(): void {
+    if (this.finishing) return;
+    this.finishing = true;
+    this.machine.to('FINISHING');
+    void this.host.currentProtocol()?.whenIdle().then(() => {
+      if (this.machine.is('FINISHING')) this.end('done');
+    });
+  }
+
+  /** Ends the job and, when still connected, returns to Operational after the event. */
+  end(end: PrintEnd, extra: { reason?: string; position?: Position | null } = {}): void {
+    const job = this.job;
+    if (!job) return;
+    void job.source?.close();
+    job.source = null;
+    this.finishing = false;
+    this.pending = [];
+    this.sdReplay = null;
+    this.printEnded.fire({ file: job.file, end, time: job.elapsed, ...extra });
+    if (this.machine.is('FINISHING', 'CANCELLING', 'PRINTING', 'PAUSED', 'PAUSING', 'RESUMING')) this.machine.to('OPERATIONAL');
+  }
+
+  async select(file: JobFile, printAfterSelect = false): Promise<void> {
+    if (this.machine.jobActive) throw new Error('cannot select a file while a print is running');
+    let size = file.size;
+    if (file.origin === 'local') {
+      if (!file.diskPath) throw new Error(`local file ${file.path} has no diskPath`);
+      size = (await fs.stat(file.diskPath)).size;
+    } else {
+      this.host.requireProtocol('select an SD file');
+      size = (await this.host.sd.select(file.path)).size ?? size;
+    }
+    this.selected = { ...file, size };
+    this.job = null;
+    this.fileSelected.fire(this.selected);
+    if (printAfterSelect) await this.start();
+  }
+
+  deselect(): void {
+    if (this.machine.jobActive) throw new Error('cannot deselect the file while a print is running');
+    if (!this.selected) return;
+    this.selected = null;
+    this.job = null;
+    this.fileDeselected.fire();
+  }
+
+  async start(): Promise<void> {
+    const protocol = this.host.requireProtocol('start a print');
+    if (!this.machine.is('OPERATIONAL')) throw new Error(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
+    if (this.host.transferring()) throw new Error('cannot start a print while a file is being written to the SD card');
+    const file = this.selected;
+    if (!file) throw new Error('cannot start a print: no file is selected');
+    const source = file.origin === 'local' ? await this.openSource(file) : null;
+    this.job = new PrintJob(file, source);
+    this.lastPercent = -1;
+    this.finishing = false;
+    this.pending = [];
+    this.printStarted.fire(file);
+    this.machine.to('PRINTING');
+    if (file.origin === 'sdcard') {
+      this.sdReplay = file.diskPath
+        ? new SdReplay(file.diskPath, (command) => this.sdCommand.fire(command), (err) => this.host.log.warn(errorInfo(err), 'cannot follow the SD print in its local copy'))
+        : null;
+      await protocol.request('M24', hostContext('M24'));
+      this.pollSdProgress(protocol);
+    }
+    protocol.pump();
+  }
+
+  private openSource(file: JobFile): Promise<FileLineSource> {
+    return FileLineSource.open(
+      file.diskPath!,
+      () => this.host.currentProtocol()?.pump(),
+      (err) => this.host.fail(`cannot read ${file.path}: ${err.message}`),
+    );
+  }
+
+  private pollSdProgress(protocol: GcodeProtocol): void {
+    const timer = setInterval(() => {
+      if (this.host.currentProtocol() !== protocol || !this.machine.is('PRINTING') || this.job?.file.origin !== 'sdcard') return;
+      protocol
+        .request('M27', hostContext('M27'))
+        .then((lines) => {
+          const status = parseSdStatus(lines);
+          if (status?.printing && this.job) {
+            this.job.filepos = status.filepos ?? this.job.filepos;
+            this.reportProgress(this.job);
+            void this.sdReplay?.advance(this.job.filepos);
+          }
+        })
+        .catch(() => undefined);
+    }, this.host.sdStatusIntervalMs());
+    timer.unref();
+    this.host.addTimer(timer);
+  }
+
+  async pause(): Promise<void> {
+    const protocol = this.host.requireProtocol('pause');
+    if (!this.machine.is('PRINTING') || !this.job) throw new Error('cannot pause: no print is running');
+    const job = this.job;
+    this.machine.to('PAUSING');
+    job.pause();
+    await this.forSdJob(protocol, job, 'M25');
+    await protocol.whenIdle();
+    const position = await this.queryPosition(protocol);
+    if (!this.machine.is('PAUSING') || this.job !== job) return;
+    this.machine.to('PAUSED');
+    this.printPaused.fire({ file: job.file, position });
+  }
+
+  async resume(): Promise<void> {
+    const protocol = this.host.requireProtocol('resume');
+    if (!this.machine.is('PAUSED') || !this.job) throw new Error('cannot resume: the print is not paused');
+    const job = this.job;
+    this.machine.to('RESUMING');
+    job.resume();
+    await this.forSdJob(protocol, job, 'M24');
+    if (!this.machine.is('RESUMING')) return;
+    this.machine.to('PRINTING');
+    this.printResumed.fire(job.file);
+    protocol.pump();
+  }
+
+  async cancel(): Promise<void> {
+    const protocol = this.host.requireProtocol('cancel');
+    if (!this.machine.is('PRINTING', 'PAUSING', 'PAUSED', 'RESUMING') || !this.job) throw new Error('cannot cancel: no print is running');
+    const job = this.job;
+    this.machine.to('CANCELLING');
+    this.pending = [];
+    await this.forSdJob(protocol, job, 'M25', 'M26 S0');
+    await protocol.whenIdle();
+    const position = await this.queryPosition(protocol);
+    if (!this.machine.is('CANCELLING') || this.job !== job) return;
+    this.end('cancelled', { position });
+  }
+
+  async restart(): Promise<void> {
+    if (this.machine.is('OPERATIONAL')) return this.start();
+    const protocol = this.host.requireProtocol('restart');
+    const job = this.job;
+    if (!this.machine.is('PAUSED') || !job) throw new Error('cannot restart: the print is neither paused nor finished');
+    await job.source?.close();
+    job.source = job.file.origin === 'local' ? await this.openSource(job.file) : null;
+    await this.forSdJob(protocol, job, 'M26 S0');
+    job.restartClock();
+    this.lastPercent = -1;
+    this.pending = [];
+    this.printStarted.fire(job.file);
+    this.machine.to('PRINTING');
+    await this.forSdJob(protocol, job, 'M24');
+    protocol.pump();
+  }
+
+  /** Sends SD print control commands (M24 start, M25 pause, M26 position) when the job prints from SD. */
+  private async forSdJob(protocol: GcodeProtocol, job: PrintJob, ...commands: string[]): Promise<void> {
+    if (job.file.origin !== 'sdcard') return;
+    for (const command of commands) await protocol.request(command, hostContext(command));
+  }
+
+  /** M114 → position with the host's tool and feedrate; null when the printer does not say. */
+  private async queryPosition(protocol: GcodeProtocol): Promise<Position | null> {
+    try {
+      const reported = (await protocol.request('M114', hostContext('M114'))).map(parsePosition).find(Boolean);
+      return reported ? this.host.withHostState(reported) : null;
+    } catch {
+      return null;
+    }
+  }
+}
