@@ -16,9 +16,10 @@ describe('clients: SockJS protocol', () => {
   let base: string;
   const connections: SockJsConnection[] = [];
   const received: string[] = [];
+  let cors = false;
 
   before(async () => {
-    sockjs = new SockJsServer({ prefix: '/sockjs', heartbeatMs: 60_000, disconnectDelayMs: 300, responseLimit: 4096, maxMessageBytes: 1024, cors: () => false }, (conn) => {
+    sockjs = new SockJsServer({ prefix: '/sockjs', heartbeatMs: 60_000, disconnectDelayMs: 300, responseLimit: 4096, maxMessageBytes: 1024, cors: () => cors }, (conn) => {
       connections.push(conn);
       conn.onMessage((text) => received.push(text));
     });
@@ -58,6 +59,16 @@ describe('clients: SockJS protocol', () => {
     expect(await (await first).text()).to.equal('a[{"x":1}]\n');
     expect((await post('/1/nope/xhr_send', '["x"]')).status).to.equal(404);
     expect((await post('/1/bbb/xhr_send', JSON.stringify(['y'.repeat(5000)]))).status).to.equal(413);
+  });
+
+  it('answers the info endpoint, with CORS headers only when CORS is on', async () => {
+    const r = await fetch(`${base}/info`, { headers: { Origin: 'http://elsewhere.example' } });
+    expect(((await r.json()) as { websocket: boolean }).websocket).to.equal(true);
+    expect(r.headers.get('access-control-allow-origin')).to.equal(null);
+    cors = true;
+    const allowed = await fetch(`${base}/info`, { headers: { Origin: 'http://elsewhere.example' } });
+    expect(allowed.headers.get('access-control-allow-origin')).to.equal('http://elsewhere.example');
+    cors = false;
   });
 
   it('reports garbled frames without closing', async () => {
