@@ -58,9 +58,7 @@ export class VirtualPrinter {
   private feedrate = 1500;
   private tool = 0;
   private autoreport: NodeJS.Timeout | null = null;
-  private upload: { name: string; lines: string[] } | null = null;
   private readonly sd: SimulatedSdCard;
-  private sdJob: { name: string; data: Buffer; pos: number; running: boolean } | null = null;
 
   constructor(
     readonly options: VirtualPrinterOptions,
@@ -72,7 +70,14 @@ export class VirtualPrinter {
     this.random = seededRandom(options.faults.seed);
     this.tools = Array.from({ length: Math.max(1, options.extruders) }, () => new Heater(options.speedFactor, HEAT_RATE));
     this.bed = new Heater(options.speedFactor, HEAT_RATE / 3);
-    this.sd = new SimulatedSdCard(options.sdFolder);
+    this.sd = new SimulatedSdCard(options.sdFolder, {
+      send: (line) => this.send(line),
+      run: (command) => {
+        this.executed.push({ line: null, command, source: 'sd' });
+        return this.execute(command, 'sd');
+      },
+      alive: () => this.mode === 'running',
+    });
   }
 
   /** Power on: the banner a freshly reset board prints. */
@@ -94,7 +99,7 @@ export class VirtualPrinter {
     this.rx?.stop();
     this.tx?.stop();
     if (this.autoreport) clearInterval(this.autoreport);
-    if (this.sdJob) this.sdJob.running = false;
+    this.sd.stop();
   }
 
   private arrive(line: string): void {
@@ -176,10 +181,7 @@ export class VirtualPrinter {
         return;
       }
     }
-    if (this.upload && commandCode(command) !== 'M29') {
-      this.upload.lines.push(command);
-      return this.ok(line);
-    }
+    if (this.sd.store(commandCode(command), command)) return this.ok(line);
     this.executed.push({ line, command, source: 'serial' });
     const reply = this.execute(command);
     if (reply instanceof Promise) return reply.then((suffix) => this.finish(line, command, suffix));
@@ -249,6 +251,7 @@ export class VirtualPrinter {
     const code = commandCode(command);
     if (this.positioning.apply(code)) return;
     const p = commandParams(command);
+    if (this.sd.handle(code, command, p)) return;
     switch (code) {
       case 'G0':
       case 'G1':
@@ -282,37 +285,6 @@ export class VirtualPrinter {
         return this.busy(Promise.resolve(this.planner.drain()));
       case 'M118':
         this.send(command.replace(/^M118\s*/i, '').replace(/^A1\s*/, '//').replace(/^E1\s*/, 'echo:'));
-        return;
-      case 'M20':
-        this.send('Begin file list');
-        for (const file of this.sd.list()) this.send(`${file.name} ${file.size}`);
-        this.send('End file list');
-        return;
-      case 'M21':
-        this.send('echo:SD card ok');
-        return;
-      case 'M23':
-        return this.sdSelect(sdName(command));
-      case 'M24':
-        return this.sdStart();
-      case 'M25':
-        if (this.sdJob) this.sdJob.running = false;
-        return;
-      case 'M26':
-        if (this.sdJob && Number.isFinite(p.S)) this.sdJob.pos = p.S!;
-        return;
-      case 'M27':
-        this.send(this.sdJob?.running ? `SD printing byte ${this.sdJob.pos}/${this.sdJob.data.length}` : 'Not SD printing');
-        return;
-      case 'M28':
-        return this.sdBeginWrite(sdName(command));
-      case 'M29':
-        if (this.upload) this.sd.write(this.upload.name, this.upload.lines.map((line) => `${line}\n`).join(''));
-        this.upload = null;
-        this.send('Done saving file.');
-        return;
-      case 'M30':
-        this.send(this.sd.remove(sdName(command)) ? `File deleted:${sdName(command)}` : `Deletion failed, File: ${sdName(command)}.`);
         return;
       case null:
         if (/^T\d+$/i.test(command.trim())) return this.selectTool(Number(command.trim().slice(1)));
@@ -409,60 +381,4 @@ export class VirtualPrinter {
     ];
     for (const [name, on] of caps) this.send(`Cap:${name}:${on ? 1 : 0}`);
   }
-
-  private sdSelect(name: string): void {
-    const data = this.sd.read(name);
-    if (!data) {
-      this.send(`echo:open failed, File: ${name}.`);
-      return;
-    }
-    if (this.sdJob) this.sdJob.running = false;
-    this.sdJob = { name, data, pos: 0, running: false };
-    this.send(`echo:Now fresh file: ${name}`);
-    this.send(`File opened: ${name} Size: ${data.length}`);
-    this.send('File selected');
-  }
-
-  private sdStart(): void {
-    const job = this.sdJob;
-    if (!job || job.running) return;
-    job.running = true;
-    void this.runSd(job);
-  }
-
-  /** Executes the selected SD file from `pos`, interleaved with serial commands as Marlin does. */
-  private async runSd(job: NonNullable<VirtualPrinter['sdJob']>): Promise<void> {
-    const text = job.data.toString('latin1');
-    let sinceYield = 0;
-    while (job.running && job.pos < text.length && this.mode === 'running') {
-      const end = text.indexOf('\n', job.pos);
-      const next = end === -1 ? text.length : end + 1;
-      const command = text.slice(job.pos, next).split(';')[0]!.trim();
-      job.pos = next;
-      if (!command) continue;
-      this.executed.push({ line: null, command, source: 'sd' });
-      const reply = this.execute(command, 'sd');
-      if (reply instanceof Promise) await reply;
-      else if (++sinceYield % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (job.running && job.pos >= text.length && this.mode === 'running') {
-      job.running = false;
-      this.send('Done printing file');
-    }
-  }
-
-  private sdBeginWrite(name: string): void {
-    if (!this.sd.resolve(name)) {
-      this.send(`echo:open failed, File: ${name}.`);
-      return;
-    }
-    this.upload = { name, lines: [] };
-    this.send(`echo:Now fresh file: ${name}`);
-    this.send(`Writing to file: ${name}`);
-  }
-}
-
-/** The file name argument of M23/M28/M30: everything after the code, without a trailing checksum. */
-function sdName(command: string): string {
-  return command.replace(/^M\d+\s*/i, '').replace(/\*\d+$/, '').trim();
 }
