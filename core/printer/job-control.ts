@@ -5,7 +5,7 @@
  * service owns the connection and hands this class what it needs through `JobHost`.
  */
 import fs from 'node:fs/promises';
-import type { Emitter } from '../common/event.js';
+import { Emitter } from '../common/event.js';
 import type { Position, StorageOrigin } from '../events/catalogue.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import type { GcodeHookContext, GcodeHooks } from './hooks.js';
@@ -39,7 +39,8 @@ export interface JobHost {
   /** a timer to clear when the connection ends */
   addTimer(timer: NodeJS.Timeout): void;
   sdStatusIntervalMs(): number;
-  emitter<T>(): Emitter<T>;
+  /** a listener of one of the job's signals threw */
+  listenerFailed(err: unknown): void;
 }
 
 export type PrintEnded = { file: JobFile; end: PrintEnd; time: number; reason?: string; position?: Position | null };
@@ -54,40 +55,27 @@ export class JobControl {
   /** commands of the running SD print, read from its local copy as the printer gets to them */
   private sdReplay: SdReplay | null = null;
 
-  private readonly fileSelected;
-  private readonly fileDeselected;
-  private readonly printStarted;
-  private readonly printPaused;
-  private readonly printResumed;
-  private readonly printEnded;
-  private readonly progressed;
-  private readonly sdCommand;
-  readonly onFileSelected;
-  readonly onFileDeselected;
-  readonly onPrintStarted;
-  readonly onPrintPaused;
-  readonly onPrintResumed;
-  readonly onPrintEnded;
-  readonly onProgress;
-  readonly onSdCommand;
+  private readonly fileSelected = this.emitter<JobFile>();
+  private readonly fileDeselected = this.emitter<void>();
+  private readonly printStarted = this.emitter<JobFile>();
+  private readonly printPaused = this.emitter<{ file: JobFile; position: Position | null }>();
+  private readonly printResumed = this.emitter<JobFile>();
+  private readonly printEnded = this.emitter<PrintEnded>();
+  private readonly progressed = this.emitter<{ file: JobFile; progress: JobProgress }>();
+  private readonly sdCommand = this.emitter<SentCommand>();
+  readonly onFileSelected = this.fileSelected.event;
+  readonly onFileDeselected = this.fileDeselected.event;
+  readonly onPrintStarted = this.printStarted.event;
+  readonly onPrintPaused = this.printPaused.event;
+  readonly onPrintResumed = this.printResumed.event;
+  readonly onPrintEnded = this.printEnded.event;
+  readonly onProgress = this.progressed.event;
+  readonly onSdCommand = this.sdCommand.event;
 
-  constructor(private readonly host: JobHost) {
-    this.fileSelected = host.emitter<JobFile>();
-    this.fileDeselected = host.emitter<void>();
-    this.printStarted = host.emitter<JobFile>();
-    this.printPaused = host.emitter<{ file: JobFile; position: Position | null }>();
-    this.printResumed = host.emitter<JobFile>();
-    this.printEnded = host.emitter<PrintEnded>();
-    this.progressed = host.emitter<{ file: JobFile; progress: JobProgress }>();
-    this.sdCommand = host.emitter<SentCommand>();
-    this.onFileSelected = this.fileSelected.event;
-    this.onFileDeselected = this.fileDeselected.event;
-    this.onPrintStarted = this.printStarted.event;
-    this.onPrintPaused = this.printPaused.event;
-    this.onPrintResumed = this.printResumed.event;
-    this.onPrintEnded = this.printEnded.event;
-    this.onProgress = this.progressed.event;
-    this.onSdCommand = this.sdCommand.event;
+  constructor(private readonly host: JobHost) {}
+
+  private emitter<T>(): Emitter<T> {
+    return new Emitter<T>((err) => this.host.listenerFailed(err));
   }
 
   private get machine(): PrinterStateMachine {

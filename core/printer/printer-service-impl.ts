@@ -58,7 +58,11 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   private attempts = 0;
 
   private emitter<T>(): Emitter<T> {
-    return new Emitter<T>((err) => this.log.error(errorInfo(err), 'a printer listener threw'));
+    return new Emitter<T>((err) => this.listenerFailed(err));
+  }
+
+  private listenerFailed(err: unknown): void {
+    this.log.error(errorInfo(err), 'a printer listener threw');
   }
   private readonly connecting = this.emitter<void>();
   private readonly connected = this.emitter<ConnectionInfo>();
@@ -77,21 +81,38 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   readonly onDisconnecting = this.disconnecting.event;
   readonly onDisconnected = this.disconnected.event;
   readonly onError = this.errored.event;
-  readonly onFileSelected;
-  readonly onFileDeselected;
-  readonly onPrintStarted;
-  readonly onPrintPaused;
-  readonly onPrintResumed;
-  readonly onPrintEnded;
   readonly onCommandSent = this.commandSent.event;
   readonly onPositionUpdate = this.positionUpdate.event;
   readonly onLog = this.logged.event;
   readonly onTemperature = this.temperature.event;
-  readonly onProgress;
   readonly onHostAction = this.hostAction.event;
-  readonly onSdCommand;
   readonly sd: SdCardClient;
   private readonly jobs: JobControl;
+  // the job's signals, from job-control.ts (getters: `jobs` is made in the constructor)
+  get onFileSelected() {
+    return this.jobs.onFileSelected;
+  }
+  get onFileDeselected() {
+    return this.jobs.onFileDeselected;
+  }
+  get onPrintStarted() {
+    return this.jobs.onPrintStarted;
+  }
+  get onPrintPaused() {
+    return this.jobs.onPrintPaused;
+  }
+  get onPrintResumed() {
+    return this.jobs.onPrintResumed;
+  }
+  get onPrintEnded() {
+    return this.jobs.onPrintEnded;
+  }
+  get onProgress() {
+    return this.jobs.onProgress;
+  }
+  get onSdCommand() {
+    return this.jobs.onSdCommand;
+  }
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
@@ -113,17 +134,8 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       fail: (message) => this.fail(message),
       addTimer: (timer) => this.timers.push(timer),
       sdStatusIntervalMs: () => Math.max(100, this.settings.get('serial.sdStatusInterval') * 1000),
-      emitter: () => this.emitter(),
+      listenerFailed: (err) => this.listenerFailed(err),
     });
-    const jobs = this.jobs;
-    this.onFileSelected = jobs.onFileSelected;
-    this.onFileDeselected = jobs.onFileDeselected;
-    this.onPrintStarted = jobs.onPrintStarted;
-    this.onPrintPaused = jobs.onPrintPaused;
-    this.onPrintResumed = jobs.onPrintResumed;
-    this.onPrintEnded = jobs.onPrintEnded;
-    this.onProgress = jobs.onProgress;
-    this.onSdCommand = jobs.onSdCommand;
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
