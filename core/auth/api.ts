@@ -7,6 +7,7 @@
 import type { Event } from '../common/event.js';
 import type { AuthService, Principal } from '../server/http-server.js';
 import type { AppKeyRequests } from './appkey-requests.js';
+import type { GroupId } from './permissions.js';
 import type { UserStore } from './user-store.js';
 
 /** A principal with what authenticated it, so it can be re-checked or revoked later. */
@@ -66,6 +67,8 @@ export interface AuthManager extends AuthService {
   revokeSession(session: string): void;
   revokeKey(key: string): boolean;
   deleteUser(name: string): boolean;
+  /** Changes a user's groups, active flag or password; their sessions and sockets are re-checked at once. */
+  updateUser(name: string, change: { groups?: GroupId[]; active?: boolean; password?: string }): Promise<void>;
   /** Fired when access may have been withdrawn (revocation, deletion, expiry, users.yaml changed). */
   readonly onDidChangeAccess: Event<void>;
 }

@@ -15,7 +15,7 @@ import { SettingsService } from '../settings/settings-service.js';
 import { DEFAULT_AUTH_OPTIONS, LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } from './api.js';
 import { AppKeyRequests } from './appkey-requests.js';
 import { verifyPassword } from './password.js';
-import { permissionsOfGroups } from './permissions.js';
+import { permissionsOfGroups, type GroupId } from './permissions.js';
 import { LoginLimiter, SessionStore } from './sessions.js';
 import { UserStore, type UserRecord } from './user-store.js';
 
@@ -153,6 +153,12 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     this.sessions.revokeUser(name);
     if (done) this.accessChanged.fire();
     return done;
+  }
+
+  async updateUser(name: string, change: { groups?: GroupId[]; active?: boolean; password?: string }): Promise<void> {
+    if (change.password !== undefined) await this.users.setPassword(name, change.password);
+    if (change.groups || change.active !== undefined) this.users.update(name, change);
+    this.accessChanged.fire();
   }
 
   private principalOfSession(id: string, touch: boolean): AuthPrincipal | null {

@@ -54,6 +54,10 @@ export const ROUTE_PERMISSIONS: readonly Rule[] = [
   rule(READ, /^\/(api\/)?plugin\/appkeys(\/.*)?$/, 'PLUGIN_APPKEYS_GRANT'),
   rule(['POST'], /^\/(api\/)?plugin\/appkeys(\/.*)?$/, 'PLUGIN_APPKEYS_GRANT'),
   rule(['POST'], /^\/api\/events\/test$/, 'SETTINGS'),
+  // the access routes check SETTINGS themselves: a user may read themself and change their own password
+  rule(READ, /^\/api\/access\/.+$/),
+  rule(['PUT'], /^\/api\/access\/users\/[^/]+\/password$/),
+  rule(WRITE, /^\/api\/access\/.+$/, 'SETTINGS'),
 ];
 
 /** The permissions (any one of) a request needs; `['ADMIN']` for changes to unlisted routes. */

@@ -110,9 +110,12 @@ export class UserStore {
     });
   }
 
-  setGroups(name: string, groups: GroupId[]): void {
+  /** Changes groups and/or the active flag. */
+  update(name: string, change: { groups?: GroupId[]; active?: boolean }): void {
     this.doc.update((doc) => {
-      this.mustFind(doc, name).groups = groups;
+      const user = this.mustFind(doc, name);
+      if (change.groups) user.groups = change.groups;
+      if (change.active !== undefined) user.active = change.active;
     });
   }
 

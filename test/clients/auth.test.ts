@@ -116,6 +116,26 @@ describe('clients: users, keys, login', function () {
     expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: tempKey })).status).to.equal(403);
   });
 
+  it('manages users through /api/access like OctoPrint, cutting off a deactivated user at once', async () => {
+    expect((await request(t.baseUrl, 'GET', '/api/access/permissions', { key: readonlyKey })).body.permissions.map((p: { key: string }) => p.key)).to.include('PRINT');
+    expect((await request(t.baseUrl, 'GET', '/api/access/users', { key: readonlyKey })).status).to.equal(403);
+    const groups = await request(t.baseUrl, 'GET', '/api/access/groups', { key: adminKey });
+    expect(groups.body.groups.map((g: { key: string }) => g.key)).to.deep.equal(['admins', 'users', 'readonly']);
+    const added = await request(t.baseUrl, 'POST', '/api/access/users', { key: adminKey, body: { name: 'erin', password: 'first-pass', active: true } });
+    expect(added.status).to.equal(200);
+    expect(added.body.users.find((u: { name: string }) => u.name === 'erin')).to.include({ active: true, admin: false });
+    expect((await request(t.baseUrl, 'POST', '/api/access/users', { key: adminKey, body: { name: 'erin', password: 'x' } })).status).to.equal(409);
+    const erinKey = lastLine((await cli(['user', 'key', 'erin', '--basedir', t.basedir])).stdout);
+    expect((await request(t.baseUrl, 'GET', '/api/access/users/erin', { key: erinKey })).body.name).to.equal('erin');
+    expect((await request(t.baseUrl, 'GET', '/api/access/users/alice', { key: erinKey })).status).to.equal(403);
+    expect((await request(t.baseUrl, 'PUT', '/api/access/users/erin/password', { key: erinKey, body: { password: 'second', current: 'wrong' } })).status).to.equal(403);
+    expect((await request(t.baseUrl, 'PUT', '/api/access/users/erin/password', { key: erinKey, body: { password: 'second', current: 'first-pass' } })).status).to.equal(200);
+    expect((await request(t.baseUrl, 'POST', '/api/login', { body: { user: 'erin', pass: 'second' } })).status).to.equal(200);
+    expect((await request(t.baseUrl, 'PUT', '/api/access/users/erin', { key: adminKey, body: { active: false } })).status).to.equal(200);
+    expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: erinKey })).status).to.equal(403);
+    expect((await request(t.baseUrl, 'DELETE', '/api/access/users/erin', { key: adminKey })).body.users.map((u: { name: string }) => u.name)).to.not.include('erin');
+  });
+
   describe('application-key request flow', () => {
     it('probe, request, pending, approve by CLI, key once, then 404', async () => {
       expect((await request(t.baseUrl, 'GET', '/plugin/appkeys/probe')).status).to.equal(204);

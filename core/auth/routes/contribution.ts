@@ -13,6 +13,7 @@ import { HttpRoutes } from '../../server/http-server.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { PrinterProfileStore } from '../printer-profiles.js';
 import { AuthManager } from '../api.js';
+import { installAccessRoutes } from './access.js';
 import { installAppKeyAdminRoutes, installAppKeyPublicRoutes } from './appkeys.js';
 import { installCurrentUserRoutes, installLoginRoutes } from './login.js';
 import { installPrinterProfileRoutes } from './printer-profiles.js';
@@ -48,6 +49,7 @@ export class ClientApiRoutes implements LifecycleContribution {
       this.routes.register((router) => {
         installCurrentUserRoutes(router);
         installAppKeyAdminRoutes(router, this.auth);
+        installAccessRoutes(router, this.auth);
         installSettingsRoutes(router, this.settings, () => this.printer);
         installPrinterProfileRoutes(router, new PrinterProfileStore(path.join(this.settings.basedir, 'printerProfiles')));
         installSystemRoutes(router, this.settings, this.logger);
