@@ -5,19 +5,18 @@
  * `ZChange` events fired at the same increasing rates; deliveries/s and p99 fire-to-client latency
  * per rate, measured as the socket.io column is, so the two figures compare.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
 import { WebSocket } from 'ws';
 import type { EventBus } from '../../core/events/event-bus.js';
 import type { PushMessage } from '../../core/push/transport.js';
 import { SockJsTransport } from '../../core/push/transports/sockjs.js';
+import { now, pump, reply } from './push-harness.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 1000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const RATES = (process.env['BENCH_RATES'] ?? '5,10,20,30,40,60,80,100,140,200,280').split(',').map(Number);
 const CHILDREN = 2;
 
-const now = (): number => performance.timeOrigin + performance.now();
 
 // ---- child: a share of the clients ---------------------------------------------------------------
 
@@ -61,29 +60,7 @@ function runClients(count: number, firstId: number, baseUrl: string, credential:
 
 // ---- parent -----------------------------------------------------------------------------------
 
-function reply<T>(child: ChildProcess, message: object | null, pick: (m: T) => boolean): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (m: T) => {
-      if (!pick(m)) return;
-      child.off('message', listener);
-      resolve(m);
-    };
-    child.on('message', listener);
-    if (message) child.send(message);
-  });
-}
 
-async function pump(bus: EventBus, rate: number, seconds: number): Promise<number> {
-  const total = Math.round(rate * seconds);
-  const start = performance.now();
-  let fired = 0;
-  while (fired < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    for (; fired < due; fired++) bus.fire('ZChange', { new: now(), old: fired });
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return total;
-}
 
 export interface SockJsStep {
   rate: number;

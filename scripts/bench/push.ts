@@ -7,7 +7,7 @@
  * Last line: JSON with deliveries_per_s_at_p99_under_100ms and saturation_deliveries_per_s.
  *   BENCH_CLIENTS=1000 BENCH_SECONDS=3 BENCH_RATES=5,10,20,… BENCH_SOCKJS=0 to skip the SockJS column
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { CuttleHost } from '../../core/host.js';
 import type { PushMessage } from '../../core/push/transport.js';
 import { SocketIoTransport } from '../../core/push/transports/socket-io.js';
 import { HttpServer } from '../../core/server/http-server.js';
+import { now, pump, reply } from './push-harness.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 1000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
@@ -28,7 +29,6 @@ const RATES = (process.env['BENCH_RATES'] ?? '5,10,20,30,40,60,80,100,140,200,28
 const CHILDREN = 2;
 const KEY = 'BenchKey0123456789abcdefghijklmn';
 
-const now = (): number => performance.timeOrigin + performance.now();
 
 // ---- child: a share of the clients ---------------------------------------------------------------
 
@@ -65,29 +65,7 @@ function runClients(count: number, baseUrl: string): void {
 
 // ---- parent -----------------------------------------------------------------------------------
 
-function reply<T>(child: ChildProcess, message: object | null, pick: (m: T) => boolean): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (m: T) => {
-      if (!pick(m)) return;
-      child.off('message', listener);
-      resolve(m);
-    };
-    child.on('message', listener);
-    if (message) child.send(message);
-  });
-}
 
-async function pump(bus: EventBus, rate: number, seconds: number): Promise<number> {
-  const total = Math.round(rate * seconds);
-  const start = performance.now();
-  let fired = 0;
-  while (fired < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    for (; fired < due; fired++) bus.fire('ZChange', { new: now(), old: fired });
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return total;
-}
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Infinity;
