@@ -40,21 +40,35 @@ export function commandCode(command: string): string | null {
   return match ? `${match[1]!.toUpperCase()}${Number(match[2])}` : null;
 }
 
-const PARAM = /([A-Z])\s*([-+]?(?:\d+\.?\d*|\.\d+))/gi;
-
 /**
  * Numeric parameters after the code, upper-cased letters: "G1 z.2 F1200 ; hop" → { Z: 0.2, F: 1200 }.
  * A letter without a number (as in "G28 X") maps to NaN so callers can tell "axis named" from absent.
+ * Hand-rolled (it runs for every line on both ends of the wire): stops at a comment or checksum.
  */
 export function commandParams(command: string): Record<string, number> {
-  const body = stripComment(command).replace(CODE, '').replace(/\*\d+$/, '');
   const params: Record<string, number> = {};
-  for (const match of body.matchAll(PARAM)) params[match[1]!.toUpperCase()] = Number(match[2]);
-  for (const match of body.matchAll(/(?:^|\s)([A-Z])(?=\s|$)/gi)) {
-    const letter = match[1]!.toUpperCase();
-    if (!(letter in params)) params[letter] = Number.NaN;
+  const code = CODE.exec(command);
+  const end = command.length;
+  let i = code ? code.index + code[0].length : 0;
+  while (i < end) {
+    const c = command.charCodeAt(i);
+    if (c === 59 /* ; */ || c === 42 /* * */) break;
+    const upper = c & ~32;
+    if (upper < 65 || upper > 90) {
+      i++;
+      continue;
+    }
+    i++;
+    while (i < end && command.charCodeAt(i) === 32) i++;
+    const start = i;
+    while (i < end && isNumberChar(command.charCodeAt(i))) i++;
+    params[String.fromCharCode(upper)] = i > start ? Number(command.slice(start, i)) : Number.NaN;
   }
   return params;
+}
+
+function isNumberChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 46 /* . */ || c === 45 /* - */ || c === 43; /* + */
 }
 
 /** A received framed line split into its parts; `checksumOk` is null when the line has no checksum. */
