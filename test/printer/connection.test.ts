@@ -64,6 +64,23 @@ describe('temperatures', () => {
   });
 });
 
+describe('temperature polling', () => {
+  let h: PrinterHost;
+  afterEach(async () => h?.stop());
+
+  it('polls with M105 when the firmware cannot auto-report, and with M155 when it can', async () => {
+    for (const autoreportTemp of [false, true]) {
+      h = await startPrinterHost(fastSerial({ autoreportTemp }, { temperatureInterval: 1 }));
+      const sent: string[] = [];
+      h.printer.onCommandSent((c) => sent.push(c.command));
+      await h.printer.connect();
+      await waitFor('a temperature', () => h.printer.snapshot().temperatures.tool0 !== undefined, 3000);
+      expect(sent.filter((c) => /^M1(05|55)/.test(c))[0]).to.equal(autoreportTemp ? 'M155 S1' : 'M105');
+      await h.stop();
+    }
+  });
+});
+
 describe('connection failures', () => {
   let h: PrinterHost;
   afterEach(async () => h?.stop());

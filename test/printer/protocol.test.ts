@@ -111,4 +111,36 @@ describe('protocol flow control', () => {
     expect(transport.written.slice(4)).to.deep.equal([frame(5, 'G1 X5'), frame(6, 'G1 X6'), frame(7, 'G1 X7'), frame(8, 'G1 X8')]);
     protocol.close();
   });
+
+  it('busy: keep-alives hold off the nudge; silence then gets one, and the nudge\'s ok frees the window', async () => {
+    const transport = new ScriptedTransport();
+    const protocol = new GcodeProtocol(
+      transport,
+      {
+        sending: (c) => c.command,
+        sent: () => undefined,
+        received: (line) => line,
+        response: () => undefined,
+        nextJobCommand: () => null,
+        fatal: () => undefined,
+        log: () => undefined,
+      },
+      { historySize: 50, communicationTimeout: 300, maxNudges: 3 },
+    );
+    const connected = protocol.handshake(1000, 1000);
+    transport.reply('ok');
+    await connected;
+    protocol.enqueue({ command: 'G28', context: { fromJob: false, code: 'G28' } });
+    for (let i = 0; i < 12; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      transport.reply('echo:busy: processing');
+    }
+    expect(transport.written.filter((line) => line === 'M105'), 'no nudge while busy').to.deep.equal([]);
+    const until = Date.now() + 3000;
+    while (!transport.written.includes('M105') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(transport.written.filter((line) => line === 'M105')).to.have.length(1);
+    transport.reply('ok T:20.0 /0.0');
+    expect(protocol.busy).to.equal(false);
+    protocol.close();
+  });
 });
