@@ -35,6 +35,7 @@ function start(command: string, args: string[], ready: RegExp): Promise<{ child:
       if (match) resolve({ child, match });
     };
     child.stdout!.on('data', onData);
+    if (process.env['DEBUG_REDIS_TEST']) child.stdout!.on('data', (c: Buffer) => process.stdout.write(`[${command.slice(-6)} ${child.pid}] ${c}`));
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output.slice(-2000)}`)));
   });
@@ -88,16 +89,19 @@ describe('push cluster over redis', function () {
     expect(nodeA).to.be.a('string');
     expect(nodeA).to.not.equal(nodeB);
 
-    // a client opening on A fires ClientOpened on A's bus: both watchers must see it
-    const onA = (w: RecordingClient, node: unknown, type: string) => w.of('event').some((e) => e['node'] === node && e['type'] === type);
-    const probeA = pushClient(a, { apikey: TEST_API_KEY });
-    clients.push(probeA);
-    await waitFor(() => onA(watchA, nodeA, 'ClientOpened') && onA(watchB, nodeA, 'ClientOpened'), 10000, "A's ClientOpened on both");
-    const probeB = pushClient(b, { apikey: TEST_API_KEY });
-    clients.push(probeB);
-    await waitFor(() => onA(watchA, nodeB, 'ClientOpened') && onA(watchB, nodeB, 'ClientOpened'), 10000, "B's ClientOpened on both");
-    probeA.close();
-    await waitFor(() => onA(watchB, nodeA, 'ClientClosed'), 10000, "A's ClientClosed on B");
+    // a client opening on A fires ClientOpened on A's bus: both watchers must see it (and B's likewise)
+    const count = (w: RecordingClient, node: unknown, type: string) => w.of('event').filter((e) => e['node'] === node && e['type'] === type).length;
+    const seen = (node: unknown, type: string) => [count(watchA, node, type), count(watchB, node, type)];
+    for (const [url, node] of [[a, nodeA], [b, nodeB]] as const) {
+      const [beforeA, beforeB] = seen(node, 'ClientOpened');
+      const probe = pushClient(url, { apikey: TEST_API_KEY });
+      clients.push(probe);
+      await waitFor(() => probe.of('history').length === 1, 10000, 'probe connected');
+      await waitFor(() => count(watchA, node, 'ClientOpened') > beforeA! && count(watchB, node, 'ClientOpened') > beforeB!, 10000, `${url}'s ClientOpened on both`);
+      const [closedA, closedB] = seen(node, 'ClientClosed');
+      probe.close();
+      await waitFor(() => count(watchA, node, 'ClientClosed') > closedA! && count(watchB, node, 'ClientClosed') > closedB!, 10000, `${url}'s ClientClosed on both`);
+    }
     // a relayed event arrives once, not once per node
     const opened = watchB.of('event').filter((e) => e['node'] === nodeA && e['type'] === 'ClientOpened');
     expect(new Set(opened.map((e) => e['seq'])).size).to.equal(opened.length);
