@@ -47,7 +47,7 @@ export interface PushRelay {
 }
 
 /** Event messages kept pre-built for clients catching up (a power of two). */
-const EVENT_CACHE = 4096;
+const EVENT_CACHE = 1024;
 
 export class PushHub implements Disposable {
   readonly feed: StateFeed;
