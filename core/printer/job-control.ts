@@ -204,8 +204,9 @@ export class JobControl {
     this.printStarted.fire(file);
     this.machine.to('PRINTING');
     if (file.origin === 'sdcard') {
-      this.sdReplay = file.diskPath
-        ? new SdReplay(file.diskPath, (command) => this.sdCommand.fire(command), (err) => this.host.log.warn(errorInfo(err), 'cannot follow the SD print in its local copy'))
+      const copy = file.diskPath ?? this.host.sd.localCopy(file.path);
+      this.sdReplay = copy
+        ? new SdReplay(copy, file.size, (command) => this.sdCommand.fire(command), (err) => this.host.log.warn(errorInfo(err), 'cannot follow the SD print in its local copy'))
         : null;
       await protocol.request('M24', hostContext('M24'));
       this.pollSdProgress(protocol);

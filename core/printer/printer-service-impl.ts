@@ -5,6 +5,7 @@
  * tools, the hooks (hooks.ts) let plugins look at every line. This class decides what happens on
  * connect, on each answer, on pause/resume/cancel and on failure, and signals it through Emitters.
  */
+import path from 'node:path';
 import { inject, injectable } from 'inversify';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
@@ -31,6 +32,7 @@ import { commandCode, normalizeCommand } from './protocol/gcode.js';
 import { GcodeProtocol, type OutgoingCommand, type ProtocolHandler } from './protocol/protocol.js';
 import { parseCapability, parseError, parseFirmwareInfo, parseHostAction, parsePosition, parseTemperatures } from './protocol/responses.js';
 import { SdCardClient, type SdCardLink } from './sd-card.js';
+import { SdCopies } from './sd-copies.js';
 import { PrinterStateMachine } from './state.js';
 import { MachineTracker } from './tracker.js';
 import type { Transport } from './transport/transport.js';
@@ -121,7 +123,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   ) {
     this.log = logger.child({ service: 'printer' });
     this.hooks = new GcodeHooks(registry, this.log);
-    this.sd = new SdCardClient(this.sdLink);
+    this.sd = new SdCardClient(this.sdLink, new SdCopies(() => path.join(settings.folder('data'), 'printer-sd-copies')));
     this.jobs = new JobControl({
       machine: this.machine,
       hooks: this.hooks,

@@ -136,6 +136,8 @@ export interface PrinterSdCard {
   remove(name: string): Promise<void>;
   /** M27: whether the printer prints from SD, and where in the file */
   status(): Promise<SdPrintStatus>;
+  /** the host's copy of a file it wrote to the card (kept for the SD print's G-code events), or null */
+  localCopy(name: string): string | null;
   /** the card's files changed through this API (upload, remove) */
   readonly onChanged: Event<void>;
 }
@@ -190,8 +192,9 @@ export interface PrinterService {
   /** `//action:<name>` host actions from the firmware (pause, resume and cancel are also acted on) */
   readonly onHostAction: Event<{ action: string }>;
   /**
-   * Commands of an SD print as the printer gets to them (by M27 progress), read from the job's
-   * local copy when its JobFile has a `diskPath`; effects (Z, tool) tracked apart from sent commands.
+   * Commands of an SD print as the printer gets to them (by M27 progress), read from a local copy:
+   * the job's `diskPath`, else the copy kept when the file was uploaded through `sd.upload`. Effects
+   * (Z, tool) are tracked apart from sent commands.
    */
   readonly onSdCommand: Event<SentCommand>;
 }

@@ -6,6 +6,7 @@
 import { Emitter } from '../common/event.js';
 import type { PrinterSdCard, SdFileInfo, SdPrintStatus } from './printer-service.js';
 import { normalizeCommand } from './protocol/gcode.js';
+import type { SdCopies } from './sd-copies.js';
 
 /** What the SD client needs from the printer service. */
 export interface SdCardLink {
@@ -34,7 +35,11 @@ export class SdCardClient implements PrinterSdCard {
   private readonly changed = new Emitter<void>();
   readonly onChanged = this.changed.event;
 
-  constructor(private readonly link: SdCardLink) {}
+  constructor(
+    private readonly link: SdCardLink,
+    /** where copies of uploaded files are kept for the SD print's events; none when null */
+    private readonly copies: SdCopies | null = null,
+  ) {}
 
   async init(): Promise<void> {
     const lines = await this.link.request('M21');
@@ -70,15 +75,21 @@ export class SdCardClient implements PrinterSdCard {
     if (problem) throw new Error(`SD card: ${problem}`);
     let sent = 0;
     const endTransfer = this.link.beginTransfer();
+    const copy = this.copies?.begin(remote);
+    let complete = false;
     try {
       for await (const raw of lines) {
         const command = normalizeCommand(raw);
         if (!command) continue;
         await this.link.sendData(command);
+        copy?.append(command);
         onProgress?.(++sent);
       }
+      complete = true;
     } finally {
       endTransfer();
+      if (complete) await copy?.finish();
+      else copy?.abort();
       await this.link.request('M29');
       this.changed.fire();
     }
@@ -88,7 +99,13 @@ export class SdCardClient implements PrinterSdCard {
     const lines = await this.link.request(`M30 ${checkName(name)}`);
     const problem = refusal(lines);
     if (problem) throw new Error(`SD card: ${problem}`);
+    this.copies?.remove(name);
     this.changed.fire();
+  }
+
+  /** The local copy of a card file written through the host, or null. */
+  localCopy(name: string): string | null {
+    return this.copies?.find(name) ?? null;
   }
 
   async status(): Promise<SdPrintStatus> {

@@ -4,6 +4,7 @@
  * each M27 progress report (`SD printing byte N/M`) tells how far the printer got; the commands
  * between the last position and N are read from the copy and given their effects by a tracker of
  * their own, as if they had been sent. Reads are chained so commands come out in file order.
+ * Positions are scaled by size (a card file may have "\r\n" where the copy has "\n").
  */
 import fs from 'node:fs/promises';
 import type { SentCommand } from './printer-service.js';
@@ -18,6 +19,8 @@ export class SdReplay {
 
   constructor(
     private readonly diskPath: string,
+    /** the size of the file on the card (M23), to scale its positions to the copy's */
+    private readonly cardSize: number | null,
     private readonly onCommand: (command: SentCommand) => void,
     private readonly onError: (err: Error) => void,
   ) {}
@@ -31,7 +34,8 @@ export class SdReplay {
   private async read(upTo: number | null): Promise<void> {
     const handle = await fs.open(this.diskPath, 'r');
     try {
-      const end = upTo ?? (await handle.stat()).size;
+      const size = (await handle.stat()).size;
+      const end = upTo === null ? size : this.cardSize ? Math.min(size, Math.round((upTo * size) / this.cardSize)) : upTo;
       if (end <= this.position) return;
       const buffer = Buffer.alloc(end - this.position);
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.position);
