@@ -8,6 +8,7 @@
 import { DisposableStore, type Disposable } from '../common/disposable.js';
 import { Emitter, type Event } from '../common/event.js';
 import type { AnyFiredEvent, EventBus } from '../events/event-bus.js';
+import type { FileManager } from '../files/file-manager.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import type { PrinterService } from '../printer/printer-service.js';
 import type { Principal } from '../server/http-server.js';
@@ -38,6 +39,8 @@ export interface PushHubDeps {
   serverInfo: () => ServerInfo;
   printer?: PrinterService;
   slicing?: SlicingService;
+  /** for the job's analysis (estimated time, filament) and print history */
+  files?: FileManager;
 }
 
 /** Broadcasts between cuttle processes (cluster.ts implements it over the socket.io redis adapter). */
@@ -72,7 +75,7 @@ export class PushHub implements Disposable {
     this.bus = deps.bus;
     this.options = deps.options;
     this.logger = deps.logger;
-    this.feed = this.subscriptions.add(new StateFeed(deps.printer, deps.options.logLines));
+    this.feed = this.subscriptions.add(new StateFeed(deps.printer, deps.options.logLines, deps.files));
     this.hubSeq = deps.bus.lastSeq;
     this.subscriptions.add(deps.bus.onAny((event) => this.dispatchEvent(event), { owner: 'push' }));
     if (deps.slicing) {

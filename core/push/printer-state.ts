@@ -21,13 +21,19 @@ export interface StateFlags {
 /** One point of OctoPrint's `temps` list: `{time, tool0: {actual, target}, bed: {…}}`. */
 export type TempPoint = { time: number } & { [heater: string]: number | TemperatureReading };
 
-export interface PushJob {
-  file: { name: string | null; path: string | null; display: string | null; origin: string | null; size: number | null; date: number | null };
+/** What the file's metadata adds to the job: from its G-code analysis and print history. */
+export interface JobDetails {
   estimatedPrintTime: number | null;
   lastPrintTime: number | null;
-  filament: null;
+  filament: Record<string, { length: number; volume: number }> | null;
   user: string | null;
 }
+
+export interface PushJob extends JobDetails {
+  file: { name: string | null; path: string | null; display: string | null; origin: string | null; size: number | null; date: number | null };
+}
+
+const NO_DETAILS: JobDetails = { estimatedPrintTime: null, lastPrintTime: null, filament: null, user: null };
 
 export interface PushProgress {
   completion: number | null;
@@ -69,8 +75,9 @@ export function stateFlags(id: PrinterStateId): StateFlags {
   };
 }
 
-function jobOf(file: JobFile | null): PushJob {
+function jobOf(file: JobFile | null, details: JobDetails): PushJob {
   return {
+    ...(file ? details : NO_DETAILS),
     file: {
       name: file?.name ?? null,
       path: file?.path ?? null,
@@ -79,18 +86,14 @@ function jobOf(file: JobFile | null): PushJob {
       size: file?.size ?? null,
       date: file?.date ?? null,
     },
-    estimatedPrintTime: null,
-    lastPrintTime: null,
-    filament: null,
-    user: null,
   };
 }
 
-export function pushPrinterState(snapshot: PrinterSnapshot): PushPrinterState {
+export function pushPrinterState(snapshot: PrinterSnapshot, details: JobDetails = NO_DETAILS): PushPrinterState {
   const { state, job, progress } = snapshot;
   return {
     state: { text: state.text, flags: stateFlags(state.id), error: state.error },
-    job: jobOf(job),
+    job: jobOf(job, details),
     progress: {
       completion: progress.completion,
       filepos: progress.filepos,

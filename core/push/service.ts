@@ -8,6 +8,7 @@ import { inject, injectable, multiInject, optional } from 'inversify';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { Event } from '../common/event.js';
 import { EventBus } from '../events/event-bus.js';
+import { FileManager } from '../files/file-manager.js';
 import { Logger } from '../logging/logger.js';
 import { PluginHost } from '../plugins/plugin-host.js';
 import { PrinterService } from '../printer/printer-service.js';
@@ -45,12 +46,14 @@ export class DefaultPushService implements PushService, LifecycleContribution {
     @inject(PrinterService) @optional() printer?: PrinterService,
     @inject(SlicingService) @optional() slicing?: SlicingService,
     @inject(PluginHost) @optional() private readonly plugins?: PluginHost,
+    @inject(FileManager) @optional() files?: FileManager,
   ) {
     this.hub = new PushHub({
       bus,
       logger: logger.child({ service: 'push' }),
       printer,
       slicing,
+      files,
       serverInfo: () => this.serverInfo(),
       options: {
         rateHz: settings.get('push.rateHz'),

@@ -4,8 +4,9 @@
  * keeps up; a coalesced one covering several ticks for throttled or slow clients) and `history`.
  */
 import { DisposableStore, type Disposable } from '../common/disposable.js';
-import type { PrinterService } from '../printer/printer-service.js';
-import { OFFLINE_SNAPSHOT, pushPrinterState, tempPoint, type PushPrinterState, type TempPoint } from './printer-state.js';
+import type { FileManager } from '../files/file-manager.js';
+import type { JobFile, PrinterService } from '../printer/printer-service.js';
+import { OFFLINE_SNAPSHOT, pushPrinterState, tempPoint, type JobDetails, type PushPrinterState, type TempPoint } from './printer-state.js';
 import { PushMessage } from './transport.js';
 
 interface Tick {
@@ -18,6 +19,8 @@ interface Tick {
 
 /** Ticks kept for coalescing; a client further behind gets the newest ones only (state is always current). */
 const KEPT_TICKS = 64;
+/** Ticks between re-reads of the job file's metadata while its analysis is missing (it may still be running). */
+const DETAILS_RETRY_TICKS = 10;
 
 /** A bounded list that keeps the newest `limit` items. */
 function pushBounded<T>(list: T[], item: T, limit: number): void {
@@ -39,10 +42,13 @@ export class StateFeed implements Disposable {
   private readonly recentMessages: string[] = [];
   private readonly currentCache = new Map<string, PushMessage>();
   private lastId = 0;
+  /** the job file's metadata, read asynchronously when the job changes (ticks are synchronous) */
+  private details: { key: string; value: JobDetails | undefined; readAt: number } | undefined;
 
   constructor(
     private readonly printer: PrinterService | undefined,
     private readonly logLines: number,
+    private readonly files?: FileManager,
   ) {
     if (!printer) return;
     this.subscriptions.add(
@@ -64,7 +70,33 @@ export class StateFeed implements Disposable {
   }
 
   state(): PushPrinterState {
-    return pushPrinterState(this.printer?.snapshot() ?? OFFLINE_SNAPSHOT);
+    const snapshot = this.printer?.snapshot() ?? OFFLINE_SNAPSHOT;
+    return pushPrinterState(snapshot, this.jobDetails(snapshot.job));
+  }
+
+  private jobDetails(job: JobFile | null): JobDetails | undefined {
+    if (!job || !this.files) return undefined;
+    const key = `${job.origin}:${job.path}`;
+    const known = this.details?.key === key ? this.details : undefined;
+    const stale = !known || (known.value?.estimatedPrintTime == null && this.lastId - known.readAt >= DETAILS_RETRY_TICKS);
+    if (stale && !(known && known.readAt === -1)) {
+      const entry = { key, value: known?.value, readAt: -1 };
+      this.details = entry;
+      this.files
+        .get(job.origin, job.path)
+        .then((stored) => {
+          const file = stored?.kind === 'file' ? stored : undefined;
+          entry.value = {
+            estimatedPrintTime: file?.analysis?.estimatedPrintTime ?? null,
+            filament: file?.analysis?.filament ?? null,
+            lastPrintTime: file?.prints?.last?.printTime ?? null,
+            user: file?.user ?? null,
+          };
+        })
+        .catch(() => undefined)
+        .finally(() => (entry.readAt = this.lastId));
+    }
+    return this.details?.key === key ? this.details.value : undefined;
   }
 
   /** Closes the current tick: takes a snapshot and everything logged since the previous one. */

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { pushClient, waitFor } from './support.js';
 
 const CHROMIUM_FLAGS = [
   '--headless',
@@ -68,5 +69,21 @@ describe('status page in Chromium', function () {
     await page.waitForFunction(`/Upload|FileAdded/.test(document.getElementById('events').textContent)`, undefined, { timeout: 10000 });
     expect(Number(await page.textContent('#event-count'))).to.be.greaterThan(0);
     expect(errors).to.deep.equal([]);
+  });
+
+  it('pushes the job\'s analysis with the state once the file is analysed', async () => {
+    const c = pushClient(t.baseUrl, { apikey: t.apiKey });
+    try {
+      await waitFor(
+        () => c.of('current').some((m) => typeof (m['job'] as { estimatedPrintTime: unknown }).estimatedPrintTime === 'number'),
+        15000,
+        'estimatedPrintTime in current',
+      );
+      const job = c.of('current').at(-1)!['job'] as { file: { name: string }; filament: Record<string, { length: number }> };
+      expect(job.file.name).to.equal('browser-test.gcode');
+      expect(job.filament['tool0']!.length).to.be.greaterThan(0);
+    } finally {
+      c.close();
+    }
   });
 });

@@ -115,6 +115,7 @@ interface FrameSender {
 export class WebSocketConnection extends BaseConnection {
   readonly protocol: SockJsProtocol;
   private readonly heartbeat: NodeJS.Timeout;
+  private frameSender: FrameSender | null | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -141,14 +142,18 @@ export class WebSocketConnection extends BaseConnection {
       flushed?.();
       return;
     }
-    const sender = this.preEncodedSender();
+    if (frames.length === 0) {
+      flushed?.();
+      return;
+    }
+    const sender = this.sender;
     const last = frames.length - 1;
-    frames.forEach((frame, i) => {
-      const done = i === last && flushed ? () => flushed() : undefined;
+    for (let i = 0; i <= last; i++) {
+      const frame = frames[i]!;
+      const done = i === last ? flushed : undefined;
       if (sender) sender.sendFrame(this.framed ? frame.framedWs : frame.rawWs, done);
       else this.ws.send(this.framed ? `a[${frame.json}]` : frame.json, done);
-    });
-    if (last < 0) flushed?.();
+    }
   }
 
   close(code = 3000, reason = 'Go away!'): void {
@@ -166,9 +171,12 @@ export class WebSocketConnection extends BaseConnection {
   }
 
   /** ws's frame sender when frames can go out pre-encoded (no per-message compression), as engine.io does. */
-  private preEncodedSender(): FrameSender | undefined {
-    const ws = this.ws as unknown as { _sender?: FrameSender; extensions?: string };
-    return !ws.extensions && typeof ws._sender?.sendFrame === 'function' ? ws._sender : undefined;
+  private get sender(): FrameSender | undefined {
+    if (this.frameSender === undefined) {
+      const ws = this.ws as unknown as { _sender?: FrameSender; extensions?: string };
+      this.frameSender = !ws.extensions && typeof ws._sender?.sendFrame === 'function' ? ws._sender : null;
+    }
+    return this.frameSender ?? undefined;
   }
 }
 
