@@ -1,5 +1,6 @@
 /** The gcode.* hook points: queuing rewrites, expands and drops; a throwing handler is isolated; received lines can be rewritten. */
 import { expect } from 'chai';
+import path from 'node:path';
 import { HookRegistry } from '../../core/index.js';
 import { fastSerial, gcodeFile, startPrinterHost, tempDir, waitFor, type PrinterHost } from './helpers.js';
 
@@ -48,5 +49,15 @@ describe('gcode hook points', () => {
     h.printer.commands(['M105']);
     await waitFor('temperature', () => h.printer.snapshot().temperatures.bed?.actual === 55);
     expect(h.printer.snapshot().temperatures.tool0!.actual).to.be.a('number');
+  });
+
+  it('a plugin\'s @Hook(\'gcode.queuing\') methods rewrite and drop commands', async () => {
+    h = await startPrinterHost({ ...fastSerial(), plugins: { paths: [path.join(__dirname, 'fixtures', 'gcode-hooks-plugin')] } });
+    const sent: string[] = [];
+    h.printer.onCommandSent((c) => sent.push(c.command));
+    await h.printer.connect();
+    h.printer.commands(['M104 S200', 'M300 S440 P100', 'M140 S60']);
+    await waitFor('M140', () => sent.includes('M140 S60'));
+    expect(sent.filter((c) => /^M(104|300|140)/.test(c))).to.deep.equal(['M104 S210', 'M140 S60']);
   });
 });
