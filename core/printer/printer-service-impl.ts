@@ -267,6 +267,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.transport = null;
     this.connection = null;
     this.firmwareData = null;
+    this.temperatures = {};
     this.jobs.connectionClosed();
     protocol?.close();
     await transport?.close().catch((err) => this.log.warn(errorInfo(err), 'closing the port failed'));

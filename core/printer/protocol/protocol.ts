@@ -80,6 +80,12 @@ export class GcodeProtocol {
   private nudges = 0;
   private readonly watchdog: NodeJS.Timeout;
   private idleWaiters: (() => void)[] = [];
+  /** requests waiting for their "ok", rejected when the connection closes */
+  private readonly pendingRequests = new Set<{ reject: (err: Error) => void }>();
+  /** set while the handshake runs */
+  private hello: { answered: () => void; again: () => void; abort: () => void } | null = null;
+  /** "ok"s that may still come for hellos repeated before the first answer */
+  private lateHelloOks = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -127,8 +133,6 @@ export class GcodeProtocol {
       hello();
     });
   }
-  private hello: { answered: () => void; again: () => void; abort: () => void } | null = null;
-  private lateHelloOks = 0;
 
   enqueue(command: OutgoingCommand): void {
     if (this.closed) throw new Error('printer connection is closed');
@@ -152,7 +156,6 @@ export class GcodeProtocol {
       });
     });
   }
-  private readonly pendingRequests = new Set<{ reject: (err: Error) => void }>();
 
   /** Writes a command ahead of everything, unnumbered (M112: Marlin's emergency parser acts on it at once). */
   sendNow(command: OutgoingCommand): void {
