@@ -28,13 +28,6 @@ export interface AuthOptions {
   loginWindowMs: number;
 }
 
-export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
-  sessionTtlMs: 24 * 3600_000,
-  appKeyRequestTtlMs: 5 * 60_000,
-  loginAttempts: 5,
-  loginWindowMs: 60_000,
-};
-
 /** A refused login: 403 for bad credentials, 429 while the address is rate-limited. */
 export class LoginError extends Error {
   constructor(
@@ -49,7 +42,7 @@ export class LoginError extends Error {
 export interface AuthManager extends AuthService {
   readonly users: UserStore;
   readonly appKeyRequests: AppKeyRequests;
-  /** tunable at run time (tests shorten the lifetimes) */
+  /** from config `accessControl.*`; tunable at run time (tests shorten the lifetimes) */
   readonly options: AuthOptions;
 
   authenticateKey(key: string): AuthPrincipal | null;

@@ -12,7 +12,7 @@ import { Logger } from '../logging/logger.js';
 import { adminPrincipal, generateApiKey, requestKey } from '../server/global-key-auth.js';
 import type { Principal } from '../server/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { DEFAULT_AUTH_OPTIONS, LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } from './api.js';
+import { LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } from './api.js';
 import { AppKeyRequests } from './appkey-requests.js';
 import { verifyPassword } from './password.js';
 import { permissionsOfGroups, type GroupId } from './permissions.js';
@@ -39,7 +39,7 @@ export function sessionFromCookie(cookie: string | string[] | undefined): string
 @injectable()
 export class AuthManagerImpl implements AuthManager, LifecycleContribution {
   readonly lifecycleName = 'auth';
-  readonly options: AuthOptions = { ...DEFAULT_AUTH_OPTIONS };
+  readonly options: AuthOptions;
   readonly users: UserStore;
   readonly appKeyRequests: AppKeyRequests;
   private readonly sessions = new SessionStore(() => this.options.sessionTtlMs);
@@ -53,6 +53,12 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
   ) {
+    this.options = {
+      sessionTtlMs: settings.get('accessControl.sessionTimeoutMinutes') * 60_000,
+      loginAttempts: settings.get('accessControl.loginAttempts'),
+      loginWindowMs: settings.get('accessControl.loginWindowSeconds') * 1000,
+      appKeyRequestTtlMs: settings.get('accessControl.appKeyRequestTimeoutSeconds') * 1000,
+    };
     this.users = new UserStore(settings.basedir);
     this.appKeyRequests = new AppKeyRequests(settings.basedir, this.users);
   }

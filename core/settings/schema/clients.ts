@@ -1,7 +1,7 @@
 /**
- * Configuration that OctoPrint clients read through `/api/settings` and `/api/system/commands`
- * (owned by core/auth/routes): the instance name shown by apps, temperature presets, and the
- * server/system commands an admin may trigger (run without a shell, split into argv).
+ * Configuration of what OctoPrint clients meet (owned by core/auth): session and login limits, the
+ * app-key request lifetime, the instance name shown by apps, temperature presets, and the server/system
+ * commands an admin may trigger (run without a shell, split into argv).
  */
 import type convict from 'convict';
 
@@ -20,6 +20,7 @@ export interface SystemAction {
 }
 
 export interface ClientsConfig {
+  accessControl: { sessionTimeoutMinutes: number; loginAttempts: number; loginWindowSeconds: number; appKeyRequestTimeoutSeconds: number };
   appearance: { name: string; color: string };
   temperature: { profiles: TemperaturePreset[]; cutoff: number };
   system: {
@@ -49,6 +50,12 @@ const actions = {
 };
 
 export const clientsSchema: convict.Schema<ClientsConfig> = {
+  accessControl: {
+    sessionTimeoutMinutes: { doc: 'Minutes a login session (push socket auth, session cookie) may stay unused before it expires.', format: 'nat', default: 24 * 60 },
+    loginAttempts: { doc: 'Failed password logins one address may make within loginWindowSeconds before it must wait (429).', format: 'nat', default: 5 },
+    loginWindowSeconds: { doc: 'The window of loginAttempts, in seconds.', format: 'nat', default: 60 },
+    appKeyRequestTimeoutSeconds: { doc: 'Seconds an application-key request waits for approval before it expires (the app then gets 404).', format: 'nat', default: 300 },
+  },
   appearance: {
     name: { doc: 'Name of this printer host, shown by apps and the status page.', format: String, default: '' },
     color: { doc: 'Colour clients use for this instance (OctoPrint: default, red, orange, …).', format: String, default: 'default' },
