@@ -1,7 +1,8 @@
 /**
  * sockjs-client's browser build in real headless Chromium, on a page served by the host itself:
- * passive login with a key, then the push socket over websocket, xhr-streaming and xhr-polling,
- * as OctoPrint's web client does it (data read as objects, `auth` after `connected`).
+ * passive login with a key, then the push socket over each transport a browser may fall back to
+ * (websocket, xhr-streaming, xhr-polling, eventsource, htmlfile, jsonp-polling), as OctoPrint's web
+ * client does it (data read as objects, `auth` after `connected`).
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -61,7 +62,7 @@ describe('clients: sockjs-client in Chromium', function () {
     await t?.stop();
   });
 
-  for (const transport of ['websocket', 'xhr-streaming', 'xhr-polling']) {
+  for (const transport of ['websocket', 'xhr-streaming', 'xhr-polling', 'eventsource', 'htmlfile', 'jsonp-polling']) {
     it(`${transport}: connected → auth → history → current → event, data as objects`, async () => {
       const page = await browser.newPage();
       await page.goto(`${t.baseUrl}/test-clients/page.html`);

@@ -71,6 +71,17 @@ describe('clients: SockJS protocol', () => {
     cors = false;
   });
 
+  it('speaks jsonp: callback checked, frames as script calls, jsonp_send from a form', async () => {
+    expect((await fetch(`${base}/1/ddd/jsonp`)).status).to.equal(500);
+    expect((await fetch(`${base}/1/ddd/jsonp?c=alert(1)`)).status).to.equal(500);
+    expect(await (await fetch(`${base}/1/ddd/jsonp?c=_jp.a1`)).text()).to.equal('/**/_jp.a1("o");\r\n');
+    const sent = await fetch(`${base}/1/ddd/jsonp_send`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `d=${encodeURIComponent('["hello"]')}` });
+    expect(await sent.text()).to.equal('ok');
+    expect(received.at(-1)).to.equal('hello');
+    connections.at(-1)!.send([new SockJsFrame('{"x":2}')]);
+    expect(await (await fetch(`${base}/1/ddd/jsonp?c=_jp.a1`)).text()).to.equal('/**/_jp.a1("a[{\\"x\\":2}]");\r\n');
+  });
+
   it('reports garbled frames without closing', async () => {
     await post('/1/ccc/xhr');
     const conn = connections.at(-1)!;

@@ -1,8 +1,8 @@
 /**
  * SockJS protocol (version 0.3, what sockjs-client 1.x and OctoPrint's server speak), transport-
  * independent of the push hub: frames (`o`, `h`, `a[...]`, `c[code,"reason"]`), the websocket,
- * xhr-streaming, xhr-polling and eventsource receivers, xhr_send, and a plain websocket that carries
- * one JSON message per frame. A message is given once as JSON text (`SockJsFrame`) and written into
+ * xhr-streaming, xhr-polling, eventsource, htmlfile and jsonp receivers, xhr_send and jsonp_send,
+ * and a plain websocket that carries one JSON message per frame. A message is given once as JSON text (`SockJsFrame`) and written into
  * `a[...]` as an object, not as a JSON string (stock `sockjs` does the latter, which OctoPrint's client
  * cannot read).
  */
@@ -41,7 +41,7 @@ export function messagesFrame(frames: readonly SockJsFrame[]): string {
   return `a[${frames.map((f) => f.json).join(',')}]`;
 }
 
-export type SockJsProtocol = 'websocket' | 'xhr-streaming' | 'xhr-polling' | 'eventsource' | 'raw-websocket';
+export type SockJsProtocol = 'websocket' | 'xhr-streaming' | 'xhr-polling' | 'eventsource' | 'htmlfile' | 'jsonp-polling' | 'raw-websocket';
 
 /** One client connection of any SockJS transport, as the push adapter drives it. */
 export interface SockJsConnection {
@@ -180,11 +180,42 @@ export class WebSocketConnection extends BaseConnection {
   }
 }
 
-type HttpReceiverKind = 'xhr-streaming' | 'xhr-polling' | 'eventsource';
+export type HttpReceiverKind = 'xhr-streaming' | 'xhr-polling' | 'eventsource' | 'htmlfile' | 'jsonp-polling';
+
+/** How one kind of receiving request carries frames. */
+interface ReceiverFormat {
+  contentType: string;
+  prelude: string;
+  wrap(frame: string): string;
+  /** ends its response after one frame */
+  polling: boolean;
+}
+
+/** The htmlfile page (an iframe of the client's page) hands frames to `parent[callback]`; padded so browsers start rendering. */
+function htmlfilePrelude(callback: string): string {
+  const page = `<!doctype html>\n<html><head>\n  <meta http-equiv="X-UA-Compatible" content="IE=edge" />\n  <meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />\n</head><body><h2>Don't panic!</h2>\n  <script>\n    document.domain = document.domain;\n    var c = parent.${callback};\n    c.start();\n    function p(d) {c.message(d);};\n    window.onload = function() {c.stop();};\n  </script>`;
+  return `${page}${' '.repeat(Math.max(0, 1024 - page.length))}\r\n\r\n`;
+}
+
+/** `callback` is checked by the server (letters, digits, `_` and `.`) before it gets here. */
+export function receiverFormat(kind: HttpReceiverKind, callback = ''): ReceiverFormat {
+  switch (kind) {
+    case 'xhr-streaming':
+      return { contentType: 'application/javascript; charset=UTF-8', prelude: `${'h'.repeat(2048)}\n`, wrap: (f) => `${f}\n`, polling: false };
+    case 'xhr-polling':
+      return { contentType: 'application/javascript; charset=UTF-8', prelude: '', wrap: (f) => `${f}\n`, polling: true };
+    case 'eventsource':
+      return { contentType: 'text/event-stream', prelude: '\r\n', wrap: (f) => `data: ${f}\r\n\r\n`, polling: false };
+    case 'htmlfile':
+      return { contentType: 'text/html; charset=UTF-8', prelude: htmlfilePrelude(callback), wrap: (f) => `<script>\np(${JSON.stringify(f)});\n</script>\r\n`, polling: false };
+    case 'jsonp-polling':
+      return { contentType: 'application/javascript; charset=UTF-8', prelude: '', wrap: (f) => `/**/${callback}(${JSON.stringify(f)});\r\n`, polling: true };
+  }
+}
 
 interface Receiver {
   res: http.ServerResponse;
-  kind: HttpReceiverKind;
+  format: ReceiverFormat;
   written: number;
 }
 
@@ -213,22 +244,21 @@ export class HttpSession extends BaseConnection {
   }
 
   /** A receiving request arrived for this session. */
-  attach(res: http.ServerResponse, kind: HttpReceiverKind): void {
+  attach(res: http.ServerResponse, kind: HttpReceiverKind, callback?: string): void {
     this.protocol = kind;
-    const contentType = kind === 'eventsource' ? 'text/event-stream' : 'application/javascript; charset=UTF-8';
-    res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store, no-cache, no-transform, must-revalidate, max-age=0' });
+    const format = receiverFormat(kind, callback);
+    res.writeHead(200, { 'Content-Type': format.contentType, 'Cache-Control': 'no-store, no-cache, no-transform, must-revalidate, max-age=0' });
     if (this.closeReason !== undefined) {
-      res.end(wrap(this.closeReason, kind));
+      res.end(format.prelude + format.wrap(this.closeReason));
       return;
     }
     if (this.receiver) {
-      res.end(wrap(closeFrame(2010, 'Another connection still open'), kind));
+      res.end(format.prelude + format.wrap(closeFrame(2010, 'Another connection still open')));
       return;
     }
     clearTimeout(this.disconnectTimer);
-    if (kind === 'xhr-streaming') res.write(`${'h'.repeat(2048)}\n`);
-    if (kind === 'eventsource') res.write('\r\n');
-    const receiver: Receiver = { res, kind, written: 0 };
+    if (format.prelude) res.write(format.prelude);
+    const receiver: Receiver = { res, format, written: 0 };
     this.receiver = receiver;
     res.on('close', () => {
       if (this.receiver === receiver) this.detach();
@@ -277,10 +307,10 @@ export class HttpSession extends BaseConnection {
   private writeFrame(frame: string, written?: () => void): void {
     const receiver = this.receiver;
     if (!receiver) return;
-    const text = wrap(frame, receiver.kind);
+    const text = receiver.format.wrap(frame);
     receiver.written += text.length;
     receiver.res.write(text, () => written?.());
-    if (receiver.kind === 'xhr-polling' || receiver.written >= this.timings.responseLimit) {
+    if (receiver.format.polling || receiver.written >= this.timings.responseLimit) {
       receiver.res.end();
       this.detach();
     }
@@ -304,8 +334,4 @@ export class HttpSession extends BaseConnection {
     setTimeout(this.forget, this.timings.disconnectDelayMs).unref();
     this.ended();
   }
-}
-
-function wrap(frame: string, kind: HttpReceiverKind): string {
-  return kind === 'eventsource' ? `data: ${frame}\r\n\r\n` : `${frame}\n`;
 }

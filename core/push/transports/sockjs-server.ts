@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { HttpSession, WebSocketConnection, type SockJsConnection, type SockJsTimings } from './sockjs-protocol.js';
+import { HttpSession, WebSocketConnection, type HttpReceiverKind, type SockJsConnection, type SockJsTimings } from './sockjs-protocol.js';
 
 export interface SockJsServerOptions extends SockJsTimings {
   prefix: string;
@@ -25,7 +25,16 @@ export const DEFAULT_SOCKJS_OPTIONS: Omit<SockJsServerOptions, 'cors'> = {
   maxMessageBytes: 64 * 1024,
 };
 
-const SESSION_PATH = /^\/([^/.]+)\/([^/.]+)\/(websocket|xhr_streaming|xhr|xhr_send|eventsource)$/;
+const SESSION_PATH = /^\/([^/.]+)\/([^/.]+)\/(websocket|xhr_streaming|xhr|xhr_send|eventsource|htmlfile|jsonp|jsonp_send)$/;
+const CALLBACK = /^[a-zA-Z0-9_.]+$/;
+
+const RECEIVERS: Record<string, { kind: HttpReceiverKind; method: string; callback: boolean }> = {
+  xhr_streaming: { kind: 'xhr-streaming', method: 'POST', callback: false },
+  xhr: { kind: 'xhr-polling', method: 'POST', callback: false },
+  eventsource: { kind: 'eventsource', method: 'GET', callback: false },
+  htmlfile: { kind: 'htmlfile', method: 'GET', callback: true },
+  jsonp: { kind: 'jsonp-polling', method: 'GET', callback: true },
+};
 
 export function remoteAddressOf(req: http.IncomingMessage): string {
   const address = req.socket.remoteAddress ?? '';
@@ -69,19 +78,22 @@ export class SockJsServer {
     const [, server, sessionId, transport] = match as unknown as [string, string, string, string];
     const key = `${server}/${sessionId}`;
     if (transport === 'websocket') return this.text(res, 400, 'Can "Upgrade" only to "WebSocket".');
-    if (transport === 'xhr_send') {
+    if (transport === 'xhr_send' || transport === 'jsonp_send') {
       if (req.method !== 'POST') return this.text(res, 405, '');
-      return this.xhrSend(req, res, this.sessions.get(key));
+      return this.receiveSend(req, res, this.sessions.get(key), transport === 'jsonp_send');
     }
-    const kind = transport === 'xhr_streaming' ? 'xhr-streaming' : transport === 'xhr' ? 'xhr-polling' : 'eventsource';
-    if ((kind === 'eventsource') !== (req.method === 'GET')) return this.text(res, 405, '');
+    const receiver = RECEIVERS[transport]!;
+    if (req.method !== receiver.method) return this.text(res, 405, '');
+    const callback = new URL(req.url ?? '', 'http://x').searchParams.get('c') ?? '';
+    if (receiver.callback && !callback) return this.text(res, 500, '"callback" parameter required');
+    if (receiver.callback && !CALLBACK.test(callback)) return this.text(res, 500, 'invalid "callback" parameter');
     let session = this.sessions.get(key);
     if (!session) {
       session = new HttpSession(remoteAddressOf(req), this.options, () => this.sessions.delete(key));
       this.sessions.set(key, session);
       this.onConnection(session);
     }
-    session.attach(res, kind);
+    session.attach(res, receiver.kind, callback);
   }
 
   /** Takes over an upgrade under the prefix; returns false for other paths. */
@@ -106,7 +118,8 @@ export class SockJsServer {
     this.wss.close();
   }
 
-  private xhrSend(req: http.IncomingMessage, res: http.ServerResponse, session: HttpSession | undefined): void {
+  /** xhr_send (JSON body, 204) and jsonp_send (form field `d` or raw body, 200 "ok"). */
+  private receiveSend(req: http.IncomingMessage, res: http.ServerResponse, session: HttpSession | undefined, jsonp: boolean): void {
     if (!session) return this.text(res, 404, 'Not found');
     const chunks: Buffer[] = [];
     let size = 0;
@@ -124,9 +137,11 @@ export class SockJsServer {
     });
     req.on('end', () => {
       if (refused) return;
-      const body = Buffer.concat(chunks).toString('utf8');
+      let body = Buffer.concat(chunks).toString('utf8');
+      if (jsonp && /application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) body = new URLSearchParams(body).get('d') ?? '';
       if (!body) return this.text(res, 500, 'Payload expected.');
       session.receive(body);
+      if (jsonp) return this.text(res, 200, 'ok');
       res.writeHead(204, { 'Content-Type': 'text/plain; charset=UTF-8' });
       res.end();
     });
