@@ -44,7 +44,14 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     this.app.use(this.errors);
     this.app.use(this.cors);
     this.app.use(this.dispatch);
+    // errors koa could not answer (a client gone mid-request) and malformed HTTP go to the log, not stderr
+    this.app.on('error', (err: unknown) => this.logger.debug(errorInfo(err), 'request ended with an error'));
     this.server = http.createServer(this.app.callback());
+    this.server.on('clientError', (err, socket) => {
+      this.logger.debug(errorInfo(err), 'malformed HTTP request');
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
   }
 
   get port(): number {

@@ -6,6 +6,7 @@
 import type Koa from 'koa';
 import type { StorageOrigin } from '../events/catalogue.js';
 import { HttpError } from '../server/http-error.js';
+import { baseUrlOf, downloadUrl, resourceUrl } from '../server/routes/file-json.js';
 import { truthy } from '../server/routes/request.js';
 import { type SliceRequest, type SlicingService } from './slicing-service.js';
 
@@ -19,15 +20,15 @@ export async function sliceFileCommand(
   if (!slicing) throw new HttpError(409, 'slicing is not available');
   // a SlicingRequestError carries its status: the server answers it as { error } with that status
   const { ref } = await slicing.slice(sliceRequest(origin, path, body));
-  const encoded = ref.gcode.split('/').map(encodeURIComponent).join('/');
-  const resource = `${ctx.origin}/api/files/local/${encoded}`;
+  const base = baseUrlOf(ctx);
+  const resource = resourceUrl(base, 'local', ref.gcode);
   ctx.status = 202;
   ctx.set('Location', resource);
   ctx.body = {
     origin: 'local',
     name: ref.gcode.split('/').pop(),
     path: ref.gcode,
-    refs: { resource, download: `${ctx.origin}/downloads/files/local/${encoded}` },
+    refs: { resource, download: downloadUrl(base, ref.gcode) },
   };
 }
 

@@ -5,7 +5,7 @@
  * the progress of long analyses as its custom event `plugin_file_events_MetadataAnalysisProgress`.
  * Written with the public plugin API only.
  */
-import { EventBus, FileManager, inject, optional, Plugin, PluginContext, PrinterService, type JobFile } from 'cuttle';
+import { EventBus, FileManager, inject, jobFileRef, optional, Plugin, PluginContext, PrinterService } from 'cuttle';
 
 @Plugin({
   id: 'file-events',
@@ -40,12 +40,9 @@ export class FileEventsPlugin {
     on.add(files.onTransferStarted((t) => bus.fire('TransferStarted', t)));
     on.add(files.onTransferDone((t) => bus.fire('TransferDone', t)));
     if (printer) {
-      on.add(printer.onFileSelected((f) => bus.fire('FileSelected', fileRef(f))));
+      on.add(printer.onFileSelected((f) => bus.fire('FileSelected', jobFileRef(f))));
       on.add(printer.onFileDeselected(() => bus.fire('FileDeselected', {})));
     }
   }
 }
 
-function fileRef(f: JobFile) {
-  return { name: f.name, path: f.path, origin: f.origin, file: f.origin === 'local' && f.diskPath ? f.diskPath : f.path, filename: f.name };
-}
