@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Event } from '../common/event.js';
-import type { PrinterService, PrinterStateId } from '../printer/printer-service.js';
+import { isOperational } from '../printer/octoprint-views.js';
+import type { PrinterService } from '../printer/printer-service.js';
 
 export interface SdCardEntry {
   name: string;
@@ -32,12 +33,6 @@ interface PrinterSdPart {
   onChanged?: Event<void>;
 }
 
-const NOT_OPERATIONAL: readonly PrinterStateId[] = ['OFFLINE', 'OPEN_SERIAL', 'CONNECTING', 'ERROR', 'CLOSED_WITH_ERROR'];
-
-/** OctoPrint's "operational": connected and not in an error state (printing counts). */
-export function isOperational(id: PrinterStateId): boolean {
-  return !NOT_OPERATIONAL.includes(id);
-}
 
 /** The printer's SD functions, when it has them. */
 export function sdCardOf(printer: PrinterService | undefined): SdCardAccess | null {

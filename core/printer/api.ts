@@ -2,3 +2,4 @@
 export * from './printer-service.js';
 export { jobFileRef } from './file-ref.js';
 export type { GcodeHookContext, GcodeRewrite } from './hooks.js';
+export * from './octoprint-views.js';

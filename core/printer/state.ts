@@ -4,6 +4,7 @@
  * is a bug in the caller and throws.
  */
 import { Emitter } from '../common/event.js';
+import { isOperational } from './octoprint-views.js';
 import type { PrinterState, PrinterStateId } from './printer-service.js';
 
 export const STATE_TEXT: Record<PrinterStateId, string> = {
@@ -20,8 +21,6 @@ export const STATE_TEXT: Record<PrinterStateId, string> = {
   ERROR: 'Error',
   CLOSED_WITH_ERROR: 'Offline after error',
 };
-
-const CONNECTED: PrinterStateId[] = ['OPERATIONAL', 'PRINTING', 'PAUSING', 'PAUSED', 'RESUMING', 'CANCELLING', 'FINISHING'];
 
 /** Allowed next states. OFFLINE and ERROR are reachable from any connected state (disconnect, failure). */
 const NEXT: Record<PrinterStateId, PrinterStateId[]> = {
@@ -58,7 +57,7 @@ export class PrinterStateMachine {
 
   /** OPERATIONAL or any job state: the printer answers commands. */
   get connected(): boolean {
-    return CONNECTED.includes(this.current.id);
+    return isOperational(this.current.id);
   }
 
   /** a job is printing, pausing, paused, resuming, cancelling or finishing */

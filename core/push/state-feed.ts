@@ -6,6 +6,7 @@
 import { DisposableStore, type Disposable } from '../common/disposable.js';
 import type { FileManager } from '../files/file-manager.js';
 import type { JobFile, PrinterService } from '../printer/printer-service.js';
+import { jobDetailsOf } from '../printer/octoprint-views.js';
 import { OFFLINE_SNAPSHOT, pushPrinterState, tempPoint, type JobDetails, type PushPrinterState, type TempPoint } from './printer-state.js';
 import { PushMessage } from './transport.js';
 
@@ -86,12 +87,7 @@ export class StateFeed implements Disposable {
         .get(job.origin, job.path)
         .then((stored) => {
           const file = stored?.kind === 'file' ? stored : undefined;
-          entry.value = {
-            estimatedPrintTime: file?.analysis?.estimatedPrintTime ?? null,
-            filament: file?.analysis?.filament ?? null,
-            lastPrintTime: file?.prints?.last?.printTime ?? null,
-            user: file?.user ?? null,
-          };
+          entry.value = jobDetailsOf(file, file?.user ?? null);
         })
         .catch(() => undefined)
         .finally(() => (entry.readAt = this.lastId));

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { isOperational, sdCardOf } from '../../files/sd-card.js';
+import { sdCardOf } from '../../files/sd-card.js';
+import { isOperational } from '../../printer/octoprint-views.js';
 import type { Logger } from '../../logging/logger.js';
 import type { PrinterService } from '../../printer/printer-service.js';
 import { baseUrlOf } from '../../server/routes/file-json.js';

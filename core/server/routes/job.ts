@@ -2,13 +2,12 @@
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { FileManager, type StoredFile } from '../../files/file-manager.js';
-import { PrinterService, type PrinterStateId } from '../../printer/printer-service.js';
+import { isJobActive, jobDetailsOf, jobJson, progressJson } from '../../printer/octoprint-views.js';
+import { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../http-error.js';
 import { HttpRoutes } from '../http-server.js';
 import { commandOf, readJsonObject } from './request.js';
 import { RouteContribution } from './route-contribution.js';
-
-const ACTIVE: readonly PrinterStateId[] = ['PRINTING', 'PAUSING', 'PAUSED', 'RESUMING', 'CANCELLING', 'FINISHING'];
 
 @injectable()
 export class JobRoutes extends RouteContribution {
@@ -26,29 +25,9 @@ export class JobRoutes extends RouteContribution {
       const job = snapshot?.job ?? null;
       const stored = job ? await this.files.get(job.origin, job.path).catch(() => null) : null;
       const file = stored?.kind === 'file' ? (stored as StoredFile) : null;
-      const progress = snapshot?.progress;
       ctx.body = {
-        job: {
-          file: {
-            name: job?.name ?? null,
-            display: job?.name ?? null,
-            path: job?.path ?? null,
-            origin: job?.origin ?? null,
-            size: job?.size ?? null,
-            date: job?.date ?? null,
-          },
-          estimatedPrintTime: file?.analysis?.estimatedPrintTime ?? null,
-          filament: file?.analysis?.filament ?? null,
-          lastPrintTime: file?.prints?.last?.printTime ?? null,
-          user: job ? (ctx.state.principal?.name ?? null) : null,
-        },
-        progress: {
-          completion: progress?.completion ?? null,
-          filepos: progress?.filepos ?? null,
-          printTime: progress?.printTime ?? null,
-          printTimeLeft: progress?.printTimeLeft ?? null,
-          printTimeLeftOrigin: progress?.printTimeLeft != null ? 'linear' : null,
-        },
+        job: jobJson(job, jobDetailsOf(file ?? undefined, ctx.state.principal?.name ?? null)),
+        progress: progressJson(snapshot?.progress),
         state: snapshot?.state.text ?? 'Offline',
         error: snapshot?.state.error || null,
       };
@@ -59,7 +38,7 @@ export class JobRoutes extends RouteContribution {
       const printer = this.printer;
       if (!printer) throw new HttpError(409, 'No printer service available');
       const { state, job } = printer.snapshot();
-      const active = ACTIVE.includes(state.id);
+      const active = isJobActive(state.id);
       switch (command) {
         case 'start':
           if (!job) throw new HttpError(409, 'No file selected');
