@@ -4,7 +4,7 @@
  * Kept in a file next to users.yaml so the CLI, a separate process, can decide on them.
  */
 import path from 'node:path';
-import { generateApiKey } from '../server/global-key-auth.js';
+import { generateApiKey } from './api-keys.js';
 import type { UserStore } from './user-store.js';
 import { YamlFile } from './yaml-file.js';
 

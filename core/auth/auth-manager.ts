@@ -9,7 +9,7 @@ import { inject, injectable } from 'inversify';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { Logger } from '../logging/logger.js';
-import { adminPrincipal, generateApiKey, requestKey } from '../server/global-key-auth.js';
+import { adminPrincipal, generateApiKey, requestKey } from './api-keys.js';
 import type { Principal } from '../server/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } from './api.js';

@@ -1,7 +1,7 @@
 /**
- * Container bindings for users, keys and sessions. `AuthManager` is also bound as the server's
- * `AuthService` (replacing the simple global-key one) and as a lifecycle contribution (key
- * generation on first start, session sweeping); the client-facing routes register themselves.
+ * Container bindings for users, keys and sessions. `AuthManager` is also the server's
+ * `AuthService` and a lifecycle contribution (key generation on first start, session sweeping);
+ * the client-facing routes register themselves.
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
@@ -10,10 +10,9 @@ import { AuthManager } from './api.js';
 import { AuthManagerImpl } from './auth-manager.js';
 import { ClientApiRoutes } from './routes/contribution.js';
 
-export const authModule = new ContainerModule(({ bind, isBound, rebind }) => {
+export const authModule = new ContainerModule(({ bind }) => {
   bind(AuthManager).to(AuthManagerImpl).inSingletonScope();
-  if (isBound(AuthService)) rebind(AuthService).toService(AuthManager);
-  else bind(AuthService).toService(AuthManager);
+  bind(AuthService).toService(AuthManager);
   bind(LifecycleContribution).toService(AuthManager);
   bind(ClientApiRoutes).toSelf().inSingletonScope();
   bind(LifecycleContribution).toService(ClientApiRoutes);

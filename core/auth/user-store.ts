@@ -4,7 +4,7 @@
  * same file; every change is a fresh read-modify-atomic-write.
  */
 import path from 'node:path';
-import { generateApiKey } from '../server/global-key-auth.js';
+import { generateApiKey } from './api-keys.js';
 import { hashPassword } from './password.js';
 import { isGroup, type GroupId } from './permissions.js';
 import { YamlFile } from './yaml-file.js';
