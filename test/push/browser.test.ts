@@ -1,6 +1,7 @@
 /** The status page in real headless Chromium: it loads, connects with the key, and shows a print's progress and the events. */
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
+import { AuthManager } from '../../core/auth/api.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { pushClient, waitFor } from './support.js';
 
@@ -69,6 +70,31 @@ describe('status page in Chromium', function () {
     await page.waitForFunction(`/Upload|FileAdded/.test(document.getElementById('events').textContent)`, undefined, { timeout: 10000 });
     expect(Number(await page.textContent('#event-count'))).to.be.greaterThan(0);
     expect(errors).to.deep.equal([]);
+  });
+
+  it('shows a pending application-key request and grants it with Allow', async () => {
+    const auth = t.get<AuthManager>(AuthManager);
+    await auth.users.add('operator', { admin: true });
+    const operatorKey = auth.users.addKey('operator', 'status page');
+    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await page.goto(`${t.baseUrl}/?apikey=${operatorKey}`);
+    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
+    const request = await fetch(`${t.baseUrl}/plugin/appkeys/request`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ app: 'Slicer', user: 'operator' }),
+    });
+    expect(request.status).to.equal(201);
+    const { app_token: appToken } = (await request.json()) as { app_token: string };
+    await page.waitForSelector('#appkeys li[data-token] button.allow', { timeout: 10000 });
+    expect(await page.textContent('#appkeys')).to.contain('Slicer');
+    await page.click('#appkeys li[data-token] button.allow');
+    await page.waitForFunction(`/none pending/.test(document.getElementById('appkeys').textContent)`, undefined, { timeout: 10000 });
+    const poll = await fetch(`${t.baseUrl}/plugin/appkeys/request/${appToken}`);
+    expect(poll.status).to.equal(200);
+    const { api_key: key } = (await poll.json()) as { api_key: string };
+    expect(key).to.match(/^[A-Za-z0-9]{32}$/);
+    expect((await fetch(`${t.baseUrl}/api/currentuser`, { headers: { 'X-Api-Key': key } })).status).to.equal(200);
   });
 
   it('pushes the job\'s analysis with the state once the file is analysed', async () => {

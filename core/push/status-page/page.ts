@@ -23,6 +23,8 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   canvas { width: 100%; height: 200px; }
   .muted { color: #777; }
   #conn.ok { color: #7d7; } #conn.bad { color: #f88; }
+  ul.plain { list-style: none; margin: 0; padding: 0; }
+  #appkeys li { padding: 3px 0; }
 </style>
 </head>
 <body>
@@ -59,6 +61,10 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     <p id="upload-result" class="muted"></p>
   </section>
   <section>
+    <h2>Application key requests</h2>
+    <ul id="appkeys" class="plain"><li class="muted">none pending</li></ul>
+  </section>
+  <section>
     <h2>Events <span id="event-count" class="muted">0</span></h2>
     <ul id="events"></ul>
   </section>
@@ -80,14 +86,17 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   function connect() {
     if (socket) socket.close();
     socket = io({ auth: function (cb) { cb(lastSeq === undefined ? { apikey: apikey } : { apikey: apikey, lastSeq: lastSeq }); } });
-    socket.on('connect', function () { setConn('connected', true); });
+    socket.on('connect', function () { setConn('connected', true); loadAppKeyRequests(); });
     socket.on('disconnect', function () { setConn('disconnected', false); });
     socket.on('connect_error', function (err) { setConn('refused: ' + err.message, false); });
     socket.on('history', function (data) { temps = (data.temps || []).slice(-600); showState(data); drawChart(); });
     socket.on('current', function (data) { temps = temps.concat(data.temps || []).slice(-600); showState(data); drawChart(); });
     socket.on('event', function (e) { lastSeq = e.seq; addLog('#' + e.seq + ' ' + e.type + ' ' + JSON.stringify(e.payload)); });
     socket.on('gap', function (g) { if (g.to) lastSeq = g.to; addLog('gap: events ' + g.from + '..' + g.to + ' are no longer kept'); });
-    socket.on('plugin', function (m) { addLog('plugin ' + m.plugin + ': ' + JSON.stringify(m.data)); });
+    socket.on('plugin', function (m) {
+      addLog('plugin ' + m.plugin + ': ' + JSON.stringify(m.data));
+      if (m.plugin === 'appkeys') loadAppKeyRequests();
+    });
     socket.on('slicingProgress', function (p) { $('upload-result').textContent = 'slicing ' + p.source_path + ': ' + Math.round(p.progress) + '%'; });
   }
   function setConn(text, ok) { var c = $('conn'); c.textContent = text; c.className = ok ? 'ok' : 'bad'; }
@@ -125,6 +134,38 @@ export const STATUS_PAGE_HTML = `<!doctype html>
         if (j === 0) g.moveTo(x, y); else g.lineTo(x, y);
       });
       g.stroke(); g.fillStyle = COLORS[i % COLORS.length]; g.fillText(h, 5 + i * 50, 12);
+    });
+  }
+  // pending application-key requests (apps asking for a key), each with Allow and Deny
+  function loadAppKeyRequests() {
+    api('GET', '/api/plugin/appkeys?all').then(function (r) { showAppKeyRequests(r.pending || []); })
+      .catch(function () { showAppKeyRequests([]); });
+  }
+  function showAppKeyRequests(pending) {
+    var list = $('appkeys');
+    list.textContent = '';
+    if (!pending.length) {
+      var none = document.createElement('li'); none.className = 'muted'; none.textContent = 'none pending'; list.appendChild(none);
+      return;
+    }
+    pending.forEach(function (p) {
+      var li = document.createElement('li');
+      li.dataset.token = p.user_token;
+      var label = document.createElement('span');
+      label.textContent = p.app_id + (p.user_id ? ' (for ' + p.user_id + ')' : '') + ' ';
+      li.appendChild(label);
+      [['Allow', true], ['Deny', false]].forEach(function (choice) {
+        var button = document.createElement('button');
+        button.type = 'button'; button.textContent = choice[0]; button.className = choice[1] ? 'allow' : 'deny';
+        button.addEventListener('click', function () {
+          api('POST', '/plugin/appkeys/decision/' + encodeURIComponent(p.user_token), { decision: choice[1] })
+            .then(function () { addLog('application key for ' + p.app_id + (choice[1] ? ' granted' : ' denied')); })
+            .catch(function (err) { addLog('decision failed: ' + err.message); })
+            .then(loadAppKeyRequests);
+        });
+        li.appendChild(button);
+      });
+      list.appendChild(li);
     });
   }
   function addLog(text) {
