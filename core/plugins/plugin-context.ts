@@ -8,11 +8,11 @@ import type { AnyFiredEvent } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { PluginInfo } from './decorators.js';
 
-export interface PluginSettings<T extends object = Record<string, unknown>> {
-  /** defaults overlaid with `plugins.<id>` from config.yaml */
-  get(): T;
+export interface PluginSettings {
+  /** Defaults overlaid with `plugins.<id>` from config.yaml; `T` is the plugin's settings shape. */
+  get<T extends object = Record<string, unknown>>(): T;
   /** Merges values into `plugins.<id>` and saves config.yaml atomically. */
-  save(values: Partial<T>): Promise<void>;
+  save<T extends object = Record<string, unknown>>(values: Partial<T>): Promise<void>;
 }
 
 export interface PluginContext {

@@ -199,9 +199,10 @@ export class PluginHost {
       logger,
       subscriptions: new DisposableStore(),
       settings: {
-        get: () => settings.pluginSettings(info.id, defaults),
+        // the plugin names its settings' shape; the values come from its declared defaults and config.yaml
+        get: <T extends object>() => settings.pluginSettings(info.id, defaults) as T,
         save: async (values) => {
-          settings.setPluginSettings(info.id, values);
+          settings.setPluginSettings(info.id, values as Record<string, unknown>);
           await settings.save();
         },
       },

@@ -97,7 +97,7 @@ export class GcodeEventsPlugin {
   }
 
   private get ignoreZHops(): boolean {
-    return (this.ctx.settings.get() as unknown as Settings).ignoreZHops;
+    return this.ctx.settings.get<Settings>().ignoreZHops;
   }
 
   private fireSent(command: SentCommand): void {

@@ -40,7 +40,7 @@ export class PrinterEventsPlugin {
   }
 
   private checkTargets(sample: TemperatureSample): void {
-    const { tolerance } = this.ctx.settings.get() as unknown as Settings;
+    const { tolerance } = this.ctx.settings.get<Settings>();
     for (const [heater, { actual, target }] of Object.entries(sample.heaters)) {
       if (!target || target <= 0) {
         this.heaters.delete(heater);

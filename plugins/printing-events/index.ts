@@ -51,7 +51,7 @@ export class PrintingEventsPlugin {
   }
 
   private progress(file: JobFile, progress: JobProgress): void {
-    const { progressStep } = this.ctx.settings.get() as unknown as Settings;
+    const { progressStep } = this.ctx.settings.get<Settings>();
     if (!progressStep || progress.completion === null) return;
     const step = Math.floor(progress.completion / progressStep);
     if (step === this.lastStep) return;

@@ -35,7 +35,7 @@ export class PrusaSlicerPlugin {
   }
 
   private binary(): string {
-    const configured = (this.ctx.settings.get() as Partial<PrusaSlicerSettings>).binary;
+    const configured = this.ctx.settings.get<Partial<PrusaSlicerSettings>>().binary;
     return typeof configured === 'string' && configured.trim() ? configured : DEFAULTS.binary;
   }
 }
