@@ -11,7 +11,7 @@ import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpError } from '../server/http-error.js';
 import { HttpRoutes } from '../server/http-server.js';
-import { readJsonObject } from '../slicing/request-body.js';
+import { readJsonObject } from '../server/request-body.js';
 import { EventHooks } from './api.js';
 
 @injectable()

@@ -12,7 +12,7 @@ import { HttpRoutes } from '../server/http-server.js';
 import { truthy } from '../server/routes/request.js';
 import { RouteContribution } from '../server/routes/route-contribution.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { readJsonObject, readText } from './request-body.js';
+import { readJsonObject, readText } from '../server/request-body.js';
 import { SlicingService, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
 
 @injectable()

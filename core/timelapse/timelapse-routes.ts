@@ -11,7 +11,7 @@ import type Koa from 'koa';
 import { HttpError } from '../server/http-error.js';
 import { HttpRoutes } from '../server/http-server.js';
 import { RouteContribution } from '../server/routes/route-contribution.js';
-import { readJsonObject } from '../slicing/request-body.js';
+import { readJsonObject } from '../server/request-body.js';
 import { TimelapseService, type TimelapseConfig } from './timelapse-service.js';
 
 @injectable()

@@ -13,7 +13,7 @@ import { SESSION_COOKIE, sessionFromCookie } from '../auth-manager.js';
 import { rolesOf } from '../permissions.js';
 import { authenticate, principalOf, requirePermission } from '../require-permission.js';
 import { readJsonObject } from '../../server/routes/request.js';
-import { readText } from '../../slicing/request-body.js';
+import { readText } from '../../server/request-body.js';
 
 /** The body OctoPrint answers a login with (keys as its `/api/login`). */
 export function loginResponse(principal: Principal, session: string, mechanism: string, hasPassword: boolean): Record<string, unknown> {

@@ -2,7 +2,7 @@
 import type { StorageOrigin } from '../../events/catalogue.js';
 import { HttpError } from '../http-error.js';
 
-export { readJsonObject } from '../../slicing/request-body.js';
+export { readJsonObject } from '../request-body.js';
 
 /** OctoPrint accepts true/yes/y/1 (any case) for boolean form fields and queries. */
 export function truthy(value: unknown): boolean {

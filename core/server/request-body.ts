@@ -1,5 +1,5 @@
 /**
- * Reads a request body for the slicing and timelapse routes (koa has no body parser of its own):
+ * Reads a request body for any route (koa has no body parser of its own):
  * JSON objects, or raw text (a slicer's profile file). Bounded so a huge body cannot fill memory.
  */
 import type Koa from 'koa';
