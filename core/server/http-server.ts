@@ -46,6 +46,8 @@ export interface AuthService {
   authenticateKey(key: string): Principal | null;
   /** The principal for a request's headers/query, or null when none or invalid. */
   authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>): Principal | null;
+  /** Throws HttpError 403 when the principal may not call this method on this path. */
+  authorize(method: string, path: string, principal: Principal): void;
   /** true when config says keys are not required (api.requireKey: false) */
   readonly open: boolean;
 }

@@ -10,7 +10,6 @@ import { inject, injectable } from 'inversify';
 import Koa from 'koa';
 import { Disposable } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
-import { assertRoutePermission } from '../auth/route-permissions.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HttpError } from './http-error.js';
@@ -137,7 +136,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
         const principal = this.auth.authenticateRequest(ctx.headers, ctx.query);
         if (!principal) throw new HttpError(403, 'A valid API key or session is required');
         ctx.state.principal = principal;
-        assertRoutePermission(ctx.method, ctx.path, principal);
+        this.auth.authorize(ctx.method, ctx.path, principal);
       }
       await (router.routes() as Koa.Middleware)(ctx, next);
       return;

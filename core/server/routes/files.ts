@@ -7,7 +7,7 @@
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import type Koa from 'koa';
-import { sendFile } from '../../auth/routes/ranges.js';
+import { sendFile } from '../ranges.js';
 import type { StorageOrigin } from '../../events/catalogue.js';
 import { FileManager, type StoredEntry } from '../../files/file-manager.js';
 import { joinPath, normalisePath } from '../../files/paths.js';
