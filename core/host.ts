@@ -11,6 +11,7 @@ import { LifecycleContribution } from './common/lifecycle.js';
 import { createContainer } from './container.js';
 import { EventBus } from './events/event-bus.js';
 import { createLogger, errorInfo, type Logger } from './logging/logger.js';
+import { makeCuttleResolvable } from './plugins/cuttle-resolution.js';
 import { discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { ConvictSettings, type SettingsOptions } from './settings/settings-impl.js';
@@ -64,6 +65,7 @@ export class CuttleHost {
 
   /** Discovers and constructs plugins, without starting anything (used by `cuttle plugins`). */
   loadPlugins(): void {
+    makeCuttleResolvable(APP_ROOT);
     const { candidates, problems } = discoverPlugins({
       bundledDir: BUNDLED_PLUGINS,
       nodeModules: [

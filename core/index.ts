@@ -17,6 +17,7 @@ export * from './hooks/hook-points.js';
 export * from './logging/logger.js';
 export * from './plugins/decorators.js';
 export * from './plugins/plugin-context.js';
+export * from './plugins/contributions.js';
 export * from './settings/settings-service.js';
 export type { Config, SubscriptionConfig } from './settings/schema/index.js';
 export * from './server/http-server.js';

@@ -2,14 +2,22 @@
  * The public event-hook API (re-exported by core/index.ts). A subscription in `events.subscriptions`
  * names an event, a hook type and one or more command templates. The dispatcher resolves
  * placeholders and hands each command to the hook type registered under the subscription's `type`.
- * Hook types are contributed by plugins through `HookTypeRegistry`; a new type is one object:
+ * Hook types are contributed by plugins: a plugin class decorated `@HookType()` that implements
+ * HookType (or any object given to `HookTypeRegistry.register`):
  *
- *     registry.register({ name: 'log', runCommand: async (template, run) => {
- *       const line = run.placeholders.substitute(template);
- *       run.logger.info(line);
- *       return { command: line, status: 'ok' };
- *     } }, { owner: ctx.id });
+ *     @HookType()
+ *     @Plugin({ id: 'log-hook', name: 'Log hook', version: '1.0.0', description: 'type: log' })
+ *     export class LogHook implements HookType {
+ *       readonly name = 'log';
+ *       constructor(@inject(PluginContext) private readonly ctx: PluginContext) {}
+ *       async runCommand(template: string, run: HookRun): Promise<CommandOutcome> {
+ *         const line = run.placeholders.substitute(template);
+ *         this.ctx.logger.info(line);
+ *         return { command: line, status: 'ok' };
+ *       }
+ *     }
  */
+import { contributionDecorator } from '../plugins/contributions.js';
 import type { Disposable } from '../common/disposable.js';
 import type { Event } from '../common/event.js';
 import type { AnyFiredEvent } from '../events/event-bus.js';
@@ -115,6 +123,9 @@ export interface HookType {
 }
 
 /** Where hook types are registered; inject it with `@inject(HookTypeRegistry)`. */
+/** `@HookType()` on a plugin class that implements HookType makes it an event-hook type while the plugin runs. */
+export const HookType = contributionDecorator<HookType>('hook-type');
+
 export interface HookTypeRegistry {
   /** Adds a type; subscriptions of that type become active. Dispose to remove it. Throws on a taken name. */
   register(type: HookType, options: { owner: string }): Disposable;

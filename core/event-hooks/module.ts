@@ -1,13 +1,16 @@
 /** Container bindings for event hooks: the hook-type registry, the dispatcher and the test-fire route. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
+import { ContributionPoint } from '../plugins/contributions.js';
 import { EventHooks, HookTypeRegistry } from './api.js';
 import { EventHookDispatcher } from './dispatcher.js';
+import { hookTypeContributionPoint } from './hook-type-contribution.js';
 import { DefaultHookTypeRegistry } from './hook-type-registry.js';
 import { EventTestRoute } from './test-route.js';
 
 export const eventHooksModule = new ContainerModule(({ bind }) => {
   bind(HookTypeRegistry).to(DefaultHookTypeRegistry).inSingletonScope();
+  bind(ContributionPoint).toDynamicValue((ctx) => hookTypeContributionPoint(ctx.get<HookTypeRegistry>(HookTypeRegistry))).inSingletonScope();
   bind(EventHookDispatcher).toSelf().inSingletonScope();
   bind(EventHooks).toService(EventHookDispatcher);
   bind(LifecycleContribution).toService(EventHookDispatcher);

@@ -14,6 +14,7 @@ import { EventBus } from '../events/event-bus.js';
 import { HookRegistry, type HookHandler, type HookPointName } from '../hooks/hook-points.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
+import { ContributionPoint, contributionKinds } from './contributions.js';
 import { pluginInfo, pluginMembers, type PluginInfo, type PluginMember } from './decorators.js';
 import type { DiscoveryProblem, PluginCandidate, PluginOrigin } from './discovery.js';
 import { PluginContext } from './plugin-context.js';
@@ -135,6 +136,7 @@ export class PluginHost {
       const instance = child.get(cls) as Record<string, unknown>;
       const plugin: LoadedPlugin = { record: { ...base, state: 'loaded' }, info, instance, members: pluginMembers(cls), context };
       this.wire(plugin);
+      this.contribute(plugin, cls);
       this.records.push(plugin.record);
       this.loaded.push(plugin);
       this.logger.debug({ plugin: info.id, source: candidate.source }, 'plugin loaded');
@@ -163,6 +165,18 @@ export class PluginHost {
       } else if (m.kind === 'cron' && !validate(m.expression)) {
         throw new Error(`@Cron('${m.expression}') on ${m.method}: not a valid cron expression`);
       }
+    }
+  }
+
+  /** Hands the instance to the contribution points its class decorators name (`@Slicer()`, `@HookType()` …). */
+  private contribute(plugin: LoadedPlugin, cls: unknown): void {
+    const kinds = contributionKinds(cls);
+    if (kinds.length === 0) return;
+    const points = this.container.isBound(ContributionPoint) ? this.container.getAll<ContributionPoint>(ContributionPoint) : [];
+    for (const kind of kinds) {
+      const point = points.find((p) => p.kind === kind);
+      if (!point) throw new Error(`it is decorated as a "${kind}" contribution, but no core service offers that point`);
+      plugin.context.subscriptions.add(point.contribute(plugin.instance, plugin.context));
     }
   }
 

@@ -1,6 +1,8 @@
 /** Container bindings for slicer registry and slicing jobs, and the slicing REST routes. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
+import { ContributionPoint } from '../plugins/contributions.js';
+import { slicerContributionPoint } from './slicer-contribution.js';
 import { DefaultSlicingService } from './slicing-service-impl.js';
 import { SlicingRoutes } from './slicing-routes.js';
 import { SlicingService } from './slicing-service.js';
@@ -9,6 +11,7 @@ export const slicingModule = new ContainerModule(({ bind }) => {
   bind(DefaultSlicingService).toSelf().inSingletonScope();
   bind(SlicingService).toService(DefaultSlicingService);
   bind(LifecycleContribution).toService(DefaultSlicingService);
+  bind(ContributionPoint).toDynamicValue((ctx) => slicerContributionPoint(ctx.get<SlicingService>(SlicingService))).inSingletonScope();
   bind(SlicingRoutes).toSelf().inSingletonScope();
   bind(LifecycleContribution).toService(SlicingRoutes);
 });

@@ -4,30 +4,9 @@
  * otherwise the command is logged and skipped. A substituted value cannot start a second line: line
  * breaks in values become spaces (a filename must not be able to send M112).
  */
-import {
-  HookTypeRegistry,
-  inject,
-  optional,
-  Plugin,
-  PluginContext,
-  PrinterService,
-  type CommandOutcome,
-  type HookRun,
-  type HookType,
-  type PrinterStateId,
-} from 'cuttle';
+import { HookType, inject, isOperational, optional, Plugin, PrinterService, type CommandOutcome, type HookRun } from 'cuttle';
 
-/** States in which the printer takes commands (OctoPrint's "operational" states). */
-const CONNECTED: ReadonlySet<PrinterStateId> = new Set<PrinterStateId>([
-  'OPERATIONAL',
-  'PRINTING',
-  'PAUSING',
-  'PAUSED',
-  'RESUMING',
-  'CANCELLING',
-  'FINISHING',
-]);
-
+@HookType()
 @Plugin({
   id: 'gcode-hook',
   name: 'G-code event hooks',
@@ -37,18 +16,12 @@ const CONNECTED: ReadonlySet<PrinterStateId> = new Set<PrinterStateId>([
 export class GcodeHookPlugin implements HookType {
   readonly name = 'gcode';
 
-  constructor(
-    @inject(PluginContext) ctx: PluginContext,
-    @inject(HookTypeRegistry) registry: HookTypeRegistry,
-    @inject(PrinterService) @optional() private readonly printer: PrinterService | undefined,
-  ) {
-    ctx.subscriptions.add(registry.register(this, { owner: ctx.id }));
-  }
+  constructor(@inject(PrinterService) @optional() private readonly printer: PrinterService | undefined) {}
 
   async runCommand(template: string, run: HookRun): Promise<CommandOutcome> {
     const line = run.placeholders.substitute(template, (value) => value.replace(/[\r\n]+/g, ' ')).trim();
     const state = this.printer?.state.id ?? 'OFFLINE';
-    if (!this.printer || !CONNECTED.has(state)) return { command: line, status: 'skipped', detail: `printer not connected (${state})` };
+    if (!this.printer || !isOperational(state)) return { command: line, status: 'skipped', detail: `printer not connected (${state})` };
     run.announce(line);
     this.printer.commands(line);
     return { command: line, status: 'ok', detail: 'queued' };

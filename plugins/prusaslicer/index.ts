@@ -1,9 +1,9 @@
 /**
- * The bundled PrusaSlicer plugin (slicer id `prusaslicer`): registers Debian's `prusa-slicer` with the
- * slicing service. Setting `plugins.prusaslicer.binary` names the binary; when it is missing the
- * slicer stays listed as unavailable with the reason, and slice requests are refused with it.
+ * The bundled PrusaSlicer plugin (slicer id `prusaslicer`): Debian's `prusa-slicer` as a slicer,
+ * contributed with `@Slicer()`. Setting `plugins.prusaslicer.binary` names the binary; when it is
+ * missing the slicer stays listed as unavailable with the reason, and slice requests are refused with it.
  */
-import { inject, OnStartup, Plugin, PluginContext, SlicingService } from 'cuttle';
+import { inject, OnStartup, Plugin, PluginContext, Slicer } from 'cuttle';
 import { PrusaSlicer } from './prusa-slicer.js';
 
 export interface PrusaSlicerSettings {
@@ -12,6 +12,7 @@ export interface PrusaSlicerSettings {
 
 const DEFAULTS: PrusaSlicerSettings = { binary: '/usr/bin/prusa-slicer' };
 
+@Slicer()
 @Plugin({
   id: 'prusaslicer',
   name: 'PrusaSlicer',
@@ -19,24 +20,19 @@ const DEFAULTS: PrusaSlicerSettings = { binary: '/usr/bin/prusa-slicer' };
   description: "Slices STL models with PrusaSlicer's command line (prusa-slicer --export-gcode).",
   settings: { ...DEFAULTS },
 })
-export class PrusaSlicerPlugin {
-  constructor(
-    @inject(PluginContext) private readonly ctx: PluginContext,
-    @inject(SlicingService) private readonly slicing: SlicingService,
-  ) {}
-
-  @OnStartup()
-  register(): void {
-    const slicer = new PrusaSlicer(() => this.binary(), this.ctx.logger);
-    this.ctx.subscriptions.add(this.slicing.registerSlicer(slicer));
-    void slicer.unavailableReason().then((reason) => {
-      if (reason) this.ctx.logger.warn({ reason }, 'PrusaSlicer is unavailable');
-    });
+export class PrusaSlicerPlugin extends PrusaSlicer {
+  constructor(@inject(PluginContext) private readonly ctx: PluginContext) {
+    // the binary is read per job, so a settings change applies at once
+    super(() => {
+      const configured = ctx.settings.get<Partial<PrusaSlicerSettings>>().binary;
+      return typeof configured === 'string' && configured.trim() ? configured : DEFAULTS.binary;
+    }, ctx.logger);
   }
 
-  private binary(): string {
-    const configured = this.ctx.settings.get<Partial<PrusaSlicerSettings>>().binary;
-    return typeof configured === 'string' && configured.trim() ? configured : DEFAULTS.binary;
+  @OnStartup()
+  async reportAvailability(): Promise<void> {
+    const reason = await this.unavailableReason();
+    if (reason) this.ctx.logger.warn({ reason }, 'PrusaSlicer is unavailable');
   }
 }
 

@@ -6,13 +6,14 @@
  * and redirection, the values passed as positional parameters (see shell-script.ts). Every command
  * has a timeout (subscription `timeout`, else `events.commandTimeout`), then its process group is killed.
  */
-import { HookTypeRegistry, inject, Plugin, PluginContext, type CommandOutcome, type HookRun, type HookType, type Subscription } from 'cuttle';
+import { HookType, Plugin, type CommandOutcome, type HookRun, type Subscription } from 'cuttle';
 import { runProcess } from './run-process.js';
 import { buildShellScript } from './shell-script.js';
 import { displayArg, splitWords } from './shell-words.js';
 
 const SHELL = '/bin/sh';
 
+@HookType()
 @Plugin({
   id: 'system-hook',
   name: 'System command event hooks',
@@ -21,10 +22,6 @@ const SHELL = '/bin/sh';
 })
 export class SystemHookPlugin implements HookType {
   readonly name = 'system';
-
-  constructor(@inject(PluginContext) ctx: PluginContext, @inject(HookTypeRegistry) registry: HookTypeRegistry) {
-    ctx.subscriptions.add(registry.register(this, { owner: ctx.id }));
-  }
 
   validate(subscription: Subscription): string[] {
     const shell = subscription.options.shell;

@@ -7,16 +7,18 @@
  *       type: webhook
  *       command: https://example.com/hooks/print?file={name}
  */
-import { HookTypeRegistry, inject, Plugin, PluginContext, type CommandOutcome, type HookRun } from 'cuttle';
+import { HookType, Plugin, type CommandOutcome, type HookRun, type Subscription } from 'cuttle';
 
+@HookType()
 @Plugin({ id: 'webhook-hook', name: 'Webhook event hooks', version: '1.0.0', description: 'The webhook type: POSTs the event as JSON to a URL.' })
-export class WebhookHookPlugin {
-  constructor(@inject(PluginContext) ctx: PluginContext, @inject(HookTypeRegistry) registry: HookTypeRegistry) {
-    const validate = (s: HookRun['subscription']) => (s.options.retries === undefined || Number.isInteger(s.options.retries) ? [] : ['retries must be a whole number']);
-    ctx.subscriptions.add(registry.register({ name: 'webhook', validate, runCommand: (url, run) => this.post(url, run) }, { owner: ctx.id }));
+export class WebhookHookPlugin implements HookType {
+  readonly name = 'webhook';
+
+  validate(s: Subscription): string[] {
+    return s.options.retries === undefined || Number.isInteger(s.options.retries) ? [] : ['retries must be a whole number'];
   }
 
-  private async post(template: string, run: HookRun): Promise<CommandOutcome> {
+  async runCommand(template: string, run: HookRun): Promise<CommandOutcome> {
     const url = run.placeholders.substitute(template, encodeURIComponent);
     const body = JSON.stringify({ event: run.event.name, payload: run.event.payload, seq: run.event.seq, time: run.event.time });
     const attempts = 1 + Math.max(0, Number(run.subscription.options.retries ?? 2));

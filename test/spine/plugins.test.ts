@@ -1,22 +1,20 @@
 /** Discovery and the decorator API: a third-party package, a disabled one, a broken one. */
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { EventBus } from '../../core/events/event-bus.js';
 import type { HelloPlugin } from '../fixtures/third-party/hello-plugin.js';
-import { APP_ROOT } from '../../core/host.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 
 const COMPILED_FIXTURE = path.join(__dirname, '../fixtures/third-party/hello-plugin.js');
 
-/** Installs the fixture as `node_modules/cuttle-plugin-hello` (and a `cuttle` link, as npm would). */
+/** Installs the fixture as `node_modules/cuttle-plugin-hello`; no `cuttle` beside it: the host makes it resolvable. */
 function installPackages(basedir: string): void {
   const modules = path.join(basedir, 'node_modules');
   const pkg = path.join(modules, 'cuttle-plugin-hello');
   mkdirSync(path.join(pkg, 'dist'), { recursive: true });
   cpSync(COMPILED_FIXTURE, path.join(pkg, 'dist', 'index.js'));
   writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'cuttle-plugin-hello', version: '1.2.3', cuttle: { plugin: './dist/index.js' } }));
-  symlinkSync(APP_ROOT, path.join(modules, 'cuttle'), 'dir');
   const broken = path.join(modules, '@acme', 'cuttle-plugin-broken');
   mkdirSync(broken, { recursive: true });
   writeFileSync(path.join(broken, 'index.js'), "throw new Error('missing native module');\n");

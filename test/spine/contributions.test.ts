@@ -1,0 +1,38 @@
+/** Contribution points: a class decorator hands a plugin to a core service, and an unknown point fails only that plugin. */
+import { cpSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { SlicingService } from '../../core/slicing/slicing-service.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+
+function pluginFolder(basedir: string, fixture: string): string {
+  const folder = path.join(basedir, 'plugin-src', fixture);
+  mkdirSync(folder, { recursive: true });
+  cpSync(path.join(__dirname, '../fixtures/contributions', `${fixture}.js`), path.join(folder, 'index.js'));
+  return folder;
+}
+
+describe('contribution points', () => {
+  let t: TestHost | undefined;
+  afterEach(async () => {
+    await t?.stop();
+    t = undefined;
+  });
+
+  it('registers a @Slicer() plugin with the slicing service and withdraws it when the host stops', async () => {
+    t = await startTestHost({ noStart: true });
+    const folders = [pluginFolder(t.basedir, 'toy-slicer'), pluginFolder(t.basedir, 'unknown-point')];
+    t.host.settings.set('plugins.paths', folders);
+    await t.host.start();
+    const slicing = t.get<SlicingService>(SlicingService);
+    expect(slicing.slicers().map((s) => s.id)).to.include('toy');
+    expect(t.host.plugins.list().find((r) => r.id === 'toy-slicer')?.state).to.equal('loaded');
+
+    const teleporter = t.host.plugins.list().find((r) => r.id === 'teleporter')!;
+    expect(teleporter.state).to.equal('failed');
+    expect(teleporter.error).to.contain('"teleporter" contribution');
+
+    await t.host.stop();
+    expect(slicing.slicers().map((s) => s.id)).to.not.include('toy');
+  });
+});
