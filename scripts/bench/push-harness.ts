@@ -34,3 +34,24 @@ export async function pump(bus: EventBus, rate: number, seconds: number): Promis
   }
   return total;
 }
+
+/** In a client child: records latencies and hands them to the parent (then resets) whenever it asks with `{collect: true}`. */
+export function latencyRecorder(): (ms: number) => void {
+  let latencies: number[] = [];
+  process.on('message', (m: { collect?: boolean }) => {
+    if (!m.collect) return;
+    process.send!({ latencies: latencies.map((l) => Math.round(l * 10) / 10) });
+    latencies = [];
+  });
+  return (ms) => void latencies.push(ms);
+}
+
+/** Opens `count` clients 25 at a time, 20 ms apart: a storm of 1 000 handshakes at once only measures the accept queue. */
+export function openInBatches(count: number, openOne: (index: number) => void): void {
+  let opened = 0;
+  const batch = () => {
+    for (let n = 0; n < 25 && opened < count; n++) openOne(opened++);
+    if (opened < count) setTimeout(batch, 20);
+  };
+  batch();
+}

@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import type { EventBus } from '../../core/events/event-bus.js';
 import type { PushMessage } from '../../core/push/transport.js';
 import { SockJsTransport } from '../../core/push/transports/sockjs.js';
-import { now, pump, reply } from './push-harness.js';
+import { latencyRecorder, now, openInBatches, pump, reply } from './push-harness.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 1000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
@@ -21,40 +21,30 @@ const CHILDREN = 2;
 // ---- child: a share of the clients ---------------------------------------------------------------
 
 function runClients(count: number, firstId: number, baseUrl: string, credential: string): void {
-  let latencies: number[] = [];
+  const record = latencyRecorder();
   let ready = 0;
-  let connecting = 0;
   const send = (ws: WebSocket, message: object) => ws.send(JSON.stringify([JSON.stringify(message)]));
-  const open = () => {
-    // small batches, as the socket.io column connects
-    for (let n = 0; n < 25 && connecting < count; n++, connecting++) {
-      const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/sockjs/000/b${firstId + connecting}/websocket`, { perMessageDeflate: false });
-      let started = false;
-      ws.on('message', (data) => {
-        const text = data.toString();
-        if (text === 'o') return send(ws, { auth: credential });
-        if (text[0] !== 'a') return;
-        for (const message of JSON.parse(text.slice(1)) as { event?: { type: string; payload: { new: number } }; history?: object }[]) {
-          if (message.event?.type === 'ZChange') latencies.push(now() - message.event.payload.new);
-          else if (message.history && !started) {
-            started = true;
-            send(ws, { subscribe: { state: false, events: true, plugins: false } });
-            if (++ready === count) process.send!({ ready: true });
-          }
+  // small batches, as the socket.io column connects
+  openInBatches(count, (index) => {
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/sockjs/000/b${firstId + index}/websocket`, { perMessageDeflate: false });
+    let started = false;
+    ws.on('message', (data) => {
+      const text = data.toString();
+      if (text === 'o') return send(ws, { auth: credential });
+      if (text[0] !== 'a') return;
+      for (const message of JSON.parse(text.slice(1)) as { event?: { type: string; payload: { new: number } }; history?: object }[]) {
+        if (message.event?.type === 'ZChange') record(now() - message.event.payload.new);
+        else if (message.history && !started) {
+          started = true;
+          send(ws, { subscribe: { state: false, events: true, plugins: false } });
+          if (++ready === count) process.send!({ ready: true });
         }
-      });
-      ws.on('error', (err) => {
-        console.error('client failed:', err.message);
-        process.exit(1);
-      });
-    }
-    if (connecting < count) setTimeout(open, 20);
-  };
-  open();
-  process.on('message', (m: { collect?: boolean }) => {
-    if (!m.collect) return;
-    process.send!({ latencies: latencies.map((l) => Math.round(l * 10) / 10) });
-    latencies = [];
+      }
+    });
+    ws.on('error', (err) => {
+      console.error('client failed:', err.message);
+      process.exit(1);
+    });
   });
 }
 

@@ -21,7 +21,7 @@ import { CuttleHost } from '../../core/host.js';
 import type { PushMessage } from '../../core/push/transport.js';
 import { SocketIoTransport } from '../../core/push/transports/socket-io.js';
 import { HttpServer } from '../../core/server/http-server.js';
-import { now, pump, reply } from './push-harness.js';
+import { latencyRecorder, now, openInBatches, pump, reply } from './push-harness.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 1000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
@@ -33,33 +33,22 @@ const KEY = 'BenchKey0123456789abcdefghijklmn';
 // ---- child: a share of the clients ---------------------------------------------------------------
 
 function runClients(count: number, baseUrl: string): void {
-  let latencies: number[] = [];
+  const record = latencyRecorder();
   let ready = 0;
-  let connecting = 0;
-  const open = () => {
-    // connect in small batches: a storm of 1 000 handshakes at once only measures the accept queue
-    for (let n = 0; n < 25 && connecting < count; n++, connecting++) {
-      const s = ioClient(baseUrl, { auth: { apikey: KEY }, transports: ['websocket'], forceNew: true, reconnection: false });
-      s.once('history', () => {
-        s.emit('subscribe', { state: false, events: true, plugins: false });
-        if (++ready % 100 === 0 && process.env['BENCH_DEBUG']) console.error(`${process.pid}: ${ready} ready at ${Math.round(performance.now())} ms`);
-        if (ready === count) process.send!({ ready: true });
-      });
-      s.on('event', (e: { type: string; payload: { new: number } }) => {
-        if (e.type === 'ZChange') latencies.push(now() - e.payload.new);
-      });
-      s.on('connect_error', (err) => {
-        console.error('client refused:', err.message);
-        process.exit(1);
-      });
-    }
-    if (connecting < count) setTimeout(open, 20);
-  };
-  open();
-  process.on('message', (m: { collect?: boolean }) => {
-    if (!m.collect) return;
-    process.send!({ latencies: latencies.map((l) => Math.round(l * 10) / 10) });
-    latencies = [];
+  openInBatches(count, () => {
+    const s = ioClient(baseUrl, { auth: { apikey: KEY }, transports: ['websocket'], forceNew: true, reconnection: false });
+    s.once('history', () => {
+      s.emit('subscribe', { state: false, events: true, plugins: false });
+      if (++ready % 100 === 0 && process.env['BENCH_DEBUG']) console.error(`${process.pid}: ${ready} ready at ${Math.round(performance.now())} ms`);
+      if (ready === count) process.send!({ ready: true });
+    });
+    s.on('event', (e: { type: string; payload: { new: number } }) => {
+      if (e.type === 'ZChange') record(now() - e.payload.new);
+    });
+    s.on('connect_error', (err) => {
+      console.error('client refused:', err.message);
+      process.exit(1);
+    });
   });
 }
 
