@@ -60,13 +60,20 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   const config = mergeDeep({ api: { key: TEST_API_KEY }, logging: { level: 'debug' } }, options.config ?? {});
   writeConfig(basedir, config);
   const { stream, logs } = captureLogs();
-  const host = CuttleHost.create({
-    basedir,
-    overrides: { 'server.port': 0, 'server.host': '127.0.0.1', ...options.overrides },
-    env: {},
-    logStream: stream,
-  });
-  if (!options.noStart) await host.start();
+  let host: CuttleHost;
+  try {
+    host = CuttleHost.create({
+      basedir,
+      overrides: { 'server.port': 0, 'server.host': '127.0.0.1', ...options.overrides },
+      env: {},
+      logStream: stream,
+    });
+    if (!options.noStart) await host.start();
+  } catch (err) {
+    // a configuration a test meant to be refused must not leave its basedir behind
+    rmSync(basedir, { recursive: true, force: true });
+    throw err;
+  }
   const http = host.get<HttpServer>(HttpServer);
   return {
     host,
