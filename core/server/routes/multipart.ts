@@ -3,7 +3,9 @@
  * form fields (`path`, `select`, `print`, `foldername`, …) in any order. The file part streams
  * straight into the storage's temporary folder; a name with an unsupported extension is drained
  * without writing anything; the size limit is enforced while streaming. Paths in file names are kept
- * (`preservePath`) so that `../x.gcode` is refused rather than silently renamed.
+ * (`preservePath`) so that `../x.gcode` is refused rather than silently renamed. File names are UTF-8,
+ * whether sent raw in `filename="…"` (browsers, curl, PrusaSlicer) or as RFC 5987 `filename*=UTF-8''…`
+ * (which wins when both are there); busboy's own default would read the raw bytes as latin1.
  */
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
@@ -22,7 +24,7 @@ export async function parseUpload(ctx: Koa.Context, files: FileManager, maxBytes
   let parser: busboy.Busboy;
   try {
     // one byte over the limit lets the stager see the excess and refuse with 413
-    parser = busboy({ headers: ctx.req.headers, preservePath: true, limits: { files: 1, fields: 32, fieldSize: 64 * 1024, fileSize: maxBytes + 1 } });
+    parser = busboy({ headers: ctx.req.headers, preservePath: true, defParamCharset: 'utf8', limits: { files: 1, fields: 32, fieldSize: 64 * 1024, fileSize: maxBytes + 1 } });
   } catch (err) {
     throw new HttpError(400, `bad multipart request: ${(err as Error).message}`);
   }
@@ -52,6 +54,8 @@ export async function parseUpload(ctx: Koa.Context, files: FileManager, maxBytes
       }
       const filename = info.filename ?? '';
       try {
+        // bytes that are not UTF-8 would be stored as U+FFFD: refuse rather than keep a name nobody sent
+        if (filename.includes('\uFFFD')) throw new HttpError(400, 'the file name is not valid UTF-8');
         requireType(filename);
       } catch (err) {
         refused = err;
