@@ -14,6 +14,7 @@ import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HttpError } from './http-error.js';
 import { AuthService, type HttpRoutes, type HttpServer, type Principal, type RouteOptions } from './http-server.js';
+import { normaliseRequestPath, ROUTER_OPTIONS } from './request-path.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -64,7 +65,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   }
 
   register(install: (router: Router) => void, options: RouteOptions): Disposable {
-    const router = new Router();
+    const router = new Router(ROUTER_OPTIONS);
     install(router);
     const entry = { router, options };
     this.mounted.push(entry);
@@ -127,9 +128,10 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     await next();
   };
 
-  /** Runs the first registered router that has a matching route; authenticates unless it is public. */
+  /** Normalises the path (request-path.ts), then runs the first router with a matching route; authenticates unless it is public. */
   private readonly dispatch: Koa.Middleware = async (ctx, next) => {
-    if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/'); // clients that join "base/" and "/api/…"
+    const path = normaliseRequestPath(ctx.path);
+    if (path !== ctx.path) ctx.path = path;
     for (const { router, options } of [...this.mounted]) {
       if (router.match(ctx.path, ctx.method).route === false) continue;
       if (!options.public) {

@@ -1,0 +1,80 @@
+/**
+ * Atomic file replacement: write a temporary file beside the target, flush it to disk, then
+ * rename over the target. A crash at any point leaves either the old or the new file, never half.
+ * Temporary names carry the writer's pid and random bytes (`.<name>.<pid>.<hex>.tmp`): two writers,
+ * in one process or several, never share one, and a leftover of a process that died (kill -9
+ * mid-write) is recognised by its pid and swept at the next start.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+function temporaryFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  const temporary = temporaryFor(target);
+  const handle = await fs.promises.open(temporary, 'w', 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+    await handle.close();
+    await fs.promises.rename(temporary, target);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.promises.rm(temporary, { force: true });
+    throw err;
+  }
+}
+
+/** The same, synchronously: for the small files that the CLI and the host share under a lock. */
+export function writeFileAtomicSync(target: string, content: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = temporaryFor(target);
+  const fd = fs.openSync(temporary, 'w', 0o600);
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(temporary, target);
+  } catch (err) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // closed already
+    }
+    fs.rmSync(temporary, { force: true });
+    throw err;
+  }
+}
+
+/** Is a process with this pid running (or at least existing, owned by someone else)? */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const TEMPORARY = /^\.(.+)\.(\d+)\.[0-9a-z]+\.tmp$/;
+
+/**
+ * Removes the temporary files of `basename` in `dir` left by processes that are gone (a writer
+ * that is still running keeps its own). Returns the names removed.
+ */
+export async function sweepTemporaries(dir: string, basename: string): Promise<string[]> {
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = TEMPORARY.exec(name);
+    if (!match || match[1] !== basename || processAlive(Number(match[2]))) continue;
+    await fs.promises.rm(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
