@@ -74,6 +74,8 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
       await this.settings.save();
       this.logger.warn({ apiKey: this.settings.get('api.key') }, `no api.key was configured: generated one and saved it to ${this.settings.configFile}`);
     }
+    const swept = await this.users.sweep();
+    if (swept.length) this.logger.info({ files: swept }, 'removed temporary files of users.yaml left by an interrupted write');
     this.lastUsers = this.safeUsers();
     this.sweepTimer = setInterval(() => this.sweep(), 1000);
     this.sweepTimer.unref();

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { YamlFile } from './yaml-file.js';
+import { writeFileAtomicSync } from '../common/atomic-write.js';
 
 export interface PrinterProfile {
   id: string;
@@ -128,7 +128,7 @@ export class PrinterProfileStore {
 
   private write(profile: PrinterProfile): void {
     const { id, ...stored } = profile;
-    new YamlFile(this.file(id), () => stored, () => stored).write(stored);
+    writeFileAtomicSync(this.file(id), YAML.stringify(stored));
   }
 
   private file(id: string): string {

@@ -1,7 +1,7 @@
 /**
  * Users and their application keys, kept in `users.yaml` in the basedir. Used by the running
  * server (through AuthManager) and by `cuttle user …` / `cuttle keys …` directly, so both see the
- * same file; every change is a fresh read-modify-atomic-write.
+ * same file; every change is a fresh read-modify-atomic-write under the file's lock (yaml-file.ts).
  */
 import path from 'node:path';
 import { generateApiKey } from './api-keys.js';
@@ -65,6 +65,11 @@ export class UserStore {
     return this.doc.file;
   }
 
+  /** Removes temporary files of users.yaml left by writers that were killed mid-write. */
+  sweep(): Promise<string[]> {
+    return this.doc.sweep();
+  }
+
   list(): readonly UserRecord[] {
     return this.doc.read().users;
   }
@@ -119,9 +124,14 @@ export class UserStore {
     });
   }
 
-  /** A new 32-character application key for the user; it replaces the user's key for the same app (case-insensitive, as OctoPrint). */
-  addKey(name: string, app: string): string {
+  /**
+   * A new 32-character application key for the user; it replaces the user's key for the same app
+   * (case-insensitive, as OctoPrint). Without an app name the key gets one of its own, so that two
+   * keys made at the same moment (two `cuttle user key` runs) do not replace each other.
+   */
+  addKey(name: string, app?: string): string {
     const key = generateApiKey();
+    app ??= `cli ${new Date().toISOString()} ${key.slice(0, 4)}`;
     this.doc.update((doc) => {
       const user = this.mustFind(doc, name);
       user.apikeys = user.apikeys.filter((k) => k.app.toLowerCase() !== app.toLowerCase());

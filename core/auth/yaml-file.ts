@@ -2,10 +2,14 @@
  * A YAML document in the basedir shared by the server and the CLI: re-read when another process
  * changed it (size/mtime check, so a key revoked from the command line takes effect at once) and
  * written atomically (temporary file, fsync, rename) so a crash never leaves half a file.
+ * Every read-modify-write holds `<file>.lock`, so the host and any number of CLI processes changing
+ * the file at once all keep their change.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { sweepTemporaries, writeFileAtomicSync } from '../common/atomic-write.js';
+import { withFileLockSync } from '../common/file-lock.js';
 
 export class YamlFile<T> {
   private cached: T | undefined;
@@ -27,26 +31,24 @@ export class YamlFile<T> {
     return this.cached;
   }
 
-  /** Applies `change` to a fresh read and saves the result atomically. */
+  /** Applies `change` to a fresh read and saves the result atomically, holding the file's lock throughout. */
   update<R>(change: (doc: T) => R): R {
-    this.cached = undefined;
-    const doc = this.read();
-    const result = change(doc);
-    this.write(doc);
-    return result;
+    return withFileLockSync(this.file, () => {
+      this.cached = undefined;
+      const doc = this.read();
+      const result = change(doc);
+      this.write(doc);
+      return result;
+    });
   }
 
-  write(doc: T): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      fs.writeSync(fd, YAML.stringify(doc));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.file);
+  /** Removes temporary files that writers killed mid-write left behind. */
+  sweep(): Promise<string[]> {
+    return sweepTemporaries(path.dirname(this.file), path.basename(this.file));
+  }
+
+  private write(doc: T): void {
+    writeFileAtomicSync(this.file, YAML.stringify(doc));
     this.cached = doc;
     this.stamp = this.statStamp();
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import convict from 'convict';
 import type YAML from 'yaml';
 import { Emitter } from '../common/event.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
 import { configSchema, type Config } from './schema/index.js';
 import { ConfigError, type ConfigPath, type ConfigValue, type FolderName, type SettingsService } from './settings-service.js';
 import { readConfigFile } from './yaml-config.js';

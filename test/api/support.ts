@@ -3,6 +3,8 @@
  * and the PluginHost binding when core/container.ts / core/host.ts do not load them (yet), and
  * helpers for authenticated requests, multipart bodies and collecting bus events.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { AnyFiredEvent } from '../../core/events/event-bus.js';
 import { EventBus } from '../../core/events/event-bus.js';
 import { PluginHost } from '../../core/plugins/plugin-host.js';
@@ -96,3 +98,47 @@ export async function waitFor<T>(probe: () => T | undefined | null | false | Pro
 }
 
 export const SMALL_GCODE = ['G21', 'G90', 'M82', 'G28', 'G1 Z0.2 F600', 'G1 X10 Y0 E1 F1200', 'G1 X10 Y10 E2', 'G1 X0 Y10 E3', 'G1 X0 Y0 E4', ''].join('\n');
+
+/** A host running as its own process (`cuttle serve`), as a user starts it. */
+export interface HostProcess {
+  child: import('node:child_process').ChildProcess;
+  baseUrl: string;
+  /** everything it printed so far */
+  output(): string;
+  /** SIGTERM (or the given signal) and wait for the exit */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export const CLI_MAIN = path.resolve(__dirname, '../../core/cli/main.js');
+
+/** Starts `cuttle serve --basedir <basedir>` on a free port and resolves once it answers. */
+export async function spawnHost(basedir: string, args: string[] = []): Promise<HostProcess> {
+  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--basedir', basedir, '--port', '0', '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 30000);
+    const check = () => {
+      const match = /"url":"(http:[^"]+)"/.exec(out);
+      if (match && out.includes('cuttle started')) {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => reject(new Error(`host exited with ${code}:\n${out}`)));
+  });
+  return {
+    child,
+    baseUrl,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+

@@ -39,9 +39,9 @@ async function run(argv: string[]): Promise<number> {
       case 'key': {
         if (!target) break;
         // one key per app and user (a new one replaces the old): without --app each call is its own app
-        const app = stringOption(args, 'app') ?? `cli ${new Date().toISOString()}`;
+        const app = stringOption(args, 'app');
         const key = store.addKey(target, app);
-        console.log(`new application key for "${target}" (app "${app}"):`);
+        console.log(`new application key for "${target}" (app "${store.findKey(key)?.app ?? app}"):`);
         console.log(key);
         return 0;
       }
