@@ -1,54 +1,78 @@
 /**
  * A CLI sub-command. Each file in core/cli/commands/ default-exports one; `cuttle <name>` finds it
- * by scanning that folder, so adding a command never touches the dispatcher.
+ * by scanning that folder, so adding a command never touches the dispatcher. A command declares its
+ * options; the dispatcher parses them strictly (node:util parseArgs), so an unknown or misspelt flag
+ * is an error naming it, and answers `--help` / `-h` with the usage before the command runs at all.
  */
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
+
+export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
 export interface CliCommand {
   name: string;
   summary: string;
+  /** the full usage text: `cuttle NAME --help` prints it, a usage error repeats it */
+  usage: string;
+  options: OptionSpecs;
+  /** whether the command takes positional arguments (sub-commands, names, files) */
+  positionals?: boolean;
   /** returns the process exit code */
-  run(argv: string[]): Promise<number>;
+  run(args: CommandArgs): Promise<number>;
 }
 
-export interface ParsedArgs {
+export interface CommandArgs {
   positional: string[];
-  options: Record<string, string | true>;
-  /** every `--set KEY=VALUE`, in order (the one option that may repeat) */
-  sets: string[];
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
 
-/** `--key value`, `--key=value` and bare `--flag`; `flags` names the options that take no value. */
-export function parseArgs(argv: readonly string[], flags: readonly string[] = []): ParsedArgs {
-  const positional: string[] = [];
-  const options: Record<string, string | true> = {};
-  const sets: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--set' && i + 1 < argv.length) {
-      sets.push(argv[++i]!);
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [key, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (inline !== undefined) options[key] = inline;
-    else if (flags.includes(key) || i + 1 >= argv.length || argv[i + 1]!.startsWith('--')) options[key] = true;
-    else options[key] = argv[++i]!;
+/** The options every command that reads a basedir shares. */
+export const BASEDIR_OPTIONS = {
+  basedir: { type: 'string' },
+  config: { type: 'string' },
+} as const satisfies OptionSpecs;
+
+export const BASEDIR_USAGE = `  --basedir DIR     config, uploads, users, logs (default ~/.cuttle)
+  --config FILE     config.yaml to use (default <basedir>/config.yaml)`;
+
+/** A usage mistake: the dispatcher prints the message and the usage, and exits 2. */
+export class UsageError extends Error {}
+
+export type Parsed = { help: true } | { help: false; args: CommandArgs };
+
+/** Parses `argv` for `command`; a usage mistake throws UsageError, unless --help was asked for anyway. */
+export function parseCommandArgs(command: CliCommand, argv: readonly string[]): Parsed {
+  const options: OptionSpecs = { ...command.options, help: { type: 'boolean', short: 'h' } };
+  try {
+    const { values, positionals } = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: command.positionals ?? false });
+    if (values.help) return { help: true };
+    return { help: false, args: { positional: positionals, values } };
+  } catch (err) {
+    const before = argv.indexOf('--');
+    const head = before < 0 ? argv : argv.slice(0, before);
+    if (head.includes('--help') || head.includes('-h')) return { help: true };
+    // node's message names the flag ("Unknown option '--prot'"); its advice about '--' is noise here
+    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '([^']*)'/, 'unknown option $1');
+    throw new UsageError(message.charAt(0).toLowerCase() + message.slice(1));
   }
-  return { positional, options, sets };
 }
 
-export function stringOption(args: ParsedArgs, key: string): string | undefined {
-  const value = args.options[key];
-  if (value === true) throw new Error(`--${key} needs a value`);
-  return value;
+export function stringOption(args: CommandArgs, key: string): string | undefined {
+  const value = args.values[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function flagOption(args: CommandArgs, key: string): boolean {
+  return args.values[key] === true;
+}
+
+export function listOption(args: CommandArgs, key: string): string[] {
+  const value = args.values[key];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
 /** ~/.cuttle unless --basedir says otherwise (as octoprint's ~/.octoprint). */
-export function basedirOption(args: ParsedArgs): string {
+export function basedirOption(args: CommandArgs): string {
   return path.resolve(stringOption(args, 'basedir') ?? path.join(os.homedir(), '.cuttle'));
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `cuttle` command: `cuttle <command> [options]`. Commands are the files of ./commands/.
+ * `cuttle <command> --help` prints that command's usage and does nothing else.
  */
 import 'reflect-metadata';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { CliCommand } from './command.js';
+import { parseCommandArgs, UsageError, type CliCommand } from './command.js';
 
 const COMMANDS_DIR = path.join(__dirname, 'commands');
 
@@ -37,7 +38,16 @@ async function main(argv: string[]): Promise<number> {
     console.error(`cuttle: unknown command "${name}"\n\n${usage(commands)}`);
     return 2;
   }
-  return command.run(rest);
+  try {
+    const parsed = parseCommandArgs(command, rest);
+    if (!parsed.help) return await command.run(parsed.args);
+    console.log(`${command.usage}\n\n${command.summary}`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`cuttle ${name}: ${err.message}\n\n${command.usage}`);
+    return 2;
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -4,23 +4,21 @@
  */
 import fs from 'node:fs';
 import { analyseFileSync } from '../../files/analysis/analyse-file.js';
-import { parseArgs, stringOption, type CliCommand } from '../command.js';
+import { stringOption, UsageError, type CliCommand } from '../command.js';
 
 const command: CliCommand = {
   name: 'analyse',
   summary: 'print the G-code analysis of a file as JSON (time, filament, areas, layers)',
-  async run(argv) {
-    const args = parseArgs(argv);
-    const file = args.positional[0];
-    if (!file || args.options.help) {
-      console.error('usage: cuttle analyse FILE [--diameter 1.75]');
-      return 2;
-    }
+  usage: `usage: cuttle analyse FILE [--diameter MM]
+  --diameter MM     filament diameter (default 1.75)`,
+  options: { diameter: { type: 'string' } },
+  positionals: true,
+  async run(args) {
+    const [file, extra] = args.positional;
+    if (!file) throw new UsageError('which file? FILE is missing');
+    if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
     const diameter = Number(stringOption(args, 'diameter') ?? '1.75');
-    if (!(diameter > 0)) {
-      console.error('cuttle analyse: --diameter must be a positive number of mm');
-      return 2;
-    }
+    if (!(diameter > 0)) throw new UsageError('--diameter must be a positive number of mm');
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
       console.error(`cuttle analyse: no such file: ${file}`);
       return 1;

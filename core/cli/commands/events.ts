@@ -2,38 +2,48 @@
  * `cuttle events`: try event hooks without waiting for the event.
  *   cuttle events fire EVENT [--payload '{"name": "a.gcode"}'] [--json]   run the subscriptions for EVENT
  *   cuttle events check [--json]                                          list subscriptions and rejected entries
- * Common options: --basedir DIR, --config FILE. `fire` asks the running server (POST /api/events/test,
- * `--url`/`--key` override config) so gcode commands reach the connected printer; when no server
- * answers it runs the subscriptions in this process, where gcode commands are skipped (no printer).
+ * Common options: --basedir DIR, --config FILE. `fire` asks the host that runs on the basedir (found
+ * through <basedir>/host.json, never guessed from config.yaml: the key must not go to whatever listens
+ * on the configured port) so gcode commands reach the connected printer; `--url`/`--key` name another.
+ * With no host running there it runs the subscriptions in this process, where gcode commands are
+ * skipped (no printer); a host that runs but does not answer is an error.
  */
 import { CuttleHost } from '../../host.js';
 import { EventHooks, type TestFireResult } from '../../event-hooks/api.js';
-import { basedirOption, parseArgs, stringOption, type CliCommand } from '../command.js';
+import { BASEDIR_OPTIONS, BASEDIR_USAGE, basedirOption, flagOption, stringOption, UsageError, type CommandArgs, type CliCommand } from '../command.js';
+import { findRunningHost } from '../running-host.js';
 
-const USAGE = "usage: cuttle events fire EVENT [--payload JSON] [--json] [--url URL] [--key KEY] | check [--json]   [--basedir DIR] [--config FILE]";
+const USAGE = `usage: cuttle events fire EVENT [--payload JSON] [--json] [--url URL --key KEY] [--basedir DIR] [--config FILE]
+       cuttle events check [--json] [--basedir DIR] [--config FILE]
+  --payload JSON    the event's payload, a JSON object (default {})
+  --json            print the result as JSON
+  --url URL         the host to ask (default: the one running on the basedir, see <basedir>/host.json)
+  --key KEY         the API key to send with --url (default api.key of the config)
+${BASEDIR_USAGE}`;
 
-async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json']);
-  const [action, event] = args.positional;
-  const json = args.options['json'] === true;
-  const host = CuttleHost.create({ basedir: basedirOption(args), configFile: stringOption(args, 'config'), overrides: { 'logging.level': 'silent' } });
-  if (action === 'check') return check(host, json);
-  if (action !== 'fire' || !event) {
-    console.error(USAGE);
-    return 2;
-  }
+async function run(args: CommandArgs): Promise<number> {
+  const [action, event, extra] = args.positional;
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  const json = flagOption(args, 'json');
+  if (action !== 'fire' && action !== 'check') throw new UsageError(action ? `unknown action "${action}"` : 'fire or check?');
+  if (action === 'fire' && !event) throw new UsageError('which event? EVENT is missing');
   let payload: unknown;
   try {
     payload = JSON.parse(stringOption(args, 'payload') ?? '{}');
   } catch (err) {
-    console.error(`cuttle events: --payload is not valid JSON: ${(err as Error).message}`);
-    return 2;
+    throw new UsageError(`--payload is not valid JSON: ${(err as Error).message}`);
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    console.error('cuttle events: --payload must be a JSON object');
-    return 2;
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new UsageError('--payload must be a JSON object');
+  const basedir = basedirOption(args);
+  const host = CuttleHost.create({ basedir, configFile: stringOption(args, 'config'), overrides: { 'logging.level': 'silent' } });
+  if (action === 'check') return check(host, json);
+  const explicit = stringOption(args, 'url');
+  const running = explicit ? undefined : findRunningHost(basedir);
+  if (!explicit && !running) {
+    console.error(`cuttle events: no cuttle is running on ${basedir}; running the subscriptions here, gcode commands are skipped`);
+    return print(await fireHere(host, event!, payload), json);
   }
-  const url = stringOption(args, 'url') ?? `http://${host.settings.get('server.host').replace(/^(0\.0\.0\.0|::)$/, '127.0.0.1')}:${host.settings.get('server.port')}`;
+  const url = explicit ?? running!.url;
   const key = stringOption(args, 'key') ?? host.settings.get('api.key');
   let result: TestFireResult;
   try {
@@ -49,23 +59,31 @@ async function run(argv: string[]): Promise<number> {
     }
     result = body;
   } catch (err) {
-    console.error(`cuttle events: no server at ${url} (${(err as Error).message}); running the subscriptions here, gcode commands are skipped`);
-    host.loadPlugins();
-    const hooks = host.get<EventHooks>(EventHooks);
-    hooks.reload();
-    try {
-      result = await hooks.testFire(event, payload);
-    } catch (fireErr) {
-      console.error(`cuttle events: ${(fireErr as Error).message}`);
+    if (running) {
+      console.error(`cuttle events: the host running on ${basedir} (pid ${running.pid}) does not answer at ${url}: ${(err as Error).message}`);
       return 1;
     }
+    console.error(`cuttle events: no server at ${url} (${(err as Error).message}); running the subscriptions here, gcode commands are skipped`);
+    result = await fireHere(host, event!, payload);
   }
+  return print(result, json);
+}
+
+async function fireHere(host: CuttleHost, event: string, payload: object): Promise<TestFireResult> {
+  host.loadPlugins();
+  const hooks = host.get<EventHooks>(EventHooks);
+  hooks.reload();
+  return hooks.testFire(event, payload);
+}
+
+/** Prints the result; the exit code is 1 when a subscription failed. */
+function print(result: TestFireResult, json: boolean): number {
   if (json) console.log(JSON.stringify(result, null, 2));
-  else print(result);
+  else printText(result);
   return result.subscriptions.some((s) => s.status === 'failed') ? 1 : 0;
 }
 
-function print(result: TestFireResult): void {
+function printText(result: TestFireResult): void {
   if (!result.enabled) console.log('event hooks are off (events.enabled: false): nothing ran');
   else if (result.subscriptions.length === 0) console.log(`no subscription for ${result.event}`);
   for (const s of result.subscriptions) {
@@ -94,5 +112,12 @@ function check(host: CuttleHost, json: boolean): number {
   return problems.length > 0 ? 1 : 0;
 }
 
-const command: CliCommand = { name: 'events', summary: 'fire an event at the event hooks (test-firing) or check the subscriptions', run };
+const command: CliCommand = {
+  name: 'events',
+  summary: 'fire an event at the event hooks (test-firing) or check the subscriptions',
+  usage: USAGE,
+  options: { ...BASEDIR_OPTIONS, payload: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' }, key: { type: 'string' } },
+  positionals: true,
+  run,
+};
 export default command;

@@ -6,12 +6,15 @@
  */
 import { AppKeyRequestError, AppKeyRequests } from '../../auth/appkey-requests.js';
 import { UserStore } from '../../auth/user-store.js';
-import { basedirOption, parseArgs, stringOption, type CliCommand } from '../command.js';
+import { BASEDIR_OPTIONS, basedirOption, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 
-const USAGE = 'usage: cuttle keys pending | approve TOKEN [--user NAME] | deny TOKEN [--basedir DIR]';
+const USAGE = `usage: cuttle keys pending [--basedir DIR]
+       cuttle keys approve TOKEN [--user NAME] [--basedir DIR]
+       cuttle keys deny TOKEN [--basedir DIR]
+  --user NAME       who owns the approved key (default: whom the app named, else the first admin)
+  --basedir DIR     where users.yaml and the pending requests are (default ~/.cuttle)`;
 
-async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+async function run(args: CommandArgs): Promise<number> {
   const [action, token] = args.positional;
   const basedir = basedirOption(args);
   const requests = new AppKeyRequests(basedir, new UserStore(basedir));
@@ -34,9 +37,15 @@ async function run(argv: string[]): Promise<number> {
     console.error(`cuttle keys: ${err.message}`);
     return 1;
   }
-  console.error(USAGE);
-  return 2;
+  throw new UsageError(action === 'approve' || action === 'deny' ? 'which request? TOKEN is missing' : action ? `unknown action "${action}"` : 'pending, approve or deny?');
 }
 
-const command: CliCommand = { name: 'keys', summary: 'list, approve or deny pending application-key requests', run };
+const command: CliCommand = {
+  name: 'keys',
+  summary: 'list, approve or deny pending application-key requests',
+  usage: USAGE,
+  options: { basedir: BASEDIR_OPTIONS.basedir, user: { type: 'string' } },
+  positionals: true,
+  run,
+};
 export default command;

@@ -1,9 +1,8 @@
 /** `cuttle plugins [--basedir DIR] [--json]`: what loads, from where, and what failed, without starting the host. */
 import { CuttleHost } from '../../host.js';
-import { basedirOption, parseArgs, stringOption, type CliCommand } from '../command.js';
+import { BASEDIR_OPTIONS, BASEDIR_USAGE, basedirOption, flagOption, stringOption, type CliCommand, type CommandArgs } from '../command.js';
 
-async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json']);
+async function run(args: CommandArgs): Promise<number> {
   const host = CuttleHost.create({
     basedir: basedirOption(args),
     configFile: stringOption(args, 'config'),
@@ -11,7 +10,7 @@ async function run(argv: string[]): Promise<number> {
   });
   host.loadPlugins();
   const records = host.plugins.list();
-  if (args.options['json']) {
+  if (flagOption(args, 'json')) {
     console.log(JSON.stringify(records, null, 2));
     return 0;
   }
@@ -22,5 +21,13 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-const command: CliCommand = { name: 'plugins', summary: 'list plugins: loaded, disabled, failed, and where from', run };
+const command: CliCommand = {
+  name: 'plugins',
+  summary: 'list plugins: loaded, disabled, failed, and where from',
+  usage: `usage: cuttle plugins [--json] [--basedir DIR] [--config FILE]
+  --json            print the records as JSON
+${BASEDIR_USAGE}`,
+  options: { ...BASEDIR_OPTIONS, json: { type: 'boolean' } },
+  run,
+};
 export default command;

@@ -5,31 +5,47 @@
  *   --host H --port P   where the HTTP server listens
  *   --connect PORT  connect to this printer port at start ("virtual" for the simulator)
  *   --set KEY=VALUE any setting, e.g. --set serial.baudrate=250000 (repeatable; VALUE is read as YAML)
+ * Once listening it records its pid and URL in <basedir>/host.json for the other commands (removed at
+ * exit); a second `serve` on a basedir that a live host already serves is refused.
  */
 import YAML from 'yaml';
 import { PrinterService } from '../../printer/printer-service.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { CuttleHost } from '../../host.js';
-import { basedirOption, parseArgs, stringOption, type CliCommand } from '../command.js';
+import { HttpServer } from '../../server/http-server.js';
+import { BASEDIR_OPTIONS, BASEDIR_USAGE, basedirOption, listOption, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
+import { findRunningHost, removeRunningHost, RUNNING_HOST_FILE, writeRunningHost } from '../running-host.js';
 
-async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+const USAGE = `usage: cuttle serve [--basedir DIR] [--config FILE] [--host H] [--port P] [--connect PORT] [--set KEY=VALUE …]
+${BASEDIR_USAGE}
+  --host H          address to listen on (server.host)
+  --port P          port to listen on (server.port; 0 picks a free one)
+  --connect PORT    connect this printer port at start ("virtual" for the simulated printer)
+  --set KEY=VALUE   any setting, e.g. --set serial.baudrate=250000 (repeatable; VALUE is read as YAML)`;
+
+async function run(args: CommandArgs): Promise<number> {
   const overrides: Record<string, unknown> = {};
   const host = stringOption(args, 'host');
   const port = stringOption(args, 'port');
   if (host) overrides['server.host'] = host;
   if (port !== undefined) {
-    if (!/^\d+$/.test(port)) throw new Error(`--port expects a number, got "${port}"`);
+    if (!/^\d+$/.test(port)) throw new UsageError(`--port expects a number, got "${port}"`);
     overrides['server.port'] = Number(port);
   }
-  for (const assignment of args.sets) {
+  for (const assignment of listOption(args, 'set')) {
     const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new Error(`--set expects KEY=VALUE, got "${assignment}"`);
+    if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got "${assignment}"`);
     overrides[assignment.slice(0, eq)] = YAML.parse(assignment.slice(eq + 1));
+  }
+  const basedir = basedirOption(args);
+  const other = findRunningHost(basedir);
+  if (other) {
+    console.error(`cuttle: ${basedir} is already served by cuttle pid ${other.pid} at ${other.url} (${RUNNING_HOST_FILE}); stop it first or use another --basedir`);
+    return 1;
   }
   let cuttle: CuttleHost;
   try {
-    cuttle = CuttleHost.create({ basedir: basedirOption(args), configFile: stringOption(args, 'config'), overrides });
+    cuttle = CuttleHost.create({ basedir, configFile: stringOption(args, 'config'), overrides });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`cuttle: invalid configuration: ${err.message}`);
@@ -39,7 +55,9 @@ async function run(argv: string[]): Promise<number> {
   }
   // a plugin's stray promise must not take the host down: log it and carry on
   process.on('unhandledRejection', (reason) => cuttle.logger.error({ err: String((reason as Error)?.stack ?? reason) }, 'unhandled promise rejection'));
+  process.on('exit', () => removeRunningHost(basedir));
   await cuttle.start();
+  await writeRunningHost(basedir, cuttle.get<HttpServer>(HttpServer).baseUrl());
   const connect = stringOption(args, 'connect') ?? (cuttle.settings.get('serial.autoconnect') ? cuttle.settings.get('serial.port') : undefined);
   if (connect) {
     if (!cuttle.container.isBound(PrinterService)) cuttle.logger.error('no printer service is installed: cannot --connect');
@@ -53,6 +71,7 @@ async function run(argv: string[]): Promise<number> {
         process.exit(1);
       }
       stopping = true;
+      removeRunningHost(basedir);
       cuttle.logger.info(`${signal}: shutting down`);
       cuttle.stop().then(
         () => resolve(0),
@@ -67,5 +86,17 @@ async function run(argv: string[]): Promise<number> {
   });
 }
 
-const command: CliCommand = { name: 'serve', summary: 'run the host (HTTP API, push, printer, plugins)', run };
+const command: CliCommand = {
+  name: 'serve',
+  summary: 'run the host (HTTP API, push, printer, plugins)',
+  usage: USAGE,
+  options: {
+    ...BASEDIR_OPTIONS,
+    host: { type: 'string' },
+    port: { type: 'string' },
+    connect: { type: 'string' },
+    set: { type: 'string', multiple: true },
+  },
+  run,
+};
 export default command;

@@ -5,11 +5,16 @@
  *   cuttle user list | remove NAME | revoke KEY [--basedir DIR]
  */
 import { UserStore, UserStoreError } from '../../auth/user-store.js';
-import { basedirOption, parseArgs, stringOption, type CliCommand } from '../command.js';
+import { BASEDIR_OPTIONS, basedirOption, flagOption, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 
 const USAGE = `usage: cuttle user add NAME [--admin|--readonly] [--password-stdin] [--basedir DIR]
        cuttle user key NAME [--app APP] [--basedir DIR]
-       cuttle user list | remove NAME | revoke KEY [--basedir DIR]`;
+       cuttle user list | remove NAME | revoke KEY [--basedir DIR]
+  --admin           the user is an administrator (groups users, admins)
+  --readonly        the user may only read (group readonly)
+  --password-stdin  read the password from the first line of stdin
+  --app APP         the application the key is for (default: a new one per call)
+  --basedir DIR     where users.yaml is (default ~/.cuttle)`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -18,8 +23,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['admin', 'readonly', 'password-stdin']);
+async function run(args: CommandArgs): Promise<number> {
   const [action, target] = args.positional;
   const store = new UserStore(basedirOption(args));
   try {
@@ -27,11 +31,11 @@ async function run(argv: string[]): Promise<number> {
       case 'add': {
         if (!target) break;
         let password: string | undefined;
-        if (args.options['password-stdin']) {
+        if (flagOption(args, 'password-stdin')) {
           password = await readStdin();
           if (!password) throw new UserStoreError('empty password on stdin');
         }
-        const groups = args.options['admin'] ? (['users', 'admins'] as const) : args.options['readonly'] ? (['readonly'] as const) : (['users'] as const);
+        const groups = flagOption(args, 'admin') ? (['users', 'admins'] as const) : flagOption(args, 'readonly') ? (['readonly'] as const) : (['users'] as const);
         await store.add(target, { password, groups: [...groups] });
         console.log(`added user "${target}" (${groups.join(', ')}) to ${store.file}`);
         return 0;
@@ -64,9 +68,21 @@ async function run(argv: string[]): Promise<number> {
     console.error(`cuttle user: ${err.message}`);
     return 1;
   }
-  console.error(USAGE);
-  return 2;
+  throw new UsageError(['add', 'key', 'remove', 'revoke'].includes(action ?? '') ? `${action} what? an argument is missing` : action ? `unknown action "${action}"` : 'add, key, list, remove or revoke?');
 }
 
-const command: CliCommand = { name: 'user', summary: 'add users, give them application keys, list, remove, revoke', run };
+const command: CliCommand = {
+  name: 'user',
+  summary: 'add users, give them application keys, list, remove, revoke',
+  usage: USAGE,
+  options: {
+    basedir: BASEDIR_OPTIONS.basedir,
+    admin: { type: 'boolean' },
+    readonly: { type: 'boolean' },
+    'password-stdin': { type: 'boolean' },
+    app: { type: 'string' },
+  },
+  positionals: true,
+  run,
+};
 export default command;

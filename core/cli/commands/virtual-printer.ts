@@ -3,28 +3,25 @@
  * socat, so that any host (cuttle with `--connect /tmp/cuttle-printer`, OctoPrint, a terminal)
  * reaches it through a serial device exactly as a USB printer. Runs until SIGINT/SIGTERM.
  */
-import { runStandalone, standaloneOptions, STANDALONE_FLAGS, VIRTUAL_PRINTER_USAGE } from '../../printer/simulator/standalone.js';
-import { parseArgs, type CliCommand } from '../command.js';
+import { runStandalone, standaloneOptions, STANDALONE_FLAGS, STANDALONE_KEYS, VIRTUAL_PRINTER_USAGE } from '../../printer/simulator/standalone.js';
+import { UsageError, type CliCommand, type OptionSpecs } from '../command.js';
+
+const OPTIONS: OptionSpecs = Object.fromEntries([
+  ...STANDALONE_FLAGS.filter((flag) => flag !== 'help').map((flag) => [flag, { type: 'boolean' as const }]),
+  ...STANDALONE_KEYS.map((key) => [key, { type: 'string' as const }]),
+]);
 
 const command: CliCommand = {
   name: 'virtual-printer',
   summary: 'Run the simulated Marlin printer on a pseudo-terminal (socat) for a host to connect to',
-  async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, STANDALONE_FLAGS);
-    if (args.options.help) {
-      console.log(VIRTUAL_PRINTER_USAGE);
-      return 0;
-    }
-    if (args.positional.length) {
-      console.error(`cuttle virtual-printer: unexpected argument "${args.positional[0]}"\n${VIRTUAL_PRINTER_USAGE}`);
-      return 2;
-    }
+  usage: VIRTUAL_PRINTER_USAGE,
+  options: OPTIONS,
+  async run(args) {
     let options: ReturnType<typeof standaloneOptions>;
     try {
-      options = standaloneOptions(args.options);
+      options = standaloneOptions(Object.fromEntries(Object.entries(args.values).filter((e): e is [string, string | true] => typeof e[1] === 'string' || e[1] === true)));
     } catch (err) {
-      console.error(`cuttle virtual-printer: ${(err as Error).message}`);
-      return 2;
+      throw new UsageError((err as Error).message);
     }
     return runStandalone(options, (line) => console.log(line));
   },

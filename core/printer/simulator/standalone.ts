@@ -82,6 +82,7 @@ const KEYS = [
   'record',
 ];
 export const STANDALONE_FLAGS = FLAGS;
+export const STANDALONE_KEYS = KEYS;
 
 /** Starts the printer, prints one "ready" line, and resolves with 0 once SIGINT or SIGTERM stopped it. */
 export async function runStandalone(options: ReturnType<typeof standaloneOptions>, log: (line: string) => void): Promise<number> {
