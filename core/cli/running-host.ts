@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../settings/atomic-write.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
 
 export const RUNNING_HOST_FILE = 'host.json';
 
