@@ -1,11 +1,18 @@
 /**
  * In-process typed notifications (VS Code's Event/Emitter): an `Event<T>` is a function taking a listener
- * and returning a Disposable. Used for service-to-service signals; the cross-plugin catalogue events
- * go through the EventBus instead.
+ * (with an optional `this` and a store to add the subscription to) and returning a Disposable. Used
+ * for service-to-service signals; the cross-plugin catalogue events go through the EventBus instead.
+ *
+ * A subscription made by a plugin's code (see listener-owner.ts) is owned: it is delivered from a
+ * queue after the emitter's caller returns, and a throw is logged with the plugin's id.
  */
 import { Disposable } from './disposable.js';
+import { currentOwner, deliverAsOwner, type ListenerOwner } from './listener-owner.js';
 
-export type Event<T> = (listener: (value: T) => void) => Disposable;
+/** Where `disposables` may be: an array or anything with `add` (a DisposableStore). */
+export type DisposableSink = Disposable[] | { add(disposable: Disposable): unknown };
+
+export type Event<T> = (listener: (value: T) => void, thisArgs?: unknown, disposables?: DisposableSink) => Disposable;
 
 let defaultListenerErrorHandler: (err: unknown) => void = (err) => console.error(err);
 
@@ -14,22 +21,38 @@ export function setDefaultListenerErrorHandler(handler: (err: unknown) => void):
   defaultListenerErrorHandler = handler;
 }
 
+interface Listener<T> {
+  call(value: T): void;
+  owner?: ListenerOwner;
+}
+
 export class Emitter<T> implements Disposable {
-  private listeners = new Set<(value: T) => void>();
+  private listeners = new Set<Listener<T>>();
 
   /** `onListenerError` is told about a throwing listener; by default the host's logger is. */
   constructor(private readonly onListenerError: (err: unknown) => void = (err) => defaultListenerErrorHandler(err)) {}
 
-  readonly event: Event<T> = (listener) => {
-    this.listeners.add(listener);
-    return Disposable.create(() => this.listeners.delete(listener));
+  readonly event: Event<T> = (listener, thisArgs, disposables) => {
+    const call = thisArgs === undefined ? listener : (value: T) => listener.call(thisArgs, value);
+    const entry: Listener<T> = { call, owner: currentOwner() };
+    this.listeners.add(entry);
+    const subscription = Disposable.create(() => this.listeners.delete(entry));
+    if (Array.isArray(disposables)) disposables.push(subscription);
+    else disposables?.add(subscription);
+    return subscription;
   };
 
-  /** Calls every listener synchronously; a throwing listener does not stop the others. */
+  /** Calls core listeners synchronously and queues owned (plugin) ones; a throwing listener does not stop the others. */
   fire(value: T): void {
     for (const listener of [...this.listeners]) {
+      if (listener.owner) {
+        const { owner, call } = listener;
+        // a plugin disposing its subscription before delivery no longer hears the value
+        deliverAsOwner(owner, (v: T) => this.listeners.has(listener) && call(v), value);
+        continue;
+      }
       try {
-        listener(value);
+        listener.call(value);
       } catch (err) {
         this.onListenerError(err);
       }

@@ -6,6 +6,7 @@
  * A bounded ring of recent events backs replay after a push client reconnects.
  */
 import { Disposable } from '../common/disposable.js';
+import { currentOwner, ownedDeliveriesIdle, ownedDeliveriesPending } from '../common/listener-owner.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import { CORE_EVENT_NAMES, customEventName, isCoreEvent, type EventName, type EventPayload } from './catalogue.js';
 import type {
@@ -160,7 +161,17 @@ export class AsyncEventBus implements EventBus {
     return { events, gap };
   }
 
-  idle(timeoutMs: number): Promise<boolean> {
+  /** Also waits for plugin listeners of service signals, whose deliveries usually fire events here. */
+  async idle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    do {
+      if (!(await beforeDeadline(ownedDeliveriesIdle(), deadline))) return false;
+      if (!(await this.busIdle(deadline - Date.now()))) return false;
+    } while (ownedDeliveriesPending() || !this.allIdle());
+    return true;
+  }
+
+  private busIdle(timeoutMs: number): Promise<boolean> {
     if (this.allIdle()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -199,7 +210,8 @@ export class AsyncEventBus implements EventBus {
   }
 
   private subscribe(accepts: (name: string) => boolean, handler: AnyEventHandler, options?: SubscribeOptions): Disposable {
-    const subscriber = new Subscriber(accepts, handler, options?.owner ?? 'anonymous', this);
+    // a plugin subscribing from its own code owns the subscription even when it names no owner
+    const subscriber = new Subscriber(accepts, handler, options?.owner ?? currentOwner()?.id ?? 'anonymous', this);
     this.subscribers.add(subscriber);
     return Disposable.create(() => {
       subscriber.active = false;
@@ -229,4 +241,15 @@ export class AsyncEventBus implements EventBus {
     this.pending.clear();
     for (const subscriber of batch) void subscriber.run();
   };
+}
+
+/** True when `promise` settles before `deadline` (epoch ms). */
+function beforeDeadline(promise: Promise<void>, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }

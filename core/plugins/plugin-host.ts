@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Container } from 'inversify';
 import { schedule, validate, type ScheduledTask } from 'node-cron';
 import { DisposableStore } from '../common/disposable.js';
+import { runAsOwner, type ListenerOwner } from '../common/listener-owner.js';
 import { customEventName, type EventName } from '../events/catalogue.js';
 import { EventBus } from '../events/event-bus.js';
 import { HookRegistry, type HookHandler, type HookPointName } from '../hooks/hook-points.js';
@@ -40,6 +41,8 @@ interface LoadedPlugin {
   instance: Record<string, unknown>;
   members: readonly PluginMember[];
   context: PluginContext;
+  /** every call into the plugin runs as this owner, so its subscriptions to service signals are its own */
+  owner: ListenerOwner;
 }
 
 export class PluginHost {
@@ -133,8 +136,9 @@ export class PluginHost {
       const child = new Container({ parent: this.container });
       child.bind(PluginContext).toConstantValue(context);
       child.bind(cls).toSelf().inSingletonScope();
-      const instance = child.get(cls) as Record<string, unknown>;
-      const plugin: LoadedPlugin = { record: { ...base, state: 'loaded' }, info, instance, members: pluginMembers(cls), context };
+      const owner = listenerOwner(context);
+      const instance = runAsOwner(owner, () => child.get(cls) as Record<string, unknown>);
+      const plugin: LoadedPlugin = { record: { ...base, state: 'loaded' }, info, instance, members: pluginMembers(cls), context, owner };
       this.wire(plugin);
       this.contribute(plugin, cls);
       this.records.push(plugin.record);
@@ -154,7 +158,7 @@ export class PluginHost {
     for (const m of plugin.members) {
       const method = plugin.instance[m.method];
       if (typeof method !== 'function') throw new Error(`${m.method} is not a method`);
-      const bound = (method as Method).bind(plugin.instance);
+      const bound = (...args: unknown[]) => runAsOwner(plugin.owner, () => (method as Method).apply(plugin.instance, args));
       if (m.kind === 'event') {
         if (!bus.isKnown(m.event)) plugin.context.logger.warn(`@OnEvent('${m.event}') on ${m.method}: no such event is declared (yet)`);
         store.add(bus.on(m.event as EventName, bound, { owner }));
@@ -199,7 +203,7 @@ export class PluginHost {
   }
 
   private call(plugin: LoadedPlugin, method: string): unknown {
-    return (plugin.instance[method] as Method).call(plugin.instance);
+    return runAsOwner(plugin.owner, () => (plugin.instance[method] as Method).call(plugin.instance));
   }
 
   private createContext(info: PluginInfo): PluginContext {
@@ -254,6 +258,13 @@ export class PluginHost {
     });
     this.logger.error({ plugin: id, source: candidate.source, ...(err ? errorInfo(err) : {}) }, `plugin ${id} failed: ${reason}`);
   }
+}
+
+function listenerOwner(context: PluginContext): ListenerOwner {
+  return {
+    id: context.id,
+    report: (err) => context.logger.error(errorInfo(err), `a listener of plugin ${context.id} threw`),
+  };
 }
 
 function pluginClasses(exported: unknown): (new (...args: never[]) => unknown)[] {

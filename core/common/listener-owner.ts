@@ -1,0 +1,76 @@
+/**
+ * Who a listener belongs to. The plugin host runs a plugin's code (constructor, @OnStartup, handlers,
+ * crons) inside `runAsOwner(owner, …)`; an `Emitter` subscription made meanwhile is the plugin's:
+ * its listener is called later from one ordered queue, never on the emitting service's stack (the
+ * serial path), and a throw is reported to the owner with the plugin's id. The scope is synchronous
+ * on purpose: core code that a plugin calls and that continues asynchronously is not attributed to it.
+ */
+export interface ListenerOwner {
+  /** the plugin id, named in the log when one of its listeners throws */
+  readonly id: string;
+  /** told about a throwing listener (the plugin host logs it with the plugin's logger) */
+  report(err: unknown): void;
+}
+
+let current: ListenerOwner | undefined;
+
+/** Runs `fn` with `owner` as the owner of every subscription it makes synchronously. */
+export function runAsOwner<T>(owner: ListenerOwner, fn: () => T): T {
+  const previous = current;
+  current = owner;
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}
+
+/** The owner of subscriptions made right now, undefined in core code. */
+export function currentOwner(): ListenerOwner | undefined {
+  return current;
+}
+
+/**
+ * Deliveries to owned listeners wait here, one FIFO for all owners: the category plugins turn
+ * signals into catalogue events, and one queue keeps those events in the order the signals came.
+ */
+const queue: (() => void)[] = [];
+let scheduled = false;
+const idleWaiters: (() => void)[] = [];
+
+function drain(): void {
+  scheduled = false;
+  // deliveries queued while draining wait for the next turn, so I/O (the serial port) goes first
+  const batch = queue.splice(0);
+  for (const deliver of batch) deliver();
+  if (queue.length > 0) schedule();
+  else for (const waiter of idleWaiters.splice(0)) waiter();
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(drain);
+}
+
+/** Calls `listener(value)` later, as `owner`, reporting a throw to it. */
+export function deliverAsOwner<T>(owner: ListenerOwner, listener: (value: T) => void, value: T): void {
+  queue.push(() => {
+    try {
+      runAsOwner(owner, () => listener(value));
+    } catch (err) {
+      owner.report(err);
+    }
+  });
+  schedule();
+}
+
+export function ownedDeliveriesPending(): boolean {
+  return queue.length > 0 || scheduled;
+}
+
+/** Resolves once every queued delivery to an owned listener has been made (the bus's idle() waits for it). */
+export function ownedDeliveriesIdle(): Promise<void> {
+  if (!ownedDeliveriesPending()) return Promise.resolve();
+  return new Promise((resolve) => idleWaiters.push(resolve));
+}
