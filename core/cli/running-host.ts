@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../common/atomic-write.js';
+import { processAlive, writeFileAtomic } from '../common/atomic-write.js';
 
 export const RUNNING_HOST_FILE = 'host.json';
 
@@ -32,12 +32,7 @@ function cmdlineOf(pid: number): string | undefined {
 }
 
 function isAlive(host: RunningHost): boolean {
-  try {
-    process.kill(host.pid, 0);
-  } catch (err) {
-    // EPERM: it exists, it is only someone else's
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!processAlive(host.pid)) return false;
   if (host.cmdline === undefined) return true;
   const now = cmdlineOf(host.pid);
   return now === undefined || now === host.cmdline;
