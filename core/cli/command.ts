@@ -7,6 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
+import YAML from 'yaml';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -35,6 +36,25 @@ export const BASEDIR_OPTIONS = {
 
 export const BASEDIR_USAGE = `  --basedir DIR     config, uploads, users, logs (default ~/.cuttle)
   --config FILE     config.yaml to use (default <basedir>/config.yaml)`;
+
+/** The options of every command that builds a host from the configuration: the basedir ones and --set. */
+export const SETTINGS_OPTIONS = {
+  ...BASEDIR_OPTIONS,
+  set: { type: 'string', multiple: true },
+} as const satisfies OptionSpecs;
+
+export const SETTINGS_USAGE = `${BASEDIR_USAGE}
+  --set KEY=VALUE   any setting, e.g. --set serial.baudrate=250000 (repeatable; VALUE is read as YAML)`;
+
+/** Basedir, config file and the `--set` overrides (validated later, with the file, by the settings). */
+export function settingsOptions(args: CommandArgs, overrides: Record<string, unknown> = {}): { basedir: string; configFile?: string; overrides: Record<string, unknown> } {
+  for (const assignment of listOption(args, 'set')) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got "${assignment}"`);
+    overrides[assignment.slice(0, eq)] = YAML.parse(assignment.slice(eq + 1));
+  }
+  return { basedir: basedirOption(args), configFile: stringOption(args, 'config'), overrides };
+}
 
 /** A usage mistake: the dispatcher prints the message and the usage, and exits 2. */
 export class UsageError extends Error {}

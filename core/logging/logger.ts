@@ -1,8 +1,11 @@
 /**
  * Structured logging (pino). The root logger is bound in the container under `Logger`; every plugin
- * gets a child carrying its id, so a line in the log always says who wrote it.
+ * gets a child carrying its id, so a line in the log always says who wrote it. On a terminal the
+ * lines are pretty-printed (pino-pretty, in-process and synchronous, so nothing is lost at exit);
+ * piped or into a file they stay one JSON object per line, for machines.
  */
 import pino from 'pino';
+import pinoPretty from 'pino-pretty';
 
 /** The part of pino's logger that cuttle code and plugins use. */
 export interface Logger {
@@ -25,10 +28,15 @@ export interface LoggerOptions {
   file?: string;
   /** a stream to write to instead (tests capture lines this way) */
   stream?: NodeJS.WritableStream;
+  /** human-readable lines instead of JSON; default: when writing to stdout and stdout is a terminal */
+  pretty?: boolean;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.stream ?? (options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(1));
+  const pretty = options.pretty ?? (!options.stream && !options.file && process.stdout.isTTY === true);
+  const destination = pretty
+    ? pinoPretty({ destination: options.stream ?? 1, sync: true, colorize: !options.stream && process.stdout.hasColors?.() === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true })
+    : (options.stream ?? (options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(1)));
   return pino({ level: options.level, base: { name: 'cuttle' } }, destination as pino.DestinationStream);
 }
 

@@ -260,4 +260,29 @@ describe('cuttle CLI', () => {
       expect(decoyHits).to.deep.equal([]);
     });
   });
+
+  describe('log format', function () {
+    this.timeout(30000);
+    it('pretty-prints on a terminal (run under script(1) for a pty) and writes JSON lines into a pipe', async () => {
+      const basedir = tempBasedir();
+      writeFileSync(path.join(basedir, 'config.yaml'), 'api:\n  key: CliTestKey0123456789abcdefghijklm\n');
+      const command = [process.execPath, MAIN, 'serve', '--basedir', basedir, '--port', '0', '--host', '127.0.0.1'].map((a) => `'${a}'`).join(' ');
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      for (const end = Date.now() + 20000; !out.includes('cuttle started') && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited(child);
+      expect(out).to.match(/\[\d\d:\d\d:\d\d\.\d{3}\] .*INFO.*: .*listening.* .*"url":"http:\/\/127\.0\.0\.1:\d+"/);
+      expect(out).to.contain('cuttle started');
+      expect(out).not.to.contain('"level":30');
+
+      const piped = await serve(tempBasedir());
+      piped.child.kill('SIGTERM');
+      await exited(piped.child);
+      const lines = piped.output().split('\n').filter((l) => l.startsWith('{'));
+      expect(lines.length).to.be.greaterThan(2);
+      for (const line of lines) expect(JSON.parse(line)).to.have.property('level');
+    });
+  });
 });

@@ -10,7 +10,7 @@
  */
 import { CuttleHost } from '../../host.js';
 import { EventHooks, type TestFireResult } from '../../event-hooks/api.js';
-import { BASEDIR_OPTIONS, BASEDIR_USAGE, basedirOption, flagOption, stringOption, UsageError, type CommandArgs, type CliCommand } from '../command.js';
+import { flagOption, settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CommandArgs, type CliCommand } from '../command.js';
 import { findRunningHost } from '../running-host.js';
 
 const USAGE = `usage: cuttle events fire EVENT [--payload JSON] [--json] [--url URL --key KEY] [--basedir DIR] [--config FILE]
@@ -19,7 +19,7 @@ const USAGE = `usage: cuttle events fire EVENT [--payload JSON] [--json] [--url 
   --json            print the result as JSON
   --url URL         the host to ask (default: the one running on the basedir, see <basedir>/host.json)
   --key KEY         the API key to send with --url (default api.key of the config)
-${BASEDIR_USAGE}`;
+${SETTINGS_USAGE}`;
 
 async function run(args: CommandArgs): Promise<number> {
   const [action, event, extra] = args.positional;
@@ -34,8 +34,9 @@ async function run(args: CommandArgs): Promise<number> {
     throw new UsageError(`--payload is not valid JSON: ${(err as Error).message}`);
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new UsageError('--payload must be a JSON object');
-  const basedir = basedirOption(args);
-  const host = CuttleHost.create({ basedir, configFile: stringOption(args, 'config'), overrides: { 'logging.level': 'silent' } });
+  const options = settingsOptions(args, { 'logging.level': 'silent' });
+  const basedir = options.basedir;
+  const host = CuttleHost.create(options);
   if (action === 'check') return check(host, json);
   const explicit = stringOption(args, 'url');
   const running = explicit ? undefined : findRunningHost(basedir);
@@ -116,7 +117,7 @@ const command: CliCommand = {
   name: 'events',
   summary: 'fire an event at the event hooks (test-firing) or check the subscriptions',
   usage: USAGE,
-  options: { ...BASEDIR_OPTIONS, payload: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' }, key: { type: 'string' } },
+  options: { ...SETTINGS_OPTIONS, payload: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' }, key: { type: 'string' } },
   positionals: true,
   run,
 };

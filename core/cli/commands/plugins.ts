@@ -1,13 +1,9 @@
-/** `cuttle plugins [--basedir DIR] [--json]`: what loads, from where, and what failed, without starting the host. */
+/** `cuttle plugins [--basedir DIR] [--set KEY=VALUE] [--json]`: what loads, from where, and what failed, without starting the host. */
 import { CuttleHost } from '../../host.js';
-import { BASEDIR_OPTIONS, BASEDIR_USAGE, basedirOption, flagOption, stringOption, type CliCommand, type CommandArgs } from '../command.js';
+import { flagOption, settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, type CliCommand, type CommandArgs } from '../command.js';
 
 async function run(args: CommandArgs): Promise<number> {
-  const host = CuttleHost.create({
-    basedir: basedirOption(args),
-    configFile: stringOption(args, 'config'),
-    overrides: { 'logging.level': 'silent' },
-  });
+  const host = CuttleHost.create(settingsOptions(args, { 'logging.level': 'silent' }));
   host.loadPlugins();
   const records = host.plugins.list();
   if (flagOption(args, 'json')) {
@@ -24,10 +20,10 @@ async function run(args: CommandArgs): Promise<number> {
 const command: CliCommand = {
   name: 'plugins',
   summary: 'list plugins: loaded, disabled, failed, and where from',
-  usage: `usage: cuttle plugins [--json] [--basedir DIR] [--config FILE]
+  usage: `usage: cuttle plugins [--json] [--basedir DIR] [--config FILE] [--set KEY=VALUE …]
   --json            print the records as JSON
-${BASEDIR_USAGE}`,
-  options: { ...BASEDIR_OPTIONS, json: { type: 'boolean' } },
+${SETTINGS_USAGE}`,
+  options: { ...SETTINGS_OPTIONS, json: { type: 'boolean' } },
   run,
 };
 export default command;

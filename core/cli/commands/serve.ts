@@ -8,20 +8,18 @@
  * Once listening it records its pid and URL in <basedir>/host.json for the other commands (removed at
  * exit); a second `serve` on a basedir that a live host already serves is refused.
  */
-import YAML from 'yaml';
 import { PrinterService } from '../../printer/printer-service.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { CuttleHost } from '../../host.js';
 import { HttpServer } from '../../server/http-server.js';
-import { BASEDIR_OPTIONS, BASEDIR_USAGE, basedirOption, listOption, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
+import { settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 import { findRunningHost, removeRunningHost, RUNNING_HOST_FILE, writeRunningHost } from '../running-host.js';
 
 const USAGE = `usage: cuttle serve [--basedir DIR] [--config FILE] [--host H] [--port P] [--connect PORT] [--set KEY=VALUE …]
-${BASEDIR_USAGE}
   --host H          address to listen on (server.host)
   --port P          port to listen on (server.port; 0 picks a free one)
   --connect PORT    connect this printer port at start ("virtual" for the simulated printer)
-  --set KEY=VALUE   any setting, e.g. --set serial.baudrate=250000 (repeatable; VALUE is read as YAML)`;
+${SETTINGS_USAGE}`;
 
 async function run(args: CommandArgs): Promise<number> {
   const overrides: Record<string, unknown> = {};
@@ -32,12 +30,8 @@ async function run(args: CommandArgs): Promise<number> {
     if (!/^\d+$/.test(port)) throw new UsageError(`--port expects a number, got "${port}"`);
     overrides['server.port'] = Number(port);
   }
-  for (const assignment of listOption(args, 'set')) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got "${assignment}"`);
-    overrides[assignment.slice(0, eq)] = YAML.parse(assignment.slice(eq + 1));
-  }
-  const basedir = basedirOption(args);
+  const options = settingsOptions(args, overrides);
+  const basedir = options.basedir;
   const other = findRunningHost(basedir);
   if (other) {
     console.error(`cuttle: ${basedir} is already served by cuttle pid ${other.pid} at ${other.url} (${RUNNING_HOST_FILE}); stop it first or use another --basedir`);
@@ -45,7 +39,7 @@ async function run(args: CommandArgs): Promise<number> {
   }
   let cuttle: CuttleHost;
   try {
-    cuttle = CuttleHost.create({ basedir, configFile: stringOption(args, 'config'), overrides });
+    cuttle = CuttleHost.create(options);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`cuttle: invalid configuration: ${err.message}`);
@@ -91,11 +85,10 @@ const command: CliCommand = {
   summary: 'run the host (HTTP API, push, printer, plugins)',
   usage: USAGE,
   options: {
-    ...BASEDIR_OPTIONS,
+    ...SETTINGS_OPTIONS,
     host: { type: 'string' },
     port: { type: 'string' },
     connect: { type: 'string' },
-    set: { type: 'string', multiple: true },
   },
   run,
 };
