@@ -10,12 +10,13 @@ import { setDefaultListenerErrorHandler } from './common/event.js';
 import { LifecycleContribution } from './common/lifecycle.js';
 import { createContainer } from './container.js';
 import { EventBus } from './events/event-bus.js';
+import { disabledFirerProblems, EventDependents } from './events/event-dependents.js';
 import { createLogger, errorInfo, type Logger } from './logging/logger.js';
 import { makeCuttleResolvable } from './plugins/cuttle-resolution.js';
 import { discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { ConvictSettings, type SettingsOptions } from './settings/settings-impl.js';
-import type { SettingsService } from './settings/settings-service.js';
+import { ConfigError, type SettingsService } from './settings/settings-service.js';
 
 export interface HostOptions extends SettingsOptions {
   /** write logs here instead of stdout or the configured file (tests) */
@@ -81,6 +82,7 @@ export class CuttleHost {
 
   async start(): Promise<void> {
     this.loadPlugins();
+    this.checkEventFirers();
     this.services = this.container.isBound(LifecycleContribution) ? this.container.getAll<LifecycleContribution>(LifecycleContribution) : [];
     for (const service of this.services) {
       await service.start?.();
@@ -89,6 +91,18 @@ export class CuttleHost {
     await this.plugins.start();
     this.started = true;
     this.bus.fire('Startup', {});
+  }
+
+  /** Refuses to start (ConfigError naming the dependents) when a disabled plugin fires events that something needs. */
+  private checkEventFirers(): void {
+    const demands = [
+      ...this.plugins.eventDemands(),
+      ...(this.container.isBound(EventDependents) ? this.container.getAll<EventDependents>(EventDependents) : []).flatMap((d) => d.eventDemands()),
+    ];
+    const problems = disabledFirerProblems(this.settings.get('plugins.disabled'), demands);
+    if (problems.length === 0) return;
+    this.plugins.unload();
+    throw new ConfigError(this.settings.configFile, 'plugins.disabled', problems.join('\n'));
   }
 
   async stop(): Promise<void> {

@@ -26,12 +26,17 @@ export function renderEventDocs(): string {
     "`@OnEvent('Name')`; event hooks in `config.yaml` (`events.subscriptions`) can use every payload key as a `{key}`",
     'placeholder (nested keys as `{position.x}`). Plugins add their own events as `plugin_<id>_<Name>`.',
     '',
+    'Each event names who fires it. Core services only emit signals; a bundled category plugin turns them into these',
+    'events. Those plugins are part of the guarantee: `plugins.disabled` may not list one while a plugin\'s `@OnEvent`',
+    'or an `events.subscriptions` entry needs its events (the host refuses to start and names the dependent).',
+    '',
   ];
   for (const category of EVENT_CATEGORIES) {
     out.push(`## ${category}`, '');
     for (const [name, entry] of Object.entries(EVENT_CATALOGUE)) {
       if (entry.category !== category) continue;
-      out.push(`### ${name}`, '', entry.doc, '');
+      const firer = entry.firedBy === 'host' ? 'the host itself (core/host.ts)' : `the \`${entry.firedBy}\` plugin`;
+      out.push(`### ${name}`, '', entry.doc, '', `Fired by ${firer}.`, '');
       const keys = keyLines(EVENT_CATALOGUE[name as CoreEventName].keys as Record<string, PayloadKeyDoc>);
       out.push(...(keys.length ? ['Payload:', '', ...keys] : ['No payload.']), '');
     }

@@ -1,9 +1,12 @@
 /** Container bindings for event hooks: the hook-type registry, the dispatcher and the test-fire route. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
+import { EventDependents } from '../events/event-dependents.js';
 import { ContributionPoint } from '../plugins/contributions.js';
+import { SettingsService } from '../settings/settings-service.js';
 import { EventHooks, HookTypeRegistry } from './api.js';
 import { EventHookDispatcher } from './dispatcher.js';
+import { subscriptionDemands } from './event-demands.js';
 import { hookTypeContributionPoint } from './hook-type-contribution.js';
 import { DefaultHookTypeRegistry } from './hook-type-registry.js';
 import { EventTestRoute } from './test-route.js';
@@ -14,6 +17,7 @@ export const eventHooksModule = new ContainerModule(({ bind }) => {
   bind(EventHookDispatcher).toSelf().inSingletonScope();
   bind(EventHooks).toService(EventHookDispatcher);
   bind(LifecycleContribution).toService(EventHookDispatcher);
+  bind(EventDependents).toDynamicValue((ctx) => subscriptionDemands(ctx.get<SettingsService>(SettingsService))).inSingletonScope();
   bind(EventTestRoute).toSelf().inSingletonScope();
   bind(LifecycleContribution).toService(EventTestRoute);
 });

@@ -182,9 +182,25 @@ export interface PayloadKeyDoc {
   children?: Record<string, string>;
 }
 
+/** Who fires an event: `host` (core/host.ts) or the id of the bundled plugin that dispatches it. */
+export type EventFirer = 'host' | CategoryPluginId;
+
+/** The bundled plugins that turn the core services' signals into catalogue events. */
+export type CategoryPluginId =
+  | 'server-events'
+  | 'printer-events'
+  | 'file-events'
+  | 'printing-events'
+  | 'gcode-events'
+  | 'timelapse-events'
+  | 'slicing-events'
+  | 'settings-events';
+
 export interface EventDescriptor<P> {
   category: EventCategory;
   doc: string;
+  /** who fires it: a guarantee of the core, checked by a test and at start against `plugins.disabled` */
+  firedBy: EventFirer;
   /** one entry per payload key: the compiler keeps this list and the payload type in step */
   keys: { [K in keyof Required<P>]: PayloadKeyDoc };
 }
@@ -255,25 +271,26 @@ const profileKeys = (verb: string) => ({
 
 const sentGcode = (commands: string) => ({
   category: 'GCODE processing' as const,
+  firedBy: 'gcode-events' as const,
   doc: `${commands} was sent to the printer through the host (not triggered when printing from SD)`,
   keys: {},
 });
 
 export const EVENT_CATALOGUE: Catalogue = {
-  Startup: { category: 'Server', doc: 'The server has started.', keys: {} },
-  Shutdown: { category: 'Server', doc: 'The server is shutting down.', keys: {} },
+  Startup: { category: 'Server', firedBy: 'host', doc: 'The server has started.', keys: {} },
+  Shutdown: { category: 'Server', firedBy: 'host', doc: 'The server is shutting down.', keys: {} },
   ClientOpened: {
-    category: 'Server',
+    category: 'Server', firedBy: 'server-events',
     doc: 'A client has connected to the web server.',
     keys: { remoteAddress: { doc: 'the remote address (IP) of the client that connected' } },
   },
   ClientClosed: {
-    category: 'Server',
+    category: 'Server', firedBy: 'server-events',
     doc: 'A client has disconnected from the web server.',
     keys: { remoteAddress: { doc: 'the remote address (IP) of the client that disconnected' } },
   },
   ConnectivityChanged: {
-    category: 'Server',
+    category: 'Server', firedBy: 'server-events',
     doc: "The server's internet connectivity changed.",
     keys: {
       old: { doc: 'old connectivity value (true for online, false for offline)' },
@@ -281,25 +298,25 @@ export const EVENT_CATALOGUE: Catalogue = {
     },
   },
 
-  Connecting: { category: 'Printer communication', doc: 'The server is attempting to connect to the printer.', keys: {} },
+  Connecting: { category: 'Printer communication', firedBy: 'printer-events', doc: 'The server is attempting to connect to the printer.', keys: {} },
   Connected: {
-    category: 'Printer communication',
+    category: 'Printer communication', firedBy: 'printer-events',
     doc: 'The server has connected to the printer.',
     keys: { port: { doc: 'the connected serial port' }, baudrate: { doc: 'the baud rate' } },
   },
   Disconnecting: {
-    category: 'Printer communication',
+    category: 'Printer communication', firedBy: 'printer-events',
     doc: 'The server is going to disconnect from the printer. Not always sent: do not depend on it for critical life cycle management.',
     keys: {},
   },
-  Disconnected: { category: 'Printer communication', doc: 'The server has disconnected from the printer.', keys: {} },
+  Disconnected: { category: 'Printer communication', firedBy: 'printer-events', doc: 'The server has disconnected from the printer.', keys: {} },
   Error: {
-    category: 'Printer communication',
+    category: 'Printer communication', firedBy: 'printer-events',
     doc: 'An error has occurred in the printer communication.',
     keys: { error: { doc: 'the error string' } },
   },
   PrinterStateChanged: {
-    category: 'Printer communication',
+    category: 'Printer communication', firedBy: 'printer-events',
     doc: 'The state of the printer changed.',
     keys: {
       state_id: { doc: 'id of the new state (OPERATIONAL, PRINTING, PAUSED, ERROR, OFFLINE, …)' },
@@ -308,7 +325,7 @@ export const EVENT_CATALOGUE: Catalogue = {
   },
 
   Upload: {
-    category: 'File handling',
+    category: 'File handling', firedBy: 'file-events',
     doc: 'A file has been uploaded through the web interface.',
     keys: {
       name: { doc: "the file's name" },
@@ -317,38 +334,38 @@ export const EVENT_CATALOGUE: Catalogue = {
       file: deprecatedPath,
     },
   },
-  FileAdded: { category: 'File handling', doc: 'A file has been added to a storage. A copied file triggers this for its new path.', keys: fileEntryKeys },
+  FileAdded: { category: 'File handling', firedBy: 'file-events', doc: 'A file has been added to a storage. A copied file triggers this for its new path.', keys: fileEntryKeys },
   FileRemoved: {
-    category: 'File handling',
+    category: 'File handling', firedBy: 'file-events',
     doc: 'A file has been removed from a storage. A moved file first triggers FileRemoved for its original path and then FileAdded for the new one.',
     keys: fileEntryKeys,
   },
-  FolderAdded: { category: 'File handling', doc: 'A folder has been added to a storage. A copied folder triggers this for its new path.', keys: folderKeys },
+  FolderAdded: { category: 'File handling', firedBy: 'file-events', doc: 'A folder has been added to a storage. A copied folder triggers this for its new path.', keys: folderKeys },
   FolderRemoved: {
-    category: 'File handling',
+    category: 'File handling', firedBy: 'file-events',
     doc: 'A folder has been removed from a storage. A moved folder first triggers FolderRemoved for its original path and then FolderAdded for the new one.',
     keys: folderKeys,
   },
   UpdatedFiles: {
-    category: 'File handling',
+    category: 'File handling', firedBy: 'file-events',
     doc: 'A file list was modified. Sent with type printables, and again with the deprecated type gcode.',
     keys: { type: { doc: 'the type of file list that was modified: printables (or the deprecated gcode)' } },
   },
-  MetadataAnalysisStarted: { category: 'File handling', doc: 'The metadata analysis of a file has started.', keys: analysisKeys },
+  MetadataAnalysisStarted: { category: 'File handling', firedBy: 'file-events', doc: 'The metadata analysis of a file has started.', keys: analysisKeys },
   MetadataAnalysisFinished: {
-    category: 'File handling',
+    category: 'File handling', firedBy: 'file-events',
     doc: 'The metadata analysis of a file has finished.',
     keys: { ...analysisKeys, result: { doc: 'the analysis result (estimatedPrintTime, filament, printingArea, dimensions, layerCount, …)' } },
   },
-  FileSelected: { category: 'File handling', doc: 'A file has been selected for printing.', keys: fileRefKeys },
-  FileDeselected: { category: 'File handling', doc: 'No file is selected any more for printing.', keys: {} },
+  FileSelected: { category: 'File handling', firedBy: 'file-events', doc: 'A file has been selected for printing.', keys: fileRefKeys },
+  FileDeselected: { category: 'File handling', firedBy: 'file-events', doc: 'No file is selected any more for printing.', keys: {} },
   TransferStarted: {
-    category: 'File handling',
+    category: 'File handling', firedBy: 'file-events',
     doc: "A file transfer to the printer's SD has started.",
     keys: { local: { doc: "the file's name as stored locally" }, remote: { doc: "the file's name as stored on SD" } },
   },
   TransferDone: {
-    category: 'File handling',
+    category: 'File handling', firedBy: 'file-events',
     doc: "A file transfer to the printer's SD has finished.",
     keys: {
       time: { doc: 'the time it took for the transfer to complete in seconds' },
@@ -357,9 +374,9 @@ export const EVENT_CATALOGUE: Catalogue = {
     },
   },
 
-  PrintStarted: { category: 'Printing', doc: 'A print has started.', keys: fileRefKeys },
+  PrintStarted: { category: 'Printing', firedBy: 'printing-events', doc: 'A print has started.', keys: fileRefKeys },
   PrintFailed: {
-    category: 'Printing',
+    category: 'Printing', firedBy: 'printing-events',
     doc: 'A print failed.',
     keys: {
       ...fileRefKeys,
@@ -368,27 +385,27 @@ export const EVENT_CATALOGUE: Catalogue = {
     },
   },
   PrintDone: {
-    category: 'Printing',
+    category: 'Printing', firedBy: 'printing-events',
     doc: 'A print completed successfully.',
     keys: { ...fileRefKeys, time: { doc: 'the time needed for the print, in seconds (float)' } },
   },
   PrintCancelled: {
-    category: 'Printing',
+    category: 'Printing', firedBy: 'printing-events',
     doc: 'The print has been cancelled via the cancel button.',
     keys: { ...fileRefKeys, position: { doc: 'the print head position at the time of cancelling, if available', children: positionChildren } },
   },
   PrintPaused: {
-    category: 'Printing',
+    category: 'Printing', firedBy: 'printing-events',
     doc: 'The print has been paused.',
     keys: { ...fileRefKeys, position: { doc: 'the print head position at the time of pausing, if available', children: positionChildren } },
   },
-  PrintResumed: { category: 'Printing', doc: 'The print has been resumed.', keys: fileRefKeys },
+  PrintResumed: { category: 'Printing', firedBy: 'printing-events', doc: 'The print has been resumed.', keys: fileRefKeys },
 
   PowerOn: sentGcode('An M80'),
   PowerOff: sentGcode('An M81'),
   Home: sentGcode('A G28'),
   ZChange: {
-    category: 'GCODE processing',
+    category: 'GCODE processing', firedBy: 'gcode-events',
     doc: "The printer's Z-Height has changed (new layer) through a G0 or G1 that was sent to the printer through the host (not triggered when printing from SD).",
     keys: {
       old: { doc: 'the Z height before the move (null when unknown)', extension: true },
@@ -403,7 +420,7 @@ export const EVENT_CATALOGUE: Catalogue = {
   Eject: sentGcode('An M40'),
   EStop: sentGcode('An M112'),
   PositionUpdate: {
-    category: 'GCODE processing',
+    category: 'GCODE processing', firedBy: 'gcode-events',
     doc: 'The response to an M114 was received. Position parsed from the response; tool t and feedrate f tracked by the host.',
     keys: {
       x: { doc: 'x coordinate, parsed from response' },
@@ -415,30 +432,30 @@ export const EVENT_CATALOGUE: Catalogue = {
     },
   },
   ToolChange: {
-    category: 'GCODE processing',
+    category: 'GCODE processing', firedBy: 'gcode-events',
     doc: 'A tool change command was sent to the printer.',
     keys: { old: { doc: 'old tool index' }, new: { doc: 'new tool index' } },
   },
 
   CaptureStart: {
-    category: 'Timelapses',
+    category: 'Timelapses', firedBy: 'timelapse-events',
     doc: 'A timelapse frame has started to be captured.',
     keys: { file: { doc: 'the name of the image file to be saved' } },
   },
   CaptureDone: {
-    category: 'Timelapses',
+    category: 'Timelapses', firedBy: 'timelapse-events',
     doc: 'A timelapse frame has completed being captured.',
     keys: { file: { doc: 'the name of the image file that was saved' } },
   },
   CaptureFailed: {
-    category: 'Timelapses',
+    category: 'Timelapses', firedBy: 'timelapse-events',
     doc: 'A timelapse frame could not be captured.',
     keys: { file: { doc: 'the name of the image file that should have been saved' }, error: { doc: 'the error that was caught' } },
   },
-  MovieRendering: { category: 'Timelapses', doc: 'The timelapse movie has started rendering.', keys: movieKeys('is being created') },
-  MovieDone: { category: 'Timelapses', doc: 'The timelapse movie is completed.', keys: movieKeys('has been created') },
+  MovieRendering: { category: 'Timelapses', firedBy: 'timelapse-events', doc: 'The timelapse movie has started rendering.', keys: movieKeys('is being created') },
+  MovieDone: { category: 'Timelapses', firedBy: 'timelapse-events', doc: 'The timelapse movie is completed.', keys: movieKeys('has been created') },
   MovieFailed: {
-    category: 'Timelapses',
+    category: 'Timelapses', firedBy: 'timelapse-events',
     doc: 'There was an error while rendering the timelapse movie.',
     keys: {
       ...movieKeys('would have been created'),
@@ -448,30 +465,30 @@ export const EVENT_CATALOGUE: Catalogue = {
   },
 
   SlicingStarted: {
-    category: 'Slicing',
+    category: 'Slicing', firedBy: 'slicing-events',
     doc: 'The slicing of a file has started.',
     keys: { ...slicingKeys, progressAvailable: { doc: 'true if progress information via the slicingProgress push update will be available' } },
   },
   SlicingDone: {
-    category: 'Slicing',
+    category: 'Slicing', firedBy: 'slicing-events',
     doc: 'The slicing of a file has completed.',
     keys: { ...slicingKeys, time: { doc: 'the time needed for slicing, in seconds (float)' } },
   },
   SlicingCancelled: {
-    category: 'Slicing',
+    category: 'Slicing', firedBy: 'slicing-events',
     doc: 'The slicing of a file has been cancelled: a second slicing job targeting the same GCODE file was started.',
     keys: slicingKeys,
   },
   SlicingFailed: {
-    category: 'Slicing',
+    category: 'Slicing', firedBy: 'slicing-events',
     doc: 'The slicing of a file has failed.',
     keys: { ...slicingKeys, reason: { doc: 'the reason for the slicing having failed' } },
   },
-  SlicingProfileAdded: { category: 'Slicing', doc: 'A new slicing profile was added.', keys: profileKeys('added') },
-  SlicingProfileModified: { category: 'Slicing', doc: 'A slicing profile was modified.', keys: profileKeys('modified') },
-  SlicingProfileDeleted: { category: 'Slicing', doc: 'A slicing profile was deleted.', keys: profileKeys('deleted') },
+  SlicingProfileAdded: { category: 'Slicing', firedBy: 'slicing-events', doc: 'A new slicing profile was added.', keys: profileKeys('added') },
+  SlicingProfileModified: { category: 'Slicing', firedBy: 'slicing-events', doc: 'A slicing profile was modified.', keys: profileKeys('modified') },
+  SlicingProfileDeleted: { category: 'Slicing', firedBy: 'slicing-events', doc: 'A slicing profile was deleted.', keys: profileKeys('deleted') },
 
-  SettingsUpdated: { category: 'Settings', doc: 'The internal settings were updated.', keys: {} },
+  SettingsUpdated: { category: 'Settings', firedBy: 'settings-events', doc: 'The internal settings were updated.', keys: {} },
 };
 
 export const CORE_EVENT_NAMES = Object.keys(EVENT_CATALOGUE) as CoreEventName[];

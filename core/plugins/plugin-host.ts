@@ -12,6 +12,7 @@ import { DisposableStore } from '../common/disposable.js';
 import { runAsOwner, type ListenerOwner } from '../common/listener-owner.js';
 import { customEventName, type EventName } from '../events/catalogue.js';
 import { EventBus } from '../events/event-bus.js';
+import type { EventDemand } from '../events/event-dependents.js';
 import { HookRegistry, type HookHandler, type HookPointName } from '../hooks/hook-points.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
@@ -62,6 +63,13 @@ export class PluginHost {
   /** Instantiated plugin objects by id (for tests and tooling). */
   instance<T = unknown>(id: string): T | undefined {
     return this.loaded.find((p) => p.info.id === id)?.instance as T | undefined;
+  }
+
+  /** The catalogue events the loaded plugins' `@OnEvent` members need. */
+  eventDemands(): EventDemand[] {
+    return this.loaded.flatMap((plugin) =>
+      plugin.members.flatMap((m) => (m.kind === 'event' ? [{ dependent: `plugin ${plugin.info.id} (@OnEvent on ${m.method})`, event: m.event }] : [])),
+    );
   }
 
   reportProblems(problems: readonly DiscoveryProblem[], origin: PluginOrigin): void {
@@ -115,6 +123,11 @@ export class PluginHost {
       }
       plugin.context.subscriptions.dispose();
     }
+  }
+
+  /** Drops the constructed plugins' subscriptions without running anything of theirs (a refused start). */
+  unload(): void {
+    for (const plugin of this.loaded.splice(0).reverse()) plugin.context.subscriptions.dispose();
   }
 
   private instantiate(candidate: PluginCandidate, cls: new (...args: never[]) => unknown, disabled: readonly string[]): void {

@@ -1,20 +1,22 @@
 /**
  * The timelapse service: records a frame set per print (mode and timing fixed when the print starts),
  * frames on each ZChange (after a delay) or every N seconds, and after the print ends queues the set
- * for rendering with ffmpeg in the background, one movie at a time. Triggers are the bus's printing
- * events; the timelapse-events plugin fires the Timelapse events for the signals below.
+ * for rendering with ffmpeg in the background, one movie at a time. Triggers are the printer's own
+ * signals (print started/ended, a sent move that changed Z), not catalogue events, so a timelapse does
+ * not depend on which plugins are enabled; the timelapse-events plugin fires the Timelapse events for
+ * the signals below.
  *
  * Layout: `<timelapseTmp>/<set>/frame-000001.jpg` + `set.json` (the G-code name), movies `<timelapse>/<set>.mp4`.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { inject, injectable, optional } from 'inversify';
+import { inject, injectable } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
-import type { FileRef, MovieRef } from '../events/catalogue.js';
-import { EventBus } from '../events/event-bus.js';
+import type { MovieRef } from '../events/catalogue.js';
 import { errorInfo, Logger } from '../logging/logger.js';
+import { PrinterService, type JobFile } from '../printer/printer-service.js';
 import { SettingsService } from '../settings/settings-service.js';
 import type { PrintEndKind } from '../settings/schema/media.js';
 import { captureFrame, type FrameSource } from './frame-source.js';
@@ -67,14 +69,16 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   private readonly rendering = new Set<string>();
   private renderQueue: Promise<void> = Promise.resolve();
   private readonly subscriptions = new DisposableStore();
+  /** the printer's signals are handled one after the other, off the serial path (a print's start finishes before its Z changes) */
+  private signals: Promise<void> = Promise.resolve();
   private readonly shutdown = new AbortController();
   private readonly log: Logger;
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
-    @inject(EventBus) private readonly bus: EventBus,
+    @inject(PrinterService) private readonly printer: PrinterService,
     @inject(Logger) logger: Logger,
-    @inject(TestPatternCamera) @optional() private readonly testPattern?: TestPatternCamera,
+    @inject(TestPatternCamera) private readonly testPattern: TestPatternCamera,
   ) {
     this.log = logger.child({ service: 'timelapse' });
     this.current = this.configured();
@@ -89,30 +93,19 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   }
 
   start(): void {
-    // one subscription, so that a print's events are handled in firing order (begin finishes before its ZChanges)
-    this.subscriptions.add(
-      this.bus.onAny(
-        (event) => {
-          switch (event.name) {
-            case 'PrintStarted':
-              return this.begin(event.payload as FileRef);
-            case 'ZChange':
-              return this.onZChange();
-            case 'PrintDone':
-              return this.end('done');
-            case 'PrintFailed':
-              return this.end('failed');
-            case 'PrintCancelled':
-              return this.end('cancelled');
-          }
-        },
-        { owner: 'timelapse' },
-      ),
-    );
+    const printer = this.printer;
+    this.subscriptions.add(printer.onPrintStarted((file) => this.inOrder(() => this.begin(file))));
+    this.subscriptions.add(printer.onCommandSent((sent) => sent.zChange && this.inOrder(() => this.onZChange())));
+    this.subscriptions.add(printer.onPrintEnded(({ end }) => this.inOrder(() => this.end(end))));
+  }
+
+  private inOrder(step: () => Promise<void> | void): void {
+    this.signals = this.signals.then(step).catch((err: unknown) => this.log.error(errorInfo(err), 'timelapse step failed'));
   }
 
   async stop(): Promise<void> {
     this.subscriptions.dispose();
+    await this.signals;
     if (this.recording?.timer) clearInterval(this.recording.timer);
     this.recording = null;
     this.shutdown.abort();
@@ -142,7 +135,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
 
   // ---- recording ----
 
-  private async begin(file: FileRef): Promise<void> {
+  private async begin(file: JobFile): Promise<void> {
     if (this.recording) await this.finish(this.recording, 'failed');
     const config = this.config();
     if (config.type === 'off') return;
@@ -192,7 +185,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   private frameSource(): FrameSource {
     const argv = this.settings.get('webcam.snapshotCommand');
     if (argv.length > 0) return { kind: 'command', argv: argv.map(String) };
-    const url = this.settings.get('webcam.snapshotUrl') || this.testPattern?.url();
+    const url = this.settings.get('webcam.snapshotUrl') || this.testPattern.url();
     if (!url) throw new Error('no camera: set webcam.snapshotUrl or webcam.snapshotCommand');
     return { kind: 'url', url };
   }

@@ -1,20 +1,33 @@
 /**
  * Timelapses through the whole host with the real ffmpeg and cuttle's own test-pattern camera:
- * timed and zchange recordings over a print rendered to a real movie (checked with ffprobe),
- * CaptureFailed with the camera down, MovieFailed no_frames, unrendered sets, and the REST API.
+ * timed and zchange recordings over prints on the simulated printer rendered to a real movie
+ * (checked with ffprobe), CaptureFailed with the camera down, MovieFailed no_frames, unrendered
+ * sets, and the REST API. The timelapse follows the printer's signals, not bus events.
  */
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { PrinterService } from '../../core/printer/printer-service.js';
 import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
 import type { TestHost } from '../support/host.js';
 import { api, nextEvent, record } from '../slicing/support.js';
 import { startApiHost } from '../api/support.js';
 import { startTestHost } from '../support/host.js';
-import { fileRef, probe } from './support.js';
+import { fastSerial } from '../printer/helpers.js';
+import { layerGcode, printGcode, probe, zChanges } from './support.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A host with the simulated printer connected; speedFactor 1 so that dwells take real time. */
+async function printerHost(config: Record<string, unknown>): Promise<TestHost> {
+  const t = await startApiHost({ config: { ...fastSerial({ speedFactor: 1 }), ...config } });
+  await t.get<PrinterService>(PrinterService).connect();
+  return t;
+}
+
+async function stopHost(t: TestHost | undefined): Promise<void> {
+  await t?.get<PrinterService>(PrinterService).disconnect().catch(() => undefined);
+  await t?.stop();
+}
 
 describe('timelapse (ffmpeg, test-pattern camera)', function () {
   this.timeout(30000);
@@ -22,10 +35,10 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
   let timelapse: TimelapseService;
 
   before(async () => {
-    t = await startApiHost({ config: { timelapse: { fps: 10 } } });
+    t = await printerHost({ timelapse: { fps: 10 } });
     timelapse = t.get<TimelapseService>(TimelapseService);
   });
-  after(async () => t?.stop());
+  after(async () => stopHost(t));
 
   it('serves a fresh JPEG per request at the test-pattern endpoint, without a key', async () => {
     const a = Buffer.from(await (await fetch(`${t.baseUrl}/webcam/test-pattern.jpg`)).arrayBuffer());
@@ -38,12 +51,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     await timelapse.configure({ type: 'zchange', postRoll: 0.5, zchangeDelayMs: 0 }, false);
     const events = record(t.host.bus);
     const done = nextEvent(t.host.bus, 'MovieDone');
-    t.host.bus.fire('PrintStarted', fileRef('layers.gcode'));
-    for (let z = 1; z <= 6; z++) {
-      t.host.bus.fire('ZChange', { old: z - 1, new: z * 0.2 });
-      await sleep(50);
-    }
-    t.host.bus.fire('PrintDone', { ...fileRef('layers.gcode'), time: 1 });
+    await printGcode(t, 'layers.gcode', layerGcode(6, { dwellMs: 50 }));
     const movieDone = await done;
     expect(movieDone.gcode).to.equal('layers.gcode');
     expect(movieDone.movie_basename).to.match(/^layers_\d{14}\.mp4$/);
@@ -70,15 +78,16 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     const captured: number[] = [];
     const sub = timelapse.onCaptureStart(() => captured.push(Date.now()));
     const done = nextEvent(t.host.bus, 'MovieDone');
-    const zchangeAt = Date.now();
-    t.host.bus.fire('PrintStarted', fileRef('delayed.gcode'));
-    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
-    t.host.bus.fire('ZChange', { old: 0.2, new: 0.4 });
-    t.host.bus.fire('PrintDone', { ...fileRef('delayed.gcode'), time: 0.1 });
+    const printed = nextEvent(t.host.bus, 'PrintDone');
+    const z = zChanges(t);
+    await printGcode(t, 'delayed.gcode', layerGcode(2));
+    await printed;
+    expect(captured, 'the print ended before the delay was over').to.have.length(0);
     const movie = await done;
     sub.dispose();
+    z.dispose();
     expect(captured).to.have.length(2);
-    expect(captured[0]! - zchangeAt).to.be.at.least(290, 'not before the delay');
+    expect(captured[0]! - z.times[0]!).to.be.at.least(290, 'not before the delay');
     expect(probe(movie.movie as string).frames).to.equal(2);
     await timelapse.configure({ zchangeDelayMs: 0 }, false);
   });
@@ -88,16 +97,17 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     expect(set.status).to.equal(200);
     expect(set.json.config).to.include({ type: 'timed', interval: 0.25, fps: 10, postRoll: 0 });
     const done = nextEvent(t.host.bus, 'MovieDone');
+    const printed = nextEvent(t.host.bus, 'PrintDone');
     const captured: string[] = [];
     const sub = timelapse.onCaptureDone((e) => captured.push(e.file));
-    t.host.bus.fire('PrintStarted', fileRef('timed.gcode'));
-    await sleep(1400);
-    t.host.bus.fire('PrintDone', { ...fileRef('timed.gcode'), time: 1.4 });
+    await printGcode(t, 'timed.gcode', layerGcode(0, { dwellMs: 1000 }));
+    const { time } = (await printed) as { time: number };
     const movieDone = await done;
     sub.dispose();
     const { frames, duration } = probe(movieDone.movie as string);
     expect(frames).to.equal(captured.length);
-    expect(frames).to.be.within(4, 7);
+    // one frame at the start, then one per interval of the print's own reported duration
+    expect(frames).to.be.within(Math.floor(time / 0.25), Math.floor(time / 0.25) + 1);
     expect(duration).to.be.closeTo(frames / 10, 0.05);
 
     const listed = await api(t, 'GET', '/api/timelapse');
@@ -116,22 +126,33 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
   it('keeps frames of a print end not in renderOn, lists them, renders and deletes them on request', async () => {
     t.host.settings.set('timelapse.renderOn', ['done']);
     await timelapse.configure({ type: 'zchange', postRoll: 0 }, false);
-    t.host.bus.fire('PrintStarted', fileRef('kept.gcode'));
-    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
-    t.host.bus.fire('ZChange', { old: 0.2, new: 0.4 });
-    t.host.bus.fire('PrintCancelled', fileRef('kept.gcode'));
+    const printer = t.get<PrinterService>(PrinterService);
+    const cancelled = nextEvent(t.host.bus, 'PrintCancelled');
+    await printGcode(t, 'kept.gcode', layerGcode(2, { dwellMs: 5000 }) );
+    const z = zChanges(t);
+    await waitUntil(() => z.count === 1);
+    await printer.cancelPrint();
+    await cancelled;
+    z.dispose();
     await t.host.bus.idle(5000);
+    await waitUntil(async () => (await timelapse.unrendered()).some((u) => u.gcode === 'kept.gcode' && !u.recording));
     const listed = await api(t, 'GET', '/api/timelapse');
     const set = listed.json.unrendered.find((u: { gcode: string }) => u.gcode === 'kept.gcode');
-    expect(set).to.include({ frames: 2, recording: false, rendering: false });
+    expect(set).to.include({ frames: 1, recording: false, rendering: false });
     const done = nextEvent(t.host.bus, 'MovieDone');
     expect((await api(t, 'POST', `/api/timelapse/unrendered/${set.name}`, { command: 'render' })).status).to.equal(204);
-    expect(probe((await done).movie as string).frames).to.equal(2);
+    expect(probe((await done).movie as string).frames).to.equal(1);
 
-    t.host.bus.fire('PrintStarted', fileRef('dropped.gcode'));
-    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
-    t.host.bus.fire('PrintFailed', { ...fileRef('dropped.gcode'), reason: 'error' });
-    await t.host.bus.idle(5000);
+    // a print that fails (the printer goes away) keeps its frames too
+    const failed = nextEvent(t.host.bus, 'PrintFailed');
+    const z2 = zChanges(t);
+    await printGcode(t, 'dropped.gcode', layerGcode(2, { dwellMs: 5000 }));
+    await waitUntil(() => z2.count === 1);
+    await printer.disconnect();
+    await failed;
+    z2.dispose();
+    await printer.connect();
+    await waitUntil(async () => (await timelapse.unrendered()).some((u) => u.gcode === 'dropped.gcode' && !u.recording));
     const dropped = (await timelapse.unrendered()).find((u) => u.gcode === 'dropped.gcode')!;
     expect((await api(t, 'DELETE', `/api/timelapse/unrendered/${dropped.name}`)).status).to.equal(204);
     expect((await timelapse.unrendered()).find((u) => u.gcode === 'dropped.gcode')).to.equal(undefined);
@@ -144,11 +165,13 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     t.host.settings.set('timelapse.watermark', watermark);
     await timelapse.configure({ type: 'zchange', postRoll: 0, fps: 5 }, false);
     const done = nextEvent(t.host.bus, 'MovieDone');
-    t.host.bus.fire('PrintStarted', fileRef('marked.gcode'));
-    await t.host.bus.idle(2000);
+    const started = nextEvent(t.host.bus, 'PrintStarted');
+    const z = zChanges(t);
+    await printGcode(t, 'marked.gcode', layerGcode(3, { leadMs: 1000 }));
+    await started;
+    expect(z.count, 'configured again before the first layer').to.equal(0);
     await timelapse.configure({ type: 'off', fps: 30 }, false); // for the next print only
-    for (let z = 1; z <= 3; z++) t.host.bus.fire('ZChange', { old: z - 1, new: z });
-    t.host.bus.fire('PrintDone', { ...fileRef('marked.gcode'), time: 1 });
+    z.dispose();
     const movie = (await done).movie as string;
     t.host.settings.set('timelapse.watermark', '');
     const { frames, duration } = probe(movie);
@@ -165,8 +188,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
   it('fails with no_frames when nothing was captured', async () => {
     await timelapse.configure({ type: 'zchange', fps: 10 }, false);
     const failed = nextEvent(t.host.bus, 'MovieFailed');
-    t.host.bus.fire('PrintStarted', fileRef('empty.gcode'));
-    t.host.bus.fire('PrintDone', { ...fileRef('empty.gcode'), time: 0.1 });
+    await printGcode(t, 'empty.gcode', layerGcode(0));
     const payload = await failed;
     expect(payload).to.include({ gcode: 'empty.gcode', reason: 'no_frames', returncode: null });
     expect(payload.movie_basename).to.match(/^empty_\d{14}\.mp4$/);
@@ -179,16 +201,14 @@ describe('timelapse with the camera down', function () {
   let t: TestHost;
   before(async () => {
     // a port nothing listens on
-    t = await startApiHost({ config: { timelapse: { type: 'zchange' }, webcam: { snapshotUrl: 'http://127.0.0.1:9/snapshot', snapshotTimeoutMs: 2000 } } });
+    t = await printerHost({ timelapse: { type: 'zchange' }, webcam: { snapshotUrl: 'http://127.0.0.1:9/snapshot', snapshotTimeoutMs: 2000 } });
   });
-  after(async () => t?.stop());
+  after(async () => stopHost(t));
 
   it('fires CaptureFailed with the error, then MovieFailed no_frames', async () => {
     const failedCapture = nextEvent(t.host.bus, 'CaptureFailed');
     const failedMovie = nextEvent(t.host.bus, 'MovieFailed');
-    t.host.bus.fire('PrintStarted', fileRef('dark.gcode'));
-    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
-    t.host.bus.fire('PrintDone', { ...fileRef('dark.gcode'), time: 1 });
+    await printGcode(t, 'dark.gcode', layerGcode(1));
     const capture = await failedCapture;
     expect(capture.file).to.match(/frame-000001\.jpg$/);
     expect(capture.error).to.contain('camera unreachable at http://127.0.0.1:9/snapshot');
@@ -198,25 +218,30 @@ describe('timelapse with the camera down', function () {
   it('fires CaptureFailed when the camera answers something that is not an image', async () => {
     t.host.settings.set('webcam.snapshotUrl', `${t.baseUrl}/api/version`);
     const failedCapture = nextEvent(t.host.bus, 'CaptureFailed');
-    t.host.bus.fire('PrintStarted', fileRef('text.gcode'));
-    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
+    const movieFailed = nextEvent(t.host.bus, 'MovieFailed');
+    await printGcode(t, 'text.gcode', layerGcode(1));
     expect((await failedCapture).error).to.match(/HTTP 403|not an image/);
-    t.host.bus.fire('PrintDone', { ...fileRef('text.gcode'), time: 1 });
+    await movieFailed;
   });
 
   it('captures with a command (argv, no shell) writing {file}', async () => {
     t.host.settings.set('webcam.snapshotCommand', ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=1', '-frames:v', '1', '-y', '{file}']);
     const done = nextEvent(t.host.bus, 'MovieDone');
-    t.host.bus.fire('PrintStarted', fileRef('cmd.gcode'));
-    t.host.bus.fire('ZChange', { old: 0, new: 0.2 });
-    t.host.bus.fire('ZChange', { old: 0.2, new: 0.4 });
-    t.host.bus.fire('PrintDone', { ...fileRef('cmd.gcode'), time: 1 });
+    await printGcode(t, 'cmd.gcode', layerGcode(2));
     const movie = await done;
     const { frames, width } = probe(movie.movie as string);
     expect(frames).to.equal(2);
     expect(width).to.equal(64);
   });
 });
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe('timelapse configuration', () => {
   for (const [key, value] of [

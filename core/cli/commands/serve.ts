@@ -50,7 +50,13 @@ async function run(args: CommandArgs): Promise<number> {
   // a plugin's stray promise must not take the host down: log it and carry on
   process.on('unhandledRejection', (reason) => cuttle.logger.error({ err: String((reason as Error)?.stack ?? reason) }, 'unhandled promise rejection'));
   process.on('exit', () => removeRunningHost(basedir));
-  await cuttle.start();
+  try {
+    await cuttle.start();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`cuttle: refusing to start: ${err.message}`);
+    return 1;
+  }
   await writeRunningHost(basedir, cuttle.get<HttpServer>(HttpServer).baseUrl());
   const connect = stringOption(args, 'connect') ?? (cuttle.settings.get('serial.autoconnect') ? cuttle.settings.get('serial.port') : undefined);
   if (connect) {
