@@ -82,6 +82,7 @@ export class CuttleHost {
 
   async start(): Promise<void> {
     this.loadPlugins();
+    this.checkPluginSettings();
     this.checkEventFirers();
     this.services = this.container.isBound(LifecycleContribution) ? this.container.getAll<LifecycleContribution>(LifecycleContribution) : [];
     for (const service of this.services) {
@@ -91,6 +92,15 @@ export class CuttleHost {
     await this.plugins.start();
     this.started = true;
     this.bus.fire('Startup', {});
+  }
+
+  /** Refuses to start, as for the core's settings, when a plugin's settings do not fit its schema. */
+  private checkPluginSettings(): void {
+    const [first, ...more] = this.plugins.settingsErrors();
+    if (!first) return;
+    this.plugins.unload();
+    if (more.length === 0) throw first;
+    throw new ConfigError(first.file, first.key, `${first.problem} (and ${more.length} more: ${more.map((e) => `"${e.key}" ${e.problem}`).join('; ')})`);
   }
 
   /** Refuses to start (ConfigError naming the dependents) when a disabled plugin fires events that something needs. */

@@ -18,6 +18,7 @@ export * from './logging/logger.js';
 export * from './plugins/decorators.js';
 export * from './plugins/plugin-context.js';
 export * from './plugins/contributions.js';
+export type { PluginSettingsSchema } from './plugins/plugin-settings.js';
 export * from './settings/settings-service.js';
 export type { Config, SubscriptionConfig } from './settings/schema/index.js';
 export * from './server/http-server.js';

@@ -14,6 +14,7 @@ import { injectable } from 'inversify';
 import type { EventName, EventPayload } from '../events/catalogue.js';
 import type { AnyFiredEvent, FiredEvent } from '../events/event-bus.js';
 import type { HookHandler, HookPointName } from '../hooks/hook-points.js';
+import type { PluginSettingsSchema } from './plugin-settings.js';
 
 export interface PluginInfo {
   /** unique, lower case, letters, digits and dashes; names the settings under `plugins.<id>` */
@@ -21,8 +22,11 @@ export interface PluginInfo {
   name: string;
   version: string;
   description: string;
-  /** defaults for this plugin's settings; `config.yaml` values under `plugins.<id>` override them */
-  settings?: Record<string, unknown>;
+  /**
+   * the convict schema of this plugin's settings (`plugins.<id>` in config.yaml), validated at start
+   * like the core's; with none, any value under `plugins.<id>` is refused as unknown
+   */
+  settings?: PluginSettingsSchema;
   /** custom events this plugin fires, each declared as `plugin_<id>_<name>` */
   events?: readonly string[];
 }

@@ -15,11 +15,12 @@ import { EventBus } from '../events/event-bus.js';
 import type { EventDemand } from '../events/event-dependents.js';
 import { HookRegistry, type HookHandler, type HookPointName } from '../hooks/hook-points.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
-import { SettingsService } from '../settings/settings-service.js';
+import { ConfigError, SettingsService } from '../settings/settings-service.js';
 import { ContributionPoint, contributionKinds } from './contributions.js';
 import { pluginInfo, pluginMembers, type PluginInfo, type PluginMember } from './decorators.js';
 import type { DiscoveryProblem, PluginCandidate, PluginOrigin } from './discovery.js';
 import { PluginContext } from './plugin-context.js';
+import { ValidatedPluginSettings } from './plugin-settings.js';
 
 export type PluginState = 'loaded' | 'disabled' | 'failed';
 
@@ -50,6 +51,7 @@ export class PluginHost {
   private readonly records: PluginRecord[] = [];
   private readonly loaded: LoadedPlugin[] = [];
   private readonly cronTasks: ScheduledTask[] = [];
+  private readonly badSettings: ConfigError[] = [];
 
   constructor(
     private readonly container: Container,
@@ -70,6 +72,11 @@ export class PluginHost {
     return this.loaded.flatMap((plugin) =>
       plugin.members.flatMap((m) => (m.kind === 'event' ? [{ dependent: `plugin ${plugin.info.id} (@OnEvent on ${m.method})`, event: m.event }] : [])),
     );
+  }
+
+  /** Plugins whose `plugins.<id>` settings did not fit their schema: the host refuses to start. */
+  settingsErrors(): readonly ConfigError[] {
+    return this.badSettings;
   }
 
   reportProblems(problems: readonly DiscoveryProblem[], origin: PluginOrigin): void {
@@ -143,7 +150,14 @@ export class PluginHost {
       return;
     }
     const bus = this.container.get<EventBus>(EventBus);
-    const context = this.createContext(info);
+    let context: PluginContext;
+    try {
+      context = this.createContext(info);
+    } catch (err) {
+      if (err instanceof ConfigError) this.badSettings.push(err);
+      this.fail(candidate, `has invalid settings: ${(err as Error)?.message ?? String(err)}`, err, base);
+      return;
+    }
     try {
       for (const name of info.events ?? []) bus.registerCustomEvent(info.id, name);
       const child = new Container({ parent: this.container });
@@ -223,20 +237,16 @@ export class PluginHost {
     const settings = this.container.get<SettingsService>(SettingsService);
     const bus = this.container.get<EventBus>(EventBus);
     const logger = this.logger.child({ plugin: info.id });
-    const defaults = info.settings ?? {};
+    const subscriptions = new DisposableStore();
+    const validated = subscriptions.add(
+      new ValidatedPluginSettings(info.id, info.settings ?? {}, settings, (err) => logger.error(errorInfo(err), 'saved settings do not fit the plugin\'s schema: keeping the previous ones')),
+    );
     return {
       info,
       id: info.id,
       logger,
-      subscriptions: new DisposableStore(),
-      settings: {
-        // the plugin names its settings' shape; the values come from its declared defaults and config.yaml
-        get: <T extends object>() => settings.pluginSettings(info.id, defaults) as T,
-        save: async (values) => {
-          settings.setPluginSettings(info.id, values as Record<string, unknown>);
-          await settings.save();
-        },
-      },
+      subscriptions,
+      settings: validated,
       dataFolder: () => {
         const folder = path.join(settings.folder('data'), info.id);
         mkdirSync(folder, { recursive: true });

@@ -99,15 +99,16 @@ export class ConvictSettings implements SettingsService {
   }
 }
 
-function toConfigError(file: string, err: unknown): ConfigError {
+/** Turns convict's message into a ConfigError naming the key; `prefix` is put before keys (a plugin's `plugins.<id>.`). */
+export function toConfigError(file: string, err: unknown, prefix = ''): ConfigError {
   if (err instanceof ConfigError) return err;
   const lines = String((err as Error)?.message ?? err).split('\n').filter(Boolean);
   const first = lines[0] ?? 'invalid configuration';
   const undeclared = /configuration param '([^']+)' not declared in the schema/.exec(first);
   const more = lines.length > 1 ? ` (and ${lines.length - 1} more: ${lines.slice(1).join('; ')})` : '';
-  if (undeclared) return new ConfigError(file, undeclared[1]!, `is not a known setting${more}`);
+  if (undeclared) return new ConfigError(file, prefix + undeclared[1]!, `is not a known setting${more}`);
   const keyed = /^([\w.]+): (.*)$/.exec(first);
-  if (keyed) return new ConfigError(file, keyed[1]!, `expected ${keyed[2]}${more}`);
+  if (keyed) return new ConfigError(file, prefix + keyed[1]!, `expected ${keyed[2]}${more}`);
   return new ConfigError(file, '', first + more);
 }
 

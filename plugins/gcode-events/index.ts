@@ -11,7 +11,7 @@
  * (`plugin_gcode_events_SdZChange`, `…_SdHome`, …) from the PrinterService's `onSdCommand`.
  * Written with the public plugin API only.
  */
-import { EventBus, inject, Plugin, PluginContext, PrinterService, type SentCommand } from 'cuttle';
+import { EventBus, inject, Plugin, PluginContext, PrinterService, type PluginSettingsSchema, type SentCommand } from 'cuttle';
 
 interface Settings {
   ignoreZHops: boolean;
@@ -76,7 +76,9 @@ class Detector {
   name: 'GCODE-processing events',
   version: '1.0.0',
   description: 'Fires the GCODE-processing events for commands sent to the printer, M114 positions, filament changes and SD prints.',
-  settings: { ignoreZHops: false } satisfies Settings,
+  settings: {
+    ignoreZHops: { doc: 'a Z change counts only once the next extruding move confirms it (a z-hop fires nothing)', format: Boolean, default: false },
+  } satisfies PluginSettingsSchema<Settings>,
   events: ['FilamentChange', ...SD_EVENTS],
 })
 export class GcodeEventsPlugin {
@@ -96,6 +98,7 @@ export class GcodeEventsPlugin {
     on.add(printer.onPrintStarted(() => this.sd.reset()));
   }
 
+  /** read per line: the settings are computed once (and again when saved), so this is a property read */
   private get ignoreZHops(): boolean {
     return this.ctx.settings.get<Settings>().ignoreZHops;
   }

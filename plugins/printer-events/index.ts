@@ -5,11 +5,17 @@
  * target (within `tolerance` degrees), which users keep asking OctoPrint for.
  * Written with the public plugin API only.
  */
-import { EventBus, inject, Plugin, PluginContext, PrinterService, type TemperatureSample } from 'cuttle';
+import { EventBus, inject, Plugin, PluginContext, PrinterService, type PluginSettingsSchema, type TemperatureSample } from 'cuttle';
 
 interface Settings {
   /** degrees from the target that count as reached */
   tolerance: number;
+}
+
+function nonNegative(unit: string): (value: unknown) => void {
+  return (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`must be a number of ${unit}, 0 or more`);
+  };
 }
 
 @Plugin({
@@ -17,7 +23,9 @@ interface Settings {
   name: 'Printer-communication events',
   version: '1.0.0',
   description: 'Fires the Printer-communication events for connection and state changes, and TemperatureReached.',
-  settings: { tolerance: 1 } satisfies Settings,
+  settings: {
+    tolerance: { doc: 'degrees from the target that count as reached', format: nonNegative('degrees'), default: 1 },
+  } satisfies PluginSettingsSchema<Settings>,
   events: ['TemperatureReached'],
 })
 export class PrinterEventsPlugin {

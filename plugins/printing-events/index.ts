@@ -5,7 +5,7 @@
  * event `plugin_printing_events_PrintProgress` every `progressStep` percent.
  * Written with the public plugin API only.
  */
-import { EventBus, inject, jobFileRef, Plugin, PluginContext, PrinterService, type JobFile, type JobProgress, type Position } from 'cuttle';
+import { EventBus, inject, jobFileRef, Plugin, PluginContext, PrinterService, type JobFile, type JobProgress, type PluginSettingsSchema, type Position } from 'cuttle';
 
 interface Settings {
   /** fire PrintProgress each time completion crosses a multiple of this many percent (0: never) */
@@ -19,7 +19,9 @@ const withPosition = (position: Position | null | undefined) => (position ? { po
   name: 'Printing events',
   version: '1.0.0',
   description: 'Fires the Printing events for print start, pause, resume, cancel, failure and completion, and PrintProgress.',
-  settings: { progressStep: 10 } satisfies Settings,
+  settings: {
+    progressStep: { doc: 'fire PrintProgress each time completion crosses a multiple of this many percent (0: never)', format: 'nat', default: 10 },
+  } satisfies PluginSettingsSchema<Settings>,
   events: ['PrintProgress'],
 })
 export class PrintingEventsPlugin {

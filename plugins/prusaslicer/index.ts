@@ -3,14 +3,22 @@
  * contributed with `@Slicer()`. Setting `plugins.prusaslicer.binary` names the binary; when it is
  * missing the slicer stays listed as unavailable with the reason, and slice requests are refused with it.
  */
-import { inject, OnStartup, Plugin, PluginContext, Slicer } from 'cuttle';
+import { inject, OnStartup, Plugin, PluginContext, Slicer, type PluginSettingsSchema } from 'cuttle';
 import { PrusaSlicer } from './prusa-slicer.js';
 
 export interface PrusaSlicerSettings {
   binary: string;
 }
 
-const DEFAULTS: PrusaSlicerSettings = { binary: '/usr/bin/prusa-slicer' };
+const SETTINGS: PluginSettingsSchema<PrusaSlicerSettings> = {
+  binary: {
+    doc: 'the prusa-slicer binary to run',
+    format: (value: unknown) => {
+      if (typeof value !== 'string' || value.trim() === '') throw new Error('must name the prusa-slicer binary');
+    },
+    default: '/usr/bin/prusa-slicer',
+  },
+};
 
 @Slicer()
 @Plugin({
@@ -18,15 +26,12 @@ const DEFAULTS: PrusaSlicerSettings = { binary: '/usr/bin/prusa-slicer' };
   name: 'PrusaSlicer',
   version: '1.0.0',
   description: "Slices STL models with PrusaSlicer's command line (prusa-slicer --export-gcode).",
-  settings: { ...DEFAULTS },
+  settings: SETTINGS,
 })
 export class PrusaSlicerPlugin extends PrusaSlicer {
   constructor(@inject(PluginContext) private readonly ctx: PluginContext) {
-    // the binary is read per job, so a settings change applies at once
-    super(() => {
-      const configured = ctx.settings.get<Partial<PrusaSlicerSettings>>().binary;
-      return typeof configured === 'string' && configured.trim() ? configured : DEFAULTS.binary;
-    }, ctx.logger);
+    // the binary is read per job, so a saved change applies at once (the schema has checked it)
+    super(() => ctx.settings.get<PrusaSlicerSettings>().binary, ctx.logger);
   }
 
   @OnStartup()
