@@ -1,7 +1,7 @@
 /**
  * The `sdcard` storage's access to the printer: the PrinterService's `sd` part (M20 list, M28/M29
- * upload, M30 delete), adapted for the file manager. Duck-typed so that the file manager keeps
- * working (with an empty, unavailable card) against a printer without SD support.
+ * upload streamed line by line from the staged file, M30 delete) and whether the printer is
+ * connected so that the card can be used.
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -21,31 +21,20 @@ export interface SdCardAccess {
   /** Streams a local file to the card line by line (M28/M29); resolves when the printer confirmed it. */
   uploadToSd(diskPath: string, remoteName: string): Promise<void>;
   deleteSdFile(remoteName: string): Promise<void>;
-  /** the card's content changed (when the printer reports it) */
-  readonly onChanged?: Event<void>;
+  /** the card's content changed */
+  readonly onChanged: Event<void>;
 }
 
-/** The printer's part the adapter uses (see PrinterService.sd). */
-interface PrinterSdPart {
-  list(): Promise<SdCardEntry[]>;
-  upload(name: string, lines: AsyncIterable<string>): Promise<void>;
-  remove(name: string): Promise<void>;
-  onChanged?: Event<void>;
-}
-
-
-/** The printer's SD functions, when it has them. */
-export function sdCardOf(printer: PrinterService | undefined): SdCardAccess | null {
-  const sd = (printer as { sd?: Partial<PrinterSdPart> } | undefined)?.sd;
-  if (!printer || !sd || typeof sd.list !== 'function' || typeof sd.upload !== 'function' || typeof sd.remove !== 'function') return null;
-  const part = sd as PrinterSdPart;
+/** The printer's SD functions for the file manager and the SD routes. */
+export function sdCardOf(printer: PrinterService): SdCardAccess {
+  const sd = printer.sd;
   return {
     get sdReady() {
       return isOperational(printer.state.id);
     },
-    listSdFiles: () => part.list(),
-    uploadToSd: (diskPath, remoteName) => part.upload(remoteName, readline.createInterface({ input: fs.createReadStream(diskPath), crlfDelay: Infinity })),
-    deleteSdFile: (remoteName) => part.remove(remoteName),
-    onChanged: part.onChanged,
+    listSdFiles: () => sd.list(),
+    uploadToSd: (diskPath, remoteName) => sd.upload(remoteName, readline.createInterface({ input: fs.createReadStream(diskPath), crlfDelay: Infinity })),
+    deleteSdFile: (remoteName) => sd.remove(remoteName),
+    onChanged: sd.onChanged,
   };
 }

@@ -1,0 +1,68 @@
+/**
+ * Schedules the G-code analysis of local files in the worker thread (analysis/analysis-queue.ts) with
+ * the configured machine limits, stores each result in the folder's metadata, and signals start,
+ * progress and end. At start it queues the files that have no analysis yet.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { errorInfo, type Logger } from '../logging/logger.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { AnalysisQueue } from './analysis/analysis-queue.js';
+import type { AnalyserOptions } from './analysis/gcode-analyser.js';
+import type { AnalysisSignal, FileSignals } from './file-signals.js';
+import type { MetadataStore } from './metadata-store.js';
+import { baseName } from './paths.js';
+
+export class AnalysisScheduler {
+  private readonly queue = new AnalysisQueue();
+
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly metadata: MetadataStore,
+    private readonly signals: FileSignals,
+    private readonly log: Logger,
+  ) {}
+
+  /** Queues `abs` (local path `rel`) unless analysis is turned off. */
+  analyse(rel: string, abs: string): void {
+    if (!this.settings.get('files.analysis.enabled')) return;
+    const signal: AnalysisSignal = { origin: 'local', path: rel, name: baseName(rel) };
+    this.queue
+      .analyse({
+        file: abs,
+        options: this.analyserOptions(),
+        progressIntervalMs: this.settings.get('files.analysis.progressIntervalMs'),
+        onStart: () => this.signals.analysisStarted.fire(signal),
+        onProgress: (done, total) => this.signals.analysisProgress.fire({ ...signal, progress: total > 0 ? done / total : 1 }),
+      })
+      .then(async (result) => {
+        const stat = await fs.promises.stat(abs).catch(() => null);
+        if (!stat) return;
+        await this.metadata.update(path.dirname(abs), signal.name, (m) => ({ ...m, analysis: result, analysed: { size: stat.size, mtimeMs: stat.mtimeMs } }));
+        this.signals.analysisFinished.fire({ ...signal, result });
+      })
+      .catch((err: unknown) => {
+        if ((err as Error)?.message !== 'analysis queue stopped') this.log.warn({ path: rel, ...errorInfo(err) }, 'analysis failed');
+      });
+  }
+
+  dispose(): Promise<void> {
+    return this.queue.dispose();
+  }
+
+  private analyserOptions(): AnalyserOptions {
+    const a = this.settings.get('files.analysis');
+    return {
+      filamentDiameter: this.settings.get('files.filamentDiameter'),
+      limits: {
+        printAcceleration: a.printAcceleration,
+        travelAcceleration: a.travelAcceleration,
+        retractAcceleration: a.retractAcceleration,
+        junctionDeviation: a.junctionDeviation,
+        defaultFeedrate: a.defaultFeedrate,
+        maxFeedrate: { ...a.maxFeedrate },
+        maxAcceleration: { ...a.maxAcceleration },
+      },
+    };
+  }
+}

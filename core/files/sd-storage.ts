@@ -1,0 +1,78 @@
+/**
+ * The `sdcard` storage: the printer's card through PrinterService.sd (M20 list, M28/M29 upload,
+ * M30 delete). Without a connection the card lists as empty and changes are refused with 409.
+ */
+import type { StorageOrigin } from '../events/catalogue.js';
+import type { PrinterService } from '../printer/printer-service.js';
+import { FileOperationError, type StagedUpload, type StoredFile } from './file-manager.js';
+import type { FileSignals } from './file-signals.js';
+import { isPrinting } from './job-guard.js';
+import { normaliseFilePath, typePathOf } from './paths.js';
+import { sdCardOf, type SdCardAccess } from './sd-card.js';
+
+const ORIGIN: StorageOrigin = 'sdcard';
+
+export class SdStorage {
+  private readonly card: SdCardAccess;
+
+  constructor(
+    private readonly printer: PrinterService,
+    private readonly signals: FileSignals,
+  ) {
+    this.card = sdCardOf(printer);
+  }
+
+  /** the card's content changed (upload, remove through this storage or the printer's API) */
+  get onChanged() {
+    return this.card.onChanged;
+  }
+
+  async list(): Promise<StoredFile[]> {
+    if (!this.card.sdReady) return [];
+    // no card, or a firmware that refuses M20: an empty card rather than a failed listing
+    const files = await this.card.listSdFiles().catch(() => []);
+    return files.flatMap((f) => {
+      const typePath = typePathOf(f.name);
+      return typePath ? [{ kind: 'file' as const, origin: ORIGIN, path: f.name, name: f.name, typePath, size: f.size ?? 0, date: 0 }] : [];
+    });
+  }
+
+  async get(filePath: string): Promise<StoredFile | null> {
+    const name = normaliseFilePath(filePath);
+    return (await this.list()).find((f) => f.path === name) ?? null;
+  }
+
+  /** Streams a staged upload to the card under an SD-safe name. */
+  async store(staged: StagedUpload, name: string, type: string[], upload: boolean): Promise<StoredFile> {
+    const card = this.ready();
+    if (type[0] !== 'machinecode') throw new FileOperationError(415, 'only G-code can be stored on the SD card');
+    const remote = sdName(name);
+    const started = Date.now();
+    this.signals.transferStarted.fire({ local: name, remote });
+    await card.uploadToSd(staged.tmpPath, remote);
+    this.signals.transferDone.fire({ time: (Date.now() - started) / 1000, local: name, remote });
+    this.signals.fileAdded.fire({ storage: ORIGIN, path: remote, name: remote, type });
+    if (upload) this.signals.uploaded.fire({ name: remote, path: remote, target: ORIGIN });
+    return { kind: 'file', origin: ORIGIN, path: remote, name: remote, typePath: type, size: staged.size, date: Math.floor(started / 1000) };
+  }
+
+  async remove(filePath: string): Promise<void> {
+    const name = normaliseFilePath(filePath);
+    const card = this.ready();
+    const file = (await this.list()).find((f) => f.path === name);
+    if (!file) throw new FileOperationError(404, `"${name}" not found on the SD card`);
+    if (isPrinting(this.printer, ORIGIN, name)) throw new FileOperationError(409, `"${name}" is being printed`);
+    await card.deleteSdFile(name);
+    this.signals.fileRemoved.fire({ storage: ORIGIN, path: name, name, type: file.typePath });
+  }
+
+  private ready(): SdCardAccess {
+    if (!this.card.sdReady) throw new FileOperationError(409, 'SD card not available');
+    return this.card;
+  }
+}
+
+/** The name a file gets on the card: what Marlin can list and open again (lower case, no spaces). */
+function sdName(name: string): string {
+  return name.toLowerCase().replace(/[^\w.\-~]/g, '_');
+}
