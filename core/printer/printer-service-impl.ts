@@ -28,6 +28,7 @@ import type {
   TemperatureReading,
   TemperatureSample,
 } from './printer-service.js';
+import { detectDialect, dialectById } from './protocol/dialects.js';
 import { commandCode, normalizeCommand } from './protocol/gcode.js';
 import { GcodeProtocol, type OutgoingCommand, type ProtocolHandler } from './protocol/protocol.js';
 import { parseCapability, parseError, parseFirmwareInfo, parseHostAction, parsePosition, parseTemperatures } from './protocol/responses.js';
@@ -204,10 +205,13 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     }
     this.transport = transport;
     transport.onLost((err) => this.fail(err.message));
+    transport.onDiscarded(({ reason, preview, bytes }) => this.log.warn({ reason, preview, bytes }, 'skipped a line from the printer'));
     const protocol = new GcodeProtocol(transport, this.protocolHandler, {
       historySize: this.settings.get('serial.historySize'),
       communicationTimeout: this.settings.get('serial.timeout.communication'),
       maxNudges: this.settings.get('serial.timeout.maxNudges'),
+      waitAsOk: this.settings.get('serial.waitAsOk'),
+      longRunning: new Set(this.settings.get('serial.longRunningCommands').map((code) => commandCode(code) ?? code.toUpperCase())),
     });
     this.protocol = protocol;
     this.tracker.reset();
@@ -222,12 +226,14 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       throw new Error(`cannot connect to ${port}: ${message}`);
     }
     if (this.protocol !== protocol) throw new Error(`connecting to ${port} was cancelled`);
+    const forced = this.settings.get('serial.firmware');
+    protocol.dialect = forced === 'auto' ? detectDialect(this.firmwareData.name) : dialectById(forced);
     protocol.advancedOk = this.firmwareData.capabilities.ADVANCED_OK === true;
     protocol.window = protocol.advancedOk ? Math.max(1, this.settings.get('serial.window')) : 1;
     this.startTemperatureReports(protocol);
     this.connection = { port, baudrate };
     this.machine.to('OPERATIONAL');
-    this.log.info({ port, baudrate, firmware: this.firmwareData.name, window: protocol.window }, 'connected to the printer');
+    this.log.info({ port, baudrate, firmware: this.firmwareData.name, dialect: protocol.dialect.id, window: protocol.window }, 'connected to the printer');
     this.connected.fire(this.connection);
   }
 
@@ -334,8 +340,22 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     response: (line) => this.response(line),
     nextJobCommand: () => this.jobs.nextCommand(),
     fatal: (message) => this.fail(message),
+    reset: () => this.printerReset(),
     log: (direction, line) => this.logged.fire({ direction, line }),
+    warn: (message, details) => this.log.warn(details ?? {}, message),
   };
+
+  /**
+   * The board rebooted on its own (a brown-out, a watchdog, someone pressed reset). A running job
+   * cannot go on: the printer lost its position and its queue, so it ends in a clean failure
+   * rather than a blind replay. Otherwise the connection carries on with fresh line numbers, and
+   * the temperature auto-report, which a reboot switches off, is asked for again.
+   */
+  private printerReset(): void {
+    if (this.machine.jobActive) return this.fail('the printer reset during the print');
+    this.log.warn('the printer reset; line numbers start again');
+    if (this.protocol && this.firmwareData?.capabilities.AUTOREPORT_TEMP) this.startTemperatureReports(this.protocol);
+  }
 
   private sent(command: OutgoingCommand, text: string): void {
     const code = text === command.command ? command.context.code : commandCode(text);
@@ -353,8 +373,11 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const action = parseHostAction(line);
     if (action) return this.onAction(action);
     const error = parseError(line);
-    if (error && !error.transmission) return this.fail(`printer error: ${error.message}`);
-    if (line.trim() === 'start' && this.machine.jobActive) return this.fail('the printer reset during the print');
+    if (error && !error.transmission) {
+      const dialect = this.protocol?.dialect;
+      if (!dialect?.commandErrors?.test(error.message)) return this.fail(`printer error: ${error.message}`);
+      this.log.warn({ error: error.message, firmware: dialect.id }, 'the printer refused a command and carries on');
+    }
     this.jobs.response(line);
   }
 

@@ -5,7 +5,9 @@ import { checksum, commandCode, commandParams, frame, normalizeCommand, unframe 
 import { GcodeProtocol, type ProtocolHandler } from '../../core/printer/protocol/protocol.js';
 import { parseError, parsePosition, parseResend, parseTemperatures } from '../../core/printer/protocol/responses.js';
 import { MachineTracker } from '../../core/printer/tracker.js';
-import type { Transport } from '../../core/printer/transport/transport.js';
+import type { DiscardedLine, Transport } from '../../core/printer/transport/transport.js';
+
+const PROTOCOL_DEFAULTS = { waitAsOk: true, longRunning: new Set(['G28', 'G29', 'M400']) };
 
 describe('gcode and response parsing', () => {
   it('frames lines with Marlin\'s XOR checksum and reads them back', () => {
@@ -62,6 +64,7 @@ class ScriptedTransport implements Transport {
   private readonly lines = new Emitter<string>();
   readonly onLine = this.lines.event;
   readonly onLost = new Emitter<Error>().event;
+  readonly onDiscarded = new Emitter<DiscardedLine>().event;
   write(data: string): void {
     this.written.push(...data.split('\n').filter(Boolean));
   }
@@ -84,9 +87,11 @@ describe('protocol flow control', () => {
       fatal: (message) => {
         throw new Error(message);
       },
+      reset: () => undefined,
       log: () => undefined,
+      warn: () => undefined,
     };
-    const protocol = new GcodeProtocol(transport, handler, { historySize: 50, communicationTimeout: 60000, maxNudges: 1 });
+    const protocol = new GcodeProtocol(transport, handler, { ...PROTOCOL_DEFAULTS, historySize: 50, communicationTimeout: 60000, maxNudges: 1 });
     return { transport, protocol };
   }
 
@@ -97,17 +102,28 @@ describe('protocol flow control', () => {
     await connected;
     protocol.window = 4;
     protocol.pump();
+    // the printer answers in later turns of the event loop, once the lines are on the wire
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    await turn();
     expect(transport.written.slice(1)).to.deep.equal([1, 2, 3, 4].map((n) => frame(n, `G1 X${n}`)));
     transport.written.length = 0;
     // line 2 arrives corrupted; 3 and 4 are then out of sequence; each gets Error + Resend: 2 + ok
     transport.reply('ok');
+    await turn();
     transport.reply('Error:checksum mismatch, Last Line: 1', 'Resend: 2', 'ok');
+    await turn();
     transport.reply('Error:Line Number is not Last Line Number+1, Last Line: 1', 'Resend: 2', 'ok');
+    await turn();
     transport.reply('Error:Line Number is not Last Line Number+1, Last Line: 1', 'Resend: 2', 'ok');
+    await turn();
     expect(transport.written).to.deep.equal([frame(5, 'G1 X5'), frame(2, 'G1 X2'), frame(3, 'G1 X3'), frame(4, 'G1 X4')]);
     // line 5 was sent before the resend too, so it is refused once more; then everything flows again
     transport.reply('Error:Line Number is not Last Line Number+1, Last Line: 1', 'Resend: 2', 'ok');
-    transport.reply('ok', 'ok', 'ok');
+    await turn();
+    for (let i = 0; i < 3; i++) {
+      transport.reply('ok');
+      await turn();
+    }
     expect(transport.written.slice(4)).to.deep.equal([frame(5, 'G1 X5'), frame(6, 'G1 X6'), frame(7, 'G1 X7'), frame(8, 'G1 X8')]);
     protocol.close();
   });
@@ -123,14 +139,17 @@ describe('protocol flow control', () => {
         response: () => undefined,
         nextJobCommand: () => null,
         fatal: () => undefined,
+        reset: () => undefined,
         log: () => undefined,
+        warn: () => undefined,
       },
-      { historySize: 50, communicationTimeout: 300, maxNudges: 3 },
+      { ...PROTOCOL_DEFAULTS, historySize: 50, communicationTimeout: 300, maxNudges: 3 },
     );
     const connected = protocol.handshake(1000, 1000);
     transport.reply('ok');
     await connected;
-    protocol.enqueue({ command: 'G28', context: { fromJob: false, code: 'G28' } });
+    // a plain move: G28 is a long runner, which never times out
+    protocol.enqueue({ command: 'G1 X10', context: { fromJob: false, code: 'G1' } });
     for (let i = 0; i < 12; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       transport.reply('echo:busy: processing');

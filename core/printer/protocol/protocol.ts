@@ -1,7 +1,13 @@
 /**
- * The host side of Marlin's serial protocol, on top of a Transport: the handshake, numbered and
+ * The host side of the RepRap serial protocol, on top of a Transport: the handshake, numbered and
  * checksummed lines, `ok` flow control with a window of commands in flight, replays for
- * `Resend: N` from the kept history, and M105 nudges when the printer stops answering.
+ * `Resend: N` from the kept history, and recovery when an `ok` is lost: Repetier's `wait` stands
+ * in for it at once, and otherwise an M105 nudge after the communication timeout.
+ *
+ * Only answers to our commands count as progress for that timeout ("ok", resend requests, busy
+ * keep-alives, replies to the command in flight): temperature auto-reports, "echo:" messages and
+ * "wait" keep arriving while an "ok" is lost, and must not hold the nudge off for ever. Commands
+ * that legitimately take long (heat-and-wait, homing, dwell) never time out.
  *
  * It knows nothing about printer states or jobs: the owner feeds it commands (its queue first, then
  * `nextJobCommand`) and reads every received line through `ProtocolHandler.response`.
@@ -9,8 +15,9 @@
 import { performance } from 'node:perf_hooks';
 import type { GcodeHookContext } from '../hooks.js';
 import type { Transport } from '../transport/transport.js';
+import { DEFAULT_DIALECT, type FirmwareDialect } from './dialects.js';
 import { frame } from './gcode.js';
-import { isBusy, isOk, parseResend } from './responses.js';
+import { isBusy, isChatter, isOk, isResetBanner, isWait, parseResend } from './responses.js';
 
 export interface OutgoingCommand {
   command: string;
@@ -39,22 +46,34 @@ export interface ProtocolHandler {
   nextJobCommand(): OutgoingCommand | null;
   /** the connection cannot go on (timeout, unrecoverable resend) */
   fatal(message: string): void;
+  /** the board rebooted ("start" after the handshake): line numbers start again at 1 */
+  reset(): void;
   log(direction: 'send' | 'recv', line: string): void;
+  /** something worth a warning in the log that is not a line (a dropped unreadable line, a duplicate "ok") */
+  warn(message: string, details?: Record<string, unknown>): void;
 }
 
 export interface ProtocolOptions {
   historySize: number;
-  /** ms without a received line, while an "ok" is awaited, before an M105 nudge */
+  /** ms without an answer to our commands, while an "ok" is awaited, before an M105 nudge */
   communicationTimeout: number;
   maxNudges: number;
+  /** "wait" (the firmware's queue ran dry) while a command is in flight stands for its lost "ok" */
+  waitAsOk: boolean;
+  /** codes that may run for minutes without a word (G28, G29, M400…): no timeout while one is in flight */
+  longRunning: ReadonlySet<string>;
 }
 
+/** Heat-and-wait commands: they hold the "ok" until a heater reaches its target. */
+const HEAT_AND_WAIT = new Set(['M109', 'M190', 'M191', 'M116']);
+
 const ADVANCED_OK = /^ok\s+N(\d+)\b/;
-const TEMPERATURE_ONLY = /^\s*T\d*:\s*-?\d/;
 
 interface Transmission {
   line: number | null;
   command: OutgoingCommand;
+  /** written in the current turn of the event loop: not on the wire yet, so no "ok" can be its answer */
+  fresh: boolean;
   /** the printer refused it (resend requested): its "ok" acknowledges nothing */
   rejected: boolean;
   /** sent after a line the printer refused: the printer will refuse it too */
@@ -67,6 +86,8 @@ export class GcodeProtocol {
   window = 1;
   /** the firmware answers "ok N<line> P<planner> B<buffer>" (set after M115) */
   advancedOk = false;
+  /** what the firmware family needs (set after M115) */
+  dialect: FirmwareDialect = DEFAULT_DIALECT;
   /** nudges written and not answered yet */
   private nudgesOut = 0;
   private readonly queue: OutgoingCommand[] = [];
@@ -86,6 +107,8 @@ export class GcodeProtocol {
   private hello: { answered: () => void; again: () => void; abort: () => void } | null = null;
   /** "ok"s that may still come for hellos repeated before the first answer */
   private lateHelloOks = 0;
+  /** transmissions written in this turn of the event loop (see `Transmission.fresh`) */
+  private readonly fresh: Transmission[] = [];
 
   constructor(
     private readonly transport: Transport,
@@ -179,10 +202,13 @@ export class GcodeProtocol {
         if (!command) break;
         const text = command.raw ? command.command : this.handler.sending(command);
         if (text === null) continue;
-        const line = this.nextLine++;
-        this.history[line % this.history.length] = { line, text, command };
-        this.inFlight.push({ line, command, rejected: false, doomed: false, collected: [] });
-        this.write(frame(line, text));
+        if (this.dialect.numbered) {
+          const line = this.nextLine++;
+          this.history[line % this.history.length] = { line, text, command };
+          this.transmit({ line, command, fresh: true, rejected: false, doomed: false, collected: [] }, frame(line, text));
+        } else {
+          this.transmit({ line: null, command, fresh: true, rejected: false, doomed: false, collected: [] }, text);
+        }
         if (!command.raw) this.handler.sent(command, text);
       }
     } finally {
@@ -199,9 +225,21 @@ export class GcodeProtocol {
       return;
     }
     this.resendNext = line + 1 < this.nextLine ? line + 1 : null;
-    this.inFlight.push({ line, command: kept.command, rejected: false, doomed: false, collected: [] });
-    this.write(frame(line, kept.text));
+    this.transmit({ line, command: kept.command, fresh: true, rejected: false, doomed: false, collected: [] }, frame(line, kept.text));
   }
+
+  private transmit(transmission: Transmission, text: string): void {
+    this.inFlight.push(transmission);
+    if (this.fresh.length === 0) queueMicrotask(this.settle);
+    this.fresh.push(transmission);
+    this.write(text);
+  }
+
+  /** The transport flushes its writes in a microtask too: from the next turn on, lines are on the wire. */
+  private readonly settle = () => {
+    for (const transmission of this.fresh) transmission.fresh = false;
+    this.fresh.length = 0;
+  };
 
   get queued(): number {
     return this.queue.length;
@@ -225,39 +263,95 @@ export class GcodeProtocol {
   private receive(raw: string): void {
     if (this.closed) return;
     this.handler.log('recv', raw);
-    if (this.showsProgress(raw)) {
-      this.lastReceived = performance.now();
-      this.nudges = 0;
-    }
     const line = this.handler.received(raw);
     if (line === null) return;
     if (this.hello) {
       if (isOk(line)) this.hello.answered();
-      else if (line.trim() === 'start') this.hello.again();
+      else if (isResetBanner(line)) this.hello.again();
       this.handler.response(line);
       return;
     }
-    if (isOk(line)) return this.acknowledge(line);
+    if (isOk(line)) {
+      this.progressed();
+      return this.acknowledge(line);
+    }
     const resend = parseResend(line);
-    if (resend !== null) return this.resendRequested(resend);
-    if (!isBusy(line)) this.inFlight[0]?.collected.push(line);
+    if (resend !== null) {
+      this.progressed();
+      return this.resendRequested(resend);
+    }
+    if (isWait(line)) {
+      this.handler.response(line);
+      return this.idleReported();
+    }
+    if (isResetBanner(line)) return this.rebooted(line);
+    if (isBusy(line)) this.progressed();
+    else if (!isChatter(line)) {
+      this.progressed();
+      this.inFlight[0]?.collected.push(line);
+    }
     this.handler.response(line);
   }
 
+  private progressed(): void {
+    this.lastReceived = performance.now();
+    this.nudges = 0;
+  }
+
   /**
-   * Whether a line proves the printer is working on our commands. A temperature auto-report does
-   * not (it keeps coming while an "ok" is lost), unless a heat-and-wait command is what runs.
+   * "wait": the firmware's queue is empty, so whatever is in flight was answered and the answer
+   * lost (Repetier sends it a second after running dry). As OctoPrint does while printing, it
+   * stands for the "ok" of the oldest command in flight, so the stream goes on within one "wait".
    */
-  private showsProgress(line: string): boolean {
-    if (!TEMPERATURE_ONLY.test(line)) return true;
+  private idleReported(): void {
+    if (!this.options.waitAsOk || this.resendNext !== null) return;
+    const front = this.inFlight[0];
+    if (!front || front.fresh) return;
+    this.handler.warn('the printer is idle with a command in flight: its "ok" was lost, "wait" stands for it', { line: front.line });
+    this.progressed();
+    this.acknowledge('ok');
+  }
+
+  /**
+   * "start" after the handshake: the board rebooted and lost everything queued; its line counter
+   * is 0 again. Nothing is replayed (the owner ends a running job); numbering restarts at 1.
+   */
+  private rebooted(line: string): void {
+    this.inFlight.length = 0;
+    this.resendNext = null;
+    this.nextLine = 1;
+    this.history.fill(undefined);
+    for (const pending of this.pendingRequests) pending.reject(new Error('the printer reset'));
+    this.pendingRequests.clear();
+    this.handler.response(line);
+    this.handler.reset();
+    if (!this.busy) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Whether the command in flight may run for long without a word: heat-and-wait commands (a
+   * temperature report then is its progress) and the configured long runners (homing, probing).
+   */
+  private runsLong(): boolean {
     const code = this.inFlight[0]?.command.context.code;
-    return code === 'M109' || code === 'M190' || code === 'M191' || code === 'M116';
+    return !!code && (HEAT_AND_WAIT.has(code) || this.options.longRunning.has(code));
   }
 
   private acknowledge(line: string): void {
     const front = this.inFlight[0];
     if (front?.command.answersBeforeOk && front.collected.length === 0 && this.lateHelloOks > 0) {
       this.lateHelloOks--;
+      return;
+    }
+    if (front?.fresh && this.nudgesOut === 0) {
+      // read in the same turn as the line it would acknowledge was written: a duplicated "ok"
+      this.handler.warn('ignored an "ok" that came before the line it would acknowledge was sent (a duplicated "ok")');
+      this.handler.response(line);
+      return;
+    }
+    if (this.isStale(line)) {
+      this.handler.warn('ignored an "ok" for a line already acknowledged', { ok: line });
+      this.handler.response(line);
       return;
     }
     if (this.nudgesOut > 0) {
@@ -270,6 +364,16 @@ export class GcodeProtocol {
     if (done && !done.rejected) done.command.onAck?.(done.collected);
     this.pump();
     if (!this.busy && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** ADVANCED_OK's "ok N<k>" for a line older than every transmission in flight: a repeated "ok". */
+  private isStale(line: string): boolean {
+    if (!this.advancedOk || this.nudgesOut > 0) return false;
+    const match = ADVANCED_OK.exec(line);
+    const front = this.inFlight[0];
+    if (!match || !front || front.line === null) return false;
+    const acknowledged = Number(match[1]);
+    return acknowledged < front.line && !this.inFlight.some((t) => t.line === acknowledged);
   }
 
   /**
@@ -304,6 +408,12 @@ export class GcodeProtocol {
   }
 
   private resendRequested(line: number): void {
+    this.markResend(line);
+    // RepRapFirmware's "rs N" comes without an "ok": the request itself frees the refused line's slot
+    if (!this.dialect.okAfterResend) this.acknowledge('ok');
+  }
+
+  private markResend(line: number): void {
     const front = this.inFlight[0];
     if (front) {
       const duplicate = front.doomed;
@@ -320,6 +430,10 @@ export class GcodeProtocol {
   private checkTimeout(): void {
     if (this.closed || this.hello || this.inFlight.length === 0) return;
     if (performance.now() - this.lastReceived < this.options.communicationTimeout) return;
+    if (this.runsLong()) {
+      this.lastReceived = performance.now();
+      return;
+    }
     if (this.nudges >= this.options.maxNudges) {
       this.handler.fatal(`communication timeout: no answer from the printer after ${this.nudges} M105 nudges`);
       return;
@@ -339,6 +453,7 @@ export class GcodeProtocol {
     clearInterval(this.watchdog);
     this.queue.length = 0;
     this.inFlight.length = 0;
+    this.fresh.length = 0;
     for (const pending of this.pendingRequests) pending.reject(new Error('printer connection closed'));
     this.pendingRequests.clear();
     for (const resolve of this.idleWaiters.splice(0)) resolve();

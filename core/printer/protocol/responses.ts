@@ -9,10 +9,44 @@ export function isOk(line: string): boolean {
   return line.startsWith('ok') && (line.length === 2 || line[2] === ' ' || line[2] === ':');
 }
 
-/** "Resend: 12", "Resend:N12", "rs N12" → 12 */
+/** "Resend: 12", "Resend:N12", "rs N12", "rs 12" → 12 */
 export function parseResend(line: string): number | null {
+  const c = line.charCodeAt(0) | 32;
+  if (c !== 114 /* r */) return null;
   const match = /^(?:resend|rs)\s*:?\s*N?:?\s*(\d+)/i.exec(line);
   return match ? Number(match[1]) : null;
+}
+
+/** Repetier's "wait": its command queue has been empty for a second. */
+export function isWait(line: string): boolean {
+  return line === 'wait';
+}
+
+/** "start": the board has just (re)booted, and its line counter is 0 again. */
+export function isResetBanner(line: string): boolean {
+  return line.trim() === 'start';
+}
+
+const TEMPERATURE_ONLY = /^\s*(?:T\d*|B):\s*-?\d/;
+
+/**
+ * Lines a firmware writes on its own, whatever the host sent: temperature auto-reports, "echo:"
+ * messages, Klipper's "// " messages, warnings, Repetier's "wait", blank lines. They prove the
+ * board is alive, not that it is working on our commands.
+ */
+export function isChatter(line: string): boolean {
+  if (line.length === 0) return true;
+  switch (line.charCodeAt(0)) {
+    case 101 /* e */:
+      return line.startsWith('echo:') && !isBusy(line);
+    case 47 /* / */:
+      return line.startsWith('//');
+    case 119 /* w */:
+    case 87 /* W */:
+      return line === 'wait' || /^warning:/i.test(line);
+    default:
+      return TEMPERATURE_ONLY.test(line);
+  }
 }
 
 const TEMPERATURE = /(?:^|\s)(T\d*|B|C)\s*:\s*(-?\d+(?:\.\d+)?)(?:\s*\/\s*(-?\d+(?:\.\d+)?))?/g;
@@ -60,7 +94,8 @@ export function parseFirmwareInfo(line: string): Record<string, string> | null {
   keys.forEach((match, i) => {
     const start = match.index + match[0].length;
     const end = i + 1 < keys.length ? keys[i + 1]!.index : line.length;
-    info[match[1]!] = line.slice(start, end).trim();
+    // Smoothieware separates its fields with ", "
+    info[match[1]!] = line.slice(start, end).trim().replace(/,$/, '');
   });
   return info;
 }

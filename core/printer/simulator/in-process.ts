@@ -4,7 +4,7 @@
  * never starves the event loop (host and printer would otherwise answer each other in microtasks).
  */
 import { Emitter } from '../../common/event.js';
-import { LineSplitter, type Transport } from '../transport/transport.js';
+import { LineSplitter, type DiscardedLine, type Transport } from '../transport/transport.js';
 import type { VirtualPrinterOptions } from './options.js';
 import { VirtualPrinter } from './virtual-printer.js';
 
@@ -16,7 +16,12 @@ export class InProcessTransport implements Transport {
   private readonly lost = new Emitter<Error>();
   readonly onLine = this.lines.event;
   readonly onLost = this.lost.event;
-  private readonly splitter = new LineSplitter((line) => this.lines.fire(line));
+  private readonly discarded = new Emitter<DiscardedLine>();
+  readonly onDiscarded = this.discarded.event;
+  private readonly splitter = new LineSplitter(
+    (line) => this.lines.fire(line),
+    (line) => this.discarded.fire(line),
+  );
   private outgoing = '';
   private closed = false;
 
@@ -39,7 +44,8 @@ export class InProcessTransport implements Transport {
   private deliver(): void {
     const data = this.outgoing;
     this.outgoing = '';
-    if (!this.closed) this.splitter.push(data);
+    // the simulator writes bytes as latin1 characters, as it does on a pty
+    if (!this.closed) this.splitter.push(Buffer.from(data, 'latin1'));
   }
 
   private lose(): void {

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { SerialPort } from 'serialport';
+import { SerialTransport } from '../transport/serial-transport.js';
 import { virtualPrinterOptions, type VirtualPrinterOverrides } from './options.js';
 import { VirtualPrinter } from './virtual-printer.js';
 
@@ -51,15 +51,13 @@ export async function startPtyPrinter(link: string, overrides: VirtualPrinterOve
   const options = virtualPrinterOptions({ ...overrides, pacing: overrides.pacing ?? true });
   const printerEnd = `${link}.printer`;
   const socat = await socatPair(printerEnd, link);
-  const serial = new SerialPort({ path: printerEnd, baudRate: options.baudrate, autoOpen: false });
-  await new Promise<void>((resolve, reject) => serial.open((err) => (err ? reject(err) : resolve())));
-  serial.setEncoding('latin1');
+  const serial = await SerialTransport.open(printerEnd, options.baudrate);
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     printer.stop();
-    await new Promise<void>((resolve) => (serial.isOpen ? serial.close(() => resolve()) : resolve()));
+    await serial.close();
     const exited = new Promise<void>((resolve) => (socat.exitCode !== null ? resolve() : socat.once('exit', () => resolve())));
     socat.kill();
     await exited;
@@ -67,10 +65,11 @@ export async function startPtyPrinter(link: string, overrides: VirtualPrinterOve
   };
   const printer = new VirtualPrinter(
     options,
-    (data) => serial.isOpen && serial.write(data, 'latin1'),
+    (data) => serial.write(data),
     () => void close(),
   );
-  serial.on('data', (chunk: string) => printer.receive(chunk));
+  serial.onLine((line) => printer.receiveLine(line));
+  serial.onLost(() => void close());
   socat.on('exit', () => void close());
   printer.start();
   return { link, printer, close };

@@ -3,6 +3,7 @@
  * and what the stream benchmark spawns. Options map one to one onto `serial.virtual` config keys.
  */
 import fs from 'node:fs';
+import { FIRMWARE_IDS, type FirmwareId } from '../protocol/dialects.js';
 import { startPtyPrinter } from './pty.js';
 import type { VirtualPrinterOverrides } from './options.js';
 
@@ -13,6 +14,8 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --no-motion                moves take no time
   --no-pacing                do not pace bytes at the baud rate
   --no-advanced-ok           do not report ADVANCED_OK
+  --firmware ID              firmware family to play: marlin, marlin1, prusa, repetier,
+                             reprapfirmware, smoothieware, klipper (default marlin)
   --extruders N              number of hotends (default 1)
   --sd-folder DIR            folder behind the SD card (default <tmp>/cuttle-virtual-sd)
   --checksum-error-rate R    share of lines answered with a checksum error and Resend (0..1)
@@ -20,10 +23,18 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --lost-ok-after N          drop the "ok" of the Nth numbered line
   --disconnect-after N       close the connection after N numbered lines
   --silent-after N           stop answering after N numbered lines
+  --duplicate-ok-after N     send the "ok" of the Nth line twice
+  --resend-acked-after N     after the Nth line, ask for a line already acknowledged
+  --stale-resend-after N     after the Nth line, ask for line 1 again
+  --resend-burst-after N     refuse the line after the Nth several times in a row
+  --resend-before-error      send "Resend" before the "Error:" line
+  --long-line-after N        after the Nth line, send a 10 000-byte line
+  --reset-after N            reboot after the Nth line
+  --fragment-rate R          share of answers written in two pieces (0..1)
   --seed N                   seed of the fault generator
   --record FILE              write the executed commands to FILE (JSON lines) on exit`;
 
-const FLAGS = ['no-motion', 'no-pacing', 'no-advanced-ok', 'help'];
+const FLAGS = ['no-motion', 'no-pacing', 'no-advanced-ok', 'resend-before-error', 'help'];
 
 function number(options: Record<string, string | true>, key: string): number | undefined {
   const value = options[key];
@@ -48,16 +59,29 @@ export function standaloneOptions(options: Record<string, string | true>): { lin
     lostOkAfterLines: number(options, 'lost-ok-after'),
     disconnectAfterLines: number(options, 'disconnect-after'),
     silentAfterLines: number(options, 'silent-after'),
+    duplicateOkAfterLines: number(options, 'duplicate-ok-after'),
+    resendAckedAfterLines: number(options, 'resend-acked-after'),
+    staleResendAfterLines: number(options, 'stale-resend-after'),
+    resendBurstAfterLines: number(options, 'resend-burst-after'),
+    longLineAfterLines: number(options, 'long-line-after'),
+    resetAfterLines: number(options, 'reset-after'),
+    fragmentRate: number(options, 'fragment-rate'),
+    resendBeforeError: options['resend-before-error'] ? true : undefined,
     seed: number(options, 'seed'),
   };
-  for (const key of ['checksumErrorRate', 'garbageRate'] as const) {
-    if ((faults[key] ?? 0) > 1) throw new Error(`--${key === 'garbageRate' ? 'garbage-rate' : 'checksum-error-rate'} is a share from 0 to 1`);
+  for (const [key, flag] of [['checksumErrorRate', 'checksum-error-rate'], ['garbageRate', 'garbage-rate'], ['fragmentRate', 'fragment-rate']] as const) {
+    if ((faults[key] ?? 0) > 1) throw new Error(`--${flag} is a share from 0 to 1`);
+  }
+  const firmware = text('firmware');
+  if (firmware !== undefined && !(FIRMWARE_IDS as readonly string[]).includes(firmware)) {
+    throw new Error(`--firmware must be one of ${FIRMWARE_IDS.join(', ')}`);
   }
   const printer: VirtualPrinterOverrides = {
     baudrate: number(options, 'baudrate'),
     speedFactor: number(options, 'speed'),
     extruders: number(options, 'extruders'),
     sdFolder: text('sd-folder'),
+    firmware: firmware as FirmwareId | undefined,
     faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
   };
   if (options['no-motion']) printer.motion = false;
@@ -78,6 +102,14 @@ const KEYS = [
   'lost-ok-after',
   'disconnect-after',
   'silent-after',
+  'duplicate-ok-after',
+  'resend-acked-after',
+  'stale-resend-after',
+  'resend-burst-after',
+  'long-line-after',
+  'reset-after',
+  'fragment-rate',
+  'firmware',
   'seed',
   'record',
 ];

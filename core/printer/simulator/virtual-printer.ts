@@ -1,21 +1,27 @@
 /**
- * A Marlin-like firmware in TypeScript, the other end of the `virtual` port and of
+ * A simulated firmware in TypeScript, the other end of the `virtual` port and of
  * `cuttle virtual-printer`. It lives in core (not in plugins/) because the core `virtual` port and
- * the CLI command depend on it, and core must not import plugins.
+ * the CLI command depend on it, and core must not import plugins. It plays Marlin by default, and
+ * any family of `firmwares.ts` (`firmware` option): banner, M115, "ok" and resend forms, error
+ * texts, Repetier's "wait" and "skip", Klipper's and Smoothieware's unnumbered lines.
  *
  * What it does as Marlin does: start-up banner; line numbers and XOR checksums verified with
  * `Error:` + `Resend: N` + `ok`; a command buffer of 4 processed in order, and a planner of 16
  * blocks so that the `ok` of a move comes when a slot frees, and a 128-byte receive ring that
  * loses what does not fit (so a host's window must match the firmware's); heaters that approach their targets;
  * M114 positions; M115 capabilities; busy keep-alives; M155 temperature auto-report; SD commands
- * over a folder. Faults are injected from config (checksum errors, garbage, a lost ok, a
- * disconnect, silence), and every executed command is recorded for tests to compare.
+ * over a folder. Faults are injected from config (checksum errors, garbage bytes, a lost or
+ * duplicated ok, resends for acknowledged or forgotten lines, resend bursts, over-long lines,
+ * answers split across writes, a reboot, a disconnect, silence), and every executed command is
+ * recorded for tests to compare.
  *
  * Byte output goes to `out`; the transport (in-process or serialport on a pty) owns the wire.
  */
+import { performance } from 'node:perf_hooks';
 import { commandCode, commandParams, unframe } from '../protocol/gcode.js';
 import { PositioningMode } from '../protocol/positioning.js';
 import { LineSplitter } from '../transport/transport.js';
+import { SIMULATED_FIRMWARES, type RejectReason, type SimulatedFirmware } from './firmwares.js';
 import type { VirtualPrinterOptions } from './options.js';
 import { Heater, Planner, seededRandom, sleep } from './physics.js';
 import { SimulatedSdCard } from './sd-card.js';
@@ -35,6 +41,10 @@ const PLANNER_SIZE = 16;
 const KEEPALIVE_MS = 2000;
 const HEAT_RATE = 3;
 const HOME_MS = 1500;
+/** Repetier sends "wait" after this long with an empty queue, and again each time it passes */
+const IDLE_WAIT_MS = 1000;
+/** Repetier skips a numbered line it has already seen if it is at most this far back */
+const REPEAT_WINDOW = 40;
 
 type Reply = void | string;
 type Axis = 'X' | 'Y' | 'Z' | 'E';
@@ -58,13 +68,19 @@ export class VirtualPrinter {
   private feedrate = 1500;
   private tool = 0;
   private autoreport: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private idleSince = performance.now();
   private readonly sd: SimulatedSdCard;
+  private readonly fw: SimulatedFirmware;
+  /** refusals left in a burst (resendBurstAfterLines) */
+  private burstLeft = 0;
 
   constructor(
     readonly options: VirtualPrinterOptions,
     private readonly out: (data: string) => void,
     private readonly disconnect: () => void = () => {},
   ) {
+    this.fw = SIMULATED_FIRMWARES[options.firmware] ?? SIMULATED_FIRMWARES.marlin;
     this.rx = options.pacing ? new WireClock(options.baudrate) : null;
     this.tx = options.pacing ? new WireClock(options.baudrate) : null;
     this.random = seededRandom(options.faults.seed);
@@ -82,20 +98,38 @@ export class VirtualPrinter {
 
   /** Power on: the banner a freshly reset board prints. */
   start(): void {
-    this.send('start');
-    this.send('echo:Marlin 2.1.2.1 (cuttle virtual printer)');
-    this.send('echo: Last Updated: 2023-07-22 | Author: (cuttle)');
-    this.send('echo:SD card ok');
+    for (const line of this.fw.banner) this.send(line);
+    if (this.fw.idleWait && !this.idleTimer) {
+      this.idleTimer = setInterval(() => this.reportIdle(), IDLE_WAIT_MS / 4);
+      this.idleTimer.unref();
+    }
   }
 
-  /** Bytes from the host. */
+  /** Repetier: "wait" once the queue has been empty for a second, and every second after. */
+  private reportIdle(): void {
+    if (this.mode !== 'running' || this.processing || this.inbox.length) {
+      this.idleSince = performance.now();
+      return;
+    }
+    if (performance.now() - this.idleSince < IDLE_WAIT_MS) return;
+    this.idleSince = performance.now();
+    this.send('wait');
+  }
+
+  /** Bytes from the host, as latin1 characters. */
   receive(chunk: string): void {
     if (this.mode === 'stopped') return;
-    this.splitter.push(chunk);
+    this.splitter.push(Buffer.from(chunk, 'latin1'));
+  }
+
+  /** A whole line from the host (a transport that splits lines itself). */
+  receiveLine(line: string): void {
+    if (this.mode !== 'stopped') this.arrive(line);
   }
 
   stop(): void {
     this.mode = 'stopped';
+    if (this.idleTimer) clearInterval(this.idleTimer);
     this.rx?.stop();
     this.tx?.stop();
     if (this.autoreport) clearInterval(this.autoreport);
@@ -108,6 +142,7 @@ export class VirtualPrinter {
   }
 
   private enqueue(line: string): void {
+    if (this.mode === 'halted' && this.fw.halted === '!!') return this.send('!!');
     if (this.mode !== 'running') return;
     // Marlin's emergency parser acts on M112 as the bytes arrive, ahead of the queue
     if (/(^|\s)M112(\s|\*|$)/i.test(line)) return this.halt();
@@ -154,33 +189,30 @@ export class VirtualPrinter {
 
   /** One line from the command buffer: verify framing, then execute (or store while uploading). */
   private handle(raw: string): Promise<void> | void {
-    const { line, command, checksumOk } = unframe(raw);
+    this.idleSince = performance.now();
+    const framed = unframe(raw);
+    const command = framed.command;
+    // Klipper and Smoothieware ignore line numbers and checksums
+    const line = this.fw.checksLines ? framed.line : null;
     if (!command && line === null) return;
     if (line !== null) {
-      if (checksumOk === null) return this.rejectLine('No Checksum with line number');
-      if (!checksumOk) return this.rejectLine('checksum mismatch');
+      if (framed.checksumOk === null) return this.rejectLine('missingChecksum');
+      if (!framed.checksumOk) return this.rejectLine('checksum');
       if (commandCode(command) === 'M110') {
         const params = commandParams(command);
         this.lastLine = Number.isFinite(params.N) ? params.N! : line;
         return this.finish(line, command, undefined);
       }
-      if (line !== this.lastLine + 1) return this.rejectLine('Line Number is not Last Line Number+1');
-      if (this.options.faults.checksumErrorRate > 0 && this.random() < this.options.faults.checksumErrorRate) {
-        return this.rejectLine('checksum mismatch');
+      if (this.fw.skipsRepeats && line <= this.lastLine && this.lastLine - line < REPEAT_WINDOW) {
+        this.send(`skip ${line}`);
+        return this.send('ok');
       }
+      if (line !== this.lastLine + 1) return this.rejectLine('lineNumber');
+      if (this.refuses()) return this.rejectLine('checksum');
       this.lastLine = line;
-      this.acceptedLines++;
-      const faults = this.options.faults;
-      if (faults.disconnectAfterLines && this.acceptedLines >= faults.disconnectAfterLines) {
-        this.stop();
-        this.disconnect();
-        return;
-      }
-      if (faults.silentAfterLines && this.acceptedLines >= faults.silentAfterLines) {
-        this.mode = 'silent';
-        return;
-      }
     }
+    if (commandCode(command) !== 'M110') this.acceptedLines++;
+    if (this.injectStreamFault()) return;
     if (this.sd.store(commandCode(command), command)) return this.ok(line);
     this.executed.push({ line, command, source: 'serial' });
     const reply = this.execute(command);
@@ -188,30 +220,88 @@ export class VirtualPrinter {
     this.finish(line, command, reply);
   }
 
-  private finish(line: number | null, _command: string, suffix: Reply): void {
-    const lost = this.options.faults.lostOkAfterLines;
-    if (line !== null && lost && this.acceptedLines === lost && line === this.lastLine && !this.lostDone) {
-      this.lostDone = true;
-      return;
+  /** Injected checksum errors: at random, and in a burst of three refusals after a given line. */
+  private refuses(): boolean {
+    const faults = this.options.faults;
+    if (this.burstLeft > 0) {
+      this.burstLeft--;
+      return true;
     }
-    this.ok(line, suffix);
+    if (faults.resendBurstAfterLines && this.acceptedLines === faults.resendBurstAfterLines && !this.burstDone) {
+      this.burstDone = true;
+      this.burstLeft = Math.max(0, faults.resendBurstLength - 1);
+      return true;
+    }
+    return faults.checksumErrorRate > 0 && this.random() < faults.checksumErrorRate;
   }
-  private lostDone = false;
+  private burstDone = false;
+
+  /** Faults that end or disturb the stream once the Nth line was accepted; true when the line is not run. */
+  private injectStreamFault(): boolean {
+    const faults = this.options.faults;
+    const n = this.acceptedLines;
+    if (faults.disconnectAfterLines && n >= faults.disconnectAfterLines) {
+      this.stop();
+      this.disconnect();
+      return true;
+    }
+    if (faults.silentAfterLines && n >= faults.silentAfterLines) {
+      this.mode = 'silent';
+      return true;
+    }
+    if (faults.resetAfterLines && n === faults.resetAfterLines) {
+      if (this.fw.rebootDisconnects) {
+        this.stop();
+        this.disconnect();
+      } else this.reboot();
+      return true;
+    }
+    if (faults.longLineAfterLines && n === faults.longLineAfterLines) this.send(`echo:${'x'.repeat(10_000)}`);
+    return false;
+  }
+
+  /** A reboot: the queue and the line counter are lost; the banner is printed again. */
+  private reboot(): void {
+    this.inbox.length = 0;
+    this.lastLine = 0;
+    if (this.autoreport) clearInterval(this.autoreport);
+    this.autoreport = null;
+    this.start();
+  }
+
+  private finish(line: number | null, command: string, suffix: Reply): void {
+    const faults = this.options.faults;
+    const n = this.acceptedLines;
+    const once = (fault: 'lost' | 'duplicate' | 'acked' | 'stale', at: number) => {
+      if (!at || n !== at || this.faultsDone.has(fault) || commandCode(command) === 'M110') return false;
+      this.faultsDone.add(fault);
+      return true;
+    };
+    if (once('lost', faults.lostOkAfterLines)) return;
+    this.ok(line, suffix);
+    if (once('duplicate', faults.duplicateOkAfterLines)) this.ok(line, suffix);
+    // a resend request for a line already acknowledged, without the counter going back
+    if (once('acked', faults.resendAckedAfterLines) && this.lastLine > 1) this.send(this.fw.reject(this.fw.problem.checksum, this.lastLine - 2, false).find((l) => /^(resend|rs)/i.test(l))!);
+    // it asks for line 1 again (and means it): only a host that still kept line 1 could go on
+    if (once('stale', faults.staleResendAfterLines)) {
+      this.lastLine = 0;
+      for (const reply of this.fw.reject(this.fw.problem.lineNumber, 0, false)) this.send(reply);
+    }
+  }
+  private readonly faultsDone = new Set<string>();
 
   private ok(line: number | null, suffix?: Reply): void {
     if (suffix) this.send(`ok ${suffix}`);
-    else if (this.options.advancedOk) this.send(`ok N${line ?? this.lastLine} P${this.planner.free} B${Math.max(0, BUFSIZE - 1 - this.inbox.length)}`);
-    else this.send('ok');
+    else if (this.options.advancedOk && this.fw.advancedOk) this.send(`ok N${line ?? this.lastLine} P${this.planner.free} B${Math.max(0, BUFSIZE - 1 - this.inbox.length)}`);
+    else this.send(line === null ? 'ok' : this.fw.ok(line));
   }
 
-  private rejectLine(problem: string): void {
-    this.send(`Error:${problem}, Last Line: ${this.lastLine}`);
-    this.send(`Resend: ${this.lastLine + 1}`);
-    this.send('ok');
+  private rejectLine(reason: RejectReason): void {
+    for (const reply of this.fw.reject(this.fw.problem[reason], this.lastLine, this.options.faults.resendBeforeError)) this.send(reply);
   }
 
   private halt(): void {
-    this.send('Error:Printer halted. kill() called!');
+    this.send(this.fw.halted);
     this.mode = 'halted';
     this.inbox.length = 0;
     if (this.autoreport) clearInterval(this.autoreport);
@@ -219,8 +309,21 @@ export class VirtualPrinter {
 
   private send(text: string): void {
     if (this.mode === 'silent' || this.mode === 'stopped') return;
-    const garbage = this.options.faults.garbageRate;
-    const data = garbage > 0 && this.random() < garbage ? `\u00ff\u0007~garbage~\n${text}\n` : `${text}\n`;
+    const { garbageRate, fragmentRate } = this.options.faults;
+    // bytes that are not UTF-8 (line noise, a board's boot loader) on a line of their own
+    const data = garbageRate > 0 && this.random() < garbageRate ? `\u00ff\u0007~garbage\u00fe~\n${text}\n` : `${text}\n`;
+    if (fragmentRate > 0 && data.length > 2 && this.random() < fragmentRate) {
+      const cut = 1 + Math.floor(this.random() * (data.length - 1));
+      this.write(data.slice(0, cut));
+      // the rest comes in a later read, as when a USB frame ends mid-line
+      setTimeout(() => this.write(data.slice(cut)), 3);
+      return;
+    }
+    this.write(data);
+  }
+
+  private write(data: string): void {
+    if (this.mode === 'stopped') return;
     if (this.tx) this.tx.after(data.length, () => this.mode !== 'stopped' && this.out(data));
     else this.out(data);
   }
@@ -229,12 +332,13 @@ export class VirtualPrinter {
     const tools = this.tools;
     let report = `T:${tools[this.tool]!.report()}`;
     if (tools.length > 1) report += tools.map((heater, i) => ` T${i}:${heater.report()}`).join('');
-    return `${report} B:${this.bed.report()} @:0 B@:0`;
+    return `${report} B:${this.bed.report()}${this.fw.temperatureExtras}`;
   }
 
   /** Runs `work`, printing Marlin's "busy: processing" keep-alive while it takes long. */
   private async busy<T>(work: Promise<T>): Promise<T> {
-    const keepalive = setInterval(() => this.send('echo:busy: processing'), KEEPALIVE_MS);
+    const busy = this.fw.busy;
+    const keepalive = setInterval(() => busy && this.send(busy), KEEPALIVE_MS);
     try {
       return await work;
     } finally {
@@ -288,12 +392,12 @@ export class VirtualPrinter {
         return;
       case null:
         if (/^T\d+$/i.test(command.trim())) return this.selectTool(Number(command.trim().slice(1)));
-        this.send(`echo:Unknown command: "${command}"`);
+        for (const reply of this.fw.unknown(command)) this.send(reply);
         return;
       default:
         // M0/M1 (no LCD to click: continue), M80/M81, M117, M226, M240, M245, M300, M40, M600, M701, M702…
         if (/^[GMT]\d+$/.test(code) || source === 'sd') return;
-        this.send(`echo:Unknown command: "${command}"`);
+        for (const reply of this.fw.unknown(command)) this.send(reply);
     }
   }
 
@@ -349,9 +453,8 @@ export class VirtualPrinter {
   }
 
   private firmwareInfo(): void {
-    this.send(
-      `FIRMWARE_NAME:Marlin 2.1.2.1 (cuttle virtual printer) SOURCE_CODE_URL:github.com/MarlinFirmware/Marlin PROTOCOL_VERSION:1.0 MACHINE_TYPE:Cuttle Virtual EXTRUDER_COUNT:${this.tools.length} UUID:cede2a2f-41a2-4748-9b12-c55c62f367ff`,
-    );
+    this.send(this.fw.info(this.tools.length));
+    if (!this.fw.capabilities) return;
     const caps: [string, boolean][] = [
       ['SERIAL_XON_XOFF', false],
       ['BINARY_FILE_TRANSFER', false],
@@ -372,7 +475,7 @@ export class VirtualPrinter {
       ['SDCARD', true],
       ['LONG_FILENAME', false],
       ['AUTOREPORT_SD_STATUS', false],
-      ['ADVANCED_OK', this.options.advancedOk],
+      ['ADVANCED_OK', this.options.advancedOk && this.fw.advancedOk],
       ['THERMAL_PROTECTION', true],
       ['MOTION_MODES', false],
       ['ARCS', true],

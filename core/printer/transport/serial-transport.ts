@@ -1,46 +1,66 @@
 /**
- * Transport over a serial device or pty through the `serialport` package. Writes issued in the same
- * tick are coalesced into one, so a window of several commands costs one system call.
+ * Transport over a serial device or pty. serialport's native binding opens the device and sets it
+ * up (baud rate, including non-standard ones such as 250 000, raw mode, exclusive lock); the bytes
+ * then flow through a second descriptor of the same device that the event loop reads directly.
+ *
+ * Why not serialport's own stream: it reads through libuv's thread pool, a round trip per read,
+ * which cost more CPU per printed line than everything else the host does for that line. A tty
+ * read on the event loop is one epoll wake-up and one read(2). Writes issued in the same tick are
+ * coalesced into one write(2). Where the platform gives no file descriptor (Windows), the binding's
+ * own asynchronous read and write are used.
  */
-import { SerialPort } from 'serialport';
+import { autoDetect } from '@serialport/bindings-cpp';
+import fs from 'node:fs';
+import tty from 'node:tty';
 import { Emitter } from '../../common/event.js';
-import { LineSplitter, type Transport } from './transport.js';
+import { LineSplitter, type DiscardedLine, type Transport } from './transport.js';
+
+type PortBinding = Awaited<ReturnType<ReturnType<typeof autoDetect>['open']>>;
+
+/** How the bytes move once the binding has opened and configured the device. */
+interface BytePipe {
+  write(data: Buffer): void;
+  close(): Promise<void>;
+}
 
 export class SerialTransport implements Transport {
   private readonly lines = new Emitter<string>();
+  private readonly discarded = new Emitter<DiscardedLine>();
   private readonly lost = new Emitter<Error>();
   readonly onLine = this.lines.event;
+  readonly onDiscarded = this.discarded.event;
   readonly onLost = this.lost.event;
+  private readonly splitter = new LineSplitter(
+    (line) => this.lines.fire(line),
+    (line) => this.discarded.fire(line),
+  );
   private pending = '';
   private closing = false;
+  private pipe: BytePipe | null = null;
 
   private constructor(
-    private readonly serial: SerialPort,
+    private readonly binding: PortBinding,
     readonly port: string,
     readonly baudrate: number,
-  ) {
-    const splitter = new LineSplitter((line) => this.lines.fire(line));
-    serial.setEncoding('latin1');
-    serial.on('data', (chunk: string) => splitter.push(chunk));
-    serial.on('close', () => {
-      if (!this.closing) this.lost.fire(new Error(`serial port ${port} closed unexpectedly`));
-    });
-    serial.on('error', (err: Error) => {
-      if (!this.closing) this.lost.fire(err);
-    });
+  ) {}
+
+  static async open(port: string, baudrate: number): Promise<SerialTransport> {
+    let binding: PortBinding;
+    try {
+      binding = await autoDetect().open({ path: port, baudRate: baudrate });
+    } catch (err) {
+      throw new Error(`cannot open ${port}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const transport = new SerialTransport(binding, port, baudrate);
+    const fd = 'fd' in binding && typeof binding.fd === 'number' && process.platform !== 'win32' ? binding.fd : null;
+    transport.pipe = fd === null ? transport.bindingPipe() : transport.ttyPipe();
+    return transport;
   }
 
-  static open(port: string, baudrate: number): Promise<SerialTransport> {
-    const serial = new SerialPort({ path: port, baudRate: baudrate, autoOpen: false });
-    return new Promise((resolve, reject) => {
-      serial.open((err) => (err ? reject(new Error(`cannot open ${port}: ${err.message}`)) : resolve(new SerialTransport(serial, port, baudrate))));
-    });
-  }
-
-  /** Device paths `SerialPort.list()` finds; [] where it cannot enumerate (no udev in containers). */
+  /** Device paths the binding finds; [] where it cannot enumerate (no udev in containers). */
   static async list(): Promise<string[]> {
     try {
-      return (await SerialPort.list()).map((info) => info.path);
+      return (await autoDetect().list()).map((info) => info.path);
     } catch {
       return [];
     }
@@ -55,16 +75,82 @@ export class SerialTransport implements Transport {
   private flush(): void {
     const data = this.pending;
     this.pending = '';
-    if (data && this.serial.isOpen) this.serial.write(data, 'latin1');
+    if (data && !this.closing) this.pipe?.write(Buffer.from(data, 'latin1'));
   }
 
-  close(): Promise<void> {
-    if (this.closing) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.closing) return;
     this.closing = true;
     this.lines.dispose();
-    return new Promise((resolve) => {
-      if (!this.serial.isOpen) return resolve();
-      this.serial.close(() => resolve());
-    });
+    await this.pipe?.close().catch(() => undefined);
+    if (this.binding.isOpen) await this.binding.close().catch(() => undefined);
+  }
+
+  private failed(err: Error): void {
+    if (this.closing) return;
+    this.lost.fire(err);
+  }
+
+  /**
+   * A second, non-blocking descriptor of the device, read by a tty stream on the event loop and
+   * written with write(2). The binding's descriptor stays open (and locked) without being read.
+   */
+  private ttyPipe(): BytePipe {
+    const fd = fs.openSync(this.port, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+    const input = new tty.ReadStream(fd);
+    input.on('data', (chunk: Buffer) => this.splitter.push(chunk));
+    input.on('error', (err: Error) => this.failed(new Error(`serial port ${this.port} failed: ${err.message}`)));
+    input.on('end', () => this.failed(new Error(`serial port ${this.port} closed unexpectedly`)));
+    let backlog: Buffer | null = null;
+    let retry: NodeJS.Timeout | null = null;
+    const drain = () => {
+      retry = null;
+      while (backlog && !input.destroyed) {
+        let written: number;
+        try {
+          written = fs.writeSync(fd, backlog);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+            // the device's output queue is full (a stalled USB adapter): try again shortly
+            retry = setTimeout(drain, 2);
+            return;
+          }
+          backlog = null;
+          this.failed(new Error(`writing to ${this.port} failed: ${(err as Error).message}`));
+          return;
+        }
+        backlog = written < backlog.length ? backlog.subarray(written) : null;
+      }
+    };
+    return {
+      write: (data) => {
+        backlog = backlog ? Buffer.concat([backlog, data]) : data;
+        if (!retry) drain();
+      },
+      close: () =>
+        new Promise<void>((resolve) => {
+          if (retry) clearTimeout(retry);
+          input.removeAllListeners('data');
+          if (input.destroyed) return resolve();
+          input.once('close', () => resolve());
+          input.destroy();
+        }),
+    };
+  }
+
+  /** Fallback without a descriptor: the binding's own asynchronous read loop. */
+  private bindingPipe(): BytePipe {
+    const buffer = Buffer.alloc(4096);
+    const loop = async () => {
+      while (!this.closing) {
+        const { bytesRead } = await this.binding.read(buffer, 0, buffer.length);
+        if (bytesRead > 0) this.splitter.push(Buffer.from(buffer.subarray(0, bytesRead)));
+      }
+    };
+    loop().catch((err: Error) => this.failed(new Error(`serial port ${this.port} failed: ${err.message}`)));
+    return {
+      write: (data) => void this.binding.write(data).catch((err: Error) => this.failed(err)),
+      close: async () => undefined,
+    };
   }
 }

@@ -1,7 +1,10 @@
 /**
  * The byte pipe between host and printer, whatever is behind it (a serial device, a pty, the
- * in-process simulator). The protocol only sees whole lines: `LineSplitter` cuts the stream.
+ * in-process simulator). The protocol only sees whole lines: `LineSplitter` cuts the byte stream,
+ * and what cannot be a line of text (bytes that are not UTF-8, a runaway line with no end) is
+ * reported through `onDiscarded` instead of reaching the protocol.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { Event } from '../../common/event.js';
 
 export interface Transport {
@@ -10,38 +13,89 @@ export interface Transport {
   readonly baudrate: number;
   /** every line received, without its line ending */
   readonly onLine: Event<string>;
+  /** a received line that was dropped, and why */
+  readonly onDiscarded: Event<DiscardedLine>;
   /** the other side went away or the device failed (not fired for `close()`) */
   readonly onLost: Event<Error>;
   write(data: string): void;
   close(): Promise<void>;
 }
 
-/** Cuts a byte stream into lines on "\n", dropping "\r". */
+export interface DiscardedLine {
+  reason: 'not UTF-8' | 'too long';
+  /** the first bytes, in hex, for the log */
+  preview: string;
+  bytes: number;
+}
+
+/**
+ * Longest line kept. Firmware lines are short (M115's is the longest, ~300 bytes); a board that
+ * streams binary or noise without a newline must not grow the buffer without end.
+ */
+export const MAX_LINE_BYTES = 4096;
+
+/**
+ * Cuts a byte stream into lines on "\n", dropping a trailing "\r". ASCII lines (nearly all of them)
+ * are decoded without a copy of the chunk; UTF-8 lines (Klipper's messages may carry any text) are
+ * decoded as UTF-8; anything else is discarded, since a latin1 guess would hand the protocol text
+ * the printer never sent.
+ */
 export class LineSplitter {
-  private partial = '';
+  private partial: Buffer | null = null;
+  /** bytes of a too-long line being skipped until its end */
+  private skipping = 0;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly onDiscard: (discarded: DiscardedLine) => void = () => {},
+  ) {}
 
-  push(chunk: string): void {
+  push(chunk: Buffer): void {
     let start = 0;
-    let newline = chunk.indexOf('\n');
-    if (newline === -1) {
-      this.partial += chunk;
+    let newline = chunk.indexOf(10);
+    while (newline !== -1) {
+      if (this.partial || this.skipping) this.finishPartial(chunk.subarray(start, newline));
+      else this.emit(chunk, start, newline);
+      start = newline + 1;
+      newline = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) this.keep(chunk.subarray(start));
+  }
+
+  private keep(rest: Buffer): void {
+    if (this.skipping) {
+      this.skipping += rest.length;
       return;
     }
-    let first = true;
-    while (newline !== -1) {
-      let line = chunk.slice(start, newline);
-      if (first) {
-        line = this.partial + line;
-        this.partial = '';
-        first = false;
-      }
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      this.onLine(line);
-      start = newline + 1;
-      newline = chunk.indexOf('\n', start);
+    const partial = this.partial ? Buffer.concat([this.partial, rest]) : Buffer.from(rest);
+    if (partial.length > MAX_LINE_BYTES) {
+      this.onDiscard({ reason: 'too long', preview: partial.subarray(0, 16).toString('hex'), bytes: partial.length });
+      this.partial = null;
+      this.skipping = partial.length;
+      return;
     }
-    this.partial = chunk.slice(start);
+    this.partial = partial;
+  }
+
+  private finishPartial(end: Buffer): void {
+    if (this.skipping) {
+      this.skipping = 0;
+      return;
+    }
+    const line = Buffer.concat([this.partial!, end]);
+    this.partial = null;
+    this.emit(line, 0, line.length);
+  }
+
+  private emit(buffer: Buffer, start: number, end: number): void {
+    if (end > start && buffer[end - 1] === 13) end--;
+    const bytes = buffer.subarray(start, end);
+    if (bytes.length > MAX_LINE_BYTES) {
+      this.onDiscard({ reason: 'too long', preview: bytes.subarray(0, 16).toString('hex'), bytes: bytes.length });
+      return;
+    }
+    if (isAscii(bytes)) return this.onLine(buffer.toString('latin1', start, end));
+    if (isUtf8(bytes)) return this.onLine(bytes.toString('utf8'));
+    this.onDiscard({ reason: 'not UTF-8', preview: bytes.subarray(0, 16).toString('hex'), bytes: bytes.length });
   }
 }

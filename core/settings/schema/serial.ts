@@ -4,8 +4,11 @@
  * injection, which tests and benchmarks use.
  */
 import type convict from 'convict';
+import { FIRMWARE_IDS, type FirmwareId } from '../../printer/protocol/dialects.js';
 
 export interface VirtualPrinterConfig {
+  /** the firmware family it plays */
+  firmware: FirmwareId;
   /** multiplies simulated time: 10 = moves and heating run ten times faster */
   speedFactor: number;
   motion: boolean;
@@ -20,6 +23,15 @@ export interface VirtualPrinterConfig {
     lostOkAfterLines: number;
     disconnectAfterLines: number;
     silentAfterLines: number;
+    duplicateOkAfterLines: number;
+    resendAckedAfterLines: number;
+    staleResendAfterLines: number;
+    resendBurstAfterLines: number;
+    resendBurstLength: number;
+    resendBeforeError: boolean;
+    longLineAfterLines: number;
+    resetAfterLines: number;
+    fragmentRate: number;
     seed: number;
   };
 }
@@ -29,6 +41,9 @@ export interface SerialConfig {
     port: string;
     baudrate: number;
     autoconnect: boolean;
+    firmware: 'auto' | FirmwareId;
+    waitAsOk: boolean;
+    longRunningCommands: string[];
     window: number;
     historySize: number;
     temperatureInterval: number;
@@ -50,6 +65,21 @@ export const serialSchema: convict.Schema<SerialConfig> = {
     port: { doc: 'Serial device to connect to, or "virtual" for the built-in simulated printer.', format: String, default: 'virtual', env: 'CUTTLE_SERIAL_PORT' },
     baudrate: { doc: 'Baud rate.', format: 'nat', default: 115200 },
     autoconnect: { doc: 'Connect to the printer when the host starts.', format: Boolean, default: false },
+    firmware: {
+      doc: `Firmware family: "auto" learns it from M115's FIRMWARE_NAME; one of ${FIRMWARE_IDS.join(', ')} forces it.`,
+      format: ['auto', ...FIRMWARE_IDS],
+      default: 'auto',
+    },
+    waitAsOk: {
+      doc: 'A "wait" from the printer (its queue is empty; Repetier sends it every second) while a command is in flight stands for that command\'s lost "ok", so the print goes on at once.',
+      format: Boolean,
+      default: true,
+    },
+    longRunningCommands: {
+      doc: 'Commands that may run for minutes without a word (besides heat-and-wait M109/M190/M191/M116, which never time out): the communication timeout does not apply while one is in flight.',
+      format: Array,
+      default: ['G4', 'G28', 'G29', 'G30', 'G32', 'M400', 'M226', 'M600'],
+    },
     window: {
       doc: 'Commands in flight (sent, not yet acknowledged by "ok") when the firmware reports ADVANCED_OK; without it the window is 1. Stock Marlin holds 4 commands plus about 3 typical lines in its 128-byte receive buffer: up to 6 is safe, more loses lines (recovered by resends, at a cost).',
       format: 'nat',
@@ -66,13 +96,14 @@ export const serialSchema: convict.Schema<SerialConfig> = {
       connection: { doc: 'Milliseconds to wait for the firmware to answer the handshake before the connection ends in Error.', format: 'nat', default: 10000 },
       hello: { doc: 'Milliseconds between repeated "M110 N0" hellos while waiting for the first "ok".', format: 'nat', default: 1000 },
       communication: {
-        doc: 'Milliseconds without any line from the printer, while commands are waiting for their "ok", before the host nudges it with M105 (a "busy:" keep-alive restarts the clock).',
+        doc: 'Milliseconds without an answer to the host\'s commands ("ok", a resend request, a "busy:" keep-alive, a reply), while commands wait for their "ok", before the host nudges the printer with M105. Temperature reports and "echo:" messages do not count.',
         format: 'nat',
         default: 30000,
       },
       maxNudges: { doc: 'Consecutive unanswered M105 nudges after which the connection ends in Error.', format: 'nat', default: 5 },
     },
     virtual: {
+      firmware: { doc: `Simulated printer: the firmware family it plays (${FIRMWARE_IDS.join(', ')}).`, format: [...FIRMWARE_IDS], default: 'marlin' },
       speedFactor: { doc: 'Simulated printer: time multiplier for moves, dwell and heating (10 = ten times faster).', format: Number, default: 1 },
       motion: { doc: 'Simulated printer: moves take the time their distance and feedrate give (false: moves are instant).', format: Boolean, default: true },
       pacing: {
@@ -90,6 +121,15 @@ export const serialSchema: convict.Schema<SerialConfig> = {
         lostOkAfterLines: { doc: 'Simulated printer: drop the "ok" of the Nth numbered line (0: never).', format: 'nat', default: 0 },
         disconnectAfterLines: { doc: 'Simulated printer: close the connection after N numbered lines (0: never).', format: 'nat', default: 0 },
         silentAfterLines: { doc: 'Simulated printer: stop answering after N numbered lines (0: never).', format: 'nat', default: 0 },
+        duplicateOkAfterLines: { doc: 'Simulated printer: send the "ok" of the Nth numbered line twice (0: never).', format: 'nat', default: 0 },
+        resendAckedAfterLines: { doc: 'Simulated printer: after the Nth line, ask for a line it already acknowledged (0: never).', format: 'nat', default: 0 },
+        staleResendAfterLines: { doc: 'Simulated printer: after the Nth line, ask for line 1 again, as if it had rebooted without a banner (0: never).', format: 'nat', default: 0 },
+        resendBurstAfterLines: { doc: 'Simulated printer: refuse the line after the Nth several times in a row (0: never).', format: 'nat', default: 0 },
+        resendBurstLength: { doc: 'Simulated printer: how many times in a row resendBurstAfterLines refuses that line.', format: 'nat', default: 3 },
+        resendBeforeError: { doc: 'Simulated printer: send "Resend" before the "Error:" line when refusing a line.', format: Boolean, default: false },
+        longLineAfterLines: { doc: 'Simulated printer: after the Nth line, send a 10 000-byte line (0: never).', format: 'nat', default: 0 },
+        resetAfterLines: { doc: 'Simulated printer: reboot (banner, line counter 0) after the Nth line (0: never).', format: 'nat', default: 0 },
+        fragmentRate: { doc: 'Simulated printer: share of answers written in two pieces a few milliseconds apart.', ...rate, default: 0 },
         seed: { doc: 'Simulated printer: seed of the fault generator, so that a failing run can be repeated.', format: 'nat', default: 1 },
       },
     },

@@ -1,0 +1,60 @@
+/** Bad bytes from the printer: lines split across reads, noise that is not UTF-8, a line with no end. */
+import { expect } from 'chai';
+import path from 'node:path';
+import { startPtyPrinter, type PtyPrinter } from '../../core/printer/simulator/pty.js';
+import { LineSplitter, MAX_LINE_BYTES, type DiscardedLine } from '../../core/printer/transport/transport.js';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+
+function split(chunks: (string | Buffer)[]) {
+  const lines: string[] = [];
+  const dropped: DiscardedLine[] = [];
+  const splitter = new LineSplitter(
+    (line) => lines.push(line),
+    (d) => dropped.push(d),
+  );
+  for (const chunk of chunks) splitter.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  return { lines, dropped };
+}
+
+describe('cutting the byte stream into lines', () => {
+  it('joins a line split across reads and splits two lines in one read, dropping "\\r"', () => {
+    expect(split(['o', 'k\r', '\nok T:20', '.0 /0.0\nwait\n']).lines).to.deep.equal(['ok', 'ok T:20.0 /0.0', 'wait']);
+  });
+
+  it('decodes UTF-8 text (Klipper messages) and drops a line that is not UTF-8, keeping the next', () => {
+    const { lines, dropped } = split([Buffer.from([0xff, 0x07, 0x41, 0x0a]), '// Température 21 °C\nok\n']);
+    expect(lines).to.deep.equal(['// Température 21 °C', 'ok']);
+    expect(dropped).to.deep.equal([{ reason: 'not UTF-8', preview: 'ff0741', bytes: 3 }]);
+  });
+
+  it('drops an over-long line, even one that never ends in one read, without growing its buffer', () => {
+    const long = 'x'.repeat(MAX_LINE_BYTES + 10);
+    const { lines, dropped } = split([long.slice(0, 3000), long.slice(3000), long.slice(0, 5000), '\nok\n', `${long}\nok\n`]);
+    expect(lines).to.deep.equal(['ok', 'ok']);
+    expect(dropped.map((d) => d.reason)).to.deep.equal(['too long', 'too long']);
+  });
+});
+
+describe('a printer that sends noise and over-long lines', function () {
+  this.timeout(20000);
+  let h: PrinterHost | undefined;
+  let pty: PtyPrinter | undefined;
+  const dir = tempDir();
+  afterEach(async () => {
+    await h?.stop();
+    await pty?.close();
+  });
+
+  it('logs and skips them; the print is exact and nothing throws', async () => {
+    pty = await startPtyPrinter(path.join(dir, 'noisy'), { pacing: false, motion: false, sdFolder: path.join(dir, 'sd'), faults: { garbageRate: 0.05, longLineAfterLines: 50 } });
+    h = await startPrinterHost(fastSerial());
+    const lines = typicalLines(400);
+    await h.printer.connect({ port: pty.link, baudrate: 250000 });
+    await h.printer.selectFile(gcodeFile(dir, 'noisy.gcode', lines), true);
+    await waitFor('PrintDone', () => h!.names().includes('PrintDone'));
+    expect(pty.printer.executed.filter((c) => c.command.startsWith('G1')).map((c) => c.command)).to.deep.equal(lines);
+    const skipped = h.t.logs.filter((l) => l.msg === 'skipped a line from the printer');
+    expect(skipped.map((l) => l.reason)).to.include.members(['not UTF-8', 'too long']);
+    expect(h.t.logs.filter((l) => l.level >= 50), 'no error logged').to.deep.equal([]);
+  });
+});
