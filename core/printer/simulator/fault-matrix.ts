@@ -4,9 +4,14 @@
  * `npm run bench:faults` both run every variant × every fault from here and judge a run with
  * `judge()`, so the two can never disagree about what "exact" or "clean" means.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { PrinterService } from '../printer-service.js';
 import type { FirmwareId } from '../protocol/dialects.js';
 import { SIMULATED_FIRMWARES } from './firmwares.js';
 import type { VirtualPrinterOverrides } from './options.js';
+import { startPtyPrinter } from './pty.js';
 
 export interface FirmwareVariant {
   name: string;
@@ -64,6 +69,8 @@ export const MATRIX_SERIAL = {
 };
 
 export interface RunRecord {
+  /** the longest wait between two job lines sent, in ms: the time a fault cost */
+  worstGapMs: number;
   /** the file's lines */
   lines: readonly string[];
   /** the G1 lines the simulator executed, in order */
@@ -93,4 +100,88 @@ export function judge(fault: InjectedFault, run: RunRecord): Verdict {
   const at = run.executed.findIndex((line, i) => line !== run.lines[i]);
   if (at !== -1) return { ok: false, why: `line ${at + 1} was replayed or skipped: ${run.executed[at]}` };
   return { ok: true, kind: 'clean failure' };
+}
+
+/** A host for one run, connected to nothing yet: the test's and the benchmark's hosts both fit. */
+export interface MatrixHost {
+  printer: PrinterService;
+  /** names of the bus events fired so far, in order */
+  names(): string[];
+  /** the Error event's message, if one was fired */
+  error(): string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * One case: the simulator on its own pty (pacing off, so the matrix runs quickly), a host from
+ * `startHost`, and a print of `lines` (job lines must be G1 moves, which is what is compared).
+ */
+export async function runFaultCase(
+  dir: string,
+  index: number,
+  variant: FirmwareVariant,
+  fault: InjectedFault,
+  lines: readonly string[],
+  startHost: () => Promise<MatrixHost>,
+): Promise<RunRecord> {
+  const pty = await startPtyPrinter(path.join(dir, `printer-${index}`), {
+    firmware: variant.firmware,
+    advancedOk: variant.advancedOk,
+    pacing: false,
+    motion: false,
+    sdFolder: path.join(dir, `sd-${index}`),
+    faults: { seed: index + 1, ...fault.faults },
+  });
+  const host = await startHost();
+  try {
+    const file = path.join(dir, `job-${index}.gcode`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    let last = 0;
+    let worstGapMs = 0;
+    host.printer.onCommandSent(({ fromJob }) => {
+      if (!fromJob) return;
+      const now = performance.now();
+      if (last) worstGapMs = Math.max(worstGapMs, now - last);
+      last = now;
+    });
+    const ended = new Promise<void>((resolve) => host.printer.onPrintEnded(() => resolve()));
+    await host.printer.connect({ port: pty.link, baudrate: 250000 });
+    await host.printer.selectFile({ origin: 'local', path: `job-${index}.gcode`, name: `job-${index}.gcode`, size: null, diskPath: file }, true);
+    await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the job did not end within 30 s')), 30000).unref())]);
+    // the bus delivers asynchronously: let the job's events arrive
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return {
+      worstGapMs,
+      lines,
+      executed: pty.printer.executed.filter((c) => c.source === 'serial' && c.command.startsWith('G1')).map((c) => c.command),
+      events: host.names(),
+      error: host.error(),
+      finalState: host.printer.state.id,
+    };
+  } finally {
+    await host.stop();
+    await pty.close();
+  }
+}
+
+/** Runs every applicable case, `parallel` at a time; a case that throws is returned as its Error. */
+export async function runFaultMatrix(
+  dir: string,
+  lines: readonly string[],
+  startHost: () => Promise<MatrixHost>,
+  parallel = 4,
+): Promise<{ variant: FirmwareVariant; fault: InjectedFault; result: RunRecord | Error }[]> {
+  const cases = FIRMWARE_VARIANTS.flatMap((variant) => INJECTED_FAULTS.filter((fault) => faultApplies(variant, fault)).map((fault) => ({ variant, fault })));
+  const results: { variant: FirmwareVariant; fault: InjectedFault; result: RunRecord | Error }[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const index = next++;
+      const { variant, fault } = cases[index]!;
+      const result = await runFaultCase(dir, index, variant, fault, lines, startHost).catch((err: Error) => err);
+      results[index] = { variant, fault, result };
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return results;
 }

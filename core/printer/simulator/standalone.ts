@@ -32,7 +32,9 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --reset-after N            reboot after the Nth line
   --fragment-rate R          share of answers written in two pieces (0..1)
   --seed N                   seed of the fault generator
-  --record FILE              write the executed commands to FILE (JSON lines) on exit`;
+  --record FILE              write the executed commands to FILE (JSON lines) on exit
+  --ok-gaps FILE             write, on exit, how long each "ok" waited for the next line
+                             (JSON: [{ at: epoch ms, ms }])`;
 
 const FLAGS = ['no-motion', 'no-pacing', 'no-advanced-ok', 'resend-before-error', 'help'];
 
@@ -45,7 +47,7 @@ function number(options: Record<string, string | true>, key: string): number | u
 }
 
 /** Options from parsed `--key value` pairs; throws with a clear message on a bad value. */
-export function standaloneOptions(options: Record<string, string | true>): { link: string; record?: string; printer: VirtualPrinterOverrides } {
+export function standaloneOptions(options: Record<string, string | true>): { link: string; record?: string; okGaps?: string; printer: VirtualPrinterOverrides } {
   const unknown = Object.keys(options).filter((key) => !FLAGS.includes(key) && !KEYS.includes(key));
   if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${VIRTUAL_PRINTER_USAGE}`);
   const text = (key: string) => {
@@ -88,7 +90,7 @@ export function standaloneOptions(options: Record<string, string | true>): { lin
   if (options['no-pacing']) printer.pacing = false;
   if (options['no-advanced-ok']) printer.advancedOk = false;
   for (const key of Object.keys(printer) as (keyof VirtualPrinterOverrides)[]) if (printer[key] === undefined) delete printer[key];
-  return { link: text('link') ?? '/tmp/cuttle-printer', record: text('record'), printer };
+  return { link: text('link') ?? '/tmp/cuttle-printer', record: text('record'), okGaps: text('ok-gaps'), printer };
 }
 
 const KEYS = [
@@ -112,6 +114,7 @@ const KEYS = [
   'firmware',
   'seed',
   'record',
+  'ok-gaps',
 ];
 export const STANDALONE_FLAGS = FLAGS;
 export const STANDALONE_KEYS = KEYS;
@@ -127,5 +130,6 @@ export async function runStandalone(options: ReturnType<typeof standaloneOptions
   });
   await pty.close();
   if (options.record) fs.writeFileSync(options.record, pty.printer.executed.map((c) => JSON.stringify(c)).join('\n') + '\n');
+  if (options.okGaps) fs.writeFileSync(options.okGaps, JSON.stringify(pty.printer.okGaps));
   return 0;
 }

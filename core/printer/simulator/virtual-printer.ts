@@ -136,7 +136,22 @@ export class VirtualPrinter {
     this.sd.stop();
   }
 
+  /**
+   * How long the host kept the printer waiting: from the moment an "ok" left the printer to the
+   * moment the next line began to arrive, in ms, for every "ok" that was answered, with the wall
+   * clock time of that arrival (ms since the epoch, to compare with another process's clock). A
+   * host that is busy elsewhere shows here as a planner that may run dry.
+   */
+  readonly okGaps: { at: number; ms: number }[] = [];
+  /** when each "ok" not yet answered by a line left the printer (the host answers them in order) */
+  private readonly oksOut: number[] = [];
+
   private arrive(line: string): void {
+    const okAt = this.oksOut.shift();
+    if (okAt !== undefined) {
+      const now = performance.now();
+      this.okGaps.push({ at: performance.timeOrigin + now, ms: now - okAt });
+    }
     if (this.rx) this.rx.after(line.length + 1, () => this.enqueue(line));
     else this.enqueue(line);
   }
@@ -324,8 +339,14 @@ export class VirtualPrinter {
 
   private write(data: string): void {
     if (this.mode === 'stopped') return;
-    if (this.tx) this.tx.after(data.length, () => this.mode !== 'stopped' && this.out(data));
-    else this.out(data);
+    if (this.tx) this.tx.after(data.length, () => this.emit(data));
+    else this.emit(data);
+  }
+
+  private emit(data: string): void {
+    if (this.mode === 'stopped') return;
+    if (data.startsWith('ok') && this.oksOut.length < 64) this.oksOut.push(performance.now());
+    this.out(data);
   }
 
   private temperatures(): string {

@@ -1,0 +1,198 @@
+/**
+ * `npm run bench:faults`: does the host print exactly on firmwares it did not write, how fast does it
+ * recover from their faults, and what does a printed line cost it.
+ *
+ * 1. The fault matrix (core/printer/simulator/fault-matrix.ts): every firmware family × every
+ *    injectable fault, a 2 000-line print over a pty each, judged exact or clean failure as the
+ *    matrix test judges it. Recovery is the longest wait between two job lines sent: where the
+ *    firmware sends "wait" (Repetier) it must stay under 1.5 s, elsewhere under the configured
+ *    communication timeout (plus one check period).
+ * 2. CPU per line: `cuttle virtual-printer` in its own process on a socat pty, bytes paced at
+ *    250 000 baud, no ADVANCED_OK (one command in flight), motion off; this process is the host
+ *    (a whole CuttleHost, plugins and events on) and prints 20 000 lines. Its CPU time
+ *    (process.cpuUsage(), all threads) over the print, per 1 000 lines.
+ *
+ * Last line: {"runs","exact_runs","clean_failures","worst_recovery_ms","cpu_ms_per_1000_lines","lines_per_s", …}.
+ * Env: BENCH_LINES (20000), BENCH_MATRIX_LINES (2000).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { EventBus } from '../../core/events/event-bus.js';
+import { CuttleHost } from '../../core/host.js';
+import { PrinterService } from '../../core/printer/printer-service.js';
+import { judge, MATRIX_SERIAL, runFaultMatrix, type MatrixHost } from '../../core/printer/simulator/fault-matrix.js';
+
+const LINES = Number(process.env['BENCH_LINES'] ?? 20_000);
+const MATRIX_LINES = Number(process.env['BENCH_MATRIX_LINES'] ?? 2000);
+const BAUD = 250_000;
+const CLI = path.resolve(__dirname, '../../core/cli/main.js');
+const silent = () => new Writable({ write: (_c, _e, cb) => cb() });
+
+function moves(count: number): string[] {
+  let e = 100;
+  return Array.from({ length: count }, (_, i) => {
+    e += 0.031273;
+    return `G1 X${(80 + ((i * 7) % 61) * 1.137).toFixed(3)} Y${(75 + ((i * 11) % 53) * 1.291).toFixed(3)} E${e.toFixed(5)}`;
+  });
+}
+
+async function startHost(basedir: string, overrides: Record<string, unknown>): Promise<CuttleHost> {
+  fs.mkdirSync(basedir, { recursive: true });
+  const host = CuttleHost.create({
+    basedir,
+    overrides: { 'server.port': 0, 'server.host': '127.0.0.1', ...overrides },
+    env: {},
+    logStream: silent(),
+  });
+  await host.start();
+  return host;
+}
+
+async function matrix(dir: string) {
+  let hosts = 0;
+  const startMatrixHost = async (): Promise<MatrixHost> => {
+    const host = await startHost(path.join(dir, `host-${hosts++}`), {
+      'serial.temperatureInterval': MATRIX_SERIAL.temperatureInterval,
+      'serial.historySize': MATRIX_SERIAL.historySize,
+      'serial.timeout.connection': MATRIX_SERIAL.timeout.connection,
+      'serial.timeout.hello': MATRIX_SERIAL.timeout.hello,
+      'serial.timeout.communication': MATRIX_SERIAL.timeout.communication,
+      'serial.timeout.maxNudges': MATRIX_SERIAL.timeout.maxNudges,
+    });
+    const names: string[] = [];
+    let error: string | null = null;
+    host.get<EventBus>(EventBus).onAny((event) => {
+      names.push(event.name);
+      if (event.name === 'Error') error = (event.payload as { error: string }).error;
+    });
+    const printer = host.get<PrinterService>(PrinterService);
+    return {
+      printer,
+      names: () => names,
+      error: () => error,
+      stop: async () => {
+        await printer.disconnect().catch(() => undefined);
+        await host.stop();
+      },
+    };
+  };
+  return runFaultMatrix(dir, moves(MATRIX_LINES), startMatrixHost);
+}
+
+async function startSimulator(dir: string): Promise<{ link: string; stop: () => Promise<void> }> {
+  const link = path.join(dir, 'printer');
+  const child = spawn(process.execPath, [CLI, 'virtual-printer', '--link', link, '--baudrate', String(BAUD), '--no-motion', '--no-advanced-ok', '--sd-folder', path.join(dir, 'sd')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`virtual-printer exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready on') && resolve());
+  });
+  return {
+    link,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function cpuPerLine(dir: string): Promise<{ cpuMsPer1000: number; linesPerSecond: number; userMs: number; systemMs: number }> {
+  const file = path.join(dir, 'stream.gcode');
+  fs.writeFileSync(file, moves(LINES).join('\n') + '\n');
+  const sim = await startSimulator(dir);
+  try {
+    const host = await startHost(path.join(dir, 'host-cpu'), { 'serial.temperatureInterval': 0, 'serial.baudrate': BAUD });
+    const printer = host.get<PrinterService>(PrinterService);
+    await printer.connect({ port: sim.link, baudrate: BAUD });
+    const done = new Promise<void>((resolve) => printer.onPrintEnded(() => resolve()));
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    await printer.selectFile({ origin: 'local', path: 'stream.gcode', name: 'stream.gcode', size: null, diskPath: file }, true);
+    await done;
+    const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    await printer.disconnect();
+    await host.stop();
+    return {
+      cpuMsPer1000: (cpu.user + cpu.system) / 1000 / (LINES / 1000),
+      linesPerSecond: LINES / seconds,
+      userMs: cpu.user / 1000,
+      systemMs: cpu.system / 1000,
+    };
+  } finally {
+    await sim.stop();
+  }
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-bench-faults-'));
+  try {
+    const cpu = await cpuPerLine(dir);
+    console.log(`stream: ${LINES} lines over a pty at ${BAUD} baud, one in flight: ${round(cpu.linesPerSecond, 0)} lines/s, host CPU ${round(cpu.cpuMsPer1000)} ms per 1 000 lines (user ${round(cpu.userMs, 0)} ms, system ${round(cpu.systemMs, 0)} ms)`);
+
+    const results = await matrix(dir);
+    let exact = 0;
+    let clean = 0;
+    let worstWait = 0;
+    let worstTimeout = 0;
+    const failures: string[] = [];
+    for (const { variant, fault, result } of results) {
+      const label = `${variant.name} / ${fault.name}`;
+      if (result instanceof Error) {
+        failures.push(`${label}: ${result.message}`);
+        continue;
+      }
+      const verdict = judge(fault, result);
+      if (!verdict.ok) {
+        failures.push(`${label}: ${verdict.why}`);
+        continue;
+      }
+      if (verdict.kind === 'exact') {
+        exact++;
+        if (variant.firmware === 'repetier') worstWait = Math.max(worstWait, result.worstGapMs);
+        else worstTimeout = Math.max(worstTimeout, result.worstGapMs);
+      } else clean++;
+      console.log(`${verdict.kind === 'exact' ? 'exact' : 'clean'}  ${round(result.worstGapMs, 0).toString().padStart(5)} ms  ${label}`);
+    }
+    for (const failure of failures) console.log(`FAIL  ${failure}`);
+    console.log(
+      `${results.length} runs: ${exact} exact, ${clean} clean failures, ${failures.length} wrong; worst recovery ${round(worstWait, 0)} ms with "wait", ${round(worstTimeout, 0)} ms without (timeout ${MATRIX_SERIAL.timeout.communication} ms)`,
+    );
+    console.log(
+      JSON.stringify({
+        runs: results.length,
+        exact_runs: exact,
+        clean_failures: clean,
+        wrong_runs: failures.length,
+        worst_recovery_ms: round(Math.max(worstWait, worstTimeout), 0),
+        worst_recovery_with_wait_ms: round(worstWait, 0),
+        worst_recovery_without_wait_ms: round(worstTimeout, 0),
+        communication_timeout_ms: MATRIX_SERIAL.timeout.communication,
+        cpu_ms_per_1000_lines: round(cpu.cpuMsPer1000),
+        lines_per_s: round(cpu.linesPerSecond, 0),
+        stream_lines: LINES,
+        matrix_lines: MATRIX_LINES,
+        baudrate: BAUD,
+      }),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
