@@ -148,8 +148,10 @@ export async function runFaultCase(
     await host.printer.connect({ port: pty.link, baudrate: 250000 });
     await host.printer.selectFile({ origin: 'local', path: `job-${index}.gcode`, name: `job-${index}.gcode`, size: null, diskPath: file }, true);
     await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the job did not end within 30 s')), 30000).unref())]);
-    // the bus delivers asynchronously: let the job's events arrive
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // the bus delivers asynchronously: wait for the job's last event to arrive
+    for (let waited = 0; waited < 5000 && !host.names().some((n) => n === 'PrintDone' || n === 'PrintFailed'); waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     return {
       worstGapMs,
       lines,
