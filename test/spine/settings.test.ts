@@ -82,7 +82,7 @@ describe('settings', () => {
     const file = path.join(basedir, 'config.yaml');
     const before = readFileSync(file, 'utf8');
     const script = `
-      const { writeFileAtomic } = require(${JSON.stringify(path.join(__dirname, '../../core/settings/atomic-write.js'))});
+      const { writeFileAtomic } = require(${JSON.stringify(path.join(__dirname, '../../core/common/atomic-write.js'))});
       process.stdout.write('writing\\n');
       writeFileAtomic(${JSON.stringify(file)}, 'server:\\n  port: 5002\\n' + '#'.repeat(400 * 1024 * 1024));
     `;
