@@ -4,10 +4,11 @@
  * (events, plugin messages, slicing progress) with `serverSideEmit`; the others hand it to their own
  * clients. `seq` belongs to the process that fired the event (named by `node` in the message):
  * replay after a reconnect covers the events of the process the client reconnects to.
+ *
+ * `redis` and `@socket.io/redis-adapter` are optional dependencies, loaded here only when the
+ * cluster is configured: a single host never loads them, and an install without them still runs.
  */
 import { randomUUID } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { createClient } from 'redis';
 import type { Server } from 'socket.io';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import type { PushHub, PushRelay } from './hub.js';
@@ -19,7 +20,18 @@ export interface Cluster {
 const CHANNEL = 'cuttle:push';
 type Kind = 'event' | 'plugin' | 'slicingProgress';
 
+/** The optional packages, or an error saying how to install them. */
+async function clusterPackages(): Promise<{ createAdapter: typeof import('@socket.io/redis-adapter').createAdapter; createClient: typeof import('redis').createClient }> {
+  try {
+    const [adapter, redis] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
+    return { createAdapter: adapter.createAdapter, createClient: redis.createClient };
+  } catch (err) {
+    throw new Error(`push.redis.url is set, but the optional packages for it are missing (npm install redis @socket.io/redis-adapter): ${(err as Error).message}`);
+  }
+}
+
 export async function joinCluster(io: Server, hub: PushHub, url: string, logger: Logger): Promise<Cluster> {
+  const { createAdapter, createClient } = await clusterPackages();
   const pub = createClient({ url });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err: unknown) => logger.warn({ ...errorInfo(err) }, 'push cluster: redis error'));
