@@ -139,6 +139,10 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       sdStatusIntervalMs: () => Math.max(100, this.settings.get('serial.sdStatusInterval') * 1000),
       listenerFailed: (err) => this.listenerFailed(err),
     });
+    // an SD print moves the machine while the host sends nothing: the replayed Z is the current Z
+    this.jobs.onSdCommand((command) => {
+      if (command.zChange) this.tracker.z = command.zChange.new;
+    });
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------

@@ -1,4 +1,10 @@
-/** The status page in real headless Chromium: it loads, connects with the key, and shows a print's progress and the events. */
+/**
+ * The status page in real headless Chromium: it asks for a key, connects with one, and shows a print's
+ * progress in human units (elapsed, time left from the analysis, Z from the tracker) and readable events.
+ * Screenshots for a human to look at: <tmp>/cuttle-status-page-key.png (key refused), <tmp>/cuttle-status-page.png (mid-print).
+ */
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
@@ -32,15 +38,28 @@ describe('status page in Chromium', function () {
     await t?.stop();
   });
 
-  it('serves the page without a key but no data without one', async () => {
+  it('serves the page without a key, asks for one, and says so when a key is refused', async () => {
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
     const response = await page.goto(`${t.baseUrl}/`);
     expect(response?.status()).to.equal(200);
-    await page.waitForFunction(`document.getElementById('conn').textContent === 'disconnected'`);
+    await page.waitForFunction(`document.getElementById('conn').textContent === 'enter your API key'`);
+    expect(await page.isVisible('#key-needed')).to.equal(true);
+    expect(await page.textContent('#key-title')).to.equal('Enter your API key');
+    expect(await page.getAttribute('#key', 'class')).to.contain('wanted');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('key');
     await page.fill('#key', 'wrong-key');
     await page.click('#key-form button');
-    await page.waitForFunction(`/refused/.test(document.getElementById('conn').textContent)`);
+    await page.waitForFunction(`/^key refused/.test(document.getElementById('conn').textContent)`);
+    expect(await page.textContent('#key-title')).to.equal('Key refused: enter a valid API key');
+    expect(await page.textContent('#key-reason')).to.contain('A valid API key or session is required');
+    expect(await page.isVisible('#key-needed')).to.equal(true);
     expect(await page.textContent('#event-count')).to.equal('0');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'cuttle-status-page-key.png') });
+    // a right key takes the notice away
+    await page.fill('#key', t.apiKey);
+    await page.click('#key-form button');
+    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
+    expect(await page.isVisible('#key-needed')).to.equal(false);
   });
 
   it('connects with the key, shows state, temperatures, a moving progress and the live events', async () => {
@@ -69,6 +88,23 @@ describe('status page in Chromium', function () {
     await page.waitForFunction(`/tool0/.test(document.getElementById('temps').textContent)`, undefined, { timeout: 10000 });
     await page.waitForFunction(`/Upload|FileAdded/.test(document.getElementById('events').textContent)`, undefined, { timeout: 10000 });
     expect(Number(await page.textContent('#event-count'))).to.be.greaterThan(0);
+
+    // human units: no raw floats anywhere in the printer card
+    await page.waitForFunction(`document.getElementById('time-left').dataset.seconds !== ''`, undefined, { timeout: 15000 });
+    const card = await page.textContent('#printer');
+    expect(card, card ?? '').not.to.match(/\d\.\d{3,}/);
+    expect(await page.textContent('#elapsed')).to.match(/^\d+ s$|^\d+ min \d\d s$/);
+    expect(await page.textContent('#time-left')).to.match(/^(\d+ s|\d+ min \d\d s|\d+ h \d\d min) \((from the file analysis|analysis and progress|from progress|linear)\)$/);
+    // Z from the tracker, in mm, above the bed while printing
+    await page.waitForFunction(`Number(document.getElementById('z').dataset.value) > 0`, undefined, { timeout: 10000 });
+    expect(await page.textContent('#z')).to.match(/^\d+\.\d\d mm$/);
+    // readable events: a line per event, the uploaded file by name, no JSON, nothing wider than the card
+    const upload = await page.$$eval('#events li', (items) => items.map((li) => [li.querySelector('.what')?.textContent, li.querySelector('.text')?.textContent]).find(([what]) => what === 'Upload'));
+    expect(upload).to.deep.equal(['Upload', 'uploaded browser-test.gcode']);
+    const events = (await page.textContent('#events')) ?? '';
+    expect(events, events).not.to.contain('{"');
+    expect(await page.$eval('#events', (list) => list.scrollWidth <= list.clientWidth)).to.equal(true);
+    await page.screenshot({ path: path.join(os.tmpdir(), 'cuttle-status-page.png'), fullPage: true });
     expect(errors).to.deep.equal([]);
   });
 

@@ -1,0 +1,179 @@
+/**
+ * What the status page computes in the browser: durations in human units, the print time left as
+ * OctoPrint's estimator makes it, and one readable line per event. These are plain functions and
+ * classes with no imports: page.ts puts their source into the page's script (Function#toString), so
+ * the browser runs exactly the code the unit tests check.
+ */
+
+/** 42 s · 4 min 05 s · 1 h 02 min · 2 d 3 h; '–' when unknown. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  const pad = (n: number) => (n < 10 ? '0' : '') + n;
+  if (s < 60) return s + ' s';
+  if (s < 3600) return Math.floor(s / 60) + ' min ' + pad(s % 60) + ' s';
+  const minutes = Math.round(s / 60);
+  if (minutes < 24 * 60) return Math.floor(minutes / 60) + ' h ' + pad(minutes % 60) + ' min';
+  const hours = Math.round(s / 3600);
+  return Math.floor(hours / 24) + ' d ' + (hours % 24) + ' h';
+}
+
+/**
+ * OctoPrint's TimeEstimationHelper: the total time implied by progress (elapsed / progress) counts
+ * only once its running average has been stable (moving less than `threshold` s) for `countdown`
+ * updates; then the average of the last `window` totals is the estimate.
+ */
+export class TimeEstimationHelper {
+  private readonly totals: number[] = [];
+  private readonly distances: number[] = [];
+  private sum = 0;
+  private count = 0;
+  private stable = -1;
+
+  constructor(
+    private readonly window = 250,
+    private readonly countdown = 250,
+    private readonly threshold = 60,
+  ) {}
+
+  update(total: number): number | null {
+    const before = this.count ? this.sum / this.count : 0;
+    this.sum += total;
+    this.count++;
+    this.totals.push(total);
+    if (this.totals.length > this.window) this.totals.shift();
+    if (before) {
+      this.distances.push(Math.abs(this.sum / this.count - before));
+      if (this.distances.length > this.window) this.distances.shift();
+    }
+    const distance = this.count < this.window + 1 || !this.distances.length ? -1 : this.distances.reduce((a, b) => a + b, 0) / this.distances.length;
+    this.stable = -this.threshold < distance && distance < this.threshold ? this.stable + 1 : -1;
+    if (this.stable < this.countdown || this.count < this.window) return null;
+    return this.totals.reduce((a, b) => a + b, 0) / this.totals.length;
+  }
+}
+
+export interface TimeLeft {
+  /** seconds, or null while no estimate can be trusted yet */
+  left: number | null;
+  /** OctoPrint's printTimeLeftOrigin: analysis, mixed-analysis, estimate, linear (average… for past prints) */
+  origin: string | null;
+}
+
+/**
+ * OctoPrint's PrintTimeEstimator (octoprint/printer/estimation.py), with its default settings:
+ *  1. a stable progress-based total (TimeEstimationHelper), when there is one;
+ *  2. the statistical total (the file's analysis, or past prints) weighed against it: up to
+ *     `statsWeighingUntil` of the print the statistics count for (1 - progress / statsWeighingUntil);
+ *     with no stable estimate yet, the statistics alone;
+ *  3. a sanity check: the total must put the print within `validityRange` of where it really is,
+ *     else the linear estimate (elapsed / progress) is used;
+ *  4. with no total at all, linear only after `forceDumbFromPercent` or `forceDumbAfterMin`.
+ */
+export class PrintTimeEstimator {
+  statsWeighingUntil = 0.5;
+  validityRange = 0.15;
+  forceDumbFromPercent = 0.3;
+  forceDumbAfterMin = 30;
+  private readonly helper = new TimeEstimationHelper();
+
+  /** `progress` is 0..1 of the file, `printTime` the seconds elapsed. */
+  estimate(progress: number | null, printTime: number | null, statisticalTotal: number | null, statisticalType: string): TimeLeft {
+    if (!progress || printTime == null) return { left: null, origin: null };
+    const linearTotal = printTime / progress;
+    const estimated = printTime ? this.helper.update(linearTotal) : null;
+    let total: number | null = estimated;
+    let origin = 'estimate';
+    if (statisticalTotal != null && statisticalTotal > 0) {
+      if (estimated == null) {
+        total = statisticalTotal;
+        origin = statisticalType;
+      } else if (progress < this.statsWeighingUntil) {
+        const weight = Math.min(1, progress / this.statsWeighingUntil);
+        total = (1 - weight) * statisticalTotal + weight * estimated;
+        origin = 'mixed-' + statisticalType;
+      }
+    }
+    let left: number | null = null;
+    if (total != null) {
+      const assumed = printTime / total;
+      if (assumed >= progress - this.validityRange && assumed <= progress + this.validityRange && total > printTime) left = total - printTime;
+      else {
+        left = linearTotal - printTime;
+        origin = 'linear';
+      }
+    } else {
+      origin = 'linear';
+      if (progress > this.forceDumbFromPercent || printTime >= this.forceDumbAfterMin * 60) left = linearTotal - printTime;
+    }
+    return { left: left != null && left < 0 ? null : left, origin };
+  }
+}
+
+/** One readable line for a push `event` message (its type is shown beside it): names, numbers in units, no JSON. */
+export function describeEvent(type: string, payload: Record<string, unknown> | null | undefined): string {
+  const p = payload || {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : v == null ? '' : String(v));
+  const file = text(p.path || p.name || p.file || '');
+  const origin = p.origin || p.storage || p.target;
+  const where = origin && origin !== 'local' ? ' (' + text(origin) + ')' : '';
+  switch (type) {
+    case 'Upload':
+      return 'uploaded ' + file + where;
+    case 'FileAdded':
+    case 'FileRemoved':
+    case 'FolderAdded':
+    case 'FolderRemoved':
+      return type.replace(/^(File|Folder)(Added|Removed)$/, (_m, kind: string, what: string) => kind.toLowerCase() + ' ' + what.toLowerCase()) + ': ' + file + where;
+    case 'FileSelected':
+      return 'selected ' + file + where;
+    case 'FileDeselected':
+      return 'no file selected';
+    case 'UpdatedFiles':
+      return 'the file list changed';
+    case 'MetadataAnalysisStarted':
+      return 'analysing ' + file;
+    case 'MetadataAnalysisFinished': {
+      const result = (p.result || {}) as { estimatedPrintTime?: number };
+      return 'analysed ' + file + (result.estimatedPrintTime != null ? ': about ' + formatDuration(result.estimatedPrintTime) + ' to print' : '');
+    }
+    case 'PrintStarted':
+      return 'print started: ' + file;
+    case 'PrintDone':
+      return 'print done: ' + file + ' in ' + formatDuration(p.time as number);
+    case 'PrintFailed':
+      return 'print failed: ' + file + (p.time != null ? ' after ' + formatDuration(p.time as number) : '') + (p.reason ? ' (' + text(p.reason) + ')' : '');
+    case 'PrintCancelled':
+      return 'print cancelled: ' + file;
+    case 'PrintPaused':
+    case 'PrintResumed':
+      return 'print ' + type.slice(5).toLowerCase() + ': ' + file;
+    case 'PrinterStateChanged':
+      return 'now ' + text(p.state_string);
+    case 'ZChange':
+      return 'Z ' + (p.old == null ? '?' : text(p.old)) + ' → ' + text(p.new) + ' mm';
+    case 'Connected':
+      return 'printer on ' + text(p.port) + (p.baudrate ? ' at ' + text(p.baudrate) + ' baud' : '');
+    case 'ClientOpened':
+      return 'a client connected from ' + text(p.remoteAddress);
+    case 'Error':
+      return text(p.error);
+  }
+  // anything else: its fields, deprecated duplicates left out, numbers rounded or as durations
+  const shown = Object.keys(p).filter((key) => !((key === 'file' || key === 'filename') && (p.path || p.name)) && !(key === 'origin' && p.origin === 'local'));
+  return shown
+    .map((key) => {
+      const v = p[key];
+      let out: string;
+      if (typeof v === 'number') {
+        if (/time/i.test(key)) out = formatDuration(v);
+        else if (key === 'completion' || key === 'progress') out = (Math.round(v * 10) / 10) + ' %';
+        else out = String(Math.round(v * 100) / 100);
+      } else if (typeof v === 'boolean') out = v ? 'yes' : 'no';
+      else if (Array.isArray(v)) out = v.every((x) => x === null || typeof x !== 'object') ? v.join(', ') : v.length + ' items';
+      else if (v !== null && typeof v === 'object') out = '…';
+      else out = text(v);
+      return key + ' ' + (out.length > 60 ? out.slice(0, 59) + '…' : out);
+    })
+    .join(' · ');
+}

@@ -1,0 +1,76 @@
+/**
+ * The status page's own computations (the browser runs this same code, see page.ts): durations in
+ * human units, OctoPrint's print-time-left estimator, and readable event lines.
+ */
+import { expect } from 'chai';
+import { describeEvent, formatDuration, PrintTimeEstimator } from '../../core/push/status-page/page-helpers.js';
+
+describe('status page helpers', () => {
+  it('formats durations in human units', () => {
+    expect(formatDuration(null)).to.equal('–');
+    expect(formatDuration(-1)).to.equal('–');
+    expect(formatDuration(0)).to.equal('0 s');
+    expect(formatDuration(7.8806697409999975)).to.equal('8 s');
+    expect(formatDuration(245)).to.equal('4 min 05 s');
+    expect(formatDuration(3599.6)).to.equal('1 h 00 min');
+    expect(formatDuration(3725)).to.equal('1 h 02 min');
+    expect(formatDuration(90061)).to.equal('1 d 1 h');
+  });
+
+  describe("print time left, as OctoPrint's estimator", () => {
+    it('takes the analysis early in a print when it agrees with the progress (the probe: 85 s analysis, 373 s linear)', () => {
+      // 7.88 s elapsed at 2.07 %: linear says 372.8 s left, the analysis 85 s in all
+      const estimate = new PrintTimeEstimator().estimate(7.8806697409999975 / (7.8806697409999975 + 372.8273212014908), 7.8806697409999975, 85, 'analysis');
+      expect(estimate.origin).to.equal('analysis');
+      expect(estimate.left).to.be.closeTo(85 - 7.88, 0.01);
+    });
+
+    it('falls back to the linear estimate when the analysis cannot be right', () => {
+      const estimate = new PrintTimeEstimator().estimate(0.02, 8, 10, 'analysis');
+      expect(estimate).to.deep.equal({ left: 8 / 0.02 - 8, origin: 'linear' });
+    });
+
+    it('without an analysis: nothing until 30 % (or 30 min), then linear', () => {
+      const estimator = new PrintTimeEstimator();
+      expect(estimator.estimate(0.1, 60, null, 'analysis')).to.deep.equal({ left: null, origin: 'linear' });
+      expect(estimator.estimate(0.4, 240, null, 'analysis')).to.deep.equal({ left: 360, origin: 'linear' });
+      expect(new PrintTimeEstimator().estimate(0.05, 1800, null, 'analysis').left).to.equal(1800 / 0.05 - 1800);
+      expect(estimator.estimate(0, 1, 100, 'analysis')).to.deep.equal({ left: null, origin: null });
+    });
+
+    it('blends the analysis with a stable progress estimate until half-way, then trusts progress alone', () => {
+      // a print that really takes 1000 s, analysed at 800 s, one update a second
+      const estimator = new PrintTimeEstimator();
+      const at = new Map<number, ReturnType<PrintTimeEstimator['estimate']>>();
+      for (let t = 1; t < 1000; t++) at.set(t, estimator.estimate(t / 1000, t, 800, 'analysis'));
+      expect(at.get(100)).to.deep.equal({ left: 700, origin: 'analysis' }); // not stable yet: the analysis alone
+      const blended = at.get(300)!;
+      expect(blended.origin).to.equal('mixed-analysis');
+      expect(blended.left).to.be.closeTo(0.4 * 800 + 0.6 * 1000 - 300, 1e-6);
+      expect(at.get(600)!.origin).to.equal('estimate');
+      expect(at.get(600)!.left).to.be.closeTo(400, 1e-6);
+    });
+  });
+
+  it('describes events in a line, with names, units and no JSON', () => {
+    expect(describeEvent('Upload', { name: 'é.gcode', path: 'dir/é.gcode', target: 'local' })).to.equal('uploaded dir/é.gcode');
+    expect(describeEvent('PrintDone', { name: 'cube.gcode', path: 'cube.gcode', origin: 'local', time: 3725.2 })).to.equal('print done: cube.gcode in 1 h 02 min');
+    expect(describeEvent('ZChange', { old: 0.2, new: 0.4 })).to.equal('Z 0.2 → 0.4 mm');
+    expect(describeEvent('MetadataAnalysisFinished', { name: 'a.gcode', path: 'a.gcode', result: { estimatedPrintTime: 85.3, filament: {} } })).to.equal(
+      'analysed a.gcode: about 1 min 25 s to print',
+    );
+    const generic = describeEvent('plugin_printing_events_PrintProgress', {
+      name: 'a.gcode',
+      path: 'a.gcode',
+      origin: 'local',
+      file: '/tmp/x/a.gcode',
+      progress: 12,
+      completion: 12.345678,
+      printTimeLeft: 372.8273212014908,
+      nested: { a: 1 },
+      list: [1, 2],
+    });
+    expect(generic).to.equal('name a.gcode · path a.gcode · progress 12 % · completion 12.3 % · printTimeLeft 6 min 13 s · nested … · list 1, 2');
+    expect(describeEvent('Custom', { text: 'x'.repeat(200) }).length).to.be.below(80);
+  });
+});
