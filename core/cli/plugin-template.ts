@@ -101,7 +101,8 @@ export interface Settings {
   name: '${title(id)}',
   version: '0.1.0',
   description: 'Logs every uploaded file and counts them.',
-  settings: { announce: true } satisfies Settings,
+  // a convict schema: validated at start, a typo under plugins.${id} in config.yaml names the key
+  settings: { announce: { doc: 'log each uploaded file', format: Boolean, default: true } },
 })
 export class ${className(id)} {
   private uploads = 0;
