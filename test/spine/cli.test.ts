@@ -10,9 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
+import { cli } from '../clients/helpers.js';
 
 const MAIN = path.join(__dirname, '../../core/cli/main.js');
 
@@ -50,17 +49,6 @@ function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-const run = promisify(execFile);
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { timeout: 15000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
 const COMMANDS = readdirSync(path.join(__dirname, '../../core/cli/commands'))
   .filter((f) => f.endsWith('.js'))
   .map((f) => f.replace(/\.js$/, ''));
@@ -69,26 +57,12 @@ describe('cuttle CLI', () => {
   it('serve: fires Startup, answers, and on SIGTERM fires Shutdown and exits 0', async () => {
     const basedir = tempBasedir();
     writeFileSync(path.join(basedir, 'config.yaml'), 'api:\n  key: CliTestKey0123456789abcdefghijklm\nlogging:\n  level: debug\n');
-    const child = spawn(process.execPath, [MAIN, 'serve', '--basedir', basedir, '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line:\n${out}`)), 15000);
-      child.stdout.on('data', () => {
-        const match = /"url":"(http:[^"]+)"/.exec(out);
-        if (match && out.includes('cuttle started')) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const { child, url, output } = await serve(basedir);
     const res = await fetch(`${url}/api/nothing`, { headers: { 'X-Api-Key': 'wrong' } });
     expect(res.status).to.equal(403);
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code, out).to.equal(0);
-    expect(out).to.contain('cuttle is shutting down');
+    expect(await exited(child), output()).to.equal(0);
+    expect(output()).to.contain('cuttle is shutting down');
   });
 
   it('serve: a malformed config stops start-up with the file and key named', () => {
