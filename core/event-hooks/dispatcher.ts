@@ -4,7 +4,7 @@
  * or hanging command never holds up the bus). Each run resolves placeholders, then hands the commands
  * one by one to the subscription's hook type and logs what each produced against the subscription.
  */
-import { inject, injectable, optional } from 'inversify';
+import { inject, injectable } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
@@ -55,7 +55,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(HookTypeRegistry) private readonly types: HookTypeRegistry,
     @inject(Logger) logger: Logger,
-    @inject(PrinterService) @optional() private readonly printer: PrinterService | undefined,
+    @inject(PrinterService) private readonly printer: PrinterService,
   ) {
     this.logger = logger.child({ service: 'event-hooks' });
   }
@@ -256,7 +256,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
 
   private printerFacts(): PrinterFacts {
     try {
-      return this.printer?.snapshot() ?? null;
+      return this.printer.snapshot();
     } catch (err) {
       this.logger.warn(errorInfo(err), 'printer snapshot failed: generic placeholders use their defaults');
       return null;

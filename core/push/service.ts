@@ -43,7 +43,7 @@ export class DefaultPushService implements PushService, LifecycleContribution {
     @inject(Logger) logger: Logger,
     @inject(ConnectivityService) private readonly connectivity: ConnectivityService,
     @multiInject(PushTransportContribution) @optional() private readonly transports: PushTransportContribution[] = [],
-    @inject(PrinterService) @optional() printer?: PrinterService,
+    @inject(PrinterService) printer: PrinterService,
     @inject(SlicingService) @optional() slicing?: SlicingService,
     @inject(PluginHost) @optional() private readonly plugins?: PluginHost,
     @inject(FileManager) @optional() files?: FileManager,

@@ -7,7 +7,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inject, injectable, optional } from 'inversify';
+import { inject, injectable } from 'inversify';
 import { Disposable } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
@@ -68,17 +68,13 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) logger: Logger,
-    @inject(FileManager) @optional() private readonly fileManager?: FileManager,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+    @inject(FileManager) private readonly files: FileManager,
+    @inject(PrinterService) private readonly printer: PrinterService,
   ) {
     this.log = logger.child({ service: 'slicing' });
     this.store = new ProfileStore(settings.folder('slicingProfiles'));
   }
 
-  private get files(): FileManager {
-    if (!this.fileManager) throw new SlicingRequestError(409, 'no file storage is available to slice from');
-    return this.fileManager;
-  }
 
   /** Stops running slicers; their jobs fail with the reason. */
   stop(): void {
@@ -111,7 +107,7 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
     if (!model || model.kind !== 'file') throw new SlicingRequestError(404, `no file "${request.path}" in local storage`);
     if (model.typePath[0] !== 'model') throw new SlicingRequestError(400, `"${model.path}" is not a model and cannot be sliced`);
     const gcode = targetPath(model.path, request.gcode);
-    if (this.printer?.isBusyWith('local', gcode)) throw new SlicingRequestError(409, `"${gcode}" is being printed`);
+    if (this.printer.isBusyWith('local', gcode)) throw new SlicingRequestError(409, `"${gcode}" is being printed`);
     const profileFiles = await this.profileFiles(slicer, request.profile);
 
     const ref: SlicingRef = { stl: model.path, stl_location: 'local', gcode, gcode_location: 'local' };
@@ -184,10 +180,6 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
 
   private async selectIfAsked(gcode: string, request: SliceRequest): Promise<void> {
     if (!(request.select || request.print)) return;
-    if (!this.printer) {
-      this.log.warn({ gcode }, 'cannot select the sliced file: no printer service');
-      return;
-    }
     try {
       const stored = await this.files.get('local', gcode);
       await this.printer.selectFile(

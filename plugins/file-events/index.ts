@@ -5,7 +5,7 @@
  * the progress of long analyses as its custom event `plugin_file_events_MetadataAnalysisProgress`.
  * Written with the public plugin API only.
  */
-import { EventBus, FileManager, inject, jobFileRef, optional, Plugin, PluginContext, PrinterService } from 'cuttle';
+import { EventBus, FileManager, inject, jobFileRef, Plugin, PluginContext, PrinterService } from 'cuttle';
 
 @Plugin({
   id: 'file-events',
@@ -19,7 +19,7 @@ export class FileEventsPlugin {
     @inject(PluginContext) ctx: PluginContext,
     @inject(EventBus) bus: EventBus,
     @inject(FileManager) files: FileManager,
-    @inject(PrinterService) @optional() printer?: PrinterService,
+    @inject(PrinterService) printer: PrinterService,
   ) {
     const on = ctx.subscriptions;
     on.add(files.onUploaded((u) => bus.fire('Upload', { ...u, file: u.path })));
@@ -39,10 +39,8 @@ export class FileEventsPlugin {
     on.add(files.onAnalysisProgress((p) => ctx.fire('MetadataAnalysisProgress', { ...p, progress: Math.round(p.progress * 1000) / 1000 })));
     on.add(files.onTransferStarted((t) => bus.fire('TransferStarted', t)));
     on.add(files.onTransferDone((t) => bus.fire('TransferDone', t)));
-    if (printer) {
-      on.add(printer.onFileSelected((f) => bus.fire('FileSelected', jobFileRef(f))));
-      on.add(printer.onFileDeselected(() => bus.fire('FileDeselected', {})));
-    }
+    on.add(printer.onFileSelected((f) => bus.fire('FileSelected', jobFileRef(f))));
+    on.add(printer.onFileDeselected(() => bus.fire('FileDeselected', {})));
   }
 }
 

@@ -4,7 +4,7 @@
  * otherwise the command is logged and skipped. A substituted value cannot start a second line: line
  * breaks in values become spaces (a filename must not be able to send M112).
  */
-import { HookType, inject, isOperational, optional, Plugin, PrinterService, type CommandOutcome, type HookRun } from 'cuttle';
+import { HookType, inject, isOperational, Plugin, PrinterService, type CommandOutcome, type HookRun } from 'cuttle';
 
 @HookType()
 @Plugin({
@@ -16,12 +16,12 @@ import { HookType, inject, isOperational, optional, Plugin, PrinterService, type
 export class GcodeHookPlugin implements HookType {
   readonly name = 'gcode';
 
-  constructor(@inject(PrinterService) @optional() private readonly printer: PrinterService | undefined) {}
+  constructor(@inject(PrinterService) private readonly printer: PrinterService) {}
 
   async runCommand(template: string, run: HookRun): Promise<CommandOutcome> {
     const line = run.placeholders.substitute(template, (value) => value.replace(/[\r\n]+/g, ' ')).trim();
-    const state = this.printer?.state.id ?? 'OFFLINE';
-    if (!this.printer || !isOperational(state)) return { command: line, status: 'skipped', detail: `printer not connected (${state})` };
+    const state = this.printer.state.id;
+    if (!isOperational(state)) return { command: line, status: 'skipped', detail: `printer not connected (${state})` };
     run.announce(line);
     this.printer.commands(line);
     return { command: line, status: 'ok', detail: 'queued' };

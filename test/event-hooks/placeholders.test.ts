@@ -105,11 +105,12 @@ describe('event hooks: gcode type and unknown placeholders', () => {
     });
     const printer = new StandInPrinter();
     // other services also listen to the printer: give them silent events and no-op methods
+    const silent = (key: string | symbol) => (typeof key === 'string' && key.startsWith('on') ? () => ({ dispose() {} }) : () => undefined);
     const service = new Proxy(printer, {
       get: (target, key, receiver) =>
         key in target || key === 'then'
           ? Reflect.get(target, key, receiver)
-          : typeof key === 'string' && key.startsWith('on') ? () => ({ dispose() {} }) : () => undefined,
+          : key === 'sd' ? new Proxy({}, { get: (_sd, sdKey) => silent(sdKey) }) : silent(key),
     }) as unknown as PrinterService;
     const container = t.host.container;
     if (container.isBound(PrinterService)) container.rebind(PrinterService).toConstantValue(service);

@@ -60,8 +60,7 @@ async function run(args: CommandArgs): Promise<number> {
   await writeRunningHost(basedir, cuttle.get<HttpServer>(HttpServer).baseUrl());
   const connect = stringOption(args, 'connect') ?? (cuttle.settings.get('serial.autoconnect') ? cuttle.settings.get('serial.port') : undefined);
   if (connect) {
-    if (!cuttle.container.isBound(PrinterService)) cuttle.logger.error('no printer service is installed: cannot --connect');
-    else cuttle.get<PrinterService>(PrinterService).connect({ port: connect }).catch((err: unknown) => cuttle.logger.error({ port: connect, err: String(err) }, 'could not connect to the printer'));
+    cuttle.get<PrinterService>(PrinterService).connect({ port: connect }).catch((err: unknown) => cuttle.logger.error({ port: connect, err: String(err) }, 'could not connect to the printer'));
   }
   return new Promise<number>((resolve) => {
     let stopping = false;
