@@ -4,6 +4,8 @@
  */
 import { Container } from 'inversify';
 import { authModule } from './auth/module.js';
+import { databaseModule } from './database/module.js';
+import { eventLogModule } from './event-log/module.js';
 import { eventHooksModule } from './event-hooks/module.js';
 import { eventsModule } from './events/module.js';
 import { filesModule } from './files/module.js';
@@ -16,7 +18,21 @@ import { SettingsService } from './settings/settings-service.js';
 import { slicingModule } from './slicing/module.js';
 import { timelapseModule } from './timelapse/module.js';
 
-export const CORE_MODULES = [eventsModule, serverModule, authModule, printerModule, filesModule, restApiModule, slicingModule, timelapseModule, pushModule, eventHooksModule];
+// the database and the event log first: they start first and stop last, after every event is fired
+export const CORE_MODULES = [
+  eventsModule,
+  databaseModule,
+  eventLogModule,
+  serverModule,
+  authModule,
+  printerModule,
+  filesModule,
+  restApiModule,
+  slicingModule,
+  timelapseModule,
+  pushModule,
+  eventHooksModule,
+];
 
 export function createContainer(settings: SettingsService, logger: Logger): Container {
   const container = new Container({ defaultScope: 'Singleton' });

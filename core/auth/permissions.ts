@@ -43,6 +43,7 @@ const DEFINITIONS: Def[] = [
   ['TIMELAPSE_ADMIN', 'Timelapse Admin', U, 'Change the timelapse settings'],
   ['SETTINGS_READ', 'Settings Access', UR, 'Read non-sensitive settings'],
   ['SETTINGS', 'Settings Admin', [], 'Change settings and read sensitive ones', { dangerous: true }],
+  ['EVENTS', 'Event Log', A, 'Read the durable event log (GET /api/events)'],
   ['PLUGIN_APPKEYS_ADMIN', 'Application Keys Plugin: Admin access', A, 'Administrate all application keys', { dangerous: true, roles: ['plugin_appkeys_admin'], plugin: 'appkeys' }],
   ['PLUGIN_APPKEYS_GRANT', 'Application Keys Plugin: Grant access', U, 'Grant app access', { roles: ['plugin_appkeys_user'], plugin: 'appkeys' }],
 ];

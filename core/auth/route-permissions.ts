@@ -54,6 +54,8 @@ export const ROUTE_PERMISSIONS: readonly Rule[] = [
   rule(READ, /^\/(api\/)?plugin\/appkeys(\/.*)?$/, 'PLUGIN_APPKEYS_GRANT'),
   rule(['POST'], /^\/(api\/)?plugin\/appkeys(\/.*)?$/, 'PLUGIN_APPKEYS_GRANT'),
   rule(['POST'], /^\/api\/events\/test$/, 'SETTINGS'),
+  rule(READ, /^\/api\/events$/, 'EVENTS'),
+  rule(READ, /^\/api\/history(\/totals)?$/, 'STATUS'),
   // the access routes check SETTINGS themselves: a user may read themself and change their own password
   rule(READ, /^\/api\/access\/.+$/),
   rule(['PUT'], /^\/api\/access\/users\/[^/]+\/password$/),

@@ -24,6 +24,16 @@ export interface EventBusOptions {
   historySize: number;
   /** events a subscriber may have waiting; past it the oldest are dropped and a warning logged */
   queueLimit: number;
+  /** where seq numbers come from when they must outlive the process (the event log's reservation) */
+  seq?: SeqSource;
+}
+
+/** Seq numbers reserved ahead on disk, so no seq is handed out twice across restarts. */
+export interface SeqSource {
+  /** the first seq this process may use */
+  readonly first: number;
+  /** Reserves a block starting at `next` before it is used; returns the last seq now reserved. */
+  reserve(next: number): number;
 }
 
 /** Sync deliveries a subscriber makes in one turn before yielding to I/O. */
@@ -97,7 +107,9 @@ export class AsyncEventBus implements EventBus {
   private readonly subscribers = new Set<Subscriber>();
   private readonly custom = new Map<string, string>();
   private readonly ring: (AnyFiredEvent | undefined)[];
-  private seq = 0;
+  private seq: number;
+  private readonly firstSeq: number;
+  private reservedUpTo: number;
   private readonly pending = new Set<Subscriber>();
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
@@ -107,6 +119,9 @@ export class AsyncEventBus implements EventBus {
     private readonly options: EventBusOptions,
   ) {
     this.ring = new Array(Math.max(1, options.historySize));
+    this.firstSeq = options.seq?.first ?? 1;
+    this.seq = this.firstSeq - 1;
+    this.reservedUpTo = options.seq ? this.seq : Number.POSITIVE_INFINITY;
   }
 
   get lastSeq(): number {
@@ -151,8 +166,9 @@ export class AsyncEventBus implements EventBus {
 
   since(afterSeq: number): HistorySlice {
     const size = this.ring.length;
-    const oldest = Math.max(1, this.seq - size + 1);
-    const gap = afterSeq + 1 < oldest && this.seq > 0;
+    // nothing before this process's first seq is in the ring (an earlier process fired it)
+    const oldest = Math.max(this.firstSeq, this.seq - size + 1);
+    const gap = afterSeq + 1 < oldest;
     const events: AnyFiredEvent[] = [];
     for (let s = Math.max(afterSeq + 1, oldest); s <= this.seq; s++) {
       const event = this.ring[s % size];
@@ -222,6 +238,7 @@ export class AsyncEventBus implements EventBus {
   }
 
   private dispatch(name: string, payload: object): AnyFiredEvent {
+    if (this.seq + 1 > this.reservedUpTo) this.reservedUpTo = this.options.seq!.reserve(this.seq + 1);
     const event: AnyFiredEvent = { name, payload, seq: ++this.seq, time: new Date().toISOString() };
     this.ring[event.seq % this.ring.length] = event;
     for (const subscriber of this.subscribers) {

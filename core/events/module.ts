@@ -4,8 +4,11 @@ import { DefaultHookRegistry } from '../hooks/hook-registry-impl.js';
 import { HookRegistry } from '../hooks/hook-points.js';
 import { Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { AsyncEventBus } from './bus-impl.js';
+import { AsyncEventBus, type SeqSource } from './bus-impl.js';
 import { EventBus } from './event-bus.js';
+
+/** Bound by the event log: seq numbers that outlive the process. Without it seq restarts at 1. */
+export const EventSeqSource = Symbol.for('cuttle.EventSeqSource');
 
 export const eventsModule = new ContainerModule(({ bind }) => {
   bind(EventBus)
@@ -14,6 +17,7 @@ export const eventsModule = new ContainerModule(({ bind }) => {
       return new AsyncEventBus(ctx.get<Logger>(Logger).child({ service: 'events' }), {
         historySize: settings.get('events.historySize'),
         queueLimit: settings.get('events.subscriberQueueLimit'),
+        seq: ctx.get<SeqSource>(EventSeqSource, { optional: true }),
       });
     })
     .inSingletonScope();

@@ -174,10 +174,10 @@ export class PushClient<F = unknown> {
     this.link.write(frames, this.onFlushed(frames.length));
   }
 
-  /** Reads the next batch after `cursor` from the bus history into the queue (with `gap` when gone). */
+  /** Reads the next batch after `cursor` from the event history (bus ring, then the durable log) into the queue (with `gap` when gone). */
   private catchUp(): void {
     const upTo = this.hub.seq;
-    const slice = this.hub.bus.since(this.cursor);
+    const slice = this.hub.history.since(this.cursor);
     if (slice.gap) {
       const firstKept = slice.events[0]?.seq ?? upTo + 1;
       const to = Math.min(firstKept - 1, upTo);

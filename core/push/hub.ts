@@ -41,6 +41,8 @@ export interface PushHubDeps {
   slicing?: SlicingService;
   /** for the job's analysis (estimated time, filament) and print history */
   files?: FileManager;
+  /** where catching-up clients read missed events; the bus's ring when absent (the event log reaches further back) */
+  history?: Pick<EventBus, 'since'>;
 }
 
 /** Broadcasts between cuttle processes (cluster.ts implements it over the socket.io redis adapter). */
@@ -55,6 +57,7 @@ const EVENT_CACHE = 1024;
 export class PushHub implements Disposable {
   readonly feed: StateFeed;
   readonly bus: EventBus;
+  readonly history: Pick<EventBus, 'since'>;
   readonly options: PushHubOptions;
   private readonly logger: Logger;
   private readonly clients = new Set<PushClient>();
@@ -73,6 +76,7 @@ export class PushHub implements Disposable {
 
   constructor(private readonly deps: PushHubDeps) {
     this.bus = deps.bus;
+    this.history = deps.history ?? deps.bus;
     this.options = deps.options;
     this.logger = deps.logger;
     this.feed = this.subscriptions.add(new StateFeed(deps.printer, deps.options.logLines, deps.files));

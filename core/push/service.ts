@@ -7,6 +7,7 @@ import path from 'node:path';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { Event } from '../common/event.js';
+import { ReplayHistory } from '../event-log/api.js';
 import { EventBus } from '../events/event-bus.js';
 import { FileManager } from '../files/file-manager.js';
 import { Logger } from '../logging/logger.js';
@@ -47,6 +48,7 @@ export class DefaultPushService implements PushService, LifecycleContribution {
     @inject(SlicingService) @optional() slicing?: SlicingService,
     @inject(PluginHost) @optional() private readonly plugins?: PluginHost,
     @inject(FileManager) @optional() files?: FileManager,
+    @inject(ReplayHistory) @optional() history?: Pick<EventBus, 'since'>,
   ) {
     this.hub = new PushHub({
       bus,
@@ -54,6 +56,7 @@ export class DefaultPushService implements PushService, LifecycleContribution {
       printer,
       slicing,
       files,
+      history,
       serverInfo: () => this.serverInfo(),
       options: {
         rateHz: settings.get('push.rateHz'),

@@ -5,25 +5,37 @@
  */
 import type convict from 'convict';
 import { clientsSchema, type ClientsConfig } from './clients.js';
+import { eventLogSchema, type EventLogConfig } from './event-log.js';
 import { eventsSchema, type EventsConfig } from './events.js';
 import { filesSchema, type FilesConfig } from './files.js';
 import { mediaSchema, type MediaConfig } from './media.js';
+import { metricsSchema, type MetricsConfig } from './metrics.js';
 import { pluginsSchema, type PluginsConfig } from './plugins.js';
 import { pushSchema, type PushConfig } from './push.js';
 import { serialSchema, type SerialConfig } from './serial.js';
 import { serverSchema, type ServerConfig } from './server.js';
 
-export type Config = ServerConfig & ClientsConfig & EventsConfig & PluginsConfig & SerialConfig & FilesConfig & PushConfig & MediaConfig;
+export type Config = ServerConfig &
+  ClientsConfig &
+  EventsConfig &
+  EventLogConfig &
+  PluginsConfig &
+  SerialConfig &
+  FilesConfig &
+  PushConfig &
+  MediaConfig &
+  MetricsConfig;
 
 export const configSchema = {
   ...serverSchema,
   ...clientsSchema,
-  ...eventsSchema,
+  events: { ...eventsSchema.events, ...eventLogSchema.events },
   ...pluginsSchema,
   ...serialSchema,
   ...filesSchema,
   ...pushSchema,
   ...mediaSchema,
+  ...metricsSchema,
 } as convict.Schema<Config>;
 
 export type { SubscriptionConfig } from './events.js';

@@ -1,0 +1,45 @@
+/**
+ * The durable event log contract: every bus event, kept in the host database with its seq, so
+ * `GET /api/events` can page through it and a push client that reconnects after a restart gets what
+ * it missed. Retention (age, size) drops the oldest events; `prunedUpTo` says how far.
+ */
+export interface LoggedEvent {
+  seq: number;
+  type: string;
+  /** ISO-8601 time of firing */
+  time: string;
+  printer: string;
+  payload: object;
+}
+
+export interface EventQuery {
+  /** events with a seq greater than this */
+  since: number;
+  limit: number;
+  type?: string;
+  printer?: string;
+}
+
+export interface EventPage {
+  events: LoggedEvent[];
+  /** the `since` for the next page, null when this page reached the newest event */
+  next: number | null;
+  /** true when events after `since` were dropped by retention */
+  gap: boolean;
+}
+
+export interface EventLog {
+  /** Reads the log (written rows plus those still waiting for the writer), oldest first. */
+  read(query: EventQuery): EventPage;
+  /** the highest seq retention has dropped (0: none) */
+  readonly prunedUpTo: number;
+  /** Resolves once every event the log has received is committed to disk. */
+  flushed(): Promise<void>;
+}
+export const EventLog = Symbol.for('cuttle.EventLog');
+
+/** Most events one `GET /api/events` page or one replay read returns. */
+export const MAX_PAGE = 1000;
+
+/** What the push hub replays missed events from: `EventBus.since`, reaching back into the log. */
+export const ReplayHistory = Symbol.for('cuttle.ReplayHistory');

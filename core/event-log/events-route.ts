@@ -1,0 +1,37 @@
+/**
+ * `GET /api/events?since=SEQ&limit=N&type=NAME&printer=ID`: pages through the durable event log,
+ * answering `{ events: [{ seq, type, time, payload }], next }`; `next` is the `since` of the following
+ * page, null once the newest event is in this one. Needs the EVENTS permission (route table).
+ */
+import type Router from '@koa/router';
+import { inject, injectable } from 'inversify';
+import { HttpRoutes } from '../server/http-server.js';
+import { intParam, stringParam } from '../server/query-params.js';
+import { RouteContribution } from '../server/routes/route-contribution.js';
+import { EventLog, MAX_PAGE } from './api.js';
+
+@injectable()
+export class EventsRoute extends RouteContribution {
+  constructor(
+    @inject(HttpRoutes) routes: HttpRoutes,
+    @inject(EventLog) private readonly log: EventLog,
+  ) {
+    super('rest-events', routes);
+  }
+
+  protected install(router: Router): void {
+    router.get('/api/events', (ctx) => {
+      const page = this.log.read({
+        since: intParam(ctx.query, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }),
+        limit: intParam(ctx.query, 'limit', { min: 1, max: MAX_PAGE, fallback: 100 }),
+        type: stringParam(ctx.query, 'type'),
+        printer: stringParam(ctx.query, 'printer'),
+      });
+      ctx.body = {
+        events: page.events.map((e) => ({ seq: e.seq, type: e.type, time: e.time, printer: e.printer, payload: e.payload })),
+        next: page.next,
+        ...(page.gap ? { gap: true } : {}),
+      };
+    });
+  }
+}

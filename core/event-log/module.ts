@@ -1,0 +1,35 @@
+/**
+ * Container bindings for the durable event log: the seq reservation the bus numbers events from,
+ * the log itself (a bus subscriber with a writer thread), the history push replays from, and
+ * `GET /api/events`.
+ */
+import { ContainerModule } from 'inversify';
+import { LifecycleContribution } from '../common/lifecycle.js';
+import { HostDatabase } from '../database/database.js';
+import { EventBus } from '../events/event-bus.js';
+import { EventSeqSource } from '../events/module.js';
+import { Logger } from '../logging/logger.js';
+import { EventLog, ReplayHistory } from './api.js';
+import { EventsRoute } from './events-route.js';
+import { LogBackedHistory } from './replay-history.js';
+import { createEventLogSchema } from './schema.js';
+import { SeqReservation, SeqReservationToken } from './seq-reservation.js';
+import { SqliteEventLog } from './sqlite-event-log.js';
+
+export const eventLogModule = new ContainerModule(({ bind }) => {
+  bind(SeqReservationToken)
+    .toDynamicValue((ctx) => {
+      const database = ctx.get<HostDatabase>(HostDatabase);
+      createEventLogSchema(database.db);
+      return new SeqReservation(database, ctx.get<Logger>(Logger).child({ service: 'event-log' }));
+    })
+    .inSingletonScope();
+  bind(EventSeqSource).toService(SeqReservationToken);
+  bind(SqliteEventLog).toSelf().inSingletonScope();
+  bind(EventLog).toService(SqliteEventLog);
+  bind(LifecycleContribution).toService(SqliteEventLog);
+  bind(ReplayHistory)
+    .toDynamicValue((ctx) => new LogBackedHistory(ctx.get<EventBus>(EventBus), ctx.get<EventLog>(EventLog)))
+    .inSingletonScope();
+  bind(LifecycleContribution).to(EventsRoute).inSingletonScope();
+});

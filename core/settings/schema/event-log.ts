@@ -1,0 +1,28 @@
+/** Configuration of the durable event log (`events.log.*`), merged into `events` by index.ts. */
+import type convict from 'convict';
+
+export interface EventLogConfig {
+  events: {
+    log: {
+      batchMs: number;
+      maxAgeDays: number;
+      maxMb: number;
+      pruneIntervalS: number;
+    };
+  };
+}
+
+export const eventLogSchema: convict.Schema<EventLogConfig> = {
+  events: {
+    log: {
+      batchMs: {
+        doc: 'Milliseconds events wait to be written together: what kill -9 may lose at most.',
+        format: 'nat',
+        default: 100,
+      },
+      maxAgeDays: { doc: 'Events older than this many days are dropped from the log (0: no age limit).', format: Number, default: 30 },
+      maxMb: { doc: 'Size of the database file the log is kept under, in MB; the oldest events go first (0: no size limit).', format: Number, default: 512 },
+      pruneIntervalS: { doc: 'Seconds between two retention passes (one also runs at start).', format: 'nat', default: 60 },
+    },
+  },
+};

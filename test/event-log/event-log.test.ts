@@ -1,0 +1,125 @@
+/** The durable event log: every bus event in SQLite, paged by GET /api/events, seq kept across restarts, retention. */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../core/database/database.js';
+import { prune, usedBytes } from '../../core/event-log/retention.js';
+import { createEventLogSchema, readMeta } from '../../core/event-log/schema.js';
+import { EventLog } from '../../core/event-log/api.js';
+import { CuttleHost } from '../../core/host.js';
+import { HttpServer } from '../../core/server/http-server.js';
+import { cli, lastLine, request } from '../clients/helpers.js';
+import { captureLogs, TEST_API_KEY, writeConfig } from '../support/host.js';
+
+async function startHostAt(basedir: string): Promise<{ host: CuttleHost; baseUrl: string }> {
+  const { stream } = captureLogs();
+  const host = CuttleHost.create({ basedir, overrides: { 'server.port': 0, 'server.host': '127.0.0.1' }, env: {}, logStream: stream });
+  await host.start();
+  return { host, baseUrl: host.get<HttpServer>(HttpServer).baseUrl() };
+}
+
+describe('durable event log', function () {
+  this.timeout(20000);
+  let basedir: string;
+  let running: CuttleHost | undefined;
+  beforeEach(() => {
+    basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-eventlog-'));
+    writeConfig(basedir, { api: { key: TEST_API_KEY } });
+  });
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+    rmSync(basedir, { recursive: true, force: true });
+  });
+
+  it('pages every bus event through GET /api/events, by seq, type and printer, and refuses bad queries', async () => {
+    const { host, baseUrl } = await startHostAt(basedir);
+    running = host;
+    const fired: { seq: number }[] = [];
+    for (let i = 0; i < 250; i++) fired.push(host.bus.fire('ZChange', { old: i, new: i + 1 }));
+    const upload = host.bus.fire('Upload', { name: 'a.gcode', path: 'a.gcode', target: 'local', file: 'a.gcode' });
+    await host.get<EventLog>(EventLog).flushed();
+
+    const seen: { seq: number; type: string; payload: { new?: number } }[] = [];
+    let since: number | null = 0;
+    let pages = 0;
+    while (since !== null) {
+      const page = await request(baseUrl, 'GET', `/api/events?since=${since}&limit=100`, { key: TEST_API_KEY });
+      expect(page.status).to.equal(200);
+      seen.push(...page.body.events);
+      since = page.body.next;
+      pages++;
+    }
+    const mine = seen.filter((e) => e.seq >= fired[0]!.seq);
+    expect(mine.map((e) => e.seq)).to.deep.equal([...fired.map((e) => e.seq), upload.seq]);
+    expect(mine[10]).to.include({ type: 'ZChange' });
+    expect(mine[10]!.payload).to.deep.equal({ old: 10, new: 11 });
+    expect(pages).to.be.greaterThan(2);
+    expect(Object.keys(mine[0]!).sort()).to.deep.equal(['payload', 'printer', 'seq', 'time', 'type']);
+
+    const uploads = await request(baseUrl, 'GET', `/api/events?type=Upload`, { key: TEST_API_KEY });
+    expect(uploads.body.events.map((e: { seq: number }) => e.seq)).to.deep.equal([upload.seq]);
+    expect(uploads.body.next).to.equal(null);
+    const byPrinter = await request(baseUrl, 'GET', `/api/events?printer=default&since=${upload.seq - 1}`, { key: TEST_API_KEY });
+    expect(byPrinter.body.events.map((e: { seq: number }) => e.seq)).to.include(upload.seq);
+    expect((await request(baseUrl, 'GET', `/api/events?printer=other`, { key: TEST_API_KEY })).body.events).to.deep.equal([]);
+
+    for (const bad of ['since=-1', 'since=abc', 'limit=0', 'limit=100000', 'since=1&since=2']) {
+      const r = await request(baseUrl, 'GET', `/api/events?${bad}`, { key: TEST_API_KEY });
+      expect(r.status, bad).to.equal(400);
+      expect(r.body.error, bad).to.match(/"(since|limit)"/);
+    }
+  });
+
+  it('needs the EVENTS permission: admins have it, a read-only user does not', async () => {
+    const { host, baseUrl } = await startHostAt(basedir);
+    running = host;
+    expect((await cli(['user', 'add', 'rob', '--readonly', '--basedir', basedir])).code).to.equal(0);
+    const readonlyKey = lastLine((await cli(['user', 'key', 'rob', '--basedir', basedir])).stdout);
+    const refused = await request(baseUrl, 'GET', '/api/events', { key: readonlyKey });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error).to.match(/EVENTS/);
+    expect((await request(baseUrl, 'GET', '/api/events')).status).to.equal(403);
+    expect((await request(baseUrl, 'GET', '/api/events', { key: TEST_API_KEY })).status).to.equal(200);
+    const perms = await request(baseUrl, 'GET', '/api/access/permissions', { key: TEST_API_KEY });
+    expect(perms.body.permissions.find((p: { key: string }) => p.key === 'EVENTS')).to.include({ name: 'Event Log' });
+  });
+
+  it('keeps seq increasing across restarts and keeps the earlier events', async () => {
+    let { host, baseUrl } = await startHostAt(basedir);
+    running = host;
+    const before = host.bus.fire('ZChange', { old: 0, new: 1 }).seq;
+    await host.stop();
+    running = undefined;
+    ({ host, baseUrl } = await startHostAt(basedir));
+    running = host;
+    expect(host.bus.lastSeq).to.be.at.least(before);
+    const after = host.bus.fire('ZChange', { old: 1, new: 2 }).seq;
+    expect(after).to.be.greaterThan(before);
+    await host.get<EventLog>(EventLog).flushed();
+    const all = await request(baseUrl, 'GET', `/api/events?type=ZChange`, { key: TEST_API_KEY });
+    expect(all.body.events.map((e: { seq: number }) => e.seq)).to.deep.equal([before, after]);
+  });
+
+  it('retention drops events past maxAgeDays, then the oldest until the file fits maxMb, and says where it stopped', () => {
+    const db = openDatabase(path.join(basedir, 'data', 'retention.db'));
+    createEventLogSchema(db);
+    const now = Date.now();
+    const insert = db.prepare('INSERT INTO events (seq, type, printer, time, payload) VALUES (?, ?, ?, ?, ?)');
+    const payload = JSON.stringify({ text: 'x'.repeat(400) });
+    db.transaction(() => {
+      for (let seq = 1; seq <= 20000; seq++) insert.run(seq, 'ZChange', 'default', seq <= 300 ? now - 40 * 86_400_000 : now, payload);
+    })();
+    const byAge = prune(db, { maxAgeDays: 30, maxMb: 0 }, now);
+    expect(byAge).to.deep.equal({ deleted: 300, prunedUpTo: 300 });
+    expect(readMeta(db, 'pruned_up_to')).to.equal(300);
+    expect(usedBytes(db)).to.be.greaterThan(4 * 1024 * 1024);
+    const bySize = prune(db, { maxAgeDays: 30, maxMb: 4 }, now);
+    expect(usedBytes(db)).to.be.at.most(4 * 1024 * 1024);
+    const oldest = (db.prepare('SELECT min(seq) AS seq FROM events').get() as { seq: number }).seq;
+    expect(bySize.prunedUpTo).to.equal(oldest - 1);
+    expect((db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq).to.equal(20000);
+    db.close();
+  });
+});
