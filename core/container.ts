@@ -9,6 +9,7 @@ import { eventLogModule } from './event-log/module.js';
 import { eventHooksModule } from './event-hooks/module.js';
 import { eventsModule } from './events/module.js';
 import { filesModule } from './files/module.js';
+import { healthModule } from './health/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule } from './printer/module.js';
 import { pushModule } from './push/module.js';
@@ -23,6 +24,7 @@ export const CORE_MODULES = [
   eventsModule,
   databaseModule,
   eventLogModule,
+  healthModule,
   serverModule,
   authModule,
   printerModule,

@@ -82,6 +82,7 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
     this.subscription.dispose();
     const worker = this.worker;
     if (!worker) return;
+    worker.ref(); // the last batch must be written even when nothing else keeps the process alive
     this.handOver();
     this.closed ??= new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());

@@ -1,0 +1,72 @@
+/** /healthz and /readyz: public, 503 until settings, plugins and server are up, printers' states in the body. */
+import { expect } from 'chai';
+import path from 'node:path';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { waitFor } from '../push/support.js';
+
+const SLOW_PLUGIN = path.join(__dirname, '../fixtures/slow-start');
+const slot = globalThis as { releaseSlowStart?: () => void; releaseSlowStop?: () => void };
+
+async function readyStatus(url: string, want: number): Promise<number> {
+  let status = 0;
+  for (let i = 0; i < 200 && status !== want; i++) {
+    status = (await fetch(`${url}/readyz`)).status;
+    if (status !== want) await new Promise((r) => setTimeout(r, 20));
+  }
+  return status;
+}
+
+describe('health probes', function () {
+  this.timeout(20000);
+  let t: TestHost | undefined;
+  beforeEach(() => {
+    slot.releaseSlowStart = undefined;
+    slot.releaseSlowStop = undefined;
+  });
+  afterEach(async () => {
+    const stopping = t?.stop();
+    // the fixture holds shutdown too: let it go as soon as it is reached
+    const release = setInterval(() => slot.releaseSlowStop?.(), 10);
+    await stopping;
+    clearInterval(release);
+    t = undefined;
+  });
+
+  it('/readyz answers 503 while plugins start, 200 once the host is up; /healthz 200 all along; both without a key', async () => {
+    t = await startTestHost({ config: { plugins: { paths: [SLOW_PLUGIN] } }, noStart: true });
+    const starting = t.host.start();
+    await waitFor(() => slot.releaseSlowStart !== undefined, 10000, 'the slow plugin to be starting');
+    const early = await fetch(`${t.baseUrl}/readyz`);
+    expect(early.status).to.equal(503);
+    expect(await early.json()).to.deep.include({ ready: false, phase: 'starting' });
+    const alive = await fetch(`${t.baseUrl}/healthz`);
+    expect(alive.status).to.equal(200);
+    expect(await alive.json()).to.deep.equal({ status: 'ok' });
+
+    slot.releaseSlowStart!();
+    await starting;
+    expect(await readyStatus(t.baseUrl, 200)).to.equal(200);
+    const body = (await (await fetch(`${t.baseUrl}/readyz`)).json()) as { ready: boolean; phase: string; printers: Record<string, { state: string; text: string }> };
+    expect(body.ready).to.equal(true);
+    expect(body.phase).to.equal('ready');
+    expect(body.printers).to.have.keys('default');
+    expect(body.printers['default']!.state).to.be.a('string');
+  });
+
+  it('/readyz answers 503 from Shutdown on, while the server still serves', async () => {
+    t = await startTestHost({ config: { plugins: { paths: [SLOW_PLUGIN] } }, noStart: true });
+    const starting = t.host.start();
+    await waitFor(() => slot.releaseSlowStart !== undefined, 10000, 'the slow plugin to be starting');
+    slot.releaseSlowStart!();
+    await starting;
+    expect(await readyStatus(t.baseUrl, 200)).to.equal(200);
+    const stopping = t.host.stop();
+    await waitFor(() => slot.releaseSlowStop !== undefined, 10000, 'the slow plugin to be stopping');
+    const during = await fetch(`${t.baseUrl}/readyz`);
+    expect(during.status).to.equal(503);
+    expect(await during.json()).to.deep.include({ ready: false, phase: 'stopping' });
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).to.equal(200);
+    slot.releaseSlowStop!();
+    await stopping;
+  });
+});
