@@ -10,6 +10,8 @@ import { eventHooksModule } from './event-hooks/module.js';
 import { eventsModule } from './events/module.js';
 import { filesModule } from './files/module.js';
 import { healthModule } from './health/module.js';
+import { historyModule } from './history/module.js';
+import { metricsModule } from './metrics/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule } from './printer/module.js';
 import { pushModule } from './push/module.js';
@@ -34,6 +36,8 @@ export const CORE_MODULES = [
   timelapseModule,
   pushModule,
   eventHooksModule,
+  historyModule,
+  metricsModule,
 ];
 
 export function createContainer(settings: SettingsService, logger: Logger): Container {

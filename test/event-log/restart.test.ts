@@ -13,7 +13,12 @@ import { EventLog } from '../../core/event-log/api.js';
 import { request } from '../clients/helpers.js';
 import { pushClient, waitFor, type RecordingClient } from '../push/support.js';
 import { startTestHost, TEST_API_KEY, writeConfig } from '../support/host.js';
-import { spawnHost, upload, type ProcessHost } from '../support/process-host.js';
+import { spawnHost, uploadForm, type HostProcess } from '../api/support.js';
+
+async function upload(baseUrl: string, name: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY }, body: uploadForm(name, 'G28\nG1 X10 Y10\n') });
+  if (res.status !== 201) throw new Error(`upload of ${name} answered ${res.status}: ${await res.text()}`);
+}
 
 interface SeenEvent {
   type: string;
@@ -27,7 +32,7 @@ const addedNames = (list: SeenEvent[]) => list.filter((e) => e.type === 'FileAdd
 describe('event replay across host restarts (real processes)', function () {
   this.timeout(90000);
   let basedir: string;
-  let host: ProcessHost | undefined;
+  let host: HostProcess | undefined;
   const clients: RecordingClient[] = [];
   beforeEach(() => {
     basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-restart-'));
@@ -35,7 +40,7 @@ describe('event replay across host restarts (real processes)', function () {
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
-    await host?.kill('SIGKILL');
+    await host?.stop('SIGKILL');
     host = undefined;
     rmSync(basedir, { recursive: true, force: true });
   });
@@ -63,7 +68,7 @@ describe('event replay across host restarts (real processes)', function () {
       // what the dying host fired after the client left, from its own log
       const firedAfter = (await request(baseUrl, 'GET', `/api/events?since=${lastSeen}&limit=1000`, { key: TEST_API_KEY })).body.events as SeenEvent[];
       if (signal === 'SIGKILL') await new Promise((r) => setTimeout(r, 400)); // past the 100 ms batch window
-      const code = await host.kill(signal);
+      const code = await host.stop(signal);
       if (signal === 'SIGTERM') expect(code).to.equal(0);
 
       host = await spawnHost(basedir);

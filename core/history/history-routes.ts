@@ -1,0 +1,37 @@
+/**
+ * `GET /api/history?printer=&result=&from=&to=&limit=&offset=` answers `{ jobs, total }` (newest
+ * first; from/to bound the start time, ISO-8601 or epoch seconds) and `GET /api/history/totals`
+ * answers `{ jobs, printTime, filament, byPrinter }`. STATUS permission (route table).
+ */
+import type Router from '@koa/router';
+import { inject, injectable } from 'inversify';
+import { HttpRoutes } from '../server/http-server.js';
+import { intParam, oneOfParam, stringParam, timeParam } from '../server/query-params.js';
+import { RouteContribution } from '../server/routes/route-contribution.js';
+import { JOB_RESULTS, JobHistory } from './api.js';
+
+@injectable()
+export class HistoryRoutes extends RouteContribution {
+  constructor(
+    @inject(HttpRoutes) routes: HttpRoutes,
+    @inject(JobHistory) private readonly history: JobHistory,
+  ) {
+    super('rest-history', routes);
+  }
+
+  protected install(router: Router): void {
+    router.get('/api/history', (ctx) => {
+      ctx.body = this.history.list({
+        printer: stringParam(ctx.query, 'printer'),
+        result: oneOfParam(ctx.query, 'result', JOB_RESULTS),
+        from: timeParam(ctx.query, 'from'),
+        to: timeParam(ctx.query, 'to'),
+        limit: intParam(ctx.query, 'limit', { min: 1, max: 1000, fallback: 100 }),
+        offset: intParam(ctx.query, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }),
+      });
+    });
+    router.get('/api/history/totals', (ctx) => {
+      ctx.body = this.history.totals({ printer: stringParam(ctx.query, 'printer'), from: timeParam(ctx.query, 'from'), to: timeParam(ctx.query, 'to') });
+    });
+  }
+}

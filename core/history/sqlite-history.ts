@@ -1,0 +1,181 @@
+/**
+ * Job history in the host database, fed by the PrinterService's job signals: a row when a job starts
+ * (written before anything else happens, so kill -9 cannot lose it), its completion and print time
+ * at each progress step, its result when it ends. At start, rows still `printing` belong to a
+ * process that died: they become `interrupted`, ended at their last sign of life.
+ */
+import { inject, injectable, optional } from 'inversify';
+import { DisposableStore } from '../common/disposable.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
+import { HostDatabase } from '../database/database.js';
+import { FileManager, type StoredFile } from '../files/file-manager.js';
+import { errorInfo, Logger } from '../logging/logger.js';
+import { PrinterService, type JobFile, type PrintEnd } from '../printer/printer-service.js';
+import type { HistoryQuery, HistoryTotals, JobHistory, JobRecord, JobResult, Totals } from './api.js';
+import { createHistorySchema } from './schema.js';
+
+interface JobRow {
+  id: number;
+  printer: string;
+  name: string;
+  path: string;
+  origin: 'local' | 'sdcard';
+  user: string | null;
+  started: number;
+  ended: number | null;
+  result: JobResult;
+  print_time: number | null;
+  filament: number | null;
+}
+
+/** The filament a job used, from the estimate: all of it when done, else by completion. */
+const FILAMENT_SQL = `CASE WHEN estimated_filament IS NULL THEN NULL WHEN result = 'done' THEN estimated_filament
+  WHEN result = 'printing' THEN NULL ELSE estimated_filament * COALESCE(completion, 0) / 100.0 END`;
+
+@injectable()
+export class SqliteJobHistory implements JobHistory, LifecycleContribution {
+  readonly lifecycleName = 'history';
+  private readonly subscriptions = new DisposableStore();
+  private readonly logger: Logger;
+  /** the row of the job running now */
+  private current: number | undefined;
+
+  constructor(
+    @inject(HostDatabase) private readonly database: HostDatabase,
+    @inject(Logger) logger: Logger,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+    @inject(FileManager) @optional() private readonly files?: FileManager,
+  ) {
+    this.logger = logger.child({ service: 'history' });
+    createHistorySchema(database.db);
+  }
+
+  start(): void {
+    const interrupted = this.database.db
+      .prepare(
+        `UPDATE jobs SET result = 'interrupted', ended = updated,
+           print_time = COALESCE(print_time, (updated - started) / 1000.0), filament = NULL WHERE result = 'printing'`,
+      )
+      .run().changes;
+    if (interrupted > 0) {
+      this.database.db.prepare(`UPDATE jobs SET filament = ${FILAMENT_SQL} WHERE result = 'interrupted' AND filament IS NULL`).run();
+      this.logger.warn({ jobs: interrupted }, 'jobs that were running when the host stopped are marked interrupted');
+    }
+    const printer = this.printer;
+    if (!printer) return;
+    this.subscriptions.add(printer.onPrintStarted((file) => this.started(file)));
+    this.subscriptions.add(
+      printer.onProgress(({ progress }) => {
+        if (this.current === undefined) return;
+        this.database.db
+          .prepare('UPDATE jobs SET updated = ?, completion = ?, print_time = ? WHERE id = ?')
+          .run(Date.now(), progress.completion, progress.printTime, this.current);
+      }),
+    );
+    this.subscriptions.add(printer.onPrintEnded(({ end, time }) => this.ended(end, time)));
+  }
+
+  stop(): void {
+    this.subscriptions.dispose();
+  }
+
+  list(query: HistoryQuery): { jobs: JobRecord[]; total: number } {
+    const { where, params } = filters(query);
+    const rows = this.database.db
+      .prepare(`SELECT * FROM jobs ${where} ORDER BY started DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...params, query.limit, query.offset) as JobRow[];
+    const total = (this.database.db.prepare(`SELECT count(*) AS n FROM jobs ${where}`).get(...params) as { n: number }).n;
+    return { jobs: rows.map(toRecord), total };
+  }
+
+  totals(query: Omit<HistoryQuery, 'limit' | 'offset' | 'result'>): HistoryTotals {
+    const { where, params } = filters(query);
+    const rows = this.database.db
+      .prepare(
+        `SELECT printer, count(*) AS jobs, COALESCE(sum(print_time), 0) AS printTime, COALESCE(sum(filament), 0) AS filament
+           FROM jobs ${where} GROUP BY printer ORDER BY printer`,
+      )
+      .all(...params) as (Totals & { printer: string })[];
+    const byPrinter: Record<string, Totals> = {};
+    const all: Totals = { jobs: 0, printTime: 0, filament: 0 };
+    for (const { printer, ...totals } of rows) {
+      byPrinter[printer] = totals;
+      all.jobs += totals.jobs;
+      all.printTime += totals.printTime;
+      all.filament += totals.filament;
+    }
+    return { ...all, byPrinter };
+  }
+
+  private started(file: JobFile): void {
+    const now = Date.now();
+    const id = Number(
+      this.database.db
+        .prepare(`INSERT INTO jobs (printer, name, path, origin, started, updated, result) VALUES (?, ?, ?, ?, ?, ?, 'printing')`)
+        .run(DEFAULT_PRINTER_ID, file.name, file.path, file.origin, now, now).lastInsertRowid,
+    );
+    this.current = id;
+    void this.addFileDetails(id, file);
+  }
+
+  private ended(end: PrintEnd, time: number): void {
+    const id = this.current;
+    this.current = undefined;
+    if (id === undefined) return;
+    const now = Date.now();
+    this.database.db.prepare('UPDATE jobs SET ended = ?, updated = ?, result = ?, print_time = ? WHERE id = ?').run(now, now, end, time, id);
+    this.database.db.prepare(`UPDATE jobs SET filament = ${FILAMENT_SQL} WHERE id = ?`).run(id);
+  }
+
+  /** The uploader and the analysis' filament, read after the row exists (the analysis may take a while). */
+  private async addFileDetails(id: number, file: JobFile): Promise<void> {
+    try {
+      const stored = await this.files?.get(file.origin, file.path);
+      if (!stored || stored.kind !== 'file') return;
+      const { user, analysis } = stored as StoredFile;
+      const filament = analysis ? Object.values(analysis.filament).reduce((sum, tool) => sum + tool.length, 0) : null;
+      if (!this.database.db.open) return;
+      this.database.db.prepare('UPDATE jobs SET user = ?, estimated_filament = ? WHERE id = ?').run(user ?? null, filament, id);
+      this.database.db.prepare(`UPDATE jobs SET filament = ${FILAMENT_SQL} WHERE id = ?`).run(id);
+    } catch (err) {
+      this.logger.warn({ ...errorInfo(err), file: file.path }, 'could not read the job file\'s details for the history');
+    }
+  }
+}
+
+function filters(query: Omit<HistoryQuery, 'limit' | 'offset' | 'result'> & { result?: JobResult }): { where: string; params: (string | number)[] } {
+  const clauses: string[] = [];
+  const params: (string | number)[] = [];
+  if (query.printer !== undefined) {
+    clauses.push('printer = ?');
+    params.push(query.printer);
+  }
+  if (query.result !== undefined) {
+    clauses.push('result = ?');
+    params.push(query.result);
+  }
+  if (query.from !== undefined) {
+    clauses.push('started >= ?');
+    params.push(query.from);
+  }
+  if (query.to !== undefined) {
+    clauses.push('started <= ?');
+    params.push(query.to);
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function toRecord(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    printer: row.printer,
+    file: { name: row.name, path: row.path, origin: row.origin },
+    user: row.user,
+    started: new Date(row.started).toISOString(),
+    ended: row.ended === null ? null : new Date(row.ended).toISOString(),
+    result: row.result,
+    printTime: row.print_time,
+    filament: row.filament,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The host's Prometheus metrics on their own prom-client registry: prom-client's default process
+ * metrics (event-loop lag, memory, CPU, handles) and cuttle's, fed by the services' signals:
+ * printer temperatures and progress read at scrape time, lines sent, resends and errors counted
+ * from the printer's signals, push clients per transport, bus events per name, event-hook runs.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { DisposableStore, type Disposable } from '../common/disposable.js';
+import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
+import type { EventHooks } from '../event-hooks/api.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { PrinterService } from '../printer/printer-service.js';
+import type { PushService } from '../push/api.js';
+
+export interface MetricSources {
+  bus: EventBus;
+  printer?: PrinterService;
+  push?: PushService;
+  hooks?: EventHooks;
+}
+
+/** A received line that asks for a resend (Marlin `Resend: N`, Repetier `rs N`). */
+const RESEND = /^(resend|rs)[:\s]/i;
+
+export class HostMetrics implements Disposable {
+  readonly registry = new Registry();
+  private readonly subscriptions = new DisposableStore();
+
+  constructor(sources: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const { bus, printer, push, hooks } = sources;
+
+    new Gauge({
+      name: 'cuttle_temperature_celsius',
+      help: 'Current temperature of each heater, as the printer last reported it.',
+      labelNames: ['printer', 'heater'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [heater, reading] of Object.entries(printer?.snapshot().temperatures ?? {})) {
+          this.set({ printer: DEFAULT_PRINTER_ID, heater }, reading.actual);
+        }
+      },
+    });
+    new Gauge({
+      name: 'cuttle_temperature_target_celsius',
+      help: 'Target temperature of each heater (0: off).',
+      labelNames: ['printer', 'heater'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [heater, reading] of Object.entries(printer?.snapshot().temperatures ?? {})) {
+          this.set({ printer: DEFAULT_PRINTER_ID, heater }, reading.target ?? 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'cuttle_job_progress_ratio',
+      help: 'Completion of the current job from 0 to 1 (0 when no job is running).',
+      labelNames: ['printer'] as const,
+      registers,
+      collect() {
+        const completion = printer?.snapshot().progress.completion ?? null;
+        this.set({ printer: DEFAULT_PRINTER_ID }, completion === null ? 0 : completion / 100);
+      },
+    });
+    const linesSent = new Counter({ name: 'cuttle_lines_sent_total', help: 'Commands sent to the printer.', labelNames: ['printer'] as const, registers });
+    const resends = new Counter({ name: 'cuttle_resends_total', help: 'Resend requests received from the printer.', labelNames: ['printer'] as const, registers });
+    const errors = new Counter({ name: 'cuttle_printer_errors_total', help: 'Communication and firmware errors of the printer.', labelNames: ['printer'] as const, registers });
+    const labels = { printer: DEFAULT_PRINTER_ID };
+    for (const counter of [linesSent, resends, errors]) counter.inc(labels, 0);
+    if (printer) {
+      this.subscriptions.add(printer.onCommandSent(() => linesSent.inc(labels)));
+      this.subscriptions.add(printer.onLog(({ direction, line }) => direction === 'recv' && RESEND.test(line) && resends.inc(labels)));
+      this.subscriptions.add(printer.onError(() => errors.inc(labels)));
+    }
+
+    const clients = new Map<string, number>();
+    new Gauge({
+      name: 'cuttle_push_clients',
+      help: 'Open push connections per transport.',
+      labelNames: ['transport'] as const,
+      registers,
+      collect() {
+        for (const [transport, n] of clients) this.set({ transport }, n);
+      },
+    });
+    if (push) {
+      this.subscriptions.add(push.onClientOpened((c) => clients.set(c.transport, (clients.get(c.transport) ?? 0) + 1)));
+      this.subscriptions.add(push.onClientClosed((c) => clients.set(c.transport, Math.max(0, (clients.get(c.transport) ?? 0) - 1))));
+    }
+
+    const events = new Counter({ name: 'cuttle_events_total', help: 'Events fired on the bus, by name.', labelNames: ['event'] as const, registers });
+    this.subscriptions.add(bus.onAny((event) => events.inc({ event: event.name }), { owner: 'metrics' }));
+
+    const hookRuns = new Counter({
+      name: 'cuttle_hook_runs_total',
+      help: 'Event-hook subscription runs by hook type and result (ran, failed, skipped).',
+      labelNames: ['type', 'result'] as const,
+      registers,
+    });
+    if (hooks) this.subscriptions.add(hooks.onDidRun((outcome) => hookRuns.inc({ type: outcome.type, result: outcome.status })));
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  dispose(): void {
+    this.subscriptions.dispose();
+    this.registry.clear();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `GET /metrics` in Prometheus' text format. Behind the API key like the REST API (a scraper sends
+ * it as `Authorization: Bearer <key>`) unless `metrics.public: true`; off with `metrics.enabled: false`.
+ */
+import { inject, injectable, optional } from 'inversify';
+import type { Disposable } from '../common/disposable.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { EventHooks } from '../event-hooks/api.js';
+import { EventBus } from '../events/event-bus.js';
+import { PrinterService } from '../printer/printer-service.js';
+import { PushService } from '../push/api.js';
+import { HttpRoutes } from '../server/http-server.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { HostMetrics } from './host-metrics.js';
+
+@injectable()
+export class MetricsRoute implements LifecycleContribution {
+  readonly lifecycleName = 'metrics';
+  private metrics: HostMetrics | undefined;
+  private registration: Disposable | undefined;
+
+  constructor(
+    @inject(HttpRoutes) private readonly routes: HttpRoutes,
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(EventBus) private readonly bus: EventBus,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+    @inject(PushService) @optional() private readonly push?: PushService,
+    @inject(EventHooks) @optional() private readonly hooks?: EventHooks,
+  ) {}
+
+  start(): void {
+    if (!this.settings.get('metrics.enabled')) return;
+    const metrics = new HostMetrics({ bus: this.bus, printer: this.printer, push: this.push, hooks: this.hooks });
+    this.metrics = metrics;
+    this.registration = this.routes.register(
+      (router) =>
+        router.get('/metrics', async (ctx) => {
+          ctx.set('Content-Type', metrics.contentType);
+          ctx.body = await metrics.metrics();
+        }),
+      { owner: 'metrics', public: this.settings.get('metrics.public') },
+    );
+  }
+
+  stop(): void {
+    this.registration?.dispose();
+    this.metrics?.dispose();
+    this.metrics = undefined;
+  }
+}
