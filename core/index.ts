@@ -11,6 +11,7 @@ export { inject, injectable, optional } from 'inversify';
 export * from './common/disposable.js';
 export * from './common/event.js';
 export * from './common/lifecycle.js';
+export * from './common/printer-id.js';
 export * from './events/catalogue.js';
 export * from './events/event-bus.js';
 export * from './hooks/hook-points.js';

@@ -50,6 +50,13 @@ async function run(args: CommandArgs): Promise<number> {
   // a plugin's stray promise must not take the host down: log it and carry on
   process.on('unhandledRejection', (reason) => cuttle.logger.error({ err: String((reason as Error)?.stack ?? reason) }, 'unhandled promise rejection'));
   process.on('exit', () => removeRunningHost(basedir));
+  // signals are caught from here on: one that arrives while the host starts stops it once it is up
+  let early: NodeJS.Signals | undefined;
+  let onSignal = (signal: NodeJS.Signals): void => {
+    early ??= signal;
+  };
+  process.on('SIGINT', (signal) => onSignal(signal));
+  process.on('SIGTERM', (signal) => onSignal(signal));
   try {
     await cuttle.start();
   } catch (err) {
@@ -80,8 +87,8 @@ async function run(args: CommandArgs): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    onSignal = stop;
+    if (early) stop(early);
   });
 }
 

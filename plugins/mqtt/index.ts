@@ -1,0 +1,216 @@
+/**
+ * MQTT, bundled: with `plugins.mqtt.url` set, every bus event goes to
+ * `<base>/<hostId>/<printer>/event/<Name>` (JSON with seq, host and printer), the printer's state,
+ * progress, temperatures and job are kept in retained topics, `<base>/<hostId>/status` says
+ * online/offline (offline also as the last will), and Home Assistant discovery configs make each
+ * printer a device with sensors and pause/resume/cancel buttons. Commands arriving on
+ * `…/<printer>/command/<pause|resume|cancel>` are refused unless `plugins.mqtt.commands: true`;
+ * every command gets an answer on `…/<printer>/command/result`.
+ * Written with the public plugin API only.
+ */
+import os from 'node:os';
+import {
+  inject,
+  OnAnyEvent,
+  OnShutdown,
+  OnStartup,
+  Plugin,
+  PluginContext,
+  PrinterService,
+  type AnyFiredEvent,
+  type JobFile,
+  type PluginSettingsSchema,
+  type PrinterState,
+  type TemperatureSample,
+} from 'cuttle';
+import { DEFAULT_PRINTER_ID, printerIdOf } from 'cuttle';
+import { COMMANDS, printerDiscovery, type Command } from './discovery.js';
+import { BufferedPublisher } from './publisher.js';
+import { Topics } from './topics.js';
+
+interface Settings {
+  url: string;
+  baseTopic: string;
+  hostId: string;
+  username: string;
+  password: string;
+  ca: string;
+  cert: string;
+  key: string;
+  rejectUnauthorized: boolean;
+  commands: boolean;
+  discovery: boolean;
+  discoveryPrefix: string;
+  bufferLimit: number;
+  qos: number;
+  keepalive: number;
+  reconnectMs: number;
+}
+
+@Plugin({
+  id: 'mqtt',
+  name: 'MQTT',
+  version: '1.0.0',
+  description: 'Publishes events, printer state and Home Assistant discovery to an MQTT broker; takes pause/resume/cancel commands when allowed.',
+  settings: {
+    url: { doc: 'Broker URL (mqtt://, mqtts:// for TLS, ws://, wss://); empty: the plugin stays off.', format: String, default: '' },
+    baseTopic: { doc: 'First level(s) of every topic.', format: String, default: 'cuttle' },
+    hostId: { doc: "This host's topic level under baseTopic (default: the machine's hostname).", format: String, default: os.hostname() },
+    username: { doc: 'Broker user name (empty: none).', format: String, default: '' },
+    password: { doc: 'Broker password.', format: String, default: '', sensitive: true },
+    ca: { doc: 'PEM file of the CA that signed the broker certificate (TLS).', format: String, default: '' },
+    cert: { doc: 'PEM file of a client certificate (TLS client authentication).', format: String, default: '' },
+    key: { doc: 'PEM file of the client certificate key.', format: String, default: '' },
+    rejectUnauthorized: { doc: 'Refuse a broker whose certificate does not verify.', format: Boolean, default: true },
+    commands: { doc: 'Act on pause/resume/cancel commands received over MQTT (refused otherwise).', format: Boolean, default: false },
+    discovery: { doc: 'Publish Home Assistant MQTT discovery configs.', format: Boolean, default: true },
+    discoveryPrefix: { doc: "Home Assistant's discovery prefix.", format: String, default: 'homeassistant' },
+    bufferLimit: { doc: 'Event messages kept while the broker is away; the oldest beyond are dropped (and counted in the log).', format: 'nat', default: 1000 },
+    qos: { doc: 'QoS of event messages (retained topics use 1).', format: [0, 1, 2], default: 0 },
+    keepalive: { doc: 'Seconds between keep-alive pings.', format: 'nat', default: 30 },
+    reconnectMs: { doc: 'Milliseconds between reconnection attempts.', format: 'nat', default: 2000 },
+  } satisfies PluginSettingsSchema<Settings>,
+})
+export class MqttPlugin {
+  private publisher: BufferedPublisher | undefined;
+  private topics: Topics | undefined;
+  private settings!: Settings;
+  private readonly heaters = new Set<string>();
+
+  constructor(
+    @inject(PluginContext) private readonly ctx: PluginContext,
+    @inject(PrinterService) private readonly printer: PrinterService,
+  ) {}
+
+  @OnStartup()
+  start(): void {
+    this.settings = this.ctx.settings.get<Settings>();
+    const s = this.settings;
+    if (!s.url) {
+      this.ctx.logger.debug('plugins.mqtt.url is not set: MQTT stays off');
+      return;
+    }
+    const topics = new Topics(s.baseTopic, s.hostId);
+    this.topics = topics;
+    this.publisher = new BufferedPublisher(
+      {
+        ...s,
+        qos: s.qos as 0 | 1 | 2,
+        clientId: `cuttle-${s.hostId}-${process.pid}`.slice(0, 64),
+      },
+      topics.status,
+      this.ctx.logger,
+      () => this.connected(),
+    );
+    this.publisher.subscribe(topics.commandFilter, (topic, payload) => void this.command(topic, payload));
+    const printer = this.printer;
+    const on = this.ctx.subscriptions;
+    on.add(printer.onStateChanged((state) => this.publishState(state)));
+    on.add(printer.onTemperature((sample) => this.publishTemperatures(sample)));
+    on.add(printer.onProgress(({ file, progress }) => this.publisher?.retain(topics.progress(DEFAULT_PRINTER_ID), { ...progress, file: fileOf(file) })));
+    on.add(printer.onFileSelected(() => this.publishJob()));
+    on.add(printer.onFileDeselected(() => this.publishJob()));
+    on.add(printer.onPrintStarted(() => this.publishJob()));
+    on.add(printer.onPrintEnded(() => this.publishJob()));
+    this.publishState(printer.state);
+    this.publishJob();
+    this.publishTemperatures({ time: Date.now(), heaters: printer.snapshot().temperatures });
+  }
+
+  @OnAnyEvent()
+  event(event: AnyFiredEvent): void {
+    if (!this.publisher || !this.topics) return;
+    const printer = printerIdOf(event.payload);
+    this.publisher.publish(this.topics.event(printer, event.name), {
+      type: event.name,
+      seq: event.seq,
+      time: event.time,
+      host: this.settings.hostId,
+      printer,
+      payload: event.payload,
+    });
+  }
+
+  @OnShutdown()
+  async stop(): Promise<void> {
+    const publisher = this.publisher;
+    this.publisher = undefined;
+    await publisher?.end();
+  }
+
+  /** On every (re)connect: the discovery configs (retained values are re-sent by the publisher). */
+  private connected(): void {
+    this.publishDiscovery();
+  }
+
+  private publishDiscovery(): void {
+    if (!this.publisher || !this.topics || !this.settings.discovery) return;
+    for (const { topic, config } of printerDiscovery(this.settings.discoveryPrefix, this.topics, this.settings.hostId, DEFAULT_PRINTER_ID, [...this.heaters])) {
+      this.publisher.retain(topic, config);
+    }
+  }
+
+  private publishState(state: PrinterState): void {
+    this.publisher?.retain(this.topics!.state(DEFAULT_PRINTER_ID), { id: state.id, text: state.text, error: state.error || null });
+  }
+
+  private publishJob(): void {
+    if (!this.publisher || !this.topics) return;
+    const { job, state, progress } = this.printer.snapshot();
+    this.publisher.retain(this.topics.job(DEFAULT_PRINTER_ID), { file: job ? fileOf(job) : null, state: state.text });
+    this.publisher.retain(this.topics.progress(DEFAULT_PRINTER_ID), { ...progress, file: job ? fileOf(job) : null });
+  }
+
+  private publishTemperatures(sample: TemperatureSample): void {
+    if (!this.publisher || !this.topics) return;
+    let newHeater = false;
+    for (const [heater, reading] of Object.entries(sample.heaters)) {
+      if (!this.heaters.has(heater)) {
+        this.heaters.add(heater);
+        newHeater = true;
+      }
+      this.publisher.retain(this.topics.temperature(DEFAULT_PRINTER_ID, heater), { actual: reading.actual, target: reading.target });
+    }
+    if (newHeater) this.publishDiscovery();
+  }
+
+  private async command(topic: string, payload: string): Promise<void> {
+    const topics = this.topics!;
+    const levels = topic.slice(topics.root.length + 1).split('/');
+    const [printer, , name] = levels;
+    if (!printer || name === 'result') return;
+    const answer = (result: Record<string, unknown>) => this.publisher?.publish(topics.commandResult(printer), { command: name, printer, ...result });
+    if (!(COMMANDS as readonly string[]).includes(name ?? '')) return answer({ accepted: false, reason: `unknown command; known: ${COMMANDS.join(', ')}` });
+    if (!this.settings.commands) {
+      this.ctx.logger.warn({ topic, payload: payload.slice(0, 100) }, 'MQTT command refused: plugins.mqtt.commands is not true');
+      return answer({ accepted: false, reason: 'commands are off (plugins.mqtt.commands: false)' });
+    }
+    if (printer !== DEFAULT_PRINTER_ID) return answer({ accepted: false, reason: `no printer "${printer}"` });
+    try {
+      await this.run(name as Command);
+      this.ctx.logger.info({ topic }, `MQTT command ${name} done`);
+      answer({ accepted: true });
+    } catch (err) {
+      answer({ accepted: false, reason: (err as Error).message });
+    }
+  }
+
+  private run(command: Command): Promise<void> {
+    const state = this.printer.state.id;
+    switch (command) {
+      case 'pause':
+        if (state !== 'PRINTING') throw new Error('the printer is not printing');
+        return this.printer.pausePrint();
+      case 'resume':
+        if (state !== 'PAUSED') throw new Error('the print is not paused');
+        return this.printer.resumePrint();
+      case 'cancel':
+        if (!['PRINTING', 'PAUSED', 'PAUSING', 'RESUMING'].includes(state)) throw new Error('no print job is running');
+        return this.printer.cancelPrint();
+    }
+  }
+}
+
+function fileOf(file: JobFile): { name: string; path: string; origin: string } {
+  return { name: file.name, path: file.path, origin: file.origin };
+}

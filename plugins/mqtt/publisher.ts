@@ -1,0 +1,133 @@
+/**
+ * The broker connection, as the MQTT plugin uses it: mqtt.js with the host's status as last will,
+ * reconnecting by itself. While the broker is away, event messages wait in a bounded buffer (the
+ * oldest dropped past it, counted and logged when the link is back); retained topics are not
+ * buffered but remembered, and their latest values are published again on every (re)connect.
+ */
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'cuttle';
+
+export interface BrokerOptions {
+  url: string;
+  username: string;
+  password: string;
+  /** PEM files for TLS (mqtts:// or wss://): CA, and a client certificate and key */
+  ca: string;
+  cert: string;
+  key: string;
+  rejectUnauthorized: boolean;
+  clientId: string;
+  keepalive: number;
+  reconnectMs: number;
+  /** event messages kept while the broker is away */
+  bufferLimit: number;
+  qos: 0 | 1 | 2;
+}
+
+interface Pending {
+  topic: string;
+  payload: string;
+}
+
+export class BufferedPublisher {
+  private readonly client: MqttClient;
+  private readonly retained = new Map<string, string>();
+  private buffer: Pending[] = [];
+  private dropped = 0;
+  private wasConnected = false;
+
+  constructor(
+    private readonly options: BrokerOptions,
+    private readonly statusTopic: string,
+    private readonly logger: Logger,
+    onConnect: () => void,
+  ) {
+    const read = (file: string) => (file ? readFileSync(file) : undefined);
+    const clientOptions: IClientOptions = {
+      clientId: options.clientId,
+      keepalive: options.keepalive,
+      reconnectPeriod: options.reconnectMs,
+      connectTimeout: 10_000,
+      clean: true,
+      queueQoSZero: false,
+      will: { topic: statusTopic, payload: Buffer.from('offline'), retain: true, qos: 1 },
+      ...(options.username ? { username: options.username, password: options.password } : {}),
+      ...(options.ca ? { ca: read(options.ca) } : {}),
+      ...(options.cert ? { cert: read(options.cert), key: read(options.key) } : {}),
+      rejectUnauthorized: options.rejectUnauthorized,
+    };
+    this.client = mqtt.connect(options.url, clientOptions);
+    this.client.on('connect', () => {
+      this.logger.info({ url: redact(options.url), reconnect: this.wasConnected }, 'connected to the MQTT broker');
+      this.wasConnected = true;
+      this.client.publish(statusTopic, 'online', { retain: true, qos: 1 });
+      for (const [topic, payload] of this.retained) this.client.publish(topic, payload, { retain: true, qos: 1 });
+      const waiting = this.buffer;
+      this.buffer = [];
+      for (const m of waiting) this.client.publish(m.topic, m.payload, { qos: options.qos });
+      if (this.dropped > 0) {
+        this.logger.warn({ dropped: this.dropped, bufferLimit: options.bufferLimit }, `the broker was away: dropped ${this.dropped} event messages beyond the buffer`);
+        this.dropped = 0;
+      }
+      onConnect();
+    });
+    this.client.on('offline', () => this.logger.warn({ url: redact(options.url), buffering: options.bufferLimit }, 'MQTT broker unreachable: buffering event messages'));
+    this.client.on('error', (err) => this.logger.warn({ url: redact(options.url), err: err.message }, 'MQTT error'));
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  /** An event message: sent now, or buffered (bounded) until the broker is back. */
+  publish(topic: string, payload: object): void {
+    const text = JSON.stringify(payload);
+    if (this.client.connected) {
+      this.client.publish(topic, text, { qos: this.options.qos });
+      return;
+    }
+    this.buffer.push({ topic, payload: text });
+    if (this.buffer.length > this.options.bufferLimit) {
+      this.buffer.shift();
+      this.dropped++;
+    }
+  }
+
+  /** A retained topic: its latest value is what the broker keeps (and gets again after a reconnect). */
+  retain(topic: string, payload: object | string): void {
+    const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    if (this.retained.get(topic) === text) return;
+    this.retained.set(topic, text);
+    if (this.client.connected) this.client.publish(topic, text, { retain: true, qos: 1 });
+  }
+
+  subscribe(filter: string, onMessage: (topic: string, payload: string) => void): void {
+    this.client.subscribe(filter, { qos: 1 });
+    this.client.on('message', (topic, payload) => {
+      if (mqttMatches(filter, topic)) onMessage(topic, payload.toString('utf8'));
+    });
+  }
+
+  /** Says `offline` (the will is only for a connection lost without goodbye) and disconnects. */
+  async end(): Promise<void> {
+    if (this.client.connected) await this.client.publishAsync(this.statusTopic, 'offline', { retain: true, qos: 1 }).catch(() => undefined);
+    await this.client.endAsync();
+  }
+}
+
+/** Whether a topic matches a filter with `+` and `#`. */
+export function mqttMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
+/** The URL without a password, for logs. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,201 @@
+/**
+ * The MQTT plugin against a real mosquitto: events with seq/host/printer while a file prints, the
+ * retained state/progress/temperature/job topics, Home Assistant discovery, commands refused when
+ * off and obeyed when on, the last will of a host process killed -9, two hosts on one broker, and
+ * reconnecting with a bounded buffer after the broker went away.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EventBus } from '../../core/events/event-bus.js';
+import { PrinterService } from '../../core/printer/printer-service.js';
+import { api, spawnHost, startApiHost, uploadForm, waitFor, type HostProcess } from '../api/support.js';
+import { fastSerial, typicalLines } from '../printer/helpers.js';
+import { TEST_API_KEY, writeConfig, type TestHost } from '../support/host.js';
+import { record, startMosquitto, type Broker, type Recorder } from './broker.js';
+
+interface EventMessage {
+  type: string;
+  seq: number;
+  host: string;
+  printer: string;
+  payload: { name?: string; new?: number };
+}
+
+function mqttHost(url: string, hostId: string, extra: Record<string, unknown> = {}): Promise<TestHost> {
+  return startApiHost({ config: { ...fastSerial({}, { temperatureInterval: 1 }), plugins: { mqtt: { url, hostId, ...extra } } } });
+}
+
+async function connectPrinter(t: TestHost): Promise<PrinterService> {
+  const printer = t.get<PrinterService>(PrinterService);
+  await printer.connect({ port: 'virtual' });
+  await waitFor(() => printer.state.id === 'OPERATIONAL');
+  return printer;
+}
+
+const parsed = (r: Recorder, prefix: string) => r.on(prefix).map((m) => JSON.parse(m.text) as EventMessage);
+
+describe('MQTT plugin (real mosquitto)', function () {
+  this.timeout(60000);
+  let broker: Broker;
+  let alpha: TestHost;
+  let beta: TestHost;
+  let farm: Recorder;
+  const recorders: Recorder[] = [];
+  const watch = async (filter: string) => {
+    const r = await record(broker.url, filter);
+    recorders.push(r);
+    return r;
+  };
+
+  before(async () => {
+    broker = await startMosquitto();
+    farm = await record(broker.url, 'cuttle/#');
+    alpha = await mqttHost(broker.url, 'alpha');
+    beta = await mqttHost(broker.url, 'beta', { commands: true });
+    await waitFor(() => farm.last('cuttle/alpha/status') === 'online' && farm.last('cuttle/beta/status') === 'online');
+  });
+  after(async () => {
+    for (const r of recorders) await r.close();
+    await farm?.close();
+    for (const t of [alpha, beta]) {
+      await t?.get<PrinterService>(PrinterService).disconnect().catch(() => undefined);
+      await t?.stop();
+    }
+    await broker?.stop();
+  });
+
+  it('publishes the events of a print, the retained printer topics and Home Assistant discovery', async () => {
+    await connectPrinter(alpha);
+    const call = api(alpha);
+    expect((await call('POST', '/api/printer/tool', { body: { command: 'target', targets: { tool0: 200 } } })).status).to.equal(204);
+    expect((await call('POST', '/api/files/local', { body: uploadForm('cube.gcode', typicalLines(300).join('\n'), { print: 'true' }) })).status).to.equal(201);
+    await waitFor(() => farm.on('cuttle/alpha/default/event/PrintDone').length === 1, 30000);
+
+    const events = parsed(farm, 'cuttle/alpha/default/event/');
+    const started = events.find((e) => e.type === 'PrintStarted')!;
+    const done = events.find((e) => e.type === 'PrintDone')!;
+    expect(started).to.deep.include({ host: 'alpha', printer: 'default' });
+    expect(started.payload.name).to.equal('cube.gcode');
+    expect(done.seq).to.be.greaterThan(started.seq);
+    const seqs = events.map((e) => e.seq);
+    expect([...seqs].sort((a, b) => a - b)).to.deep.equal(seqs);
+    for (const m of farm.on('cuttle/alpha/default/event/')) expect(m.topic).to.equal(`cuttle/alpha/default/event/${(JSON.parse(m.text) as EventMessage).type}`);
+
+    // a client arriving once everything was published gets the retained values at once
+    await waitFor(() => farm.last('cuttle/alpha/default/temperature/tool0') !== undefined, 10000);
+    const late = await watch('cuttle/alpha/#');
+    await waitFor(() => late.last('cuttle/alpha/default/job') !== undefined && late.last('cuttle/alpha/default/temperature/tool0') !== undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    const retained = new Set(late.messages.filter((m) => m.retain).map((m) => m.topic));
+    for (const topic of ['status', 'default/state', 'default/progress', 'default/job', 'default/temperature/tool0']) expect(retained, topic).to.include(`cuttle/alpha/${topic}`);
+    expect(late.last('cuttle/alpha/status')).to.equal('online');
+    expect(late.last('cuttle/alpha/default/state')).to.deep.include({ id: 'OPERATIONAL', text: 'Operational' });
+    expect(late.last('cuttle/alpha/default/job')).to.deep.include({ file: { name: 'cube.gcode', path: 'cube.gcode', origin: 'local' } });
+    expect((late.last('cuttle/alpha/default/progress') as { completion: number }).completion).to.equal(100);
+    expect((late.last('cuttle/alpha/default/temperature/tool0') as { target: number }).target).to.equal(200);
+
+    const ha = await watch('homeassistant/#');
+    await waitFor(() => ha.messages.filter((m) => m.topic.includes('cuttle_alpha_default')).length >= 7);
+    const config = (object: string, component = 'sensor') => ha.last(`homeassistant/${component}/cuttle_alpha_default/${object}/config`) as Record<string, unknown>;
+    expect(config('state')).to.deep.include({ state_topic: 'cuttle/alpha/default/state', availability_topic: 'cuttle/alpha/status', unique_id: 'cuttle_alpha_default_state' });
+    expect(config('progress')).to.deep.include({ state_topic: 'cuttle/alpha/default/progress', unit_of_measurement: '%' });
+    expect(config('time_left')).to.deep.include({ state_topic: 'cuttle/alpha/default/progress', device_class: 'duration' });
+    expect(config('temperature_tool0')).to.deep.include({ state_topic: 'cuttle/alpha/default/temperature/tool0', device_class: 'temperature' });
+    for (const command of ['pause', 'resume', 'cancel']) {
+      expect(config(command, 'button')).to.deep.include({ command_topic: `cuttle/alpha/default/command/${command}`, payload_press: command });
+    }
+    expect((config('state')['device'] as { identifiers: string[] }).identifiers).to.deep.equal(['cuttle_alpha_default']);
+    expect(ha.messages.every((m) => m.retain)).to.equal(true);
+  });
+
+  it('refuses commands unless plugins.mqtt.commands is true, and obeys them when it is', async () => {
+    await farm.client.publishAsync('cuttle/alpha/default/command/pause', 'pause');
+    await waitFor(() => farm.on('cuttle/alpha/default/command/result').length === 1);
+    expect(farm.last('cuttle/alpha/default/command/result')).to.deep.include({ command: 'pause', accepted: false });
+    expect((farm.last('cuttle/alpha/default/command/result') as { reason: string }).reason).to.match(/plugins\.mqtt\.commands/);
+    expect(alpha.logs.some((l) => l.plugin === 'mqtt' && /refused/.test(l.msg))).to.equal(true);
+
+    await connectPrinter(beta);
+    const call = api(beta);
+    expect((await call('POST', '/api/files/local', { body: uploadForm('long.gcode', typicalLines(30000).join('\n'), { print: 'true' }) })).status).to.equal(201);
+    await waitFor(() => farm.on('cuttle/beta/default/event/PrintStarted').length === 1, 20000);
+    await farm.client.publishAsync('cuttle/beta/default/command/cancel', 'cancel');
+    await waitFor(() => farm.on('cuttle/beta/default/event/PrintCancelled').length === 1, 20000);
+    expect(farm.last('cuttle/beta/default/command/result')).to.deep.include({ command: 'cancel', accepted: true });
+    expect(farm.on('cuttle/alpha/default/event/PrintCancelled')).to.deep.equal([]);
+  });
+
+  it('two hosts on one broker: one subscriber to cuttle/# sees both, each message with its host, no topic shared', async () => {
+    const before = farm.messages.length;
+    alpha.get<EventBus>(EventBus).fire('ZChange', { old: 1, new: 2 });
+    beta.get<EventBus>(EventBus).fire('ZChange', { old: 3, new: 4 });
+    await waitFor(() => farm.messages.slice(before).filter((m) => m.topic.endsWith('/event/ZChange')).length === 2);
+    const changes = farm.messages.slice(before).filter((m) => m.topic.endsWith('/event/ZChange'));
+    const byHost = Object.fromEntries(changes.map((m) => [(JSON.parse(m.text) as EventMessage).host, m.topic]));
+    expect(byHost).to.deep.equal({ alpha: 'cuttle/alpha/default/event/ZChange', beta: 'cuttle/beta/default/event/ZChange' });
+    const alphaTopics = new Set(farm.on('cuttle/alpha/').map((m) => m.topic.slice('cuttle/alpha/'.length)));
+    const betaTopics = new Set(farm.on('cuttle/beta/').map((m) => m.topic.slice('cuttle/beta/'.length)));
+    expect([...alphaTopics]).to.include.members(['status', 'default/state']);
+    expect([...betaTopics]).to.include.members(['status', 'default/state']);
+    expect(farm.messages.every((m) => m.topic.startsWith('cuttle/alpha/') || m.topic.startsWith('cuttle/beta/'))).to.equal(true);
+  });
+
+  it("sets the status offline through the last will when a host process is killed -9, and on a clean stop", async () => {
+    const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-mqtt-'));
+    let host: HostProcess | undefined;
+    try {
+      writeConfig(basedir, { api: { key: TEST_API_KEY }, logging: { level: 'info' }, plugins: { mqtt: { url: broker.url, hostId: 'gamma' } } });
+      host = await spawnHost(basedir);
+      await waitFor(() => farm.last('cuttle/gamma/status') === 'online');
+      await host.stop('SIGKILL');
+      await waitFor(() => farm.last('cuttle/gamma/status') === 'offline', 10000);
+      const status = await watch('cuttle/gamma/status');
+      await waitFor(() => status.messages.length === 1);
+      expect(status.messages[0]).to.deep.include({ text: 'offline', retain: true });
+
+      host = await spawnHost(basedir);
+      await waitFor(() => farm.last('cuttle/gamma/status') === 'online');
+      expect(await host.stop('SIGTERM')).to.equal(0);
+      await waitFor(() => farm.last('cuttle/gamma/status') === 'offline', 10000);
+    } finally {
+      await host?.stop('SIGKILL');
+      rmSync(basedir, { recursive: true, force: true });
+    }
+  });
+
+  it('reconnects when the broker comes back, sends what its bounded buffer kept and logs what it dropped', async () => {
+    // a persistent broker and a persistent subscriber session: what the host sends after the
+    // restart is queued for the subscriber, whoever reconnects first
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-mosquitto-'));
+    let own = await startMosquitto(undefined, dir);
+    const port = own.port;
+    const session = { clean: false, clientId: 'delta-watcher' };
+    const t = await mqttHost(own.url, 'delta', { bufferLimit: 5, reconnectMs: 300, qos: 1 });
+    try {
+      const first = await record(own.url, 'cuttle/delta/#', session);
+      await waitFor(() => first.last('cuttle/delta/status') === 'online');
+      await first.close();
+      await own.stop();
+      await waitFor(() => t.logs.some((l) => l.plugin === 'mqtt' && /unreachable/.test(l.msg)));
+      const bus = t.get<EventBus>(EventBus);
+      for (let i = 1; i <= 20; i++) bus.fire('ZChange', { old: i - 1, new: i });
+      await bus.idle(5000);
+      own = await startMosquitto(port, dir);
+      await waitFor(() => t.logs.some((l) => l.plugin === 'mqtt' && l['reconnect'] === true), 15000);
+      const back = await record(own.url, 'cuttle/delta/#', session);
+      await waitFor(() => back.on('cuttle/delta/default/event/ZChange').length >= 5, 5000);
+      await new Promise((r) => setTimeout(r, 200));
+      const delivered = parsed(back, 'cuttle/delta/default/event/ZChange').map((e) => e.payload.new);
+      expect(delivered).to.deep.equal([16, 17, 18, 19, 20]);
+      const dropped = t.logs.find((l) => l.plugin === 'mqtt' && /dropped/.test(l.msg));
+      expect(dropped).to.deep.include({ dropped: 15, bufferLimit: 5 });
+      await back.close();
+    } finally {
+      await t.stop();
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
