@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:eventlog`: the durable event log (SQLite in WAL mode, written by its own thread).
+ *  1. The bus fires at 10 000 events/s for 5 s to 19 healthy subscribers plus the event log: the
+ *     healthy subscribers' fire-to-handler p99, and every event found in the database afterwards.
+ *  2. Sustained append rate: 1 000 000 events fired as fast as the bus takes them; events per second
+ *     from the first fire until the last one is committed. The database then holds over a million.
+ *  3. `GET /api/events?since=SEQ&limit=100` over HTTP against a whole host opened on that database,
+ *     at random positions: p99.
+ *  4. kill -9 of a process firing at 10 000 events/s: events fired but not in the database, and
+ *     the time they span (the batch window, `events.log.batchMs`, 100 ms by default).
+ * The last line is a JSON object.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import 'reflect-metadata';
+import { createContainer } from '../../core/container.js';
+import { HostDatabase, openDatabase } from '../../core/database/database.js';
+import { SqliteEventLog } from '../../core/event-log/sqlite-event-log.js';
+import { EventBus } from '../../core/events/event-bus.js';
+import { CuttleHost } from '../../core/host.js';
+import { createLogger } from '../../core/logging/logger.js';
+import { HttpServer } from '../../core/server/http-server.js';
+import { ConvictSettings } from '../../core/settings/settings-impl.js';
+
+const RATE = 10_000;
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const BURST = Number(process.env['BENCH_BURST'] ?? 1_000_000);
+const QUERIES = 2000;
+const KEY = 'BenchKey0123456789abcdefghijklmn';
+
+const silent = new Writable({ write: (_c, _e, cb) => cb() });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A bus and an event log wired by the real container, on `basedir` (no HTTP, no plugins). */
+function standalone(basedir: string) {
+  const settings = new ConvictSettings({ basedir, overrides: { 'events.subscriberQueueLimit': 5_000_000 }, env: {} });
+  const container = createContainer(settings, createLogger({ level: 'warn', stream: silent }));
+  const bus = container.get<EventBus>(EventBus);
+  const log = container.get<SqliteEventLog>(SqliteEventLog);
+  log.start();
+  return { bus, log, database: container.get<HostDatabase>(HostDatabase) };
+}
+
+async function busWithLog(basedir: string): Promise<{ p99: number; fired: number; lost: number }> {
+  const { bus, log, database } = standalone(basedir);
+  const total = RATE * SECONDS;
+  const healthy = 19;
+  const firedAt = new Float64Array(total + 1);
+  const latencies = new Float64Array(total * healthy);
+  let recorded = 0;
+  const first = bus.lastSeq + 1;
+  for (let i = 0; i < healthy; i++) {
+    bus.on('ZChange', (_p, event) => {
+      latencies[recorded++] = performance.now() - firedAt[event.seq - first + 1]!;
+    }, { owner: `healthy-${i}` });
+  }
+  let fired = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
+      while (fired < due) {
+        fired++;
+        firedAt[fired] = performance.now();
+        bus.fire('ZChange', { old: fired - 1, new: fired });
+      }
+      if (fired >= total) resolve();
+      else setImmediate(pump);
+    };
+    pump();
+  });
+  await bus.idle(10_000);
+  await log.flushed();
+  const logged = (database.db.prepare('SELECT count(*) AS n FROM events WHERE seq >= ?').get(first) as { n: number }).n;
+  await log.stop();
+  database.db.close();
+  const sorted = latencies.slice(0, recorded).sort();
+  return { p99: percentile(sorted, 99), fired, lost: fired - logged };
+}
+
+async function burst(basedir: string): Promise<{ perSecond: number; events: number }> {
+  const { bus, log, database } = standalone(basedir);
+  const start = performance.now();
+  const CHUNK = 5000;
+  for (let n = 0; n < BURST; n += CHUNK) {
+    for (let i = 0; i < CHUNK; i++) bus.fire('Upload', { name: `part-${n + i}.gcode`, path: `folder/part-${n + i}.gcode`, target: 'local', file: `folder/part-${n + i}.gcode` });
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  await bus.idle(60_000);
+  await log.flushed();
+  const seconds = (performance.now() - start) / 1000;
+  database.db.pragma('wal_checkpoint(TRUNCATE)');
+  const events = (database.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  await log.stop();
+  database.db.close();
+  return { perSecond: BURST / seconds, events };
+}
+
+async function queries(basedir: string, lastSeq: number): Promise<Float64Array> {
+  const host = CuttleHost.create({ basedir, overrides: { 'server.port': 0, 'server.host': '127.0.0.1', 'api.key': KEY }, env: {}, logStream: silent });
+  await host.start();
+  const url = host.get<HttpServer>(HttpServer).baseUrl();
+  const times = new Float64Array(QUERIES);
+  for (let i = -50; i < QUERIES; i++) {
+    const since = Math.floor(Math.random() * (lastSeq - 100));
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api/events?since=${since}&limit=100`, { headers: { 'X-Api-Key': KEY } });
+    const body = (await res.json()) as { events: unknown[] };
+    if (res.status !== 200 || body.events.length !== 100) throw new Error(`query answered ${res.status} with ${body.events.length} events`);
+    if (i >= 0) times[i] = performance.now() - t0; // the first 50 warm up
+  }
+  await host.stop();
+  return times.sort();
+}
+
+/** The child of step 4: fires at RATE through a real bus and log, printing the last seq fired every 5 ms. */
+async function killChild(basedir: string): Promise<void> {
+  const { bus } = standalone(basedir);
+  const start = performance.now();
+  let fired = 0;
+  setInterval(() => process.stdout.write(`${bus.lastSeq}\n`), 5);
+  for (;;) {
+    const due = Math.floor(((performance.now() - start) / 1000) * RATE);
+    while (fired < due) {
+      fired++;
+      bus.fire('ZChange', { old: fired - 1, new: fired });
+    }
+    await new Promise<void>((r) => setImmediate(r));
+  }
+}
+
+async function killNine(basedir: string): Promise<{ lost: number; ms: number }> {
+  const child = spawn(process.execPath, [__filename, 'kill-child', basedir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let lastFired = 0;
+  child.stdout!.on('data', (d: Buffer) => {
+    const lines = d.toString().trim().split('\n');
+    lastFired = Math.max(lastFired, Number(lines.at(-1)));
+  });
+  await sleep(2000);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGKILL');
+  await exited;
+  const db = openDatabase(path.join(basedir, 'data', 'cuttle.db'));
+  const logged = (db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq;
+  db.close();
+  const lost = Math.max(0, lastFired - logged);
+  return { lost, ms: (lost / RATE) * 1000 };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'kill-child') return killChild(process.argv[3]!);
+  const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-bench-eventlog-'));
+  writeFileSync(path.join(basedir, 'config.yaml'), `api:\n  key: ${KEY}\nlogging:\n  level: warn\n`);
+  try {
+    const live = await busWithLog(basedir);
+    console.log(`bus at ${RATE}/s for ${SECONDS} s with the log: ${live.fired} fired, ${live.lost} missing from the database, healthy p99 ${live.p99.toFixed(4)} ms`);
+    if (live.lost !== 0) throw new Error(`${live.lost} events lost`);
+    const appended = await burst(basedir);
+    const file = path.join(basedir, 'data', 'cuttle.db');
+    const mb = statSync(file).size / 1024 / 1024;
+    console.log(`burst: ${BURST} events committed at ${Math.round(appended.perSecond)} events/s; database ${mb.toFixed(1)} MB for ${appended.events} events`);
+    const times = await queries(basedir, appended.events);
+    console.log(`GET /api/events?since=…&limit=100 over ${appended.events} events: p50 ${percentile(times, 50).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms`);
+    const killDir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-bench-kill-'));
+    writeFileSync(path.join(killDir, 'config.yaml'), `api:\n  key: ${KEY}\n`);
+    const kill = await killNine(killDir);
+    rmSync(killDir, { recursive: true, force: true });
+    console.log(JSON.stringify({ kill9_lost_events: kill.lost, kill9_lost_ms: Number(kill.ms.toFixed(1)), batch_ms: 100 }));
+    console.log(
+      JSON.stringify({
+        append_events_per_s: Math.round(appended.perSecond),
+        bus_p99_ms_with_log: Number(live.p99.toFixed(4)),
+        query_p99_ms: Number(percentile(times, 99).toFixed(3)),
+        db_mb_per_million_events: Number(((mb * 1_000_000) / appended.events).toFixed(1)),
+      }),
+    );
+  } finally {
+    rmSync(basedir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+void main();
