@@ -1,7 +1,8 @@
 /**
  * What the host knows about the machine from the commands it sent: absolute or relative
  * positioning (G90/G91, M82/M83), Z after each move (G0/G1, G92, G28), the tool (T<n>) and the
- * last feedrate. This is where ZChange, ToolChange and the `t`/`f` of positions are born.
+ * last feedrate, always in millimetres (G20 inches are converted, as the file analyser does). This
+ * is where ZChange, ToolChange and the `t`/`f` of positions are born.
  */
 import { commandParams } from './protocol/gcode.js';
 import { PositioningMode } from './protocol/positioning.js';
@@ -20,8 +21,11 @@ export class MachineTracker {
   tool = 0;
   feedrate: number | null = null;
   private readonly mode = new PositioningMode();
+  /** millimetres per unit of the sent values: 25.4 after G20, 1 after G21 */
+  private unit = 1;
 
   reset(): void {
+    this.unit = 1;
     this.z = null;
     this.e = 0;
     this.tool = 0;
@@ -40,9 +44,13 @@ export class MachineTracker {
       return effects;
     }
     switch (code) {
+      case 'G20':
+      case 'G21':
+        this.unit = code === 'G20' ? 25.4 : 1;
+        break;
       case 'G0':
       case 'G1': {
-        const p = commandParams(command);
+        const p = this.inMillimetres(commandParams(command));
         if (Number.isFinite(p.F)) this.feedrate = p.F!;
         if (Number.isFinite(p.Z)) {
           const next = this.mode.relative && this.z === null ? null : this.mode.target('Z', this.z ?? 0, p.Z!);
@@ -57,19 +65,25 @@ export class MachineTracker {
         break;
       }
       case 'G28': {
-        const p = commandParams(command);
+        const p = this.inMillimetres(commandParams(command));
         if (Number.isFinite(p.F)) this.feedrate = p.F!;
         if ('Z' in p || !('X' in p || 'Y' in p)) this.z = 0;
         break;
       }
       case 'G92': {
-        const p = commandParams(command);
+        const p = this.inMillimetres(commandParams(command));
         if (Number.isFinite(p.Z)) this.z = p.Z!;
         if (Number.isFinite(p.E)) this.e = p.E!;
         break;
       }
     }
     return effects;
+  }
+
+  private inMillimetres(p: Record<string, number>): Record<string, number> {
+    if (this.unit === 1) return p;
+    for (const key of Object.keys(p)) p[key] = p[key]! * this.unit;
+    return p;
   }
 }
 

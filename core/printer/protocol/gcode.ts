@@ -32,18 +32,25 @@ export function normalizeCommand(line: string): string {
   return command.replace(/^N\d+\s*/i, '').replace(/\s*\*\d+$/, '');
 }
 
-const CODE = /^\s*(?:N\d+\s*)?([GMT])\s*(\d+)/i;
+const CODE = /^\s*(?:N\d+\s*)?([GMT])\s*(\d+)(?:\.(\d+))?/i;
 
-/** The command's G/M/T code in upper case without leading zeros ("g01 x1" → "G1"), or null. */
+/**
+ * The command's G/M/T code in upper case without leading zeros ("g01 x1" → "G1"), or null. A
+ * sub-code stays part of it ("G29.1", "G28.1"): it is another command, not its parent.
+ */
 export function commandCode(command: string): string | null {
   const match = CODE.exec(command);
-  return match ? `${match[1]!.toUpperCase()}${Number(match[2])}` : null;
+  if (!match) return null;
+  const code = `${match[1]!.toUpperCase()}${Number(match[2])}`;
+  return match[3] === undefined ? code : `${code}.${Number(match[3])}`;
 }
 
 /**
  * Numeric parameters after the code, upper-cased letters: "G1 z.2 F1200 ; hop" → { Z: 0.2, F: 1200 }.
  * A letter without a number (as in "G28 X") maps to NaN so callers can tell "axis named" from absent.
- * Hand-rolled (it runs for every line on both ends of the wire): stops at a comment or checksum.
+ * Hand-rolled (it runs for every line on both ends of the wire): stops at a `;` comment or checksum
+ * and skips `(…)` comments, as the file analyser does (test/printer/gcode-parsers.test.ts holds both
+ * to one table).
  */
 export function commandParams(command: string): Record<string, number> {
   const params: Record<string, number> = {};
@@ -53,6 +60,11 @@ export function commandParams(command: string): Record<string, number> {
   while (i < end) {
     const c = command.charCodeAt(i);
     if (c === 59 /* ; */ || c === 42 /* * */) break;
+    if (c === 40 /* ( */) {
+      const close = command.indexOf(')', i);
+      i = close === -1 ? end : close + 1;
+      continue;
+    }
     const upper = c & ~32;
     if (upper < 65 || upper > 90) {
       i++;
