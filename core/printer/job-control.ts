@@ -159,6 +159,7 @@ export class JobControl {
     if (!job) return;
     void job.source?.close();
     job.source = null;
+    job.stop();
     this.finishing = false;
     this.pending = [];
     this.sdReplay = null;

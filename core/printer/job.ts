@@ -111,6 +111,8 @@ export class PrintJob {
   private startedAt = performance.now();
   private pausedAt: number | null = null;
   private pausedMs = 0;
+  /** set when the job ended: its print time stops there */
+  private endedAt: number | null = null;
 
   constructor(
     readonly file: JobFile,
@@ -121,6 +123,7 @@ export class PrintJob {
     this.startedAt = performance.now();
     this.pausedAt = null;
     this.pausedMs = 0;
+    this.endedAt = null;
     this.filepos = 0;
     this.linesSent = 0;
   }
@@ -134,9 +137,14 @@ export class PrintJob {
     this.pausedAt = null;
   }
 
+  /** The job ended (done, failed or cancelled): its print time is frozen from now on. */
+  stop(): void {
+    this.endedAt ??= this.pausedAt ?? performance.now();
+  }
+
   /** seconds printed, pauses excluded */
   get elapsed(): number {
-    const end = this.pausedAt ?? performance.now();
+    const end = this.endedAt ?? this.pausedAt ?? performance.now();
     return (end - this.startedAt - this.pausedMs) / 1000;
   }
 

@@ -28,6 +28,12 @@ describe('printing (in-process virtual printer)', () => {
     const progress = h.events.filter((e) => e.name === 'plugin_printing_events_PrintProgress').map((e) => (e.payload as { progress: number }).progress);
     expect(progress).to.deep.equal([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(h.printer.snapshot().progress.completion).to.equal(100);
+    // the print time stops with the job: it does not keep growing while the printer is Operational
+    const printTime = h.printer.snapshot().progress.printTime!;
+    expect(printTime).to.be.closeTo(done.time as number, 0.001);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.printer.snapshot().progress.printTime).to.equal(printTime);
+    expect(h.printer.snapshot().progress.printTimeLeft).to.equal(0);
   });
 
   it('pauses, resumes and cancels with M114 positions, the last tool and feedrate in the payloads', async () => {
