@@ -36,21 +36,36 @@ export function currentOwner(): ListenerOwner | undefined {
  */
 const queue: (() => void)[] = [];
 let scheduled = false;
+let draining = false;
 const idleWaiters: (() => void)[] = [];
 
 function drain(): void {
   scheduled = false;
+  draining = true;
   // deliveries queued while draining wait for the next turn, so I/O (the serial port) goes first
   const batch = queue.splice(0);
-  for (const deliver of batch) deliver();
-  if (queue.length > 0) schedule();
-  else for (const waiter of idleWaiters.splice(0)) waiter();
+  try {
+    for (const deliver of batch) deliver();
+  } finally {
+    draining = false;
+  }
+  if (queue.length === 0) for (const waiter of idleWaiters.splice(0)) waiter();
+  else if (!scheduled) {
+    scheduled = true;
+    setImmediate(drain);
+  }
 }
 
+/**
+ * The first batch runs as a microtask: after the emitting service's synchronous work (the serial
+ * write it queued goes first, being queued first), without another turn of the event loop, which
+ * would cost a poll per printed line. What listeners cause while draining waits for the next turn.
+ */
 function schedule(): void {
   if (scheduled) return;
   scheduled = true;
-  setImmediate(drain);
+  if (draining) setImmediate(drain);
+  else queueMicrotask(drain);
 }
 
 /** Calls `listener(value)` later, as `owner`, reporting a throw to it. */

@@ -6,11 +6,16 @@
  *    injectable fault, a 2 000-line print over a pty each, judged exact or clean failure as the
  *    matrix test judges it. Recovery is the longest wait between two job lines sent: where the
  *    firmware sends "wait" (Repetier) it must stay under 1.5 s, elsewhere under the configured
- *    communication timeout (plus one check period).
+ *    communication timeout (plus one check period). The case where only "wait" can recover (a
+ *    timeout of a minute) gives the "with wait" figure; every other exact case the "without".
  * 2. CPU per line: `cuttle virtual-printer` in its own process on a socat pty, bytes paced at
  *    250 000 baud, no ADVANCED_OK (one command in flight), motion off; this process is the host
  *    (a whole CuttleHost, plugins and events on) and prints 20 000 lines. Its CPU time
  *    (process.cpuUsage(), all threads) over the print, per 1 000 lines.
+ *    In the same run, against the same simulator, the floor: a bare loop on the same transport
+ *    that writes each framed line and waits for its "ok", nothing else. Per line, the printer
+ *    and the host each sleep and wake once; on a virtual machine that switch, not the host's
+ *    code, is most of the cost, so the ratio host/floor is what the host's code adds.
  *
  * Last line: {"runs","exact_runs","clean_failures","worst_recovery_ms","cpu_ms_per_1000_lines","lines_per_s", …}.
  * Env: BENCH_LINES (20000), BENCH_MATRIX_LINES (2000).
@@ -24,7 +29,9 @@ import { Writable } from 'node:stream';
 import { EventBus } from '../../core/events/event-bus.js';
 import { CuttleHost } from '../../core/host.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
-import { judge, MATRIX_SERIAL, runFaultMatrix, type MatrixHost } from '../../core/printer/simulator/fault-matrix.js';
+import { frame } from '../../core/printer/protocol/gcode.js';
+import { judge, MATRIX_SERIAL, matrixSerial, runFaultMatrix, type InjectedFault, type MatrixHost } from '../../core/printer/simulator/fault-matrix.js';
+import { SerialTransport } from '../../core/printer/transport/serial-transport.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 20_000);
 const MATRIX_LINES = Number(process.env['BENCH_MATRIX_LINES'] ?? 2000);
@@ -54,14 +61,15 @@ async function startHost(basedir: string, overrides: Record<string, unknown>): P
 
 async function matrix(dir: string) {
   let hosts = 0;
-  const startMatrixHost = async (): Promise<MatrixHost> => {
+  const startMatrixHost = async (fault: InjectedFault): Promise<MatrixHost> => {
+    const serial = matrixSerial(fault);
     const host = await startHost(path.join(dir, `host-${hosts++}`), {
-      'serial.temperatureInterval': MATRIX_SERIAL.temperatureInterval,
-      'serial.historySize': MATRIX_SERIAL.historySize,
-      'serial.timeout.connection': MATRIX_SERIAL.timeout.connection,
-      'serial.timeout.hello': MATRIX_SERIAL.timeout.hello,
-      'serial.timeout.communication': MATRIX_SERIAL.timeout.communication,
-      'serial.timeout.maxNudges': MATRIX_SERIAL.timeout.maxNudges,
+      'serial.temperatureInterval': serial.temperatureInterval,
+      'serial.historySize': serial.historySize,
+      'serial.timeout.connection': serial.timeout.connection,
+      'serial.timeout.hello': serial.timeout.hello,
+      'serial.timeout.communication': serial.timeout.communication,
+      'serial.timeout.maxNudges': serial.timeout.maxNudges,
     });
     const names: string[] = [];
     let error: string | null = null;
@@ -103,11 +111,34 @@ async function startSimulator(dir: string): Promise<{ link: string; stop: () => 
   };
 }
 
-async function cpuPerLine(dir: string): Promise<{ cpuMsPer1000: number; linesPerSecond: number; userMs: number; systemMs: number }> {
+/** The floor: each framed line written on the bare transport, the next one when its "ok" came. */
+async function floorPerLine(link: string): Promise<number> {
+  const transport = await SerialTransport.open(link, BAUD);
+  const lines = moves(LINES);
+  let sent = 0;
+  let cpu0 = process.cpuUsage();
+  const done = new Promise<void>((resolve) => {
+    transport.onLine((line) => {
+      if (!line.startsWith('ok')) return;
+      if (sent === 0) cpu0 = process.cpuUsage();
+      if (sent === lines.length) return resolve();
+      transport.write(`${frame(sent + 1, lines[sent]!)}\n`);
+      sent++;
+    });
+  });
+  transport.write(`${frame(0, 'M110 N0')}\n`);
+  await done;
+  const cpu = process.cpuUsage(cpu0);
+  await transport.close();
+  return (cpu.user + cpu.system) / 1000 / (LINES / 1000);
+}
+
+async function cpuPerLine(dir: string): Promise<{ cpuMsPer1000: number; floorMsPer1000: number; linesPerSecond: number; userMs: number; systemMs: number }> {
   const file = path.join(dir, 'stream.gcode');
   fs.writeFileSync(file, moves(LINES).join('\n') + '\n');
   const sim = await startSimulator(dir);
   try {
+    const floorMsPer1000 = await floorPerLine(sim.link);
     const host = await startHost(path.join(dir, 'host-cpu'), { 'serial.temperatureInterval': 0, 'serial.baudrate': BAUD });
     const printer = host.get<PrinterService>(PrinterService);
     await printer.connect({ port: sim.link, baudrate: BAUD });
@@ -121,6 +152,7 @@ async function cpuPerLine(dir: string): Promise<{ cpuMsPer1000: number; linesPer
     await printer.disconnect();
     await host.stop();
     return {
+      floorMsPer1000,
       cpuMsPer1000: (cpu.user + cpu.system) / 1000 / (LINES / 1000),
       linesPerSecond: LINES / seconds,
       userMs: cpu.user / 1000,
@@ -138,6 +170,7 @@ async function main(): Promise<void> {
   try {
     const cpu = await cpuPerLine(dir);
     console.log(`stream: ${LINES} lines over a pty at ${BAUD} baud, one in flight: ${round(cpu.linesPerSecond, 0)} lines/s, host CPU ${round(cpu.cpuMsPer1000)} ms per 1 000 lines (user ${round(cpu.userMs, 0)} ms, system ${round(cpu.systemMs, 0)} ms)`);
+    console.log(`floor:  the bare transport (write a line, wait for its ok) ${round(cpu.floorMsPer1000)} ms per 1 000 lines: the host is ${round(cpu.cpuMsPer1000 / cpu.floorMsPer1000, 2)}× the floor`);
 
     const results = await matrix(dir);
     let exact = 0;
@@ -158,7 +191,7 @@ async function main(): Promise<void> {
       }
       if (verdict.kind === 'exact') {
         exact++;
-        if (variant.firmware === 'repetier') worstWait = Math.max(worstWait, result.worstGapMs);
+        if (fault.idleWaitOnly) worstWait = Math.max(worstWait, result.worstGapMs);
         else worstTimeout = Math.max(worstTimeout, result.worstGapMs);
       } else clean++;
       console.log(`${verdict.kind === 'exact' ? 'exact' : 'clean'}  ${round(result.worstGapMs, 0).toString().padStart(5)} ms  ${label}`);
@@ -178,6 +211,8 @@ async function main(): Promise<void> {
         worst_recovery_without_wait_ms: round(worstTimeout, 0),
         communication_timeout_ms: MATRIX_SERIAL.timeout.communication,
         cpu_ms_per_1000_lines: round(cpu.cpuMsPer1000),
+        floor_cpu_ms_per_1000_lines: round(cpu.floorMsPer1000),
+        host_over_floor: round(cpu.cpuMsPer1000 / cpu.floorMsPer1000, 2),
         lines_per_s: round(cpu.linesPerSecond, 0),
         stream_lines: LINES,
         matrix_lines: MATRIX_LINES,

@@ -14,11 +14,18 @@
  *    (both directions' bytes added up), which a ping-pong host with window 1 is bounded by.
  * 2. in-process: the same file on the `virtual` port with pacing off (run first: once with window 1,
  *    then three times with the configured window, reporting the median).
+ * 3. pty under load: the pty run again while 500 socket.io push clients (in a child process) get
+ *    every `current` and `event` message and a 50 MB file is being analysed. The simulator records
+ *    how long each "ok" waited for the host's next line (from the "ok" leaving the printer to the
+ *    next line arriving): its p99.9 says whether the printer's planner could run dry because the
+ *    host was busy. The same figure without load is shown for comparison.
  *
- * The last line is a JSON object: {"pty_lines_per_s", "pty_pct_of_limit", "inproc_lines_per_s", …}.
- * Env: BENCH_LINES (10000), BENCH_BAUD (250000), BENCH_WINDOW (6).
+ * The last line is a JSON object: {"pty_lines_per_s", "pty_pct_of_limit", "inproc_lines_per_s",
+ * "ok_gap_p999_ms_loaded", …}.
+ * Env: BENCH_LINES (10000), BENCH_BAUD (250000), BENCH_WINDOW (6), BENCH_PUSH_CLIENTS (500),
+ * BENCH_ANALYSIS_MB (50).
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,12 +33,20 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { CuttleHost } from '../../core/host.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
+import { FileManager } from '../../core/files/file-manager.js';
 import { frame } from '../../core/printer/protocol/gcode.js';
+import { HttpServer } from '../../core/server/http-server.js';
+import { io as ioClient } from 'socket.io-client';
+import { Readable } from 'node:stream';
+import { openInBatches, reply } from './push-harness.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 10_000);
 const BAUD = Number(process.env['BENCH_BAUD'] ?? 250_000);
 const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 6);
 const CLI = path.resolve(__dirname, '../../core/cli/main.js');
+const PUSH_CLIENTS = Number(process.env['BENCH_PUSH_CLIENTS'] ?? 500);
+const ANALYSIS_MB = Number(process.env['BENCH_ANALYSIS_MB'] ?? 50);
+const KEY = 'BenchKey0123456789abcdefghijklmn';
 
 /** Extrusion moves as a slicer writes them, ~42 bytes each once framed as `N<n> …*<cs>`. */
 function typicalFile(dir: string): { file: string; framedBytes: number } {
@@ -48,6 +63,8 @@ function typicalFile(dir: string): { file: string; framedBytes: number } {
 }
 
 interface Run {
+  /** wall clock (ms since the epoch) of the print's start and end, to pick the simulator's gaps */
+  window: [number, number];
   seconds: number;
   linesPerSecond: number;
   sentBytes: number;
@@ -56,7 +73,10 @@ interface Run {
   resends: number;
 }
 
-async function printOnce(basedir: string, file: string, port: string, extra: Record<string, unknown>): Promise<Run> {
+/** Load put on the host while it prints; returns what stops it. */
+type Load = (host: CuttleHost) => Promise<() => Promise<void>>;
+
+async function printOnce(basedir: string, file: string, port: string, extra: Record<string, unknown>, load?: Load): Promise<Run> {
   const silent = new Writable({ write: (_c, _e, cb) => cb() });
   const host = CuttleHost.create({
     basedir,
@@ -68,12 +88,14 @@ async function printOnce(basedir: string, file: string, port: string, extra: Rec
       'serial.baudrate': BAUD,
       'serial.virtual.motion': false,
       'serial.virtual.pacing': false,
+      'api.key': KEY,
       ...extra,
     },
     env: {},
     logStream: silent,
   });
   await host.start();
+  const stopLoad = load ? await load(host) : null;
   const printer = host.get<PrinterService>(PrinterService);
   await printer.connect({ port, baudrate: BAUD });
   let sentBytes = 0;
@@ -94,15 +116,24 @@ async function printOnce(basedir: string, file: string, port: string, extra: Rec
   await printer.selectFile({ origin: 'local', path: 'bench.gcode', name: 'bench.gcode', size: null, diskPath: file }, true);
   const end = await done;
   counting = false;
+  await stopLoad?.();
   await printer.disconnect();
   await host.stop();
   const seconds = (end - start) / 1000;
-  return { seconds, linesPerSecond: LINES / seconds, sentBytes, receivedBytes, resends };
+  const window: [number, number] = [performance.timeOrigin + start, performance.timeOrigin + end];
+  return { window, seconds, linesPerSecond: LINES / seconds, sentBytes, receivedBytes, resends };
 }
 
-async function startSimulator(dir: string): Promise<{ link: string; stop: () => Promise<void> }> {
+/** The simulator's record of how long each "ok" waited for the next line. */
+interface OkGap {
+  at: number;
+  ms: number;
+}
+
+async function startSimulator(dir: string): Promise<{ link: string; gapsFile: string; stop: () => Promise<void> }> {
   const link = path.join(dir, 'printer');
-  const child = spawn(process.execPath, [CLI, 'virtual-printer', '--link', link, '--baudrate', String(BAUD), '--no-motion', '--sd-folder', path.join(dir, 'sd')], {
+  const gapsFile = path.join(dir, 'ok-gaps.json');
+  const child = spawn(process.execPath, [CLI, 'virtual-printer', '--link', link, '--baudrate', String(BAUD), '--no-motion', '--sd-folder', path.join(dir, 'sd'), '--ok-gaps', gapsFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -111,6 +142,7 @@ async function startSimulator(dir: string): Promise<{ link: string; stop: () => 
   });
   return {
     link,
+    gapsFile,
     stop: () =>
       new Promise<void>((resolve) => {
         child.removeAllListeners('exit');
@@ -119,6 +151,58 @@ async function startSimulator(dir: string): Promise<{ link: string; stop: () => 
       }),
   };
 }
+
+/** p99.9 of the gaps that fell inside a print's window */
+function gapP999(gaps: OkGap[], [from, to]: [number, number]): number {
+  const inside = gaps.filter((g) => g.at >= from && g.at <= to).map((g) => g.ms).sort((a, b) => a - b);
+  return inside.length ? inside[Math.min(inside.length - 1, Math.floor(0.999 * inside.length))]! : NaN;
+}
+
+// ---- load: push clients in a child process, and a big file under analysis ---------------------
+
+function runClients(count: number, baseUrl: string): void {
+  let ready = 0;
+  openInBatches(count, () => {
+    const socket = ioClient(baseUrl, { auth: { apikey: KEY }, transports: ['websocket'], forceNew: true, reconnection: false });
+    socket.once('history', () => {
+      if (++ready === count) process.send!({ ready: true });
+    });
+    socket.on('connect_error', (err) => {
+      console.error('client refused:', err.message);
+      process.exit(1);
+    });
+  });
+}
+
+/** Lines of a slicer's G-code until `bytes` are written. */
+function bigGcode(bytes: number): Readable {
+  let written = 0;
+  let i = 0;
+  return new Readable({
+    read() {
+      let chunk = '';
+      while (chunk.length < 1 << 16 && written < bytes) {
+        const line = `G1 X${(100 + (i % 97) * 0.731).toFixed(3)} Y${(100 + (i % 89) * 0.613).toFixed(3)} E${(i * 0.0312).toFixed(5)}\n`;
+        chunk += line;
+        written += line.length;
+        i++;
+      }
+      this.push(chunk || null);
+    },
+  });
+}
+
+const underLoad: Load = async (host) => {
+  const port = host.get<HttpServer>(HttpServer).port;
+  const clients: ChildProcess = fork(__filename, ['clients', String(PUSH_CLIENTS), `http://127.0.0.1:${port}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await reply(clients, null, (m: { ready?: boolean }) => !!m.ready);
+  const files = host.get<FileManager>(FileManager);
+  // stored first, so that the analysis (which follows every upload) runs during the print
+  await files.addFile('local', 'big.gcode', bigGcode(ANALYSIS_MB * 1024 * 1024), { upload: true });
+  return async () => {
+    clients.kill();
+  };
+};
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -145,14 +229,20 @@ async function main(): Promise<void> {
     const sim = await startSimulator(dir);
     let pty: Run;
     let ptyWindow4: Run;
+    let loaded: Run;
     try {
       fs.mkdirSync(path.join(dir, 'host-pty'));
       pty = await printOnce(path.join(dir, 'host-pty'), file, sim.link, {});
       fs.mkdirSync(path.join(dir, 'host-pty-4'));
       ptyWindow4 = await printOnce(path.join(dir, 'host-pty-4'), file, sim.link, { 'serial.window': 4 });
+      fs.mkdirSync(path.join(dir, 'host-pty-loaded'));
+      loaded = await printOnce(path.join(dir, 'host-pty-loaded'), file, sim.link, {}, underLoad);
     } finally {
       await sim.stop();
     }
+    const gaps = JSON.parse(fs.readFileSync(sim.gapsFile, 'utf8')) as OkGap[];
+    const gapQuiet = gapP999(gaps, pty.window);
+    const gapLoaded = gapP999(gaps, loaded.window);
     const bytesPerSecond = BAUD / 10;
     const sentPerLine = pty.sentBytes / LINES;
     const receivedPerLine = pty.receivedBytes / LINES;
@@ -165,6 +255,9 @@ async function main(): Promise<void> {
     console.log(`            8N1 limit ${fmt(limit)} lines/s (full duplex) → ${fmt(pct, 1)} %; half-duplex view ${fmt(halfDuplexLimit)} lines/s → ${fmt((pty.linesPerSecond / halfDuplexLimit) * 100, 1)} %`);
     const pctWindow4 = (ptyWindow4.linesPerSecond / limit) * 100;
     console.log(`            window 4: ${fmt(ptyWindow4.linesPerSecond)} lines/s → ${fmt(pctWindow4, 1)} % of the limit`);
+    console.log(
+      `            "ok" → next line p99.9: ${fmt(gapQuiet, 2)} ms alone; ${fmt(gapLoaded, 2)} ms with ${PUSH_CLIENTS} push clients and a ${ANALYSIS_MB} MB analysis (${fmt(loaded.linesPerSecond)} lines/s, ${fmt((loaded.linesPerSecond / limit) * 100, 1)} % of the limit)`,
+    );
 
     console.log(
       JSON.stringify({
@@ -174,6 +267,11 @@ async function main(): Promise<void> {
         pty_limit_lines_per_s: Math.round(limit),
         pty_pct_of_half_duplex_limit: Math.round((pty.linesPerSecond / halfDuplexLimit) * 1000) / 10,
         pty_resends: pty.resends,
+        ok_gap_p999_ms: Math.round(gapQuiet * 100) / 100,
+        ok_gap_p999_ms_loaded: Math.round(gapLoaded * 100) / 100,
+        pty_loaded_pct_of_limit: Math.round((loaded.linesPerSecond / limit) * 1000) / 10,
+        push_clients: PUSH_CLIENTS,
+        analysis_mb: ANALYSIS_MB,
         pty_window4_lines_per_s: Math.round(ptyWindow4.linesPerSecond),
         pty_window4_pct_of_limit: Math.round(pctWindow4 * 10) / 10,
         bytes_sent_per_line: Math.round(sentPerLine * 10) / 10,
@@ -189,7 +287,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+if (process.argv[2] === 'clients') runClients(Number(process.argv[3]), process.argv[4]!);
+else
+  main().then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);

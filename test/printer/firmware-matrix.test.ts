@@ -6,7 +6,7 @@
  * The runs go four at a time (each its own pty, simulator and host); each `it` checks one.
  */
 import { expect } from 'chai';
-import { FIRMWARE_VARIANTS, INJECTED_FAULTS, MATRIX_SERIAL, faultApplies, judge, runFaultMatrix, type RunRecord } from '../../core/printer/simulator/fault-matrix.js';
+import { FIRMWARE_VARIANTS, INJECTED_FAULTS, faultApplies, judge, matrixSerial, runFaultMatrix, type InjectedFault, type RunRecord } from '../../core/printer/simulator/fault-matrix.js';
 import { fastSerial, startPrinterHost, tempDir, typicalLines } from './helpers.js';
 
 describe('firmware dialects × faults: 2 000-line prints over a pty', function () {
@@ -14,8 +14,8 @@ describe('firmware dialects × faults: 2 000-line prints over a pty', function (
   const results = new Map<string, RunRecord | Error>();
 
   before(async () => {
-    const startHost = async () => {
-      const h = await startPrinterHost(fastSerial({}, MATRIX_SERIAL));
+    const startHost = async (fault: InjectedFault) => {
+      const h = await startPrinterHost(fastSerial({}, matrixSerial(fault)));
       return { printer: h.printer, names: () => h.names(), error: () => (h.events.find((e) => e.name === 'Error')?.payload as { error: string } | undefined)?.error ?? null, stop: () => h.stop() };
     };
     for (const run of await runFaultMatrix(tempDir(), typicalLines(2000), startHost)) results.set(`${run.variant.name} / ${run.fault.name}`, run.result);

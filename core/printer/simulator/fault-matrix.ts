@@ -37,11 +37,17 @@ export interface InjectedFault {
   outcome: 'exact' | RegExp;
   /** resends exist only where the firmware checks line numbers */
   numberedOnly?: boolean;
+  /** only for firmwares that send "wait" when idle */
+  idleWaitOnly?: boolean;
+  /** the host's communication timeout for this case, when not MATRIX_SERIAL's */
+  communicationTimeout?: number;
 }
 
 export const INJECTED_FAULTS: readonly InjectedFault[] = [
   { name: 'no fault', faults: {}, outcome: 'exact' },
   { name: 'a lost "ok" (then "wait" where the firmware sends it, else only temperature reports)', faults: { lostOkAfterLines: 700 }, outcome: 'exact' },
+  // a timeout far beyond the test: only "wait" can recover the lost "ok"
+  { name: 'a lost "ok" with only "wait" to recover it', faults: { lostOkAfterLines: 700 }, outcome: 'exact', idleWaitOnly: true, communicationTimeout: 60000 },
   { name: 'a duplicated "ok"', faults: { duplicateOkAfterLines: 500 }, outcome: 'exact' },
   { name: 'checksum errors (Error, then Resend)', faults: { checksumErrorRate: 0.01 }, outcome: 'exact', numberedOnly: true },
   { name: 'checksum errors (Resend, then Error)', faults: { checksumErrorRate: 0.01, resendBeforeError: true }, outcome: 'exact', numberedOnly: true },
@@ -58,7 +64,14 @@ export const INJECTED_FAULTS: readonly InjectedFault[] = [
 ];
 
 export function faultApplies(variant: FirmwareVariant, fault: InjectedFault): boolean {
-  return !fault.numberedOnly || SIMULATED_FIRMWARES[variant.firmware].checksLines;
+  const firmware = SIMULATED_FIRMWARES[variant.firmware];
+  return (!fault.numberedOnly || firmware.checksLines) && (!fault.idleWaitOnly || firmware.idleWait);
+}
+
+/** The host's serial settings for one case. */
+export function matrixSerial(fault: InjectedFault): typeof MATRIX_SERIAL {
+  const communication = fault.communicationTimeout ?? MATRIX_SERIAL.timeout.communication;
+  return { ...MATRIX_SERIAL, timeout: { ...MATRIX_SERIAL.timeout, communication } };
 }
 
 /** Host settings for the matrix: quick timeouts, and temperature reports on (chatter that must not count as progress). */
@@ -122,7 +135,7 @@ export async function runFaultCase(
   variant: FirmwareVariant,
   fault: InjectedFault,
   lines: readonly string[],
-  startHost: () => Promise<MatrixHost>,
+  startHost: (fault: InjectedFault) => Promise<MatrixHost>,
 ): Promise<RunRecord> {
   const pty = await startPtyPrinter(path.join(dir, `printer-${index}`), {
     firmware: variant.firmware,
@@ -132,7 +145,7 @@ export async function runFaultCase(
     sdFolder: path.join(dir, `sd-${index}`),
     faults: { seed: index + 1, ...fault.faults },
   });
-  const host = await startHost();
+  const host = await startHost(fault);
   try {
     const file = path.join(dir, `job-${index}.gcode`);
     fs.writeFileSync(file, lines.join('\n') + '\n');
@@ -156,7 +169,7 @@ export async function runFaultCase(
       worstGapMs,
       lines,
       executed: pty.printer.executed.filter((c) => c.source === 'serial' && c.command.startsWith('G1')).map((c) => c.command),
-      events: host.names(),
+      events: [...host.names()],
       error: host.error(),
       finalState: host.printer.state.id,
     };
@@ -170,7 +183,7 @@ export async function runFaultCase(
 export async function runFaultMatrix(
   dir: string,
   lines: readonly string[],
-  startHost: () => Promise<MatrixHost>,
+  startHost: (fault: InjectedFault) => Promise<MatrixHost>,
   parallel = 4,
 ): Promise<{ variant: FirmwareVariant; fault: InjectedFault; result: RunRecord | Error }[]> {
   const cases = FIRMWARE_VARIANTS.flatMap((variant) => INJECTED_FAULTS.filter((fault) => faultApplies(variant, fault)).map((fault) => ({ variant, fault })));
