@@ -12,6 +12,7 @@ import type { Disposable } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { printerIdOf } from '../common/printer-id.js';
 import { HostDatabase } from '../database/database.js';
+import { whereClause } from '../database/where.js';
 import { EventBus, type AnyFiredEvent } from '../events/event-bus.js';
 import { Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
@@ -95,19 +96,14 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
 
   read(query: EventQuery): EventPage {
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(query.limit)));
-    const where = ['seq > ?'];
-    const params: (string | number)[] = [query.since];
-    if (query.type !== undefined) {
-      where.push('type = ?');
-      params.push(query.type);
-    }
-    if (query.printer !== undefined) {
-      where.push('printer = ?');
-      params.push(query.printer);
-    }
+    const where = whereClause([
+      ['seq > ?', query.since],
+      ['type = ?', query.type],
+      ['printer = ?', query.printer],
+    ]);
     const rows = this.database.db
-      .prepare(`SELECT seq, type, printer, time, payload FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
-      .all(...params, limit) as Row[];
+      .prepare(`SELECT seq, type, printer, time, payload FROM events ${where.sql} ORDER BY seq LIMIT ?`)
+      .all(...where.params, limit) as Row[];
     // rows the writer has not committed yet (or committed but not yet reported) follow
     let last = rows.length > 0 ? rows[rows.length - 1]!.seq : query.since;
     for (let i = 0; i < this.memory.length && rows.length < limit; i++) {
@@ -164,6 +160,8 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
       rows[k++] = row.payload;
     }
     this.posted = this.memory.length;
+    // the process does not end with events uncommitted (the worker is unref'd once all are written)
+    this.worker.ref();
     this.worker.postMessage({ type: 'rows', rows } satisfies ToWriter);
   }
 
@@ -191,7 +189,10 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
     while (n < this.memory.length && this.memory[n]!.seq <= upTo) n++;
     this.memory = n === this.memory.length ? [] : this.memory.slice(n);
     this.posted = Math.max(0, this.posted - n);
-    if (this.memory.length === 0) for (const waiter of this.flushWaiters.splice(0)) waiter();
+    if (this.memory.length === 0) {
+      if (!this.closed) this.worker?.unref();
+      for (const waiter of this.flushWaiters.splice(0)) waiter();
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import { HostDatabase } from '../database/database.js';
+import { whereClause } from '../database/where.js';
 import { FileManager, type StoredFile } from '../files/file-manager.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { PrinterService, type JobFile, type PrintEnd } from '../printer/printer-service.js';
@@ -145,25 +146,13 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
 }
 
 function filters(query: Omit<HistoryQuery, 'limit' | 'offset' | 'result'> & { result?: JobResult }): { where: string; params: (string | number)[] } {
-  const clauses: string[] = [];
-  const params: (string | number)[] = [];
-  if (query.printer !== undefined) {
-    clauses.push('printer = ?');
-    params.push(query.printer);
-  }
-  if (query.result !== undefined) {
-    clauses.push('result = ?');
-    params.push(query.result);
-  }
-  if (query.from !== undefined) {
-    clauses.push('started >= ?');
-    params.push(query.from);
-  }
-  if (query.to !== undefined) {
-    clauses.push('started <= ?');
-    params.push(query.to);
-  }
-  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  const { sql, params } = whereClause([
+    ['printer = ?', query.printer],
+    ['result = ?', query.result],
+    ['started >= ?', query.from],
+    ['started <= ?', query.to],
+  ]);
+  return { where: sql, params };
 }
 
 function toRecord(row: JobRow): JobRecord {

@@ -9,7 +9,7 @@ import { DisposableStore, type Disposable } from '../common/disposable.js';
 import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import type { EventHooks } from '../event-hooks/api.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { PrinterService } from '../printer/printer-service.js';
+import type { PrinterService, TemperatureReading } from '../printer/printer-service.js';
 import type { PushService } from '../push/api.js';
 
 export interface MetricSources {
@@ -31,30 +31,19 @@ export class HostMetrics implements Disposable {
     collectDefaultMetrics({ register: this.registry });
     const { bus, printer, push, hooks } = sources;
 
-    new Gauge({
-      name: 'cuttle_temperature_celsius',
-      help: 'Current temperature of each heater, as the printer last reported it.',
-      labelNames: ['printer', 'heater'] as const,
-      registers,
-      collect() {
-        this.reset();
-        for (const [heater, reading] of Object.entries(printer?.snapshot().temperatures ?? {})) {
-          this.set({ printer: DEFAULT_PRINTER_ID, heater }, reading.actual);
-        }
-      },
-    });
-    new Gauge({
-      name: 'cuttle_temperature_target_celsius',
-      help: 'Target temperature of each heater (0: off).',
-      labelNames: ['printer', 'heater'] as const,
-      registers,
-      collect() {
-        this.reset();
-        for (const [heater, reading] of Object.entries(printer?.snapshot().temperatures ?? {})) {
-          this.set({ printer: DEFAULT_PRINTER_ID, heater }, reading.target ?? 0);
-        }
-      },
-    });
+    const heaterGauge = (name: string, help: string, value: (reading: TemperatureReading) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['printer', 'heater'] as const,
+        registers,
+        collect() {
+          this.reset();
+          for (const [heater, reading] of Object.entries(printer?.snapshot().temperatures ?? {})) this.set({ printer: DEFAULT_PRINTER_ID, heater }, value(reading));
+        },
+      });
+    heaterGauge('cuttle_temperature_celsius', 'Current temperature of each heater, as the printer last reported it.', (r) => r.actual);
+    heaterGauge('cuttle_temperature_target_celsius', 'Target temperature of each heater (0: off).', (r) => r.target ?? 0);
     new Gauge({
       name: 'cuttle_job_progress_ratio',
       help: 'Completion of the current job from 0 to 1 (0 when no job is running).',

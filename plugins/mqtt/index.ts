@@ -25,26 +25,17 @@ import {
 } from 'cuttle';
 import { DEFAULT_PRINTER_ID, printerIdOf } from 'cuttle';
 import { COMMANDS, printerDiscovery, type Command } from './discovery.js';
-import { BufferedPublisher } from './publisher.js';
+import { BufferedPublisher, type BrokerOptions } from './publisher.js';
 import { Topics } from './topics.js';
 
-interface Settings {
-  url: string;
+/** The broker options (but the per-process client id) plus what topics and commands need. */
+interface Settings extends Omit<BrokerOptions, 'clientId' | 'qos'> {
   baseTopic: string;
   hostId: string;
-  username: string;
-  password: string;
-  ca: string;
-  cert: string;
-  key: string;
-  rejectUnauthorized: boolean;
   commands: boolean;
   discovery: boolean;
   discoveryPrefix: string;
-  bufferLimit: number;
   qos: number;
-  keepalive: number;
-  reconnectMs: number;
 }
 
 @Plugin({

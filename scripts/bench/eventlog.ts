@@ -25,6 +25,7 @@ import { CuttleHost } from '../../core/host.js';
 import { createLogger } from '../../core/logging/logger.js';
 import { HttpServer } from '../../core/server/http-server.js';
 import { ConvictSettings } from '../../core/settings/settings-impl.js';
+import { fireAtRate } from './pace.js';
 
 const RATE = 10_000;
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -62,20 +63,10 @@ async function busWithLog(basedir: string): Promise<{ p99: number; fired: number
       latencies[recorded++] = performance.now() - firedAt[event.seq - first + 1]!;
     }, { owner: `healthy-${i}` });
   }
-  let fired = 0;
-  const start = performance.now();
-  await new Promise<void>((resolve) => {
-    const pump = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
-      while (fired < due) {
-        fired++;
-        firedAt[fired] = performance.now();
-        bus.fire('ZChange', { old: fired - 1, new: fired });
-      }
-      if (fired >= total) resolve();
-      else setImmediate(pump);
-    };
-    pump();
+  const fired = total;
+  await fireAtRate(RATE, total, (n) => {
+    firedAt[n] = performance.now();
+    bus.fire('ZChange', { old: n - 1, new: n });
   });
   await bus.idle(10_000);
   await log.flushed();
@@ -124,17 +115,8 @@ async function queries(basedir: string, lastSeq: number): Promise<Float64Array> 
 /** The child of step 4: fires at RATE through a real bus and log, printing the last seq fired every 5 ms. */
 async function killChild(basedir: string): Promise<void> {
   const { bus } = standalone(basedir);
-  const start = performance.now();
-  let fired = 0;
   setInterval(() => process.stdout.write(`${bus.lastSeq}\n`), 5);
-  for (;;) {
-    const due = Math.floor(((performance.now() - start) / 1000) * RATE);
-    while (fired < due) {
-      fired++;
-      bus.fire('ZChange', { old: fired - 1, new: fired });
-    }
-    await new Promise<void>((r) => setImmediate(r));
-  }
+  await fireAtRate(RATE, Number.POSITIVE_INFINITY, (n) => bus.fire('ZChange', { old: n - 1, new: n }));
 }
 
 async function killNine(basedir: string): Promise<{ lost: number; ms: number }> {

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { AsyncEventBus } from '../../core/events/bus-impl.js';
 import { createLogger } from '../../core/logging/logger.js';
+import { fireAtRate } from './pace.js';
 
 const RATE = Number(process.env['BENCH_RATE'] ?? 10_000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -32,22 +33,11 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 async function main(): Promise<void> {
-  let fired = 0;
-  const start = performance.now();
-  await new Promise<void>((resolve) => {
-    const pump = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
-      while (fired < due) {
-        fired++;
-        firedAt[fired] = performance.now();
-        bus.fire('ZChange', { old: fired - 1, new: fired });
-      }
-      if (fired >= total) resolve();
-      else setImmediate(pump);
-    };
-    pump();
+  const fired = total;
+  const fireSeconds = await fireAtRate(RATE, total, (n) => {
+    firedAt[n] = performance.now();
+    bus.fire('ZChange', { old: n - 1, new: n });
   });
-  const fireSeconds = (performance.now() - start) / 1000;
   // let the healthy subscribers catch up (the slow one never will: it is the point)
   const deadline = performance.now() + 2000;
   while (recorded < total * (SUBSCRIBERS - 1) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));

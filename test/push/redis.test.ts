@@ -4,25 +4,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { TEST_API_KEY, writeConfig } from '../support/host.js';
 import { pushClient, waitFor, type RecordingClient } from './support.js';
+import { freePort } from '../support/free-port.js';
 
 const MAIN = path.resolve(__dirname, '..', '..', 'core', 'cli', 'main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Spawns and resolves once `ready` matches a line of its output. */
 function start(command: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
@@ -69,8 +58,13 @@ describe('push cluster over redis', function () {
       children.push(cuttle.child);
       urls.push(cuttle.match[1]!);
     }
-    // both cuttles have subscribed once their `push cluster joined` lines are out; give redis a moment
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // both cuttles have joined the cluster once they are ready (every service started, Startup fired)
+    for (const url of urls) {
+      for (let tries = 0; (await fetch(`${url}/readyz`)).status !== 200; tries++) {
+        if (tries > 1000) throw new Error(`${url} not ready`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
   });
   after(async () => {
     for (const c of clients) c.close();
