@@ -126,6 +126,8 @@ async function printOnce(basedir: string, file: string, port: string, extra: Rec
 
 /** The simulator's record of how long each "ok" waited for the next line. */
 interface OkGap {
+  /** when the "ok" left the printer and when the next line arrived, ms since the epoch */
+  ok: number;
   at: number;
   ms: number;
 }
@@ -154,7 +156,8 @@ async function startSimulator(dir: string): Promise<{ link: string; gapsFile: st
 
 /** p99.9 of the gaps that fell inside a print's window */
 function gapP999(gaps: OkGap[], [from, to]: [number, number]): number {
-  const inside = gaps.filter((g) => g.at >= from && g.at <= to).map((g) => g.ms).sort((a, b) => a - b);
+  // an "ok" from before the print (the handshake's) answered by its first line is no gap
+  const inside = gaps.filter((g) => g.ok >= from && g.at <= to).map((g) => g.ms).sort((a, b) => a - b);
   return inside.length ? inside[Math.min(inside.length - 1, Math.floor(0.999 * inside.length))]! : NaN;
 }
 

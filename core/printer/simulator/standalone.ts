@@ -34,7 +34,7 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --seed N                   seed of the fault generator
   --record FILE              write the executed commands to FILE (JSON lines) on exit
   --ok-gaps FILE             write, on exit, how long each "ok" waited for the next line
-                             (JSON: [{ at: epoch ms, ms }])`;
+                             (JSON: [{ ok, at: epoch ms, ms }])`;
 
 const FLAGS = ['no-motion', 'no-pacing', 'no-advanced-ok', 'resend-before-error', 'help'];
 

@@ -139,10 +139,11 @@ export class VirtualPrinter {
   /**
    * How long the host kept the printer waiting: from the moment an "ok" left the printer to the
    * moment the next line began to arrive, in ms, for every "ok" that was answered, with the wall
-   * clock time of that arrival (ms since the epoch, to compare with another process's clock). A
+   * clock times of the "ok" and of that arrival (ms since the epoch, to compare with another
+   * process's clock: an "ok" from before a print, answered by its first line, is no gap). A
    * host that is busy elsewhere shows here as a planner that may run dry.
    */
-  readonly okGaps: { at: number; ms: number }[] = [];
+  readonly okGaps: { at: number; ms: number; ok: number }[] = [];
   /** when each "ok" not yet answered by a line left the printer (the host answers them in order) */
   private readonly oksOut: number[] = [];
 
@@ -150,7 +151,7 @@ export class VirtualPrinter {
     const okAt = this.oksOut.shift();
     if (okAt !== undefined) {
       const now = performance.now();
-      this.okGaps.push({ at: performance.timeOrigin + now, ms: now - okAt });
+      this.okGaps.push({ at: performance.timeOrigin + now, ms: now - okAt, ok: performance.timeOrigin + okAt });
     }
     if (this.rx) this.rx.after(line.length + 1, () => this.enqueue(line));
     else this.enqueue(line);
