@@ -1,11 +1,16 @@
 /**
  * Helpers for the printer tests: a host connected to the in-process simulator with fast settings,
- * G-code files in a temp folder, collection of bus events and waiting for conditions.
+ * G-code files in a temp folder, collection of bus events and waiting for conditions, a scripted
+ * transport for protocol tests, and a pty fixture.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Emitter } from '../../core/common/event.js';
 import { EventBus, type AnyFiredEvent } from '../../core/index.js';
+import type { ProtocolHandler } from '../../core/printer/protocol/protocol.js';
+import type { PtyPrinter } from '../../core/printer/simulator/pty.js';
+import type { DiscardedLine, Transport } from '../../core/printer/transport/transport.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 
@@ -81,4 +86,57 @@ export function typicalLines(count: number): string[] {
     }
   }
   return lines;
+}
+
+/** A transport whose printer side a test scripts line by line; `written` collects what the host wrote. */
+export class ScriptedTransport implements Transport {
+  readonly port = 'scripted';
+  readonly baudrate = 115200;
+  readonly written: string[] = [];
+  private readonly lines = new Emitter<string>();
+  readonly onLine = this.lines.event;
+  readonly onLost = new Emitter<Error>().event;
+  readonly onDiscarded = new Emitter<DiscardedLine>().event;
+  write(data: string): void {
+    this.written.push(...data.split('\n').filter(Boolean));
+  }
+  reply(...lines: string[]): void {
+    for (const line of lines) this.lines.fire(line);
+  }
+  async close(): Promise<void> {}
+}
+
+/** A protocol handler that passes commands through and ignores the rest. */
+export function passThroughHandler(overrides: Partial<ProtocolHandler> = {}): ProtocolHandler {
+  return {
+    sending: (c) => c.command,
+    sent: () => undefined,
+    received: (line) => line,
+    response: () => undefined,
+    nextJobCommand: () => null,
+    fatal: () => undefined,
+    reset: () => undefined,
+    log: () => undefined,
+    warn: () => undefined,
+    ...overrides,
+  };
+}
+
+/** A host and a pty printer per test, both stopped after each; `dir` is the test's temp folder. */
+export function ptyFixture(): { dir: string; set(host: PrinterHost, pty: PtyPrinter): void } {
+  const dir = tempDir();
+  let host: PrinterHost | undefined;
+  let pty: PtyPrinter | undefined;
+  afterEach(async () => {
+    await host?.stop();
+    await pty?.close();
+    host = pty = undefined;
+  });
+  return {
+    dir,
+    set(h, p) {
+      host = h;
+      pty = p;
+    },
+  };
 }

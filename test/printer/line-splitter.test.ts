@@ -1,9 +1,9 @@
 /** Bad bytes from the printer: lines split across reads, noise that is not UTF-8, a line with no end. */
 import { expect } from 'chai';
 import path from 'node:path';
-import { startPtyPrinter, type PtyPrinter } from '../../core/printer/simulator/pty.js';
+import { startPtyPrinter } from '../../core/printer/simulator/pty.js';
 import { LineSplitter, MAX_LINE_BYTES, type DiscardedLine } from '../../core/printer/transport/transport.js';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, gcodeFile, ptyFixture, startPrinterHost, typicalLines, waitFor } from './helpers.js';
 
 function split(chunks: (string | Buffer)[]) {
   const lines: string[] = [];
@@ -37,21 +37,17 @@ describe('cutting the byte stream into lines', () => {
 
 describe('a printer that sends noise and over-long lines', function () {
   this.timeout(20000);
-  let h: PrinterHost | undefined;
-  let pty: PtyPrinter | undefined;
-  const dir = tempDir();
-  afterEach(async () => {
-    await h?.stop();
-    await pty?.close();
-  });
+  const fixture = ptyFixture();
+  const dir = fixture.dir;
 
   it('logs and skips them; the print is exact and nothing throws', async () => {
-    pty = await startPtyPrinter(path.join(dir, 'noisy'), { pacing: false, motion: false, sdFolder: path.join(dir, 'sd'), faults: { garbageRate: 0.05, longLineAfterLines: 50 } });
-    h = await startPrinterHost(fastSerial());
+    const pty = await startPtyPrinter(path.join(dir, 'noisy'), { pacing: false, motion: false, sdFolder: path.join(dir, 'sd'), faults: { garbageRate: 0.05, longLineAfterLines: 50 } });
+    const h = await startPrinterHost(fastSerial());
+    fixture.set(h, pty);
     const lines = typicalLines(400);
     await h.printer.connect({ port: pty.link, baudrate: 250000 });
     await h.printer.selectFile(gcodeFile(dir, 'noisy.gcode', lines), true);
-    await waitFor('PrintDone', () => h!.names().includes('PrintDone'));
+    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
     expect(pty.printer.executed.filter((c) => c.command.startsWith('G1')).map((c) => c.command)).to.deep.equal(lines);
     const skipped = h.t.logs.filter((l) => l.msg === 'skipped a line from the printer');
     expect(skipped.map((l) => l.reason)).to.include.members(['not UTF-8', 'too long']);

@@ -9,25 +9,18 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Emitter } from '../../core/common/event.js';
-import { GcodeProtocol, type ProtocolHandler, type ProtocolOptions } from '../../core/printer/protocol/protocol.js';
-import { startPtyPrinter, type PtyPrinter } from '../../core/printer/simulator/pty.js';
-import type { DiscardedLine, Transport } from '../../core/printer/transport/transport.js';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+import { GcodeProtocol, type ProtocolOptions } from '../../core/printer/protocol/protocol.js';
+import { startPtyPrinter } from '../../core/printer/simulator/pty.js';
+import { fastSerial, gcodeFile, passThroughHandler, ptyFixture, ScriptedTransport, startPrinterHost, typicalLines, waitFor } from './helpers.js';
 
 describe('the stall after a resend whose "ok" never comes (regression)', function () {
   this.timeout(30000);
-  let h: PrinterHost | undefined;
-  let pty: PtyPrinter | undefined;
-  const dir = tempDir();
-  afterEach(async () => {
-    await h?.stop();
-    await pty?.close();
-  });
+  const fixture = ptyFixture();
+  const dir = fixture.dir;
 
   it('goes on within one "wait": the print finishes exactly and loses under 1.5 s', async () => {
     // Repetier: refuses line 105 once (Error, Resend:105, ok), then drops the "ok" of the resent N105
-    pty = await startPtyPrinter(path.join(dir, 'stall-printer'), {
+    const pty = await startPtyPrinter(path.join(dir, 'stall-printer'), {
       firmware: 'repetier',
       pacing: true,
       baudrate: 250000,
@@ -36,13 +29,14 @@ describe('the stall after a resend whose "ok" never comes (regression)', functio
       faults: { resendBurstAfterLines: 104, resendBurstLength: 1, lostOkAfterLines: 105 },
     });
     // a communication timeout far longer than the test: only "wait" can rescue the print
-    h = await startPrinterHost(fastSerial({}, { temperatureInterval: 1, timeout: { connection: 5000, hello: 300, communication: 60000, maxNudges: 3 } }));
+    const h = await startPrinterHost(fastSerial({}, { temperatureInterval: 1, timeout: { connection: 5000, hello: 300, communication: 60000, maxNudges: 3 } }));
+    fixture.set(h, pty);
     const sentAt: { line: string; at: number }[] = [];
     h.printer.onLog(({ direction, line }) => direction === 'send' && sentAt.push({ line, at: performance.now() }));
     const lines = typicalLines(300);
     await h.printer.connect({ port: pty.link, baudrate: 250000 });
     await h.printer.selectFile(gcodeFile(dir, 'stall.gcode', lines), true);
-    await waitFor('PrintDone', () => h!.names().includes('PrintDone'), 20000);
+    await waitFor('PrintDone', () => h.names().includes('PrintDone'), 20000);
 
     const resent = sentAt.filter((s) => s.line.startsWith('N105 '));
     expect(resent, 'N105 was sent, refused and sent again').to.have.length(2);
@@ -54,36 +48,8 @@ describe('the stall after a resend whose "ok" never comes (regression)', functio
   });
 });
 
-/** A transport whose printer side the test scripts. */
-class ScriptedTransport implements Transport {
-  readonly port = 'scripted';
-  readonly baudrate = 115200;
-  readonly written: string[] = [];
-  private readonly lines = new Emitter<string>();
-  readonly onLine = this.lines.event;
-  readonly onLost = new Emitter<Error>().event;
-  readonly onDiscarded = new Emitter<DiscardedLine>().event;
-  write(data: string): void {
-    this.written.push(...data.split('\n').filter(Boolean));
-  }
-  reply(...lines: string[]): void {
-    for (const line of lines) this.lines.fire(line);
-  }
-  async close(): Promise<void> {}
-}
-
 describe('what counts as progress for the communication timeout', () => {
-  const handler: ProtocolHandler = {
-    sending: (c) => c.command,
-    sent: () => undefined,
-    received: (line) => line,
-    response: () => undefined,
-    nextJobCommand: () => null,
-    fatal: () => undefined,
-    reset: () => undefined,
-    log: () => undefined,
-    warn: () => undefined,
-  };
+  const handler = passThroughHandler();
   const options: ProtocolOptions = { historySize: 50, communicationTimeout: 300, maxNudges: 3, waitAsOk: false, longRunning: new Set(['G28']) };
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,11 +1,10 @@
 /** Unit tests of the protocol's pure parts and of its resend bookkeeping, against a scripted transport. */
 import { expect } from 'chai';
-import { Emitter } from '../../core/common/event.js';
 import { checksum, commandCode, commandParams, frame, normalizeCommand, unframe } from '../../core/printer/protocol/gcode.js';
-import { GcodeProtocol, type ProtocolHandler } from '../../core/printer/protocol/protocol.js';
+import { GcodeProtocol } from '../../core/printer/protocol/protocol.js';
 import { parseError, parsePosition, parseResend, parseTemperatures } from '../../core/printer/protocol/responses.js';
 import { MachineTracker } from '../../core/printer/tracker.js';
-import type { DiscardedLine, Transport } from '../../core/printer/transport/transport.js';
+import { passThroughHandler, ScriptedTransport } from './helpers.js';
 
 const PROTOCOL_DEFAULTS = { waitAsOk: true, longRunning: new Set(['G28', 'G29', 'M400']) };
 
@@ -56,41 +55,16 @@ describe('gcode and response parsing', () => {
   });
 });
 
-/** A transport whose printer side the test scripts line by line. */
-class ScriptedTransport implements Transport {
-  readonly port = 'scripted';
-  readonly baudrate = 115200;
-  readonly written: string[] = [];
-  private readonly lines = new Emitter<string>();
-  readonly onLine = this.lines.event;
-  readonly onLost = new Emitter<Error>().event;
-  readonly onDiscarded = new Emitter<DiscardedLine>().event;
-  write(data: string): void {
-    this.written.push(...data.split('\n').filter(Boolean));
-  }
-  reply(...lines: string[]): void {
-    for (const line of lines) this.lines.fire(line);
-  }
-  async close(): Promise<void> {}
-}
-
 describe('protocol flow control', () => {
   function setup() {
     const transport = new ScriptedTransport();
     const job = Array.from({ length: 8 }, (_, i) => `G1 X${i + 1}`);
-    const handler: ProtocolHandler = {
-      sending: (c) => c.command,
-      sent: () => undefined,
-      received: (line) => line,
-      response: () => undefined,
+    const handler = passThroughHandler({
       nextJobCommand: () => (job.length ? { command: job.shift()!, context: { fromJob: true, code: 'G1' } } : null),
       fatal: (message) => {
         throw new Error(message);
       },
-      reset: () => undefined,
-      log: () => undefined,
-      warn: () => undefined,
-    };
+    });
     const protocol = new GcodeProtocol(transport, handler, { ...PROTOCOL_DEFAULTS, historySize: 50, communicationTimeout: 60000, maxNudges: 1 });
     return { transport, protocol };
   }
@@ -132,17 +106,7 @@ describe('protocol flow control', () => {
     const transport = new ScriptedTransport();
     const protocol = new GcodeProtocol(
       transport,
-      {
-        sending: (c) => c.command,
-        sent: () => undefined,
-        received: (line) => line,
-        response: () => undefined,
-        nextJobCommand: () => null,
-        fatal: () => undefined,
-        reset: () => undefined,
-        log: () => undefined,
-        warn: () => undefined,
-      },
+      passThroughHandler(),
       { ...PROTOCOL_DEFAULTS, historySize: 50, communicationTimeout: 300, maxNudges: 3 },
     );
     const connected = protocol.handshake(1000, 1000);
