@@ -21,7 +21,7 @@ import { acceptsName, parseSubscription, parseThrottle, SubscriptionError } from
 import { PushMessage, type PushLink } from './transport.js';
 
 /** The `push.*` settings the hub works by (see core/settings/schema/push.ts for their meaning). */
-export type PushHubOptions = Omit<PushConfig['push'], 'redis'>;
+export type PushHubOptions = Omit<PushConfig['push'], 'redis' | 'wireInternals'>;
 
 /** What `connected` says about the server (besides the stream position). */
 export interface ServerInfo {

@@ -12,21 +12,20 @@ import { inject, injectable, optional } from 'inversify';
 import { AuthManager, type AuthPrincipal } from '../../auth/api.js';
 import { hasPermissions } from '../../auth/require-permission.js';
 import { DisposableStore } from '../../common/disposable.js';
-import type { Duplex } from 'node:stream';
 import { Server, type Socket } from 'socket.io';
-import { WebSocket } from 'ws';
 import { errorInfo, Logger } from '../../logging/logger.js';
 import { AuthService, HttpServer, type Principal } from '../../server/http-server.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { joinCluster, type Cluster } from '../cluster.js';
 import type { PushHub } from '../hub.js';
 import type { PushEncoder, PushLink, PushMessage, PushTransportContribution } from '../transport.js';
+import { rawSocketOf, textFrame, useWireInternals } from './wire-internals.js';
 
 export interface SocketIoFrame {
   /** the socket.io packet (engine.io message payload) */
   packet: string;
-  /** the same as a complete websocket text frame (header and payload buffers, ws's Sender.frame) */
-  wsFrame: Buffer[];
+  /** the same as a complete websocket text frame (header and payload buffers), when the wire internals are on */
+  wsFrame?: Buffer[];
 }
 
 /** Largest client message accepted; a bigger one closes only that socket. */
@@ -41,22 +40,6 @@ export function plainAddress(address: string | undefined): string {
 
 const EMPTY = Buffer.alloc(0);
 
-/**
- * The TCP socket under a websocket connection that engine.io has nothing queued for (not
- * upgrading, empty write buffer, no compression), or undefined (polling, or engine.io is busy):
- * then frames go through engine.io's own write path.
- */
-function rawWebSocket(conn: Socket['conn']): Duplex | undefined {
-  const engine = conn as unknown as {
-    upgrading: boolean;
-    writeBuffer: unknown[];
-    transport: { name: string; writable: boolean; perMessageDeflate: unknown; socket?: { _socket?: Duplex; readyState?: number } };
-  };
-  const transport = engine.transport;
-  if (transport.name !== 'websocket' || engine.upgrading || engine.writeBuffer.length > 0 || transport.perMessageDeflate) return undefined;
-  const raw = transport.socket?._socket;
-  return raw && transport.socket?.readyState === 1 && !raw.destroyed && raw.writable ? raw : undefined;
-}
 
 class SocketIoLink implements PushLink<SocketIoFrame> {
   constructor(
@@ -70,12 +53,12 @@ class SocketIoLink implements PushLink<SocketIoFrame> {
 
   write(frames: SocketIoFrame[], flushed: () => void): void {
     const conn = this.socket.conn;
-    const raw = rawWebSocket(conn);
+    const raw = frames[0]?.wsFrame ? rawSocketOf(conn) : undefined;
     if (raw) {
       // all frames in one writev, no per-frame engine.io bookkeeping; whole frames keep engine.io's
       // own writes (pings) intact between them
       raw.cork();
-      for (const frame of frames) for (const part of frame.wsFrame) raw.write(part);
+      for (const frame of frames) for (const part of frame.wsFrame!) raw.write(part);
       raw.write(EMPTY, () => flushed());
       raw.uncork();
       return;
@@ -83,7 +66,8 @@ class SocketIoLink implements PushLink<SocketIoFrame> {
     const last = frames.length - 1;
     for (let i = 0; i <= last; i++) {
       const frame = frames[i]!;
-      conn.write(frame.packet, { wsPreEncodedFrame: frame.wsFrame } as { compress?: boolean }, i === last ? flushed : undefined);
+      const options = frame.wsFrame ? ({ wsPreEncodedFrame: frame.wsFrame } as { compress?: boolean }) : {};
+      conn.write(frame.packet, options, i === last ? flushed : undefined);
     }
   }
 
@@ -111,14 +95,12 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
     // socket.io-parser's encoding of an EVENT packet (type 2) on the main namespace, no ack id
     const packet = '2' + JSON.stringify([message.type, message.data]);
     // "4" is engine.io's message type; the frame is what ws would build, built once
-    const wsFrame = (WebSocket as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender.frame(
-      Buffer.from('4' + packet),
-      { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true },
-    );
-    return { packet, wsFrame };
+    return { packet, wsFrame: textFrame('4' + packet) };
   }
 
   async attach(hub: PushHub): Promise<void> {
+    const internalsOff = useWireInternals(this.settings.get('push.wireInternals'));
+    if (internalsOff) this.logger.info({ reason: internalsOff }, 'push: frames go through the public socket.io/ws API');
     const io = new Server(this.http.server, { serveClient: true, maxHttpBufferSize: MAX_CLIENT_MESSAGE, perMessageDeflate: false });
     this.io = io;
     io.use((socket, next) => {

@@ -9,6 +9,7 @@
 import type http from 'node:http';
 import { WebSocket } from 'ws';
 import { Emitter, type Event } from '../../common/event.js';
+import { frameSenderOf, textFrame, type FrameSender } from './wire-internals.js';
 
 /** One outgoing message, encoded once and shared by every connection. */
 export class SockJsFrame {
@@ -28,9 +29,11 @@ export class SockJsFrame {
   }
 }
 
+/** Only asked for when a frame sender exists, i.e. the wire internals are on (wire-internals.ts). */
 function wsTextFrame(text: string): Buffer[] {
-  const sender = (WebSocket as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
-  return sender.frame(Buffer.from(text), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
+  const frame = textFrame(text);
+  if (!frame) throw new Error('pre-encoded websocket frames need the wire internals');
+  return frame;
 }
 
 export function closeFrame(code: number, reason: string): string {
@@ -107,10 +110,6 @@ abstract class BaseConnection implements SockJsConnection {
   }
 }
 
-interface FrameSender {
-  sendFrame(list: Buffer[], cb?: (err?: Error) => void): void;
-}
-
 /** SockJS over a websocket (`framed`), or the plain websocket (one JSON message per frame). */
 export class WebSocketConnection extends BaseConnection {
   readonly protocol: SockJsProtocol;
@@ -172,10 +171,7 @@ export class WebSocketConnection extends BaseConnection {
 
   /** ws's frame sender when frames can go out pre-encoded (no per-message compression), as engine.io does. */
   private get sender(): FrameSender | undefined {
-    if (this.frameSender === undefined) {
-      const ws = this.ws as unknown as { _sender?: FrameSender; extensions?: string };
-      this.frameSender = !ws.extensions && typeof ws._sender?.sendFrame === 'function' ? ws._sender : null;
-    }
+    if (this.frameSender === undefined) this.frameSender = frameSenderOf(this.ws) ?? null;
     return this.frameSender ?? undefined;
   }
 }

@@ -19,6 +19,7 @@ import type { PushClient } from '../client.js';
 import type { PushHub } from '../hub.js';
 import { PushMessage, type PushEncoder, type PushLink, type PushTransportContribution } from '../transport.js';
 import { SockJsFrame, type SockJsConnection } from './sockjs-protocol.js';
+import { useWireInternals } from './wire-internals.js';
 import { DEFAULT_SOCKJS_OPTIONS, SockJsServer, type SockJsServerOptions } from './sockjs-server.js';
 
 class SockJsLink implements PushLink<SockJsFrame> {
@@ -67,6 +68,8 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
   }
 
   attach(hub: PushHub): void {
+    // the same check the socket.io transport makes (idempotent): pre-encoded frames only when verified
+    useWireInternals(this.settings.get('push.wireInternals'));
     const server = new SockJsServer({ ...this.options, cors: () => this.settings.get('server.cors.enabled') }, (conn) => this.open(hub, conn));
     this.server = server;
     const prefix = this.options.prefix;

@@ -9,6 +9,7 @@ export interface PushConfig {
     replayBatch: number;
     historyEvents: number;
     logLines: number;
+    wireInternals: boolean;
     redis: { url: string };
   };
   onlineCheck: { enabled: boolean; host: string; port: number; interval: number; timeoutMs: number };
@@ -30,6 +31,11 @@ export const pushSchema: convict.Schema<PushConfig> = {
     replayBatch: { doc: 'Events read from the history per step when a client resumes or catches up.', format: 'nat', default: 256 },
     historyEvents: { doc: 'Most recent events included in the `history` message after connecting.', format: 'nat', default: 50 },
     logLines: { doc: 'Log lines kept for `history`, and most log lines in one `current`.', format: 'nat', default: 300 },
+    wireInternals: {
+      doc: 'Encode each broadcast once and write the websocket frame straight to each client (engine.io/ws internals, self-checked at start; when the check fails the public API is used). false: always the public API.',
+      format: Boolean,
+      default: true,
+    },
     redis: {
       url: {
         doc: 'redis:// URL; when set, cuttle processes sharing it form one push cluster (socket.io redis adapter): every broadcast reaches every client.',
