@@ -6,6 +6,7 @@
  * Then the SockJS column (scripts/bench/push-sockjs.ts) when that transport is installed.
  * Last line: JSON with deliveries_per_s_at_p99_under_100ms and saturation_deliveries_per_s.
  *   BENCH_CLIENTS=1000 BENCH_SECONDS=3 BENCH_RATES=5,10,20,… BENCH_SOCKJS=0 to skip the SockJS column
+ *   BENCH_WIRE_INTERNALS=0: push.wireInternals false, every frame through the public socket.io/ws API
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { EventBus } from '../../core/events/event-bus.js';
 import { CuttleHost } from '../../core/host.js';
 import type { PushMessage } from '../../core/push/transport.js';
 import { SocketIoTransport } from '../../core/push/transports/socket-io.js';
+import { wireInternalsEnabled } from '../../core/push/transports/wire-internals.js';
 import { HttpServer } from '../../core/server/http-server.js';
 import { latencyRecorder, now, openInBatches, pump, reply } from './push-harness.js';
 
@@ -27,6 +29,7 @@ const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 1000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const RATES = (process.env['BENCH_RATES'] ?? '5,10,20,30,40,60,80,100,140,200,280').split(',').map(Number);
 const CHILDREN = 2;
+const WIRE_INTERNALS = process.env['BENCH_WIRE_INTERNALS'] !== '0';
 const KEY = 'BenchKey0123456789abcdefghijklmn';
 
 
@@ -129,7 +132,7 @@ async function main(): Promise<void> {
   writeFileSync(path.join(basedir, 'config.yaml'), YAML.stringify({
       api: { key: KEY },
       logging: { level: 'error' },
-      push: { clientQueueLimit: 100000 },
+      push: { clientQueueLimit: 100000, wireInternals: WIRE_INTERNALS },
       // ClientOpened per connect would broadcast n² messages while the 1 000 clients connect
       plugins: { disabled: ['server-events'] },
     }));
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         clients: CLIENTS,
+        wire_internals: wireInternalsEnabled(),
         deliveries_per_s_at_p99_under_100ms: best,
         saturation_deliveries_per_s: saturation,
         saturated_at_offered_per_s: saturated ? last.offered : null,
