@@ -33,6 +33,7 @@ function dispositionName(header: string): string | undefined {
 }
 
 describe('non-ASCII file names', function () {
+  this.timeout(60000);
   let t: TestHost;
   let call: Api;
   let printer: PrinterService;
@@ -76,7 +77,10 @@ describe('non-ASCII file names', function () {
       expect(dispositionName(download.headers.get('content-disposition') ?? '')).to.equal(name);
 
       rec.clear();
-      expect((await call('POST', `/api/files/local/${encodeURIComponent(name)}`, { body: { command: 'select', print: true } })).status).to.equal(204);
+      // the previous name's print may still be finishing
+      await waitFor(() => printer.state.id === 'OPERATIONAL');
+      const select = await call('POST', `/api/files/local/${encodeURIComponent(name)}`, { body: { command: 'select', print: true } });
+      expect(select.status, JSON.stringify(select.json)).to.equal(204);
       await waitFor(() => rec.named('PrintDone').length > 0, 20000);
       for (const event of ['FileSelected', 'PrintStarted', 'PrintDone']) {
         expect(rec.named(event)[0]!.payload, event).to.include({ name, path: name, origin: 'local' });
