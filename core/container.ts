@@ -14,11 +14,14 @@ import { historyModule } from './history/module.js';
 import { metricsModule } from './metrics/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule } from './printer/module.js';
+import { printerProfilesModule } from './printer-profiles/module.js';
 import { pushModule } from './push/module.js';
 import { restApiModule } from './server/routes/module.js';
 import { serverModule } from './server/module.js';
+import { settingsModule } from './settings/module.js';
 import { SettingsService } from './settings/settings-service.js';
 import { slicingModule } from './slicing/module.js';
+import { systemModule } from './system/module.js';
 import { timelapseModule } from './timelapse/module.js';
 
 // the database and the event log first: they start first and stop last, after every event is fired
@@ -28,8 +31,11 @@ export const CORE_MODULES = [
   eventLogModule,
   healthModule,
   serverModule,
+  settingsModule,
   authModule,
   printerModule,
+  printerProfilesModule,
+  systemModule,
   filesModule,
   restApiModule,
   slicingModule,

@@ -29,3 +29,5 @@ export * from './slicing/api.js';
 export * from './timelapse/api.js';
 export * from './push/api.js';
 export * from './event-hooks/api.js';
+export * from './system/shell-words.js';
+export * from './system/run-process.js';

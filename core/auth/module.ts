@@ -1,19 +1,22 @@
 /**
  * Container bindings for users, keys and sessions. `AuthManager` is also the server's
  * `AuthService` and a lifecycle contribution (key generation on first start, session sweeping);
- * the client-facing routes register themselves.
+ * its client-facing routes are route contributions.
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { AuthService } from '../server/http-server.js';
 import { AuthManager } from './api.js';
 import { AuthManagerImpl } from './auth-manager.js';
-import { ClientApiRoutes } from './routes/contribution.js';
+import { RouteContribution } from '../server/route-contribution.js';
+import { AuthPublicRoutes, AuthRoutes } from './routes/contribution.js';
 
 export const authModule = new ContainerModule(({ bind }) => {
   bind(AuthManager).to(AuthManagerImpl).inSingletonScope();
   bind(AuthService).toService(AuthManager);
   bind(LifecycleContribution).toService(AuthManager);
-  bind(ClientApiRoutes).toSelf().inSingletonScope();
-  bind(LifecycleContribution).toService(ClientApiRoutes);
+  bind(AuthPublicRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(AuthPublicRoutes);
+  bind(AuthRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(AuthRoutes);
 });

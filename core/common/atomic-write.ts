@@ -13,13 +13,17 @@ function temporaryFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+/**
+ * `fsync: false` skips flushing to disk (data that can be rebuilt, where speed matters more);
+ * `mkdir: false` fails rather than create a missing folder (one deleted meanwhile stays deleted).
+ */
+export async function writeFileAtomic(target: string, content: string | Uint8Array, options: { fsync?: boolean; mkdir?: boolean } = {}): Promise<void> {
+  if (options.mkdir !== false) await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const temporary = temporaryFor(target);
   const handle = await fs.promises.open(temporary, 'w', 0o600);
   try {
     await handle.writeFile(content);
-    await handle.sync();
+    if (options.fsync !== false) await handle.sync();
     await handle.close();
     await fs.promises.rename(temporary, target);
   } catch (err) {
@@ -61,7 +65,13 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-const TEMPORARY = /^\.(.+)\.(\d+)\.[0-9a-z]+\.tmp$/;
+/** `.<name>.<pid>.<random>.tmp`, and the names earlier versions used (no leading dot, a time for the random part) */
+const TEMPORARY = /^\.*(.+?)\.(\d+)\.[0-9a-z]+\.tmp$/;
+
+function leftoverOf(name: string, basename: string): boolean {
+  const match = TEMPORARY.exec(name);
+  return !!match && match[1] === basename.replace(/^\.+/, '') && !processAlive(Number(match[2]));
+}
 
 /**
  * Removes the temporary files of `basename` in `dir` left by processes that are gone (a writer
@@ -69,12 +79,15 @@ const TEMPORARY = /^\.(.+)\.(\d+)\.[0-9a-z]+\.tmp$/;
  */
 export async function sweepTemporaries(dir: string, basename: string): Promise<string[]> {
   const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
-  const removed: string[] = [];
-  for (const name of names) {
-    const match = TEMPORARY.exec(name);
-    if (!match || match[1] !== basename || processAlive(Number(match[2]))) continue;
-    await fs.promises.rm(path.join(dir, name), { force: true });
-    removed.push(name);
-  }
+  const removed = names.filter((name) => leftoverOf(name, basename));
+  for (const name of removed) await fs.promises.rm(path.join(dir, name), { force: true });
+  return removed;
+}
+
+/** The same in `root` and every folder below it (one metadata file per folder); paths relative to root. */
+export async function sweepTemporariesUnder(root: string, basename: string): Promise<string[]> {
+  const entries = await fs.promises.readdir(root, { recursive: true }).catch(() => [] as string[]);
+  const removed = entries.filter((entry) => leftoverOf(path.basename(entry), basename));
+  for (const entry of removed) await fs.promises.rm(path.join(root, entry), { force: true });
   return removed;
 }

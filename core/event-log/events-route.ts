@@ -5,21 +5,19 @@
  */
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
-import { HttpRoutes } from '../server/http-server.js';
 import { intParam, stringParam } from '../server/query-params.js';
-import { RouteContribution } from '../server/routes/route-contribution.js';
+import type { RouteContribution } from '../server/route-contribution.js';
 import { EventLog, MAX_PAGE } from './api.js';
 
 @injectable()
-export class EventsRoute extends RouteContribution {
-  constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
-    @inject(EventLog) private readonly log: EventLog,
-  ) {
-    super('rest-events', routes);
-  }
+export class EventsRoute implements RouteContribution {
+  readonly owner = 'rest-events';
 
-  protected install(router: Router): void {
+  constructor(
+    @inject(EventLog) private readonly log: EventLog,
+  ) {}
+
+  registerRoutes(router: Router): void {
     router.get('/api/events', (ctx) => {
       const page = this.log.read({
         since: intParam(ctx.query, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }),

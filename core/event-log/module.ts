@@ -15,6 +15,7 @@ import { LogBackedHistory } from './replay-history.js';
 import { createEventLogSchema } from './schema.js';
 import { SeqReservation, SeqReservationToken } from './seq-reservation.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
+import { RouteContribution } from '../server/route-contribution.js';
 
 export const eventLogModule = new ContainerModule(({ bind }) => {
   bind(SeqReservationToken)
@@ -31,5 +32,6 @@ export const eventLogModule = new ContainerModule(({ bind }) => {
   bind(ReplayHistory)
     .toDynamicValue((ctx) => new LogBackedHistory(ctx.get<EventBus>(EventBus), ctx.get<EventLog>(EventLog)))
     .inSingletonScope();
-  bind(LifecycleContribution).to(EventsRoute).inSingletonScope();
+  bind(EventsRoute).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(EventsRoute);
 });

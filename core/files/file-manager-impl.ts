@@ -63,6 +63,8 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
 
   async start(): Promise<void> {
     await this.local.clearStaging();
+    const swept = await this.metadata.sweepTemporaries(this.local.root);
+    if (swept.length) this.log.info({ files: swept }, 'removed temporary metadata files left by an interrupted write');
     this.subscriptions.add(recordPrintHistory(this.printer, this.metadata, (rel) => this.local.diskPath(rel), this.log));
     this.subscriptions.add(this.sd.onChanged(() => this.signals.listChanged.fire()));
     void this.local.analyseMissing().catch((err: unknown) => this.log.warn(errorInfo(err), 'could not scan for files to analyse'));

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { sweepTemporariesUnder, writeFileAtomic } from '../common/atomic-write.js';
 import type { GcodeAnalysisResult } from './analysis-result.js';
 
 export const METADATA_FILE = '.metadata.json';
@@ -91,10 +92,12 @@ export class MetadataStore {
   private async write(dir: string): Promise<void> {
     const data = this.cache.get(dir);
     if (!data || !fs.existsSync(dir)) return;
-    const file = path.join(dir, METADATA_FILE);
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await fs.promises.writeFile(tmp, JSON.stringify(data, null, 1));
-    await fs.promises.rename(tmp, file);
+    await writeFileAtomic(path.join(dir, METADATA_FILE), JSON.stringify(data, null, 1), { fsync: false, mkdir: false });
+  }
+
+  /** Removes temporary metadata files under `root` that writers killed mid-write left behind. */
+  sweepTemporaries(root: string): Promise<string[]> {
+    return sweepTemporariesUnder(root, METADATA_FILE);
   }
 }
 

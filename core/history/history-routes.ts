@@ -5,21 +5,19 @@
  */
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
-import { HttpRoutes } from '../server/http-server.js';
 import { intParam, oneOfParam, stringParam, timeParam } from '../server/query-params.js';
-import { RouteContribution } from '../server/routes/route-contribution.js';
+import type { RouteContribution } from '../server/route-contribution.js';
 import { JOB_RESULTS, JobHistory } from './api.js';
 
 @injectable()
-export class HistoryRoutes extends RouteContribution {
-  constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
-    @inject(JobHistory) private readonly history: JobHistory,
-  ) {
-    super('rest-history', routes);
-  }
+export class HistoryRoutes implements RouteContribution {
+  readonly owner = 'rest-history';
 
-  protected install(router: Router): void {
+  constructor(
+    @inject(JobHistory) private readonly history: JobHistory,
+  ) {}
+
+  registerRoutes(router: Router): void {
     router.get('/api/history', (ctx) => {
       ctx.body = this.history.list({
         printer: stringParam(ctx.query, 'printer'),

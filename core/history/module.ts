@@ -4,10 +4,12 @@ import { LifecycleContribution } from '../common/lifecycle.js';
 import { JobHistory } from './api.js';
 import { HistoryRoutes } from './history-routes.js';
 import { SqliteJobHistory } from './sqlite-history.js';
+import { RouteContribution } from '../server/route-contribution.js';
 
 export const historyModule = new ContainerModule(({ bind }) => {
   bind(SqliteJobHistory).toSelf().inSingletonScope();
   bind(JobHistory).toService(SqliteJobHistory);
   bind(LifecycleContribution).toService(SqliteJobHistory);
-  bind(LifecycleContribution).to(HistoryRoutes).inSingletonScope();
+  bind(HistoryRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(HistoryRoutes);
 });

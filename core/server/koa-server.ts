@@ -15,6 +15,7 @@ import { SettingsService } from '../settings/settings-service.js';
 import { HttpError } from './http-error.js';
 import { AuthService, type HttpRoutes, type HttpServer, type Principal, type RouteOptions } from './http-server.js';
 import { normaliseRequestPath, ROUTER_OPTIONS } from './request-path.js';
+import { RouteContributionProvider } from './route-contribution.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -34,11 +35,13 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   readonly server: http.Server;
   private readonly mounted: Mounted[] = [];
   private listeningPort = 0;
+  private readonly contributed: Disposable[] = [];
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(AuthService) private readonly auth: AuthService,
     @inject(Logger) private readonly logger: Logger,
+    @inject(RouteContributionProvider) private readonly contributions: RouteContributionProvider,
   ) {
     this.app.proxy = false;
     this.app.use(this.errors);
@@ -76,6 +79,9 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   }
 
   async start(): Promise<void> {
+    for (const contribution of this.contributions()) {
+      this.contributed.push(this.register((router) => contribution.registerRoutes(router), { owner: contribution.owner, public: contribution.public }));
+    }
     const host = this.settings.get('server.host');
     const port = this.settings.get('server.port');
     await new Promise<void>((resolve, reject) => {
@@ -90,6 +96,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   }
 
   async stop(): Promise<void> {
+    for (const registration of this.contributed.splice(0)) registration.dispose();
     if (!this.server.listening) return;
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import convict from 'convict';
 import type YAML from 'yaml';
 import { Emitter } from '../common/event.js';
-import { writeFileAtomic } from '../common/atomic-write.js';
+import { sweepTemporaries, writeFileAtomic } from '../common/atomic-write.js';
 import { configSchema, type Config } from './schema/index.js';
 import { ConfigError, type ConfigPath, type ConfigValue, type FolderName, type SettingsService } from './settings-service.js';
 import { readConfigFile } from './yaml-config.js';
@@ -30,6 +30,9 @@ export class ConvictSettings implements SettingsService {
   private readonly changed = new Set<string>();
   private readonly didSave = new Emitter<{ keys: string[] }>();
   readonly onDidSave = this.didSave.event;
+  /** the save waiting to start (saves asked for meanwhile share it) and the one before it */
+  private queuedSave: Promise<void> | undefined;
+  private lastSave: Promise<void> = Promise.resolve();
 
   constructor(options: SettingsOptions) {
     this.basedir = path.resolve(options.basedir);
@@ -53,21 +56,51 @@ export class ConvictSettings implements SettingsService {
   }
 
   set<K extends ConfigPath>(key: K, value: ConfigValue<K>): void {
-    const previous = this.config.get(key);
-    try {
-      this.validated(() => this.config.set(key, value as never));
-    } catch (err) {
-      this.config.set(key, previous as never);
-      throw err;
-    }
-    this.document.setIn(key.split('.'), value);
-    this.changed.add(key);
+    this.setMany([[key, value]]);
   }
 
-  async save(): Promise<void> {
-    await writeFileAtomic(this.configFile, String(this.document));
+  setMany(values: ReadonlyArray<readonly [ConfigPath, unknown]>): void {
+    const previous = values.map(([key]) => [key, this.config.get(key)] as const);
+    try {
+      this.validated(() => {
+        for (const [key, value] of values) this.config.set(key, value as never);
+      });
+    } catch (err) {
+      for (const [key, value] of previous.reverse()) this.config.set(key, value as never);
+      throw err;
+    }
+    for (const [key, value] of values) {
+      this.document.setIn(key.split('.'), value);
+      this.changed.add(key);
+    }
+  }
+
+  save(): Promise<void> {
+    if (!this.queuedSave) {
+      const next = this.lastSave.then(() => {
+        this.queuedSave = undefined;
+        return this.write();
+      });
+      this.queuedSave = next;
+      this.lastSave = next.catch(() => undefined);
+    }
+    return this.queuedSave;
+  }
+
+  /** Removes temporary files of config.yaml left by a save that was killed mid-write. */
+  sweepTemporaries(): Promise<string[]> {
+    return sweepTemporaries(path.dirname(this.configFile), path.basename(this.configFile));
+  }
+
+  private async write(): Promise<void> {
     const keys = [...this.changed];
     this.changed.clear();
+    try {
+      await writeFileAtomic(this.configFile, String(this.document));
+    } catch (err) {
+      for (const key of keys) this.changed.add(key);
+      throw err;
+    }
     this.didSave.fire({ keys });
   }
 

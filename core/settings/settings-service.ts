@@ -20,8 +20,15 @@ export interface SettingsService {
   all(): Readonly<Config>;
   /** Validates and applies the value now; `save()` makes it last. Throws ConfigError on a bad value. */
   set<K extends ConfigPath>(key: K, value: ConfigValue<K>): void;
-  /** Writes config.yaml atomically (temporary file, then rename), keeping its comments. */
+  /** Validates the values together and applies all of them or, on a ConfigError (naming the key), none. */
+  setMany(values: ReadonlyArray<readonly [ConfigPath, unknown]>): void;
+  /**
+   * Writes config.yaml atomically (temporary file, then rename), keeping its comments. Saves are
+   * serialised: one write at a time, and the saves asked for meanwhile share the next one.
+   */
   save(): Promise<void>;
+  /** Removes temporary files of config.yaml that a save killed mid-write left behind; the names removed. */
+  sweepTemporaries(): Promise<string[]>;
   /** A plugin's settings: its defaults overlaid with `plugins.<id>` from the file. */
   pluginSettings<T extends object = Record<string, unknown>>(id: string, defaults?: T): T;
   setPluginSettings(id: string, values: Record<string, unknown>): void;

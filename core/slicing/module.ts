@@ -1,6 +1,7 @@
 /** Container bindings for slicer registry and slicing jobs, and the slicing REST routes. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
+import { RouteContribution } from '../server/route-contribution.js';
 import { ContributionPoint } from '../plugins/contributions.js';
 import { slicerContributionPoint } from './slicer-contribution.js';
 import { DefaultSlicingService } from './slicing-service-impl.js';
@@ -13,5 +14,5 @@ export const slicingModule = new ContainerModule(({ bind }) => {
   bind(LifecycleContribution).toService(DefaultSlicingService);
   bind(ContributionPoint).toDynamicValue((ctx) => slicerContributionPoint(ctx.get<SlicingService>(SlicingService))).inSingletonScope();
   bind(SlicingRoutes).toSelf().inSingletonScope();
-  bind(LifecycleContribution).toService(SlicingRoutes);
+  bind(RouteContribution).toService(SlicingRoutes);
 });

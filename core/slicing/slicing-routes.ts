@@ -8,24 +8,22 @@ import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../server/http-error.js';
-import { HttpRoutes } from '../server/http-server.js';
 import { truthy } from '../server/routes/request.js';
-import { RouteContribution } from '../server/routes/route-contribution.js';
+import { RouteContribution } from '../server/route-contribution.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { readJsonObject, readText } from '../server/request-body.js';
 import { SlicingService, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
 
 @injectable()
-export class SlicingRoutes extends RouteContribution {
+export class SlicingRoutes implements RouteContribution {
+  readonly owner = 'slicing-routes';
+
   constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
     @inject(SlicingService) private readonly slicing: SlicingService,
     @inject(SettingsService) private readonly settings: SettingsService,
-  ) {
-    super('slicing-routes', routes);
-  }
+  ) {}
 
-  protected install(router: Router): void {
+  registerRoutes(router: Router): void {
     // SlicingRequestError carries its status: the server answers it as { error } with that status
     router.get('/api/slicing', async (ctx) => {
       ctx.body = await this.listSlicers(ctx);

@@ -1,6 +1,7 @@
 /** Container bindings for timelapse capture and rendering, the test-pattern camera and the timelapse REST routes. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
+import { RouteContribution } from '../server/route-contribution.js';
 import { TestPatternCamera } from './test-pattern.js';
 import { DefaultTimelapseService } from './timelapse-service-impl.js';
 import { TimelapseRoutes } from './timelapse-routes.js';
@@ -13,5 +14,5 @@ export const timelapseModule = new ContainerModule(({ bind }) => {
   bind(TimelapseService).toService(DefaultTimelapseService);
   bind(LifecycleContribution).toService(DefaultTimelapseService);
   bind(TimelapseRoutes).toSelf().inSingletonScope();
-  bind(LifecycleContribution).toService(TimelapseRoutes);
+  bind(RouteContribution).toService(TimelapseRoutes);
 });

@@ -9,21 +9,19 @@ import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../server/http-error.js';
-import { HttpRoutes } from '../server/http-server.js';
-import { RouteContribution } from '../server/routes/route-contribution.js';
+import { RouteContribution } from '../server/route-contribution.js';
 import { readJsonObject } from '../server/request-body.js';
 import { TimelapseService, type TimelapseConfig } from './timelapse-service.js';
 
 @injectable()
-export class TimelapseRoutes extends RouteContribution {
-  constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
-    @inject(TimelapseService) private readonly timelapse: TimelapseService,
-  ) {
-    super('timelapse-routes', routes);
-  }
+export class TimelapseRoutes implements RouteContribution {
+  readonly owner = 'timelapse-routes';
 
-  protected install(router: Router): void {
+  constructor(
+    @inject(TimelapseService) private readonly timelapse: TimelapseService,
+  ) {}
+
+  registerRoutes(router: Router): void {
     router.get('/api/timelapse', async (ctx) => {
       ctx.body = await this.overview();
     });

@@ -6,10 +6,8 @@
  * and redirection, the values passed as positional parameters (see shell-script.ts). Every command
  * has a timeout (subscription `timeout`, else `events.commandTimeout`), then its process group is killed.
  */
-import { HookType, Plugin, type CommandOutcome, type HookRun, type Subscription } from 'cuttle';
-import { runProcess } from './run-process.js';
+import { displayArg, HookType, Plugin, runProcess, splitWords, type CommandOutcome, type HookRun, type Subscription } from 'cuttle';
 import { buildShellScript } from './shell-script.js';
-import { displayArg, splitWords } from './shell-words.js';
 
 const SHELL = '/bin/sh';
 

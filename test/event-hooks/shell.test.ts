@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { expect } from 'chai';
 import { buildShellScript } from '../../plugins/system-hook/shell-script.js';
-import { splitWords } from '../../plugins/system-hook/shell-words.js';
+import { splitWords } from '../../core/system/shell-words.js';
 
 describe('event hooks: system command templates', () => {
   it('splits words as a shell would, before any substitution', () => {

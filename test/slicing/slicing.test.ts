@@ -51,7 +51,8 @@ describe('slicing (prusa-slicer)', function () {
     const gone = await api(t, 'GET', '/api/slicing/prusaslicer/profiles/coarse');
     expect(gone.status).to.equal(404);
     expect(gone.json.error).to.contain('coarse');
-    expect((await api(t, 'PUT', '/api/slicing/prusaslicer/profiles/..%2Fevil', 'x', 'text/plain')).status).to.equal(400);
+    // an encoded slash is a slash (core/server/request-path.ts): no route takes "../evil" as a key
+    expect((await api(t, 'PUT', '/api/slicing/prusaslicer/profiles/..%2Fevil', 'x', 'text/plain')).status).to.equal(404);
     expect((await api(t, 'GET', '/api/slicing/nosuch/profiles')).status).to.equal(404);
 
     await t.host.bus.idle(2000);

@@ -4,24 +4,22 @@ import { inject, injectable, optional } from 'inversify';
 import { PrinterService } from '../../printer/printer-service.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { HttpError } from '../http-error.js';
-import { HttpRoutes } from '../http-server.js';
 import { commandOf, readJsonObject } from './request.js';
-import { RouteContribution } from './route-contribution.js';
+import { RouteContribution } from '../route-contribution.js';
 
 const BAUDRATES = [115200, 250000, 230400, 57600, 38400, 19200, 9600];
 const PROFILE = { id: '_default', name: 'Default' };
 
 @injectable()
-export class ConnectionRoutes extends RouteContribution {
+export class ConnectionRoutes implements RouteContribution {
+  readonly owner = 'rest-connection';
+
   constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(PrinterService) @optional() private readonly printer?: PrinterService,
-  ) {
-    super('rest-connection', routes);
-  }
+  ) {}
 
-  protected install(router: Router): void {
+  registerRoutes(router: Router): void {
     router.get('/api/connection', async (ctx) => {
       const snapshot = this.printer?.snapshot();
       const connection = snapshot?.connection ?? null;

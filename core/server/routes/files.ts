@@ -17,26 +17,24 @@ import { SettingsService } from '../../settings/settings-service.js';
 import { sliceFileCommand } from '../../slicing/slice-command.js';
 import { SlicingService } from '../../slicing/slicing-service.js';
 import { HttpError } from '../http-error.js';
-import { HttpRoutes } from '../http-server.js';
 import { baseUrlOf, entryJson, refsOf, resourceUrl } from './file-json.js';
 import { parseUpload } from './multipart.js';
 import { commandOf, readJsonObject, storageOrigin, stringField, truthy } from './request.js';
-import { RouteContribution } from './route-contribution.js';
+import { RouteContribution } from '../route-contribution.js';
 
 @injectable()
-export class FilesRoutes extends RouteContribution {
+export class FilesRoutes implements RouteContribution {
+  readonly owner = 'rest-files';
+
   constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
     @inject(FileManager) private readonly files: FileManager,
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
     @inject(PrinterService) @optional() private readonly printer?: PrinterService,
     @inject(SlicingService) @optional() private readonly slicing?: SlicingService,
-  ) {
-    super('rest-files', routes);
-  }
+  ) {}
 
-  protected install(router: Router): void {
+  registerRoutes(router: Router): void {
     router.get('/api/files', async (ctx) => {
       const recursive = truthy(ctx.query.recursive);
       const local = await this.files.list('local', '', recursive);

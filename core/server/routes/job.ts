@@ -5,21 +5,19 @@ import { FileManager, type StoredFile } from '../../files/file-manager.js';
 import { isJobActive, jobDetailsOf, jobJson, progressJson } from '../../printer/octoprint-views.js';
 import { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../http-error.js';
-import { HttpRoutes } from '../http-server.js';
 import { commandOf, readJsonObject } from './request.js';
-import { RouteContribution } from './route-contribution.js';
+import { RouteContribution } from '../route-contribution.js';
 
 @injectable()
-export class JobRoutes extends RouteContribution {
+export class JobRoutes implements RouteContribution {
+  readonly owner = 'rest-job';
+
   constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
     @inject(FileManager) private readonly files: FileManager,
     @inject(PrinterService) @optional() private readonly printer?: PrinterService,
-  ) {
-    super('rest-job', routes);
-  }
+  ) {}
 
-  protected install(router: Router): void {
+  registerRoutes(router: Router): void {
     router.get('/api/job', async (ctx) => {
       const snapshot = this.printer?.snapshot();
       const job = snapshot?.job ?? null;

@@ -1,6 +1,6 @@
 /** Container bindings for the OctoPrint-compatible REST API: one contribution per area. */
 import { ContainerModule } from 'inversify';
-import { LifecycleContribution } from '../../common/lifecycle.js';
+import { RouteContribution } from '../route-contribution.js';
 import { ConnectionRoutes } from './connection.js';
 import { FilesRoutes } from './files.js';
 import { JobRoutes } from './job.js';
@@ -18,6 +18,6 @@ export const restApiModule = new ContainerModule(({ bind }) => {
   bind(PrintheadRoutes).toSelf().inSingletonScope();
   bind(PluginsRoutes).toSelf().inSingletonScope();
   for (const area of [VersionRoutes, FilesRoutes, ConnectionRoutes, JobRoutes, PrinterRoutes, PrintheadRoutes, PluginsRoutes]) {
-    bind(LifecycleContribution).toService(area);
+    bind(RouteContribution).toService(area);
   }
 });

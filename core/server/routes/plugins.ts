@@ -2,20 +2,18 @@
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { PluginHost } from '../../plugins/plugin-host.js';
-import { HttpRoutes } from '../http-server.js';
-import { RouteContribution } from './route-contribution.js';
+import { RouteContribution } from '../route-contribution.js';
 
 @injectable()
-export class PluginsRoutes extends RouteContribution {
+export class PluginsRoutes implements RouteContribution {
+  readonly owner = 'rest-plugins';
+
   constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
     // bound by the host (core/host.ts) to its PluginHost instance
     @inject(PluginHost) @optional() private readonly plugins?: PluginHost,
-  ) {
-    super('rest-plugins', routes);
-  }
+  ) {}
 
-  protected install(router: Router): void {
+  registerRoutes(router: Router): void {
     router.get('/api/plugins', (ctx) => {
       ctx.body = {
         plugins: (this.plugins?.list() ?? []).map((p) => ({

@@ -9,25 +9,23 @@ import { inject, injectable, optional } from 'inversify';
 import type Koa from 'koa';
 import { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../http-error.js';
-import { HttpRoutes } from '../http-server.js';
 import { sdCardOf } from '../../files/sd-card.js';
 import { isOperational, stateFlags, temperatureJson } from './printer-state.js';
 import { commandOf, numberField, readJsonObject } from './request.js';
-import { RouteContribution } from './route-contribution.js';
+import { RouteContribution } from '../route-contribution.js';
 
 const TOOL = /^tool\d{1,2}$/;
 const MAX_TEMPERATURE = 400;
 
 @injectable()
-export class PrinterRoutes extends RouteContribution {
-  constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
-  ) {
-    super('rest-printer', routes);
-  }
+export class PrinterRoutes implements RouteContribution {
+  readonly owner = 'rest-printer';
 
-  protected install(router: Router): void {
+  constructor(
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+  ) {}
+
+  registerRoutes(router: Router): void {
     router.get('/api/printer', (ctx) => {
       const printer = this.operational();
       const snapshot = printer.snapshot();

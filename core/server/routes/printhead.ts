@@ -6,10 +6,9 @@ import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../http-error.js';
-import { HttpRoutes } from '../http-server.js';
 import { isOperational } from './printer-state.js';
 import { commandOf, readJsonObject } from './request.js';
-import { RouteContribution } from './route-contribution.js';
+import { RouteContribution } from '../route-contribution.js';
 
 /** mm/min of OctoPrint's default printer profile */
 const AXIS_SPEED = { x: 6000, y: 6000, z: 200 } as const;
@@ -17,15 +16,14 @@ const AXES = ['x', 'y', 'z'] as const;
 const LIMIT_MM = 1000;
 
 @injectable()
-export class PrintheadRoutes extends RouteContribution {
-  constructor(
-    @inject(HttpRoutes) routes: HttpRoutes,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
-  ) {
-    super('rest-printhead', routes);
-  }
+export class PrintheadRoutes implements RouteContribution {
+  readonly owner = 'rest-printhead';
 
-  protected install(router: Router): void {
+  constructor(
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+  ) {}
+
+  registerRoutes(router: Router): void {
     router.post('/api/printer/printhead', async (ctx) => {
       const body = await readJsonObject(ctx);
       const printer = this.printer;

@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
-import { HttpRoutes } from '../http-server.js';
-import { RouteContribution } from './route-contribution.js';
+import { RouteContribution } from '../route-contribution.js';
 
 /** cuttle's own version, from its package.json (dist/core/server/routes → package root) */
 export const CUTTLE_VERSION: string = (() => {
@@ -20,12 +19,10 @@ export const CUTTLE_VERSION: string = (() => {
 })();
 
 @injectable()
-export class VersionRoutes extends RouteContribution {
-  constructor(@inject(HttpRoutes) routes: HttpRoutes) {
-    super('rest-version', routes);
-  }
+export class VersionRoutes implements RouteContribution {
+  readonly owner = 'rest-version';
 
-  protected install(router: Router): void {
+  registerRoutes(router: Router): void {
     router.get('/api/version', (ctx) => {
       ctx.body = { api: '0.1', server: CUTTLE_VERSION, text: `OctoPrint (cuttle ${CUTTLE_VERSION})` };
     });

@@ -20,12 +20,21 @@ export interface SystemAction {
 }
 
 export interface ClientsConfig {
-  accessControl: { sessionTimeoutMinutes: number; loginAttempts: number; loginWindowSeconds: number; appKeyRequestTimeoutSeconds: number };
+  accessControl: {
+    sessionTimeoutMinutes: number;
+    loginAttempts: number;
+    loginWindowSeconds: number;
+    appKeyRequestTimeoutSeconds: number;
+    appKeyPollTimeoutSeconds: number;
+    appKeyPendingMax: number;
+    appKeyPendingPerAddress: number;
+  };
   appearance: { name: string; color: string };
   temperature: { profiles: TemperaturePreset[]; cutoff: number };
   system: {
     commands: { serverRestart: string; systemRestart: string; systemShutdown: string };
     actions: SystemAction[];
+    commandTimeoutSeconds: number;
   };
 }
 
@@ -54,7 +63,10 @@ export const clientsSchema: convict.Schema<ClientsConfig> = {
     sessionTimeoutMinutes: { doc: 'Minutes a login session (push socket auth, session cookie) may stay unused before it expires.', format: 'nat', default: 24 * 60 },
     loginAttempts: { doc: 'Failed password logins one address may make within loginWindowSeconds before it must wait (429).', format: 'nat', default: 5 },
     loginWindowSeconds: { doc: 'The window of loginAttempts, in seconds.', format: 'nat', default: 60 },
-    appKeyRequestTimeoutSeconds: { doc: 'Seconds an application-key request waits for approval before it expires (the app then gets 404).', format: 'nat', default: 300 },
+    appKeyRequestTimeoutSeconds: { doc: 'Seconds an application-key request waits for approval at most before it expires (the app then gets 404).', format: 'nat', default: 300 },
+    appKeyPollTimeoutSeconds: { doc: "Seconds after its app's last poll that an application-key request dies (OctoPrint: 5).", format: 'nat', default: 5 },
+    appKeyPendingMax: { doc: 'Application-key requests that may wait at once; a new one past this gets 429.', format: 'nat', default: 50 },
+    appKeyPendingPerAddress: { doc: 'Application-key requests one address may have waiting at once; a new one past this gets 429.', format: 'nat', default: 5 },
   },
   appearance: {
     name: { doc: 'Name of this printer host, shown by apps and the status page.', format: String, default: '' },
@@ -73,10 +85,11 @@ export const clientsSchema: convict.Schema<ClientsConfig> = {
   },
   system: {
     commands: {
-      serverRestart: { doc: 'Command that restarts cuttle (argv split on spaces, no shell); empty to offer none.', format: String, default: '' },
+      serverRestart: { doc: 'Command that restarts cuttle (split into words as a shell would, quotes honoured, then run without a shell); empty to offer none.', format: String, default: '' },
       systemRestart: { doc: 'Command that reboots the machine; empty to offer none.', format: String, default: '' },
       systemShutdown: { doc: 'Command that shuts the machine down; empty to offer none.', format: String, default: '' },
     },
     actions: { doc: 'Custom system actions: [{action, name, command, confirm}].', ...actions, default: [] as SystemAction[] },
+    commandTimeoutSeconds: { doc: 'Seconds a system command may run before its process group is killed (the request then answers 500).', format: 'nat', default: 60 },
   },
 };

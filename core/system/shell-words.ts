@@ -4,6 +4,7 @@
  * copy from shell examples: blanks between words, '…' (literal), "…" (with \" \\ \$ \` escapes),
  * backslash escapes, and a leading ~ for the home folder. Shell operators (| ; & < > ` $( $VAR #) are
  * not run by anything here, so they are reported for the subscription to use `shell: true` instead.
+ * Shared by the `system` event-hook type and `/api/system/commands`.
  */
 import os from 'node:os';
 

@@ -1,7 +1,8 @@
 /**
  * Runs one program without a shell, collecting exit code, stdout and stderr. It gets its own process
  * group, so that at its timeout (or when the host stops) the whole group is killed: SIGTERM, then
- * SIGKILL if still there after a grace period, including anything it started.
+ * SIGKILL if still there after a grace period, including anything it started. Shared by the
+ * `system` event-hook type and `/api/system/commands`.
  */
 import { spawn } from 'node:child_process';
 

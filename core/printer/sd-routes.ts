@@ -1,0 +1,40 @@
+/** `GET|POST /api/printer/sd`: the SD card's state; init/refresh/release as M21/M20/M22 (409 unless the printer is operational). */
+import type Router from '@koa/router';
+import { inject, injectable, optional } from 'inversify';
+import { sdCardOf } from '../files/sd-card.js';
+import { HttpError } from '../server/http-error.js';
+import { readJsonObject } from '../server/request-body.js';
+import type { RouteContribution } from '../server/route-contribution.js';
+import { isOperational } from './octoprint-views.js';
+import { PrinterService } from './printer-service.js';
+
+const SD_COMMANDS: Record<string, string> = { init: 'M21', refresh: 'M20', release: 'M22' };
+
+@injectable()
+export class SdRoutes implements RouteContribution {
+  readonly owner = 'printer-sd';
+
+  constructor(@inject(PrinterService) @optional() private readonly printer?: PrinterService) {}
+
+  registerRoutes(router: Router): void {
+    router.get('/api/printer/sd', (ctx) => {
+      ctx.body = { ready: sdCardOf(this.operational())?.sdReady ?? false };
+    });
+    router.post('/api/printer/sd', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      const printer = this.operational();
+      const command = String(body['command']);
+      const code = Object.hasOwn(SD_COMMANDS, command) ? SD_COMMANDS[command] : undefined;
+      if (!code) throw new HttpError(400, 'Expected "command": init, refresh or release');
+      if (!sdCardOf(printer)) throw new HttpError(409, 'The printer has no SD card support');
+      printer.commands(code);
+      ctx.status = 204;
+    });
+  }
+
+  private operational(): PrinterService {
+    const printer = this.printer;
+    if (!printer || !isOperational(printer.snapshot().state.id)) throw new HttpError(409, 'Printer is not operational');
+    return printer;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Container bindings of the settings service's own parts: the OctoPrint settings routes and the
+ * start-up sweep of interrupted saves. The SettingsService itself is bound as a constant by
+ * core/container.ts (it exists before the container: it configures the logger).
+ */
+import { ContainerModule } from 'inversify';
+import { LifecycleContribution } from '../common/lifecycle.js';
+import { RouteContribution } from '../server/route-contribution.js';
+import { SettingsRoutes } from './routes.js';
+import { SettingsTemporariesSweep } from './temporaries.js';
+
+export const settingsModule = new ContainerModule(({ bind }) => {
+  bind(SettingsTemporariesSweep).toSelf().inSingletonScope();
+  bind(LifecycleContribution).toService(SettingsTemporariesSweep);
+  bind(SettingsRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(SettingsRoutes);
+});

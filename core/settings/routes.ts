@@ -1,0 +1,113 @@
+/**
+ * `GET /api/settings` and `POST /api/settings`: the subset of OctoPrint's settings document that
+ * apps read (api, appearance with the instance name, feature, folder, serial with ports and
+ * baudrates, server, temperature presets, webcam), built from cuttle's configuration. The fields
+ * of octoprint-fields.ts can be changed: all of a request's changes are validated by the schema
+ * together and saved, or a 400 names the first bad field and nothing changes. The API key is shown
+ * only to SETTINGS holders; changing needs SETTINGS.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { inject, injectable, optional } from 'inversify';
+import { hasPermissions, principalOf, requirePermission } from '../auth/require-permission.js';
+import { PrinterService } from '../printer/printer-service.js';
+import { HttpError } from '../server/http-error.js';
+import { readJsonObject } from '../server/request-body.js';
+import type { RouteContribution } from '../server/route-contribution.js';
+import { changesOf, fillFields } from './octoprint-fields.js';
+import { ConfigError, SettingsService } from './settings-service.js';
+
+/** The baud rates OctoPrint offers. */
+export const BAUDRATES = [250000, 230400, 115200, 57600, 38400, 19200, 9600];
+
+/** This instance's UPnP UUID (OctoPrint's discovery plugin setting; Home Assistant keys devices by it), kept in the data folder. */
+export function instanceUuid(settings: SettingsService): string {
+  const file = path.join(settings.folder('data'), 'instance-uuid');
+  try {
+    const stored = fs.readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f-]{36}$/.test(stored)) return stored;
+  } catch {
+    // first start: created below
+  }
+  const uuid = randomUUID();
+  fs.writeFileSync(file, `${uuid}\n`);
+  return uuid;
+}
+
+@injectable()
+export class SettingsRoutes implements RouteContribution {
+  readonly owner = 'settings';
+
+  constructor(
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+  ) {}
+
+  registerRoutes(router: Router): void {
+    router.get('/api/settings', async (ctx) => {
+      ctx.body = await this.document(ctx);
+    });
+    router.post('/api/settings', requirePermission('SETTINGS'), async (ctx) => {
+      const changes = changesOf(await readJsonObject(ctx));
+      try {
+        this.settings.setMany(changes.map(({ field, value }) => [field.key, value]));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        const field = changes.find((c) => c.field.key === err.key)?.field;
+        throw new HttpError(400, `${field ? `"${field.path}" (setting ${err.key})` : `"${err.key}"`}: ${err.problem}`);
+      }
+      if (changes.length) await this.settings.save();
+      ctx.body = await this.document(ctx);
+    });
+  }
+
+  private async document(ctx: Koa.Context): Promise<Record<string, unknown>> {
+    const settings = this.settings;
+    const sensitive = hasPermissions(principalOf(ctx), ['SETTINGS']);
+    const ports = (await this.printer?.listPorts().catch(() => [] as string[])) ?? [];
+    const webcam = settings.get('webcam');
+    const snapshotUrl = webcam.snapshotUrl || (webcam.testPattern ? '/webcam/test-pattern.jpg' : '');
+    const document: Record<string, unknown> = {
+      api: { key: sensitive ? settings.get('api.key') : null },
+      appearance: { colorTransparent: false, colorIcon: true, defaultLanguage: '_default', showFahrenheitAlso: false, fuzzyTimes: true },
+      feature: {
+        temperatureGraph: true,
+        sdSupport: true,
+        keyboardControl: true,
+        pollWatched: false,
+        modelSizeDetection: true,
+        printStartConfirmation: false,
+        printCancelConfirmation: true,
+        uploadOverwriteConfirmation: true,
+        g90InfluencesExtruder: false,
+        autoUppercaseBlacklist: ['M117', 'M118'],
+      },
+      folder: {
+        uploads: settings.folder('uploads'),
+        timelapse: settings.folder('timelapse'),
+        timelapseTmp: settings.folder('timelapseTmp'),
+        logs: settings.folder('logs'),
+        watched: null,
+      },
+      serial: { portOptions: [...new Set([...ports, 'VIRTUAL'])], baudrateOptions: BAUDRATES, log: false },
+      server: { allowFraming: false },
+      temperature: { sendAutomatically: false, sendAutomaticallyAfter: 1 },
+      webcam: {
+        webcamEnabled: !!snapshotUrl,
+        timelapseEnabled: settings.get('timelapse.type') !== 'off',
+        streamUrl: '',
+        snapshotUrl,
+        watermark: !!settings.get('timelapse.watermark'),
+        flipH: false,
+        flipV: false,
+        rotate90: false,
+      },
+      plugins: { discovery: { upnpUuid: instanceUuid(settings), publicHost: null, publicPort: null, pathPrefix: null } },
+    };
+    fillFields(document, (key) => settings.get(key));
+    return document;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `GET /api/system/commands[/<source>]` lists the system commands; `POST
+ * /api/system/commands/<source>/<action>` runs one (system-commands.ts) and answers 204 once it
+ * exited 0, or 500 saying why not (exit code, timeout, not startable), as OctoPrint does.
+ */
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { inject, injectable } from 'inversify';
+import { Logger } from '../logging/logger.js';
+import { HttpError } from '../server/http-error.js';
+import type { RouteContribution } from '../server/route-contribution.js';
+import { baseUrlOf } from '../server/routes/file-json.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { runSystemCommand, SystemCommandError, systemCommands, type SystemCommand } from './system-commands.js';
+
+function shown(ctx: Koa.Context, c: SystemCommand): Record<string, unknown> {
+  return { action: c.action, name: c.name, source: c.source, confirm: c.confirm, resource: `${baseUrlOf(ctx)}/api/system/commands/${c.source}/${c.action}` };
+}
+
+@injectable()
+export class SystemRoutes implements RouteContribution {
+  readonly owner = 'system';
+
+  constructor(
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(Logger) private readonly logger: Logger,
+  ) {}
+
+  registerRoutes(router: Router): void {
+    router.get('/api/system/commands', (ctx) => {
+      const all = systemCommands(this.settings);
+      ctx.body = { core: all.filter((c) => c.source === 'core').map((c) => shown(ctx, c)), custom: all.filter((c) => c.source === 'custom').map((c) => shown(ctx, c)) };
+    });
+    router.get('/api/system/commands/:source', (ctx) => {
+      const source = ctx.params['source'];
+      if (source !== 'core' && source !== 'custom') throw new HttpError(404, 'Unknown source');
+      ctx.body = systemCommands(this.settings)
+        .filter((c) => c.source === source)
+        .map((c) => shown(ctx, c));
+    });
+    router.post('/api/system/commands/:source/:action', async (ctx) => {
+      const found = systemCommands(this.settings).find((c) => c.source === ctx.params['source'] && c.action === ctx.params['action']);
+      if (!found) throw new HttpError(404, 'Unknown command');
+      try {
+        await runSystemCommand(found, this.settings, this.logger);
+      } catch (err) {
+        if (!(err instanceof SystemCommandError)) throw err;
+        this.logger.error({ action: found.action, source: found.source, problem: err.message }, 'system command failed');
+        // said to the client (the error middleware hides the message of a thrown 5xx)
+        ctx.status = 500;
+        ctx.body = { error: err.message };
+        return;
+      }
+      ctx.status = 204;
+    });
+  }
+}
