@@ -6,7 +6,7 @@
  */
 import type { Event } from '../common/event.js';
 import type { AuthService, Principal } from '../server/http-server.js';
-import type { AppKeyRequests } from './appkey-requests.js';
+import type { PendingAppKeys } from './pending-appkeys.js';
 import type { GroupId } from './permissions.js';
 import type { UserStore } from './user-store.js';
 
@@ -21,8 +21,13 @@ export interface AuthPrincipal extends Principal {
 export interface AuthOptions {
   /** idle lifetime of a login session */
   sessionTtlMs: number;
-  /** how long an app-key request waits for a decision */
+  /** how long an app-key request waits for a decision at most */
   appKeyRequestTtlMs: number;
+  /** an app-key request dies this long after its app last polled */
+  appKeyPollTimeoutMs: number;
+  /** app-key requests waiting at once: in total, and from one address */
+  appKeyPendingMax: number;
+  appKeyPendingPerAddress: number;
   /** failed logins per address allowed within `loginWindowMs` */
   loginAttempts: number;
   loginWindowMs: number;
@@ -41,7 +46,7 @@ export class LoginError extends Error {
 
 export interface AuthManager extends AuthService {
   readonly users: UserStore;
-  readonly appKeyRequests: AppKeyRequests;
+  readonly appKeyRequests: PendingAppKeys;
   /** from config `accessControl.*`; tunable at run time (tests shorten the lifetimes) */
   readonly options: AuthOptions;
 

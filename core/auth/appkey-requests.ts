@@ -1,10 +1,11 @@
 /**
- * Pending application-key requests (OctoPrint's appkeys plugin flow): an app asks, a person approves
- * (`cuttle keys approve`, or an admin over REST) or denies, the app polls and picks up its key once.
- * Kept in a file next to users.yaml so the CLI, a separate process, can decide on them.
+ * Application-key requests as the file `appkeys-pending.yaml` holds them (OctoPrint's appkeys plugin
+ * flow: an app asks, a person approves or denies, the app polls and picks up its key once). The
+ * running host keeps the requests (pending-appkeys.ts) and writes them here; this class is the
+ * other side, `cuttle keys pending|approve|deny`: it reads them and writes its decision under the
+ * file's lock, and the host takes the decision in.
  */
 import path from 'node:path';
-import { generateApiKey } from './api-keys.js';
 import type { UserStore } from './user-store.js';
 import { YamlFile } from './yaml-file.js';
 
@@ -34,9 +35,14 @@ export const APPKEY_REQUESTS_FILE = 'appkeys-pending.yaml';
 
 export class AppKeyRequestError extends Error {}
 
+/** The well-formed requests of a parsed file. */
+export function requestsIn(raw: unknown): AppKeyRequest[] {
+  const list = (raw as { requests?: unknown } | null)?.requests;
+  return Array.isArray(list) ? (list as AppKeyRequest[]).filter((r) => typeof r?.token === 'string' && typeof r.userToken === 'string') : [];
+}
+
 function validate(raw: unknown): RequestsDocument {
-  const list = (raw as { requests?: unknown }).requests;
-  return { requests: Array.isArray(list) ? (list as AppKeyRequest[]).filter((r) => typeof r?.token === 'string' && typeof r.userToken === 'string') : [] };
+  return { requests: requestsIn(raw) };
 }
 
 export class AppKeyRequests {
@@ -49,15 +55,6 @@ export class AppKeyRequests {
     this.doc = new YamlFile(path.join(basedir, APPKEY_REQUESTS_FILE), () => ({ requests: [] }), validate);
   }
 
-  create(app: string, user: string | undefined, ttlMs: number, now = Date.now()): AppKeyRequest {
-    const request: AppKeyRequest = { token: generateApiKey(), userToken: generateApiKey(), app, ...(user ? { user } : {}), created: now, expires: now + ttlMs, state: 'pending' };
-    this.doc.update((doc) => {
-      doc.requests = doc.requests.filter((r) => r.expires > now);
-      doc.requests.push(request);
-    });
-    return request;
-  }
-
   /** Requests still waiting for a decision. */
   pending(now = Date.now()): AppKeyRequest[] {
     return this.doc.read().requests.filter((r) => r.state === 'pending' && r.expires > now);
@@ -68,38 +65,23 @@ export class AppKeyRequests {
     return this.pending(now).find((r) => r.token === token || r.userToken === token);
   }
 
-  /** What the polling app gets; an approved key is handed out once and the request forgotten. */
-  poll(token: string, now = Date.now()): PollResult {
-    const request = this.doc.read().requests.find((r) => r.token === token);
-    if (!request || request.expires <= now || request.state === 'denied') return { status: 'unknown' };
-    if (request.state === 'pending') return { status: 'pending' };
-    this.doc.update((doc) => {
-      doc.requests = doc.requests.filter((r) => r.token !== token);
-    });
-    return { status: 'approved', key: request.key! };
-  }
-
-  /**
-   * Approves (creating the key for `owner`, else the user the app named, else the first admin)
-   * or denies a pending request.
-   */
+  /** Approves (creating the key: see keyOwnerFor) or denies a pending request, under the file's lock. */
   decide(token: string, approve: boolean, owner?: string, now = Date.now()): AppKeyRequest {
-    const current = this.find(token, now);
-    if (!current) throw new AppKeyRequestError(`no pending request "${token}" (expired or decided already)`);
-    let key: string | undefined;
-    let keyOwner: string | undefined;
-    if (approve) {
-      keyOwner = owner ?? current.user ?? this.users.list().find((u) => u.groups.includes('admins'))?.name;
-      if (!keyOwner || !this.users.find(keyOwner)) {
-        throw new AppKeyRequestError(`no user to own the key${keyOwner ? ` ("${keyOwner}" does not exist)` : ''}: add one with "cuttle user add"`);
-      }
-      key = this.users.addKey(keyOwner, current.app);
-    }
     return this.doc.update((doc) => {
-      const request = doc.requests.find((r) => r.token === current.token)!;
-      request.state = approve ? 'approved' : 'denied';
-      if (key) Object.assign(request, { key, owner: keyOwner });
+      const request = doc.requests.find((r) => r.state === 'pending' && r.expires > now && (r.token === token || r.userToken === token));
+      if (!request) throw new AppKeyRequestError(`no pending request "${token}" (expired or decided already)`);
+      if (approve) {
+        const keyOwner = keyOwnerFor(this.users, request, owner);
+        Object.assign(request, { state: 'approved', key: this.users.addKey(keyOwner, request.app), owner: keyOwner });
+      } else request.state = 'denied';
       return { ...request };
     });
   }
+}
+
+/** Who owns the key of an approved request: `owner`, else the user the app named, else the first admin. */
+export function keyOwnerFor(users: UserStore, request: AppKeyRequest, owner?: string): string {
+  const name = owner ?? request.user ?? users.list().find((u) => u.groups.includes('admins'))?.name;
+  if (!name || !users.find(name)) throw new AppKeyRequestError(`no user to own the key${name ? ` ("${name}" does not exist)` : ''}: add one with "cuttle user add"`);
+  return name;
 }

@@ -13,7 +13,7 @@ import { adminPrincipal, generateApiKey, requestKey } from './api-keys.js';
 import type { Principal } from '../server/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } from './api.js';
-import { AppKeyRequests } from './appkey-requests.js';
+import { PendingAppKeys } from './pending-appkeys.js';
 import { verifyPassword } from './password.js';
 import { permissionsOfGroups, type GroupId } from './permissions.js';
 import { assertRoutePermission } from './route-permissions.js';
@@ -42,7 +42,7 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
   readonly lifecycleName = 'auth';
   readonly options: AuthOptions;
   readonly users: UserStore;
-  readonly appKeyRequests: AppKeyRequests;
+  readonly appKeyRequests: PendingAppKeys;
   private readonly sessions = new SessionStore(() => this.options.sessionTtlMs);
   private readonly limiter = new LoginLimiter(() => ({ limit: this.options.loginAttempts, windowMs: this.options.loginWindowMs }));
   private readonly accessChanged = new Emitter<void>((err) => this.logger.error({ err: String(err) }, 'access listener failed'));
@@ -59,9 +59,17 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
       loginAttempts: settings.get('accessControl.loginAttempts'),
       loginWindowMs: settings.get('accessControl.loginWindowSeconds') * 1000,
       appKeyRequestTtlMs: settings.get('accessControl.appKeyRequestTimeoutSeconds') * 1000,
+      appKeyPollTimeoutMs: settings.get('accessControl.appKeyPollTimeoutSeconds') * 1000,
+      appKeyPendingMax: settings.get('accessControl.appKeyPendingMax'),
+      appKeyPendingPerAddress: settings.get('accessControl.appKeyPendingPerAddress'),
     };
     this.users = new UserStore(settings.basedir);
-    this.appKeyRequests = new AppKeyRequests(settings.basedir, this.users);
+    this.appKeyRequests = new PendingAppKeys(
+      settings.basedir,
+      this.users,
+      () => ({ ttlMs: this.options.appKeyRequestTtlMs, pollTimeoutMs: this.options.appKeyPollTimeoutMs, max: this.options.appKeyPendingMax, perAddress: this.options.appKeyPendingPerAddress }),
+      (err) => this.logger.error({ err: String(err) }, 'application-key requests: could not read or write their file'),
+    );
   }
 
   get open(): boolean {
@@ -77,13 +85,15 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     const swept = await this.users.sweep();
     if (swept.length) this.logger.info({ files: swept }, 'removed temporary files of users.yaml left by an interrupted write');
     this.lastUsers = this.safeUsers();
+    await this.appKeyRequests.start();
     this.sweepTimer = setInterval(() => this.sweep(), 1000);
     this.sweepTimer.unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
     this.accessChanged.dispose();
+    await this.appKeyRequests.stop();
   }
 
   authenticateKey(key: string): AuthPrincipal | null {
@@ -187,6 +197,7 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
   }
 
   private sweep(): void {
+    void this.appKeyRequests.sweep();
     let changed = this.sessions.sweep() > 0;
     const users = this.safeUsers();
     if (users !== this.lastUsers) {

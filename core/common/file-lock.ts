@@ -2,8 +2,9 @@
  * A lock file beside a data file (`<file>.lock`, holding the owner's pid), so that processes sharing
  * the file (the host and `cuttle user …` / `cuttle keys …`) take turns at read-modify-write and never
  * overwrite each other's change. Created with O_EXCL; a lock whose owner is gone (kill -9) is broken.
- * Synchronous on purpose: the section it guards is a few milliseconds of small-file I/O, and a
- * synchronous section cannot interleave with other work of the same process either.
+ * Two forms of the one protocol: synchronous for the CLI and small authenticated changes (a
+ * synchronous section cannot interleave with other work of its process either), and asynchronous
+ * for the host's background writes, which must not block its event loop.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,11 +19,8 @@ export interface LockOptions {
   staleMs?: number;
 }
 
+const DEFAULTS = { timeoutMs: 10_000, staleMs: 5_000 };
 const pause = new Int32Array(new SharedArrayBuffer(4));
-
-function sleepSync(ms: number): void {
-  Atomics.wait(pause, 0, 0, ms);
-}
 
 /** The lock is abandoned: its owner died, or it has been unreadable (half-written) for too long. */
 function abandoned(lock: string, staleMs: number): boolean {
@@ -35,39 +33,57 @@ function abandoned(lock: string, staleMs: number): boolean {
   }
 }
 
+/** One attempt: true when this process now holds the lock. */
+function tryAcquire(lock: string, staleMs: number): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(lock, 'wx', 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') fs.mkdirSync(path.dirname(lock), { recursive: true });
+    else if (code !== 'EEXIST') throw err;
+    else if (abandoned(lock, staleMs)) fs.rmSync(lock, { force: true });
+    return false;
+  }
+  try {
+    fs.writeSync(fd, String(process.pid));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
+}
+
+function timeout(lock: string, ms: number): FileLockTimeout {
+  return new FileLockTimeout(`${lock}: still held by another process after ${ms} ms`);
+}
+
 export function withFileLockSync<R>(file: string, section: () => R, options: LockOptions = {}): R {
+  const { timeoutMs, staleMs } = { ...DEFAULTS, ...options };
   const lock = `${file}.lock`;
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  let wait = 1;
-  for (;;) {
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(lock, 'wx', 0o600);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        fs.mkdirSync(path.dirname(lock), { recursive: true });
-        continue;
-      }
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if (fd !== undefined) {
-      try {
-        fs.writeSync(fd, String(process.pid));
-      } finally {
-        fs.closeSync(fd);
-      }
-      try {
-        return section();
-      } finally {
-        fs.rmSync(lock, { force: true });
-      }
-    }
-    if (abandoned(lock, options.staleMs ?? 5_000)) {
-      fs.rmSync(lock, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new FileLockTimeout(`${lock}: still held by another process after ${options.timeoutMs ?? 10_000} ms`);
-    sleepSync(wait);
-    wait = Math.min(wait * 2, 20);
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 1; !tryAcquire(lock, staleMs); wait = Math.min(wait * 2, 20)) {
+    if (Date.now() > deadline) throw timeout(lock, timeoutMs);
+    Atomics.wait(pause, 0, 0, wait);
+  }
+  try {
+    return section();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+/** The same lock, waited for with timers: the event loop goes on meanwhile. */
+export async function withFileLock<R>(file: string, section: () => Promise<R>, options: LockOptions = {}): Promise<R> {
+  const { timeoutMs, staleMs } = { ...DEFAULTS, ...options };
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 1; !tryAcquire(lock, staleMs); wait = Math.min(wait * 2, 20)) {
+    if (Date.now() > deadline) throw timeout(lock, timeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  try {
+    return await section();
+  } finally {
+    await fs.promises.rm(lock, { force: true });
   }
 }

@@ -2,7 +2,8 @@
  * OctoPrint's application-key flow (its appkeys plugin): probe, request (201 with `app_token`,
  * `auth_dialog` and the polling URL in `Location`), poll (202 pending, 200 with the key once, 404
  * when denied/expired/unknown), the decision by `user_token` (pushed to web clients as an `appkeys`
- * plugin message), a small auth dialog page, and key listing/generation/revocation.
+ * plugin message), a small auth dialog page, and key listing/generation/revocation. The public
+ * routes are cheap: requests are capped (429 past the cap) and kept in memory (pending-appkeys.ts).
  */
 import type Router from '@koa/router';
 import { baseUrlOf } from '../../server/routes/file-json.js';
@@ -10,6 +11,7 @@ import { HttpError } from '../../server/http-error.js';
 import { readJsonObject } from '../../server/routes/request.js';
 import type { AuthManager, AuthPrincipal } from '../api.js';
 import { AppKeyRequestError, type AppKeyRequest } from '../appkey-requests.js';
+import { AppKeyRequestLimit } from '../pending-appkeys.js';
 import { hasPermissions, principalOf, requirePermission } from '../require-permission.js';
 import { authDialogPage } from './appkeys-dialog.js';
 
@@ -33,15 +35,22 @@ export function installAppKeyPublicRoutes(router: Router, auth: AuthManager, ann
     const body = await readJsonObject(ctx);
     const app = appName(body['app']);
     const user = typeof body['user'] === 'string' && body['user'] ? body['user'] : undefined;
-    const request = auth.appKeyRequests.create(app, user, auth.options.appKeyRequestTtlMs);
+    let request: AppKeyRequest;
+    try {
+      request = auth.appKeyRequests.create(app, user, ctx.ip);
+    } catch (err) {
+      if (!(err instanceof AppKeyRequestLimit)) throw err;
+      ctx.set('Retry-After', String(Math.ceil(auth.options.appKeyPollTimeoutMs / 1000)));
+      throw new HttpError(429, err.message);
+    }
     announce(request);
     ctx.status = 201;
     ctx.set('Location', `${baseUrlOf(ctx)}/plugin/appkeys/request/${request.token}`);
     ctx.body = { app_token: request.token, auth_dialog: `${baseUrlOf(ctx)}/plugin/appkeys/auth/${request.token}` };
   });
 
-  router.get('/plugin/appkeys/request/:token', (ctx) => {
-    const result = auth.appKeyRequests.poll(ctx.params['token']!);
+  router.get('/plugin/appkeys/request/:token', async (ctx) => {
+    const result = await auth.appKeyRequests.poll(ctx.params['token']!);
     if (result.status === 'unknown') throw new HttpError(404, 'No such request (denied, expired or unknown)');
     if (result.status === 'pending') {
       ctx.status = 202;
