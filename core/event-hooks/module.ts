@@ -3,6 +3,7 @@ import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { EventDependents } from '../events/event-dependents.js';
 import { ContributionPoint } from '../plugins/contributions.js';
+import { RouteContribution } from '../server/route-contribution.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { EventHooks, HookTypeRegistry } from './api.js';
 import { EventHookDispatcher } from './dispatcher.js';
@@ -19,5 +20,5 @@ export const eventHooksModule = new ContainerModule(({ bind }) => {
   bind(LifecycleContribution).toService(EventHookDispatcher);
   bind(EventDependents).toDynamicValue((ctx) => subscriptionDemands(ctx.get<SettingsService>(SettingsService))).inSingletonScope();
   bind(EventTestRoute).toSelf().inSingletonScope();
-  bind(LifecycleContribution).toService(EventTestRoute);
+  bind(RouteContribution).toService(EventTestRoute);
 });

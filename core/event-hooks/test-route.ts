@@ -5,34 +5,21 @@
  * runs the configured system commands).
  */
 import type Router from '@koa/router';
-import { inject, injectable, optional } from 'inversify';
+import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
-import { DisposableStore } from '../common/disposable.js';
-import type { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpError } from '../server/http-error.js';
-import { HttpRoutes } from '../server/http-server.js';
 import { readJsonObject } from '../server/request-body.js';
+import type { RouteContribution } from '../server/route-contribution.js';
 import { EventHooks } from './api.js';
 
 @injectable()
-export class EventTestRoute implements LifecycleContribution {
-  readonly lifecycleName = 'event-hooks-test-route';
-  private readonly registrations = new DisposableStore();
+export class EventTestRoute implements RouteContribution {
+  readonly owner = 'event-hooks';
 
-  constructor(
-    @inject(EventHooks) private readonly hooks: EventHooks,
-    @inject(HttpRoutes) @optional() private readonly routes: HttpRoutes | undefined,
-  ) {}
+  constructor(@inject(EventHooks) private readonly hooks: EventHooks) {}
 
-  start(): void {
-    if (!this.routes) return;
-    this.registrations.add(
-      this.routes.register((router: Router) => router.post('/api/events/test', (ctx) => this.testFire(ctx)), { owner: 'event-hooks' }),
-    );
-  }
-
-  stop(): void {
-    this.registrations.dispose();
+  registerRoutes(router: Router): void {
+    router.post('/api/events/test', (ctx) => this.testFire(ctx));
   }
 
   private async testFire(ctx: Context): Promise<void> {

@@ -9,7 +9,7 @@ import { TimelapseService } from './timelapse-service.js';
 
 export const timelapseModule = new ContainerModule(({ bind }) => {
   bind(TestPatternCamera).toSelf().inSingletonScope();
-  bind(LifecycleContribution).toService(TestPatternCamera);
+  bind(RouteContribution).toService(TestPatternCamera);
   bind(DefaultTimelapseService).toSelf().inSingletonScope();
   bind(TimelapseService).toService(DefaultTimelapseService);
   bind(LifecycleContribution).toService(DefaultTimelapseService);

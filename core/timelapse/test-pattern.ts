@@ -1,26 +1,27 @@
 /**
  * cuttle's own camera: `GET /webcam/test-pattern.jpg` answers a fresh JPEG made by ffmpeg on each
  * request (a test pattern whose hue turns a little every time), so timelapses work with no camera.
- * Public (it shows nothing of the printer), and only served when `webcam.testPattern` is on.
+ * Public (it shows nothing of the printer), and only served when `webcam.testPattern` is on. One
+ * ffmpeg at a time: requests that arrive while a frame is being made get that frame.
  */
 import { spawn } from 'node:child_process';
+import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
-import type { Disposable } from '../common/disposable.js';
-import type { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpError } from '../server/http-error.js';
-import { HttpRoutes, HttpServer } from '../server/http-server.js';
+import { HttpServer } from '../server/http-server.js';
+import type { RouteContribution } from '../server/route-contribution.js';
 import { SettingsService } from '../settings/settings-service.js';
 
 export const TEST_PATTERN_PATH = '/webcam/test-pattern.jpg';
 
 @injectable()
-export class TestPatternCamera implements LifecycleContribution {
-  readonly lifecycleName = 'test-pattern-camera';
-  private registration: Disposable | undefined;
+export class TestPatternCamera implements RouteContribution {
+  readonly owner = 'timelapse';
+  readonly public = true;
   private counter = 0;
+  private making: Promise<Buffer> | undefined;
 
   constructor(
-    @inject(HttpRoutes) private readonly routes: HttpRoutes,
     @inject(HttpServer) private readonly http: HttpServer,
     @inject(SettingsService) private readonly settings: SettingsService,
   ) {}
@@ -30,21 +31,14 @@ export class TestPatternCamera implements LifecycleContribution {
     return `${this.http.baseUrl()}${TEST_PATTERN_PATH}`;
   }
 
-  start(): void {
+  registerRoutes(router: Router): void {
     if (!this.settings.get('webcam.testPattern')) return;
-    this.registration = this.routes.register(
-      (router) =>
-        router.get(TEST_PATTERN_PATH, async (ctx) => {
-          ctx.set('Cache-Control', 'no-store');
-          ctx.type = 'image/jpeg';
-          ctx.body = await this.frame();
-        }),
-      { owner: 'timelapse', public: true },
-    );
-  }
-
-  stop(): void {
-    this.registration?.dispose();
+    router.get(TEST_PATTERN_PATH, async (ctx) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'image/jpeg';
+      this.making ??= this.frame().finally(() => (this.making = undefined));
+      ctx.body = await this.making;
+    });
   }
 
   /** One 320×240 JPEG. */

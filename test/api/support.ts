@@ -119,7 +119,10 @@ export async function spawnHost(basedir: string, args: string[] = []): Promise<H
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 30000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // leave no host behind
+      reject(new Error(`host did not start:\n${out}`));
+    }, 30000);
     const check = () => {
       const match = /"url":"(http:[^"]+)"/.exec(out);
       if (match && out.includes('cuttle started')) {

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { cli, lastLine, request, sleep } from './helpers.js';
+import { cli, lastLine, request, sleep, type Reply } from './helpers.js';
 
 describe('clients: users, keys, login', function () {
   let t: TestHost;
@@ -137,16 +137,29 @@ describe('clients: users, keys, login', function () {
   });
 
   describe('application-key request flow', () => {
+    /** Polls every 300 ms as an app does (a request dies a few seconds after its app stops polling); resolves with the first answer that is not 202. */
+    const pollLikeAnApp = (token: string): Promise<Reply> =>
+      new Promise((resolve) => {
+        const timer = setInterval(async () => {
+          const r = await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`);
+          if (r.status !== 202) {
+            clearInterval(timer);
+            resolve(r);
+          }
+        }, 300);
+      });
+
     it('probe, request, pending, approve by CLI, key once, then 404', async () => {
       expect((await request(t.baseUrl, 'GET', '/plugin/appkeys/probe')).status).to.equal(204);
       const req = await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'PrusaSlicer', user: 'alice' } });
       expect(req.status).to.equal(201);
       const token: string = req.body.app_token;
       expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(202);
+      const answer = pollLikeAnApp(token);
       const pending = await cli(['keys', 'pending', '--basedir', t.basedir]);
       expect(pending.stdout).to.contain(token).and.contain('PrusaSlicer');
       expect((await cli(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(0);
-      const done = await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`);
+      const done = await answer;
       expect(done.status).to.equal(200);
       expect(done.body.api_key).to.match(/^[A-Za-z0-9]{32}$/);
       expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: done.body.api_key })).body.name).to.equal('alice');
@@ -155,6 +168,7 @@ describe('clients: users, keys, login', function () {
 
     it('approves over REST by user_token, as the auth dialog and OctoPrint’s UI do', async () => {
       const req = await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Phone' } });
+      const answer = pollLikeAnApp(req.body.app_token);
       expect(req.body.auth_dialog).to.equal(`${t.baseUrl}/plugin/appkeys/auth/${req.body.app_token}`);
       expect(req.headers.get('location')).to.equal(`${t.baseUrl}/plugin/appkeys/request/${req.body.app_token}`);
       const dialog = await fetch(req.body.auth_dialog);
@@ -165,7 +179,7 @@ describe('clients: users, keys, login', function () {
       expect(pending).to.include.keys('app_id', 'user_id', 'user_token');
       expect((await request(t.baseUrl, 'POST', `/plugin/appkeys/decision/${pending.user_token}`, { key: readonlyKey, body: { decision: true } })).status).to.equal(403);
       expect((await request(t.baseUrl, 'POST', `/plugin/appkeys/decision/${pending.user_token}`, { key: adminKey, body: { decision: true } })).status).to.equal(204);
-      const key = (await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${req.body.app_token}`)).body.api_key;
+      const key = (await answer).body.api_key;
       expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key })).body.name).to.equal('alice');
       const one = await request(t.baseUrl, 'GET', '/api/plugin/appkeys?app=phone', { key: adminKey });
       expect(one.body).to.deep.equal({ api_key: key, app_id: 'Phone', user_id: 'alice' });
@@ -184,8 +198,9 @@ describe('clients: users, keys, login', function () {
 
     it('answers 404 after a denial', async () => {
       const token = (await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Cura' } })).body.app_token;
+      const answer = pollLikeAnApp(token);
       expect((await cli(['keys', 'deny', token, '--basedir', t.basedir])).code).to.equal(0);
-      expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(404);
+      expect((await answer).status).to.equal(404);
     });
 
     it('answers 404 once a request expired, and cannot approve it', async () => {
