@@ -30,7 +30,7 @@ import { EventBus } from '../../core/events/event-bus.js';
 import { CuttleHost } from '../../core/host.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { frame } from '../../core/printer/protocol/gcode.js';
-import { judge, MATRIX_SERIAL, matrixSerial, runFaultMatrix, type InjectedFault, type MatrixHost } from '../../core/printer/simulator/fault-matrix.js';
+import { judge, MATRIX_SERIAL, runFaultMatrix, type MatrixHost } from '../../core/printer/simulator/fault-matrix.js';
 import { SerialTransport } from '../../core/printer/transport/serial-transport.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 20_000);
@@ -61,8 +61,7 @@ async function startHost(basedir: string, overrides: Record<string, unknown>): P
 
 async function matrix(dir: string) {
   let hosts = 0;
-  const startMatrixHost = async (fault: InjectedFault): Promise<MatrixHost> => {
-    const serial = matrixSerial(fault);
+  const startMatrixHost = async (serial: typeof MATRIX_SERIAL): Promise<MatrixHost> => {
     const host = await startHost(path.join(dir, `host-${hosts++}`), {
       'serial.temperatureInterval': serial.temperatureInterval,
       'serial.historySize': serial.historySize,
@@ -72,16 +71,17 @@ async function matrix(dir: string) {
       'serial.timeout.maxNudges': serial.timeout.maxNudges,
     });
     const names: string[] = [];
-    let error: string | null = null;
+    const errors: string[] = [];
     host.get<EventBus>(EventBus).onAny((event) => {
       names.push(event.name);
-      if (event.name === 'Error') error = (event.payload as { error: string }).error;
+      if (event.name === 'Error') errors.push((event.payload as { error: string }).error);
     });
     const printer = host.get<PrinterService>(PrinterService);
     return {
       printer,
       names: () => names,
-      error: () => error,
+      errors: () => errors,
+      settled: async () => void (await host.get<EventBus>(EventBus).idle(5000)),
       stop: async () => {
         await printer.disconnect().catch(() => undefined);
         await host.stop();

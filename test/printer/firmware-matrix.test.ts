@@ -6,17 +6,20 @@
  * The runs go four at a time (each its own pty, simulator and host); each `it` checks one.
  */
 import { expect } from 'chai';
-import { FIRMWARE_VARIANTS, INJECTED_FAULTS, faultApplies, judge, matrixSerial, runFaultMatrix, type InjectedFault, type RunRecord } from '../../core/printer/simulator/fault-matrix.js';
+import { EventBus } from '../../core/events/event-bus.js';
+import { FIRMWARE_VARIANTS, INJECTED_FAULTS, faultApplies, judge, runFaultMatrix, type MATRIX_SERIAL, type RunRecord } from '../../core/printer/simulator/fault-matrix.js';
 import { fastSerial, startPrinterHost, tempDir, typicalLines } from './helpers.js';
 
 describe('firmware dialects × faults: 2 000-line prints over a pty', function () {
-  this.timeout(180000);
+  this.timeout(400000);
   const results = new Map<string, RunRecord | Error>();
 
   before(async () => {
-    const startHost = async (fault: InjectedFault) => {
-      const h = await startPrinterHost(fastSerial({}, matrixSerial(fault)));
-      return { printer: h.printer, names: () => h.names(), error: () => (h.events.find((e) => e.name === 'Error')?.payload as { error: string } | undefined)?.error ?? null, stop: () => h.stop() };
+    const startHost = async (serial: typeof MATRIX_SERIAL) => {
+      const h = await startPrinterHost(fastSerial({}, serial));
+      const errors = () => h.events.filter((e) => e.name === 'Error').map((e) => (e.payload as { error: string }).error);
+      const settled = async () => void (await h.t.get<EventBus>(EventBus).idle(5000));
+      return { printer: h.printer, names: () => h.names(), errors, settled, stop: () => h.stop() };
     };
     for (const run of await runFaultMatrix(tempDir(), typicalLines(2000), startHost)) results.set(`${run.variant.name} / ${run.fault.name}`, run.result);
   });

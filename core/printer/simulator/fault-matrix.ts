@@ -115,19 +115,21 @@ export function judge(fault: InjectedFault, run: RunRecord): Verdict {
   return { ok: true, kind: 'clean failure' };
 }
 
-/** A host for one run, connected to nothing yet: the test's and the benchmark's hosts both fit. */
+/** A host that runs cases one after another (connected to nothing between them): the test's and the benchmark's both fit. */
 export interface MatrixHost {
   printer: PrinterService;
   /** names of the bus events fired so far, in order */
   names(): string[];
-  /** the Error event's message, if one was fired */
-  error(): string | null;
+  /** the message of each Error event so far, in order */
+  errors(): string[];
+  /** resolves once the bus has delivered everything fired so far */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * One case: the simulator on its own pty (pacing off, so the matrix runs quickly), a host from
- * `startHost`, and a print of `lines` (job lines must be G1 moves, which is what is compared).
+ * One case: the simulator on its own pty (pacing off, so the matrix runs quickly), the given host
+ * (disconnected again afterwards), and a print of `lines` (G1 moves, which is what is compared).
  */
 export async function runFaultCase(
   dir: string,
@@ -135,7 +137,7 @@ export async function runFaultCase(
   variant: FirmwareVariant,
   fault: InjectedFault,
   lines: readonly string[],
-  startHost: (fault: InjectedFault) => Promise<MatrixHost>,
+  host: MatrixHost,
 ): Promise<RunRecord> {
   const pty = await startPtyPrinter(path.join(dir, `printer-${index}`), {
     firmware: variant.firmware,
@@ -145,58 +147,83 @@ export async function runFaultCase(
     sdFolder: path.join(dir, `sd-${index}`),
     faults: { seed: index + 1, ...fault.faults },
   });
-  const host = await startHost(fault);
+  const eventsBefore = host.names().length;
+  const errorsBefore = host.errors().length;
+  const events = () => host.names().slice(eventsBefore);
+  let last = 0;
+  let worstGapMs = 0;
+  const sent = host.printer.onCommandSent(({ fromJob }) => {
+    if (!fromJob) return;
+    const now = performance.now();
+    if (last) worstGapMs = Math.max(worstGapMs, now - last);
+    last = now;
+  });
+  let resolveEnded!: () => void;
+  const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+  const end = host.printer.onPrintEnded(() => resolveEnded());
   try {
     const file = path.join(dir, `job-${index}.gcode`);
     fs.writeFileSync(file, lines.join('\n') + '\n');
-    let last = 0;
-    let worstGapMs = 0;
-    host.printer.onCommandSent(({ fromJob }) => {
-      if (!fromJob) return;
-      const now = performance.now();
-      if (last) worstGapMs = Math.max(worstGapMs, now - last);
-      last = now;
-    });
-    const ended = new Promise<void>((resolve) => host.printer.onPrintEnded(() => resolve()));
     await host.printer.connect({ port: pty.link, baudrate: 250000 });
     await host.printer.selectFile({ origin: 'local', path: `job-${index}.gcode`, name: `job-${index}.gcode`, size: null, diskPath: file }, true);
     await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the job did not end within 30 s')), 30000).unref())]);
     // the bus delivers asynchronously: wait for the job's last event to arrive
-    for (let waited = 0; waited < 5000 && !host.names().some((n) => n === 'PrintDone' || n === 'PrintFailed'); waited += 10) {
+    for (let waited = 0; waited < 5000 && !events().some((n) => n === 'PrintDone' || n === 'PrintFailed'); waited += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return {
       worstGapMs,
       lines,
       executed: pty.printer.executed.filter((c) => c.source === 'serial' && c.command.startsWith('G1')).map((c) => c.command),
-      events: [...host.names()],
-      error: host.error(),
+      events: events(),
+      error: host.errors()[errorsBefore] ?? null,
       finalState: host.printer.state.id,
     };
   } finally {
-    await host.stop();
+    sent.dispose();
+    end.dispose();
+    await host.printer.disconnect().catch(() => undefined);
     await pty.close();
+    // the next case counts its events from here: this one's last ones must have arrived
+    await host.settled();
   }
 }
 
-/** Runs every applicable case, `parallel` at a time; a case that throws is returned as its Error. */
+/**
+ * Runs every applicable case, `parallel` at a time; a case that throws is returned as its Error.
+ * Each worker keeps one host per distinct set of serial settings and reuses it case after case.
+ */
 export async function runFaultMatrix(
   dir: string,
   lines: readonly string[],
-  startHost: (fault: InjectedFault) => Promise<MatrixHost>,
+  startHost: (serial: typeof MATRIX_SERIAL) => Promise<MatrixHost>,
   parallel = 4,
 ): Promise<{ variant: FirmwareVariant; fault: InjectedFault; result: RunRecord | Error }[]> {
   const cases = FIRMWARE_VARIANTS.flatMap((variant) => INJECTED_FAULTS.filter((fault) => faultApplies(variant, fault)).map((fault) => ({ variant, fault })));
   const results: { variant: FirmwareVariant; fault: InjectedFault; result: RunRecord | Error }[] = [];
+  const hosts: MatrixHost[] = [];
   let next = 0;
   const worker = async () => {
+    const mine = new Map<string, MatrixHost>();
     while (next < cases.length) {
       const index = next++;
       const { variant, fault } = cases[index]!;
-      const result = await runFaultCase(dir, index, variant, fault, lines, startHost).catch((err: Error) => err);
+      const serial = matrixSerial(fault);
+      const key = JSON.stringify(serial);
+      let host = mine.get(key);
+      if (!host) {
+        host = await startHost(serial);
+        mine.set(key, host);
+        hosts.push(host);
+      }
+      const result = await runFaultCase(dir, index, variant, fault, lines, host).catch((err: Error) => err);
       results[index] = { variant, fault, result };
     }
   };
-  await Promise.all(Array.from({ length: parallel }, worker));
+  try {
+    await Promise.all(Array.from({ length: parallel }, worker));
+  } finally {
+    await Promise.all(hosts.map((host) => host.stop()));
+  }
   return results;
 }
