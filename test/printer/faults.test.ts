@@ -62,7 +62,7 @@ describe('printer faults (simulated printer)', () => {
   it('a window larger than the firmware holds loses lines in its receive buffer; resends deliver all of them in order', async () => {
     // moves take time, so the planner fills, the command buffer fills, and the 128-byte ring overflows;
     // over a pty so that the simulator's record can be compared
-    pty = await startPtyPrinter(path.join(dir, 'overflow-printer'), { pacing: false, motion: true, speedFactor: 2000, sdFolder: path.join(dir, 'sd') });
+    pty = await startPtyPrinter(path.join(dir, 'overflow-printer'), { pacing: false, motion: true, speedFactor: 200, sdFolder: path.join(dir, 'sd') });
     h = await startPrinterHost(fastSerial({}, { window: 12, timeout: { communication: 300, maxNudges: 3, connection: 3000, hello: 200 } }));
     const lines = typicalLines(300);
     await h.printer.connect({ port: pty.link, baudrate: 250000 });
