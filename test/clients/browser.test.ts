@@ -22,7 +22,9 @@ window.runClient = async (key, transport) => {
       for (const type of Object.keys(e.data)) {
         seen.push({ type, dataType: typeof e.data, eventType: type === 'event' ? e.data.event.type : undefined });
         if (type === 'connected') sock.send(JSON.stringify({ auth: login.name + ':' + login.session }));
-        if (type === 'event' && e.data.event.type === 'PrintStarted') {
+        // done once an event and a (rate-limited) current message have both come, in either order
+        const started = seen.some((s) => s.eventType === 'PrintStarted');
+        if (started && seen.some((s) => s.type === 'current')) {
           const used = sock.transport;
           sock.close();
           resolve({ transport: used, seen });
