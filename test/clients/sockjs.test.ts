@@ -8,9 +8,18 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { AuthManager } from '../../core/auth/api.js';
 import { EventBus } from '../../core/events/event-bus.js';
 import { PushService } from '../../core/push/api.js';
+import type { DefaultPushService } from '../../core/push/service.js';
 import type { FileRef } from '../../core/events/catalogue.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { request, sleep } from './helpers.js';
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(10);
+  }
+}
 import { openPushClient, type PushClientKind, type TestPushClient } from './push-clients.js';
 
 const FILE: FileRef = { name: 'cube.gcode', path: 'cube.gcode', origin: 'local', file: 'cube.gcode', filename: 'cube.gcode' };
@@ -116,11 +125,16 @@ describe('clients: SockJS push', function () {
     // state again, at a tenth of the rate
     c.send({ subscribe: { state: true, events: true } });
     c.send({ throttle: 10 });
-    await sleep(150);
+    // counted in hub ticks, not wall-clock time: one current per 10 ticks
+    const feed = t.get<DefaultPushService>(PushService).hub.feed;
+    await c.next('current', mark);
     const from = c.messages.length;
-    await sleep(1500);
+    const tick0 = feed.latestTick;
+    await until(() => feed.latestTick >= tick0 + 25, 10000);
+    await until(() => c.messages.slice(from).filter((m) => m.type === 'current').length >= 2, 5000);
+    const ticks = feed.latestTick - tick0;
     const currents = c.messages.slice(from).filter((m) => m.type === 'current').length;
-    expect(currents).to.be.at.most(3); // 10 Hz / 10 = 1 per second
+    expect(currents).to.be.within(Math.floor(ticks / 10) - 1, Math.ceil(ticks / 10) + 1);
   });
 
   it('keeps current within its rate under an event storm', async () => {
@@ -128,13 +142,15 @@ describe('clients: SockJS push', function () {
     c.send({ auth: await login() });
     await c.next('history');
     const from = c.messages.length;
-    const started = Date.now();
+    // counted in hub ticks: at most one current per tick however many events go by
+    const feed = t.get<DefaultPushService>(PushService).hub.feed;
+    const tick0 = feed.latestTick;
     for (let i = 0; i < 2000; i++) bus.fire('PrintStarted', FILE);
-    await sleep(1000);
-    const elapsed = Date.now() - started;
+    const events = () => c.messages.slice(from).filter((m) => m.type === 'event' && m.data.type === 'PrintStarted').length;
+    await until(() => events() === 2000, 10000);
     const currents = c.messages.slice(from).filter((m) => m.type === 'current').length;
-    expect(currents).to.be.at.most(Math.ceil((elapsed / 1000) * 10) + 1);
-    expect(c.messages.slice(from).filter((m) => m.type === 'event' && m.data.type === 'PrintStarted').length).to.equal(2000);
+    expect(currents).to.be.at.most(feed.latestTick - tick0 + 1);
+    expect(events()).to.equal(2000);
   });
 
   it('cuts off a revoked key mid-session and a logged-out session', async () => {

@@ -4,6 +4,7 @@ import type { EventBus } from '../../core/events/event-bus.js';
 import { EventBus as EventBusToken } from '../../core/events/event-bus.js';
 import { AuthManager } from '../../core/auth/api.js';
 import { PushService, type PushClientInfo } from '../../core/push/api.js';
+import type { DefaultPushService } from '../../core/push/service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { connectError, pushClient, waitFor, type RecordingClient } from './support.js';
 
@@ -122,18 +123,21 @@ describe('push over socket.io', function () {
     expect(later.filter((m) => m.type === 'plugin').map((m) => m.data['plugin'])).to.deep.equal(['wanted']);
     expect(later.filter((m) => m.type === 'current')).to.deep.equal([]);
 
-    // throttle 5 at 20 Hz: about 4 per second instead of 20
+    // throttle 5: one `current` per 5 hub ticks, counted in ticks, not in wall-clock time
+    const feed = t.get<DefaultPushService>(PushService).hub.feed;
     const slow = open({ apikey: t.apiKey });
     await waitFor(() => slow.of('history').length === 1);
     slow.socket.emit('throttle', 5);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const tick0 = feed.latestTick + 1;
+    await waitFor(() => slow.of('current').length > 0 && feed.latestTick >= tick0, 5000, 'a first throttled current');
     const n0 = slow.of('current').length;
     const f0 = all.of('current').length;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const from = feed.latestTick;
+    await waitFor(() => feed.latestTick >= from + 20, 10000, '20 ticks');
+    const ticks = feed.latestTick - from;
+    await waitFor(() => all.of('current').length - f0 >= ticks, 5000, 'one current per tick for the unthrottled client');
     const throttled = slow.of('current').length - n0;
-    const full = all.of('current').length - f0;
-    expect(throttled).to.be.greaterThan(0);
-    expect(throttled * 2).to.be.lessThan(full);
+    expect(throttled).to.be.within(Math.floor(ticks / 5) - 1, Math.ceil(ticks / 5) + 1);
   });
 
   it('cuts off a socket whose key is revoked, and refuses its reconnect', async () => {
