@@ -82,7 +82,8 @@ describe('catalogue events are a core guarantee', () => {
     expect(err.message).to.contain('plugin hello (@OnEvent on done) needs PrintDone');
   });
 
-  it('records a timelapse with printing-events and gcode-events disabled: the timelapse follows the printer, not the bus', async () => {
+  it('records a timelapse with printing-events and gcode-events disabled: the timelapse follows the printer, not the bus', async function () {
+    this.timeout(60000); // a print and an ffmpeg render
     t = await startTestHost({
       config: { ...fastSerial(), plugins: { disabled: ['printing-events', 'gcode-events'] }, timelapse: { type: 'zchange', fps: 10, postRoll: 0 } },
     });
