@@ -13,8 +13,7 @@ import { pluginInfo } from '../../core/plugins/decorators.js';
 import { discoverPlugins } from '../../core/plugins/discovery.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
-import { ConfigError } from '../../core/settings/settings-service.js';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { refusedStart, startTestHost, type TestHost } from '../support/host.js';
 import { fastSerial } from '../printer/helpers.js';
 import { nextEvent } from '../slicing/support.js';
 import { layerGcode, printGcode } from '../timelapse/support.js';
@@ -33,16 +32,6 @@ function bundledPlugins(): Map<string, string> {
   return out;
 }
 
-async function refusal(config: Record<string, unknown>): Promise<ConfigError> {
-  try {
-    const t = await startTestHost({ config });
-    await t.stop();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  return expect.fail('the host started');
-}
 
 describe('catalogue events are a core guarantee', () => {
   let t: TestHost | undefined;
@@ -67,7 +56,7 @@ describe('catalogue events are a core guarantee', () => {
   });
 
   it('refuses to start when a disabled plugin fires an event an events.subscriptions entry needs, naming both', async () => {
-    const err = await refusal({
+    const err = await refusedStart({
       plugins: { disabled: ['printing-events'] },
       events: { subscriptions: [{ event: 'Startup', type: 'system', command: 'true' }, { event: 'PrintDone', type: 'system', command: 'echo {name}' }] },
     });
@@ -78,7 +67,7 @@ describe('catalogue events are a core guarantee', () => {
   it("refuses to start when a disabled plugin fires an event a plugin's @OnEvent needs, naming the plugin", async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'cuttle-hello-'));
     copyFileSync(path.join(__dirname, '../fixtures/third-party/hello-plugin.js'), path.join(folder, 'index.js'));
-    const err = await refusal({ plugins: { disabled: ['printing-events'], paths: [folder] } }).finally(() => rmSync(folder, { recursive: true, force: true }));
+    const err = await refusedStart({ plugins: { disabled: ['printing-events'], paths: [folder] } }).finally(() => rmSync(folder, { recursive: true, force: true }));
     expect(err.message).to.contain('plugin hello (@OnEvent on done) needs PrintDone');
   });
 

@@ -4,18 +4,8 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import type { PluginContext } from '../../core/plugins/plugin-context.js';
 import { ConfigError } from '../../core/settings/settings-service.js';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { refusedStart, startTestHost, type TestHost } from '../support/host.js';
 
-async function refusal(config: Record<string, unknown>): Promise<ConfigError> {
-  try {
-    const t = await startTestHost({ config });
-    await t.stop();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  return expect.fail('the host started');
-}
 
 describe('plugin settings', () => {
   let t: TestHost | undefined;
@@ -25,19 +15,19 @@ describe('plugin settings', () => {
   });
 
   it('a typo in a plugin\'s settings fails at start, naming the key and the file', async () => {
-    const err = await refusal({ plugins: { 'printer-events': { tolerence: 2 } } });
+    const err = await refusedStart({ plugins: { 'printer-events': { tolerence: 2 } } });
     expect(err.key).to.equal('plugins.printer-events.tolerence');
     expect(err.message).to.match(/config\.yaml: "plugins\.printer-events\.tolerence": is not a known setting/);
   });
 
   it('a wrong type fails at start naming the key; every bad plugin is listed', async () => {
-    const err = await refusal({ plugins: { 'printing-events': { progressStep: 'ten' }, 'gcode-events': { ignoreZHops: 3 } } });
+    const err = await refusedStart({ plugins: { 'printing-events': { progressStep: 'ten' }, 'gcode-events': { ignoreZHops: 3 } } });
     const keys = [err.key, ...[...err.message.matchAll(/"(plugins\.[^"]+)"/g)].map((m) => m[1])];
     expect(keys).to.include.members(['plugins.printing-events.progressStep', 'plugins.gcode-events.ignoreZHops']);
   });
 
   it('a plugin with no schema refuses any value under its id', async () => {
-    const err = await refusal({ plugins: { 'settings-events': { verbose: true } } });
+    const err = await refusedStart({ plugins: { 'settings-events': { verbose: true } } });
     expect(err.key).to.equal('plugins.settings-events.verbose');
   });
 

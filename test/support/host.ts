@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import YAML from 'yaml';
 import { CuttleHost } from '../../core/host.js';
 import { HttpServer } from '../../core/server/http-server.js';
+import { ConfigError } from '../../core/settings/settings-service.js';
 
 export const TEST_API_KEY = 'TestKey0123456789abcdefghijklmno';
 
@@ -89,6 +90,19 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       rmSync(basedir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts a host with `config` that must be refused at start; resolves with its ConfigError. */
+export async function refusedStart(config: Record<string, unknown>): Promise<ConfigError> {
+  let started: TestHost;
+  try {
+    started = await startTestHost({ config });
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  await started.stop();
+  throw new Error('the host started, but its configuration should have been refused');
 }
 
 function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
