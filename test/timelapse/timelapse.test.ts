@@ -30,7 +30,8 @@ async function stopHost(t: TestHost | undefined): Promise<void> {
 }
 
 describe('timelapse (ffmpeg, test-pattern camera)', function () {
-  this.timeout(30000);
+  // each test prints on the simulator and renders with ffmpeg: slow on a loaded machine
+  this.timeout(60000);
   let t: TestHost;
   let timelapse: TimelapseService;
 
@@ -165,7 +166,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=40x20', '-frames:v', '1', '-y', watermark]);
     t.host.settings.set('timelapse.watermark', watermark);
     await timelapse.configure({ type: 'zchange', postRoll: 0, fps: 5 }, false);
-    const done = nextEvent(t.host.bus, 'MovieDone');
+    const done = nextEvent(t.host.bus, 'MovieDone', 45000);
     const started = nextEvent(t.host.bus, 'PrintStarted');
     const z = zChanges(t);
     await printGcode(t, 'marked.gcode', layerGcode(3, { leadMs: 1000 }));
