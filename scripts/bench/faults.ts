@@ -12,13 +12,13 @@
  *    250 000 baud, no ADVANCED_OK (one command in flight), motion off; this process is the host
  *    (a whole CuttleHost, plugins and events on) and prints 20 000 lines. Its CPU time
  *    (process.cpuUsage(), all threads) over the print, per 1 000 lines.
- *    In the same run, against the same simulator, the floor: a bare loop on the same transport
+ *    In the same run, against the same simulator and taking turns with the host, the floor: a bare loop on the same transport
  *    that writes each framed line and waits for its "ok", nothing else. Per line, the printer
  *    and the host each sleep and wake once; on a virtual machine that switch, not the host's
  *    code, is most of the cost, so the ratio host/floor is what the host's code adds.
  *
  * Last line: {"runs","exact_runs","clean_failures","worst_recovery_ms","cpu_ms_per_1000_lines","lines_per_s", …}.
- * Env: BENCH_LINES (20000), BENCH_MATRIX_LINES (2000).
+ * Env: BENCH_LINES (20000), BENCH_MATRIX_LINES (2000; the faults strike between lines 300 and 1 500).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -111,10 +111,9 @@ async function startSimulator(dir: string): Promise<{ link: string; stop: () => 
   };
 }
 
-/** The floor: each framed line written on the bare transport, the next one when its "ok" came. */
-async function floorPerLine(link: string): Promise<number> {
+/** The floor: each framed line written on the bare transport, the next one when its "ok" came. CPU µs. */
+async function floorCpu(link: string, lines: readonly string[]): Promise<number> {
   const transport = await SerialTransport.open(link, BAUD);
-  const lines = moves(LINES);
   let sent = 0;
   let cpu0 = process.cpuUsage();
   const done = new Promise<void>((resolve) => {
@@ -130,35 +129,63 @@ async function floorPerLine(link: string): Promise<number> {
   await done;
   const cpu = process.cpuUsage(cpu0);
   await transport.close();
-  return (cpu.user + cpu.system) / 1000 / (LINES / 1000);
+  return cpu.user + cpu.system;
 }
 
+/** One print of `file` by the connected host: CPU µs (user, system) and seconds. */
+async function hostCpu(printer: PrinterService, file: string): Promise<{ user: number; system: number; seconds: number }> {
+  const done = new Promise<void>((resolve) => {
+    const sub = printer.onPrintEnded(() => {
+      sub.dispose();
+      resolve();
+    });
+  });
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  await printer.selectFile({ origin: 'local', path: path.basename(file), name: path.basename(file), size: null, diskPath: file }, true);
+  await done;
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { user: cpu.user, system: cpu.system, seconds };
+}
+
+/**
+ * Host and floor take turns (floor, host, floor, host, each on half the lines), so that a change
+ * of load on a shared machine falls on both alike.
+ */
 async function cpuPerLine(dir: string): Promise<{ cpuMsPer1000: number; floorMsPer1000: number; linesPerSecond: number; userMs: number; systemMs: number }> {
-  const file = path.join(dir, 'stream.gcode');
-  fs.writeFileSync(file, moves(LINES).join('\n') + '\n');
+  const half = Math.floor(LINES / 2);
+  const lines = moves(half);
+  const files = [0, 1].map((i) => {
+    const file = path.join(dir, `stream-${i}.gcode`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    return file;
+  });
   const sim = await startSimulator(dir);
+  const host = await startHost(path.join(dir, 'host-cpu'), { 'serial.temperatureInterval': 0, 'serial.baudrate': BAUD });
+  const printer = host.get<PrinterService>(PrinterService);
   try {
-    const floorMsPer1000 = await floorPerLine(sim.link);
-    const host = await startHost(path.join(dir, 'host-cpu'), { 'serial.temperatureInterval': 0, 'serial.baudrate': BAUD });
-    const printer = host.get<PrinterService>(PrinterService);
-    await printer.connect({ port: sim.link, baudrate: BAUD });
-    const done = new Promise<void>((resolve) => printer.onPrintEnded(() => resolve()));
-    const cpu0 = process.cpuUsage();
-    const start = performance.now();
-    await printer.selectFile({ origin: 'local', path: 'stream.gcode', name: 'stream.gcode', size: null, diskPath: file }, true);
-    await done;
-    const seconds = (performance.now() - start) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    await printer.disconnect();
-    await host.stop();
+    let floor = 0;
+    const total = { user: 0, system: 0, seconds: 0 };
+    for (const file of files) {
+      floor += await floorCpu(sim.link, lines);
+      await printer.connect({ port: sim.link, baudrate: BAUD });
+      const run = await hostCpu(printer, file);
+      await printer.disconnect();
+      total.user += run.user;
+      total.system += run.system;
+      total.seconds += run.seconds;
+    }
+    const count = half * files.length;
     return {
-      floorMsPer1000,
-      cpuMsPer1000: (cpu.user + cpu.system) / 1000 / (LINES / 1000),
-      linesPerSecond: LINES / seconds,
-      userMs: cpu.user / 1000,
-      systemMs: cpu.system / 1000,
+      floorMsPer1000: floor / 1000 / (count / 1000),
+      cpuMsPer1000: (total.user + total.system) / 1000 / (count / 1000),
+      linesPerSecond: count / total.seconds,
+      userMs: total.user / 1000,
+      systemMs: total.system / 1000,
     };
   } finally {
+    await host.stop();
     await sim.stop();
   }
 }
