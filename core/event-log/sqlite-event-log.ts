@@ -11,6 +11,7 @@ import { inject, injectable } from 'inversify';
 import type { Disposable } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { printerIdOf } from '../common/printer-id.js';
+import type { Statement } from 'better-sqlite3';
 import { HostDatabase } from '../database/database.js';
 import { whereClause } from '../database/where.js';
 import { EventBus, type AnyFiredEvent } from '../events/event-bus.js';
@@ -101,9 +102,7 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
       ['type = ?', query.type],
       ['printer = ?', query.printer],
     ]);
-    const rows = this.database.db
-      .prepare(`SELECT seq, type, printer, time, payload FROM events ${where.sql} ORDER BY seq LIMIT ?`)
-      .all(...where.params, limit) as Row[];
+    const rows = this.statement(where.sql).all(...where.params, limit) as Row[];
     // rows the writer has not committed yet (or committed but not yet reported) follow
     let last = rows.length > 0 ? rows[rows.length - 1]!.seq : query.since;
     for (let i = 0; i < this.memory.length && rows.length < limit; i++) {
@@ -120,6 +119,17 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
       gap: query.since < this.pruned,
     };
   }
+
+  /** One prepared statement per filter shape (there are four), not one per request. */
+  private statement(where: string): Statement {
+    let statement = this.statements.get(where);
+    if (!statement) {
+      statement = this.database.db.prepare(`SELECT seq, type, printer, time, payload FROM events ${where} ORDER BY seq LIMIT ?`);
+      this.statements.set(where, statement);
+    }
+    return statement;
+  }
+  private readonly statements = new Map<string, Statement>();
 
   flushed(): Promise<void> {
     if (this.memory.length === 0) return Promise.resolve();
