@@ -5,6 +5,7 @@
  * rate. Born here: the push messages; received from: the EventBus, PrinterService (through
  * StateFeed), SlicingService, plugins (through PushService) and other cluster nodes (PushRelay).
  */
+import { performance } from 'node:perf_hooks';
 import { DisposableStore, type Disposable } from '../common/disposable.js';
 import { Emitter, type Event } from '../common/event.js';
 import type { AnyFiredEvent, EventBus } from '../events/event-bus.js';
@@ -53,6 +54,8 @@ export interface PushRelay {
 
 /** Event messages kept pre-built for clients catching up (a power of two). */
 const EVENT_CACHE = 1024;
+/** Longest stretch of client writes in one turn of the event loop (see flushDirty). */
+const FLUSH_SLICE_MS = 2;
 
 export class PushHub implements Disposable {
   readonly feed: StateFeed;
@@ -236,16 +239,26 @@ export class PushHub implements Disposable {
     if (relay) this.relay?.publish('slicingProgress', payload);
   }
 
+  /**
+   * Writes to the clients that have something due, a slice of at most FLUSH_SLICE_MS at a time:
+   * five hundred clients written in one go would hold the event loop for tens of milliseconds,
+   * while a printer waits for its next line. The rest go on in the next turn, after I/O.
+   */
   private readonly flushDirty = (): void => {
     this.flushScheduled = false;
-    const batch = [...this.dirty];
-    this.dirty.clear();
-    for (const client of batch) {
+    const started = performance.now();
+    for (const client of this.dirty) {
+      this.dirty.delete(client);
       try {
         client.flush();
       } catch (err) {
         this.logger.error({ client: client.info.id, ...errorInfo(err) }, 'push client write failed; closing it');
         client.link.close('write failed');
+      }
+      if (this.dirty.size > 0 && performance.now() - started > FLUSH_SLICE_MS) {
+        this.flushScheduled = true;
+        setImmediate(this.flushDirty);
+        return;
       }
     }
   };
