@@ -20,7 +20,6 @@
  * Last line: {"runs","exact_runs","clean_failures","worst_recovery_ms","cpu_ms_per_1000_lines","lines_per_s", …}.
  * Env: BENCH_LINES (20000), BENCH_MATRIX_LINES (2000; the faults strike between lines 300 and 1 500).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,11 +31,11 @@ import { PrinterService } from '../../core/printer/printer-service.js';
 import { frame } from '../../core/printer/protocol/gcode.js';
 import { judge, MATRIX_SERIAL, runFaultMatrix, type MatrixHost } from '../../core/printer/simulator/fault-matrix.js';
 import { SerialTransport } from '../../core/printer/transport/serial-transport.js';
+import { startSimulatorProcess } from './simulator-process.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 20_000);
 const MATRIX_LINES = Number(process.env['BENCH_MATRIX_LINES'] ?? 2000);
 const BAUD = 250_000;
-const CLI = path.resolve(__dirname, '../../core/cli/main.js');
 const silent = () => new Writable({ write: (_c, _e, cb) => cb() });
 
 function moves(count: number): string[] {
@@ -91,26 +90,6 @@ async function matrix(dir: string) {
   return runFaultMatrix(dir, moves(MATRIX_LINES), startMatrixHost);
 }
 
-async function startSimulator(dir: string): Promise<{ link: string; stop: () => Promise<void> }> {
-  const link = path.join(dir, 'printer');
-  const child = spawn(process.execPath, [CLI, 'virtual-printer', '--link', link, '--baudrate', String(BAUD), '--no-motion', '--no-advanced-ok', '--sd-folder', path.join(dir, 'sd')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`virtual-printer exited with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready on') && resolve());
-  });
-  return {
-    link,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 /** The floor: each framed line written on the bare transport, the next one when its "ok" came. CPU µs. */
 async function floorCpu(link: string, lines: readonly string[]): Promise<number> {
   const transport = await SerialTransport.open(link, BAUD);
@@ -161,7 +140,7 @@ async function cpuPerLine(dir: string): Promise<{ cpuMsPer1000: number; floorMsP
     fs.writeFileSync(file, lines.join('\n') + '\n');
     return file;
   });
-  const sim = await startSimulator(dir);
+  const sim = await startSimulatorProcess(dir, BAUD, ['--no-advanced-ok']);
   const host = await startHost(path.join(dir, 'host-cpu'), { 'serial.temperatureInterval': 0, 'serial.baudrate': BAUD });
   const printer = host.get<PrinterService>(PrinterService);
   try {

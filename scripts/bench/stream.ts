@@ -25,7 +25,7 @@
  * Env: BENCH_LINES (10000), BENCH_BAUD (250000), BENCH_WINDOW (6), BENCH_PUSH_CLIENTS (500),
  * BENCH_ANALYSIS_MB (50).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,11 +39,11 @@ import { HttpServer } from '../../core/server/http-server.js';
 import { io as ioClient } from 'socket.io-client';
 import { Readable } from 'node:stream';
 import { openInBatches, reply } from './push-harness.js';
+import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 10_000);
 const BAUD = Number(process.env['BENCH_BAUD'] ?? 250_000);
 const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 6);
-const CLI = path.resolve(__dirname, '../../core/cli/main.js');
 const PUSH_CLIENTS = Number(process.env['BENCH_PUSH_CLIENTS'] ?? 500);
 const ANALYSIS_MB = Number(process.env['BENCH_ANALYSIS_MB'] ?? 50);
 const KEY = 'BenchKey0123456789abcdefghijklmn';
@@ -132,26 +132,9 @@ interface OkGap {
   ms: number;
 }
 
-async function startSimulator(dir: string): Promise<{ link: string; gapsFile: string; stop: () => Promise<void> }> {
-  const link = path.join(dir, 'printer');
+async function startSimulator(dir: string): Promise<SimulatorProcess & { gapsFile: string }> {
   const gapsFile = path.join(dir, 'ok-gaps.json');
-  const child = spawn(process.execPath, [CLI, 'virtual-printer', '--link', link, '--baudrate', String(BAUD), '--no-motion', '--sd-folder', path.join(dir, 'sd'), '--ok-gaps', gapsFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`virtual-printer exited with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready on') && resolve());
-  });
-  return {
-    link,
-    gapsFile,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { ...(await startSimulatorProcess(dir, BAUD, ['--ok-gaps', gapsFile])), gapsFile };
 }
 
 /** p99.9 of the gaps that fell inside a print's window */

@@ -81,6 +81,21 @@ const marlin2: SimulatedFirmware = {
   temperatureExtras: ' @:0 B@:0',
 };
 
+/** What Smoothieware and Klipper share: no line numbers or resends, a bare "ok", native USB. */
+const unnumbered: Omit<SimulatedFirmware, 'banner' | 'info' | 'unknown' | 'halted'> = {
+  capabilities: false,
+  advancedOk: false,
+  ok: () => 'ok',
+  reject: () => ['ok'],
+  problem: marlinProblems,
+  checksLines: false,
+  skipsRepeats: false,
+  idleWait: false,
+  rebootDisconnects: true,
+  busy: '',
+  temperatureExtras: '',
+};
+
 export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
   marlin: marlin2,
   marlin1: {
@@ -138,38 +153,18 @@ export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
     temperatureExtras: '',
   },
   smoothieware: {
+    ...unnumbered,
     banner: ['Smoothie', 'ok'],
     info: () =>
       'FIRMWARE_NAME:Smoothieware, FIRMWARE_URL:http%3A//smoothieware.org, X-SOURCE_CODE_URL:https://github.com/Smoothieware/Smoothieware, FIRMWARE_VERSION:edge-3332442, X-FIRMWARE_BUILD_DATE:Apr 22 2021 12:51:50, X-SYSTEM_CLOCK:100MHz, X-AXES:5',
-    capabilities: false,
-    advancedOk: false,
-    ok: () => 'ok',
-    reject: () => ['ok'],
-    problem: marlinProblems,
-    checksLines: false,
-    skipsRepeats: false,
-    idleWait: false,
-    rebootDisconnects: true,
-    busy: '',
     unknown: () => [],
     halted: '!!',
-    temperatureExtras: '',
   },
   klipper: {
+    ...unnumbered,
     banner: [],
     info: () => 'FIRMWARE_NAME:Klipper FIRMWARE_VERSION:v0.12.0-114-ga77d0790',
-    capabilities: false,
-    advancedOk: false,
-    ok: () => 'ok',
-    reject: () => ['ok'],
-    problem: marlinProblems,
-    checksLines: false,
-    skipsRepeats: false,
-    idleWait: false,
-    rebootDisconnects: true,
-    busy: '',
     unknown: (command) => [`// Unknown command:"${command.split(/\s/)[0]!.toUpperCase()}"`],
     halted: '!! Printer is shutdown',
-    temperatureExtras: '',
   },
 };
