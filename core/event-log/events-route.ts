@@ -19,17 +19,13 @@ export class EventsRoute implements RouteContribution {
 
   registerRoutes(router: Router): void {
     router.get('/api/events', (ctx) => {
-      const page = this.log.read({
+      ctx.type = 'application/json';
+      ctx.body = this.log.readJson({
         since: intParam(ctx.query, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }),
         limit: intParam(ctx.query, 'limit', { min: 1, max: MAX_PAGE, fallback: 100 }),
         type: stringParam(ctx.query, 'type'),
         printer: stringParam(ctx.query, 'printer'),
       });
-      ctx.body = {
-        events: page.events.map((e) => ({ seq: e.seq, type: e.type, time: e.time, printer: e.printer, payload: e.payload })),
-        next: page.next,
-        ...(page.gap ? { gap: true } : {}),
-      };
     });
   }
 }

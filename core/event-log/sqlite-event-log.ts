@@ -96,6 +96,23 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
   }
 
   read(query: EventQuery): EventPage {
+    const { rows, next, gap } = this.page(query);
+    return { events: rows.map(toLoggedEvent), next, gap };
+  }
+
+  /**
+   * The same page as the `GET /api/events` body, built from the stored JSON: payloads are spliced
+   * in as they are, never parsed and serialised again (a page of 1 000 would be 2 000 JSON passes).
+   */
+  readJson(query: EventQuery): string {
+    const { rows, next, gap } = this.page(query);
+    const events = rows.map(
+      (row) => `{"seq":${row.seq},"type":${JSON.stringify(row.type)},"time":"${new Date(row.time).toISOString()}","printer":${JSON.stringify(row.printer)},"payload":${row.payload}}`,
+    );
+    return `{"events":[${events.join(',')}],"next":${next === null ? 'null' : next}${gap ? ',"gap":true' : ''}}`;
+  }
+
+  private page(query: EventQuery): { rows: Row[]; next: number | null; gap: boolean } {
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(query.limit)));
     const where = whereClause([
       ['seq > ?', query.since],
@@ -113,11 +130,7 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
         last = row.seq;
       }
     }
-    return {
-      events: rows.map(toLoggedEvent),
-      next: rows.length === limit ? rows[rows.length - 1]!.seq : null,
-      gap: query.since < this.pruned,
-    };
+    return { rows, next: rows.length === limit ? rows[rows.length - 1]!.seq : null, gap: query.since < this.pruned };
   }
 
   /** One prepared statement per filter shape (there are four), not one per request. */
