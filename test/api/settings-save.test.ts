@@ -4,14 +4,14 @@
  * against a running host all succeed, and temporary files left by a host killed with -9 are swept
  * at the next start.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
 import { AuthManager } from '../../core/auth/api.js';
 import { TEST_API_KEY, type TestHost } from '../support/host.js';
-import { api, spawnHost, startApiHost, type Api, type HostProcess } from './support.js';
+import { api, spawnHost, startApiHost, waitFor, type Api, type HostProcess } from './support.js';
 
 const DEAD_PID = 2 ** 22 + 4321; // above Linux's largest pid: no such process
 
@@ -126,6 +126,9 @@ describe('settings saves against a running host', function () {
     ];
     for (const name of planted) writeFileSync(path.join(basedir, name), 'half');
     host = await spawnHost(basedir);
+    // the new host writes host.json (through a temporary file of its own) just after it listens:
+    // wait for it, so that what is listed is only what the sweep left
+    await waitFor(() => existsSync(path.join(basedir, 'host.json')), 10000);
     expect(temporaries(basedir)).to.deep.equal([]);
     expect(YAML.parse(readFileSync(path.join(basedir, 'config.yaml'), 'utf8')).api.key).to.equal(TEST_API_KEY);
   });
