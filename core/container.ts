@@ -1,6 +1,7 @@
 /**
- * The one Inversify container: settings and logger as constants, then each core service's
- * ContainerModule. Reading this file tells what the core offers.
+ * The host's Inversify container: settings and logger as constants, then each core service's
+ * ContainerModule; and the modules each printer's child container gets. Reading this file tells
+ * what the core offers.
  */
 import { Container } from 'inversify';
 import { authModule } from './auth/module.js';
@@ -13,7 +14,9 @@ import { healthModule } from './health/module.js';
 import { historyModule } from './history/module.js';
 import { metricsModule } from './metrics/module.js';
 import { Logger } from './logging/logger.js';
-import { printerModule } from './printer/module.js';
+import { printerModule, printerScopeModule } from './printer/module.js';
+import { printersModule } from './printers/module.js';
+import { PrinterScopeParent } from './printers/registry-impl.js';
 import { printerProfilesModule } from './printer-profiles/module.js';
 import { pushModule } from './push/module.js';
 import { restApiModule } from './server/routes/module.js';
@@ -22,7 +25,7 @@ import { settingsModule } from './settings/module.js';
 import { SettingsService } from './settings/settings-service.js';
 import { slicingModule } from './slicing/module.js';
 import { systemModule } from './system/module.js';
-import { timelapseModule } from './timelapse/module.js';
+import { timelapseModule, timelapseScopeModule } from './timelapse/module.js';
 
 // the database and the event log first: they start first and stop last, after every event is fired
 export const CORE_MODULES = [
@@ -34,6 +37,7 @@ export const CORE_MODULES = [
   settingsModule,
   authModule,
   printerModule,
+  printersModule,
   printerProfilesModule,
   systemModule,
   filesModule,
@@ -46,10 +50,14 @@ export const CORE_MODULES = [
   metricsModule,
 ];
 
+/** Loaded into each printer's child container (core/printers): what exists once per printer. */
+export const PRINTER_SCOPE_MODULES = [printerScopeModule, timelapseScopeModule];
+
 export function createContainer(settings: SettingsService, logger: Logger): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(SettingsService).toConstantValue(settings);
   container.bind(Logger).toConstantValue(logger);
+  container.bind(PrinterScopeParent).toConstantValue({ container, modules: PRINTER_SCOPE_MODULES });
   container.load(...CORE_MODULES);
   return container;
 }

@@ -24,6 +24,7 @@ export * from './settings/settings-service.js';
 export type { Config, SubscriptionConfig } from './settings/schema/index.js';
 export * from './server/http-server.js';
 export * from './printer/api.js';
+export * from './printers/api.js';
 export * from './files/api.js';
 export * from './slicing/api.js';
 export * from './timelapse/api.js';

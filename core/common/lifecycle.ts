@@ -9,3 +9,10 @@ export interface LifecycleContribution {
   stop?(): Promise<void> | void;
 }
 export const LifecycleContribution = Symbol.for('cuttle.LifecycleContribution');
+
+/**
+ * The same participation for services that exist once per printer (bound in a printer's child
+ * container, core/printers): started when the printer is created, stopped when it is removed or the
+ * host stops.
+ */
+export const PrinterScopeLifecycle = Symbol.for('cuttle.PrinterScopeLifecycle');

@@ -8,12 +8,11 @@ import type { Transport } from './transport/transport.js';
 
 export const VIRTUAL_PORT = 'virtual';
 
-export async function openTransport(port: string, baudrate: number, settings: SettingsService): Promise<Transport> {
+/** `sdName`: the folder under the basedir behind a simulated printer's card, one per printer of a farm. */
+export async function openTransport(port: string, baudrate: number, settings: SettingsService, sdName = 'virtual-sd'): Promise<Transport> {
   if (port.toLowerCase() === VIRTUAL_PORT) {
     const config = settings.get('serial.virtual');
-    return new InProcessTransport(
-      virtualPrinterOptions({ ...config, baudrate, sdFolder: config.sdFolder || path.join(settings.basedir, 'virtual-sd') }),
-    );
+    return new InProcessTransport(virtualPrinterOptions({ ...config, baudrate, sdFolder: config.sdFolder || path.join(settings.basedir, sdName) }));
   }
   return SerialTransport.open(port, baudrate);
 }

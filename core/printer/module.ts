@@ -1,14 +1,21 @@
-/** Container bindings for the printer connection, protocol, state machine and jobs. */
+/**
+ * Container bindings for the printer. `printerModule` (root): the SD routes, which act on the
+ * request's printer. `printerScopeModule` (loaded into each printer's child container by
+ * core/printers): the connection, protocol, state machine and job of that one printer.
+ */
 import { ContainerModule } from 'inversify';
-import { LifecycleContribution } from '../common/lifecycle.js';
+import { PrinterScopeLifecycle } from '../common/lifecycle.js';
 import { DefaultPrinterService } from './printer-service-impl.js';
 import { PrinterService } from './printer-service.js';
 import { SdRoutes } from './sd-routes.js';
 import { RouteContribution } from '../server/route-contribution.js';
 
 export const printerModule = new ContainerModule(({ bind }) => {
-  bind(PrinterService).to(DefaultPrinterService).inSingletonScope();
-  bind(LifecycleContribution).toService(PrinterService);
   bind(SdRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(SdRoutes);
+});
+
+export const printerScopeModule = new ContainerModule(({ bind }) => {
+  bind(PrinterService).to(DefaultPrinterService).inSingletonScope();
+  bind(PrinterScopeLifecycle).toService(PrinterService);
 });

@@ -5,15 +5,16 @@
  * tools, the hooks (hooks.ts) let plugins look at every line. This class decides what happens on
  * connect, on each answer, on pause/resume/cancel and on failure, and signals it through Emitters.
  */
-import path from 'node:path';
 import { inject, injectable } from 'inversify';
 import { Emitter } from '../common/event.js';
+import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { Position, StorageOrigin } from '../events/catalogue.js';
 import { HookRegistry } from '../hooks/hook-points.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { listPorts, openTransport } from './connection.js';
+import { PrinterIdentity } from './printer-identity.js';
 import { GcodeHooks } from './hooks.js';
 import { hostContext, JobControl } from './job-control.js';
 import type {
@@ -121,10 +122,11 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(HookRegistry) registry: HookRegistry,
     @inject(Logger) logger: Logger,
+    @inject(PrinterIdentity) private readonly identity: PrinterIdentity,
   ) {
-    this.log = logger.child({ service: 'printer' });
+    this.log = logger.child({ service: 'printer', printer: identity.id });
     this.hooks = new GcodeHooks(registry, this.log);
-    this.sd = new SdCardClient(this.sdLink, new SdCopies(() => path.join(settings.folder('data'), 'printer-sd-copies')));
+    this.sd = new SdCardClient(this.sdLink, new SdCopies(() => identity.dataFolder('sd-copies')));
     this.jobs = new JobControl({
       machine: this.machine,
       hooks: this.hooks,
@@ -147,7 +149,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
-  // no start(): connecting at start-up (`--connect`, serial.autoconnect) is `cuttle serve`'s decision
+  // no start(): connecting at start-up (`connection.autoconnect`, `--connect`) is the registry's and `cuttle serve`'s decision
 
   async stop(): Promise<void> {
     await this.disconnect();
@@ -190,14 +192,14 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
 
   async connect(options: ConnectOptions = {}): Promise<void> {
     if (!this.machine.is('OFFLINE', 'CLOSED_WITH_ERROR')) await this.disconnect();
-    const port = options.port ?? this.settings.get('serial.port');
-    const baudrate = options.baudrate ?? this.settings.get('serial.baudrate');
+    const port = options.port ?? this.identity.entry.connection.port;
+    const baudrate = options.baudrate ?? this.identity.entry.connection.baudrate;
     this.connecting.fire();
     this.machine.to('OPEN_SERIAL');
     const attempt = ++this.attempts;
     let transport: Transport;
     try {
-      transport = await openTransport(port, baudrate, this.settings);
+      transport = await openTransport(port, baudrate, this.settings, this.identity.id === DEFAULT_PRINTER_ID ? 'virtual-sd' : `virtual-sd-${this.identity.id}`);
     } catch (err) {
       if (attempt === this.attempts) this.fail(err instanceof Error ? err.message : String(err));
       throw err;

@@ -5,8 +5,7 @@ import { sdCardOf } from '../files/sd-card.js';
 import { HttpError } from '../server/http-error.js';
 import { readJsonObject } from '../server/request-body.js';
 import type { RouteContribution } from '../server/route-contribution.js';
-import { isOperational } from './octoprint-views.js';
-import { PrinterService } from './printer-service.js';
+import { operationalPrinter } from '../server/request-printer.js';
 
 const SD_COMMANDS: Record<string, string> = { init: 'M21', refresh: 'M20', release: 'M22' };
 
@@ -14,15 +13,13 @@ const SD_COMMANDS: Record<string, string> = { init: 'M21', refresh: 'M20', relea
 export class SdRoutes implements RouteContribution {
   readonly owner = 'printer-sd';
 
-  constructor(@inject(PrinterService) @optional() private readonly printer?: PrinterService) {}
-
   registerRoutes(router: Router): void {
     router.get('/api/printer/sd', (ctx) => {
-      ctx.body = { ready: sdCardOf(this.operational())?.sdReady ?? false };
+      ctx.body = { ready: sdCardOf(operationalPrinter(ctx))?.sdReady ?? false };
     });
     router.post('/api/printer/sd', async (ctx) => {
       const body = await readJsonObject(ctx);
-      const printer = this.operational();
+      const printer = operationalPrinter(ctx);
       const command = String(body['command']);
       const code = Object.hasOwn(SD_COMMANDS, command) ? SD_COMMANDS[command] : undefined;
       if (!code) throw new HttpError(400, 'Expected "command": init, refresh or release');
@@ -32,9 +29,4 @@ export class SdRoutes implements RouteContribution {
     });
   }
 
-  private operational(): PrinterService {
-    const printer = this.printer;
-    if (!printer || !isOperational(printer.snapshot().state.id)) throw new HttpError(409, 'Printer is not operational');
-    return printer;
-  }
 }

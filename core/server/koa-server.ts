@@ -1,7 +1,7 @@
 /**
  * The koa application and node http.Server. Order of middleware: JSON errors (never a stack
- * trace), CORS when enabled, authentication (a principal or 403), then the routers that services
- * and plugins registered through HttpRoutes.
+ * trace), CORS when enabled, the request's printer (`/printer/<id>/…`), authentication (a principal
+ * or 403), then the routers that services and plugins registered through HttpRoutes.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +14,9 @@ import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HttpError } from './http-error.js';
 import { AuthService, type HttpRoutes, type HttpServer, type Principal, type RouteOptions } from './http-server.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
 import { normaliseRequestPath, ROUTER_OPTIONS } from './request-path.js';
+import { enterPrinterScope } from './request-printer.js';
 import { RouteContributionProvider } from './route-contribution.js';
 
 declare module 'koa' {
@@ -42,6 +44,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     @inject(AuthService) private readonly auth: AuthService,
     @inject(Logger) private readonly logger: Logger,
     @inject(RouteContributionProvider) private readonly contributions: RouteContributionProvider,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
   ) {
     this.app.proxy = false;
     this.app.use(this.errors);
@@ -135,10 +138,19 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     await next();
   };
 
-  /** Normalises the path (request-path.ts), then runs the first router with a matching route; authenticates unless it is public. */
+  /**
+   * Normalises the path (request-path.ts), strips a `/printer/<id>` prefix (request-printer.ts), then
+   * runs the first router with a matching route; authenticates unless it is public.
+   */
   private readonly dispatch: Koa.Middleware = async (ctx, next) => {
+    if (/^\/printer\/[^/]+$/.test(ctx.path) && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+      // the printer's status page: its relative links need the slash
+      ctx.redirect(`${ctx.path}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
+      return;
+    }
     const path = normaliseRequestPath(ctx.path);
     if (path !== ctx.path) ctx.path = path;
+    enterPrinterScope(ctx, this.printers);
     for (const { router, options } of [...this.mounted]) {
       if (router.match(ctx.path, ctx.method).route === false) continue;
       if (!options.public) {

@@ -1,6 +1,10 @@
-/** Container bindings for timelapse capture and rendering, the test-pattern camera and the timelapse REST routes. */
+/**
+ * Container bindings for timelapses. `timelapseModule` (root): the test-pattern camera and the REST
+ * routes, which act on the request's printer. `timelapseScopeModule` (each printer's child
+ * container): capture and rendering for that printer's prints.
+ */
 import { ContainerModule } from 'inversify';
-import { LifecycleContribution } from '../common/lifecycle.js';
+import { PrinterScopeLifecycle } from '../common/lifecycle.js';
 import { RouteContribution } from '../server/route-contribution.js';
 import { TestPatternCamera } from './test-pattern.js';
 import { DefaultTimelapseService } from './timelapse-service-impl.js';
@@ -10,9 +14,12 @@ import { TimelapseService } from './timelapse-service.js';
 export const timelapseModule = new ContainerModule(({ bind }) => {
   bind(TestPatternCamera).toSelf().inSingletonScope();
   bind(RouteContribution).toService(TestPatternCamera);
-  bind(DefaultTimelapseService).toSelf().inSingletonScope();
-  bind(TimelapseService).toService(DefaultTimelapseService);
-  bind(LifecycleContribution).toService(DefaultTimelapseService);
   bind(TimelapseRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(TimelapseRoutes);
+});
+
+export const timelapseScopeModule = new ContainerModule(({ bind }) => {
+  bind(DefaultTimelapseService).toSelf().inSingletonScope();
+  bind(TimelapseService).toService(DefaultTimelapseService);
+  bind(PrinterScopeLifecycle).toService(DefaultTimelapseService);
 });

@@ -126,9 +126,11 @@ describe('settings saves against a running host', function () {
     ];
     for (const name of planted) writeFileSync(path.join(basedir, name), 'half');
     host = await spawnHost(basedir);
-    // the new host writes host.json (through a temporary file of its own) just after it listens:
-    // wait for it, so that what is listed is only what the sweep left
-    await waitFor(() => existsSync(path.join(basedir, 'host.json')), 10000);
+    // the new host writes host.json (through a temporary file of its own) just after it listens; the
+    // killed host's record is still there, so wait for the one that names the new process
+    const hostFile = path.join(basedir, 'host.json');
+    const recordedPid = () => (existsSync(hostFile) ? (JSON.parse(readFileSync(hostFile, 'utf8')) as { pid?: number }).pid : undefined);
+    await waitFor(() => recordedPid() === host!.child.pid, 10000);
     expect(temporaries(basedir)).to.deep.equal([]);
     expect(YAML.parse(readFileSync(path.join(basedir, 'config.yaml'), 'utf8')).api.key).to.equal(TEST_API_KEY);
   });

@@ -3,12 +3,12 @@
  *   --basedir DIR   config, uploads, timelapses, logs (default ~/.cuttle)
  *   --config FILE   config.yaml to use (default <basedir>/config.yaml)
  *   --host H --port P   where the HTTP server listens
- *   --connect PORT  connect to this printer port at start ("virtual" for the simulator)
+ *   --connect PORT  connect the first printer to this port at start ("virtual" for the simulator)
  *   --set KEY=VALUE any setting, e.g. --set serial.baudrate=250000 (repeatable; VALUE is read as YAML)
  * Once listening it records its pid and URL in <basedir>/host.json for the other commands (removed at
  * exit); a second `serve` on a basedir that a live host already serves is refused.
  */
-import { PrinterService } from '../../printer/printer-service.js';
+import { PrinterRegistry } from '../../printers/printer-registry.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { CuttleHost } from '../../host.js';
 import { HttpServer } from '../../server/http-server.js';
@@ -65,9 +65,11 @@ async function run(args: CommandArgs): Promise<number> {
     return 1;
   }
   await writeRunningHost(basedir, cuttle.get<HttpServer>(HttpServer).baseUrl());
-  const connect = stringOption(args, 'connect') ?? (cuttle.settings.get('serial.autoconnect') ? cuttle.settings.get('serial.port') : undefined);
-  if (connect) {
-    cuttle.get<PrinterService>(PrinterService).connect({ port: connect }).catch((err: unknown) => cuttle.logger.error({ port: connect, err: String(err) }, 'could not connect to the printer'));
+  // printers marked `autoconnect` are connected by the registry; --connect is for the first printer
+  const connect = stringOption(args, 'connect');
+  const first = cuttle.get<PrinterRegistry>(PrinterRegistry).first();
+  if (connect && first) {
+    first.printer.connect({ port: connect }).catch((err: unknown) => cuttle.logger.error({ printer: first.id, port: connect, err: String(err) }, 'could not connect to the printer'));
   }
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -1,9 +1,9 @@
 /** `GET /api/connection` (current connection and options) and `POST /api/connection` (connect, disconnect). */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
-import { PrinterService } from '../../printer/printer-service.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { HttpError } from '../http-error.js';
+import { requestPrinter } from '../request-printer.js';
 import { commandOf, readJsonObject } from './request.js';
 import { RouteContribution } from '../route-contribution.js';
 
@@ -16,14 +16,14 @@ export class ConnectionRoutes implements RouteContribution {
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
   ) {}
 
   registerRoutes(router: Router): void {
     router.get('/api/connection', async (ctx) => {
-      const snapshot = this.printer?.snapshot();
+      const printer = ctx.state.printer?.printer;
+      const snapshot = printer?.snapshot();
       const connection = snapshot?.connection ?? null;
-      const ports = this.printer ? await this.printer.listPorts().catch(() => [] as string[]) : [];
+      const ports = printer ? await printer.listPorts().catch(() => [] as string[]) : [];
       ctx.body = {
         current: {
           state: snapshot?.state.text ?? 'Offline',
@@ -44,8 +44,7 @@ export class ConnectionRoutes implements RouteContribution {
     });
     router.post('/api/connection', async (ctx) => {
       const body = await readJsonObject(ctx);
-      const printer = this.printer;
-      if (!printer) throw new HttpError(409, 'No printer service available');
+      const printer = requestPrinter(ctx);
       switch (commandOf(body)) {
         case 'connect': {
           const port = body.port;

@@ -12,11 +12,12 @@ import type { StorageOrigin } from '../../events/catalogue.js';
 import { FileManager, type StoredEntry } from '../../files/file-manager.js';
 import { joinPath, normalisePath } from '../../files/paths.js';
 import { errorInfo, Logger } from '../../logging/logger.js';
-import { PrinterService } from '../../printer/printer-service.js';
+import type { PrinterService } from '../../printer/printer-service.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { sliceFileCommand } from '../../slicing/slice-command.js';
 import { SlicingService } from '../../slicing/slicing-service.js';
 import { HttpError } from '../http-error.js';
+import { requestPrinter } from '../request-printer.js';
 import { baseUrlOf, entryJson, refsOf, resourceUrl } from './file-json.js';
 import { parseUpload } from './multipart.js';
 import { commandOf, readJsonObject, storageOrigin, stringField, truthy } from './request.js';
@@ -30,7 +31,6 @@ export class FilesRoutes implements RouteContribution {
     @inject(FileManager) private readonly files: FileManager,
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
     @inject(SlicingService) @optional() private readonly slicing?: SlicingService,
   ) {}
 
@@ -98,7 +98,7 @@ export class FilesRoutes implements RouteContribution {
       user: ctx.state.principal?.name,
     });
     let selected = false;
-    if (select) selected = await this.select(origin, stored.path, print, true);
+    if (select) selected = await this.select(ctx, origin, stored.path, print, true);
     ctx.status = 201;
     ctx.set('Location', resourceUrl(baseUrlOf(ctx), origin, stored.path));
     ctx.body = {
@@ -113,9 +113,9 @@ export class FilesRoutes implements RouteContribution {
   }
 
   /** Selects (and maybe starts) a file; with `lenient` a refusal is logged and reported as false. */
-  private async select(origin: StorageOrigin, path: string, print: boolean, lenient: boolean): Promise<boolean> {
+  private async select(ctx: Pick<Koa.Context, 'state'>, origin: StorageOrigin, path: string, print: boolean, lenient: boolean): Promise<boolean> {
     try {
-      const printer = this.requirePrinter();
+      const printer = requestPrinter(ctx);
       if (printer.snapshot().state.id !== 'OPERATIONAL') throw new HttpError(409, 'Printer is not operational or already busy');
       await printer.selectFile(await this.files.jobFile(origin, path), print);
       return true;
@@ -134,11 +134,11 @@ export class FilesRoutes implements RouteContribution {
         requirePermission(ctx, 'FILES_SELECT');
         if (truthy(body.print)) requirePermission(ctx, 'PRINT');
         if (!(await this.files.get(origin, path))) throw new HttpError(404, 'File not found');
-        await this.select(origin, path, truthy(body.print), false);
+        await this.select(ctx, origin, path, truthy(body.print), false);
         ctx.status = 204;
         return;
       case 'unselect': {
-        const printer = this.requirePrinter();
+        const printer = requestPrinter(ctx);
         const job = printer.snapshot().job;
         if (!job || job.origin !== origin || job.path !== normalisePath(path)) throw new HttpError(409, 'This file is not selected');
         if (printer.isBusyWith(origin, job.path)) throw new HttpError(409, 'The file is being printed');
@@ -167,10 +167,6 @@ export class FilesRoutes implements RouteContribution {
     }
   }
 
-  private requirePrinter(): PrinterService {
-    if (!this.printer) throw new HttpError(409, 'No printer service available');
-    return this.printer;
-  }
 }
 
 /** 403 unless the caller is an admin or holds `permission` (the permission table checks the rest). */

@@ -3,8 +3,8 @@ import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { FileManager, type StoredFile } from '../../files/file-manager.js';
 import { isJobActive, jobDetailsOf, jobJson, progressJson } from '../../printer/octoprint-views.js';
-import { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../http-error.js';
+import { requestPrinter } from '../request-printer.js';
 import { commandOf, readJsonObject } from './request.js';
 import { RouteContribution } from '../route-contribution.js';
 
@@ -14,12 +14,11 @@ export class JobRoutes implements RouteContribution {
 
   constructor(
     @inject(FileManager) private readonly files: FileManager,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
   ) {}
 
   registerRoutes(router: Router): void {
     router.get('/api/job', async (ctx) => {
-      const snapshot = this.printer?.snapshot();
+      const snapshot = ctx.state.printer?.printer.snapshot();
       const job = snapshot?.job ?? null;
       const stored = job ? await this.files.get(job.origin, job.path).catch(() => null) : null;
       const file = stored?.kind === 'file' ? (stored as StoredFile) : null;
@@ -33,8 +32,7 @@ export class JobRoutes implements RouteContribution {
     router.post('/api/job', async (ctx) => {
       const body = await readJsonObject(ctx);
       const command = commandOf(body);
-      const printer = this.printer;
-      if (!printer) throw new HttpError(409, 'No printer service available');
+      const printer = requestPrinter(ctx);
       const { state, job } = printer.snapshot();
       const active = isJobActive(state.id);
       switch (command) {

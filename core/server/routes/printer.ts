@@ -7,8 +7,8 @@
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import type Koa from 'koa';
-import { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../http-error.js';
+import { operationalPrinter } from '../request-printer.js';
 import { sdCardOf } from '../../files/sd-card.js';
 import { isOperational, stateFlags, temperatureJson } from './printer-state.js';
 import { commandOf, numberField, readJsonObject } from './request.js';
@@ -22,12 +22,11 @@ export class PrinterRoutes implements RouteContribution {
   readonly owner = 'rest-printer';
 
   constructor(
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
   ) {}
 
   registerRoutes(router: Router): void {
     router.get('/api/printer', (ctx) => {
-      const printer = this.operational();
+      const printer = operationalPrinter(ctx);
       const snapshot = printer.snapshot();
       const exclude = String(ctx.query.exclude ?? '').split(',');
       const sdReady = sdCardOf(printer)?.sdReady ?? false;
@@ -38,17 +37,17 @@ export class PrinterRoutes implements RouteContribution {
       ctx.body = body;
     });
     router.get('/api/printer/tool', (ctx) => {
-      this.operational();
+      operationalPrinter(ctx);
       ctx.body = this.temperatures(ctx, (heater) => TOOL.test(heater));
     });
     for (const heater of ['bed', 'chamber']) {
       router.get(`/api/printer/${heater}`, (ctx) => {
-        this.operational();
+        operationalPrinter(ctx);
         ctx.body = this.temperatures(ctx, (h) => h === heater);
       });
       router.post(`/api/printer/${heater}`, async (ctx) => {
         const body = await readJsonObject(ctx);
-        const printer = this.operational();
+        const printer = operationalPrinter(ctx);
         switch (commandOf(body)) {
           case 'target':
             printer.setTemperature(heater, checkedTemperature(numberField(body, 'target')));
@@ -64,7 +63,7 @@ export class PrinterRoutes implements RouteContribution {
     }
     router.post('/api/printer/command', async (ctx) => {
       const body = await readJsonObject(ctx);
-      const printer = this.operational();
+      const printer = operationalPrinter(ctx);
       const lines = body.commands ?? (body.command !== undefined ? [body.command] : undefined);
       if (!Array.isArray(lines) || lines.length === 0 || !lines.every((l) => typeof l === 'string')) {
         throw new HttpError(400, '"command" (a string) or "commands" (a list of strings) is required');
@@ -76,7 +75,7 @@ export class PrinterRoutes implements RouteContribution {
     });
     router.post('/api/printer/tool', async (ctx) => {
       const body = await readJsonObject(ctx);
-      const printer = this.operational();
+      const printer = operationalPrinter(ctx);
       switch (commandOf(body)) {
         case 'target':
           for (const [heater, target] of this.perTool(body, 'targets', checkedTemperature)) printer.setTemperature(heater, target);
@@ -107,14 +106,8 @@ export class PrinterRoutes implements RouteContribution {
     });
   }
 
-  private operational(): PrinterService {
-    const printer = this.printer;
-    if (!printer || !isOperational(printer.snapshot().state.id)) throw new HttpError(409, 'Printer is not operational');
-    return printer;
-  }
-
   private temperatures(ctx: Koa.Context, keep: (heater: string) => boolean): Record<string, unknown> {
-    const printer = this.printer!;
+    const printer = operationalPrinter(ctx);
     const current = Object.fromEntries(Object.entries(printer.snapshot().temperatures).filter(([heater]) => keep(heater)));
     const body: Record<string, unknown> = temperatureJson(current);
     if (ctx.query.history === 'true') {

@@ -4,8 +4,8 @@
  */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
-import { PrinterService } from '../../printer/printer-service.js';
 import { HttpError } from '../http-error.js';
+import { operationalPrinter } from '../request-printer.js';
 import { isOperational } from './printer-state.js';
 import { commandOf, readJsonObject } from './request.js';
 import { RouteContribution } from '../route-contribution.js';
@@ -20,14 +20,12 @@ export class PrintheadRoutes implements RouteContribution {
   readonly owner = 'rest-printhead';
 
   constructor(
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
   ) {}
 
   registerRoutes(router: Router): void {
     router.post('/api/printer/printhead', async (ctx) => {
       const body = await readJsonObject(ctx);
-      const printer = this.printer;
-      if (!printer || !isOperational(printer.snapshot().state.id)) throw new HttpError(409, 'Printer is not operational');
+      const printer = operationalPrinter(ctx);
       switch (commandOf(body)) {
         case 'jog':
           printer.commands(jogCommands(body));

@@ -11,6 +11,7 @@ import { filesSchema, type FilesConfig } from './files.js';
 import { mediaSchema, type MediaConfig } from './media.js';
 import { metricsSchema, type MetricsConfig } from './metrics.js';
 import { pluginsSchema, type PluginsConfig } from './plugins.js';
+import { printersSchema, type PrintersConfig } from './printers.js';
 import { pushSchema, type PushConfig } from './push.js';
 import { serialSchema, type SerialConfig } from './serial.js';
 import { serverSchema, type ServerConfig } from './server.js';
@@ -21,6 +22,7 @@ export type Config = ServerConfig &
   EventLogConfig &
   PluginsConfig &
   SerialConfig &
+  PrintersConfig &
   FilesConfig &
   PushConfig &
   MediaConfig &
@@ -32,6 +34,7 @@ export const configSchema = {
   events: { ...eventsSchema.events, ...eventLogSchema.events },
   ...pluginsSchema,
   ...serialSchema,
+  ...printersSchema,
   ...filesSchema,
   ...pushSchema,
   ...mediaSchema,
@@ -39,3 +42,4 @@ export const configSchema = {
 } as convict.Schema<Config>;
 
 export type { SubscriptionConfig } from './events.js';
+export type { PrinterEntry } from './printers.js';

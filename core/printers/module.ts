@@ -1,0 +1,29 @@
+/**
+ * Container bindings for the printer registry. In the host's container `PrinterService` and
+ * `TimelapseService` stand for the first printer's (what the root of the main port serves, and what
+ * a plugin written for one printer gets); code that serves every printer injects `PrinterRegistry`.
+ */
+import { ContainerModule } from 'inversify';
+import { LifecycleContribution } from '../common/lifecycle.js';
+import { PrinterService } from '../printer/printer-service.js';
+import { TimelapseService } from '../timelapse/timelapse-service.js';
+import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
+import { DefaultPrinterRegistry } from './registry-impl.js';
+
+function firstPrinter(registry: PrinterRegistry): PrinterScope {
+  const first = registry.first();
+  if (!first) throw new Error('the host has no printer (printers: is empty after removals)');
+  return first;
+}
+
+export const printersModule = new ContainerModule(({ bind }) => {
+  bind(DefaultPrinterRegistry).toSelf().inSingletonScope();
+  bind(PrinterRegistry).toService(DefaultPrinterRegistry);
+  bind(LifecycleContribution).toService(DefaultPrinterRegistry);
+  bind(PrinterService)
+    .toDynamicValue((context) => firstPrinter(context.get<PrinterRegistry>(PrinterRegistry)).printer)
+    .inTransientScope();
+  bind(TimelapseService)
+    .toDynamicValue((context) => firstPrinter(context.get<PrinterRegistry>(PrinterRegistry)).timelapse)
+    .inTransientScope();
+});

@@ -1,0 +1,243 @@
+/**
+ * The printer registry: builds a ContainerPrinterScope per configured printer on first use (at the
+ * latest when plugins are constructed, so they see every printer), connects the ones marked
+ * `autoconnect` at start, and adds, changes and removes printers at run time, saving `printers:` to
+ * config.yaml atomically (SettingsService.save) in the order the user gave them.
+ */
+import path from 'node:path';
+import { inject, injectable, type Container, type ContainerModule } from 'inversify';
+import { Disposable, DisposableStore } from '../common/disposable.js';
+import { Emitter } from '../common/event.js';
+import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { errorInfo, Logger } from '../logging/logger.js';
+import { normalizePrinterEntry, type PrinterEntry } from '../settings/schema/printers.js';
+import { ConfigError, SettingsService } from '../settings/settings-service.js';
+import { ContainerPrinterScope } from './printer-scope.js';
+import { PrinterRegistryError, type PrinterRegistry, type PrinterScope } from './printer-registry.js';
+
+/** What the registry needs from the host's container: the parent of every printer scope and the modules loaded into each. */
+export interface PrinterScopeParent {
+  container: Container;
+  modules: readonly ContainerModule[];
+}
+export const PrinterScopeParent = Symbol.for('cuttle.PrinterScopeParent');
+
+
+@injectable()
+export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContribution {
+  readonly lifecycleName = 'printers';
+  private made: Map<string, ContainerPrinterScope> | undefined;
+  private readonly watchers = new Map<string, DisposableStore>();
+  private readonly added = new Emitter<PrinterScope>();
+  private readonly removed = new Emitter<PrinterScope>();
+  private readonly changed = new Emitter<PrinterScope>();
+  readonly onDidAdd = this.added.event;
+  readonly onDidRemove = this.removed.event;
+  readonly onDidChange = this.changed.event;
+  private running = false;
+  /** registry changes run one at a time, so two requests cannot add the same id or save over each other */
+  private changes: Promise<unknown> = Promise.resolve();
+  private readonly log: Logger;
+
+  constructor(
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(Logger) logger: Logger,
+    @inject(PrinterScopeParent) private readonly parent: PrinterScopeParent,
+  ) {
+    this.log = logger.child({ service: 'printers' });
+  }
+
+  /**
+   * The configured printers' scopes, made on first use rather than in the constructor: a printer's
+   * services need shared ones (the HTTP server, through the test-pattern camera) that need the registry.
+   */
+  private get scopes(): Map<string, ContainerPrinterScope> {
+    if (this.made) return this.made;
+    this.made = new Map();
+    const configured = this.settings.get('printers');
+    const entries = configured.length === 0 ? [this.implicitEntry()] : configured.map((entry) => normalizePrinterEntry(entry));
+    for (const entry of entries) this.made.set(entry.id, this.createScope(entry));
+    return this.made;
+  }
+
+  list(): readonly PrinterScope[] {
+    return [...this.scopes.values()];
+  }
+
+  get(id: string): PrinterScope | undefined {
+    return this.scopes.get(id);
+  }
+
+  first(): PrinterScope | undefined {
+    return this.scopes.values().next().value;
+  }
+
+  forEach(setup: (scope: PrinterScope) => Disposable | void): Disposable {
+    const own = new DisposableStore();
+    const run = (scope: PrinterScope) => {
+      const result = setup(scope);
+      if (!result) return;
+      const store = this.watchers.get(scope.id);
+      store?.add(result);
+      own.add(Disposable.create(() => result.dispose()));
+    };
+    for (const scope of this.scopes.values()) run(scope);
+    own.add(this.added.event(run));
+    return own;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    for (const scope of this.scopes.values()) await this.startScope(scope);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.changes.catch(() => undefined);
+    for (const scope of [...this.scopes.values()].reverse()) await this.disposeScope(scope);
+    this.scopes.clear();
+  }
+
+  add(input: unknown): Promise<PrinterScope> {
+    return this.serialised(async () => {
+      const entry = this.checked(input);
+      if (this.scopes.has(entry.id)) throw new PrinterRegistryError(409, `a printer with the id "${entry.id}" exists already`);
+      this.checkListen(entry);
+      const scope = this.createScope(entry);
+      this.scopes.set(entry.id, scope);
+      try {
+        await this.persist();
+      } catch (err) {
+        this.scopes.delete(entry.id);
+        await scope.dispose();
+        throw err;
+      }
+      if (this.running) await this.startScope(scope);
+      this.log.info({ printer: entry.id, name: entry.name }, 'printer added');
+      this.added.fire(scope);
+      return scope;
+    });
+  }
+
+  update(id: string, changes: unknown): Promise<PrinterScope> {
+    return this.serialised(async () => {
+      const scope = this.require(id);
+      if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) throw new PrinterRegistryError(400, 'the changes must be a JSON object');
+      const patch = changes as Record<string, unknown>;
+      if (patch['id'] !== undefined && patch['id'] !== id) throw new PrinterRegistryError(400, 'a printer\'s "id" cannot be changed; add a new printer instead');
+      const connection = patch['connection'] === undefined ? scope.entry.connection : { ...scope.entry.connection, ...(patch['connection'] as object) };
+      const entry = this.checked({ ...JSON.parse(JSON.stringify(scope.entry)), ...patch, connection, id });
+      this.checkListen(entry, id);
+      const before = scope.entry;
+      scope.entry = entry;
+      try {
+        await this.persist();
+      } catch (err) {
+        scope.entry = before;
+        throw err;
+      }
+      this.log.info({ printer: id }, 'printer changed');
+      this.changed.fire(scope);
+      return scope;
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.serialised(async () => {
+      const scope = this.require(id);
+      this.scopes.delete(id);
+      try {
+        await this.persist();
+      } catch (err) {
+        this.scopes.set(id, scope);
+        throw err;
+      }
+      await this.disposeScope(scope);
+      this.log.info({ printer: id }, 'printer removed');
+      this.removed.fire(scope);
+    });
+  }
+
+  private createScope(entry: PrinterEntry): ContainerPrinterScope {
+    const dataRoot = path.join(this.settings.folder('data'), 'printers');
+    const scope = new ContainerPrinterScope(this.parent.container, this.parent.modules, entry, dataRoot, this.log);
+    this.watchers.set(entry.id, new DisposableStore());
+    return scope;
+  }
+
+  private async startScope(scope: ContainerPrinterScope): Promise<void> {
+    await scope.start();
+    const { connection } = scope.entry;
+    if (!connection.autoconnect) return;
+    scope.printer.connect().catch((err: unknown) => this.log.error({ printer: scope.id, port: connection.port, ...errorInfo(err) }, 'could not connect to the printer'));
+  }
+
+  /** The printer's services stop first (its job fails, it disconnects, and watchers still turn that into events), then the watchers go. */
+  private async disposeScope(scope: ContainerPrinterScope): Promise<void> {
+    await scope.dispose();
+    this.watchers.get(scope.id)?.dispose();
+    this.watchers.delete(scope.id);
+  }
+
+  private checked(input: unknown): PrinterEntry {
+    try {
+      return normalizePrinterEntry(input, { baudrate: this.settings.get('serial.baudrate') });
+    } catch (err) {
+      throw new PrinterRegistryError(400, (err as Error).message);
+    }
+  }
+
+  private checkListen(entry: PrinterEntry, self?: string): void {
+    if (entry.listen === undefined) return;
+    if (entry.listen === this.settings.get('server.port')) throw new PrinterRegistryError(409, `the listen port ${entry.listen} is the main port`);
+    const other = [...this.scopes.values()].find((s) => s.id !== self && s.entry.listen === entry.listen);
+    if (other) throw new PrinterRegistryError(409, `the listen port ${entry.listen} is used by printer "${other.id}"`);
+  }
+
+  private require(id: string): ContainerPrinterScope {
+    const scope = this.scopes.get(id);
+    if (!scope) throw new PrinterRegistryError(404, `no printer "${id}"`);
+    return scope;
+  }
+
+  /** Writes the list as it now is to config.yaml; from then on it is explicit (no longer follows `serial.*`). */
+  private async persist(): Promise<void> {
+    const scopes = [...this.scopes.values()];
+    const entries = scopes.map((scope) => JSON.parse(JSON.stringify(scope.entry)) as PrinterEntry);
+    try {
+      this.settings.set('printers', entries);
+    } catch (err) {
+      throw new PrinterRegistryError(400, err instanceof ConfigError ? err.problem : String(err));
+    }
+    await this.settings.save();
+    scopes.forEach((scope, index) => (scope.entry = entries[index]!));
+  }
+
+  /** The one printer of a host without `printers:`: its connection reads `serial.*` live, as before printers were configurable. */
+  private implicitEntry(): PrinterEntry {
+    const settings = this.settings;
+    return {
+      id: DEFAULT_PRINTER_ID,
+      name: 'Default',
+      connection: {
+        get port() {
+          return settings.get('serial.port');
+        },
+        get baudrate() {
+          return settings.get('serial.baudrate');
+        },
+        get autoconnect() {
+          return settings.get('serial.autoconnect');
+        },
+      },
+      profile: '_default',
+    };
+  }
+
+  private serialised<T>(change: () => Promise<T>): Promise<T> {
+    const result = this.changes.then(change);
+    this.changes = result.catch(() => undefined);
+    return result;
+  }
+}
