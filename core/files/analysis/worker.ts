@@ -2,6 +2,7 @@
  * The analysis worker thread: receives `{ id, file, options }`, answers with progress messages and
  * one `result` or `error` per job. One job at a time; the queue on the main side feeds it.
  */
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { analyseFileSync } from './analyse-file.js';
 import { GcodeAnalyser } from './gcode-analyser.js';
@@ -9,6 +10,20 @@ import type { WorkerReply, WorkerRequest } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('analysis worker must run in a worker thread');
+
+/**
+ * Nice 19 for this thread only (on Linux the nice value is per thread, and setpriority(0) names the
+ * calling one): on a small host with fewer cores than busy threads, a long analysis then waits for
+ * the main thread, which streams lines to the printers, instead of sharing the core with it.
+ */
+function yieldToTheMainThread(): void {
+  try {
+    os.setPriority(0, 19);
+  } catch {
+    // not permitted or not supported here: the analysis runs at the process's priority
+  }
+}
+yieldToTheMainThread();
 
 /**
  * Runs the parser over a generated sample once at start-up (tens of ms, in this thread), so that the
