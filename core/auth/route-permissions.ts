@@ -51,6 +51,8 @@ export const ROUTE_PERMISSIONS: readonly Rule[] = [
   rule(READ, /^\/api\/system(\/.*)?$/, 'SYSTEM'),
   rule(['POST'], /^\/api\/system\/commands\/.+$/, 'SYSTEM'),
   rule(READ, /^\/api\/plugins$/, 'STATUS'),
+  rule(READ, /^\/api\/printers(\/[^/]+)?$/, 'STATUS'),
+  rule(WRITE, /^\/api\/printers(\/[^/]+)?$/, 'ADMIN'),
   rule(READ, /^\/(api\/)?plugin\/appkeys(\/.*)?$/, 'PLUGIN_APPKEYS_GRANT'),
   rule(['POST'], /^\/(api\/)?plugin\/appkeys(\/.*)?$/, 'PLUGIN_APPKEYS_GRANT'),
   rule(['POST'], /^\/api\/events\/test$/, 'SETTINGS'),

@@ -5,10 +5,12 @@
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
+import { RouteContribution } from '../server/route-contribution.js';
 import { PrinterService } from '../printer/printer-service.js';
 import { TimelapseService } from '../timelapse/timelapse-service.js';
 import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
 import { DefaultPrinterRegistry } from './registry-impl.js';
+import { PrintersRoutes } from './routes.js';
 
 function firstPrinter(registry: PrinterRegistry): PrinterScope {
   const first = registry.first();
@@ -20,6 +22,8 @@ export const printersModule = new ContainerModule(({ bind }) => {
   bind(DefaultPrinterRegistry).toSelf().inSingletonScope();
   bind(PrinterRegistry).toService(DefaultPrinterRegistry);
   bind(LifecycleContribution).toService(DefaultPrinterRegistry);
+  bind(PrintersRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(PrintersRoutes);
   bind(PrinterService)
     .toDynamicValue((context) => firstPrinter(context.get<PrinterRegistry>(PrinterRegistry)).printer)
     .inTransientScope();

@@ -1,0 +1,39 @@
+/**
+ * One printer as `GET /api/printers` lists it: id, name, OctoPrint's `state` (text and flags), `job`,
+ * `progress` and `temperatures` shapes (the same builders as /api/job and /api/printer), the base URL
+ * of its OctoPrint surface and its own `listen` port.
+ */
+import type { FileManager, StoredFile } from '../files/file-manager.js';
+import { sdCardOf } from '../files/sd-card.js';
+import { jobDetailsOf, jobJson, progressJson, stateFlags, type JobJson, type ProgressJson, type StateFlags } from '../printer/octoprint-views.js';
+import { temperatureJson } from '../server/routes/printer-state.js';
+import type { PrinterScope } from './printer-registry.js';
+
+export interface PrinterJson {
+  id: string;
+  name: string;
+  state: { text: string; flags: StateFlags };
+  job: JobJson;
+  progress: ProgressJson;
+  temperatures: Record<string, { actual: number; target: number | null; offset: number }>;
+  /** `<main base url>/printer/<id>/` */
+  baseUrl: string;
+  listen: number | null;
+}
+
+/** `mainBaseUrl` without a trailing slash, e.g. `http://127.0.0.1:5000`. */
+export async function printerJson(scope: PrinterScope, mainBaseUrl: string, files: FileManager, user: string | null): Promise<PrinterJson> {
+  const snapshot = scope.printer.snapshot();
+  const stored = snapshot.job ? await files.get(snapshot.job.origin, snapshot.job.path).catch(() => null) : null;
+  const file = stored?.kind === 'file' ? (stored as StoredFile) : undefined;
+  return {
+    id: scope.id,
+    name: scope.entry.name,
+    state: { text: snapshot.state.text, flags: stateFlags(snapshot.state.id, sdCardOf(scope.printer).sdReady) },
+    job: jobJson(snapshot.job, jobDetailsOf(file, user)),
+    progress: progressJson(snapshot.progress),
+    temperatures: temperatureJson(snapshot.temperatures),
+    baseUrl: `${mainBaseUrl}${scope.basePath}/`,
+    listen: scope.entry.listen ?? null,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The farm's REST view of the printer registry: `GET /api/printers` (every printer, STATUS) and
+ * `GET /api/printers/{id}`. Permissions are in core/auth/route-permissions.ts.
+ */
+import type Router from '@koa/router';
+import { inject, injectable } from 'inversify';
+import type Koa from 'koa';
+import { FileManager } from '../files/file-manager.js';
+import { HttpError } from '../server/http-error.js';
+import { HttpServer } from '../server/http-server.js';
+import type { RouteContribution } from '../server/route-contribution.js';
+import { baseUrlOf } from '../server/routes/file-json.js';
+import { printerJson } from './printer-json.js';
+import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
+
+@injectable()
+export class PrintersRoutes implements RouteContribution {
+  readonly owner = 'printers';
+
+  constructor(
+    @inject(PrinterRegistry) private readonly registry: PrinterRegistry,
+    @inject(FileManager) private readonly files: FileManager,
+    @inject(HttpServer) private readonly http: HttpServer,
+  ) {}
+
+  registerRoutes(router: Router): void {
+    router.get('/api/printers', async (ctx) => {
+      ctx.body = { printers: await Promise.all(this.registry.list().map((scope) => this.json(ctx, scope))) };
+    });
+    router.get('/api/printers/:id', async (ctx) => {
+      ctx.body = await this.json(ctx, this.required(ctx.params['id']!));
+    });
+  }
+
+  private required(id: string): PrinterScope {
+    const scope = this.registry.get(id);
+    if (!scope) throw new HttpError(404, `no printer "${id.slice(0, 64)}"`);
+    return scope;
+  }
+
+  private json(ctx: Koa.Context, scope: PrinterScope) {
+    return printerJson(scope, this.mainBaseUrl(ctx), this.files, ctx.state.principal?.name ?? null);
+  }
+
+  /** The main port's URL as the client named the host; the configured one when the request came in on a printer's own `listen` port. */
+  private mainBaseUrl(ctx: Koa.Context): string {
+    return ctx.req.socket.localPort === this.http.port ? baseUrlOf(ctx) : this.http.baseUrl();
+  }
+}
