@@ -17,11 +17,13 @@ describe('cuttle virtual-printer (standalone on a pty)', function () {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('serves a host through the pty until SIGTERM, then writes what it executed', async () => {
+  it('serves a host through the pty until SIGTERM, then writes what it executed and what crossed the wire', async () => {
     const dir = tempDir();
     const link = path.join(dir, 'printer');
     const record = path.join(dir, 'record.jsonl');
-    child = spawn(process.execPath, [CLI, 'virtual-printer', '--link', link, '--baudrate', '250000', '--no-motion', '--sd-folder', path.join(dir, 'sd'), '--record', record], {
+    const wireLog = path.join(dir, 'wire.json');
+    const args = [CLI, 'virtual-printer', '--link', link, '--baudrate', '250000', '--no-motion', '--sd-folder', path.join(dir, 'sd'), '--record', record, '--wire-log', wireLog];
+    child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -47,6 +49,18 @@ describe('cuttle virtual-printer (standalone on a pty)', function () {
       .map((line) => JSON.parse(line) as { command: string });
     expect(executed.map((c) => c.command).filter((c) => c.startsWith('G1'))).to.deep.equal(lines);
     expect(fs.existsSync(link), 'the pty link is removed').to.equal(false);
+
+    // every line the host sent, in order, with the byte counts of both directions at its arrival
+    const wire = JSON.parse(fs.readFileSync(wireLog, 'utf8')) as { at: number; line: string; in: number; out: number }[];
+    expect(wire.map((w) => w.line.replace(/^N\d+ /, '').replace(/\*\d+$/, '')).filter((l) => l.startsWith('G1'))).to.deep.equal(lines);
+    let received = 0;
+    for (const [i, w] of wire.entries()) {
+      received += w.line.length + 1;
+      expect(w.in, `bytes received by line ${i}`).to.equal(received);
+      if (i > 0) expect(w.at).to.be.at.least(wire[i - 1]!.at);
+      // in the print (window 1) each line waits for the previous one's "ok"
+      if (/^N\d+ G1 /.test(w.line)) expect(w.out, 'bytes sent before a print line').to.be.above(wire[i - 1]!.out);
+    }
   });
 
   it('refuses bad options with a usage message and exit code 2', async () => {

@@ -34,7 +34,9 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --seed N                   seed of the fault generator
   --record FILE              write the executed commands to FILE (JSON lines) on exit
   --ok-gaps FILE             write, on exit, how long each "ok" waited for the next line
-                             (JSON: [{ ok, at: epoch ms, ms }])`;
+                             (JSON: [{ ok, at: epoch ms, ms }])
+  --wire-log FILE            write, on exit, every line from the host as it arrived, with the
+                             bytes received and sent so far (JSON: [{ at: epoch ms, line, in, out }])`;
 
 const FLAGS = ['no-motion', 'no-pacing', 'no-advanced-ok', 'resend-before-error', 'help'];
 
@@ -47,7 +49,7 @@ function number(options: Record<string, string | true>, key: string): number | u
 }
 
 /** Options from parsed `--key value` pairs; throws with a clear message on a bad value. */
-export function standaloneOptions(options: Record<string, string | true>): { link: string; record?: string; okGaps?: string; printer: VirtualPrinterOverrides } {
+export function standaloneOptions(options: Record<string, string | true>): { link: string; record?: string; okGaps?: string; wireLog?: string; printer: VirtualPrinterOverrides } {
   const unknown = Object.keys(options).filter((key) => !FLAGS.includes(key) && !KEYS.includes(key));
   if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${VIRTUAL_PRINTER_USAGE}`);
   const text = (key: string) => {
@@ -90,7 +92,7 @@ export function standaloneOptions(options: Record<string, string | true>): { lin
   if (options['no-pacing']) printer.pacing = false;
   if (options['no-advanced-ok']) printer.advancedOk = false;
   for (const key of Object.keys(printer) as (keyof VirtualPrinterOverrides)[]) if (printer[key] === undefined) delete printer[key];
-  return { link: text('link') ?? '/tmp/cuttle-printer', record: text('record'), okGaps: text('ok-gaps'), printer };
+  return { link: text('link') ?? '/tmp/cuttle-printer', record: text('record'), okGaps: text('ok-gaps'), wireLog: text('wire-log'), printer };
 }
 
 const KEYS = [
@@ -115,6 +117,7 @@ const KEYS = [
   'seed',
   'record',
   'ok-gaps',
+  'wire-log',
 ];
 export const STANDALONE_FLAGS = FLAGS;
 export const STANDALONE_KEYS = KEYS;
@@ -122,6 +125,7 @@ export const STANDALONE_KEYS = KEYS;
 /** Starts the printer, prints one "ready" line, and resolves with 0 once SIGINT or SIGTERM stopped it. */
 export async function runStandalone(options: ReturnType<typeof standaloneOptions>, log: (line: string) => void): Promise<number> {
   const pty = await startPtyPrinter(options.link, options.printer);
+  if (options.wireLog) pty.printer.wireLog = [];
   const { baudrate, pacing, motion } = pty.printer.options;
   log(`virtual printer ready on ${pty.link} (${baudrate} baud, pacing ${pacing ? 'on' : 'off'}, motion ${motion ? 'on' : 'off'})`);
   await new Promise<void>((resolve) => {
@@ -131,5 +135,6 @@ export async function runStandalone(options: ReturnType<typeof standaloneOptions
   await pty.close();
   if (options.record) fs.writeFileSync(options.record, pty.printer.executed.map((c) => JSON.stringify(c)).join('\n') + '\n');
   if (options.okGaps) fs.writeFileSync(options.okGaps, JSON.stringify(pty.printer.okGaps));
+  if (options.wireLog) fs.writeFileSync(options.wireLog, JSON.stringify(pty.printer.wireLog));
   return 0;
 }

@@ -147,7 +147,18 @@ export class VirtualPrinter {
   /** when each "ok" not yet answered by a line left the printer (the host answers them in order) */
   private readonly oksOut: number[] = [];
 
+  /** bytes that crossed the wire so far: received from the host, and sent to it */
+  readonly wireBytes = { in: 0, out: 0 };
+  /**
+   * When set (`virtual-printer --wire-log`), every line from the host as it arrives: the wall clock
+   * (ms since the epoch), the line, and the wire's byte counts at that moment (this line included),
+   * so a benchmark measures a print's line rate and its bytes per line on the printer's side.
+   */
+  wireLog: { at: number; line: string; in: number; out: number }[] | null = null;
+
   private arrive(line: string): void {
+    this.wireBytes.in += line.length + 1;
+    this.wireLog?.push({ at: performance.timeOrigin + performance.now(), line, in: this.wireBytes.in, out: this.wireBytes.out });
     const okAt = this.oksOut.shift();
     if (okAt !== undefined) {
       const now = performance.now();
@@ -347,6 +358,7 @@ export class VirtualPrinter {
   private emit(data: string): void {
     if (this.mode === 'stopped') return;
     if (data.startsWith('ok') && this.oksOut.length < 64) this.oksOut.push(performance.now());
+    this.wireBytes.out += data.length;
     this.out(data);
   }
 
