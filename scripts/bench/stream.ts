@@ -25,7 +25,6 @@
  * Env: BENCH_LINES (10000), BENCH_BAUD (250000), BENCH_WINDOW (6), BENCH_PUSH_CLIENTS (500),
  * BENCH_ANALYSIS_MB (50).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,12 +33,11 @@ import { Writable } from 'node:stream';
 import { CuttleHost } from '../../core/host.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { FileManager } from '../../core/files/file-manager.js';
-import { frame } from '../../core/printer/protocol/gcode.js';
 import { HttpServer } from '../../core/server/http-server.js';
-import { io as ioClient } from 'socket.io-client';
 import { Readable } from 'node:stream';
-import { openInBatches, reply } from './push-harness.js';
+import { startPushClients } from './push-clients.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
+import { gapsInside, quantile, readJson, typicalFile, wireLimits, type OkGap } from './wire.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 10_000);
 const BAUD = Number(process.env['BENCH_BAUD'] ?? 250_000);
@@ -47,20 +45,6 @@ const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 6);
 const PUSH_CLIENTS = Number(process.env['BENCH_PUSH_CLIENTS'] ?? 500);
 const ANALYSIS_MB = Number(process.env['BENCH_ANALYSIS_MB'] ?? 50);
 const KEY = 'BenchKey0123456789abcdefghijklmn';
-
-/** Extrusion moves as a slicer writes them, ~42 bytes each once framed as `N<n> …*<cs>`. */
-function typicalFile(dir: string): { file: string; framedBytes: number } {
-  const lines: string[] = [];
-  let e = 0;
-  for (let i = 0; i < LINES; i++) {
-    e += 0.031273;
-    lines.push(`G1 X${(80 + ((i * 7) % 61) * 1.137).toFixed(3)} Y${(75 + ((i * 11) % 53) * 1.291).toFixed(3)} E${(100 + e).toFixed(5)}`);
-  }
-  const file = path.join(dir, 'bench.gcode');
-  fs.writeFileSync(file, lines.join('\n') + '\n');
-  const framedBytes = lines.reduce((sum, line, i) => sum + frame(i + 2, line).length + 1, 0);
-  return { file, framedBytes };
-}
 
 interface Run {
   /** wall clock (ms since the epoch) of the print's start and end, to pick the simulator's gaps */
@@ -124,41 +108,15 @@ async function printOnce(basedir: string, file: string, port: string, extra: Rec
   return { window, seconds, linesPerSecond: LINES / seconds, sentBytes, receivedBytes, resends };
 }
 
-/** The simulator's record of how long each "ok" waited for the next line. */
-interface OkGap {
-  /** when the "ok" left the printer and when the next line arrived, ms since the epoch */
-  ok: number;
-  at: number;
-  ms: number;
-}
-
 async function startSimulator(dir: string): Promise<SimulatorProcess & { gapsFile: string }> {
   const gapsFile = path.join(dir, 'ok-gaps.json');
   return { ...(await startSimulatorProcess(dir, BAUD, ['--ok-gaps', gapsFile])), gapsFile };
 }
 
 /** p99.9 of the gaps that fell inside a print's window */
-function gapP999(gaps: OkGap[], [from, to]: [number, number]): number {
-  // an "ok" from before the print (the handshake's) answered by its first line is no gap
-  const inside = gaps.filter((g) => g.ok >= from && g.at <= to).map((g) => g.ms).sort((a, b) => a - b);
-  return inside.length ? inside[Math.min(inside.length - 1, Math.floor(0.999 * inside.length))]! : NaN;
-}
+const gapP999 = (gaps: OkGap[], window: [number, number]): number => quantile(gapsInside(gaps, window), 0.999);
 
 // ---- load: push clients in a child process, and a big file under analysis ---------------------
-
-function runClients(count: number, baseUrl: string): void {
-  let ready = 0;
-  openInBatches(count, () => {
-    const socket = ioClient(baseUrl, { auth: { apikey: KEY }, transports: ['websocket'], forceNew: true, reconnection: false });
-    socket.once('history', () => {
-      if (++ready === count) process.send!({ ready: true });
-    });
-    socket.on('connect_error', (err) => {
-      console.error('client refused:', err.message);
-      process.exit(1);
-    });
-  });
-}
 
 /** Lines of a slicer's G-code until `bytes` are written. */
 function bigGcode(bytes: number): Readable {
@@ -179,14 +137,12 @@ function bigGcode(bytes: number): Readable {
 }
 
 const underLoad: Load = async (host) => {
-  const port = host.get<HttpServer>(HttpServer).port;
-  const clients: ChildProcess = fork(__filename, ['clients', String(PUSH_CLIENTS), `http://127.0.0.1:${port}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await reply(clients, null, (m: { ready?: boolean }) => !!m.ready);
+  const clients = await startPushClients(PUSH_CLIENTS, host.get<HttpServer>(HttpServer).baseUrl(), KEY);
   const files = host.get<FileManager>(FileManager);
   // stored first, so that the analysis (which follows every upload) runs during the print
   await files.addFile('local', 'big.gcode', bigGcode(ANALYSIS_MB * 1024 * 1024), { upload: true });
   return async () => {
-    clients.kill();
+    clients.stop();
   };
 };
 
@@ -195,7 +151,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-bench-stream-'));
   try {
-    const { file, framedBytes } = typicalFile(dir);
+    const { file, framedBytes } = typicalFile(dir, LINES);
     console.log(`${fmt(LINES)} lines, ${fmt(framedBytes / LINES, 1)} bytes each framed (with newline), ${fmt(BAUD)} baud 8N1, window ${WINDOW} (ADVANCED_OK)`);
 
     // in-process first: the window-1 run also warms the JIT for the measured runs
@@ -226,14 +182,12 @@ async function main(): Promise<void> {
     } finally {
       await sim.stop();
     }
-    const gaps = JSON.parse(fs.readFileSync(sim.gapsFile, 'utf8')) as OkGap[];
+    const gaps = readJson<OkGap[]>(sim.gapsFile);
     const gapQuiet = gapP999(gaps, pty.window);
     const gapLoaded = gapP999(gaps, loaded.window);
-    const bytesPerSecond = BAUD / 10;
     const sentPerLine = pty.sentBytes / LINES;
     const receivedPerLine = pty.receivedBytes / LINES;
-    const limit = bytesPerSecond / Math.max(sentPerLine, receivedPerLine);
-    const halfDuplexLimit = bytesPerSecond / (sentPerLine + receivedPerLine);
+    const { fullDuplex: limit, halfDuplex: halfDuplexLimit } = wireLimits(BAUD, sentPerLine, receivedPerLine);
     const pct = (pty.linesPerSecond / limit) * 100;
     console.log(
       `pty:        ${fmt(pty.linesPerSecond)} lines/s (${fmt(pty.seconds, 2)} s); per line ${fmt(sentPerLine, 1)} bytes sent, ${fmt(receivedPerLine, 1)} received; ${pty.resends} resends`,
@@ -273,9 +227,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'clients') runClients(Number(process.argv[3]), process.argv[4]!);
-else
-  main().then(
+main().then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);
