@@ -31,8 +31,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { topFunctions } from './cpu-profile.js';
-import { startHostProcess, type HostProcess } from './host-process.js';
+import { profileClock, topFunctions } from './cpu-profile.js';
+import { startHostProcess, treeCpuMs, type HostProcess } from './host-process.js';
 import { now } from './push-harness.js';
 import { startPushClients, type PushCounts } from './push-clients.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
@@ -125,6 +125,8 @@ interface Figures {
   rss_mb: number;
   rss_sampled_max_mb: number;
   host_cpu_pct: number;
+  /** simulators (with their socat) and push clients, in % of one CPU, while the prints ran */
+  others_cpu_pct: number;
   min_lines_per_s: number;
   max_lines_per_s: number;
   total_lines_per_s: number;
@@ -143,22 +145,29 @@ interface Figures {
   baudrate: number;
   host_cpus: string;
   other_cpus: string;
+  /** the machine's load average (1, 5, 15 min) before this N and after it: the figures mean little on a busy machine */
+  loadavg_before: number[];
   loadavg: number[];
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function runFarm(count: number, gcode: string, fileLines: Set<string>): Promise<Figures> {
+  const loadBefore = os.loadavg().map((l) => round(l, 2));
   const farm = await startFarm(count, gcode);
   let counts: PushCounts;
   let cpuMs: number;
   let memory: { hwmMb: number; maxSampledRssMb: number };
   let prints: PrintOnWire[];
   let streaming: [number, number];
+  let othersCpuPct: number;
   const host = farm.host!;
   try {
     const clients = await startPushClients(PUSH_CLIENTS, host.baseUrl, KEY, OTHER_CPUS || undefined);
+    // what the other side (simulators with their socat, push clients) used while the prints ran
+    const others = () => [clients.pid, ...farm.simulators.map((s) => s.pid)].reduce((sum, pid) => sum + treeCpuMs(pid), 0);
     try {
+      const othersFrom: [number, number] = [now(), others()];
       await Promise.all(farm.ids.map((id) => request(host, 'POST', `/printer/${id}/api/files/local/${FILE}`, { command: 'select', print: true })));
       const seen = new Set<string>();
       await until('every print to end', (LINES / 100) * 1000 + 60_000, async () => {
@@ -169,6 +178,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
         }
         return jobs.every(([id, job]) => job.state === 'Operational' && (seen.has(id) || job.progress.completion === 100));
       });
+      othersCpuPct = ((others() - othersFrom[1]) / (now() - othersFrom[0])) * 100;
       counts = await clients.counts();
     } finally {
       clients.stop();
@@ -199,6 +209,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
     rss_mb: round(memory.hwmMb),
     rss_sampled_max_mb: round(memory.maxSampledRssMb),
     host_cpu_pct: round((cpuMs / (seconds * 1000)) * 100),
+    others_cpu_pct: round(othersCpuPct),
     min_lines_per_s: Math.round(Math.min(...prints.map((p) => p.linesPerSecond))),
     max_lines_per_s: Math.round(Math.max(...prints.map((p) => p.linesPerSecond))),
     total_lines_per_s: Math.round(totalLines / seconds),
@@ -217,18 +228,20 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
     baudrate: BAUD,
     host_cpus: HOST_CPUS,
     other_cpus: OTHER_CPUS,
+    loadavg_before: loadBefore,
     loadavg: os.loadavg().map((l) => round(l, 2)),
   };
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   console.log(
     `${count} printer(s): ${fmt(figures.min_lines_per_s)}–${fmt(figures.max_lines_per_s)} lines/s each (${fmt(figures.total_lines_per_s)} in all, ${fmt(seconds, 1)} s), ` +
       `min ${fmt(minPct, 1)} % of the one-in-flight limit (${fmt(figures.min_pct_of_full_duplex_limit, 1)} % of full duplex); ` +
-      `host ${fmt(cpuMs / (totalLines / 1000), 1)} CPU-ms per 1 000 lines (${fmt(figures.host_cpu_pct)} % of a core), RSS peak ${fmt(memory.hwmMb)} MB; ` +
+      `host ${fmt(cpuMs / (totalLines / 1000), 1)} CPU-ms per 1 000 lines (${fmt(figures.host_cpu_pct)} % of a core; simulators and clients ${fmt(othersCpuPct)} %), RSS peak ${fmt(memory.hwmMb)} MB; ` +
       `ok→next line p50 ${fmt(figures.p50_gap_ms, 2)} / p99 ${fmt(figures.p99_gap_ms, 2)} / p99.9 ${fmt(figures.p999_gap_ms, 2)} / max ${fmt(figures.max_gap_ms, 2)} ms; load ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`,
   );
   if (profile) {
-    console.log(`  host profile (${profile}), top self time:`);
-    for (const f of topFunctions(profile)) console.log(`    ${fmt(f.pct, 1).padStart(5)} %  ${fmt(f.selfMs).padStart(6)} ms  ${f.name}  ${f.where}`);
+    console.log(`  host profile over the streaming window (${profile}), top self time:`);
+    const wall = now();
+    for (const f of topFunctions(profile, 20, [profileClock(streaming[0], wall), profileClock(streaming[1], wall)])) console.log(`    ${fmt(f.pct, 1).padStart(5)} %  ${fmt(f.selfMs).padStart(6)} ms  ${f.name}  ${f.where}`);
   }
   if (!CPU_PROF) fs.rmSync(farm.dir, { recursive: true, force: true });
   return figures;

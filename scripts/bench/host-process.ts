@@ -36,11 +36,29 @@ export interface HostOptions {
   sampleMs?: number;
 }
 
-function cpuMs(pid: number): number {
+/** CPU ms (user + system, all threads) a process has used so far. */
+export function cpuMs(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   // fields after the command name (which may hold spaces) in parentheses: utime and stime are 14 and 15
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** CPU ms used so far by a process and its direct children (a simulator and its socat); 0 for what is gone. */
+export function treeCpuMs(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return 0;
+  }
+  return [pid, ...children].reduce((sum, p) => {
+    try {
+      return sum + cpuMs(p);
+    } catch {
+      return sum;
+    }
+  }, 0);
 }
 
 function statusKb(pid: number, key: 'VmRSS' | 'VmHWM'): number {

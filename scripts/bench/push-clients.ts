@@ -15,6 +15,7 @@ export interface PushCounts {
 }
 
 export interface PushClients {
+  readonly pid: number;
   /** the counts since the clients were ready */
   counts(): Promise<PushCounts>;
   stop(): void;
@@ -29,6 +30,7 @@ export async function startPushClients(count: number, baseUrl: string, apiKey: s
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`push clients exited with ${code}`))));
   await Promise.race([reply(child, null, (m: { ready?: boolean }) => !!m.ready), exited]);
   return {
+    pid: child.pid!,
     counts: async () => (await reply(child, { collect: true }, (m: { counts?: PushCounts }) => !!m.counts)).counts!,
     stop: () => {
       child.removeAllListeners('exit');

@@ -9,6 +9,7 @@ import path from 'node:path';
 const CLI = path.resolve(__dirname, '../../core/cli/main.js');
 
 export interface SimulatorProcess {
+  readonly pid: number;
   /** the device path for the host */
   link: string;
   /** stops it (SIGTERM: it writes its record files on the way out) */
@@ -25,6 +26,7 @@ export async function startSimulatorProcess(dir: string, baudrate: number, extra
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready on') && resolve());
   });
   return {
+    pid: child.pid!,
     link,
     stop: () =>
       new Promise<void>((resolve) => {
