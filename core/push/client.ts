@@ -6,6 +6,7 @@
  *    the bus history in batches as the transport drains, with an explicit `gap` for what is gone.
  * Writes are bounded by a send window, so a client that does not read never costs the others more
  * than its own queue; `current` waits while the window is full and is coalesced meanwhile.
+ * Its view (view.ts) decides which printers' state and events it gets, and in which form.
  */
 import type { AnyFiredEvent } from '../events/event-bus.js';
 import type { Principal } from '../server/http-server.js';
@@ -13,6 +14,7 @@ import type { PushClientInfo } from './api.js';
 import { acceptsName, EVERYTHING, type Subscription } from './subscription.js';
 import type { PushHub } from './hub.js';
 import { PushMessage, type PushLink } from './transport.js';
+import { eventPrinter, type PushView } from './view.js';
 
 /** A FIFO with O(1) shift. */
 class Fifo<T> {
@@ -64,6 +66,7 @@ export class PushClient<F = unknown> {
   constructor(
     private readonly hub: PushHub,
     readonly link: PushLink<F>,
+    readonly view: PushView,
   ) {
     this.info = { id: `${link.encoder.id}-${++nextId}`, remoteAddress: link.remoteAddress, transport: link.encoder.id };
   }
@@ -97,8 +100,15 @@ export class PushClient<F = unknown> {
     this.hub.scheduleFlush(this);
   }
 
-  /** The hub's live path: called for every event in seq order with its shared message. */
-  offerEvent(event: AnyFiredEvent, message: PushMessage): void {
+  /** Whether this client gets an event named `type` of `printer` (undefined: a shared event). */
+  accepts(type: string, printer: string | undefined): boolean {
+    if (!acceptsName(this.subscription.events, type)) return false;
+    if (printer === undefined) return true;
+    return this.view.kind === 'farm' ? acceptsName(this.subscription.printers, printer) : this.view.printer === printer;
+  }
+
+  /** The hub's live path: called for every event in seq order with its shared messages. */
+  offerEvent(event: AnyFiredEvent, printer: string | undefined, messages: { plain: PushMessage; keyed: PushMessage }): void {
     if (!this.authenticated || this.catchingUp || event.seq <= this.cursor) return;
     if (event.seq > this.cursor + 1) {
       // the hub missed events (bus subscriber overflow): read them from the history instead
@@ -107,8 +117,8 @@ export class PushClient<F = unknown> {
       return;
     }
     this.cursor = event.seq;
-    if (!acceptsName(this.subscription.events, event.name)) return;
-    this.events.push(message);
+    if (!this.accepts(event.name, printer)) return;
+    this.events.push(this.view.kind === 'farm' ? messages.keyed : messages.plain);
     if (this.events.length > this.hub.options.clientQueueLimit) {
       // too slow for the stream: drop the queue, resume from the history once the socket drains
       this.events.clear();
@@ -149,8 +159,9 @@ export class PushClient<F = unknown> {
     let lastSeq = this.written;
     if (this.currentDue) {
       const { logs, messages } = this.subscription;
-      frames.push(this.hub.feed.current(this.lastCurrentTick + 1, logs, messages).frameFor(encoder));
-      this.lastCurrentTick = this.hub.feed.latestTick;
+      const keyed = this.view.kind === 'farm';
+      for (const feed of this.hub.feedsFor(this)) frames.push(feed.current(this.lastCurrentTick, logs, messages, keyed).frameFor(encoder));
+      this.lastCurrentTick = this.hub.latestTick;
       this.currentDue = false;
     }
     if (this.droppedOthers > 0) {
@@ -189,8 +200,10 @@ export class PushClient<F = unknown> {
       if (event.seq > upTo || queued >= this.hub.options.replayBatch) break;
       if (event.seq <= this.cursor) continue;
       this.cursor = event.seq;
-      if (!acceptsName(this.subscription.events, event.name)) continue;
-      this.events.push(this.hub.eventMessage(event));
+      const printer = eventPrinter(event.payload);
+      if (!this.accepts(event.name, printer)) continue;
+      const messages = this.hub.eventMessages(event);
+      this.events.push(this.view.kind === 'farm' ? messages.keyed : messages.plain);
       queued++;
     }
     if (this.cursor >= upTo) this.catchingUp = false;

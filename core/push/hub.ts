@@ -1,25 +1,30 @@
 /**
- * The transport-independent push hub: one state feed, one event stream, one set of clients.
- * Transports (transports/*.ts) hand it connections; it builds each message once (`PushMessage`
- * caches one frame per transport) and drives every client's queue, window, replay and `current`
- * rate. Born here: the push messages; received from: the EventBus, PrinterService (through
- * StateFeed), SlicingService, plugins (through PushService) and other cluster nodes (PushRelay).
+ * The transport-independent push hub: a state feed per printer, one event stream, one set of
+ * clients, each with its view (view.ts: the farm, or one printer). Transports (transports/*.ts) hand
+ * it connections; it builds each message once (`PushMessage` caches one frame per transport; a
+ * printer's `current` and events come in an OctoPrint form and a farm form with `printer`) and drives
+ * every client's queue, window, replay and `current` rate. Born here: the push messages; received
+ * from: the EventBus, each printer's PrinterService (through its StateFeed, watched with
+ * PrinterRegistry.forEach), SlicingService, plugins (through PushService) and other cluster nodes
+ * (PushRelay).
  */
 import { performance } from 'node:perf_hooks';
-import { DisposableStore, type Disposable } from '../common/disposable.js';
+import { Disposable, DisposableStore } from '../common/disposable.js';
 import { Emitter, type Event } from '../common/event.js';
 import type { AnyFiredEvent, EventBus } from '../events/event-bus.js';
 import type { FileManager } from '../files/file-manager.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import type { PrinterService } from '../printer/printer-service.js';
+import type { PrinterRegistry } from '../printers/printer-registry.js';
 import type { Principal } from '../server/http-server.js';
 import type { PushConfig } from '../settings/schema/push.js';
 import type { SlicingService } from '../slicing/slicing-service.js';
 import type { JsonValue, PushClientInfo } from './api.js';
 import { PushClient } from './client.js';
 import { StateFeed } from './state-feed.js';
-import { acceptsName, parseSubscription, parseThrottle, SubscriptionError } from './subscription.js';
+import { acceptsName, parseSubscription, parseThrottle, SubscriptionError, type Subscription } from './subscription.js';
 import { PushMessage, type PushLink } from './transport.js';
+import { eventPrinter, FARM_VIEW, type PushView } from './view.js';
 
 /** The `push.*` settings the hub works by (see core/settings/schema/push.ts for their meaning). */
 export type PushHubOptions = Omit<PushConfig['push'], 'redis' | 'wireInternals'>;
@@ -38,7 +43,8 @@ export interface PushHubDeps {
   logger: Logger;
   options: PushHubOptions;
   serverInfo: () => ServerInfo;
-  printer?: PrinterService;
+  /** the printers whose state the hub feeds (each gets a StateFeed while it exists) */
+  printers?: Pick<PrinterRegistry, 'forEach'>;
   slicing?: SlicingService;
   /** for the job's analysis (estimated time, filament) and print history */
   files?: FileManager;
@@ -54,18 +60,33 @@ export interface PushRelay {
 
 /** Event messages kept pre-built for clients catching up (a power of two). */
 const EVENT_CACHE = 1024;
+
+/** One event's shared messages: as OctoPrint sends it, and for the farm view (with `printer`, the same object for a shared event). */
+interface EventMessages {
+  seq: number;
+  printer: string | undefined;
+  plain: PushMessage;
+  keyed: PushMessage;
+}
 /** Longest stretch of client writes in one turn of the event loop (see flushDirty). */
 const FLUSH_SLICE_MS = 2;
 
 export class PushHub implements Disposable {
-  readonly feed: StateFeed;
   readonly bus: EventBus;
   readonly history: Pick<EventBus, 'since'>;
   readonly options: PushHubOptions;
   private readonly logger: Logger;
   private readonly clients = new Set<PushClient>();
   private readonly dirty = new Set<PushClient>();
-  private readonly eventCache: (PushMessage | undefined)[] = new Array(EVENT_CACHE);
+  private readonly eventCache: (EventMessages | undefined)[] = new Array(EVENT_CACHE);
+  /** one feed per printer, in the registry's order */
+  private readonly feeds = new Map<string, StateFeed>();
+  /** what a printer view shows while its printer does not exist (a host without printers) */
+  private readonly offline: StateFeed;
+  /** printer views of removed printers, closed once the hub has dispatched the events up to `afterSeq` */
+  private closing: { afterSeq: number; clients: PushClient[] }[] = [];
+  private tickId = 0;
+  private disposed = false;
   private readonly subscriptions = new DisposableStore();
   private readonly opened = new Emitter<PushClientInfo>();
   private readonly closedEmitter = new Emitter<PushClientInfo>();
@@ -82,8 +103,9 @@ export class PushHub implements Disposable {
     this.history = deps.history ?? deps.bus;
     this.options = deps.options;
     this.logger = deps.logger;
-    this.feed = this.subscriptions.add(new StateFeed(deps.printer, deps.options.logLines, deps.files));
+    this.offline = new StateFeed('', undefined, deps.options.logLines);
     this.hubSeq = deps.bus.lastSeq;
+    if (deps.printers) this.subscriptions.add(deps.printers.forEach((scope) => this.addPrinter(scope.id, scope.printer)));
     this.subscriptions.add(deps.bus.onAny((event) => this.dispatchEvent(event), { owner: 'push' }));
     if (deps.slicing) {
       this.subscriptions.add(
@@ -96,6 +118,31 @@ export class PushHub implements Disposable {
         ),
       );
     }
+  }
+
+  /** the hub's last `current` tick (every feed's ticks are numbered by it) */
+  get latestTick(): number {
+    return this.tickId;
+  }
+
+  /** the printers fed, in order */
+  get printerIds(): string[] {
+    return [...this.feeds.keys()];
+  }
+
+  /** A printer's feed; the offline stand-in when it does not exist. */
+  feedOf(printer: string): StateFeed {
+    return this.feeds.get(printer) ?? this.offline;
+  }
+
+  /** The feeds a client's `current` and `history` come from. */
+  feedsFor(client: PushClient): StateFeed[] {
+    const view = client.view;
+    if (view.kind === 'printer') return [this.feedOf(view.printer)];
+    const wanted = client.subscription.printers;
+    const feeds: StateFeed[] = [];
+    for (const feed of this.feeds.values()) if (acceptsName(wanted, feed.id)) feeds.push(feed);
+    return feeds;
   }
 
   /** seq of the last event the hub has dispatched to its clients */
@@ -113,9 +160,9 @@ export class PushHub implements Disposable {
     this.relay = relay;
   }
 
-  /** A transport opened a connection: `connected` goes out at once; nothing else before `authenticate`. */
-  connect<F>(link: PushLink<F>): PushClient<F> {
-    const client = new PushClient<F>(this, link);
+  /** A transport opened a connection with its view: `connected` goes out at once; nothing else before `authenticate`. */
+  connect<F>(link: PushLink<F>, view: PushView = FARM_VIEW): PushClient<F> {
+    const client = new PushClient<F>(this, link, view);
     this.clients.add(client as PushClient);
     const info = this.deps.serverInfo();
     client.sendNow(
@@ -137,31 +184,33 @@ export class PushHub implements Disposable {
     return client;
   }
 
-  /** Starts the stream: `history`, then events live (or replayed after `lastSeq`) and `current` by rate. */
+  /**
+   * Starts the stream: `history` (a printer view: its printer's; the farm view: one per printer, each
+   * with `printer`), then events live (or replayed after `lastSeq`) and `current` by rate.
+   */
   authenticate(client: PushClient, principal: Principal, lastSeq?: number): void {
     if (client.isClosed) return;
     const resuming = lastSeq !== undefined && Number.isFinite(lastSeq);
     const recent = resuming ? undefined : this.bus.since(Math.max(0, this.hubSeq - this.options.historyEvents)).events.filter((e) => e.seq <= this.hubSeq);
-    client.sendNow(
-      new PushMessage('history', {
-        ...this.feed.history(),
-        ...(recent ? { events: recent.map(eventData) } : {}),
-        lastSeq: this.hubSeq,
-      }),
-    );
-    client.start(principal, this.hubSeq, this.feed.latestTick, resuming ? lastSeq : undefined);
+    for (const feed of this.feedsFor(client)) client.sendNow(this.historyMessage(client, feed, recent));
+    client.start(principal, this.hubSeq, this.tickId, resuming ? lastSeq : undefined);
     this.ensureTicker();
   }
 
-  /** A client message (`subscribe`, `throttle`): applied, or logged and ignored when bad. */
+  /**
+   * A client message (`subscribe`, `throttle`): applied, or logged and ignored when bad; the farm
+   * view (cuttle's own protocol) is also told why in an `error` message. A `subscribe` naming a
+   * printer that does not exist is refused as a whole (the previous subscription stays).
+   */
   handleClientMessage(client: PushClient, type: string, data: unknown): void {
     try {
-      if (type === 'subscribe') client.subscription = parseSubscription(data);
+      if (type === 'subscribe') client.subscription = this.checkedSubscription(client, data);
       else if (type === 'throttle') client.throttle = parseThrottle(data);
       else throw new SubscriptionError(`unknown message "${type}"`);
     } catch (err) {
       if (!(err instanceof SubscriptionError)) throw err;
       this.logger.warn({ client: client.info.id, type, problem: err.message }, 'ignored a bad push client message');
+      if (client.view.kind === 'farm') client.sendNow(new PushMessage('error', { request: type, error: err.message }));
     }
   }
 
@@ -180,22 +229,31 @@ export class PushHub implements Disposable {
   /** What another cluster node broadcast: delivered to this node's clients only. */
   receiveRemote(kind: 'event' | 'plugin' | 'slicingProgress', data: object): void {
     if (kind === 'event') {
-      const message = new PushMessage('event', data);
-      const type = (data as { type?: string }).type ?? '';
-      for (const client of this.clients) if (acceptsName(client.subscription.events, type)) client.offerOther(message);
+      // relayed in the farm form: `printer` on the message for a printer's event
+      const { printer, ...plain } = data as { type?: string; printer?: unknown };
+      const keyed = new PushMessage('event', data);
+      const scoped = typeof printer === 'string' ? printer : undefined;
+      let octoprint: PushMessage | undefined;
+      for (const client of this.clients) {
+        if (!client.accepts(plain.type ?? '', scoped)) continue;
+        client.offerOther(client.view.kind === 'farm' || scoped === undefined ? keyed : (octoprint ??= new PushMessage('event', plain)));
+      }
     } else if (kind === 'plugin') this.broadcastPlugin(data as { plugin: string; data: JsonValue }, false);
     else this.broadcastSlicingProgress(data, false);
   }
 
-  /** The shared, pre-built `event` message for a bus event. */
-  eventMessage(event: AnyFiredEvent): PushMessage {
+  /** The shared, pre-built `event` messages for a bus event (OctoPrint's form, and the farm's with `printer`). */
+  eventMessages(event: AnyFiredEvent): EventMessages {
     const slot = event.seq & (EVENT_CACHE - 1);
     const cached = this.eventCache[slot];
     if (cached && cached.seq === event.seq) return cached;
     const data = this.relay ? { ...eventData(event), node: this.relay.nodeId } : eventData(event);
-    const message = new PushMessage('event', data, event.seq);
-    this.eventCache[slot] = message;
-    return message;
+    const printer = eventPrinter(event.payload);
+    const plain = new PushMessage('event', data, event.seq);
+    const keyed = printer === undefined ? plain : new PushMessage('event', { ...data, printer }, event.seq);
+    const messages = { seq: event.seq, printer, plain, keyed };
+    this.eventCache[slot] = messages;
+    return messages;
   }
 
   /** A client's queue overflowed: it now catches up from the bus history after `seq`. */
@@ -211,9 +269,20 @@ export class PushHub implements Disposable {
     }
   }
 
+  /** Closes every feed's tick and offers `current` to the clients (the ticker's turn; tests call it directly). */
+  tick(): number {
+    const id = ++this.tickId;
+    for (const feed of this.feeds.values()) feed.tick(id);
+    this.offline.tick(id);
+    for (const client of this.clients) client.offerTick(id);
+    return id;
+  }
+
   dispose(): void {
+    this.disposed = true;
     this.stopTicker();
     this.subscriptions.dispose();
+    this.closing = [];
     for (const client of [...this.clients]) client.link.close('server shutting down');
     this.opened.dispose();
     this.closedEmitter.dispose();
@@ -222,9 +291,68 @@ export class PushHub implements Disposable {
   private dispatchEvent(event: AnyFiredEvent): void {
     if (event.seq <= this.hubSeq) return;
     this.hubSeq = event.seq;
-    const message = this.eventMessage(event);
-    for (const client of this.clients) client.offerEvent(event, message);
-    this.relay?.publish('event', message.data);
+    const messages = this.eventMessages(event);
+    for (const client of this.clients) client.offerEvent(event, messages.printer, messages);
+    this.relay?.publish('event', messages.keyed.data);
+    if (this.closing.length > 0) this.closeRemovedViews();
+  }
+
+  /** A printer appeared: its feed, and its `history` to the farm clients that want it. Returns what removes it. */
+  private addPrinter(id: string, printer: PrinterService): Disposable {
+    const feed = new StateFeed(id, printer, this.options.logLines, this.deps.files);
+    this.feeds.set(id, feed);
+    for (const client of this.clients) {
+      if (client.authenticated && client.view.kind === 'farm' && acceptsName(client.subscription.printers, id)) client.sendNow(this.historyMessage(client, feed, []));
+    }
+    return Disposable.create(() => this.removePrinter(id, feed));
+  }
+
+  /**
+   * A printer is gone (its job ended, it is disconnected): its feed goes, and its printer views are
+   * closed once the events it fired on the way out (PrintFailed, Disconnected) have been dispatched.
+   */
+  private removePrinter(id: string, feed: StateFeed): void {
+    if (this.feeds.get(id) === feed) this.feeds.delete(id);
+    feed.dispose();
+    if (this.disposed) return;
+    const clients = [...this.clients].filter((c) => c.view.kind === 'printer' && c.view.printer === id);
+    if (clients.length === 0) return;
+    this.closing.push({ afterSeq: this.bus.lastSeq, clients });
+    this.closeRemovedViews();
+  }
+
+  private closeRemovedViews(): void {
+    const due = this.closing.filter((c) => c.afterSeq <= this.hubSeq);
+    if (due.length === 0) return;
+    this.closing = this.closing.filter((c) => c.afterSeq > this.hubSeq);
+    for (const { clients } of due) {
+      for (const client of clients) {
+        if (client.isClosed) continue;
+        client.flush();
+        client.link.close('printer removed');
+      }
+    }
+  }
+
+  private checkedSubscription(client: PushClient, data: unknown): Subscription {
+    const subscription = parseSubscription(data);
+    if (client.view.kind === 'farm' && subscription.printers !== true) {
+      const unknown = [...subscription.printers].filter((id) => !this.feeds.has(id));
+      if (unknown.length > 0) throw new SubscriptionError(`subscribe.printers names no printer ${unknown.map((id) => JSON.stringify(id.slice(0, 64))).join(', ')}`);
+    }
+    return subscription;
+  }
+
+  /** `history` of one printer for one client, with the recent events its view shows (none when resuming). */
+  private historyMessage(client: PushClient, feed: StateFeed, recent: readonly AnyFiredEvent[] | undefined): PushMessage {
+    const farm = client.view.kind === 'farm';
+    const events: object[] = [];
+    for (const event of recent ?? []) {
+      const printer = eventPrinter(event.payload);
+      if (printer === undefined) events.push(eventData(event));
+      else if (printer === feed.id) events.push(farm ? { ...eventData(event), printer } : eventData(event));
+    }
+    return new PushMessage('history', { ...feed.history(farm), ...(recent ? { events } : {}), lastSeq: this.hubSeq });
   }
 
   private broadcastPlugin(payload: { plugin: string; data: JsonValue }, relay: boolean): void {
@@ -265,10 +393,7 @@ export class PushHub implements Disposable {
 
   private ensureTicker(): void {
     if (this.ticker || this.options.rateHz <= 0) return;
-    this.ticker = setInterval(() => {
-      const tick = this.feed.tick();
-      for (const client of this.clients) client.offerTick(tick);
-    }, 1000 / this.options.rateHz);
+    this.ticker = setInterval(() => this.tick(), 1000 / this.options.rateHz);
     this.ticker.unref();
   }
 

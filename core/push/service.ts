@@ -12,7 +12,7 @@ import { EventBus } from '../events/event-bus.js';
 import { FileManager } from '../files/file-manager.js';
 import { Logger } from '../logging/logger.js';
 import { PluginHost } from '../plugins/plugin-host.js';
-import { PrinterService } from '../printer/printer-service.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { SlicingService } from '../slicing/slicing-service.js';
 import { ConnectivityService, type JsonValue, type PushClientInfo, type PushService } from './api.js';
@@ -44,7 +44,7 @@ export class DefaultPushService implements PushService, LifecycleContribution {
     @inject(Logger) logger: Logger,
     @inject(ConnectivityService) private readonly connectivity: ConnectivityService,
     @multiInject(PushTransportContribution) @optional() private readonly transports: PushTransportContribution[] = [],
-    @inject(PrinterService) printer: PrinterService,
+    @inject(PrinterRegistry) printers: PrinterRegistry,
     @inject(SlicingService) @optional() slicing?: SlicingService,
     @inject(PluginHost) @optional() private readonly plugins?: PluginHost,
     @inject(FileManager) @optional() files?: FileManager,
@@ -53,7 +53,7 @@ export class DefaultPushService implements PushService, LifecycleContribution {
     this.hub = new PushHub({
       bus,
       logger: logger.child({ service: 'push' }),
-      printer,
+      printers,
       slicing,
       files,
       history,

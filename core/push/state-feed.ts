@@ -1,7 +1,9 @@
 /**
- * The printer side of the push channel: collects log lines, printer messages and temperature points
- * between `current` ticks, and builds `current` (one message per tick, shared by every client that
- * keeps up; a coalesced one covering several ticks for throttled or slow clients) and `history`.
+ * One printer's side of the push channel (the hub keeps one per printer): collects log lines, printer
+ * messages and temperature points between `current` ticks, and builds `current` (one message per
+ * tick, shared by every client that keeps up; a coalesced one covering several ticks for throttled or
+ * slow clients) and `history`. Each comes in two forms: as OctoPrint sends it (printer views) and
+ * `keyed` with `printer: <id>` added (the farm view).
  */
 import { DisposableStore, type Disposable } from '../common/disposable.js';
 import type { FileManager } from '../files/file-manager.js';
@@ -33,6 +35,11 @@ function newest<T>(list: T[], limit: number): T[] {
   return list.length > limit ? list.slice(list.length - limit) : list;
 }
 
+/** Which of the shared `current` forms: logs, messages, the `printer` key. */
+function variant(withLogs: boolean, withMessages: boolean, keyed: boolean): number {
+  return (withLogs ? 1 : 0) | (withMessages ? 2 : 0) | (keyed ? 4 : 0);
+}
+
 export class StateFeed implements Disposable {
   private readonly subscriptions = new DisposableStore();
   private readonly ticks: Tick[] = [];
@@ -41,12 +48,17 @@ export class StateFeed implements Disposable {
   private pendingTemps: TempPoint[] = [];
   private readonly recentLogs: string[] = [];
   private readonly recentMessages: string[] = [];
+  /** `current` of the latest tick alone (what every client that keeps up gets), per variant */
+  private readonly steady: (PushMessage | undefined)[] = new Array(8);
+  /** coalesced `current` messages of this tick, by range and variant */
   private readonly currentCache = new Map<string, PushMessage>();
   private lastId = 0;
   /** the job file's metadata, read asynchronously when the job changes (ticks are synchronous) */
   private details: { key: string; value: JobDetails | undefined; readAt: number } | undefined;
 
   constructor(
+    /** the printer's id ('' for the stand-in of a host without printers) */
+    readonly id: string,
     private readonly printer: PrinterService | undefined,
     private readonly logLines: number,
     private readonly files?: FileManager,
@@ -95,10 +107,10 @@ export class StateFeed implements Disposable {
     return this.details?.key === key ? this.details.value : undefined;
   }
 
-  /** Closes the current tick: takes a snapshot and everything logged since the previous one. */
-  tick(): number {
+  /** Closes the current tick (`id`, the hub's tick number): takes a snapshot and everything logged since the previous one. */
+  tick(id: number): number {
     const tick: Tick = {
-      id: ++this.lastId,
+      id: (this.lastId = id),
       state: this.state(),
       logs: newest(this.pendingLogs, this.logLines),
       messages: newest(this.pendingMessages, this.logLines),
@@ -110,34 +122,42 @@ export class StateFeed implements Disposable {
     this.ticks.push(tick);
     if (this.ticks.length > KEPT_TICKS) this.ticks.shift();
     this.currentCache.clear();
+    this.steady.fill(undefined);
     return tick.id;
   }
 
-  /** `current` covering ticks `fromTick`..latest: built once per distinct range, then shared. */
-  current(fromTick: number, withLogs = true, withMessages = true): PushMessage {
-    const key = `${fromTick}:${this.lastId}:${withLogs}:${withMessages}`;
-    let message = this.currentCache.get(key);
+  /**
+   * `current` covering the ticks after `afterTick` up to the latest: built once per distinct range
+   * and variant, then shared (`keyed` adds `printer: <id>`).
+   */
+  current(afterTick: number, withLogs = true, withMessages = true, keyed = false): PushMessage {
+    const form = variant(withLogs, withMessages, keyed);
+    const steady = afterTick === this.lastId - 1;
+    let message = steady ? this.steady[form] : this.currentCache.get(`${afterTick}:${form}`);
     if (!message) {
-      const covered = this.ticks.filter((t) => t.id >= fromTick);
+      const covered = this.ticks.filter((t) => t.id > afterTick);
       const latest = covered[covered.length - 1] ?? { state: this.state(), logs: [], messages: [], temps: [] };
       message = new PushMessage('current', {
         ...latest.state,
         temps: covered.flatMap((t) => t.temps),
         logs: withLogs ? newest(covered.flatMap((t) => t.logs), this.logLines) : [],
         messages: withMessages ? newest(covered.flatMap((t) => t.messages), this.logLines) : [],
+        ...(keyed ? { printer: this.id } : {}),
       });
-      this.currentCache.set(key, message);
+      if (steady) this.steady[form] = message;
+      else this.currentCache.set(`${afterTick}:${form}`, message);
     }
     return message;
   }
 
-  /** `history` data: the state now, the temperature history, the last log lines and messages. */
-  history(): PushPrinterState & { temps: TempPoint[]; logs: string[]; messages: string[] } {
+  /** `history` data: the state now, the temperature history, the last log lines and messages (`keyed`: with `printer`). */
+  history(keyed = false): PushPrinterState & { temps: TempPoint[]; logs: string[]; messages: string[]; printer?: string } {
     return {
       ...this.state(),
       temps: (this.printer?.temperatureHistory() ?? []).map(tempPoint),
       logs: newest(this.recentLogs, this.logLines),
       messages: newest(this.recentMessages, this.logLines),
+      ...(keyed ? { printer: this.id } : {}),
     };
   }
 

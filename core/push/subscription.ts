@@ -1,7 +1,8 @@
 /**
  * What one push client asked for with OctoPrint's client messages: `subscribe {state, events, plugins}`
  * (replaces the previous subscription as a whole; a key left out means "none of it") and `throttle n`
- * (only every n-th `current`). Bad input is reported, never thrown past the transport.
+ * (only every n-th `current`). cuttle adds `printers: [ids]` for the farm view: left out, every
+ * printer. Bad input is reported, never thrown past the transport.
  */
 
 export interface Subscription {
@@ -12,9 +13,11 @@ export interface Subscription {
   events: true | ReadonlySet<string>;
   /** true for every plugin, or the accepted plugin ids */
   plugins: true | ReadonlySet<string>;
+  /** farm view: true for every printer, or the printer ids whose state and events are wanted */
+  printers: true | ReadonlySet<string>;
 }
 
-export const EVERYTHING: Subscription = { state: true, logs: true, messages: true, events: true, plugins: true };
+export const EVERYTHING: Subscription = { state: true, logs: true, messages: true, events: true, plugins: true, printers: true };
 
 export class SubscriptionError extends Error {}
 
@@ -39,7 +42,8 @@ export function parseSubscription(input: unknown): Subscription {
   } else {
     throw new SubscriptionError('subscribe.state must be a boolean or {logs, messages}');
   }
-  return { ...parsedState, events: nameSet(data['events'], 'events'), plugins: nameSet(data['plugins'], 'plugins') };
+  const printers = data['printers'] === undefined || data['printers'] === null || data['printers'] === true ? true : nameSet(data['printers'], 'printers');
+  return { ...parsedState, events: nameSet(data['events'], 'events'), plugins: nameSet(data['plugins'], 'plugins'), printers };
 }
 
 export function parseThrottle(input: unknown): number {

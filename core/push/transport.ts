@@ -37,7 +37,9 @@ export type PushMessageType =
   | 'gap'
   | 'slicingProgress'
   | 'plugin'
-  | 'reauthRequired';
+  | 'reauthRequired'
+  /** the farm view's answer to a refused client message `{request, error}` */
+  | 'error';
 
 export interface PushEncoder<F> {
   /** 'socket.io', 'sockjs', … : names the cache slot, shown to plugins as PushClientInfo.transport */

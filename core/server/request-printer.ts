@@ -27,6 +27,11 @@ export function splitPrinterPath(path: string): { id: string; rest: string } | n
   return { id: match[1]!, rest: match[2] ?? '/' };
 }
 
+/** The printer a path names, undefined for an unknown id or one that cannot be an id. */
+export function printerNamed(registry: Pick<PrinterRegistry, 'get'>, id: string): PrinterScope | undefined {
+  return PRINTER_ID_PATTERN.test(id) ? registry.get(id) : undefined;
+}
+
 /**
  * Resolves the request's printer and strips its prefix from `ctx.path`. Throws 404 for an unknown
  * printer (also one removed a moment ago), before any route or key is looked at.
@@ -37,7 +42,7 @@ export function enterPrinterScope(ctx: Context, registry: PrinterRegistry): void
     ctx.state.printer = registry.first();
     return;
   }
-  const scope = PRINTER_ID_PATTERN.test(scoped.id) ? registry.get(scoped.id) : undefined;
+  const scope = printerNamed(registry, scoped.id);
   if (!scope) throw new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`);
   ctx.state.printer = scope;
   ctx.path = scoped.rest;

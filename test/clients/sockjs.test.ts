@@ -126,7 +126,7 @@ describe('clients: SockJS push', function () {
     c.send({ subscribe: { state: true, events: true } });
     c.send({ throttle: 10 });
     // counted in hub ticks, not wall-clock time: one current per 10 ticks
-    const feed = t.get<DefaultPushService>(PushService).hub.feed;
+    const feed = t.get<DefaultPushService>(PushService).hub;
     await c.next('current', mark);
     const from = c.messages.length;
     const tick0 = feed.latestTick;
@@ -143,7 +143,7 @@ describe('clients: SockJS push', function () {
     await c.next('history');
     const from = c.messages.length;
     // counted in hub ticks: at most one current per tick however many events go by
-    const feed = t.get<DefaultPushService>(PushService).hub.feed;
+    const feed = t.get<DefaultPushService>(PushService).hub;
     const tick0 = feed.latestTick;
     for (let i = 0; i < 2000; i++) bus.fire('PrintStarted', FILE);
     const events = () => c.messages.slice(from).filter((m) => m.type === 'event' && m.data.type === 'PrintStarted').length;

@@ -4,49 +4,20 @@
  * encoding, and the bounded queue of non-event messages.
  */
 import { expect } from 'chai';
+import { Disposable } from '../../core/common/disposable.js';
 import { Emitter } from '../../core/common/event.js';
 import { AsyncEventBus } from '../../core/events/bus-impl.js';
 import { createLogger } from '../../core/logging/logger.js';
 import type { PrinterService, TemperatureSample } from '../../core/printer/printer-service.js';
+import type { PrinterScope } from '../../core/printers/printer-registry.js';
 import { PushHub, type PushHubOptions } from '../../core/push/hub.js';
 import { OFFLINE_SNAPSHOT } from '../../core/push/printer-state.js';
-import type { PushEncoder, PushLink, PushMessage } from '../../core/push/transport.js';
 import type { SlicingService } from '../../core/slicing/slicing-service.js';
 import { captureLogs } from '../support/host.js';
+import { MemoryLink, MemoryTransport } from './memory-link.js';
 import { waitFor } from './support.js';
 
 const ADMIN = { name: 'admin', admin: true, groups: ['admins'], permissions: ['STATUS'], via: 'apikey' as const };
-
-class MemoryTransport implements PushEncoder<string> {
-  readonly id = 'memory';
-  encodes = 0;
-  encode(message: PushMessage): string {
-    this.encodes++;
-    return JSON.stringify({ [message.type]: message.data });
-  }
-}
-
-class MemoryLink implements PushLink<string> {
-  readonly frames: Record<string, Record<string, unknown>>[] = [];
-  /** when false, writes are never acknowledged (a client that stopped reading) */
-  acknowledging = true;
-  private pending: (() => void)[] = [];
-  constructor(readonly encoder: MemoryTransport) {}
-  readonly remoteAddress = '10.0.0.7';
-  write(frames: string[], flushed: () => void): void {
-    for (const f of frames) this.frames.push(JSON.parse(f) as Record<string, Record<string, unknown>>);
-    if (this.acknowledging) setImmediate(flushed);
-    else this.pending.push(flushed);
-  }
-  release(): void {
-    this.acknowledging = true;
-    for (const f of this.pending.splice(0)) f();
-  }
-  close(): void {}
-  of(type: string): Record<string, unknown>[] {
-    return this.frames.filter((f) => type in f).map((f) => f[type]!);
-  }
-}
 
 function setup(options: Partial<PushHubOptions> = {}) {
   const { stream } = captureLogs();
@@ -65,7 +36,7 @@ function setup(options: Partial<PushHubOptions> = {}) {
   const hub = new PushHub({
     bus,
     logger,
-    printer,
+    printers: { forEach: (setup) => setup({ id: 'p1', printer } as PrinterScope) ?? Disposable.NONE },
     slicing,
     serverInfo: () => ({ version: '0.0.0', apiVersion: '0.1', safeMode: false, plugins: [], online: null }),
     options: { rateHz: 0, sendWindow: 8, clientQueueLimit: 50, replayBatch: 16, historyEvents: 5, logLines: 100, ...options },
@@ -112,8 +83,7 @@ describe('push hub', () => {
       log.fire({ direction: 'send', line: `G1 Z${tick}` });
       log.fire({ direction: 'recv', line: `ok ${tick}` });
       temperature.fire({ time: 1000 + tick, heaters: { tool0: { actual: 200 + tick, target: 210 } } });
-      hub.feed.tick();
-      for (const c of [steady.client, throttled.client]) c.offerTick(hub.feed.latestTick);
+      hub.tick();
       await new Promise((r) => setImmediate(r));
     }
     await waitFor(() => steady.link.of('current').length === 6 && throttled.link.of('current').length === 2);

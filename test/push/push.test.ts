@@ -124,7 +124,7 @@ describe('push over socket.io', function () {
     expect(later.filter((m) => m.type === 'current')).to.deep.equal([]);
 
     // throttle 5: one `current` per 5 hub ticks, counted in ticks, not in wall-clock time
-    const feed = t.get<DefaultPushService>(PushService).hub.feed;
+    const feed = t.get<DefaultPushService>(PushService).hub;
     const slow = open({ apikey: t.apiKey });
     await waitFor(() => slow.of('history').length === 1);
     slow.socket.emit('throttle', 5);

@@ -1,6 +1,7 @@
 /**
  * The socket.io transport: a socket.io server on the shared HttpServer. Authentication happens in
- * the handshake (`auth: { apikey, lastSeq? }`), so a refused client gets `connect_error` and no data.
+ * the handshake (`auth: { apikey, lastSeq?, printers? }`), so a refused client gets `connect_error` and no data.
+ * Every socket.io client has the farm view (view.ts): every printer's messages, keyed by `printer`.
  * Each message is encoded once per broadcast (socket.io packet string plus the websocket frame
  * precomputed, as socket.io's own broadcast does) and written to each connection's engine.io socket.
  * Client messages: `subscribe` and `throttle` events. The key must carry the STATUS permission; when
@@ -19,6 +20,7 @@ import { SettingsService } from '../../settings/settings-service.js';
 import { joinCluster, type Cluster } from '../cluster.js';
 import type { PushHub } from '../hub.js';
 import type { PushEncoder, PushLink, PushMessage, PushTransportContribution } from '../transport.js';
+import { FARM_VIEW } from '../view.js';
 import { rawSocketOf, textFrame, useWireInternals } from './wire-internals.js';
 
 export interface SocketIoFrame {
@@ -142,7 +144,7 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
   }
 
   private open(hub: PushHub, socket: Socket): void {
-    const client = hub.connect(new SocketIoLink(this, socket));
+    const client = hub.connect(new SocketIoLink(this, socket), FARM_VIEW);
     socket.on('disconnect', () => hub.disconnect(client));
     socket.onAny((type: string, data: unknown) => {
       try {
@@ -151,7 +153,10 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
         this.logger.warn({ client: client.info.id, ...errorInfo(err) }, 'push client message failed');
       }
     });
-    const lastSeq = Number((socket.handshake.auth as Record<string, unknown>)['lastSeq']);
+    const auth = socket.handshake.auth as Record<string, unknown>;
+    // `printers` in the handshake narrows the view from the start, so a resume replays only those printers' events
+    if (auth['printers'] !== undefined) hub.handleClientMessage(client, 'subscribe', { state: true, events: true, plugins: true, printers: auth['printers'] });
+    const lastSeq = Number(auth['lastSeq']);
     hub.authenticate(client, socket.data.principal as Principal, Number.isInteger(lastSeq) && lastSeq >= 0 ? lastSeq : undefined);
   }
 

@@ -1,7 +1,9 @@
 /**
  * The SockJS endpoint at a prefix (OctoPrint: `/sockjs`): `info`, the websocket and http transports
  * of SockJS sessions, and the plain websocket at `<prefix>/websocket`. Knows nothing of the push hub:
- * it hands each new connection to `onConnection`.
+ * it hands each new connection to `onConnection`, with the opaque `scope` its caller gave the request
+ * (the push transport's: which printer; `/printer/<id>/sockjs` is the same endpoint in another scope,
+ * and an http session belongs to the scope it was opened in).
  */
 import { randomInt } from 'node:crypto';
 import type http from 'node:http';
@@ -25,6 +27,10 @@ export const DEFAULT_SOCKJS_OPTIONS: Omit<SockJsServerOptions, 'cors'> = {
   maxMessageBytes: 64 * 1024,
 };
 
+function urlPath(req: http.IncomingMessage): string {
+  return (req.url ?? '').split('?')[0]!;
+}
+
 const SESSION_PATH = /^\/([^/.]+)\/([^/.]+)\/(websocket|xhr_streaming|xhr|xhr_send|eventsource|htmlfile|jsonp|jsonp_send)$/;
 const CALLBACK = /^[a-zA-Z0-9_.]+$/;
 
@@ -35,6 +41,13 @@ const RECEIVERS: Record<string, { kind: HttpReceiverKind; method: string; callba
   htmlfile: { kind: 'htmlfile', method: 'GET', callback: true },
   jsonp: { kind: 'jsonp-polling', method: 'GET', callback: true },
 };
+
+/** Where a request is in the endpoint when the caller has already read its path (e.g. stripped a prefix). */
+export interface SockJsTarget {
+  /** the path, starting with the prefix */
+  path: string;
+  scope: string;
+}
 
 export function remoteAddressOf(req: http.IncomingMessage): string {
   const address = req.socket.remoteAddress ?? '';
@@ -47,7 +60,7 @@ export class SockJsServer {
 
   constructor(
     private readonly options: SockJsServerOptions,
-    private readonly onConnection: (connection: SockJsConnection) => void,
+    private readonly onConnection: (connection: SockJsConnection, scope: string) => void,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   }
@@ -58,9 +71,9 @@ export class SockJsServer {
     return path === this.options.prefix || path.startsWith(`${this.options.prefix}/`);
   }
 
-  /** Answers an HTTP request under the prefix (info, http transports). */
-  handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const path = (req.url ?? '').split('?')[0]!.slice(this.options.prefix.length) || '/';
+  /** Answers an HTTP request under the prefix (info, http transports); `at`: its path and scope when not the URL's. */
+  handleRequest(req: http.IncomingMessage, res: http.ServerResponse, at: SockJsTarget = { path: urlPath(req), scope: '' }): void {
+    const path = at.path.slice(this.options.prefix.length) || '/';
     this.corsHeaders(req, res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204, { 'Access-Control-Allow-Methods': 'OPTIONS, GET, POST', 'Cache-Control': 'public, max-age=31536000' });
@@ -76,7 +89,7 @@ export class SockJsServer {
     const match = SESSION_PATH.exec(path);
     if (!match) return this.text(res, 404, 'Not found');
     const [, server, sessionId, transport] = match as unknown as [string, string, string, string];
-    const key = `${server}/${sessionId}`;
+    const key = `${at.scope}/${server}/${sessionId}`;
     if (transport === 'websocket') return this.text(res, 400, 'Can "Upgrade" only to "WebSocket".');
     if (transport === 'xhr_send' || transport === 'jsonp_send') {
       if (req.method !== 'POST') return this.text(res, 405, '');
@@ -91,15 +104,15 @@ export class SockJsServer {
     if (!session) {
       session = new HttpSession(remoteAddressOf(req), this.options, () => this.sessions.delete(key));
       this.sessions.set(key, session);
-      this.onConnection(session);
+      this.onConnection(session, at.scope);
     }
     session.attach(res, receiver.kind, callback);
   }
 
   /** Takes over an upgrade under the prefix; returns false for other paths. */
-  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (!this.owns(req.url)) return false;
-    const path = (req.url ?? '').split('?')[0]!.slice(this.options.prefix.length);
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, at: SockJsTarget = { path: urlPath(req), scope: '' }): boolean {
+    if (!this.owns(at.path)) return false;
+    const path = at.path.slice(this.options.prefix.length);
     const match = SESSION_PATH.exec(path);
     const framed = !!match && match[3] === 'websocket';
     if (!framed && path !== '/websocket') {
@@ -107,7 +120,7 @@ export class SockJsServer {
       return true;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.onConnection(new WebSocketConnection(ws, remoteAddressOf(req), framed, this.options.heartbeatMs));
+      this.onConnection(new WebSocketConnection(ws, remoteAddressOf(req), framed, this.options.heartbeatMs), at.scope);
     });
     return true;
   }

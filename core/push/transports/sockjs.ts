@@ -1,6 +1,10 @@
 /**
  * The SockJS transport (OctoPrint's push socket): SockJS at `/sockjs` and the plain websocket at
- * `/sockjs/websocket`, as an adapter over the push hub. A connection gets `connected` at once and
+ * `/sockjs/websocket`, as an adapter over the push hub. Each connection is one printer's view
+ * (view.ts): `/sockjs` the first printer's, `/printer/<id>/sockjs` (and `…/sockjs/websocket`)
+ * printer `<id>`'s, an unknown id 404. The koa dispatcher strips `/printer/<id>` from the http
+ * transports' requests (request-printer.ts); websocket upgrades come to the node server directly, so
+ * their prefix is read here. A connection gets `connected` at once and
  * nothing else until `{"auth": "name:session"}` (a session from `/api/login`) succeeds; a bad one
  * gets `reauthRequired`. Access is re-checked whenever auth says it may have changed (revoked key,
  * deleted user, expired session): the socket is then asked to re-authenticate and gets nothing more.
@@ -13,14 +17,18 @@ import { PERMISSIONS } from '../../auth/permissions.js';
 import { hasPermissions } from '../../auth/require-permission.js';
 import { DisposableStore } from '../../common/disposable.js';
 import { errorInfo, Logger } from '../../logging/logger.js';
+import { PrinterRegistry } from '../../printers/printer-registry.js';
 import { HttpRoutes, HttpServer } from '../../server/http-server.js';
+import { normaliseRequestPath } from '../../server/request-path.js';
+import { printerNamed, splitPrinterPath } from '../../server/request-printer.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import type { PushClient } from '../client.js';
 import type { PushHub } from '../hub.js';
 import { PushMessage, type PushEncoder, type PushLink, type PushTransportContribution } from '../transport.js';
+import { printerView } from '../view.js';
 import { SockJsFrame, type SockJsConnection } from './sockjs-protocol.js';
 import { useWireInternals } from './wire-internals.js';
-import { DEFAULT_SOCKJS_OPTIONS, SockJsServer, type SockJsServerOptions } from './sockjs-server.js';
+import { DEFAULT_SOCKJS_OPTIONS, SockJsServer, type SockJsServerOptions, type SockJsTarget } from './sockjs-server.js';
 
 class SockJsLink implements PushLink<SockJsFrame> {
   constructor(
@@ -60,6 +68,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     @inject(AuthManager) private readonly auth: AuthManager,
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
   ) {}
 
   encode(message: PushMessage): SockJsFrame {
@@ -70,7 +79,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
   attach(hub: PushHub): void {
     // the same check the socket.io transport makes (idempotent): pre-encoded frames only when verified
     useWireInternals(this.settings.get('push.wireInternals'));
-    const server = new SockJsServer({ ...this.options, cors: () => this.settings.get('server.cors.enabled') }, (conn) => this.open(hub, conn));
+    const server = new SockJsServer({ ...this.options, cors: () => this.settings.get('server.cors.enabled') }, (conn, printer) => this.open(hub, conn, printer));
     this.server = server;
     const prefix = this.options.prefix;
     this.disposables.add(
@@ -78,13 +87,16 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
         for (const path of [prefix, `${prefix}/info`, `${prefix}/:server/:session/:transport`]) {
           router.all(path, (ctx) => {
             ctx.respond = false;
-            server.handleRequest(ctx.req, ctx.res);
+            // the dispatcher has stripped `/printer/<id>` and set the printer (the first one for `/sockjs`)
+            server.handleRequest(ctx.req, ctx.res, { path: ctx.path, scope: ctx.state.printer?.id ?? '' });
           });
         }
       }, { owner: 'push/sockjs', public: true }),
     );
     const onUpgrade = (req: Parameters<SockJsServer['handleUpgrade']>[0], socket: Parameters<SockJsServer['handleUpgrade']>[1], head: Buffer) => {
-      server.handleUpgrade(req, socket, head);
+      const target = this.upgradeTarget(server, req.url ?? '');
+      if (target === 'no printer') socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      else if (target) server.handleUpgrade(req, socket, head, target);
     };
     this.http.server.on('upgrade', onUpgrade);
     this.disposables.add({ dispose: () => this.http.server.off('upgrade', onUpgrade) });
@@ -98,8 +110,26 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     this.clients.clear();
   }
 
-  private open(hub: PushHub, conn: SockJsConnection): void {
-    const client = hub.connect(new SockJsLink(this, conn));
+  /**
+   * Which endpoint and printer an upgrade is for: `/sockjs/…` the first printer's, `/printer/<id>/sockjs/…`
+   * printer `<id>`'s; 'no printer' for an unknown id; undefined for paths that are not SockJS (socket.io's).
+   */
+  private upgradeTarget(server: SockJsServer, url: string): SockJsTarget | 'no printer' | undefined {
+    const path = normaliseRequestPath(url.split('?')[0]!);
+    const scoped = splitPrinterPath(path);
+    if (!scoped) return server.owns(path) ? { path, scope: this.printers.first()?.id ?? '' } : undefined;
+    if (!server.owns(scoped.rest)) return undefined;
+    const printer = printerNamed(this.printers, scoped.id);
+    return printer ? { path: scoped.rest, scope: printer.id } : 'no printer';
+  }
+
+  private open(hub: PushHub, conn: SockJsConnection, printer: string): void {
+    if (printer !== '' && !this.printers.get(printer)) {
+      // removed between the request's routing and now
+      conn.close(3000, 'printer removed');
+      return;
+    }
+    const client = hub.connect(new SockJsLink(this, conn), printerView(printer));
     this.clients.set(client, conn);
     conn.onClose(() => {
       this.clients.delete(client);

@@ -1,0 +1,24 @@
+/**
+ * What one push client sees. The farm view (socket.io at the root of the main port) carries every
+ * printer's `history`, `current` and events, each message keyed by `printer`, narrowed by the
+ * client's `subscribe {printers}`. A printer view (SockJS at `/sockjs` for the first printer, at
+ * `/printer/<id>/sockjs` for printer `<id>`) is that printer alone in OctoPrint's shapes, as if the
+ * host were an OctoPrint for it. Shared events (files, slicing, settings, server) reach every view.
+ */
+export type PushView = { readonly kind: 'farm' } | { readonly kind: 'printer'; readonly printer: string };
+
+export const FARM_VIEW: PushView = { kind: 'farm' };
+
+export function printerView(printer: string): PushView {
+  return { kind: 'printer', printer };
+}
+
+/**
+ * The printer an event concerns: its payload's `printer` key (events of a printer carry it as an
+ * added key), undefined for a shared event. Unlike `printerIdOf` there is no default: an event
+ * without the key is for every view.
+ */
+export function eventPrinter(payload: object | undefined): string | undefined {
+  const printer = (payload as { printer?: unknown } | undefined)?.printer;
+  return typeof printer === 'string' && printer !== '' ? printer : undefined;
+}
