@@ -126,7 +126,9 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
       if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) throw new PrinterRegistryError(400, 'the changes must be a JSON object');
       const patch = changes as Record<string, unknown>;
       if (patch['id'] !== undefined && patch['id'] !== id) throw new PrinterRegistryError(400, 'a printer\'s "id" cannot be changed; add a new printer instead');
-      const connection = patch['connection'] === undefined ? scope.entry.connection : { ...scope.entry.connection, ...(patch['connection'] as object) };
+      const patched = patch['connection'];
+      if (patched !== undefined && (typeof patched !== 'object' || patched === null || Array.isArray(patched))) throw new PrinterRegistryError(400, '"connection" must be a mapping with port, baudrate and autoconnect');
+      const connection = { ...scope.entry.connection, ...(patched as object | undefined) };
       const entry = this.checked({ ...JSON.parse(JSON.stringify(scope.entry)), ...patch, connection, id });
       this.checkListen(entry, id);
       const before = scope.entry;

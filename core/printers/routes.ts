@@ -1,6 +1,8 @@
 /**
- * The farm's REST view of the printer registry: `GET /api/printers` (every printer, STATUS) and
- * `GET /api/printers/{id}`. Permissions are in core/auth/route-permissions.ts.
+ * The printer registry over REST: `GET /api/printers` (every printer, STATUS) and
+ * `GET /api/printers/{id}`; `POST /api/printers` (a config entry), `PATCH` and `DELETE
+ * /api/printers/{id}` (admin) change the farm while it runs. Permissions are in
+ * core/auth/route-permissions.ts; a refused change (PrinterRegistryError) answers its status.
  */
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
@@ -9,9 +11,10 @@ import { FileManager } from '../files/file-manager.js';
 import { HttpError } from '../server/http-error.js';
 import { HttpServer } from '../server/http-server.js';
 import type { RouteContribution } from '../server/route-contribution.js';
+import { readJsonObject } from '../server/request-body.js';
 import { baseUrlOf } from '../server/routes/file-json.js';
 import { printerJson } from './printer-json.js';
-import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
+import { PrinterRegistry, PrinterRegistryError, type PrinterScope } from './printer-registry.js';
 
 @injectable()
 export class PrintersRoutes implements RouteContribution {
@@ -30,6 +33,26 @@ export class PrintersRoutes implements RouteContribution {
     router.get('/api/printers/:id', async (ctx) => {
       ctx.body = await this.json(ctx, this.required(ctx.params['id']!));
     });
+    router.post('/api/printers', async (ctx) => {
+      const scope = await this.registry.add(this.checkedListen(await readJsonObject(ctx)));
+      ctx.status = 201;
+      ctx.set('Location', `${this.mainBaseUrl(ctx)}/api/printers/${scope.id}`);
+      ctx.body = await this.json(ctx, scope);
+    });
+    router.patch('/api/printers/:id', async (ctx) => {
+      const id = this.required(ctx.params['id']!).id;
+      ctx.body = await this.json(ctx, await this.registry.update(id, this.checkedListen(await readJsonObject(ctx))));
+    });
+    router.delete('/api/printers/:id', async (ctx) => {
+      await this.registry.remove(this.required(ctx.params['id']!).id);
+      ctx.status = 204;
+    });
+  }
+
+  /** The registry knows the configured main port; this is the one listened on (they differ with `--port 0`). */
+  private checkedListen(body: Record<string, unknown>): Record<string, unknown> {
+    if (body['listen'] === this.http.port) throw new PrinterRegistryError(409, `the listen port ${this.http.port} is the main port`);
+    return body;
   }
 
   private required(id: string): PrinterScope {

@@ -10,6 +10,7 @@ import { Emitter } from '../common/event.js';
 import { sweepTemporaries, writeFileAtomic } from '../common/atomic-write.js';
 import { configSchema, type Config } from './schema/index.js';
 import { ConfigError, type ConfigPath, type ConfigValue, type FolderName, type SettingsService } from './settings-service.js';
+import { assignIn } from './yaml-assign.js';
 import { readConfigFile } from './yaml-config.js';
 
 export interface SettingsOptions {
@@ -70,7 +71,7 @@ export class ConvictSettings implements SettingsService {
       throw err;
     }
     for (const [key, value] of values) {
-      this.document.setIn(key.split('.'), value);
+      assignIn(this.document, key.split('.'), value);
       this.changed.add(key);
     }
   }
