@@ -2,7 +2,9 @@
  * `npm run bench:farm`: one host streaming to N printers at once while 200 push clients watch.
  *
  * For each N (1, 4, 8, 16): N `cuttle virtual-printer` processes, each on its own socat pty at
- * 250 000 baud (bytes paced, 8N1), ADVANCED_OK off so the host keeps one command in flight; one
+ * 250 000 baud (bytes paced, 8N1; `--sleep-pacing`: a simulator sleeps, not spins, through the last
+ * millisecond of a byte's wire time, or 16 of them would need more cores than the machine has),
+ * ADVANCED_OK off so the host keeps one command in flight; one
  * `cuttle serve` process (a real host, plugins on) pinned to CPU 0 with `taskset`, whose config.yaml
  * lists the N ptys under `printers:` (autoconnect); 200 socket.io clients at the root of its port
  * (which carries every printer's `current` and events). Simulators and clients run on the other
@@ -88,7 +90,7 @@ async function startFarm(count: number, gcode: string): Promise<Farm> {
       fs.mkdirSync(simDir);
       const gaps = path.join(simDir, 'ok-gaps.json');
       const wire = path.join(simDir, 'wire.json');
-      const sim = await startSimulatorProcess(simDir, BAUD, ['--no-advanced-ok', '--ok-gaps', gaps, '--wire-log', wire], OTHER_CPUS || undefined);
+      const sim = await startSimulatorProcess(simDir, BAUD, ['--no-advanced-ok', '--sleep-pacing', '--ok-gaps', gaps, '--wire-log', wire], OTHER_CPUS || undefined);
       return { ...sim, gaps, wire };
     }),
   );

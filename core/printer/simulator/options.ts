@@ -10,6 +10,8 @@ export interface VirtualPrinterOptions extends VirtualPrinterConfig {
   baudrate: number;
   /** pace bytes at `baudrate` in both directions (a pty does not) */
   pacing: boolean;
+  /** wait out pacing's last millisecond asleep, blocking the process, instead of polling (see WireClock) */
+  sleepPacing?: boolean;
 }
 
 /** Partial options with nested `faults` also partial. */

@@ -13,6 +13,8 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --speed F                  speed factor for moves, dwell and heating (default 1)
   --no-motion                moves take no time
   --no-pacing                do not pace bytes at the baud rate
+  --sleep-pacing             wait out pacing's last millisecond in a timed sleep instead of polling
+                             the event loop (no CPU spent waiting; for many simulators on few cores)
   --no-advanced-ok           do not report ADVANCED_OK
   --firmware ID              firmware family to play: marlin, marlin1, prusa, repetier,
                              reprapfirmware, smoothieware, klipper (default marlin)
@@ -38,7 +40,7 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --wire-log FILE            write, on exit, every line from the host as it arrived, with the
                              bytes received and sent so far (JSON: [{ at: epoch ms, line, in, out }])`;
 
-const FLAGS = ['no-motion', 'no-pacing', 'no-advanced-ok', 'resend-before-error', 'help'];
+const FLAGS = ['no-motion', 'no-pacing', 'sleep-pacing', 'no-advanced-ok', 'resend-before-error', 'help'];
 
 function number(options: Record<string, string | true>, key: string): number | undefined {
   const value = options[key];
@@ -90,6 +92,7 @@ export function standaloneOptions(options: Record<string, string | true>): { lin
   };
   if (options['no-motion']) printer.motion = false;
   if (options['no-pacing']) printer.pacing = false;
+  if (options['sleep-pacing']) printer.sleepPacing = true;
   if (options['no-advanced-ok']) printer.advancedOk = false;
   for (const key of Object.keys(printer) as (keyof VirtualPrinterOverrides)[]) if (printer[key] === undefined) delete printer[key];
   return { link: text('link') ?? '/tmp/cuttle-printer', record: text('record'), okGaps: text('ok-gaps'), wireLog: text('wire-log'), printer };

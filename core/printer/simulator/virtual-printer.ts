@@ -81,8 +81,8 @@ export class VirtualPrinter {
     private readonly disconnect: () => void = () => {},
   ) {
     this.fw = SIMULATED_FIRMWARES[options.firmware] ?? SIMULATED_FIRMWARES.marlin;
-    this.rx = options.pacing ? new WireClock(options.baudrate) : null;
-    this.tx = options.pacing ? new WireClock(options.baudrate) : null;
+    this.rx = options.pacing ? new WireClock(options.baudrate, options.sleepPacing) : null;
+    this.tx = options.pacing ? new WireClock(options.baudrate, options.sleepPacing) : null;
     this.random = seededRandom(options.faults.seed);
     this.tools = Array.from({ length: Math.max(1, options.extruders) }, () => new Heater(options.speedFactor, HEAT_RATE));
     this.bed = new Heater(options.speedFactor, HEAT_RATE / 3);
