@@ -9,7 +9,7 @@
  * (PushRelay).
  */
 import { performance } from 'node:perf_hooks';
-import { Disposable, DisposableStore } from '../common/disposable.js';
+import { DisposableStore, type Disposable } from '../common/disposable.js';
 import { Emitter, type Event } from '../common/event.js';
 import type { AnyFiredEvent, EventBus } from '../events/event-bus.js';
 import type { FileManager } from '../files/file-manager.js';
@@ -304,7 +304,15 @@ export class PushHub implements Disposable {
     for (const client of this.clients) {
       if (client.authenticated && client.view.kind === 'farm' && acceptsName(client.subscription.printers, id)) client.sendNow(this.historyMessage(client, feed, []));
     }
-    return Disposable.create(() => this.removePrinter(id, feed));
+    // holds the feed (and through it the printer) only until it ran: whoever keeps this Disposable
+    // after the printer is gone must not keep the printer's services alive
+    let held: StateFeed | undefined = feed;
+    return {
+      dispose: () => {
+        if (held) this.removePrinter(id, held);
+        held = undefined;
+      },
+    };
   }
 
   /**

@@ -5,6 +5,8 @@
  * and what adding and removing a printer does to the feeds and the clients.
  */
 import { expect } from 'chai';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Disposable, DisposableStore } from '../../core/common/disposable.js';
 import { Emitter } from '../../core/common/event.js';
 import { AsyncEventBus } from '../../core/events/bus-impl.js';
@@ -31,11 +33,14 @@ class StandInRegistry implements Pick<PrinterRegistry, 'forEach'> {
   readonly printers = new Map<string, StandIn>();
   private readonly watchers = new Map<string, DisposableStore>();
   private readonly added = new Emitter<StandIn>();
+  /** as DefaultPrinterRegistry does, every watcher's Disposable stays with the forEach subscription */
+  private readonly kept: Disposable[] = [];
 
   forEach(setup: (scope: PrinterScope) => Disposable | void): Disposable {
     const run = (p: StandIn) => {
       const result = setup({ id: p.id, printer: p.service } as PrinterScope);
       if (result) this.watchers.get(p.id)!.add(result);
+      if (result) this.kept.push(result);
     };
     for (const p of this.printers.values()) run(p);
     return this.added.event(run);
@@ -83,6 +88,12 @@ function setup() {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
+
+/** A full collection (node's gc, reachable without --expose-gc through a fresh context). */
+function collect(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
 
 describe('push hub views', () => {
   it('encodes each printer\'s `current` once per tick for all farm clients, and once per printer view', async () => {
@@ -167,6 +178,25 @@ describe('push hub views', () => {
     hub.tick();
     await waitFor(() => farm.of('current').length === 3, 2000, 'the farm\'s currents');
     expect(farm.of('current').map((c) => c['printer'])).to.deep.equal(['p1', 'p3', 'p4']);
+    hub.dispose();
+  });
+
+  it('lets a removed printer\'s services go, though the registry keeps the watcher\'s Disposable', async () => {
+    const { hub, registry, open } = setup();
+    open(FARM_VIEW);
+    // in a plain function, so no frame of this test holds the printer
+    const removed = ((): WeakRef<PrinterService> => {
+      const p = registry.add('gone');
+      p.log.fire({ direction: 'send', line: 'M117 gone' });
+      hub.tick();
+      registry.remove('gone');
+      return new WeakRef(p.service);
+    })();
+    for (let i = 0; i < 5 && removed.deref() !== undefined; i++) {
+      await settle();
+      collect();
+    }
+    expect(removed.deref(), 'the removed printer is still reachable').to.equal(undefined);
     hub.dispose();
   });
 });
