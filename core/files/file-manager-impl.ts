@@ -2,20 +2,23 @@
  * The file manager behind the FileManager interface: routes each call by storage to its part and
  * owns their life cycle. The parts, one file each:
  *  - local-storage.ts: the `local` folder (uploads, folders, copy/move/delete, listings);
- *  - sd-storage.ts: the `sdcard` storage through the printer;
+ *  - sd-storage.ts: the `sdcard` storage through a printer: each printer has its own card, and
+ *    `forPrinter(printer)` is this manager with that printer's card (the first printer's without it);
  *  - analysis-scheduler.ts: G-code analysis in the worker thread, results into the metadata;
- *  - print-history.ts: ended prints recorded in the metadata.
+ *  - print-history.ts: ended prints of every printer recorded in the metadata.
+ * The local storage is shared by all printers; its guards ask every printer of the registry.
  * Changes are signalled with Emitters (file-signals.ts); the file-events plugin turns them into the
  * File-handling events.
  */
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { inject, injectable } from 'inversify';
-import { DisposableStore } from '../common/disposable.js';
+import { Disposable, DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { StorageOrigin } from '../events/catalogue.js';
 import { errorInfo, Logger } from '../logging/logger.js';
-import { PrinterService, type JobFile } from '../printer/printer-service.js';
+import type { JobFile, PrinterService } from '../printer/printer-service.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { AnalysisScheduler } from './analysis-scheduler.js';
 import { FileOperationError, type FileManager, type StagedUpload, type StorageSpace, type StoredEntry, type StoredFile, type StoredFolder } from './file-manager.js';
@@ -24,6 +27,7 @@ import { LocalStorage, type CommitOptions } from './local-storage.js';
 import { MetadataStore } from './metadata-store.js';
 import { baseName, normaliseFilePath, requireType } from './paths.js';
 import { recordPrintHistory } from './print-history.js';
+import { sdCardOf } from './sd-card.js';
 import { SdStorage } from './sd-storage.js';
 
 @injectable()
@@ -33,7 +37,10 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
   private readonly metadata: MetadataStore;
   private readonly analysis: AnalysisScheduler;
   private readonly local: LocalStorage;
-  private readonly sd: SdStorage;
+  /** each printer's card, made on first use */
+  private readonly cards = new WeakMap<PrinterService, SdStorage>();
+  /** the printer whose card `sdcard` means here: the first printer's, or the one `forPrinter` named */
+  private cardPrinter: () => PrinterService | undefined = () => this.printers.first()?.printer;
   private readonly subscriptions = new DisposableStore();
   private readonly log: Logger;
 
@@ -52,21 +59,51 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
   constructor(
     @inject(SettingsService) settings: SettingsService,
     @inject(Logger) logger: Logger,
-    @inject(PrinterService) private readonly printer: PrinterService,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
   ) {
     this.log = logger.child({ service: 'files' });
     this.metadata = new MetadataStore((dir, err) => this.log.error({ dir, ...errorInfo(err) }, 'could not save metadata'));
     this.analysis = new AnalysisScheduler(settings, this.metadata, this.signals, this.log);
-    this.local = new LocalStorage(settings, this.metadata, this.signals, printer, this.analysis);
-    this.sd = new SdStorage(printer, this.signals);
+    this.local = new LocalStorage(settings, this.metadata, this.signals, printers, this.analysis);
+  }
+
+  forPrinter(printer: PrinterService | undefined): FileManager {
+    // the same manager (storages, metadata, signals) in every respect but whose card `sdcard` is
+    const view = Object.create(this) as DefaultFileManager;
+    view.cardPrinter = () => printer;
+    return view;
+  }
+
+  /** the `sdcard` storage of this view's printer; undefined when the host has no printer */
+  private get sd(): SdStorage | undefined {
+    const printer = this.cardPrinter();
+    if (!printer) return undefined;
+    let card = this.cards.get(printer);
+    if (!card) this.cards.set(printer, (card = new SdStorage(printer, this.signals)));
+    return card;
+  }
+
+  private requireSd(): SdStorage {
+    const sd = this.sd;
+    if (!sd) throw new FileOperationError(409, 'SD card not available: the host has no printer');
+    return sd;
   }
 
   async start(): Promise<void> {
     await this.local.clearStaging();
     const swept = await this.metadata.sweepTemporaries(this.local.root);
     if (swept.length) this.log.info({ files: swept }, 'removed temporary metadata files left by an interrupted write');
-    this.subscriptions.add(recordPrintHistory(this.printer, this.metadata, (rel) => this.local.diskPath(rel), this.log));
-    this.subscriptions.add(this.sd.onChanged(() => this.signals.listChanged.fire()));
+    // every printer's ended prints, and changes to every printer's card (until the printer is removed)
+    this.subscriptions.add(
+      this.printers.forEach((scope) => {
+        const history = recordPrintHistory(scope.printer, this.metadata, (rel) => this.local.diskPath(rel), this.log);
+        const card = sdCardOf(scope.printer).onChanged(() => this.signals.listChanged.fire());
+        return Disposable.create(() => {
+          history.dispose();
+          card.dispose();
+        });
+      }),
+    );
     void this.local.analyseMissing().catch((err: unknown) => this.log.warn(errorInfo(err), 'could not scan for files to analyse'));
   }
 
@@ -79,11 +116,13 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
   // --- reading ---
 
   list(origin: StorageOrigin, folder = '', recursive = false): Promise<StoredEntry[]> {
-    return origin === 'sdcard' ? this.sd.list() : this.local.list(folder, recursive);
+    if (origin === 'sdcard') return this.sd?.list() ?? Promise.resolve([]);
+    return this.local.list(folder, recursive);
   }
 
   get(origin: StorageOrigin, filePath: string): Promise<StoredEntry | null> {
-    return origin === 'sdcard' ? this.sd.get(filePath) : this.local.get(filePath);
+    if (origin === 'sdcard') return this.sd?.get(filePath) ?? Promise.resolve(null);
+    return this.local.get(filePath);
   }
 
   diskPath(filePath: string): string {
@@ -124,7 +163,7 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
     try {
       const rel = normaliseFilePath(filePath);
       const type = requireType(baseName(rel));
-      if (origin === 'sdcard') return await this.sd.store(staged, baseName(rel), type, options.upload ?? false);
+      if (origin === 'sdcard') return await this.requireSd().store(staged, baseName(rel), type, options.upload ?? false);
       return await this.local.commit(staged, rel, type, options);
     } finally {
       await this.discardUpload(staged);
@@ -139,7 +178,7 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
   }
 
   remove(origin: StorageOrigin, filePath: string): Promise<void> {
-    return origin === 'sdcard' ? this.sd.remove(filePath) : this.local.remove(filePath);
+    return origin === 'sdcard' ? this.requireSd().remove(filePath) : this.local.remove(filePath);
   }
 
   async copy(origin: StorageOrigin, from: string, to: string): Promise<StoredEntry> {

@@ -1,5 +1,5 @@
 /**
- * The file manager contract: storages `local` and `sdcard`, uploads, folders, copy/move/delete,
+ * The file manager contract: storages `local` (shared by every printer) and `sdcard` (one printer's), uploads, folders, copy/move/delete,
  * metadata and analysis. Changes are signalled here; the file-events plugin fires the catalogue's
  * File-handling events for them.
  */
@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Event } from '../common/event.js';
 import type { FileEntry, StorageEntry, StorageOrigin } from '../events/catalogue.js';
 import type { GcodeAnalysisResult } from './analysis-result.js';
-import type { JobFile } from '../printer/printer-service.js';
+import type { JobFile, PrinterService } from '../printer/printer-service.js';
 import type { PrintHistory } from './metadata-store.js';
 
 export type { PrintHistory, PrintRecord } from './metadata-store.js';
@@ -65,6 +65,12 @@ export interface StorageSpace {
 }
 
 export interface FileManager {
+  /**
+   * This manager with `printer`'s SD card as its `sdcard` storage (each printer has its own card; the
+   * manager itself uses the first printer's). The local storage, metadata and signals are the same.
+   * Routes pass the request's printer; undefined (a host without printers) has no card.
+   */
+  forPrinter(printer: PrinterService | undefined): FileManager;
   list(origin: StorageOrigin, folder?: string, recursive?: boolean): Promise<StoredEntry[]>;
   get(origin: StorageOrigin, path: string): Promise<StoredEntry | null>;
   /** Stores a stream as `path`, confined to the storage; fires added/upload signals. */

@@ -1,6 +1,10 @@
-/** What the running print forbids: changing the file (or a folder holding it) that the printer is busy with. */
+/**
+ * What a running print forbids: changing the file (or a folder holding it) that a printer is busy with.
+ * The local storage is shared by every printer, so its guard asks all of them; an SD card is one printer's.
+ */
 import type { StorageOrigin } from '../events/catalogue.js';
 import type { PrinterService } from '../printer/printer-service.js';
+import type { PrinterRegistry } from '../printers/printer-registry.js';
 
 /** true when the printer is printing `rel` (or, for a folder, anything inside it) */
 export function isPrinting(printer: PrinterService, origin: StorageOrigin, rel: string, folder = false): boolean {
@@ -13,4 +17,14 @@ export function isPrinting(printer: PrinterService, origin: StorageOrigin, rel: 
 export function deselectIfSelected(printer: PrinterService, rel: string, folder: boolean): void {
   const job = printer.snapshot().job;
   if (job && job.origin === 'local' && (job.path === rel || (folder && job.path.startsWith(`${rel}/`)))) printer.deselectFile();
+}
+
+/** The PrinterServices of every printer in the registry, for the shared local storage's guards. */
+export function everyPrinter(registry: Pick<PrinterRegistry, 'list'>): PrinterService[] {
+  return registry.list().map((scope) => scope.printer);
+}
+
+/** true when any printer of the registry is printing `rel` (or, for a folder, anything inside it) */
+export function anyPrinterBusyWith(registry: Pick<PrinterRegistry, 'list'>, origin: StorageOrigin, rel: string, folder = false): boolean {
+  return everyPrinter(registry).some((printer) => isPrinting(printer, origin, rel, folder));
 }

@@ -3,19 +3,20 @@
  * paths.ts (normalised, confined); uploads land in `.tmp` inside the storage and are renamed into
  * place; metadata is per folder; new G-code files go to the analysis scheduler. Copy and move never
  * replace what is at the destination, even when it appears meanwhile: the last step is exclusive
- * (COPYFILE_EXCL, link then unlink, mkdir) and loses to whoever got there first.
+ * (COPYFILE_EXCL, link then unlink, mkdir) and loses to whoever got there first. The storage is
+ * shared by every printer: a file being printed on any of them cannot be replaced, moved or deleted.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PrinterService } from '../printer/printer-service.js';
+import type { PrinterRegistry } from '../printers/printer-registry.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { AnalysisScheduler } from './analysis-scheduler.js';
 import { FileOperationError, type StagedUpload, type StorageSpace, type StoredEntry, type StoredFile, type StoredFolder } from './file-manager.js';
 import type { FileSignals } from './file-signals.js';
-import { deselectIfSelected, isPrinting } from './job-guard.js';
+import { anyPrinterBusyWith, deselectIfSelected, everyPrinter } from './job-guard.js';
 import type { MetadataStore } from './metadata-store.js';
 import { baseName, confine, isGcode, joinPath, normaliseFilePath, normalisePath, parentOf, requireType, typePathOf } from './paths.js';
 
@@ -35,7 +36,8 @@ export class LocalStorage {
     private readonly settings: SettingsService,
     private readonly metadata: MetadataStore,
     private readonly signals: FileSignals,
-    private readonly printer: PrinterService,
+    /** every printer: any of them may be printing a local file */
+    private readonly printers: Pick<PrinterRegistry, 'list'>,
     private readonly analysis: AnalysisScheduler,
   ) {
     this.root = fs.realpathSync(settings.folder('uploads'));
@@ -116,7 +118,7 @@ export class LocalStorage {
     const existing = await fs.promises.lstat(dest).catch(() => null);
     if (existing?.isDirectory()) throw new FileOperationError(409, `"${rel}" is a folder`);
     if (existing && options.overwrite === false) throw new FileOperationError(409, `"${rel}" already exists`);
-    if (existing && isPrinting(this.printer, 'local', rel)) throw new FileOperationError(409, `"${rel}" is being printed`);
+    if (existing && anyPrinterBusyWith(this.printers, 'local', rel)) throw new FileOperationError(409, `"${rel}" is being printed`);
     await this.ensureFolders(parentOf(rel));
     if (options.overwrite === false) await exclusively(rel, () => fs.promises.link(staged.tmpPath, dest));
     else await fs.promises.rename(staged.tmpPath, dest);
@@ -148,8 +150,8 @@ export class LocalStorage {
     const abs = confine(this.root, rel);
     const stat = await fs.promises.lstat(abs).catch(() => null);
     if (!stat || (!stat.isDirectory() && !typePathOf(rel))) throw new FileOperationError(404, `"${rel}" not found`);
-    if (isPrinting(this.printer, 'local', rel, stat.isDirectory())) throw new FileOperationError(409, `"${rel}" is being printed`);
-    deselectIfSelected(this.printer, rel, stat.isDirectory());
+    if (anyPrinterBusyWith(this.printers, 'local', rel, stat.isDirectory())) throw new FileOperationError(409, `"${rel}" is being printed`);
+    for (const printer of everyPrinter(this.printers)) deselectIfSelected(printer, rel, stat.isDirectory());
     if (stat.isDirectory()) {
       await fs.promises.rm(abs, { recursive: true, force: true });
       this.metadata.forget(abs);
@@ -194,10 +196,10 @@ export class LocalStorage {
     const dstAbs = confine(this.root, dst);
     const parent = await fs.promises.stat(path.dirname(dstAbs)).catch(() => null);
     if (!parent?.isDirectory()) throw new FileOperationError(404, `destination folder "${parentOf(dst)}" not found`);
-    if (kind === 'move' && isPrinting(this.printer, 'local', src, folder)) throw new FileOperationError(409, `"${src}" is being printed`);
+    if (kind === 'move' && anyPrinterBusyWith(this.printers, 'local', src, folder)) throw new FileOperationError(409, `"${src}" is being printed`);
     const meta = folder ? undefined : this.metadata.get(path.dirname(srcAbs), baseName(src));
 
-    if (kind === 'move') deselectIfSelected(this.printer, src, folder);
+    if (kind === 'move') for (const printer of everyPrinter(this.printers)) deselectIfSelected(printer, src, folder);
     await exclusively(dst, () => place(srcAbs, dstAbs, folder, kind));
     if (meta) {
       if (kind === 'move') await this.metadata.update(path.dirname(srcAbs), baseName(src), () => undefined);

@@ -1,5 +1,5 @@
 /**
- * The `sdcard` storage: the printer's card through PrinterService.sd (M20 list, M28/M29 upload,
+ * The `sdcard` storage: one printer's card through PrinterService.sd (M20 list, M28/M29 upload,
  * M30 delete). Without a connection the card lists as empty and changes are refused with 409.
  */
 import type { StorageOrigin } from '../events/catalogue.js';
@@ -20,11 +20,6 @@ export class SdStorage {
     private readonly signals: FileSignals,
   ) {
     this.card = sdCardOf(printer);
-  }
-
-  /** the card's content changed (upload, remove through this storage or the printer's API) */
-  get onChanged() {
-    return this.card.onChanged;
   }
 
   async list(): Promise<StoredFile[]> {

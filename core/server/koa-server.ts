@@ -15,7 +15,7 @@ import { SettingsService } from '../settings/settings-service.js';
 import { HttpError } from './http-error.js';
 import { AuthService, type HttpRoutes, type HttpServer, type Principal, type RouteOptions } from './http-server.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
-import { normaliseRequestPath, ROUTER_OPTIONS } from './request-path.js';
+import { canonicalRequestUrl, normaliseRequestPath, ROUTER_OPTIONS } from './request-path.js';
 import { enterPrinterScope } from './request-printer.js';
 import { RouteContributionProvider } from './route-contribution.js';
 
@@ -52,7 +52,16 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     this.app.use(this.dispatch);
     // errors koa could not answer (a client gone mid-request) and malformed HTTP go to the log, not stderr
     this.app.on('error', (err: unknown) => this.logger.debug(errorInfo(err), 'request ended with an error'));
-    this.server = http.createServer(this.app.callback());
+    const handle = this.app.callback();
+    const isPrinter = (id: string) => this.printers.get(id) !== undefined;
+    // sloppily joined URLs are mapped onto the path meant before anything reads them (request-path.ts)
+    this.server = http.createServer((req, res) => {
+      req.url = canonicalRequestUrl(req.url ?? '/', isPrinter);
+      void handle(req, res);
+    });
+    this.server.prependListener('upgrade', (req: http.IncomingMessage) => {
+      req.url = canonicalRequestUrl(req.url ?? '/', isPrinter);
+    });
     this.server.on('clientError', (err, socket) => {
       this.logger.debug(errorInfo(err), 'malformed HTTP request');
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

@@ -1,12 +1,13 @@
 /**
- * Container bindings for the web server, its route registry and the provider of the services'
- * `RouteContribution`s. Authentication is the auth
+ * Container bindings for the web server, its route registry, the printers' own ports and the
+ * provider of the services' `RouteContribution`s. Authentication is the auth
  * module's (`AuthService`): the server only asks it who a request is.
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpRoutes, HttpServer } from './http-server.js';
 import { KoaHttpServer } from './koa-server.js';
+import { PrinterListeners } from './printer-listeners.js';
 import { RouteContribution, RouteContributionProvider } from './route-contribution.js';
 
 export const serverModule = new ContainerModule(({ bind }) => {
@@ -14,5 +15,8 @@ export const serverModule = new ContainerModule(({ bind }) => {
   bind(HttpServer).toService(KoaHttpServer);
   bind(HttpRoutes).toService(KoaHttpServer);
   bind(LifecycleContribution).toService(KoaHttpServer);
+  // after the main server (its requests are handed to it), stopped before it
+  bind(PrinterListeners).toSelf().inSingletonScope();
+  bind(LifecycleContribution).toService(PrinterListeners);
   bind(RouteContributionProvider).toDynamicValue((ctx) => () => (ctx.getAll<RouteContribution>(RouteContribution, { optional: true }) ?? []));
 });

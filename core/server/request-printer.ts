@@ -4,6 +4,7 @@
  * path is the first printer's, so a single-printer install sees nothing change. Routes ask
  * `requestPrinter(ctx)` instead of injecting one PrinterService.
  */
+import type http from 'node:http';
 import type { Context } from 'koa';
 import { isOperational } from '../printer/octoprint-views.js';
 import type { PrinterService } from '../printer/printer-service.js';
@@ -15,7 +16,21 @@ declare module 'koa' {
   interface DefaultState {
     /** the printer this request is for (undefined when the host has none) */
     printer?: PrinterScope;
+    /**
+     * The path the client's base URL has on this connection: `/printer/<id>` when it came through the
+     * prefix, '' at the root of the main port or of a printer's own `listen` port. URLs in answers
+     * (refs, Location, downloads) are built on it, so they lead back the way the client came.
+     */
+    basePath?: string;
   }
+}
+
+/** requests that arrived at the root of a printer's own port (printer-listeners.ts rewrote their URL) */
+const atListenPort = new WeakSet<http.IncomingMessage>();
+
+/** Marks a request whose URL a printer's `listen` port rewrote to `/printer/<id>/…`: its client's base is the root. */
+export function markListenPortRequest(req: http.IncomingMessage): void {
+  atListenPort.add(req);
 }
 
 const PREFIX = /^\/printer\/([^/]+)(\/.*)?$/;
@@ -40,11 +55,13 @@ export function enterPrinterScope(ctx: Context, registry: PrinterRegistry): void
   const scoped = splitPrinterPath(ctx.path);
   if (!scoped) {
     ctx.state.printer = registry.first();
+    ctx.state.basePath = '';
     return;
   }
   const scope = printerNamed(registry, scoped.id);
   if (!scope) throw new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`);
   ctx.state.printer = scope;
+  ctx.state.basePath = atListenPort.has(ctx.req) ? '' : scope.basePath;
   ctx.path = scoped.rest;
 }
 

@@ -1,7 +1,7 @@
 /**
  * OctoPrint's `slice` file command (`POST /api/files/local/{path}` with `command: "slice"`), for the
  * files routes to call: fields `slicer`, `gcode`, `profile`, `profile.*` overrides, `position {x, y}`,
- * `select`, `print`. Answers 202 with the future G-code's entry; the job's outcome comes as events.
+ * `select`, `print` (on the request's printer). Answers 202 with the future G-code's entry; the job's outcome comes as events.
  */
 import type Koa from 'koa';
 import type { StorageOrigin } from '../events/catalogue.js';
@@ -19,7 +19,7 @@ export async function sliceFileCommand(
 ): Promise<void> {
   if (!slicing) throw new HttpError(409, 'slicing is not available');
   // a SlicingRequestError carries its status: the server answers it as { error } with that status
-  const { ref } = await slicing.slice(sliceRequest(origin, path, body));
+  const { ref } = await slicing.slice({ ...sliceRequest(origin, path, body), printer: ctx.state.printer?.printer });
   const base = baseUrlOf(ctx);
   const resource = resourceUrl(base, 'local', ref.gcode);
   ctx.status = 202;

@@ -10,6 +10,7 @@ import type Koa from 'koa';
 import { HttpError } from '../server/http-error.js';
 import { truthy } from '../server/routes/request.js';
 import { RouteContribution } from '../server/route-contribution.js';
+import { baseUrlOf } from '../server/routes/file-json.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { readJsonObject, readText } from '../server/request-body.js';
 import { SlicingService, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
@@ -91,7 +92,7 @@ async function profileInput(ctx: Koa.Context): Promise<SlicingProfileInput> {
 }
 
 function resource(ctx: Koa.Context, slicer: string, key: string): string {
-  return `${ctx.origin}/api/slicing/${encodeURIComponent(slicer)}/profiles/${encodeURIComponent(key)}`;
+  return `${baseUrlOf(ctx)}/api/slicing/${encodeURIComponent(slicer)}/profiles/${encodeURIComponent(key)}`;
 }
 
 function withResource<T extends SlicingProfileInfo>(ctx: Koa.Context, slicer: string, profile: T): T & { resource: string } {

@@ -15,7 +15,8 @@ import type { SlicingProfileRef, SlicingRef } from '../events/catalogue.js';
 import { FileManager } from '../files/file-manager.js';
 import { normaliseFilePath, typePathOf } from '../files/paths.js';
 import { errorInfo, Logger } from '../logging/logger.js';
-import { PrinterService } from '../printer/printer-service.js';
+import { anyPrinterBusyWith } from '../files/job-guard.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { serializeIni } from './ini.js';
 import { ProfileStore } from './profile-store.js';
@@ -69,7 +70,7 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) logger: Logger,
     @inject(FileManager) private readonly files: FileManager,
-    @inject(PrinterService) private readonly printer: PrinterService,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
   ) {
     this.log = logger.child({ service: 'slicing' });
     this.store = new ProfileStore(settings.folder('slicingProfiles'));
@@ -107,7 +108,7 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
     if (!model || model.kind !== 'file') throw new SlicingRequestError(404, `no file "${request.path}" in local storage`);
     if (model.typePath[0] !== 'model') throw new SlicingRequestError(400, `"${model.path}" is not a model and cannot be sliced`);
     const gcode = targetPath(model.path, request.gcode);
-    if (this.printer.isBusyWith('local', gcode)) throw new SlicingRequestError(409, `"${gcode}" is being printed`);
+    if (anyPrinterBusyWith(this.printers, 'local', gcode)) throw new SlicingRequestError(409, `"${gcode}" is being printed`);
     const profileFiles = await this.profileFiles(slicer, request.profile);
 
     const ref: SlicingRef = { stl: model.path, stl_location: 'local', gcode, gcode_location: 'local' };
@@ -181,18 +182,9 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
   private async selectIfAsked(gcode: string, request: SliceRequest): Promise<void> {
     if (!(request.select || request.print)) return;
     try {
-      const stored = await this.files.get('local', gcode);
-      await this.printer.selectFile(
-        {
-          origin: 'local',
-          path: gcode,
-          name: path.posix.basename(gcode),
-          size: stored?.kind === 'file' ? stored.size : null,
-          diskPath: this.files.diskPath(gcode),
-          date: stored?.kind === 'file' ? stored.date : undefined,
-        },
-        request.print === true,
-      );
+      const printer = request.printer ?? this.printers.first()?.printer;
+      if (!printer) throw new Error('the host has no printer');
+      await printer.selectFile(await this.files.jobFile('local', gcode), request.print === true);
     } catch (err) {
       this.log.warn({ gcode, ...errorInfo(err) }, 'could not select/print the sliced file');
     }

@@ -2,6 +2,7 @@
  * The slicing contract: slicer plugins register here, jobs run through here. Filled by the
  * slicing issue; the slicing-events plugin fires the Slicing events for its signals.
  */
+import type { PrinterService } from '../printer/printer-service.js';
 import type { Disposable } from '../common/disposable.js';
 import type { Event } from '../common/event.js';
 import type { SlicingProfileRef, SlicingRef, StorageOrigin } from '../events/catalogue.js';
@@ -59,6 +60,8 @@ export interface SliceRequest {
   /** select the G-code once stored / start printing it (implies select) */
   select?: boolean;
   print?: boolean;
+  /** the printer that selects or prints it (the request's); the first printer when absent */
+  printer?: PrinterService;
 }
 
 /** How a job ended (never a rejection, so nobody has to await it). */

@@ -3,87 +3,91 @@
  * sets), `POST /api/timelapse` (type, interval, fps, postRoll, save), `GET`/`DELETE /api/timelapse/{name}`
  * (download, delete a movie), `POST /api/timelapse/unrendered/{name}` with `{command: "render"}` and
  * `DELETE /api/timelapse/unrendered/{name}`. Refusals carry their status (TimelapseRequestError).
+ * Each request acts on its printer's timelapse (`/printer/<id>/api/timelapse` is printer `<id>`'s).
  */
 import { createReadStream } from 'node:fs';
 import type Router from '@koa/router';
-import { inject, injectable } from 'inversify';
+import { injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../server/http-error.js';
 import { RouteContribution } from '../server/route-contribution.js';
 import { readJsonObject } from '../server/request-body.js';
-import { TimelapseService, type TimelapseConfig } from './timelapse-service.js';
+import { requestScope } from '../server/request-printer.js';
+import type { TimelapseConfig, TimelapseService } from './timelapse-service.js';
 
 @injectable()
 export class TimelapseRoutes implements RouteContribution {
   readonly owner = 'timelapse-routes';
 
-  constructor(
-    @inject(TimelapseService) private readonly timelapse: TimelapseService,
-  ) {}
-
   registerRoutes(router: Router): void {
     router.get('/api/timelapse', async (ctx) => {
-      ctx.body = await this.overview();
+      ctx.body = await overview(ctx);
     });
     router.post('/api/timelapse', async (ctx) => {
       const body = await readJsonObject(ctx);
-      await this.timelapse.configure(configChanges(body), body.save === true || body.save === 'true');
-      ctx.body = await this.overview();
+      await timelapseOf(ctx).configure(configChanges(body), body.save === true || body.save === 'true');
+      ctx.body = await overview(ctx);
     });
-    router.get('/api/timelapse/:name', (ctx) => this.download(ctx));
-    router.get('/downloads/timelapse/:name', (ctx) => this.download(ctx));
+    router.get('/api/timelapse/:name', download);
+    router.get('/downloads/timelapse/:name', download);
     router.delete('/api/timelapse/:name', async (ctx) => {
-      await this.timelapse.deleteMovie(ctx.params.name!);
+      await timelapseOf(ctx).deleteMovie(ctx.params.name!);
       ctx.status = 204;
     });
     router.post('/api/timelapse/unrendered/:name', async (ctx) => {
       const body = await readJsonObject(ctx);
       if (body.command !== 'render') throw new HttpError(400, 'unknown command: only "render" is supported');
-      await this.timelapse.render(ctx.params.name!);
+      await timelapseOf(ctx).render(ctx.params.name!);
       ctx.status = 204;
     });
     router.delete('/api/timelapse/unrendered/:name', async (ctx) => {
-      await this.timelapse.deleteUnrendered(ctx.params.name!);
+      await timelapseOf(ctx).deleteUnrendered(ctx.params.name!);
       ctx.status = 204;
     });
   }
+}
 
-  private async download(ctx: Koa.Context): Promise<void> {
-    const file = await this.timelapse.moviePath(ctx.params.name!);
-    ctx.type = 'video/mp4';
-    ctx.attachment(ctx.params.name!);
-    ctx.body = createReadStream(file);
-  }
+/** the request's printer's timelapse */
+function timelapseOf(ctx: Koa.Context): TimelapseService {
+  return requestScope(ctx).timelapse;
+}
 
-  private async overview(): Promise<Record<string, unknown>> {
-    const config = this.timelapse.config();
-    const movies = await this.timelapse.movies();
-    const unrendered = await this.timelapse.unrendered();
-    return {
-      config,
-      enabled: config.type !== 'off',
-      files: movies.map((m) => ({
-        name: m.name,
-        size: humanSize(m.bytes),
-        bytes: m.bytes,
-        date: humanDate(m.date),
-        timestamp: m.date,
-        url: `/downloads/timelapse/${encodeURIComponent(m.name)}`,
-      })),
-      unrendered: unrendered.map((u) => ({
-        name: u.name,
-        gcode: u.gcode,
-        frames: u.frames,
-        size: humanSize(u.bytes),
-        bytes: u.bytes,
-        date: humanDate(u.date),
-        timestamp: u.date,
-        recording: u.recording,
-        rendering: u.rendering,
-        processing: u.recording || u.rendering,
-      })),
-    };
-  }
+async function download(ctx: Koa.Context): Promise<void> {
+  const file = await timelapseOf(ctx).moviePath(ctx.params.name!);
+  ctx.type = 'video/mp4';
+  ctx.attachment(ctx.params.name!);
+  ctx.body = createReadStream(file);
+}
+
+async function overview(ctx: Koa.Context): Promise<Record<string, unknown>> {
+  const timelapse = timelapseOf(ctx);
+  const config = timelapse.config();
+  const movies = await timelapse.movies();
+  const unrendered = await timelapse.unrendered();
+  return {
+    config,
+    enabled: config.type !== 'off',
+    files: movies.map((m) => ({
+      name: m.name,
+      size: humanSize(m.bytes),
+      bytes: m.bytes,
+      date: humanDate(m.date),
+      timestamp: m.date,
+      url: `${ctx.state.basePath ?? ''}/downloads/timelapse/${encodeURIComponent(m.name)}`,
+    })),
+    unrendered: unrendered.map((u) => ({
+      name: u.name,
+      gcode: u.gcode,
+      frames: u.frames,
+      size: humanSize(u.bytes),
+      bytes: u.bytes,
+      date: humanDate(u.date),
+      timestamp: u.date,
+      recording: u.recording,
+      rendering: u.rendering,
+      processing: u.recording || u.rendering,
+    })),
+  };
 }
 
 /** OctoPrint's POST fields; numbers may come as strings from form-like clients. */

@@ -3,9 +3,13 @@ import type Koa from 'koa';
 import type { StoredEntry, StoredFile } from '../../files/file-manager.js';
 import type { StorageOrigin } from '../../events/catalogue.js';
 
-/** The scheme and host the client used, for absolute `refs` (koa's ctx.origin is "null" without a URL base). */
-export function baseUrlOf(ctx: Koa.Context): string {
-  return `${ctx.protocol}://${ctx.host}`;
+/**
+ * The client's base URL: the scheme and host it used (koa's ctx.origin is "null" without a URL base)
+ * and the printer's prefix when it came through one, so absolute `refs` and `Location`s lead back to
+ * the same printer the same way (a printer's `listen` port has no prefix).
+ */
+export function baseUrlOf(ctx: Pick<Koa.Context, 'protocol' | 'host' | 'state'>): string {
+  return `${ctx.protocol}://${ctx.host}${ctx.state.basePath ?? ''}`;
 }
 
 export function encodeStoragePath(p: string): string {

@@ -2,7 +2,8 @@
  * The files REST API, as OctoPrint's: list (`GET /api/files[/{location}[/{path}]]`), upload or
  * create a folder (`POST /api/files/{location}`, multipart), file commands (`POST
  * /api/files/{location}/{path}`: select, unselect, copy, move, analyse, slice), delete, and the download
- * link the listings point to (`GET /downloads/files/local/{path}`).
+ * link the listings point to (`GET /downloads/files/local/{path}`). `sdcard` is the request's printer's
+ * card; `local` is shared by every printer.
  */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
@@ -12,7 +13,6 @@ import type { StorageOrigin } from '../../events/catalogue.js';
 import { FileManager, type StoredEntry } from '../../files/file-manager.js';
 import { joinPath, normalisePath } from '../../files/paths.js';
 import { errorInfo, Logger } from '../../logging/logger.js';
-import type { PrinterService } from '../../printer/printer-service.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { sliceFileCommand } from '../../slicing/slice-command.js';
 import { SlicingService } from '../../slicing/slicing-service.js';
@@ -38,23 +38,23 @@ export class FilesRoutes implements RouteContribution {
     router.get('/api/files', async (ctx) => {
       const recursive = truthy(ctx.query.recursive);
       const local = await this.files.list('local', '', recursive);
-      const sd = await this.files.list('sdcard');
+      const sd = await this.filesOf(ctx).list('sdcard');
       ctx.body = { files: [...local, ...sd].map((e) => entryJson(baseUrlOf(ctx), e)), ...(await this.files.space()) };
     });
     router.get('/api/files/:origin', async (ctx) => {
       const origin = storageOrigin(ctx.params.origin);
-      const entries = await this.files.list(origin, '', truthy(ctx.query.recursive));
+      const entries = await this.filesOf(ctx).list(origin, '', truthy(ctx.query.recursive));
       ctx.body = { files: entries.map((e) => entryJson(baseUrlOf(ctx), e)), ...(await this.files.space()) };
     });
     router.get('/api/files/:origin/*path', async (ctx) => {
-      const entry = await this.files.get(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
+      const entry = await this.filesOf(ctx).get(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
       if (!entry) throw new HttpError(404, 'File not found');
       ctx.body = entryJson(baseUrlOf(ctx), entry);
     });
     router.post('/api/files/:origin', (ctx) => this.upload(ctx, storageOrigin(ctx.params.origin)));
     router.post('/api/files/:origin/*path', (ctx) => this.command(ctx, storageOrigin(ctx.params.origin), ctx.params.path ?? ''));
     router.delete('/api/files/:origin/*path', async (ctx) => {
-      await this.files.remove(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
+      await this.filesOf(ctx).remove(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
       ctx.status = 204;
     });
     router.get('/downloads/files/local/*path', async (ctx) => {
@@ -65,6 +65,11 @@ export class FilesRoutes implements RouteContribution {
       ctx.attachment(entry.name);
       sendFile(ctx, this.files.diskPath(rel), entry.size);
     });
+  }
+
+  /** the files as the request's printer sees them: the shared local storage and its own SD card */
+  private filesOf(ctx: Pick<Koa.Context, 'state'>): FileManager {
+    return this.files.forPrinter(ctx.state.printer?.printer);
   }
 
   private async upload(ctx: Koa.Context, origin: StorageOrigin): Promise<void> {
@@ -91,7 +96,7 @@ export class FilesRoutes implements RouteContribution {
       await this.files.discardUpload(file.staged);
       throw err;
     }
-    const stored = await this.files.commitUpload(file.staged, origin, target, {
+    const stored = await this.filesOf(ctx).commitUpload(file.staged, origin, target, {
       overwrite: true,
       upload: true,
       userdata,
@@ -117,7 +122,7 @@ export class FilesRoutes implements RouteContribution {
     try {
       const printer = requestPrinter(ctx);
       if (printer.snapshot().state.id !== 'OPERATIONAL') throw new HttpError(409, 'Printer is not operational or already busy');
-      await printer.selectFile(await this.files.jobFile(origin, path), print);
+      await printer.selectFile(await this.files.forPrinter(printer).jobFile(origin, path), print);
       return true;
     } catch (err) {
       if (!lenient) throw err;
@@ -133,7 +138,7 @@ export class FilesRoutes implements RouteContribution {
       case 'select':
         requirePermission(ctx, 'FILES_SELECT');
         if (truthy(body.print)) requirePermission(ctx, 'PRINT');
-        if (!(await this.files.get(origin, path))) throw new HttpError(404, 'File not found');
+        if (!(await this.filesOf(ctx).get(origin, path))) throw new HttpError(404, 'File not found');
         await this.select(ctx, origin, path, truthy(body.print), false);
         ctx.status = 204;
         return;

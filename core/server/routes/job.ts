@@ -20,7 +20,7 @@ export class JobRoutes implements RouteContribution {
     router.get('/api/job', async (ctx) => {
       const snapshot = ctx.state.printer?.printer.snapshot();
       const job = snapshot?.job ?? null;
-      const stored = job ? await this.files.get(job.origin, job.path).catch(() => null) : null;
+      const stored = job ? await this.files.forPrinter(ctx.state.printer?.printer).get(job.origin, job.path).catch(() => null) : null;
       const file = stored?.kind === 'file' ? (stored as StoredFile) : null;
       ctx.body = {
         job: jobJson(job, jobDetailsOf(file ?? undefined, ctx.state.principal?.name ?? null)),
