@@ -22,7 +22,7 @@ const SURFACE_ROOTS = ['api', 'sockjs', 'plugin', 'downloads', 'static'];
 /**
  * The raw request URL (`req.url`) in the form every part of the server expects, before koa, SockJS or
  * socket.io read it: what clients that join paths sloppily send is mapped onto the path they meant.
- * - no leading slash (`sockjs/websocket`): one is added;
+ * - an absolute-form target (`http://host/api/…`, as sent to proxies): its path;
  * - doubled slashes in the path (`base + "/api/…"` with a base ending in a slash) are one;
  * - a printer's base without its slash (`/printer/p2` + `sockjs/websocket` = `/printer/p2sockjs/websocket`)
  *   gets the slash back when `<id><root>` is no printer but `<id>` is one.
