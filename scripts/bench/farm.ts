@@ -127,6 +127,8 @@ interface Figures {
   rss_mb: number;
   rss_sampled_max_mb: number;
   host_cpu_pct: number;
+  /** the part of the host's CPU spent in the kernel (pty and socket writes; over loopback a socket write also runs the receiver's TCP path) */
+  host_system_cpu_share_pct: number;
   /** simulators (with their socat) and push clients, in % of one CPU, while the prints ran */
   others_cpu_pct: number;
   min_lines_per_s: number;
@@ -158,7 +160,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
   const loadBefore = os.loadavg().map((l) => round(l, 2));
   const farm = await startFarm(count, gcode);
   let counts: PushCounts;
-  let cpuMs: number;
+  let cpu: { user: number; system: number };
   let memory: { hwmMb: number; maxSampledRssMb: number };
   let prints: PrintOnWire[];
   let streaming: [number, number];
@@ -189,7 +191,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
     await stopFarm(farm); // the simulators write their records on the way out
     prints = farm.simulators.map((s) => printOnWire(readJson<WireSample[]>(s.wire), (command) => fileLines.has(command)));
     streaming = [Math.min(...prints.map((p) => p.window[0])), Math.max(...prints.map((p) => p.window[1]))];
-    cpuMs = host.cpuMsBetween(...streaming);
+    cpu = host.cpuMsBetween(...streaming);
   } catch (err) {
     await stopFarm(farm);
     throw err;
@@ -199,6 +201,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
     const limits = wireLimits(BAUD, p.sentPerLine, p.receivedPerLine);
     return { oneInFlight: (p.linesPerSecond / limits.halfDuplex) * 100, fullDuplex: (p.linesPerSecond / limits.fullDuplex) * 100 };
   });
+  const cpuMs = cpu.user + cpu.system;
   const totalLines = prints.reduce((sum, p) => sum + p.lines, 0);
   const seconds = (streaming[1] - streaming[0]) / 1000;
   const minPct = Math.min(...pcts.map((p) => p.oneInFlight));
@@ -211,6 +214,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
     rss_mb: round(memory.hwmMb),
     rss_sampled_max_mb: round(memory.maxSampledRssMb),
     host_cpu_pct: round((cpuMs / (seconds * 1000)) * 100),
+    host_system_cpu_share_pct: round((cpu.system / cpuMs) * 100),
     others_cpu_pct: round(othersCpuPct),
     min_lines_per_s: Math.round(Math.min(...prints.map((p) => p.linesPerSecond))),
     max_lines_per_s: Math.round(Math.max(...prints.map((p) => p.linesPerSecond))),
@@ -237,7 +241,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
   console.log(
     `${count} printer(s): ${fmt(figures.min_lines_per_s)}–${fmt(figures.max_lines_per_s)} lines/s each (${fmt(figures.total_lines_per_s)} in all, ${fmt(seconds, 1)} s), ` +
       `min ${fmt(minPct, 1)} % of the one-in-flight limit (${fmt(figures.min_pct_of_full_duplex_limit, 1)} % of full duplex); ` +
-      `host ${fmt(cpuMs / (totalLines / 1000), 1)} CPU-ms per 1 000 lines (${fmt(figures.host_cpu_pct)} % of a core; simulators and clients ${fmt(othersCpuPct)} %), RSS peak ${fmt(memory.hwmMb)} MB; ` +
+      `host ${fmt(cpuMs / (totalLines / 1000), 1)} CPU-ms per 1 000 lines (${fmt(figures.host_cpu_pct)} % of a core, ${fmt(figures.host_system_cpu_share_pct)} % of it in the kernel; simulators and clients ${fmt(othersCpuPct)} %), RSS peak ${fmt(memory.hwmMb)} MB; ` +
       `ok→next line p50 ${fmt(figures.p50_gap_ms, 2)} / p99 ${fmt(figures.p99_gap_ms, 2)} / p99.9 ${fmt(figures.p999_gap_ms, 2)} / max ${fmt(figures.max_gap_ms, 2)} ms; load ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`,
   );
   if (profile) {

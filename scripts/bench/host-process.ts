@@ -16,10 +16,10 @@ const TICKS_PER_SECOND = 100;
 export interface HostProcess {
   readonly pid: number;
   readonly baseUrl: string;
-  /** the samples taken so far: [wall clock ms since the epoch, CPU ms, VmRSS kB] */
-  readonly samples: [number, number, number][];
-  /** CPU ms the process spent between two wall clock times (interpolated between samples) */
-  cpuMsBetween(from: number, to: number): number;
+  /** the samples taken so far: [wall clock ms since the epoch, user CPU ms, system CPU ms, VmRSS kB] */
+  readonly samples: Sample[];
+  /** CPU ms the process spent between two wall clock times (interpolated between samples), in user and system mode */
+  cpuMsBetween(from: number, to: number): { user: number; system: number };
   /** peak resident set so far (VmHWM) and the largest sampled VmRSS, in MB */
   memory(): { hwmMb: number; maxSampledRssMb: number };
   /** SIGTERM and wait for the exit (SIGKILL after 15 s) */
@@ -36,12 +36,19 @@ export interface HostOptions {
   sampleMs?: number;
 }
 
-/** CPU ms (user + system, all threads) a process has used so far. */
-export function cpuMs(pid: number): number {
+type Sample = [number, number, number, number];
+
+/** CPU ms (all threads) a process has used so far, in user and in system mode. */
+export function cpuTimes(pid: number): { user: number; system: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   // fields after the command name (which may hold spaces) in parentheses: utime and stime are 14 and 15
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  return { user: (Number(fields[11]) * 1000) / TICKS_PER_SECOND, system: (Number(fields[12]) * 1000) / TICKS_PER_SECOND };
+}
+
+function cpuMs(pid: number): number {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 /** CPU ms used so far by a process and its direct children (a simulator and its socat); 0 for what is gone. */
@@ -92,22 +99,23 @@ export async function startHostProcess(options: HostOptions): Promise<HostProces
     if (!baseUrl) await new Promise((r) => setTimeout(r, 100));
   }
   const pid = child.pid!;
-  const samples: [number, number, number][] = [];
+  const samples: Sample[] = [];
   const sample = () => {
     try {
-      samples.push([now(), cpuMs(pid), statusKb(pid, 'VmRSS')]);
+      const { user, system } = cpuTimes(pid);
+      samples.push([now(), user, system, statusKb(pid, 'VmRSS')]);
     } catch {
       // the process is gone
     }
   };
   sample();
   const timer = setInterval(sample, options.sampleMs ?? 100);
-  const at = (t: number): number => {
+  const at = (t: number, field: 1 | 2): number => {
     // linear between the samples around t
     const i = samples.findIndex((s) => s[0] >= t);
-    if (i <= 0) return samples[i === 0 ? 0 : samples.length - 1]![1];
-    const [t0, c0] = samples[i - 1]!;
-    const [t1, c1] = samples[i]!;
+    if (i <= 0) return samples[i === 0 ? 0 : samples.length - 1]![field];
+    const [t0, c0] = [samples[i - 1]![0], samples[i - 1]![field]];
+    const [t1, c1] = [samples[i]![0], samples[i]![field]];
     return c0 + ((c1 - c0) * (t - t0)) / (t1 - t0);
   };
   return {
@@ -116,11 +124,11 @@ export async function startHostProcess(options: HostOptions): Promise<HostProces
     samples,
     cpuMsBetween: (from, to) => {
       sample();
-      return at(to) - at(from);
+      return { user: at(to, 1) - at(from, 1), system: at(to, 2) - at(from, 2) };
     },
     memory: () => {
       sample();
-      return { hwmMb: statusKb(pid, 'VmHWM') / 1024, maxSampledRssMb: Math.max(...samples.map((s) => s[2])) / 1024 };
+      return { hwmMb: statusKb(pid, 'VmHWM') / 1024, maxSampledRssMb: Math.max(...samples.map((s) => s[3])) / 1024 };
     },
     async stop() {
       clearInterval(timer);
