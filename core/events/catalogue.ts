@@ -134,6 +134,15 @@ export interface EventPayloads {
   SlicingProfileDeleted: SlicingProfileRef;
   // Settings
   SettingsUpdated: Empty;
+  // Printers (cuttle's own: a host drives several)
+  PrinterAdded: PrinterRef;
+  PrinterRemoved: PrinterRef;
+}
+
+/** A printer of the registry (core/printers) as the Printers events name it. */
+export interface PrinterRef {
+  id: string;
+  name: string;
 }
 
 /**
@@ -159,7 +168,8 @@ export type EventCategory =
   | 'GCODE processing'
   | 'Timelapses'
   | 'Slicing'
-  | 'Settings';
+  | 'Settings'
+  | 'Printers';
 
 export const EVENT_CATEGORIES: readonly EventCategory[] = [
   'Server',
@@ -170,6 +180,7 @@ export const EVENT_CATEGORIES: readonly EventCategory[] = [
   'Timelapses',
   'Slicing',
   'Settings',
+  'Printers',
 ];
 
 export interface PayloadKeyDoc {
@@ -194,13 +205,16 @@ export type CategoryPluginId =
   | 'gcode-events'
   | 'timelapse-events'
   | 'slicing-events'
-  | 'settings-events';
+  | 'settings-events'
+  | 'printers-events';
 
 export interface EventDescriptor<P> {
   category: EventCategory;
   doc: string;
   /** who fires it: a guarantee of the core, checked by a test and at start against `plugins.disabled` */
   firedBy: EventFirer;
+  /** not in OctoPrint's spec: an event of cuttle's own (its keys are then all cuttle's) */
+  extension?: boolean;
   /** one entry per payload key: the compiler keeps this list and the payload type in step */
   keys: { [K in keyof Required<P>]: PayloadKeyDoc };
 }
@@ -275,6 +289,11 @@ const sentGcode = (commands: string) => ({
   doc: `${commands} was sent to the printer through the host (not triggered when printing from SD)`,
   keys: {},
 });
+
+const printerRefKeys = {
+  id: { doc: "the printer's id, as in /printer/<id>/", extension: true },
+  name: { doc: "the printer's name", extension: true },
+};
 
 export const EVENT_CATALOGUE: Catalogue = {
   Startup: { category: 'Server', firedBy: 'host', doc: 'The server has started.', keys: {} },
@@ -489,6 +508,17 @@ export const EVENT_CATALOGUE: Catalogue = {
   SlicingProfileDeleted: { category: 'Slicing', firedBy: 'slicing-events', doc: 'A slicing profile was deleted.', keys: profileKeys('deleted') },
 
   SettingsUpdated: { category: 'Settings', firedBy: 'settings-events', doc: 'The internal settings were updated.', keys: {} },
+
+  PrinterAdded: {
+    category: 'Printers', firedBy: 'printers-events', extension: true,
+    doc: 'A printer was added to the host while it runs (POST /api/printers, `cuttle printers add`) and is served at /printer/<id>/. A cuttle event, not in OctoPrint.',
+    keys: printerRefKeys,
+  },
+  PrinterRemoved: {
+    category: 'Printers', firedBy: 'printers-events', extension: true,
+    doc: "A printer was removed from the host while it runs (DELETE /api/printers/<id>, `cuttle printers remove`), after its job ended (PrintFailed) and it disconnected. A cuttle event, not in OctoPrint.",
+    keys: printerRefKeys,
+  },
 };
 
 export const CORE_EVENT_NAMES = Object.keys(EVENT_CATALOGUE) as CoreEventName[];

@@ -7,21 +7,12 @@ import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { api, startApiHost, uploadForm, waitFor, type Api } from '../api/support.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
+import { twoPrinters } from './support.js';
 import type { TestHost } from '../support/host.js';
 import { freePort } from '../support/free-port.js';
 
 const FLAG_KEYS = ['operational', 'printing', 'cancelling', 'pausing', 'resuming', 'finishing', 'closedOrError', 'error', 'paused', 'ready', 'sdReady'];
 const PROGRESS_KEYS = ['completion', 'filepos', 'printTime', 'printTimeLeft', 'printTimeLeftOrigin'];
-
-export function twoPrinters(listen?: number): Record<string, unknown> {
-  return {
-    ...fastSerial(),
-    printers: [
-      { id: 'p1', name: 'Left Prusa', connection: { port: 'virtual', autoconnect: true } },
-      { id: 'p2', name: 'Right Ender', connection: { port: 'virtual', autoconnect: false }, ...(listen ? { listen } : {}) },
-    ],
-  };
-}
 
 describe('printers over REST: GET /api/printers', function () {
   this.timeout(30000);

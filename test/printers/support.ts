@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import { CuttleHost } from '../../core/host.js';
 import { HttpServer } from '../../core/server/http-server.js';
 import { checkPrinterEntries, type PrinterEntry } from '../../core/settings/schema/printers.js';
+import { fastSerial } from '../printer/helpers.js';
 import { captureLogs, TEST_API_KEY, type TestHost } from '../support/host.js';
 
 /** The simulator settings of test/printer/helpers.ts's fastSerial(), as YAML lines. */
@@ -57,4 +58,15 @@ export function savedPrinters(basedir: string): PrinterEntry[] {
   const printers = ((YAML.parse(configText(basedir)) ?? {}) as { printers?: unknown }).printers ?? [];
   checkPrinterEntries(printers);
   return printers as PrinterEntry[];
+}
+
+/** Two printers on the simulator: p1 connected at start, p2 not (with an own port when `listen` is given). */
+export function twoPrinters(listen?: number): Record<string, unknown> {
+  return {
+    ...fastSerial(),
+    printers: [
+      { id: 'p1', name: 'Left Prusa', connection: { port: 'virtual', autoconnect: true } },
+      { id: 'p2', name: 'Right Ender', connection: { port: 'virtual', autoconnect: false }, ...(listen ? { listen } : {}) },
+    ],
+  };
 }

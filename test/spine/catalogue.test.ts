@@ -18,8 +18,12 @@ function catalogueKeys(name: CoreEventName): string[] {
 }
 
 describe('event catalogue', () => {
-  it('has exactly the spec categories', () => {
-    expect([...EVENT_CATEGORIES]).to.deep.equal(Object.keys(spec));
+  const specEvents = Object.entries(EVENT_CATALOGUE).filter(([, entry]) => !entry.extension);
+
+  it('has exactly the spec categories, then the categories of cuttle\'s own events', () => {
+    const own = EVENT_CATEGORIES.filter((category) => !specEvents.some(([, entry]) => entry.category === category));
+    expect([...EVENT_CATEGORIES]).to.deep.equal([...Object.keys(spec), ...own]);
+    expect(own).to.deep.equal(['Printers']);
   });
 
   for (const [category, events] of Object.entries(spec)) {
@@ -40,9 +44,14 @@ describe('event catalogue', () => {
     }
   }
 
-  it('has no event the spec does not list', () => {
+  it('has no event the spec does not list, except the ones marked as cuttle\'s own, whose keys are all extensions', () => {
     const specNames = Object.values(spec).flatMap((events) => Object.keys(events));
-    expect(Object.keys(EVENT_CATALOGUE).sort()).to.deep.equal(specNames.sort());
+    expect(specEvents.map(([name]) => name).sort()).to.deep.equal(specNames.sort());
+    const own = Object.entries(EVENT_CATALOGUE).filter(([, entry]) => entry.extension);
+    expect(own.map(([name]) => name)).to.deep.equal(['PrinterAdded', 'PrinterRemoved']);
+    for (const [name, entry] of own) {
+      for (const [key, doc] of Object.entries(entry.keys as Record<string, { extension?: boolean }>)) expect(doc.extension, `${name}.${key}`).to.equal(true);
+    }
   });
 
   it('marks the deprecated keys as deprecated', () => {
