@@ -7,7 +7,7 @@ import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpRoutes, HttpServer } from './http-server.js';
 import { KoaHttpServer } from './koa-server.js';
-import { PrinterListeners } from './printer-listeners.js';
+import { DefaultPrinterListeners, PrinterListeners } from './printer-listeners.js';
 import { RouteContribution, RouteContributionProvider } from './route-contribution.js';
 
 export const serverModule = new ContainerModule(({ bind }) => {
@@ -16,7 +16,8 @@ export const serverModule = new ContainerModule(({ bind }) => {
   bind(HttpRoutes).toService(KoaHttpServer);
   bind(LifecycleContribution).toService(KoaHttpServer);
   // after the main server (its requests are handed to it), stopped before it
-  bind(PrinterListeners).toSelf().inSingletonScope();
-  bind(LifecycleContribution).toService(PrinterListeners);
+  bind(DefaultPrinterListeners).toSelf().inSingletonScope();
+  bind(PrinterListeners).toService(DefaultPrinterListeners);
+  bind(LifecycleContribution).toService(DefaultPrinterListeners);
   bind(RouteContributionProvider).toDynamicValue((ctx) => () => (ctx.getAll<RouteContribution>(RouteContribution, { optional: true }) ?? []));
 });

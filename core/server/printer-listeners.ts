@@ -84,8 +84,17 @@ class PrinterPort {
   }
 }
 
+/** The printers' own ports, as they are served now. */
+export interface PrinterListeners {
+  /** The port a printer's surface is served at, when it is. */
+  portOf(id: string): number | undefined;
+  /** The printers whose `listen` port could not be listened on, and why. */
+  problems(): ListenProblem[];
+}
+export const PrinterListeners = Symbol.for('cuttle.PrinterListeners');
+
 @injectable()
-export class PrinterListeners implements LifecycleContribution {
+export class DefaultPrinterListeners implements PrinterListeners, LifecycleContribution {
   readonly lifecycleName = 'printer-listeners';
   private readonly ports = new Map<string, PrinterPort>();
   private readonly failed = new Map<string, ListenProblem>();
@@ -104,12 +113,10 @@ export class PrinterListeners implements LifecycleContribution {
     this.log = logger.child({ service: 'printer-listeners' });
   }
 
-  /** The port a printer's surface is served at, when it is. */
   portOf(id: string): number | undefined {
     return this.ports.get(id)?.boundPort;
   }
 
-  /** The printers whose `listen` port could not be listened on. */
   problems(): ListenProblem[] {
     return [...this.failed.values()];
   }
