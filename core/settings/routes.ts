@@ -11,9 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { inject, injectable, optional } from 'inversify';
+import { inject, injectable } from 'inversify';
 import { hasPermissions, principalOf, requirePermission } from '../auth/require-permission.js';
-import { PrinterService } from '../printer/printer-service.js';
 import { HttpError } from '../server/http-error.js';
 import { readJsonObject } from '../server/request-body.js';
 import type { RouteContribution } from '../server/route-contribution.js';
@@ -43,7 +42,6 @@ export class SettingsRoutes implements RouteContribution {
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
   ) {}
 
   registerRoutes(router: Router): void {
@@ -67,7 +65,8 @@ export class SettingsRoutes implements RouteContribution {
   private async document(ctx: Koa.Context): Promise<Record<string, unknown>> {
     const settings = this.settings;
     const sensitive = hasPermissions(principalOf(ctx), ['SETTINGS']);
-    const ports = (await this.printer?.listPorts().catch(() => [] as string[])) ?? [];
+    // the ports the request's printer could connect to (`/printer/<id>/api/settings` is that printer's)
+    const ports = (await ctx.state.printer?.printer.listPorts().catch(() => [] as string[])) ?? [];
     const webcam = settings.get('webcam');
     const snapshotUrl = webcam.snapshotUrl || (webcam.testPattern ? '/webcam/test-pattern.jpg' : '');
     const document: Record<string, unknown> = {
