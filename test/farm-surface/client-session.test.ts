@@ -1,12 +1,15 @@
 /**
  * Every printer of a farm is an OctoPrint to its clients: an OctoPrint client session (see
  * octoprint-client.ts) with its base URL at `/printer/p2/` on the main port, and at the root of
- * printer p3's own `listen` port — version, login, connection, SD card, upload + select + print,
- * job, printer state, app keys, downloads — acts on that printer only, while p1 (the root's printer,
+ * printer p3's own `listen` port — version, login, the push socket (SockJS at the base's `sockjs`),
+ * connection, SD card, upload + select + print, job, printer state, app keys, downloads — acts on
+ * and hears of that printer only, while p1 (the root's printer,
  * connected throughout) and the other printers are left as they were. URLs in the answers lead back
  * the way the client came. The same sessions with a client that joins paths sloppily also pass.
  */
 import { expect } from 'chai';
+import { openPushClient, type PushClientKind, type TestPushClient } from '../clients/push-clients.js';
+import { waitFor } from '../api/support.js';
 import { freePort } from '../support/free-port.js';
 import { OctoPrintClient } from './octoprint-client.js';
 import { gcodeFile, startFarmHost, waitForState, type FarmHost } from './support.js';
@@ -21,11 +24,35 @@ describe('farm surface: an OctoPrint client session per printer', function () {
     farm = await startFarmHost([{ id: 'p1' }, { id: 'p2' }, { id: 'p3', listen: listenPort }]);
     await farm.printer('p1').connect();
     await waitForState(farm.printer('p1'), 'OPERATIONAL');
+    const root = new OctoPrintClient({ baseurl: farm.t.baseUrl, apikey: farm.t.apiKey });
+    expect((await root.files.upload('local', gcodeFile('noise of p1'), 'noise-p1.gcode')).status).to.equal(201);
   });
-  after(() => farm?.stop());
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    await farm?.stop();
+  });
+  const sockets: TestPushClient[] = [];
+
+  /** The client's push socket: OctoPrint's client opens SockJS at getBaseUrl() + "sockjs"; a sloppy one glues "/sockjs" to its base. */
+  async function openSocket(client: OctoPrintClient, kind: PushClientKind, login: { name: string; session: string }): Promise<TestPushClient> {
+    const base = client.options.sloppy ? client.options.baseurl : client.getBaseUrl().slice(0, -1);
+    const socket = await openPushClient(base, kind);
+    sockets.push(socket);
+    await socket.next('connected', 0, 10_000);
+    socket.send({ auth: `${login.name}:${login.session}` });
+    await socket.next('history', 0, 10_000);
+    return socket;
+  }
+
+  /** something happens on p1 (the root's printer) while the session's socket listens: it must not hear of it */
+  async function noiseOnP1(): Promise<void> {
+    const root = new OctoPrintClient({ baseurl: farm.t.baseUrl, apikey: farm.t.apiKey });
+    expect((await root.files.select('local', 'noise-p1.gcode')).status).to.equal(204);
+    expect((await root.issueCommand('api/files/local/noise-p1.gcode', 'unselect')).status).to.equal(204);
+  }
 
   /** The whole session against `baseurl`, which must be printer `id`'s surface; `base` is what URLs in answers start with. */
-  async function session(client: OctoPrintClient, id: string, base: string): Promise<void> {
+  async function session(client: OctoPrintClient, id: string, base: string, push: PushClientKind): Promise<void> {
     const me = farm.printer(id);
     const others = farm.registry.list().filter((s) => s.id !== id);
     const othersBefore = () => Object.fromEntries(others.map((s) => [s.id, { state: s.printer.state.id, job: s.printer.snapshot().job?.path ?? null }]));
@@ -38,6 +65,9 @@ describe('farm surface: an OctoPrint client session per printer', function () {
     const login = await client.browser.passiveLogin();
     expect(login.status).to.equal(200);
     expect(login.json).to.include.keys('name', 'session', 'admin');
+
+    const socket = await openSocket(client, push, login.json);
+    await noiseOnP1();
 
     const page = await client.get('');
     expect(page.status, 'status page at the base').to.equal(200);
@@ -90,9 +120,14 @@ describe('farm surface: an OctoPrint client session per printer', function () {
     expect(printing.json.state).to.equal('Printing');
     expect(printing.json.job.file.name).to.equal(name);
     expect((await client.printer.getFullState()).json.state.flags).to.include({ printing: true });
+    const printingCurrent = await waitFor(() => socket.messages.find((m) => m.type === 'current' && m.data.state.text === 'Printing'), 10_000);
+    expect(printingCurrent.data.job.file.name).to.equal(name);
     expect(othersBefore(), 'the other printers while it prints').to.deep.equal(untouched);
     expect((await client.job.cancel()).status).to.equal(204);
     await waitForState(me, 'OPERATIONAL');
+
+    // the socket's state was this printer's throughout, never p1's
+    expect(socket.messages.filter((m) => m.type === 'current').every((m) => m.data.job.file.name !== 'noise-p1.gcode')).to.equal(true);
 
     // app keys: the request's polling URL is under the same base
     const keyRequest = await client.postJson('plugin/appkeys/request', { app: `farm-${id}` });
@@ -108,19 +143,24 @@ describe('farm surface: an OctoPrint client session per printer', function () {
 
   it('at /printer/p2/ on the main port', async () => {
     const base = `${farm.t.baseUrl}/printer/p2/`;
-    await session(new OctoPrintClient({ baseurl: base, apikey: farm.t.apiKey }), 'p2', base);
+    await session(new OctoPrintClient({ baseurl: base, apikey: farm.t.apiKey }), 'p2', base, 'sockjs-websocket');
   });
 
   it("at the root of p3's listen port", async () => {
     const base = `http://127.0.0.1:${listenPort}/`;
-    await session(new OctoPrintClient({ baseurl: base, apikey: farm.t.apiKey }), 'p3', base);
+    await session(new OctoPrintClient({ baseurl: base, apikey: farm.t.apiKey }), 'p3', base, 'sockjs-websocket');
+  });
+
+  it("at the root of p3's listen port with SockJS over xhr-streaming", async () => {
+    const base = `http://127.0.0.1:${listenPort}/`;
+    await session(new OctoPrintClient({ baseurl: base, apikey: farm.t.apiKey }), 'p3', base, 'sockjs-xhr-streaming');
   });
 
   it('with a client that joins base + "/api/…" (doubled slashes), at the prefix and at the listen port', async () => {
     const prefix = `${farm.t.baseUrl}/printer/p2/`;
-    await session(new OctoPrintClient({ baseurl: prefix, apikey: farm.t.apiKey, sloppy: true }), 'p2', prefix);
+    await session(new OctoPrintClient({ baseurl: prefix, apikey: farm.t.apiKey, sloppy: true }), 'p2', prefix, 'raw');
     const root = `http://127.0.0.1:${listenPort}/`;
-    await session(new OctoPrintClient({ baseurl: root, apikey: farm.t.apiKey, sloppy: true }), 'p3', root);
+    await session(new OctoPrintClient({ baseurl: root, apikey: farm.t.apiKey, sloppy: true }), 'p3', root, 'raw');
   });
 
   it('with a base without its trailing slash glued to the path (`/printer/p2api/version`)', async () => {
