@@ -1,6 +1,7 @@
 /**
- * What the status page computes in the browser: durations in human units, the print time left as
- * OctoPrint's estimator makes it, and one readable line per event. These are plain functions and
+ * What the farm page and a printer's page compute in the browser: durations in human units, the
+ * print time left as OctoPrint's estimator makes it (one clock per printer), temperatures in a line,
+ * and one readable line per event. These are plain functions and
  * classes with no imports: page.ts puts their source into the page's script (Function#toString), so
  * the browser runs exactly the code the unit tests check.
  */
@@ -108,6 +109,73 @@ export class PrintTimeEstimator {
     }
     return { left: left != null && left < 0 ? null : left, origin };
   }
+}
+
+/** The parts of a push `current` (or an `/api/printers` entry) a print clock reads. */
+export interface ClockInput {
+  state?: { flags?: Record<string, boolean> } | null;
+  job?: { file?: { origin?: string | null; path?: string | null } | null; estimatedPrintTime?: number | null } | null;
+  progress?: { completion?: number | null; printTime?: number | null } | null;
+}
+
+export interface ClockReading {
+  /** seconds printed so far, null when no job runs */
+  elapsed: number | null;
+  /** seconds left, null while unknown */
+  left: number | null;
+  origin: string | null;
+  /** a job is printing, paused or on its way there */
+  active: boolean;
+  /** the file analysis' total, when known */
+  analysed: number | null;
+}
+
+/**
+ * One printer's job clock: an estimator per job run (a new file, or a print time that went back,
+ * starts a new one), fed with every state update of that printer.
+ */
+export class PrintClock {
+  private estimator = new PrintTimeEstimator();
+  private job: string | null = null;
+  private lastPrintTime: number | null = null;
+
+  update(d: ClockInput): ClockReading {
+    const t = d.progress || {};
+    const job = d.job || {};
+    const flags = (d.state && d.state.flags) || {};
+    const file = job.file;
+    const key = file && file.path ? file.origin + ':' + file.path : null;
+    const printTime = t.printTime == null ? null : t.printTime;
+    if (key !== this.job || printTime == null || (this.lastPrintTime != null && printTime < this.lastPrintTime)) {
+      this.estimator = new PrintTimeEstimator();
+      this.job = key;
+    }
+    this.lastPrintTime = printTime;
+    const active = !!(flags.printing || flags.paused || flags.pausing || flags.cancelling);
+    const analysed = job.estimatedPrintTime != null ? job.estimatedPrintTime : null;
+    const result = active ? this.estimator.estimate(t.completion == null ? null : t.completion / 100, printTime, analysed, 'analysis') : { left: null, origin: null };
+    return { elapsed: printTime, left: result.left, origin: result.origin, active, analysed };
+  }
+}
+
+/** A card's time line: "1 h 05 min left", "estimating…" while printing without an estimate, the analysis when idle. */
+export function timeLeftText(reading: ClockReading): string {
+  if (!reading.active) return reading.analysed != null ? 'about ' + formatDuration(reading.analysed) + ' to print' : '';
+  return reading.left == null ? 'estimating time left…' : formatDuration(reading.left) + ' left';
+}
+
+/** "tool0 209.8 / 210 °C · bed 21.3 / 0 °C" (actual / target) from `{tool0: {actual, target}, …}` (a push point's `time` is left out). */
+export function describeTemperatures(heaters: Record<string, unknown> | null | undefined): string {
+  if (!heaters) return '';
+  return Object.keys(heaters)
+    .filter((name) => name !== 'time')
+    .map((name) => {
+      const reading = heaters[name] as { actual?: number | null; target?: number | null } | null;
+      if (!reading || typeof reading !== 'object' || typeof reading.actual !== 'number') return '';
+      return name + ' ' + reading.actual.toFixed(1) + (reading.target != null ? ' / ' + Math.round(reading.target) : '') + ' °C';
+    })
+    .filter((text) => text !== '')
+    .join(' · ');
 }
 
 /** One readable line for a push `event` message (its type is shown beside it): names, numbers in units, no JSON. */
