@@ -1,9 +1,9 @@
 /**
- * The status page's own computations (the browser runs this same code, see page.ts): durations in
+ * The farm page's own computations (the browser runs this same code, see page.ts): durations in
  * human units, OctoPrint's print-time-left estimator, and readable event lines.
  */
 import { expect } from 'chai';
-import { describeEvent, formatDuration, PrintTimeEstimator } from '../../core/push/status-page/page-helpers.js';
+import { describeEvent, describeTemperatures, formatDuration, PrintClock, PrintTimeEstimator, timeLeftText } from '../../core/push/status-page/page-helpers.js';
 
 describe('status page helpers', () => {
   it('formats durations in human units', () => {
@@ -50,6 +50,53 @@ describe('status page helpers', () => {
       expect(at.get(600)!.origin).to.equal('estimate');
       expect(at.get(600)!.left).to.be.closeTo(400, 1e-6);
     });
+  });
+
+  describe("a printer's print clock (one per card)", () => {
+    const printing = { printing: true, operational: true };
+    const state = (file: string | null, completion: number | null, printTime: number | null, flags: Record<string, boolean> = printing, estimatedPrintTime: number | null = 100) => ({
+      state: { flags },
+      job: { file: { origin: 'local', path: file }, estimatedPrintTime },
+      progress: { completion, printTime },
+    });
+
+    it('gives the time left of a running print from its analysis, in human units', () => {
+      const clock = new PrintClock();
+      const reading = clock.update(state('a.gcode', 10, 10));
+      expect(reading).to.deep.equal({ elapsed: 10, left: 90, origin: 'analysis', active: true, analysed: 100 });
+      expect(timeLeftText(reading)).to.equal('1 min 30 s left');
+      expect(timeLeftText(clock.update(state('a.gcode', 1, 36, printing, 3725 + 36)))).to.equal('1 h 02 min left');
+    });
+
+    it('says it is estimating while nothing can be trusted, and shows the analysis when idle', () => {
+      const clock = new PrintClock();
+      expect(timeLeftText(clock.update(state('a.gcode', 10, 60, printing, null)))).to.equal('estimating time left…');
+      const idle = clock.update(state('a.gcode', null, null, { operational: true }, 245));
+      expect(idle.active).to.equal(false);
+      expect(timeLeftText(idle)).to.equal('about 4 min 05 s to print');
+      expect(timeLeftText(clock.update(state(null, null, null, { operational: true }, null)))).to.equal('');
+    });
+
+    it('starts over for another file or when the print time goes back (a new run of the same file)', () => {
+      // a long print makes the progress estimate stable; a run after it must not inherit it
+      const clock = new PrintClock();
+      const long = (file: string) => {
+        let last = clock.update(state(file, 0.1, 1, printing, null));
+        for (let t = 2; t < 700; t++) last = clock.update(state(file, t / 10, t, printing, null));
+        return last;
+      };
+      expect(long('a.gcode').origin).to.equal('estimate');
+      expect(clock.update(state('b.gcode', 10, 5, printing, null))).to.include({ left: null, origin: 'linear' });
+      expect(long('b.gcode').origin).to.equal('estimate');
+      expect(clock.update(state('b.gcode', 10, 5, printing, null))).to.include({ left: null, origin: 'linear' });
+    });
+  });
+
+  it('puts temperatures in a line, actual / target, from a push point or an /api/printers entry', () => {
+    expect(describeTemperatures({ time: 1700000000, tool0: { actual: 209.84, target: 210 }, bed: { actual: 21.3, target: 0 } })).to.equal('tool0 209.8 / 210 °C · bed 21.3 / 0 °C');
+    expect(describeTemperatures({ tool0: { actual: 20, target: null, offset: 0 } })).to.equal('tool0 20.0 °C');
+    expect(describeTemperatures({})).to.equal('');
+    expect(describeTemperatures(null)).to.equal('');
   });
 
   it('describes events in a line, with names, units and no JSON', () => {
