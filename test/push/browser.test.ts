@@ -1,7 +1,9 @@
 /**
- * The status page in real headless Chromium: it asks for a key, connects with one, and shows a print's
- * progress in human units (elapsed, time left from the analysis, Z from the tracker) and readable events.
- * Screenshots for a human to look at: <tmp>/cuttle-status-page-key.png (key refused), <tmp>/cuttle-status-page.png (mid-print).
+ * The farm page of a single-printer host in real headless Chromium: it asks for a key and connects
+ * with one; the printer's page (/printer/default/) shows a print's progress in human units (elapsed,
+ * time left from the analysis, Z from the tracker) and readable events; application-key requests are
+ * granted from the farm. Screenshots for a human to look at: <tmp>/cuttle-status-page-key.png (key
+ * refused), <tmp>/cuttle-status-page.png (the printer's page mid-print).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +26,7 @@ const CHROMIUM_FLAGS = [
 
 const GCODE = ['G28', ...Array.from({ length: 1500 }, (_, i) => `G1 X${i % 100} Y${(i * 7) % 100} Z${(i / 300).toFixed(2)} E${i / 10} F1200`), 'M84', ''].join('\n');
 
-describe('status page in Chromium', function () {
+describe('farm page of one printer in Chromium', function () {
   this.timeout(60000);
   let t: TestHost;
   let browser: Browser;
@@ -60,13 +62,16 @@ describe('status page in Chromium', function () {
     await page.click('#key-form button');
     await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
     expect(await page.isVisible('#key-needed')).to.equal(false);
+    // the farm of a host without printers: in config.yaml: the one printer, default
+    await page.waitForSelector('#cards .card[data-printer="default"]');
+    expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => c.querySelector('h3 a')?.getAttribute('href')))).to.deep.equal(['printer/default/']);
   });
 
-  it('connects with the key, shows state, temperatures, a moving progress and the live events', async () => {
+  it("the printer's page connects with the key, shows state, temperatures, a moving progress and the live events", async () => {
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`${t.baseUrl}/?apikey=${t.apiKey}`);
+    await page.goto(`${t.baseUrl}/printer/default/?apikey=${t.apiKey}`);
     await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
     await page.waitForFunction(`document.getElementById('state').textContent !== 'unknown'`);
     // the page's button asks the REST API to connect (config serial.port: virtual, the simulator)
@@ -74,8 +79,8 @@ describe('status page in Chromium', function () {
     await page.waitForFunction(`document.getElementById('state').textContent === 'Operational'`, undefined, { timeout: 15000 });
     await page.setInputFiles('#file', { name: 'browser-test.gcode', mimeType: 'text/plain', buffer: Buffer.from(GCODE) });
     await page.click('#upload-form button');
-    await page.waitForFunction(`/^upload(ed| failed)/.test(document.getElementById('upload-result').textContent)`, undefined, { timeout: 15000 });
-    expect(await page.textContent('#upload-result')).to.equal('uploaded browser-test.gcode');
+    await page.waitForFunction(`/^printing|failed/.test(document.getElementById('upload-result').textContent)`, undefined, { timeout: 15000 });
+    expect(await page.textContent('#upload-result')).to.equal('printing browser-test.gcode on Default');
 
     // progress moving: two different completion values below 100, then the event log fills
     const readCompletion = () => page.getAttribute('#completion', 'data-value');

@@ -93,7 +93,9 @@ describe('status page helpers', () => {
   });
 
   it('puts temperatures in a line, actual / target, from a push point or an /api/printers entry', () => {
-    expect(describeTemperatures({ time: 1700000000, tool0: { actual: 209.84, target: 210 }, bed: { actual: 21.3, target: 0 } })).to.equal('tool0 209.8 / 210 °C · bed 21.3 / 0 °C');
+    expect(describeTemperatures({ time: 1700000000, bed: { actual: 21.3, target: 0 }, chamber: { actual: 30, target: 0 }, tool1: { actual: 20, target: 0 }, tool0: { actual: 209.84, target: 210 } })).to.equal(
+      'tool0 209.8 / 210 °C · tool1 20.0 / 0 °C · bed 21.3 / 0 °C · chamber 30.0 / 0 °C',
+    );
     expect(describeTemperatures({ tool0: { actual: 20, target: null, offset: 0 } })).to.equal('tool0 20.0 °C');
     expect(describeTemperatures({})).to.equal('');
     expect(describeTemperatures(null)).to.equal('');

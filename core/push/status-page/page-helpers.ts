@@ -164,11 +164,16 @@ export function timeLeftText(reading: ClockReading): string {
   return reading.left == null ? 'estimating time left…' : formatDuration(reading.left) + ' left';
 }
 
-/** "tool0 209.8 / 210 °C · bed 21.3 / 0 °C" (actual / target) from `{tool0: {actual, target}, …}` (a push point's `time` is left out). */
+/** "tool0 209.8 / 210 °C · bed 21.3 / 0 °C" (actual / target; tools, bed, the rest) from `{tool0: {actual, target}, …}` (a push point's `time` is left out). */
 export function describeTemperatures(heaters: Record<string, unknown> | null | undefined): string {
   if (!heaters) return '';
   return Object.keys(heaters)
     .filter((name) => name !== 'time')
+    .sort((a, b) => {
+      // tools first, then the bed, then the rest (chamber …), each by name
+      const rank = (name: string) => (/^tool/.test(name) ? 0 : name === 'bed' ? 1 : 2);
+      return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+    })
     .map((name) => {
       const reading = heaters[name] as { actual?: number | null; target?: number | null } | null;
       if (!reading || typeof reading !== 'object' || typeof reading.actual !== 'number') return '';

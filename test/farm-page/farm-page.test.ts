@@ -1,0 +1,124 @@
+/**
+ * The farm page in real headless Chromium with three simulated printers, driven through the page's
+ * own controls: a live card per printer; a file uploaded and printed on printer 2 through the form
+ * (its card prints and counts down, the others stay Operational, the document never reloads); then
+ * printer 2's page, opened from its card, with the chart, its terminal log and its events.
+ * Screenshots for a human: <tmp>/cuttle-farm-page.png, <tmp>/cuttle-farm-printer-page.png.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
+import type { TestHost } from '../support/host.js';
+import { launchChromium, longPrint, openPage, startFarm } from './support.js';
+
+const PRINTERS = [
+  { id: 'p1', name: 'Left Prusa' },
+  { id: 'p2', name: 'Middle Ender' },
+  { id: 'p3', name: 'Right Voron' },
+];
+// about 30 s of moves at the simulator's speed factor: still printing when printer 2's page opens
+const GCODE = longPrint(600);
+const card = (id: string) => `#cards .card[data-printer="${id}"]`;
+
+describe('farm page in Chromium: three printers', function () {
+  this.timeout(90000);
+  let t: TestHost;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  before(async () => {
+    t = await startFarm(PRINTERS);
+    browser = await launchChromium();
+    page = await openPage(browser, errors);
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('shows a card per printer, in order, with its state and temperatures, live', async () => {
+    await page.goto(`${t.baseUrl}/?apikey=${t.apiKey}`);
+    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
+    await page.waitForFunction(`document.querySelectorAll('#cards .card').length === 3`);
+    expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => [c.getAttribute('data-printer'), c.querySelector('h3 a')!.textContent]))).to.deep.equal(
+      PRINTERS.map((p) => [p.id, p.name]),
+    );
+    for (const { id } of PRINTERS) {
+      await page.waitForSelector(`${card(id)}[data-state="Operational"]`);
+      await page.waitForFunction(`/tool0 \\d+\\.\\d \\/ 0 °C/.test(document.querySelector('${card(id)} .temps').textContent)`, undefined, { timeout: 15000 });
+      expect(await page.textContent(`${card(id)} .job`)).to.equal('no job');
+    }
+    expect(await page.$$eval('#upload-printer option', (options) => options.map((o) => [o.getAttribute('value'), o.textContent]))).to.deep.equal(PRINTERS.map((p) => [p.id, p.name]));
+  });
+
+  it('uploads a file and prints it on printer 2 through the form: its card prints and counts down, the others stay Operational', async () => {
+    // every state each card shows from now on, and a mark that is gone if the document reloads
+    await page.evaluate(`
+      window.sameDocument = true;
+      window.statesSeen = {};
+      for (const c of document.querySelectorAll('#cards .card')) {
+        const seen = (window.statesSeen[c.dataset.printer] = [c.dataset.state]);
+        new MutationObserver(() => { if (seen[seen.length - 1] !== c.dataset.state) seen.push(c.dataset.state); }).observe(c, { attributes: true, attributeFilter: ['data-state'] });
+      }
+    `);
+    await page.selectOption('#upload-printer', 'p2');
+    await page.setInputFiles('#file', { name: 'farm-test.gcode', mimeType: 'text/plain', buffer: Buffer.from(GCODE) });
+    await page.click('#upload-form button');
+    await page.waitForFunction(`/^printing|failed/.test(document.getElementById('upload-result').textContent)`, undefined, { timeout: 15000 });
+    expect(await page.textContent('#upload-result')).to.equal('printing farm-test.gcode on Middle Ender');
+
+    await page.waitForSelector(`${card('p2')}[data-state="Printing"]`, { timeout: 15000 });
+    expect(await page.textContent(`${card('p2')} .job`)).to.equal('farm-test.gcode');
+    const completion = async () => Number(await page.getAttribute(card('p2'), 'data-completion'));
+    await page.waitForFunction(`Number(document.querySelector('${card('p2')}').dataset.completion || 'NaN') > 0`, undefined, { timeout: 15000 });
+    const first = await completion();
+    await page.waitForFunction(`Number(document.querySelector('${card('p2')}').dataset.completion) > ${first}`, undefined, { timeout: 15000 });
+    expect(await completion()).to.be.greaterThan(first).and.below(100);
+    // time left in human units, and printer 2's heater target from the file
+    await page.waitForFunction(`document.querySelector('${card('p2')}').dataset.timeLeft !== ''`, undefined, { timeout: 15000 });
+    expect(await page.textContent(`${card('p2')} .progress`)).to.match(/^\d+\.\d % · (\d+ s|\d+ min \d\d s|\d+ h \d\d min) left$/);
+    await page.waitForFunction(`/tool0 \\d+\\.\\d \\/ 210 °C/.test(document.querySelector('${card('p2')} .temps').textContent)`, undefined, { timeout: 15000 });
+    await page.screenshot({ path: path.join(os.tmpdir(), 'cuttle-farm-page.png'), fullPage: true });
+
+    const registry = t.get<PrinterRegistry>(PrinterRegistry);
+    expect(registry.get('p2')!.printer.snapshot().state.id).to.equal('PRINTING');
+    for (const id of ['p1', 'p3']) {
+      expect(registry.get(id)!.printer.snapshot().state.id, id).to.equal('OPERATIONAL');
+      expect(await page.textContent(`${card(id)} .job`)).to.equal('no job');
+      expect(await page.textContent(`${card(id)} .temps`)).to.match(/tool0 \d+\.\d \/ 0 °C/);
+    }
+    const seen = (await page.evaluate('window.statesSeen')) as Record<string, string[]>;
+    expect(seen).to.deep.include({ p1: ['Operational'], p3: ['Operational'] });
+    expect(seen['p2']).to.include('Printing');
+    expect(await page.evaluate('window.sameDocument')).to.equal(true);
+    // printer 2's events reached the farm's log under its name
+    await page.waitForFunction(`Array.from(document.querySelectorAll('#events li')).some((li) => li.querySelector('.who').textContent === 'Middle Ender' && /farm-test.gcode/.test(li.textContent))`, undefined, {
+      timeout: 15000,
+    });
+  });
+
+  it("opens printer 2's page from its card: the chart, its terminal log and its events", async () => {
+    await Promise.all([page.waitForURL(`${t.baseUrl}/printer/p2/`), page.click(`${card('p2')} .job`)]);
+    expect(await page.getAttribute('html', 'data-view')).to.equal('printer');
+    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`, undefined, { timeout: 15000 });
+    await page.waitForFunction(`document.getElementById('printer-name').textContent === 'Middle Ender'`);
+    expect(await page.isVisible('#cards')).to.equal(false);
+    await page.waitForFunction(`document.getElementById('state').textContent === 'Printing'`, undefined, { timeout: 15000 });
+    expect(await page.textContent('#job')).to.equal('farm-test.gcode');
+    // the chart has points to draw
+    expect(await page.isVisible('#chart')).to.equal(true);
+    await page.waitForFunction(`Number(document.getElementById('chart').dataset.points) >= 2`, undefined, { timeout: 15000 });
+    // the terminal is printer 2's: the file's moves go out on it (the others print nothing), new lines keep coming
+    await page.waitForFunction(`Array.from(document.querySelectorAll('#terminal li')).some((li) => /^>>> (N\\d+ )?G1 X1[02]0 Y10\\d F1200/.test(li.textContent))`, undefined, { timeout: 15000 });
+    const lines = Number(await page.textContent('#terminal-count'));
+    await page.waitForFunction(`Number(document.getElementById('terminal-count').textContent) > ${lines}`, undefined, { timeout: 15000 });
+    expect(await page.$$eval('#terminal li', (items) => items.every((li) => /^(>>>|<<<) /.test(li.textContent ?? '')))).to.equal(true);
+    // its events: the print's progress
+    await page.waitForFunction(`/farm-test.gcode/.test(document.getElementById('events').textContent)`, undefined, { timeout: 15000 });
+    await page.screenshot({ path: path.join(os.tmpdir(), 'cuttle-farm-printer-page.png'), fullPage: true });
+    expect(errors).to.deep.equal([]);
+  });
+});
