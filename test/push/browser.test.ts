@@ -8,21 +8,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { launchChromium } from '../farm-page/support.js';
 import { pushClient, waitFor } from './support.js';
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const GCODE = ['G28', ...Array.from({ length: 1500 }, (_, i) => `G1 X${i % 100} Y${(i * 7) % 100} Z${(i / 300).toFixed(2)} E${i / 10} F1200`), 'M84', ''].join('\n');
 
@@ -33,7 +23,7 @@ describe('farm page of one printer in Chromium', function () {
 
   before(async () => {
     t = await startTestHost({ config: { push: { rateHz: 4 } }, overrides: { 'serial.port': 'virtual' } });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -65,6 +55,11 @@ describe('farm page of one printer in Chromium', function () {
     // the farm of a host without printers: in config.yaml: the one printer, default
     await page.waitForSelector('#cards .card[data-printer="default"]');
     expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => c.querySelector('h3 a')?.getAttribute('href')))).to.deep.equal(['printer/default/']);
+    // the printer's page refuses a wrong key the same way (its passive login answers 403)
+    await page.goto(`${t.baseUrl}/printer/default/?apikey=wrong-key`);
+    await page.waitForFunction(`/^key refused/.test(document.getElementById('conn').textContent)`);
+    expect(await page.isVisible('#key-needed')).to.equal(true);
+    expect(await page.textContent('#terminal')).to.equal('');
   });
 
   it("the printer's page connects with the key, shows state, temperatures, a moving progress and the live events", async () => {
