@@ -2,7 +2,8 @@
  * The farm page in real headless Chromium with three simulated printers, driven through the page's
  * own controls: a live card per printer; a file uploaded and printed on printer 2 through the form
  * (its card prints and counts down, the others stay Operational, the document never reloads); then
- * printer 2's page, opened from its card, with the chart, its terminal log and its events.
+ * printer 2's page, opened from its card, with the chart, its terminal log and its events; printer
+ * 3's page at the root of its own listen port (the same relative URLs, another base).
  * Screenshots for a human: <tmp>/cuttle-farm-page.png, <tmp>/cuttle-farm-printer-page.png.
  */
 import os from 'node:os';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
+import { freePort } from '../support/free-port.js';
 import type { TestHost } from '../support/host.js';
 import { launchChromium, longPrint, openPage, startFarm } from './support.js';
 
@@ -18,6 +20,7 @@ const PRINTERS = [
   { id: 'p2', name: 'Middle Ender' },
   { id: 'p3', name: 'Right Voron' },
 ];
+const printerList = PRINTERS.map(({ id, name }) => [id, name]);
 // about 30 s of moves at the simulator's speed factor: still printing when printer 2's page opens
 const GCODE = longPrint(600);
 const card = (id: string) => `#cards .card[data-printer="${id}"]`;
@@ -29,8 +32,11 @@ describe('farm page in Chromium: three printers', function () {
   let page: Page;
   const errors: string[] = [];
 
+  let listen: number;
+
   before(async () => {
-    t = await startFarm(PRINTERS);
+    listen = await freePort();
+    t = await startFarm(PRINTERS.map((p) => (p.id === 'p3' ? { ...p, listen } : p)));
     browser = await launchChromium();
     page = await openPage(browser, errors);
   });
@@ -43,15 +49,13 @@ describe('farm page in Chromium: three printers', function () {
     await page.goto(`${t.baseUrl}/?apikey=${t.apiKey}`);
     await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
     await page.waitForFunction(`document.querySelectorAll('#cards .card').length === 3`);
-    expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => [c.getAttribute('data-printer'), c.querySelector('h3 a')!.textContent]))).to.deep.equal(
-      PRINTERS.map((p) => [p.id, p.name]),
-    );
+    expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => [c.getAttribute('data-printer'), c.querySelector('h3 a')!.textContent]))).to.deep.equal(printerList);
     for (const { id } of PRINTERS) {
       await page.waitForSelector(`${card(id)}[data-state="Operational"]`);
       await page.waitForFunction(`/tool0 \\d+\\.\\d \\/ 0 °C/.test(document.querySelector('${card(id)} .temps').textContent)`, undefined, { timeout: 15000 });
       expect(await page.textContent(`${card(id)} .job`)).to.equal('no job');
     }
-    expect(await page.$$eval('#upload-printer option', (options) => options.map((o) => [o.getAttribute('value'), o.textContent]))).to.deep.equal(PRINTERS.map((p) => [p.id, p.name]));
+    expect(await page.$$eval('#upload-printer option', (options) => options.map((o) => [o.getAttribute('value'), o.textContent]))).to.deep.equal(printerList);
   });
 
   it('uploads a file and prints it on printer 2 through the form: its card prints and counts down, the others stay Operational', async () => {
@@ -119,6 +123,38 @@ describe('farm page in Chromium: three printers', function () {
     // its events: the print's progress
     await page.waitForFunction(`/farm-test.gcode/.test(document.getElementById('events').textContent)`, undefined, { timeout: 15000 });
     await page.screenshot({ path: path.join(os.tmpdir(), 'cuttle-farm-printer-page.png'), fullPage: true });
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("serves printer 3's page at the root of its own listen port, live, with a way back to the farm", async () => {
+    const own = await openPage(browser, errors);
+    await own.goto(`http://127.0.0.1:${listen}/?apikey=${t.apiKey}`);
+    expect(await own.getAttribute('html', 'data-view')).to.equal('printer');
+    await own.waitForFunction(`document.getElementById('conn').textContent === 'connected'`, undefined, { timeout: 15000 });
+    await own.waitForFunction(`document.getElementById('printer-name').textContent === 'Right Voron'`);
+    expect(await own.textContent('#state')).to.equal('Operational');
+    await own.waitForFunction(`Number(document.getElementById('chart').dataset.points) >= 2`, undefined, { timeout: 15000 });
+    // printer 3 is idle: its terminal has the temperature reports, none of printer 2's moves
+    await own.waitForFunction(`Array.from(document.querySelectorAll('#terminal li')).some((li) => /^<<< .*T:\\d/.test(li.textContent))`, undefined, { timeout: 15000 });
+    expect(await own.$$eval('#terminal li', (items) => items.some((li) => /G1 X1[02]0/.test(li.textContent ?? '')))).to.equal(false);
+    expect(await own.getAttribute('#farm-link', 'href')).to.equal(`${t.baseUrl}/`);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('adds and drops a card live when a printer is added and removed at run time', async () => {
+    const farm = await openPage(browser, errors);
+    await farm.goto(`${t.baseUrl}/?apikey=${t.apiKey}`);
+    await farm.waitForFunction(`document.querySelectorAll('#cards .card').length === 3`, undefined, { timeout: 15000 });
+    await farm.evaluate('window.sameDocument = true');
+    const rest = (method: string, url: string, body?: unknown) =>
+      fetch(`${t.baseUrl}${url}`, { method, headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect((await rest('POST', '/api/printers', { id: 'p4', name: 'Spare Mini', connection: { port: 'virtual' } })).status).to.equal(201);
+    await farm.waitForSelector(`${card('p4')}[data-state]`, { timeout: 15000 });
+    expect(await farm.textContent(`${card('p4')} h3 a`)).to.equal('Spare Mini');
+    expect(await farm.$$eval('#upload-printer option', (options) => options.map((o) => o.getAttribute('value')))).to.deep.equal(['p1', 'p2', 'p3', 'p4']);
+    expect((await rest('DELETE', '/api/printers/p4')).status).to.equal(204);
+    await farm.waitForFunction(`!document.querySelector('${card('p4')}') && document.querySelectorAll('#cards .card').length === 3`, undefined, { timeout: 15000 });
+    expect(await farm.evaluate('window.sameDocument')).to.equal(true);
     expect(errors).to.deep.equal([]);
   });
 });
