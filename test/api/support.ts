@@ -41,16 +41,20 @@ export function api(t: TestHost): Api {
       body = JSON.stringify(options.body);
       headers['Content-Type'] = 'application/json';
     }
-    const res = await fetch(t.baseUrl + path, { method, headers, body });
-    const text = await res.text();
-    let json: unknown = text;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, json, headers: res.headers };
+    return replyOf(await fetch(t.baseUrl + path, { method, headers, body }));
   };
+}
+
+/** A response's status, headers and body: parsed when JSON, the text otherwise (a download). */
+export async function replyOf(res: Response): Promise<{ status: number; json: any; headers: Headers }> {
+  const text = await res.text();
+  let json: unknown = text;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, json, headers: res.headers };
 }
 
 /** A multipart body built by hand, byte for byte, as a given client sends it. */

@@ -172,6 +172,20 @@ describe('farm surface: an OctoPrint client session per printer', function () {
     expect((await glued.get(`${farm.t.baseUrl}/printer/p9api/job`)).status, 'no printer p9').to.equal(404);
   });
 
+  it("serves each printer's own timelapse", async () => {
+    const p2 = new OctoPrintClient({ baseurl: `${farm.t.baseUrl}/printer/p2/`, apikey: farm.t.apiKey });
+    const p3 = new OctoPrintClient({ baseurl: `http://127.0.0.1:${listenPort}/`, apikey: farm.t.apiKey });
+    const root = new OctoPrintClient({ baseurl: farm.t.baseUrl, apikey: farm.t.apiKey });
+    const before = (await root.get('api/timelapse')).json.config;
+    const changed = await p2.postJson('api/timelapse', { type: 'timed', interval: 7 });
+    expect(changed.status).to.equal(200);
+    expect(changed.json.config).to.include({ type: 'timed', interval: 7 });
+    expect((await p2.get('api/timelapse')).json.config).to.include({ type: 'timed', interval: 7 });
+    expect((await root.get('api/timelapse')).json.config).to.deep.equal(before);
+    expect((await p3.get('api/timelapse')).json.config).to.deep.equal(before);
+    expect(farm.registry.get('p2')!.timelapse.config()).to.include({ type: 'timed', interval: 7 });
+  });
+
   it('leaves the root of the main port to the first printer', async () => {
     const root = new OctoPrintClient({ baseurl: farm.t.baseUrl, apikey: farm.t.apiKey });
     expect((await root.connection.getSettings()).json.current.state).to.equal('Operational');

@@ -10,6 +10,7 @@
  * `sloppy: true` is a client that joins as many third-party tools do: `base + "/api/…"` without
  * looking at the base's slash, so it sends `//api/…` when the base ends in one.
  */
+import { replyOf } from '../api/support.js';
 
 export interface ClientReply {
   status: number;
@@ -43,15 +44,7 @@ export class OctoPrintClient {
     const all: Record<string, string> = { ...headers };
     if (this.options.apikey) all['X-Api-Key'] = this.options.apikey;
     if (method !== 'GET') all['Cache-Control'] = 'no-cache';
-    const res = await fetch(this.urlOf(url), { method, headers: all, body, redirect: 'manual' });
-    const text = await res.text();
-    let json: unknown = text;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON (a download): keep the text
-    }
-    return { status: res.status, json, headers: res.headers };
+    return replyOf(await fetch(this.urlOf(url), { method, headers: all, body, redirect: 'manual' }));
   }
 
   get(url: string): Promise<ClientReply> {
