@@ -12,7 +12,6 @@ import { HttpError } from '../server/http-error.js';
 import { HttpServer } from '../server/http-server.js';
 import type { RouteContribution } from '../server/route-contribution.js';
 import { readJsonObject } from '../server/request-body.js';
-import { baseUrlOf } from '../server/routes/file-json.js';
 import { printerJson } from './printer-json.js';
 import { PrinterRegistry, PrinterRegistryError, type PrinterScope } from './printer-registry.js';
 
@@ -65,8 +64,11 @@ export class PrintersRoutes implements RouteContribution {
     return printerJson(scope, this.mainBaseUrl(ctx), this.files, ctx.state.principal?.name ?? null);
   }
 
-  /** The main port's URL as the client named the host; the configured one when the request came in on a printer's own `listen` port. */
+  /**
+   * The main port's URL as the client named the host (without the `/printer/<id>` it may have come
+   * through); the host's own when the request came in on a printer's `listen` port.
+   */
   private mainBaseUrl(ctx: Koa.Context): string {
-    return ctx.req.socket.localPort === this.http.port ? baseUrlOf(ctx) : this.http.baseUrl();
+    return ctx.req.socket.localPort === this.http.port ? `${ctx.protocol}://${ctx.host}` : this.http.baseUrl();
   }
 }

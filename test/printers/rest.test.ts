@@ -68,6 +68,12 @@ describe('printers over REST: GET /api/printers', function () {
     const one = await call('GET', '/api/printers/p2');
     expect(one.status).to.equal(200);
     expect(one.json).to.deep.equal(p2);
+    // through a printer's prefix and through a printer's own port, the base URLs are still the main port's
+    const scoped = await call('GET', '/printer/p2/api/printers/p2');
+    expect(scoped.json.baseUrl).to.equal(`${t.baseUrl}/printer/p2/`);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${listen}/api/version`, { headers: { 'X-Api-Key': t!.apiKey } }).catch(() => null))?.status === 200);
+    const viaListen = await fetch(`http://127.0.0.1:${listen}/api/printers`, { headers: { 'X-Api-Key': t.apiKey } });
+    expect(((await viaListen.json()) as { printers: { baseUrl: string }[] }).printers.map((p) => p.baseUrl)).to.deep.equal([`${t.baseUrl}/printer/p1/`, `${t.baseUrl}/printer/p2/`]);
   });
 
   it('answers 404 for an unknown printer, 403 without a key, and lets a read-only user list', async () => {
