@@ -8,13 +8,13 @@ import path from 'node:path';
 import { inject, injectable, type Container, type ContainerModule } from 'inversify';
 import { Disposable, DisposableStore } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
-import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { normalizePrinterEntry, type PrinterEntry } from '../settings/schema/printers.js';
-import { ConfigError, SettingsService } from '../settings/settings-service.js';
+import { SettingsService } from '../settings/settings-service.js';
 import { ContainerPrinterScope } from './printer-scope.js';
 import { PrinterRegistryError, type PrinterRegistry, type PrinterScope } from './printer-registry.js';
+import { changedPrinterEntry, checkedPrinterEntry, checkPrinterClashes, implicitPrinterEntry, plainEntry, savePrinterEntries } from './printers-config.js';
 
 /** What the registry needs from the host's container: the parent of every printer scope and the modules loaded into each. */
 export interface PrinterScopeParent {
@@ -56,7 +56,7 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
     if (this.made) return this.made;
     this.made = new Map();
     const configured = this.settings.get('printers');
-    const entries = configured.length === 0 ? [this.implicitEntry()] : configured.map((entry) => normalizePrinterEntry(entry));
+    const entries = configured.length === 0 ? [implicitPrinterEntry(this.settings)] : configured.map((entry) => normalizePrinterEntry(entry));
     for (const entry of entries) this.made.set(entry.id, this.createScope(entry));
     return this.made;
   }
@@ -101,9 +101,8 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
 
   add(input: unknown): Promise<PrinterScope> {
     return this.serialised(async () => {
-      const entry = this.checked(input);
-      if (this.scopes.has(entry.id)) throw new PrinterRegistryError(409, `a printer with the id "${entry.id}" exists already`);
-      this.checkListen(entry);
+      const entry = checkedPrinterEntry(input, this.settings);
+      checkPrinterClashes(this.entries(), entry, this.settings);
       const scope = this.createScope(entry);
       this.scopes.set(entry.id, scope);
       try {
@@ -123,14 +122,8 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
   update(id: string, changes: unknown): Promise<PrinterScope> {
     return this.serialised(async () => {
       const scope = this.require(id);
-      if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) throw new PrinterRegistryError(400, 'the changes must be a JSON object');
-      const patch = changes as Record<string, unknown>;
-      if (patch['id'] !== undefined && patch['id'] !== id) throw new PrinterRegistryError(400, 'a printer\'s "id" cannot be changed; add a new printer instead');
-      const patched = patch['connection'];
-      if (patched !== undefined && (typeof patched !== 'object' || patched === null || Array.isArray(patched))) throw new PrinterRegistryError(400, '"connection" must be a mapping with port, baudrate and autoconnect');
-      const connection = { ...scope.entry.connection, ...(patched as object | undefined) };
-      const entry = this.checked({ ...JSON.parse(JSON.stringify(scope.entry)), ...patch, connection, id });
-      this.checkListen(entry, id);
+      const entry = changedPrinterEntry(scope.entry, changes, this.settings);
+      checkPrinterClashes(this.entries(), entry, this.settings, id);
       const before = scope.entry;
       scope.entry = entry;
       try {
@@ -182,19 +175,8 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
     this.watchers.delete(scope.id);
   }
 
-  private checked(input: unknown): PrinterEntry {
-    try {
-      return normalizePrinterEntry(input, { baudrate: this.settings.get('serial.baudrate') });
-    } catch (err) {
-      throw new PrinterRegistryError(400, (err as Error).message);
-    }
-  }
-
-  private checkListen(entry: PrinterEntry, self?: string): void {
-    if (entry.listen === undefined) return;
-    if (entry.listen === this.settings.get('server.port')) throw new PrinterRegistryError(409, `the listen port ${entry.listen} is the main port`);
-    const other = [...this.scopes.values()].find((s) => s.id !== self && s.entry.listen === entry.listen);
-    if (other) throw new PrinterRegistryError(409, `the listen port ${entry.listen} is used by printer "${other.id}"`);
+  private entries(): PrinterEntry[] {
+    return [...this.scopes.values()].map((scope) => scope.entry);
   }
 
   private require(id: string): ContainerPrinterScope {
@@ -206,35 +188,9 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
   /** Writes the list as it now is to config.yaml; from then on it is explicit (no longer follows `serial.*`). */
   private async persist(): Promise<void> {
     const scopes = [...this.scopes.values()];
-    const entries = scopes.map((scope) => JSON.parse(JSON.stringify(scope.entry)) as PrinterEntry);
-    try {
-      this.settings.set('printers', entries);
-    } catch (err) {
-      throw new PrinterRegistryError(400, err instanceof ConfigError ? err.problem : String(err));
-    }
-    await this.settings.save();
+    const entries = scopes.map((scope) => plainEntry(scope.entry));
+    await savePrinterEntries(this.settings, entries);
     scopes.forEach((scope, index) => (scope.entry = entries[index]!));
-  }
-
-  /** The one printer of a host without `printers:`: its connection reads `serial.*` live, as before printers were configurable. */
-  private implicitEntry(): PrinterEntry {
-    const settings = this.settings;
-    return {
-      id: DEFAULT_PRINTER_ID,
-      name: 'Default',
-      connection: {
-        get port() {
-          return settings.get('serial.port');
-        },
-        get baudrate() {
-          return settings.get('serial.baudrate');
-        },
-        get autoconnect() {
-          return settings.get('serial.autoconnect');
-        },
-      },
-      profile: '_default',
-    };
   }
 
   private serialised<T>(change: () => Promise<T>): Promise<T> {
