@@ -1,10 +1,12 @@
 /**
  * The local storage is shared by every printer: a file uploaded once prints on two printers at once;
  * while either prints it, deleting, moving or replacing it answers 409 (the guard asks every printer,
- * not only the first); the print history records the prints of every printer.
+ * not only the first); the print history records the prints of every printer; a model sliced with
+ * `select` through a printer's base is selected on that printer.
  */
 import { expect } from 'chai';
 import { api, uploadForm, waitFor } from '../api/support.js';
+import { boxStl } from '../slicing/support.js';
 import { OctoPrintClient } from './octoprint-client.js';
 import { gcodeFile, startFarmHost, waitForState, type FarmHost } from './support.js';
 
@@ -69,5 +71,15 @@ describe('farm surface: the shared local storage', function () {
     });
     expect(prints).to.include({ success: 1, failure: 1 });
     expect(prints.last.success).to.equal(false);
+  });
+
+  it('selects a sliced model on the printer whose base the slice command came through', async () => {
+    const p3 = client('p3');
+    expect((await p3.upload('api/files/local', boxStl(10, 10, 4), 'box.stl')).status).to.equal(201);
+    const sliced = await p3.issueCommand('api/files/local/box.stl', 'slice', { gcode: 'box.gcode', select: true });
+    expect(sliced.status).to.equal(202);
+    expect(sliced.json.refs.resource).to.equal(`${farm.t.baseUrl}/printer/p3/api/files/local/box.gcode`);
+    await waitFor(() => farm.printer('p3').snapshot().job?.path === 'box.gcode', 60_000);
+    for (const id of ['p1', 'p2']) expect(farm.printer(id).snapshot().job?.path ?? null, id).to.not.equal('box.gcode');
   });
 });
