@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../core/database/database.js';
+import { HostDatabase, openDatabase } from '../../core/database/database.js';
 import { prune, usedBytes } from '../../core/event-log/retention.js';
 import { createEventLogSchema, readMeta } from '../../core/event-log/schema.js';
-import { EventLog } from '../../core/event-log/api.js';
+import { EventLog, type EventQuery } from '../../core/event-log/api.js';
 import { CuttleHost } from '../../core/host.js';
 import { HttpServer } from '../../core/server/http-server.js';
 import { cli, lastLine, request } from '../clients/helpers.js';
@@ -70,6 +70,51 @@ describe('durable event log', function () {
       expect(r.status, bad).to.equal(400);
       expect(r.body.error, bad).to.match(/"(since|limit)"/);
     }
+  });
+
+  it('answers GET /api/events with the same page as read() gives, for stored and not yet committed events alike', async () => {
+    const { stream } = captureLogs();
+    // a batch window longer than the test: events fired after flushed() stay in memory, not committed
+    const host = CuttleHost.create({ basedir, overrides: { 'server.port': 0, 'server.host': '127.0.0.1', 'events.log.batchMs': 600_000 }, env: {}, logStream: stream });
+    await host.start();
+    running = host;
+    const log = host.get<EventLog>(EventLog);
+    const first = host.bus.fire('ZChange', { old: 0, new: 1 }).seq;
+    for (let i = 1; i < 60; i++) {
+      if (i % 3 === 0) host.bus.fire('Upload', { name: `${i}.gcode`, path: `${i}.gcode`, target: 'local', file: `${i}.gcode` });
+      else host.bus.fire('ZChange', { old: i, new: i + 1 });
+    }
+    await host.bus.idle(5000);
+    await log.flushed();
+    // stored rows with the edges of time formatting, other printers and payloads JSON.stringify wrote
+    const db = host.get<HostDatabase>(HostDatabase).db;
+    const times = [0, 999, 1_000, 951_782_400_001, 1_764_255_120_999, 4_102_444_799_999, 253_402_300_799_999];
+    const payloads = [{ text: 'é "quoted" \\ back\nslash \u0001 ☃ 🖨' }, { n: 0.1, big: 1e21, neg: -5e-7, list: [null, true, {}] }];
+    const update = db.prepare('UPDATE events SET time = ?, printer = ?, payload = ? WHERE seq = ?');
+    for (let k = 0; k < times.length; k++) update.run(times[k]!, k % 2 === 0 ? 'default' : 'mk4-é', JSON.stringify(payloads[k % 2]), first + 5 * k);
+    for (let i = 0; i < 40; i++) host.bus.fire('ZChange', { old: 100 + i, new: 101 + i });
+    await host.bus.idle(5000);
+
+    const pageOf = (query: EventQuery) => {
+      const { events, next, gap } = log.read(query);
+      return JSON.stringify({ events, next, ...(gap ? { gap } : {}) });
+    };
+    const uncommittedFrom = first + 60;
+    let compared = 0;
+    for (const since of [0, first - 1, first + 3, uncommittedFrom - 5, uncommittedFrom - 1, uncommittedFrom + 10, uncommittedFrom + 39]) {
+      for (const limit of [1, 7, 50, 100, 1000]) {
+        for (const filter of [{}, { type: 'ZChange' }, { type: 'Upload' }, { printer: 'mk4-é' }, { printer: 'default', type: 'ZChange' }]) {
+          const query = { since, limit, ...filter };
+          expect(log.readJson(query), JSON.stringify(query)).to.equal(pageOf(query));
+          compared++;
+        }
+      }
+    }
+    expect(compared).to.equal(175);
+    // the pages above did reach both kinds of rows: one page spans the stored and the uncommitted ones
+    const spanning = JSON.parse(log.readJson({ since: uncommittedFrom - 5, limit: 10 })) as { events: { seq: number }[] };
+    expect(spanning.events.map((e) => e.seq)).to.deep.equal(Array.from({ length: 10 }, (_, i) => uncommittedFrom - 4 + i));
+    expect((db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq).to.equal(uncommittedFrom - 1);
   });
 
   it('needs the EVENTS permission: admins have it, a read-only user does not', async () => {
