@@ -11,6 +11,7 @@
  * The last line is a JSON object.
  */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,13 +19,12 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import 'reflect-metadata';
 import { createContainer } from '../../core/container.js';
+import { findRunningHost, type RunningHost } from '../../core/cli/running-host.js';
 import { HostDatabase, openDatabase } from '../../core/database/database.js';
 import { SqliteEventLog } from '../../core/event-log/sqlite-event-log.js';
 import { AsyncEventBus } from '../../core/events/bus-impl.js';
 import { EventBus } from '../../core/events/event-bus.js';
-import { CuttleHost } from '../../core/host.js';
 import { createLogger } from '../../core/logging/logger.js';
-import { HttpServer } from '../../core/server/http-server.js';
 import { ConvictSettings } from '../../core/settings/settings-impl.js';
 import { fireAtRate } from './pace.js';
 
@@ -33,6 +33,7 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const BURST = Number(process.env['BENCH_BURST'] ?? 1_000_000);
 const QUERIES = 2000;
 const KEY = 'BenchKey0123456789abcdefghijklmn';
+const CLI = path.resolve(__dirname, '../../core/cli/main.js');
 
 const silent = new Writable({ write: (_c, _e, cb) => cb() });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -109,21 +110,71 @@ async function burst(basedir: string): Promise<{ perSecond: number; events: numb
   return { perSecond: BURST / seconds, events };
 }
 
-async function queries(basedir: string, lastSeq: number): Promise<Float64Array> {
-  const host = CuttleHost.create({ basedir, overrides: { 'server.port': 0, 'server.host': '127.0.0.1', 'api.key': KEY }, env: {}, logStream: silent });
-  await host.start();
-  const url = host.get<HttpServer>(HttpServer).baseUrl();
+/** `cuttle serve` on `basedir`, its own process as users run it; resolves with its URL once it listens. */
+async function serve(basedir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--basedir', basedir, '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let running: RunningHost | undefined;
+  while (!(running = findRunningHost(basedir)) || running.pid !== child.pid) {
+    if (child.exitCode !== null) throw new Error(`cuttle serve exited with ${child.exitCode}`);
+    await sleep(50);
+  }
+  return { url: running.url, stop: () => (child.kill('SIGTERM'), exited) };
+}
+
+/** One GET on a keep-alive connection, body read and parsed as a client does. */
+function getJson(url: string, agent: http.Agent): Promise<{ status: number; body: { events: unknown[] } }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers: { 'X-Api-Key': KEY } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as { events: unknown[] } }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/**
+ * The child of step 3, a client process of its own (the bench's process holds hundreds of MB left by
+ * steps 1-2, whose collection would land in the timings): one request at a time at random positions,
+ * each timed from the request to its parsed body; prints the times (ms) as JSON. It uses node:http on a
+ * keep-alive connection; `fetch` (undici, Node 20) keeps garbage alive past its own scavenges, whose
+ * 5-20 ms pauses would then be the figure, measuring the client library rather than the host.
+ */
+async function queryClient(url: string, lastSeq: number, via: 'http' | 'fetch'): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const times = new Float64Array(QUERIES);
   for (let i = -50; i < QUERIES; i++) {
-    const since = Math.floor(Math.random() * (lastSeq - 100));
+    const page = `${url}/api/events?since=${Math.floor(Math.random() * (lastSeq - 100))}&limit=100`;
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/events?since=${since}&limit=100`, { headers: { 'X-Api-Key': KEY } });
-    const body = (await res.json()) as { events: unknown[] };
-    if (res.status !== 200 || body.events.length !== 100) throw new Error(`query answered ${res.status} with ${body.events.length} events`);
+    let answer: { status: number; body: { events: unknown[] } };
+    if (via === 'http') answer = await getJson(page, agent);
+    else {
+      const res = await fetch(page, { headers: { 'X-Api-Key': KEY } });
+      answer = { status: res.status, body: (await res.json()) as { events: unknown[] } };
+    }
     if (i >= 0) times[i] = performance.now() - t0; // the first 50 warm up
+    if (answer.status !== 200 || answer.body.events.length !== 100) throw new Error(`query answered ${answer.status} with ${answer.body.events.length} events`);
   }
-  await host.stop();
-  return times.sort();
+  agent.destroy();
+  console.log(JSON.stringify(Array.from(times)));
+}
+
+/** Step 3: `cuttle serve` on the database of step 2, queried by a client process; the times, sorted. */
+async function queries(basedir: string, lastSeq: number, via: 'http' | 'fetch'): Promise<Float64Array> {
+  const host = await serve(basedir);
+  try {
+    const client = spawn(process.execPath, [__filename, 'query-client', host.url, String(lastSeq), via], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    client.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => client.once('exit', (c) => r(c)));
+    if (code !== 0) throw new Error(`query client exited with ${code}`);
+    return Float64Array.from(JSON.parse(out) as number[]).sort();
+  } finally {
+    await host.stop();
+  }
 }
 
 /** The child of step 4: fires at RATE through a real bus and log, printing the last seq fired every 5 ms. */
@@ -155,6 +206,7 @@ async function killNine(basedir: string): Promise<{ lost: number; ms: number }> 
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'kill-child') return killChild(process.argv[3]!);
+  if (process.argv[2] === 'query-client') return queryClient(process.argv[3]!, Number(process.argv[4]), process.argv[5] === 'fetch' ? 'fetch' : 'http');
   const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-bench-eventlog-'));
   writeFileSync(path.join(basedir, 'config.yaml'), `api:\n  key: ${KEY}\nlogging:\n  level: warn\n`);
   try {
@@ -168,8 +220,11 @@ async function main(): Promise<void> {
     const file = path.join(basedir, 'data', 'cuttle.db');
     const mb = statSync(file).size / 1024 / 1024;
     console.log(`burst: ${BURST} events committed at ${Math.round(appended.perSecond)} events/s; database ${mb.toFixed(1)} MB for ${appended.events} events`);
-    const times = await queries(basedir, appended.events);
-    console.log(`GET /api/events?since=…&limit=100 over ${appended.events} events: p50 ${percentile(times, 50).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms`);
+    console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} before the queries`);
+    const times = await queries(basedir, appended.events, 'http');
+    console.log(`GET /api/events?since=…&limit=100 over ${appended.events} events, node:http keep-alive: p50 ${percentile(times, 50).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms`);
+    const viaFetch = await queries(basedir, appended.events, 'fetch');
+    console.log(`the same through fetch (undici): p50 ${percentile(viaFetch, 50).toFixed(3)} ms, p99 ${percentile(viaFetch, 99).toFixed(3)} ms`);
     const killDir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-bench-kill-'));
     writeFileSync(path.join(killDir, 'config.yaml'), `api:\n  key: ${KEY}\n`);
     const kill = await killNine(killDir);
