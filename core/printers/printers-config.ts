@@ -35,7 +35,7 @@ export function implicitPrinterEntry(settings: SettingsService): PrinterEntry {
 /** The configured printers, or the implicit one; each a plain copy (getters read once). */
 export function configuredPrinterEntries(settings: SettingsService): PrinterEntry[] {
   const configured = settings.get('printers');
-  const entries = configured.length === 0 ? [implicitPrinterEntry(settings)] : configured.map((entry) => normalizePrinterEntry(entry));
+  const entries = configured.length === 0 ? [implicitPrinterEntry(settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: settings.get('serial.baudrate') }));
   return entries.map(plainEntry);
 }
 
@@ -83,12 +83,12 @@ export async function savePrinterEntries(settings: SettingsService, entries: rea
   await settings.save();
 }
 
-/** `virtual-1` … `virtual-N`, each on its own simulated printer, connected at start. */
-export function virtualPrinterEntries(count: number, baudrate: number): PrinterEntry[] {
+/** `virtual-1` … `virtual-N`, each its own simulated printer, connected at start (baudrate: serial.baudrate). */
+export function virtualPrinterEntries(count: number): Omit<PrinterEntry, 'connection'>[] {
   return Array.from({ length: count }, (_, index) => ({
     id: `virtual-${index + 1}`,
     name: `Virtual ${index + 1}`,
-    connection: { port: 'virtual', baudrate, autoconnect: true },
+    connection: { port: 'virtual', autoconnect: true },
     profile: '_default',
   }));
 }

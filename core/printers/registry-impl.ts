@@ -56,7 +56,7 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
     if (this.made) return this.made;
     this.made = new Map();
     const configured = this.settings.get('printers');
-    const entries = configured.length === 0 ? [implicitPrinterEntry(this.settings)] : configured.map((entry) => normalizePrinterEntry(entry));
+    const entries = configured.length === 0 ? [implicitPrinterEntry(this.settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: this.settings.get('serial.baudrate') }));
     for (const entry of entries) this.made.set(entry.id, this.createScope(entry));
     return this.made;
   }

@@ -4,21 +4,32 @@
  *   --config FILE   config.yaml to use (default <basedir>/config.yaml)
  *   --host H --port P   where the HTTP server listens
  *   --connect PORT  connect the first printer to this port at start ("virtual" for the simulator)
+ *   --virtual-printers N  a farm of N simulated printers (virtual-1 … virtual-N) for this run, instead
+ *                   of config.yaml's printers (refused when the file lists some); the file is written
+ *                   only when printers are then added, changed or removed at run time, and then holds
+ *                   the farm as it runs, the virtual printers included
  *   --set KEY=VALUE any setting, e.g. --set serial.baudrate=250000 (repeatable; VALUE is read as YAML)
  * Once listening it records its pid and URL in <basedir>/host.json for the other commands (removed at
  * exit); a second `serve` on a basedir that a live host already serves is refused.
  */
+import path from 'node:path';
 import { PrinterRegistry } from '../../printers/printer-registry.js';
+import { MAX_VIRTUAL_PRINTERS, virtualPrinterEntries } from '../../printers/printers-config.js';
+import { readConfigFile } from '../../settings/yaml-config.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { CuttleHost } from '../../host.js';
 import { HttpServer } from '../../server/http-server.js';
 import { settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 import { findRunningHost, removeRunningHost, RUNNING_HOST_FILE, writeRunningHost } from '../running-host.js';
 
-const USAGE = `usage: cuttle serve [--basedir DIR] [--config FILE] [--host H] [--port P] [--connect PORT] [--set KEY=VALUE …]
+const USAGE = `usage: cuttle serve [--basedir DIR] [--config FILE] [--host H] [--port P] [--connect PORT] [--virtual-printers N] [--set KEY=VALUE …]
   --host H          address to listen on (server.host)
   --port P          port to listen on (server.port; 0 picks a free one)
   --connect PORT    connect this printer port at start ("virtual" for the simulated printer)
+  --virtual-printers N
+                    run N simulated printers (1 to ${MAX_VIRTUAL_PRINTERS}), virtual-1 … virtual-N, each connected at start,
+                    instead of the printers: of config.yaml (which must list none). config.yaml is not written
+                    unless printers are added, changed or removed while it runs: then it saves the farm as it runs.
 ${SETTINGS_USAGE}`;
 
 async function run(args: CommandArgs): Promise<number> {
@@ -32,6 +43,11 @@ async function run(args: CommandArgs): Promise<number> {
   }
   const options = settingsOptions(args, overrides);
   const basedir = options.basedir;
+  const virtual = virtualPrinters(args, options);
+  if (typeof virtual === 'string') {
+    console.error(`cuttle: ${virtual}`);
+    return 1;
+  }
   const other = findRunningHost(basedir);
   if (other) {
     console.error(`cuttle: ${basedir} is already served by cuttle pid ${other.pid} at ${other.url} (${RUNNING_HOST_FILE}); stop it first or use another --basedir`);
@@ -66,7 +82,8 @@ async function run(args: CommandArgs): Promise<number> {
   }
   await writeRunningHost(basedir, cuttle.get<HttpServer>(HttpServer).baseUrl());
   // printers marked `autoconnect` are connected by the registry; --connect is for the first printer
-  const connect = stringOption(args, 'connect');
+  // with --virtual-printers every printer connects itself (`npm start -- --virtual-printers N` passes --connect virtual)
+  const connect = virtual ? undefined : stringOption(args, 'connect');
   const first = cuttle.get<PrinterRegistry>(PrinterRegistry).first();
   if (connect && first) {
     first.printer.connect({ port: connect }).catch((err: unknown) => cuttle.logger.error({ printer: first.id, port: connect, err: String(err) }, 'could not connect to the printer'));
@@ -94,6 +111,34 @@ async function run(args: CommandArgs): Promise<number> {
   });
 }
 
+/**
+ * `--virtual-printers N` as the `printers` override: true when given, false when not, or the reason
+ * it is refused (config.yaml lists printers: the two farms would be mixed up, and the saved list lost).
+ */
+function virtualPrinters(args: CommandArgs, options: ReturnType<typeof settingsOptions>): boolean | string {
+  const count = stringOption(args, 'virtual-printers');
+  if (count === undefined) return false;
+  if (!/^\d+$/.test(count) || Number(count) < 1 || Number(count) > MAX_VIRTUAL_PRINTERS) {
+    throw new UsageError(`--virtual-printers expects a number from 1 to ${MAX_VIRTUAL_PRINTERS}, got "${count}"`);
+  }
+  if ('printers' in options.overrides) throw new UsageError('--virtual-printers and --set printers=… both say which printers to run: give one');
+  const connect = stringOption(args, 'connect');
+  if (connect !== undefined && connect !== 'virtual') throw new UsageError(`--connect ${connect} cannot be used with --virtual-printers: each virtual printer connects to the simulator`);
+  const file = options.configFile ?? path.join(options.basedir, 'config.yaml');
+  let configured: unknown;
+  try {
+    configured = readConfigFile(file).core['printers'];
+  } catch (err) {
+    if (err instanceof ConfigError) return `invalid configuration: ${err.message}`;
+    throw err;
+  }
+  if (Array.isArray(configured) && configured.length > 0) {
+    return `refusing --virtual-printers ${count}: ${file} lists ${configured.length} printer(s) under printers:; start without the flag to run those, or use another --basedir for a simulated farm`;
+  }
+  options.overrides['printers'] = virtualPrinterEntries(Number(count));
+  return true;
+}
+
 const command: CliCommand = {
   name: 'serve',
   summary: 'run the host (HTTP API, push, printer, plugins)',
@@ -103,6 +148,7 @@ const command: CliCommand = {
     host: { type: 'string' },
     port: { type: 'string' },
     connect: { type: 'string' },
+    'virtual-printers': { type: 'string' },
   },
   run,
 };
