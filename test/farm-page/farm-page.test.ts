@@ -3,7 +3,8 @@
  * own controls: a live card per printer; a file uploaded and printed on printer 2 through the form
  * (its card prints and counts down, the others stay Operational, the document never reloads); then
  * printer 2's page, opened from its card, with the chart, its terminal log and its events; printer
- * 3's page at the root of its own listen port (the same relative URLs, another base).
+ * 3's page at the root of its own listen port (the same relative URLs, another base); cards that come
+ * and go with printers added and removed at run time; a card's Connect button.
  * Screenshots for a human: <tmp>/cuttle-farm-page.png, <tmp>/cuttle-farm-printer-page.png.
  */
 import os from 'node:os';
@@ -149,6 +150,27 @@ describe('farm page in Chromium: three printers', function () {
     expect((await rest('DELETE', '/api/printers/p4')).status).to.equal(204);
     await farm.waitForFunction(`!document.querySelector('${card('p4')}') && document.querySelectorAll('#cards .card').length === 3`, undefined, { timeout: 15000 });
     expect(await farm.evaluate('window.sameDocument')).to.equal(true);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("connects a disconnected printer from its card's Connect button", async () => {
+    const farm = await openPage(browser, errors);
+    await farm.goto(`${t.baseUrl}/?apikey=${t.apiKey}`);
+    await farm.waitForSelector(`${card('p3')}[data-state="Operational"]`, { timeout: 15000 });
+    expect(await farm.isVisible(`${card('p3')} button.connect`)).to.equal(false);
+    const disconnect = await fetch(`${t.baseUrl}/printer/p3/api/connection`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ command: 'disconnect' }),
+    });
+    expect(disconnect.status).to.equal(204);
+    await farm.waitForSelector(`${card('p3')}[data-kind="offline"] button.connect`, { state: 'visible', timeout: 15000 });
+    expect(await farm.getAttribute(card('p1'), 'data-state')).to.equal('Operational');
+    await farm.click(`${card('p3')} button.connect`);
+    await farm.waitForSelector(`${card('p3')}[data-state="Operational"]`, { timeout: 15000 });
+    expect(await farm.isVisible(`${card('p3')} button.connect`)).to.equal(false);
+    // the button acted, the card did not open the printer's page
+    expect(farm.url()).to.equal(`${t.baseUrl}/?apikey=${t.apiKey}`);
     expect(errors).to.deep.equal([]);
   });
 });
