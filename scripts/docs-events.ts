@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EVENT_CATALOGUE, EVENT_CATEGORIES, type CoreEventName, type PayloadKeyDoc } from '../core/events/catalogue.js';
+import { EVENT_CATALOGUE, EVENT_CATEGORIES, isPrinterEvent, PRINTER_KEY_DOC, type CoreEventName, type PayloadKeyDoc } from '../core/events/catalogue.js';
 
 function keyLines(keys: Record<string, PayloadKeyDoc>): string[] {
   const lines: string[] = [];
@@ -30,6 +30,13 @@ export function renderEventDocs(): string {
     'events. Those plugins are part of the guarantee: `plugins.disabled` may not list one while a plugin\'s `@OnEvent`',
     'or an `events.subscriptions` entry needs its events (the host refuses to start and names the dependent).',
     '',
+    "A host drives one or more printers (`printers:` in `config.yaml`). An event born from one printer's signals",
+    '(its communication, job, G-code, file selection, SD transfers and timelapse) carries the added key `printer`,',
+    "that printer's id; OctoPrint's keys stay as they are. Shared events (files in the local storage, slicing,",
+    'settings, server) carry no `printer`. An `events.subscriptions` entry may list `printers: [ids]` to fire only for',
+    "those printers' events (a shared event never matches such a filter), and `{__printer}` is the event's printer",
+    "id ('' for a shared event).",
+    '',
   ];
   for (const category of EVENT_CATEGORIES) {
     out.push(`## ${category}`, '');
@@ -37,7 +44,8 @@ export function renderEventDocs(): string {
       if (entry.category !== category) continue;
       const firer = entry.firedBy === 'host' ? 'the host itself (core/host.ts)' : `the \`${entry.firedBy}\` plugin`;
       out.push(`### ${name}`, '', entry.doc, '', `Fired by ${firer}.`, '');
-      const keys = keyLines(EVENT_CATALOGUE[name as CoreEventName].keys as Record<string, PayloadKeyDoc>);
+      const documented = EVENT_CATALOGUE[name as CoreEventName].keys as Record<string, PayloadKeyDoc>;
+      const keys = keyLines(isPrinterEvent(name) ? { ...documented, printer: PRINTER_KEY_DOC } : documented);
       out.push(...(keys.length ? ['Payload:', '', ...keys] : ['No payload.']), '');
     }
   }

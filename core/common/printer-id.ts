@@ -1,17 +1,19 @@
 /**
- * Which printer something concerns. The host drives one printer today, called `default`; the event
- * log, job history, metrics and MQTT already key everything by printer id through these helpers, so
- * a host with several printers only has to change them.
+ * Which printer something concerns. A printer-scoped event carries `printer: <id>` in its payload
+ * (see `PrinterEventName` in the event catalogue); shared events (files, slicing, settings, server)
+ * carry none. The printers themselves are listed by the PrinterRegistry, never here.
  */
+
+/** The id of the one printer of a host without `printers:` in config.yaml. */
 export const DEFAULT_PRINTER_ID = 'default';
 
-/** The printer ids the host drives. */
-export function printerIds(): string[] {
-  return [DEFAULT_PRINTER_ID];
+/** The printer an event's payload names, or undefined for a shared event. */
+export function eventPrinter(payload: object | undefined): string | undefined {
+  const printer = (payload as { printer?: unknown } | undefined)?.printer;
+  return typeof printer === 'string' && printer !== '' ? printer : undefined;
 }
 
-/** The printer an event concerns: its payload's `printer` when it names one, else the host's printer. */
+/** The printer an event concerns for the event log's printer column: its payload's `printer`, else `default`. */
 export function printerIdOf(payload: object | undefined): string {
-  const printer = (payload as { printer?: unknown } | undefined)?.printer;
-  return typeof printer === 'string' && printer !== '' ? printer : DEFAULT_PRINTER_ID;
+  return eventPrinter(payload) ?? DEFAULT_PRINTER_ID;
 }

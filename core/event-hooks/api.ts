@@ -42,6 +42,8 @@ export interface Subscription {
   readonly debounce: number;
   /** payload conditions, all of which must hold: `{ origin: local }`, `{ 'position.z': [0, 0.2] }` */
   readonly filter: Readonly<Record<string, unknown>> | null;
+  /** only events of these printers (payload `printer`) fire it; null: every event, shared ones included */
+  readonly printers: readonly string[] | null;
   /** the entry as configured, for the options of its hook type (e.g. `shell`, `retries`) */
   readonly options: Readonly<SubscriptionConfig>;
   /** e.g. `events.subscriptions[2] (PrintDone → system)` */

@@ -11,7 +11,8 @@ import type { LifecycleContribution } from '../common/lifecycle.js';
 import { EVENT_CATALOGUE, isCoreEvent } from '../events/catalogue.js';
 import { EventBus, type AnyFiredEvent } from '../events/event-bus.js';
 import { errorInfo, Logger } from '../logging/logger.js';
-import { PrinterService } from '../printer/printer-service.js';
+import { eventPrinter } from '../common/printer-id.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
 import { SettingsService } from '../settings/settings-service.js';
 import {
   HookTypeRegistry,
@@ -24,13 +25,13 @@ import {
   type SubscriptionProblem,
   type TestFireResult,
 } from './api.js';
-import { matchesFilter } from './filter.js';
+import { matchesFilter, matchesPrinters } from './filter.js';
 import { eventPlaceholders, type PrinterFacts } from './placeholders.js';
 import { RateGate } from './rate-gate.js';
 import { loadSubscriptions } from './subscriptions.js';
 import { placeholderNames } from './template.js';
 
-const GENERIC_PLACEHOLDERS = ['__currentZ', '__filename', '__filepath', '__fileorigin', '__progress', '__data', '__json', '__now', '__eventname'];
+const GENERIC_PLACEHOLDERS = ['__printer', '__currentZ', '__filename', '__filepath', '__fileorigin', '__progress', '__data', '__json', '__now', '__eventname'];
 /** stdout/stderr kept in a log line */
 const LOG_OUTPUT_LIMIT = 2000;
 
@@ -55,7 +56,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(HookTypeRegistry) private readonly types: HookTypeRegistry,
     @inject(Logger) logger: Logger,
-    @inject(PrinterService) private readonly printer: PrinterService,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
   ) {
     this.logger = logger.child({ service: 'event-hooks' });
   }
@@ -103,7 +104,10 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     for (const problem of problems) {
       this.logger.error({ index: problem.index, reason: problem.reason }, `events.subscriptions[${problem.index}] ignored: ${problem.reason}`);
     }
-    for (const subscription of subscriptions) this.warnAboutPlaceholders(subscription);
+    for (const subscription of subscriptions) {
+      this.warnAboutPlaceholders(subscription);
+      this.warnAboutPrinters(subscription);
+    }
     this.logger.info(
       { enabled: this.enabled, subscriptions: subscriptions.length, rejected: problems.length },
       this.enabled ? `${subscriptions.length} event subscription(s) loaded` : 'event hooks are off (events.enabled: false)',
@@ -118,6 +122,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
       .filter((subscription) => subscription.event === event)
       .map((subscription) => {
         if (!subscription.enabled) return Promise.resolve(this.skipped(subscription, 'disabled (enabled: false)'));
+        if (!matchesPrinters(subscription.printers, payload)) return Promise.resolve(this.skipped(subscription, 'printers does not list the event\'s printer'));
         if (!matchesFilter(subscription.filter, payload)) return Promise.resolve(this.skipped(subscription, 'filter does not match'));
         return this.track(this.run(subscription, fired));
       });
@@ -144,7 +149,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     if (!this.enabled) return;
     for (const subscription of this.loaded) {
       if (subscription.event !== event.name || !subscription.enabled) continue;
-      if (!matchesFilter(subscription.filter, event.payload)) continue;
+      if (!matchesPrinters(subscription.printers, event.payload) || !matchesFilter(subscription.filter, event.payload)) continue;
       if (subscription.throttle > 0 || subscription.debounce > 0) this.gate(subscription).offer(event);
       else void this.track(this.run(subscription, event));
     }
@@ -180,7 +185,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
 
   private async run(subscription: Subscription, event: AnyFiredEvent): Promise<SubscriptionOutcome> {
     const logger = this.logger.child({ subscription: subscription.label, event: event.name, seq: event.seq });
-    const placeholders = eventPlaceholders(event, this.printerFacts());
+    const placeholders = eventPlaceholders(event, this.printerFacts(event));
     const outcome: SubscriptionOutcome = {
       index: subscription.index,
       label: subscription.label,
@@ -254,12 +259,28 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     else logger.error(fields, `${subscription.type} command ${result.status === 'timeout' ? 'timed out' : 'failed'}: ${result.detail ?? ''}`);
   }
 
-  private printerFacts(): PrinterFacts {
+  /**
+   * The facts of the event's printer. A shared event has none, except on a host with one printer,
+   * where there is no doubt which printer `{__filename}` or `{__progress}` mean.
+   */
+  private printerFacts(event: AnyFiredEvent): PrinterFacts {
+    const id = eventPrinter(event.payload);
+    const all = this.printers.list();
+    const scope = id !== undefined ? this.printers.get(id) : all.length === 1 ? all[0] : undefined;
+    if (!scope) return null;
     try {
-      return this.printer.snapshot();
+      return scope.printer.snapshot();
     } catch (err) {
       this.logger.warn(errorInfo(err), 'printer snapshot failed: generic placeholders use their defaults');
       return null;
+    }
+  }
+
+  /** A start-up hint: a `printers` id no printer has (yet: printers can be added while the host runs). */
+  private warnAboutPrinters(subscription: Subscription): void {
+    for (const id of subscription.printers ?? []) {
+      if (this.printers.get(id)) continue;
+      this.logger.warn({ subscription: subscription.label, printer: id }, `${subscription.label}: printers lists "${id}", which is not a configured printer`);
     }
   }
 

@@ -1,8 +1,9 @@
 /**
- * Placeholder values of one event: the spec's generic `__` names (from the event and the printer's
- * snapshot) and every payload key, nested keys by dotted path. Values are text: strings as they are,
+ * Placeholder values of one event: the spec's generic `__` names (from the event and its printer's
+ * snapshot), `{__printer}` (the event's printer id, '' for a shared event) and every payload key, nested keys by dotted path. Values are text: strings as they are,
  * numbers and booleans as JSON writes them, objects and lists as JSON, never a language-specific repr.
  */
+import { eventPrinter } from '../common/printer-id.js';
 import type { AnyFiredEvent } from '../events/event-bus.js';
 import type { PrinterSnapshot } from '../printer/printer-service.js';
 import { UnknownPlaceholderError, type Placeholders } from './api.js';
@@ -36,6 +37,7 @@ export function eventPlaceholders(event: AnyFiredEvent, printer: PrinterFacts): 
   const job = printer?.job ?? null;
   const completion = printer?.progress?.completion;
   const generic: Record<string, () => unknown> = {
+    __printer: () => eventPrinter(event.payload) ?? '',
     __currentZ: () => printer?.currentZ ?? -1,
     __filename: () => job?.name ?? NO_FILE,
     __filepath: () => job?.path ?? NO_FILE,

@@ -2,7 +2,7 @@
  * Reading `events.subscriptions`: each entry is checked on its own and either becomes a Subscription
  * (defaults applied) or a problem naming its index and the reason. One bad entry never costs the others.
  */
-import type { SubscriptionConfig } from '../settings/schema/events.js';
+import { checkPrintersFilter, type SubscriptionConfig } from '../settings/schema/events.js';
 import type { HookType, Subscription, SubscriptionProblem } from './api.js';
 
 export interface LoadContext {
@@ -57,6 +57,8 @@ function loadOne(entry: unknown, index: number, context: LoadContext): Subscript
   if (raw.filter !== undefined && (raw.filter === null || typeof raw.filter !== 'object' || Array.isArray(raw.filter))) {
     return 'filter must be a mapping of payload keys to values';
   }
+  const printersProblem = checkPrintersFilter(raw.printers);
+  if (printersProblem) return printersProblem;
   const subscription: Subscription = {
     index,
     event: raw.event,
@@ -68,6 +70,7 @@ function loadOne(entry: unknown, index: number, context: LoadContext): Subscript
     throttle: (raw.throttle as number | undefined) ?? 0,
     debounce: (raw.debounce as number | undefined) ?? 0,
     filter: (raw.filter as Record<string, unknown> | undefined) ?? null,
+    printers: printersFilter(raw.printers),
     options: raw,
     label: `events.subscriptions[${index}] (${raw.event} → ${raw.type})`,
   };
@@ -78,4 +81,8 @@ function loadOne(entry: unknown, index: number, context: LoadContext): Subscript
     problems = [`the ${raw.type} type failed to check it: ${(err as Error).message}`];
   }
   return problems.length > 0 ? problems.join('; ') : subscription;
+}
+
+function printersFilter(value: unknown): string[] | null {
+  return Array.isArray(value) ? [...new Set(value as string[])] : null;
 }

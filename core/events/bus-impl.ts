@@ -8,7 +8,7 @@
 import { Disposable } from '../common/disposable.js';
 import { currentOwner, ownedDeliveriesIdle, ownedDeliveriesPending } from '../common/listener-owner.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
-import { CORE_EVENT_NAMES, customEventName, isCoreEvent, type EventName, type EventPayload } from './catalogue.js';
+import { CORE_EVENT_NAMES, customEventName, isCoreEvent, type EventName, type EventPayload, type FiredPayload } from './catalogue.js';
 import type {
   AnyEventHandler,
   AnyFiredEvent,
@@ -128,7 +128,7 @@ export class AsyncEventBus implements EventBus {
     return this.seq;
   }
 
-  fire<K extends EventName>(name: K, payload: EventPayload<K>): FiredEvent<K> {
+  fire<K extends EventName>(name: K, payload: FiredPayload<K>): FiredEvent<K> {
     return this.dispatch(name, payload as object) as unknown as FiredEvent<K>;
   }
 

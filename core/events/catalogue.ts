@@ -160,6 +160,48 @@ export type EventName = keyof AllEventPayloads & string;
 export type CoreEventName = keyof EventPayloads;
 export type EventPayload<K extends EventName> = AllEventPayloads[K];
 
+/** The key cuttle adds to a printer-scoped event's payload (OctoPrint's keys stay as they are). */
+export interface PrinterKey {
+  /** the id of the printer the event concerns (`default` on a host without `printers:`) */
+  printer: string;
+}
+
+/**
+ * The events born from one printer's signals: its communication, its job, the G-code it is sent, its
+ * file selection and SD transfers, and its timelapse. Each carries `printer: <id>`. Every other event
+ * (files in the shared storage, slicing, settings, server) concerns the host and carries none.
+ */
+export type PrinterEventName =
+  | 'Connecting' | 'Connected' | 'Disconnecting' | 'Disconnected' | 'Error' | 'PrinterStateChanged'
+  | 'FileSelected' | 'FileDeselected' | 'TransferStarted' | 'TransferDone'
+  | 'PrintStarted' | 'PrintFailed' | 'PrintDone' | 'PrintCancelled' | 'PrintPaused' | 'PrintResumed'
+  | 'PowerOn' | 'PowerOff' | 'Home' | 'ZChange' | 'Dwell' | 'Waiting' | 'Cooling' | 'Alert' | 'Conveyor' | 'Eject' | 'EStop'
+  | 'PositionUpdate' | 'ToolChange'
+  | 'CaptureStart' | 'CaptureDone' | 'CaptureFailed' | 'MovieRendering' | 'MovieDone' | 'MovieFailed';
+
+const PRINTER_EVENTS: Record<PrinterEventName, true> = {
+  Connecting: true, Connected: true, Disconnecting: true, Disconnected: true, Error: true, PrinterStateChanged: true,
+  FileSelected: true, FileDeselected: true, TransferStarted: true, TransferDone: true,
+  PrintStarted: true, PrintFailed: true, PrintDone: true, PrintCancelled: true, PrintPaused: true, PrintResumed: true,
+  PowerOn: true, PowerOff: true, Home: true, ZChange: true, Dwell: true, Waiting: true, Cooling: true, Alert: true, Conveyor: true, Eject: true, EStop: true,
+  PositionUpdate: true, ToolChange: true,
+  CaptureStart: true, CaptureDone: true, CaptureFailed: true, MovieRendering: true, MovieDone: true, MovieFailed: true,
+};
+
+/** True for a core event that concerns one printer and carries `printer`. */
+export function isPrinterEvent(name: string): name is PrinterEventName {
+  return Object.prototype.hasOwnProperty.call(PRINTER_EVENTS, name);
+}
+
+/** A printer-scoped event's payload as fired: OctoPrint's keys plus `printer`. */
+export type PrinterEventPayload<K extends PrinterEventName> = (EventPayloads[K] extends Empty ? unknown : EventPayloads[K]) & PrinterKey;
+
+/**
+ * What `EventBus.fire` takes: a printer-scoped event's payload with its `printer` (the bundled plugins
+ * always add it; a test or tool firing by hand may leave it out), every other event's as the spec has it.
+ */
+export type FiredPayload<K extends EventName> = K extends PrinterEventName ? PrinterEventPayload<K> | EventPayload<K> : EventPayload<K>;
+
 export type EventCategory =
   | 'Server'
   | 'Printer communication'
@@ -519,6 +561,12 @@ export const EVENT_CATALOGUE: Catalogue = {
     doc: "A printer was removed from the host while it runs (DELETE /api/printers/<id>, `cuttle printers remove`), after its job ended (PrintFailed) and it disconnected. A cuttle event, not in OctoPrint.",
     keys: printerRefKeys,
   },
+};
+
+/** The doc of the `printer` key, listed under every printer-scoped event in docs/events.md. */
+export const PRINTER_KEY_DOC: PayloadKeyDoc = {
+  doc: 'the id of the printer the event concerns (`default` without `printers:` in config.yaml)',
+  extension: true,
 };
 
 export const CORE_EVENT_NAMES = Object.keys(EVENT_CATALOGUE) as CoreEventName[];

@@ -4,7 +4,7 @@
  * through `@OnEvent`, the push channel forwards them, hook subscriptions run commands for them.
  */
 import type { Disposable } from '../common/disposable.js';
-import type { EventName, EventPayload } from './catalogue.js';
+import type { EventName, EventPayload, FiredPayload } from './catalogue.js';
 
 /** One fired event as subscribers, history and the push channel see it. */
 export interface FiredEvent<K extends EventName = EventName> {
@@ -39,8 +39,11 @@ export interface HistorySlice {
 }
 
 export interface EventBus {
-  /** Queues the event for every subscriber and returns at once; handlers never run inside this call. */
-  fire<K extends EventName>(name: K, payload: EventPayload<K>): FiredEvent<K>;
+  /**
+   * Queues the event for every subscriber and returns at once; handlers never run inside this call.
+   * A printer-scoped event (catalogue `PrinterEventName`) is fired with `printer: <id>` beside its keys.
+   */
+  fire<K extends EventName>(name: K, payload: FiredPayload<K>): FiredEvent<K>;
   /** Fires an event declared at run time (a plugin's custom event). Throws for undeclared names. */
   fireCustom(name: string, payload: object): AnyFiredEvent;
   on<K extends EventName>(name: K, handler: EventHandler<K>, options?: SubscribeOptions): Disposable;

@@ -3,9 +3,10 @@
  * events (Upload, FileAdded, FileRemoved, FolderAdded, FolderRemoved, UpdatedFiles, MetadataAnalysis*,
  * FileSelected, FileDeselected, TransferStarted, TransferDone), deprecated keys included, and pushes
  * the progress of long analyses as its custom event `plugin_file_events_MetadataAnalysisProgress`.
+ * A printer's selection events carry its `printer` id; the shared storage's carry none.
  * Written with the public plugin API only.
  */
-import { EventBus, FileManager, inject, jobFileRef, Plugin, PluginContext, PrinterService } from 'cuttle';
+import { DisposableStore, EventBus, FileManager, inject, jobFileRef, Plugin, PluginContext, PrinterRegistry } from 'cuttle';
 
 @Plugin({
   id: 'file-events',
@@ -19,7 +20,7 @@ export class FileEventsPlugin {
     @inject(PluginContext) ctx: PluginContext,
     @inject(EventBus) bus: EventBus,
     @inject(FileManager) files: FileManager,
-    @inject(PrinterService) printer: PrinterService,
+    @inject(PrinterRegistry) printers: PrinterRegistry,
   ) {
     const on = ctx.subscriptions;
     on.add(files.onUploaded((u) => bus.fire('Upload', { ...u, file: u.path })));
@@ -39,8 +40,14 @@ export class FileEventsPlugin {
     on.add(files.onAnalysisProgress((p) => ctx.fire('MetadataAnalysisProgress', { ...p, progress: Math.round(p.progress * 1000) / 1000 })));
     on.add(files.onTransferStarted((t) => bus.fire('TransferStarted', t)));
     on.add(files.onTransferDone((t) => bus.fire('TransferDone', t)));
-    on.add(printer.onFileSelected((f) => bus.fire('FileSelected', jobFileRef(f))));
-    on.add(printer.onFileDeselected(() => bus.fire('FileDeselected', {})));
+    on.add(
+      printers.forEach(({ id: printer, printer: service }) => {
+        const each = new DisposableStore();
+        each.add(service.onFileSelected((f) => bus.fire('FileSelected', { ...jobFileRef(f), printer })));
+        each.add(service.onFileDeselected(() => bus.fire('FileDeselected', { printer })));
+        return each;
+      }),
+    );
   }
 }
 

@@ -9,9 +9,10 @@
  * Custom events (beyond the spec): `plugin_gcode_events_FilamentChange` for M600/M701/M702, and for
  * SD prints, whose commands the host never sends, the same events prefixed `Sd`
  * (`plugin_gcode_events_SdZChange`, `…_SdHome`, …) from the PrinterService's `onSdCommand`.
+ * Every printer of the registry is watched, each with its own detectors; every event carries `printer`.
  * Written with the public plugin API only.
  */
-import { EventBus, inject, Plugin, PluginContext, PrinterService, type PluginSettingsSchema, type SentCommand } from 'cuttle';
+import { DisposableStore, EventBus, inject, Plugin, PluginContext, PrinterRegistry, type PluginSettingsSchema, type SentCommand } from 'cuttle';
 
 interface Settings {
   ignoreZHops: boolean;
@@ -82,20 +83,25 @@ class Detector {
   events: ['FilamentChange', ...SD_EVENTS],
 })
 export class GcodeEventsPlugin {
-  private readonly sent = new Detector();
-  private readonly sd = new Detector();
-
   constructor(
     @inject(PluginContext) private readonly ctx: PluginContext,
     @inject(EventBus) private readonly bus: EventBus,
-    @inject(PrinterService) printer: PrinterService,
+    @inject(PrinterRegistry) printers: PrinterRegistry,
   ) {
-    const on = ctx.subscriptions;
-    on.add(printer.onCommandSent((command) => this.fireSent(command)));
-    on.add(printer.onSdCommand((command) => this.fireSd(command)));
-    on.add(printer.onPositionUpdate((position) => bus.fire('PositionUpdate', position)));
-    on.add(printer.onDisconnected(() => this.sent.reset()));
-    on.add(printer.onPrintStarted(() => this.sd.reset()));
+    ctx.subscriptions.add(
+      printers.forEach(({ id: printer, printer: service }) => {
+        // each printer has its own streams, so its own z-hop state
+        const sent = new Detector();
+        const sd = new Detector();
+        const on = new DisposableStore();
+        on.add(service.onCommandSent((command) => this.fireSent(printer, sent, command)));
+        on.add(service.onSdCommand((command) => this.fireSd(printer, sd, command)));
+        on.add(service.onPositionUpdate((position) => bus.fire('PositionUpdate', { ...position, printer })));
+        on.add(service.onDisconnected(() => sent.reset()));
+        on.add(service.onPrintStarted(() => sd.reset()));
+        return on;
+      }),
+    );
   }
 
   /** read per line: the settings are computed once (and again when saved), so this is a property read */
@@ -103,16 +109,16 @@ export class GcodeEventsPlugin {
     return this.ctx.settings.get<Settings>().ignoreZHops;
   }
 
-  private fireSent(command: SentCommand): void {
-    for (const event of this.sent.detect(command, this.ignoreZHops)) {
-      if (event.name === 'FilamentChange') this.ctx.fire('FilamentChange', event.payload);
-      else if (event.name === 'ZChange') this.bus.fire('ZChange', event.payload);
-      else if (event.name === 'ToolChange') this.bus.fire('ToolChange', event.payload);
-      else this.bus.fire(event.name, event.payload);
+  private fireSent(printer: string, detector: Detector, command: SentCommand): void {
+    for (const event of detector.detect(command, this.ignoreZHops)) {
+      if (event.name === 'FilamentChange') this.ctx.fire('FilamentChange', { ...event.payload, printer });
+      else if (event.name === 'ZChange') this.bus.fire('ZChange', { ...event.payload, printer });
+      else if (event.name === 'ToolChange') this.bus.fire('ToolChange', { ...event.payload, printer });
+      else this.bus.fire(event.name, { printer });
     }
   }
 
-  private fireSd(command: SentCommand): void {
-    for (const event of this.sd.detect(command, this.ignoreZHops)) this.ctx.fire(`Sd${event.name}`, event.payload);
+  private fireSd(printer: string, detector: Detector, command: SentCommand): void {
+    for (const event of detector.detect(command, this.ignoreZHops)) this.ctx.fire(`Sd${event.name}`, { ...event.payload, printer });
   }
 }

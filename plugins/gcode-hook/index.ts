@@ -2,9 +2,10 @@
  * The `gcode` event-hook type: each command of a subscription is one G-code line, placeholders filled
  * in, queued through the printer's normal queue and `gcode.*` hooks, in order. Only while connected;
  * otherwise the command is logged and skipped. A substituted value cannot start a second line: line
- * breaks in values become spaces (a filename must not be able to send M112).
+ * breaks in values become spaces (a filename must not be able to send M112). The G-code goes to the
+ * event's printer (its payload's `printer`); a shared event's to the first printer.
  */
-import { HookType, inject, isOperational, Plugin, PrinterService, type CommandOutcome, type HookRun } from 'cuttle';
+import { eventPrinter, HookType, inject, isOperational, Plugin, PrinterRegistry, type CommandOutcome, type HookRun } from 'cuttle';
 
 @HookType()
 @Plugin({
@@ -16,14 +17,17 @@ import { HookType, inject, isOperational, Plugin, PrinterService, type CommandOu
 export class GcodeHookPlugin implements HookType {
   readonly name = 'gcode';
 
-  constructor(@inject(PrinterService) private readonly printer: PrinterService) {}
+  constructor(@inject(PrinterRegistry) private readonly printers: PrinterRegistry) {}
 
   async runCommand(template: string, run: HookRun): Promise<CommandOutcome> {
     const line = run.placeholders.substitute(template, (value) => value.replace(/[\r\n]+/g, ' ')).trim();
-    const state = this.printer.state.id;
-    if (!isOperational(state)) return { command: line, status: 'skipped', detail: `printer not connected (${state})` };
+    const id = eventPrinter(run.event.payload);
+    const scope = id === undefined ? this.printers.first() : this.printers.get(id);
+    if (!scope) return { command: line, status: 'skipped', detail: id === undefined ? 'the host has no printer' : `no printer "${id}" (removed?)` };
+    const state = scope.printer.state.id;
+    if (!isOperational(state)) return { command: line, status: 'skipped', detail: `printer ${scope.id} not connected (${state})` };
     run.announce(line);
-    this.printer.commands(line);
+    scope.printer.commands(line);
     return { command: line, status: 'ok', detail: 'queued' };
   }
 }

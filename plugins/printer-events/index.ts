@@ -3,9 +3,15 @@
  * spec's events (Connecting, Connected, Disconnecting, Disconnected, Error, PrinterStateChanged),
  * and adds the custom event `plugin_printer_events_TemperatureReached` when a heater reaches its
  * target (within `tolerance` degrees), which users keep asking OctoPrint for.
+ * Every printer of the registry is watched, each with its own heaters; every event carries `printer`.
  * Written with the public plugin API only.
  */
-import { EventBus, inject, Plugin, PluginContext, PrinterService, type PluginSettingsSchema, type TemperatureSample } from 'cuttle';
+import { DisposableStore, EventBus, inject, Plugin, PluginContext, PrinterRegistry, type PluginSettingsSchema, type TemperatureSample } from 'cuttle';
+
+interface HeaterTarget {
+  target: number;
+  reached: boolean;
+}
 
 interface Settings {
   /** degrees from the target that count as reached */
@@ -29,37 +35,41 @@ function nonNegative(unit: string): (value: unknown) => void {
   events: ['TemperatureReached'],
 })
 export class PrinterEventsPlugin {
-  /** per heater: the target last seen and whether it was reached already */
-  private readonly heaters = new Map<string, { target: number; reached: boolean }>();
-
   constructor(
     @inject(PluginContext) private readonly ctx: PluginContext,
     @inject(EventBus) bus: EventBus,
-    @inject(PrinterService) printer: PrinterService,
+    @inject(PrinterRegistry) printers: PrinterRegistry,
   ) {
-    const on = ctx.subscriptions;
-    on.add(printer.onConnecting(() => bus.fire('Connecting', {})));
-    on.add(printer.onConnected(({ port, baudrate }) => bus.fire('Connected', { port, baudrate })));
-    on.add(printer.onDisconnecting(() => bus.fire('Disconnecting', {})));
-    on.add(printer.onDisconnected(() => bus.fire('Disconnected', {})));
-    on.add(printer.onError(({ error }) => bus.fire('Error', { error })));
-    on.add(printer.onStateChanged((state) => bus.fire('PrinterStateChanged', { state_id: state.id, state_string: state.text })));
-    on.add(printer.onTemperature((sample) => this.checkTargets(sample)));
+    ctx.subscriptions.add(
+      printers.forEach(({ id: printer, printer: service }) => {
+        /** per heater of this printer: the target last seen and whether it was reached already */
+        const heaters = new Map<string, HeaterTarget>();
+        const on = new DisposableStore();
+        on.add(service.onConnecting(() => bus.fire('Connecting', { printer })));
+        on.add(service.onConnected(({ port, baudrate }) => bus.fire('Connected', { port, baudrate, printer })));
+        on.add(service.onDisconnecting(() => bus.fire('Disconnecting', { printer })));
+        on.add(service.onDisconnected(() => bus.fire('Disconnected', { printer })));
+        on.add(service.onError(({ error }) => bus.fire('Error', { error, printer })));
+        on.add(service.onStateChanged((state) => bus.fire('PrinterStateChanged', { state_id: state.id, state_string: state.text, printer })));
+        on.add(service.onTemperature((sample) => this.checkTargets(printer, heaters, sample)));
+        return on;
+      }),
+    );
   }
 
-  private checkTargets(sample: TemperatureSample): void {
+  private checkTargets(printer: string, heaters: Map<string, HeaterTarget>, sample: TemperatureSample): void {
     const { tolerance } = this.ctx.settings.get<Settings>();
     for (const [heater, { actual, target }] of Object.entries(sample.heaters)) {
       if (!target || target <= 0) {
-        this.heaters.delete(heater);
+        heaters.delete(heater);
         continue;
       }
-      const seen = this.heaters.get(heater);
+      const seen = heaters.get(heater);
       const known = seen && seen.target === target ? seen : { target, reached: false };
-      this.heaters.set(heater, known);
+      heaters.set(heater, known);
       if (!known.reached && Math.abs(actual - target) <= tolerance) {
         known.reached = true;
-        this.ctx.fire('TemperatureReached', { heater, actual, target });
+        this.ctx.fire('TemperatureReached', { heater, actual, target, printer });
       }
     }
   }

@@ -3,9 +3,10 @@
  * PrintFailed, PrintDone, PrintCancelled, PrintPaused, PrintResumed) with `name`, `path`, `origin`
  * and the deprecated `file` and `filename`, positions on pause and cancel; and adds the custom
  * event `plugin_printing_events_PrintProgress` every `progressStep` percent.
+ * Every printer of the registry is watched; every event carries `printer`.
  * Written with the public plugin API only.
  */
-import { EventBus, inject, jobFileRef, Plugin, PluginContext, PrinterService, type JobFile, type JobProgress, type PluginSettingsSchema, type Position } from 'cuttle';
+import { DisposableStore, EventBus, inject, jobFileRef, Plugin, PluginContext, PrinterRegistry, type JobFile, type JobProgress, type PluginSettingsSchema, type Position } from 'cuttle';
 
 interface Settings {
   /** fire PrintProgress each time completion crosses a multiple of this many percent (0: never) */
@@ -25,45 +26,51 @@ const withPosition = (position: Position | null | undefined) => (position ? { po
   events: ['PrintProgress'],
 })
 export class PrintingEventsPlugin {
-  private lastStep = -1;
-
   constructor(
     @inject(PluginContext) private readonly ctx: PluginContext,
     @inject(EventBus) bus: EventBus,
-    @inject(PrinterService) printer: PrinterService,
+    @inject(PrinterRegistry) printers: PrinterRegistry,
   ) {
-    const on = ctx.subscriptions;
-    on.add(
-      printer.onPrintStarted((file) => {
-        this.lastStep = -1;
-        bus.fire('PrintStarted', jobFileRef(file));
+    ctx.subscriptions.add(
+      printers.forEach(({ id: printer, printer: service }) => {
+        /** the last PrintProgress step fired for this printer's job */
+        const progress = { lastStep: -1 };
+        const on = new DisposableStore();
+        on.add(
+          service.onPrintStarted((file) => {
+            progress.lastStep = -1;
+            bus.fire('PrintStarted', { ...jobFileRef(file), printer });
+          }),
+        );
+        on.add(service.onPrintPaused(({ file, position }) => bus.fire('PrintPaused', { ...jobFileRef(file), ...withPosition(position), printer })));
+        on.add(service.onPrintResumed((file) => bus.fire('PrintResumed', { ...jobFileRef(file), printer })));
+        on.add(
+          service.onPrintEnded(({ file, end, time, reason, position }) => {
+            const ref = jobFileRef(file);
+            if (end === 'done') bus.fire('PrintDone', { ...ref, time, printer });
+            else if (end === 'cancelled') bus.fire('PrintCancelled', { ...ref, ...withPosition(position), printer });
+            else bus.fire('PrintFailed', { ...ref, time, ...(reason ? { reason } : {}), printer });
+          }),
+        );
+        on.add(service.onProgress(({ file, progress: now }) => this.progress(printer, progress, file, now)));
+        return on;
       }),
     );
-    on.add(printer.onPrintPaused(({ file, position }) => bus.fire('PrintPaused', { ...jobFileRef(file), ...withPosition(position) })));
-    on.add(printer.onPrintResumed((file) => bus.fire('PrintResumed', jobFileRef(file))));
-    on.add(
-      printer.onPrintEnded(({ file, end, time, reason, position }) => {
-        const ref = jobFileRef(file);
-        if (end === 'done') bus.fire('PrintDone', { ...ref, time });
-        else if (end === 'cancelled') bus.fire('PrintCancelled', { ...ref, ...withPosition(position) });
-        else bus.fire('PrintFailed', { ...ref, time, ...(reason ? { reason } : {}) });
-      }),
-    );
-    on.add(printer.onProgress(({ file, progress }) => this.progress(file, progress)));
   }
 
-  private progress(file: JobFile, progress: JobProgress): void {
+  private progress(printer: string, state: { lastStep: number }, file: JobFile, progress: JobProgress): void {
     const { progressStep } = this.ctx.settings.get<Settings>();
     if (!progressStep || progress.completion === null) return;
     const step = Math.floor(progress.completion / progressStep);
-    if (step === this.lastStep) return;
-    this.lastStep = step;
+    if (step === state.lastStep) return;
+    state.lastStep = step;
     this.ctx.fire('PrintProgress', {
       ...jobFileRef(file),
       progress: step * progressStep,
       completion: progress.completion,
       printTime: progress.printTime,
       printTimeLeft: progress.printTimeLeft,
+      printer,
     });
   }
 }

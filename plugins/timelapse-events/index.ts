@@ -1,8 +1,9 @@
 /**
  * Fires the catalogue's Timelapse events (CaptureStart/Done/Failed, MovieRendering/Done/Failed) on the
- * bus for the timelapse service's signals.
+ * bus for the timelapse service's signals, for every printer (each has its own timelapse), each event
+ * with that printer's `printer` id.
  */
-import { EventBus, inject, OnStartup, Plugin, PluginContext, TimelapseService } from 'cuttle';
+import { DisposableStore, EventBus, inject, OnStartup, Plugin, PluginContext, PrinterRegistry } from 'cuttle';
 
 @Plugin({
   id: 'timelapse-events',
@@ -13,19 +14,24 @@ import { EventBus, inject, OnStartup, Plugin, PluginContext, TimelapseService } 
 export class TimelapseEventsPlugin {
   constructor(
     @inject(PluginContext) private readonly ctx: PluginContext,
-    @inject(TimelapseService) private readonly timelapse: TimelapseService,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
     @inject(EventBus) private readonly bus: EventBus,
   ) {}
 
   @OnStartup()
   subscribe(): void {
-    const { timelapse, bus } = this;
-    const subs = this.ctx.subscriptions;
-    subs.add(timelapse.onCaptureStart((e) => bus.fire('CaptureStart', e)));
-    subs.add(timelapse.onCaptureDone((e) => bus.fire('CaptureDone', e)));
-    subs.add(timelapse.onCaptureFailed((e) => bus.fire('CaptureFailed', e)));
-    subs.add(timelapse.onMovieRendering((e) => bus.fire('MovieRendering', e)));
-    subs.add(timelapse.onMovieDone((e) => bus.fire('MovieDone', e)));
-    subs.add(timelapse.onMovieFailed((e) => bus.fire('MovieFailed', e)));
+    const { bus } = this;
+    this.ctx.subscriptions.add(
+      this.printers.forEach(({ id: printer, timelapse }) => {
+        const subs = new DisposableStore();
+        subs.add(timelapse.onCaptureStart((e) => bus.fire('CaptureStart', { ...e, printer })));
+        subs.add(timelapse.onCaptureDone((e) => bus.fire('CaptureDone', { ...e, printer })));
+        subs.add(timelapse.onCaptureFailed((e) => bus.fire('CaptureFailed', { ...e, printer })));
+        subs.add(timelapse.onMovieRendering((e) => bus.fire('MovieRendering', { ...e, printer })));
+        subs.add(timelapse.onMovieDone((e) => bus.fire('MovieDone', { ...e, printer })));
+        subs.add(timelapse.onMovieFailed((e) => bus.fire('MovieFailed', { ...e, printer })));
+        return subs;
+      }),
+    );
   }
 }

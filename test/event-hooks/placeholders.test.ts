@@ -1,14 +1,14 @@
 /**
  * Placeholders: every generic one (from the event and the printer's snapshot), payload keys, nested
  * keys, lists and objects as JSON, `NO FILE`, escapes; an unknown placeholder skips only its own
- * subscription with a warning naming both. Also the `gcode` type against a stand-in printer.
+ * subscription with a warning naming both. Also the `gcode` type against the simulated printer.
  */
 import { expect } from 'chai';
 import { parseTemplate, PrinterService, type AnyFiredEvent, type PrinterSnapshot, type PrinterStateId } from '../../core/index.js';
 import { eventPlaceholders, NO_FILE } from '../../core/event-hooks/placeholders.js';
 import { EventHooks } from '../../core/event-hooks/api.js';
 import { startTestHost } from '../support/host.js';
-import { logsMentioning, makeRecorder, type Recorder } from './support.js';
+import { logsMentioning, makeRecorder, until, type Recorder } from './support.js';
 
 const time = '2026-11-25T20:00:00.000Z';
 const event = (name: string, payload: object): AnyFiredEvent => ({ name, payload, seq: 7, time });
@@ -22,21 +22,6 @@ function snapshot(state: PrinterStateId, job: PrinterSnapshot['job'], completion
     progress: { completion, filepos: null, linesSent: 0, printTime: null, printTimeLeft: null },
     currentZ,
   };
-}
-
-/** The parts of PrinterService the hooks use; the rest is never called here. */
-class StandInPrinter {
-  sent: string[] = [];
-  current = snapshot('OFFLINE', null, null, null);
-  get state() {
-    return this.current.state;
-  }
-  snapshot() {
-    return this.current;
-  }
-  commands(lines: string | readonly string[]) {
-    this.sent.push(...(typeof lines === 'string' ? [lines] : lines));
-  }
 }
 
 describe('event hooks: placeholders', () => {
@@ -85,14 +70,14 @@ describe('event hooks: placeholders', () => {
   });
 });
 
-describe('event hooks: gcode type and unknown placeholders', () => {
+describe('event hooks: gcode type and unknown placeholders', function () {
+  this.timeout(30000);
   let recorder: Recorder;
   before(() => (recorder = makeRecorder()));
   after(() => recorder.remove());
 
-  it('sends resolved G-code in order while connected, skips while not, and never lets a value start a new line', async () => {
+  it('sends resolved G-code in order to the event\'s printer while connected, skips while not, and never lets a value start a new line', async () => {
     const t = await startTestHost({
-      noStart: true,
       config: {
         events: {
           subscriptions: [
@@ -103,36 +88,33 @@ describe('event hooks: gcode type and unknown placeholders', () => {
         },
       },
     });
-    const printer = new StandInPrinter();
-    // other services also listen to the printer: give them silent events and no-op methods
-    const silent = (key: string | symbol) => (typeof key === 'string' && key.startsWith('on') ? () => ({ dispose() {} }) : () => undefined);
-    const service = new Proxy(printer, {
-      get: (target, key, receiver) =>
-        key in target || key === 'then'
-          ? Reflect.get(target, key, receiver)
-          : key === 'sd' ? new Proxy({}, { get: (_sd, sdKey) => silent(sdKey) }) : silent(key),
-    }) as unknown as PrinterService;
-    const container = t.host.container;
-    if (container.isBound(PrinterService)) container.rebind(PrinterService).toConstantValue(service);
-    else container.bind(PrinterService).toConstantValue(service);
-    await t.host.start();
     try {
       const hooks = t.get<EventHooks>(EventHooks);
-      const payload = { name: 'evil\nM112.gcode', path: 'p', origin: 'local', file: 'f', filename: 'n' };
+      const printer = t.get<PrinterService>(PrinterService);
+      const sent: string[] = [];
+      printer.onCommandSent(({ command }) => command.startsWith('M117') && sent.push(command));
+      const payload = { name: 'evil\nM112.gcode', path: 'p', origin: 'local', file: 'f', filename: 'n', printer: 'default' };
       const offline = await hooks.testFire('FileSelected', payload);
       expect(offline.subscriptions[0]).to.include({ status: 'skipped' });
       expect(offline.subscriptions[0]!.reason).to.match(/not connected \(OFFLINE\)/);
-      expect(printer.sent).to.deep.equal([]);
       expect(recorder.take()).to.deep.equal([[NO_FILE]]);
 
-      printer.current = snapshot('PRINTING', { origin: 'local', path: 'sub/x.gcode', name: 'x.gcode', size: 1 }, 12.5, 0.6);
+      await printer.connect({ port: 'virtual' });
+      printer.commands('G1 Z0.6 F600');
+      await until(() => printer.snapshot().currentZ === 0.6, 10000, 'Z at 0.6');
+      // the real selection fires FileSelected with printer "default": its subscriptions run once
+      await printer.selectFile({ origin: 'local', path: 'sub/x.gcode', name: 'x.gcode', size: 1, diskPath: recorder.program }, false);
+      await until(() => sent.length >= 2, 10000, 'the selection\'s two M117');
+      await hooks.idle(5000);
+      expect(recorder.take()).to.deep.equal([['x.gcode']]);
       t.host.bus.fire('FileSelected', payload as never);
       await t.host.bus.idle(2000);
       await hooks.idle(5000);
-      expect(printer.sent).to.deep.equal(['M117 evil M112.gcode', 'M117 Z=0.6 12%']);
+      await until(() => sent.length >= 4, 10000, 'the fired event\'s two M117');
+      expect(sent).to.deep.equal(['M117 x.gcode', 'M117 Z=0.6 0%', 'M117 evil M112.gcode', 'M117 Z=0.6 0%']);
       expect(recorder.take()).to.deep.equal([['x.gcode']]);
       const warnings = logsMentioning(t, 'unknown placeholder {nope}');
-      expect(warnings.length).to.be.at.least(2);
+      expect(warnings.length).to.be.at.least(3);
       expect(warnings[0]).to.contain('events.subscriptions[2] (FileSelected → system)');
     } finally {
       await t.stop();

@@ -22,7 +22,8 @@ export function makeRecorder(name = 'record'): Recorder {
   const records = path.join(dir, 'records');
   mkdirSync(records);
   const program = path.join(dir, name);
-  writeFileSync(program, `#!/bin/sh\nf=$(mktemp "${records}/rec.XXXXXX")\nprintf '%s\\0' "$@" > "$f"\n`);
+  // written beside the records, then moved in: take() never reads a record half written
+  writeFileSync(program, `#!/bin/sh\nf=$(mktemp "${dir}/rec.XXXXXX")\nprintf '%s\\0' "$@" > "$f"\nmv "$f" "${records}/"\n`);
   chmodSync(program, 0o755);
   return {
     dir,
