@@ -8,9 +8,8 @@ import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
-import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import { EventBus } from '../events/event-bus.js';
-import { PrinterService } from '../printer/printer-service.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
 import { HttpRoutes } from '../server/http-server.js';
 
 export type Phase = 'starting' | 'ready' | 'stopping';
@@ -24,7 +23,7 @@ export class HealthRoutes implements LifecycleContribution {
   constructor(
     @inject(HttpRoutes) private readonly routes: HttpRoutes,
     @inject(EventBus) bus: EventBus,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+    @inject(PrinterRegistry) @optional() private readonly printers?: PrinterRegistry,
   ) {
     this.registrations.add(bus.on('Startup', () => this.phase === 'starting' && (this.phase = 'ready'), { owner: 'health' }));
     this.registrations.add(bus.on('Shutdown', () => (this.phase = 'stopping'), { owner: 'health' }));
@@ -49,13 +48,14 @@ export class HealthRoutes implements LifecycleContribution {
       ctx.body = { status: 'ok' };
     });
     router.get('/readyz', (ctx) => {
-      const state = this.printer?.state;
       ctx.set('Cache-Control', 'no-store');
       ctx.status = this.phase === 'ready' ? 200 : 503;
       ctx.body = {
         ready: this.phase === 'ready',
         phase: this.phase,
-        printers: state ? { [DEFAULT_PRINTER_ID]: { state: state.id, text: state.text, error: state.error || null } } : {},
+        printers: Object.fromEntries(
+          (this.printers?.list() ?? []).map(({ id, printer: { state } }) => [id, { state: state.id, text: state.text, error: state.error || null }]),
+        ),
       };
     });
   }

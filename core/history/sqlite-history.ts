@@ -1,5 +1,5 @@
 /**
- * Job history in the host database, fed by the PrinterService's job signals: a row when a job starts
+ * Job history in the host database, fed by every printer's job signals: a row (with the printer's id) when a job starts
  * (written before anything else happens, so kill -9 cannot lose it), its completion and print time
  * at each progress step, its result when it ends. At start, rows still `printing` belong to a
  * process that died: they become `interrupted`, ended at their last sign of life.
@@ -7,12 +7,12 @@
 import { inject, injectable, optional } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
-import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import { HostDatabase } from '../database/database.js';
 import { whereClause } from '../database/where.js';
 import { FileManager, type StoredFile } from '../files/file-manager.js';
 import { errorInfo, Logger } from '../logging/logger.js';
-import { PrinterService, type JobFile, type PrintEnd } from '../printer/printer-service.js';
+import type { JobFile, PrintEnd } from '../printer/printer-service.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
 import type { HistoryQuery, HistoryTotals, JobHistory, JobRecord, JobResult, Totals } from './api.js';
 import { createHistorySchema } from './schema.js';
 
@@ -39,13 +39,13 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
   readonly lifecycleName = 'history';
   private readonly subscriptions = new DisposableStore();
   private readonly logger: Logger;
-  /** the row of the job running now */
-  private current: number | undefined;
+  /** per printer: the row of the job running now */
+  private readonly current = new Map<string, number>();
 
   constructor(
     @inject(HostDatabase) private readonly database: HostDatabase,
     @inject(Logger) logger: Logger,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+    @inject(PrinterRegistry) @optional() private readonly printers?: PrinterRegistry,
     @inject(FileManager) @optional() private readonly files?: FileManager,
   ) {
     this.logger = logger.child({ service: 'history' });
@@ -63,18 +63,24 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
       this.database.db.prepare(`UPDATE jobs SET filament = ${FILAMENT_SQL} WHERE result = 'interrupted' AND filament IS NULL`).run();
       this.logger.warn({ jobs: interrupted }, 'jobs that were running when the host stopped are marked interrupted');
     }
-    const printer = this.printer;
-    if (!printer) return;
-    this.subscriptions.add(printer.onPrintStarted((file) => this.started(file)));
+    if (!this.printers) return;
     this.subscriptions.add(
-      printer.onProgress(({ progress }) => {
-        if (this.current === undefined) return;
-        this.database.db
-          .prepare('UPDATE jobs SET updated = ?, completion = ?, print_time = ? WHERE id = ?')
-          .run(Date.now(), progress.completion, progress.printTime, this.current);
+      this.printers.forEach(({ id, printer }) => {
+        const each = new DisposableStore();
+        each.add(printer.onPrintStarted((file) => this.started(id, file)));
+        each.add(
+          printer.onProgress(({ progress }) => {
+            const row = this.current.get(id);
+            if (row === undefined) return;
+            this.database.db
+              .prepare('UPDATE jobs SET updated = ?, completion = ?, print_time = ? WHERE id = ?')
+              .run(Date.now(), progress.completion, progress.printTime, row);
+          }),
+        );
+        each.add(printer.onPrintEnded(({ end, time }) => this.ended(id, end, time)));
+        return each;
       }),
     );
-    this.subscriptions.add(printer.onPrintEnded(({ end, time }) => this.ended(end, time)));
   }
 
   stop(): void {
@@ -109,20 +115,20 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
     return { ...all, byPrinter };
   }
 
-  private started(file: JobFile): void {
+  private started(printer: string, file: JobFile): void {
     const now = Date.now();
     const id = Number(
       this.database.db
         .prepare(`INSERT INTO jobs (printer, name, path, origin, started, updated, result) VALUES (?, ?, ?, ?, ?, ?, 'printing')`)
-        .run(DEFAULT_PRINTER_ID, file.name, file.path, file.origin, now, now).lastInsertRowid,
+        .run(printer, file.name, file.path, file.origin, now, now).lastInsertRowid,
     );
-    this.current = id;
+    this.current.set(printer, id);
     void this.addFileDetails(id, file);
   }
 
-  private ended(end: PrintEnd, time: number): void {
-    const id = this.current;
-    this.current = undefined;
+  private ended(printer: string, end: PrintEnd, time: number): void {
+    const id = this.current.get(printer);
+    this.current.delete(printer);
     if (id === undefined) return;
     const now = Date.now();
     this.database.db.prepare('UPDATE jobs SET ended = ?, updated = ?, result = ?, print_time = ? WHERE id = ?').run(now, now, end, time, id);

@@ -1,20 +1,20 @@
 /**
  * The host's Prometheus metrics on their own prom-client registry: prom-client's default process
  * metrics (event-loop lag, memory, CPU, handles) and cuttle's, fed by the services' signals:
- * printer temperatures and progress read at scrape time, lines sent, resends and errors counted
- * from the printer's signals, push clients per transport, bus events per name, event-hook runs.
+ * every printer's temperatures and progress read at scrape time, lines sent, resends and errors counted
+ * from each printer's signals (labelled `printer`; a removed printer's series go with it), push clients per transport, bus events per name, event-hook runs.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DisposableStore, type Disposable } from '../common/disposable.js';
-import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import type { EventHooks } from '../event-hooks/api.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { PrinterService, TemperatureReading } from '../printer/printer-service.js';
+import type { TemperatureReading } from '../printer/printer-service.js';
+import type { PrinterRegistry } from '../printers/printer-registry.js';
 import type { PushService } from '../push/api.js';
 
 export interface MetricSources {
   bus: EventBus;
-  printer?: PrinterService;
+  printers?: PrinterRegistry;
   push?: PushService;
   hooks?: EventHooks;
 }
@@ -32,7 +32,8 @@ export class HostMetrics implements Disposable {
     // otherwise idle host 100 times a second (a printed line costs one wake-up); 100 ms still
     // catches every stall a scrape would care about
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
-    const { bus, printer, push, hooks } = sources;
+    const { bus, printers, push, hooks } = sources;
+    const scopes = () => printers?.list() ?? [];
 
     const heaterGauge = (name: string, help: string, value: (reading: TemperatureReading) => number) =>
       new Gauge({
@@ -42,7 +43,9 @@ export class HostMetrics implements Disposable {
         registers,
         collect() {
           this.reset();
-          for (const [heater, reading] of Object.entries(printer?.snapshot().temperatures ?? {})) this.set({ printer: DEFAULT_PRINTER_ID, heater }, value(reading));
+          for (const { id, printer } of scopes()) {
+            for (const [heater, reading] of Object.entries(printer.snapshot().temperatures)) this.set({ printer: id, heater }, value(reading));
+          }
         },
       });
     heaterGauge('cuttle_temperature_celsius', 'Current temperature of each heater, as the printer last reported it.', (r) => r.actual);
@@ -53,19 +56,31 @@ export class HostMetrics implements Disposable {
       labelNames: ['printer'] as const,
       registers,
       collect() {
-        const completion = printer?.snapshot().progress.completion ?? null;
-        this.set({ printer: DEFAULT_PRINTER_ID }, completion === null ? 0 : completion / 100);
+        this.reset();
+        for (const { id, printer } of scopes()) {
+          const completion = printer.snapshot().progress.completion;
+          this.set({ printer: id }, completion === null ? 0 : completion / 100);
+        }
       },
     });
     const linesSent = new Counter({ name: 'cuttle_lines_sent_total', help: 'Commands sent to the printer.', labelNames: ['printer'] as const, registers });
     const resends = new Counter({ name: 'cuttle_resends_total', help: 'Resend requests received from the printer.', labelNames: ['printer'] as const, registers });
     const errors = new Counter({ name: 'cuttle_printer_errors_total', help: 'Communication and firmware errors of the printer.', labelNames: ['printer'] as const, registers });
-    const labels = { printer: DEFAULT_PRINTER_ID };
-    for (const counter of [linesSent, resends, errors]) counter.inc(labels, 0);
-    if (printer) {
-      this.subscriptions.add(printer.onCommandSent(() => linesSent.inc(labels)));
-      this.subscriptions.add(printer.onLog(({ direction, line }) => direction === 'recv' && RESEND.test(line) && resends.inc(labels)));
-      this.subscriptions.add(printer.onError(() => errors.inc(labels)));
+    if (printers) {
+      this.subscriptions.add(
+        printers.forEach(({ id, printer }) => {
+          const labels = { printer: id };
+          const counters = [linesSent, resends, errors];
+          for (const counter of counters) counter.inc(labels, 0);
+          const each = new DisposableStore();
+          each.add(printer.onCommandSent(() => linesSent.inc(labels)));
+          each.add(printer.onLog(({ direction, line }) => direction === 'recv' && RESEND.test(line) && resends.inc(labels)));
+          each.add(printer.onError(() => errors.inc(labels)));
+          // after the printer's last signals: its series leave the scrape with it
+          each.add({ dispose: () => counters.forEach((counter) => counter.remove(labels)) });
+          return each;
+        }),
+      );
     }
 
     const clients = new Map<string, number>();

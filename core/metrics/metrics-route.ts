@@ -7,7 +7,7 @@ import type { Disposable } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { EventHooks } from '../event-hooks/api.js';
 import { EventBus } from '../events/event-bus.js';
-import { PrinterService } from '../printer/printer-service.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
 import { PushService } from '../push/api.js';
 import { HttpRoutes } from '../server/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
@@ -23,14 +23,14 @@ export class MetricsRoute implements LifecycleContribution {
     @inject(HttpRoutes) private readonly routes: HttpRoutes,
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(EventBus) private readonly bus: EventBus,
-    @inject(PrinterService) @optional() private readonly printer?: PrinterService,
+    @inject(PrinterRegistry) @optional() private readonly printers?: PrinterRegistry,
     @inject(PushService) @optional() private readonly push?: PushService,
     @inject(EventHooks) @optional() private readonly hooks?: EventHooks,
   ) {}
 
   start(): void {
     if (!this.settings.get('metrics.enabled')) return;
-    const metrics = new HostMetrics({ bus: this.bus, printer: this.printer, push: this.push, hooks: this.hooks });
+    const metrics = new HostMetrics({ bus: this.bus, printers: this.printers, push: this.push, hooks: this.hooks });
     this.metrics = metrics;
     this.registration = this.routes.register(
       (router) =>

@@ -3,27 +3,33 @@
  * `<base>/<hostId>/<printer>/event/<Name>` (JSON with seq, host and printer), the printer's state,
  * progress, temperatures and job are kept in retained topics, `<base>/<hostId>/status` says
  * online/offline (offline also as the last will), and Home Assistant discovery configs make each
- * printer a device with sensors and pause/resume/cancel buttons. Commands arriving on
+ * printer of the registry a device with sensors and pause/resume/cancel buttons (published when the
+ * printer is added, deleted with its retained topics when it is removed). Shared events (files,
+ * slicing, settings, server) go under the `default` level, as on a host with one printer. Commands arriving on
  * `…/<printer>/command/<pause|resume|cancel>` are refused unless `plugins.mqtt.commands: true`;
  * every command gets an answer on `…/<printer>/command/result`.
  * Written with the public plugin API only.
  */
 import os from 'node:os';
 import {
+  Disposable,
+  DisposableStore,
   inject,
   OnAnyEvent,
   OnShutdown,
   OnStartup,
   Plugin,
   PluginContext,
-  PrinterService,
+  PrinterRegistry,
   type AnyFiredEvent,
+  type PrinterScope,
+  type PrinterService,
   type JobFile,
   type PluginSettingsSchema,
   type PrinterState,
   type TemperatureSample,
 } from 'cuttle';
-import { DEFAULT_PRINTER_ID, printerIdOf } from 'cuttle';
+import { printerIdOf } from 'cuttle';
 import { COMMANDS, printerDiscovery, type Command } from './discovery.js';
 import { BufferedPublisher, type BrokerOptions } from './publisher.js';
 import { Topics } from './topics.js';
@@ -66,11 +72,12 @@ export class MqttPlugin {
   private publisher: BufferedPublisher | undefined;
   private topics: Topics | undefined;
   private settings!: Settings;
-  private readonly heaters = new Set<string>();
+  /** per printer: the heaters seen so far (each gets a discovery sensor) */
+  private readonly heaters = new Map<string, Set<string>>();
 
   constructor(
     @inject(PluginContext) private readonly ctx: PluginContext,
-    @inject(PrinterService) private readonly printer: PrinterService,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
   ) {}
 
   @OnStartup()
@@ -94,18 +101,35 @@ export class MqttPlugin {
       () => this.connected(),
     );
     this.publisher.subscribe(topics.commandFilter, (topic, payload) => void this.command(topic, payload));
-    const printer = this.printer;
-    const on = this.ctx.subscriptions;
-    on.add(printer.onStateChanged((state) => this.publishState(state)));
-    on.add(printer.onTemperature((sample) => this.publishTemperatures(sample)));
-    on.add(printer.onProgress(({ file, progress }) => this.publisher?.retain(topics.progress(DEFAULT_PRINTER_ID), { ...progress, file: fileOf(file) })));
-    on.add(printer.onFileSelected(() => this.publishJob()));
-    on.add(printer.onFileDeselected(() => this.publishJob()));
-    on.add(printer.onPrintStarted(() => this.publishJob()));
-    on.add(printer.onPrintEnded(() => this.publishJob()));
-    this.publishState(printer.state);
-    this.publishJob();
-    this.publishTemperatures({ time: Date.now(), heaters: printer.snapshot().temperatures });
+    this.ctx.subscriptions.add(this.printers.forEach((scope) => this.watch(scope)));
+  }
+
+  /** One printer's retained topics, kept current from its signals; cleared (discovery too) when it is removed. */
+  private watch(scope: PrinterScope): Disposable {
+    const { id, printer } = scope;
+    const topics = this.topics!;
+    this.heaters.set(id, new Set());
+    const on = new DisposableStore();
+    on.add(printer.onStateChanged((state) => this.publishState(id, state)));
+    on.add(printer.onTemperature((sample) => this.publishTemperatures(id, sample)));
+    on.add(printer.onProgress(({ file, progress }) => this.publisher?.retain(topics.progress(id), { ...progress, file: fileOf(file) })));
+    on.add(printer.onFileSelected(() => this.publishJob(scope)));
+    on.add(printer.onFileDeselected(() => this.publishJob(scope)));
+    on.add(printer.onPrintStarted(() => this.publishJob(scope)));
+    on.add(printer.onPrintEnded(() => this.publishJob(scope)));
+    this.publishState(id, printer.state);
+    this.publishJob(scope);
+    this.publishTemperatures(id, { time: Date.now(), heaters: printer.snapshot().temperatures });
+    this.publishDiscovery(id);
+    on.add(
+      Disposable.create(() => {
+        const publisher = this.publisher;
+        const configs = this.discoveryConfigs(id).map((c) => c.topic);
+        this.heaters.delete(id);
+        publisher?.clear([...configs, ...publisher.retainedUnder(`${topics.printer(id)}/`)]);
+      }),
+    );
+    return on;
   }
 
   @OnAnyEvent()
@@ -131,38 +155,43 @@ export class MqttPlugin {
 
   /** On every (re)connect: the discovery configs (retained values are re-sent by the publisher). */
   private connected(): void {
-    this.publishDiscovery();
+    for (const { id } of this.printers.list()) this.publishDiscovery(id);
   }
 
-  private publishDiscovery(): void {
-    if (!this.publisher || !this.topics || !this.settings.discovery) return;
-    for (const { topic, config } of printerDiscovery(this.settings.discoveryPrefix, this.topics, this.settings.hostId, DEFAULT_PRINTER_ID, [...this.heaters])) {
-      this.publisher.retain(topic, config);
-    }
+  private discoveryConfigs(printer: string) {
+    if (!this.topics || !this.settings.discovery) return [];
+    return printerDiscovery(this.settings.discoveryPrefix, this.topics, this.settings.hostId, printer, [...(this.heaters.get(printer) ?? [])]);
   }
 
-  private publishState(state: PrinterState): void {
-    this.publisher?.retain(this.topics!.state(DEFAULT_PRINTER_ID), { id: state.id, text: state.text, error: state.error || null });
+  private publishDiscovery(printer: string): void {
+    if (!this.publisher) return;
+    for (const { topic, config } of this.discoveryConfigs(printer)) this.publisher.retain(topic, config);
   }
 
-  private publishJob(): void {
+  private publishState(printer: string, state: PrinterState): void {
+    this.publisher?.retain(this.topics!.state(printer), { id: state.id, text: state.text, error: state.error || null });
+  }
+
+  private publishJob({ id, printer }: PrinterScope): void {
     if (!this.publisher || !this.topics) return;
-    const { job, state, progress } = this.printer.snapshot();
-    this.publisher.retain(this.topics.job(DEFAULT_PRINTER_ID), { file: job ? fileOf(job) : null, state: state.text });
-    this.publisher.retain(this.topics.progress(DEFAULT_PRINTER_ID), { ...progress, file: job ? fileOf(job) : null });
+    const { job, state, progress } = printer.snapshot();
+    this.publisher.retain(this.topics.job(id), { file: job ? fileOf(job) : null, state: state.text });
+    this.publisher.retain(this.topics.progress(id), { ...progress, file: job ? fileOf(job) : null });
   }
 
-  private publishTemperatures(sample: TemperatureSample): void {
+  private publishTemperatures(printer: string, sample: TemperatureSample): void {
     if (!this.publisher || !this.topics) return;
+    const heaters = this.heaters.get(printer);
+    if (!heaters) return;
     let newHeater = false;
     for (const [heater, reading] of Object.entries(sample.heaters)) {
-      if (!this.heaters.has(heater)) {
-        this.heaters.add(heater);
+      if (!heaters.has(heater)) {
+        heaters.add(heater);
         newHeater = true;
       }
-      this.publisher.retain(this.topics.temperature(DEFAULT_PRINTER_ID, heater), { actual: reading.actual, target: reading.target });
+      this.publisher.retain(this.topics.temperature(printer, heater), { actual: reading.actual, target: reading.target });
     }
-    if (newHeater) this.publishDiscovery();
+    if (newHeater) this.publishDiscovery(printer);
   }
 
   private async command(topic: string, payload: string): Promise<void> {
@@ -176,29 +205,31 @@ export class MqttPlugin {
       this.ctx.logger.warn({ topic, payload: payload.slice(0, 100) }, 'MQTT command refused: plugins.mqtt.commands is not true');
       return answer({ accepted: false, reason: 'commands are off (plugins.mqtt.commands: false)' });
     }
-    if (printer !== DEFAULT_PRINTER_ID) return answer({ accepted: false, reason: `no printer "${printer}"` });
+    // the topic level is the printer id made topic-safe: ids ([a-z0-9-]) are their own level
+    const scope = this.printers.get(printer);
+    if (!scope) return answer({ accepted: false, reason: `no printer "${printer}"` });
     try {
-      await this.run(name as Command);
-      this.ctx.logger.info({ topic }, `MQTT command ${name} done`);
+      await run(scope.printer, name as Command);
+      this.ctx.logger.info({ topic, printer }, `MQTT command ${name} done`);
       answer({ accepted: true });
     } catch (err) {
       answer({ accepted: false, reason: (err as Error).message });
     }
   }
+}
 
-  private run(command: Command): Promise<void> {
-    const state = this.printer.state.id;
-    switch (command) {
-      case 'pause':
-        if (state !== 'PRINTING') throw new Error('the printer is not printing');
-        return this.printer.pausePrint();
-      case 'resume':
-        if (state !== 'PAUSED') throw new Error('the print is not paused');
-        return this.printer.resumePrint();
-      case 'cancel':
-        if (!['PRINTING', 'PAUSED', 'PAUSING', 'RESUMING'].includes(state)) throw new Error('no print job is running');
-        return this.printer.cancelPrint();
-    }
+function run(printer: PrinterService, command: Command): Promise<void> {
+  const state = printer.state.id;
+  switch (command) {
+    case 'pause':
+      if (state !== 'PRINTING') throw new Error('the printer is not printing');
+      return printer.pausePrint();
+    case 'resume':
+      if (state !== 'PAUSED') throw new Error('the print is not paused');
+      return printer.resumePrint();
+    case 'cancel':
+      if (!['PRINTING', 'PAUSED', 'PAUSING', 'RESUMING'].includes(state)) throw new Error('no print job is running');
+      return printer.cancelPrint();
   }
 }
 

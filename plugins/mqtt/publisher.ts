@@ -62,7 +62,11 @@ export class BufferedPublisher {
       this.logger.info({ url: redact(options.url), reconnect: this.wasConnected }, 'connected to the MQTT broker');
       this.wasConnected = true;
       this.client.publish(statusTopic, 'online', { retain: true, qos: 1 });
-      for (const [topic, payload] of this.retained) this.client.publish(topic, payload, { retain: true, qos: 1 });
+      for (const [topic, payload] of this.retained) {
+        this.client.publish(topic, payload, { retain: true, qos: 1 });
+        // an empty retained message deletes the topic at the broker: once sent, nothing to keep
+        if (payload === '') this.retained.delete(topic);
+      }
       const waiting = this.buffer;
       this.buffer = [];
       for (const m of waiting) this.client.publish(m.topic, m.payload, { qos: options.qos });
@@ -100,6 +104,24 @@ export class BufferedPublisher {
     if (this.retained.get(topic) === text) return;
     this.retained.set(topic, text);
     if (this.client.connected) this.client.publish(topic, text, { retain: true, qos: 1 });
+  }
+
+  /** Deletes retained topics at the broker (an empty retained message), now or on the next connect. */
+  clear(topics: readonly string[]): void {
+    for (const topic of topics) {
+      if (!this.retained.has(topic)) continue;
+      if (this.client.connected) {
+        this.client.publish(topic, '', { retain: true, qos: 1 });
+        this.retained.delete(topic);
+      } else {
+        this.retained.set(topic, '');
+      }
+    }
+  }
+
+  /** The retained topics under `prefix` (a printer's, to clear them when it is removed). */
+  retainedUnder(prefix: string): string[] {
+    return [...this.retained.keys()].filter((topic) => topic.startsWith(prefix));
   }
 
   subscribe(filter: string, onMessage: (topic: string, payload: string) => void): void {
