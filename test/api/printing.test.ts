@@ -136,7 +136,7 @@ describe('REST API with the simulated printer', function () {
     await waitFor(() => rec.named('FileSelected').length > 0);
     expect((await call('POST', '/api/files/local/job.gcode', { body: { command: 'unselect' } })).status).to.equal(204);
     await waitFor(() => rec.named('FileDeselected').length > 0);
-    expect(rec.named('FileDeselected')[0]!.payload).to.deep.equal({});
+    expect(rec.named('FileDeselected')[0]!.payload).to.deep.equal({ printer: 'default' });
     expect((await call('POST', '/api/job', { body: { command: 'start' } })).status).to.equal(409);
 
     expect((await call('POST', '/api/files/local/job.gcode', { body: { command: 'select', print: true } })).status).to.equal(204);
@@ -193,7 +193,7 @@ describe('REST API with the simulated printer', function () {
     expect(res.status).to.equal(201);
     expect(res.json).to.include({ effectiveSelect: true, effectivePrint: true });
     await waitFor(() => rec.named('PrintStarted').length > 0);
-    expect(rec.named('FileSelected')[0]!.payload).to.deep.equal({ name: 'sdjob.gcode', path: 'sdjob.gcode', origin: 'sdcard', file: 'sdjob.gcode', filename: 'sdjob.gcode' });
+    expect(rec.named('FileSelected')[0]!.payload).to.deep.equal({ name: 'sdjob.gcode', path: 'sdjob.gcode', origin: 'sdcard', file: 'sdjob.gcode', filename: 'sdjob.gcode', printer: 'default' });
     await waitFor(() => rec.named('PrintDone').length > 0, 20000);
     expect((rec.named('PrintDone')[0]!.payload as { origin: string }).origin).to.equal('sdcard');
   });

@@ -31,11 +31,11 @@ describe('printer connection (in-process virtual printer)', () => {
     ]);
     const states = h.events.filter((e) => e.name === 'PrinterStateChanged').map((e) => e.payload);
     expect(states).to.deep.equal([
-      { state_id: 'OPEN_SERIAL', state_string: 'Opening serial port' },
-      { state_id: 'CONNECTING', state_string: 'Connecting' },
-      { state_id: 'OPERATIONAL', state_string: 'Operational' },
+      { state_id: 'OPEN_SERIAL', state_string: 'Opening serial port', printer: 'default' },
+      { state_id: 'CONNECTING', state_string: 'Connecting', printer: 'default' },
+      { state_id: 'OPERATIONAL', state_string: 'Operational', printer: 'default' },
     ]);
-    expect(h.events.find((e) => e.name === 'Connected')!.payload).to.deep.equal({ port: 'virtual', baudrate: 115200 });
+    expect(h.events.find((e) => e.name === 'Connected')!.payload).to.deep.equal({ port: 'virtual', baudrate: 115200, printer: 'default' });
     await h.printer.disconnect();
     await waitFor('Disconnected', () => h.names().includes('Disconnected'));
     expect(h.printer.state.id).to.equal('OFFLINE');
