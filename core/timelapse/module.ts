@@ -1,11 +1,12 @@
 /**
  * Container bindings for timelapses. `timelapseModule` (root): the test-pattern camera and the REST
- * routes, which act on the request's printer. `timelapseScopeModule` (each printer's child
+ * routes, which act on the request's printer, and the one rendering queue all printers share. `timelapseScopeModule` (each printer's child
  * container): capture and rendering for that printer's prints.
  */
 import { ContainerModule } from 'inversify';
 import { PrinterScopeLifecycle } from '../common/lifecycle.js';
 import { RouteContribution } from '../server/route-contribution.js';
+import { TimelapseRenderQueue } from './render-queue.js';
 import { TestPatternCamera } from './test-pattern.js';
 import { DefaultTimelapseService } from './timelapse-service-impl.js';
 import { TimelapseRoutes } from './timelapse-routes.js';
@@ -13,6 +14,7 @@ import { TimelapseService } from './timelapse-service.js';
 
 export const timelapseModule = new ContainerModule(({ bind }) => {
   bind(TestPatternCamera).toSelf().inSingletonScope();
+  bind(TimelapseRenderQueue).toSelf().inSingletonScope();
   bind(RouteContribution).toService(TestPatternCamera);
   bind(TimelapseRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(TimelapseRoutes);

@@ -6,6 +6,10 @@
  * not depend on which plugins are enabled; the timelapse-events plugin fires the Timelapse events for
  * the signals below.
  *
+ * One per printer (in its scope). Printers share the folders, so a set's name is claimed by creating
+ * its folder (mkdir fails for a name another printer took), and movies go through the host's one
+ * TimelapseRenderQueue.
+ *
  * Layout: `<timelapseTmp>/<set>/frame-000001.jpg` + `set.json` (the G-code name), movies `<timelapse>/<set>.mp4`.
  */
 import { promises as fs } from 'node:fs';
@@ -20,6 +24,7 @@ import { PrinterService, type JobFile } from '../printer/printer-service.js';
 import { SettingsService } from '../settings/settings-service.js';
 import type { PrintEndKind } from '../settings/schema/media.js';
 import { captureFrame, type FrameSource } from './frame-source.js';
+import { TimelapseRenderQueue } from './render-queue.js';
 import { listFrames, renderMovie } from './renderer.js';
 import { TestPatternCamera } from './test-pattern.js';
 import {
@@ -66,8 +71,8 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
 
   private current: TimelapseConfig;
   private recording: Recording | null = null;
-  private readonly rendering = new Set<string>();
-  private renderQueue: Promise<void> = Promise.resolve();
+  /** this printer's movies waiting in or going through the host's render queue */
+  private readonly renders = new Set<Promise<void>>();
   private readonly subscriptions = new DisposableStore();
   /** the printer's signals are handled one after the other, off the serial path (a print's start finishes before its Z changes) */
   private signals: Promise<void> = Promise.resolve();
@@ -79,6 +84,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     @inject(PrinterService) private readonly printer: PrinterService,
     @inject(Logger) logger: Logger,
     @inject(TestPatternCamera) private readonly testPattern: TestPatternCamera,
+    @inject(TimelapseRenderQueue) private readonly queue: TimelapseRenderQueue,
   ) {
     this.log = logger.child({ service: 'timelapse' });
     this.current = this.configured();
@@ -109,7 +115,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     if (this.recording?.timer) clearInterval(this.recording.timer);
     this.recording = null;
     this.shutdown.abort();
-    await this.renderQueue;
+    await this.renderingIdle();
   }
 
   async configure(changes: Partial<TimelapseConfig>, save: boolean): Promise<TimelapseConfig> {
@@ -139,9 +145,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     if (this.recording) await this.finish(this.recording, 'failed');
     const config = this.config();
     if (config.type === 'off') return;
-    const set = await this.newSetName(file.name);
-    const dir = path.join(this.settings.folder('timelapseTmp'), set);
-    await fs.mkdir(dir, { recursive: true });
+    const { set, dir } = await this.claimSet(file.name);
     await fs.writeFile(path.join(dir, SET_INFO), JSON.stringify({ gcode: file.name }));
     const recording: Recording = { set, dir, gcode: file.name, config, frames: 0, pending: new Set() };
     this.recording = recording;
@@ -206,12 +210,12 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
 
   // ---- rendering ----
 
-  private queueRender(set: string, gcode: string, config: TimelapseConfig): Promise<void> {
-    if (this.shutdown.signal.aborted) return this.renderQueue;
-    this.rendering.add(set);
-    const job = this.renderQueue.then(() => this.renderSet(set, gcode, config));
-    this.renderQueue = job.catch(() => undefined);
-    return this.renderQueue;
+  private queueRender(set: string, gcode: string, config: TimelapseConfig): void {
+    if (this.shutdown.signal.aborted || this.queue.has(set)) return;
+    // a printer that stops meanwhile leaves its set unrendered (the aborted signal ends ffmpeg at once)
+    const job = this.queue.run(set, () => (this.shutdown.signal.aborted ? Promise.resolve() : this.renderSet(set, gcode, config)));
+    this.renders.add(job);
+    void job.finally(() => this.renders.delete(job));
   }
 
   private async renderSet(set: string, gcode: string, config: TimelapseConfig): Promise<void> {
@@ -241,25 +245,23 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     } catch (err) {
       this.log.error({ set, ...errorInfo(err) }, 'timelapse rendering failed');
       this.movieFailed.fire({ ...ref, returncode: null, reason: 'unknown' });
-    } finally {
-      this.rendering.delete(set);
     }
   }
 
-  renderingIdle(): Promise<void> {
-    return this.renderQueue;
+  async renderingIdle(): Promise<void> {
+    while (this.renders.size > 0) await Promise.all([...this.renders]);
   }
 
   async render(name: string): Promise<void> {
     const dir = await this.setDir(name);
     if (this.recording?.set === name) throw new TimelapseRequestError(409, `"${name}" is still being recorded`);
-    if (this.rendering.has(name)) throw new TimelapseRequestError(409, `"${name}" is already being rendered`);
-    void this.queueRender(name, await gcodeOf(dir, name), this.config());
+    if (this.queue.has(name)) throw new TimelapseRequestError(409, `"${name}" is already being rendered`);
+    this.queueRender(name, await gcodeOf(dir, name), this.config());
   }
 
   async deleteUnrendered(name: string): Promise<void> {
     const dir = await this.setDir(name);
-    if (this.recording?.set === name || this.rendering.has(name)) throw new TimelapseRequestError(409, `"${name}" is being recorded or rendered`);
+    if (this.recording?.set === name || this.queue.has(name)) throw new TimelapseRequestError(409, `"${name}" is being recorded or rendered`);
     await fs.rm(dir, { recursive: true, force: true });
   }
 
@@ -279,7 +281,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
           bytes: stats.reduce((sum, s) => sum + (s?.size ?? 0), 0),
           date: Math.floor(Math.max(dirStat.mtimeMs, ...stats.map((s) => s?.mtimeMs ?? 0)) / 1000),
           recording: this.recording?.set === name,
-          rendering: this.rendering.has(name),
+          rendering: this.queue.has(name),
         };
       }),
     );
@@ -334,15 +336,24 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     return dir;
   }
 
-  /** `<gcode name without extension>_<UTC timestamp>`, made unique and safe as a file name. */
-  private async newSetName(gcode: string): Promise<string> {
+  /**
+   * A new set `<gcode name without extension>_<UTC timestamp>` (safe as a file name), its folder made:
+   * mkdir is the claim, so two printers starting the same file in the same second get two sets.
+   */
+  private async claimSet(gcode: string): Promise<{ set: string; dir: string }> {
     const base = (gcode.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'print').slice(0, 150);
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '').slice(0, 14);
     const root = this.settings.folder('timelapseTmp');
     for (let n = 0; ; n++) {
-      const name = n === 0 ? `${base}_${stamp}` : `${base}_${stamp}-${n}`;
-      const taken = await Promise.all([fs.stat(path.join(root, name)).catch(() => null), fs.stat(path.join(this.settings.folder('timelapse'), `${name}${MOVIE_EXT}`)).catch(() => null)]);
-      if (!taken[0] && !taken[1]) return name;
+      const set = n === 0 ? `${base}_${stamp}` : `${base}_${stamp}-${n}`;
+      if (await fs.stat(path.join(this.settings.folder('timelapse'), `${set}${MOVIE_EXT}`)).catch(() => null)) continue;
+      const dir = path.join(root, set);
+      try {
+        await fs.mkdir(dir);
+        return { set, dir };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
     }
   }
 }
