@@ -65,15 +65,15 @@ describe('GCODE-processing events', () => {
       'PositionUpdate',
     ]);
     const payloads = (name: string) => fired.filter((e) => e.name === name).map((e) => e.payload);
-    expect(payloads('ToolChange')).to.deep.equal([{ old: 0, new: 1 }]);
+    expect(payloads('ToolChange')).to.deep.equal([{ old: 0, new: 1, printer: 'default' }]);
     expect(payloads('ZChange')).to.deep.equal([
-      { old: 0, new: 0.2 },
-      { old: 0.2, new: 0.4 },
-      { old: 0.4, new: 1.9 },
+      { old: 0, new: 0.2, printer: 'default' },
+      { old: 0.2, new: 0.4, printer: 'default' },
+      { old: 0.4, new: 1.9, printer: 'default' },
     ]);
-    expect(payloads('PositionUpdate')).to.deep.equal([{ x: 10, y: 0, z: 1.9, e: 0, t: 1, f: 1200 }]);
-    expect(payloads('plugin_gcode_events_FilamentChange')).to.deep.equal([{ command: 'M600' }]);
-    for (const name of ['PowerOn', 'Home', 'Waiting', 'EStop'].filter((n) => payloads(n).length)) expect(payloads(name)[0]).to.deep.equal({});
+    expect(payloads('PositionUpdate')).to.deep.equal([{ x: 10, y: 0, z: 1.9, e: 0, t: 1, f: 1200, printer: 'default' }]);
+    expect(payloads('plugin_gcode_events_FilamentChange')).to.deep.equal([{ command: 'M600', printer: 'default' }]);
+    for (const name of ['PowerOn', 'Home', 'Waiting', 'EStop'].filter((n) => payloads(n).length)) expect(payloads(name)[0]).to.deep.equal({ printer: 'default' });
 
     // M112 jumps the queue, fires EStop, and the (Marlin-like) printer halts: the connection ends in Error
     const estop = await sendAndCollect(['M112'], 1);
@@ -108,8 +108,8 @@ describe('GCODE-processing events', () => {
       3,
     );
     expect(fired.filter((e) => e.name === 'ZChange').map((e) => e.payload)).to.deep.equal([
-      { old: null, new: 0.2 },
-      { old: 0.2, new: 0.4 },
+      { old: null, new: 0.2, printer: 'default' },
+      { old: 0.2, new: 0.4, printer: 'default' },
     ]);
   });
 });

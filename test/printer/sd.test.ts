@@ -59,8 +59,8 @@ describe('SD card', () => {
     const sd = h.events.filter((e) => e.name.startsWith('plugin_gcode_events_Sd'));
     expect(sd.map((e) => e.name.replace('plugin_gcode_events_', ''))).to.deep.equal(['SdHome', 'SdZChange', 'SdZChange', 'SdAlert']);
     expect(sd.filter((e) => e.name.endsWith('SdZChange')).map((e) => e.payload)).to.deep.equal([
-      { old: 0, new: 0.2 },
-      { old: 0.2, new: 0.4 },
+      { old: 0, new: 0.2, printer: 'default' },
+      { old: 0.2, new: 0.4, printer: 'default' },
     ]);
     expect(h.names(['Home', 'ZChange', 'Alert']), 'the spec events stay for commands sent by the host').to.deep.equal([]);
     expect(h.names().indexOf('PrintDone')).to.be.greaterThan(h.names().indexOf('plugin_gcode_events_SdAlert'));
