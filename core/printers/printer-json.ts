@@ -24,7 +24,8 @@ export interface PrinterJson {
 /** `mainBaseUrl` without a trailing slash, e.g. `http://127.0.0.1:5000`. */
 export async function printerJson(scope: PrinterScope, mainBaseUrl: string, files: FileManager, user: string | null): Promise<PrinterJson> {
   const snapshot = scope.printer.snapshot();
-  const stored = snapshot.job ? await files.get(snapshot.job.origin, snapshot.job.path).catch(() => null) : null;
+  // an SD job's file is on this printer's card
+  const stored = snapshot.job ? await files.forPrinter(scope.printer).get(snapshot.job.origin, snapshot.job.path).catch(() => null) : null;
   const file = stored?.kind === 'file' ? (stored as StoredFile) : undefined;
   return {
     id: scope.id,

@@ -96,6 +96,7 @@ export class StateFeed implements Disposable {
       const entry = { key, value: known?.value, readAt: -1 };
       this.details = entry;
       this.files
+        .forPrinter(this.printer) // an SD job's file is on this printer's card
         .get(job.origin, job.path)
         .then((stored) => {
           const file = stored?.kind === 'file' ? stored : undefined;
