@@ -137,6 +137,8 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
 
   /** The uploader and the analysis' filament, read after the row exists (the analysis may take a while). */
   private async addFileDetails(id: number, file: JobFile): Promise<void> {
+    // an SD card's entries have neither uploader nor analysis, and reading one lists a card (M20 to a printer)
+    if (file.origin !== 'local') return;
     try {
       const stored = await this.files?.get(file.origin, file.path);
       if (!stored || stored.kind !== 'file') return;

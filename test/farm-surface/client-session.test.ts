@@ -126,7 +126,14 @@ describe('farm surface: an OctoPrint client session per printer', function () {
     expect((await client.job.cancel()).status).to.equal(204);
     await waitForState(me, 'OPERATIONAL');
 
-    // the socket's state was this printer's throughout, never p1's
+    // the socket heard this printer's print and nothing of p1's, in state or events
+    const events = (type: string) => socket.messages.filter((m) => m.type === 'event' && m.data.type === type).map((m) => m.data.payload);
+    await waitFor(() => events('PrintCancelled').length > 0, 10_000);
+    expect(events('PrintStarted').map((p) => p.name)).to.deep.equal([name]);
+    expect(events('PrintCancelled').map((p) => p.name)).to.deep.equal([name]);
+    expect(events('FileSelected').map((p) => p.name)).to.deep.equal([name, name]);
+    expect(events('Connected').length, 'its own Connected').to.equal(1);
+    expect(socket.messages.filter((m) => m.type === 'event' && m.data.payload?.printer !== undefined).every((m) => m.data.payload.printer === id)).to.equal(true);
     expect(socket.messages.filter((m) => m.type === 'current').every((m) => m.data.job.file.name !== 'noise-p1.gcode')).to.equal(true);
 
     // app keys: the request's polling URL is under the same base
