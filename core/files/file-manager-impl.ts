@@ -79,7 +79,7 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
     const printer = this.cardPrinter();
     if (!printer) return undefined;
     let card = this.cards.get(printer);
-    if (!card) this.cards.set(printer, (card = new SdStorage(printer, this.signals)));
+    if (!card) this.cards.set(printer, (card = new SdStorage(printer, this.signals, this.printers.list().find((scope) => scope.printer === printer)?.id)));
     return card;
   }
 

@@ -90,8 +90,9 @@ export interface FileManager {
   readonly onListChanged: Event<void>;
   readonly onAnalysisStarted: Event<{ origin: StorageOrigin; path: string; name: string }>;
   readonly onAnalysisFinished: Event<{ origin: StorageOrigin; path: string; name: string; result: GcodeAnalysisResult }>;
-  readonly onTransferStarted: Event<{ local: string; remote: string }>;
-  readonly onTransferDone: Event<{ time: number; local: string; remote: string }>;
+  /** an upload to a printer's card began; `printer`: that printer's id */
+  readonly onTransferStarted: Event<{ local: string; remote: string; printer?: string }>;
+  readonly onTransferDone: Event<{ time: number; local: string; remote: string; printer?: string }>;
 
   // --- additions of the implementation (issue 4) ---
   /** Receives a stream into a temporary file inside the storage; 413 (and nothing left) over the size limit. */

@@ -15,6 +15,6 @@ export class FileSignals {
   readonly analysisStarted = new Emitter<AnalysisSignal>();
   readonly analysisFinished = new Emitter<AnalysisSignal & { result: GcodeAnalysisResult }>();
   readonly analysisProgress = new Emitter<AnalysisSignal & { progress: number }>();
-  readonly transferStarted = new Emitter<{ local: string; remote: string }>();
-  readonly transferDone = new Emitter<{ time: number; local: string; remote: string }>();
+  readonly transferStarted = new Emitter<{ local: string; remote: string; printer?: string }>();
+  readonly transferDone = new Emitter<{ time: number; local: string; remote: string; printer?: string }>();
 }

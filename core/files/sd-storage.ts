@@ -18,6 +18,8 @@ export class SdStorage {
   constructor(
     private readonly printer: PrinterService,
     private readonly signals: FileSignals,
+    /** the card's printer id, carried by the transfer signals (TransferStarted/TransferDone are printer events) */
+    private readonly printerId?: string,
   ) {
     this.card = sdCardOf(printer);
   }
@@ -43,9 +45,10 @@ export class SdStorage {
     if (type[0] !== 'machinecode') throw new FileOperationError(415, 'only G-code can be stored on the SD card');
     const remote = sdName(name);
     const started = Date.now();
-    this.signals.transferStarted.fire({ local: name, remote });
+    const printer = this.printerId === undefined ? {} : { printer: this.printerId };
+    this.signals.transferStarted.fire({ local: name, remote, ...printer });
     await card.uploadToSd(staged.tmpPath, remote);
-    this.signals.transferDone.fire({ time: (Date.now() - started) / 1000, local: name, remote });
+    this.signals.transferDone.fire({ time: (Date.now() - started) / 1000, local: name, remote, ...printer });
     this.signals.fileAdded.fire({ storage: ORIGIN, path: remote, name: remote, type });
     if (upload) this.signals.uploaded.fire({ name: remote, path: remote, target: ORIGIN });
     return { kind: 'file', origin: ORIGIN, path: remote, name: remote, typePath: type, size: staged.size, date: Math.floor(started / 1000) };

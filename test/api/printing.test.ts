@@ -170,8 +170,8 @@ describe('REST API with the simulated printer', function () {
     await rec.idle();
     const transfer = rec.events.filter((e) => ['TransferStarted', 'TransferDone', 'FileAdded', 'Upload'].includes(e.name));
     expect(transfer.map((e) => e.name)).to.deep.equal(['TransferStarted', 'TransferDone', 'FileAdded', 'Upload']);
-    expect(transfer[0]!.payload).to.deep.equal({ local: 'Small Part.gcode', remote: 'small_part.gcode' });
-    expect(transfer[1]!.payload).to.include({ local: 'Small Part.gcode', remote: 'small_part.gcode' });
+    expect(transfer[0]!.payload).to.deep.equal({ local: 'Small Part.gcode', remote: 'small_part.gcode', printer: 'default' });
+    expect(transfer[1]!.payload).to.include({ local: 'Small Part.gcode', remote: 'small_part.gcode', printer: 'default' });
     expect((transfer[1]!.payload as { time: number }).time).to.be.a('number');
     expect(transfer[2]!.payload).to.deep.equal({ storage: 'sdcard', path: 'small_part.gcode', name: 'small_part.gcode', type: ['machinecode', 'gcode'] });
     expect(rec.named('UpdatedFiles').length).to.be.at.least(2);
