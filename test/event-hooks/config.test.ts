@@ -41,7 +41,7 @@ describe('event hooks: configuration', () => {
     try {
       const hooks = t.get<EventHooks>(EventHooks);
       expect(hooks.problems()).to.deep.equal([]);
-      expect(hooks.subscriptions().map((s) => s.type)).to.deep.equal(['system', 'system', 'gcode', 'gcode', 'webhook', 'webhook']);
+      expect(hooks.subscriptions().map((s) => s.type)).to.deep.equal(['system', 'system', 'gcode', 'gcode', 'webhook', 'webhook', 'system']);
     } finally {
       await t.stop();
     }
