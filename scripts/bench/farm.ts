@@ -174,7 +174,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
       const othersFrom: [number, number] = [now(), others()];
       await Promise.all(farm.ids.map((id) => request(host, 'POST', `/printer/${id}/api/files/local/${FILE}`, { command: 'select', print: true })));
       const seen = new Set<string>();
-      await until('every print to end', (LINES / 100) * 1000 + 60_000, async () => {
+      await until('every print to end', (LINES / 20) * 1000 + 60_000, async () => {
         const jobs = await Promise.all(farm.ids.map(async (id) => [id, (await request(host, 'GET', `/printer/${id}/api/job`)) as JobAnswer] as const));
         for (const [id, job] of jobs) {
           if (job.state.startsWith('Printing')) seen.add(id);
