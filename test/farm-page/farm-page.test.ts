@@ -99,9 +99,15 @@ describe('farm page in Chromium: three printers', function () {
     expect(seen).to.deep.include({ p1: ['Operational'], p3: ['Operational'] });
     expect(seen['p2']).to.include('Printing');
     expect(await page.evaluate('window.sameDocument')).to.equal(true);
+    // printer 2's events reached the farm's log under its name
+    await page.waitForFunction(
+      `Array.from(document.querySelectorAll('#events li')).some((li) => li.querySelector('.who').textContent === 'Middle Ender' && li.querySelector('.what').textContent === 'PrintStarted' && li.querySelector('.text').textContent === 'print started: farm-test.gcode')`,
+      undefined,
+      { timeout: 15000 },
+    );
   });
 
-  it("opens printer 2's page from its card: the chart and its terminal log", async () => {
+  it("opens printer 2's page from its card: the chart, its terminal log and its events", async () => {
     await Promise.all([page.waitForURL(`${t.baseUrl}/printer/p2/`), page.click(`${card('p2')} .job`)]);
     expect(await page.getAttribute('html', 'data-view')).to.equal('printer');
     await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`, undefined, { timeout: 15000 });
@@ -117,6 +123,10 @@ describe('farm page in Chromium: three printers', function () {
     const lines = Number(await page.textContent('#terminal-count'));
     await page.waitForFunction(`Number(document.getElementById('terminal-count').textContent) > ${lines}`, undefined, { timeout: 15000 });
     expect(await page.$$eval('#terminal li', (items) => items.every((li) => /^(>>>|<<<) /.test(li.textContent ?? '')))).to.equal(true);
+    // its events: the print's progress, from printer 2 (the page's own socket carries no other printer's)
+    await page.waitForFunction(`Array.from(document.querySelectorAll('#events li')).some((li) => /PrintProgress/.test(li.querySelector('.what').textContent) && /farm-test.gcode/.test(li.textContent))`, undefined, {
+      timeout: 15000,
+    });
     await page.screenshot({ path: path.join(os.tmpdir(), 'cuttle-farm-printer-page.png'), fullPage: true });
     expect(errors).to.deep.equal([]);
   });
