@@ -59,6 +59,11 @@ export class Emitter<T> implements Disposable {
     }
   }
 
+  /** how many listeners are subscribed (for leak checks) */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   dispose(): void {
     this.listeners.clear();
   }

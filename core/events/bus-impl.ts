@@ -128,6 +128,11 @@ export class AsyncEventBus implements EventBus {
     return this.seq;
   }
 
+  /** how many subscriptions the bus has (for leak checks) */
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
   fire<K extends EventName>(name: K, payload: FiredPayload<K>): FiredEvent<K> {
     return this.dispatch(name, payload as object) as unknown as FiredEvent<K>;
   }

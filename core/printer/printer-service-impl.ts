@@ -254,8 +254,9 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     await this.teardown();
     this.machine.to('OFFLINE');
     this.log.info('disconnected from the printer');
-    this.disconnected.fire();
+    // as OctoPrint closes a connection: the job fails first (PrintFailed), then Disconnected; a removed printer ends so too
     if (jobWasActive) this.jobs.end('failed', { reason: 'disconnected' });
+    this.disconnected.fire();
   }
 
   /** The connection cannot go on: Error, Disconnected, PrintFailed, then "Offline after error". */

@@ -74,17 +74,29 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
   }
 
   forEach(setup: (scope: PrinterScope) => Disposable | void): Disposable {
-    const own = new DisposableStore();
+    // what setup returned for each printer still there: a removed printer's result is let go (not kept till the caller disposes)
+    const live = new Set<Disposable>();
     const run = (scope: PrinterScope) => {
       const result = setup(scope);
       if (!result) return;
-      const store = this.watchers.get(scope.id);
-      store?.add(result);
-      own.add(Disposable.create(() => result.dispose()));
+      const once = Disposable.create(() => {
+        live.delete(once);
+        result.dispose();
+      });
+      live.add(once);
+      this.watchers.get(scope.id)?.add(once);
     };
     for (const scope of this.scopes.values()) run(scope);
-    own.add(this.added.event(run));
-    return own;
+    const subscription = this.added.event(run);
+    return Disposable.create(() => {
+      subscription.dispose();
+      for (const result of [...live].reverse()) result.dispose();
+    });
+  }
+
+  /** Listener and watcher counts, for the leak test: back to where they were after a printer came and went. */
+  listenerCounts(): { onDidAdd: number; onDidRemove: number; onDidChange: number; watchedPrinters: number } {
+    return { onDidAdd: this.added.listenerCount, onDidRemove: this.removed.listenerCount, onDidChange: this.changed.listenerCount, watchedPrinters: this.watchers.size };
   }
 
   async start(): Promise<void> {
