@@ -204,7 +204,7 @@ export class PushHub implements Disposable {
    */
   handleClientMessage(client: PushClient, type: string, data: unknown): void {
     try {
-      if (type === 'subscribe') client.subscription = this.checkedSubscription(client, data);
+      if (type === 'subscribe') this.subscribe(client, this.checkedSubscription(client, data));
       else if (type === 'throttle') client.throttle = parseThrottle(data);
       else throw new SubscriptionError(`unknown message "${type}"`);
     } catch (err) {
@@ -340,6 +340,14 @@ export class PushHub implements Disposable {
         client.link.close('printer removed');
       }
     }
+  }
+
+  /** Applies a subscription; a farm client that now wants more printers gets their `history` first. */
+  private subscribe(client: PushClient, subscription: Subscription): void {
+    const before = client.view.kind === 'farm' && client.authenticated ? new Set(this.feedsFor(client)) : undefined;
+    client.subscription = subscription;
+    if (!before) return;
+    for (const feed of this.feedsFor(client)) if (!before.has(feed)) client.sendNow(this.historyMessage(client, feed, []));
   }
 
   private checkedSubscription(client: PushClient, data: unknown): Subscription {

@@ -142,6 +142,17 @@ describe('push hub views', () => {
     hub.dispose();
   });
 
+  it('gives a farm client that widens its printers their history', async () => {
+    const { hub, open } = setup();
+    const { link, client } = open(FARM_VIEW);
+    hub.handleClientMessage(client, 'subscribe', { state: true, events: true, printers: ['p2'] });
+    hub.handleClientMessage(client, 'subscribe', { state: true, events: true, printers: ['p1', 'p2'] });
+    hub.handleClientMessage(client, 'subscribe', { state: true, events: true });
+    await settle();
+    expect(link.of('history').map((h) => h['printer'])).to.deep.equal(['p1', 'p2', 'p3', 'p1', 'p3']);
+    hub.dispose();
+  });
+
   it('replays to a printer view resuming with lastSeq its printer\'s and the shared events, in order, once', async () => {
     const { hub, bus, open } = setup();
     const start = bus.fire('Home', {}).seq;
