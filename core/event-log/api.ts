@@ -31,8 +31,8 @@ export interface EventPage {
 export interface EventLog {
   /** Reads the log (written rows plus those still waiting for the writer), oldest first. */
   read(query: EventQuery): EventPage;
-  /** The same page as `GET /api/events` answers it (`{ events, next, gap? }`), as JSON text. */
-  readJson(query: EventQuery): string;
+  /** The same page as `GET /api/events` answers it (`{ events, next, gap? }`), as UTF-8 JSON bytes. */
+  readJson(query: EventQuery): Buffer;
   /** the highest seq retention has dropped (0: none) */
   readonly prunedUpTo: number;
   /** Resolves once every event the log has received is committed to disk. */

@@ -47,6 +47,7 @@ describe('durable event log', function () {
     while (since !== null) {
       const page = await request(baseUrl, 'GET', `/api/events?since=${since}&limit=100`, { key: TEST_API_KEY });
       expect(page.status).to.equal(200);
+      expect(page.headers.get('content-type')).to.match(/^application\/json/);
       seen.push(...page.body.events);
       since = page.body.next;
       pages++;
@@ -105,14 +106,14 @@ describe('durable event log', function () {
       for (const limit of [1, 7, 50, 100, 1000]) {
         for (const filter of [{}, { type: 'ZChange' }, { type: 'Upload' }, { printer: 'mk4-é' }, { printer: 'default', type: 'ZChange' }]) {
           const query = { since, limit, ...filter };
-          expect(log.readJson(query), JSON.stringify(query)).to.equal(pageOf(query));
+          expect(String(log.readJson(query)), JSON.stringify(query)).to.equal(pageOf(query));
           compared++;
         }
       }
     }
     expect(compared).to.equal(175);
     // the pages above did reach both kinds of rows: one page spans the stored and the uncommitted ones
-    const spanning = JSON.parse(log.readJson({ since: uncommittedFrom - 5, limit: 10 })) as { events: { seq: number }[] };
+    const spanning = JSON.parse(String(log.readJson({ since: uncommittedFrom - 5, limit: 10 }))) as { events: { seq: number }[] };
     expect(spanning.events.map((e) => e.seq)).to.deep.equal(Array.from({ length: 10 }, (_, i) => uncommittedFrom - 4 + i));
     expect((db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq).to.equal(uncommittedFrom - 1);
   });
