@@ -42,7 +42,8 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
   private enabled = false;
   private loaded: Subscription[] = [];
   private rejected: SubscriptionProblem[] = [];
-  private gates = new Map<Subscription, RateGate>();
+  /** throttle/debounce per subscription and printer: one printer's events never hold back another's */
+  private gates = new Map<Subscription, Map<string, RateGate>>();
   private typesAtLoad = new Set<string>();
   private readonly running = new Set<Promise<SubscriptionOutcome>>();
   private idleWaiters: (() => void)[] = [];
@@ -150,13 +151,15 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     for (const subscription of this.loaded) {
       if (subscription.event !== event.name || !subscription.enabled) continue;
       if (!matchesPrinters(subscription.printers, event.payload) || !matchesFilter(subscription.filter, event.payload)) continue;
-      if (subscription.throttle > 0 || subscription.debounce > 0) this.gate(subscription).offer(event);
+      if (subscription.throttle > 0 || subscription.debounce > 0) this.gate(subscription, eventPrinter(event.payload) ?? '').offer(event);
       else void this.track(this.run(subscription, event));
     }
   }
 
-  private gate(subscription: Subscription): RateGate {
-    let gate = this.gates.get(subscription);
+  private gate(subscription: Subscription, printer: string): RateGate {
+    let gates = this.gates.get(subscription);
+    if (!gates) this.gates.set(subscription, (gates = new Map()));
+    let gate = gates.get(printer);
     if (!gate) {
       gate = new RateGate(
         subscription.throttle,
@@ -164,13 +167,13 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
         (event) => void this.track(this.run(subscription, event)),
         (event) => this.logger.debug({ subscription: subscription.label, seq: event.seq }, 'throttled: not run'),
       );
-      this.gates.set(subscription, gate);
+      gates.set(printer, gate);
     }
     return gate;
   }
 
   private disposeGates(): void {
-    for (const gate of this.gates.values()) gate.dispose();
+    for (const gates of this.gates.values()) for (const gate of gates.values()) gate.dispose();
     this.gates = new Map();
   }
 

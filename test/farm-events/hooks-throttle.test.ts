@@ -1,0 +1,42 @@
+/**
+ * Throttling on a farm: a subscription's throttle holds back a printer's repeated events, never
+ * another printer's (each printer has its own gate).
+ */
+import { expect } from 'chai';
+import { EventBus, EventHooks } from '../../core/index.js';
+import { makeRecorder, until, type Recorder } from '../event-hooks/support.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+
+describe('farm events: throttled subscriptions per printer', function () {
+  this.timeout(30000);
+  let recorder: Recorder;
+  let t: TestHost | undefined;
+  before(() => (recorder = makeRecorder()));
+  after(async () => {
+    await t?.stop();
+    recorder.remove();
+  });
+
+  it('runs for each printer\'s first event within the throttle, and drops a printer\'s repeat', async () => {
+    const virtual = (id: string) => ({ id, connection: { port: 'virtual', autoconnect: false } });
+    t = await startTestHost({
+      config: {
+        printers: [virtual('p1'), virtual('p2')],
+        events: { subscriptions: [{ event: 'ZChange', type: 'system', command: `${recorder.program} {__printer} {new}`, throttle: 60000 }] },
+      },
+    });
+    const bus = t.get<EventBus>(EventBus);
+    bus.fire('ZChange', { old: 0, new: 0.2, printer: 'p1' });
+    bus.fire('ZChange', { old: 0, new: 0.2, printer: 'p2' });
+    bus.fire('ZChange', { old: 0.2, new: 0.4, printer: 'p1' });
+    await bus.idle(5000);
+    await t.get<EventHooks>(EventHooks).idle(10000);
+    const runs = await until(() => {
+      const taken = recorder.take();
+      return taken.length > 0 && taken;
+    }, 10000, 'the runs');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    runs.push(...recorder.take());
+    expect(runs.map((argv) => argv.join(' ')).sort()).to.deep.equal(['p1 0.2', 'p2 0.2']);
+  });
+});
