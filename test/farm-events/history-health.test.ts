@@ -8,6 +8,7 @@ import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { api, startApiHost, waitFor } from '../api/support.js';
 import { fastSerial, gcodeFile, tempDir, typicalLines } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
+import { stopFarm, virtualPrinter } from './support.js';
 
 interface Job {
   printer: string;
@@ -18,14 +19,10 @@ interface Job {
 describe('farm events: job history and readiness of every printer', function () {
   this.timeout(60000);
   let t: TestHost | undefined;
-  after(async () => {
-    for (const scope of t?.get<PrinterRegistry>(PrinterRegistry).list() ?? []) await scope.printer.disconnect().catch(() => undefined);
-    await t?.stop();
-  });
+  after(() => stopFarm(t));
 
   it('records each printer\'s job with its id and reports each printer\'s state', async () => {
-    const virtual = (id: string) => ({ id, connection: { port: 'virtual', autoconnect: false } });
-    t = await startApiHost({ config: { ...fastSerial(), printers: [virtual('p1'), virtual('p2')] } });
+    t = await startApiHost({ config: { ...fastSerial(), printers: [virtualPrinter('p1'), virtualPrinter('p2')] } });
     const call = api(t);
     const registry = t.get<PrinterRegistry>(PrinterRegistry);
     const dir = tempDir();

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { EventBus, EventHooks } from '../../core/index.js';
 import { makeRecorder, until, type Recorder } from '../event-hooks/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { virtualPrinter } from './support.js';
 
 describe('farm events: throttled subscriptions per printer', function () {
   this.timeout(30000);
@@ -18,10 +19,9 @@ describe('farm events: throttled subscriptions per printer', function () {
   });
 
   it('runs for each printer\'s first event within the throttle, and drops a printer\'s repeat', async () => {
-    const virtual = (id: string) => ({ id, connection: { port: 'virtual', autoconnect: false } });
     t = await startTestHost({
       config: {
-        printers: [virtual('p1'), virtual('p2')],
+        printers: [virtualPrinter('p1'), virtualPrinter('p2')],
         events: { subscriptions: [{ event: 'ZChange', type: 'system', command: `${recorder.program} {__printer} {new}`, throttle: 60000 }] },
       },
     });

@@ -10,6 +10,7 @@ import { startApiHost, waitFor } from '../api/support.js';
 import { fastSerial } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
 import { record, startMosquitto, type Broker, type Recorder } from '../mqtt/broker.js';
+import { stopFarm, virtualPrinter } from './support.js';
 
 describe('farm events: MQTT per printer (real mosquitto)', function () {
   this.timeout(60000);
@@ -24,17 +25,15 @@ describe('farm events: MQTT per printer (real mosquitto)', function () {
   before(async () => (broker = await startMosquitto()));
   after(async () => {
     for (const r of recorders) await r.close();
-    for (const scope of t?.get<PrinterRegistry>(PrinterRegistry).list() ?? []) await scope.printer.disconnect().catch(() => undefined);
-    await t?.stop();
+    await stopFarm(t);
     await broker?.stop();
   });
 
   it('publishes per printer, adds and deletes a printer\'s device and topics with it, routes commands by printer', async () => {
-    const virtual = (id: string) => ({ id, connection: { port: 'virtual', autoconnect: false } });
     const farm = await watch('cuttle/#');
     const ha = await watch('homeassistant/#');
     t = await startApiHost({
-      config: { ...fastSerial({}, { temperatureInterval: 1 }), printers: [virtual('p1'), virtual('p2')], plugins: { mqtt: { url: broker.url, hostId: 'farm', commands: true } } },
+      config: { ...fastSerial({}, { temperatureInterval: 1 }), printers: [virtualPrinter('p1'), virtualPrinter('p2')], plugins: { mqtt: { url: broker.url, hostId: 'farm', commands: true } } },
     });
     const registry = t.get<PrinterRegistry>(PrinterRegistry);
     await registry.get('p2')!.printer.connect();
@@ -58,7 +57,7 @@ describe('farm events: MQTT per printer (real mosquitto)', function () {
     expect(farm.last('cuttle/farm/p1/command/result')).to.deep.include({ printer: 'p1', accepted: false, reason: 'the printer is not printing' });
     expect(farm.last('cuttle/farm/p9/command/result')).to.deep.include({ accepted: false, reason: 'no printer "p9"' });
 
-    await registry.add(virtual('p3'));
+    await registry.add(virtualPrinter('p3'));
     await waitFor(() => ha.last('homeassistant/sensor/cuttle_farm_p3/state/config') !== undefined, 10000);
     expect(farm.last('cuttle/farm/p3/state')).to.deep.include({ id: 'OFFLINE' });
 

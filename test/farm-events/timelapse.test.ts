@@ -14,21 +14,18 @@ import { startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
 import { until } from '../event-hooks/support.js';
 import { layerGcode, probe } from '../timelapse/support.js';
+import { stopFarm, virtualPrinter } from './support.js';
 
 describe('farm events: two printers record timelapses at once', function () {
   this.timeout(90000);
   let t: TestHost | undefined;
-  after(async () => {
-    for (const scope of t?.get<PrinterRegistry>(PrinterRegistry).list() ?? []) await scope.printer.disconnect().catch(() => undefined);
-    await t?.stop();
-  });
+  after(() => stopFarm(t));
 
   it('gives each its own set, frames and movie, events with its printer, rendered one at a time', async () => {
-    const virtual = { connection: { port: 'virtual', autoconnect: false } };
     t = await startApiHost({
       config: {
         ...fastSerial({ speedFactor: 1 }),
-        printers: [{ id: 'p1', ...virtual }, { id: 'p2', ...virtual }],
+        printers: [virtualPrinter('p1'), virtualPrinter('p2')],
         timelapse: { type: 'zchange', fps: 10, postRoll: 0, zchangeDelayMs: 0 },
       },
     });
