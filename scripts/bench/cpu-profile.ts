@@ -9,6 +9,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 interface Profile {
@@ -17,6 +18,50 @@ interface Profile {
   endTime: number;
   samples?: number[];
   timeDeltas?: number[];
+}
+
+/** Each sample inside `window` (all when none), with its time in µs (the delta to the next sample). */
+function forEachSample(profile: Profile, window: [number, number] | undefined, each: (node: number, us: number) => void): void {
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let at = profile.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    at += deltas[i] ?? 0;
+    if (window && (at < window[0] || at > window[1])) continue;
+    each(samples[i]!, deltas[i + 1] ?? 0);
+  }
+}
+
+/**
+ * Time by area (`core/<service>`, `plugins/<plugin>`, or a package under node_modules): each sample
+ * goes to the innermost frame of the project's code on its stack, so a library's or node's time
+ * counts for the service that called it; `(idle)` and `(gc)` apart. In ms, largest first.
+ */
+export function timeByArea(file: string, window?: [number, number]): { area: string; ms: number }[] {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const areaOf = new Map<number, string>();
+  const area = (leaf: number): string => {
+    const known = areaOf.get(leaf);
+    if (known) return known;
+    const name = nodes.get(leaf)!.callFrame.functionName;
+    let found = name === '(idle)' ? '(idle)' : name === '(garbage collector)' ? '(gc)' : '';
+    for (let id: number | undefined = leaf; !found && id !== undefined; id = parent.get(id)) {
+      const match = /\/dist\/((?:core|plugins)\/[^/]+)/.exec(nodes.get(id)!.callFrame.url);
+      if (match) found = match[1]!.replace(/\.js$/, '');
+    }
+    if (!found) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(nodes.get(leaf)!.callFrame.url);
+      found = pkg ? pkg[1]! : '(node, no project frame)';
+    }
+    areaOf.set(leaf, found);
+    return found;
+  };
+  const us = new Map<string, number>();
+  forEachSample(profile, window, (node, time) => us.set(area(node), (us.get(area(node)) ?? 0) + time));
+  return [...us].map(([name, time]) => ({ area: name, ms: time / 1000 })).sort((a, b) => b.ms - a.ms);
 }
 
 export interface HotFunction {
@@ -40,15 +85,7 @@ export function profileClock(wallMs: number, nowWallMs: number): number {
 export function topFunctions(file: string, count = 15, window?: [number, number], root = process.cwd()): HotFunction[] {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const selfUs = new Map<number, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  let at = profile.startTime;
-  for (let i = 0; i < samples.length; i++) {
-    at += deltas[i] ?? 0;
-    if (window && (at < window[0] || at > window[1])) continue;
-    // a sample's time is the delta to the next sample
-    selfUs.set(samples[i]!, (selfUs.get(samples[i]!) ?? 0) + (deltas[i + 1] ?? 0));
-  }
+  forEachSample(profile, window, (node, us) => selfUs.set(node, (selfUs.get(node) ?? 0) + us));
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, HotFunction>();
   for (const node of profile.nodes) {

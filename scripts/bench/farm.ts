@@ -33,7 +33,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { profileClock, topFunctions } from './cpu-profile.js';
+import { profileClock, timeByArea, topFunctions } from './cpu-profile.js';
 import { startHostProcess, treeCpuMs, type HostProcess } from './host-process.js';
 import { now } from './push-harness.js';
 import { startPushClients, type PushCounts } from './push-clients.js';
@@ -70,15 +70,20 @@ async function request(host: HostProcess, method: string, url: string, body?: un
   return text ? JSON.parse(text) : null;
 }
 
-async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+async function until(what: string, timeoutMs: number, everyMs: number, probe: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
-type JobAnswer = { state: string; progress: { completion: number | null } };
+/** What GET /api/printers tells about each printer (OctoPrint's state flags and progress). */
+interface FarmPrinter {
+  id: string;
+  state: { text: string; flags: Record<'operational' | 'printing' | 'error' | 'closedOrError', boolean> };
+  progress: { completion: number | null };
+}
 
 async function startFarm(count: number, gcode: string): Promise<Farm> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cuttle-bench-farm-${count}-`));
@@ -104,9 +109,9 @@ async function startFarm(count: number, gcode: string): Promise<Farm> {
   const nodeArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'prof')}`] : [];
   farm.host = await startHostProcess({ basedir, cpus: HOST_CPUS || undefined, nodeArgs });
   const host = farm.host;
-  await until('every printer Operational', 60_000, async () => {
-    const states = await Promise.all(ids.map(async (id) => ((await request(host, 'GET', `/printer/${id}/api/job`)) as JobAnswer).state));
-    return states.every((s) => s === 'Operational');
+  await until('every printer Operational', 60_000, 200, async () => {
+    const { printers } = (await request(host, 'GET', '/api/printers')) as { printers: FarmPrinter[] };
+    return printers.length === count && printers.every((p) => p.state.flags.operational);
   });
   const form = new FormData();
   form.append('file', new Blob([gcode]), FILE);
@@ -173,14 +178,15 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
     try {
       const othersFrom: [number, number] = [now(), others()];
       await Promise.all(farm.ids.map((id) => request(host, 'POST', `/printer/${id}/api/files/local/${FILE}`, { command: 'select', print: true })));
+      // one farm-wide poll a second, as a farm dashboard does (the bench's own requests are host load too)
       const seen = new Set<string>();
-      await until('every print to end', (LINES / 20) * 1000 + 60_000, async () => {
-        const jobs = await Promise.all(farm.ids.map(async (id) => [id, (await request(host, 'GET', `/printer/${id}/api/job`)) as JobAnswer] as const));
-        for (const [id, job] of jobs) {
-          if (job.state.startsWith('Printing')) seen.add(id);
-          if (job.state.startsWith('Error') || job.state.startsWith('Offline')) throw new Error(`printer ${id}: ${job.state}`);
+      await until('every print to end', (LINES / 5) * 1000 + 60_000, 1000, async () => {
+        const { printers } = (await request(host, 'GET', '/api/printers')) as { printers: FarmPrinter[] };
+        for (const p of printers) {
+          if (p.state.flags.printing) seen.add(p.id);
+          if (p.state.flags.error || p.state.flags.closedOrError) throw new Error(`printer ${p.id}: ${p.state.text}`);
         }
-        return jobs.every(([id, job]) => job.state === 'Operational' && (seen.has(id) || job.progress.completion === 100));
+        return printers.every((p) => p.state.flags.operational && !p.state.flags.printing && (seen.has(p.id) || p.progress.completion === 100));
       });
       othersCpuPct = ((others() - othersFrom[1]) / (now() - othersFrom[0])) * 100;
       counts = await clients.counts();
@@ -194,6 +200,7 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
     cpu = host.cpuMsBetween(...streaming);
   } catch (err) {
     await stopFarm(farm);
+    console.error(`${count} printers failed; its simulators' records and the host's log are in ${farm.dir}`);
     throw err;
   }
   const gaps = farm.simulators.flatMap((s, i) => gapsInside(readJson<OkGap[]>(s.gaps), prints[i]!.window));
@@ -245,9 +252,12 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
       `ok→next line p50 ${fmt(figures.p50_gap_ms, 2)} / p99 ${fmt(figures.p99_gap_ms, 2)} / p99.9 ${fmt(figures.p999_gap_ms, 2)} / max ${fmt(figures.max_gap_ms, 2)} ms; load ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`,
   );
   if (profile) {
-    console.log(`  host profile over the streaming window (${profile}), top self time:`);
     const wall = now();
-    for (const f of topFunctions(profile, 20, [profileClock(streaming[0], wall), profileClock(streaming[1], wall)])) console.log(`    ${fmt(f.pct, 1).padStart(5)} %  ${fmt(f.selfMs).padStart(6)} ms  ${f.name}  ${f.where}`);
+    const window: [number, number] = [profileClock(streaming[0], wall), profileClock(streaming[1], wall)];
+    console.log(`  host main thread over the streaming window (${profile}), by area (innermost project frame):`);
+    console.log(`    ${timeByArea(profile, window).slice(0, 14).map((a) => `${a.area} ${fmt(a.ms)} ms`).join(', ')}`);
+    console.log('  top self time:');
+    for (const f of topFunctions(profile, 20, window)) console.log(`    ${fmt(f.pct, 1).padStart(5)} %  ${fmt(f.selfMs).padStart(6)} ms  ${f.name}  ${f.where}`);
   }
   if (!CPU_PROF) fs.rmSync(farm.dir, { recursive: true, force: true });
   return figures;
