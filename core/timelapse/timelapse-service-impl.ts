@@ -113,6 +113,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     this.subscriptions.dispose();
     await this.signals;
     if (this.recording?.timer) clearInterval(this.recording.timer);
+    if (this.recording) this.queue.recordingEnded(this.recording.set);
     this.recording = null;
     this.shutdown.abort();
     await this.renderingIdle();
@@ -146,7 +147,14 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     const config = this.config();
     if (config.type === 'off') return;
     const { set, dir } = await this.claimSet(file.name);
-    await fs.writeFile(path.join(dir, SET_INFO), JSON.stringify({ gcode: file.name }));
+    // marked before the next await: from here no printer's REST may render or delete it
+    this.queue.recordingStarted(set);
+    try {
+      await fs.writeFile(path.join(dir, SET_INFO), JSON.stringify({ gcode: file.name }));
+    } catch (err) {
+      this.queue.recordingEnded(set);
+      throw err;
+    }
     const recording: Recording = { set, dir, gcode: file.name, config, frames: 0, pending: new Set() };
     this.recording = recording;
     this.log.info({ set, type: config.type }, 'timelapse recording');
@@ -202,6 +210,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   private async finish(recording: Recording, kind: PrintEndKind): Promise<void> {
     if (recording.timer) clearInterval(recording.timer);
     if (this.recording === recording) this.recording = null;
+    this.queue.recordingEnded(recording.set);
     while (recording.pending.size > 0) await Promise.allSettled([...recording.pending]);
     const renderOn = this.settings.get('timelapse.renderOn') as PrintEndKind[];
     if (renderOn.includes(kind)) this.queueRender(recording.set, recording.gcode, recording.config);
@@ -254,14 +263,14 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
 
   async render(name: string): Promise<void> {
     const dir = await this.setDir(name);
-    if (this.recording?.set === name) throw new TimelapseRequestError(409, `"${name}" is still being recorded`);
+    if (this.queue.isRecording(name)) throw new TimelapseRequestError(409, `"${name}" is still being recorded`);
     if (this.queue.has(name)) throw new TimelapseRequestError(409, `"${name}" is already being rendered`);
     this.queueRender(name, await gcodeOf(dir, name), this.config());
   }
 
   async deleteUnrendered(name: string): Promise<void> {
     const dir = await this.setDir(name);
-    if (this.recording?.set === name || this.queue.has(name)) throw new TimelapseRequestError(409, `"${name}" is being recorded or rendered`);
+    if (this.queue.isRecording(name) || this.queue.has(name)) throw new TimelapseRequestError(409, `"${name}" is being recorded or rendered`);
     await fs.rm(dir, { recursive: true, force: true });
   }
 
@@ -280,7 +289,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
           frames: frames.length,
           bytes: stats.reduce((sum, s) => sum + (s?.size ?? 0), 0),
           date: Math.floor(Math.max(dirStat.mtimeMs, ...stats.map((s) => s?.mtimeMs ?? 0)) / 1000),
-          recording: this.recording?.set === name,
+          recording: this.queue.isRecording(name),
           rendering: this.queue.has(name),
         };
       }),

@@ -2,9 +2,11 @@
  * Two printers recording a timelapse at once, with the real ffmpeg and the test-pattern camera: both
  * print the same file started in the same instant, so both want the same set name; each gets its
  * own set (the folder is the claim), its own frames, its own movie, and the Timelapse events carry
- * the printer; the two movies are rendered one after the other (one queue for the host).
+ * the printer; one printer may not delete or render the other's set while it records; the two
+ * movies are rendered one after the other (one queue for the host).
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { FileManager } from '../../core/files/file-manager.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
@@ -31,12 +33,22 @@ describe('farm events: two printers record timelapses at once', function () {
     });
     const registry = t.get<PrinterRegistry>(PrinterRegistry);
     const events = record(t.host.bus);
-    const gcode = layerGcode(5, { dwellMs: 30 });
+    const gcode = layerGcode(5, { dwellMs: 1000 });
     await storeFile(t, 'same.gcode', gcode);
     const diskPath = t.get<FileManager>(FileManager).diskPath('same.gcode');
     for (const scope of registry.list()) await scope.printer.connect();
     const file = { origin: 'local' as const, path: 'same.gcode', name: 'same.gcode', size: Buffer.byteLength(gcode), diskPath };
     await Promise.all(registry.list().map((scope) => scope.printer.selectFile(file, true)));
+    // while p2 records (its dwells keep it printing for seconds after its first frame), p1's
+    // service sees p2's set as recording and may neither delete nor render it
+    const firstOfP2 = await until(() => events.find((e) => e.name === 'CaptureStart' && (e.payload as { printer?: string }).printer === 'p2'), 20000, 'a p2 frame');
+    const p2Set = path.basename(path.dirname((firstOfP2.payload as { file: string }).file));
+    const p1 = registry.get('p1')!.timelapse;
+    expect((await p1.unrendered()).find((u) => u.name === p2Set)).to.include({ recording: true });
+    for (const act of [() => p1.deleteUnrendered(p2Set), () => p1.render(p2Set)]) {
+      const refused = await act().then(() => null, (err: unknown) => err);
+      expect(refused).to.include({ status: 409 });
+    }
     const done = (printer: string) => events.filter((e) => e.name === 'MovieDone' && (e.payload as { printer?: string }).printer === printer);
     await until(() => done('p1').length === 1 && done('p2').length === 1, 60000, 'a movie for each printer');
     const movies = ['p1', 'p2'].map((id) => (done(id)[0]!.payload as { movie: string; gcode: string }));
