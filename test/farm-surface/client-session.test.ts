@@ -8,6 +8,7 @@
  * the way the client came. The same sessions with a client that joins paths sloppily also pass.
  */
 import { expect } from 'chai';
+import { WebSocket } from 'ws';
 import { openPushClient, type PushClientKind, type TestPushClient } from '../clients/push-clients.js';
 import { waitFor } from '../api/support.js';
 import { freePort } from '../support/free-port.js';
@@ -177,6 +178,22 @@ describe('farm surface: an OctoPrint client session per printer', function () {
     const job = await glued.get(`${farm.t.baseUrl}/printer/p2api/job`);
     expect(job.status).to.equal(200);
     expect((await glued.get(`${farm.t.baseUrl}/printer/p9api/job`)).status, 'no printer p9').to.equal(404);
+    // and the push socket's plain websocket, glued the same way: p2's socket, not the root's
+    expect(farm.printer('p2').state.id, 'p2 and the root printer differ').to.not.equal(farm.printer('p1').state.id);
+    const login = await glued.postJson(`${farm.t.baseUrl}/printer/p2api/login`, { passive: true });
+    expect(login.status).to.equal(200);
+    const received: Record<string, any>[] = [];
+    const ws = new WebSocket(`${farm.t.baseUrl.replace(/^http/, 'ws')}/printer/p2sockjs/websocket`);
+    ws.on('message', (data) => received.push(JSON.parse(String(data)) as Record<string, any>));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    await waitFor(() => received.find((m) => m.connected));
+    ws.send(JSON.stringify({ auth: `${login.json.name}:${login.json.session}` }));
+    const history = await waitFor(() => received.find((m) => m.history), 10_000);
+    ws.close();
+    expect(history.history.state.text).to.equal(farm.printer('p2').snapshot().state.text);
   });
 
   it("serves each printer's own timelapse", async () => {
