@@ -23,6 +23,11 @@
  *   simulator's `--ok-gaps`), over all printers' prints;
  * - the host's peak RSS (VmHWM from /proc/<pid>/status; the largest 100 ms VmRSS sample beside it).
  *
+ * taskset pins, it does not reserve: on a shared machine other processes run on CPU 0 too. Each N's
+ * JSON carries the load average before and after, the host's share of a core (host_cpu_pct) and the
+ * other side's (others_cpu_pct): a host far below 100 % of its core while the gaps are long means
+ * the machine, not the host, set the pace; others_cpu_pct near 100 means the simulators did.
+ *
  * One JSON line per N; the last line is the largest N's:
  * {"printers":16,"min_pct_of_limit":…,"p999_gap_ms":…,"cpu_ms_per_1000_lines":…,"rss_mb":…, …}.
  * Env: BENCH_PRINTERS (1,4,8,16), BENCH_LINES (5000), BENCH_BAUD (250000), BENCH_PUSH_CLIENTS (200),
