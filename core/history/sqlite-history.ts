@@ -64,6 +64,8 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
       this.logger.warn({ jobs: interrupted }, 'jobs that were running when the host stopped are marked interrupted');
     }
     if (!this.printers) return;
+    // prepared once: it runs on every whole percent of every printer's job, on the thread that streams
+    const updateProgress = this.database.db.prepare('UPDATE jobs SET updated = ?, completion = ?, print_time = ? WHERE id = ?');
     this.subscriptions.add(
       this.printers.forEach(({ id, printer }) => {
         const each = new DisposableStore();
@@ -71,10 +73,7 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
         each.add(
           printer.onProgress(({ progress }) => {
             const row = this.current.get(id);
-            if (row === undefined) return;
-            this.database.db
-              .prepare('UPDATE jobs SET updated = ?, completion = ?, print_time = ? WHERE id = ?')
-              .run(Date.now(), progress.completion, progress.printTime, row);
+            if (row !== undefined) updateProgress.run(Date.now(), progress.completion, progress.printTime, row);
           }),
         );
         each.add(printer.onPrintEnded(({ end, time }) => this.ended(id, end, time)));

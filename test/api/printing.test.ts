@@ -131,6 +131,8 @@ describe('REST API with the simulated printer', function () {
 
   it('selects, starts, pauses, resumes and cancels through /api/files and /api/job; unselect fires FileDeselected', async () => {
     expect((await call('POST', '/api/files/local', { body: uploadForm('job.gcode', ['G21', 'G90', 'M83', ...typicalLines(3000)].join('\n')) })).status).to.equal(201);
+    // the job's estimate below comes from the analysis, which runs at a low priority: on a busy machine it takes a while
+    await waitFor(() => rec.named('MetadataAnalysisFinished').some((e) => (e.payload as { path?: string }).path === 'job.gcode'), 15_000);
     rec.clear();
     expect((await call('POST', '/api/files/local/job.gcode', { body: { command: 'select' } })).status).to.equal(204);
     await waitFor(() => rec.named('FileSelected').length > 0);
