@@ -2,15 +2,12 @@
  * Hosts for the printer-registry tests: one started in this process from a config.yaml written as
  * text (so a test can check that saves keep the user's comments), and the fast simulator settings.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { CuttleHost } from '../../core/host.js';
-import { HttpServer } from '../../core/server/http-server.js';
 import { checkPrinterEntries, type PrinterEntry } from '../../core/settings/schema/printers.js';
 import { fastSerial } from '../printer/helpers.js';
-import { captureLogs, TEST_API_KEY, type TestHost } from '../support/host.js';
+import { startTestHost, type TestHost } from '../support/host.js';
 
 /** The simulator settings of test/printer/helpers.ts's fastSerial(), as YAML lines. */
 export const FAST_SERIAL_YAML = `serial:
@@ -20,33 +17,9 @@ export const FAST_SERIAL_YAML = `serial:
   virtual: { speedFactor: 100, motion: false }
 `;
 
-/** Starts a host on a fresh basedir whose config.yaml is exactly `configText` (plus the test key). */
-export async function startHostFromText(configText: string): Promise<TestHost> {
-  const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-printers-'));
-  writeFileSync(path.join(basedir, 'config.yaml'), `api:\n  key: ${TEST_API_KEY}\n${configText}`);
-  const { stream, logs } = captureLogs();
-  const host = CuttleHost.create({ basedir, overrides: { 'server.port': 0, 'server.host': '127.0.0.1' }, env: {}, logStream: stream });
-  try {
-    await host.start();
-  } catch (err) {
-    rmSync(basedir, { recursive: true, force: true });
-    throw err;
-  }
-  const http = host.get<HttpServer>(HttpServer);
-  return {
-    host,
-    basedir,
-    get baseUrl() {
-      return http.baseUrl();
-    },
-    apiKey: TEST_API_KEY,
-    logs,
-    get: <T>(token: symbol) => host.get<T>(token),
-    async stop() {
-      await host.stop();
-      rmSync(basedir, { recursive: true, force: true });
-    },
-  };
+/** Starts a host on a fresh basedir whose config.yaml is exactly `text` (after the test key), comments included. */
+export function startHostFromText(text: string): Promise<TestHost> {
+  return startTestHost({ configText: text });
 }
 
 export function configText(basedir: string): string {

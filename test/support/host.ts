@@ -16,6 +16,8 @@ export const TEST_API_KEY = 'TestKey0123456789abcdefghijklmno';
 export interface TestHostOptions {
   /** written to config.yaml (merged over the test defaults) */
   config?: Record<string, unknown>;
+  /** instead of `config`: config.yaml's text as is (comments included) after the test key */
+  configText?: string;
   /** dotted overrides applied over the file */
   overrides?: Record<string, unknown>;
   /** do not call start() */
@@ -59,7 +61,8 @@ export function writeConfig(basedir: string, config: Record<string, unknown>): s
 export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
   const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-test-'));
   const config = mergeDeep({ api: { key: TEST_API_KEY }, logging: { level: 'debug' } }, options.config ?? {});
-  writeConfig(basedir, config);
+  if (options.configText === undefined) writeConfig(basedir, config);
+  else writeFileSync(path.join(basedir, 'config.yaml'), `api:\n  key: ${TEST_API_KEY}\n${options.configText}`);
   const { stream, logs } = captureLogs();
   let host: CuttleHost;
   try {
