@@ -4,7 +4,7 @@
  * exit 1 with the host's reason); on a stopped basedir it edits config.yaml (in order, comments
  * kept; the implicit `default` printer made explicit first); usage mistakes exit 2.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -68,6 +68,8 @@ describe('cuttle printers', function () {
       expect(events.map((e) => e.payload)).to.deep.equal([{ id: 'p3', name: 'Spare Voron' }]);
       expect(savedPrinters(basedir).map((p) => p.id)).to.deep.equal(['p1', 'p2', 'p3']);
       expect(configText(basedir)).to.include('# the reliable one');
+      // the file that holds the key the command authenticates with stays the owner's alone
+      expect(statSync(path.join(basedir, 'config.yaml')).mode & 0o777).to.equal(0o600);
     });
 
     it('lists what the host serves, as text and as its GET /api/printers answer', async () => {
