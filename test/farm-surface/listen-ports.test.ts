@@ -6,6 +6,7 @@
  * as `/printer/<id>/…`, whatever slashes the client doubled.
  */
 import { expect } from 'chai';
+import http from 'node:http';
 import net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { waitFor } from '../api/support.js';
@@ -23,12 +24,18 @@ describe('farm surface: printers’ own listen ports', function () {
 
   /** GET /api/job on a printer's port: the printer's state text, or the error code when nothing listens */
   async function jobState(port: number): Promise<string> {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/job`, { headers: { 'X-Api-Key': farm.t.apiKey } });
-      return ((await res.json()) as { state: string }).state;
-    } catch (err) {
-      return String((err as { cause?: { code?: string } }).cause?.code ?? err);
-    }
+    // a new connection each time (agent: false): a kept-alive one from an earlier call would meet the
+    // closed port as a reset socket rather than as a refused connection
+    return new Promise<string>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/job', agent: false, headers: { 'X-Api-Key': farm.t.apiKey } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve((JSON.parse(body) as { state: string }).state));
+        res.on('error', (err: NodeJS.ErrnoException) => resolve(String(err.code ?? err)));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => resolve(String(err.code ?? err)));
+    });
   }
 
   before(async () => {
