@@ -29,7 +29,7 @@ import {
   type PrinterState,
   type TemperatureSample,
 } from 'cuttle';
-import { printerIdOf } from 'cuttle';
+import { eventPrinter } from 'cuttle';
 import { COMMANDS, printerDiscovery, type Command } from './discovery.js';
 import { BufferedPublisher, type BrokerOptions } from './publisher.js';
 import { Topics } from './topics.js';
@@ -135,13 +135,13 @@ export class MqttPlugin {
   @OnAnyEvent()
   event(event: AnyFiredEvent): void {
     if (!this.publisher || !this.topics) return;
-    const printer = printerIdOf(event.payload);
+    const printer = eventPrinter(event.payload);
     this.publisher.publish(this.topics.event(printer, event.name), {
       type: event.name,
       seq: event.seq,
       time: event.time,
       host: this.settings.hostId,
-      printer,
+      printer: printer ?? null,
       payload: event.payload,
     });
   }

@@ -9,6 +9,9 @@ export function topicLevel(name: string): string {
   return level === '' ? '_' : level;
 }
 
+/** The topic level of events that belong to no printer. */
+export const SHARED_LEVEL = '_host';
+
 export class Topics {
   readonly root: string;
 
@@ -25,8 +28,12 @@ export class Topics {
     return `${this.root}/${topicLevel(printer)}`;
   }
 
-  event(printer: string, name: string): string {
-    return `${this.printer(printer)}/event/${topicLevel(name)}`;
+  /**
+   * A printer's events under its level; shared events (files, slicing, settings, server), which
+   * concern no one printer, under `_host`, a level no printer id can take (ids start with a-z or 0-9).
+   */
+  event(printer: string | undefined, name: string): string {
+    return `${printer === undefined ? `${this.root}/${SHARED_LEVEL}` : this.printer(printer)}/event/${topicLevel(name)}`;
   }
 
   state(printer: string): string {

@@ -19,7 +19,7 @@ interface EventMessage {
   type: string;
   seq: number;
   host: string;
-  printer: string;
+  printer: string | null;
   payload: { name?: string; new?: number };
 }
 
@@ -82,6 +82,11 @@ describe('MQTT plugin (real mosquitto)', function () {
     const seqs = events.map((e) => e.seq);
     expect([...seqs].sort((a, b) => a - b)).to.deep.equal(seqs);
     for (const m of farm.on('cuttle/alpha/default/event/')) expect(m.topic).to.equal(`cuttle/alpha/default/event/${(JSON.parse(m.text) as EventMessage).type}`);
+    // the upload is no printer's event: it is under the host's `_host` level, with printer null
+    expect(events.map((e) => e.type)).to.not.include('FileAdded');
+    const added = parsed(farm, 'cuttle/alpha/_host/event/FileAdded')[0]!;
+    expect(added).to.deep.include({ host: 'alpha', printer: null });
+    expect(added.payload.name).to.equal('cube.gcode');
 
     // a client arriving once everything was published gets the retained values at once
     await waitFor(() => farm.last('cuttle/alpha/default/temperature/tool0') !== undefined, 10000);
@@ -129,8 +134,8 @@ describe('MQTT plugin (real mosquitto)', function () {
 
   it('two hosts on one broker: one subscriber to cuttle/# sees both, each message with its host, no topic shared', async () => {
     const before = farm.messages.length;
-    alpha.get<EventBus>(EventBus).fire('ZChange', { old: 1, new: 2 });
-    beta.get<EventBus>(EventBus).fire('ZChange', { old: 3, new: 4 });
+    alpha.get<EventBus>(EventBus).fire('ZChange', { old: 1, new: 2, printer: 'default' });
+    beta.get<EventBus>(EventBus).fire('ZChange', { old: 3, new: 4, printer: 'default' });
     await waitFor(() => farm.messages.slice(before).filter((m) => m.topic.endsWith('/event/ZChange')).length === 2);
     const changes = farm.messages.slice(before).filter((m) => m.topic.endsWith('/event/ZChange'));
     const byHost = Object.fromEntries(changes.map((m) => [(JSON.parse(m.text) as EventMessage).host, m.topic]));
@@ -180,7 +185,7 @@ describe('MQTT plugin (real mosquitto)', function () {
       await own.stop();
       await waitFor(() => t.logs.some((l) => l.plugin === 'mqtt' && /unreachable/.test(l.msg)));
       const bus = t.get<EventBus>(EventBus);
-      for (let i = 1; i <= 20; i++) bus.fire('ZChange', { old: i - 1, new: i });
+      for (let i = 1; i <= 20; i++) bus.fire('ZChange', { old: i - 1, new: i, printer: 'default' });
       await bus.idle(5000);
       own = await startMosquitto(port, dir);
       await waitFor(() => t.logs.some((l) => l.plugin === 'mqtt' && l['reconnect'] === true), 15000);
