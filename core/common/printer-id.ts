@@ -12,8 +12,3 @@ export function eventPrinter(payload: object | undefined): string | undefined {
   const printer = (payload as { printer?: unknown } | undefined)?.printer;
   return typeof printer === 'string' && printer !== '' ? printer : undefined;
 }
-
-/** The printer an event concerns for the event log's printer column: its payload's `printer`, else `default`. */
-export function printerIdOf(payload: object | undefined): string {
-  return eventPrinter(payload) ?? DEFAULT_PRINTER_ID;
-}

@@ -8,7 +8,8 @@ export interface LoggedEvent {
   type: string;
   /** ISO-8601 time of firing */
   time: string;
-  printer: string;
+  /** the printer it concerns, null for an event of no printer (files, slicing, settings, server) */
+  printer: string | null;
   payload: object;
 }
 

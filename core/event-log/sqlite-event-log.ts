@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { inject, injectable } from 'inversify';
 import type { Disposable } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
-import { printerIdOf } from '../common/printer-id.js';
+import { eventPrinter } from '../common/printer-id.js';
 import type { Statement } from 'better-sqlite3';
 import { HostDatabase } from '../database/database.js';
 import { whereClause, type SqlValue } from '../database/where.js';
@@ -29,6 +29,7 @@ const EARLY_BATCH = 8192;
 interface Row {
   seq: number;
   type: string;
+  /** '' for an event of no printer (files, slicing, settings, server): answered as null */
   printer: string;
   time: number;
   payload: string;
@@ -171,7 +172,7 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
     this.memory.push({
       seq: event.seq,
       type: event.name,
-      printer: printerIdOf(event.payload),
+      printer: eventPrinter(event.payload) ?? '',
       time: Date.parse(event.time),
       payload: JSON.stringify(event.payload),
     });
@@ -247,12 +248,12 @@ interface JsonPage {
  * One event of the page in SQL and in JavaScript: the two must give the same text (a test compares
  * them). `time` is epoch ms; strftime's %f gives the milliseconds that toISOString gives.
  */
-const EVENT_JSON_SQL = `'{"seq":' || seq || ',"type":' || json_quote(type) || ',"time":"' || strftime('%Y-%m-%dT%H:%M:%fZ', time / 1000.0, 'unixepoch') || '","printer":' || json_quote(printer) || ',"payload":' || payload || '}'`;
+const EVENT_JSON_SQL = `'{"seq":' || seq || ',"type":' || json_quote(type) || ',"time":"' || strftime('%Y-%m-%dT%H:%M:%fZ', time / 1000.0, 'unixepoch') || '","printer":' || json_quote(nullif(printer, '')) || ',"payload":' || payload || '}'`;
 
 function eventJson(row: Row): string {
-  return `{"seq":${row.seq},"type":${JSON.stringify(row.type)},"time":"${new Date(row.time).toISOString()}","printer":${JSON.stringify(row.printer)},"payload":${row.payload}}`;
+  return `{"seq":${row.seq},"type":${JSON.stringify(row.type)},"time":"${new Date(row.time).toISOString()}","printer":${JSON.stringify(row.printer || null)},"payload":${row.payload}}`;
 }
 
 function toLoggedEvent(row: Row): LoggedEvent {
-  return { seq: row.seq, type: row.type, time: new Date(row.time).toISOString(), printer: row.printer, payload: JSON.parse(row.payload) as object };
+  return { seq: row.seq, type: row.type, time: new Date(row.time).toISOString(), printer: row.printer || null, payload: JSON.parse(row.payload) as object };
 }

@@ -14,7 +14,8 @@ import type { PushClientInfo } from './api.js';
 import { acceptsName, EVERYTHING, type Subscription } from './subscription.js';
 import type { PushHub } from './hub.js';
 import { PushMessage, type PushLink } from './transport.js';
-import { eventPrinter, type PushView } from './view.js';
+import { eventPrinter } from '../common/printer-id.js';
+import type { PushView } from './view.js';
 
 /** A FIFO with O(1) shift. */
 class Fifo<T> {

@@ -24,7 +24,8 @@ import { PushClient } from './client.js';
 import { StateFeed } from './state-feed.js';
 import { acceptsName, parseSubscription, parseThrottle, SubscriptionError, type Subscription } from './subscription.js';
 import { PushMessage, type PushLink } from './transport.js';
-import { eventPrinter, FARM_VIEW, type PushView } from './view.js';
+import { eventPrinter } from '../common/printer-id.js';
+import { FARM_VIEW, type PushView } from './view.js';
 
 /** The `push.*` settings the hub works by (see core/settings/schema/push.ts for their meaning). */
 export type PushHubOptions = Omit<PushConfig['push'], 'redis' | 'wireInternals'>;

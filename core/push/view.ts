@@ -5,20 +5,11 @@
  * `/printer/<id>/sockjs` for printer `<id>`) is that printer alone in OctoPrint's shapes, as if the
  * host were an OctoPrint for it. Shared events (files, slicing, settings, server) reach every view.
  */
+/** An event reaches a printer view when `eventPrinter(payload)` (core/common/printer-id.ts) is that printer or undefined. */
 export type PushView = { readonly kind: 'farm' } | { readonly kind: 'printer'; readonly printer: string };
 
 export const FARM_VIEW: PushView = { kind: 'farm' };
 
 export function printerView(printer: string): PushView {
   return { kind: 'printer', printer };
-}
-
-/**
- * The printer an event concerns: its payload's `printer` key (events of a printer carry it as an
- * added key), undefined for a shared event. Unlike `printerIdOf` there is no default: an event
- * without the key is for every view.
- */
-export function eventPrinter(payload: object | undefined): string | undefined {
-  const printer = (payload as { printer?: unknown } | undefined)?.printer;
-  return typeof printer === 'string' && printer !== '' ? printer : undefined;
 }

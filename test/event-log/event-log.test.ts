@@ -62,8 +62,10 @@ describe('durable event log', function () {
     const uploads = await request(baseUrl, 'GET', `/api/events?type=Upload`, { key: TEST_API_KEY });
     expect(uploads.body.events.map((e: { seq: number }) => e.seq)).to.deep.equal([upload.seq]);
     expect(uploads.body.next).to.equal(null);
+    // an upload is no printer's event: printer null, and not in a printer's page
+    expect(uploads.body.events[0].printer).to.equal(null);
     const byPrinter = await request(baseUrl, 'GET', `/api/events?printer=default&since=${upload.seq - 1}`, { key: TEST_API_KEY });
-    expect(byPrinter.body.events.map((e: { seq: number }) => e.seq)).to.include(upload.seq);
+    expect(byPrinter.body.events.map((e: { seq: number }) => e.seq)).to.not.include(upload.seq);
     expect((await request(baseUrl, 'GET', `/api/events?printer=other`, { key: TEST_API_KEY })).body.events).to.deep.equal([]);
 
     for (const bad of ['since=-1', 'since=abc', 'limit=0', 'limit=100000', 'since=1&since=2']) {
