@@ -19,6 +19,7 @@ import { printersModule } from './printers/module.js';
 import { PrinterScopeParent } from './printers/registry-impl.js';
 import { printerProfilesModule } from './printer-profiles/module.js';
 import { pushModule } from './push/module.js';
+import { pushTransportsModule } from './push/transports/module.js';
 import { restApiModule } from './server/routes/module.js';
 import { serverModule } from './server/module.js';
 import { settingsModule } from './settings/module.js';
@@ -45,6 +46,7 @@ export const CORE_MODULES = [
   slicingModule,
   timelapseModule,
   pushModule,
+  pushTransportsModule,
   eventHooksModule,
   historyModule,
   metricsModule,

@@ -8,14 +8,47 @@
  * than its own queue; `current` waits while the window is full and is coalesced meanwhile.
  * Its view (view.ts) decides which printers' state and events it gets, and in which form.
  */
-import type { AnyFiredEvent } from '../events/event-bus.js';
+import { eventPrinter } from '../common/printer-id.js';
+import type { AnyFiredEvent, HistorySlice } from '../events/event-bus.js';
 import type { Principal } from '../server/http-server.js';
 import type { PushClientInfo } from './api.js';
+import { PushMessage, type PushLink } from './message.js';
 import { acceptsName, EVERYTHING, type Subscription } from './subscription.js';
-import type { PushHub } from './hub.js';
-import { PushMessage, type PushLink } from './transport.js';
-import { eventPrinter } from '../common/printer-id.js';
 import type { PushView } from './view.js';
+
+/** One event's shared messages: as OctoPrint sends it, and for the farm view (with `printer`). */
+export interface EventMessages {
+  seq: number;
+  printer: string | undefined;
+  plain: PushMessage;
+  keyed: PushMessage;
+}
+
+/** A client's bounds (the `push.*` settings of the same names). */
+export interface ClientLimits {
+  /** frames in flight before writes wait for the socket to drain */
+  sendWindow: number;
+  /** events (and, apart, other messages) queued before the client catches up from the history instead */
+  clientQueueLimit: number;
+  /** events read from the history per catch-up step */
+  replayBatch: number;
+}
+
+/** What a client needs from the hub that drives it (hub.ts implements it; a client never sees the hub). */
+export interface ClientStream {
+  /** seq of the last event dispatched live */
+  seq(): number;
+  /** the events after `seq` to catch up from (the bus ring, then the durable log) */
+  since(seq: number): HistorySlice;
+  /** the shared, pre-built messages of one event */
+  messagesOf(event: AnyFiredEvent): EventMessages;
+  /** `current` of every printer the client sees, covering the ticks after `afterTick`, and the tick they reach */
+  current(client: PushClient, afterTick: number): { tick: number; messages: PushMessage[] };
+  /** asks for the client's `flush()` on the next write turn */
+  scheduleFlush(client: PushClient): void;
+  /** a client's queue overflowed: it now catches up from the history after `seq` */
+  overflowed(client: PushClient, seq: number): void;
+}
 
 /** A FIFO with O(1) shift. */
 class Fifo<T> {
@@ -65,7 +98,8 @@ export class PushClient<F = unknown> {
   private closed = false;
 
   constructor(
-    private readonly hub: PushHub,
+    private readonly hub: ClientStream,
+    private readonly limits: ClientLimits,
     readonly link: PushLink<F>,
     readonly view: PushView,
   ) {
@@ -109,7 +143,7 @@ export class PushClient<F = unknown> {
   }
 
   /** The hub's live path: called for every event in seq order with its shared messages. */
-  offerEvent(event: AnyFiredEvent, printer: string | undefined, messages: { plain: PushMessage; keyed: PushMessage }): void {
+  offerEvent(event: AnyFiredEvent, messages: EventMessages): void {
     if (!this.authenticated || this.catchingUp || event.seq <= this.cursor) return;
     if (event.seq > this.cursor + 1) {
       // the hub missed events (bus subscriber overflow): read them from the history instead
@@ -118,14 +152,14 @@ export class PushClient<F = unknown> {
       return;
     }
     this.cursor = event.seq;
-    if (!this.accepts(event.name, printer)) return;
+    if (!this.accepts(event.name, messages.printer)) return;
     this.events.push(this.view.kind === 'farm' ? messages.keyed : messages.plain);
-    if (this.events.length > this.hub.options.clientQueueLimit) {
+    if (this.events.length > this.limits.clientQueueLimit) {
       // too slow for the stream: drop the queue, resume from the history once the socket drains
       this.events.clear();
       this.cursor = this.written;
       this.catchingUp = true;
-      this.hub.noteOverflow(this, this.written);
+      this.hub.overflowed(this, this.written);
     }
     this.hub.scheduleFlush(this);
   }
@@ -134,7 +168,7 @@ export class PushClient<F = unknown> {
   offerOther(message: PushMessage): void {
     if (!this.authenticated) return;
     this.others.push(message);
-    if (this.others.length > this.hub.options.clientQueueLimit) {
+    if (this.others.length > this.limits.clientQueueLimit) {
       this.others.shift();
       this.droppedOthers++;
     }
@@ -153,16 +187,15 @@ export class PushClient<F = unknown> {
   /** Writes as much as the send window allows, in one transport call. */
   flush(): void {
     if (!this.authenticated) return;
-    const room = this.hub.options.sendWindow - this.inFlight;
+    const room = this.limits.sendWindow - this.inFlight;
     if (room <= 0) return;
     const encoder = this.link.encoder;
     const frames: F[] = [];
     let lastSeq = this.written;
     if (this.currentDue) {
-      const { logs, messages } = this.subscription;
-      const keyed = this.view.kind === 'farm';
-      for (const feed of this.hub.feedsFor(this)) frames.push(feed.current(this.lastCurrentTick, logs, messages, keyed).frameFor(encoder));
-      this.lastCurrentTick = this.hub.latestTick;
+      const current = this.hub.current(this, this.lastCurrentTick);
+      for (const message of current.messages) frames.push(message.frameFor(encoder));
+      this.lastCurrentTick = current.tick;
       this.currentDue = false;
     }
     if (this.droppedOthers > 0) {
@@ -188,8 +221,8 @@ export class PushClient<F = unknown> {
 
   /** Reads the next batch after `cursor` from the event history (bus ring, then the durable log) into the queue (with `gap` when gone). */
   private catchUp(): void {
-    const upTo = this.hub.seq;
-    const slice = this.hub.history.since(this.cursor);
+    const upTo = this.hub.seq();
+    const slice = this.hub.since(this.cursor);
     if (slice.gap) {
       const firstKept = slice.events[0]?.seq ?? upTo + 1;
       const to = Math.min(firstKept - 1, upTo);
@@ -198,12 +231,12 @@ export class PushClient<F = unknown> {
     }
     let queued = 0;
     for (const event of slice.events) {
-      if (event.seq > upTo || queued >= this.hub.options.replayBatch) break;
+      if (event.seq > upTo || queued >= this.limits.replayBatch) break;
       if (event.seq <= this.cursor) continue;
       this.cursor = event.seq;
       const printer = eventPrinter(event.payload);
       if (!this.accepts(event.name, printer)) continue;
-      const messages = this.hub.eventMessages(event);
+      const messages = this.hub.messagesOf(event);
       this.events.push(this.view.kind === 'farm' ? messages.keyed : messages.plain);
       queued++;
     }

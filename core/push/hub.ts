@@ -1,7 +1,7 @@
 /**
  * The transport-independent push hub: a state feed per printer, one event stream, one set of
  * clients, each with its view (view.ts: the farm, or one printer). Transports (transports/*.ts) hand
- * it connections; it builds each message once (`PushMessage` caches one frame per transport; a
+ * it connections (transport.ts: the PushEndpoint and PushConnection they see); it builds each message once (`PushMessage` caches one frame per transport; a
  * printer's `current` and events come in an OctoPrint form and a farm form with `printer`) and drives
  * every client's queue, window, replay and `current` rate. Born here: the push messages; received
  * from: the EventBus, each printer's PrinterService (through its StateFeed, watched with
@@ -19,12 +19,13 @@ import type { PrinterRegistry } from '../printers/printer-registry.js';
 import type { Principal } from '../server/http-server.js';
 import type { PushConfig } from '../settings/schema/push.js';
 import type { SlicingService } from '../slicing/slicing-service.js';
+import { eventPrinter } from '../common/printer-id.js';
 import type { JsonValue, PushClientInfo } from './api.js';
-import { PushClient } from './client.js';
+import { PushClient, type ClientLimits, type ClientStream, type EventMessages } from './client.js';
+import { PushMessage, type PushLink } from './message.js';
 import { StateFeed } from './state-feed.js';
 import { acceptsName, parseSubscription, parseThrottle, SubscriptionError, type Subscription } from './subscription.js';
-import { PushMessage, type PushLink } from './transport.js';
-import { eventPrinter } from '../common/printer-id.js';
+import type { PushConnection, PushEndpoint, PushRelay, RelayKind } from './transport.js';
 import { FARM_VIEW, type PushView } from './view.js';
 
 /** The `push.*` settings the hub works by (see core/settings/schema/push.ts for their meaning). */
@@ -53,29 +54,16 @@ export interface PushHubDeps {
   history?: Pick<EventBus, 'since'>;
 }
 
-/** Broadcasts between cuttle processes (cluster.ts implements it over the socket.io redis adapter). */
-export interface PushRelay {
-  readonly nodeId: string;
-  publish(kind: 'event' | 'plugin' | 'slicingProgress', data: object): void;
-}
-
 /** Event messages kept pre-built for clients catching up (a power of two). */
 const EVENT_CACHE = 1024;
 
-/** One event's shared messages: as OctoPrint sends it, and for the farm view (with `printer`, the same object for a shared event). */
-interface EventMessages {
-  seq: number;
-  printer: string | undefined;
-  plain: PushMessage;
-  keyed: PushMessage;
-}
 /** Longest stretch of client writes in one turn of the event loop (see flushDirty). */
 const FLUSH_SLICE_MS = 2;
 
-export class PushHub implements Disposable {
-  readonly bus: EventBus;
-  readonly history: Pick<EventBus, 'since'>;
-  readonly options: PushHubOptions;
+export class PushHub implements PushEndpoint, Disposable {
+  private readonly bus: EventBus;
+  private readonly options: PushHubOptions;
+  private readonly limits: ClientLimits;
   private readonly logger: Logger;
   private readonly clients = new Set<PushClient>();
   private readonly dirty = new Set<PushClient>();
@@ -101,8 +89,9 @@ export class PushHub implements Disposable {
 
   constructor(private readonly deps: PushHubDeps) {
     this.bus = deps.bus;
-    this.history = deps.history ?? deps.bus;
     this.options = deps.options;
+    const { sendWindow, clientQueueLimit, replayBatch } = deps.options;
+    this.limits = { sendWindow, clientQueueLimit, replayBatch };
     this.logger = deps.logger;
     this.offline = new StateFeed('', undefined, deps.options.logLines);
     this.hubSeq = deps.bus.lastSeq;
@@ -132,23 +121,18 @@ export class PushHub implements Disposable {
   }
 
   /** A printer's feed; the offline stand-in when it does not exist. */
-  feedOf(printer: string): StateFeed {
+  private feedOf(printer: string): StateFeed {
     return this.feeds.get(printer) ?? this.offline;
   }
 
   /** The feeds a client's `current` and `history` come from. */
-  feedsFor(client: PushClient): StateFeed[] {
+  private feedsFor(client: PushClient): StateFeed[] {
     const view = client.view;
     if (view.kind === 'printer') return [this.feedOf(view.printer)];
     const wanted = client.subscription.printers;
     const feeds: StateFeed[] = [];
     for (const feed of this.feeds.values()) if (acceptsName(wanted, feed.id)) feeds.push(feed);
     return feeds;
-  }
-
-  /** seq of the last event the hub has dispatched to its clients */
-  get seq(): number {
-    return this.hubSeq;
   }
 
   get clientCount(): number {
@@ -162,8 +146,8 @@ export class PushHub implements Disposable {
   }
 
   /** A transport opened a connection with its view: `connected` goes out at once; nothing else before `authenticate`. */
-  connect<F>(link: PushLink<F>, view: PushView = FARM_VIEW): PushClient<F> {
-    const client = new PushClient<F>(this, link, view);
+  connect<F>(link: PushLink<F>, view: PushView = FARM_VIEW): PushConnection {
+    const client = new PushClient<F>(this.stream, this.limits, link, view);
     this.clients.add(client as PushClient);
     const info = this.deps.serverInfo();
     client.sendNow(
@@ -182,14 +166,52 @@ export class PushHub implements Disposable {
       }),
     );
     this.opened.fire(client.info);
-    return client;
+    return this.connectionOf(client as PushClient);
   }
+
+  /** The handle a transport drives a client through. */
+  private connectionOf(client: PushClient): PushConnection {
+    return {
+      info: client.info,
+      get authenticated() {
+        return client.authenticated;
+      },
+      get principal() {
+        return client.principal;
+      },
+      authenticate: (principal, lastSeq) => {
+        if (client.authenticated) client.principal = principal;
+        else this.authenticate(client, principal, lastSeq);
+      },
+      deauthenticate: (reason) => {
+        client.principal = null;
+        client.sendNow(new PushMessage('reauthRequired', { reason }));
+      },
+      receive: (type, data) => this.handleClientMessage(client, type, data),
+      closed: () => this.disconnect(client),
+    };
+  }
+
+  /** What each client is driven by: the hub's stream, seen through the narrow ClientStream. */
+  private readonly stream: ClientStream = {
+    seq: () => this.hubSeq,
+    since: (seq) => (this.deps.history ?? this.bus).since(seq),
+    messagesOf: (event) => this.eventMessages(event),
+    current: (client, afterTick) => {
+      const { logs, messages } = client.subscription;
+      const keyed = client.view.kind === 'farm';
+      return { tick: this.tickId, messages: this.feedsFor(client).map((feed) => feed.current(afterTick, logs, messages, keyed)) };
+    },
+    scheduleFlush: (client) => this.scheduleFlush(client),
+    overflowed: (client, seq) =>
+      this.logger.debug({ client: client.info.id, after: seq }, 'push client too slow for the stream: catching up from the event history'),
+  };
 
   /**
    * Starts the stream: `history` (a printer view: its printer's; the farm view: one per printer, each
    * with `printer`), then events live (or replayed after `lastSeq`) and `current` by rate.
    */
-  authenticate(client: PushClient, principal: Principal, lastSeq?: number): void {
+  private authenticate(client: PushClient, principal: Principal, lastSeq?: number): void {
     if (client.isClosed) return;
     const resuming = lastSeq !== undefined && Number.isFinite(lastSeq);
     const recent = resuming ? undefined : this.bus.since(Math.max(0, this.hubSeq - this.options.historyEvents)).events.filter((e) => e.seq <= this.hubSeq);
@@ -203,7 +225,7 @@ export class PushHub implements Disposable {
    * view (cuttle's own protocol) is also told why in an `error` message. A `subscribe` naming a
    * printer that does not exist is refused as a whole (the previous subscription stays).
    */
-  handleClientMessage(client: PushClient, type: string, data: unknown): void {
+  private handleClientMessage(client: PushClient, type: string, data: unknown): void {
     try {
       if (type === 'subscribe') this.subscribe(client, this.checkedSubscription(client, data));
       else if (type === 'throttle') client.throttle = parseThrottle(data);
@@ -215,7 +237,7 @@ export class PushHub implements Disposable {
     }
   }
 
-  disconnect(client: PushClient): void {
+  private disconnect(client: PushClient): void {
     if (!this.clients.delete(client)) return;
     client.markClosed();
     this.dirty.delete(client);
@@ -228,7 +250,7 @@ export class PushHub implements Disposable {
   }
 
   /** What another cluster node broadcast: delivered to this node's clients only. */
-  receiveRemote(kind: 'event' | 'plugin' | 'slicingProgress', data: object): void {
+  receiveRemote(kind: RelayKind, data: object): void {
     if (kind === 'event') {
       // relayed in the farm form: `printer` on the message for a printer's event
       const { printer, ...plain } = data as { type?: string; printer?: unknown };
@@ -243,8 +265,8 @@ export class PushHub implements Disposable {
     else this.broadcastSlicingProgress(data, false);
   }
 
-  /** The shared, pre-built `event` messages for a bus event (OctoPrint's form, and the farm's with `printer`). */
-  eventMessages(event: AnyFiredEvent): EventMessages {
+  /** The shared, pre-built `event` messages for a bus event (OctoPrint's form, and the farm's with `printer`, the same object for a shared event). */
+  private eventMessages(event: AnyFiredEvent): EventMessages {
     const slot = event.seq & (EVENT_CACHE - 1);
     const cached = this.eventCache[slot];
     if (cached && cached.seq === event.seq) return cached;
@@ -257,12 +279,7 @@ export class PushHub implements Disposable {
     return messages;
   }
 
-  /** A client's queue overflowed: it now catches up from the bus history after `seq`. */
-  noteOverflow(client: PushClient, seq: number): void {
-    this.logger.debug({ client: client.info.id, after: seq }, 'push client too slow for the stream: catching up from the event history');
-  }
-
-  scheduleFlush(client: PushClient): void {
+  private scheduleFlush(client: PushClient): void {
     this.dirty.add(client);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -293,7 +310,7 @@ export class PushHub implements Disposable {
     if (event.seq <= this.hubSeq) return;
     this.hubSeq = event.seq;
     const messages = this.eventMessages(event);
-    for (const client of this.clients) client.offerEvent(event, messages.printer, messages);
+    for (const client of this.clients) client.offerEvent(event, messages);
     this.relay?.publish('event', messages.keyed.data);
     if (this.closing.length > 0) this.closeRemovedViews();
   }

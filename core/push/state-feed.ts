@@ -10,7 +10,7 @@ import type { FileManager } from '../files/file-manager.js';
 import type { JobFile, PrinterService } from '../printer/printer-service.js';
 import { jobDetailsOf } from '../printer/octoprint-views.js';
 import { OFFLINE_SNAPSHOT, pushPrinterState, tempPoint, type JobDetails, type PushPrinterState, type TempPoint } from './printer-state.js';
-import { PushMessage } from './transport.js';
+import { PushMessage } from './message.js';
 
 interface Tick {
   id: number;

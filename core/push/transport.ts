@@ -1,69 +1,55 @@
 /**
- * The contract between the push hub and a transport (socket.io now, SockJS/raw websocket later):
- * a transport encodes each message once (the hub caches the result on the message and hands the
- * same frame to every connection of that transport), writes frames to one connection, and tells
- * the hub when a connection's writes have reached its network socket (back-pressure).
+ * What a transport (transports/*.ts) sees of the push hub: an endpoint that opens a connection, and
+ * the connection it gets back, which it drives (authenticate, client messages, closed). The hub
+ * implements both (hub.ts); a transport never sees the hub, its clients or its feeds.
  * A new transport is one file in `transports/` binding `PushTransportContribution`.
  */
-import type { PushHub } from './hub.js';
+import type { Principal } from '../server/http-server.js';
+import type { PushClientInfo } from './api.js';
+import type { PushLink } from './message.js';
+import type { PushView } from './view.js';
 
-/** One message as the hub built it: `{ [type]: data }` in OctoPrint's terms. Frames are cached per transport. */
-export class PushMessage {
-  private readonly frames = new Map<string, unknown>();
-
-  constructor(
-    readonly type: PushMessageType,
-    readonly data: object,
-    /** for `event`: its seq; for `gap`: the last seq it covers (the client's position after it) */
-    readonly seq?: number,
-  ) {}
-
-  /** The frame for `transport`, encoded on first use only. */
-  frameFor<F>(transport: PushEncoder<F>): F {
-    let frame = this.frames.get(transport.id) as F | undefined;
-    if (frame === undefined) {
-      frame = transport.encode(this);
-      this.frames.set(transport.id, frame);
-    }
-    return frame;
-  }
-}
-
-export type PushMessageType =
-  | 'connected'
-  | 'history'
-  | 'current'
-  | 'event'
-  | 'gap'
-  | 'slicingProgress'
-  | 'plugin'
-  | 'reauthRequired'
-  /** the farm view's answer to a refused client message `{request, error}` */
-  | 'error';
-
-export interface PushEncoder<F> {
-  /** 'socket.io', 'sockjs', … : names the cache slot, shown to plugins as PushClientInfo.transport */
-  readonly id: string;
-  encode(message: PushMessage): F;
-}
-
-/** One open connection as the hub drives it. */
-export interface PushLink<F> {
-  readonly encoder: PushEncoder<F>;
-  readonly remoteAddress: string;
+/** One open connection, as its transport drives it. */
+export interface PushConnection {
+  readonly info: PushClientInfo;
+  /** authenticated and still open: the stream is flowing */
+  readonly authenticated: boolean;
+  /** who it authenticated as; null before, and after `deauthenticate` */
+  readonly principal: Principal | null;
   /**
-   * Writes frames in order. `flushed` is called once all of them have left for the network
-   * (the hub counts them as in flight until then).
+   * Starts the stream (`history`, then events live or replayed after `lastSeq`, and `current`). A
+   * connection that is already authenticated only takes the new principal (a re-login).
    */
-  write(frames: F[], flushed: () => void): void;
-  /** Closes the connection (the transport then calls `PushClient.closed()`). */
-  close(reason: string): void;
+  authenticate(principal: Principal, lastSeq?: number): void;
+  /** Stops the stream and asks the client to log in again (`reauthRequired {reason}`); the socket stays. */
+  deauthenticate(reason: string): void;
+  /** A client message (`subscribe`, `throttle`); a bad one is logged, and the farm view is told why. */
+  receive(type: string, data: unknown): void;
+  /** The transport's connection is gone. */
+  closed(): void;
+}
+
+/** Broadcasts between cuttle processes (transports/cluster.ts implements it over the socket.io redis adapter). */
+export interface PushRelay {
+  readonly nodeId: string;
+  publish(kind: RelayKind, data: object): void;
+}
+export type RelayKind = 'event' | 'plugin' | 'slicingProgress';
+
+/** What a transport hands connections to. */
+export interface PushEndpoint {
+  /** A connection opened with its view: `connected` goes out at once, nothing else before `authenticate`. */
+  connect<F>(link: PushLink<F>, view: PushView): PushConnection;
+  /** Joins a cluster (undefined: leaves it): local broadcasts are also published through `relay`. */
+  setRelay(relay: PushRelay | undefined): void;
+  /** What another cluster node broadcast: delivered to this node's clients only. */
+  receiveRemote(kind: RelayKind, data: object): void;
 }
 
 /** What a transport file binds; the push service attaches every contribution at start. */
 export interface PushTransportContribution {
   readonly id: string;
-  attach(hub: PushHub): Promise<void> | void;
+  attach(endpoint: PushEndpoint): Promise<void> | void;
   detach(): Promise<void> | void;
 }
 export const PushTransportContribution = Symbol.for('cuttle.PushTransportContribution');

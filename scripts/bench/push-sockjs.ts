@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process';
 import { WebSocket } from 'ws';
 import type { EventBus } from '../../core/events/event-bus.js';
-import type { PushMessage } from '../../core/push/transport.js';
+import type { PushMessage } from '../../core/push/message.js';
 import { SockJsTransport } from '../../core/push/transports/sockjs.js';
 import { latencyRecorder, now, openInBatches, pump, reply } from './push-harness.js';
 

@@ -19,7 +19,7 @@ import { io as ioClient } from 'socket.io-client';
 import YAML from 'yaml';
 import { EventBus } from '../../core/events/event-bus.js';
 import { CuttleHost } from '../../core/host.js';
-import type { PushMessage } from '../../core/push/transport.js';
+import type { PushMessage } from '../../core/push/message.js';
 import { SocketIoTransport } from '../../core/push/transports/socket-io.js';
 import { wireInternalsEnabled } from '../../core/push/transports/wire-internals.js';
 import { HttpServer } from '../../core/server/http-server.js';

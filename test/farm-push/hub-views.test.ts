@@ -81,7 +81,7 @@ function setup() {
   const open = (view: PushView, lastSeq?: number) => {
     const link = new MemoryLink(transport);
     const client = hub.connect(link, view);
-    hub.authenticate(client, ADMIN, lastSeq);
+    client.authenticate(ADMIN, lastSeq);
     return { link, client };
   };
   return { hub, bus, registry, transport, open };
@@ -145,9 +145,9 @@ describe('push hub views', () => {
   it('gives a farm client that widens its printers their history', async () => {
     const { hub, open } = setup();
     const { link, client } = open(FARM_VIEW);
-    hub.handleClientMessage(client, 'subscribe', { state: true, events: true, printers: ['p2'] });
-    hub.handleClientMessage(client, 'subscribe', { state: true, events: true, printers: ['p1', 'p2'] });
-    hub.handleClientMessage(client, 'subscribe', { state: true, events: true });
+    client.receive('subscribe', { state: true, events: true, printers: ['p2'] });
+    client.receive('subscribe', { state: true, events: true, printers: ['p1', 'p2'] });
+    client.receive('subscribe', { state: true, events: true });
     await settle();
     expect(link.of('history').map((h) => h['printer'])).to.deep.equal(['p1', 'p2', 'p3', 'p1', 'p3']);
     hub.dispose();

@@ -45,7 +45,7 @@ function setup(options: Partial<PushHubOptions> = {}) {
   const open = () => {
     const link = new MemoryLink(transport);
     const client = hub.connect(link);
-    hub.authenticate(client, ADMIN);
+    client.authenticate(ADMIN);
     return { link, client };
   };
   return { hub, bus, log, temperature, progress, transport, open };
@@ -78,7 +78,7 @@ describe('push hub', () => {
     const { hub, log, temperature, open } = setup();
     const steady = open();
     const throttled = open();
-    hub.handleClientMessage(throttled.client, 'throttle', 3);
+    throttled.client.receive('throttle', 3);
     for (let tick = 1; tick <= 6; tick++) {
       log.fire({ direction: 'send', line: `G1 Z${tick}` });
       log.fire({ direction: 'recv', line: `ok ${tick}` });

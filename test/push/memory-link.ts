@@ -1,5 +1,5 @@
 /** An in-memory push transport for hub tests: records each link's frames and counts encodings. */
-import type { PushEncoder, PushLink, PushMessage } from '../../core/push/transport.js';
+import type { PushEncoder, PushLink, PushMessage } from '../../core/push/message.js';
 
 export class MemoryTransport implements PushEncoder<string> {
   readonly id = 'memory';

@@ -17,9 +17,9 @@ import { Server, type Socket } from 'socket.io';
 import { errorInfo, Logger } from '../../logging/logger.js';
 import { AuthService, HttpServer, type Principal } from '../../server/http-server.js';
 import { SettingsService } from '../../settings/settings-service.js';
-import { joinCluster, type Cluster } from '../cluster.js';
-import type { PushHub } from '../hub.js';
-import type { PushEncoder, PushLink, PushMessage, PushTransportContribution } from '../transport.js';
+import { joinCluster, type Cluster } from './cluster.js';
+import type { PushEncoder, PushLink, PushMessage } from '../message.js';
+import type { PushEndpoint, PushTransportContribution } from '../transport.js';
 import { FARM_VIEW } from '../view.js';
 import { rawSocketOf, textFrame, useWireInternals } from './wire-internals.js';
 
@@ -100,7 +100,7 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
     return { packet, wsFrame: textFrame('4' + packet) };
   }
 
-  async attach(hub: PushHub): Promise<void> {
+  async attach(hub: PushEndpoint): Promise<void> {
     const internalsOff = useWireInternals(this.settings.get('push.wireInternals'));
     if (internalsOff) this.logger.info({ reason: internalsOff }, 'push: frames go through the public socket.io/ws API');
     const io = new Server(this.http.server, { serveClient: true, maxHttpBufferSize: MAX_CLIENT_MESSAGE, perMessageDeflate: false });
@@ -143,21 +143,21 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
     await this.cluster?.leave();
   }
 
-  private open(hub: PushHub, socket: Socket): void {
+  private open(hub: PushEndpoint, socket: Socket): void {
     const client = hub.connect(new SocketIoLink(this, socket), FARM_VIEW);
-    socket.on('disconnect', () => hub.disconnect(client));
+    socket.on('disconnect', () => client.closed());
     socket.onAny((type: string, data: unknown) => {
       try {
-        hub.handleClientMessage(client, type, data);
+        client.receive(type, data);
       } catch (err) {
         this.logger.warn({ client: client.info.id, ...errorInfo(err) }, 'push client message failed');
       }
     });
     const auth = socket.handshake.auth as Record<string, unknown>;
     // `printers` in the handshake narrows the view from the start, so a resume replays only those printers' events
-    if (auth['printers'] !== undefined) hub.handleClientMessage(client, 'subscribe', { state: true, events: true, plugins: true, printers: auth['printers'] });
+    if (auth['printers'] !== undefined) client.receive('subscribe', { state: true, events: true, plugins: true, printers: auth['printers'] });
     const lastSeq = Number(auth['lastSeq']);
-    hub.authenticate(client, socket.data.principal as Principal, Number.isInteger(lastSeq) && lastSeq >= 0 ? lastSeq : undefined);
+    client.authenticate(socket.data.principal as Principal, Number.isInteger(lastSeq) && lastSeq >= 0 ? lastSeq : undefined);
   }
 
   private authenticate(auth: Record<string, unknown>): Principal | null {

@@ -22,9 +22,8 @@ import { HttpRoutes, HttpServer } from '../../server/http-server.js';
 import { normaliseRequestPath } from '../../server/request-path.js';
 import { printerNamed, splitPrinterPath } from '../../server/request-printer.js';
 import { SettingsService } from '../../settings/settings-service.js';
-import type { PushClient } from '../client.js';
-import type { PushHub } from '../hub.js';
-import { PushMessage, type PushEncoder, type PushLink, type PushTransportContribution } from '../transport.js';
+import type { PushEncoder, PushLink, PushMessage } from '../message.js';
+import type { PushConnection, PushEndpoint, PushTransportContribution } from '../transport.js';
 import { printerView } from '../view.js';
 import { SockJsFrame, type SockJsConnection } from './sockjs-protocol.js';
 import { useWireInternals } from './wire-internals.js';
@@ -59,7 +58,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
   /** tunable before attach (tests shorten the heartbeat) */
   readonly options: Omit<SockJsServerOptions, 'cors'> = { ...DEFAULT_SOCKJS_OPTIONS };
   private server: SockJsServer | undefined;
-  private readonly clients = new Map<PushClient<SockJsFrame>, SockJsConnection>();
+  private readonly clients = new Set<PushConnection>();
   private readonly disposables = new DisposableStore();
 
   constructor(
@@ -76,7 +75,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     return new SockJsFrame(JSON.stringify({ [message.type]: data }));
   }
 
-  attach(hub: PushHub): void {
+  attach(hub: PushEndpoint): void {
     // the same check the socket.io transport makes (idempotent): pre-encoded frames only when verified
     useWireInternals(this.settings.get('push.wireInternals'));
     const server = new SockJsServer({ ...this.options, cors: () => this.settings.get('server.cors.enabled') }, (conn, printer) => this.open(hub, conn, printer));
@@ -123,22 +122,22 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     return printer ? { path: scoped.rest, scope: printer.id } : 'no printer';
   }
 
-  private open(hub: PushHub, conn: SockJsConnection, printer: string): void {
+  private open(hub: PushEndpoint, conn: SockJsConnection, printer: string): void {
     if (printer !== '' && !this.printers.get(printer)) {
       // removed between the request's routing and now
       conn.close(3000, 'printer removed');
       return;
     }
     const client = hub.connect(new SockJsLink(this, conn), printerView(printer));
-    this.clients.set(client, conn);
+    this.clients.add(client);
     conn.onClose(() => {
       this.clients.delete(client);
-      hub.disconnect(client);
+      client.closed();
     });
     conn.onGarbled((text) => this.logger.warn({ client: client.info.id, frame: text }, 'ignored a garbled push frame'));
     conn.onMessage((text) => {
       try {
-        this.onClientMessage(hub, client, text);
+        this.onClientMessage(client, text);
       } catch (err) {
         this.logger.warn({ client: client.info.id, ...errorInfo(err) }, 'push client message failed');
       }
@@ -146,7 +145,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
   }
 
   /** One client message: `{"auth": …}`, `{"subscribe": …}`, `{"throttle": n}`; anything else is logged and ignored. */
-  private onClientMessage(hub: PushHub, client: PushClient<SockJsFrame>, text: string): void {
+  private onClientMessage(client: PushConnection, text: string): void {
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -159,35 +158,29 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
       return;
     }
     for (const [type, data] of Object.entries(message)) {
-      if (type === 'auth') this.authenticate(hub, client, data);
+      if (type === 'auth') this.authenticate(client, data);
       else if (!client.authenticated) this.logger.debug({ client: client.info.id, type }, 'ignored a push message before auth');
-      else hub.handleClientMessage(client as PushClient, type, data);
+      else client.receive(type, data);
     }
   }
 
-  private authenticate(hub: PushHub, client: PushClient<SockJsFrame>, data: unknown): void {
+  private authenticate(client: PushConnection, data: unknown): void {
     const text = typeof data === 'string' ? data : '';
     const colon = text.indexOf(':');
     const principal = colon > 0 ? this.auth.authenticateSession(text.slice(0, colon), text.slice(colon + 1)) : null;
     if (!principal || !hasPermissions(principal, ['STATUS'])) {
       this.logger.info({ client: client.info.id, user: colon > 0 ? text.slice(0, colon) : undefined }, 'push socket auth refused');
-      this.deauthenticate(client, 'stale');
+      client.deauthenticate('stale');
       return;
     }
-    if (client.authenticated) client.principal = principal;
-    else hub.authenticate(client as PushClient, principal);
-  }
-
-  /** Stops the stream to a client and asks it to log in again (it keeps its socket). */
-  private deauthenticate(client: PushClient<SockJsFrame>, reason: 'stale' | 'removed' | 'logout'): void {
-    client.principal = null;
-    client.sendNow(new PushMessage('reauthRequired', { reason }));
+    // a connection that is already streaming only takes the new principal
+    client.authenticate(principal);
   }
 
   private recheckAccess(): void {
-    for (const client of this.clients.keys()) {
+    for (const client of this.clients) {
       const principal = client.principal as AuthPrincipal | null;
-      if (principal && !this.auth.stillValid(principal)) this.deauthenticate(client, 'removed');
+      if (principal && !this.auth.stillValid(principal)) client.deauthenticate('removed');
     }
   }
 

@@ -10,15 +10,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'socket.io';
-import { errorInfo, type Logger } from '../logging/logger.js';
-import type { PushHub, PushRelay } from './hub.js';
+import { errorInfo, type Logger } from '../../logging/logger.js';
+import type { PushEndpoint, PushRelay, RelayKind } from '../transport.js';
 
 export interface Cluster {
   leave(): Promise<void>;
 }
 
 const CHANNEL = 'cuttle:push';
-type Kind = 'event' | 'plugin' | 'slicingProgress';
 
 /** The optional packages, or an error saying how to install them. */
 async function clusterPackages(): Promise<{ createAdapter: typeof import('@socket.io/redis-adapter').createAdapter; createClient: typeof import('redis').createClient }> {
@@ -30,7 +29,7 @@ async function clusterPackages(): Promise<{ createAdapter: typeof import('@socke
   }
 }
 
-export async function joinCluster(io: Server, hub: PushHub, url: string, logger: Logger): Promise<Cluster> {
+export async function joinCluster(io: Server, hub: Pick<PushEndpoint, 'setRelay' | 'receiveRemote'>, url: string, logger: Logger): Promise<Cluster> {
   const { createAdapter, createClient } = await clusterPackages();
   const pub = createClient({ url });
   const sub = pub.duplicate();
@@ -38,7 +37,7 @@ export async function joinCluster(io: Server, hub: PushHub, url: string, logger:
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(createAdapter(pub, sub, { key: 'cuttle' }));
   const nodeId = randomUUID().slice(0, 8);
-  (io as unknown as { on(event: string, listener: (kind: Kind, data: object) => void): void }).on(CHANNEL, (kind, data) =>
+  (io as unknown as { on(event: string, listener: (kind: RelayKind, data: object) => void): void }).on(CHANNEL, (kind, data) =>
     hub.receiveRemote(kind, data),
   );
   const relay: PushRelay = {
