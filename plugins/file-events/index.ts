@@ -4,9 +4,12 @@
  * FileSelected, FileDeselected, TransferStarted, TransferDone), deprecated keys included, and pushes
  * the progress of long analyses as its custom event `plugin_file_events_MetadataAnalysisProgress`.
  * A printer's selection events carry its `printer` id; the shared storage's carry none.
- * Written with the public plugin API only.
+ * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
+ * the rest comes from 'cuttle'.
  */
-import { DisposableStore, EventBus, FileManager, inject, jobFileRef, Plugin, PluginContext, PrinterRegistry } from 'cuttle';
+import { DisposableStore, FileManager, inject, Plugin, PluginContext, PrinterRegistry } from 'cuttle';
+import { EventBus } from '../../core/events/event-bus.js';
+import { jobFileRef } from '../../core/printer/file-ref.js';
 
 @Plugin({
   id: 'file-events',

@@ -10,9 +10,11 @@
  * SD prints, whose commands the host never sends, the same events prefixed `Sd`
  * (`plugin_gcode_events_SdZChange`, `…_SdHome`, …) from the PrinterService's `onSdCommand`.
  * Every printer of the registry is watched, each with its own detectors; every event carries `printer`.
- * Written with the public plugin API only.
+ * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
+ * the rest comes from 'cuttle'.
  */
-import { DisposableStore, EventBus, inject, Plugin, PluginContext, PrinterRegistry, type PluginSettingsSchema, type SentCommand } from 'cuttle';
+import { DisposableStore, inject, Plugin, PluginContext, PrinterRegistry, type PluginSettingsSchema, type SentCommand } from 'cuttle';
+import { EventBus } from '../../core/events/event-bus.js';
 
 interface Settings {
   ignoreZHops: boolean;

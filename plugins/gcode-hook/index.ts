@@ -5,7 +5,8 @@
  * breaks in values become spaces (a filename must not be able to send M112). The G-code goes to the
  * event's printer (its payload's `printer`); a shared event's to the first printer.
  */
-import { eventPrinter, HookType, inject, isOperational, Plugin, PrinterRegistry, type CommandOutcome, type HookRun } from 'cuttle';
+import { eventPrinter, HookType, inject, Plugin, PrinterRegistry, type CommandOutcome, type HookRun } from 'cuttle';
+import { isOperational } from '../../core/printer/octoprint-views.js';
 
 @HookType()
 @Plugin({

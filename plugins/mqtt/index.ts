@@ -4,8 +4,8 @@
  * progress, temperatures and job are kept in retained topics, `<base>/<hostId>/status` says
  * online/offline (offline also as the last will), and Home Assistant discovery configs make each
  * printer of the registry a device with sensors and pause/resume/cancel buttons (published when the
- * printer is added, deleted with its retained topics when it is removed). Shared events (files,
- * slicing, settings, server) go under the `default` level, as on a host with one printer. Commands arriving on
+ * printer is added, deleted with its retained topics when it is removed). Events of no printer (files,
+ * slicing, settings, server) go under the `_host` level (topics.ts SHARED_LEVEL), with printer null. Commands arriving on
  * `…/<printer>/command/<pause|resume|cancel>` are refused unless `plugins.mqtt.commands: true`;
  * every command gets an answer on `…/<printer>/command/result`.
  * Written with the public plugin API only.
@@ -28,8 +28,8 @@ import {
   type PluginSettingsSchema,
   type PrinterState,
   type TemperatureSample,
+  eventPrinter,
 } from 'cuttle';
-import { eventPrinter } from 'cuttle';
 import { COMMANDS, printerDiscovery, type Command } from './discovery.js';
 import { BufferedPublisher, type BrokerOptions } from './publisher.js';
 import { Topics } from './topics.js';

@@ -4,9 +4,11 @@
  * and adds the custom event `plugin_printer_events_TemperatureReached` when a heater reaches its
  * target (within `tolerance` degrees), which users keep asking OctoPrint for.
  * Every printer of the registry is watched, each with its own heaters; every event carries `printer`.
- * Written with the public plugin API only.
+ * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
+ * the rest comes from 'cuttle'.
  */
-import { DisposableStore, EventBus, inject, Plugin, PluginContext, PrinterRegistry, type PluginSettingsSchema, type TemperatureSample } from 'cuttle';
+import { DisposableStore, inject, Plugin, PluginContext, PrinterRegistry, type PluginSettingsSchema, type TemperatureSample } from 'cuttle';
+import { EventBus } from '../../core/events/event-bus.js';
 
 interface HeaterTarget {
   target: number;

@@ -2,9 +2,11 @@
  * Printers category (cuttle's own): turns the printer registry's signals into PrinterAdded and
  * PrinterRemoved (`{ id, name }`) when printers are added to or removed from the running host.
  * PrinterRemoved comes after the removed printer's own last events (PrintFailed, Disconnected).
- * Written with the public plugin API only.
+ * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
+ * the rest comes from 'cuttle'.
  */
-import { EventBus, inject, Plugin, PluginContext, PrinterRegistry, type PrinterScope } from 'cuttle';
+import { inject, Plugin, PluginContext, PrinterRegistry, type PrinterScope } from 'cuttle';
+import { EventBus } from '../../core/events/event-bus.js';
 
 const ref = (scope: PrinterScope) => ({ id: scope.id, name: scope.entry.name });
 

@@ -4,9 +4,13 @@
  * and the deprecated `file` and `filename`, positions on pause and cancel; and adds the custom
  * event `plugin_printing_events_PrintProgress` every `progressStep` percent.
  * Every printer of the registry is watched; every event carries `printer`.
- * Written with the public plugin API only.
+ * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
+ * the rest comes from 'cuttle'.
  */
-import { DisposableStore, EventBus, inject, jobFileRef, Plugin, PluginContext, PrinterRegistry, type JobFile, type JobProgress, type PluginSettingsSchema, type Position } from 'cuttle';
+import { DisposableStore, inject, Plugin, PluginContext, PrinterRegistry, type JobFile, type JobProgress, type PluginSettingsSchema } from 'cuttle';
+import { EventBus } from '../../core/events/event-bus.js';
+import { jobFileRef } from '../../core/printer/file-ref.js';
+import { type Position } from '../../core/events/catalogue.js';
 
 interface Settings {
   /** fire PrintProgress each time completion crosses a multiple of this many percent (0: never) */

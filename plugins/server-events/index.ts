@@ -3,7 +3,9 @@
  * they frame every plugin's life; this plugin logs them, and is where the push channel's
  * ClientOpened/ClientClosed and the connectivity check's ConnectivityChanged are dispatched.
  */
-import { ConnectivityService, EventBus, inject, OnEvent, Plugin, PluginContext, PushService } from 'cuttle';
+import { inject, OnEvent, Plugin, PluginContext } from 'cuttle';
+import { ConnectivityService, PushService } from '../../core/push/api.js';
+import { EventBus } from '../../core/events/event-bus.js';
 
 @Plugin({
   id: 'server-events',

@@ -1,8 +1,11 @@
 /**
  * Settings category: fires `SettingsUpdated` whenever the settings service has saved config.yaml.
- * Written with the public plugin API only, as any third-party plugin would be.
+ * Core-owned: it fires catalogue events through the host's EventBus and reads the SettingsService,
+ * neither of which is public; the rest comes from 'cuttle'.
  */
-import { EventBus, inject, Plugin, PluginContext, SettingsService } from 'cuttle';
+import { inject, Plugin, PluginContext } from 'cuttle';
+import { EventBus } from '../../core/events/event-bus.js';
+import { SettingsService } from '../../core/settings/settings-service.js';
 
 @Plugin({
   id: 'settings-events',

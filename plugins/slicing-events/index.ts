@@ -3,7 +3,8 @@
  * Modified/Deleted) on the bus for the slicing service's signals. Progress is not an event: the push
  * channel sends it as `slicingProgress` from SlicingService.onProgress.
  */
-import { EventBus, inject, OnStartup, Plugin, PluginContext, SlicingService } from 'cuttle';
+import { inject, OnStartup, Plugin, PluginContext, SlicingService } from 'cuttle';
+import { EventBus } from '../../core/events/event-bus.js';
 
 @Plugin({
   id: 'slicing-events',

@@ -6,7 +6,9 @@
  * and redirection, the values passed as positional parameters (see shell-script.ts). Every command
  * has a timeout (subscription `timeout`, else `events.commandTimeout`), then its process group is killed.
  */
-import { displayArg, HookType, Plugin, runProcess, splitWords, type CommandOutcome, type HookRun, type Subscription } from 'cuttle';
+import { HookType, Plugin, type CommandOutcome, type HookRun, type Subscription } from 'cuttle';
+import { displayArg, splitWords } from '../../core/system/shell-words.js';
+import { runProcess } from '../../core/system/run-process.js';
 import { buildShellScript } from './shell-script.js';
 
 const SHELL = '/bin/sh';

@@ -5,7 +5,7 @@
  * misjudges the quoting context (nested `$(…)`); the reference is only written in the form that
  * keeps it one word in the context found: "${1}" bare, ${1} inside "…", '"${1}"' inside '…'.
  */
-import { parseTemplate } from 'cuttle';
+import { parseTemplate } from '../../core/event-hooks/api.js';
 
 export interface ShellScript {
   script: string;

@@ -3,7 +3,8 @@
  * bus for the timelapse service's signals, for every printer (each has its own timelapse), each event
  * with that printer's `printer` id.
  */
-import { DisposableStore, EventBus, inject, OnStartup, Plugin, PluginContext, PrinterRegistry } from 'cuttle';
+import { DisposableStore, inject, OnStartup, Plugin, PluginContext, PrinterRegistry } from 'cuttle';
+import { EventBus } from '../../core/events/event-bus.js';
 
 @Plugin({
   id: 'timelapse-events',

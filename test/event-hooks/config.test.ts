@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
-import { EventHooks, SettingsService, type SubscriptionConfig } from '../../core/index.js';
+import { EventHooks } from '../../core/event-hooks/api.js';
+import { SettingsService } from '../../core/settings/settings-service.js';
+import { type SubscriptionConfig } from '../../core/settings/schema/index.js';
 import { startTestHost } from '../support/host.js';
 import { hostWithSubscriptions, logsMentioning, makeRecorder, SPEC_EXAMPLE, type Recorder } from './support.js';
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { EventHooks } from '../../core/index.js';
+import type { EventHooks } from '../../core/event-hooks/api.js';
 import type { TestHost } from '../support/host.js';
 import { hostWithSubscriptions, makeRecorder, type Recorder } from './support.js';
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import type { TestFireResult } from '../../core/index.js';
+import type { TestFireResult } from '../../core/event-hooks/api.js';
 import { hostWithSubscriptions, makeRecorder, type Recorder } from './support.js';
 
 const CLI = path.resolve(__dirname, '../../core/cli/main.js');

@@ -4,7 +4,9 @@
  * subscription with a warning naming both. Also the `gcode` type against the simulated printer.
  */
 import { expect } from 'chai';
-import { parseTemplate, PrinterService, type AnyFiredEvent, type PrinterSnapshot, type PrinterStateId } from '../../core/index.js';
+import { parseTemplate } from '../../core/event-hooks/api.js';
+import { PrinterService, type PrinterSnapshot, type PrinterStateId } from '../../core/printer/printer-service.js';
+import { type AnyFiredEvent } from '../../core/events/event-bus.js';
 import { eventPlaceholders, NO_FILE } from '../../core/event-hooks/placeholders.js';
 import { EventHooks } from '../../core/event-hooks/api.js';
 import { startTestHost } from '../support/host.js';

@@ -9,7 +9,8 @@ import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
-import { EventBus, PrinterService, type AnyFiredEvent } from '../../core/index.js';
+import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
+import { PrinterService } from '../../core/printer/printer-service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { makeRecorder, SPEC_EXAMPLE, until, type Recorder } from './support.js';
 

@@ -5,7 +5,8 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EventHooks, type SubscriptionConfig } from '../../core/index.js';
+import { EventHooks } from '../../core/event-hooks/api.js';
+import { type SubscriptionConfig } from '../../core/settings/schema/index.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 
 export interface Recorder {

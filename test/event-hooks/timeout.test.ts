@@ -5,7 +5,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { SubscriptionOutcome } from '../../core/index.js';
+import type { SubscriptionOutcome } from '../../core/event-hooks/api.js';
 import { hostWithSubscriptions, makeRecorder, until, type Recorder } from './support.js';
 
 function alive(pid: number): boolean {

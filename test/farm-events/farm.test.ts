@@ -9,7 +9,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { EventBus, EventHooks, PrinterRegistry, type AnyFiredEvent } from '../../core/index.js';
+import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
+import { EventHooks } from '../../core/event-hooks/api.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { startSimulatorProcess, type SimulatorProcess } from '../../scripts/bench/simulator-process.js';
 import { makeRecorder, until, type Recorder } from '../event-hooks/support.js';
 import { gcodeFile, tempDir } from '../printer/helpers.js';

@@ -3,7 +3,8 @@
  * another printer's (each printer has its own gate).
  */
 import { expect } from 'chai';
-import { EventBus, EventHooks } from '../../core/index.js';
+import { EventBus } from '../../core/events/event-bus.js';
+import { EventHooks } from '../../core/event-hooks/api.js';
 import { makeRecorder, until, type Recorder } from '../event-hooks/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { virtualPrinter } from './support.js';

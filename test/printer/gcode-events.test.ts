@@ -1,6 +1,6 @@
 /** Every GCODE-processing event from the command that causes it, as the command is sent (not when queued). */
 import { expect } from 'chai';
-import { HookRegistry } from '../../core/index.js';
+import { HookRegistry } from '../../core/hooks/hook-points.js';
 import { fastSerial, startPrinterHost, waitFor, type PrinterHost } from './helpers.js';
 
 const GCODE_EVENTS = ['PowerOn', 'PowerOff', 'Home', 'ZChange', 'Dwell', 'Waiting', 'Cooling', 'Alert', 'Conveyor', 'Eject', 'EStop', 'PositionUpdate', 'ToolChange'];

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Emitter } from '../../core/common/event.js';
-import { EventBus, type AnyFiredEvent } from '../../core/index.js';
+import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
 import type { ProtocolHandler } from '../../core/printer/protocol/protocol.js';
 import type { PtyPrinter } from '../../core/printer/simulator/pty.js';
 import type { DiscardedLine, Transport } from '../../core/printer/transport/transport.js';

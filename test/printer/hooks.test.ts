@@ -1,7 +1,7 @@
 /** The gcode.* hook points: queuing rewrites, expands and drops; a throwing handler is isolated; received lines can be rewritten. */
 import { expect } from 'chai';
 import path from 'node:path';
-import { HookRegistry } from '../../core/index.js';
+import { HookRegistry } from '../../core/hooks/hook-points.js';
 import { fastSerial, gcodeFile, startPrinterHost, tempDir, waitFor, type PrinterHost } from './helpers.js';
 
 describe('gcode hook points', () => {

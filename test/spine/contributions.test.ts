@@ -1,5 +1,5 @@
 /** Contribution points: a class decorator hands a plugin to a core service, and an unknown point fails only that plugin. */
-import { cpSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { SlicingService } from '../../core/slicing/slicing-service.js';
@@ -8,7 +8,9 @@ import { startTestHost, type TestHost } from '../support/host.js';
 function pluginFolder(basedir: string, fixture: string): string {
   const folder = path.join(basedir, 'plugin-src', fixture);
   mkdirSync(folder, { recursive: true });
-  cpSync(path.join(__dirname, '../fixtures/contributions', `${fixture}.js`), path.join(folder, 'index.js'));
+  // a plugin folder of its own whose index.js is the compiled fixture (which may import core modules relatively)
+  const compiled = path.join(__dirname, '../fixtures/contributions', `${fixture}.js`);
+  writeFileSync(path.join(folder, 'index.js'), `module.exports = require(${JSON.stringify(compiled)});\n`);
   return folder;
 }
 
