@@ -21,6 +21,7 @@ import { CuttleHost } from '../../host.js';
 import { HttpServer } from '../../server/http-server.js';
 import { settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 import { findRunningHost, removeRunningHost, RUNNING_HOST_FILE, writeRunningHost } from '../running-host.js';
+import { tellServiceManager, warnIfRoot } from '../../service/run-as-user.js';
 
 const USAGE = `usage: cuttle serve [--basedir DIR] [--config FILE] [--host H] [--port P] [--connect PORT] [--virtual-printers N] [--set KEY=VALUE …]
   --host H          address to listen on (server.host)
@@ -63,6 +64,7 @@ async function run(args: CommandArgs): Promise<number> {
     }
     throw err;
   }
+  warnIfRoot(cuttle.logger);
   // a plugin's stray promise must not take the host down: log it and carry on
   process.on('unhandledRejection', (reason) => cuttle.logger.error({ err: String((reason as Error)?.stack ?? reason) }, 'unhandled promise rejection'));
   process.on('exit', () => removeRunningHost(basedir));
@@ -80,7 +82,9 @@ async function run(args: CommandArgs): Promise<number> {
     console.error(`cuttle: refusing to start: ${err.message}`);
     return 1;
   }
-  await writeRunningHost(basedir, cuttle.get<HttpServer>(HttpServer).baseUrl());
+  const url = cuttle.get<HttpServer>(HttpServer).baseUrl();
+  await writeRunningHost(basedir, url);
+  await tellServiceManager(cuttle.logger, { ready: true, status: `serving ${basedir} at ${url}` });
   // printers marked `autoconnect` are connected by the registry; --connect is for the first printer
   // with --virtual-printers every printer connects itself (`npm start -- --virtual-printers N` passes --connect virtual)
   const connect = virtual ? undefined : stringOption(args, 'connect');
@@ -98,6 +102,7 @@ async function run(args: CommandArgs): Promise<number> {
       stopping = true;
       removeRunningHost(basedir);
       cuttle.logger.info(`${signal}: shutting down`);
+      void tellServiceManager(cuttle.logger, { stopping: true, status: `${signal}: shutting down` });
       cuttle.stop().then(
         () => resolve(0),
         (err: unknown) => {
