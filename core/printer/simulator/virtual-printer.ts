@@ -56,7 +56,12 @@ export class VirtualPrinter {
   private processing = false;
   private lastLine = 0;
   private acceptedLines = 0;
-  private mode: 'running' | 'silent' | 'halted' | 'stopped' = 'running';
+  /**
+   * 'booting' until `start()`: a board whose port was just opened is resetting (DTR) and its boot
+   * loader swallows whatever the host sends, so the host's first hello goes unanswered and the
+   * "start" banner comes first, as on a real Marlin over USB.
+   */
+  private mode: 'booting' | 'running' | 'silent' | 'halted' | 'stopped' = 'booting';
   private readonly rx: WireClock | null;
   private readonly tx: WireClock | null;
   private readonly random: () => number;
@@ -98,6 +103,7 @@ export class VirtualPrinter {
 
   /** Power on: the banner a freshly reset board prints. */
   start(): void {
+    if (this.mode === 'booting') this.mode = 'running';
     for (const line of this.fw.banner) this.send(line);
     if (this.fw.idleWait && !this.idleTimer) {
       this.idleTimer = setInterval(() => this.reportIdle(), IDLE_WAIT_MS / 4);
