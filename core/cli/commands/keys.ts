@@ -7,6 +7,7 @@
 import { AppKeyRequestError, AppKeyRequests } from '../../auth/appkey-requests.js';
 import { UserStore } from '../../auth/user-store.js';
 import { BASEDIR_OPTIONS, basedirOption, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
+import { shown } from '../shown.js';
 
 const USAGE = `usage: cuttle keys pending [--basedir DIR]
        cuttle keys approve TOKEN [--user NAME] [--basedir DIR]
@@ -23,13 +24,13 @@ async function run(args: CommandArgs): Promise<number> {
       const pending = requests.pending();
       if (!pending.length) console.log('no pending requests');
       for (const r of pending) {
-        console.log(`${r.token}\tapp "${r.app}"${r.user ? `\tfor user "${r.user}"` : ''}\texpires in ${Math.round((r.expires - Date.now()) / 1000)} s`);
+        console.log(`${r.token}\tapp "${shown(r.app)}"${r.user ? `\tfor user "${shown(r.user)}"` : ''}\texpires in ${Math.round((r.expires - Date.now()) / 1000)} s`);
       }
       return 0;
     }
     if ((action === 'approve' || action === 'deny') && token) {
       const decided = requests.decide(token, action === 'approve', stringOption(args, 'user'));
-      console.log(action === 'approve' ? `approved "${decided.app}": key for user "${decided.owner}"` : `denied "${decided.app}"`);
+      console.log(action === 'approve' ? `approved "${shown(decided.app)}": key for user "${shown(decided.owner ?? "")}"` : `denied "${shown(decided.app)}"`);
       return 0;
     }
   } catch (err) {

@@ -1,6 +1,7 @@
 /** `cuttle plugins [--basedir DIR] [--set KEY=VALUE] [--json]`: what loads, from where, and what failed, without starting the host. */
 import { CuttleHost } from '../../host.js';
 import { flagOption, settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, type CliCommand, type CommandArgs } from '../command.js';
+import { shown } from '../shown.js';
 
 async function run(args: CommandArgs): Promise<number> {
   const host = CuttleHost.create(settingsOptions(args, { 'logging.level': 'silent' }));
@@ -12,7 +13,7 @@ async function run(args: CommandArgs): Promise<number> {
   }
   for (const r of records) {
     const line = `${r.state.padEnd(8)} ${r.id.padEnd(22)} ${(r.version || '-').padEnd(8)} ${r.origin.padEnd(7)} ${r.source}`;
-    console.log(r.error ? `${line}\n         ${r.error}` : line);
+    console.log(r.error ? `${shown(line)}\n         ${shown(r.error)}` : shown(line));
   }
   return 0;
 }

@@ -17,6 +17,7 @@ import { ConvictSettings } from '../../settings/settings-impl.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { BASEDIR_OPTIONS, BASEDIR_USAGE, flagOption, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 import { findRunningHost, type RunningHost } from '../running-host.js';
+import { shown } from '../shown.js';
 
 const USAGE = `usage: cuttle printers list [--json] [--basedir DIR] [--config FILE]
        cuttle printers add --id ID [--name NAME] [--port PORT] [--baudrate N] [--autoconnect]
@@ -60,7 +61,7 @@ async function run(args: CommandArgs): Promise<number> {
       if (action === 'list') return listRunning(await remote.call<{ printers: PrinterJson[] }>('GET', '/api/printers'), flagOption(args, 'json'));
       if (action === 'add') {
         const added = await remote.call<PrinterJson>('POST', '/api/printers', entry);
-        console.log(`added printer "${added.id}" (${added.name}) to the host running on ${settings.basedir}: ${added.baseUrl}`);
+        console.log(`added printer "${added.id}" (${shown(added.name)}) to the host running on ${settings.basedir}: ${added.baseUrl}`);
       } else {
         await remote.call('DELETE', `/api/printers/${encodeURIComponent(target!)}`);
         console.log(`removed printer "${target}" from the host running on ${settings.basedir}`);
@@ -73,7 +74,7 @@ async function run(args: CommandArgs): Promise<number> {
       const checked = checkedPrinterEntry(entry, settings);
       checkPrinterClashes(entries, checked, settings);
       await savePrinterEntries(settings, [...entries, checked]);
-      console.log(`added printer "${checked.id}" (${checked.name}) to ${settings.configFile}; no host runs on ${settings.basedir}, it starts with the next one`);
+      console.log(`added printer "${checked.id}" (${shown(checked.name)}) to ${settings.configFile}; no host runs on ${settings.basedir}, it starts with the next one`);
     } else {
       if (settings.get('printers').length === 0) {
         throw new Refused(`${settings.configFile} has no printers: list; its one printer "default" is the serial.* settings and cannot be removed`);
@@ -189,7 +190,8 @@ function listConfigured(entries: PrinterEntry[], implicit: boolean, json: boolea
   return 0;
 }
 
-function table(head: string[], rows: string[][]): void {
+function table(head: string[], unsafeRows: string[][]): void {
+  const rows = unsafeRows.map((row) => row.map(shown));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const row of [head, ...rows]) console.log(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
 }

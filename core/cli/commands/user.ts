@@ -6,6 +6,7 @@
  */
 import { UserStore, UserStoreError } from '../../auth/user-store.js';
 import { BASEDIR_OPTIONS, basedirOption, flagOption, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
+import { shown } from '../shown.js';
 
 const USAGE = `usage: cuttle user add NAME [--admin|--readonly] [--password-stdin] [--basedir DIR]
        cuttle user key NAME [--app APP] [--basedir DIR]
@@ -45,12 +46,12 @@ async function run(args: CommandArgs): Promise<number> {
         // one key per app and user (a new one replaces the old): without --app each call is its own app
         const app = stringOption(args, 'app');
         const key = store.addKey(target, app);
-        console.log(`new application key for "${target}" (app "${store.findKey(key)?.app ?? app}"):`);
+        console.log(`new application key for "${target}" (app "${shown(store.findKey(key)?.app ?? app ?? "")}"):`);
         console.log(key);
         return 0;
       }
       case 'list':
-        for (const u of store.list()) console.log(`${u.name}\t${u.groups.join(',')}\t${u.active ? 'active' : 'inactive'}\t${u.apikeys.length} key(s)`);
+        for (const u of store.list()) console.log(`${shown(u.name)}\t${shown(u.groups.join(','))}\t${u.active ? 'active' : 'inactive'}\t${u.apikeys.length} key(s)`);
         return 0;
       case 'remove':
         if (!target) break;
