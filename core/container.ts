@@ -15,6 +15,7 @@ import { historyModule } from './history/module.js';
 import { metricsModule } from './metrics/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule, printerScopeModule } from './printer/module.js';
+import { simulatorModule } from './printer/simulator/module.js';
 import { printersModule } from './printers/module.js';
 import { PrinterScopeParent } from './printers/registry-impl.js';
 import { printerProfilesModule } from './printer-profiles/module.js';
@@ -38,6 +39,7 @@ export const CORE_MODULES = [
   settingsModule,
   authModule,
   printerModule,
+  simulatorModule,
   printersModule,
   printerProfilesModule,
   systemModule,

@@ -1,7 +1,9 @@
 /**
  * Container bindings for the printer. `printerModule` (root): the SD routes, which act on the
- * request's printer. `printerScopeModule` (loaded into each printer's child container by
- * core/printers): the connection, protocol, state machine and job of that one printer.
+ * request's printer; the transports' provider and the serial module's TransportFactory (device
+ * paths; other modules contribute more port names, such as `virtual`). `printerScopeModule`
+ * (loaded into each printer's child container by core/printers): the connection, protocol, state
+ * machine and job of that one printer.
  */
 import { ContainerModule } from 'inversify';
 import { PrinterScopeLifecycle } from '../common/lifecycle.js';
@@ -9,10 +11,14 @@ import { DefaultPrinterService } from './printer-service-impl.js';
 import { PrinterService } from './printer-service.js';
 import { SdRoutes } from './sd-routes.js';
 import { RouteContribution } from '../server/route-contribution.js';
+import { SerialTransportFactory } from './transport/serial-factory.js';
+import { TransportFactory, TransportProvider } from './transport/transport-factory.js';
 
 export const printerModule = new ContainerModule(({ bind }) => {
   bind(SdRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(SdRoutes);
+  bind(TransportProvider).toSelf().inSingletonScope();
+  bind(TransportFactory).to(SerialTransportFactory).inSingletonScope();
 });
 
 export const printerScopeModule = new ContainerModule(({ bind }) => {

@@ -1,19 +1,17 @@
 /**
- * PrinterService: ties the parts of this folder together. The transport (transport/, simulator/)
- * carries bytes, the protocol (protocol/) frames and paces them, the state machine (state.ts) says
+ * PrinterService: ties the parts of this folder together. The transport (from the contributed
+ * TransportFactory that owns the port, transport/transport-factory.ts) carries bytes, the protocol (protocol/) frames and paces them, the state machine (state.ts) says
  * where we are, the job (job.ts) feeds file lines, the tracker (tracker.ts) follows positions and
  * tools, the hooks (hooks.ts) let plugins look at every line. This class decides what happens on
  * connect, on each answer, on pause/resume/cancel and on failure, and signals it through Emitters.
  */
 import { inject, injectable } from 'inversify';
 import { Emitter } from '../common/event.js';
-import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { Position, StorageOrigin } from '../events/catalogue.js';
 import { HookRegistry } from '../hooks/hook-points.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { listPorts, openTransport } from './connection.js';
 import { PrinterIdentity } from './printer-identity.js';
 import { GcodeHooks } from './hooks.js';
 import { hostContext, JobControl } from './job-control.js';
@@ -38,6 +36,7 @@ import { SdCopies } from './sd-copies.js';
 import { PrinterStateMachine } from './state.js';
 import { MachineTracker } from './tracker.js';
 import type { Transport } from './transport/transport.js';
+import { TransportProvider } from './transport/transport-factory.js';
 
 const TEMPERATURE_HISTORY = 300;
 const DATA_QUEUE_LIMIT = 32;
@@ -123,6 +122,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     @inject(HookRegistry) registry: HookRegistry,
     @inject(Logger) logger: Logger,
     @inject(PrinterIdentity) private readonly identity: PrinterIdentity,
+    @inject(TransportProvider) private readonly transports: TransportProvider,
   ) {
     this.log = logger.child({ service: 'printer', printer: identity.id });
     this.hooks = new GcodeHooks(registry, this.log);
@@ -181,7 +181,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   }
 
   listPorts(): Promise<string[]> {
-    return listPorts();
+    return this.transports.listPorts();
   }
 
   isBusyWith(origin: StorageOrigin, path: string): boolean {
@@ -199,7 +199,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const attempt = ++this.attempts;
     let transport: Transport;
     try {
-      transport = await openTransport(port, baudrate, this.settings, this.identity.id === DEFAULT_PRINTER_ID ? 'virtual-sd' : `virtual-sd-${this.identity.id}`);
+      transport = await this.transports.open({ port, baudrate, printer: this.identity.id });
     } catch (err) {
       if (attempt === this.attempts) this.fail(err instanceof Error ? err.message : String(err));
       throw err;

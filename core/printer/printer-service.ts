@@ -76,7 +76,7 @@ export interface PrinterSnapshot {
 }
 
 export interface ConnectOptions {
-  /** a device path, or "virtual" for the in-process simulator; config `serial.port` when absent */
+  /** a port name: a device path, or one a TransportFactory contributes ("virtual"); config `serial.port` when absent */
   port?: string;
   baudrate?: number;
 }

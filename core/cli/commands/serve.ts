@@ -3,7 +3,7 @@
  *   --basedir DIR   config, uploads, timelapses, logs (default ~/.cuttle)
  *   --config FILE   config.yaml to use (default <basedir>/config.yaml)
  *   --host H --port P   where the HTTP server listens
- *   --connect PORT  connect the first printer to this port at start ("virtual" for the simulator)
+ *   --connect PORT  connect the first printer to this port at start ("virtual" for a simulated printer)
  *   --virtual-printers N  a farm of N simulated printers (virtual-1 … virtual-N) for this run, instead
  *                   of config.yaml's printers (refused when the file lists some); the file is written
  *                   only when printers are then added, changed or removed at run time, and then holds
@@ -128,7 +128,7 @@ function virtualPrinters(args: CommandArgs, options: ReturnType<typeof settingsO
   }
   if ('printers' in options.overrides) throw new UsageError('--virtual-printers and --set printers=… both say which printers to run: give one');
   const connect = stringOption(args, 'connect');
-  if (connect !== undefined && connect !== 'virtual') throw new UsageError(`--connect ${connect} cannot be used with --virtual-printers: each virtual printer connects to the simulator`);
+  if (connect !== undefined && connect !== 'virtual') throw new UsageError(`--connect ${connect} cannot be used with --virtual-printers: each virtual printer connects to its own simulated printer`);
   const file = options.configFile ?? path.join(options.basedir, 'config.yaml');
   let configured: unknown;
   try {

@@ -1,4 +1,4 @@
-/** Absolute or relative positioning as G90/G91 (all axes) and M82/M83 (extruder only) set it; shared by host tracker and simulator. */
+/** Absolute or relative positioning as G90/G91 (all axes) and M82/M83 (extruder only) set it; shared by the host's tracker and the virtual printer. */
 export class PositioningMode {
   relative = false;
   relativeE = false;

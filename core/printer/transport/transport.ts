@@ -1,6 +1,6 @@
 /**
- * The byte pipe between host and printer, whatever is behind it (a serial device, a pty, the
- * in-process simulator). The protocol only sees whole lines: `LineSplitter` cuts the byte stream,
+ * The byte pipe between host and printer, whatever is behind it (a serial device, a pty, or
+ * whatever a TransportFactory contributes). The protocol only sees whole lines: `LineSplitter` cuts the byte stream,
  * and what cannot be a line of text (bytes that are not UTF-8, a runaway line with no end) is
  * reported through `onDiscarded` instead of reaching the protocol.
  */

@@ -1,0 +1,49 @@
+/**
+ * Where a printer's transport comes from: a contribution point (Theia style). Each
+ * `TransportFactory` offers port names and opens the ports it claims: the serial module offers the
+ * device paths it finds and opens any other name as a device; a module that brings its own kind of
+ * printer offers its names (`virtual`, from its own ContainerModule). `TransportProvider` collects them; the printer service opens its port through it
+ * and never knows what is behind a name.
+ */
+import { injectable, multiInject, optional } from 'inversify';
+import type { Transport } from './transport.js';
+
+export interface TransportRequest {
+  port: string;
+  baudrate: number;
+  /** the id of the printer connecting (a factory may keep state per printer, e.g. a simulated SD card) */
+  printer: string;
+}
+
+export interface TransportFactory {
+  /** names the factory in errors and logs ('serial', 'virtual') */
+  readonly id: string;
+  /** The port names to offer (`/api/connection`'s `options.ports`). */
+  listPorts(): Promise<string[]>;
+  /**
+   * Whether `port` is this factory's: true for a name it owns, 'fallback' for a name it opens when no
+   * other factory owns it (the serial factory: any device path), false otherwise.
+   */
+  claims(port: string): boolean | 'fallback';
+  open(request: TransportRequest): Promise<Transport>;
+}
+export const TransportFactory = Symbol.for('cuttle.TransportFactory');
+
+/** Every contributed TransportFactory, asked in turn. */
+@injectable()
+export class TransportProvider {
+  constructor(@multiInject(TransportFactory) @optional() private readonly factories: TransportFactory[] = []) {}
+
+  /** Every factory's ports, each name once, in the factories' order. */
+  async listPorts(): Promise<string[]> {
+    const lists = await Promise.all(this.factories.map((factory) => factory.listPorts().catch(() => [] as string[])));
+    return [...new Set(lists.flat())];
+  }
+
+  /** Opens `request.port` with the factory that owns it, else with a fallback one. */
+  open(request: TransportRequest): Promise<Transport> {
+    const factory = this.factories.find((f) => f.claims(request.port) === true) ?? this.factories.find((f) => f.claims(request.port) === 'fallback');
+    if (!factory) return Promise.reject(new Error(`no transport opens the port "${request.port}"`));
+    return factory.open(request);
+  }
+}
