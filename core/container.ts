@@ -24,6 +24,8 @@ import { pushTransportsModule } from './push/transports/module.js';
 import { restApiModule } from './server/routes/module.js';
 import { serverModule } from './server/module.js';
 import { settingsModule } from './settings/module.js';
+import { ConvictSettings, type SettingsOptions } from './settings/settings-impl.js';
+import { SettingsContribution, type SettingsSection } from './settings/settings-section.js';
 import { SettingsService } from './settings/settings-service.js';
 import { slicingModule } from './slicing/module.js';
 import { systemModule } from './system/module.js';
@@ -56,6 +58,21 @@ export const CORE_MODULES = [
 
 /** Loaded into each printer's child container (core/printers): what exists once per printer. */
 export const PRINTER_SCOPE_MODULES = [printerScopeModule, timelapseScopeModule];
+
+/**
+ * The settings sections the core modules contribute, collected before any service exists: the
+ * modules are loaded into a container of their own that is only asked for the contributions.
+ */
+export function coreSettingsSections(): SettingsSection[] {
+  const probe = new Container();
+  probe.load(...CORE_MODULES);
+  return probe.getAll<SettingsSection>(SettingsContribution);
+}
+
+/** Reads and validates the configuration against the core's settings (a ConfigError names the file and the key). */
+export function loadSettings(options: Omit<SettingsOptions, 'sections'>): ConvictSettings {
+  return new ConvictSettings({ ...options, sections: coreSettingsSections() });
+}
 
 export function createContainer(settings: SettingsService, logger: Logger): Container {
   const container = new Container({ defaultScope: 'Singleton' });

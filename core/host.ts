@@ -8,17 +8,17 @@ import path from 'node:path';
 import type { Container } from 'inversify';
 import { setDefaultListenerErrorHandler } from './common/event.js';
 import { LifecycleContribution } from './common/lifecycle.js';
-import { createContainer } from './container.js';
+import { createContainer, loadSettings } from './container.js';
 import { EventBus } from './events/event-bus.js';
 import { disabledFirerProblems, EventDependents } from './events/event-dependents.js';
 import { createLogger, errorInfo, type Logger } from './logging/logger.js';
 import { makeCuttleResolvable } from './plugins/cuttle-resolution.js';
 import { discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
-import { ConvictSettings, type SettingsOptions } from './settings/settings-impl.js';
+import type { SettingsOptions } from './settings/settings-impl.js';
 import { ConfigError, type SettingsService } from './settings/settings-service.js';
 
-export interface HostOptions extends SettingsOptions {
+export interface HostOptions extends Omit<SettingsOptions, 'sections'> {
   /** write logs here instead of stdout or the configured file (tests) */
   logStream?: NodeJS.WritableStream;
 }
@@ -45,7 +45,7 @@ export class CuttleHost {
 
   /** Reads and validates the configuration; throws ConfigError naming file and key. */
   static create(options: HostOptions): CuttleHost {
-    const settings = new ConvictSettings(options);
+    const settings = loadSettings(options);
     const logFile = settings.get('logging.file');
     const logger = createLogger({
       level: settings.get('logging.level'),

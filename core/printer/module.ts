@@ -1,7 +1,7 @@
 /**
- * Container bindings for the printer. `printerModule` (root): the SD routes, which act on the
- * request's printer; the transports' provider and the serial module's TransportFactory (device
- * paths; other modules contribute more port names, such as `virtual`). `printerScopeModule`
+ * Container bindings for the printer. `printerModule` (root): the `serial.*` settings; the SD
+ * routes, which act on the request's printer; the transports' provider and the serial module's
+ * TransportFactory (device paths; other modules contribute more port names, such as `virtual`). `printerScopeModule`
  * (loaded into each printer's child container by core/printers): the connection, protocol, state
  * machine and job of that one printer.
  */
@@ -11,10 +11,13 @@ import { DefaultPrinterService } from './printer-service-impl.js';
 import { PrinterService } from './printer-service.js';
 import { SdRoutes } from './sd-routes.js';
 import { RouteContribution } from '../server/route-contribution.js';
+import { SettingsContribution } from '../settings/settings-section.js';
+import { serialSettings } from './settings.js';
 import { SerialTransportFactory } from './transport/serial-factory.js';
 import { TransportFactory, TransportProvider } from './transport/transport-factory.js';
 
 export const printerModule = new ContainerModule(({ bind }) => {
+  bind(SettingsContribution).toConstantValue(serialSettings);
   bind(SdRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(SdRoutes);
   bind(TransportProvider).toSelf().inSingletonScope();

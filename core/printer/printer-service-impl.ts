@@ -33,6 +33,7 @@ import { GcodeProtocol, type OutgoingCommand, type ProtocolHandler } from './pro
 import { parseCapability, parseError, parseFirmwareInfo, parseHostAction, parsePosition, parseTemperatures } from './protocol/responses.js';
 import { SdCardClient, type SdCardLink } from './sd-card.js';
 import { SdCopies } from './sd-copies.js';
+import { serialSettings } from './settings.js';
 import { PrinterStateMachine } from './state.js';
 import { MachineTracker } from './tracker.js';
 import type { Transport } from './transport/transport.js';
@@ -138,7 +139,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       withHostState: (position) => this.withHostState(position),
       fail: (message) => this.fail(message),
       addTimer: (timer) => this.timers.push(timer),
-      sdStatusIntervalMs: () => Math.max(100, this.settings.get('serial.sdStatusInterval') * 1000),
+      sdStatusIntervalMs: () => Math.max(100, this.serialSettings().sdStatusInterval * 1000),
       listenerFailed: (err) => this.listenerFailed(err),
     });
     // an SD print moves the machine while the host sends nothing: the replayed Z is the current Z
@@ -212,18 +213,19 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     this.transport = transport;
     transport.onLost((err) => this.fail(err.message));
     transport.onDiscarded(({ reason, preview, bytes }) => this.log.warn({ reason, preview, bytes }, 'skipped a line from the printer'));
+    const serial = this.serialSettings();
     const protocol = new GcodeProtocol(transport, this.protocolHandler, {
-      historySize: this.settings.get('serial.historySize'),
-      communicationTimeout: this.settings.get('serial.timeout.communication'),
-      maxNudges: this.settings.get('serial.timeout.maxNudges'),
-      waitAsOk: this.settings.get('serial.waitAsOk'),
-      longRunning: new Set(this.settings.get('serial.longRunningCommands').map((code) => commandCode(code) ?? code.toUpperCase())),
+      historySize: serial.historySize,
+      communicationTimeout: serial.timeout.communication,
+      maxNudges: serial.timeout.maxNudges,
+      waitAsOk: serial.waitAsOk,
+      longRunning: new Set(serial.longRunningCommands.map((code) => commandCode(code) ?? code.toUpperCase())),
     });
     this.protocol = protocol;
     this.tracker.reset();
     this.machine.to('CONNECTING');
     try {
-      await protocol.handshake(this.settings.get('serial.timeout.connection'), this.settings.get('serial.timeout.hello'));
+      await protocol.handshake(serial.timeout.connection, serial.timeout.hello);
       this.firmwareData = readFirmware(await protocol.request('M115', hostContext('M115'), { answersBeforeOk: true }));
     } catch (err) {
       if (this.protocol !== protocol) throw new Error(`connecting to ${port} was cancelled`);
@@ -232,10 +234,10 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       throw new Error(`cannot connect to ${port}: ${message}`);
     }
     if (this.protocol !== protocol) throw new Error(`connecting to ${port} was cancelled`);
-    const forced = this.settings.get('serial.firmware');
+    const forced = serial.firmware;
     protocol.dialect = forced === 'auto' ? detectDialect(this.firmwareData.name) : dialectById(forced);
     protocol.advancedOk = this.firmwareData.capabilities.ADVANCED_OK === true;
-    protocol.window = protocol.advancedOk ? Math.max(1, this.settings.get('serial.window')) : 1;
+    protocol.window = protocol.advancedOk ? Math.max(1, serial.window) : 1;
     this.startTemperatureReports(protocol);
     this.connection = { port, baudrate };
     this.machine.to('OPERATIONAL');
@@ -286,8 +288,13 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     await transport?.close().catch((err) => this.log.warn(errorInfo(err), 'closing the port failed'));
   }
 
+  /** `serial.*` as configured now. */
+  private serialSettings() {
+    return this.settings.of(serialSettings).get();
+  }
+
   private startTemperatureReports(protocol: GcodeProtocol): void {
-    const interval = this.settings.get('serial.temperatureInterval');
+    const interval = this.serialSettings().temperatureInterval;
     if (interval <= 0) return;
     if (this.firmwareData?.capabilities.AUTOREPORT_TEMP) {
       protocol.enqueue({ command: `M155 S${interval}`, context: hostContext('M155') });

@@ -5,6 +5,7 @@
  * simulated farm of `cuttle serve --virtual-printers N`.
  */
 import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
+import { serialSettings } from '../printer/settings.js';
 import { normalizePrinterEntry, type PrinterEntry } from '../settings/schema/printers.js';
 import { ConfigError, type SettingsService } from '../settings/settings-service.js';
 import { PrinterRegistryError } from './printer-registry.js';
@@ -14,18 +15,19 @@ export const MAX_VIRTUAL_PRINTERS = 64;
 
 /** The one printer of a host without `printers:`: its connection reads `serial.*` live, as before printers were configurable. */
 export function implicitPrinterEntry(settings: SettingsService): PrinterEntry {
+  const serial = settings.of(serialSettings);
   return {
     id: DEFAULT_PRINTER_ID,
     name: 'Default',
     connection: {
       get port() {
-        return settings.get('serial.port');
+        return serial.get().port;
       },
       get baudrate() {
-        return settings.get('serial.baudrate');
+        return serial.get().baudrate;
       },
       get autoconnect() {
-        return settings.get('serial.autoconnect');
+        return serial.get().autoconnect;
       },
     },
     profile: '_default',
@@ -35,7 +37,7 @@ export function implicitPrinterEntry(settings: SettingsService): PrinterEntry {
 /** The configured printers, or the implicit one; each a plain copy (getters read once). */
 export function configuredPrinterEntries(settings: SettingsService): PrinterEntry[] {
   const configured = settings.get('printers');
-  const entries = configured.length === 0 ? [implicitPrinterEntry(settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: settings.get('serial.baudrate') }));
+  const entries = configured.length === 0 ? [implicitPrinterEntry(settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: settings.of(serialSettings).get().baudrate }));
   return entries.map(plainEntry);
 }
 
@@ -46,7 +48,7 @@ export function plainEntry(entry: PrinterEntry): PrinterEntry {
 /** A request body or command-line entry checked and completed; 400 naming the key when it is wrong. */
 export function checkedPrinterEntry(input: unknown, settings: SettingsService): PrinterEntry {
   try {
-    return normalizePrinterEntry(input, { baudrate: settings.get('serial.baudrate') });
+    return normalizePrinterEntry(input, { baudrate: settings.of(serialSettings).get().baudrate });
   } catch (err) {
     throw new PrinterRegistryError(400, (err as Error).message);
   }

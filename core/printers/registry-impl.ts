@@ -10,6 +10,7 @@ import { Disposable, DisposableStore } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
+import { serialSettings } from '../printer/settings.js';
 import { normalizePrinterEntry, type PrinterEntry } from '../settings/schema/printers.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { ContainerPrinterScope } from './printer-scope.js';
@@ -56,7 +57,7 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
     if (this.made) return this.made;
     this.made = new Map();
     const configured = this.settings.get('printers');
-    const entries = configured.length === 0 ? [implicitPrinterEntry(this.settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: this.settings.get('serial.baudrate') }));
+    const entries = configured.length === 0 ? [implicitPrinterEntry(this.settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: this.settings.of(serialSettings).get().baudrate }));
     for (const entry of entries) this.made.set(entry.id, this.createScope(entry));
     return this.made;
   }

@@ -7,6 +7,8 @@ import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { RouteContribution } from '../server/route-contribution.js';
 import { SettingsRoutes } from './routes.js';
+import { centralSections } from './schema/index.js';
+import { SettingsContribution } from './settings-section.js';
 import { SettingsTemporariesSweep } from './temporaries.js';
 
 export const settingsModule = new ContainerModule(({ bind }) => {
@@ -14,4 +16,5 @@ export const settingsModule = new ContainerModule(({ bind }) => {
   bind(LifecycleContribution).toService(SettingsTemporariesSweep);
   bind(SettingsRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(SettingsRoutes);
+  for (const section of centralSections) bind(SettingsContribution).toConstantValue(section);
 });

@@ -4,12 +4,11 @@
  * cuttle keeps milliseconds). `GET /api/settings` reads through this table and `POST` writes
  * through it, so a field is either both readable and writable or neither.
  */
-import type { ConfigPath } from './settings-service.js';
-
 export interface OctoPrintField {
   /** dotted path in OctoPrint's document, e.g. `serial.timeoutConnection` */
   path: string;
-  key: ConfigPath;
+  /** the dotted key in config.yaml (the sections are the modules'; the settings routes check each exists) */
+  key: string;
   /** the factor from OctoPrint's unit to cuttle's (1000: seconds → milliseconds) */
   scale?: number;
 }
@@ -53,7 +52,7 @@ export function shownValue(field: OctoPrintField, configured: unknown): unknown 
 }
 
 /** Puts every field's value into `document` at its OctoPrint path. */
-export function fillFields(document: Record<string, unknown>, read: (key: ConfigPath) => unknown): void {
+export function fillFields(document: Record<string, unknown>, read: (key: string) => unknown): void {
   for (const field of OCTOPRINT_FIELDS) {
     const parts = field.path.split('.');
     let node = document;

@@ -106,7 +106,7 @@ export class SettingsRoutes implements RouteContribution {
       },
       plugins: { discovery: { upnpUuid: instanceUuid(settings), publicHost: null, publicPort: null, pathPrefix: null } },
     };
-    fillFields(document, (key) => settings.get(key));
+    fillFields(document, (key) => settings.valueAt(key));
     return document;
   }
 }

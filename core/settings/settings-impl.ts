@@ -8,7 +8,9 @@ import convict from 'convict';
 import type YAML from 'yaml';
 import { Emitter } from '../common/event.js';
 import { sweepTemporaries, writeFileAtomic } from '../common/atomic-write.js';
-import { configSchema, type Config } from './schema/index.js';
+import type { Config } from './schema/index.js';
+import type { SchemaValue } from './settings-schema.js';
+import { assembleSchema, patchEntries, type SectionSchema, type SectionSettings, type SettingsSection } from './settings-section.js';
 import { ConfigError, type ConfigPath, type ConfigValue, type FolderName, type SettingsService } from './settings-service.js';
 import { assignIn } from './yaml-assign.js';
 import { readConfigFile } from './yaml-config.js';
@@ -20,6 +22,8 @@ export interface SettingsOptions {
   /** dotted keys set over file and environment (the CLI's --host/--port …) */
   overrides?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** every module's settings section (core/container.ts collects the core's): the schema config.yaml is validated against */
+  sections: readonly SettingsSection[];
 }
 
 export class ConvictSettings implements SettingsService {
@@ -31,6 +35,8 @@ export class ConvictSettings implements SettingsService {
   private readonly changed = new Set<string>();
   private readonly didSave = new Emitter<{ keys: string[] }>();
   readonly onDidSave = this.didSave.event;
+  private readonly didChange = new Emitter<{ keys: string[] }>();
+  private readonly sections = new Map<SettingsSection, SectionSettings<SectionSchema>>();
   /** the save waiting to start (saves asked for meanwhile share it) and the one before it */
   private queuedSave: Promise<void> | undefined;
   private lastSave: Promise<void> = Promise.resolve();
@@ -41,15 +47,39 @@ export class ConvictSettings implements SettingsService {
     const parsed = readConfigFile(this.configFile);
     this.document = parsed.document;
     this.plugins = parsed.plugins;
-    this.config = convict(configSchema, { env: options.env ?? process.env, args: [] });
+    this.config = convict(assembleSchema(options.sections) as convict.Schema<Config>, { env: options.env ?? process.env, args: [] });
     this.validated(() => {
       this.config.load(parsed.core);
       for (const [key, value] of Object.entries(options.overrides ?? {})) this.config.set(key, value);
     });
   }
 
+  of<S extends SectionSchema>(section: SettingsSection<S>): SectionSettings<S> {
+    let view = this.sections.get(section);
+    if (!view) {
+      const config = this.config;
+      const owned = (key: string) => ownsKey(section, key);
+      view = {
+        key: section.key,
+        get: () => config.get(section.key as ConfigPath) as SchemaValue<SectionSchema>,
+        update: (patch) => this.setMany(patchEntries(section, patch)),
+        onDidChange: (listener, thisArgs, disposables) =>
+          this.didChange.event(({ keys }) => {
+            const mine = keys.filter(owned);
+            if (mine.length) listener.call(thisArgs, { keys: mine });
+          }, undefined, disposables),
+      };
+      this.sections.set(section, view);
+    }
+    return view as SectionSettings<S>;
+  }
+
   get<K extends ConfigPath>(key: K): ConfigValue<K> {
     return this.config.get(key) as ConfigValue<K>;
+  }
+
+  valueAt(key: string): unknown {
+    return this.config.get(key as ConfigPath);
   }
 
   all(): Readonly<Config> {
@@ -60,8 +90,8 @@ export class ConvictSettings implements SettingsService {
     this.setMany([[key, value]]);
   }
 
-  setMany(values: ReadonlyArray<readonly [ConfigPath, unknown]>): void {
-    const previous = values.map(([key]) => [key, this.config.get(key)] as const);
+  setMany(values: ReadonlyArray<readonly [string, unknown]>): void {
+    const previous = values.map(([key]) => [key, this.config.get(key as ConfigPath)] as const);
     try {
       this.validated(() => {
         for (const [key, value] of values) this.config.set(key, value as never);
@@ -74,6 +104,7 @@ export class ConvictSettings implements SettingsService {
       assignIn(this.document, key.split('.'), value);
       this.changed.add(key);
     }
+    this.didChange.fire({ keys: values.map(([key]) => key) });
   }
 
   save(): Promise<void> {
@@ -131,6 +162,18 @@ export class ConvictSettings implements SettingsService {
       throw toConfigError(this.configFile, err);
     }
   }
+}
+
+/** Whether a dotted key names a setting (or a group) of the section's own schema. */
+function ownsKey(section: SettingsSection, key: string): boolean {
+  if (key === section.key) return true;
+  if (!key.startsWith(`${section.key}.`)) return false;
+  let node: unknown = section.schema;
+  for (const part of key.slice(section.key.length + 1).split('.')) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return true;
 }
 
 /** Turns convict's message into a ConfigError naming the key; `prefix` is put before keys (a plugin's `plugins.<id>.`). */

@@ -6,6 +6,7 @@
 import type convict from 'convict';
 import type { Event } from '../common/event.js';
 import type { Config } from './schema/index.js';
+import type { SectionSchema, SectionSettings, SettingsSection } from './settings-section.js';
 
 export type ConfigPath = convict.Path<Config>;
 export type ConfigValue<K extends ConfigPath> = convict.PathValue<Config, K>;
@@ -16,12 +17,16 @@ export interface SettingsService {
   readonly basedir: string;
   /** the config.yaml in use */
   readonly configFile: string;
+  /** A module's section, typed by its schema (see settings-section.ts). */
+  of<S extends SectionSchema>(section: SettingsSection<S>): SectionSettings<S>;
   get<K extends ConfigPath>(key: K): ConfigValue<K>;
+  /** A setting by its dotted key, untyped: for tables of keys (OctoPrint's settings document); a module reads its own section with `of`. */
+  valueAt(key: string): unknown;
   all(): Readonly<Config>;
   /** Validates and applies the value now; `save()` makes it last. Throws ConfigError on a bad value. */
   set<K extends ConfigPath>(key: K, value: ConfigValue<K>): void;
   /** Validates the values together and applies all of them or, on a ConfigError (naming the key), none. */
-  setMany(values: ReadonlyArray<readonly [ConfigPath, unknown]>): void;
+  setMany(values: ReadonlyArray<readonly [string, unknown]>): void;
   /**
    * Writes config.yaml atomically (temporary file, then rename), keeping its comments. Saves are
    * serialised: one write at a time, and the saves asked for meanwhile share the next one.

@@ -18,14 +18,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import 'reflect-metadata';
-import { createContainer } from '../../core/container.js';
+import { createContainer, loadSettings } from '../../core/container.js';
 import { findRunningHost, type RunningHost } from '../../core/cli/running-host.js';
 import { HostDatabase, openDatabase } from '../../core/database/database.js';
 import { SqliteEventLog } from '../../core/event-log/sqlite-event-log.js';
 import { AsyncEventBus } from '../../core/events/bus-impl.js';
 import { EventBus } from '../../core/events/event-bus.js';
 import { createLogger } from '../../core/logging/logger.js';
-import { ConvictSettings } from '../../core/settings/settings-impl.js';
 import { fireAtRate } from './pace.js';
 
 const RATE = 10_000;
@@ -44,7 +43,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 /** A bus and an event log wired by the real container, on `basedir` (no HTTP, no plugins). */
 function standalone(basedir: string) {
-  const settings = new ConvictSettings({ basedir, overrides: { 'events.subscriberQueueLimit': 5_000_000 }, env: {} });
+  const settings = loadSettings({ basedir, overrides: { 'events.subscriberQueueLimit': 5_000_000 }, env: {} });
   const container = createContainer(settings, createLogger({ level: 'warn', stream: silent }));
   const bus = container.get<EventBus>(EventBus);
   const log = container.get<SqliteEventLog>(SqliteEventLog);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConvictSettings } from '../../core/settings/settings-impl.js';
+import { loadSettings } from '../../core/container.js';
 import { spawnHost, waitFor } from '../api/support.js';
 import { TEST_API_KEY } from '../support/host.js';
 import { configText, savedPrinters } from './support.js';
@@ -61,7 +61,7 @@ describe('printer registry saves and kill -9', function () {
       expect(added).to.deep.equal([...added].sort((a, b) => a - b));
       expect(added.slice(0, -1).every((n) => n % 3 === 2)).to.equal(true);
       expect(configText(basedir)).to.include('# kept through every save').and.include('# the first stays');
-      const settings = new ConvictSettings({ basedir, env: {} });
+      const settings = loadSettings({ basedir, env: {} });
       expect(settings.get('printers').length).to.equal(saved.length);
       await settings.sweepTemporaries();
     });

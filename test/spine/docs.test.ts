@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConvictSettings } from '../../core/settings/settings-impl.js';
+import { loadSettings } from '../../core/container.js';
 import { renderDefaultConfig } from '../../scripts/config-defaults.js';
 import { renderEventDocs } from '../../scripts/docs-events.js';
 
@@ -20,7 +20,7 @@ describe('generated docs', () => {
   for (const name of ['default.yaml', 'config.example.yaml', 'event-hooks.example.yaml']) {
     it(`config/${name} is a valid configuration`, () => {
       const configFile = path.join(__dirname, '../../../config', name);
-      expect(() => new ConvictSettings({ basedir: path.dirname(configFile), configFile, env: {} })).to.not.throw();
+      expect(() => loadSettings({ basedir: path.dirname(configFile), configFile, env: {} })).to.not.throw();
     });
   }
 });

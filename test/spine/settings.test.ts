@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConvictSettings } from '../../core/settings/settings-impl.js';
+import { loadSettings } from '../../core/container.js';
 import { ConfigError } from '../../core/settings/settings-service.js';
 
 function basedirWith(yaml: string): string {
@@ -16,7 +16,7 @@ function basedirWith(yaml: string): string {
 function loadError(yaml: string): ConfigError {
   const basedir = basedirWith(yaml);
   try {
-    new ConvictSettings({ basedir, env: {} });
+    loadSettings({ basedir, env: {} });
   } catch (err) {
     expect(err).to.be.instanceOf(ConfigError);
     expect((err as ConfigError).file).to.equal(path.join(basedir, 'config.yaml'));
@@ -50,21 +50,21 @@ describe('settings', () => {
 
   it('lets the environment win over the file, and overrides win over both', () => {
     const basedir = basedirWith('server:\n  port: 5001\n');
-    expect(new ConvictSettings({ basedir, env: {} }).get('server.port')).to.equal(5001);
-    expect(new ConvictSettings({ basedir, env: { CUTTLE_PORT: '6001' } }).get('server.port')).to.equal(6001);
-    expect(new ConvictSettings({ basedir, env: { CUTTLE_PORT: '6001' }, overrides: { 'server.port': 7001 } }).get('server.port')).to.equal(7001);
+    expect(loadSettings({ basedir, env: {} }).get('server.port')).to.equal(5001);
+    expect(loadSettings({ basedir, env: { CUTTLE_PORT: '6001' } }).get('server.port')).to.equal(6001);
+    expect(loadSettings({ basedir, env: { CUTTLE_PORT: '6001' }, overrides: { 'server.port': 7001 } }).get('server.port')).to.equal(7001);
   });
 
   it('keeps plugin sections apart from the schema, with defaults underneath', () => {
     const basedir = basedirWith('plugins:\n  disabled: [x]\n  my-plugin:\n    greeting: hello\n');
-    const settings = new ConvictSettings({ basedir, env: {} });
+    const settings = loadSettings({ basedir, env: {} });
     expect(settings.get('plugins.disabled')).to.deep.equal(['x']);
     expect(settings.pluginSettings('my-plugin', { greeting: 'hi', times: 2 })).to.deep.equal({ greeting: 'hello', times: 2 });
   });
 
   it('saves atomically, keeps comments, and signals the save', async () => {
     const basedir = basedirWith('# my printer\nserver:\n  port: 5001 # chosen\n');
-    const settings = new ConvictSettings({ basedir, env: {} });
+    const settings = loadSettings({ basedir, env: {} });
     const saved: string[][] = [];
     settings.onDidSave((e) => saved.push(e.keys));
     settings.set('server.port', 5002);
@@ -95,6 +95,6 @@ describe('settings', () => {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(readFileSync(file, 'utf8')).to.equal(before);
-    expect(new ConvictSettings({ basedir, env: {} }).get('server.port')).to.equal(5001);
+    expect(loadSettings({ basedir, env: {} }).get('server.port')).to.equal(5001);
   });
 });

@@ -13,7 +13,8 @@ import type { PrinterJson } from '../../printers/printer-json.js';
 import { PrinterRegistryError } from '../../printers/printer-registry.js';
 import { checkedPrinterEntry, checkPrinterClashes, configuredPrinterEntries, savePrinterEntries } from '../../printers/printers-config.js';
 import type { PrinterEntry } from '../../settings/schema/printers.js';
-import { ConvictSettings } from '../../settings/settings-impl.js';
+import { loadSettings } from '../../container.js';
+import type { ConvictSettings } from '../../settings/settings-impl.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { BASEDIR_OPTIONS, BASEDIR_USAGE, flagOption, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 import { findRunningHost, type RunningHost } from '../running-host.js';
@@ -48,7 +49,7 @@ async function run(args: CommandArgs): Promise<number> {
   const entry = action === 'add' ? entryOf(args) : undefined;
   let settings: ConvictSettings;
   try {
-    settings = new ConvictSettings(settingsOptions(args));
+    settings = loadSettings(settingsOptions(args));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(`cuttle printers: invalid configuration: ${err.message}`);

@@ -4,7 +4,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { serialSchema, type VirtualPrinterConfig } from '../../settings/schema/serial.js';
+import { schemaDefaults } from '../../settings/settings-schema.js';
+import { serialSettings, type VirtualPrinterConfig } from '../settings.js';
 
 export interface VirtualPrinterOptions extends VirtualPrinterConfig {
   baudrate: number;
@@ -17,16 +18,9 @@ export interface VirtualPrinterOptions extends VirtualPrinterConfig {
 /** Partial options with nested `faults` also partial. */
 export type VirtualPrinterOverrides = Partial<Omit<VirtualPrinterOptions, 'faults'>> & { faults?: Partial<VirtualPrinterConfig['faults']> };
 
-function schemaDefaults(node: unknown): unknown {
-  if (node && typeof node === 'object' && 'default' in node && 'doc' in node) return (node as { default: unknown }).default;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(node as object)) out[key] = schemaDefaults(child);
-  return out;
-}
-
 export function virtualPrinterOptions(overrides: VirtualPrinterOverrides = {}): VirtualPrinterOptions {
-  const defaults = schemaDefaults(serialSchema.serial.virtual) as VirtualPrinterConfig;
-  const baudrate = serialSchema.serial.baudrate.default as number;
+  const defaults = schemaDefaults(serialSettings.schema.virtual);
+  const baudrate = serialSettings.schema.baudrate.default;
   return {
     ...defaults,
     baudrate,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { inject, injectable } from 'inversify';
 import { DEFAULT_PRINTER_ID } from '../../common/printer-id.js';
 import { SettingsService } from '../../settings/settings-service.js';
+import { serialSettings } from '../settings.js';
 import type { TransportFactory, TransportRequest } from '../transport/transport-factory.js';
 import type { Transport } from '../transport/transport.js';
 import { InProcessTransport } from './in-process.js';
@@ -29,7 +30,7 @@ export class VirtualTransportFactory implements TransportFactory {
   }
 
   async open({ baudrate, printer }: TransportRequest): Promise<Transport> {
-    const config = this.settings.get('serial.virtual');
+    const config = this.settings.of(serialSettings).get().virtual;
     // the first printer keeps the folder a single-printer host always had
     const sdName = printer === DEFAULT_PRINTER_ID ? 'virtual-sd' : `virtual-sd-${printer}`;
     return new InProcessTransport(virtualPrinterOptions({ ...config, baudrate, sdFolder: config.sdFolder || path.join(this.settings.basedir, sdName) }));

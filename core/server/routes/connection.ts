@@ -1,6 +1,7 @@
 /** `GET /api/connection` (current connection and options) and `POST /api/connection` (connect, disconnect). */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
+import { serialSettings } from '../../printer/settings.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { HttpError } from '../http-error.js';
 import { requestPrinter } from '../request-printer.js';
@@ -24,6 +25,7 @@ export class ConnectionRoutes implements RouteContribution {
       const snapshot = printer?.snapshot();
       const connection = snapshot?.connection ?? null;
       const ports = printer ? await printer.listPorts().catch(() => [] as string[]) : [];
+      const serial = this.settings.of(serialSettings).get();
       ctx.body = {
         current: {
           state: snapshot?.state.text ?? 'Offline',
@@ -35,10 +37,10 @@ export class ConnectionRoutes implements RouteContribution {
           ports,
           baudrates: BAUDRATES,
           printerProfiles: [PROFILE],
-          portPreference: this.settings.get('serial.port') || null,
-          baudratePreference: this.settings.get('serial.baudrate') || null,
+          portPreference: serial.port || null,
+          baudratePreference: serial.baudrate || null,
           printerProfilePreference: PROFILE.id,
-          autoconnect: this.settings.get('serial.autoconnect'),
+          autoconnect: serial.autoconnect,
         },
       };
     });

@@ -4,6 +4,7 @@
  * the key and the file for any bad value.
  */
 import type convict from 'convict';
+import { defineSettings, type SettingsSection } from '../settings-section.js';
 import { clientsSchema, type ClientsConfig } from './clients.js';
 import { eventLogSchema, type EventLogConfig } from './event-log.js';
 import { eventsSchema, type EventsConfig } from './events.js';
@@ -13,7 +14,6 @@ import { metricsSchema, type MetricsConfig } from './metrics.js';
 import { pluginsSchema, type PluginsConfig } from './plugins.js';
 import { printersSchema, type PrintersConfig } from './printers.js';
 import { pushSchema, type PushConfig } from './push.js';
-import { serialSchema, type SerialConfig } from './serial.js';
 import { serverSchema, type ServerConfig } from './server.js';
 
 export type Config = ServerConfig &
@@ -21,7 +21,6 @@ export type Config = ServerConfig &
   EventsConfig &
   EventLogConfig &
   PluginsConfig &
-  SerialConfig &
   PrintersConfig &
   FilesConfig &
   PushConfig &
@@ -33,13 +32,15 @@ export const configSchema = {
   ...clientsSchema,
   events: { ...eventsSchema.events, ...eventLogSchema.events },
   ...pluginsSchema,
-  ...serialSchema,
   ...printersSchema,
   ...filesSchema,
   ...pushSchema,
   ...mediaSchema,
   ...metricsSchema,
 } as convict.Schema<Config>;
+
+/** The fragments not yet contributed by their modules, one section per top-level key (bound by core/settings/module.ts). */
+export const centralSections: SettingsSection[] = Object.entries(configSchema).map(([key, schema]) => defineSettings(key, schema as never));
 
 export type { SubscriptionConfig } from './events.js';
 export type { PrinterEntry } from './printers.js';

@@ -1,0 +1,91 @@
+/**
+ * Settings contributed per module: the sections assembled into one schema validated at start (errors
+ * name the file and the key), read through typed views, and changed with their listeners told.
+ * The `@ts-expect-error` lines are compile-time checks: the build fails if the inferred types let them through.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { coreSettingsSections, loadSettings } from '../../core/container.js';
+import { serialSettings } from '../../core/printer/settings.js';
+import { ConvictSettings } from '../../core/settings/settings-impl.js';
+import { choice, type SchemaValue } from '../../core/settings/settings-schema.js';
+import { assembleSchema, defineSettings } from '../../core/settings/settings-section.js';
+import { ConfigError } from '../../core/settings/settings-service.js';
+
+function basedirWith(yaml: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-sections-'));
+  writeFileSync(path.join(dir, 'config.yaml'), yaml);
+  return dir;
+}
+
+const sample = defineSettings('sample', {
+  name: { doc: 'A name.', format: String, default: 'x' },
+  mode: { doc: 'A mode.', ...choice(['fast', 'slow'], 'slow') },
+  limits: { count: { doc: 'A count.', format: 'nat', default: 3 } },
+});
+const sampleLog = defineSettings('sample.log', { days: { doc: 'Days kept.', format: 'nat', default: 7 } });
+
+describe('settings sections', () => {
+  it('infers the value type from the schema', () => {
+    const value: SchemaValue<typeof sample.schema> = { name: 'a', mode: 'fast', limits: { count: 1 } };
+    // @ts-expect-error a choice is the union of its values
+    const wrongMode: SchemaValue<typeof sample.schema>['mode'] = 'medium';
+    // @ts-expect-error a number setting is a number
+    const wrongCount: SchemaValue<typeof sample.schema>['limits']['count'] = '1';
+    expect([value, wrongMode, wrongCount]).to.have.length(3);
+  });
+
+  it('collects the sections the core modules contribute', () => {
+    const keys = coreSettingsSections().map((s) => s.key);
+    expect(keys).to.include('serial');
+    expect(new Set(keys).size, 'each section contributed once').to.equal(keys.length);
+  });
+
+  it("validates a module's section at load, naming the file and the key", () => {
+    const basedir = basedirWith('serial:\n  baudrate: fast\n');
+    const err = (() => {
+      try {
+        loadSettings({ basedir, env: {} });
+      } catch (e) {
+        return e;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err).to.be.instanceOf(ConfigError);
+    expect((err as ConfigError).key).to.equal('serial.baudrate');
+    expect((err as ConfigError).file).to.equal(path.join(basedir, 'config.yaml'));
+  });
+
+  it('reads a section typed, with the file and the environment applied', () => {
+    const settings = loadSettings({ basedir: basedirWith('serial:\n  baudrate: 250000\n  timeout:\n    hello: 500\n'), env: { CUTTLE_SERIAL_PORT: '/dev/ttyUSB0' } });
+    const serial = settings.of(serialSettings).get();
+    expect(serial.baudrate).to.equal(250000);
+    expect(serial.timeout).to.deep.equal({ connection: 10000, hello: 500, communication: 30000, maxNudges: 5 });
+    expect(serial.port).to.equal('/dev/ttyUSB0');
+    expect(serial.virtual.faults.seed).to.equal(1);
+  });
+
+  it('applies an update together or not at all, and tells only that section\'s listeners', () => {
+    const settings = new ConvictSettings({ basedir: basedirWith(''), env: {}, sections: [sample, sampleLog] });
+    const view = settings.of(sample);
+    const heard: string[][] = [];
+    const heardLog: string[][] = [];
+    view.onDidChange((e) => heard.push(e.keys));
+    settings.of(sampleLog).onDidChange((e) => heardLog.push(e.keys));
+    view.update({ mode: 'fast', limits: { count: 9 } });
+    expect(view.get()).to.deep.include({ name: 'x', mode: 'fast', limits: { count: 9 } });
+    expect(() => view.update({ name: 'y', mode: 'medium' as 'fast' })).to.throw(ConfigError, /sample\.mode/);
+    expect(view.get().name, 'nothing of a refused update applied').to.equal('x');
+    settings.of(sampleLog).update({ days: 1 });
+    expect(heard).to.deep.equal([['sample.mode', 'sample.limits.count']]);
+    expect(heardLog).to.deep.equal([['sample.log.days']]);
+  });
+
+  it('places sections sharing a node together, and refuses a setting declared twice', () => {
+    expect(Object.keys(assembleSchema([sample, sampleLog])['sample'] as object)).to.deep.equal(['name', 'mode', 'limits', 'log']);
+    const twice = defineSettings('sample', { name: { format: String, default: '' } });
+    expect(() => assembleSchema([sample, twice])).to.throw(/"name" is declared twice/);
+  });
+});
