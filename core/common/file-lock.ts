@@ -5,7 +5,12 @@
  * Two forms of the one protocol: synchronous for the CLI and small authenticated changes (a
  * synchronous section cannot interleave with other work of its process either), and asynchronous
  * for the host's background writes, which must not block its event loop.
+ *
+ * A section may take the lock again for the same file (a read-modify-write whose write locks too):
+ * the nested call runs inside it. Only calls made from within the section count as nested (tracked
+ * per async context), so a concurrent, unrelated section of the same process still waits its turn.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { processAlive } from './atomic-write.js';
@@ -21,6 +26,12 @@ export interface LockOptions {
 
 const DEFAULTS = { timeoutMs: 10_000, staleMs: 5_000 };
 const pause = new Int32Array(new SharedArrayBuffer(4));
+/** the lock files held by the section whose async context this is */
+const heldHere = new AsyncLocalStorage<ReadonlySet<string>>();
+
+function holding<R>(lock: string, section: () => R): R {
+  return heldHere.run(new Set([...(heldHere.getStore() ?? []), lock]), section);
+}
 
 /** The lock is abandoned: its owner died, or it has been unreadable (half-written) for too long. */
 function abandoned(lock: string, staleMs: number): boolean {
@@ -60,13 +71,14 @@ function timeout(lock: string, ms: number): FileLockTimeout {
 export function withFileLockSync<R>(file: string, section: () => R, options: LockOptions = {}): R {
   const { timeoutMs, staleMs } = { ...DEFAULTS, ...options };
   const lock = `${file}.lock`;
+  if (heldHere.getStore()?.has(lock)) return section();
   const deadline = Date.now() + timeoutMs;
   for (let wait = 1; !tryAcquire(lock, staleMs); wait = Math.min(wait * 2, 20)) {
     if (Date.now() > deadline) throw timeout(lock, timeoutMs);
     Atomics.wait(pause, 0, 0, wait);
   }
   try {
-    return section();
+    return holding(lock, section);
   } finally {
     fs.rmSync(lock, { force: true });
   }
@@ -76,13 +88,14 @@ export function withFileLockSync<R>(file: string, section: () => R, options: Loc
 export async function withFileLock<R>(file: string, section: () => Promise<R>, options: LockOptions = {}): Promise<R> {
   const { timeoutMs, staleMs } = { ...DEFAULTS, ...options };
   const lock = `${file}.lock`;
+  if (heldHere.getStore()?.has(lock)) return section();
   const deadline = Date.now() + timeoutMs;
   for (let wait = 1; !tryAcquire(lock, staleMs); wait = Math.min(wait * 2, 20)) {
     if (Date.now() > deadline) throw timeout(lock, timeoutMs);
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
   try {
-    return await section();
+    return await holding(lock, section);
   } finally {
     await fs.promises.rm(lock, { force: true });
   }

@@ -11,6 +11,7 @@ import { sweepTemporaries, writeFileAtomic } from '../common/atomic-write.js';
 import type { Config } from './schema/index.js';
 import type { SchemaValue } from './settings-schema.js';
 import { assembleSchema, patchEntries, type SectionSchema, type SectionSettings, type SettingsSection } from './settings-section.js';
+import { withFileLock } from '../common/file-lock.js';
 import { ConfigError, type ConfigPath, type ConfigValue, type FolderName, type SettingsService } from './settings-service.js';
 import { assignIn } from './yaml-assign.js';
 import { readConfigFile } from './yaml-config.js';
@@ -128,7 +129,8 @@ export class ConvictSettings implements SettingsService {
     const keys = [...this.changed];
     this.changed.clear();
     try {
-      await writeFileAtomic(this.configFile, String(this.document));
+      // under the lock the CLI's edits of config.yaml hold too, so neither overwrites the other mid-edit
+      await withFileLock(this.configFile, () => writeFileAtomic(this.configFile, String(this.document)));
     } catch (err) {
       for (const key of keys) this.changed.add(key);
       throw err;

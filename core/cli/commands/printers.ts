@@ -19,6 +19,7 @@ import { ConfigError } from '../../settings/settings-service.js';
 import { BASEDIR_OPTIONS, BASEDIR_USAGE, flagOption, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 import { findRunningHost, type RunningHost } from '../running-host.js';
 import { shown } from '../shown.js';
+import { withFileLock } from '../../common/file-lock.js';
 
 const USAGE = `usage: cuttle printers list [--json] [--basedir DIR] [--config FILE]
        cuttle printers add --id ID [--name NAME] [--port PORT] [--baudrate N] [--autoconnect]
@@ -69,23 +70,10 @@ async function run(args: CommandArgs): Promise<number> {
       }
       return 0;
     }
-    const entries = configuredPrinterEntries(settings);
-    if (action === 'list') return listConfigured(entries, settings.get('printers').length === 0, flagOption(args, 'json'));
-    if (action === 'add') {
-      const checked = checkedPrinterEntry(entry, settings);
-      checkPrinterClashes(entries, checked, settings);
-      await savePrinterEntries(settings, [...entries, checked]);
-      console.log(`added printer "${checked.id}" (${shown(checked.name)}) to ${settings.configFile}; no host runs on ${settings.basedir}, it starts with the next one`);
-    } else {
-      if (settings.get('printers').length === 0) {
-        throw new Refused(`${settings.configFile} has no printers: list; its one printer "default" is the serial.* settings and cannot be removed`);
-      }
-      if (!entries.some((e) => e.id === target)) throw new PrinterRegistryError(404, `no printer "${target}" in ${settings.configFile}`);
-      const left = entries.filter((e) => e.id !== target);
-      await savePrinterEntries(settings, left);
-      console.log(`removed printer "${target}" from ${settings.configFile}`);
-      if (left.length === 0) console.log('printers: is empty now: the next host drives the one printer "default" through serial.*');
-    }
+    if (action === 'list') return listConfigured(configuredPrinterEntries(settings), settings.get('printers').length === 0, flagOption(args, 'json'));
+    // read, change and write config.yaml under its lock: several `printers add` at once each
+    // add to what the one before wrote, instead of all starting from the same file
+    await withFileLock(settings.configFile, () => editConfigured(action, target, entry, loadSettings(settingsOptions(args))));
     return 0;
   } catch (err) {
     if (!(err instanceof Refused || err instanceof PrinterRegistryError)) throw err;
@@ -163,6 +151,26 @@ class RemoteHost {
       throw new Refused(`${this.host.url} answered ${response.status}: ${typeof reason === 'string' ? reason : text.slice(0, 200)}`);
     }
     return parsed as T;
+  }
+}
+
+/** add or remove in config.yaml, from the file as it is now (the caller holds its lock) */
+async function editConfigured(action: 'add' | 'remove', target: string | undefined, entry: unknown, settings: ConvictSettings): Promise<void> {
+  const entries = configuredPrinterEntries(settings);
+  if (action === 'add') {
+    const checked = checkedPrinterEntry(entry, settings);
+    checkPrinterClashes(entries, checked, settings);
+    await savePrinterEntries(settings, [...entries, checked]);
+    console.log(`added printer "${checked.id}" (${shown(checked.name)}) to ${settings.configFile}; no host runs on ${settings.basedir}, it starts with the next one`);
+  } else {
+    if (settings.get('printers').length === 0) {
+      throw new Refused(`${settings.configFile} has no printers: list; its one printer "default" is the serial.* settings and cannot be removed`);
+    }
+    if (!entries.some((e) => e.id === target)) throw new PrinterRegistryError(404, `no printer "${target}" in ${settings.configFile}`);
+    const left = entries.filter((e) => e.id !== target);
+    await savePrinterEntries(settings, left);
+    console.log(`removed printer "${target}" from ${settings.configFile}`);
+    if (left.length === 0) console.log('printers: is empty now: the next host drives the one printer "default" through serial.*');
   }
 }
 
