@@ -30,6 +30,7 @@ import { SettingsService } from './settings/settings-service.js';
 import { slicingModule } from './slicing/module.js';
 import { systemModule } from './system/module.js';
 import { timelapseModule, timelapseScopeModule } from './timelapse/module.js';
+import { uiModule } from './ui/module.js';
 
 // the database and the event log first: they start first and stop last, after every event is fired
 export const CORE_MODULES = [
@@ -54,6 +55,7 @@ export const CORE_MODULES = [
   eventHooksModule,
   historyModule,
   metricsModule,
+  uiModule,
 ];
 
 /** Loaded into each printer's child container (core/printers): what exists once per printer. */

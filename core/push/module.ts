@@ -1,13 +1,12 @@
 /**
- * Container bindings for the live push channel: the connectivity check, the push service (hub
- * owner) and the status page. The transports have their own module (transports/module.ts).
+ * Container bindings for the live push channel: the connectivity check and the push service (the
+ * hub's owner). The web app's page is served by core/ui. The transports have their own module (transports/module.ts).
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { ConnectivityService, PushService } from './api.js';
 import { TcpConnectivityCheck } from './connectivity.js';
 import { DefaultPushService } from './service.js';
-import { StatusPage } from './status-page/status-page.js';
 
 export const pushModule = new ContainerModule(({ bind }) => {
   bind(TcpConnectivityCheck).toSelf().inSingletonScope();
@@ -17,7 +16,4 @@ export const pushModule = new ContainerModule(({ bind }) => {
   bind(DefaultPushService).toSelf().inSingletonScope();
   bind(PushService).toService(DefaultPushService);
   bind(LifecycleContribution).toService(DefaultPushService);
-
-  bind(StatusPage).toSelf().inSingletonScope();
-  bind(LifecycleContribution).toService(StatusPage);
 });

@@ -1,6 +1,6 @@
 /**
- * The farm page in real headless Chromium with three simulated printers, driven through the page's
- * own controls: a live card per printer; a file uploaded and printed on printer 2 through the form
+ * The farm page (the web app, ui/) in real headless Chromium with three simulated printers, driven
+ * through the page's own controls: a live card per printer; a file uploaded and printed on printer 2 through the form
  * (its card prints and counts down, the others stay Operational, the document never reloads); then
  * printer 2's page, opened from its card, with the chart, its terminal log and its events; printer
  * 3's page at the root of its own listen port (the same relative URLs, another base); cards that come
@@ -48,9 +48,9 @@ describe('farm page in Chromium: three printers', function () {
 
   it('shows a card per printer, in order, with its state and temperatures, live', async () => {
     await page.goto(`${t.baseUrl}/?apikey=${t.apiKey}`);
-    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
+    await page.waitForFunction(`document.querySelector('.conn')?.dataset.status === 'connected'`);
     await page.waitForFunction(`document.querySelectorAll('#cards .card').length === 3`);
-    expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => [c.getAttribute('data-printer'), c.querySelector('h3 a')!.textContent]))).to.deep.equal(printerList);
+    expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => [c.getAttribute('data-printer'), c.querySelector('h2 a')!.textContent]))).to.deep.equal(printerList);
     for (const { id } of PRINTERS) {
       await page.waitForSelector(`${card(id)}[data-state="Operational"]`);
       await page.waitForFunction(`/tool0 \\d+\\.\\d \\/ 0 °C/.test(document.querySelector('${card(id)} .temps').textContent)`, undefined, { timeout: 15000 });
@@ -110,8 +110,8 @@ describe('farm page in Chromium: three printers', function () {
   it("opens printer 2's page from its card: the chart, its terminal log and its events", async () => {
     await Promise.all([page.waitForURL(`${t.baseUrl}/printer/p2/`), page.click(`${card('p2')} .job`)]);
     expect(await page.getAttribute('html', 'data-view')).to.equal('printer');
-    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`, undefined, { timeout: 15000 });
-    await page.waitForFunction(`document.getElementById('printer-name').textContent === 'Middle Ender'`);
+    await page.waitForFunction(`document.querySelector('.conn')?.dataset.status === 'connected'`, undefined, { timeout: 15000 });
+    await page.waitForFunction(`document.querySelector('.crumb')?.textContent === 'Middle Ender'`);
     expect(await page.isVisible('#cards')).to.equal(false);
     await page.waitForFunction(`document.getElementById('state').textContent === 'Printing'`, undefined, { timeout: 15000 });
     expect(await page.textContent('#job')).to.equal('farm-test.gcode');
@@ -135,14 +135,14 @@ describe('farm page in Chromium: three printers', function () {
     const own = await openPage(browser, errors);
     await own.goto(`http://127.0.0.1:${listen}/?apikey=${t.apiKey}`);
     expect(await own.getAttribute('html', 'data-view')).to.equal('printer');
-    await own.waitForFunction(`document.getElementById('conn').textContent === 'connected'`, undefined, { timeout: 15000 });
-    await own.waitForFunction(`document.getElementById('printer-name').textContent === 'Right Voron'`);
+    await own.waitForFunction(`document.querySelector('.conn')?.dataset.status === 'connected'`, undefined, { timeout: 15000 });
+    await own.waitForFunction(`document.querySelector('.crumb')?.textContent === 'Right Voron'`);
     expect(await own.textContent('#state')).to.equal('Operational');
     await own.waitForFunction(`Number(document.getElementById('chart').dataset.points) >= 2`, undefined, { timeout: 15000 });
     // printer 3 is idle: its terminal has the temperature reports, none of printer 2's moves
     await own.waitForFunction(`Array.from(document.querySelectorAll('#terminal li')).some((li) => /^<<< .*T:\\d/.test(li.textContent))`, undefined, { timeout: 15000 });
     expect(await own.$$eval('#terminal li', (items) => items.some((li) => /G1 X1[02]0/.test(li.textContent ?? '')))).to.equal(false);
-    expect(await own.getAttribute('#farm-link', 'href')).to.equal(`${t.baseUrl}/`);
+    expect(await own.getAttribute('.brand', 'href')).to.equal(`${t.baseUrl}/`);
     expect(errors).to.deep.equal([]);
   });
 
@@ -155,7 +155,7 @@ describe('farm page in Chromium: three printers', function () {
       fetch(`${t.baseUrl}${url}`, { method, headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     expect((await rest('POST', '/api/printers', { id: 'p4', name: 'Spare Mini', connection: { port: 'virtual' } })).status).to.equal(201);
     await farm.waitForSelector(`${card('p4')}[data-state]`, { timeout: 15000 });
-    expect(await farm.textContent(`${card('p4')} h3 a`)).to.equal('Spare Mini');
+    expect(await farm.textContent(`${card('p4')} h2 a`)).to.equal('Spare Mini');
     expect(await farm.$$eval('#upload-printer option', (options) => options.map((o) => o.getAttribute('value')))).to.deep.equal(['p1', 'p2', 'p3', 'p4']);
     expect((await rest('DELETE', '/api/printers/p4')).status).to.equal(204);
     await farm.waitForFunction(`!document.querySelector('${card('p4')}') && document.querySelectorAll('#cards .card').length === 3`, undefined, { timeout: 15000 });
@@ -180,7 +180,7 @@ describe('farm page in Chromium: three printers', function () {
     await farm.waitForSelector(`${card('p3')}[data-state="Operational"]`, { timeout: 15000 });
     expect(await farm.isVisible(`${card('p3')} button.connect`)).to.equal(false);
     // the button acted, the card did not open the printer's page
-    expect(farm.url()).to.equal(`${t.baseUrl}/?apikey=${t.apiKey}`);
+    expect(farm.url()).to.equal(`${t.baseUrl}/`);
     expect(errors).to.deep.equal([]);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * Which page `GET /` serves, without a key: the farm at the main port's root, a printer's page at
- * `/printer/<id>/` and at the root of that printer's own listen port, 404 for a printer that is not
- * (or no longer) there. The document uses relative URLs only, so it works under any of those bases.
+ * Which page `GET /` serves, without a key: the web app (ui/, built into dist/web) marked as the farm
+ * at the main port's root, as a printer's page at `/printer/<id>/` and at the root of that printer's
+ * own listen port, 404 for a printer that is not (or no longer) there. The document and its hashed
+ * assets use relative URLs only, so they work under any of those bases; the assets are served
+ * immutable and precompressed, and the CSP allows no inline script.
  */
 import { expect } from 'chai';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
@@ -40,7 +42,14 @@ describe('farm page: which view each base gets', function () {
     const farm = await page(`${t.baseUrl}/`);
     expect(farm.status).to.equal(200);
     expect(farm.headers.get('content-type')).to.equal('text/html; charset=utf-8');
-    expect(farm.headers.get('content-security-policy')).to.contain("default-src 'self'");
+    const csp = farm.headers.get('content-security-policy') ?? '';
+    expect(csp).to.contain("default-src 'self'");
+    expect(csp).to.contain("script-src 'self';");
+    expect(csp).not.to.contain('unsafe-inline');
+    expect(farm.headers.get('cache-control')).to.equal('no-cache');
+    // no inline script: only files of this origin
+    expect(farm.html).to.match(/<script type="module" crossorigin src="\.\/assets\/index-[\w-]+\.js"><\/script>/);
+    expect(farm.html.match(/<script\b[^>]*>[^<]/g)).to.equal(null);
     expect(view(farm.html)).to.equal('data-view="farm"');
     // the key is asked for by the page, nothing of a printer is in the document
     expect(farm.html).not.to.contain('One');
@@ -64,11 +73,41 @@ describe('farm page: which view each base gets', function () {
     expect(view(p3.html)).to.equal('data-view="printer" data-printer="p3"');
   });
 
-  it('uses relative URLs only, so one document works under every base', async () => {
+  it('uses relative URLs only, so one document and its assets work under every base', async () => {
     const { html } = await page(`${t.baseUrl}/printer/p2/`);
-    const absolute = html.match(/["'`(]\/(api|socket\.io|sockjs|plugin|printer|downloads)\b[^"'`)]*/g);
-    expect(absolute, String(absolute)).to.equal(null);
-    for (const relative of ["'api/printers'", "'api/login'", "'api/files/local'", "'sockjs/websocket'", "'socket.io/socket.io.min.js'", "'plugin/appkeys/decision/'"]) expect(html).to.contain(relative);
+    const assets = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), html).to.equal(true);
+    expect(html.match(/(?:src|href)="\/[^"]*"/g), 'absolute URLs in the page').to.equal(null);
+    for (const asset of assets) {
+      const body = await (await fetch(`${t.baseUrl}/${asset}`, { headers: { 'Accept-Encoding': 'identity' } })).text();
+      // the only absolute path in the bundle is socket.io-client's default, which the app overrides with a relative one
+      const absolute = (body.match(/["'`(]\/(api|socket\.io|sockjs|plugin|printer|downloads)\b[^"'`)]*/g) ?? []).filter((m) => m !== '`/socket.io');
+      expect(absolute, `${asset}: ${absolute}`).to.deep.equal([]);
+    }
+    // the same hashed files under a printer's prefix and at its own port
+    for (const base of [`${t.baseUrl}/printer/p2/`, `http://127.0.0.1:${listen}/`]) {
+      for (const asset of assets) expect((await fetch(`${base}${asset}`)).status, `${base}${asset}`).to.equal(200);
+    }
+  });
+
+  it('serves the hashed assets immutable, brotli or gzip as the client accepts, and 404 for anything else', async () => {
+    const { html } = await page(`${t.baseUrl}/`);
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const plain = await fetch(`${t.baseUrl}/${script}`, { headers: { 'Accept-Encoding': 'identity' } });
+    expect(plain.headers.get('cache-control')).to.equal('public, max-age=31536000, immutable');
+    expect(plain.headers.get('content-type')).to.equal('text/javascript; charset=utf-8');
+    expect(plain.headers.get('content-encoding')).to.equal(null);
+    const identity = Buffer.from(await plain.arrayBuffer());
+    for (const accept of ['br', 'gzip', 'gzip, deflate, br']) {
+      // fetch decodes the body: it must come back byte for byte as the plain file
+      const response = await fetch(`${t.baseUrl}/${script}`, { headers: { 'Accept-Encoding': accept } });
+      expect(response.headers.get('content-encoding'), accept).to.equal(accept === 'gzip' ? 'gzip' : 'br');
+      expect(response.headers.get('vary')).to.contain('Accept-Encoding');
+      expect(Number(response.headers.get('content-length')), accept).to.be.below(identity.length / 2);
+      expect(Buffer.from(await response.arrayBuffer()).equals(identity), accept).to.equal(true);
+    }
+    expect((await fetch(`${t.baseUrl}/assets/nope.js`)).status).to.equal(404);
+    expect((await fetch(`${t.baseUrl}/assets/..%2Findex.html`)).status).to.equal(404);
   });
 
   it('answers 404 at a removed printer\'s page', async () => {

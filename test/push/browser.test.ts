@@ -1,6 +1,6 @@
 /**
- * The farm page of a single-printer host in real headless Chromium: it asks for a key and connects
- * with one; the printer's page (/printer/default/) shows a print's progress in human units (elapsed,
+ * The web app on a single-printer host in real headless Chromium: it asks to sign in and connects
+ * with a key; the printer's page (/printer/default/) shows a print's progress in human units (elapsed,
  * time left from the analysis, Z from the tracker) and readable events; application-key requests are
  * granted from the farm. Screenshots for a human to look at: <tmp>/cuttle-status-page-key.png (key
  * refused), <tmp>/cuttle-status-page.png (the printer's page mid-print).
@@ -30,36 +30,41 @@ describe('farm page of one printer in Chromium', function () {
     await t?.stop();
   });
 
-  it('serves the page without a key, asks for one, and says so when a key is refused', async () => {
+  it('serves the page without a key, asks to sign in, and says so when a key is refused', async () => {
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
     const response = await page.goto(`${t.baseUrl}/`);
     expect(response?.status()).to.equal(200);
-    await page.waitForFunction(`document.getElementById('conn').textContent === 'enter your API key'`);
-    expect(await page.isVisible('#key-needed')).to.equal(true);
-    expect(await page.textContent('#key-title')).to.equal('Enter your API key');
-    expect(await page.getAttribute('#key', 'class')).to.contain('wanted');
-    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('key');
-    await page.fill('#key', 'wrong-key');
-    await page.click('#key-form button');
-    await page.waitForFunction(`/^key refused/.test(document.getElementById('conn').textContent)`);
-    expect(await page.textContent('#key-title')).to.equal('Key refused: enter a valid API key');
-    expect(await page.textContent('#key-reason')).to.contain('A valid API key or session is required');
-    expect(await page.isVisible('#key-needed')).to.equal(true);
-    expect(await page.textContent('#event-count')).to.equal('0');
+    await page.waitForSelector('#signin-title');
+    expect(await page.textContent('#signin-title')).to.equal('Sign in to cuttle');
+    expect(await page.isVisible('.conn')).to.equal(false);
+    expect(await page.evaluate('document.activeElement && document.activeElement.getAttribute("name")')).to.equal('user');
+    await page.click('text=Use an API key');
+    await page.fill('input[name=key]', 'wrong-key');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.notice');
+    expect(await page.textContent('.notice')).to.equal('The host refused this API key.');
+    expect(await page.isVisible('#events')).to.equal(false);
+    // nothing kept of a refused key
+    expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).to.deep.equal([0, 0]);
     await page.screenshot({ path: path.join(os.tmpdir(), 'cuttle-status-page-key.png') });
     // a right key takes the notice away
-    await page.fill('#key', t.apiKey);
-    await page.click('#key-form button');
-    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
-    expect(await page.isVisible('#key-needed')).to.equal(false);
+    await page.fill('input[name=key]', t.apiKey);
+    await page.click('button[type=submit]');
+    await page.waitForFunction(`document.querySelector('.conn')?.dataset.status === 'connected'`);
+    expect(await page.isVisible('.notice')).to.equal(false);
+    // kept for this tab only: no "remember me"
+    expect(await page.evaluate('[sessionStorage.getItem("cuttle.apikey"), localStorage.length]')).to.deep.equal([t.apiKey, 0]);
     // the farm of a host without printers: in config.yaml: the one printer, default
     await page.waitForSelector('#cards .card[data-printer="default"]');
-    expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => c.querySelector('h3 a')?.getAttribute('href')))).to.deep.equal(['printer/default/']);
+    expect(await page.$$eval('#cards .card', (cards) => cards.map((c) => c.querySelector('h2 a')?.getAttribute('href')))).to.deep.equal(['printer/default/']);
     // the printer's page refuses a wrong key the same way (its passive login answers 403)
-    await page.goto(`${t.baseUrl}/printer/default/?apikey=wrong-key`);
-    await page.waitForFunction(`/^key refused/.test(document.getElementById('conn').textContent)`);
-    expect(await page.isVisible('#key-needed')).to.equal(true);
-    expect(await page.textContent('#terminal')).to.equal('');
+    const other = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await other.goto(`${t.baseUrl}/printer/default/?apikey=wrong-key`);
+    await other.waitForSelector('.notice');
+    expect(await other.textContent('.notice')).to.equal('The host refused this API key.');
+    expect(await other.isVisible('#terminal')).to.equal(false);
+    // the key is taken out of the address bar
+    expect(other.url()).to.equal(`${t.baseUrl}/printer/default/`);
   });
 
   it("the printer's page connects with the key, shows state, temperatures, a moving progress and the live events", async () => {
@@ -67,15 +72,17 @@ describe('farm page of one printer in Chromium', function () {
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(`${t.baseUrl}/printer/default/?apikey=${t.apiKey}`);
-    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
-    await page.waitForFunction(`document.getElementById('state').textContent !== 'unknown'`);
+    await page.waitForFunction(`document.querySelector('.conn')?.dataset.status === 'connected'`);
+    await page.waitForSelector('#state');
     // the page's button asks the REST API to connect (config serial.port: virtual, the simulator)
     await page.click('#connect-printer');
     await page.waitForFunction(`document.getElementById('state').textContent === 'Operational'`, undefined, { timeout: 15000 });
-    await page.setInputFiles('#file', { name: 'browser-test.gcode', mimeType: 'text/plain', buffer: Buffer.from(GCODE) });
-    await page.click('#upload-form button');
-    await page.waitForFunction(`/^printing|failed/.test(document.getElementById('upload-result').textContent)`, undefined, { timeout: 15000 });
-    expect(await page.textContent('#upload-result')).to.equal('printing browser-test.gcode on Default');
+    // upload through the files panel, then Print on its row
+    await page.setInputFiles('#upload-input', { name: 'browser-test.gcode', mimeType: 'text/plain', buffer: Buffer.from(GCODE) });
+    await page.waitForFunction(`/^uploaded|failed/.test(document.getElementById('upload-status').textContent)`, undefined, { timeout: 15000 });
+    expect(await page.textContent('#upload-status')).to.equal('uploaded browser-test.gcode');
+    await page.click('#file-list tr[data-path="browser-test.gcode"] button[data-action="print"]');
+    await page.waitForFunction(`document.getElementById('state').textContent === 'Printing'`, undefined, { timeout: 15000 });
 
     // progress moving: two different completion values below 100, then the event log fills
     const readCompletion = () => page.getAttribute('#completion', 'data-value');
@@ -114,7 +121,7 @@ describe('farm page of one printer in Chromium', function () {
     const operatorKey = auth.users.addKey('operator', 'status page');
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
     await page.goto(`${t.baseUrl}/?apikey=${operatorKey}`);
-    await page.waitForFunction(`document.getElementById('conn').textContent === 'connected'`);
+    await page.waitForFunction(`document.querySelector('.conn')?.dataset.status === 'connected'`);
     const request = await fetch(`${t.baseUrl}/plugin/appkeys/request`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

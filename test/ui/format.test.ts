@@ -1,11 +1,11 @@
 /**
- * The farm page's own computations (the browser runs this same code, see page.ts): durations in
- * human units, OctoPrint's print-time-left estimator, and readable event lines.
+ * The web app's own computations (ui/src/lib/format.ts, bundled as they are): durations in human
+ * units, OctoPrint's print-time-left estimator, and readable event lines.
  */
 import { expect } from 'chai';
-import { describeEvent, describeTemperatures, formatDuration, PrintClock, PrintTimeEstimator, timeLeftText } from '../../core/push/status-page/page-helpers.js';
+import { describeEvent, describeTemperatures, formatDuration, PrintClock, PrintTimeEstimator, timeLeftText } from '../../ui/src/lib/format.js';
 
-describe('status page helpers', () => {
+describe('web app: display helpers', () => {
   it('formats durations in human units', () => {
     expect(formatDuration(null)).to.equal('–');
     expect(formatDuration(-1)).to.equal('–');

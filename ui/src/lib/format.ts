@@ -1,9 +1,7 @@
 /**
- * What the farm page and a printer's page compute in the browser: durations in human units, the
- * print time left as OctoPrint's estimator makes it (one clock per printer), temperatures in a line,
- * and one readable line per event. These are plain functions and
- * classes with no imports: page.ts puts their source into the page's script (Function#toString), so
- * the browser runs exactly the code the unit tests check.
+ * What the web app computes for display: durations in human units, the print time left as
+ * OctoPrint's estimator makes it (one clock per printer), temperatures in a line, and one readable
+ * line per event. Plain functions with no DOM, unit-tested in Node (test/ui/format.test.ts).
  */
 
 /** 42 s · 4 min 05 s · 1 h 02 min · 2 d 3 h; '–' when unknown. */
@@ -113,7 +111,7 @@ export class PrintTimeEstimator {
 
 /** The parts of a push `current` (or an `/api/printers` entry) a print clock reads. */
 export interface ClockInput {
-  state?: { flags?: Record<string, boolean> } | null;
+  state?: { flags?: { printing?: boolean; paused?: boolean; pausing?: boolean; cancelling?: boolean } } | null;
   job?: { file?: { origin?: string | null; path?: string | null } | null; estimatedPrintTime?: number | null } | null;
   progress?: { completion?: number | null; printTime?: number | null } | null;
 }

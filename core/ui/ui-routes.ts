@@ -1,0 +1,99 @@
+/**
+ * Serves the web app (ui/): its page at `GET /`, and its hashed files at `GET /assets/<name>`,
+ * public (the page asks who you are; the data behind it needs a key or a session).
+ *
+ * The page is the farm at the main port's root, and a printer's page under `/printer/<id>/` (the
+ * server strips the prefix) or at the root of a printer's own `listen` port: the document says which
+ * in `<html data-view>`, so one build serves every base (the app's URLs are all relative).
+ * Assets are immutable (their names carry their hash) and sent brotli- or gzip-encoded as built.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { inject, injectable } from 'inversify';
+import { HttpServer } from '../server/http-server.js';
+import type { RouteContribution } from '../server/route-contribution.js';
+import { PRINTER_ID_PATTERN } from '../settings/schema/printers.js';
+import { loadWebBundle, type WebAsset, type WebBundle } from './web-assets.js';
+
+/** No inline script or style: the app is files of this origin; it talks to this origin only (REST, socket.io, websockets). */
+export const UI_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' ws: wss:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+const ASSET_NAME = /^[\w.-]{1,120}$/;
+const NOT_BUILT = '<!doctype html><html lang="en"><title>cuttle</title><p>The web app is not built: run <code>npm run build</code>.</p></html>';
+
+export type PageView = { kind: 'farm' } | { kind: 'printer'; id: string };
+
+/** The built index.html marked with its view (`id` matches PRINTER_ID_PATTERN: nothing to escape). */
+export function markedPage(index: string, view: PageView): string {
+  const marks = view.kind === 'farm' ? 'data-view="farm"' : `data-view="printer" data-printer="${view.id}"`;
+  return index.replace(/<html lang="en"/, `<html lang="en" ${marks}`);
+}
+
+@injectable()
+export class UiRoutes implements RouteContribution {
+  readonly owner = 'ui';
+  readonly public = true;
+  private bundle: Promise<WebBundle> | undefined;
+
+  constructor(@inject(HttpServer) private readonly http: HttpServer) {}
+
+  registerRoutes(router: Router): void {
+    router.get('/', async (ctx) => {
+      const { index } = await this.load();
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.set('Content-Security-Policy', UI_CSP);
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.set('Referrer-Policy', 'same-origin');
+      if (index === null) ctx.status = 503;
+      ctx.body = index === null ? NOT_BUILT : markedPage(index, this.viewOf(ctx));
+    });
+    router.get('/assets/:name', async (ctx) => {
+      const name = ctx.params['name'] ?? '';
+      const asset = ASSET_NAME.test(name) ? (await this.load()).assets.get(name) : undefined;
+      if (!asset) {
+        ctx.status = 404;
+        ctx.body = { error: 'No such asset' };
+        return;
+      }
+      sendAsset(ctx, asset);
+    });
+  }
+
+  /** Read once, on the first request (the build may come after the host's code was loaded, never after it started). */
+  private load(): Promise<WebBundle> {
+    return (this.bundle ??= loadWebBundle());
+  }
+
+  /** The farm at the main port's own root; a printer's page under `/printer/<id>/` or on another port (a printer's listen port). */
+  private viewOf(ctx: Context): PageView {
+    const scope = ctx.state.printer;
+    const prefixed = ctx.state.basePath !== '';
+    const port = ctx.req.socket.localPort;
+    const otherPort = port !== undefined && this.http.port !== 0 && port !== this.http.port;
+    if (!scope || (!prefixed && !otherPort) || !PRINTER_ID_PATTERN.test(scope.id)) return { kind: 'farm' };
+    return { kind: 'printer', id: scope.id };
+  }
+}
+
+function sendAsset(ctx: Context, asset: WebAsset): void {
+  // brotli when the client takes it (smaller), whatever order it lists them in
+  const encoding = asset.br && ctx.acceptsEncodings('br', 'identity') === 'br' ? 'br' : asset.gzip && ctx.acceptsEncodings('gzip', 'identity') === 'gzip' ? 'gzip' : 'identity';
+  const body = encoding === 'br' ? asset.br! : encoding === 'gzip' ? asset.gzip! : asset.identity;
+  ctx.type = asset.type;
+  ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.vary('Accept-Encoding');
+  if (encoding !== 'identity') ctx.set('Content-Encoding', encoding);
+  ctx.body = body;
+}

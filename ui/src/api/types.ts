@@ -1,0 +1,61 @@
+/**
+ * The shapes the app reads from the host, taken from the server's own type declarations (type-only
+ * imports: nothing of core/ is bundled). When the server changes a shape, `npm run build` fails here.
+ */
+import type { StateFeed } from '../../../core/push/state-feed.js';
+import type { eventData } from '../../../core/push/hub.js';
+import type { PrinterJson } from '../../../core/printers/printer-json.js';
+
+export type { PrinterJson };
+export type { StateFlags, JobJson, ProgressJson } from '../../../core/printer/octoprint-views.js';
+export type { PushPrinterState, TempPoint } from '../../../core/push/printer-state.js';
+export type { TemperatureReading } from '../../../core/printer/printer-service.js';
+
+/** `history` and `current` (state-feed.ts builds both; `printer` only on socket.io, the farm view). */
+export type PrinterUpdate = ReturnType<StateFeed['history']>;
+
+/** `event` (hub.ts), with `printer` on socket.io for a printer's own event. */
+export type PushEvent = ReturnType<typeof eventData> & { printer?: string };
+
+/** `GET /api/printers` */
+export interface PrinterList {
+  printers: PrinterJson[];
+}
+
+/** `GET /api/currentuser` (core/auth/routes/login.ts) */
+export interface CurrentUser {
+  name: string;
+  permissions: string[];
+  groups: string[];
+}
+
+/** The answer of `POST /api/login` that the app uses (core/auth/routes/login.ts loginResponse). */
+export interface LoginAnswer {
+  name: string;
+  session: string;
+}
+
+import type { GcodeAnalysisResult } from '../../../core/files/analysis-result.js';
+export type { GcodeAnalysisResult };
+
+/** A `/api/files` entry as core/server/routes/file-json.ts builds it (the server types it loosely). */
+export interface FileEntry {
+  name: string;
+  display: string;
+  path: string;
+  origin: 'local' | 'sdcard';
+  type: string;
+  typePath: string[];
+  size?: number;
+  date?: number;
+  gcodeAnalysis?: GcodeAnalysisResult;
+  prints?: { success: number; failure: number; last?: { success: boolean; date: number; printTime?: number } };
+  children?: FileEntry[];
+  refs: { resource: string; download?: string };
+}
+
+export interface FileListing {
+  files: FileEntry[];
+  free?: number;
+  total?: number;
+}

@@ -1,0 +1,13 @@
+/** The state of the page's live connection to the host (one stream per page), as the header shows it. */
+import { signal } from '@preact/signals';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
+
+export const connection = signal<ConnectionStatus>('connecting');
+
+export const CONNECTION_TEXT: Record<ConnectionStatus, string> = {
+  connecting: 'connecting…',
+  connected: 'live',
+  reconnecting: 'host unreachable: reconnecting…',
+  refused: 'refused',
+};

@@ -1,0 +1,112 @@
+/**
+ * One printer, live, over its own OctoPrint socket (`sockjs/websocket`, relative to the page, so it
+ * works under `/printer/<id>/` and at the printer's own port): a passive login turns the sign-in's
+ * credential into a session, `{auth: "name:session"}` after `connected`, then `history`, `current`,
+ * `event`. It reconnects with a growing delay after the host goes away, and logs in again then.
+ */
+import { batch, signal } from '@preact/signals';
+import { api, ApiError } from '../api/http.js';
+import type { LoginAnswer, PrinterUpdate, PushEvent, PushPrinterState, TempPoint } from '../api/types.js';
+import { PrintClock, type ClockReading } from '../lib/format.js';
+import { absolute } from '../lib/page.js';
+import { connection } from './connection.js';
+
+export const MAX_TEMPS = 1800;
+export const MAX_TERMINAL = 1000;
+const MAX_EVENTS = 300;
+
+export class PrinterStream {
+  readonly status = connection;
+  readonly state = signal<PushPrinterState | null>(null);
+  readonly clock = signal<ClockReading | null>(null);
+  /** newest last; replaced (not mutated) on each update, so a signal carries it */
+  readonly temps = signal<readonly TempPoint[]>([]);
+  readonly terminal = signal<readonly string[]>([]);
+  /** lines seen in all, for the terminal's counter */
+  readonly terminalCount = signal(0);
+  readonly events = signal<readonly PushEvent[]>([]);
+  private readonly printClock = new PrintClock();
+  private socket: WebSocket | undefined;
+  private retry = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.socket) {
+      this.socket.onclose = null;
+      this.socket.close();
+    }
+    this.socket = undefined;
+  }
+
+  private async connect(): Promise<void> {
+    let login: LoginAnswer;
+    try {
+      login = await api<LoginAnswer>('POST', 'api/login', { passive: true });
+    } catch (err) {
+      // a refused credential is handled by the sign-in (http.ts); anything else: the host is away
+      if (err instanceof ApiError && err.status === 403) this.status.value = 'refused';
+      else this.again();
+      return;
+    }
+    if (this.stopped) return;
+    const socket = new WebSocket(absolute('sockjs/websocket', 'ws'));
+    this.socket = socket;
+    socket.onmessage = (e) => {
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(String(e.data)) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      for (const [type, data] of Object.entries(message)) {
+        if (type === 'connected') socket.send(JSON.stringify({ auth: `${login.name}:${login.session}` }));
+        else this.receive(type, data);
+      }
+    };
+    socket.onclose = () => {
+      this.socket = undefined;
+      if (!this.stopped) this.again();
+    };
+  }
+
+  private again(): void {
+    this.retry = Math.min(this.retry + 1, 5);
+    this.status.value = 'reconnecting';
+    this.timer = setTimeout(() => void this.connect(), this.retry * 1000);
+  }
+
+  private receive(type: string, data: unknown): void {
+    switch (type) {
+      case 'history':
+        this.retry = 0;
+        this.status.value = 'connected';
+        return this.apply(data as PrinterUpdate, true);
+      case 'current':
+        return this.apply(data as PrinterUpdate, false);
+      case 'event':
+        this.events.value = [data as PushEvent, ...this.events.peek()].slice(0, MAX_EVENTS);
+        return;
+      case 'reauthRequired':
+        this.socket?.close();
+    }
+  }
+
+  private apply(m: PrinterUpdate, fresh: boolean): void {
+    batch(() => {
+      const { temps, logs, messages: _messages, printer: _printer, ...state } = m;
+      this.state.value = state;
+      this.clock.value = this.printClock.update(m);
+      if (fresh || temps.length) this.temps.value = (fresh ? temps : [...this.temps.peek(), ...temps]).slice(-MAX_TEMPS);
+      if (fresh || logs.length) this.terminal.value = (fresh ? logs : [...this.terminal.peek(), ...logs]).slice(-MAX_TERMINAL);
+      if (logs.length) this.terminalCount.value += logs.length;
+    });
+  }
+}

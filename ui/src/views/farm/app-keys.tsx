@@ -1,0 +1,53 @@
+/** Pending application-key requests (an app asking for a key), each with Allow and Deny. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, reasonOf } from '../../api/http.js';
+import { Notice } from '../../components/notice.js';
+
+interface Pending {
+  app_id: string;
+  user_id: string | null;
+  user_token: string;
+}
+
+export function AppKeyRequests({ changed }: { changed: number }) {
+  const [pending, setPending] = useState<Pending[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = () =>
+    api<{ pending?: Pending[] }>('GET', 'api/plugin/appkeys?all').then(
+      (r) => setPending(r.pending ?? []),
+      () => setPending([]),
+    );
+  useEffect(() => void load(), [changed]);
+  const decide = (p: Pending, allow: boolean) =>
+    api('POST', `plugin/appkeys/decision/${encodeURIComponent(p.user_token)}`, { decision: allow })
+      .catch((err) => setError(`decision failed: ${reasonOf(err)}`))
+      .then(load);
+  return (
+    <section class="panel" aria-labelledby="appkeys-h">
+      <header>
+        <h2 id="appkeys-h">Application key requests</h2>
+      </header>
+      <Notice error={error} onDismiss={() => setError(null)} />
+      <ul id="appkeys" class="log">
+        {pending.length === 0 ? (
+          <li class="muted">none pending</li>
+        ) : (
+          pending.map((p) => (
+            <li key={p.user_token} data-token={p.user_token} class="row">
+              <span class="text">
+                {p.app_id}
+                {p.user_id ? ` (for ${p.user_id})` : ''}
+              </span>
+              <button type="button" class="allow primary" onClick={() => void decide(p, true)}>
+                Allow
+              </button>
+              <button type="button" class="deny" onClick={() => void decide(p, false)}>
+                Deny
+              </button>
+            </li>
+          ))
+        )}
+      </ul>
+    </section>
+  );
+}

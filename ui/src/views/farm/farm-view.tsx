@@ -1,0 +1,75 @@
+/** The farm (home): a live card per printer, filtered and sorted by state; upload and print; app-key requests; events. */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { currentCredential } from '../../api/http.js';
+import { can } from '../../api/session.js';
+import { FarmStream } from '../../push/farm-stream.js';
+import { EventsLog } from '../events-log.js';
+import { AppKeyRequests } from './app-keys.js';
+import { kindOf, PrinterCard, type CardKind } from './printer-card.js';
+import { UploadAndPrint } from './upload-and-print.js';
+
+const FILTERS: { value: 'all' | CardKind; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'printing', label: 'Printing' },
+  { value: 'operational', label: 'Ready' },
+  { value: 'offline', label: 'Offline' },
+  { value: 'error', label: 'Error' },
+];
+
+export function FarmView() {
+  const stream = useMemo(() => new FarmStream(currentCredential()!), []);
+  useEffect(() => {
+    stream.start();
+    return () => stream.stop();
+  }, [stream]);
+  const [filter, setFilter] = useState<'all' | CardKind>('all');
+  const [sort, setSort] = useState<'config' | 'name' | 'progress'>('config');
+  const order = stream.order.value;
+  let cards = order.map((id) => stream.card(id)).filter((c) => c !== undefined);
+  if (filter !== 'all') cards = cards.filter((c) => kindOf(c.value.state.flags) === filter);
+  if (sort === 'name') cards = [...cards].sort((a, b) => a.value.name.localeCompare(b.value.name));
+  if (sort === 'progress') cards = [...cards].sort((a, b) => (b.value.progress.completion ?? -1) - (a.value.progress.completion ?? -1));
+  return (
+    <>
+      <section class="panel" aria-labelledby="printers-h">
+        <header>
+          <h1 id="printers-h">
+            Printers <span class="muted num">{order.length}</span>
+          </h1>
+          <div class="row">
+            <label>
+              Show
+              <select value={filter} onChange={(e) => setFilter((e.currentTarget as HTMLSelectElement).value as typeof filter)}>
+                {FILTERS.map((f) => (
+                  <option value={f.value}>{f.label}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Sort
+              <select value={sort} onChange={(e) => setSort((e.currentTarget as HTMLSelectElement).value as typeof sort)}>
+                <option value="config">as configured</option>
+                <option value="name">by name</option>
+                <option value="progress">by progress</option>
+              </select>
+            </label>
+          </div>
+        </header>
+        {order.length === 0 ? (
+          <p class="muted">No printers yet: add one with <code>npx cuttle printers add</code> or <code>POST /api/printers</code>.</p>
+        ) : (
+          <ul class="cards" id="cards">
+            {cards.map((c) => (
+              <PrinterCard key={c.value.id} card={c} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <div class="grid">
+        {can('FILES_UPLOAD') && <UploadAndPrint names={stream.names.value} order={order} />}
+        {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={stream.appKeys.value} />}
+        <EventsLog events={stream.events.value} names={stream.names.value} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * One printer on the farm: state, job, progress with the time left, temperatures, live. The whole
+ * card opens the printer's page (its name is the link, for keyboards and new tabs); Connect when the
+ * printer is offline. `data-*` carry the raw values for tests and styles.
+ */
+import type { Signal } from '@preact/signals';
+import { api } from '../../api/http.js';
+import { can } from '../../api/session.js';
+import { Notice } from '../../components/notice.js';
+import { ProgressBar } from '../../components/progress.js';
+import { useAction } from '../../components/use-action.js';
+import { describeTemperatures, timeLeftText } from '../../lib/format.js';
+import { printerBase } from '../../lib/page.js';
+import type { Card } from '../../push/farm-stream.js';
+
+export type CardKind = 'printing' | 'error' | 'operational' | 'offline';
+
+export function kindOf(flags: Card['state']['flags']): CardKind {
+  if (flags.printing || flags.paused || flags.pausing || flags.cancelling) return 'printing';
+  if (flags.error) return 'error';
+  return flags.operational ? 'operational' : 'offline';
+}
+
+export function PrinterCard({ card }: { card: Signal<Card> }) {
+  const c = card.value;
+  const connect = useAction();
+  const base = printerBase(c.id);
+  const completion = c.progress.completion;
+  const time = timeLeftText(c.clock);
+  const open = (e: MouseEvent) => {
+    if ((e.target as Element).closest('a, button')) return;
+    location.href = base || './';
+  };
+  return (
+    <li
+      class="card"
+      data-printer={c.id}
+      data-state={c.state.text}
+      data-kind={kindOf(c.state.flags)}
+      data-completion={completion == null ? '' : String(completion)}
+      data-time-left={c.clock.left == null ? '' : String(c.clock.left)}
+      onClick={open}
+    >
+      <h2>
+        <a href={base || './'}>{c.name}</a>
+        <span class="state">{c.state.text}</span>
+      </h2>
+      <div class="job">{c.job.file.name ?? 'no job'}</div>
+      <ProgressBar value={completion} label={`${c.name} progress`} />
+      <div class="progress">{completion == null ? time : `${completion.toFixed(1)} %${time ? ` · ${time}` : ''}`}</div>
+      <div class="temps">{describeTemperatures(c.heaters)}</div>
+      {c.state.flags.closedOrError && can('CONNECTION') && (
+        <div class="row">
+          <button type="button" class="connect" disabled={connect.busy} onClick={() => void connect.run(() => api('POST', `${base}api/connection`, { command: 'connect' }))}>
+            Connect
+          </button>
+        </div>
+      )}
+      <Notice error={connect.error} onDismiss={connect.clear} />
+    </li>
+  );
+}

@@ -1,0 +1,34 @@
+/** One printer's page: its state and job, temperatures, motion, terminal, files and events, live over its own socket. */
+import { useEffect, useMemo } from 'preact/hooks';
+import { can } from '../../api/session.js';
+import { PrinterStream } from '../../push/printer-stream.js';
+import { EventsLog } from '../events-log.js';
+import { FilesPanel } from './files-panel.js';
+import { loadIdentity } from './identity.js';
+import { JobPanel } from './job-panel.js';
+import { MotionPanel } from './motion-panel.js';
+import { TemperaturePanel } from './temperature-panel.js';
+import { TerminalPanel } from './terminal-panel.js';
+
+export function PrinterView({ id }: { id: string }) {
+  const stream = useMemo(() => new PrinterStream(), [id]);
+  useEffect(() => {
+    stream.start();
+    void loadIdentity().catch(() => undefined);
+    return () => stream.stop();
+  }, [stream]);
+  return (
+    <div class="grid">
+      <JobPanel stream={stream} />
+      <TemperaturePanel stream={stream} />
+      {can('CONTROL') && <MotionPanel stream={stream} />}
+      <TerminalPanel stream={stream} />
+      {can('FILES_LIST') && (
+        <div class="wide">
+          <FilesPanel stream={stream} />
+        </div>
+      )}
+      <EventsLog events={stream.events.value} />
+    </div>
+  );
+}

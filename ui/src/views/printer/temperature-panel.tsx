@@ -1,0 +1,161 @@
+/**
+ * Temperatures: the live chart, each heater's actual and target with a field to set it, material
+ * presets (PLA, PETG, ABS; editable, kept in this browser) and Off. Needs CONTROL; safe while printing.
+ */
+import { useState } from 'preact/hooks';
+import { can } from '../../api/session.js';
+import { Notice } from '../../components/notice.js';
+import { useAction } from '../../components/use-action.js';
+import { loadPresets, savePresets, type Preset } from '../../lib/presets.js';
+import type { PrinterStream } from '../../push/printer-stream.js';
+import { heaterOrder, setTargets, TOOL } from './heaters.js';
+import { TemperatureChart } from './temperature-chart.js';
+
+type Reading = { actual: number; target: number | null };
+
+function HeaterRow({ name, reading, control, onSet }: { name: string; reading: Reading; control: boolean; onSet(target: number): void }) {
+  const [value, setValue] = useState('');
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const target = Number(value);
+    if (value.trim() === '' || !Number.isFinite(target)) return;
+    onSet(target);
+    setValue('');
+  };
+  return (
+    <tr data-heater={name}>
+      <th scope="row">{name}</th>
+      <td class="num actual">{reading.actual.toFixed(1)} °C</td>
+      <td class="num target">{reading.target == null ? '–' : `${Math.round(reading.target)} °C`}</td>
+      {control && (
+        <td>
+          <form class="row" onSubmit={submit}>
+            <label>
+              <span class="sr-only">New target for {name}</span>
+              <input type="number" inputMode="numeric" min={0} max={350} step={1} size={5} placeholder="°C" value={value} onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)} />
+            </label>
+            <button type="submit">Set</button>
+            <button type="button" onClick={() => onSet(0)} aria-label={`Turn ${name} off`}>
+              Off
+            </button>
+          </form>
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function PresetEditor({ presets, onSave }: { presets: Preset[]; onSave(p: Preset[]): void }) {
+  const [draft, setDraft] = useState(presets.map((p) => ({ ...p })));
+  const set = (i: number, key: keyof Preset, v: string) => setDraft(draft.map((p, j) => (j === i ? { ...p, [key]: key === 'name' ? v : Number(v) } : p)));
+  return (
+    <form
+      class="presets-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave(draft.filter((p) => p.name.trim()));
+      }}
+    >
+      <table>
+        <thead>
+          <tr>
+            <th>Material</th>
+            <th>Hotend °C</th>
+            <th>Bed °C</th>
+          </tr>
+        </thead>
+        <tbody>
+          {draft.map((p, i) => (
+            <tr>
+              <td>
+                <input aria-label="Material" value={p.name} size={6} onInput={(e) => set(i, 'name', (e.currentTarget as HTMLInputElement).value)} />
+              </td>
+              <td>
+                <input aria-label={`${p.name} hotend`} type="number" min={0} max={350} value={p.tool} onInput={(e) => set(i, 'tool', (e.currentTarget as HTMLInputElement).value)} />
+              </td>
+              <td>
+                <input aria-label={`${p.name} bed`} type="number" min={0} max={150} value={p.bed} onInput={(e) => set(i, 'bed', (e.currentTarget as HTMLInputElement).value)} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="row">
+        <button type="button" onClick={() => setDraft([...draft, { name: '', tool: 200, bed: 60 }])}>
+          Add a material
+        </button>
+        <button type="submit" class="primary">
+          Save presets
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function TemperaturePanel({ stream }: { stream: PrinterStream }) {
+  const action = useAction();
+  const [presets, setPresets] = useState(loadPresets);
+  const [editing, setEditing] = useState(false);
+  const points = stream.temps.value;
+  const last = points[points.length - 1];
+  const heaters = last ? Object.keys(last).filter((k) => k !== 'time').sort(heaterOrder) : [];
+  const reading = (h: string) => last![h] as Reading;
+  const control = can('CONTROL');
+  const online = stream.state.value?.state.flags.operational ?? false;
+  const all = (tool: number, bed: number) => Object.fromEntries(heaters.filter((h) => TOOL.test(h) || h === 'bed').map((h) => [h, TOOL.test(h) ? tool : bed]));
+  return (
+    <section class="panel" aria-labelledby="temps-h">
+      <header>
+        <h2 id="temps-h">Temperatures</h2>
+      </header>
+      <TemperatureChart temps={stream.temps} />
+      {heaters.length === 0 ? (
+        <p class="muted" id="temps">
+          No temperature reported yet.
+        </p>
+      ) : (
+        <table id="temps">
+          <thead>
+            <tr>
+              <th scope="col">Heater</th>
+              <th scope="col">Actual</th>
+              <th scope="col">Target</th>
+              {control && <th scope="col">Set</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {heaters.map((h) => (
+              <HeaterRow key={h} name={h} reading={reading(h)} control={control && online} onSet={(target) => void action.run(() => setTargets({ [h]: target }))} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {control && (
+        <div class="row" style={{ marginTop: '10px' }} role="group" aria-label="Presets">
+          {presets.map((p) => (
+            <button type="button" data-preset={p.name} disabled={!online || action.busy} title={`hotend ${p.tool} °C, bed ${p.bed} °C`} onClick={() => void action.run(() => setTargets(all(p.tool, p.bed)))}>
+              {p.name}
+            </button>
+          ))}
+          <button type="button" data-preset="off" disabled={!online || action.busy} onClick={() => void action.run(() => setTargets(all(0, 0)))}>
+            All off
+          </button>
+          <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+            Edit presets
+          </button>
+        </div>
+      )}
+      {editing && (
+        <PresetEditor
+          presets={presets}
+          onSave={(p) => {
+            savePresets(p);
+            setPresets(p);
+            setEditing(false);
+          }}
+        />
+      )}
+      <Notice error={action.error} onDismiss={action.clear} />
+    </section>
+  );
+}
