@@ -74,6 +74,11 @@ export const serialSettings = defineSettings('serial', {
       staleResendAfterLines: { doc: 'Simulated printer: after the Nth line, ask for line 1 again, as if it had rebooted without a banner (0: never).', format: 'nat', default: 0 },
       resendBurstAfterLines: { doc: 'Simulated printer: refuse the line after the Nth several times in a row (0: never).', format: 'nat', default: 0 },
       resendBurstLength: { doc: 'Simulated printer: how many times in a row resendBurstAfterLines refuses that line.', format: 'nat', default: 3 },
+      unansweredErrorAfterLines: {
+        doc: 'Simulated printer: after the Nth line, take the next line as if its line number were lost: "Error: No Line Number with checksum", with neither Resend nor ok, as OctoPrint\'s virtual printer answers (0: never).',
+        format: 'nat',
+        default: 0,
+      },
       resendBeforeError: { doc: 'Simulated printer: send "Resend" before the "Error:" line when refusing a line.', format: Boolean, default: false },
       longLineAfterLines: { doc: 'Simulated printer: after the Nth line, send a 10 000-byte line (0: never).', format: 'nat', default: 0 },
       resetAfterLines: { doc: 'Simulated printer: reboot (banner, line counter 0) after the Nth line (0: never).', format: 'nat', default: 0 },

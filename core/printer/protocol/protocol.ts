@@ -17,7 +17,7 @@ import type { GcodeHookContext } from '../hooks.js';
 import type { Transport } from '../transport/transport.js';
 import { DEFAULT_DIALECT, type FirmwareDialect } from './dialects.js';
 import { frame } from './gcode.js';
-import { isBusy, isChatter, isOk, isResetBanner, isWait, parseResend } from './responses.js';
+import { isBusy, isChatter, isOk, isResetBanner, isWait, parseLineNumberLost, parseResend } from './responses.js';
 
 export interface OutgoingCommand {
   command: string;
@@ -98,6 +98,8 @@ export class GcodeProtocol {
   private pumping = false;
   private closed = false;
   private lastReceived = performance.now();
+  /** "ok"s and resend requests received: tells a deferred recovery whether the printer answered meanwhile */
+  private answers = 0;
   private nudges = 0;
   private readonly watchdog: NodeJS.Timeout;
   private idleWaiters: (() => void)[] = [];
@@ -272,14 +274,18 @@ export class GcodeProtocol {
       return;
     }
     if (isOk(line)) {
+      this.answers++;
       this.progressed();
       return this.acknowledge(line);
     }
     const resend = parseResend(line);
     if (resend !== null) {
+      this.answers++;
       this.progressed();
       return this.resendRequested(resend);
     }
+    const lost = parseLineNumberLost(line);
+    if (lost) this.recoverUnlessAnswered(line, lost.lastLine);
     if (isWait(line)) {
       this.handler.response(line);
       return this.idleReported();
@@ -291,6 +297,26 @@ export class GcodeProtocol {
       this.inFlight[0]?.collected.push(line);
     }
     this.handler.response(line);
+  }
+
+  /**
+   * After "No Line Number with checksum", Marlin sends "Resend" and "ok" in the same breath; other
+   * firmwares send nothing, and the line's slot would stay taken until a "wait" or a timeout (a
+   * second or more of a stalled print). So once the lines already read are handled (an answer in
+   * the same read has been by then) and none came, the error stands for "Resend: <Last Line + 1>"
+   * with its "ok", as OctoPrint pushes on at once. Without a Last Line it stands for a bare "ok":
+   * the next line's number is then unexpected, and that resend request brings the lost line back.
+   */
+  private recoverUnlessAnswered(error: string, lastLine: number | null): void {
+    const answered = this.answers;
+    setImmediate(() => {
+      if (this.closed || this.hello || this.answers !== answered || this.inFlight.length === 0) return;
+      this.handler.warn('the printer dropped a line without asking for it again: sending it again', { error });
+      this.answers++;
+      this.progressed();
+      if (lastLine !== null) this.markResend(lastLine + 1);
+      this.acknowledge('ok');
+    });
   }
 
   private progressed(): void {

@@ -112,6 +112,17 @@ export function parseHostAction(line: string): string | null {
   return match ? match[1]! : null;
 }
 
+/**
+ * "Error: No Line Number with checksum, Last Line: N": a line arrived without its number (line
+ * noise ate the "N") and was thrown away. Unlike the other transmission errors, a firmware may
+ * follow it with neither "Resend" nor "ok" (OctoPrint's virtual printer does; Marlin sends both).
+ */
+export function parseLineNumberLost(line: string): { lastLine: number | null } | null {
+  if (!/^(?:Error:|!!).*no line number with checksum/i.test(line)) return null;
+  const last = /Last Line:\s*(\d+)/i.exec(line);
+  return { lastLine: last ? Number(last[1]) : null };
+}
+
 export function isBusy(line: string): boolean {
   return /^(?:echo:)?busy:/.test(line);
 }

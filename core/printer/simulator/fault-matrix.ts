@@ -51,6 +51,7 @@ export const INJECTED_FAULTS: readonly InjectedFault[] = [
   { name: 'a duplicated "ok"', faults: { duplicateOkAfterLines: 500 }, outcome: 'exact' },
   { name: 'checksum errors (Error, then Resend)', faults: { checksumErrorRate: 0.01 }, outcome: 'exact', numberedOnly: true },
   { name: 'checksum errors (Resend, then Error)', faults: { checksumErrorRate: 0.01, resendBeforeError: true }, outcome: 'exact', numberedOnly: true },
+  { name: 'an error with neither Resend nor ok (No Line Number with checksum)', faults: { unansweredErrorAfterLines: 600 }, outcome: 'exact', numberedOnly: true },
   { name: 'Resend for a line already acknowledged', faults: { resendAckedAfterLines: 900 }, outcome: 'exact', numberedOnly: true },
   { name: 'a burst of resends for one line', faults: { resendBurstAfterLines: 1200, resendBurstLength: 5 }, outcome: 'exact', numberedOnly: true },
   { name: 'Resend for a line older than the kept history', faults: { staleResendAfterLines: 1500 }, outcome: /no longer kept/, numberedOnly: true },

@@ -30,6 +30,8 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --stale-resend-after N     after the Nth line, ask for line 1 again
   --resend-burst-after N     refuse the line after the Nth several times in a row
   --resend-before-error      send "Resend" before the "Error:" line
+  --unanswered-error-after N after the Nth line, drop a line with "No Line Number with
+                             checksum" and neither Resend nor ok
   --long-line-after N        after the Nth line, send a 10 000-byte line
   --reset-after N            reboot after the Nth line
   --fragment-rate R          share of answers written in two pieces (0..1)
@@ -69,6 +71,7 @@ export function standaloneOptions(options: Record<string, string | true>): { lin
     resendAckedAfterLines: number(options, 'resend-acked-after'),
     staleResendAfterLines: number(options, 'stale-resend-after'),
     resendBurstAfterLines: number(options, 'resend-burst-after'),
+    unansweredErrorAfterLines: number(options, 'unanswered-error-after'),
     longLineAfterLines: number(options, 'long-line-after'),
     resetAfterLines: number(options, 'reset-after'),
     fragmentRate: number(options, 'fragment-rate'),
@@ -113,6 +116,7 @@ const KEYS = [
   'resend-acked-after',
   'stale-resend-after',
   'resend-burst-after',
+  'unanswered-error-after',
   'long-line-after',
   'reset-after',
   'fragment-rate',

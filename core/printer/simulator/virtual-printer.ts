@@ -240,6 +240,7 @@ export class VirtualPrinter {
         this.send(`skip ${line}`);
         return this.send('ok');
       }
+      if (this.lineNumberLost()) return this.send(`Error:No Line Number with checksum, Last Line: ${this.lastLine}`);
       if (line !== this.lastLine + 1) return this.rejectLine('lineNumber');
       if (this.refuses()) return this.rejectLine('checksum');
       this.lastLine = line;
@@ -252,6 +253,18 @@ export class VirtualPrinter {
     if (reply instanceof Promise) return reply.then((suffix) => this.finish(line, command, suffix));
     this.finish(line, command, reply);
   }
+
+  /**
+   * The line after the Nth, taken as line noise had eaten its "N": OctoPrint's virtual printer
+   * answers that with an error and nothing else (no Resend, no ok), and drops the line.
+   */
+  private lineNumberLost(): boolean {
+    const after = this.options.faults.unansweredErrorAfterLines;
+    if (!after || this.acceptedLines !== after || this.lineNumberLostDone) return false;
+    this.lineNumberLostDone = true;
+    return true;
+  }
+  private lineNumberLostDone = false;
 
   /** Injected checksum errors: at random, and in a burst of three refusals after a given line. */
   private refuses(): boolean {
