@@ -23,6 +23,7 @@ import { pushModule } from './push/module.js';
 import { pushTransportsModule } from './push/transports/module.js';
 import { restApiModule } from './server/routes/module.js';
 import { serverModule } from './server/module.js';
+import { octoprintSettingsModule } from './octoprint-settings/module.js';
 import { settingsModule } from './settings/module.js';
 import { ConvictSettings, type SettingsOptions } from './settings/settings-impl.js';
 import { SettingsContribution, type SettingsSection } from './settings/settings-section.js';
@@ -40,6 +41,7 @@ export const CORE_MODULES = [
   healthModule,
   serverModule,
   settingsModule,
+  octoprintSettingsModule,
   authModule,
   printerModule,
   simulatorModule,

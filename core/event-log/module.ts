@@ -1,7 +1,7 @@
 /**
  * Container bindings for the durable event log: the seq reservation the bus numbers events from,
  * the log itself (a bus subscriber with a writer thread), the history push replays from, and
- * `GET /api/events`.
+ * `GET /api/events`; and its settings.
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
@@ -16,8 +16,11 @@ import { createEventLogSchema } from './schema.js';
 import { SeqReservation, SeqReservationToken } from './seq-reservation.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { RouteContribution } from '../server/route-contribution.js';
+import { SettingsContribution } from '../settings/settings-section.js';
+import { eventLogSettings } from './settings.js';
 
 export const eventLogModule = new ContainerModule(({ bind }) => {
+  bind(SettingsContribution).toConstantValue(eventLogSettings);
   bind(SeqReservationToken)
     .toDynamicValue((ctx) => {
       const database = ctx.get<HostDatabase>(HostDatabase);

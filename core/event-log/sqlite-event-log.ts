@@ -20,6 +20,7 @@ import { SettingsService } from '../settings/settings-service.js';
 import { MAX_PAGE, type EventLog, type EventPage, type EventQuery, type LoggedEvent } from './api.js';
 import { readMeta, ROW_FIELDS, type FlatRows } from './schema.js';
 import { SeqReservationToken, type SeqReservation } from './seq-reservation.js';
+import { eventLogSettings } from './settings.js';
 import type { FromWriter, ToWriter, WriterOptions } from './writer-worker.js';
 
 /** A batch is handed over early when this many rows are waiting. */
@@ -58,7 +59,7 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
     @inject(SeqReservationToken) private readonly reservation: SeqReservation,
   ) {
     this.logger = logger.child({ service: 'event-log' });
-    this.batchMs = Math.max(1, settings.get('events.log.batchMs'));
+    this.batchMs = Math.max(1, settings.of(eventLogSettings).get().batchMs);
     this.pruned = readMeta(database.db, 'pruned_up_to');
     this.subscription = bus.onAny((event) => this.receive(event), { owner: 'event-log' });
   }
@@ -68,12 +69,8 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
   }
 
   start(): void {
-    const options: WriterOptions = {
-      file: this.database.file,
-      maxAgeDays: this.settings.get('events.log.maxAgeDays'),
-      maxMb: this.settings.get('events.log.maxMb'),
-      pruneIntervalS: this.settings.get('events.log.pruneIntervalS'),
-    };
+    const { maxAgeDays, maxMb, pruneIntervalS } = this.settings.of(eventLogSettings).get();
+    const options: WriterOptions = { file: this.database.file, maxAgeDays, maxMb, pruneIntervalS };
     this.worker = new Worker(path.join(__dirname, 'writer-worker.js'), { workerData: options });
     this.worker.on('message', (message: FromWriter) => this.fromWriter(message));
     this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'event log writer failed'));

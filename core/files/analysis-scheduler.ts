@@ -12,6 +12,7 @@ import type { AnalyserOptions } from './analysis/gcode-analyser.js';
 import type { AnalysisSignal, FileSignals } from './file-signals.js';
 import type { MetadataStore } from './metadata-store.js';
 import { baseName } from './paths.js';
+import { filesSettings } from './settings.js';
 
 export class AnalysisScheduler {
   private readonly queue = new AnalysisQueue();
@@ -25,13 +26,14 @@ export class AnalysisScheduler {
 
   /** Queues `abs` (local path `rel`) unless analysis is turned off. */
   analyse(rel: string, abs: string): void {
-    if (!this.settings.get('files.analysis.enabled')) return;
+    const { analysis } = this.settings.of(filesSettings).get();
+    if (!analysis.enabled) return;
     const signal: AnalysisSignal = { origin: 'local', path: rel, name: baseName(rel) };
     this.queue
       .analyse({
         file: abs,
         options: this.analyserOptions(),
-        progressIntervalMs: this.settings.get('files.analysis.progressIntervalMs'),
+        progressIntervalMs: analysis.progressIntervalMs,
         onStart: () => this.signals.analysisStarted.fire(signal),
         onProgress: (done, total) => this.signals.analysisProgress.fire({ ...signal, progress: total > 0 ? done / total : 1 }),
       })
@@ -51,9 +53,9 @@ export class AnalysisScheduler {
   }
 
   private analyserOptions(): AnalyserOptions {
-    const a = this.settings.get('files.analysis');
+    const { analysis: a, filamentDiameter } = this.settings.of(filesSettings).get();
     return {
-      filamentDiameter: this.settings.get('files.filamentDiameter'),
+      filamentDiameter,
       limits: {
         printAcceleration: a.printAcceleration,
         travelAcceleration: a.travelAcceleration,

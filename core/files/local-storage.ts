@@ -19,6 +19,7 @@ import type { FileSignals } from './file-signals.js';
 import { anyPrinterBusyWith, deselectIfSelected, everyPrinter } from './job-guard.js';
 import type { MetadataStore } from './metadata-store.js';
 import { baseName, confine, isGcode, joinPath, normaliseFilePath, normalisePath, parentOf, requireType, typePathOf } from './paths.js';
+import { filesSettings } from './settings.js';
 
 const TMP_FOLDER = '.tmp';
 
@@ -84,7 +85,7 @@ export class LocalStorage {
   // --- uploads ---
 
   async stageUpload(content: Readable): Promise<StagedUpload> {
-    const limit = this.settings.get('files.maxUploadBytes');
+    const limit = this.settings.of(filesSettings).get().maxUploadBytes;
     const tmpDir = path.join(this.root, TMP_FOLDER);
     await fs.promises.mkdir(tmpDir, { recursive: true });
     const tmpPath = path.join(tmpDir, `upload-${crypto.randomUUID()}`);

@@ -12,6 +12,7 @@ import { PushService } from '../push/api.js';
 import { HttpRoutes } from '../server/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HostMetrics } from './host-metrics.js';
+import { metricsSettings } from './settings.js';
 
 @injectable()
 export class MetricsRoute implements LifecycleContribution {
@@ -29,7 +30,8 @@ export class MetricsRoute implements LifecycleContribution {
   ) {}
 
   start(): void {
-    if (!this.settings.get('metrics.enabled')) return;
+    const config = this.settings.of(metricsSettings).get();
+    if (!config.enabled) return;
     const metrics = new HostMetrics({ bus: this.bus, printers: this.printers, push: this.push, hooks: this.hooks });
     this.metrics = metrics;
     this.registration = this.routes.register(
@@ -38,7 +40,7 @@ export class MetricsRoute implements LifecycleContribution {
           ctx.set('Content-Type', metrics.contentType);
           ctx.body = await metrics.metrics();
         }),
-      { owner: 'metrics', public: this.settings.get('metrics.public') },
+      { owner: 'metrics', public: config.public },
     );
   }
 

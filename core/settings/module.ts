@@ -1,12 +1,10 @@
 /**
- * Container bindings of the settings service's own parts: the OctoPrint settings routes and the
- * start-up sweep of interrupted saves. The SettingsService itself is bound as a constant by
+ * Container bindings of the settings service's own parts: the start-up sweep of interrupted saves
+ * and, until their modules contribute them, the fragments of core/settings/schema. The SettingsService itself is bound as a constant by
  * core/container.ts (it exists before the container: it configures the logger).
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
-import { RouteContribution } from '../server/route-contribution.js';
-import { SettingsRoutes } from './routes.js';
 import { centralSections } from './schema/index.js';
 import { SettingsContribution } from './settings-section.js';
 import { SettingsTemporariesSweep } from './temporaries.js';
@@ -14,7 +12,5 @@ import { SettingsTemporariesSweep } from './temporaries.js';
 export const settingsModule = new ContainerModule(({ bind }) => {
   bind(SettingsTemporariesSweep).toSelf().inSingletonScope();
   bind(LifecycleContribution).toService(SettingsTemporariesSweep);
-  bind(SettingsRoutes).toSelf().inSingletonScope();
-  bind(RouteContribution).toService(SettingsRoutes);
   for (const section of centralSections) bind(SettingsContribution).toConstantValue(section);
 });

@@ -1,4 +1,4 @@
-/** Container bindings for slicer registry and slicing jobs, and the slicing REST routes. */
+/** Container bindings for slicer registry and slicing jobs, the slicing REST routes, and slicing's settings. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { RouteContribution } from '../server/route-contribution.js';
@@ -7,8 +7,11 @@ import { slicerContributionPoint } from './slicer-contribution.js';
 import { DefaultSlicingService } from './slicing-service-impl.js';
 import { SlicingRoutes } from './slicing-routes.js';
 import { SlicingService } from './slicing-service.js';
+import { SettingsContribution } from '../settings/settings-section.js';
+import { slicingSettings } from './settings.js';
 
 export const slicingModule = new ContainerModule(({ bind }) => {
+  bind(SettingsContribution).toConstantValue(slicingSettings);
   bind(DefaultSlicingService).toSelf().inSingletonScope();
   bind(SlicingService).toService(DefaultSlicingService);
   bind(LifecycleContribution).toService(DefaultSlicingService);

@@ -12,6 +12,7 @@ import { truthy } from '../server/routes/request.js';
 import { RouteContribution } from '../server/route-contribution.js';
 import { baseUrlOf } from '../server/routes/file-json.js';
 import { SettingsService } from '../settings/settings-service.js';
+import { slicingSettings } from './settings.js';
 import { readJsonObject, readText } from '../server/request-body.js';
 import { SlicingService, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
 
@@ -53,13 +54,14 @@ export class SlicingRoutes implements RouteContribution {
   private async listSlicers(ctx: Koa.Context): Promise<Record<string, unknown>> {
     const result: Record<string, unknown> = {};
     const configuredOnly = truthy(ctx.query.configured);
+    const { defaultSlicer } = this.settings.of(slicingSettings).get();
     for (const slicer of this.slicing.slicers()) {
       const reason = await slicer.unavailableReason();
       if (configuredOnly && reason !== null) continue;
       result[slicer.id] = {
         key: slicer.id,
         displayName: slicer.displayName,
-        default: slicer.id === this.settings.get('slicing.defaultSlicer'),
+        default: slicer.id === defaultSlicer,
         configured: reason === null,
         unavailableReason: reason,
         sameDevice: true,

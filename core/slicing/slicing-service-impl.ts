@@ -20,6 +20,7 @@ import { PrinterRegistry } from '../printers/printer-registry.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { serializeIni } from './ini.js';
 import { ProfileStore } from './profile-store.js';
+import { slicingSettings } from './settings.js';
 import {
   SlicingError,
   SlicingRequestError,
@@ -99,8 +100,9 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
   }
 
   async slice(request: SliceRequest): Promise<{ ref: SlicingRef; done: Promise<SliceOutcome> }> {
-    if (!this.settings.get('slicing.enabled')) throw new SlicingRequestError(409, 'slicing is disabled (slicing.enabled)');
-    const slicer = this.requireSlicer(request.slicer ?? this.settings.get('slicing.defaultSlicer'));
+    const config = this.settings.of(slicingSettings).get();
+    if (!config.enabled) throw new SlicingRequestError(409, 'slicing is disabled (slicing.enabled)');
+    const slicer = this.requireSlicer(request.slicer ?? config.defaultSlicer);
     const unavailable = await slicer.unavailableReason();
     if (unavailable) throw new SlicingRequestError(409, `slicer "${slicer.id}" is unavailable: ${unavailable}`);
     if (request.origin !== 'local') throw new SlicingRequestError(400, 'only files in local storage can be sliced');
@@ -131,9 +133,10 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
   private async run(slicer: SlicerPlugin, job: RunningJob, request: SliceRequest, model: string, profileFiles: string[]): Promise<SliceOutcome> {
     const begin = performance.now();
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cuttle-slice-'));
+    const { timeoutSec } = this.settings.of(slicingSettings).get();
     const timeout = setTimeout(
-      () => job.controller.abort(new SlicingError(`slicing took longer than ${this.settings.get('slicing.timeoutSec')} s`)),
-      this.settings.get('slicing.timeoutSec') * 1000,
+      () => job.controller.abort(new SlicingError(`slicing took longer than ${timeoutSec} s`)),
+      timeoutSec * 1000,
     );
     let lastProgress = -1;
     try {

@@ -1,6 +1,6 @@
 /**
- * Container bindings for timelapses. `timelapseModule` (root): the test-pattern camera and the REST
- * routes, which act on the request's printer, and the one rendering queue all printers share. `timelapseScopeModule` (each printer's child
+ * Container bindings for timelapses. `timelapseModule` (root): the `timelapse.*` and `webcam.*`
+ * settings, the test-pattern camera and the REST routes, which act on the request's printer, and the one rendering queue all printers share. `timelapseScopeModule` (each printer's child
  * container): capture and rendering for that printer's prints.
  */
 import { ContainerModule } from 'inversify';
@@ -11,8 +11,12 @@ import { TestPatternCamera } from './test-pattern.js';
 import { DefaultTimelapseService } from './timelapse-service-impl.js';
 import { TimelapseRoutes } from './timelapse-routes.js';
 import { TimelapseService } from './timelapse-service.js';
+import { SettingsContribution } from '../settings/settings-section.js';
+import { timelapseSettings, webcamSettings } from './settings.js';
 
 export const timelapseModule = new ContainerModule(({ bind }) => {
+  bind(SettingsContribution).toConstantValue(timelapseSettings);
+  bind(SettingsContribution).toConstantValue(webcamSettings);
   bind(TestPatternCamera).toSelf().inSingletonScope();
   bind(TimelapseRenderQueue).toSelf().inSingletonScope();
   bind(RouteContribution).toService(TestPatternCamera);

@@ -11,6 +11,7 @@ import { HttpError } from '../server/http-error.js';
 import { HttpServer } from '../server/http-server.js';
 import type { RouteContribution } from '../server/route-contribution.js';
 import { SettingsService } from '../settings/settings-service.js';
+import { timelapseSettings, webcamSettings } from './settings.js';
 
 export const TEST_PATTERN_PATH = '/webcam/test-pattern.jpg';
 
@@ -32,7 +33,7 @@ export class TestPatternCamera implements RouteContribution {
   }
 
   registerRoutes(router: Router): void {
-    if (!this.settings.get('webcam.testPattern')) return;
+    if (!this.settings.of(webcamSettings).get().testPattern) return;
     router.get(TEST_PATTERN_PATH, async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
       ctx.type = 'image/jpeg';
@@ -46,7 +47,7 @@ export class TestPatternCamera implements RouteContribution {
     const hue = (this.counter++ * 15) % 360;
     const args = ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=1', '-frames:v', '1', '-vf', `hue=h=${hue}`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-'];
     return new Promise((resolve, reject) => {
-      const child = spawn(this.settings.get('timelapse.ffmpeg'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(this.settings.of(timelapseSettings).get().ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       let err = '';
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

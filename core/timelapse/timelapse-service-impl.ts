@@ -22,12 +22,13 @@ import type { MovieRef } from '../events/catalogue.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { PrinterService, type JobFile } from '../printer/printer-service.js';
 import { SettingsService } from '../settings/settings-service.js';
-import type { PrintEndKind } from '../settings/schema/media.js';
 import { captureFrame, type FrameSource } from './frame-source.js';
 import { TimelapseRenderQueue } from './render-queue.js';
 import { listFrames, renderMovie } from './renderer.js';
+import { timelapseSettings, webcamSettings, type PrintEndKind } from './settings.js';
 import { TestPatternCamera } from './test-pattern.js';
 import {
+  TIMELAPSE_MODES,
   TimelapseRequestError,
   type TimelapseConfig,
   type TimelapseMode,
@@ -121,7 +122,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
 
   async configure(changes: Partial<TimelapseConfig>, save: boolean): Promise<TimelapseConfig> {
     const next = { ...this.current, ...definedOnly(changes) };
-    if (!['off', 'zchange', 'timed'].includes(next.type)) throw new TimelapseRequestError(400, `unknown timelapse type "${String(next.type)}"`);
+    if (!(TIMELAPSE_MODES as readonly string[]).includes(next.type)) throw new TimelapseRequestError(400, `unknown timelapse type "${String(next.type)}"`);
     for (const [key, min] of [['interval', 0.1], ['fps', 1], ['postRoll', 0], ['zchangeDelayMs', 0]] as const) {
       if (typeof next[key] !== 'number' || !Number.isFinite(next[key]) || next[key] < min) {
         throw new TimelapseRequestError(400, `"${key}" must be a number of at least ${min}`);
@@ -130,11 +131,8 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     next.fps = Math.round(next.fps);
     this.current = next;
     if (save) {
-      this.settings.set('timelapse.type', next.type);
-      this.settings.set('timelapse.interval', next.interval);
-      this.settings.set('timelapse.fps', next.fps);
-      this.settings.set('timelapse.postRoll', next.postRoll);
-      this.settings.set('timelapse.zchangeDelayMs', Math.round(next.zchangeDelayMs));
+      const { type, interval, fps, postRoll } = next;
+      this.settings.of(timelapseSettings).update({ type, interval, fps, postRoll, zchangeDelayMs: Math.round(next.zchangeDelayMs) });
       await this.settings.save();
     }
     return this.config();
@@ -186,7 +184,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   private async captureInto(file: string): Promise<void> {
     this.captureStart.fire({ file });
     try {
-      await captureFrame(this.frameSource(), file, this.settings.get('webcam.snapshotTimeoutMs'));
+      await captureFrame(this.frameSource(), file, this.settings.of(webcamSettings).get().snapshotTimeoutMs);
       this.captureDone.fire({ file });
     } catch (err) {
       await fs.rm(file, { force: true });
@@ -195,9 +193,10 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   }
 
   private frameSource(): FrameSource {
-    const argv = this.settings.get('webcam.snapshotCommand');
+    const webcam = this.settings.of(webcamSettings).get();
+    const argv = webcam.snapshotCommand;
     if (argv.length > 0) return { kind: 'command', argv: argv.map(String) };
-    const url = this.settings.get('webcam.snapshotUrl') || this.testPattern.url();
+    const url = webcam.snapshotUrl || this.testPattern.url();
     if (!url) throw new Error('no camera: set webcam.snapshotUrl or webcam.snapshotCommand');
     return { kind: 'url', url };
   }
@@ -212,7 +211,7 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     if (this.recording === recording) this.recording = null;
     this.queue.recordingEnded(recording.set);
     while (recording.pending.size > 0) await Promise.allSettled([...recording.pending]);
-    const renderOn = this.settings.get('timelapse.renderOn') as PrintEndKind[];
+    const { renderOn } = this.settings.of(timelapseSettings).get();
     if (renderOn.includes(kind)) this.queueRender(recording.set, recording.gcode, recording.config);
     else this.log.info({ set: recording.set, kind }, 'timelapse left unrendered');
   }
@@ -232,15 +231,16 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     const movie = path.join(this.settings.folder('timelapse'), `${set}${MOVIE_EXT}`);
     const ref: MovieRef = { gcode, movie, movie_basename: path.basename(movie) };
     this.movieRendering.fire(ref);
+    const { ffmpeg, bitrate, watermark, threads, nice } = this.settings.of(timelapseSettings).get();
     try {
       const result = await renderMovie(dir, movie, {
-        ffmpeg: this.settings.get('timelapse.ffmpeg'),
+        ffmpeg,
         fps: config.fps,
         postRoll: config.postRoll,
-        bitrate: this.settings.get('timelapse.bitrate'),
-        watermark: this.settings.get('timelapse.watermark'),
-        threads: this.settings.get('timelapse.threads'),
-        nice: this.settings.get('timelapse.nice'),
+        bitrate,
+        watermark,
+        threads,
+        nice,
         signal: this.shutdown.signal,
       });
       if (result.ok) {
@@ -328,13 +328,8 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   // ---- helpers ----
 
   private configured(): TimelapseConfig {
-    return {
-      type: this.settings.get('timelapse.type'),
-      interval: this.settings.get('timelapse.interval'),
-      zchangeDelayMs: this.settings.get('timelapse.zchangeDelayMs'),
-      fps: this.settings.get('timelapse.fps'),
-      postRoll: this.settings.get('timelapse.postRoll'),
-    };
+    const { type, interval, zchangeDelayMs, fps, postRoll } = this.settings.of(timelapseSettings).get();
+    return { type, interval, zchangeDelayMs, fps, postRoll };
   }
 
   private async setDir(name: string): Promise<string> {

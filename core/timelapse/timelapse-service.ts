@@ -5,7 +5,8 @@
 import type { Event } from '../common/event.js';
 import type { MovieRef } from '../events/catalogue.js';
 
-export type TimelapseMode = 'off' | 'zchange' | 'timed';
+export const TIMELAPSE_MODES = ['off', 'zchange', 'timed'] as const;
+export type TimelapseMode = (typeof TIMELAPSE_MODES)[number];
 
 export interface TimelapseService {
   readonly mode: TimelapseMode;

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { PrinterService } from '../../core/printer/printer-service.js';
+import { timelapseSettings, webcamSettings } from '../../core/timelapse/settings.js';
 import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
 import type { TestHost } from '../support/host.js';
 import { api, nextEvent, record } from '../slicing/support.js';
@@ -126,7 +127,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
   });
 
   it('keeps frames of a print end not in renderOn, lists them, renders and deletes them on request', async () => {
-    t.host.settings.set('timelapse.renderOn', ['done']);
+    t.host.settings.of(timelapseSettings).update({ renderOn: ['done'] });
     await timelapse.configure({ type: 'zchange', postRoll: 0 }, false);
     const printer = t.get<PrinterService>(PrinterService);
     const cancelled = nextEvent(t.host.bus, 'PrintCancelled');
@@ -158,13 +159,13 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     const dropped = (await timelapse.unrendered()).find((u) => u.gcode === 'dropped.gcode')!;
     expect((await api(t, 'DELETE', `/api/timelapse/unrendered/${dropped.name}`)).status).to.equal(204);
     expect((await timelapse.unrendered()).find((u) => u.gcode === 'dropped.gcode')).to.equal(undefined);
-    t.host.settings.set('timelapse.renderOn', ['done', 'failed', 'cancelled']);
+    t.host.settings.of(timelapseSettings).update({ renderOn: ['done', 'failed', 'cancelled'] });
   });
 
   it('keeps a print’s settings when the config changes mid-print, and overlays the watermark', async () => {
     const watermark = path.join(t.basedir, 'mark.png');
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=40x20', '-frames:v', '1', '-y', watermark]);
-    t.host.settings.set('timelapse.watermark', watermark);
+    t.host.settings.of(timelapseSettings).update({ watermark });
     await timelapse.configure({ type: 'zchange', postRoll: 0, fps: 5 }, false);
     const done = nextEvent(t.host.bus, 'MovieDone', 45000);
     const started = nextEvent(t.host.bus, 'PrintStarted');
@@ -175,7 +176,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     await timelapse.configure({ type: 'off', fps: 30 }, false); // for the next print only
     z.dispose();
     const movie = (await done).movie as string;
-    t.host.settings.set('timelapse.watermark', '');
+    t.host.settings.of(timelapseSettings).update({ watermark: '' });
     const { frames, duration } = probe(movie);
     expect(frames).to.equal(3);
     expect(duration).to.be.closeTo(0.6, 0.05, 'rendered at the 5 fps the print started with');
@@ -218,7 +219,7 @@ describe('timelapse with the camera down', function () {
   });
 
   it('fires CaptureFailed when the camera answers something that is not an image', async () => {
-    t.host.settings.set('webcam.snapshotUrl', `${t.baseUrl}/api/version`);
+    t.host.settings.of(webcamSettings).update({ snapshotUrl: `${t.baseUrl}/api/version` });
     const failedCapture = nextEvent(t.host.bus, 'CaptureFailed');
     const movieFailed = nextEvent(t.host.bus, 'MovieFailed');
     await printGcode(t, 'text.gcode', layerGcode(1));
@@ -228,8 +229,8 @@ describe('timelapse with the camera down', function () {
 
   it('captures with a command (argv, no shell) writing {file}', async () => {
     // ffmpeg starting on a loaded machine can take longer than the 2 s this camera-down host allows
-    t.host.settings.set('webcam.snapshotTimeoutMs', 15000);
-    t.host.settings.set('webcam.snapshotCommand', ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=1', '-frames:v', '1', '-y', '{file}']);
+    t.host.settings.of(webcamSettings).update({ snapshotTimeoutMs: 15000 });
+    t.host.settings.of(webcamSettings).update({ snapshotCommand: ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=1', '-frames:v', '1', '-y', '{file}'] });
     const done = nextEvent(t.host.bus, 'MovieDone');
     await printGcode(t, 'cmd.gcode', layerGcode(2));
     const movie = await done;

@@ -12,6 +12,7 @@ import { sendFile } from '../ranges.js';
 import type { StorageOrigin } from '../../events/catalogue.js';
 import { FileManager, type StoredEntry } from '../../files/file-manager.js';
 import { joinPath, normalisePath } from '../../files/paths.js';
+import { filesSettings } from '../../files/settings.js';
 import { errorInfo, Logger } from '../../logging/logger.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { sliceFileCommand } from '../../slicing/slice-command.js';
@@ -73,7 +74,7 @@ export class FilesRoutes implements RouteContribution {
   }
 
   private async upload(ctx: Koa.Context, origin: StorageOrigin): Promise<void> {
-    const { fields, file } = await parseUpload(ctx, this.files, this.settings.get('files.maxUploadBytes'));
+    const { fields, file } = await parseUpload(ctx, this.files, this.settings.of(filesSettings).get().maxUploadBytes);
     const folder = fields.path ?? '';
     if (!file) {
       if (fields.foldername === undefined) throw new HttpError(400, 'No file to upload and no folder to create');

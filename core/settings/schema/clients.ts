@@ -1,16 +1,9 @@
 /**
  * Configuration of what OctoPrint clients meet (owned by core/auth): session and login limits, the
- * app-key request lifetime, the instance name shown by apps, temperature presets, and the server/system
- * commands an admin may trigger (run without a shell, split into argv).
+ * app-key request lifetime, and the server/system commands an admin may trigger (run without a
+ * shell, split into argv).
  */
 import type convict from 'convict';
-
-export interface TemperaturePreset {
-  name: string;
-  extruder: number;
-  bed: number;
-  chamber: number | null;
-}
 
 export interface SystemAction {
   action: string;
@@ -29,23 +22,12 @@ export interface ClientsConfig {
     appKeyPendingMax: number;
     appKeyPendingPerAddress: number;
   };
-  appearance: { name: string; color: string };
-  temperature: { profiles: TemperaturePreset[]; cutoff: number };
   system: {
     commands: { serverRestart: string; systemRestart: string; systemShutdown: string };
     actions: SystemAction[];
     commandTimeoutSeconds: number;
   };
 }
-
-const presets = {
-  format: (value: unknown) => {
-    if (!Array.isArray(value)) throw new Error('must be a list of {name, extruder, bed, chamber}');
-    for (const p of value as Partial<TemperaturePreset>[]) {
-      if (typeof p?.name !== 'string' || typeof p.extruder !== 'number' || typeof p.bed !== 'number') throw new Error('each preset needs name, extruder and bed');
-    }
-  },
-};
 
 const actions = {
   format: (value: unknown) => {
@@ -67,21 +49,6 @@ export const clientsSchema: convict.Schema<ClientsConfig> = {
     appKeyPollTimeoutSeconds: { doc: "Seconds after its app's last poll that an application-key request dies (OctoPrint: 5).", format: 'nat', default: 5 },
     appKeyPendingMax: { doc: 'Application-key requests that may wait at once; a new one past this gets 429.', format: 'nat', default: 50 },
     appKeyPendingPerAddress: { doc: 'Application-key requests one address may have waiting at once; a new one past this gets 429.', format: 'nat', default: 5 },
-  },
-  appearance: {
-    name: { doc: 'Name of this printer host, shown by apps and the status page.', format: String, default: '' },
-    color: { doc: 'Colour clients use for this instance (OctoPrint: default, red, orange, …).', format: String, default: 'default' },
-  },
-  temperature: {
-    profiles: {
-      doc: 'Temperature presets offered to clients: [{name, extruder, bed, chamber}].',
-      ...presets,
-      default: [
-        { name: 'ABS', extruder: 210, bed: 100, chamber: null },
-        { name: 'PLA', extruder: 180, bed: 60, chamber: null },
-      ] as TemperaturePreset[],
-    },
-    cutoff: { doc: 'Minutes of temperature history clients show.', format: 'nat', default: 30 },
   },
   system: {
     commands: {

@@ -6,11 +6,7 @@
 import type convict from 'convict';
 import { defineSettings, type SettingsSection } from '../settings-section.js';
 import { clientsSchema, type ClientsConfig } from './clients.js';
-import { eventLogSchema, type EventLogConfig } from './event-log.js';
 import { eventsSchema, type EventsConfig } from './events.js';
-import { filesSchema, type FilesConfig } from './files.js';
-import { mediaSchema, type MediaConfig } from './media.js';
-import { metricsSchema, type MetricsConfig } from './metrics.js';
 import { pluginsSchema, type PluginsConfig } from './plugins.js';
 import { printersSchema, type PrintersConfig } from './printers.js';
 import { pushSchema, type PushConfig } from './push.js';
@@ -19,24 +15,17 @@ import { serverSchema, type ServerConfig } from './server.js';
 export type Config = ServerConfig &
   ClientsConfig &
   EventsConfig &
-  EventLogConfig &
   PluginsConfig &
   PrintersConfig &
-  FilesConfig &
-  PushConfig &
-  MediaConfig &
-  MetricsConfig;
+  PushConfig;
 
 export const configSchema = {
   ...serverSchema,
   ...clientsSchema,
-  events: { ...eventsSchema.events, ...eventLogSchema.events },
+  ...eventsSchema,
   ...pluginsSchema,
   ...printersSchema,
-  ...filesSchema,
   ...pushSchema,
-  ...mediaSchema,
-  ...metricsSchema,
 } as convict.Schema<Config>;
 
 /** The fragments not yet contributed by their modules, one section per top-level key (bound by core/settings/module.ts). */

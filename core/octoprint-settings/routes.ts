@@ -16,8 +16,9 @@ import { hasPermissions, principalOf, requirePermission } from '../auth/require-
 import { HttpError } from '../server/http-error.js';
 import { readJsonObject } from '../server/request-body.js';
 import type { RouteContribution } from '../server/route-contribution.js';
+import { ConfigError, SettingsService } from '../settings/settings-service.js';
+import { timelapseSettings, webcamSettings } from '../timelapse/settings.js';
 import { changesOf, fillFields } from './octoprint-fields.js';
-import { ConfigError, SettingsService } from './settings-service.js';
 
 /** The baud rates OctoPrint offers. */
 export const BAUDRATES = [250000, 230400, 115200, 57600, 38400, 19200, 9600];
@@ -67,7 +68,8 @@ export class SettingsRoutes implements RouteContribution {
     const sensitive = hasPermissions(principalOf(ctx), ['SETTINGS']);
     // the ports the request's printer could connect to (`/printer/<id>/api/settings` is that printer's)
     const ports = (await ctx.state.printer?.printer.listPorts().catch(() => [] as string[])) ?? [];
-    const webcam = settings.get('webcam');
+    const webcam = settings.of(webcamSettings).get();
+    const timelapse = settings.of(timelapseSettings).get();
     const snapshotUrl = webcam.snapshotUrl || (webcam.testPattern ? '/webcam/test-pattern.jpg' : '');
     const document: Record<string, unknown> = {
       api: { key: sensitive ? settings.get('api.key') : null },
@@ -96,10 +98,10 @@ export class SettingsRoutes implements RouteContribution {
       temperature: { sendAutomatically: false, sendAutomaticallyAfter: 1 },
       webcam: {
         webcamEnabled: !!snapshotUrl,
-        timelapseEnabled: settings.get('timelapse.type') !== 'off',
+        timelapseEnabled: timelapse.type !== 'off',
         streamUrl: '',
         snapshotUrl,
-        watermark: !!settings.get('timelapse.watermark'),
+        watermark: !!timelapse.watermark,
         flipH: false,
         flipV: false,
         rotate90: false,
