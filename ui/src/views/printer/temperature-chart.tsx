@@ -35,8 +35,8 @@ function options(heaters: string[], width: number, ink: string, grid: string): u
     series: [
       { label: 'time' },
       ...heaters.flatMap((h, i) => [
-        { label: h, stroke: COLORS[i % COLORS.length], width: 2, value: (_u: uPlot, v: number | null) => (v == null ? '–' : `${v.toFixed(1)} °C`) },
-        { label: `${h} target`, stroke: COLORS[i % COLORS.length], width: 1, dash: [6, 4], value: (_u: uPlot, v: number | null) => (v == null ? '–' : `${v} °C`) },
+        { label: h, stroke: COLORS[i % COLORS.length], width: 2, points: { show: false }, value: (_u: uPlot, v: number | null) => (v == null ? '–' : `${v.toFixed(1)} °C`) },
+        { label: `${h} target`, stroke: COLORS[i % COLORS.length], width: 1, dash: [6, 4], points: { show: false }, value: (_u: uPlot, v: number | null) => (v == null ? '–' : `${v} °C`) },
       ]),
     ],
     legend: { live: false },

@@ -1,0 +1,183 @@
+/**
+ * The newcomer's story in the web app, in headless Chromium under the page's own CSP: sign in with a
+ * user name and password, see the farm live, open a printer, preheat with a preset, home, jog X +10,
+ * a terminal round trip, upload by drag and drop, print, pause, resume, cancel after a confirmation.
+ * The printer is a simulator process on a pty: what the controls sent is read from its own record of
+ * executed commands. axe-core finds no serious or critical violation on the sign-in, farm and printer
+ * views. A user without CONTROL sees no motion controls, and the host refuses them.
+ */
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { AuthManager } from '../../core/auth/api.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
+import { waitFor } from '../api/support.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { launchChromium, openWatchedPage, recordedPrinter, seriousViolations, storyGcode, type RecordedPrinter, type WatchedPage } from './support.js';
+
+const card = (id: string) => `#cards .card[data-printer="${id}"]`;
+
+describe('web app: the newcomer story in Chromium', function () {
+  this.timeout(60000);
+  let t: TestHost;
+  let browser: Browser;
+  let printer: RecordedPrinter;
+  let watched: WatchedPage;
+  let page: Page;
+
+  const state = () => page.textContent('#state');
+  const waitState = (text: string) => page.waitForSelector(`#state:text-is("${text}")`, { timeout: 15000 });
+
+  before(async () => {
+    [printer, browser] = await Promise.all([recordedPrinter(), launchChromium()]);
+    t = await startTestHost({
+      config: {
+        printers: [
+          { id: 'mk4', name: 'Workshop MK4', connection: { port: printer.sim.link, baudrate: 115200, autoconnect: true } },
+          { id: 'spare', name: 'Spare Ender', connection: { port: 'virtual', autoconnect: true } },
+        ],
+        serial: { temperatureInterval: 1, timeout: { connection: 5000, hello: 500, communication: 5000, maxNudges: 3 } },
+        push: { rateHz: 4 },
+      },
+    });
+    const auth = t.get<AuthManager>(AuthManager);
+    await Promise.all([auth.users.add('ada', { password: 'correct horse battery' }), auth.users.add('viewer', { groups: ['readonly'], password: 'just looking' })]);
+    const registry = t.get<PrinterRegistry>(PrinterRegistry);
+    await waitFor(() => registry.list().every((s) => s.printer.snapshot().state.id === 'OPERATIONAL'), 20000);
+    watched = await openWatchedPage(browser);
+    page = watched.page;
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+    await printer?.sim.stop();
+  });
+
+  it('signs in with a user name and password, and shows the farm live', async () => {
+    await page.goto(`${t.baseUrl}/`);
+    await page.waitForSelector('#signin-title');
+    expect(await seriousViolations(page), 'sign-in view').to.deep.equal([]);
+    await page.fill('input[name=user]', 'ada');
+    await page.fill('input[name=pass]', 'wrong');
+    await page.press('input[name=pass]', 'Enter');
+    await page.waitForSelector('.notice:has-text("User unknown or password incorrect")');
+    await page.fill('input[name=user]', 'ada');
+    await page.fill('input[name=pass]', 'correct horse battery');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.conn[data-status="connected"]');
+    expect(await page.textContent('.user')).to.contain('ada');
+    // a login session, not a key: nothing in the browser's storage, the cookie is httpOnly
+    expect(await page.evaluate('[sessionStorage.length, localStorage.length, document.cookie]')).to.deep.equal([0, 0, '']);
+    await page.waitForSelector(`${card('mk4')}[data-state="Operational"]`);
+    await page.waitForSelector(`${card('spare')}[data-state="Operational"]`);
+    expect(await page.$$eval('#cards .card h2 a', (links) => links.map((a) => a.textContent))).to.deep.equal(['Workshop MK4', 'Spare Ender']);
+    await page.waitForSelector(`${card('mk4')} .temps:has-text("tool0")`, { timeout: 15000 });
+    expect(await seriousViolations(page), 'farm view').to.deep.equal([]);
+  });
+
+  it('opens the printer, preheats with PLA, homes and jogs X +10', async () => {
+    await Promise.all([page.waitForURL(`${t.baseUrl}/printer/mk4/`), page.click(`${card('mk4')} h2 a`)]);
+    // still signed in: the login cookie gave this page its session
+    await page.waitForSelector('.conn[data-status="connected"]');
+    await waitState('Operational');
+    expect(await page.textContent('.crumb')).to.equal('Workshop MK4');
+    await page.waitForSelector('#chart canvas');
+    expect(await seriousViolations(page), 'printer view').to.deep.equal([]);
+
+    await page.click('button[data-preset="PLA"]');
+    await page.waitForSelector('#temps tr[data-heater="tool0"] .target:text-is("210 °C")', { timeout: 15000 });
+    await page.waitForSelector('#temps tr[data-heater="bed"] .target:text-is("60 °C")', { timeout: 15000 });
+    await page.click('button[data-home="xyz"]');
+    expect(await page.isChecked('input[name="jog-step"][value="10"]')).to.equal(true);
+    await page.click('button[data-jog="x+"]');
+    await page.waitForSelector('#terminal li:has-text("G1 X10 F")', { timeout: 15000 });
+  });
+
+  it('sends a terminal command and shows the answer; the arrow keys recall it', async () => {
+    await page.fill('#terminal-input', 'M115');
+    await page.press('#terminal-input', 'Enter');
+    await page.waitForSelector('#terminal li.send:has-text("M115")', { timeout: 15000 });
+    await page.waitForSelector('#terminal li:has-text("FIRMWARE_NAME")', { timeout: 15000 });
+    expect(await page.inputValue('#terminal-input')).to.equal('');
+    await page.press('#terminal-input', 'ArrowUp');
+    expect(await page.inputValue('#terminal-input')).to.equal('M115');
+    await page.press('#terminal-input', 'ArrowDown');
+    expect(await page.inputValue('#terminal-input')).to.equal('');
+  });
+
+  it('uploads by drag and drop, prints, pauses, resumes, and cancels only after a confirmation', async () => {
+    const gcode = storyGcode(20000);
+    // a DataTransfer made in the page, as a drag from the desktop brings it
+    const files = await page.evaluateHandle((text) => {
+      const browser = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } }; File: new (parts: string[], name: string, options: object) => unknown };
+      const transfer = new browser.DataTransfer();
+      transfer.items.add(new browser.File([text], 'story.gcode', { type: 'text/plain' }));
+      return transfer;
+    }, gcode);
+    await page.dispatchEvent('#drop', 'dragover', { dataTransfer: files });
+    expect(await page.getAttribute('#drop', 'data-over')).to.equal('true');
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: files });
+    await page.waitForSelector('#upload-status:text-is("uploaded story.gcode")', { timeout: 15000 });
+    const row = '#file-list tr[data-path="story.gcode"]';
+    await page.click(`${row} button[data-action="print"]`);
+    await waitState('Printing');
+    expect(await page.textContent('#job')).to.equal('story.gcode');
+    await page.waitForSelector('#completion:not([data-value=""])', { timeout: 15000 });
+
+    await page.click('#pause');
+    await waitState('Paused');
+    await page.click('#resume');
+    await waitState('Printing');
+
+    // Cancel asks first; "Keep printing" keeps it printing
+    await page.click('#cancel');
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor();
+    expect(await dialog.locator('h2').textContent()).to.equal('Cancel this print?');
+    await dialog.locator('button:has-text("Keep printing")').click();
+    await dialog.waitFor({ state: 'detached' }).catch(() => page.waitForSelector('dialog:not([open])', { state: 'attached' }));
+    expect(await state()).to.equal('Printing');
+    expect(await seriousViolations(page), 'printer view while printing').to.deep.equal([]);
+    await page.click('#cancel');
+    await page.locator('dialog[open] button:has-text("Cancel print")').click();
+    await waitState('Operational');
+    await page.waitForSelector('#events li .what:text-is("PrintCancelled")', { timeout: 15000 });
+    expect(watched.errors).to.deep.equal([]);
+  });
+
+  it('a user without CONTROL sees no motion, temperature or terminal controls, and the host refuses them', async () => {
+    const viewer = await openWatchedPage(browser);
+    await viewer.page.goto(`${t.baseUrl}/printer/mk4/`);
+    await viewer.page.fill('input[name=user]', 'viewer');
+    await viewer.page.fill('input[name=pass]', 'just looking');
+    await viewer.page.click('button[type=submit]');
+    await viewer.page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+    await viewer.page.waitForSelector('#terminal');
+    for (const control of ['#motion-h', 'button[data-jog]', 'button[data-preset]', '#terminal-input', '#pause', '#cancel', '#drop']) {
+      expect(await viewer.page.$(control), control).to.equal(null);
+    }
+    const login = (await (await fetch(`${t.baseUrl}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'viewer', pass: 'just looking' }) })).json()) as { session: string };
+    const jog = await fetch(`${t.baseUrl}/printer/mk4/api/printer/printhead`, { method: 'POST', headers: { 'X-Api-Key': login.session, 'Content-Type': 'application/json' }, body: JSON.stringify({ command: 'jog', x: 10 }) });
+    expect(jog.status).to.equal(403);
+    expect(viewer.errors).to.deep.equal([]);
+    await viewer.context.close();
+  });
+
+  it('the simulator executed what the controls sent: the preset, home, jog, the terminal command, the print', async () => {
+    const executed = await printer.executed();
+    const after = (from: number, command: string | RegExp) => executed.findIndex((c, i) => i > from && (typeof command === 'string' ? c === command : command.test(c)));
+    const m104 = after(-1, /^M104 (T0 )?S210$/);
+    const m140 = after(-1, 'M140 S60');
+    expect(m104, 'M104 S210').to.be.at.least(0);
+    expect(m140, 'M140 S60').to.be.at.least(0);
+    const home = after(Math.max(m104, m140), 'G28 X0 Y0 Z0');
+    expect(executed.slice(home - 1, home + 2)).to.deep.equal(['G91', 'G28 X0 Y0 Z0', 'G90']);
+    const jog = after(home, /^G1 X10 F\d+$/);
+    expect(executed.slice(jog - 1, jog + 2)).to.deep.equal(['G91', 'G1 X10 F6000', 'G90']);
+    const m115 = after(jog, 'M115');
+    expect(m115, 'M115 after the jog').to.be.above(jog);
+    // the print: its first moves came after, and it was cut short by the cancel
+    const firstMove = after(m115, 'G1 X10 Y10 E0.00 F3000');
+    expect(firstMove, "the file's first move").to.be.above(m115);
+    expect(executed.filter((c) => /^G1 X\d+ Y\d+ E/.test(c)).length).to.be.above(0).and.below(20000);
+  });
+});

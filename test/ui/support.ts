@@ -1,0 +1,71 @@
+/**
+ * The web app's browser tests: headless Chromium with the page's real CSP (no bypass, so a violation
+ * shows as a console error), axe-core run in the page, and a printer whose simulator runs as its own
+ * process on a pty, recording every command it executed (what the app's controls really sent).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startSimulatorProcess, type SimulatorProcess } from '../../scripts/bench/simulator-process.js';
+import { launchChromium } from '../farm-page/support.js';
+
+export { launchChromium };
+
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** script errors and console errors (CSP refusals among them), except the expected 403 of a passive login without a session */
+  errors: string[];
+}
+
+export async function openWatchedPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 403/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  return { context, page, errors };
+}
+
+const AXE = require.resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A and AA rules). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(fs.readFileSync(AXE, 'utf8'));
+  const result = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] })`)) as {
+    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+  };
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export interface RecordedPrinter {
+  sim: SimulatorProcess;
+  /** stops the simulator and reads the commands it executed from the serial line, in order */
+  executed(): Promise<string[]>;
+}
+
+/** A simulator process on a socat pty at 115 200 baud (bytes paced, so a print takes a while), recording what it executes. */
+export async function recordedPrinter(): Promise<RecordedPrinter> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-ui-sim-'));
+  const record = path.join(dir, 'record.jsonl');
+  const started = await startSimulatorProcess(dir, 115200, ['--record', record]);
+  let stopping: Promise<void> | undefined;
+  const sim = { ...started, stop: () => (stopping ??= started.stop()) };
+  return {
+    sim,
+    async executed() {
+      await sim.stop();
+      const lines = fs.readFileSync(record, 'utf8').split('\n').filter(Boolean);
+      fs.rmSync(dir, { recursive: true, force: true });
+      return lines.map((line) => JSON.parse(line) as { command: string; source: string }).filter((c) => c.source === 'serial').map((c) => c.command);
+    },
+  };
+}
+
+/** `moves` G1 moves with extrusion after a heat-up: at 115 200 baud about 400 lines a second. */
+export function storyGcode(moves: number): string {
+  return ['; the newcomer story', 'G21', 'G90', 'M82', ...Array.from({ length: moves }, (_, i) => `G1 X${(i % 50) + 10} Y${(i % 37) + 10} E${(i / 100).toFixed(2)} F3000`), 'M104 S0', ''].join('\n');
+}
