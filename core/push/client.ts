@@ -60,6 +60,9 @@ class Fifo<T> {
   push(item: T): void {
     this.items.push(item);
   }
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];
@@ -95,6 +98,8 @@ export class PushClient<F = unknown> {
   private inFlight = 0;
   private lastCurrentTick = 0;
   private currentDue = false;
+  /** the seq the latest published tick's `current` waits for: events up to it are written first */
+  private shownSeq = 0;
   private closed = false;
 
   constructor(
@@ -175,8 +180,12 @@ export class PushClient<F = unknown> {
     this.hub.scheduleFlush(this);
   }
 
-  /** The hub's tick: `current` becomes due every `throttle` ticks when state is subscribed. */
-  offerTick(tick: number): void {
+  /**
+   * The hub published `tick`, whose snapshot shows no change whose event is after `seq`: `current`
+   * becomes due every `throttle` ticks when state is subscribed, and goes after the events up to `seq`.
+   */
+  offerTick(tick: number, seq: number): void {
+    this.shownSeq = seq;
     if (!this.authenticated || !this.subscription.state) return;
     if (tick - this.lastCurrentTick >= this.throttle) {
       this.currentDue = true;
@@ -192,31 +201,41 @@ export class PushClient<F = unknown> {
     const encoder = this.link.encoder;
     const frames: F[] = [];
     let lastSeq = this.written;
+    const take = (message: PushMessage) => {
+      if (message.seq !== undefined) lastSeq = message.seq;
+      frames.push(message.frameFor(encoder));
+    };
     if (this.currentDue) {
-      const current = this.hub.current(this, this.lastCurrentTick);
-      for (const message of current.messages) frames.push(message.frameFor(encoder));
-      this.lastCurrentTick = current.tick;
-      this.currentDue = false;
+      // the events of the changes this `current` shows go first (hub.ts, tick)
+      for (let m = this.nextEvent(this.shownSeq); m; m = frames.length < room ? this.nextEvent(this.shownSeq) : undefined) take(m);
+      if (this.cursor >= this.shownSeq && !this.eventQueuedUpTo(this.shownSeq)) {
+        const current = this.hub.current(this, this.lastCurrentTick);
+        for (const message of current.messages) frames.push(message.frameFor(encoder));
+        this.lastCurrentTick = current.tick;
+        this.currentDue = false;
+      }
     }
     if (this.droppedOthers > 0) {
       frames.push(new PushMessage('gap', { from: null, to: null, droppedMessages: this.droppedOthers }).frameFor(encoder));
       this.droppedOthers = 0;
     }
     for (let m = this.others.shift(); m; m = frames.length < room ? this.others.shift() : undefined) frames.push(m.frameFor(encoder));
-    while (frames.length < room) {
-      let message = this.events.shift();
-      if (!message && this.catchingUp) {
-        this.catchUp();
-        message = this.events.shift();
-      }
-      if (!message) break;
-      if (message.seq !== undefined) lastSeq = message.seq;
-      frames.push(message.frameFor(encoder));
-    }
+    for (let m = frames.length < room ? this.nextEvent(Infinity) : undefined; m; m = frames.length < room ? this.nextEvent(Infinity) : undefined) take(m);
     if (frames.length === 0) return;
     this.written = lastSeq;
     this.inFlight += frames.length;
     this.link.write(frames, this.onFlushed(frames.length));
+  }
+
+  /** The next queued event (read from the history while catching up) when its seq is at most `upTo`. */
+  private nextEvent(upTo: number): PushMessage | undefined {
+    if (this.events.length === 0 && this.catchingUp) this.catchUp();
+    return this.eventQueuedUpTo(upTo) ? this.events.shift() : undefined;
+  }
+
+  private eventQueuedUpTo(seq: number): boolean {
+    const head = this.events.peek();
+    return head !== undefined && (head.seq ?? 0) <= seq;
   }
 
   /** Reads the next batch after `cursor` from the event history (bus ring, then the durable log) into the queue (with `gap` when gone). */

@@ -19,6 +19,7 @@ import type { PrinterRegistry } from '../printers/printer-registry.js';
 import type { Principal } from '../server/http-server.js';
 import type { PushConfig } from '../settings/schema/push.js';
 import type { SlicingService } from '../slicing/slicing-service.js';
+import { deliverAsOwner, ownedDeliveriesPending, type ListenerOwner } from '../common/listener-owner.js';
 import { eventPrinter } from '../common/printer-id.js';
 import type { JsonValue, PushClientInfo } from './api.js';
 import { PushClient, type ClientLimits, type ClientStream, type EventMessages } from './client.js';
@@ -75,6 +76,12 @@ export class PushHub implements PushEndpoint, Disposable {
   /** printer views of removed printers, closed once the hub has dispatched the events up to `afterSeq` */
   private closing: { afterSeq: number; clients: PushClient[] }[] = [];
   private tickId = 0;
+  /** the last tick shown in `current` */
+  private publishedTick = 0;
+  /** captured ticks waiting until the hub has dispatched the events up to `seq` (see tick) */
+  private sealing: { id: number; seq: number }[] = [];
+  /** runs the tick's barrier behind the plugin listeners that turn printer signals into events */
+  private readonly barrierOwner: ListenerOwner = { id: 'push', report: (err) => this.logger.error(errorInfo(err), 'push tick failed') };
   private disposed = false;
   private readonly subscriptions = new DisposableStore();
   private readonly opened = new Emitter<PushClientInfo>();
@@ -110,9 +117,9 @@ export class PushHub implements PushEndpoint, Disposable {
     }
   }
 
-  /** the hub's last `current` tick (every feed's ticks are numbered by it) */
+  /** the hub's last tick shown in `current` (every feed's ticks are numbered by it) */
   get latestTick(): number {
-    return this.tickId;
+    return this.publishedTick;
   }
 
   /** the printers fed, in order */
@@ -200,7 +207,7 @@ export class PushHub implements PushEndpoint, Disposable {
     current: (client, afterTick) => {
       const { logs, messages } = client.subscription;
       const keyed = client.view.kind === 'farm';
-      return { tick: this.tickId, messages: this.feedsFor(client).map((feed) => feed.current(afterTick, logs, messages, keyed)) };
+      return { tick: this.publishedTick, messages: this.feedsFor(client).map((feed) => feed.current(afterTick, logs, messages, keyed)) };
     },
     scheduleFlush: (client) => this.scheduleFlush(client),
     overflowed: (client, seq) =>
@@ -216,7 +223,7 @@ export class PushHub implements PushEndpoint, Disposable {
     const resuming = lastSeq !== undefined && Number.isFinite(lastSeq);
     const recent = resuming ? undefined : this.bus.since(Math.max(0, this.hubSeq - this.options.historyEvents)).events.filter((e) => e.seq <= this.hubSeq);
     for (const feed of this.feedsFor(client)) client.sendNow(this.historyMessage(client, feed, recent));
-    client.start(principal, this.hubSeq, this.tickId, resuming ? lastSeq : undefined);
+    client.start(principal, this.hubSeq, this.publishedTick, resuming ? lastSeq : undefined);
     this.ensureTicker();
   }
 
@@ -287,13 +294,40 @@ export class PushHub implements PushEndpoint, Disposable {
     }
   }
 
-  /** Closes every feed's tick and offers `current` to the clients (the ticker's turn; tests call it directly). */
+  /**
+   * Closes every feed's tick (the ticker's turn; tests call it directly). The tick is shown (its
+   * `current` offered to the clients) once the events of the changes its snapshot holds are out: a
+   * printer's change becomes an event through a plugin listener (all of them deliver from one FIFO
+   * queue, core/common/listener-owner.ts) and then the bus. A delivery queued behind those listeners
+   * reads the bus's last seq once they have fired, and the tick waits until the hub has dispatched
+   * up to it; each client then writes the events up to that seq before the `current` (client.ts).
+   * So PrintStarted goes out before the first `current` saying Printing, wherever the client is.
+   */
   tick(): number {
     const id = ++this.tickId;
-    for (const feed of this.feeds.values()) feed.tick(id);
-    this.offline.tick(id);
-    for (const client of this.clients) client.offerTick(id);
+    for (const feed of this.feeds.values()) feed.capture(id);
+    this.offline.capture(id);
+    // nothing on its way to the bus, and the bus's every event dispatched: the tick can show at once
+    if (!ownedDeliveriesPending() && this.hubSeq >= this.bus.lastSeq) this.seal(id, this.hubSeq);
+    else deliverAsOwner(this.barrierOwner, () => this.seal(id, this.bus.lastSeq), undefined);
     return id;
+  }
+
+  private seal(id: number, seq: number): void {
+    if (this.disposed) return;
+    this.sealing.push({ id, seq });
+    this.publishSealed();
+  }
+
+  /** Shows the ticks whose events are dispatched, and offers their `current` to the clients. */
+  private publishSealed(): void {
+    let sealed: { id: number; seq: number } | undefined;
+    while (this.sealing.length > 0 && this.sealing[0]!.seq <= this.hubSeq) sealed = this.sealing.shift();
+    if (!sealed) return;
+    for (const feed of this.feeds.values()) feed.publish(sealed.id);
+    this.offline.publish(sealed.id);
+    this.publishedTick = sealed.id;
+    for (const client of this.clients) client.offerTick(sealed.id, sealed.seq);
   }
 
   dispose(): void {
@@ -301,6 +335,7 @@ export class PushHub implements PushEndpoint, Disposable {
     this.stopTicker();
     this.subscriptions.dispose();
     this.closing = [];
+    this.sealing = [];
     for (const client of [...this.clients]) client.link.close('server shutting down');
     this.opened.dispose();
     this.closedEmitter.dispose();
@@ -312,6 +347,7 @@ export class PushHub implements PushEndpoint, Disposable {
     const messages = this.eventMessages(event);
     for (const client of this.clients) client.offerEvent(event, messages);
     this.relay?.publish('event', messages.keyed.data);
+    if (this.sealing.length > 0) this.publishSealed();
     if (this.closing.length > 0) this.closeRemovedViews();
   }
 

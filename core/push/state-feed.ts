@@ -4,6 +4,9 @@
  * tick, shared by every client that keeps up; a coalesced one covering several ticks for throttled or
  * slow clients) and `history`. Each comes in two forms: as OctoPrint sends it (printer views) and
  * `keyed` with `printer: <id>` added (the farm view).
+ * A tick is taken (`capture`) and shown (`publish`) in two steps: the hub publishes it only once the
+ * events of the changes its snapshot shows have been dispatched, so an event precedes the `current`
+ * that shows its change (hub.ts, `tick`).
  */
 import { DisposableStore, type Disposable } from '../common/disposable.js';
 import type { FileManager } from '../files/file-manager.js';
@@ -42,7 +45,10 @@ function variant(withLogs: boolean, withMessages: boolean, keyed: boolean): numb
 
 export class StateFeed implements Disposable {
   private readonly subscriptions = new DisposableStore();
+  /** published ticks, oldest first */
   private readonly ticks: Tick[] = [];
+  /** captured ticks the hub has not published yet */
+  private captured: Tick[] = [];
   private pendingLogs: string[] = [];
   private pendingMessages: string[] = [];
   private pendingTemps: TempPoint[] = [];
@@ -108,10 +114,10 @@ export class StateFeed implements Disposable {
     return this.details?.key === key ? this.details.value : undefined;
   }
 
-  /** Closes the current tick (`id`, the hub's tick number): takes a snapshot and everything logged since the previous one. */
-  tick(id: number): number {
+  /** Closes tick `id` (the hub's tick number): a snapshot and everything logged since the previous one, shown once published. */
+  capture(id: number): void {
     const tick: Tick = {
-      id: (this.lastId = id),
+      id,
       state: this.state(),
       logs: newest(this.pendingLogs, this.logLines),
       messages: newest(this.pendingMessages, this.logLines),
@@ -120,11 +126,19 @@ export class StateFeed implements Disposable {
     this.pendingLogs = [];
     this.pendingMessages = [];
     this.pendingTemps = [];
-    this.ticks.push(tick);
-    if (this.ticks.length > KEPT_TICKS) this.ticks.shift();
+    this.captured.push(tick);
+  }
+
+  /** Shows the ticks captured up to `id` in `current` (a feed added after tick `id` was captured has none). */
+  publish(id: number): void {
+    const due = this.captured.filter((t) => t.id <= id);
+    if (due.length === 0) return;
+    this.captured = this.captured.filter((t) => t.id > id);
+    for (const tick of due) this.ticks.push(tick);
+    if (this.ticks.length > KEPT_TICKS) this.ticks.splice(0, this.ticks.length - KEPT_TICKS);
+    this.lastId = due[due.length - 1]!.id;
     this.currentCache.clear();
     this.steady.fill(undefined);
-    return tick.id;
   }
 
   /**
@@ -137,7 +151,8 @@ export class StateFeed implements Disposable {
     let message = steady ? this.steady[form] : this.currentCache.get(`${afterTick}:${form}`);
     if (!message) {
       const covered = this.ticks.filter((t) => t.id > afterTick);
-      const latest = covered[covered.length - 1] ?? { state: this.state(), logs: [], messages: [], temps: [] };
+      // past the kept ticks: the last published state (never one whose events may not be out yet)
+      const latest = covered[covered.length - 1] ?? { state: this.ticks[this.ticks.length - 1]?.state ?? this.state(), logs: [], messages: [], temps: [] };
       message = new PushMessage('current', {
         ...latest.state,
         temps: covered.flatMap((t) => t.temps),

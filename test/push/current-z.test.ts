@@ -5,29 +5,25 @@
  */
 import { expect } from 'chai';
 import { PrinterService } from '../../core/printer/printer-service.js';
-import { api, startApiHost } from '../api/support.js';
+import { api } from '../api/support.js';
 import { fastSerial } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
-import { pushClient, waitFor } from './support.js';
+import { pushClient, startConnectedHost, waitFor, type ConnectedHost } from './support.js';
 
 // six layers; a dwell after each layer change keeps every layer on screen for a few push ticks (also on the card, where moves take no time)
 const LAYERS = ['G28', 'G90', 'M82', ...Array.from({ length: 600 }, (_, i) => [`G1 X${i % 100} Y${(i * 7) % 100} Z${(0.2 + Math.floor(i / 100) * 0.2).toFixed(1)} E${i / 10} F3000`, ...(i % 100 === 0 ? ['G4 P3000'] : [])]).flat(), ''].join('\n');
 
 describe('currentZ in the push state', function () {
   this.timeout(30000);
+  let host: ConnectedHost;
   let t: TestHost;
   let printer: PrinterService;
 
   before(async () => {
-    t = await startApiHost({ config: { ...fastSerial({ motion: true, speedFactor: 20 }, { sdStatusInterval: 0.1 }), push: { rateHz: 10 } } });
-    printer = t.get<PrinterService>(PrinterService);
-    await printer.connect({ port: 'virtual' });
-    await waitFor(() => printer.state.id === 'OPERATIONAL', 10000, 'operational');
+    host = await startConnectedHost({ ...fastSerial({ motion: true, speedFactor: 20 }, { sdStatusInterval: 0.1 }), push: { rateHz: 10 } });
+    ({ t, printer } = host);
   });
-  after(async () => {
-    await printer?.disconnect().catch(() => undefined);
-    await t?.stop();
-  });
+  after(async () => host?.stop());
 
   for (const storage of ['local', 'sdcard'] as const) {
     it(`rises with the layers of a ${storage} print`, async () => {

@@ -1,5 +1,8 @@
-/** Push test helpers: a recording socket.io client and a polling wait. */
+/** Push test helpers: a recording socket.io client, a polling wait, and a host with its simulated printer connected. */
 import { io, type Socket } from 'socket.io-client';
+import { PrinterService } from '../../core/printer/printer-service.js';
+import { startApiHost } from '../api/support.js';
+import type { TestHost } from '../support/host.js';
 
 export interface Received {
   type: string;
@@ -46,4 +49,26 @@ export function connectError(client: RecordingClient): Promise<Error> {
     client.socket.once('connect_error', resolve);
     client.socket.once('connect', () => reject(new Error('connected, but should have been refused')));
   });
+}
+
+export interface ConnectedHost {
+  t: TestHost;
+  printer: PrinterService;
+  stop(): Promise<void>;
+}
+
+/** An API host (config.yaml from `config`) whose printer is connected to the simulated one and Operational. */
+export async function startConnectedHost(config: Record<string, unknown>): Promise<ConnectedHost> {
+  const t = await startApiHost({ config });
+  const printer = t.get<PrinterService>(PrinterService);
+  await printer.connect({ port: 'virtual' });
+  await waitFor(() => printer.state.id === 'OPERATIONAL', 10000, 'operational');
+  return {
+    t,
+    printer,
+    async stop() {
+      await printer.disconnect().catch(() => undefined);
+      await t.stop();
+    },
+  };
 }
