@@ -5,6 +5,7 @@
  */
 import { Container } from 'inversify';
 import { authModule } from './auth/module.js';
+import { backupModule } from './backup/module.js';
 import { databaseModule } from './database/module.js';
 import { eventLogModule } from './event-log/module.js';
 import { eventHooksModule } from './event-hooks/module.js';
@@ -57,6 +58,7 @@ export const CORE_MODULES = [
   eventHooksModule,
   historyModule,
   metricsModule,
+  backupModule,
   uiModule,
 ];
 

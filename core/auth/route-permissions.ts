@@ -58,6 +58,8 @@ export const ROUTE_PERMISSIONS: readonly Rule[] = [
   rule(['POST'], /^\/api\/events\/test$/, 'SETTINGS'),
   rule(READ, /^\/api\/events$/, 'EVENTS'),
   rule(READ, /^\/api\/history(\/totals)?$/, 'STATUS'),
+  // a backup holds every key and password hash: listing and downloading them is for admins too
+  rule([...READ, ...WRITE], /^\/api\/backup(\/[^/]+)?$/, 'ADMIN'),
   // the access routes check SETTINGS themselves: a user may read themself and change their own password
   rule(READ, /^\/api\/access\/.+$/),
   rule(['PUT'], /^\/api\/access\/users\/[^/]+\/password$/),

@@ -1,0 +1,134 @@
+/**
+ * Writes a backup archive (./format.ts) from a plan (./plan.ts): the database snapshot first
+ * (./snapshot.ts), then the basedir's files streamed through sha256 and gzip into a hidden partial
+ * file, renamed into place only once complete, so a backup that fails leaves nothing that looks
+ * like one. Streams chunk by chunk; the host runs this in a worker (./backup-worker.ts) so that
+ * hashing and file reads never hold up its event loop.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { BackupError, CONTENT_PREFIX, FORMAT, FORMAT_VERSION, HEADER_ENTRY, MANIFEST_ENTRY, type BackupHeader, type Manifest, type ManifestEntry } from './format.js';
+import { RESTORE_LEFTOVER, type BackupPlan } from './plan.js';
+import { snapshotDatabase } from './snapshot.js';
+import { endOfArchive, fileHeader, padding } from './tar.js';
+
+/** G-code and SQLite pages compress well even at the fastest level; higher ones cost far more CPU for little */
+const GZIP_LEVEL = 1;
+const CHUNK = 256 * 1024;
+
+export interface BackupResult {
+  file: string;
+  bytes: number;
+  entries: number;
+  /** files left out: links and special files (a backup holds regular files only) */
+  skipped: string[];
+  notes: string[];
+}
+
+interface Source {
+  file: string;
+  /** path in the basedir */
+  relative: string;
+}
+
+/** The basedir's regular files in a stable order, without the plan's skipped paths; links and special files are reported, not followed. */
+async function collect(plan: BackupPlan): Promise<{ files: Source[]; skipped: string[] }> {
+  const skip = new Set(plan.skip.map((p) => path.resolve(p)));
+  const files: Source[] = [];
+  const skipped: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // removed meanwhile
+      throw err;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const file = path.join(dir, entry.name);
+      if (skip.has(file) || (dir === plan.basedir && RESTORE_LEFTOVER.test(entry.name))) continue;
+      const relative = path.relative(plan.basedir, file).split(path.sep).join('/');
+      if (entry.isDirectory()) await walk(file);
+      else if (entry.isFile()) files.push({ file, relative });
+      else skipped.push(relative);
+    }
+  };
+  await walk(plan.basedir);
+  return { files, skipped };
+}
+
+/** The archive's bytes (before gzip), entry by entry; records each entry's hash in `manifest`. */
+async function* tarStream(header: BackupHeader, files: Source[], manifest: ManifestEntry[]): AsyncGenerator<Buffer> {
+  const now = Math.floor(Date.now() / 1000);
+  function* small(name: string, data: Buffer): Generator<Buffer> {
+    manifest.push({ path: name, size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
+    yield fileHeader(name, data.length, 0o600, now);
+    yield data;
+    yield padding(data.length);
+  }
+  yield* small(HEADER_ENTRY, Buffer.from(JSON.stringify(header, null, 2)));
+  for (const source of files) {
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(source.file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // deleted since the walk: not part of the host any more
+      throw err;
+    }
+    try {
+      const stat = await handle.stat();
+      const name = CONTENT_PREFIX + source.relative;
+      const hash = createHash('sha256');
+      yield fileHeader(name, stat.size, stat.mode, Math.floor(stat.mtimeMs / 1000));
+      // exactly the size the header announced: a file that grows meanwhile is cut there, one that shrinks fails the backup
+      let done = 0;
+      while (done < stat.size) {
+        const buffer = Buffer.allocUnsafe(Math.min(CHUNK, stat.size - done));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, done);
+        if (bytesRead === 0) throw new BackupError(`${source.relative} shrank while it was being backed up; try again`, 409);
+        const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+        hash.update(chunk);
+        done += bytesRead;
+        yield chunk;
+      }
+      yield padding(stat.size);
+      manifest.push({ path: name, size: stat.size, sha256: hash.digest('hex') });
+    } finally {
+      await handle.close();
+    }
+  }
+  yield* small(MANIFEST_ENTRY, Buffer.from(JSON.stringify({ format: FORMAT, version: FORMAT_VERSION, entries: [...manifest] } satisfies Manifest)));
+  yield endOfArchive();
+}
+
+/** Writes the backup of `plan` to `output` (a new file; its folder must exist). */
+export async function writeBackup(plan: BackupPlan, output: string): Promise<BackupResult> {
+  const dir = path.dirname(output);
+  const partial = path.join(dir, `.${path.basename(output)}.partial`);
+  const snapshot = path.join(dir, `.${path.basename(output)}.db`);
+  try {
+    const { files, skipped } = await collect(plan);
+    if (plan.database) {
+      await snapshotDatabase(plan.database.file, snapshot);
+      files.push({ file: snapshot, relative: plan.database.relative.split(path.sep).join('/') });
+    }
+    files.push(...plan.extra);
+    const header: BackupHeader = { format: FORMAT, version: FORMAT_VERSION, created: new Date().toISOString(), cuttleVersion: plan.cuttleVersion, excluded: plan.excluded };
+    const manifest: ManifestEntry[] = [];
+    // the archive holds keys and password hashes: only its owner may read it
+    await pipeline(Readable.from(tarStream(header, files, manifest)), createGzip({ level: GZIP_LEVEL }), fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
+    const handle = await fs.promises.open(partial, 'r');
+    await handle.sync();
+    await handle.close();
+    await fs.promises.rename(partial, output);
+    return { file: output, bytes: (await fs.promises.stat(output)).size, entries: manifest.length, skipped, notes: plan.notes };
+  } finally {
+    await fs.promises.rm(partial, { force: true });
+    await fs.promises.rm(snapshot, { force: true });
+  }
+}

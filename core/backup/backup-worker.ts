@@ -1,0 +1,42 @@
+/**
+ * The host's backup thread: writes one archive (./archive-writer.ts) and answers with the result,
+ * so the database snapshot, file reads, hashing and compression never run on the event loop that
+ * dispatches the bus.
+ */
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import path from 'node:path';
+import { writeBackup, type BackupResult } from './archive-writer.js';
+import { BackupError } from './format.js';
+import type { BackupPlan } from './plan.js';
+
+interface Job {
+  plan: BackupPlan;
+  output: string;
+}
+type Answer = { result: BackupResult } | { error: string; status?: number };
+
+/** Runs writeBackup in a worker thread; rejects with its error (a BackupError keeps its status). */
+export function writeBackupInWorker(plan: BackupPlan, output: string): Promise<BackupResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'backup-worker.js'), { workerData: { plan, output } satisfies Job });
+    let answered = false;
+    worker.once('message', (answer: Answer) => {
+      answered = true;
+      if ('result' in answer) resolve(answer.result);
+      else reject(answer.status === undefined ? new Error(answer.error) : new BackupError(answer.error, answer.status));
+    });
+    worker.once('error', (err) => reject(err));
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the backup thread exited with code ${code} before it finished`));
+    });
+  });
+}
+
+if (parentPort && (workerData as Partial<Job> | undefined)?.plan) {
+  const job = workerData as Job;
+  const port = parentPort;
+  writeBackup(job.plan, job.output).then(
+    (result) => port.postMessage({ result } satisfies Answer),
+    (err: unknown) => port.postMessage({ error: (err as Error).message, status: err instanceof BackupError ? err.status : undefined } satisfies Answer),
+  );
+}

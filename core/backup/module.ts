@@ -1,0 +1,13 @@
+/** Container bindings for backups: the host's backup service and its `/api/backup` routes. */
+import { ContainerModule } from 'inversify';
+import { RouteContribution } from '../server/route-contribution.js';
+import { BackupService } from './api.js';
+import { HostBackups } from './backup-service.js';
+import { BackupRoutes } from './routes.js';
+
+export const backupModule = new ContainerModule(({ bind }) => {
+  bind(HostBackups).toSelf().inSingletonScope();
+  bind(BackupService).toService(HostBackups);
+  bind(BackupRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(BackupRoutes);
+});

@@ -1,0 +1,282 @@
+/**
+ * Backup and restore of a whole host: two printers, users and keys, uploads, a timelapse, job
+ * history and 100 000 events, backed up through `POST /api/backup` while the host fires events,
+ * downloaded, restored with `cuttle backup restore` onto a new basedir and started there: the keys
+ * work, files, history and events are the same, and the seq goes on. Each damaged or hostile archive
+ * is refused with the basedir left exactly as it was.
+ */
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { UserStore } from '../../core/auth/user-store.js';
+import { BackupError } from '../../core/backup/format.js';
+import { parseParts } from '../../core/backup/names.js';
+import { restoreBackup } from '../../core/backup/restore.js';
+import { HostDatabase } from '../../core/database/database.js';
+import { createEventLogSchema } from '../../core/event-log/schema.js';
+import { EventBus } from '../../core/events/event-bus.js';
+import { CuttleHost } from '../../core/host.js';
+import { HttpServer } from '../../core/server/http-server.js';
+import { uploadForm } from '../api/support.js';
+import { cli, request } from '../clients/helpers.js';
+import { virtualPrinter } from '../farm-events/support.js';
+import { captureLogs, startTestHost, TEST_API_KEY, type TestHost } from '../support/host.js';
+import { craftArchive, fingerprint } from './support.js';
+
+const EVENTS = 100_000;
+const GCODE = 'G28\nG1 X10 Y10 Z0.2 E1\n'.repeat(2000);
+
+/** Inserts `count` events as the event log stores them, in one transaction (a prepared statement: ~0.3 s for 100 000). */
+function insertEvents(db: Database.Database, count: number): void {
+  createEventLogSchema(db);
+  const insert = db.prepare('INSERT INTO events (seq, type, printer, time, payload) VALUES (?, ?, ?, ?, ?)');
+  const start = Date.now() - count * 1000;
+  db.transaction(() => {
+    for (let seq = 1; seq <= count; seq++) insert.run(seq, 'ZChange', seq % 2 ? 'p1' : 'p2', start + seq * 1000, `{"old":${(seq - 1) / 10},"new":${seq / 10}}`);
+  })();
+}
+
+/** The events of a database file as a few numbers that change if any row does. */
+function eventDigest(file: string, upTo: number): Record<string, unknown> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare('SELECT count(*) AS n, sum(seq) AS seqs, sum(time % 1000003) AS times, sum(length(payload)) AS bytes, sum(unicode(printer)) AS printers, max(seq) AS last FROM events WHERE seq <= ?')
+      .get(upTo) as Record<string, unknown>;
+  } finally {
+    db.close();
+  }
+}
+
+/** A host on an existing basedir (the restored one), on a free port. */
+async function startOn(basedir: string): Promise<{ host: CuttleHost; baseUrl: string }> {
+  const host = CuttleHost.create({ basedir, overrides: { 'server.port': 0, 'server.host': '127.0.0.1' }, env: {}, logStream: captureLogs().stream });
+  await host.start();
+  return { host, baseUrl: host.get<HttpServer>(HttpServer).baseUrl() };
+}
+
+async function download(baseUrl: string, url: string, key: string): Promise<Buffer> {
+  const res = await fetch(`${baseUrl}${url}`, { headers: { 'X-Api-Key': key } });
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+describe('backup and restore', function () {
+  this.timeout(60_000);
+  let source: TestHost;
+  let restored: CuttleHost | undefined;
+  let work: string;
+  let aliceKey: string;
+  let archive: string;
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-backup-test-'));
+    source = await startTestHost({ config: { printers: [virtualPrinter('p1'), virtualPrinter('p2')], plugins: { 'backup-test': { colour: 'teal' } } }, noStart: true });
+    insertEvents(source.get<HostDatabase>(HostDatabase).db, EVENTS);
+    await source.host.start();
+    const users = new UserStore(source.basedir);
+    await users.add('alice', { password: 'alice-password-1', groups: ['users'] });
+    aliceKey = users.addKey('alice', 'backup-test');
+    for (const name of ['cube.gcode', 'parts/bracket.gcode']) {
+      const res = await fetch(`${source.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY }, body: uploadForm(name, GCODE) });
+      expect(res.status, await res.text()).to.equal(201);
+    }
+    const movies = path.join(source.basedir, 'timelapse');
+    fs.mkdirSync(movies, { recursive: true });
+    fs.writeFileSync(path.join(movies, 'cube_20261206.mp4'), Buffer.alloc(4096, 7));
+    const db = source.get<HostDatabase>(HostDatabase).db;
+    const job = db.prepare("INSERT INTO jobs (printer, name, path, origin, started, updated, ended, result, print_time) VALUES (?, ?, ?, 'local', ?, ?, ?, ?, ?)");
+    job.run('p1', 'cube.gcode', 'cube.gcode', 1_700_000_000_000, 1_700_000_600_000, 1_700_000_600_000, 'done', 600);
+    job.run('p2', 'bracket.gcode', 'parts/bracket.gcode', 1_700_001_000_000, 1_700_001_100_000, 1_700_001_100_000, 'cancelled', 100);
+  });
+
+  after(async () => {
+    await restored?.stop();
+    await source?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('backs up a host while it fires events, and the restore on a new basedir is the same host, whose seq goes on', async () => {
+    const bus = source.get<EventBus>(EventBus);
+    let z = 0;
+    const firing = setInterval(() => {
+      for (let i = 0; i < 20; i++) bus.fire('ZChange', { old: z, new: (z += 0.2) });
+    }, 2);
+    const firstSeq = bus.lastSeq;
+    let created;
+    try {
+      created = await request(source.baseUrl, 'POST', '/api/backup', { key: TEST_API_KEY, body: {} });
+    } finally {
+      clearInterval(firing);
+    }
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const lastSeqOfSource = bus.lastSeq;
+    expect(lastSeqOfSource, 'events were fired while the backup ran').to.be.greaterThan(firstSeq);
+    const name = created.body.name as string;
+    expect(name).to.match(/^cuttle-backup-\d{8}-\d{6}\.tar\.gz$/);
+    expect(created.headers.get('location')).to.equal(`/api/backup/${name}`);
+
+    const listed = await request(source.baseUrl, 'GET', '/api/backup', { key: TEST_API_KEY });
+    expect(listed.body.backups.map((b: { name: string }) => b.name)).to.deep.equal([name]);
+    expect(listed.body.backups[0].bytes).to.equal(created.body.bytes);
+    archive = path.join(work, name);
+    fs.writeFileSync(archive, await download(source.baseUrl, `/api/backup/${name}`, TEST_API_KEY));
+    expect(fs.statSync(archive).size).to.equal(created.body.bytes);
+
+    const target = path.join(work, 'restored');
+    const restoring = await cli(['backup', 'restore', archive, '--basedir', target]);
+    expect(restoring.code, restoring.stderr).to.equal(0);
+    expect(restoring.stdout).to.include(`onto ${target}`);
+    for (const file of ['config.yaml', 'users.yaml', 'timelapse/cube_20261206.mp4', 'uploads/cube.gcode', 'uploads/parts/bracket.gcode']) {
+      expect(fs.readFileSync(path.join(target, file)).equals(fs.readFileSync(path.join(source.basedir, file))), file).to.equal(true);
+    }
+    for (const file of ['config.yaml', 'users.yaml']) expect(fs.statSync(path.join(target, file)).mode, file).to.equal(fs.statSync(path.join(source.basedir, file)).mode);
+    expect(fs.statSync(path.join(target, 'users.yaml')).mode & 0o077, 'users.yaml (keys) stays private').to.equal(0);
+
+    // the events: every one the backup holds is the source's, and it holds all fired before it began
+    const restoredDb = path.join(target, 'data', 'cuttle.db');
+    const inBackup = eventDigest(restoredDb, Number.MAX_SAFE_INTEGER);
+    expect(inBackup['last'] as number).to.be.at.least(firstSeq);
+    await source.get<{ flushed(): Promise<void> }>(Symbol.for('cuttle.EventLog')).flushed();
+    expect(inBackup).to.deep.equal(eventDigest(path.join(source.basedir, 'data', 'cuttle.db'), inBackup['last'] as number));
+    expect(inBackup['n'] as number).to.be.at.least(EVENTS);
+
+    const started = await startOn(target);
+    restored = started.host;
+    const { baseUrl } = started;
+    // keys: the global one and alice's application key
+    expect((await request(baseUrl, 'GET', '/api/currentuser', { key: aliceKey })).body.name).to.equal('alice');
+    expect((await request(baseUrl, 'GET', '/api/version', { key: TEST_API_KEY })).status).to.equal(200);
+    // printers, files, history, timelapses and pages of events answer as on the source
+    const same = async (url: string, pick: (body: any) => unknown = (b) => b) => {
+      const [a, b] = await Promise.all([request(source.baseUrl, 'GET', url, { key: TEST_API_KEY }), request(baseUrl, 'GET', url, { key: TEST_API_KEY })]);
+      expect(b.status, url).to.equal(200);
+      expect(pick(b.body), url).to.deep.equal(pick(a.body));
+    };
+    await same('/api/printers', (b) => b.printers.map((p: { id: string }) => p.id));
+    await same('/api/files/local?recursive=true', (b) => b.files.map((f: { path: string; size?: number }) => [f.path, f.size]));
+    await same('/api/history');
+    await same('/api/timelapse', (b) => b.files.map((f: { name: string; bytes: number }) => [f.name, f.bytes]));
+    for (const since of [0, 54_321, EVENTS - 500]) await same(`/api/events?since=${since}&limit=1000`);
+    expect((await download(baseUrl, '/downloads/files/local/parts/bracket.gcode', aliceKey)).toString()).to.equal(GCODE);
+
+    // the seq goes on past every seq the source had handed out
+    const restoredBus = restored.get<EventBus>(EventBus);
+    restoredBus.fire('ZChange', { old: 1, new: 2 });
+    expect(restoredBus.lastSeq).to.be.greaterThan(lastSeqOfSource);
+  });
+
+  it('refuses to restore onto a basedir that holds files unless forced; forced, sets them aside', async () => {
+    const target = path.join(work, 'occupied');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'config.yaml'), 'api: {key: old}\n');
+    const before = fingerprint(target);
+    const refused = await restoreBackup(archive, target).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(refused).to.be.instanceOf(BackupError);
+    expect(refused!.message).to.include('is not empty').and.include('force');
+    expect(fingerprint(target)).to.deep.equal(before);
+    const forced = await restoreBackup(archive, target, { force: true });
+    expect(fs.readFileSync(path.join(forced.setAside!, 'config.yaml'), 'utf8')).to.equal('api: {key: old}\n');
+    expect(fs.readFileSync(path.join(target, 'config.yaml')).equals(fs.readFileSync(path.join(source.basedir, 'config.yaml')))).to.equal(true);
+  });
+
+  describe('a damaged, foreign or hostile archive is refused and changes nothing', () => {
+    const refusals: [string, () => Buffer, RegExp][] = [
+      ['a truncated archive', () => fs.readFileSync(archive).subarray(0, Math.floor(fs.statSync(archive).size / 2)), /is truncated/],
+      [
+        'a byte changed in the compressed stream',
+        () => {
+          const bytes = Buffer.from(fs.readFileSync(archive));
+          bytes[Math.floor(bytes.length / 3)]! ^= 0x55;
+          return bytes;
+        },
+        /is (damaged|truncated|refused)/,
+      ],
+      [
+        'a byte changed in a file, recompressed',
+        () => {
+          const tar = gunzipSync(fs.readFileSync(archive));
+          const at = tar.indexOf('G1 X10 Y10');
+          tar[at + 3] = 'Y'.charCodeAt(0);
+          return gzipSync(tar);
+        },
+        /"basedir\/uploads\/[^"]+" does not match the manifest/,
+      ],
+      ['a foreign file', () => Buffer.from('this is not a backup\n'.repeat(100)), /is not a cuttle backup/],
+      ['a foreign tar', () => craftArchive([{ name: 'etc/passwd', data: 'root:x:0:0' }], { header: false }), /is not a cuttle backup/],
+      ['an entry with ../', () => craftArchive([{ name: 'basedir/config.yaml', data: 'api: {}' }, { name: 'basedir/../../escaped.txt', data: 'out' }]), /could lead outside the basedir/],
+      ['an absolute path', () => craftArchive([{ name: '/tmp/escaped.txt', data: 'out' }]), /not under basedir\//],
+      ['a symbolic link', () => craftArchive([{ name: 'basedir/uploads/passwd', flag: '2' }]), /is a symbolic link/],
+      ['a manifest that lists a file the archive lacks', () => missingEntry(), /"basedir\/b.txt" is in the manifest but not in the archive/],
+    ];
+
+    /** An archive without one of its entries, its manifest still listing it. */
+    function missingEntry(): Buffer {
+      const crafted = gunzipSync(craftArchive([{ name: 'basedir/a.txt', data: 'a' }, { name: 'basedir/b.txt', data: 'b' }]));
+      // drop basedir/b.txt (its header block and one data block): the manifest still lists it
+      const at = crafted.indexOf('basedir/b.txt');
+      return gzipSync(Buffer.concat([crafted.subarray(0, at), crafted.subarray(at + 1024)]));
+    }
+
+    for (const [what, make, reason] of refusals) {
+      it(what, async () => {
+        const file = path.join(work, `bad-${what.replace(/\W+/g, '-')}.tar.gz`);
+        fs.writeFileSync(file, make());
+        const fresh = path.join(work, `fresh-${what.replace(/\W+/g, '-')}`);
+        const occupied = fs.mkdtempSync(path.join(work, 'occupied-'));
+        fs.writeFileSync(path.join(occupied, 'config.yaml'), 'api: {key: keep}\n');
+        const before = fingerprint(occupied);
+        for (const [target, force] of [
+          [fresh, false],
+          [occupied, true],
+        ] as const) {
+          const err = await restoreBackup(file, target, { force }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(err, `${what} onto ${target}`).to.be.instanceOf(BackupError);
+          expect((err as Error).message).to.match(reason).and.include('nothing was restored');
+        }
+        expect(fs.existsSync(fresh), 'a new basedir is not even created').to.equal(false);
+        expect(fingerprint(occupied)).to.deep.equal(before);
+        expect(fs.existsSync(path.join(work, 'escaped.txt'))).to.equal(false);
+      });
+    }
+
+    it('through the CLI: exit 1 and the reason', async () => {
+      const file = path.join(work, 'foreign.tar.gz');
+      fs.writeFileSync(file, 'not a backup');
+      const r = await cli(['backup', 'restore', file, '--basedir', path.join(work, 'never')]);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.include('foreign.tar.gz is not a cuttle backup');
+      expect(fs.existsSync(path.join(work, 'never'))).to.equal(false);
+    });
+  });
+
+  it('cuttle backup create --exclude leaves uploads and timelapses out; the API is for admins, and deletes', async () => {
+    const output = path.join(work, 'small.tar.gz');
+    const r = await cli(['backup', 'create', '--basedir', source.basedir, '--exclude', 'uploads,timelapses', '--output', output]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('without uploads and timelapses');
+    const target = path.join(work, 'small');
+    await restoreBackup(output, target);
+    expect(fs.existsSync(path.join(target, 'users.yaml'))).to.equal(true);
+    expect(fs.existsSync(path.join(target, 'uploads'))).to.equal(false);
+    expect(fs.existsSync(path.join(target, 'timelapse'))).to.equal(false);
+    expect(() => parseParts(['uploads,printers'])).to.throw(BackupError, 'cannot exclude "printers"');
+
+    expect((await request(source.baseUrl, 'GET', '/api/backup', { key: aliceKey })).status, 'a user who is not an admin').to.equal(403);
+    const listed = (await request(source.baseUrl, 'GET', '/api/backup', { key: TEST_API_KEY })).body.backups as { name: string }[];
+    expect((await request(source.baseUrl, 'DELETE', `/api/backup/${listed[0]!.name}`, { key: aliceKey })).status).to.equal(403);
+    expect((await request(source.baseUrl, 'DELETE', `/api/backup/${listed[0]!.name}`, { key: TEST_API_KEY })).status).to.equal(204);
+    expect((await request(source.baseUrl, 'GET', `/api/backup/${listed[0]!.name}`, { key: TEST_API_KEY })).status).to.equal(404);
+    expect((await request(source.baseUrl, 'GET', '/api/backup/..%2Fconfig.yaml', { key: TEST_API_KEY })).status).to.equal(404);
+    expect((await request(source.baseUrl, 'POST', '/api/backup', { key: TEST_API_KEY, body: { exclude: 'uploads' } })).status).to.equal(400);
+  });
+});
