@@ -14,7 +14,7 @@ import { isBackupName, newBackupName, parseParts } from '../../backup/names.js';
 import { backupsFolder, planBackup } from '../../backup/plan.js';
 import { restoreBackup } from '../../backup/restore.js';
 import { CUTTLE_VERSION } from '../../server/routes/version.js';
-import { ConvictSettings } from '../../settings/settings-impl.js';
+import { loadSettings } from '../../container.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { basedirOption, flagOption, listOption, SETTINGS_OPTIONS, SETTINGS_USAGE, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 
@@ -31,7 +31,7 @@ function mb(bytes: number): string {
 }
 
 async function create(args: CommandArgs): Promise<number> {
-  const settings = new ConvictSettings(settingsOptions(args));
+  const settings = loadSettings(settingsOptions(args));
   const exclude = parseParts(listOption(args, 'exclude'));
   const given = stringOption(args, 'output');
   let output: string;
@@ -51,7 +51,7 @@ async function create(args: CommandArgs): Promise<number> {
 }
 
 async function list(args: CommandArgs): Promise<number> {
-  const folder = backupsFolder(new ConvictSettings(settingsOptions(args)));
+  const folder = backupsFolder(loadSettings(settingsOptions(args)));
   const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter(isBackupName).sort().reverse() : [];
   if (names.length === 0) console.log(`no backups in ${folder}`);
   for (const name of names) console.log(`${name}\t${mb(fs.statSync(path.join(folder, name)).size)}`);
