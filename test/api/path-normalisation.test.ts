@@ -57,6 +57,8 @@ const SAMPLES: [string, string][] = [
   ['GET', '/api/events'],
   ['GET', '/api/history'],
   ['GET', '/api/history/totals'],
+  ['GET', '/api/backup'],
+  ['DELETE', '/api/backup/cuttle-backup-20260101-000000.tar.gz'],
   ['GET', '/api/events'],
   ['GET', '/api/history'],
   ['GET', '/api/history/totals'],
