@@ -17,6 +17,7 @@ import { PERMISSIONS } from '../../auth/permissions.js';
 import { hasPermissions } from '../../auth/require-permission.js';
 import { DisposableStore } from '../../common/disposable.js';
 import { errorInfo, Logger } from '../../logging/logger.js';
+import { UntrustedLog } from '../../logging/untrusted-log.js';
 import { PrinterRegistry } from '../../printers/printer-registry.js';
 import { HttpRoutes, HttpServer } from '../../server/http-server.js';
 import { normaliseRequestPath } from '../../server/request-path.js';
@@ -68,7 +69,12 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
     @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
-  ) {}
+  ) {
+    this.untrusted = new UntrustedLog(logger);
+  }
+
+  /** lines about clients that have not authenticated (yet) */
+  private readonly untrusted: UntrustedLog;
 
   encode(message: PushMessage): SockJsFrame {
     const data = message.type === 'connected' ? this.connectedData(message.data as Record<string, unknown>) : message.data;
@@ -134,7 +140,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
       this.clients.delete(client);
       client.closed();
     });
-    conn.onGarbled((text) => this.logger.warn({ client: client.info.id, frame: text }, 'ignored a garbled push frame'));
+    conn.onGarbled((text) => this.clientNoise(client).warn({ client: client.info.id, frame: text }, 'ignored a garbled push frame'));
     conn.onMessage((text) => {
       try {
         this.onClientMessage(client, text);
@@ -150,18 +156,23 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     try {
       message = JSON.parse(text);
     } catch {
-      this.logger.warn({ client: client.info.id, message: text.slice(0, 200) }, 'ignored a push message that is not JSON');
+      this.clientNoise(client).warn({ client: client.info.id, message: text }, 'ignored a push message that is not JSON');
       return;
     }
     if (!message || typeof message !== 'object' || Array.isArray(message)) {
-      this.logger.warn({ client: client.info.id, message: text.slice(0, 200) }, 'ignored a push message that is not an object');
+      this.clientNoise(client).warn({ client: client.info.id, message: text }, 'ignored a push message that is not an object');
       return;
     }
     for (const [type, data] of Object.entries(message)) {
       if (type === 'auth') this.authenticate(client, data);
-      else if (!client.authenticated) this.logger.debug({ client: client.info.id, type }, 'ignored a push message before auth');
+      else if (!client.authenticated) this.untrusted.debug({ client: client.info.id, type }, 'ignored a push message before auth');
       else client.receive(type, data);
     }
+  }
+
+  /** What a client sends before it has authenticated is the world's to write: logged capped in size and rate. */
+  private clientNoise(client: PushConnection): Logger | UntrustedLog {
+    return client.authenticated ? this.logger : this.untrusted;
   }
 
   private authenticate(client: PushConnection, data: unknown): void {
@@ -169,7 +180,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     const colon = text.indexOf(':');
     const principal = colon > 0 ? this.auth.authenticateSession(text.slice(0, colon), text.slice(colon + 1)) : null;
     if (!principal || !hasPermissions(principal, ['STATUS'])) {
-      this.logger.info({ client: client.info.id, user: colon > 0 ? text.slice(0, colon) : undefined }, 'push socket auth refused');
+      this.untrusted.info({ client: client.info.id, user: colon > 0 ? text.slice(0, colon) : undefined }, 'push socket auth refused');
       client.deauthenticate('stale');
       return;
     }
