@@ -1,14 +1,15 @@
 /**
  * The hub without a network: an in-memory transport that records frames and counts encodings, a real
  * bus, and stand-in printer/slicing signals. Covers slicingProgress, coalesced `current`, shared
- * encoding, and the bounded queue of non-event messages.
+ * encoding, the bounded queue of non-event messages, and an event before the `current` showing its change.
  */
 import { expect } from 'chai';
 import { Disposable } from '../../core/common/disposable.js';
 import { Emitter } from '../../core/common/event.js';
+import { runAsOwner } from '../../core/common/listener-owner.js';
 import { AsyncEventBus } from '../../core/events/bus-impl.js';
 import { createLogger } from '../../core/logging/logger.js';
-import type { PrinterService, TemperatureSample } from '../../core/printer/printer-service.js';
+import type { PrinterService, PrinterSnapshot, PrinterState, TemperatureSample } from '../../core/printer/printer-service.js';
 import type { PrinterScope } from '../../core/printers/printer-registry.js';
 import { PushHub, type PushHubOptions } from '../../core/push/hub.js';
 import { OFFLINE_SNAPSHOT } from '../../core/push/printer-state.js';
@@ -26,8 +27,9 @@ function setup(options: Partial<PushHubOptions> = {}) {
   const log = new Emitter<{ direction: 'send' | 'recv'; line: string }>();
   const temperature = new Emitter<TemperatureSample>();
   const progress = new Emitter<Parameters<Parameters<SlicingService['onProgress']>[0]>[0]>();
+  const state = { snapshot: OFFLINE_SNAPSHOT as PrinterSnapshot };
   const printer = {
-    snapshot: () => OFFLINE_SNAPSHOT,
+    snapshot: () => state.snapshot,
     temperatureHistory: () => [],
     onLog: log.event,
     onTemperature: temperature.event,
@@ -48,7 +50,7 @@ function setup(options: Partial<PushHubOptions> = {}) {
     client.authenticate(ADMIN);
     return { link, client };
   };
-  return { hub, bus, log, temperature, progress, transport, open };
+  return { hub, bus, log, temperature, progress, transport, open, state };
 }
 
 describe('push hub', () => {
@@ -112,6 +114,27 @@ describe('push hub', () => {
     expect(link.of('plugin').length + dropped).to.equal(200);
     const seqs = link.of('event').map((e) => e['seq'] as number);
     expect(seqs).to.deep.equal(Array.from({ length: 300 }, (_, i) => seqs[0]! + i));
+    hub.dispose();
+  });
+
+  it('shows a change in `current` only after its event, which a plugin listener fires later', async () => {
+    const { hub, bus, open, state } = setup();
+    const { link } = open();
+    // as the printer-events plugin: its listener is owned, so it runs later, from the owned queue
+    const changed = new Emitter<PrinterState>();
+    runAsOwner({ id: 'printer-events', report: (err) => { throw err; } }, () =>
+      changed.event((s) => bus.fire('PrinterStateChanged', { state_id: s.id, state_string: s.text, printer: 'p1' })),
+    );
+    await waitFor(() => link.of('history').length === 1);
+    const printing: PrinterState = { id: 'PRINTING', text: 'Printing', error: '' };
+    state.snapshot = { ...OFFLINE_SNAPSHOT, state: printing };
+    changed.fire(printing);
+    // the tick's snapshot says Printing before the listener has fired the event
+    hub.tick();
+    await waitFor(() => link.of('current').length === 1 && link.of('event').length === 1);
+    const order = link.frames.map((f) => Object.keys(f)[0]).filter((type) => type === 'event' || type === 'current');
+    expect(order).to.deep.equal(['event', 'current']);
+    expect((link.of('current')[0]!['state'] as { text: string }).text).to.equal('Printing');
     hub.dispose();
   });
 });
