@@ -11,6 +11,7 @@ import { LifecycleContribution } from './common/lifecycle.js';
 import { createContainer, loadSettings } from './container.js';
 import { EventBus } from './events/event-bus.js';
 import { disabledFirerProblems, EventDependents } from './events/event-dependents.js';
+import { eventsSettings } from './events/settings.js';
 import { createLogger, errorInfo, type Logger } from './logging/logger.js';
 import { makeCuttleResolvable } from './plugins/cuttle-resolution.js';
 import { discoverPlugins } from './plugins/discovery.js';
@@ -118,7 +119,7 @@ export class CuttleHost {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    const grace = this.settings.get('events.shutdownGraceMs');
+    const grace = this.settings.of(eventsSettings).get().shutdownGraceMs;
     this.bus.fire('Shutdown', {});
     if (!(await this.bus.idle(grace))) this.logger.warn(`subscribers did not finish within ${grace} ms of Shutdown`);
     await this.plugins.stop(grace);

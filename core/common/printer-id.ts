@@ -4,6 +4,9 @@
  * carry none. The printers themselves are listed by the PrinterRegistry, never here.
  */
 
+/** What a printer id is: in URLs (`/printer/<id>/`), topics and event payloads. */
+export const PRINTER_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
 /** The id of the one printer of a host without `printers:` in config.yaml. */
 export const DEFAULT_PRINTER_ID = 'default';
 

@@ -22,7 +22,7 @@ import type { Disposable } from '../common/disposable.js';
 import type { Event } from '../common/event.js';
 import type { AnyFiredEvent } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
-import type { SubscriptionConfig } from '../settings/schema/events.js';
+import type { SubscriptionConfig } from './settings.js';
 
 /** One valid entry of `events.subscriptions`, with defaults applied. All durations are in ms. */
 export interface Subscription {

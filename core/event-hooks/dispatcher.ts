@@ -10,6 +10,7 @@ import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { EVENT_CATALOGUE, isCoreEvent } from '../events/catalogue.js';
 import { EventBus, type AnyFiredEvent } from '../events/event-bus.js';
+import { eventsSettings } from '../events/settings.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { eventPrinter } from '../common/printer-id.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
@@ -28,6 +29,7 @@ import {
 import { matchesFilter, matchesPrinters } from './filter.js';
 import { eventPlaceholders, type PrinterFacts } from './placeholders.js';
 import { RateGate } from './rate-gate.js';
+import { eventHooksSettings } from './settings.js';
 import { loadSubscriptions } from './subscriptions.js';
 import { placeholderNames } from './template.js';
 
@@ -65,7 +67,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
   start(): void {
     this.reload();
     this.lifetime.add(this.bus.onAny((event) => this.onEvent(event), { owner: 'event-hooks' }));
-    this.lifetime.add(this.settings.onDidSave(() => this.reload()));
+    this.lifetime.add(this.settings.of(eventHooksSettings).onDidChange(() => this.reload()));
     // a type that arrives late activates its subscriptions; one that leaves (plugins stop first at
     // shutdown) only makes its runs skip, without a wave of "unknown type" errors
     this.lifetime.add(this.types.onDidChange(() => this.types.names().some((name) => !this.typesAtLoad.has(name)) && this.reload()));
@@ -75,7 +77,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
   async stop(): Promise<void> {
     this.lifetime.dispose();
     this.disposeGates();
-    const grace = this.settings.get('events.shutdownGraceMs');
+    const grace = this.settings.of(eventsSettings).get().shutdownGraceMs;
     if (await this.idle(grace)) return;
     this.logger.warn(`${this.running.size} event-hook run(s) still busy ${grace} ms after shutdown began: stopping them`);
     this.abort.abort();
@@ -91,13 +93,14 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
   }
 
   reload(): void {
-    this.enabled = this.settings.get('events.enabled');
+    const config = this.settings.of(eventHooksSettings).get();
+    this.enabled = config.enabled;
     this.typesAtLoad = new Set(this.types.names());
-    const { subscriptions, problems } = loadSubscriptions(this.settings.get('events.subscriptions'), {
+    const { subscriptions, problems } = loadSubscriptions(config.subscriptions, {
       isKnownEvent: (name) => this.bus.isKnown(name),
       hookType: (name) => this.types.get(name),
       hookTypeNames: () => this.types.names(),
-      defaultTimeout: this.settings.get('events.commandTimeout'),
+      defaultTimeout: config.commandTimeout,
     });
     this.disposeGates();
     this.loaded = subscriptions;

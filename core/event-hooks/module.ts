@@ -1,4 +1,4 @@
-/** Container bindings for event hooks: the hook-type registry, the dispatcher and the test-fire route. */
+/** Container bindings for event hooks: their settings, the hook-type registry, the dispatcher and the test-fire route. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { EventDependents } from '../events/event-dependents.js';
@@ -11,8 +11,11 @@ import { subscriptionDemands } from './event-demands.js';
 import { hookTypeContributionPoint } from './hook-type-contribution.js';
 import { DefaultHookTypeRegistry } from './hook-type-registry.js';
 import { EventTestRoute } from './test-route.js';
+import { SettingsContribution } from '../settings/settings-section.js';
+import { eventHooksSettings } from './settings.js';
 
 export const eventHooksModule = new ContainerModule(({ bind }) => {
+  bind(SettingsContribution).toConstantValue(eventHooksSettings);
   bind(HookTypeRegistry).to(DefaultHookTypeRegistry).inSingletonScope();
   bind(ContributionPoint).toDynamicValue((ctx) => hookTypeContributionPoint(ctx.get<HookTypeRegistry>(HookTypeRegistry))).inSingletonScope();
   bind(EventHookDispatcher).toSelf().inSingletonScope();

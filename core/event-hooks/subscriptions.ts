@@ -2,7 +2,7 @@
  * Reading `events.subscriptions`: each entry is checked on its own and either becomes a Subscription
  * (defaults applied) or a problem naming its index and the reason. One bad entry never costs the others.
  */
-import { checkPrintersFilter, type SubscriptionConfig } from '../settings/schema/events.js';
+import { checkPrintersFilter, type SubscriptionConfig } from './settings.js';
 import type { HookType, Subscription, SubscriptionProblem } from './api.js';
 
 export interface LoadContext {

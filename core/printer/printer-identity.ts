@@ -3,7 +3,26 @@
  * container (core/printers), so the PrinterService and the timelapse of printer `p2` know their id,
  * their configured connection and their own data folder.
  */
-import type { PrinterEntry } from '../settings/schema/printers.js';
+
+/** How a printer is reached (an entry's `connection`). */
+export interface PrinterConnectionConfig {
+  /** a device path, a pty path, or "virtual" for the built-in simulated printer */
+  port: string;
+  baudrate: number;
+  autoconnect: boolean;
+}
+
+/** One printer of `printers:` in config.yaml (checked by core/printers/settings.ts). */
+export interface PrinterEntry {
+  /** PRINTER_ID_PATTERN (core/common/printer-id.ts): in URLs (`/printer/<id>/`), topics and event payloads */
+  id: string;
+  name: string;
+  connection: PrinterConnectionConfig;
+  /** the printer profile's id */
+  profile: string;
+  /** a TCP port that serves this printer's OctoPrint surface at its root */
+  listen?: number;
+}
 
 export interface PrinterIdentity {
   readonly id: string;

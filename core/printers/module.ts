@@ -11,6 +11,8 @@ import { TimelapseService } from '../timelapse/timelapse-service.js';
 import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
 import { DefaultPrinterRegistry } from './registry-impl.js';
 import { PrintersRoutes } from './routes.js';
+import { SettingsContribution } from '../settings/settings-section.js';
+import { printersSettings } from './settings.js';
 
 function firstPrinter(registry: PrinterRegistry): PrinterScope {
   const first = registry.first();
@@ -19,6 +21,7 @@ function firstPrinter(registry: PrinterRegistry): PrinterScope {
 }
 
 export const printersModule = new ContainerModule(({ bind }) => {
+  bind(SettingsContribution).toConstantValue(printersSettings);
   bind(DefaultPrinterRegistry).toSelf().inSingletonScope();
   bind(PrinterRegistry).toService(DefaultPrinterRegistry);
   bind(LifecycleContribution).toService(DefaultPrinterRegistry);

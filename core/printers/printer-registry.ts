@@ -8,10 +8,10 @@
 import type { Disposable } from '../common/disposable.js';
 import type { Event } from '../common/event.js';
 import type { PrinterService } from '../printer/printer-service.js';
-import type { PrinterEntry } from '../settings/schema/printers.js';
+import type { PrinterEntry } from '../printer/printer-identity.js';
 import type { TimelapseService } from '../timelapse/timelapse-service.js';
 
-export type { PrinterEntry } from '../settings/schema/printers.js';
+export type { PrinterEntry } from '../printer/printer-identity.js';
 
 /** One printer and the services that exist once per printer. */
 export interface PrinterScope {

@@ -10,7 +10,7 @@ import { PrinterScopeLifecycle, type LifecycleContribution } from '../common/lif
 import { errorInfo, type Logger } from '../logging/logger.js';
 import { PrinterIdentity } from '../printer/printer-identity.js';
 import { PrinterService } from '../printer/printer-service.js';
-import type { PrinterEntry } from '../settings/schema/printers.js';
+import type { PrinterEntry } from '../printer/printer-identity.js';
 import { TimelapseService } from '../timelapse/timelapse-service.js';
 import type { PrinterScope } from './printer-registry.js';
 

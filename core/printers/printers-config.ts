@@ -6,9 +6,10 @@
  */
 import { DEFAULT_PRINTER_ID } from '../common/printer-id.js';
 import { serialSettings } from '../printer/settings.js';
-import { normalizePrinterEntry, type PrinterEntry } from '../settings/schema/printers.js';
+import type { PrinterEntry } from '../printer/printer-identity.js';
 import { ConfigError, type SettingsService } from '../settings/settings-service.js';
 import { PrinterRegistryError } from './printer-registry.js';
+import { normalizePrinterEntry, printersSettings } from './settings.js';
 
 /** Most printers `--virtual-printers` starts. */
 export const MAX_VIRTUAL_PRINTERS = 64;
@@ -36,7 +37,7 @@ export function implicitPrinterEntry(settings: SettingsService): PrinterEntry {
 
 /** The configured printers, or the implicit one; each a plain copy (getters read once). */
 export function configuredPrinterEntries(settings: SettingsService): PrinterEntry[] {
-  const configured = settings.get('printers');
+  const configured = settings.of(printersSettings).get();
   const entries = configured.length === 0 ? [implicitPrinterEntry(settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: settings.of(serialSettings).get().baudrate }));
   return entries.map(plainEntry);
 }
@@ -78,7 +79,7 @@ export function checkPrinterClashes(entries: readonly PrinterEntry[], entry: Pri
 /** Sets `printers:` to `entries` (the registry's list, in order) and saves config.yaml atomically. */
 export async function savePrinterEntries(settings: SettingsService, entries: readonly PrinterEntry[]): Promise<void> {
   try {
-    settings.set('printers', entries.map(plainEntry));
+    settings.of(printersSettings).update(entries.map(plainEntry));
   } catch (err) {
     throw new PrinterRegistryError(400, err instanceof ConfigError ? err.problem : String(err));
   }

@@ -8,7 +8,7 @@ import type http from 'node:http';
 import type { Context } from 'koa';
 import { isOperational } from '../printer/octoprint-views.js';
 import type { PrinterService } from '../printer/printer-service.js';
-import { PRINTER_ID_PATTERN } from '../settings/schema/printers.js';
+import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
 import type { PrinterRegistry, PrinterScope } from '../printers/printer-registry.js';
 import { HttpError } from './http-error.js';
 

@@ -12,7 +12,7 @@ import type { Context } from 'koa';
 import { inject, injectable } from 'inversify';
 import { HttpServer } from '../server/http-server.js';
 import type { RouteContribution } from '../server/route-contribution.js';
-import { PRINTER_ID_PATTERN } from '../settings/schema/printers.js';
+import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
 import { loadWebBundle, type WebAsset, type WebBundle } from './web-assets.js';
 
 /** No inline script or style: the app is files of this origin; it talks to this origin only (REST, socket.io, websockets). */

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { EventHooks } from '../../core/event-hooks/api.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
-import { type SubscriptionConfig } from '../../core/settings/schema/index.js';
+import { eventHooksSettings, type SubscriptionConfig } from '../../core/event-hooks/settings.js';
 import { startTestHost } from '../support/host.js';
 import { hostWithSubscriptions, logsMentioning, makeRecorder, SPEC_EXAMPLE, type Recorder } from './support.js';
 
@@ -157,7 +157,7 @@ describe('event hooks: configuration', () => {
     try {
       expect(hooks.subscriptions()).to.have.length(0);
       const settings = t.get<SettingsService>(SettingsService);
-      settings.set('events.subscriptions', [{ event: 'Home', type: 'system', command: `${recorder.program} reloaded` }]);
+      settings.of(eventHooksSettings).update({ subscriptions: [{ event: 'Home', type: 'system', command: `${recorder.program} reloaded` }] });
       await settings.save();
       expect(hooks.subscriptions()).to.have.length(1);
       t.host.bus.fire('Home', {});

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { EventHooks } from '../../core/event-hooks/api.js';
-import { type SubscriptionConfig } from '../../core/settings/schema/index.js';
+import type { SubscriptionConfig } from '../../core/event-hooks/settings.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 
 export interface Recorder {

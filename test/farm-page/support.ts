@@ -1,7 +1,7 @@
 /** The farm page tests' host and browser: simulated printers whose prints move, headless Chromium as the clients test launches it. */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import type { PrinterEntry } from '../../core/settings/schema/printers.js';
+import type { PrinterEntry } from '../../core/printer/printer-identity.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { waitFor } from '../push/support.js';
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadSettings } from '../../core/container.js';
+import { printersSettings } from '../../core/printers/settings.js';
 import { spawnHost, waitFor } from '../api/support.js';
 import { TEST_API_KEY } from '../support/host.js';
 import { configText, savedPrinters } from './support.js';
@@ -62,7 +63,7 @@ describe('printer registry saves and kill -9', function () {
       expect(added.slice(0, -1).every((n) => n % 3 === 2)).to.equal(true);
       expect(configText(basedir)).to.include('# kept through every save').and.include('# the first stays');
       const settings = loadSettings({ basedir, env: {} });
-      expect(settings.get('printers').length).to.equal(saved.length);
+      expect(settings.of(printersSettings).get().length).to.equal(saved.length);
       await settings.sweepTemporaries();
     });
   }

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { checkPrinterEntries, type PrinterEntry } from '../../core/settings/schema/printers.js';
+import type { PrinterEntry } from '../../core/printer/printer-identity.js';
+import { checkPrinterEntries } from '../../core/printers/settings.js';
 import { fastSerial } from '../printer/helpers.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 

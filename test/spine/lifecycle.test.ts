@@ -1,6 +1,7 @@
 /** Start-up and shutdown: Startup fires once the host is up; Shutdown is delivered within a bounded grace time. */
 import { expect } from 'chai';
 import { EventBus } from '../../core/events/event-bus.js';
+import { eventsSettings } from '../../core/events/settings.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
 import { startTestHost } from '../support/host.js';
 
@@ -38,7 +39,7 @@ describe('host life cycle', () => {
       const names: string[] = [];
       bus.onAny((e) => void names.push(e.name));
       const settings = t.get<SettingsService>(SettingsService);
-      settings.set('events.shutdownGraceMs', 1234);
+      settings.of(eventsSettings).update({ shutdownGraceMs: 1234 });
       await settings.save();
       await bus.idle(2000);
       expect(names).to.include('SettingsUpdated');

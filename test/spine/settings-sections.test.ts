@@ -38,9 +38,9 @@ describe('settings sections', () => {
   });
 
   it('collects the sections the core modules contribute', () => {
-    const keys = coreSettingsSections().map((s) => s.key);
-    expect(keys).to.include('serial');
-    expect(new Set(keys).size, 'each section contributed once').to.equal(keys.length);
+    const sections = coreSettingsSections();
+    expect(sections.map((s) => s.key)).to.include.members(['serial', 'printers', 'events', 'events.log']);
+    expect(new Set(sections).size, 'each section contributed once').to.equal(sections.length);
   });
 
   it("validates a module's section at load, naming the file and the key", () => {

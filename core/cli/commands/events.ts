@@ -10,6 +10,7 @@
  */
 import { CuttleHost } from '../../host.js';
 import { EventHooks, type TestFireResult } from '../../event-hooks/api.js';
+import { eventHooksSettings } from '../../event-hooks/settings.js';
 import { flagOption, settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CommandArgs, type CliCommand } from '../command.js';
 import { findRunningHost } from '../running-host.js';
 
@@ -104,9 +105,10 @@ function check(host: CuttleHost, json: boolean): number {
   hooks.reload();
   const subscriptions = hooks.subscriptions().map((s) => ({ index: s.index, label: s.label, enabled: s.enabled, commands: s.commands }));
   const problems = hooks.problems();
-  if (json) console.log(JSON.stringify({ enabled: host.settings.get('events.enabled'), subscriptions, problems }, null, 2));
+  const { enabled } = host.settings.of(eventHooksSettings).get();
+  if (json) console.log(JSON.stringify({ enabled, subscriptions, problems }, null, 2));
   else {
-    if (!host.settings.get('events.enabled')) console.log('event hooks are off (events.enabled: false)');
+    if (!enabled) console.log('event hooks are off (events.enabled: false)');
     for (const s of subscriptions) console.log(`ok       ${s.label}${s.enabled ? '' : ' (disabled)'}`);
     for (const p of problems) console.log(`invalid  events.subscriptions[${p.index}]: ${p.reason}`);
   }

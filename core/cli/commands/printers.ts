@@ -12,7 +12,8 @@ import YAML from 'yaml';
 import type { PrinterJson } from '../../printers/printer-json.js';
 import { PrinterRegistryError } from '../../printers/printer-registry.js';
 import { checkedPrinterEntry, checkPrinterClashes, configuredPrinterEntries, savePrinterEntries } from '../../printers/printers-config.js';
-import type { PrinterEntry } from '../../settings/schema/printers.js';
+import type { PrinterEntry } from '../../printer/printer-identity.js';
+import { printersSettings } from '../../printers/settings.js';
 import { loadSettings } from '../../container.js';
 import type { ConvictSettings } from '../../settings/settings-impl.js';
 import { ConfigError } from '../../settings/settings-service.js';
@@ -70,7 +71,7 @@ async function run(args: CommandArgs): Promise<number> {
       }
       return 0;
     }
-    if (action === 'list') return listConfigured(configuredPrinterEntries(settings), settings.get('printers').length === 0, flagOption(args, 'json'));
+    if (action === 'list') return listConfigured(configuredPrinterEntries(settings), settings.of(printersSettings).get().length === 0, flagOption(args, 'json'));
     // read, change and write config.yaml under its lock: several `printers add` at once each
     // add to what the one before wrote, instead of all starting from the same file
     await withFileLock(settings.configFile, () => editConfigured(action, target, entry, loadSettings(settingsOptions(args))));
@@ -163,7 +164,7 @@ async function editConfigured(action: 'add' | 'remove', target: string | undefin
     await savePrinterEntries(settings, [...entries, checked]);
     console.log(`added printer "${checked.id}" (${shown(checked.name)}) to ${settings.configFile}; no host runs on ${settings.basedir}, it starts with the next one`);
   } else {
-    if (settings.get('printers').length === 0) {
+    if (settings.of(printersSettings).get().length === 0) {
       throw new Refused(`${settings.configFile} has no printers: list; its one printer "default" is the serial.* settings and cannot be removed`);
     }
     if (!entries.some((e) => e.id === target)) throw new PrinterRegistryError(404, `no printer "${target}" in ${settings.configFile}`);

@@ -6,30 +6,22 @@
 import type convict from 'convict';
 import { defineSettings, type SettingsSection } from '../settings-section.js';
 import { clientsSchema, type ClientsConfig } from './clients.js';
-import { eventsSchema, type EventsConfig } from './events.js';
 import { pluginsSchema, type PluginsConfig } from './plugins.js';
-import { printersSchema, type PrintersConfig } from './printers.js';
 import { pushSchema, type PushConfig } from './push.js';
 import { serverSchema, type ServerConfig } from './server.js';
 
 export type Config = ServerConfig &
   ClientsConfig &
-  EventsConfig &
   PluginsConfig &
-  PrintersConfig &
   PushConfig;
 
 export const configSchema = {
   ...serverSchema,
   ...clientsSchema,
-  ...eventsSchema,
   ...pluginsSchema,
-  ...printersSchema,
   ...pushSchema,
 } as convict.Schema<Config>;
 
 /** The fragments not yet contributed by their modules, one section per top-level key (bound by core/settings/module.ts). */
 export const centralSections: SettingsSection[] = Object.entries(configSchema).map(([key, schema]) => defineSettings(key, schema as never));
 
-export type { SubscriptionConfig } from './events.js';
-export type { PrinterEntry } from './printers.js';

@@ -1,33 +1,12 @@
 /**
- * Configuration of the printers one host drives (owned by core/printers): `printers:` is a list of
- * entries, each a printer with its own connection. Without it the host drives one printer, `default`,
- * whose connection is `serial.port`/`serial.baudrate`/`serial.autoconnect` as before.
+ * The printers one host drives (`printers:`, contributed by printersModule): a list of entries,
+ * each a printer with its own connection. Without it the host drives one printer, `default`, whose
+ * connection is `serial.port`/`serial.baudrate`/`serial.autoconnect` as before.
  */
-import type convict from 'convict';
+import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
+import type { PrinterEntry } from '../printer/printer-identity.js';
+import { defineSettings } from '../settings/settings-section.js';
 
-export interface PrinterConnectionConfig {
-  /** a device path, a pty path, or "virtual" for the built-in simulated printer */
-  port: string;
-  baudrate: number;
-  autoconnect: boolean;
-}
-
-export interface PrinterEntry {
-  /** `[a-z0-9][a-z0-9-]*`: in URLs (`/printer/<id>/`), topics and event payloads */
-  id: string;
-  name: string;
-  connection: PrinterConnectionConfig;
-  /** the printer profile's id */
-  profile: string;
-  /** a TCP port that serves this printer's OctoPrint surface at its root */
-  listen?: number;
-}
-
-export interface PrintersConfig {
-  printers: PrinterEntry[];
-}
-
-export const PRINTER_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 const ENTRY_KEYS = new Set(['id', 'name', 'connection', 'profile', 'listen']);
 const CONNECTION_KEYS = new Set(['port', 'baudrate', 'autoconnect']);
 
@@ -87,13 +66,11 @@ export function checkPrinterEntries(value: unknown): void {
   });
 }
 
-export const printersSchema: convict.Schema<PrintersConfig> = {
-  printers: {
-    doc:
-      'The printers this host drives: a list of { id, name, connection: { port, baudrate, autoconnect }, profile, listen }. ' +
-      'Empty: one printer, "default", connected through serial.port. Each printer is served at /printer/<id>/, ' +
-      'and also at the root of its own port when `listen` is set; the first one is also served at the root.',
-    format: checkPrinterEntries,
-    default: [] as PrinterEntry[],
-  },
-};
+export const printersSettings = defineSettings('printers', {
+  doc:
+    'The printers this host drives: a list of { id, name, connection: { port, baudrate, autoconnect }, profile, listen }. ' +
+    'Empty: one printer, "default", connected through serial.port. Each printer is served at /printer/<id>/, ' +
+    'and also at the root of its own port when `listen` is set; the first one is also served at the root.',
+  format: checkPrinterEntries,
+  default: [] as PrinterEntry[],
+});
