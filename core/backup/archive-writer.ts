@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { BackupError, CONTENT_PREFIX, FORMAT, FORMAT_VERSION, HEADER_ENTRY, MANIFEST_ENTRY, type BackupHeader, type Manifest, type ManifestEntry } from './format.js';
 import { RESTORE_LEFTOVER, type BackupPlan } from './plan.js';
 import { snapshotDatabase } from './snapshot.js';
@@ -19,6 +19,8 @@ import { endOfArchive, fileHeader, padding } from './tar.js';
 /** G-code and SQLite pages compress well even at the fastest level; higher ones cost far more CPU for little */
 const GZIP_LEVEL = 1;
 const CHUNK = 256 * 1024;
+/** bytes per gzip member (./format.ts) */
+const MEMBER = 1024 * 1024;
 
 export interface BackupResult {
   file: string;
@@ -106,6 +108,27 @@ async function* tarStream(header: BackupHeader, files: Source[], manifest: Manif
   yield endOfArchive();
 }
 
+/**
+ * Compresses in this thread, as a series of gzip members of MEMBER bytes each (one valid .gz file:
+ * gunzip reads them as one stream), rather than through zlib's stream, which would compress on
+ * libuv's thread pool: the pool the host's own file reads wait for, and at normal priority, where
+ * the backup's thread is niced (./backup-worker.ts).
+ */
+async function* gzipMembers(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size >= MEMBER) {
+      yield gzipSync(Buffer.concat(parts, size), { level: GZIP_LEVEL });
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield gzipSync(Buffer.concat(parts, size), { level: GZIP_LEVEL });
+}
+
 /** Writes the backup of `plan` to `output` (a new file; its folder must exist). */
 export async function writeBackup(plan: BackupPlan, output: string): Promise<BackupResult> {
   const dir = path.dirname(output);
@@ -121,7 +144,7 @@ export async function writeBackup(plan: BackupPlan, output: string): Promise<Bac
     const header: BackupHeader = { format: FORMAT, version: FORMAT_VERSION, created: new Date().toISOString(), cuttleVersion: plan.cuttleVersion, excluded: plan.excluded };
     const manifest: ManifestEntry[] = [];
     // the archive holds keys and password hashes: only its owner may read it
-    await pipeline(Readable.from(tarStream(header, files, manifest)), createGzip({ level: GZIP_LEVEL }), fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
+    await pipeline(Readable.from(gzipMembers(tarStream(header, files, manifest))), fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
     const handle = await fs.promises.open(partial, 'r');
     await handle.sync();
     await handle.close();

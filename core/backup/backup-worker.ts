@@ -1,9 +1,12 @@
 /**
  * The host's backup thread: writes one archive (./archive-writer.ts) and answers with the result,
  * so the database snapshot, file reads, hashing and compression never run on the event loop that
- * dispatches the bus.
+ * dispatches the bus. It runs at nice 19 (on Linux the nice value is per thread, and setpriority(0)
+ * names the calling one): on a small host with fewer cores than busy threads, the backup then waits
+ * for the main thread instead of sharing a core with it.
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
+import os from 'node:os';
 import path from 'node:path';
 import { writeBackup, type BackupResult } from './archive-writer.js';
 import { BackupError } from './format.js';
@@ -35,6 +38,11 @@ export function writeBackupInWorker(plan: BackupPlan, output: string): Promise<B
 if (parentPort && (workerData as Partial<Job> | undefined)?.plan) {
   const job = workerData as Job;
   const port = parentPort;
+  try {
+    os.setPriority(0, 19);
+  } catch {
+    // not permitted here: the backup runs at the host's priority
+  }
   writeBackup(job.plan, job.output).then(
     (result) => port.postMessage({ result } satisfies Answer),
     (err: unknown) => port.postMessage({ error: (err as Error).message, status: err instanceof BackupError ? err.status : undefined } satisfies Answer),

@@ -1,5 +1,6 @@
 /**
- * What a cuttle backup is: a gzipped tar whose first entry, `cuttle-backup.json`, says it is one
+ * What a cuttle backup is: a gzipped tar (a series of gzip members, which gunzip reads as one
+ * stream) whose first entry, `cuttle-backup.json`, says it is one
  * (and in which format version), then the basedir's files under `basedir/`, then `manifest.json`
  * last, with every entry's size and sha256 (written last because the hashes are taken while the
  * files stream). A restore checks each of them, so a truncated, damaged, tampered or foreign archive
