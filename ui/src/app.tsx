@@ -6,7 +6,8 @@
 import { signal } from '@preact/signals';
 import type { ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { resumeSignIn, signIn, signOut } from './api/session.js';
+import { can, resumeSignIn, signIn, signOut } from './api/session.js';
+import { section, SECTIONS } from './lib/route.js';
 import { CONNECTION_TEXT, connection } from './push/connection.js';
 import { PAGE_KIND, PAGE_PRINTER } from './lib/page.js';
 import { farmLink, printerTitle } from './views/printer/identity.js';
@@ -21,7 +22,7 @@ const viewError = signal<string | null>(null);
 const printer = PAGE_KIND === 'printer' ? PAGE_PRINTER : null;
 (printer
   ? import('./views/printer/printer-view.js').then(({ PrinterView }) => () => <PrinterView id={printer} />)
-  : import('./views/farm/farm-view.js').then(({ FarmView }) => FarmView)
+  : import('./views/farm/farm-page.js').then(({ FarmPage }) => FarmPage)
 ).then(
   (view) => (View.value = view),
   (err: unknown) => (viewError.value = `This page could not be loaded (${String(err)}): reload to try again.`),
@@ -35,6 +36,15 @@ function Header() {
         cuttle
       </a>
       {PAGE_KIND === 'printer' && <span class="crumb">{printerTitle.value}</span>}
+      {state.status === 'signed-in' && (
+        <nav aria-label="Sections">
+          {SECTIONS.filter((s) => s.id !== 'events' || can('EVENTS')).map((s) => (
+            <a href={`${PAGE_KIND === 'farm' ? '' : farmLink.value}#/${s.id}`} aria-current={PAGE_KIND === 'farm' && section.value === s.id ? 'page' : undefined}>
+              {s.label}
+            </a>
+          ))}
+        </nav>
+      )}
       {state.status === 'signed-in' && (
         <span class="conn" role="status" data-status={connection.value}>
           {CONNECTION_TEXT[connection.value]}

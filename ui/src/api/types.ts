@@ -59,3 +59,7 @@ export interface FileListing {
   free?: number;
   total?: number;
 }
+
+export type { JobRecord, HistoryTotals, JobResult } from '../../../core/history/api.js';
+export type { LoggedEvent, EventPage } from '../../../core/event-log/api.js';
+export type { PrinterEntry } from '../../../core/settings/schema/printers.js';

@@ -1,4 +1,5 @@
 /** Live events as readable lines (newest first): time, printer (on the farm), type, a sentence. */
+import { useState } from 'preact/hooks';
 import type { PushEvent } from '../api/types.js';
 import { describeEvent } from '../lib/format.js';
 
@@ -7,13 +8,43 @@ function when(e: PushEvent): string {
   return Number.isNaN(t.getTime()) ? '' : t.toLocaleTimeString();
 }
 
-export function EventsLog({ events, names }: { events: readonly PushEvent[]; names?: Readonly<Record<string, string>> }) {
+/** Types that come many times a second while printing: hidden unless asked for. */
+const CHATTY = new Set(['ZChange', 'PrintProgress', 'ClientOpened', 'ClientClosed', 'ClientAuthed']);
+
+export function EventsLog({ events: all, names }: { events: readonly PushEvent[]; names?: Readonly<Record<string, string>> }) {
+  const [type, setType] = useState('');
+  const [printer, setPrinter] = useState('');
+  const types = [...new Set(all.map((e) => e.type))].sort();
+  const events = all.filter((e) => (type === '' ? true : type === '-chatty' ? !CHATTY.has(e.type) : e.type === type) && (!printer || e.printer === printer));
   return (
     <section class="panel" aria-labelledby="events-h">
       <header>
         <h2 id="events-h">
-          Events <span class="muted num" id="event-count">{events.length}</span>
+          Events <span class="muted num" id="event-count">{all.length}</span>
         </h2>
+        <div class="row">
+          <label>
+            Type
+            <select value={type} onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">all</option>
+              <option value="-chatty">all but progress and Z</option>
+              {types.map((t) => (
+                <option value={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+          {names && (
+            <label>
+              Printer
+              <select value={printer} onChange={(e) => setPrinter((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">all</option>
+                {Object.entries(names).map(([id, name]) => (
+                  <option value={id}>{name}</option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
       </header>
       {events.length === 0 ? (
         <p class="muted">No events since this page opened.</p>

@@ -1,8 +1,7 @@
 /** The farm (home): a live card per printer, filtered and sorted by state; upload and print; app-key requests; events. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { currentCredential } from '../../api/http.js';
+import { useState } from 'preact/hooks';
 import { can } from '../../api/session.js';
-import { FarmStream } from '../../push/farm-stream.js';
+import type { FarmStream } from '../../push/farm-stream.js';
 import { EventsLog } from '../events-log.js';
 import { AppKeyRequests } from './app-keys.js';
 import { kindOf, PrinterCard, type CardKind } from './printer-card.js';
@@ -16,12 +15,7 @@ const FILTERS: { value: 'all' | CardKind; label: string }[] = [
   { value: 'error', label: 'Error' },
 ];
 
-export function FarmView() {
-  const stream = useMemo(() => new FarmStream(currentCredential()!), []);
-  useEffect(() => {
-    stream.start();
-    return () => stream.stop();
-  }, [stream]);
+export function FarmView({ stream }: { stream: FarmStream }) {
   const [filter, setFilter] = useState<'all' | CardKind>('all');
   const [sort, setSort] = useState<'config' | 'name' | 'progress'>('config');
   const order = stream.order.value;

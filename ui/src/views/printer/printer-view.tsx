@@ -9,6 +9,7 @@ import { JobPanel } from './job-panel.js';
 import { MotionPanel } from './motion-panel.js';
 import { TemperaturePanel } from './temperature-panel.js';
 import { TerminalPanel } from './terminal-panel.js';
+import { TimelapsePanel } from './timelapse-panel.js';
 
 export function PrinterView({ id }: { id: string }) {
   const stream = useMemo(() => new PrinterStream(), [id]);
@@ -23,12 +24,13 @@ export function PrinterView({ id }: { id: string }) {
       <TemperaturePanel stream={stream} />
       {can('CONTROL') && <MotionPanel stream={stream} />}
       <TerminalPanel stream={stream} />
+      <EventsLog events={stream.events.value} />
+      {can('TIMELAPSE_LIST') && <TimelapsePanel stream={stream} />}
       {can('FILES_LIST') && (
         <div class="wide">
           <FilesPanel stream={stream} />
         </div>
       )}
-      <EventsLog events={stream.events.value} />
     </div>
   );
 }

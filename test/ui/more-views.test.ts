@@ -1,0 +1,103 @@
+/**
+ * The web app's other views in Chromium under its own CSP: a history row after a print, the durable
+ * event log, a printer added from Settings appearing on the farm live (and removed again), a
+ * timelapse played in the page (a movie made by the real ffmpeg), and axe-core on each view.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
+import { SettingsService } from '../../core/settings/settings-service.js';
+import { SMALL_GCODE, waitFor } from '../api/support.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { launchChromium, openWatchedPage, seriousViolations, type WatchedPage } from './support.js';
+
+describe('web app: history, event log, settings and timelapses in Chromium', function () {
+  this.timeout(60000);
+  let t: TestHost;
+  let browser: Browser;
+  let watched: WatchedPage;
+  let page: Page;
+
+  before(async () => {
+    [t, browser] = await Promise.all([
+      startTestHost({ config: { printers: [{ id: 'p1', name: 'Bench Prusa', connection: { port: 'virtual', autoconnect: true } }], serial: { temperatureInterval: 1, virtual: { speedFactor: 100, motion: false } } } }),
+      launchChromium(),
+    ]);
+    const registry = t.get<PrinterRegistry>(PrinterRegistry);
+    await waitFor(() => registry.get('p1')?.printer.snapshot().state.id === 'OPERATIONAL', 15000);
+    // one finished print for the history and the log
+    const form = new FormData();
+    form.append('file', new Blob([SMALL_GCODE]), 'done.gcode');
+    form.append('print', 'true');
+    expect((await fetch(`${t.baseUrl}/printer/p1/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
+    await waitFor(async () => ((await (await fetch(`${t.baseUrl}/api/history?result=done`, { headers: { 'X-Api-Key': t.apiKey } })).json()) as { total: number }).total === 1, 15000);
+    watched = await openWatchedPage(browser);
+    page = watched.page;
+    await page.goto(`${t.baseUrl}/?apikey=${t.apiKey}`);
+    await page.waitForSelector('.conn[data-status="connected"]');
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('History lists the print with its outcome and duration, and the totals', async () => {
+    await page.click('nav a:has-text("History")');
+    expect(page.url()).to.equal(`${t.baseUrl}/#/history`);
+    await page.waitForSelector('#history tr[data-result="done"]');
+    const row = await page.$$eval('#history tr[data-result="done"] td', (cells) => cells.map((c) => c.textContent));
+    expect(row[1]).to.equal('Bench Prusa');
+    expect(row[2]).to.equal('done.gcode');
+    expect(row[3]).to.equal('done');
+    expect(row[4]).to.match(/^\d+ s$/);
+    expect(await page.textContent('#history-totals')).to.match(/^1 jobs · /);
+    expect(await seriousViolations(page), 'history view').to.deep.equal([]);
+  });
+
+  it('the event log shows the durable events, newest first, filtered by type', async () => {
+    await page.click('nav a:has-text("Event log")');
+    await page.waitForSelector('#event-log li .what:text-is("PrintDone")');
+    await page.fill('input[placeholder="e.g. PrintDone"]', 'PrintStarted');
+    await page.press('input[placeholder="e.g. PrintDone"]', 'Enter');
+    await waitFor(async () => (await page.$$eval('#event-log li .what', (w) => w.map((x) => x.textContent))).join() === 'PrintStarted', 10000);
+    expect(await page.textContent('#event-log li .text')).to.equal('print started: done.gcode');
+    expect(await seriousViolations(page), 'event log view').to.deep.equal([]);
+  });
+
+  it('adds a printer from Settings: its card appears on the farm live; removing it takes the card away', async () => {
+    await page.click('nav a:has-text("Settings")');
+    await page.waitForSelector('#printer-settings tr[data-printer="p1"]');
+    expect(await seriousViolations(page), 'settings view').to.deep.equal([]);
+    await page.fill('#add-printer input[name=id]', 'p2');
+    await page.fill('#add-printer input[name=name]', 'Spare Mini');
+    await page.fill('#add-printer input[name=port]', 'virtual');
+    await page.click('#add-printer button[type=submit]');
+    await page.waitForSelector('#printer-settings tr[data-printer="p2"]');
+    expect(t.get<PrinterRegistry>(PrinterRegistry).get('p2')?.entry.name).to.equal('Spare Mini');
+    await page.click('nav a:has-text("Printers")');
+    await page.waitForSelector('#cards .card[data-printer="p2"][data-state="Operational"]', { timeout: 15000 });
+    await page.click('nav a:has-text("Settings")');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#printer-settings tr[data-printer="p2"] button:has-text("Remove")');
+    await page.waitForSelector('#printer-settings tr[data-printer="p2"]', { state: 'detached' });
+    expect(t.get<PrinterRegistry>(PrinterRegistry).get('p2')).to.equal(undefined);
+    expect(watched.errors).to.deep.equal([]);
+  });
+
+  it("plays a timelapse in the printer's page", async () => {
+    const folder = t.get<SettingsService>(SettingsService).folder('timelapse');
+    fs.mkdirSync(folder, { recursive: true });
+    // a one-second test pattern, made by the real ffmpeg (missing ffmpeg fails here, as in CI)
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', path.join(folder, 'p1_done_20260101000000.mp4')]);
+    await page.goto(`${t.baseUrl}/printer/p1/`);
+    await page.waitForSelector('#timelapses li[data-movie="p1_done_20260101000000.mp4"]');
+    await page.click('#timelapses li[data-movie] button[data-action="play"]');
+    await page.waitForSelector('#timelapse-player');
+    // the browser decoded it: its duration is known
+    await waitFor(async () => Number(await page.$eval('#timelapse-player', (v) => (v as unknown as { duration: number }).duration)) > 0.5, 10000);
+    expect(watched.errors).to.deep.equal([]);
+  });
+});

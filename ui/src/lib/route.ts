@@ -1,0 +1,21 @@
+/**
+ * The farm page's sections by the address' hash (`#/history`, `#/events`, `#/settings`): a hash keeps
+ * every URL of the app relative, so the page works under any base, and back and forward work.
+ */
+import { signal } from '@preact/signals';
+
+export const SECTIONS = [
+  { id: '', label: 'Printers' },
+  { id: 'history', label: 'History' },
+  { id: 'events', label: 'Event log' },
+  { id: 'settings', label: 'Settings' },
+] as const;
+export type Section = (typeof SECTIONS)[number]['id'];
+
+function current(): Section {
+  const id = location.hash.replace(/^#\/?/, '');
+  return SECTIONS.some((s) => s.id === id) ? (id as Section) : '';
+}
+
+export const section = signal<Section>(current());
+addEventListener('hashchange', () => (section.value = current()));

@@ -1,0 +1,116 @@
+/** Settings: the printers (add, remove; ADMIN), and application-key requests waiting for a decision. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, reasonOf } from '../../api/http.js';
+import { can } from '../../api/session.js';
+import type { PrinterJson, PrinterList } from '../../api/types.js';
+import { Notice } from '../../components/notice.js';
+import { useAction } from '../../components/use-action.js';
+import { AppKeyRequests } from '../farm/app-keys.js';
+
+function AddPrinter({ onAdded }: { onAdded(): void }) {
+  const action = useAction();
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const listen = Number(data.get('listen'));
+    const entry = {
+      id: String(data.get('id')),
+      name: String(data.get('name')),
+      connection: { port: String(data.get('port')), baudrate: Number(data.get('baudrate')), autoconnect: data.get('autoconnect') === 'on' },
+      ...(listen ? { listen } : {}),
+    };
+    void action.run(async () => {
+      await api('POST', 'api/printers', entry);
+      form.reset();
+      onAdded();
+    });
+  };
+  return (
+    <form id="add-printer" class="row" onSubmit={submit} aria-label="Add a printer">
+      <label class="stack">
+        Id
+        <input name="id" required pattern="[a-z0-9][a-z0-9\-]*" size={10} title="lower-case letters, digits and dashes" />
+      </label>
+      <label class="stack">
+        Name
+        <input name="name" required size={14} />
+      </label>
+      <label class="stack">
+        Port
+        <input name="port" required size={14} placeholder="/dev/ttyUSB0 or virtual" />
+      </label>
+      <label class="stack">
+        Baud rate
+        <input name="baudrate" type="number" value={115200} min={1200} />
+      </label>
+      <label class="stack">
+        Own port
+        <input name="listen" type="number" min={1} max={65535} placeholder="optional" />
+      </label>
+      <label>
+        <input name="autoconnect" type="checkbox" defaultChecked /> connect at start
+      </label>
+      <button type="submit" class="primary" disabled={action.busy}>
+        Add printer
+      </button>
+      <Notice error={action.error} onDismiss={action.clear} />
+    </form>
+  );
+}
+
+export function SettingsView() {
+  const [printers, setPrinters] = useState<PrinterJson[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [changed, setChanged] = useState(0);
+  const admin = can('ADMIN');
+  useEffect(() => void api<PrinterList>('GET', 'api/printers').then((r) => setPrinters(r.printers), (err) => setError(reasonOf(err))), [changed]);
+  const remove = (p: PrinterJson) => {
+    if (!confirm(`Remove ${p.name} (${p.id})? A running job on it fails.`)) return;
+    api('DELETE', `api/printers/${encodeURIComponent(p.id)}`).then(() => setChanged((n) => n + 1), (err) => setError(reasonOf(err)));
+  };
+  return (
+    <>
+      <section class="panel" aria-labelledby="printers-settings-h">
+        <header>
+          <h1 id="printers-settings-h">Printers</h1>
+        </header>
+        <Notice error={error} onDismiss={() => setError(null)} />
+        <table id="printer-settings">
+          <thead>
+            <tr>
+              <th scope="col">Id</th>
+              <th scope="col">Name</th>
+              <th scope="col">State</th>
+              <th scope="col">Own port</th>
+              {admin && (
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {(printers ?? []).map((p) => (
+              <tr key={p.id} data-printer={p.id}>
+                <td>{p.id}</td>
+                <td>{p.name}</td>
+                <td>{p.state.text}</td>
+                <td class="num">{p.listen ?? '–'}</td>
+                {admin && (
+                  <td>
+                    <button type="button" class="danger" onClick={() => remove(p)}>
+                      Remove
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {admin && <AddPrinter onAdded={() => setChanged((n) => n + 1)} />}
+      </section>
+      {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={changed} />}
+    </>
+  );
+}
