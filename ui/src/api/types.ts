@@ -62,4 +62,3 @@ export interface FileListing {
 
 export type { JobRecord, HistoryTotals, JobResult } from '../../../core/history/api.js';
 export type { LoggedEvent, EventPage } from '../../../core/event-log/api.js';
-export type { PrinterEntry } from '../../../core/settings/schema/printers.js';

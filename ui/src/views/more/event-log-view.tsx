@@ -4,8 +4,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
-import type { EventPage, LoggedEvent, PrinterList } from '../../api/types.js';
+import type { EventPage, LoggedEvent } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
+import { PrinterFilter, usePrinterNames } from '../../components/printer-filter.js';
 import { describeEvent } from '../../lib/format.js';
 
 const PAGE = 200;
@@ -23,13 +24,12 @@ async function newestSeq(): Promise<number> {
 }
 
 export function EventLogView() {
-  const [printers, setPrinters] = useState<Record<string, string>>({});
+  const printers = usePrinterNames();
   const [type, setType] = useState('');
   const [printer, setPrinter] = useState('');
   const [events, setEvents] = useState<LoggedEvent[] | null>(null);
   const [until, setUntil] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => void api<PrinterList>('GET', 'api/printers').then((r) => setPrinters(Object.fromEntries(r.printers.map((p) => [p.id, p.name]))), () => undefined), []);
   const load = async (before: number | null) => {
     try {
       const end = before ?? (await newestSeq());
@@ -54,15 +54,7 @@ export function EventLogView() {
             Type
             <input value={type} size={16} placeholder="e.g. PrintDone" onChange={(e) => setType((e.currentTarget as HTMLInputElement).value.trim())} />
           </label>
-          <label>
-            Printer
-            <select value={printer} onChange={(e) => setPrinter((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">all</option>
-              {Object.entries(printers).map(([id, name]) => (
-                <option value={id}>{name}</option>
-              ))}
-            </select>
-          </label>
+          <PrinterFilter names={printers} value={printer} onChange={setPrinter} />
         </div>
       </header>
       <Notice error={error} />

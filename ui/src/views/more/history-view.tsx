@@ -1,21 +1,21 @@
 /** Past jobs (`/api/history`): outcome, duration and filament per job, totals per printer; filtered by printer and outcome. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
-import type { HistoryTotals, JobRecord, JobResult, PrinterList } from '../../api/types.js';
+import type { HistoryTotals, JobRecord, JobResult } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
+import { PrinterFilter, usePrinterNames } from '../../components/printer-filter.js';
 import { formatDuration } from '../../lib/format.js';
 
 const RESULTS: JobResult[] = ['done', 'failed', 'cancelled', 'interrupted', 'printing'];
 const metres = (mm: number | null) => (mm == null ? '–' : `${(mm / 1000).toFixed(2)} m`);
 
 export function HistoryView() {
-  const [printers, setPrinters] = useState<Record<string, string>>({});
+  const printers = usePrinterNames();
   const [printer, setPrinter] = useState('');
   const [result, setResult] = useState('');
   const [jobs, setJobs] = useState<{ jobs: JobRecord[]; total: number } | null>(null);
   const [totals, setTotals] = useState<HistoryTotals | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => void api<PrinterList>('GET', 'api/printers').then((r) => setPrinters(Object.fromEntries(r.printers.map((p) => [p.id, p.name]))), () => undefined), []);
   useEffect(() => {
     const query = new URLSearchParams({ limit: '200', ...(printer ? { printer } : {}), ...(result ? { result } : {}) });
     Promise.all([api<{ jobs: JobRecord[]; total: number }>('GET', `api/history?${query}`), api<HistoryTotals>('GET', `api/history/totals${printer ? `?printer=${encodeURIComponent(printer)}` : ''}`)]).then(
@@ -28,15 +28,7 @@ export function HistoryView() {
       <header>
         <h1 id="history-h">History</h1>
         <div class="row">
-          <label>
-            Printer
-            <select value={printer} onChange={(e) => setPrinter((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">all</option>
-              {Object.entries(printers).map(([id, name]) => (
-                <option value={id}>{name}</option>
-              ))}
-            </select>
-          </label>
+          <PrinterFilter names={printers} value={printer} onChange={setPrinter} />
           <label>
             Outcome
             <select value={result} onChange={(e) => setResult((e.currentTarget as HTMLSelectElement).value)}>

@@ -4,6 +4,7 @@ import { api, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import type { PrinterJson, PrinterList } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
+import { ActionsHeader } from '../../components/printer-filter.js';
 import { useAction } from '../../components/use-action.js';
 import { AppKeyRequests } from '../farm/app-keys.js';
 
@@ -83,11 +84,7 @@ export function SettingsView() {
               <th scope="col">Name</th>
               <th scope="col">State</th>
               <th scope="col">Own port</th>
-              {admin && (
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              )}
+              {admin && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>

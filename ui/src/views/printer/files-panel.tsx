@@ -9,6 +9,7 @@ import { api, currentCredential, reasonOf, upload } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import type { FileEntry, FileListing } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
+import { ActionsHeader } from '../../components/printer-filter.js';
 import { ProgressBar } from '../../components/progress.js';
 import { useAction } from '../../components/use-action.js';
 import { formatDuration } from '../../lib/format.js';
@@ -207,9 +208,7 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
                 <th scope="col">Name</th>
                 <th scope="col">Size</th>
                 <th scope="col">Analysis</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
