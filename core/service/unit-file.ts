@@ -56,10 +56,14 @@ export function unitPath(file: string): string {
   return file.replace(/%/g, '%%');
 }
 
-/** Under a home directory, ProtectHome=yes would hide it: then homes are only made read-only. */
-function underHome(file: string): boolean {
-  return ['/home', '/root', '/run/user'].some((home) => file === home || file.startsWith(`${home}/`));
+function under(folders: readonly string[], file: string): boolean {
+  return folders.some((folder) => file === folder || file.startsWith(`${folder}/`));
 }
+
+/** Under a home directory, ProtectHome=yes would hide it: then homes are only made read-only. */
+const HOMES = ['/home', '/root', '/run/user'];
+/** A basedir there would be hidden by the service's own empty /tmp (PrivateTmp=${privateTmp}). */
+const TEMPORARY = ['/tmp', '/var/tmp'];
 
 export function systemdUnit(options: UnitOptions): string {
   const problem = checkUserName(options.user);
@@ -67,7 +71,8 @@ export function systemdUnit(options: UnitOptions): string {
   for (const file of [options.basedir, options.node, options.cli]) {
     if (!path.isAbsolute(file)) throw new Error(`${file} is not an absolute path`);
   }
-  const protectHome = [options.basedir, options.node, options.cli].some(underHome) ? 'read-only' : 'yes';
+  const protectHome = [options.basedir, options.node, options.cli].some((file) => under(HOMES, file)) ? 'read-only' : 'yes';
+  const privateTmp = under(TEMPORARY, options.basedir) ? 'no' : 'yes';
   return `# written by \`cuttle service install\`; \`cuttle service install --print\` shows what it would write now
 [Unit]
 Description=cuttle 3D-printer host (${unitPath(options.basedir)})
@@ -94,7 +99,7 @@ NoNewPrivileges=yes
 ProtectSystem=strict
 ReadWritePaths=${unitWord(options.basedir)}
 ProtectHome=${protectHome}
-PrivateTmp=yes
+PrivateTmp=${privateTmp}
 DevicePolicy=closed
 ${SERIAL_DEVICE_GROUPS.map((group) => `DeviceAllow=char-${group} rw`).join('\n')}
 CapabilityBoundingSet=

@@ -33,7 +33,7 @@ describe('cuttle service', function () {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('install --print writes a unit naming the user, the basedir and the hardening, and installs nothing', async () => {
-    const basedir = path.join(dir, 'base');
+    const basedir = '/srv/cuttle-print-test';
     const r = await cli(['service', 'install', '--print', '--user', 'nobody', '--basedir', basedir, '--unit-dir', dir]);
     expect(r.code, r.stderr).to.equal(0);
     const unit = r.stdout;
@@ -57,6 +57,7 @@ describe('cuttle service', function () {
     }
     expect(unit).to.match(new RegExp(`^ExecStart=${process.execPath.replace(/[/.]/g, '\\$&')} \\S+/core/cli/main\\.js serve --basedir ${basedir.replace(/[/.]/g, '\\$&')}$`, 'm'));
     expect(fs.readdirSync(dir)).to.deep.equal([]);
+    expect(fs.existsSync(basedir)).to.equal(false);
   });
 
   it('install writes a unit that systemd-analyze verify accepts; status shows it and uninstall removes it', async function () {
@@ -94,6 +95,10 @@ describe('cuttle service', function () {
     expect(unit).to.include('ReadWritePaths=/home/pi/.cuttle');
     const system = systemdUnit({ user: 'cuttle', basedir: '/var/lib/cuttle', node: '/usr/bin/node', cli: '/usr/lib/node_modules/cuttle/dist/core/cli/main.js' });
     expect(system).to.include('ProtectHome=yes');
+    // the service's own empty /tmp would hide a basedir under /tmp
+    const temporary = systemdUnit({ user: 'cuttle', basedir: '/tmp/cuttle', node: '/usr/bin/node', cli: '/opt/cuttle/dist/core/cli/main.js' });
+    expect(temporary).to.include('PrivateTmp=no');
+    expect(system).to.include('PrivateTmp=yes');
   });
 
   it('refuses root, a bad user name and a path with a newline', async () => {

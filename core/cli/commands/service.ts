@@ -66,7 +66,14 @@ async function install(args: CommandArgs): Promise<number> {
   await fs.promises.mkdir(basedir, { recursive: true });
   const owner = (await fs.promises.stat(basedir)).uid;
   if (account && owner !== account.uid) console.error(`cuttle service: warning: ${basedir} is not owned by ${user}; the service can only write it once it is:\n  sudo chown -R ${user}: ${basedir}`);
-  await writeFileAtomic(file, unit, { mkdir: false });
+  try {
+    await writeFileAtomic(file, unit, { mkdir: false });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'ENOENT') throw err;
+    console.error(`cuttle service: cannot write ${file}: ${code === 'ENOENT' ? 'no such folder' : 'permission denied (run it with sudo, or give --unit-dir)'}`);
+    return 1;
+  }
   await fs.promises.chmod(file, 0o644);
   console.log(`wrote ${file}: cuttle runs as ${user} (group ${SERIAL_GROUP}) on ${basedir}`);
   if (!system) {
