@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { UserStore } from '../../core/auth/user-store.js';
+import { writeBackup } from '../../core/backup/archive-writer.js';
 import { BackupError } from '../../core/backup/format.js';
 import { parseParts } from '../../core/backup/names.js';
 import { restoreBackup } from '../../core/backup/restore.js';
@@ -186,6 +187,22 @@ describe('backup and restore', function () {
     expect(fs.readFileSync(path.join(target, 'config.yaml')).equals(fs.readFileSync(path.join(source.basedir, 'config.yaml')))).to.equal(true);
   });
 
+  it('keeps long and non-ASCII names, modes and times (pax headers past 100 bytes)', async () => {
+    const from = path.join(work, 'names');
+    const long = `uploads/${'deep-folder-name/'.repeat(8)}${'ß'.repeat(60)} cube ✓.gcode`;
+    fs.mkdirSync(path.dirname(path.join(from, long)), { recursive: true });
+    fs.writeFileSync(path.join(from, long), GCODE);
+    fs.writeFileSync(path.join(from, 'users.yaml'), 'users: {}\n', { mode: 0o600 });
+    fs.utimesSync(path.join(from, long), 1_600_000_000, 1_600_000_000);
+    const output = path.join(work, 'names.tar.gz');
+    await writeBackup({ basedir: from, skip: [], extra: [], excluded: [], notes: [], cuttleVersion: 'test' }, output);
+    const to = path.join(work, 'names-restored');
+    await restoreBackup(output, to);
+    expect(fingerprint(to)).to.deep.equal(fingerprint(from));
+    expect(fs.statSync(path.join(to, long)).mtimeMs).to.equal(1_600_000_000_000);
+    expect(fs.statSync(path.join(to, 'users.yaml')).mode & 0o777).to.equal(0o600);
+  });
+
   describe('a damaged, foreign or hostile archive is refused and changes nothing', () => {
     const refusals: [string, () => Buffer, RegExp][] = [
       ['a truncated archive', () => fs.readFileSync(archive).subarray(0, Math.floor(fs.statSync(archive).size / 2)), /is truncated/],
@@ -271,6 +288,11 @@ describe('backup and restore', function () {
     expect(fs.existsSync(path.join(target, 'timelapse'))).to.equal(false);
     expect(() => parseParts(['uploads,printers'])).to.throw(BackupError, 'cannot exclude "printers"');
 
+    const [first, second] = await Promise.all([
+      request(source.baseUrl, 'POST', '/api/backup', { key: TEST_API_KEY, body: { exclude: ['uploads', 'timelapses'] } }),
+      request(source.baseUrl, 'POST', '/api/backup', { key: TEST_API_KEY, body: { exclude: ['uploads'] } }),
+    ]);
+    expect([first.status, second.status].sort(), 'one backup at a time').to.deep.equal([201, 409]);
     expect((await request(source.baseUrl, 'GET', '/api/backup', { key: aliceKey })).status, 'a user who is not an admin').to.equal(403);
     const listed = (await request(source.baseUrl, 'GET', '/api/backup', { key: TEST_API_KEY })).body.backups as { name: string }[];
     expect((await request(source.baseUrl, 'DELETE', `/api/backup/${listed[0]!.name}`, { key: aliceKey })).status).to.equal(403);
