@@ -1,6 +1,7 @@
 /**
  * The event log's tables: `events` (seq is the primary key, so paging by seq is a range scan),
- * an index by type for `?type=`, and `meta` for the seq reservation and how far retention pruned.
+ * an index by type for `?type=` and one by printer for `?printer=` (a farm's page of one printer's
+ * events would otherwise scan every event after `since`), and `meta` for the seq reservation and how far retention pruned.
  * Used by the main thread (reads) and the writer thread (appends, retention).
  */
 import type { SqliteDatabase } from '../database/database.js';
@@ -15,6 +16,7 @@ export function createEventLogSchema(db: SqliteDatabase): void {
       payload TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS events_by_type ON events (type, seq);
+    CREATE INDEX IF NOT EXISTS events_by_printer ON events (printer, seq);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   `);
 }

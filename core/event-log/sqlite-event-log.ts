@@ -149,7 +149,7 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
     const key = `${form} ${where}`;
     let statement = this.statements.get(key);
     if (!statement) {
-      const rows = `SELECT seq, type, printer, time, payload FROM events ${where} ORDER BY seq LIMIT ?`;
+      const rows = eventRowsSql(where);
       statement = this.database.db.prepare(
         form === 'rows' ? rows : `SELECT count(*) AS count, max(seq) AS last, CAST(group_concat(${EVENT_JSON_SQL}, ',' ORDER BY seq) AS BLOB) AS json FROM (${rows})`,
       );
@@ -245,6 +245,11 @@ interface JsonPage {
  * One event of the page in SQL and in JavaScript: the two must give the same text (a test compares
  * them). `time` is epoch ms; strftime's %f gives the milliseconds that toISOString gives.
  */
+/** One page of rows for a WHERE clause of `filters` (exported for the query-plan test). */
+export function eventRowsSql(where: string): string {
+  return `SELECT seq, type, printer, time, payload FROM events ${where} ORDER BY seq LIMIT ?`;
+}
+
 const EVENT_JSON_SQL = `'{"seq":' || seq || ',"type":' || json_quote(type) || ',"time":"' || strftime('%Y-%m-%dT%H:%M:%fZ', time / 1000.0, 'unixepoch') || '","printer":' || json_quote(nullif(printer, '')) || ',"payload":' || payload || '}'`;
 
 function eventJson(row: Row): string {
