@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
+import { processAlive } from '../common/atomic-write.js';
 import { BackupError, CONTENT_PREFIX, FORMAT, FORMAT_VERSION, HEADER_ENTRY, MANIFEST_ENTRY, type BackupHeader, type Manifest, type ManifestEntry } from './format.js';
 import { RESTORE_LEFTOVER, type BackupPlan } from './plan.js';
 import { snapshotDatabase } from './snapshot.js';
@@ -129,11 +130,28 @@ async function* gzipMembers(source: AsyncIterable<Buffer>): AsyncGenerator<Buffe
   if (size > 0) yield gzipSync(Buffer.concat(parts, size), { level: GZIP_LEVEL });
 }
 
+/**
+ * The hidden files a backup to `output` writes before it is complete, named with the writer's pid:
+ * removed at its end, or by `sweepPartials` once that process is gone (killed, or a host stopped mid-backup).
+ */
+function partialsOf(output: string): { partial: string; snapshot: string } {
+  const hidden = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}`);
+  return { partial: `${hidden}.partial`, snapshot: `${hidden}.db` };
+}
+
+/** Removes what unfinished backups of processes that are gone left in `dir`; the names removed. */
+export async function sweepPartials(dir: string): Promise<string[]> {
+  const names = (await fs.promises.readdir(dir).catch(() => [] as string[])).filter((name) => {
+    const match = /^\.cuttle-backup-.*\.tar\.gz\.(\d+)\.(partial|db)$/.exec(name);
+    return match !== null && !processAlive(Number(match[1]));
+  });
+  for (const name of names) await fs.promises.rm(path.join(dir, name), { force: true });
+  return names;
+}
+
 /** Writes the backup of `plan` to `output` (a new file; its folder must exist). */
 export async function writeBackup(plan: BackupPlan, output: string): Promise<BackupResult> {
-  const dir = path.dirname(output);
-  const partial = path.join(dir, `.${path.basename(output)}.partial`);
-  const snapshot = path.join(dir, `.${path.basename(output)}.db`);
+  const { partial, snapshot } = partialsOf(output);
   try {
     const { files, skipped } = await collect(plan);
     if (plan.database) {

@@ -1,17 +1,21 @@
 /**
  * The host's backups (./api.ts): each made in a worker thread from the plan of the current settings,
  * after the event log has committed what it holds (bounded: a host that fires all the time is not
- * waited for forever; the snapshot then ends a batch earlier).
+ * waited for forever; the snapshot then ends a batch earlier). A backup still being written when the
+ * host stops is abandoned (its thread stopped) rather than holding up the shutdown; what it and
+ * crashed ones left is swept at the next start.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { inject, injectable } from 'inversify';
+import type { LifecycleContribution } from '../common/lifecycle.js';
 import { EventLog } from '../event-log/api.js';
 import { Logger } from '../logging/logger.js';
 import { CUTTLE_VERSION } from '../server/routes/version.js';
 import { SettingsService } from '../settings/settings-service.js';
 import type { BackupInfo, BackupService, CreatedBackup } from './api.js';
-import { writeBackupInWorker } from './backup-worker.js';
+import { sweepPartials } from './archive-writer.js';
+import { writeBackupInWorker, type BackupThread } from './backup-worker.js';
 import { BackupError, type BackupPart } from './format.js';
 import { isBackupName, newBackupName } from './names.js';
 import { backupsFolder, planBackup } from './plan.js';
@@ -20,8 +24,11 @@ import { backupsFolder, planBackup } from './plan.js';
 const FLUSH_WAIT_MS = 5000;
 
 @injectable()
-export class HostBackups implements BackupService {
+export class HostBackups implements BackupService, LifecycleContribution {
+  readonly lifecycleName = 'backup';
   private running: Promise<unknown> | undefined;
+  private thread: BackupThread | undefined;
+  private stopped = false;
   private readonly logger: Logger;
 
   constructor(
@@ -30,6 +37,18 @@ export class HostBackups implements BackupService {
     @inject(Logger) logger: Logger,
   ) {
     this.logger = logger.child({ service: 'backup' });
+  }
+
+  async start(): Promise<void> {
+    const swept = await sweepPartials(this.folder);
+    if (swept.length) this.logger.info({ files: swept }, 'removed what unfinished backups left');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (!this.thread) return;
+    this.logger.warn('the host is stopping: the backup being written is abandoned');
+    await this.thread.cancel();
   }
 
   private get folder(): string {
@@ -50,6 +69,7 @@ export class HostBackups implements BackupService {
   }
 
   async create(exclude: readonly BackupPart[]): Promise<CreatedBackup> {
+    if (this.stopped) throw new BackupError('the host is stopping', 503);
     if (this.running) throw new BackupError('a backup is being written already; try again when it is done', 409);
     const job = this.write(exclude);
     this.running = job;
@@ -67,7 +87,13 @@ export class HostBackups implements BackupService {
     const folder = this.folder;
     const output = path.join(folder, newBackupName(folder));
     const started = Date.now();
-    const result = await writeBackupInWorker(planBackup(this.settings, exclude, CUTTLE_VERSION), output);
+    this.thread = writeBackupInWorker(planBackup(this.settings, exclude, CUTTLE_VERSION), output);
+    let result;
+    try {
+      result = await this.thread.result;
+    } finally {
+      this.thread = undefined;
+    }
     this.logger.info({ file: output, bytes: result.bytes, entries: result.entries, ms: Date.now() - started, skipped: result.skipped, notes: result.notes }, 'backup written');
     return { name: path.basename(output), bytes: result.bytes, date: new Date().toISOString(), skipped: result.skipped, notes: result.notes };
   }

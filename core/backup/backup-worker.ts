@@ -18,10 +18,16 @@ interface Job {
 }
 type Answer = { result: BackupResult } | { error: string; status?: number };
 
-/** Runs writeBackup in a worker thread; rejects with its error (a BackupError keeps its status). */
-export function writeBackupInWorker(plan: BackupPlan, output: string): Promise<BackupResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'backup-worker.js'), { workerData: { plan, output } satisfies Job });
+export interface BackupThread {
+  readonly result: Promise<BackupResult>;
+  /** Stops the thread mid-write (the host is stopping); `result` then rejects. Its partial files stay for the next sweep. */
+  cancel(): Promise<void>;
+}
+
+/** Runs writeBackup in a worker thread; `result` rejects with its error (a BackupError keeps its status). */
+export function writeBackupInWorker(plan: BackupPlan, output: string): BackupThread {
+  const worker = new Worker(path.join(__dirname, 'backup-worker.js'), { workerData: { plan, output } satisfies Job });
+  const result = new Promise<BackupResult>((resolve, reject) => {
     let answered = false;
     worker.once('message', (answer: Answer) => {
       answered = true;
@@ -30,9 +36,10 @@ export function writeBackupInWorker(plan: BackupPlan, output: string): Promise<B
     });
     worker.once('error', (err) => reject(err));
     worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`the backup thread exited with code ${code} before it finished`));
+      if (!answered) reject(new BackupError(`the backup was stopped before it finished (thread exit code ${code})`, 503));
     });
   });
+  return { result, cancel: async () => void (await worker.terminate()) };
 }
 
 if (parentPort && (workerData as Partial<Job> | undefined)?.plan) {

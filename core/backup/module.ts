@@ -1,5 +1,6 @@
 /** Container bindings for backups: the host's backup service and its `/api/backup` routes. */
 import { ContainerModule } from 'inversify';
+import { LifecycleContribution } from '../common/lifecycle.js';
 import { RouteContribution } from '../server/route-contribution.js';
 import { BackupService } from './api.js';
 import { HostBackups } from './backup-service.js';
@@ -8,6 +9,7 @@ import { BackupRoutes } from './routes.js';
 export const backupModule = new ContainerModule(({ bind }) => {
   bind(HostBackups).toSelf().inSingletonScope();
   bind(BackupService).toService(HostBackups);
+  bind(LifecycleContribution).toService(HostBackups);
   bind(BackupRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(BackupRoutes);
 });

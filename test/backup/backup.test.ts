@@ -7,6 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { uploadForm } from '../api/support.js';
 import { cli, request } from '../clients/helpers.js';
 import { virtualPrinter } from '../farm-events/support.js';
 import { captureLogs, startTestHost, TEST_API_KEY, type TestHost } from '../support/host.js';
+import { waitFor } from '../push/support.js';
 import { craftArchive, fingerprint } from './support.js';
 
 const EVENTS = 100_000;
@@ -300,5 +302,28 @@ describe('backup and restore', function () {
     expect((await request(source.baseUrl, 'GET', `/api/backup/${listed[0]!.name}`, { key: TEST_API_KEY })).status).to.equal(404);
     expect((await request(source.baseUrl, 'GET', '/api/backup/..%2Fconfig.yaml', { key: TEST_API_KEY })).status).to.equal(404);
     expect((await request(source.baseUrl, 'POST', '/api/backup', { key: TEST_API_KEY, body: { exclude: 'uploads' } })).status).to.equal(400);
+  });
+
+  // last: it stops the source host
+  describe('stopping', () => {
+    it('a host that stops mid-backup abandons it at once, and what unfinished backups left is swept at the next start', async () => {
+      const folder = path.join(source.basedir, 'data', 'backups');
+      const leftover = path.join(folder, '.cuttle-backup-20200101-000000.tar.gz.999999999.partial');
+      fs.writeFileSync(leftover, 'left by a killed process');
+      // enough data that the backup is still being written when the host is told to stop
+      fs.writeFileSync(path.join(source.basedir, 'uploads', 'big.gcode'), randomBytes(64 * 1024 * 1024));
+      const archives = () => fs.readdirSync(folder).filter((name) => name.endsWith('.tar.gz'));
+      const before = archives();
+      const answer = request(source.baseUrl, 'POST', '/api/backup', { key: TEST_API_KEY, body: {} }).catch((err: unknown) => err);
+      const mine = new RegExp(`\\.${process.pid}\\.partial$`);
+      await waitFor(() => fs.readdirSync(folder).some((name) => mine.test(name)), 20_000, 'the backup to be under way');
+      await source.host.stop();
+      const answered = await answer;
+      expect((answered as { status?: number }).status, 'the backup did not finish').to.not.equal(201);
+      expect(archives(), 'no archive was added').to.deep.equal(before);
+      const again = await startOn(source.basedir);
+      await again.host.stop();
+      expect(fs.existsSync(leftover), 'a dead process\'s partial backup is swept').to.equal(false);
+    });
   });
 });
