@@ -1,7 +1,7 @@
 /**
  * Container bindings for the printer. `printerModule` (root): the `serial.*` settings; the SD
  * routes, which act on the request's printer; the transports' provider and the serial module's
- * TransportFactory (device paths; other modules contribute more port names, such as `virtual`). `printerScopeModule`
+ * TransportFactories (device paths, tcp:// bridges; other modules contribute more port names, such as `virtual`). `printerScopeModule`
  * (loaded into each printer's child container by core/printers): the connection, protocol, state
  * machine and job of that one printer.
  */
@@ -14,6 +14,7 @@ import { RouteContribution } from '../server/route-contribution.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { serialSettings } from './settings.js';
 import { SerialTransportFactory } from './transport/serial-factory.js';
+import { TcpTransportFactory } from './transport/tcp-factory.js';
 import { TransportFactory, TransportProvider } from './transport/transport-factory.js';
 
 export const printerModule = new ContainerModule(({ bind }) => {
@@ -22,6 +23,7 @@ export const printerModule = new ContainerModule(({ bind }) => {
   bind(RouteContribution).toService(SdRoutes);
   bind(TransportProvider).toSelf().inSingletonScope();
   bind(TransportFactory).to(SerialTransportFactory).inSingletonScope();
+  bind(TransportFactory).to(TcpTransportFactory).inSingletonScope();
 });
 
 export const printerScopeModule = new ContainerModule(({ bind }) => {

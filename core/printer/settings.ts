@@ -13,6 +13,25 @@ const rate = { format: (v: unknown) => { if (typeof v !== 'number' || !(v >= 0 &
 export const serialSettings = defineSettings('serial', {
   port: { doc: 'Serial device to connect to, or "virtual" for the built-in simulated printer.', format: String, default: 'virtual', env: 'CUTTLE_SERIAL_PORT' },
   baudrate: { doc: 'Baud rate.', format: 'nat', default: 115200 },
+  additionalPorts: {
+    doc: 'Globs of device paths that may be connected besides the serial ports the host detects (e.g. "/dev/myprinter*", "/tmp/printer-*" for socat links); "*" and "?" stop at "/". A port that is neither detected, matched here, "virtual" nor an allowed tcp:// host is refused.',
+    format: Array,
+    default: [] as string[],
+  },
+  additionalBaudrates: { doc: 'Baud rates that may be connected besides the usual ones (115200, 250000, 230400, 57600, 38400, 19200, 9600).', format: Array, default: [] as number[] },
+  tcp: {
+    connectTimeoutMs: { doc: 'Network serial (tcp://host:port): milliseconds to wait for the bridge to accept the connection.', format: 'nat', default: 5000 },
+    keepAliveMs: {
+      doc: 'Network serial: milliseconds of silence before TCP keep-alive probes start, so a bridge that vanished (powered off, out of WiFi range) is noticed as an unplugged cable; 0 turns keep-alive off.',
+      format: 'nat',
+      default: 10000,
+    },
+    allowedHosts: {
+      doc: 'Network serial: hosts a tcp:// port may name: IP addresses, CIDR ranges ("192.168.1.0/24") or host names, written exactly. Loopback only by default; a bridge on the network must be listed.',
+      format: Array,
+      default: ['127.0.0.0/8', '::1', 'localhost'] as string[],
+    },
+  },
   autoconnect: { doc: 'Connect to the printer when the host starts.', format: Boolean, default: false },
   firmware: {
     doc: `Firmware family: "auto" learns it from M115's FIRMWARE_NAME; one of ${FIRMWARE_IDS.join(', ')} forces it.`,

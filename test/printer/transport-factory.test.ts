@@ -20,6 +20,9 @@ class RecordingFactory implements TransportFactory {
   claims(port: string): boolean | 'fallback' {
     return this.claim === 'fallback' ? 'fallback' : this.ports.includes(port);
   }
+  async check(): Promise<string | null> {
+    return null;
+  }
   async open(request: TransportRequest): Promise<Transport> {
     this.opened.push(request);
     return new ScriptedTransport();

@@ -29,6 +29,10 @@ export class VirtualTransportFactory implements TransportFactory {
     return port.toLowerCase() === VIRTUAL_PORT;
   }
 
+  async check(): Promise<string | null> {
+    return null;
+  }
+
   async open({ baudrate, printer }: TransportRequest): Promise<Transport> {
     const config = this.settings.of(serialSettings).get().virtual;
     // the first printer keeps the folder a single-printer host always had

@@ -12,8 +12,7 @@
 import { autoDetect } from '@serialport/bindings-cpp';
 import fs from 'node:fs';
 import tty from 'node:tty';
-import { Emitter } from '../../common/event.js';
-import { LineSplitter, type DiscardedLine, type Transport } from './transport.js';
+import { ByteStreamTransport } from './transport.js';
 
 type PortBinding = Awaited<ReturnType<ReturnType<typeof autoDetect>['open']>>;
 
@@ -23,26 +22,16 @@ interface BytePipe {
   close(): Promise<void>;
 }
 
-export class SerialTransport implements Transport {
-  private readonly lines = new Emitter<string>();
-  private readonly discarded = new Emitter<DiscardedLine>();
-  private readonly lost = new Emitter<Error>();
-  readonly onLine = this.lines.event;
-  readonly onDiscarded = this.discarded.event;
-  readonly onLost = this.lost.event;
-  private readonly splitter = new LineSplitter(
-    (line) => this.lines.fire(line),
-    (line) => this.discarded.fire(line),
-  );
-  private pending = '';
-  private closing = false;
+export class SerialTransport extends ByteStreamTransport {
   private pipe: BytePipe | null = null;
 
   private constructor(
     private readonly binding: PortBinding,
     readonly port: string,
     readonly baudrate: number,
-  ) {}
+  ) {
+    super();
+  }
 
   static async open(port: string, baudrate: number): Promise<SerialTransport> {
     let binding: PortBinding;
@@ -66,29 +55,14 @@ export class SerialTransport implements Transport {
     }
   }
 
-  write(data: string): void {
-    if (this.closing) return;
-    if (this.pending === '') queueMicrotask(() => this.flush());
-    this.pending += data;
-  }
-
-  private flush(): void {
-    const data = this.pending;
-    this.pending = '';
-    if (data && !this.closing) this.pipe?.write(Buffer.from(data, 'latin1'));
+  protected send(data: Buffer): void {
+    this.pipe?.write(data);
   }
 
   async close(): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
-    this.lines.dispose();
+    if (!this.beginClose()) return;
     await this.pipe?.close().catch(() => undefined);
     if (this.binding.isOpen) await this.binding.close().catch(() => undefined);
-  }
-
-  private failed(err: Error): void {
-    if (this.closing) return;
-    this.lost.fire(err);
   }
 
   /**
@@ -98,9 +72,9 @@ export class SerialTransport implements Transport {
   private ttyPipe(): BytePipe {
     const fd = fs.openSync(this.port, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
     const input = new tty.ReadStream(fd);
-    input.on('data', (chunk: Buffer) => this.splitter.push(chunk));
-    input.on('error', (err: Error) => this.failed(new Error(`serial port ${this.port} failed: ${err.message}`)));
-    input.on('end', () => this.failed(new Error(`serial port ${this.port} closed unexpectedly`)));
+    input.on('data', (chunk: Buffer) => this.received(chunk));
+    input.on('error', (err: Error) => this.lose(new Error(`serial port ${this.port} failed: ${err.message}`)));
+    input.on('end', () => this.lose(new Error(`serial port ${this.port} closed unexpectedly`)));
     let backlog: Buffer | null = null;
     let retry: NodeJS.Timeout | null = null;
     const drain = () => {
@@ -116,7 +90,7 @@ export class SerialTransport implements Transport {
             return;
           }
           backlog = null;
-          this.failed(new Error(`writing to ${this.port} failed: ${(err as Error).message}`));
+          this.lose(new Error(`writing to ${this.port} failed: ${(err as Error).message}`));
           return;
         }
         backlog = written < backlog.length ? backlog.subarray(written) : null;
@@ -144,12 +118,12 @@ export class SerialTransport implements Transport {
     const loop = async () => {
       while (!this.closing) {
         const { bytesRead } = await this.binding.read(buffer, 0, buffer.length);
-        if (bytesRead > 0) this.splitter.push(Buffer.from(buffer.subarray(0, bytesRead)));
+        if (bytesRead > 0) this.received(Buffer.from(buffer.subarray(0, bytesRead)));
       }
     };
-    loop().catch((err: Error) => this.failed(new Error(`serial port ${this.port} failed: ${err.message}`)));
+    loop().catch((err: Error) => this.lose(new Error(`serial port ${this.port} failed: ${err.message}`)));
     return {
-      write: (data) => void this.binding.write(data).catch((err: Error) => this.failed(err)),
+      write: (data) => void this.binding.write(data).catch((err: Error) => this.lose(err)),
       close: async () => undefined,
     };
   }

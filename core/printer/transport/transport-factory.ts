@@ -5,7 +5,10 @@
  * printer offers its names (`virtual`, from its own ContainerModule). `TransportProvider` collects them; the printer service opens its port through it
  * and never knows what is behind a name.
  */
-import { injectable, multiInject, optional } from 'inversify';
+import { inject, injectable, multiInject, optional } from 'inversify';
+import { SettingsService } from '../../settings/settings-service.js';
+import { serialSettings } from '../settings.js';
+import { baudrateProblem } from './port-rules.js';
 import type { Transport } from './transport.js';
 
 export interface TransportRequest {
@@ -25,6 +28,12 @@ export interface TransportFactory {
    * other factory owns it (the serial factory: any device path), false otherwise.
    */
   claims(port: string): boolean | 'fallback';
+  /**
+   * Why `port` (which this factory claims) may not be opened, or null when it may. Asked before
+   * `open` by every entry point that takes a port from a user (REST, CLI), it decides from the name
+   * and the settings first, so that a refused name is never opened, nor even looked at on disk.
+   */
+  check(port: string): Promise<string | null>;
   open(request: TransportRequest): Promise<Transport>;
 }
 export const TransportFactory = Symbol.for('cuttle.TransportFactory');
@@ -32,7 +41,10 @@ export const TransportFactory = Symbol.for('cuttle.TransportFactory');
 /** Every contributed TransportFactory, asked in turn. */
 @injectable()
 export class TransportProvider {
-  constructor(@multiInject(TransportFactory) @optional() private readonly factories: TransportFactory[] = []) {}
+  constructor(
+    @multiInject(TransportFactory) @optional() private readonly factories: TransportFactory[] = [],
+    @inject(SettingsService) @optional() private readonly settings?: SettingsService,
+  ) {}
 
   /** Every factory's ports, each name once, in the factories' order. */
   async listPorts(): Promise<string[]> {
@@ -40,10 +52,26 @@ export class TransportProvider {
     return [...new Set(lists.flat())];
   }
 
+  /**
+   * Why a user may not connect `port` at `baudrate`, or null when they may: the port allow-list
+   * (detected ports, `serial.additionalPorts`, `virtual`, allowed tcp:// hosts) and the baud rates
+   * (`STANDARD_BAUDRATES` plus `serial.additionalBaudrates`). Every entry point asks here.
+   */
+  async check(port: string, baudrate: number): Promise<string | null> {
+    const factory = this.owner(port);
+    if (!factory) return `no transport opens the port "${port}"`;
+    const additional = this.settings?.of(serialSettings).get().additionalBaudrates ?? [];
+    return baudrateProblem(baudrate, additional) ?? (await factory.check(port));
+  }
+
   /** Opens `request.port` with the factory that owns it, else with a fallback one. */
   open(request: TransportRequest): Promise<Transport> {
-    const factory = this.factories.find((f) => f.claims(request.port) === true) ?? this.factories.find((f) => f.claims(request.port) === 'fallback');
+    const factory = this.owner(request.port);
     if (!factory) return Promise.reject(new Error(`no transport opens the port "${request.port}"`));
     return factory.open(request);
+  }
+
+  private owner(port: string): TransportFactory | undefined {
+    return this.factories.find((f) => f.claims(port) === true) ?? this.factories.find((f) => f.claims(port) === 'fallback');
   }
 }

@@ -5,7 +5,7 @@
  * reported through `onDiscarded` instead of reaching the protocol.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import type { Event } from '../../common/event.js';
+import { Emitter, type Event } from '../../common/event.js';
 
 export interface Transport {
   /** a name for logs and the Connected payload ("/dev/ttyUSB0", "virtual") */
@@ -97,5 +97,65 @@ export class LineSplitter {
     if (isAscii(bytes)) return this.onLine(buffer.toString('latin1', start, end));
     if (isUtf8(bytes)) return this.onLine(bytes.toString('utf8'));
     this.onDiscard({ reason: 'not UTF-8', preview: bytes.subarray(0, 16).toString('hex'), bytes: bytes.length });
+  }
+}
+
+/**
+ * What every byte-stream transport (serial device, TCP socket) shares: received bytes cut into line
+ * events, and the writes of one tick coalesced into one chunk (one write(2), one TCP segment).
+ * A subclass sends the chunk, feeds `received`, and calls `lose` when the other side goes away.
+ */
+export abstract class ByteStreamTransport implements Transport {
+  abstract readonly port: string;
+  abstract readonly baudrate: number;
+  private readonly lines = new Emitter<string>();
+  private readonly discarded = new Emitter<DiscardedLine>();
+  private readonly lost = new Emitter<Error>();
+  readonly onLine = this.lines.event;
+  readonly onDiscarded = this.discarded.event;
+  readonly onLost = this.lost.event;
+  private readonly splitter = new LineSplitter(
+    (line) => this.lines.fire(line),
+    (line) => this.discarded.fire(line),
+  );
+  private pending = '';
+  /** set by close() (and by a loss): nothing more is written or reported */
+  protected closing = false;
+
+  /** Writes `data` (latin1 characters, one per byte) once the current tick is over. */
+  protected abstract send(data: Buffer): void;
+  abstract close(): Promise<void>;
+
+  write(data: string): void {
+    if (this.closing) return;
+    if (this.pending === '') queueMicrotask(() => this.flush());
+    this.pending += data;
+  }
+
+  private flush(): void {
+    const data = this.pending;
+    this.pending = '';
+    if (data && !this.closing) this.send(Buffer.from(data, 'latin1'));
+  }
+
+  protected received(chunk: Buffer): void {
+    this.splitter.push(chunk);
+  }
+
+  private gone = false;
+
+  /** The other side went away: reported once, unless close() came first (close() still releases the port after). */
+  protected lose(err: Error): void {
+    if (this.closing || this.gone) return;
+    this.gone = true;
+    this.lost.fire(err);
+  }
+
+  /** For close(): stops line events and further writes; false when already closing. */
+  protected beginClose(): boolean {
+    if (this.closing) return false;
+    this.closing = true;
+    this.lines.dispose();
+    return true;
   }
 }
