@@ -2,7 +2,7 @@
  * The farm, live: the printer list from `GET api/printers`, then socket.io's farm view (every
  * printer's `history`/`current` keyed by `printer`, and events). One signal per card, so a printer's
  * update re-renders its card alone. Printers added or removed (events PrinterAdded/PrinterRemoved)
- * reload the list. socket.io reconnects by itself after a host restart, resuming events at `lastSeq`.
+ * reload the list. After a host restart it reconnects, resuming events at `lastSeq`.
  */
 import { batch, signal, type Signal } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
@@ -46,6 +46,7 @@ export class FarmStream {
   private socket: Socket | undefined;
   private lastSeq: number | undefined;
   private loading: Promise<void> | undefined;
+  private retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly credential: string) {}
 
@@ -66,7 +67,12 @@ export class FarmStream {
       // the cards need state, not every printer's terminal
       socket.emit('subscribe', { state: { logs: false, messages: false }, events: true, plugins: true });
     });
-    socket.on('disconnect', () => (this.status.value = 'reconnecting'));
+    socket.on('disconnect', (reason) => {
+      this.status.value = 'reconnecting';
+      // a host shutting down closes its sockets itself, and socket.io does not retry those: retry here
+      // (a revoked key comes back as a refused connect_error, below)
+      if (reason === 'io server disconnect') this.retry = setTimeout(() => socket.connect(), 1000);
+    });
     socket.on('connect_error', (err: Error & { data?: { status?: number } }) => {
       if (err.data?.status === 403 || /forbidden/i.test(err.message)) {
         // the key or session is no longer good (a restarted host forgets sessions): retrying will not help
@@ -91,6 +97,7 @@ export class FarmStream {
   }
 
   stop(): void {
+    clearTimeout(this.retry);
     this.socket?.close();
     this.socket = undefined;
   }

@@ -1,0 +1,71 @@
+/**
+ * After the host restarts, the open pages reconnect and go on without a reload: `cuttle serve` as
+ * its own process, stopped (the pages say the host is unreachable) and started again on the same
+ * port and basedir; the farm's cards and a printer's page are live again, and new events arrive.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { spawnHost, type HostProcess } from '../api/support.js';
+import { freePort } from '../support/free-port.js';
+import { TEST_API_KEY, writeConfig } from '../support/host.js';
+import { launchChromium, openWatchedPage, type WatchedPage } from './support.js';
+
+describe('web app: the host restarts under an open page', function () {
+  this.timeout(60000);
+  const basedir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-ui-restart-'));
+  let browser: Browser;
+  let host: HostProcess | undefined;
+  let port: number;
+  let farm: WatchedPage;
+  let printer: WatchedPage;
+  const serve = () => spawnHost(basedir, ['--port', String(port)]);
+
+  before(async () => {
+    port = await freePort();
+    writeConfig(basedir, {
+      api: { key: TEST_API_KEY },
+      printers: [{ id: 'p1', name: 'Garage Prusa', connection: { port: 'virtual', autoconnect: true } }],
+      serial: { temperatureInterval: 1 },
+    });
+    [host, browser] = await Promise.all([serve(), launchChromium()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+    fs.rmSync(basedir, { recursive: true, force: true });
+  });
+
+  it('both pages are live before the restart', async () => {
+    [farm, printer] = await Promise.all([openWatchedPage(browser), openWatchedPage(browser)]);
+    await farm.page.goto(`${host!.baseUrl}/?apikey=${TEST_API_KEY}`);
+    await printer.page.goto(`${host!.baseUrl}/printer/p1/?apikey=${TEST_API_KEY}`);
+    await farm.page.waitForSelector('#cards .card[data-printer="p1"][data-state="Operational"]', { timeout: 15000 });
+    await printer.page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+    for (const { page } of [farm, printer]) await page.evaluate('window.sameDocument = true');
+  });
+
+  it('says the host is unreachable while it is down, and resumes without a reload when it is back', async () => {
+    await host!.stop();
+    host = undefined;
+    for (const { page } of [farm, printer]) await page.waitForSelector('.conn[data-status="reconnecting"]', { timeout: 15000 });
+    host = await serve();
+    for (const { page } of [farm, printer]) await page.waitForSelector('.conn[data-status="connected"]', { timeout: 20000 });
+    await farm.page.waitForSelector('#cards .card[data-printer="p1"][data-state="Operational"]', { timeout: 15000 });
+    await printer.page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+    // the streams are live: an upload now shows in both pages' events
+    const form = new FormData();
+    form.append('file', new Blob(['G28\n']), 'after-restart.gcode');
+    const upload = await fetch(`${host.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY }, body: form });
+    expect(upload.status).to.equal(201);
+    for (const { page } of [farm, printer]) {
+      await page.waitForSelector('#events li .text:text-is("uploaded after-restart.gcode")', { timeout: 15000 });
+      expect(await page.evaluate('window.sameDocument')).to.equal(true);
+    }
+    // a page left the terminal's history as it was and goes on counting
+    expect(Number(await printer.page.textContent('#terminal-count'))).to.be.above(0);
+    expect([...farm.errors, ...printer.errors].filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(e))).to.deep.equal([]);
+  });
+});
