@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { findAccount, groupExists } from '../../core/service/accounts.js';
 import { rootWarning } from '../../core/service/run-as-user.js';
 import { notifyArgs } from '../../core/service/sd-notify.js';
 import { execWord, systemdUnit, unitWord } from '../../core/service/unit-file.js';
@@ -99,6 +100,18 @@ describe('cuttle service', function () {
     const temporary = systemdUnit({ user: 'cuttle', basedir: '/tmp/cuttle', node: '/usr/bin/node', cli: '/opt/cuttle/dist/core/cli/main.js' });
     expect(temporary).to.include('PrivateTmp=no');
     expect(system).to.include('PrivateTmp=yes');
+  });
+
+  it('reads accounts and groups as /etc/passwd and /etc/group list them', () => {
+    const passwd = path.join(dir, 'passwd');
+    const group = path.join(dir, 'group');
+    fs.writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\ncuttle:x:998:997::/var/lib/cuttle:/usr/sbin/nologin\n');
+    fs.writeFileSync(group, 'root:x:0:\ndialout:x:20:cuttle\n');
+    expect(findAccount('cuttle', passwd)).to.deep.equal({ name: 'cuttle', uid: 998, gid: 997, home: '/var/lib/cuttle' });
+    expect(findAccount('nobody-here', passwd)).to.equal(undefined);
+    expect(groupExists('dialout', group)).to.equal(true);
+    expect(groupExists('video', group)).to.equal(false);
+    expect(groupExists('dialout', path.join(dir, 'missing'))).to.equal(false);
   });
 
   it('refuses root, a bad user name and a path with a newline', async () => {

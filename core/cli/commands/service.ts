@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-write.js';
-import { findAccount } from '../../service/accounts.js';
+import { findAccount, groupExists } from '../../service/accounts.js';
 import { checkUserName, SERIAL_GROUP, systemdUnit } from '../../service/unit-file.js';
 import { flagOption, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 
@@ -62,6 +62,9 @@ async function install(args: CommandArgs): Promise<number> {
   const { file, system } = unitFile(args);
   if (!account) {
     console.error(`cuttle service: warning: there is no user "${user}" yet; create it before starting the service:\n  sudo useradd --system --create-home --groups ${SERIAL_GROUP} ${user}`);
+  }
+  if (!groupExists(SERIAL_GROUP)) {
+    console.error(`cuttle service: warning: this system has no "${SERIAL_GROUP}" group (the unit's SupplementaryGroups=); systemd will refuse to start the service until it exists:\n  sudo groupadd --system ${SERIAL_GROUP}`);
   }
   await fs.promises.mkdir(basedir, { recursive: true });
   const owner = (await fs.promises.stat(basedir)).uid;
