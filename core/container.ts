@@ -13,6 +13,7 @@ import { eventsModule } from './events/module.js';
 import { filesModule } from './files/module.js';
 import { healthModule } from './health/module.js';
 import { historyModule } from './history/module.js';
+import { hostSettingsModule } from './host-settings.js';
 import { metricsModule } from './metrics/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule, printerScopeModule } from './printer/module.js';
@@ -34,8 +35,9 @@ import { systemModule } from './system/module.js';
 import { timelapseModule, timelapseScopeModule } from './timelapse/module.js';
 import { uiModule } from './ui/module.js';
 
-// the database and the event log first: they start first and stop last, after every event is fired
+// (the host's settings start nothing) the database and the event log first: they start first and stop last, after every event is fired
 export const CORE_MODULES = [
+  hostSettingsModule,
   eventsModule,
   databaseModule,
   eventLogModule,

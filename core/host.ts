@@ -18,6 +18,8 @@ import { discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import type { SettingsOptions } from './settings/settings-impl.js';
 import { ConfigError, type SettingsService } from './settings/settings-service.js';
+import { pluginsSettings } from './plugins/settings.js';
+import { loggingSettings } from './host-settings.js';
 
 export interface HostOptions extends Omit<SettingsOptions, 'sections'> {
   /** write logs here instead of stdout or the configured file (tests) */
@@ -47,9 +49,9 @@ export class CuttleHost {
   /** Reads and validates the configuration; throws ConfigError naming file and key. */
   static create(options: HostOptions): CuttleHost {
     const settings = loadSettings(options);
-    const logFile = settings.get('logging.file');
+    const { file: logFile, level } = settings.of(loggingSettings).get();
     const logger = createLogger({
-      level: settings.get('logging.level'),
+      level,
       stream: options.logStream,
       file: logFile ? path.resolve(settings.folder('logs'), logFile) : undefined,
     });
@@ -68,17 +70,18 @@ export class CuttleHost {
   /** Discovers and constructs plugins, without starting anything (used by `cuttle plugins`). */
   loadPlugins(): void {
     makeCuttleResolvable(APP_ROOT);
+    const configured = this.settings.of(pluginsSettings).get();
     const { candidates, problems } = discoverPlugins({
       bundledDir: BUNDLED_PLUGINS,
       nodeModules: [
         path.join(this.settings.basedir, 'node_modules'),
         path.join(APP_ROOT, 'node_modules'),
-        ...this.settings.get('plugins.nodeModules').map((p) => path.resolve(this.settings.basedir, p)),
+        ...configured.nodeModules.map((p) => path.resolve(this.settings.basedir, p)),
       ],
-      paths: this.settings.get('plugins.paths').map((p) => path.resolve(this.settings.basedir, p)),
+      paths: configured.paths.map((p) => path.resolve(this.settings.basedir, p)),
     });
     this.plugins.reportProblems(problems, 'path');
-    this.plugins.load(candidates, this.settings.get('plugins.disabled'));
+    this.plugins.load(candidates, configured.disabled);
   }
 
   async start(): Promise<void> {
@@ -110,7 +113,7 @@ export class CuttleHost {
       ...this.plugins.eventDemands(),
       ...(this.container.isBound(EventDependents) ? this.container.getAll<EventDependents>(EventDependents) : []).flatMap((d) => d.eventDemands()),
     ];
-    const problems = disabledFirerProblems(this.settings.get('plugins.disabled'), demands);
+    const problems = disabledFirerProblems(this.settings.of(pluginsSettings).get().disabled, demands);
     if (problems.length === 0) return;
     this.plugins.unload();
     throw new ConfigError(this.settings.configFile, 'plugins.disabled', problems.join('\n'));

@@ -19,6 +19,7 @@ import { permissionsOfGroups, type GroupId } from './permissions.js';
 import { assertRoutePermission } from './route-permissions.js';
 import { LoginLimiter, SessionStore } from './sessions.js';
 import { UserStore, type UserRecord } from './user-store.js';
+import { accessControlSettings, apiSettings } from './settings.js';
 
 export const SESSION_COOKIE = 'cuttle_session';
 const GLOBAL_KEY_USER = '_api';
@@ -54,14 +55,15 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
   ) {
+    const access = settings.of(accessControlSettings).get();
     this.options = {
-      sessionTtlMs: settings.get('accessControl.sessionTimeoutMinutes') * 60_000,
-      loginAttempts: settings.get('accessControl.loginAttempts'),
-      loginWindowMs: settings.get('accessControl.loginWindowSeconds') * 1000,
-      appKeyRequestTtlMs: settings.get('accessControl.appKeyRequestTimeoutSeconds') * 1000,
-      appKeyPollTimeoutMs: settings.get('accessControl.appKeyPollTimeoutSeconds') * 1000,
-      appKeyPendingMax: settings.get('accessControl.appKeyPendingMax'),
-      appKeyPendingPerAddress: settings.get('accessControl.appKeyPendingPerAddress'),
+      sessionTtlMs: access.sessionTimeoutMinutes * 60_000,
+      loginAttempts: access.loginAttempts,
+      loginWindowMs: access.loginWindowSeconds * 1000,
+      appKeyRequestTtlMs: access.appKeyRequestTimeoutSeconds * 1000,
+      appKeyPollTimeoutMs: access.appKeyPollTimeoutSeconds * 1000,
+      appKeyPendingMax: access.appKeyPendingMax,
+      appKeyPendingPerAddress: access.appKeyPendingPerAddress,
     };
     this.users = new UserStore(settings.basedir);
     this.appKeyRequests = new PendingAppKeys(
@@ -73,14 +75,15 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
   }
 
   get open(): boolean {
-    return !this.settings.get('api.requireKey');
+    return !this.settings.of(apiSettings).get().requireKey;
   }
 
   async start(): Promise<void> {
-    if (!this.settings.get('api.key')) {
-      this.settings.set('api.key', generateApiKey());
+    const api = this.settings.of(apiSettings);
+    if (!api.get().key) {
+      api.update({ key: generateApiKey() });
       await this.settings.save();
-      this.logger.warn({ apiKey: this.settings.get('api.key') }, `no api.key was configured: generated one and saved it to ${this.settings.configFile}`);
+      this.logger.warn({ apiKey: api.get().key }, `no api.key was configured: generated one and saved it to ${this.settings.configFile}`);
     }
     const swept = await this.users.sweep();
     if (swept.length) this.logger.info({ files: swept }, 'removed temporary files of users.yaml left by an interrupted write');
@@ -99,7 +102,7 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
   authenticateKey(key: string): AuthPrincipal | null {
     // a session id works where a key is expected (socket.io's `auth: {session}`)
     if (SESSION_ID.test(key)) return this.principalOfSession(key, true);
-    const global = this.settings.get('api.key');
+    const global = this.settings.of(apiSettings).get().key;
     if (global && sameSecret(key, global)) return { ...adminPrincipal(GLOBAL_KEY_USER, 'apikey'), key };
     const found = this.safeFindKey(key);
     if (!found) return null;
@@ -190,7 +193,7 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     if (session.key && !this.authenticateKey(session.key)) return null;
     if (session.principal) {
       // the global-key principal: valid while a global key is still configured
-      return this.settings.get('api.key') ? { ...session.principal, session: id } : null;
+      return this.settings.of(apiSettings).get().key ? { ...session.principal, session: id } : null;
     }
     const principal = this.principalOfUser(session.user, 'session');
     return principal && { ...principal, session: id };

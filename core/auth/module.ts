@@ -1,5 +1,5 @@
 /**
- * Container bindings for users, keys and sessions. `AuthManager` is also the server's
+ * Container bindings for users, keys and sessions, and their settings. `AuthManager` is also the server's
  * `AuthService` and a lifecycle contribution (key generation on first start, session sweeping);
  * its client-facing routes are route contributions.
  */
@@ -10,8 +10,12 @@ import { AuthManager } from './api.js';
 import { AuthManagerImpl } from './auth-manager.js';
 import { RouteContribution } from '../server/route-contribution.js';
 import { AuthPublicRoutes, AuthRoutes } from './routes/contribution.js';
+import { SettingsContribution } from '../settings/settings-section.js';
+import { accessControlSettings, apiSettings } from './settings.js';
 
 export const authModule = new ContainerModule(({ bind }) => {
+  bind(SettingsContribution).toConstantValue(apiSettings);
+  bind(SettingsContribution).toConstantValue(accessControlSettings);
   bind(AuthManager).to(AuthManagerImpl).inSingletonScope();
   bind(AuthService).toService(AuthManager);
   bind(LifecycleContribution).toService(AuthManager);

@@ -13,6 +13,7 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import { inject, injectable } from 'inversify';
 import { hasPermissions, principalOf, requirePermission } from '../auth/require-permission.js';
+import { apiSettings } from '../auth/settings.js';
 import { HttpError } from '../server/http-error.js';
 import { readJsonObject } from '../server/request-body.js';
 import type { RouteContribution } from '../server/route-contribution.js';
@@ -72,7 +73,7 @@ export class SettingsRoutes implements RouteContribution {
     const timelapse = settings.of(timelapseSettings).get();
     const snapshotUrl = webcam.snapshotUrl || (webcam.testPattern ? '/webcam/test-pattern.jpg' : '');
     const document: Record<string, unknown> = {
-      api: { key: sensitive ? settings.get('api.key') : null },
+      api: { key: sensitive ? settings.of(apiSettings).get().key : null },
       appearance: { colorTransparent: false, colorIcon: true, defaultLanguage: '_default', showFahrenheitAlso: false, fuzzyTimes: true },
       feature: {
         temperatureGraph: true,

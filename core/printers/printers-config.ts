@@ -10,6 +10,7 @@ import type { PrinterEntry } from '../printer/printer-identity.js';
 import { ConfigError, type SettingsService } from '../settings/settings-service.js';
 import { PrinterRegistryError } from './printer-registry.js';
 import { normalizePrinterEntry, printersSettings } from './settings.js';
+import { serverSettings } from '../server/settings.js';
 
 /** Most printers `--virtual-printers` starts. */
 export const MAX_VIRTUAL_PRINTERS = 64;
@@ -71,7 +72,7 @@ export function changedPrinterEntry(entry: PrinterEntry, changes: unknown, setti
 export function checkPrinterClashes(entries: readonly PrinterEntry[], entry: PrinterEntry, settings: SettingsService, self?: string): void {
   if (self === undefined && entries.some((e) => e.id === entry.id)) throw new PrinterRegistryError(409, `a printer with the id "${entry.id}" exists already`);
   if (entry.listen === undefined) return;
-  if (entry.listen === settings.get('server.port')) throw new PrinterRegistryError(409, `the listen port ${entry.listen} is the main port`);
+  if (entry.listen === settings.of(serverSettings).get().port) throw new PrinterRegistryError(409, `the listen port ${entry.listen} is the main port`);
   const other = entries.find((e) => e.id !== (self ?? entry.id) && e.listen === entry.listen);
   if (other) throw new PrinterRegistryError(409, `the listen port ${entry.listen} is used by printer "${other.id}"`);
 }

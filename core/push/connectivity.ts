@@ -12,6 +12,7 @@ import type { LifecycleContribution } from '../common/lifecycle.js';
 import { Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import type { ConnectivityService } from './api.js';
+import { onlineCheckSettings } from './settings.js';
 
 /** A node-cron expression that fires every `seconds` seconds (rounded to what cron can say). */
 export function everySeconds(seconds: number): string {
@@ -54,9 +55,10 @@ export class TcpConnectivityCheck implements ConnectivityService, LifecycleContr
   }
 
   async start(): Promise<void> {
-    if (!this.settings.get('onlineCheck.enabled')) return;
+    const { enabled, interval } = this.settings.of(onlineCheckSettings).get();
+    if (!enabled) return;
     await this.check();
-    this.task = cron.schedule(everySeconds(this.settings.get('onlineCheck.interval')), () => this.check(), {
+    this.task = cron.schedule(everySeconds(interval), () => this.check(), {
       name: 'onlineCheck',
       noOverlap: true,
     });
@@ -75,9 +77,8 @@ export class TcpConnectivityCheck implements ConnectivityService, LifecycleContr
   }
 
   private async runCheck(): Promise<boolean> {
-    const host = this.settings.get('onlineCheck.host');
-    const port = this.settings.get('onlineCheck.port');
-    const online = await tcpReachable(host, port, this.settings.get('onlineCheck.timeoutMs'));
+    const { host, port, timeoutMs } = this.settings.of(onlineCheckSettings).get();
+    const online = await tcpReachable(host, port, timeoutMs);
     const old = this.verdict;
     this.verdict = online;
     if (old !== null && old !== online) {

@@ -17,7 +17,7 @@ import { errorInfo, type Logger } from '../logging/logger.js';
 import type { PrinterService } from '../printer/printer-service.js';
 import type { PrinterRegistry } from '../printers/printer-registry.js';
 import type { Principal } from '../server/http-server.js';
-import type { PushConfig } from '../settings/schema/push.js';
+import type { PushSettings } from './settings.js';
 import type { SlicingService } from '../slicing/slicing-service.js';
 import { deliverAsOwner, ownedDeliveriesPending, type ListenerOwner } from '../common/listener-owner.js';
 import { eventPrinter } from '../common/printer-id.js';
@@ -29,8 +29,8 @@ import { acceptsName, parseSubscription, parseThrottle, SubscriptionError, type 
 import type { PushConnection, PushEndpoint, PushRelay, RelayKind } from './transport.js';
 import { FARM_VIEW, type PushView } from './view.js';
 
-/** The `push.*` settings the hub works by (see core/settings/schema/push.ts for their meaning). */
-export type PushHubOptions = Omit<PushConfig['push'], 'redis' | 'wireInternals'>;
+/** The `push.*` settings the hub works by (see settings.ts for their meaning). */
+export type PushHubOptions = Omit<PushSettings, 'redis' | 'wireInternals'>;
 
 /** What `connected` says about the server (besides the stream position). */
 export interface ServerInfo {

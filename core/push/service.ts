@@ -18,6 +18,7 @@ import { SlicingService } from '../slicing/slicing-service.js';
 import { ConnectivityService, type JsonValue, type PushClientInfo, type PushService } from './api.js';
 import { PushHub, type ServerInfo } from './hub.js';
 import { PushTransportContribution } from './transport.js';
+import { pushSettings } from './settings.js';
 
 /** OctoPrint's API version, which cuttle's REST API follows. */
 export const API_VERSION = '0.1';
@@ -50,6 +51,7 @@ export class DefaultPushService implements PushService, LifecycleContribution {
     @inject(FileManager) @optional() files?: FileManager,
     @inject(ReplayHistory) @optional() history?: Pick<EventBus, 'since'>,
   ) {
+    const push = settings.of(pushSettings).get();
     this.hub = new PushHub({
       bus,
       logger: logger.child({ service: 'push' }),
@@ -59,12 +61,12 @@ export class DefaultPushService implements PushService, LifecycleContribution {
       history,
       serverInfo: () => this.serverInfo(),
       options: {
-        rateHz: settings.get('push.rateHz'),
-        sendWindow: Math.max(1, settings.get('push.sendWindow')),
-        clientQueueLimit: Math.max(1, settings.get('push.clientQueueLimit')),
-        replayBatch: Math.max(1, settings.get('push.replayBatch')),
-        historyEvents: settings.get('push.historyEvents'),
-        logLines: Math.max(1, settings.get('push.logLines')),
+        rateHz: push.rateHz,
+        sendWindow: Math.max(1, push.sendWindow),
+        clientQueueLimit: Math.max(1, push.clientQueueLimit),
+        replayBatch: Math.max(1, push.replayBatch),
+        historyEvents: push.historyEvents,
+        logLines: Math.max(1, push.logLines),
       },
     });
   }

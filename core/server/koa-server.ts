@@ -18,6 +18,7 @@ import { PrinterRegistry } from '../printers/printer-registry.js';
 import { canonicalRequestUrl, normaliseRequestPath, ROUTER_OPTIONS } from './request-path.js';
 import { enterPrinterScope } from './request-printer.js';
 import { RouteContributionProvider } from './route-contribution.js';
+import { serverSettings } from './settings.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -74,7 +75,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   }
 
   baseUrl(): string {
-    const host = this.settings.get('server.host');
+    const host = this.settings.of(serverSettings).get().host;
     const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     return `http://${shown}:${this.listeningPort}`;
   }
@@ -94,8 +95,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     for (const contribution of this.contributions()) {
       this.contributed.push(this.register((router) => contribution.registerRoutes(router), { owner: contribution.owner, public: contribution.public }));
     }
-    const host = this.settings.get('server.host');
-    const port = this.settings.get('server.port');
+    const { host, port } = this.settings.of(serverSettings).get();
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -131,8 +131,9 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
 
   private readonly cors: Koa.Middleware = async (ctx, next) => {
     const origin = ctx.get('Origin');
-    if (origin && this.settings.get('server.cors.enabled')) {
-      const allowed = this.settings.get('server.cors.origins');
+    const { cors } = this.settings.of(serverSettings).get();
+    if (origin && cors.enabled) {
+      const allowed = cors.origins;
       if (allowed.length === 0 || allowed.includes(origin)) {
         ctx.set('Access-Control-Allow-Origin', origin);
         ctx.set('Vary', 'Origin');

@@ -1,5 +1,5 @@
 /**
- * Container bindings for the web server, its route registry, the printers' own ports and the
+ * Container bindings for the web server, its settings, its route registry, the printers' own ports and the
  * provider of the services' `RouteContribution`s. Authentication is the auth
  * module's (`AuthService`): the server only asks it who a request is.
  */
@@ -9,8 +9,11 @@ import { HttpRoutes, HttpServer } from './http-server.js';
 import { KoaHttpServer } from './koa-server.js';
 import { DefaultPrinterListeners, PrinterListeners } from './printer-listeners.js';
 import { RouteContribution, RouteContributionProvider } from './route-contribution.js';
+import { SettingsContribution } from '../settings/settings-section.js';
+import { serverSettings } from './settings.js';
 
 export const serverModule = new ContainerModule(({ bind }) => {
+  bind(SettingsContribution).toConstantValue(serverSettings);
   bind(KoaHttpServer).toSelf().inSingletonScope();
   bind(HttpServer).toService(KoaHttpServer);
   bind(HttpRoutes).toService(KoaHttpServer);

@@ -18,6 +18,7 @@ import { PrinterRegistry, type PrinterScope } from '../printers/printer-registry
 import { SettingsService } from '../settings/settings-service.js';
 import { HttpServer } from './http-server.js';
 import { markListenPortRequest } from './request-printer.js';
+import { serverSettings } from './settings.js';
 
 /** A printer whose `listen` port is not served, and why. */
 export interface ListenProblem {
@@ -150,7 +151,7 @@ export class DefaultPrinterListeners implements PrinterListeners, LifecycleContr
 
   private async open(id: string, port: number): Promise<void> {
     const listener = new PrinterPort(id, port, this.http.server);
-    const host = this.settings.get('server.host');
+    const host = this.settings.of(serverSettings).get().host;
     try {
       await listener.listen(host);
     } catch (err) {

@@ -8,11 +8,10 @@ import convict from 'convict';
 import type YAML from 'yaml';
 import { Emitter } from '../common/event.js';
 import { sweepTemporaries, writeFileAtomic } from '../common/atomic-write.js';
-import type { Config } from './schema/index.js';
 import type { SchemaValue } from './settings-schema.js';
 import { assembleSchema, patchEntries, type SectionSchema, type SectionSettings, type SettingsSection } from './settings-section.js';
 import { withFileLock } from '../common/file-lock.js';
-import { ConfigError, type ConfigPath, type ConfigValue, type FolderName, type SettingsService } from './settings-service.js';
+import { ConfigError, type FolderName, type SettingsService } from './settings-service.js';
 import { assignIn } from './yaml-assign.js';
 import { readConfigFile } from './yaml-config.js';
 
@@ -30,7 +29,8 @@ export interface SettingsOptions {
 export class ConvictSettings implements SettingsService {
   readonly basedir: string;
   readonly configFile: string;
-  private readonly config: convict.Config<Config>;
+  /** convict over the assembled sections: keys are dotted strings, typed by the sections' views */
+  private readonly config: convict.Config<Record<string, unknown>>;
   private readonly document: YAML.Document;
   private readonly plugins: Record<string, Record<string, unknown>>;
   private readonly changed = new Set<string>();
@@ -45,10 +45,12 @@ export class ConvictSettings implements SettingsService {
   constructor(options: SettingsOptions) {
     this.basedir = path.resolve(options.basedir);
     this.configFile = path.resolve(options.configFile ?? path.join(this.basedir, 'config.yaml'));
-    const parsed = readConfigFile(this.configFile);
+    const schema = assembleSchema(options.sections);
+    // what the sections declare under `plugins:` is the host's; every other key there is a plugin's section
+    const parsed = readConfigFile(this.configFile, Object.keys((schema['plugins'] as object | undefined) ?? {}));
     this.document = parsed.document;
     this.plugins = parsed.plugins;
-    this.config = convict(assembleSchema(options.sections) as convict.Schema<Config>, { env: options.env ?? process.env, args: [] });
+    this.config = convict(schema as convict.Schema<Record<string, unknown>>, { env: options.env ?? process.env, args: [] });
     this.validated(() => {
       this.config.load(parsed.core);
       for (const [key, value] of Object.entries(options.overrides ?? {})) this.config.set(key, value);
@@ -62,7 +64,7 @@ export class ConvictSettings implements SettingsService {
       const owned = (key: string) => ownsKey(section, key);
       view = {
         key: section.key,
-        get: () => config.get(section.key as ConfigPath) as SchemaValue<SectionSchema>,
+        get: () => config.get(section.key) as SchemaValue<SectionSchema>,
         update: (patch) => this.setMany(patchEntries(section, patch)),
         onDidChange: (listener, thisArgs, disposables) =>
           this.didChange.event(({ keys }) => {
@@ -75,24 +77,12 @@ export class ConvictSettings implements SettingsService {
     return view as SectionSettings<S>;
   }
 
-  get<K extends ConfigPath>(key: K): ConfigValue<K> {
-    return this.config.get(key) as ConfigValue<K>;
-  }
-
   valueAt(key: string): unknown {
-    return this.config.get(key as ConfigPath);
-  }
-
-  all(): Readonly<Config> {
-    return this.config.getProperties();
-  }
-
-  set<K extends ConfigPath>(key: K, value: ConfigValue<K>): void {
-    this.setMany([[key, value]]);
+    return this.config.get(key);
   }
 
   setMany(values: ReadonlyArray<readonly [string, unknown]>): void {
-    const previous = values.map(([key]) => [key, this.config.get(key as ConfigPath)] as const);
+    const previous = values.map(([key]) => [key, this.config.get(key)] as const);
     try {
       this.validated(() => {
         for (const [key, value] of values) this.config.set(key, value as never);

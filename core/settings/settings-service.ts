@@ -1,16 +1,14 @@
 /**
- * The settings contract: the whole validated configuration (`config.yaml` under the basedir, then
- * environment, then command line), each plugin's own settings, and atomic saving.
+ * The settings contract: the validated configuration (`config.yaml` under the basedir, then
+ * environment, then command line) in the sections the modules contribute, each read through
+ * `of(section)`; each plugin's own settings; and atomic saving.
  * Saving fires `onDidSave`; the settings-events plugin turns that into `SettingsUpdated`.
  */
-import type convict from 'convict';
 import type { Event } from '../common/event.js';
-import type { Config } from './schema/index.js';
+import type { FolderName } from './folders.js';
 import type { SectionSchema, SectionSettings, SettingsSection } from './settings-section.js';
 
-export type ConfigPath = convict.Path<Config>;
-export type ConfigValue<K extends ConfigPath> = convict.PathValue<Config, K>;
-export type FolderName = keyof Config['folder'];
+export type { FolderName } from './folders.js';
 
 export interface SettingsService {
   /** folder that holds config.yaml, uploads, timelapses, logs */
@@ -19,13 +17,9 @@ export interface SettingsService {
   readonly configFile: string;
   /** A module's section, typed by its schema (see settings-section.ts). */
   of<S extends SectionSchema>(section: SettingsSection<S>): SectionSettings<S>;
-  get<K extends ConfigPath>(key: K): ConfigValue<K>;
   /** A setting by its dotted key, untyped: for tables of keys (OctoPrint's settings document); a module reads its own section with `of`. */
   valueAt(key: string): unknown;
-  all(): Readonly<Config>;
-  /** Validates and applies the value now; `save()` makes it last. Throws ConfigError on a bad value. */
-  set<K extends ConfigPath>(key: K, value: ConfigValue<K>): void;
-  /** Validates the values together and applies all of them or, on a ConfigError (naming the key), none. */
+  /** Validates the values (dotted keys) together and applies all of them or, on a ConfigError (naming the key), none; `save()` makes them last. */
   setMany(values: ReadonlyArray<readonly [string, unknown]>): void;
   /**
    * Writes config.yaml atomically (temporary file, then rename), keeping its comments. Saves are

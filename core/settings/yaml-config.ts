@@ -4,7 +4,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { RESERVED_PLUGIN_KEYS } from './schema/plugins.js';
 import { ConfigError } from './settings-service.js';
 
 export interface ParsedConfig {
@@ -15,7 +14,8 @@ export interface ParsedConfig {
   plugins: Record<string, Record<string, unknown>>;
 }
 
-export function readConfigFile(file: string): ParsedConfig {
+/** `hostPluginKeys`: the keys under `plugins:` that are settings (paths, disabled, …), not plugin sections. */
+export function readConfigFile(file: string, hostPluginKeys: readonly string[]): ParsedConfig {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const document = YAML.parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
@@ -31,11 +31,11 @@ export function readConfigFile(file: string): ParsedConfig {
   const pluginSection = core['plugins'];
   if (pluginSection !== undefined && pluginSection !== null) {
     if (typeof pluginSection !== 'object' || Array.isArray(pluginSection)) {
-      throw new ConfigError(file, 'plugins', 'must be a mapping (paths, disabled, nodeModules, and one section per plugin id)');
+      throw new ConfigError(file, 'plugins', `must be a mapping (${hostPluginKeys.join(', ')}, and one section per plugin id)`);
     }
     const kept: Record<string, unknown> = {};
     for (const [key, section] of Object.entries(pluginSection as Record<string, unknown>)) {
-      if ((RESERVED_PLUGIN_KEYS as readonly string[]).includes(key)) kept[key] = section;
+      if (hostPluginKeys.includes(key)) kept[key] = section;
       else if (section === null || section === undefined) plugins[key] = {};
       else if (typeof section === 'object' && !Array.isArray(section)) plugins[key] = section as Record<string, unknown>;
       else throw new ConfigError(file, `plugins.${key}`, "must be a mapping of that plugin's settings");

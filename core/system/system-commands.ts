@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { runProcess, type ProcessResult } from './run-process.js';
 import { displayArg, splitWords } from './shell-words.js';
+import { systemSettings } from './settings.js';
 
 export interface SystemCommand {
   action: string;
@@ -21,13 +22,13 @@ export interface SystemCommand {
 export class SystemCommandError extends Error {}
 
 export function systemCommands(settings: SettingsService): SystemCommand[] {
-  const core = settings.get('system.commands');
+  const { commands: core, actions } = settings.of(systemSettings).get();
   const builtIn: SystemCommand[] = [
     { action: 'restart', name: 'Restart cuttle', source: 'core' as const, confirm: 'You are about to restart the cuttle server.', command: core.serverRestart },
     { action: 'reboot', name: 'Reboot system', source: 'core' as const, confirm: 'You are about to reboot the system.', command: core.systemRestart },
     { action: 'shutdown', name: 'Shutdown system', source: 'core' as const, confirm: 'You are about to shut down the system.', command: core.systemShutdown },
   ].filter((c) => c.command);
-  const custom = settings.get('system.actions').map((a) => ({ action: a.action, name: a.name || a.action, source: 'custom' as const, confirm: a.confirm ?? null, command: a.command }));
+  const custom = actions.map((a) => ({ action: a.action, name: a.name || a.action, source: 'custom' as const, confirm: a.confirm ?? null, command: a.command }));
   return [...builtIn, ...custom];
 }
 
@@ -49,7 +50,7 @@ export function argvOf(command: SystemCommand): string[] {
 /** Runs the command to its end (or its timeout); throws SystemCommandError unless it exited 0. */
 export async function runSystemCommand(command: SystemCommand, settings: SettingsService, logger: Logger): Promise<ProcessResult> {
   const argv = argvOf(command);
-  const timeoutSeconds = settings.get('system.commandTimeoutSeconds');
+  const timeoutSeconds = settings.of(systemSettings).get().commandTimeoutSeconds;
   logger.warn({ action: command.action, source: command.source, command: argv.map(displayArg).join(' ') }, 'running a system command');
   // not aborted when the host stops: a restart command stops the host and must go on
   const result = await runProcess(argv, { timeout: timeoutSeconds * 1000, signal: new AbortController().signal });

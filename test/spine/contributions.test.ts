@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { SlicingService } from '../../core/slicing/slicing-service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { pluginsSettings } from '../../core/plugins/settings.js';
 
 function pluginFolder(basedir: string, fixture: string): string {
   const folder = path.join(basedir, 'plugin-src', fixture);
@@ -24,7 +25,7 @@ describe('contribution points', () => {
   it('registers a @Slicer() plugin with the slicing service and withdraws it when the host stops', async () => {
     t = await startTestHost({ noStart: true });
     const folders = [pluginFolder(t.basedir, 'toy-slicer'), pluginFolder(t.basedir, 'unknown-point')];
-    t.host.settings.set('plugins.paths', folders);
+    t.host.settings.of(pluginsSettings).update({ paths: folders });
     await t.host.start();
     const slicing = t.get<SlicingService>(SlicingService);
     expect(slicing.slicers().map((s) => s.id)).to.include('toy');

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadSettings } from '../../core/container.js';
 import { ConfigError } from '../../core/settings/settings-service.js';
+import { serverSettings } from '../../core/server/settings.js';
+import { pluginsSettings } from '../../core/plugins/settings.js';
 
 function basedirWith(yaml: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-settings-'));
@@ -50,15 +52,15 @@ describe('settings', () => {
 
   it('lets the environment win over the file, and overrides win over both', () => {
     const basedir = basedirWith('server:\n  port: 5001\n');
-    expect(loadSettings({ basedir, env: {} }).get('server.port')).to.equal(5001);
-    expect(loadSettings({ basedir, env: { CUTTLE_PORT: '6001' } }).get('server.port')).to.equal(6001);
-    expect(loadSettings({ basedir, env: { CUTTLE_PORT: '6001' }, overrides: { 'server.port': 7001 } }).get('server.port')).to.equal(7001);
+    expect(loadSettings({ basedir, env: {} }).of(serverSettings).get().port).to.equal(5001);
+    expect(loadSettings({ basedir, env: { CUTTLE_PORT: '6001' } }).of(serverSettings).get().port).to.equal(6001);
+    expect(loadSettings({ basedir, env: { CUTTLE_PORT: '6001' }, overrides: { 'server.port': 7001 } }).of(serverSettings).get().port).to.equal(7001);
   });
 
   it('keeps plugin sections apart from the schema, with defaults underneath', () => {
     const basedir = basedirWith('plugins:\n  disabled: [x]\n  my-plugin:\n    greeting: hello\n');
     const settings = loadSettings({ basedir, env: {} });
-    expect(settings.get('plugins.disabled')).to.deep.equal(['x']);
+    expect(settings.of(pluginsSettings).get().disabled).to.deep.equal(['x']);
     expect(settings.pluginSettings('my-plugin', { greeting: 'hi', times: 2 })).to.deep.equal({ greeting: 'hello', times: 2 });
   });
 
@@ -67,9 +69,9 @@ describe('settings', () => {
     const settings = loadSettings({ basedir, env: {} });
     const saved: string[][] = [];
     settings.onDidSave((e) => saved.push(e.keys));
-    settings.set('server.port', 5002);
-    expect(() => settings.set('server.port', 99999 as number)).to.throw(ConfigError);
-    expect(settings.get('server.port')).to.equal(5002);
+    settings.of(serverSettings).update({ port: 5002 });
+    expect(() => settings.of(serverSettings).update({ port: 99999 })).to.throw(ConfigError);
+    expect(settings.of(serverSettings).get().port).to.equal(5002);
     await settings.save();
     const text = readFileSync(path.join(basedir, 'config.yaml'), 'utf8');
     expect(text).to.contain('# my printer').and.contain('port: 5002');
@@ -95,6 +97,6 @@ describe('settings', () => {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(readFileSync(file, 'utf8')).to.equal(before);
-    expect(loadSettings({ basedir, env: {} }).get('server.port')).to.equal(5001);
+    expect(loadSettings({ basedir, env: {} }).of(serverSettings).get().port).to.equal(5001);
   });
 });

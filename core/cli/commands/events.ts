@@ -13,6 +13,7 @@ import { EventHooks, type TestFireResult } from '../../event-hooks/api.js';
 import { eventHooksSettings } from '../../event-hooks/settings.js';
 import { flagOption, settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CommandArgs, type CliCommand } from '../command.js';
 import { findRunningHost } from '../running-host.js';
+import { apiSettings } from '../../auth/settings.js';
 
 const USAGE = `usage: cuttle events fire EVENT [--payload JSON] [--json] [--url URL --key KEY] [--basedir DIR] [--config FILE]
        cuttle events check [--json] [--basedir DIR] [--config FILE]
@@ -46,7 +47,7 @@ async function run(args: CommandArgs): Promise<number> {
     return print(await fireHere(host, event!, payload), json);
   }
   const url = explicit ?? running!.url;
-  const key = stringOption(args, 'key') ?? host.settings.get('api.key');
+  const key = stringOption(args, 'key') ?? host.settings.of(apiSettings).get().key;
   let result: TestFireResult;
   try {
     const response = await fetch(new URL('/api/events/test', url), {

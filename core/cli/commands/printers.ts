@@ -21,6 +21,7 @@ import { BASEDIR_OPTIONS, BASEDIR_USAGE, flagOption, settingsOptions, stringOpti
 import { findRunningHost, type RunningHost } from '../running-host.js';
 import { shown } from '../shown.js';
 import { withFileLock } from '../../common/file-lock.js';
+import { apiSettings } from '../../auth/settings.js';
 
 const USAGE = `usage: cuttle printers list [--json] [--basedir DIR] [--config FILE]
        cuttle printers add --id ID [--name NAME] [--port PORT] [--baudrate N] [--autoconnect]
@@ -60,7 +61,7 @@ async function run(args: CommandArgs): Promise<number> {
   const running = findRunningHost(settings.basedir);
   try {
     if (running) {
-      const remote = new RemoteHost(running, settings.get('api.key'));
+      const remote = new RemoteHost(running, settings.of(apiSettings).get().key);
       if (action === 'list') return listRunning(await remote.call<{ printers: PrinterJson[] }>('GET', '/api/printers'), flagOption(args, 'json'));
       if (action === 'add') {
         const added = await remote.call<PrinterJson>('POST', '/api/printers', entry);

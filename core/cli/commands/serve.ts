@@ -16,6 +16,7 @@ import path from 'node:path';
 import { PrinterRegistry } from '../../printers/printer-registry.js';
 import { MAX_VIRTUAL_PRINTERS, virtualPrinterEntries } from '../../printers/printers-config.js';
 import { readConfigFile } from '../../settings/yaml-config.js';
+import { pluginsSettings } from '../../plugins/settings.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { CuttleHost } from '../../host.js';
 import { HttpServer } from '../../server/http-server.js';
@@ -132,7 +133,7 @@ function virtualPrinters(args: CommandArgs, options: ReturnType<typeof settingsO
   const file = options.configFile ?? path.join(options.basedir, 'config.yaml');
   let configured: unknown;
   try {
-    configured = readConfigFile(file).core['printers'];
+    configured = readConfigFile(file, Object.keys(pluginsSettings.schema)).core['printers'];
   } catch (err) {
     if (err instanceof ConfigError) return `invalid configuration: ${err.message}`;
     throw err;

@@ -22,6 +22,7 @@ import type { PushEncoder, PushLink, PushMessage } from '../message.js';
 import type { PushEndpoint, PushTransportContribution } from '../transport.js';
 import { FARM_VIEW } from '../view.js';
 import { rawSocketOf, textFrame, useWireInternals } from './wire-internals.js';
+import { pushSettings } from '../settings.js';
 
 export interface SocketIoFrame {
   /** the socket.io packet (engine.io message payload) */
@@ -101,7 +102,7 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
   }
 
   async attach(hub: PushEndpoint): Promise<void> {
-    const internalsOff = useWireInternals(this.settings.get('push.wireInternals'));
+    const internalsOff = useWireInternals(this.settings.of(pushSettings).get().wireInternals);
     if (internalsOff) this.logger.info({ reason: internalsOff }, 'push: frames go through the public socket.io/ws API');
     const io = new Server(this.http.server, { serveClient: true, maxHttpBufferSize: MAX_CLIENT_MESSAGE, perMessageDeflate: false });
     this.io = io;
@@ -128,7 +129,7 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
         }),
       );
     }
-    const url = this.settings.get('push.redis.url');
+    const url = this.settings.of(pushSettings).get().redis.url;
     if (url) this.cluster = await joinCluster(io, hub, url, this.logger);
   }
 

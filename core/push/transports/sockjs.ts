@@ -29,6 +29,9 @@ import { printerView } from '../view.js';
 import { SockJsFrame, type SockJsConnection } from './sockjs-protocol.js';
 import { useWireInternals } from './wire-internals.js';
 import { DEFAULT_SOCKJS_OPTIONS, SockJsServer, type SockJsServerOptions, type SockJsTarget } from './sockjs-server.js';
+import { serverSettings } from '../../server/settings.js';
+import { pushSettings } from '../settings.js';
+import { apiSettings } from '../../auth/settings.js';
 
 class SockJsLink implements PushLink<SockJsFrame> {
   constructor(
@@ -83,8 +86,8 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
 
   attach(hub: PushEndpoint): void {
     // the same check the socket.io transport makes (idempotent): pre-encoded frames only when verified
-    useWireInternals(this.settings.get('push.wireInternals'));
-    const server = new SockJsServer({ ...this.options, cors: () => this.settings.get('server.cors.enabled') }, (conn, printer) => this.open(hub, conn, printer));
+    useWireInternals(this.settings.of(pushSettings).get().wireInternals);
+    const server = new SockJsServer({ ...this.options, cors: () => this.settings.of(serverSettings).get().cors.enabled }, (conn, printer) => this.open(hub, conn, printer));
     this.server = server;
     const prefix = this.options.prefix;
     this.disposables.add(
@@ -200,7 +203,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     return {
       ...data,
       plugin_hash: md5(data['plugins'] ?? []),
-      config_hash: md5([data['version'], this.settings.get('api.requireKey'), this.settings.get('server.cors.enabled')]),
+      config_hash: md5([data['version'], this.settings.of(apiSettings).get().requireKey, this.settings.of(serverSettings).get().cors.enabled]),
       debug: data['debug'] ?? false,
       safe_mode: data['safe_mode'] ?? null,
       online: data['online'] ?? null,
