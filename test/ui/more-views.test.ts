@@ -1,6 +1,6 @@
 /**
- * The web app's other views in Chromium under its own CSP: a history row after a print, the durable
- * event log, a printer added from Settings appearing on the farm live (and removed again), a
+ * The web app's other views in Chromium under its own CSP: several printers preheated, printing the
+ * same file and cancelled at once from the farm; a history row after a print, the durable event log, a printer added from Settings appearing on the farm live (and removed again), a
  * timelapse played in the page (a movie made by the real ffmpeg), and axe-core on each view.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
 import { SMALL_GCODE, waitFor } from '../api/support.js';
+import { longPrint } from '../farm-page/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { launchChromium, openWatchedPage, seriousViolations, type WatchedPage } from './support.js';
 
@@ -23,11 +24,20 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
 
   before(async () => {
     [t, browser] = await Promise.all([
-      startTestHost({ config: { printers: [{ id: 'p1', name: 'Bench Prusa', connection: { port: 'virtual', autoconnect: true } }], serial: { temperatureInterval: 1, virtual: { speedFactor: 100, motion: false } } } }),
+      startTestHost({
+        config: {
+          printers: [
+            { id: 'p1', name: 'Bench Prusa', connection: { port: 'virtual', autoconnect: true } },
+            { id: 'bench2', name: 'Bench Ender', connection: { port: 'virtual', autoconnect: true } },
+          ],
+          serial: { temperatureInterval: 1, virtual: { speedFactor: 20 } },
+          push: { rateHz: 4 },
+        },
+      }),
       launchChromium(),
     ]);
     const registry = t.get<PrinterRegistry>(PrinterRegistry);
-    await waitFor(() => registry.get('p1')?.printer.snapshot().state.id === 'OPERATIONAL', 15000);
+    await waitFor(() => registry.list().every((scope) => scope.printer.snapshot().state.id === 'OPERATIONAL'), 15000);
     // one finished print for the history and the log
     const form = new FormData();
     form.append('file', new Blob([SMALL_GCODE]), 'done.gcode');
@@ -44,16 +54,41 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
     await t?.stop();
   });
 
+  it('preheats two printers, prints one file on both and cancels both after a confirmation, from the farm', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([longPrint(600)]), 'both.gcode');
+    expect((await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
+    await page.reload();
+    const card = (id: string) => `#cards .card[data-printer="${id}"]`;
+    for (const id of ['p1', 'bench2']) await page.check(`${card(id)} input.select`);
+    await page.click('button[data-bulk-preset="PETG"]');
+    await page.waitForSelector('#bulk-outcome:text-is("preheat PETG: done on 2 printers")');
+    for (const id of ['p1', 'bench2']) await page.waitForSelector(`${card(id)} .temps:has-text("/ 240 °C")`, { timeout: 15000 });
+    await page.selectOption('#bulk-file', 'both.gcode');
+    await page.click('button:has-text("Print on all")');
+    for (const id of ['p1', 'bench2']) await page.waitForSelector(`${card(id)}[data-kind="printing"] .job:text-is("both.gcode")`, { timeout: 15000 });
+    await page.click('#bulk-cancel');
+    await page.click('dialog[open] button:has-text("Cancel jobs")');
+    for (const id of ['p1', 'bench2']) await page.waitForSelector(`${card(id)}[data-state="Operational"]`, { timeout: 15000 });
+    const registry = t.get<PrinterRegistry>(PrinterRegistry);
+    expect(registry.list().map((scope) => scope.printer.snapshot().state.id)).to.deep.equal(['OPERATIONAL', 'OPERATIONAL']);
+    expect(await seriousViolations(page), 'farm with a selection').to.deep.equal([]);
+    await page.click('button:has-text("Clear selection")');
+  });
+
   it('History lists the print with its outcome and duration, and the totals', async () => {
     await page.click('nav a:has-text("History")');
     expect(page.url()).to.equal(`${t.baseUrl}/#/history`);
+    await page.waitForSelector('#history tr[data-result="cancelled"]');
+    await page.selectOption('#history-result', 'done');
     await page.waitForSelector('#history tr[data-result="done"]');
+    expect(await page.$$('#history tr[data-result="cancelled"]')).to.have.length(0);
     const row = await page.$$eval('#history tr[data-result="done"] td', (cells) => cells.map((c) => c.textContent));
     expect(row[1]).to.equal('Bench Prusa');
     expect(row[2]).to.equal('done.gcode');
     expect(row[3]).to.equal('done');
     expect(row[4]).to.match(/^\d+ s$/);
-    expect(await page.textContent('#history-totals')).to.match(/^1 jobs · /);
+    expect(await page.textContent('#history-totals')).to.match(/^3 jobs · /);
     expect(await seriousViolations(page), 'history view').to.deep.equal([]);
   });
 
@@ -62,8 +97,9 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
     await page.waitForSelector('#event-log li .what:text-is("PrintDone")');
     await page.fill('input[placeholder="e.g. PrintDone"]', 'PrintStarted');
     await page.press('input[placeholder="e.g. PrintDone"]', 'Enter');
-    await waitFor(async () => (await page.$$eval('#event-log li .what', (w) => w.map((x) => x.textContent))).join() === 'PrintStarted', 10000);
-    expect(await page.textContent('#event-log li .text')).to.equal('print started: done.gcode');
+    // newest first: the two prints of both.gcode, then done.gcode's
+    await waitFor(async () => (await page.$$eval('#event-log li .what', (w) => w.map((x) => x.textContent))).join() === 'PrintStarted,PrintStarted,PrintStarted', 10000);
+    expect(await page.$$eval('#event-log li .text', (w) => w.map((x) => x.textContent))).to.deep.equal(['print started: both.gcode', 'print started: both.gcode', 'print started: done.gcode']);
     expect(await seriousViolations(page), 'event log view').to.deep.equal([]);
   });
 

@@ -4,6 +4,7 @@ import { can } from '../../api/session.js';
 import type { FarmStream } from '../../push/farm-stream.js';
 import { EventsLog } from '../events-log.js';
 import { AppKeyRequests } from './app-keys.js';
+import { BulkActions } from './bulk-actions.js';
 import { kindOf, PrinterCard, type CardKind } from './printer-card.js';
 import { UploadAndPrint } from './upload-and-print.js';
 
@@ -18,7 +19,9 @@ const FILTERS: { value: 'all' | CardKind; label: string }[] = [
 export function FarmView({ stream }: { stream: FarmStream }) {
   const [filter, setFilter] = useState<'all' | CardKind>('all');
   const [sort, setSort] = useState<'config' | 'name' | 'progress'>('config');
+  const [selected, setSelected] = useState<readonly string[]>([]);
   const order = stream.order.value;
+  const chosen = selected.filter((id) => order.includes(id));
   let cards = order.map((id) => stream.card(id)).filter((c) => c !== undefined);
   if (filter !== 'all') cards = cards.filter((c) => kindOf(c.value.state.flags) === filter);
   if (sort === 'name') cards = [...cards].sort((a, b) => a.value.name.localeCompare(b.value.name));
@@ -49,12 +52,18 @@ export function FarmView({ stream }: { stream: FarmStream }) {
             </label>
           </div>
         </header>
+        {chosen.length > 0 && <BulkActions selected={chosen} names={stream.names.value} onDone={() => setSelected([])} />}
         {order.length === 0 ? (
           <p class="muted">No printers yet: add one with <code>npx cuttle printers add</code> or <code>POST /api/printers</code>.</p>
         ) : (
           <ul class="cards" id="cards">
             {cards.map((c) => (
-              <PrinterCard key={c.value.id} card={c} />
+              <PrinterCard
+                key={c.value.id}
+                card={c}
+                selected={chosen.includes(c.value.id)}
+                onSelect={(on) => setSelected(on ? [...chosen, c.value.id] : chosen.filter((id) => id !== c.value.id))}
+              />
             ))}
           </ul>
         )}

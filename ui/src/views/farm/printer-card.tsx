@@ -21,14 +21,14 @@ export function kindOf(flags: Card['state']['flags']): CardKind {
   return flags.operational ? 'operational' : 'offline';
 }
 
-export function PrinterCard({ card }: { card: Signal<Card> }) {
+export function PrinterCard({ card, selected, onSelect }: { card: Signal<Card>; selected: boolean; onSelect(on: boolean): void }) {
   const c = card.value;
   const connect = useAction();
   const base = printerBase(c.id);
   const completion = c.progress.completion;
   const time = timeLeftText(c.clock);
   const open = (e: MouseEvent) => {
-    if ((e.target as Element).closest('a, button')) return;
+    if ((e.target as Element).closest('a, button, input')) return;
     location.href = base || './';
   };
   return (
@@ -42,7 +42,10 @@ export function PrinterCard({ card }: { card: Signal<Card> }) {
       onClick={open}
     >
       <h2>
-        <a href={base || './'}>{c.name}</a>
+        <span class="row" style={{ gap: '6px' }}>
+          <input type="checkbox" class="select" checked={selected} aria-label={`Select ${c.name}`} onChange={(e) => onSelect((e.currentTarget as HTMLInputElement).checked)} />
+          <a href={base || './'}>{c.name}</a>
+        </span>
         <span class="state">{c.state.text}</span>
       </h2>
       <div class="job">{c.job.file.name ?? 'no job'}</div>

@@ -1,6 +1,6 @@
 /**
  * The durable event log (`/api/events`, EVENTS permission): the newest events first, by type and
- * printer, a page at a time backwards from the host's newest seq.
+ * printer, 200 at a time.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
@@ -9,16 +9,20 @@ import { Notice } from '../../components/notice.js';
 import { PrinterFilter, usePrinterNames } from '../../components/printer-filter.js';
 import { describeEvent } from '../../lib/format.js';
 
-const PAGE = 200;
+const SHOWN = 200;
+const KEPT = 5000;
 
-/** The newest seq the log has: the log pages forward, so find the end first (pages of the maximum size). */
-async function newestSeq(): Promise<number> {
+/**
+ * The newest events matching the filter: the log pages forward from a seq, so walk it in pages of
+ * the largest size, keeping the last KEPT (newest first).
+ */
+async function newestEvents(filter: Record<string, string>): Promise<LoggedEvent[]> {
+  let kept: LoggedEvent[] = [];
   let since = 0;
   for (;;) {
-    const page = await api<EventPage>('GET', `api/events?since=${since}&limit=1000`);
-    const last = page.events[page.events.length - 1];
-    if (last) since = last.seq;
-    if (page.next === null) return since;
+    const page = await api<EventPage>('GET', `api/events?${new URLSearchParams({ since: String(since), limit: '1000', ...filter })}`);
+    kept = [...kept, ...page.events].slice(-KEPT);
+    if (page.next === null || page.events.length === 0) return kept.reverse();
     since = page.next;
   }
 }
@@ -28,23 +32,14 @@ export function EventLogView() {
   const [type, setType] = useState('');
   const [printer, setPrinter] = useState('');
   const [events, setEvents] = useState<LoggedEvent[] | null>(null);
-  const [until, setUntil] = useState<number | null>(null);
+  const [shown, setShown] = useState(SHOWN);
   const [error, setError] = useState<string | null>(null);
-  const load = async (before: number | null) => {
-    try {
-      const end = before ?? (await newestSeq());
-      const since = Math.max(0, end - PAGE);
-      const query = new URLSearchParams({ since: String(since), limit: String(PAGE), ...(type ? { type } : {}), ...(printer ? { printer } : {}) });
-      const page = await api<EventPage>('GET', `api/events?${query}`);
-      const older = page.events.filter((e) => e.seq <= end).reverse();
-      setEvents((shown) => (before === null ? older : [...(shown ?? []), ...older]));
-      setUntil(since > 0 ? since : null);
-      setError(null);
-    } catch (err) {
-      setError(reasonOf(err));
-    }
-  };
-  useEffect(() => void load(null), [type, printer]);
+  useEffect(() => {
+    newestEvents({ ...(type ? { type } : {}), ...(printer ? { printer } : {}) }).then(
+      (found) => (setEvents(found), setShown(SHOWN), setError(null)),
+      (err) => setError(reasonOf(err)),
+    );
+  }, [type, printer]);
   return (
     <section class="panel" aria-labelledby="eventlog-h">
       <header>
@@ -60,7 +55,7 @@ export function EventLogView() {
       <Notice error={error} />
       {events && events.length === 0 && <p class="muted">No events in this range.</p>}
       <ul class="log" id="event-log" style={{ maxHeight: 'none' }}>
-        {(events ?? []).map((e) => (
+        {(events ?? []).slice(0, shown).map((e) => (
           <li key={e.seq}>
             <span class="when">{new Date(e.time).toLocaleString()}</span>
             <span class="who">{e.printer ? (printers[e.printer] ?? e.printer) : ''}</span>
@@ -69,8 +64,8 @@ export function EventLogView() {
           </li>
         ))}
       </ul>
-      {until !== null && (
-        <button type="button" onClick={() => void load(until)}>
+      {events && events.length > shown && (
+        <button type="button" onClick={() => setShown(shown + SHOWN)}>
           Older events
         </button>
       )}

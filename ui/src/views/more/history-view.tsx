@@ -31,7 +31,7 @@ export function HistoryView() {
           <PrinterFilter names={printers} value={printer} onChange={setPrinter} />
           <label>
             Outcome
-            <select value={result} onChange={(e) => setResult((e.currentTarget as HTMLSelectElement).value)}>
+            <select id="history-result" value={result} onChange={(e) => setResult((e.currentTarget as HTMLSelectElement).value)}>
               <option value="">all</option>
               {RESULTS.map((r) => (
                 <option value={r}>{r}</option>

@@ -3,13 +3,14 @@ import { api } from '../../api/http.js';
 
 export const TOOL = /^tool\d+$/;
 
-export function setTargets(targets: Record<string, number>): Promise<unknown> {
+/** `base` is the printer's base relative to the page ('' on its own page, `printer/<id>/` from the farm). */
+export function setTargets(targets: Record<string, number>, base = ''): Promise<unknown> {
   const tools = Object.fromEntries(Object.entries(targets).filter(([h]) => TOOL.test(h)));
   const calls: Promise<unknown>[] = [];
-  if (Object.keys(tools).length) calls.push(api('POST', 'api/printer/tool', { command: 'target', targets: tools }));
+  if (Object.keys(tools).length) calls.push(api('POST', `${base}api/printer/tool`, { command: 'target', targets: tools }));
   for (const heater of ['bed', 'chamber']) {
     const target = targets[heater];
-    if (target !== undefined) calls.push(api('POST', `api/printer/${heater}`, { command: 'target', target }));
+    if (target !== undefined) calls.push(api('POST', `${base}api/printer/${heater}`, { command: 'target', target }));
   }
   return Promise.all(calls);
 }

@@ -1,0 +1,91 @@
+/**
+ * What to do on several printers at once: preheat with a preset (or off), print the same file, cancel
+ * their jobs (after a confirmation). Each printer answers for itself; refusals are listed by name.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, reasonOf } from '../../api/http.js';
+import { can } from '../../api/session.js';
+import type { FileEntry, FileListing } from '../../api/types.js';
+import { ConfirmDialog } from '../../components/confirm.js';
+import { loadPresets } from '../../lib/presets.js';
+import { encodePath, printerBase } from '../../lib/page.js';
+import { setTargets } from '../printer/heaters.js';
+
+function gcodeFiles(entries: FileEntry[]): string[] {
+  return entries.flatMap((e) => (e.type === 'folder' ? gcodeFiles(e.children ?? []) : e.type === 'machinecode' ? [e.path] : []));
+}
+
+export function BulkActions({ selected, names, onDone }: { selected: readonly string[]; names: Readonly<Record<string, string>>; onDone(): void }) {
+  const [files, setFiles] = useState<string[]>([]);
+  const [file, setFile] = useState('');
+  const [outcome, setOutcome] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const presets = loadPresets();
+  useEffect(() => void api<FileListing>('GET', 'api/files/local?recursive=true').then((r) => setFiles(gcodeFiles(r.files)), () => setFiles([])), []);
+  const each = async (what: string, act: (base: string) => Promise<unknown>) => {
+    setOutcome(`${what} on ${selected.length} printers…`);
+    const results = await Promise.allSettled(selected.map((id) => act(printerBase(id))));
+    const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [`${names[selected[i]!] ?? selected[i]}: ${reasonOf(r.reason)}`] : []));
+    setOutcome(refused.length ? `${what}: ${results.length - refused.length} of ${results.length} done; ${refused.join('; ')}` : `${what}: done on ${results.length} printers`);
+  };
+  return (
+    <div class="bulk row" role="group" aria-label="Selected printers">
+      <strong>{selected.length} selected</strong>
+      {can('CONTROL') &&
+        presets.map((p) => (
+          <button type="button" data-bulk-preset={p.name} onClick={() => void each(`preheat ${p.name}`, (base) => setTargets({ tool0: p.tool, bed: p.bed }, base))}>
+            Preheat {p.name}
+          </button>
+        ))}
+      {can('CONTROL') && (
+        <button type="button" data-bulk-preset="off" onClick={() => void each('heaters off', (base) => setTargets({ tool0: 0, bed: 0 }, base))}>
+          Heaters off
+        </button>
+      )}
+      {can('PRINT') && (
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (file) void each(`print ${file}`, (base) => api('POST', `${base}api/files/local/${encodePath(file)}`, { command: 'select', print: true }));
+          }}
+        >
+          <label>
+            File
+            <select id="bulk-file" value={file} onChange={(e) => setFile((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">choose…</option>
+              {files.map((f) => (
+                <option value={f}>{f}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" class="primary" disabled={!file}>
+            Print on all
+          </button>
+        </form>
+      )}
+      {can('PRINT') && (
+        <button type="button" class="danger" id="bulk-cancel" onClick={() => setConfirming(true)}>
+          Cancel jobs
+        </button>
+      )}
+      <button type="button" onClick={onDone}>
+        Clear selection
+      </button>
+      <p class="muted" role="status" id="bulk-outcome" style={{ flexBasis: '100%', margin: 0 }}>
+        {outcome}
+      </p>
+      <ConfirmDialog
+        open={confirming}
+        title={`Cancel the jobs of ${selected.length} printers?`}
+        text={`${selected.map((id) => names[id] ?? id).join(', ')}: their prints stop now and cannot be resumed.`}
+        confirm="Cancel jobs"
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          void each('cancel', (base) => api('POST', `${base}api/job`, { command: 'cancel' }));
+        }}
+      />
+    </div>
+  );
+}
