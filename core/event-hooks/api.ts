@@ -89,6 +89,8 @@ export interface SubscriptionOutcome {
   index: number;
   label: string;
   event: string;
+  /** the event's printer, null for an event of no printer */
+  printer: string | null;
   type: string;
   /** `ran`: every command ok; `failed`: one failed and the rest of its list did not run; `skipped`: nothing ran */
   status: 'ran' | 'failed' | 'skipped';

@@ -125,9 +125,9 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     const outcomes = this.loaded
       .filter((subscription) => subscription.event === event)
       .map((subscription) => {
-        if (!subscription.enabled) return Promise.resolve(this.skipped(subscription, 'disabled (enabled: false)'));
-        if (!matchesPrinters(subscription.printers, payload)) return Promise.resolve(this.skipped(subscription, 'printers does not list the event\'s printer'));
-        if (!matchesFilter(subscription.filter, payload)) return Promise.resolve(this.skipped(subscription, 'filter does not match'));
+        if (!subscription.enabled) return Promise.resolve(this.skipped(subscription, payload, 'disabled (enabled: false)'));
+        if (!matchesPrinters(subscription.printers, payload)) return Promise.resolve(this.skipped(subscription, payload, 'printers does not list the event\'s printer'));
+        if (!matchesFilter(subscription.filter, payload)) return Promise.resolve(this.skipped(subscription, payload, 'filter does not match'));
         return this.track(this.run(subscription, fired));
       });
     return { event, enabled: true, subscriptions: await Promise.all(outcomes) };
@@ -196,6 +196,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
       index: subscription.index,
       label: subscription.label,
       event: event.name,
+      printer: eventPrinter(event.payload) ?? null,
       type: subscription.type,
       status: 'ran',
       commands: [],
@@ -244,9 +245,9 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     return outcome;
   }
 
-  private skipped(subscription: Subscription, reason: string): SubscriptionOutcome {
+  private skipped(subscription: Subscription, payload: object, reason: string): SubscriptionOutcome {
     const { index, label, event, type } = subscription;
-    return this.finish({ index, label, event, type, status: 'skipped', reason, commands: [] });
+    return this.finish({ index, label, event, printer: eventPrinter(payload) ?? null, type, status: 'skipped', reason, commands: [] });
   }
 
   private logCommand(logger: Logger, subscription: Subscription, result: CommandOutcome): void {

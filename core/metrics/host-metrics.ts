@@ -11,6 +11,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { TemperatureReading } from '../printer/printer-service.js';
 import type { PrinterRegistry } from '../printers/printer-registry.js';
 import type { PushService } from '../push/api.js';
+import { eventPrinter } from '../common/printer-id.js';
 
 export interface MetricSources {
   bus: EventBus;
@@ -98,16 +99,17 @@ export class HostMetrics implements Disposable {
       this.subscriptions.add(push.onClientClosed((c) => clients.set(c.transport, Math.max(0, (clients.get(c.transport) ?? 0) - 1))));
     }
 
-    const events = new Counter({ name: 'cuttle_events_total', help: 'Events fired on the bus, by name.', labelNames: ['event'] as const, registers });
-    this.subscriptions.add(bus.onAny((event) => events.inc({ event: event.name }), { owner: 'metrics' }));
+    // `printer` is the event's printer, empty (Prometheus: no such label) for events of no printer
+    const events = new Counter({ name: 'cuttle_events_total', help: 'Events fired on the bus, by name and printer.', labelNames: ['event', 'printer'] as const, registers });
+    this.subscriptions.add(bus.onAny((event) => events.inc({ event: event.name, printer: eventPrinter(event.payload) ?? '' }), { owner: 'metrics' }));
 
     const hookRuns = new Counter({
       name: 'cuttle_hook_runs_total',
-      help: 'Event-hook subscription runs by hook type and result (ran, failed, skipped).',
-      labelNames: ['type', 'result'] as const,
+      help: 'Event-hook subscription runs by hook type, result (ran, failed, skipped) and the event\'s printer.',
+      labelNames: ['type', 'result', 'printer'] as const,
       registers,
     });
-    if (hooks) this.subscriptions.add(hooks.onDidRun((outcome) => hookRuns.inc({ type: outcome.type, result: outcome.status })));
+    if (hooks) this.subscriptions.add(hooks.onDidRun((outcome) => hookRuns.inc({ type: outcome.type, result: outcome.status, printer: outcome.printer ?? '' })));
   }
 
   metrics(): Promise<string> {

@@ -91,6 +91,10 @@ describe('Prometheus metrics', function () {
       expect(sample(families, 'cuttle_events_total', { event: 'PrintStarted' })).to.equal(1);
       expect(sample(families, 'cuttle_events_total', { event: 'PrintDone' })).to.equal(1);
       expect(sample(families, 'cuttle_hook_runs_total', { type: 'system', result: 'ran' })).to.equal(1);
+      // a printer's events and hook runs carry it; an event of no printer (an upload) carries none
+      expect(sample(families, 'cuttle_events_total', { event: 'PrintDone', printer: 'default' })).to.equal(1);
+      expect(sample(families, 'cuttle_hook_runs_total', { type: 'system', result: 'ran', printer: 'default' })).to.equal(1);
+      expect(sample(families, 'cuttle_events_total', { event: 'FileAdded', printer: '' })).to.equal(1);
       // prom-client's process defaults: event-loop lag and memory among them
       expect(sample(families, 'nodejs_eventloop_lag_seconds')).to.be.a('number');
       expect(sample(families, 'process_resident_memory_bytes')).to.be.greaterThan(0);
