@@ -40,7 +40,7 @@ export {
   type JobFile,
   type JobProgress,
 } from './printer/printer-service.js';
-export type { GcodeHookContext, GcodeRewrite } from './printer/hooks.js';
+export type { GcodeHookContext, GcodeReceivedContext, GcodeRewrite } from './printer/hooks.js';
 export { TimelapseService } from './timelapse/timelapse-service.js';
 export { FileManager, type StoredFile } from './files/file-manager.js';
 export { SlicingService } from './slicing/slicing-service.js';

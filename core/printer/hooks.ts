@@ -11,12 +11,24 @@
 import type { HookRegistry } from '../hooks/hook-points.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 
-/** What a gcode hook handler is told about the command besides its text. */
-export interface GcodeHookContext {
+/** What the printer's send path knows about a command besides its text. */
+export interface CommandContext {
   /** true for lines of the file being printed, false for commands from the API, plugins or the host */
   fromJob: boolean;
   /** the G/M/T code in upper case ("G1", "M104", "T1"), or null */
   code: string | null;
+}
+
+/** What a gcode hook handler is told about the command besides its text: the above, and whose printer it is for. */
+export interface GcodeHookContext extends CommandContext {
+  /** the printer's id (`default` for a host of one printer): one handler serves every printer of a farm */
+  printer: string;
+}
+
+/** What a `gcode.received` handler is told besides the line. */
+export interface GcodeReceivedContext {
+  /** the id of the printer that sent the line */
+  printer: string;
 }
 
 /**
@@ -34,7 +46,7 @@ declare module '../hooks/hook-points.js' {
     /** A command has been written to the printer. */
     'gcode.sent': (command: string, context: GcodeHookContext) => void;
     /** A line arrived from the printer: return a replacement line, or null to ignore it. */
-    'gcode.received': (line: string) => string | null | undefined;
+    'gcode.received': (line: string, context: GcodeReceivedContext) => string | null | undefined;
   }
 }
 
@@ -47,17 +59,22 @@ export const GCODE_HOOK_DOCS: Record<'gcode.queuing' | 'gcode.sending' | 'gcode.
 
 /** Runs the gcode hook handlers of a HookRegistry in order; a throwing handler is logged with its owner and skipped. */
 export class GcodeHooks {
+  private readonly received_: GcodeReceivedContext;
+
   constructor(
     private readonly registry: HookRegistry,
     private readonly log: Logger,
+    private readonly printer: string,
   ) {
     for (const [point, doc] of Object.entries(GCODE_HOOK_DOCS)) registry.declarePoint(point, doc);
+    this.received_ = { printer };
   }
 
   /** Commands that `command` becomes after every `gcode.queuing` handler. */
-  queuing(command: string, context: GcodeHookContext): string[] {
+  queuing(command: string, commandContext: CommandContext): string[] {
     const handlers = this.registry.handlers('gcode.queuing');
     if (handlers.length === 0) return [command];
+    const context = this.forHandlers(commandContext);
     let commands = [command];
     for (const { handler, owner } of handlers) {
       const next: string[] = [];
@@ -79,9 +96,12 @@ export class GcodeHooks {
   }
 
   /** The command to write, or null when a handler dropped it. */
-  sending(command: string, context: GcodeHookContext): string | null {
+  sending(command: string, commandContext: CommandContext): string | null {
+    const handlers = this.registry.handlers('gcode.sending');
+    if (handlers.length === 0) return command;
+    const context = this.forHandlers(commandContext);
     let current = command;
-    for (const { handler, owner } of this.registry.handlers('gcode.sending')) {
+    for (const { handler, owner } of handlers) {
       try {
         const result = handler(current, context);
         if (result === null) return null;
@@ -93,8 +113,11 @@ export class GcodeHooks {
     return current;
   }
 
-  sent(command: string, context: GcodeHookContext): void {
-    for (const { handler, owner } of this.registry.handlers('gcode.sent')) {
+  sent(command: string, commandContext: CommandContext): void {
+    const handlers = this.registry.handlers('gcode.sent');
+    if (handlers.length === 0) return;
+    const context = this.forHandlers(commandContext);
+    for (const { handler, owner } of handlers) {
       try {
         handler(command, context);
       } catch (err) {
@@ -108,7 +131,7 @@ export class GcodeHooks {
     let current = line;
     for (const { handler, owner } of this.registry.handlers('gcode.received')) {
       try {
-        const result = handler(current);
+        const result = handler(current, this.received_);
         if (result === null) return null;
         if (typeof result === 'string') current = result;
       } catch (err) {
@@ -116,6 +139,11 @@ export class GcodeHooks {
       }
     }
     return current;
+  }
+
+  /** A fresh object per command: a handler may keep or change what it is given without touching the next one's. */
+  private forHandlers(context: CommandContext): GcodeHookContext {
+    return { fromJob: context.fromJob, code: context.code, printer: this.printer };
   }
 
   private failed(point: string, owner: string, err: unknown): void {

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import { Emitter } from '../common/event.js';
 import type { Position, StorageOrigin } from '../events/catalogue.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
-import type { GcodeHookContext, GcodeHooks } from './hooks.js';
+import type { CommandContext, GcodeHooks } from './hooks.js';
 import { FileLineSource, PrintJob } from './job.js';
 import type { JobFile, JobProgress, PrintEnd, SentCommand } from './printer-service.js';
 import { commandCode } from './protocol/gcode.js';
@@ -20,7 +20,7 @@ import type { PrinterStateMachine } from './state.js';
 
 const NO_PROGRESS: JobProgress = { completion: null, filepos: null, linesSent: 0, printTime: null, printTimeLeft: null };
 
-export const hostContext = (command: string): GcodeHookContext => ({ fromJob: false, code: commandCode(command) });
+export const hostContext = (command: string): CommandContext => ({ fromJob: false, code: commandCode(command) });
 
 /** What the job needs from the printer service. */
 export interface JobHost {
@@ -114,7 +114,7 @@ export class JobControl {
       job.filepos = next.filepos;
       job.linesSent++;
       this.reportProgress(job);
-      const context: GcodeHookContext = { fromJob: true, code: commandCode(next.command) };
+      const context: CommandContext = { fromJob: true, code: commandCode(next.command) };
       const commands = this.host.hooks.queuing(next.command, context);
       if (commands.length === 0) continue;
       const [first, ...rest] = commands.map((command) => ({

@@ -126,7 +126,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     @inject(TransportProvider) private readonly transports: TransportProvider,
   ) {
     this.log = logger.child({ service: 'printer', printer: identity.id });
-    this.hooks = new GcodeHooks(registry, this.log);
+    this.hooks = new GcodeHooks(registry, this.log, identity.id);
     this.sd = new SdCardClient(this.sdLink, new SdCopies(() => identity.dataFolder('sd-copies')));
     this.jobs = new JobControl({
       machine: this.machine,

@@ -13,7 +13,7 @@
  * `nextJobCommand`) and reads every received line through `ProtocolHandler.response`.
  */
 import { performance } from 'node:perf_hooks';
-import type { GcodeHookContext } from '../hooks.js';
+import type { CommandContext } from '../hooks.js';
 import type { Transport } from '../transport/transport.js';
 import { DEFAULT_DIALECT, type FirmwareDialect } from './dialects.js';
 import { frame } from './gcode.js';
@@ -21,7 +21,7 @@ import { isBusy, isChatter, isOk, isResetBanner, isWait, parseLineNumberLost, pa
 
 export interface OutgoingCommand {
   command: string;
-  context: GcodeHookContext;
+  context: CommandContext;
   /** data that is not executed (SD upload lines): no hooks, no event detection */
   raw?: boolean;
   /** called with the lines that arrived between sending and the acknowledging "ok" */
@@ -166,7 +166,7 @@ export class GcodeProtocol {
   }
 
   /** Queues a command and resolves with the lines that answered it, once its "ok" arrived. */
-  request(command: string, context: GcodeHookContext, options: { raw?: boolean; answersBeforeOk?: boolean } = {}): Promise<string[]> {
+  request(command: string, context: CommandContext, options: { raw?: boolean; answersBeforeOk?: boolean } = {}): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const pending = { reject };
       this.pendingRequests.add(pending);
