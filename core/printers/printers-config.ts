@@ -36,11 +36,17 @@ export function implicitPrinterEntry(settings: SettingsService): PrinterEntry {
   };
 }
 
+/** The configured printers (completed with the defaults), or the implicit one whose connection reads `serial.*` live. */
+export function printerEntries(settings: SettingsService): PrinterEntry[] {
+  const configured = settings.of(printersSettings).get();
+  if (configured.length === 0) return [implicitPrinterEntry(settings)];
+  const { baudrate } = settings.of(serialSettings).get();
+  return configured.map((entry) => normalizePrinterEntry(entry, { baudrate }));
+}
+
 /** The configured printers, or the implicit one; each a plain copy (getters read once). */
 export function configuredPrinterEntries(settings: SettingsService): PrinterEntry[] {
-  const configured = settings.of(printersSettings).get();
-  const entries = configured.length === 0 ? [implicitPrinterEntry(settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: settings.of(serialSettings).get().baudrate }));
-  return entries.map(plainEntry);
+  return printerEntries(settings).map(plainEntry);
 }
 
 export function plainEntry(entry: PrinterEntry): PrinterEntry {

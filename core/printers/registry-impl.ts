@@ -10,13 +10,11 @@ import { Disposable, DisposableStore } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
-import { serialSettings } from '../printer/settings.js';
 import type { PrinterEntry } from '../printer/printer-identity.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { ContainerPrinterScope } from './printer-scope.js';
 import { PrinterRegistryError, type PrinterRegistry, type PrinterScope } from './printer-registry.js';
-import { changedPrinterEntry, checkedPrinterEntry, checkPrinterClashes, implicitPrinterEntry, plainEntry, savePrinterEntries } from './printers-config.js';
-import { normalizePrinterEntry, printersSettings } from './settings.js';
+import { changedPrinterEntry, checkedPrinterEntry, checkPrinterClashes, plainEntry, printerEntries, savePrinterEntries } from './printers-config.js';
 
 /** What the registry needs from the host's container: the parent of every printer scope and the modules loaded into each. */
 export interface PrinterScopeParent {
@@ -57,9 +55,7 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
   private get scopes(): Map<string, ContainerPrinterScope> {
     if (this.made) return this.made;
     this.made = new Map();
-    const configured = this.settings.of(printersSettings).get();
-    const entries = configured.length === 0 ? [implicitPrinterEntry(this.settings)] : configured.map((entry) => normalizePrinterEntry(entry, { baudrate: this.settings.of(serialSettings).get().baudrate }));
-    for (const entry of entries) this.made.set(entry.id, this.createScope(entry));
+    for (const entry of printerEntries(this.settings)) this.made.set(entry.id, this.createScope(entry));
     return this.made;
   }
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { coreSettingsSections, loadSettings } from '../../core/container.js';
+import { OCTOPRINT_FIELDS } from '../../core/octoprint-settings/octoprint-fields.js';
 import { serialSettings } from '../../core/printer/settings.js';
 import { ConvictSettings } from '../../core/settings/settings-impl.js';
 import { choice, type SchemaValue } from '../../core/settings/settings-schema.js';
@@ -41,6 +42,11 @@ describe('settings sections', () => {
     const sections = coreSettingsSections();
     expect(sections.map((s) => s.key)).to.include.members(['serial', 'printers', 'events', 'events.log']);
     expect(new Set(sections).size, 'each section contributed once').to.equal(sections.length);
+  });
+
+  it("names only declared settings in OctoPrint's field table", () => {
+    const settings = loadSettings({ basedir: basedirWith(''), env: {} });
+    for (const field of OCTOPRINT_FIELDS) expect(() => settings.valueAt(field.key), field.key).to.not.throw();
   });
 
   it("validates a module's section at load, naming the file and the key", () => {
