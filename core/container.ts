@@ -18,12 +18,12 @@ import { metricsModule } from './metrics/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule, printerScopeModule } from './printer/module.js';
 import { simulatorModule } from './printer/simulator/module.js';
+import { pluginRoutesModule } from './plugins/routes.js';
 import { printersModule } from './printers/module.js';
 import { PrinterScopeParent } from './printers/registry-impl.js';
 import { printerProfilesModule } from './printer-profiles/module.js';
 import { pushModule } from './push/module.js';
 import { pushTransportsModule } from './push/transports/module.js';
-import { restApiModule } from './server/routes/module.js';
 import { serverModule } from './server/module.js';
 import { octoprintSettingsModule } from './octoprint-settings/module.js';
 import { settingsModule } from './settings/module.js';
@@ -52,7 +52,7 @@ export const CORE_MODULES = [
   printerProfilesModule,
   systemModule,
   filesModule,
-  restApiModule,
+  pluginRoutesModule,
   slicingModule,
   timelapseModule,
   pushModule,

@@ -1,6 +1,6 @@
 /** API keys: how they look (what OctoPrint clients validate), how a request carries one, and the admin principal. */
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../server/http-server.js';
+import type { Principal } from '../http/http-server.js';
 import { PERMISSION_KEYS } from './permissions.js';
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -5,7 +5,7 @@
  * transports resolve every key and session through here.
  */
 import type { Event } from '../common/event.js';
-import type { AuthService, Principal } from '../server/http-server.js';
+import type { AuthService, Principal } from '../http/http-server.js';
 import type { PendingAppKeys } from './pending-appkeys.js';
 import type { GroupId } from './permissions.js';
 import type { UserStore } from './user-store.js';

@@ -10,7 +10,7 @@ import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { Logger } from '../logging/logger.js';
 import { adminPrincipal, generateApiKey, requestKey } from './api-keys.js';
-import type { Principal } from '../server/http-server.js';
+import type { Principal } from '../http/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } from './api.js';
 import { PendingAppKeys } from './pending-appkeys.js';

@@ -5,10 +5,10 @@
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
-import { AuthService } from '../server/http-server.js';
+import { AuthService } from '../http/http-server.js';
 import { AuthManager } from './api.js';
 import { AuthManagerImpl } from './auth-manager.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { AuthPublicRoutes, AuthRoutes } from './routes/contribution.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { accessControlSettings, apiSettings } from './settings.js';

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { writeFileAtomic } from '../common/atomic-write.js';
+import { Emitter, type Event } from '../common/event.js';
 import { withFileLock } from '../common/file-lock.js';
 import { generateApiKey } from './api-keys.js';
 import { APPKEY_REQUESTS_FILE, AppKeyRequestError, keyOwnerFor, requestsIn, type AppKeyRequest, type PollResult } from './appkey-requests.js';
@@ -47,6 +48,9 @@ export class PendingAppKeys {
   private writeAgain = false;
   private merging: Promise<void> | undefined;
   private watcher: fs.FSWatcher | undefined;
+  private readonly created = new Emitter<AppKeyRequest>();
+  /** A request now waits for a decision (web clients show their confirmation dialog on it). */
+  readonly onDidCreate: Event<AppKeyRequest> = this.created.event;
 
   constructor(
     basedir: string,
@@ -86,6 +90,7 @@ export class PendingAppKeys {
     if (fromAddress >= perAddress) throw new AppKeyRequestLimit(`${perAddress} application-key requests from this address are waiting already: try again later`);
     const request: AppKeyRequest = { token: generateApiKey(), userToken: generateApiKey(), app, ...(user ? { user } : {}), created: now, expires: now + ttlMs, state: 'pending' };
     this.entries.set(request.token, { request, address, lastPoll: now });
+    this.created.fire(request);
     this.dirty = true;
     void this.persist();
     return request;

@@ -5,8 +5,8 @@
  * routes whose authors did not think of permissions. A route not in the table needs only a valid
  * key for reading and ADMIN for changing, so new endpoints are closed by default.
  */
-import { HttpError } from '../server/http-error.js';
-import type { Principal } from '../server/http-server.js';
+import { HttpError } from '../http/http-error.js';
+import type { Principal } from '../http/http-server.js';
 
 interface Rule {
   methods: readonly string[];

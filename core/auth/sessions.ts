@@ -4,7 +4,7 @@
  * its owner which ones did so that sockets using them are asked to re-authenticate at once.
  */
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../server/http-server.js';
+import type { Principal } from '../http/http-server.js';
 
 export interface Session {
   id: string;

@@ -11,7 +11,7 @@ import { inject, injectable } from 'inversify';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { EventLog } from '../event-log/api.js';
 import { Logger } from '../logging/logger.js';
-import { CUTTLE_VERSION } from '../server/routes/version.js';
+import { CUTTLE_VERSION } from '../common/version.js';
 import { SettingsService } from '../settings/settings-service.js';
 import type { BackupInfo, BackupService, CreatedBackup } from './api.js';
 import { sweepPartials } from './archive-writer.js';

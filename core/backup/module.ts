@@ -1,7 +1,7 @@
 /** Container bindings for backups: the host's backup service and its `/api/backup` routes. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { BackupService } from './api.js';
 import { HostBackups } from './backup-service.js';
 import { BackupRoutes } from './routes.js';

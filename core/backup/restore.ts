@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { findRunningHost } from '../cli/running-host.js';
+import { findRunningHost } from '../common/running-host.js';
 import { extractBackup } from './archive-reader.js';
 import { BackupError, type BackupHeader } from './format.js';
 

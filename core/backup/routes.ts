@@ -8,9 +8,9 @@ import { createReadStream } from 'node:fs';
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
-import { HttpError } from '../server/http-error.js';
-import { readJsonObject } from '../server/request-body.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { HttpError } from '../http/http-error.js';
+import { readJsonObject } from '../http/request-body.js';
+import { RouteContribution } from '../http/routes.js';
 import { BackupService, type BackupInfo } from './api.js';
 import { parseParts } from './names.js';
 

@@ -56,9 +56,6 @@ export interface SubscriptionProblem {
   reason: string;
 }
 
-/** A piece of a command template: literal text (escapes `{{` `}}` already undone) or a placeholder. */
-export type TemplatePart = { text: string } | { placeholder: string };
-
 /** The placeholder values of one event, as text. */
 export interface Placeholders {
   /** The text for `{name}` (`__now`, `name`, `position.x`, …), or undefined when the event has no such value. */
@@ -173,4 +170,4 @@ export class UnknownPlaceholderError extends Error {
   }
 }
 
-export { parseTemplate, placeholderNames } from './template.js';
+export { parseTemplate, placeholderNames, type TemplatePart } from './template.js';

@@ -3,7 +3,7 @@ import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { EventDependents } from '../events/event-dependents.js';
 import { ContributionPoint } from '../plugins/contributions.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { EventHooks, HookTypeRegistry } from './api.js';
 import { EventHookDispatcher } from './dispatcher.js';

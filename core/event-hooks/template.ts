@@ -3,7 +3,9 @@
  * are literal braces (as in OctoPrint's Python format strings), and `${…}` is left alone so that shell
  * parameter expansions in `shell: true` commands are not taken for placeholders. Any other brace is text.
  */
-import type { TemplatePart } from './api.js';
+
+/** A piece of a command template: literal text (escapes `{{` `}}` already undone) or a placeholder. */
+export type TemplatePart = { text: string } | { placeholder: string };
 
 const TOKEN = /\{\{|\}\}|\$\{|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}/g;
 

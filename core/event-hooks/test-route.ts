@@ -7,9 +7,9 @@
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
-import { HttpError } from '../server/http-error.js';
-import { readJsonObject } from '../server/request-body.js';
-import type { RouteContribution } from '../server/route-contribution.js';
+import { HttpError } from '../http/http-error.js';
+import { readJsonObject } from '../http/request-body.js';
+import type { RouteContribution } from '../http/routes.js';
 import { EventHooks } from './api.js';
 
 @injectable()

@@ -5,8 +5,8 @@
  */
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
-import { intParam, stringParam } from '../server/query-params.js';
-import type { RouteContribution } from '../server/route-contribution.js';
+import { intParam, stringParam } from '../http/query-params.js';
+import type { RouteContribution } from '../http/routes.js';
 import { EventLog, MAX_PAGE } from './api.js';
 
 @injectable()

@@ -15,7 +15,7 @@ import { LogBackedHistory } from './replay-history.js';
 import { createEventLogSchema } from './schema.js';
 import { SeqReservation, SeqReservationToken } from './seq-reservation.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { eventLogSettings } from './settings.js';
 

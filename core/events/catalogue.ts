@@ -5,7 +5,7 @@
  *
  * Deprecated keys (`file`, `filename`) are kept because existing subscriptions use them.
  */
-import type { GcodeAnalysisResult } from '../files/analysis-result.js';
+import type { GcodeAnalysisResult } from './analysis-result.js';
 
 export type StorageOrigin = 'local' | 'sdcard';
 

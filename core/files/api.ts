@@ -1,3 +1,3 @@
 /** What this service offers to plugins (re-exported by core/index.ts). */
 export * from './file-manager.js';
-export * from './analysis-result.js';
+export * from '../events/analysis-result.js';

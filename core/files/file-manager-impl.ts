@@ -18,7 +18,7 @@ import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { StorageOrigin } from '../events/catalogue.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import type { JobFile, PrinterService } from '../printer/printer-service.js';
-import { PrinterRegistry } from '../printers/printer-registry.js';
+import { PrinterList } from '../printer/printer-list.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { AnalysisScheduler } from './analysis-scheduler.js';
 import { FileOperationError, type FileManager, type StagedUpload, type StorageSpace, type StoredEntry, type StoredFile, type StoredFolder } from './file-manager.js';
@@ -59,7 +59,7 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
   constructor(
     @inject(SettingsService) settings: SettingsService,
     @inject(Logger) logger: Logger,
-    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
+    @inject(PrinterList) private readonly printers: PrinterList,
   ) {
     this.log = logger.child({ service: 'files' });
     this.metadata = new MetadataStore((dir, err) => this.log.error({ dir, ...errorInfo(err) }, 'could not save metadata'));

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Event } from '../common/event.js';
 import type { FileEntry, StorageEntry, StorageOrigin } from '../events/catalogue.js';
-import type { GcodeAnalysisResult } from './analysis-result.js';
+import type { GcodeAnalysisResult } from '../events/analysis-result.js';
 import type { JobFile, PrinterService } from '../printer/printer-service.js';
 import type { PrintHistory } from './metadata-store.js';
 

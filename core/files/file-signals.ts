@@ -1,7 +1,7 @@
 /** The file manager's signals, shared by its parts (local storage, SD storage, analysis); the file-events plugin turns them into events. */
 import { Emitter } from '../common/event.js';
 import type { FileEntry, StorageEntry, StorageOrigin } from '../events/catalogue.js';
-import type { GcodeAnalysisResult } from './analysis-result.js';
+import type { GcodeAnalysisResult } from '../events/analysis-result.js';
 
 export type AnalysisSignal = { origin: StorageOrigin; path: string; name: string };
 

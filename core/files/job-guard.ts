@@ -4,7 +4,7 @@
  */
 import type { StorageOrigin } from '../events/catalogue.js';
 import type { PrinterService } from '../printer/printer-service.js';
-import type { PrinterRegistry } from '../printers/printer-registry.js';
+import type { PrinterList } from '../printer/printer-list.js';
 
 /** true when the printer is printing `rel` (or, for a folder, anything inside it) */
 export function isPrinting(printer: PrinterService, origin: StorageOrigin, rel: string, folder = false): boolean {
@@ -20,11 +20,11 @@ export function deselectIfSelected(printer: PrinterService, rel: string, folder:
 }
 
 /** The PrinterServices of every printer in the registry, for the shared local storage's guards. */
-export function everyPrinter(registry: Pick<PrinterRegistry, 'list'>): PrinterService[] {
+export function everyPrinter(registry: Pick<PrinterList, 'list'>): PrinterService[] {
   return registry.list().map((scope) => scope.printer);
 }
 
 /** true when any printer of the registry is printing `rel` (or, for a folder, anything inside it) */
-export function anyPrinterBusyWith(registry: Pick<PrinterRegistry, 'list'>, origin: StorageOrigin, rel: string, folder = false): boolean {
+export function anyPrinterBusyWith(registry: Pick<PrinterList, 'list'>, origin: StorageOrigin, rel: string, folder = false): boolean {
   return everyPrinter(registry).some((printer) => isPrinting(printer, origin, rel, folder));
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PrinterRegistry } from '../printers/printer-registry.js';
+import type { PrinterList } from '../printer/printer-list.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { AnalysisScheduler } from './analysis-scheduler.js';
 import { FileOperationError, type StagedUpload, type StorageSpace, type StoredEntry, type StoredFile, type StoredFolder } from './file-manager.js';
@@ -38,7 +38,7 @@ export class LocalStorage {
     private readonly metadata: MetadataStore,
     private readonly signals: FileSignals,
     /** every printer: any of them may be printing a local file */
-    private readonly printers: Pick<PrinterRegistry, 'list'>,
+    private readonly printers: Pick<PrinterList, 'list'>,
     private readonly analysis: AnalysisScheduler,
   ) {
     this.root = fs.realpathSync(settings.folder('uploads'));

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sweepTemporariesUnder, writeFileAtomic } from '../common/atomic-write.js';
-import type { GcodeAnalysisResult } from './analysis-result.js';
+import type { GcodeAnalysisResult } from '../events/analysis-result.js';
 
 export const METADATA_FILE = '.metadata.json';
 

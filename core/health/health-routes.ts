@@ -10,7 +10,7 @@ import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { EventBus } from '../events/event-bus.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
-import { HttpRoutes } from '../server/http-server.js';
+import { HttpRoutes } from '../http/http-server.js';
 
 export type Phase = 'starting' | 'ready' | 'stopping';
 

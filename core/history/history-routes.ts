@@ -5,8 +5,8 @@
  */
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
-import { intParam, oneOfParam, stringParam, timeParam } from '../server/query-params.js';
-import type { RouteContribution } from '../server/route-contribution.js';
+import { intParam, oneOfParam, stringParam, timeParam } from '../http/query-params.js';
+import type { RouteContribution } from '../http/routes.js';
 import { JOB_RESULTS, JobHistory } from './api.js';
 
 @injectable()

@@ -4,7 +4,7 @@ import { LifecycleContribution } from '../common/lifecycle.js';
 import { JobHistory } from './api.js';
 import { HistoryRoutes } from './history-routes.js';
 import { SqliteJobHistory } from './sqlite-history.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 
 export const historyModule = new ContainerModule(({ bind }) => {
   bind(SqliteJobHistory).toSelf().inSingletonScope();

@@ -9,7 +9,7 @@ import { EventHooks } from '../event-hooks/api.js';
 import { EventBus } from '../events/event-bus.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
 import { PushService } from '../push/api.js';
-import { HttpRoutes } from '../server/http-server.js';
+import { HttpRoutes } from '../http/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HostMetrics } from './host-metrics.js';
 import { metricsSettings } from './settings.js';

@@ -3,7 +3,7 @@
  * settings only its clients use (appearance, temperature presets).
  */
 import { ContainerModule } from 'inversify';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { SettingsRoutes } from './routes.js';
 import { appearanceSettings, temperatureSettings } from './settings.js';

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import { inject, injectable } from 'inversify';
-import { HttpError } from '../server/http-error.js';
-import { readJsonObject } from '../server/request-body.js';
-import type { RouteContribution } from '../server/route-contribution.js';
-import { baseUrlOf } from '../server/routes/file-json.js';
+import { HttpError } from '../http/http-error.js';
+import { readJsonObject } from '../http/request-body.js';
+import type { RouteContribution } from '../http/routes.js';
+import { baseUrlOf } from '../http/base-url.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { PrinterProfileStore, ProfileError, type PrinterProfile } from './profile-store.js';
 

@@ -1,6 +1,6 @@
 /**
- * Container bindings for the printer. `printerModule` (root): the `serial.*` settings; the SD
- * routes, which act on the request's printer; the transports' provider and the serial module's
+ * Container bindings for the printer. `printerModule` (root): the `serial.*` settings; the connection,
+ * printer and printhead routes, which act on the request's printer; the transports' provider and the serial module's
  * TransportFactories (device paths, tcp:// bridges; other modules contribute more port names, such as `virtual`). `printerScopeModule`
  * (loaded into each printer's child container by core/printers): the connection, protocol, state
  * machine and job of that one printer.
@@ -9,9 +9,11 @@ import { ContainerModule } from 'inversify';
 import { PrinterScopeLifecycle } from '../common/lifecycle.js';
 import { DefaultPrinterService } from './printer-service-impl.js';
 import { PrinterService } from './printer-service.js';
-import { SdRoutes } from './sd-routes.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
+import { ConnectionRoutes } from './connection-routes.js';
+import { PrinterRoutes } from './printer-routes.js';
+import { PrintheadRoutes } from './printhead-routes.js';
 import { serialSettings } from './settings.js';
 import { SerialTransportFactory } from './transport/serial-factory.js';
 import { TcpTransportFactory } from './transport/tcp-factory.js';
@@ -19,8 +21,12 @@ import { TransportFactory, TransportProvider } from './transport/transport-facto
 
 export const printerModule = new ContainerModule(({ bind }) => {
   bind(SettingsContribution).toConstantValue(serialSettings);
-  bind(SdRoutes).toSelf().inSingletonScope();
-  bind(RouteContribution).toService(SdRoutes);
+  bind(ConnectionRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(ConnectionRoutes);
+  bind(PrinterRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(PrinterRoutes);
+  bind(PrintheadRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(PrintheadRoutes);
   bind(TransportProvider).toSelf().inSingletonScope();
   bind(TransportFactory).to(SerialTransportFactory).inSingletonScope();
   bind(TransportFactory).to(TcpTransportFactory).inSingletonScope();

@@ -3,7 +3,7 @@
  * PrinterSnapshot. One definition for the REST API (`/api/job`, `/api/printer`) and the push channel
  * (`current`, `history`), so the two can never disagree.
  */
-import type { JobFile, JobProgress, PrinterStateId } from './printer-service.js';
+import type { JobFile, JobProgress, PrinterStateId, TemperatureReading } from './printer-service.js';
 
 /** Connected and not in an error state: the printer answers commands (printing counts). */
 export const CONNECTED_STATES: readonly PrinterStateId[] = ['OPERATIONAL', 'PRINTING', 'PAUSING', 'PAUSED', 'RESUMING', 'CANCELLING', 'FINISHING'];
@@ -109,4 +109,11 @@ export function jobDetailsOf(file: JobFileMetadata | undefined, user: string | n
     lastPrintTime: file?.prints?.last?.printTime ?? null,
     user,
   };
+}
+
+/** OctoPrint's temperature objects: `{ tool0: { actual, target, offset } }`. */
+export function temperatureJson(temperatures: Record<string, TemperatureReading>): Record<string, { actual: number; target: number | null; offset: number }> {
+  const out: Record<string, { actual: number; target: number | null; offset: number }> = {};
+  for (const [heater, reading] of Object.entries(temperatures)) out[heater] = { actual: reading.actual, target: reading.target, offset: 0 };
+  return out;
 }

@@ -5,11 +5,13 @@
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
+import { PrinterList } from '../printer/printer-list.js';
 import { PrinterService } from '../printer/printer-service.js';
 import { TimelapseService } from '../timelapse/timelapse-service.js';
 import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
 import { DefaultPrinterRegistry } from './registry-impl.js';
+import { JobRoutes } from './job-routes.js';
 import { PrintersRoutes } from './routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { printersSettings } from './settings.js';
@@ -24,9 +26,12 @@ export const printersModule = new ContainerModule(({ bind }) => {
   bind(SettingsContribution).toConstantValue(printersSettings);
   bind(DefaultPrinterRegistry).toSelf().inSingletonScope();
   bind(PrinterRegistry).toService(DefaultPrinterRegistry);
+  bind(PrinterList).toService(DefaultPrinterRegistry);
   bind(LifecycleContribution).toService(DefaultPrinterRegistry);
   bind(PrintersRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(PrintersRoutes);
+  bind(JobRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(JobRoutes);
   bind(PrinterService)
     .toDynamicValue((context) => firstPrinter(context.get<PrinterRegistry>(PrinterRegistry)).printer)
     .inTransientScope();

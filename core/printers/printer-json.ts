@@ -5,8 +5,7 @@
  */
 import type { FileManager, StoredFile } from '../files/file-manager.js';
 import { sdCardOf } from '../files/sd-card.js';
-import { jobDetailsOf, jobJson, progressJson, stateFlags, type JobJson, type ProgressJson, type StateFlags } from '../printer/octoprint-views.js';
-import { temperatureJson } from '../server/routes/printer-state.js';
+import { jobDetailsOf, jobJson, progressJson, stateFlags, temperatureJson, type JobJson, type ProgressJson, type StateFlags } from '../printer/octoprint-views.js';
 import type { PrinterScope } from './printer-registry.js';
 
 export interface PrinterJson {

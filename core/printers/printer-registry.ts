@@ -9,12 +9,13 @@ import type { Disposable } from '../common/disposable.js';
 import type { Event } from '../common/event.js';
 import type { PrinterService } from '../printer/printer-service.js';
 import type { PrinterEntry } from '../printer/printer-identity.js';
+import type { PrinterList, ScopedPrinter } from '../printer/printer-list.js';
 import type { TimelapseService } from '../timelapse/timelapse-service.js';
 
 export type { PrinterEntry } from '../printer/printer-identity.js';
 
 /** One printer and the services that exist once per printer. */
-export interface PrinterScope {
+export interface PrinterScope extends ScopedPrinter {
   readonly id: string;
   /** the current configuration entry */
   readonly entry: PrinterEntry;
@@ -24,7 +25,7 @@ export interface PrinterScope {
   readonly basePath: string;
 }
 
-export interface PrinterRegistry {
+export interface PrinterRegistry extends PrinterList {
   /** the printers in configuration order */
   list(): readonly PrinterScope[];
   get(id: string): PrinterScope | undefined;

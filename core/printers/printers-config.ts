@@ -10,7 +10,7 @@ import type { PrinterEntry } from '../printer/printer-identity.js';
 import { ConfigError, type SettingsService } from '../settings/settings-service.js';
 import { PrinterRegistryError } from './printer-registry.js';
 import { normalizePrinterEntry, printersSettings } from './settings.js';
-import { serverSettings } from '../server/settings.js';
+import { serverSettings } from '../http/settings.js';
 
 /** Most printers `--virtual-printers` starts. */
 export const MAX_VIRTUAL_PRINTERS = 64;

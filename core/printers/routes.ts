@@ -8,10 +8,10 @@ import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { FileManager } from '../files/file-manager.js';
-import { HttpError } from '../server/http-error.js';
-import { HttpServer } from '../server/http-server.js';
-import type { RouteContribution } from '../server/route-contribution.js';
-import { readJsonObject } from '../server/request-body.js';
+import { HttpError } from '../http/http-error.js';
+import { HttpServer } from '../http/http-server.js';
+import type { RouteContribution } from '../http/routes.js';
+import { readJsonObject } from '../http/request-body.js';
 import { printerJson } from './printer-json.js';
 import { PrinterRegistry, PrinterRegistryError, type PrinterScope } from './printer-registry.js';
 

@@ -10,7 +10,7 @@
  */
 import { eventPrinter } from '../common/printer-id.js';
 import type { AnyFiredEvent, HistorySlice } from '../events/event-bus.js';
-import type { Principal } from '../server/http-server.js';
+import type { Principal } from '../http/http-server.js';
 import type { PushClientInfo } from './api.js';
 import { PushMessage, type PushLink } from './message.js';
 import { acceptsName, EVERYTHING, type Subscription } from './subscription.js';

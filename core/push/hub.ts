@@ -16,7 +16,7 @@ import type { FileManager } from '../files/file-manager.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
 import type { PrinterService } from '../printer/printer-service.js';
 import type { PrinterRegistry } from '../printers/printer-registry.js';
-import type { Principal } from '../server/http-server.js';
+import type { Principal } from '../http/http-server.js';
 import type { PushSettings } from './settings.js';
 import type { SlicingService } from '../slicing/slicing-service.js';
 import { deliverAsOwner, ownedDeliveriesPending, type ListenerOwner } from '../common/listener-owner.js';

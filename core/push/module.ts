@@ -5,6 +5,7 @@
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { ConnectivityService, PushService } from './api.js';
+import { AppKeyAnnouncer } from './appkey-announcer.js';
 import { TcpConnectivityCheck } from './connectivity.js';
 import { DefaultPushService } from './service.js';
 import { SettingsContribution } from '../settings/settings-section.js';
@@ -20,4 +21,7 @@ export const pushModule = new ContainerModule(({ bind }) => {
   bind(DefaultPushService).toSelf().inSingletonScope();
   bind(PushService).toService(DefaultPushService);
   bind(LifecycleContribution).toService(DefaultPushService);
+
+  bind(AppKeyAnnouncer).toSelf().inSingletonScope();
+  bind(LifecycleContribution).toService(AppKeyAnnouncer);
 });

@@ -4,7 +4,7 @@
  * implements both (hub.ts); a transport never sees the hub, its clients or its feeds.
  * A new transport is one file in `transports/` binding `PushTransportContribution`.
  */
-import type { Principal } from '../server/http-server.js';
+import type { Principal } from '../http/http-server.js';
 import type { PushClientInfo } from './api.js';
 import type { PushLink } from './message.js';
 import type { PushView } from './view.js';

@@ -12,13 +12,13 @@ import { Disposable } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { HttpError } from './http-error.js';
-import { AuthService, type HttpRoutes, type HttpServer, type Principal, type RouteOptions } from './http-server.js';
+import { HttpError } from '../http/http-error.js';
+import { AuthService, type HttpRoutes, type HttpServer, type Principal, type RouteOptions } from '../http/http-server.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
-import { canonicalRequestUrl, normaliseRequestPath, ROUTER_OPTIONS } from './request-path.js';
-import { enterPrinterScope } from './request-printer.js';
-import { RouteContributionProvider } from './route-contribution.js';
-import { serverSettings } from './settings.js';
+import { canonicalRequestUrl, normaliseRequestPath, ROUTER_OPTIONS } from '../http/request-path.js';
+import { enterPrinterScope } from '../printers/printer-prefix.js';
+import { RouteContributionProvider } from '../http/routes.js';
+import { serverSettings } from '../http/settings.js';
 
 declare module 'koa' {
   interface DefaultState {

@@ -5,12 +5,13 @@
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
-import { HttpRoutes, HttpServer } from './http-server.js';
+import { HttpRoutes, HttpServer } from '../http/http-server.js';
 import { KoaHttpServer } from './koa-server.js';
 import { DefaultPrinterListeners, PrinterListeners } from './printer-listeners.js';
-import { RouteContribution, RouteContributionProvider } from './route-contribution.js';
+import { RouteContribution, RouteContributionProvider } from '../http/routes.js';
+import { VersionRoutes } from './version-routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
-import { serverSettings } from './settings.js';
+import { serverSettings } from '../http/settings.js';
 
 export const serverModule = new ContainerModule(({ bind }) => {
   bind(SettingsContribution).toConstantValue(serverSettings);
@@ -22,5 +23,7 @@ export const serverModule = new ContainerModule(({ bind }) => {
   bind(DefaultPrinterListeners).toSelf().inSingletonScope();
   bind(PrinterListeners).toService(DefaultPrinterListeners);
   bind(LifecycleContribution).toService(DefaultPrinterListeners);
+  bind(VersionRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(VersionRoutes);
   bind(RouteContributionProvider).toDynamicValue((ctx) => () => (ctx.getAll<RouteContribution>(RouteContribution, { optional: true }) ?? []));
 });

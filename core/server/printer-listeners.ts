@@ -16,9 +16,9 @@ import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { PrinterRegistry, type PrinterScope } from '../printers/printer-registry.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { HttpServer } from './http-server.js';
-import { markListenPortRequest } from './request-printer.js';
-import { serverSettings } from './settings.js';
+import { HttpServer } from '../http/http-server.js';
+import { markListenPortRequest } from '../printers/printer-prefix.js';
+import { serverSettings } from '../http/settings.js';
 
 /** A printer whose `listen` port is not served, and why. */
 export interface ListenProblem {

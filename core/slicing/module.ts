@@ -1,8 +1,10 @@
-/** Container bindings for slicer registry and slicing jobs, the slicing REST routes, and slicing's settings. */
+/** Container bindings for slicer registry and slicing jobs, the slicing REST routes, the files' `slice` command and slicing's settings. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { FileCommandContribution } from '../files/file-commands.js';
+import { RouteContribution } from '../http/routes.js';
 import { ContributionPoint } from '../plugins/contributions.js';
+import { SliceFileCommand } from './slice-command.js';
 import { slicerContributionPoint } from './slicer-contribution.js';
 import { DefaultSlicingService } from './slicing-service-impl.js';
 import { SlicingRoutes } from './slicing-routes.js';
@@ -18,4 +20,5 @@ export const slicingModule = new ContainerModule(({ bind }) => {
   bind(ContributionPoint).toDynamicValue((ctx) => slicerContributionPoint(ctx.get<SlicingService>(SlicingService))).inSingletonScope();
   bind(SlicingRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(SlicingRoutes);
+  bind(FileCommandContribution).to(SliceFileCommand).inSingletonScope();
 });

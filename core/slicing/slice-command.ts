@@ -1,35 +1,37 @@
 /**
- * OctoPrint's `slice` file command (`POST /api/files/local/{path}` with `command: "slice"`), for the
- * files routes to call: fields `slicer`, `gcode`, `profile`, `profile.*` overrides, `position {x, y}`,
+ * OctoPrint's `slice` file command (`POST /api/files/local/{path}` with `command: "slice"`), which
+ * slicing contributes to the files routes (core/files/file-commands.ts): fields `slicer`, `gcode`, `profile`, `profile.*` overrides, `position {x, y}`,
  * `select`, `print` (on the request's printer). Answers 202 with the future G-code's entry; the job's outcome comes as events.
  */
+import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import type { StorageOrigin } from '../events/catalogue.js';
-import { HttpError } from '../server/http-error.js';
-import { baseUrlOf, downloadUrl, resourceUrl } from '../server/routes/file-json.js';
-import { truthy } from '../server/routes/request.js';
-import { type SliceRequest, type SlicingService } from './slicing-service.js';
+import { HttpError } from '../http/http-error.js';
+import type { FileCommandContribution } from '../files/file-commands.js';
+import { baseUrlOf, downloadUrl, resourceUrl } from '../files/file-json.js';
+import { truthy } from '../http/request-fields.js';
+import { SlicingService, type SliceRequest } from './slicing-service.js';
 
-export async function sliceFileCommand(
-  ctx: Koa.Context,
-  slicing: SlicingService | undefined,
-  origin: StorageOrigin,
-  path: string,
-  body: Record<string, unknown>,
-): Promise<void> {
-  if (!slicing) throw new HttpError(409, 'slicing is not available');
-  // a SlicingRequestError carries its status: the server answers it as { error } with that status
-  const { ref } = await slicing.slice({ ...sliceRequest(origin, path, body), printer: ctx.state.printer?.printer });
-  const base = baseUrlOf(ctx);
-  const resource = resourceUrl(base, 'local', ref.gcode);
-  ctx.status = 202;
-  ctx.set('Location', resource);
-  ctx.body = {
-    origin: 'local',
-    name: ref.gcode.split('/').pop(),
-    path: ref.gcode,
-    refs: { resource, download: downloadUrl(base, ref.gcode) },
-  };
+@injectable()
+export class SliceFileCommand implements FileCommandContribution {
+  readonly command = 'slice';
+
+  constructor(@inject(SlicingService) private readonly slicing: SlicingService) {}
+
+  async run(ctx: Koa.Context, origin: StorageOrigin, path: string, body: Record<string, unknown>): Promise<void> {
+    // a SlicingRequestError carries its status: the server answers it as { error } with that status
+    const { ref } = await this.slicing.slice({ ...sliceRequest(origin, path, body), printer: ctx.state.printer?.printer });
+    const base = baseUrlOf(ctx);
+    const resource = resourceUrl(base, 'local', ref.gcode);
+    ctx.status = 202;
+    ctx.set('Location', resource);
+    ctx.body = {
+      origin: 'local',
+      name: ref.gcode.split('/').pop(),
+      path: ref.gcode,
+      refs: { resource, download: downloadUrl(base, ref.gcode) },
+    };
+  }
 }
 
 /** The request of a slice command's JSON body; a wrong field type is a 400 naming the field. */

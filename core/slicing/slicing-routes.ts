@@ -7,13 +7,13 @@
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
-import { HttpError } from '../server/http-error.js';
-import { truthy } from '../server/routes/request.js';
-import { RouteContribution } from '../server/route-contribution.js';
-import { baseUrlOf } from '../server/routes/file-json.js';
+import { HttpError } from '../http/http-error.js';
+import { truthy } from '../http/request-fields.js';
+import { RouteContribution } from '../http/routes.js';
+import { baseUrlOf } from '../http/base-url.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { slicingSettings } from './settings.js';
-import { readJsonObject, readText } from '../server/request-body.js';
+import { readJsonObject, readText } from '../http/request-body.js';
 import { SlicingService, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
 
 @injectable()

@@ -16,7 +16,7 @@ import { FileManager } from '../files/file-manager.js';
 import { normaliseFilePath, typePathOf } from '../files/paths.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { anyPrinterBusyWith } from '../files/job-guard.js';
-import { PrinterRegistry } from '../printers/printer-registry.js';
+import { PrinterList } from '../printer/printer-list.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { serializeIni } from './ini.js';
 import { ProfileStore } from './profile-store.js';
@@ -71,7 +71,7 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) logger: Logger,
     @inject(FileManager) private readonly files: FileManager,
-    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
+    @inject(PrinterList) private readonly printers: PrinterList,
   ) {
     this.log = logger.child({ service: 'slicing' });
     this.store = new ProfileStore(settings.folder('slicingProfiles'));

@@ -1,6 +1,6 @@
 /** Container bindings for OctoPrint's system commands (`/api/system/commands`) and their settings. */
 import { ContainerModule } from 'inversify';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { SystemRoutes } from './routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { systemSettings } from './settings.js';

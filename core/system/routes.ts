@@ -7,9 +7,9 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import { inject, injectable } from 'inversify';
 import { Logger } from '../logging/logger.js';
-import { HttpError } from '../server/http-error.js';
-import type { RouteContribution } from '../server/route-contribution.js';
-import { baseUrlOf } from '../server/routes/file-json.js';
+import { HttpError } from '../http/http-error.js';
+import type { RouteContribution } from '../http/routes.js';
+import { baseUrlOf } from '../http/base-url.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { runSystemCommand, SystemCommandError, systemCommands, type SystemCommand } from './system-commands.js';
 

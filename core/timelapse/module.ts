@@ -5,7 +5,7 @@
  */
 import { ContainerModule } from 'inversify';
 import { PrinterScopeLifecycle } from '../common/lifecycle.js';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { TimelapseRenderQueue } from './render-queue.js';
 import { TestPatternCamera } from './test-pattern.js';
 import { DefaultTimelapseService } from './timelapse-service-impl.js';

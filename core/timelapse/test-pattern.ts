@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
-import { HttpError } from '../server/http-error.js';
-import { HttpServer } from '../server/http-server.js';
-import type { RouteContribution } from '../server/route-contribution.js';
+import { HttpError } from '../http/http-error.js';
+import { HttpServer } from '../http/http-server.js';
+import type { RouteContribution } from '../http/routes.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { timelapseSettings, webcamSettings } from './settings.js';
 

@@ -9,11 +9,18 @@ import { createReadStream } from 'node:fs';
 import type Router from '@koa/router';
 import { injectable } from 'inversify';
 import type Koa from 'koa';
-import { HttpError } from '../server/http-error.js';
-import { RouteContribution } from '../server/route-contribution.js';
-import { readJsonObject } from '../server/request-body.js';
-import { requestScope } from '../server/request-printer.js';
+import { HttpError } from '../http/http-error.js';
+import { RouteContribution } from '../http/routes.js';
+import { readJsonObject } from '../http/request-body.js';
+import { requestScope } from '../printer/request-printer.js';
 import type { TimelapseConfig, TimelapseService } from './timelapse-service.js';
+
+declare module '../printer/printer-list.js' {
+  interface ScopedPrinter {
+    /** the printer's timelapse (core/printers' scopes hold one each) */
+    readonly timelapse: TimelapseService;
+  }
+}
 
 @injectable()
 export class TimelapseRoutes implements RouteContribution {

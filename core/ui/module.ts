@@ -3,7 +3,7 @@
  * The app itself is the ui/ source folder, built into dist/web by `npm run build`.
  */
 import { ContainerModule } from 'inversify';
-import { RouteContribution } from '../server/route-contribution.js';
+import { RouteContribution } from '../http/routes.js';
 import { UiRoutes } from './ui-routes.js';
 
 export const uiModule = new ContainerModule(({ bind }) => {

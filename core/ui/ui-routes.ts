@@ -10,8 +10,8 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { inject, injectable } from 'inversify';
-import { HttpServer } from '../server/http-server.js';
-import type { RouteContribution } from '../server/route-contribution.js';
+import { HttpServer } from '../http/http-server.js';
+import type { RouteContribution } from '../http/routes.js';
 import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
 import { loadWebBundle, type WebAsset, type WebBundle } from './web-assets.js';
 

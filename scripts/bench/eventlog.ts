@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import 'reflect-metadata';
 import { createContainer, loadSettings } from '../../core/container.js';
-import { findRunningHost, type RunningHost } from '../../core/cli/running-host.js';
+import { findRunningHost, type RunningHost } from '../../core/common/running-host.js';
 import { HostDatabase, openDatabase } from '../../core/database/database.js';
 import { SqliteEventLog } from '../../core/event-log/sqlite-event-log.js';
 import { AsyncEventBus } from '../../core/events/bus-impl.js';

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RUNNING_HOST_FILE } from '../../core/cli/running-host.js';
+import { RUNNING_HOST_FILE } from '../../core/common/running-host.js';
 import { now } from './push-harness.js';
 
 const CLI = path.resolve(__dirname, '../../core/cli/main.js');

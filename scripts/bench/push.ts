@@ -22,7 +22,7 @@ import { CuttleHost } from '../../core/host.js';
 import type { PushMessage } from '../../core/push/message.js';
 import { SocketIoTransport } from '../../core/push/transports/socket-io.js';
 import { wireInternalsEnabled } from '../../core/push/transports/wire-internals.js';
-import { HttpServer } from '../../core/server/http-server.js';
+import { HttpServer } from '../../core/http/http-server.js';
 import { latencyRecorder, now, openInBatches, pump, reply } from './push-harness.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 1000);

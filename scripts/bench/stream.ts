@@ -33,7 +33,7 @@ import { Writable } from 'node:stream';
 import { CuttleHost } from '../../core/host.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { FileManager } from '../../core/files/file-manager.js';
-import { HttpServer } from '../../core/server/http-server.js';
+import { HttpServer } from '../../core/http/http-server.js';
 import { Readable } from 'node:stream';
 import { startPushClients } from './push-clients.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';

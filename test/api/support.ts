@@ -8,14 +8,11 @@ import path from 'node:path';
 import type { AnyFiredEvent } from '../../core/events/event-bus.js';
 import { EventBus } from '../../core/events/event-bus.js';
 import { PluginHost } from '../../core/plugins/plugin-host.js';
-import { restApiModule } from '../../core/server/routes/module.js';
-import { VersionRoutes } from '../../core/server/routes/version.js';
 import { startTestHost, type TestHost, type TestHostOptions } from '../support/host.js';
 
 export async function startApiHost(options: TestHostOptions = {}): Promise<TestHost> {
   const t = await startTestHost({ ...options, noStart: true });
   const container = t.host.container;
-  if (!container.isBound(VersionRoutes)) container.load(restApiModule);
   if (!container.isBound(PluginHost)) container.bind(PluginHost).toConstantValue(t.host.plugins);
   if (!options.noStart) await t.host.start();
   return t;

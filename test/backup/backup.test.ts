@@ -21,7 +21,7 @@ import { HostDatabase } from '../../core/database/database.js';
 import { createEventLogSchema } from '../../core/event-log/schema.js';
 import { EventBus } from '../../core/events/event-bus.js';
 import { CuttleHost } from '../../core/host.js';
-import { HttpServer } from '../../core/server/http-server.js';
+import { HttpServer } from '../../core/http/http-server.js';
 import { uploadForm } from '../api/support.js';
 import { cli, request } from '../clients/helpers.js';
 import { virtualPrinter } from '../farm-events/support.js';

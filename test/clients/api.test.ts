@@ -11,7 +11,7 @@ import path from 'node:path';
 import Koa from 'koa';
 import { AuthManager } from '../../core/auth/api.js';
 import { requiredPermissions } from '../../core/auth/route-permissions.js';
-import { parseRange, sendFile } from '../../core/server/ranges.js';
+import { parseRange, sendFile } from '../../core/http/ranges.js';
 import { startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
 import { request } from './helpers.js';

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { EventBus } from '../../core/events/event-bus.js';
-import { HttpRoutes } from '../../core/server/http-server.js';
+import { HttpRoutes } from '../../core/http/http-server.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 
 const PAGE = `<!doctype html><html><head><script src="/test-clients/sockjs.min.js"></script></head><body><script>

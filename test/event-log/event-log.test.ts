@@ -8,7 +8,7 @@ import { prune, usedBytes } from '../../core/event-log/retention.js';
 import { createEventLogSchema, readMeta } from '../../core/event-log/schema.js';
 import { EventLog, type EventQuery } from '../../core/event-log/api.js';
 import { CuttleHost } from '../../core/host.js';
-import { HttpServer } from '../../core/server/http-server.js';
+import { HttpServer } from '../../core/http/http-server.js';
 import { cli, lastLine, request } from '../clients/helpers.js';
 import { captureLogs, TEST_API_KEY, writeConfig } from '../support/host.js';
 

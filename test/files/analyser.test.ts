@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { GcodeAnalysisResult } from '../../core/files/analysis-result.js';
+import type { GcodeAnalysisResult } from '../../core/events/analysis-result.js';
 import { AnalysisQueue } from '../../core/files/analysis/analysis-queue.js';
 import { GcodeAnalyser, type AnalyserOptions } from '../../core/files/analysis/gcode-analyser.js';
 import { trapezoidTime } from '../../core/files/analysis/motion-planner.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadSettings } from '../../core/container.js';
 import { ConfigError } from '../../core/settings/settings-service.js';
-import { serverSettings } from '../../core/server/settings.js';
+import { serverSettings } from '../../core/http/settings.js';
 import { pluginsSettings } from '../../core/plugins/settings.js';
 
 function basedirWith(yaml: string): string {

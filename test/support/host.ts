@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import YAML from 'yaml';
 import { CuttleHost } from '../../core/host.js';
-import { HttpServer } from '../../core/server/http-server.js';
+import { HttpServer } from '../../core/http/http-server.js';
 import { ConfigError } from '../../core/settings/settings-service.js';
 
 export const TEST_API_KEY = 'TestKey0123456789abcdefghijklmno';

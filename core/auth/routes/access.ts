@@ -6,12 +6,12 @@
  */
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { HttpError } from '../../server/http-error.js';
-import { readJsonObject } from '../../server/routes/request.js';
+import { HttpError } from '../../http/http-error.js';
+import { readJsonObject } from '../../http/request-body.js';
 import type { AuthManager } from '../api.js';
 import { verifyPassword } from '../password.js';
 import { GROUPS, isGroup, PERMISSIONS, permissionsOfGroups, rolesOf, type GroupId } from '../permissions.js';
-import { hasPermissions, principalOf } from '../require-permission.js';
+import { hasPermissions, principalOf } from '../../http/principal.js';
 import { UserStoreError, type UserRecord } from '../user-store.js';
 
 const GROUP_INFO: Record<GroupId, { name: string; description: string; default: boolean }> = {

@@ -6,13 +6,13 @@
  * routes are cheap: requests are capped (429 past the cap) and kept in memory (pending-appkeys.ts).
  */
 import type Router from '@koa/router';
-import { baseUrlOf } from '../../server/routes/file-json.js';
-import { HttpError } from '../../server/http-error.js';
-import { readJsonObject } from '../../server/routes/request.js';
+import { baseUrlOf } from '../../http/base-url.js';
+import { HttpError } from '../../http/http-error.js';
+import { readJsonObject } from '../../http/request-body.js';
 import type { AuthManager, AuthPrincipal } from '../api.js';
 import { AppKeyRequestError, type AppKeyRequest } from '../appkey-requests.js';
 import { AppKeyRequestLimit } from '../pending-appkeys.js';
-import { hasPermissions, principalOf, requirePermission } from '../require-permission.js';
+import { hasPermissions, principalOf, requirePermission } from '../../http/principal.js';
 import { authDialogPage } from './appkeys-dialog.js';
 
 const APP_NAME = /^[\p{L}\p{N} ._()+:/@-]{1,100}$/u;
@@ -22,11 +22,8 @@ function appName(value: unknown): string {
   return value;
 }
 
-/** Tells web clients (status page, OctoPrint's UI) that a request waits for a decision. */
-export type AnnounceRequest = (request: AppKeyRequest) => void;
-
 /** Served without a key: apps use these to obtain one. */
-export function installAppKeyPublicRoutes(router: Router, auth: AuthManager, announce: AnnounceRequest): void {
+export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): void {
   router.get('/plugin/appkeys/probe', (ctx) => {
     ctx.status = 204;
   });
@@ -43,7 +40,6 @@ export function installAppKeyPublicRoutes(router: Router, auth: AuthManager, ann
       ctx.set('Retry-After', String(Math.ceil(auth.options.appKeyPollTimeoutMs / 1000)));
       throw new HttpError(429, err.message);
     }
-    announce(request);
     ctx.status = 201;
     ctx.set('Location', `${baseUrlOf(ctx)}/plugin/appkeys/request/${request.token}`);
     ctx.body = { app_token: request.token, auth_dialog: `${baseUrlOf(ctx)}/plugin/appkeys/auth/${request.token}` };

@@ -4,9 +4,8 @@
  * (current user, app-key decisions and management, users and groups).
  */
 import type Router from '@koa/router';
-import { inject, injectable, optional } from 'inversify';
-import { PushService } from '../../push/api.js';
-import type { RouteContribution } from '../../server/route-contribution.js';
+import { inject, injectable } from 'inversify';
+import type { RouteContribution } from '../../http/routes.js';
 import { AuthManager } from '../api.js';
 import { installAccessRoutes } from './access.js';
 import { installAppKeyAdminRoutes, installAppKeyPublicRoutes } from './appkeys.js';
@@ -17,17 +16,11 @@ export class AuthPublicRoutes implements RouteContribution {
   readonly owner = 'auth-public';
   readonly public = true;
 
-  constructor(
-    @inject(AuthManager) private readonly auth: AuthManager,
-    @inject(PushService) @optional() private readonly push?: PushService,
-  ) {}
+  constructor(@inject(AuthManager) private readonly auth: AuthManager) {}
 
   registerRoutes(router: Router): void {
     installLoginRoutes(router, this.auth);
-    installAppKeyPublicRoutes(router, this.auth, (request) =>
-      // OctoPrint's web UI shows its confirmation dialog on this message
-      this.push?.sendPluginMessage('appkeys', { type: 'request', app_name: request.app, user_token: request.userToken, user_id: request.user ?? null }),
-    );
+    installAppKeyPublicRoutes(router, this.auth);
   }
 }
 

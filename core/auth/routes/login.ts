@@ -6,14 +6,14 @@
  */
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { HttpError } from '../../server/http-error.js';
-import type { Principal } from '../../server/http-server.js';
+import { HttpError } from '../../http/http-error.js';
+import type { Principal } from '../../http/http-server.js';
 import { LoginError, type AuthManager, type AuthPrincipal } from '../api.js';
 import { SESSION_COOKIE, sessionFromCookie } from '../auth-manager.js';
 import { rolesOf } from '../permissions.js';
-import { authenticate, principalOf, requirePermission } from '../require-permission.js';
-import { readJsonObject } from '../../server/routes/request.js';
-import { readText } from '../../server/request-body.js';
+import { authenticate, principalOf, requirePermission } from '../../http/principal.js';
+import { readJsonObject } from '../../http/request-body.js';
+import { readText } from '../../http/request-body.js';
 
 /** The body OctoPrint answers a login with (keys as its `/api/login`). */
 export function loginResponse(principal: Principal, session: string, mechanism: string, hasPassword: boolean): Record<string, unknown> {

@@ -13,7 +13,7 @@ import { BackupError } from '../../backup/format.js';
 import { isBackupName, newBackupName, parseParts } from '../../backup/names.js';
 import { backupsFolder, planBackup } from '../../backup/plan.js';
 import { restoreBackup } from '../../backup/restore.js';
-import { CUTTLE_VERSION } from '../../server/routes/version.js';
+import { CUTTLE_VERSION } from '../../common/version.js';
 import { loadSettings } from '../../container.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { basedirOption, flagOption, listOption, SETTINGS_OPTIONS, SETTINGS_USAGE, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';

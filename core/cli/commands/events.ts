@@ -12,7 +12,7 @@ import { CuttleHost } from '../../host.js';
 import { EventHooks, type TestFireResult } from '../../event-hooks/api.js';
 import { eventHooksSettings } from '../../event-hooks/settings.js';
 import { flagOption, settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CommandArgs, type CliCommand } from '../command.js';
-import { findRunningHost } from '../running-host.js';
+import { findRunningHost } from '../../common/running-host.js';
 import { apiSettings } from '../../auth/settings.js';
 
 const USAGE = `usage: cuttle events fire EVENT [--payload JSON] [--json] [--url URL --key KEY] [--basedir DIR] [--config FILE]

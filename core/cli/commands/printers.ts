@@ -18,7 +18,7 @@ import { loadSettings } from '../../container.js';
 import type { ConvictSettings } from '../../settings/settings-impl.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { BASEDIR_OPTIONS, BASEDIR_USAGE, flagOption, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
-import { findRunningHost, type RunningHost } from '../running-host.js';
+import { findRunningHost, type RunningHost } from '../../common/running-host.js';
 import { shown } from '../shown.js';
 import { withFileLock } from '../../common/file-lock.js';
 import { apiSettings } from '../../auth/settings.js';

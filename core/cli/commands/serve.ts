@@ -19,9 +19,9 @@ import { readConfigFile } from '../../settings/yaml-config.js';
 import { pluginsSettings } from '../../plugins/settings.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { CuttleHost } from '../../host.js';
-import { HttpServer } from '../../server/http-server.js';
+import { HttpServer } from '../../http/http-server.js';
 import { settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
-import { findRunningHost, removeRunningHost, RUNNING_HOST_FILE, writeRunningHost } from '../running-host.js';
+import { findRunningHost, removeRunningHost, RUNNING_HOST_FILE, writeRunningHost } from '../../common/running-host.js';
 import { tellServiceManager, warnIfRoot } from '../../service/run-as-user.js';
 
 const USAGE = `usage: cuttle serve [--basedir DIR] [--config FILE] [--host H] [--port P] [--connect PORT] [--virtual-printers N] [--set KEY=VALUE …]

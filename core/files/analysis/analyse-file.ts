@@ -3,7 +3,7 @@
  * Synchronous on purpose: it runs inside the analysis worker (or the CLI), never on the server's loop.
  */
 import fs from 'node:fs';
-import type { GcodeAnalysisResult } from '../analysis-result.js';
+import type { GcodeAnalysisResult } from '../../events/analysis-result.js';
 import { GcodeAnalyser, type AnalyserOptions } from './gcode-analyser.js';
 
 const CHUNK = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { GcodeAnalysisResult } from '../analysis-result.js';
+import type { GcodeAnalysisResult } from '../../events/analysis-result.js';
 import type { AnalyserOptions } from './gcode-analyser.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 

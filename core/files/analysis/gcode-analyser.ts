@@ -4,7 +4,7 @@
  * Produces OctoPrint's `gcodeAnalysis` figures plus the layer count and an acceleration-aware time.
  * Runs inside the analysis worker, and directly for `cuttle analyse` and the benchmark.
  */
-import type { Area, GcodeAnalysisResult, ToolFilament } from '../analysis-result.js';
+import type { Area, GcodeAnalysisResult, ToolFilament } from '../../events/analysis-result.js';
 import { DEFAULT_LIMITS, ESTIMATOR_NAME, MotionPlanner, type MotionLimits } from './motion-planner.js';
 
 export interface AnalyserOptions {

@@ -1,5 +1,5 @@
 /** Messages between the analysis queue (main thread) and its worker thread. */
-import type { GcodeAnalysisResult } from '../analysis-result.js';
+import type { GcodeAnalysisResult } from '../../events/analysis-result.js';
 import type { AnalyserOptions } from './gcode-analyser.js';
 
 export interface WorkerRequest {

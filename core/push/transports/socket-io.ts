@@ -11,11 +11,11 @@
  */
 import { inject, injectable, optional } from 'inversify';
 import { AuthManager, type AuthPrincipal } from '../../auth/api.js';
-import { hasPermissions } from '../../auth/require-permission.js';
+import { hasPermissions } from '../../http/principal.js';
 import { DisposableStore } from '../../common/disposable.js';
 import { Server, type Socket } from 'socket.io';
 import { errorInfo, Logger } from '../../logging/logger.js';
-import { AuthService, HttpServer, type Principal } from '../../server/http-server.js';
+import { AuthService, HttpServer, type Principal } from '../../http/http-server.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { joinCluster, type Cluster } from './cluster.js';
 import type { PushEncoder, PushLink, PushMessage } from '../message.js';

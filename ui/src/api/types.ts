@@ -35,7 +35,7 @@ export interface LoginAnswer {
   session: string;
 }
 
-import type { GcodeAnalysisResult } from '../../../core/files/analysis-result.js';
+import type { GcodeAnalysisResult } from '../../../core/events/analysis-result.js';
 export type { GcodeAnalysisResult };
 
 /** A `/api/files` entry as core/server/routes/file-json.ts builds it (the server types it loosely). */

@@ -1,11 +1,11 @@
 /** `GET|POST /api/printer/sd`: the SD card's state; init/refresh/release as M21/M20/M22 (409 unless the printer is operational). */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
-import { sdCardOf } from '../files/sd-card.js';
-import { HttpError } from '../server/http-error.js';
-import { readJsonObject } from '../server/request-body.js';
-import type { RouteContribution } from '../server/route-contribution.js';
-import { operationalPrinter } from '../server/request-printer.js';
+import { sdCardOf } from './sd-card.js';
+import { HttpError } from '../http/http-error.js';
+import { readJsonObject } from '../http/request-body.js';
+import type { RouteContribution } from '../http/routes.js';
+import { operationalPrinter } from '../printer/request-printer.js';
 
 const SD_COMMANDS: Record<string, string> = { init: 'M21', refresh: 'M20', release: 'M22' };
 

@@ -1,12 +1,13 @@
 /** `GET /api/connection` (current connection and options) and `POST /api/connection` (connect, disconnect). */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
-import { serialSettings } from '../../printer/settings.js';
-import { SettingsService } from '../../settings/settings-service.js';
-import { HttpError } from '../http-error.js';
-import { requestPrinter } from '../request-printer.js';
-import { commandOf, readJsonObject } from './request.js';
-import { RouteContribution } from '../route-contribution.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { serialSettings } from './settings.js';
+import { HttpError } from '../http/http-error.js';
+import { requestPrinter } from './request-printer.js';
+import { readJsonObject } from '../http/request-body.js';
+import { commandOf } from '../http/request-fields.js';
+import { RouteContribution } from '../http/routes.js';
 
 const BAUDRATES = [115200, 250000, 230400, 57600, 38400, 19200, 9600];
 const PROFILE = { id: '_default', name: 'Default' };

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { processAlive, writeFileAtomic } from '../common/atomic-write.js';
+import { processAlive, writeFileAtomic } from './atomic-write.js';
 
 export const RUNNING_HOST_FILE = 'host.json';
 

@@ -1,4 +1,4 @@
-/** The HTTP server's settings (`server.*`): where it listens and whom it answers across origins; contributed by serverModule. */
+/** The HTTP server's settings (`server.*`): where it listens and whom it answers across origins; contributed by core/server's module (here, so that core/printers can refuse a printer's `listen` on the main port without importing the server). */
 import { defineSettings } from '../settings/settings-section.js';
 
 export const serverSettings = defineSettings('server', {

@@ -7,12 +7,12 @@
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import type Koa from 'koa';
-import { HttpError } from '../http-error.js';
-import { operationalPrinter } from '../request-printer.js';
-import { sdCardOf } from '../../files/sd-card.js';
-import { isOperational, stateFlags, temperatureJson } from './printer-state.js';
-import { commandOf, numberField, readJsonObject } from './request.js';
-import { RouteContribution } from '../route-contribution.js';
+import { HttpError } from '../http/http-error.js';
+import { operationalPrinter } from './request-printer.js';
+import { isOperational, stateFlags, temperatureJson } from './octoprint-views.js';
+import { readJsonObject } from '../http/request-body.js';
+import { commandOf, numberField } from '../http/request-fields.js';
+import { RouteContribution } from '../http/routes.js';
 
 const TOOL = /^tool\d{1,2}$/;
 const MAX_TEMPERATURE = 400;
@@ -29,7 +29,8 @@ export class PrinterRoutes implements RouteContribution {
       const printer = operationalPrinter(ctx);
       const snapshot = printer.snapshot();
       const exclude = String(ctx.query.exclude ?? '').split(',');
-      const sdReady = sdCardOf(printer)?.sdReady ?? false;
+      // the card is usable whenever the printer is operational (core/files/sd-card.ts)
+      const sdReady = isOperational(snapshot.state.id);
       const body: Record<string, unknown> = {};
       if (!exclude.includes('temperature')) body.temperature = this.temperatures(ctx, () => true);
       if (!exclude.includes('sd')) body.sd = { ready: sdReady };

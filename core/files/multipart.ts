@@ -10,9 +10,9 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type Koa from 'koa';
-import type { FileManager, StagedUpload } from '../../files/file-manager.js';
-import { requireType } from '../../files/paths.js';
-import { HttpError } from '../http-error.js';
+import type { FileManager, StagedUpload } from './file-manager.js';
+import { requireType } from './paths.js';
+import { HttpError } from '../http/http-error.js';
 
 export interface ParsedUpload {
   fields: Record<string, string>;

@@ -2,21 +2,10 @@
  * `GET /api/version` and `GET /api/server`. The version text begins with "OctoPrint" because
  * PrusaSlicer refuses any other server: "OctoPrint (cuttle <version>)", as other compatible hosts do.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type Router from '@koa/router';
-import { inject, injectable } from 'inversify';
-import { RouteContribution } from '../route-contribution.js';
-
-/** cuttle's own version, from its package.json (dist/core/server/routes → package root) */
-export const CUTTLE_VERSION: string = (() => {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-})();
+import { injectable } from 'inversify';
+import { CUTTLE_VERSION } from '../common/version.js';
+import { RouteContribution } from '../http/routes.js';
 
 @injectable()
 export class VersionRoutes implements RouteContribution {

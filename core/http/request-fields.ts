@@ -1,19 +1,11 @@
-/** Small request helpers shared by the REST areas: OctoPrint's booleans, typed JSON fields, the origin. */
-import type { StorageOrigin } from '../../events/catalogue.js';
-import { HttpError } from '../http-error.js';
-
-export { readJsonObject } from '../request-body.js';
+/** Small request helpers shared by the REST areas: OctoPrint's booleans, typed JSON fields, the command. */
+import { HttpError } from './http-error.js';
 
 /** OctoPrint accepts true/yes/y/1 (any case) for boolean form fields and queries. */
 export function truthy(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
   return typeof value === 'string' && ['true', 'yes', 'y', '1'].includes(value.trim().toLowerCase());
-}
-
-export function storageOrigin(value: string | undefined): StorageOrigin {
-  if (value === 'local' || value === 'sdcard') return value;
-  throw new HttpError(404, `unknown location "${value ?? ''}"`);
 }
 
 export function stringField(body: Record<string, unknown>, key: string, required = true): string | undefined {

@@ -1,12 +1,13 @@
 /** `GET /api/job` (file, estimate, progress, state) and `POST /api/job` (start, cancel, restart, pause). */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
-import { FileManager, type StoredFile } from '../../files/file-manager.js';
-import { isJobActive, jobDetailsOf, jobJson, progressJson } from '../../printer/octoprint-views.js';
-import { HttpError } from '../http-error.js';
-import { requestPrinter } from '../request-printer.js';
-import { commandOf, readJsonObject } from './request.js';
-import { RouteContribution } from '../route-contribution.js';
+import { FileManager, type StoredFile } from '../files/file-manager.js';
+import { isJobActive, jobDetailsOf, jobJson, progressJson } from '../printer/octoprint-views.js';
+import { HttpError } from '../http/http-error.js';
+import { requestPrinter } from '../printer/request-printer.js';
+import { readJsonObject } from '../http/request-body.js';
+import { commandOf } from '../http/request-fields.js';
+import { RouteContribution } from '../http/routes.js';
 
 @injectable()
 export class JobRoutes implements RouteContribution {

@@ -6,23 +6,23 @@
  * card; `local` is shared by every printer.
  */
 import type Router from '@koa/router';
-import { inject, injectable, optional } from 'inversify';
+import { inject, injectable, multiInject, optional } from 'inversify';
 import type Koa from 'koa';
-import { sendFile } from '../ranges.js';
-import type { StorageOrigin } from '../../events/catalogue.js';
-import { FileManager, type StoredEntry } from '../../files/file-manager.js';
-import { joinPath, normalisePath } from '../../files/paths.js';
-import { filesSettings } from '../../files/settings.js';
-import { errorInfo, Logger } from '../../logging/logger.js';
-import { SettingsService } from '../../settings/settings-service.js';
-import { sliceFileCommand } from '../../slicing/slice-command.js';
-import { SlicingService } from '../../slicing/slicing-service.js';
-import { HttpError } from '../http-error.js';
-import { requestPrinter } from '../request-printer.js';
-import { baseUrlOf, entryJson, refsOf, resourceUrl } from './file-json.js';
+import { sendFile } from '../http/ranges.js';
+import type { StorageOrigin } from '../events/catalogue.js';
+import { FileCommandContribution } from './file-commands.js';
+import { FileManager, type StoredEntry } from './file-manager.js';
+import { joinPath, normalisePath } from './paths.js';
+import { filesSettings } from './settings.js';
+import { errorInfo, Logger } from '../logging/logger.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { HttpError } from '../http/http-error.js';
+import { requestPrinter } from '../printer/request-printer.js';
+import { baseUrlOf, entryJson, refsOf, resourceUrl, storageOrigin } from './file-json.js';
 import { parseUpload } from './multipart.js';
-import { commandOf, readJsonObject, storageOrigin, stringField, truthy } from './request.js';
-import { RouteContribution } from '../route-contribution.js';
+import { readJsonObject } from '../http/request-body.js';
+import { commandOf, stringField, truthy } from '../http/request-fields.js';
+import { RouteContribution } from '../http/routes.js';
 
 @injectable()
 export class FilesRoutes implements RouteContribution {
@@ -32,7 +32,7 @@ export class FilesRoutes implements RouteContribution {
     @inject(FileManager) private readonly files: FileManager,
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
-    @inject(SlicingService) @optional() private readonly slicing?: SlicingService,
+    @multiInject(FileCommandContribution) @optional() private readonly contributed: FileCommandContribution[] = [],
   ) {}
 
   registerRoutes(router: Router): void {
@@ -166,10 +166,11 @@ export class FilesRoutes implements RouteContribution {
         await this.files.analyse(origin, path);
         ctx.status = 204;
         return;
-      case 'slice':
-        return sliceFileCommand(ctx, this.slicing, origin, path, body);
-      default:
-        throw new HttpError(400, `unknown command "${command}"`);
+      default: {
+        const contribution = this.contributed.find((c) => c.command === command);
+        if (!contribution) throw new HttpError(400, `unknown command "${command}"`);
+        return contribution.run(ctx, origin, path, body);
+      }
     }
   }
 

@@ -1,8 +1,8 @@
 /** `GET /api/plugins`: the plugins the host discovered, with their state (loaded, disabled, failed). */
 import type Router from '@koa/router';
-import { inject, injectable, optional } from 'inversify';
-import { PluginHost } from '../../plugins/plugin-host.js';
-import { RouteContribution } from '../route-contribution.js';
+import { ContainerModule, inject, injectable, optional } from 'inversify';
+import { RouteContribution } from '../http/routes.js';
+import { PluginHost } from './plugin-host.js';
 
 @injectable()
 export class PluginsRoutes implements RouteContribution {
@@ -30,3 +30,9 @@ export class PluginsRoutes implements RouteContribution {
     });
   }
 }
+
+/** Binds the plugins route (the PluginHost itself is bound by core/host.ts). */
+export const pluginRoutesModule = new ContainerModule(({ bind }) => {
+  bind(PluginsRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(PluginsRoutes);
+});

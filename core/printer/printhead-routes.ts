@@ -4,11 +4,11 @@
  */
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
-import { HttpError } from '../http-error.js';
-import { operationalPrinter } from '../request-printer.js';
-import { isOperational } from './printer-state.js';
-import { commandOf, readJsonObject } from './request.js';
-import { RouteContribution } from '../route-contribution.js';
+import { HttpError } from '../http/http-error.js';
+import { operationalPrinter } from './request-printer.js';
+import { readJsonObject } from '../http/request-body.js';
+import { commandOf } from '../http/request-fields.js';
+import { RouteContribution } from '../http/routes.js';
 
 /** mm/min of OctoPrint's default printer profile */
 const AXIS_SPEED = { x: 6000, y: 6000, z: 200 } as const;

@@ -3,7 +3,7 @@
  * JSON objects, or raw text (a slicer's profile file). Bounded so a huge body cannot fill memory.
  */
 import type Koa from 'koa';
-import { HttpError } from '../server/http-error.js';
+import { HttpError } from './http-error.js';
 
 const LIMIT = 4 * 1024 * 1024;
 

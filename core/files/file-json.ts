@@ -1,15 +1,14 @@
 /** OctoPrint's JSON shapes for file and folder entries (`/api/files`, the upload answer). */
-import type Koa from 'koa';
-import type { StoredEntry, StoredFile } from '../../files/file-manager.js';
-import type { StorageOrigin } from '../../events/catalogue.js';
+import type { StorageOrigin } from '../events/catalogue.js';
+import { HttpError } from '../http/http-error.js';
+import type { StoredEntry, StoredFile } from './file-manager.js';
 
-/**
- * The client's base URL: the scheme and host it used (koa's ctx.origin is "null" without a URL base)
- * and the printer's prefix when it came through one, so absolute `refs` and `Location`s lead back to
- * the same printer the same way (a printer's `listen` port has no prefix).
- */
-export function baseUrlOf(ctx: Pick<Koa.Context, 'protocol' | 'host' | 'state'>): string {
-  return `${ctx.protocol}://${ctx.host}${ctx.state.basePath ?? ''}`;
+export { baseUrlOf } from '../http/base-url.js';
+
+/** The storage a `{location}` path segment names; 404 for any other. */
+export function storageOrigin(value: string | undefined): StorageOrigin {
+  if (value === 'local' || value === 'sdcard') return value;
+  throw new HttpError(404, `unknown location "${value ?? ''}"`);
 }
 
 export function encodeStoragePath(p: string): string {

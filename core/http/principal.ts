@@ -4,8 +4,8 @@
  * below on routes that resolve it themselves) and answers 403 when a permission is missing.
  */
 import type Koa from 'koa';
-import { HttpError } from '../server/http-error.js';
-import type { AuthService, Principal } from '../server/http-server.js';
+import { HttpError } from './http-error.js';
+import type { AuthService, Principal } from './http-server.js';
 
 export interface PrincipalState {
   principal?: Principal;

@@ -1,0 +1,52 @@
+/**
+ * The printer prefix. `/printer/<id>/…` is printer `<id>`'s whole OctoPrint surface (the prefix is
+ * stripped once, at the server's entry, before routing and the permission checks); any other path
+ * is the first printer's, so a single-printer install sees nothing change. Routes read the result
+ * through core/printer/request-printer.ts.
+ */
+import type http from 'node:http';
+import type { Context } from 'koa';
+import { HttpError } from '../http/http-error.js';
+import '../printer/request-printer.js';
+import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
+import type { PrinterRegistry, PrinterScope } from './printer-registry.js';
+
+/** requests that arrived at the root of a printer's own port (printer-listeners.ts rewrote their URL) */
+const atListenPort = new WeakSet<http.IncomingMessage>();
+
+/** Marks a request whose URL a printer's `listen` port rewrote to `/printer/<id>/…`: its client's base is the root. */
+export function markListenPortRequest(req: http.IncomingMessage): void {
+  atListenPort.add(req);
+}
+
+const PREFIX = /^\/printer\/([^/]+)(\/.*)?$/;
+
+/** `/printer/p2/api/job` → `{ id: 'p2', rest: '/api/job' }`; null for paths outside `/printer/`. */
+export function splitPrinterPath(path: string): { id: string; rest: string } | null {
+  const match = PREFIX.exec(path);
+  if (!match) return null;
+  return { id: match[1]!, rest: match[2] ?? '/' };
+}
+
+/** The printer a path names, undefined for an unknown id or one that cannot be an id. */
+export function printerNamed(registry: Pick<PrinterRegistry, 'get'>, id: string): PrinterScope | undefined {
+  return PRINTER_ID_PATTERN.test(id) ? registry.get(id) : undefined;
+}
+
+/**
+ * Resolves the request's printer and strips its prefix from `ctx.path`. Throws 404 for an unknown
+ * printer (also one removed a moment ago), before any route or key is looked at.
+ */
+export function enterPrinterScope(ctx: Context, registry: PrinterRegistry): void {
+  const scoped = splitPrinterPath(ctx.path);
+  if (!scoped) {
+    ctx.state.printer = registry.first();
+    ctx.state.basePath = '';
+    return;
+  }
+  const scope = printerNamed(registry, scoped.id);
+  if (!scope) throw new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`);
+  ctx.state.printer = scope;
+  ctx.state.basePath = atListenPort.has(ctx.req) ? '' : scope.basePath;
+  ctx.path = scoped.rest;
+}
