@@ -11,6 +11,7 @@ import type { PrinterJson, PrinterList, PrinterUpdate, PushEvent, TemperatureRea
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
 import { connection } from './connection.js';
+import { EventBatch } from './event-batch.js';
 
 export type Heaters = Record<string, Pick<TemperatureReading, 'actual' | 'target'>>;
 
@@ -47,6 +48,8 @@ export class FarmStream {
   private lastSeq: number | undefined;
   private loading: Promise<void> | undefined;
   private retry: ReturnType<typeof setTimeout> | undefined;
+  /** sixteen printers' ZChange and PrintProgress come many times a second: the log is redrawn 4 times a second at most */
+  private readonly pendingEvents = new EventBatch<PushEvent>((batch) => (this.events.value = [...batch.reverse(), ...this.events.peek()].slice(0, MAX_EVENTS)));
 
   constructor(private readonly credential: string) {}
 
@@ -55,6 +58,8 @@ export class FarmStream {
   }
 
   start(): void {
+    // the list does not wait for the socket: both go out at once
+    void this.loadPrinters();
     const socket = io({
       path: absolute('socket.io/').pathname,
       transports: ['websocket', 'polling'],
@@ -85,7 +90,7 @@ export class FarmStream {
     socket.on('current', (m: PrinterUpdate) => this.update(m));
     socket.on('event', (e: PushEvent) => {
       this.lastSeq = e.seq;
-      this.events.value = [e, ...this.events.peek()].slice(0, MAX_EVENTS);
+      this.pendingEvents.add(e);
       if (e.type === 'PrinterAdded' || e.type === 'PrinterRemoved') void this.loadPrinters();
     });
     socket.on('gap', (g: { to?: number }) => {
@@ -98,6 +103,7 @@ export class FarmStream {
 
   stop(): void {
     clearTimeout(this.retry);
+    this.pendingEvents.dispose();
     this.socket?.close();
     this.socket = undefined;
   }

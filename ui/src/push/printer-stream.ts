@@ -10,6 +10,7 @@ import type { LoginAnswer, PrinterUpdate, PushEvent, PushPrinterState, TempPoint
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
 import { connection } from './connection.js';
+import { EventBatch } from './event-batch.js';
 
 export const MAX_TEMPS = 1800;
 export const MAX_TERMINAL = 1000;
@@ -30,6 +31,7 @@ export class PrinterStream {
   private retry = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private readonly pendingEvents = new EventBatch<PushEvent>((batch) => (this.events.value = [...batch.reverse(), ...this.events.peek()].slice(0, MAX_EVENTS)));
 
   start(): void {
     this.stopped = false;
@@ -38,6 +40,7 @@ export class PrinterStream {
 
   stop(): void {
     this.stopped = true;
+    this.pendingEvents.dispose();
     clearTimeout(this.timer);
     if (this.socket) {
       this.socket.onclose = null;
@@ -92,7 +95,7 @@ export class PrinterStream {
       case 'current':
         return this.apply(data as PrinterUpdate, false);
       case 'event':
-        this.events.value = [data as PushEvent, ...this.events.peek()].slice(0, MAX_EVENTS);
+        this.pendingEvents.add(data as PushEvent);
         return;
       case 'reauthRequired':
         this.socket?.close();

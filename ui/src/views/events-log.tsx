@@ -1,4 +1,5 @@
 /** Live events as readable lines (newest first): time, printer (on the farm), type, a sentence. */
+import type { ReadonlySignal } from '@preact/signals';
 import { useState } from 'preact/hooks';
 import type { PushEvent } from '../api/types.js';
 import { describeEvent } from '../lib/format.js';
@@ -11,8 +12,10 @@ function when(e: PushEvent): string {
 /** Types that come many times a second while printing: hidden unless asked for. */
 const CHATTY = new Set(['ZChange', 'PrintProgress', 'ClientOpened', 'ClientClosed', 'ClientAuthed']);
 
-export function EventsLog({ events: all, names }: { events: readonly PushEvent[]; names?: Readonly<Record<string, string>> }) {
-  const [type, setType] = useState('');
+/** `events` is the stream's signal, read here: a new batch redraws this list, not the view around it. */
+export function EventsLog({ events: live, names, quiet = false }: { events: ReadonlySignal<readonly PushEvent[]>; names?: Readonly<Record<string, string>>; quiet?: boolean }) {
+  const all = live.value;
+  const [type, setType] = useState(quiet ? '-chatty' : '');
   const [printer, setPrinter] = useState('');
   const types = [...new Set(all.map((e) => e.type))].sort();
   const events = all.filter((e) => (type === '' ? true : type === '-chatty' ? !CHATTY.has(e.type) : e.type === type) && (!printer || e.printer === printer));

@@ -22,6 +22,7 @@ export function FarmView({ stream }: { stream: FarmStream }) {
   const [selected, setSelected] = useState<readonly string[]>([]);
   const order = stream.order.value;
   const chosen = selected.filter((id) => order.includes(id));
+  // the cards' own signals are read here only to filter or sort (peek() for the id): a printer's update redraws its card alone
   let cards = order.map((id) => stream.card(id)).filter((c) => c !== undefined);
   if (filter !== 'all') cards = cards.filter((c) => kindOf(c.value.state.flags) === filter);
   if (sort === 'name') cards = [...cards].sort((a, b) => a.value.name.localeCompare(b.value.name));
@@ -59,10 +60,10 @@ export function FarmView({ stream }: { stream: FarmStream }) {
           <ul class="cards" id="cards">
             {cards.map((c) => (
               <PrinterCard
-                key={c.value.id}
+                key={c.peek().id}
                 card={c}
-                selected={chosen.includes(c.value.id)}
-                onSelect={(on) => setSelected(on ? [...chosen, c.value.id] : chosen.filter((id) => id !== c.value.id))}
+                selected={chosen.includes(c.peek().id)}
+                onSelect={(on) => setSelected(on ? [...chosen, c.peek().id] : chosen.filter((id) => id !== c.peek().id))}
               />
             ))}
           </ul>
@@ -71,7 +72,7 @@ export function FarmView({ stream }: { stream: FarmStream }) {
       <div class="grid">
         {can('FILES_UPLOAD') && <UploadAndPrint names={stream.names.value} order={order} />}
         {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={stream.appKeys.value} />}
-        <EventsLog events={stream.events.value} names={stream.names.value} />
+        <EventsLog events={stream.events} names={stream.names.value} quiet />
       </div>
     </>
   );

@@ -24,7 +24,7 @@ export function PrinterView({ id }: { id: string }) {
       <TemperaturePanel stream={stream} />
       {can('CONTROL') && <MotionPanel stream={stream} />}
       <TerminalPanel stream={stream} />
-      <EventsLog events={stream.events.value} />
+      <EventsLog events={stream.events} />
       {can('TIMELAPSE_LIST') && <TimelapsePanel stream={stream} />}
       {can('FILES_LIST') && (
         <div class="wide">
