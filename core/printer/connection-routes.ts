@@ -2,14 +2,17 @@
 import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { SettingsService } from '../settings/settings-service.js';
+import type { PrinterService } from './printer-service.js';
 import { serialSettings } from './settings.js';
+import { refuseConnectionRequest, type ConnectionRequest } from './transport/connection-request.js';
+import { STANDARD_BAUDRATES } from './transport/port-rules.js';
+import { TransportProvider } from './transport/transport-factory.js';
 import { HttpError } from '../http/http-error.js';
 import { requestPrinter } from './request-printer.js';
 import { readJsonObject } from '../http/request-body.js';
 import { commandOf } from '../http/request-fields.js';
 import { RouteContribution } from '../http/routes.js';
 
-const BAUDRATES = [115200, 250000, 230400, 57600, 38400, 19200, 9600];
 const PROFILE = { id: '_default', name: 'Default' };
 
 @injectable()
@@ -18,6 +21,7 @@ export class ConnectionRoutes implements RouteContribution {
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(TransportProvider) private readonly transports: TransportProvider,
   ) {}
 
   registerRoutes(router: Router): void {
@@ -36,7 +40,7 @@ export class ConnectionRoutes implements RouteContribution {
         },
         options: {
           ports,
-          baudrates: BAUDRATES,
+          baudrates: [...STANDARD_BAUDRATES, ...serial.additionalBaudrates.filter((b) => typeof b === 'number')],
           printerProfiles: [PROFILE],
           portPreference: serial.port || null,
           baudratePreference: serial.baudrate || null,
@@ -56,10 +60,13 @@ export class ConnectionRoutes implements RouteContribution {
           if (baudrate !== undefined && (typeof baudrate !== 'number' || !Number.isInteger(baudrate) || baudrate <= 0)) {
             throw new HttpError(400, '"baudrate" must be a positive integer');
           }
-          await printer.connect({ port: port && port !== 'AUTO' ? port : undefined, baudrate: baudrate || undefined });
+          const request = { port: port && port !== 'AUTO' ? port : undefined, baudrate: baudrate || undefined };
+          await this.refuseUnlessAllowed(printer, { command: 'connect', ...request, force: forceOf(body) });
+          await printer.connect(request);
           break;
         }
         case 'disconnect':
+          await this.refuseUnlessAllowed(printer, { command: 'disconnect', force: forceOf(body) });
           await printer.disconnect();
           break;
         case 'fake_ack':
@@ -70,4 +77,14 @@ export class ConnectionRoutes implements RouteContribution {
       ctx.status = 204;
     });
   }
+
+  private async refuseUnlessAllowed(printer: PrinterService, request: ConnectionRequest): Promise<void> {
+    const refusal = await refuseConnectionRequest(this.transports, printer.state, request);
+    if (refusal) throw new HttpError(refusal.status, refusal.reason);
+  }
+}
+
+function forceOf(body: Record<string, unknown>): boolean {
+  if (body.force !== undefined && typeof body.force !== 'boolean') throw new HttpError(400, '"force" must be true or false');
+  return body.force === true;
 }

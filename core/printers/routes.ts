@@ -12,6 +12,8 @@ import { HttpError } from '../http/http-error.js';
 import { HttpServer } from '../http/http-server.js';
 import type { RouteContribution } from '../http/routes.js';
 import { readJsonObject } from '../http/request-body.js';
+import { refuseEntryConnection } from '../printer/transport/connection-request.js';
+import { TransportProvider } from '../printer/transport/transport-factory.js';
 import { printerJson } from './printer-json.js';
 import { PrinterRegistry, PrinterRegistryError, type PrinterScope } from './printer-registry.js';
 
@@ -23,6 +25,7 @@ export class PrintersRoutes implements RouteContribution {
     @inject(PrinterRegistry) private readonly registry: PrinterRegistry,
     @inject(FileManager) private readonly files: FileManager,
     @inject(HttpServer) private readonly http: HttpServer,
+    @inject(TransportProvider) private readonly transports: TransportProvider,
   ) {}
 
   registerRoutes(router: Router): void {
@@ -33,14 +36,14 @@ export class PrintersRoutes implements RouteContribution {
       ctx.body = await this.json(ctx, this.required(ctx.params['id']!));
     });
     router.post('/api/printers', async (ctx) => {
-      const scope = await this.registry.add(this.checkedListen(await readJsonObject(ctx)));
+      const scope = await this.registry.add(await this.checked(await readJsonObject(ctx)));
       ctx.status = 201;
       ctx.set('Location', `${this.mainBaseUrl(ctx)}/api/printers/${scope.id}`);
       ctx.body = await this.json(ctx, scope);
     });
     router.patch('/api/printers/:id', async (ctx) => {
       const id = this.required(ctx.params['id']!).id;
-      ctx.body = await this.json(ctx, await this.registry.update(id, this.checkedListen(await readJsonObject(ctx))));
+      ctx.body = await this.json(ctx, await this.registry.update(id, await this.checked(await readJsonObject(ctx))));
     });
     router.delete('/api/printers/:id', async (ctx) => {
       await this.registry.remove(this.required(ctx.params['id']!).id);
@@ -52,6 +55,13 @@ export class PrintersRoutes implements RouteContribution {
   private checkedListen(body: Record<string, unknown>): Record<string, unknown> {
     if (body['listen'] === this.http.port) throw new PrinterRegistryError(409, `the listen port ${this.http.port} is the main port`);
     return body;
+  }
+
+  /** A connection's port and baud rate must pass the allow-list, as for /api/connection. */
+  private async checked(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const problem = await refuseEntryConnection(this.transports, body['connection']);
+    if (problem) throw new HttpError(400, problem);
+    return this.checkedListen(body);
   }
 
   private required(id: string): PrinterScope {

@@ -6,7 +6,8 @@
  * When a host runs on the basedir (its <basedir>/host.json) the command acts through that host's
  * REST API (/api/printers, with the config's global api.key), so the printer is added or removed live
  * and PrinterAdded/PrinterRemoved fire. With none running it edits config.yaml's `printers:` itself,
- * through the settings service (atomic, comments kept). Exit 0 done, 1 refused, 2 usage.
+ * through the settings service (atomic, comments kept), with the port allow-list a host applies.
+ * Exit 0 done, 1 refused, 2 usage.
  */
 import YAML from 'yaml';
 import type { PrinterJson } from '../../printers/printer-json.js';
@@ -15,6 +16,11 @@ import { checkedPrinterEntry, checkPrinterClashes, configuredPrinterEntries, sav
 import type { PrinterEntry } from '../../printer/printer-identity.js';
 import { printersSettings } from '../../printers/settings.js';
 import { loadSettings } from '../../container.js';
+import { VirtualTransportFactory } from '../../printer/simulator/transport-factory.js';
+import { refuseEntryConnection } from '../../printer/transport/connection-request.js';
+import { SerialTransportFactory } from '../../printer/transport/serial-factory.js';
+import { TcpTransportFactory } from '../../printer/transport/tcp-factory.js';
+import { TransportProvider } from '../../printer/transport/transport-factory.js';
 import type { ConvictSettings } from '../../settings/settings-impl.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { BASEDIR_OPTIONS, BASEDIR_USAGE, flagOption, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
@@ -160,6 +166,8 @@ class RemoteHost {
 async function editConfigured(action: 'add' | 'remove', target: string | undefined, entry: unknown, settings: ConvictSettings): Promise<void> {
   const entries = configuredPrinterEntries(settings);
   if (action === 'add') {
+    const refused = await refuseEntryConnection(hostTransports(settings), (entry as Record<string, unknown>)['connection']);
+    if (refused) throw new Refused(refused);
     const checked = checkedPrinterEntry(entry, settings);
     checkPrinterClashes(entries, checked, settings);
     await savePrinterEntries(settings, [...entries, checked]);
@@ -174,6 +182,11 @@ async function editConfigured(action: 'add' | 'remove', target: string | undefin
     console.log(`removed printer "${target}" from ${settings.configFile}`);
     if (left.length === 0) console.log('printers: is empty now: the next host drives the one printer "default" through serial.*');
   }
+}
+
+/** The transports a host on these settings would have, for their allow-list (a running host applies its own). */
+function hostTransports(settings: ConvictSettings): TransportProvider {
+  return new TransportProvider([new VirtualTransportFactory(settings), new TcpTransportFactory(settings), new SerialTransportFactory(settings)], settings);
 }
 
 function listRunning(answer: { printers: PrinterJson[] }, json: boolean): number {

@@ -23,6 +23,7 @@ import { HttpServer } from '../../http/http-server.js';
 import { settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
 import { findRunningHost, removeRunningHost, RUNNING_HOST_FILE, writeRunningHost } from '../../common/running-host.js';
 import { tellServiceManager, warnIfRoot } from '../../service/run-as-user.js';
+import { TransportProvider } from '../../printer/transport/transport-factory.js';
 
 const USAGE = `usage: cuttle serve [--basedir DIR] [--config FILE] [--host H] [--port P] [--connect PORT] [--virtual-printers N] [--set KEY=VALUE …]
   --host H          address to listen on (server.host)
@@ -91,7 +92,10 @@ async function run(args: CommandArgs): Promise<number> {
   const connect = virtual ? undefined : stringOption(args, 'connect');
   const first = cuttle.get<PrinterRegistry>(PrinterRegistry).first();
   if (connect && first) {
-    first.printer.connect({ port: connect }).catch((err: unknown) => cuttle.logger.error({ printer: first.id, port: connect, err: String(err) }, 'could not connect to the printer'));
+    // --connect is a port given by hand: the allow-list applies, as for /api/connection
+    const refused = await cuttle.get<TransportProvider>(TransportProvider).check({ port: connect }, 'connect');
+    if (refused) cuttle.logger.error({ printer: first.id, port: connect, reason: refused }, 'refusing --connect: the port is not allowed');
+    else first.printer.connect({ port: connect }).catch((err: unknown) => cuttle.logger.error({ printer: first.id, port: connect, err: String(err) }, 'could not connect to the printer'));
   }
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -7,6 +7,26 @@
 import net from 'node:net';
 import path from 'node:path';
 
+/** What a port is checked for: to be opened now (it must be there, a device), or to be saved in a printer's entry for later. */
+export type PortUse = 'connect' | 'configure';
+
+/**
+ * Names a serial adapter takes (OctoPrint's serial port globs), allowed whether or not the device is
+ * there now: a printer's entry may name an adapter that is unplugged.
+ */
+export const STANDARD_SERIAL_GLOBS: readonly string[] = [
+  '/dev/ttyUSB*',
+  '/dev/ttyACM*',
+  '/dev/ttyAMA*',
+  '/dev/ttyS*',
+  '/dev/rfcomm*',
+  '/dev/serial/by-id/*',
+  '/dev/serial/by-path/*',
+  '/dev/tty.usb*',
+  '/dev/cu.*',
+  '/dev/cuaU*',
+];
+
 /** The baud rates offered and accepted without configuration (OctoPrint's list). */
 export const STANDARD_BAUDRATES: readonly number[] = [115200, 250000, 230400, 57600, 38400, 19200, 9600];
 

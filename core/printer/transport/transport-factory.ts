@@ -8,7 +8,7 @@
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { SettingsService } from '../../settings/settings-service.js';
 import { serialSettings } from '../settings.js';
-import { baudrateProblem } from './port-rules.js';
+import { baudrateProblem, type PortUse } from './port-rules.js';
 import type { Transport } from './transport.js';
 
 export interface TransportRequest {
@@ -33,7 +33,7 @@ export interface TransportFactory {
    * `open` by every entry point that takes a port from a user (REST, CLI), it decides from the name
    * and the settings first, so that a refused name is never opened, nor even looked at on disk.
    */
-  check(port: string): Promise<string | null>;
+  check(port: string, use: PortUse): Promise<string | null>;
   open(request: TransportRequest): Promise<Transport>;
 }
 export const TransportFactory = Symbol.for('cuttle.TransportFactory');
@@ -53,15 +53,21 @@ export class TransportProvider {
   }
 
   /**
-   * Why a user may not connect `port` at `baudrate`, or null when they may: the port allow-list
+   * Why a user may not connect (or save in a printer's entry) `port` at `baudrate`, or null when
+   * they may; either may be left out when not asked for. The port allow-list
    * (detected ports, `serial.additionalPorts`, `virtual`, allowed tcp:// hosts) and the baud rates
    * (`STANDARD_BAUDRATES` plus `serial.additionalBaudrates`). Every entry point asks here.
    */
-  async check(port: string, baudrate: number): Promise<string | null> {
+  async check(request: { port?: string; baudrate?: number }, use: PortUse): Promise<string | null> {
+    const { port, baudrate } = request;
+    if (baudrate !== undefined) {
+      const problem = baudrateProblem(baudrate, this.settings?.of(serialSettings).get().additionalBaudrates ?? []);
+      if (problem) return problem;
+    }
+    if (port === undefined) return null;
     const factory = this.owner(port);
     if (!factory) return `no transport opens the port "${port}"`;
-    const additional = this.settings?.of(serialSettings).get().additionalBaudrates ?? [];
-    return baudrateProblem(baudrate, additional) ?? (await factory.check(port));
+    return factory.check(port, use);
   }
 
   /** Opens `request.port` with the factory that owns it, else with a fallback one. */
