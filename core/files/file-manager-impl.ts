@@ -27,7 +27,6 @@ import { LocalStorage, type CommitOptions } from './local-storage.js';
 import { MetadataStore } from './metadata-store.js';
 import { baseName, normaliseFilePath, requireType } from './paths.js';
 import { recordPrintHistory } from './print-history.js';
-import { sdCardOf } from './sd-card.js';
 import { SdStorage } from './sd-storage.js';
 
 @injectable()
@@ -97,7 +96,7 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
     this.subscriptions.add(
       this.printers.forEach((scope) => {
         const history = recordPrintHistory(scope.printer, this.metadata, (rel) => this.local.diskPath(rel), this.log);
-        const card = sdCardOf(scope.printer).onChanged(() => this.signals.listChanged.fire());
+        const card = scope.printer.sd.onChanged(() => this.signals.listChanged.fire());
         return Disposable.create(() => {
           history.dispose();
           card.dispose();

@@ -1,4 +1,4 @@
-/** Container bindings for file storages, uploads and G-code analysis, their settings, and the files and SD card routes. */
+/** Container bindings for file storages, uploads and G-code analysis, their settings, and the files routes. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { RouteContribution } from '../http/routes.js';
@@ -7,7 +7,6 @@ import { FileManager } from './file-manager.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { filesSettings } from './settings.js';
 import { FilesRoutes } from './routes.js';
-import { SdRoutes } from './sd-routes.js';
 
 export const filesModule = new ContainerModule(({ bind }) => {
   bind(SettingsContribution).toConstantValue(filesSettings);
@@ -16,6 +15,4 @@ export const filesModule = new ContainerModule(({ bind }) => {
   bind(LifecycleContribution).toService(DefaultFileManager);
   bind(FilesRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(FilesRoutes);
-  bind(SdRoutes).toSelf().inSingletonScope();
-  bind(RouteContribution).toService(SdRoutes);
 });

@@ -1,19 +1,21 @@
 /**
- * The `sdcard` storage: one printer's card through PrinterService.sd (M20 list, M28/M29 upload,
- * M30 delete). Without a connection the card lists as empty and changes are refused with 409.
+ * The `sdcard` storage: one printer's card through PrinterService.sd (M20 list, M28/M29 upload
+ * streamed line by line from the staged file, M30 delete). Without a connection the card lists as
+ * empty and changes are refused with 409.
  */
+import fs from 'node:fs';
+import readline from 'node:readline';
 import type { StorageOrigin } from '../events/catalogue.js';
-import type { PrinterService } from '../printer/printer-service.js';
+import type { PrinterSdCard, PrinterService } from '../printer/printer-service.js';
 import { FileOperationError, type StagedUpload, type StoredFile } from './file-manager.js';
 import type { FileSignals } from './file-signals.js';
 import { isPrinting } from './job-guard.js';
 import { normaliseFilePath, typePathOf } from './paths.js';
-import { sdCardOf, type SdCardAccess } from './sd-card.js';
 
 const ORIGIN: StorageOrigin = 'sdcard';
 
 export class SdStorage {
-  private readonly card: SdCardAccess;
+  private readonly card: PrinterSdCard;
 
   constructor(
     private readonly printer: PrinterService,
@@ -21,13 +23,13 @@ export class SdStorage {
     /** the card's printer id, carried by the transfer signals (TransferStarted/TransferDone are printer events) */
     private readonly printerId?: string,
   ) {
-    this.card = sdCardOf(printer);
+    this.card = printer.sd;
   }
 
   async list(): Promise<StoredFile[]> {
-    if (!this.card.sdReady) return [];
+    if (!this.card.ready) return [];
     // no card, or a firmware that refuses M20: an empty card rather than a failed listing
-    const files = await this.card.listSdFiles().catch(() => []);
+    const files = await this.card.list().catch(() => []);
     return files.flatMap((f) => {
       const typePath = typePathOf(f.name);
       return typePath ? [{ kind: 'file' as const, origin: ORIGIN, path: f.name, name: f.name, typePath, size: f.size ?? 0, date: 0 }] : [];
@@ -47,7 +49,7 @@ export class SdStorage {
     const started = Date.now();
     const printer = this.printerId === undefined ? {} : { printer: this.printerId };
     this.signals.transferStarted.fire({ local: name, remote, ...printer });
-    await card.uploadToSd(staged.tmpPath, remote);
+    await card.upload(remote, readline.createInterface({ input: fs.createReadStream(staged.tmpPath), crlfDelay: Infinity }));
     this.signals.transferDone.fire({ time: (Date.now() - started) / 1000, local: name, remote, ...printer });
     this.signals.fileAdded.fire({ storage: ORIGIN, path: remote, name: remote, type });
     if (upload) this.signals.uploaded.fire({ name: remote, path: remote, target: ORIGIN });
@@ -60,12 +62,12 @@ export class SdStorage {
     const file = (await this.list()).find((f) => f.path === name);
     if (!file) throw new FileOperationError(404, `"${name}" not found on the SD card`);
     if (isPrinting(this.printer, ORIGIN, name)) throw new FileOperationError(409, `"${name}" is being printed`);
-    await card.deleteSdFile(name);
+    await card.remove(name);
     this.signals.fileRemoved.fire({ storage: ORIGIN, path: name, name, type: file.typePath });
   }
 
-  private ready(): SdCardAccess {
-    if (!this.card.sdReady) throw new FileOperationError(409, 'SD card not available');
+  private ready(): PrinterSdCard {
+    if (!this.card.ready) throw new FileOperationError(409, 'SD card not available');
     return this.card;
   }
 }

@@ -9,7 +9,7 @@ import { inject, injectable, optional } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
 import { operationalPrinter } from './request-printer.js';
-import { isOperational, stateFlags, temperatureJson } from './octoprint-views.js';
+import { stateFlags, temperatureJson } from './octoprint-views.js';
 import { readJsonObject } from '../http/request-body.js';
 import { commandOf, numberField } from '../http/request-fields.js';
 import { RouteContribution } from '../http/routes.js';
@@ -29,8 +29,7 @@ export class PrinterRoutes implements RouteContribution {
       const printer = operationalPrinter(ctx);
       const snapshot = printer.snapshot();
       const exclude = String(ctx.query.exclude ?? '').split(',');
-      // the card is usable whenever the printer is operational (core/files/sd-card.ts)
-      const sdReady = isOperational(snapshot.state.id);
+      const sdReady = printer.sd.ready;
       const body: Record<string, unknown> = {};
       if (!exclude.includes('temperature')) body.temperature = this.temperatures(ctx, () => true);
       if (!exclude.includes('sd')) body.sd = { ready: sdReady };

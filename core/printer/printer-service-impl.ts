@@ -15,6 +15,7 @@ import { SettingsService } from '../settings/settings-service.js';
 import { PrinterIdentity } from './printer-identity.js';
 import { GcodeHooks } from './hooks.js';
 import { hostContext, JobControl } from './job-control.js';
+import { isOperational } from './octoprint-views.js';
 import type {
   ConnectionInfo,
   ConnectOptions,
@@ -455,6 +456,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       }
       return protocol.request(line, hostContext(line), { raw: true }).then(() => undefined);
     },
+    connected: () => isOperational(this.machine.state.id),
     assertIdle: (action) => {
       if (!this.machine.is('OPERATIONAL') || this.transfers > 0) throw new Error(`cannot ${action}: the printer is busy (${this.machine.state.text})`);
     },

@@ -123,6 +123,8 @@ export interface SdPrintStatus {
  * `startPrint()` (M23, M24, progress by M27 polling, M25 to pause).
  */
 export interface PrinterSdCard {
+  /** whether the card can be used: the printer is connected (the card itself may still be missing) */
+  readonly ready: boolean;
   /** M21: initialise (mount) the card */
   init(): Promise<void>;
   /** M20: the files on the card */

@@ -14,6 +14,8 @@ export interface SdCardLink {
   request(command: string): Promise<string[]>;
   /** queues a line of file data (no hooks, no events); resolves when the queue has room again */
   sendData(line: string): Promise<void>;
+  /** whether the printer is connected */
+  connected(): boolean;
   /** throws when the printer is not operational or a job runs */
   assertIdle(action: string): void;
   /** marks a transfer as running (no polling, no prints, no other commands); call the result to end it */
@@ -40,6 +42,10 @@ export class SdCardClient implements PrinterSdCard {
     /** where copies of uploaded files are kept for the SD print's events; none when null */
     private readonly copies: SdCopies | null = null,
   ) {}
+
+  get ready(): boolean {
+    return this.link.connected();
+  }
 
   async init(): Promise<void> {
     const lines = await this.link.request('M21');

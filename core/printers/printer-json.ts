@@ -4,7 +4,6 @@
  * of its OctoPrint surface and its own `listen` port.
  */
 import type { FileManager, StoredFile } from '../files/file-manager.js';
-import { sdCardOf } from '../files/sd-card.js';
 import { jobDetailsOf, jobJson, progressJson, stateFlags, temperatureJson, type JobJson, type ProgressJson, type StateFlags } from '../printer/octoprint-views.js';
 import type { PrinterScope } from './printer-registry.js';
 
@@ -29,7 +28,7 @@ export async function printerJson(scope: PrinterScope, mainBaseUrl: string, file
   return {
     id: scope.id,
     name: scope.entry.name,
-    state: { text: snapshot.state.text, flags: stateFlags(snapshot.state.id, sdCardOf(scope.printer).sdReady) },
+    state: { text: snapshot.state.text, flags: stateFlags(snapshot.state.id, scope.printer.sd.ready) },
     job: jobJson(snapshot.job, jobDetailsOf(file, user)),
     progress: progressJson(snapshot.progress),
     temperatures: temperatureJson(snapshot.temperatures),

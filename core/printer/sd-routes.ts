@@ -1,11 +1,10 @@
 /** `GET|POST /api/printer/sd`: the SD card's state; init/refresh/release as M21/M20/M22 (409 unless the printer is operational). */
 import type Router from '@koa/router';
-import { inject, injectable, optional } from 'inversify';
-import { sdCardOf } from './sd-card.js';
+import { injectable } from 'inversify';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
 import type { RouteContribution } from '../http/routes.js';
-import { operationalPrinter } from '../printer/request-printer.js';
+import { operationalPrinter } from './request-printer.js';
 
 const SD_COMMANDS: Record<string, string> = { init: 'M21', refresh: 'M20', release: 'M22' };
 
@@ -15,7 +14,7 @@ export class SdRoutes implements RouteContribution {
 
   registerRoutes(router: Router): void {
     router.get('/api/printer/sd', (ctx) => {
-      ctx.body = { ready: sdCardOf(operationalPrinter(ctx))?.sdReady ?? false };
+      ctx.body = { ready: operationalPrinter(ctx).sd.ready };
     });
     router.post('/api/printer/sd', async (ctx) => {
       const body = await readJsonObject(ctx);
@@ -23,10 +22,8 @@ export class SdRoutes implements RouteContribution {
       const command = String(body['command']);
       const code = Object.hasOwn(SD_COMMANDS, command) ? SD_COMMANDS[command] : undefined;
       if (!code) throw new HttpError(400, 'Expected "command": init, refresh or release');
-      if (!sdCardOf(printer)) throw new HttpError(409, 'The printer has no SD card support');
       printer.commands(code);
       ctx.status = 204;
     });
   }
-
 }
