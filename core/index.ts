@@ -43,6 +43,7 @@ export {
 export type { GcodeHookContext, GcodeReceivedContext, GcodeRewrite } from './printer/hooks.js';
 export { TimelapseService } from './timelapse/timelapse-service.js';
 export { FileManager, type StoredFile } from './files/file-manager.js';
+export { EventHistory, type LoggedEvent } from './event-log/api.js';
 export { SlicingService } from './slicing/slicing-service.js';
 
 // contribution points

@@ -41,6 +41,18 @@ export interface EventLog {
 }
 export const EventLog = Symbol.for('cuttle.EventLog');
 
+/**
+ * What a plugin reads of the durable log: pages of events after a seq, so that it can deliver every
+ * event at least once (the MQTT plugin goes on from the last seq its broker acknowledged).
+ */
+export interface EventHistory {
+  /** Events after `query.since`, oldest first, at most `query.limit` (≤ 1000), with the same filters as `GET /api/events`. */
+  read(query: EventQuery): EventPage;
+  /** the seq of the newest event fired so far (0 before the first) */
+  readonly latestSeq: number;
+}
+export const EventHistory = Symbol.for('cuttle.EventHistory');
+
 /** Most events one `GET /api/events` page or one replay read returns. */
 export const MAX_PAGE = 1000;
 

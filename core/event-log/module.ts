@@ -9,7 +9,7 @@ import { HostDatabase } from '../database/database.js';
 import { EventBus } from '../events/event-bus.js';
 import { EventSeqSource } from '../events/module.js';
 import { Logger } from '../logging/logger.js';
-import { EventLog, ReplayHistory } from './api.js';
+import { EventHistory, EventLog, ReplayHistory } from './api.js';
 import { EventsRoute } from './events-route.js';
 import { LogBackedHistory } from './replay-history.js';
 import { createEventLogSchema } from './schema.js';
@@ -32,6 +32,18 @@ export const eventLogModule = new ContainerModule(({ bind }) => {
   bind(SqliteEventLog).toSelf().inSingletonScope();
   bind(EventLog).toService(SqliteEventLog);
   bind(LifecycleContribution).toService(SqliteEventLog);
+  bind(EventHistory)
+    .toDynamicValue((ctx): EventHistory => {
+      const log = ctx.get<EventLog>(EventLog);
+      const bus = ctx.get<EventBus>(EventBus);
+      return {
+        read: (query) => log.read(query),
+        get latestSeq() {
+          return bus.lastSeq;
+        },
+      };
+    })
+    .inSingletonScope();
   bind(ReplayHistory)
     .toDynamicValue((ctx) => new LogBackedHistory(ctx.get<EventBus>(EventBus), ctx.get<EventLog>(EventLog)))
     .inSingletonScope();

@@ -1,6 +1,8 @@
 /**
  * MQTT, bundled: with `plugins.mqtt.url` set, every bus event goes to
- * `<base>/<hostId>/<printer>/event/<Name>` (JSON with seq, host and printer), the printer's state,
+ * `<base>/<hostId>/<printer>/event/<Name>` (JSON with seq, host and printer), sent in seq order from
+ * the durable event log and at least once (event-stream.ts: an event fired while the broker was away
+ * arrives when it is back, even after a restart of the host), the printer's state,
  * progress, temperatures and job are kept in retained topics, `<base>/<hostId>/status` says
  * online/offline (offline also as the last will), and Home Assistant discovery configs make each
  * printer of the registry a device with sensors and pause/resume/cancel buttons (published when the
@@ -14,6 +16,7 @@ import os from 'node:os';
 import {
   Disposable,
   DisposableStore,
+  EventHistory,
   inject,
   OnAnyEvent,
   OnShutdown,
@@ -25,12 +28,13 @@ import {
   type PrinterScope,
   type PrinterService,
   type JobFile,
+  type LoggedEvent,
   type PluginSettingsSchema,
   type PrinterState,
   type TemperatureSample,
-  eventPrinter,
 } from 'cuttle';
 import { COMMANDS, printerDiscovery, type Command } from './discovery.js';
+import { cursorFileIn, LogEventStream } from './event-stream.js';
 import { BufferedPublisher, type BrokerOptions } from './publisher.js';
 import { Topics } from './topics.js';
 
@@ -41,6 +45,8 @@ interface Settings extends Omit<BrokerOptions, 'clientId' | 'qos'> {
   commands: boolean;
   discovery: boolean;
   discoveryPrefix: string;
+  /** no longer used (events wait in the event log, not in memory): kept so that older configs load */
+  bufferLimit: number;
   qos: number;
 }
 
@@ -62,15 +68,22 @@ interface Settings extends Omit<BrokerOptions, 'clientId' | 'qos'> {
     commands: { doc: 'Act on pause/resume/cancel commands received over MQTT (refused otherwise).', format: Boolean, default: false },
     discovery: { doc: 'Publish Home Assistant MQTT discovery configs.', format: Boolean, default: true },
     discoveryPrefix: { doc: "Home Assistant's discovery prefix.", format: String, default: 'homeassistant' },
-    bufferLimit: { doc: 'Event messages kept while the broker is away; the oldest beyond are dropped (and counted in the log).', format: 'nat', default: 1000 },
-    qos: { doc: 'QoS of event messages (retained topics use 1).', format: [0, 1, 2], default: 0 },
+    bufferLimit: { doc: 'No longer used: events the broker has not acknowledged wait in the durable event log, however many. Accepted so that older configs load.', format: 'nat', default: 1000 },
+    qos: {
+      doc: 'QoS of event messages (retained topics use 1). With 1 or 2 an event counts as delivered once the broker acknowledged it; with 0, once it was written to the connection.',
+      format: [0, 1, 2],
+      default: 1,
+    },
     keepalive: { doc: 'Seconds between keep-alive pings.', format: 'nat', default: 30 },
     reconnectMs: { doc: 'Milliseconds between reconnection attempts.', format: 'nat', default: 2000 },
   } satisfies PluginSettingsSchema<Settings>,
 })
 export class MqttPlugin {
   private publisher: BufferedPublisher | undefined;
+  private stream: LogEventStream | undefined;
   private topics: Topics | undefined;
+  /** the newest seq before this run's events: where a fresh install's event stream starts */
+  private readonly runStart: number;
   private settings!: Settings;
   /** per printer: the heaters seen so far (each gets a discovery sensor) */
   private readonly heaters = new Map<string, Set<string>>();
@@ -78,7 +91,11 @@ export class MqttPlugin {
   constructor(
     @inject(PluginContext) private readonly ctx: PluginContext,
     @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
-  ) {}
+    @inject(EventHistory) private readonly history: EventHistory,
+  ) {
+    // plugins are made before the core services start: their first events (a printer connecting) come after this
+    this.runStart = history.latestSeq;
+  }
 
   @OnStartup()
   start(): void {
@@ -90,7 +107,7 @@ export class MqttPlugin {
     }
     const topics = new Topics(s.baseTopic, s.hostId);
     this.topics = topics;
-    this.publisher = new BufferedPublisher(
+    const publisher = new BufferedPublisher(
       {
         ...s,
         qos: s.qos as 0 | 1 | 2,
@@ -99,7 +116,22 @@ export class MqttPlugin {
       topics.status,
       this.ctx.logger,
       () => this.connected(),
+      () => this.stream?.connectionLost(),
     );
+    this.publisher = publisher;
+    this.stream = new LogEventStream(
+      this.history,
+      {
+        get connected() {
+          return publisher.connected;
+        },
+        send: (event, acknowledged) => publisher.send(topics.event(event.printer ?? undefined, event.type), this.eventMessage(event), acknowledged),
+      },
+      cursorFileIn(this.ctx.dataFolder(), s.url, s.hostId),
+      this.ctx.logger,
+      this.runStart,
+    );
+    this.stream.wake();
     this.publisher.subscribe(topics.commandFilter, (topic, payload) => void this.command(topic, payload));
     this.ctx.subscriptions.add(this.printers.forEach((scope) => this.watch(scope)));
   }
@@ -132,30 +164,28 @@ export class MqttPlugin {
     return on;
   }
 
+  /** An event was fired: the stream sends it (and whatever the broker has not acknowledged before it) from the log. */
   @OnAnyEvent()
-  event(event: AnyFiredEvent): void {
-    if (!this.publisher || !this.topics) return;
-    const printer = eventPrinter(event.payload);
-    this.publisher.publish(this.topics.event(printer, event.name), {
-      type: event.name,
-      seq: event.seq,
-      time: event.time,
-      host: this.settings.hostId,
-      printer: printer ?? null,
-      payload: event.payload,
-    });
+  event(_event: AnyFiredEvent): void {
+    this.stream?.wake();
+  }
+
+  private eventMessage(event: LoggedEvent): object {
+    return { type: event.type, seq: event.seq, time: event.time, host: this.settings.hostId, printer: event.printer, payload: event.payload };
   }
 
   @OnShutdown()
   async stop(): Promise<void> {
     const publisher = this.publisher;
     this.publisher = undefined;
+    this.stream?.stop();
     await publisher?.end();
   }
 
-  /** On every (re)connect: the discovery configs (retained values are re-sent by the publisher). */
+  /** On every (re)connect: the discovery configs (retained values are re-sent by the publisher), and the events the broker has not acknowledged. */
   private connected(): void {
     for (const { id } of this.printers.list()) this.publishDiscovery(id);
+    this.stream?.wake();
   }
 
   private discoveryConfigs(printer: string) {

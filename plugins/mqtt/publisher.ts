@@ -1,8 +1,9 @@
 /**
  * The broker connection, as the MQTT plugin uses it: mqtt.js with the host's status as last will,
- * reconnecting by itself. While the broker is away, event messages wait in a bounded buffer (the
- * oldest dropped past it, counted and logged when the link is back); retained topics are not
- * buffered but remembered, and their latest values are published again on every (re)connect.
+ * reconnecting by itself. Event messages are sent only while connected, each with a callback once
+ * the broker has it: what the broker missed, the event stream sends again from the durable log
+ * (event-stream.ts). Retained topics are remembered, and their latest values are published again on
+ * every (re)connect. Command answers are sent only while connected.
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -20,21 +21,12 @@ export interface BrokerOptions {
   clientId: string;
   keepalive: number;
   reconnectMs: number;
-  /** event messages kept while the broker is away */
-  bufferLimit: number;
   qos: 0 | 1 | 2;
-}
-
-interface Pending {
-  topic: string;
-  payload: string;
 }
 
 export class BufferedPublisher {
   private readonly client: MqttClient;
   private readonly retained = new Map<string, string>();
-  private buffer: Pending[] = [];
-  private dropped = 0;
   private wasConnected = false;
 
   constructor(
@@ -42,6 +34,7 @@ export class BufferedPublisher {
     private readonly statusTopic: string,
     private readonly logger: Logger,
     onConnect: () => void,
+    onConnectionLost: () => void,
   ) {
     const read = (file: string) => (file ? readFileSync(file) : undefined);
     const clientOptions: IClientOptions = {
@@ -67,16 +60,10 @@ export class BufferedPublisher {
         // an empty retained message deletes the topic at the broker: once sent, nothing to keep
         if (payload === '') this.retained.delete(topic);
       }
-      const waiting = this.buffer;
-      this.buffer = [];
-      for (const m of waiting) this.client.publish(m.topic, m.payload, { qos: options.qos });
-      if (this.dropped > 0) {
-        this.logger.warn({ dropped: this.dropped, bufferLimit: options.bufferLimit }, `the broker was away: dropped ${this.dropped} event messages beyond the buffer`);
-        this.dropped = 0;
-      }
       onConnect();
     });
-    this.client.on('offline', () => this.logger.warn({ url: redact(options.url), buffering: options.bufferLimit }, 'MQTT broker unreachable: buffering event messages'));
+    this.client.on('close', () => onConnectionLost());
+    this.client.on('offline', () => this.logger.warn({ url: redact(options.url) }, 'MQTT broker unreachable: events wait in the event log'));
     this.client.on('error', (err) => this.logger.warn({ url: redact(options.url), err: err.message }, 'MQTT error'));
   }
 
@@ -84,18 +71,15 @@ export class BufferedPublisher {
     return this.client.connected;
   }
 
-  /** An event message: sent now, or buffered (bounded) until the broker is back. */
+  /** An event message, while connected: `done` runs when the broker acknowledged it (QoS 1, 2) or it was written (QoS 0). */
+  send(topic: string, payload: object, done: (err?: Error) => void): void {
+    if (!this.client.connected) return done(new Error('not connected'));
+    this.client.publish(topic, JSON.stringify(payload), { qos: this.options.qos }, (err) => done(err ?? undefined));
+  }
+
+  /** A message that is only worth sending now (a command's answer): dropped while the broker is away. */
   publish(topic: string, payload: object): void {
-    const text = JSON.stringify(payload);
-    if (this.client.connected) {
-      this.client.publish(topic, text, { qos: this.options.qos });
-      return;
-    }
-    this.buffer.push({ topic, payload: text });
-    if (this.buffer.length > this.options.bufferLimit) {
-      this.buffer.shift();
-      this.dropped++;
-    }
+    if (this.client.connected) this.client.publish(topic, JSON.stringify(payload), { qos: 1 });
   }
 
   /** A retained topic: its latest value is what the broker keeps (and gets again after a reconnect). */

@@ -2,7 +2,7 @@
  * The MQTT plugin against a real mosquitto: events with seq/host/printer while a file prints, the
  * retained state/progress/temperature/job topics, Home Assistant discovery, commands refused when
  * off and obeyed when on, the last will of a host process killed -9, two hosts on one broker, and
- * reconnecting with a bounded buffer after the broker went away.
+ * every event fired while the broker was away delivered from the event log once it is back.
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { EventBus } from '../../core/events/event-bus.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { api, spawnHost, startApiHost, uploadForm, waitFor, type HostProcess } from '../api/support.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
-import { TEST_API_KEY, writeConfig, type TestHost } from '../support/host.js';
+import { CuttleHost } from '../../core/host.js';
+import { captureLogs, TEST_API_KEY, writeConfig, type TestHost } from '../support/host.js';
 import { record, startMosquitto, type Broker, type Recorder } from './broker.js';
 
 interface EventMessage {
@@ -35,6 +36,12 @@ async function connectPrinter(t: TestHost): Promise<PrinterService> {
 }
 
 const parsed = (r: Recorder, prefix: string) => r.on(prefix).map((m) => JSON.parse(m.text) as EventMessage);
+
+/** Delivery is at least once (QoS 1): each seq as it first arrived, in arrival order. */
+function firstSeen(messages: EventMessage[]): EventMessage[] {
+  const seen = new Set<number>();
+  return messages.filter((m) => !seen.has(m.seq) && seen.add(m.seq));
+}
 
 describe('MQTT plugin (real mosquitto)', function () {
   this.timeout(60000);
@@ -170,14 +177,14 @@ describe('MQTT plugin (real mosquitto)', function () {
     }
   });
 
-  it('reconnects when the broker comes back, sends what its bounded buffer kept and logs what it dropped', async () => {
+  it('reconnects when the broker comes back and sends every event fired while it was away, in order, from the event log', async () => {
     // a persistent broker and a persistent subscriber session: what the host sends after the
     // restart is queued for the subscriber, whoever reconnects first
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-mosquitto-'));
     let own = await startMosquitto(undefined, dir);
     const port = own.port;
     const session = { clean: false, clientId: 'delta-watcher' };
-    const t = await mqttHost(own.url, 'delta', { bufferLimit: 5, reconnectMs: 300, qos: 1 });
+    const t = await mqttHost(own.url, 'delta', { reconnectMs: 300, qos: 1 });
     try {
       const first = await record(own.url, 'cuttle/delta/#', session);
       await waitFor(() => first.last('cuttle/delta/status') === 'online');
@@ -190,14 +197,91 @@ describe('MQTT plugin (real mosquitto)', function () {
       own = await startMosquitto(port, dir);
       await waitFor(() => t.logs.some((l) => l.plugin === 'mqtt' && l['reconnect'] === true), 15000);
       const back = await record(own.url, 'cuttle/delta/#', session);
-      await waitFor(() => back.on('cuttle/delta/default/event/ZChange').length >= 5, 5000);
-      await new Promise((r) => setTimeout(r, 200));
-      const delivered = parsed(back, 'cuttle/delta/default/event/ZChange').map((e) => e.payload.new);
-      expect(delivered).to.deep.equal([16, 17, 18, 19, 20]);
-      const dropped = t.logs.find((l) => l.plugin === 'mqtt' && /dropped/.test(l.msg));
-      expect(dropped).to.deep.include({ dropped: 15, bufferLimit: 5 });
+      await waitFor(() => firstSeen(parsed(back, 'cuttle/delta/default/event/ZChange')).length >= 20, 10000);
+      expect(firstSeen(parsed(back, 'cuttle/delta/default/event/ZChange')).map((e) => e.payload.new)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
       await back.close();
     } finally {
+      await t.stop();
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('events fired while the broker is away are sent by the next run of the host, from where the broker acknowledged', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-mosquitto-'));
+    const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-mqtt-restart-'));
+    let own = await startMosquitto(undefined, dir);
+    const port = own.port;
+    const session = { clean: false, clientId: 'zeta-watcher' };
+    writeConfig(basedir, { api: { key: TEST_API_KEY }, plugins: { mqtt: { url: own.url, hostId: 'zeta', reconnectMs: 300 } } });
+    const run = async () => {
+      const host = CuttleHost.create({ basedir, overrides: { 'server.port': 0, 'server.host': '127.0.0.1' }, env: {}, logStream: captureLogs().stream });
+      await host.start();
+      return host;
+    };
+    let host = await run();
+    try {
+      const watcher = await record(own.url, 'cuttle/zeta/#', session);
+      await waitFor(() => watcher.last('cuttle/zeta/status') === 'online');
+      host.bus.fire('ZChange', { old: 0, new: 1, printer: 'default' });
+      await waitFor(() => watcher.on('cuttle/zeta/default/event/ZChange').length === 1);
+      await watcher.close();
+      await own.stop();
+      for (let i = 2; i <= 6; i++) host.bus.fire('ZChange', { old: i - 1, new: i, printer: 'default' });
+      await host.stop();
+      own = await startMosquitto(port, dir);
+      host = await run();
+      const back = await record(own.url, 'cuttle/zeta/#', session);
+      await waitFor(() => firstSeen(parsed(back, 'cuttle/zeta/default/event/ZChange')).length >= 5, 10000);
+      expect(firstSeen(parsed(back, 'cuttle/zeta/default/event/ZChange')).map((e) => e.payload.new)).to.deep.equal([2, 3, 4, 5, 6]);
+      await back.close();
+    } finally {
+      await host.stop();
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(basedir, { recursive: true, force: true });
+    }
+  });
+
+  it('a broker stopped for 10 s mid-print: every event of that window arrives once it is back, in seq order', async function () {
+    this.timeout(60_000);
+    const OUTAGE_MS = 10_000;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-mosquitto-'));
+    let own = await startMosquitto(undefined, dir);
+    const port = own.port;
+    const session = { clean: false, clientId: 'epsilon-watcher' };
+    const t = await mqttHost(own.url, 'epsilon', { reconnectMs: 300, qos: 1 });
+    const fired: { seq: number; name: string }[] = [];
+    try {
+      const watcher = await record(own.url, 'cuttle/epsilon/#', session);
+      await waitFor(() => watcher.last('cuttle/epsilon/status') === 'online');
+      const printer = await connectPrinter(t);
+      const bus = t.get<EventBus>(EventBus);
+      bus.onAny((e) => void fired.push({ seq: e.seq, name: e.name }));
+      const call = api(t);
+      expect((await call('POST', '/api/files/local', { body: uploadForm('outage.gcode', typicalLines(400).join('\n'), { print: 'true' }) })).status).to.equal(201);
+      await waitFor(() => printer.state.id === 'PRINTING');
+      await printer.pausePrint();
+      await waitFor(() => printer.state.id === 'PAUSED');
+      await watcher.close();
+      await own.stop();
+      const stoppedAt = Date.now();
+      const windowStart = bus.lastSeq;
+      // mid-print while the broker is away: resume, and the print runs to its end
+      await printer.resumePrint();
+      await waitFor(() => fired.some((e) => e.name === 'PrintDone'), 30_000);
+      await waitFor(() => Date.now() - stoppedAt >= OUTAGE_MS, OUTAGE_MS + 5000);
+      const windowEnd = bus.lastSeq;
+      own = await startMosquitto(port, dir);
+      const back = await record(own.url, 'cuttle/epsilon/#', session);
+      const expected = fired.filter((e) => e.seq > windowStart && e.seq <= windowEnd);
+      expect(expected.map((e) => e.name)).to.include.members(['PrintResumed', 'PrintDone']);
+      const arrived = () => firstSeen(back.on('cuttle/epsilon/').filter((m) => m.topic.includes('/event/')).map((m) => JSON.parse(m.text) as EventMessage)).filter((e) => e.seq > windowStart && e.seq <= windowEnd);
+      await waitFor(() => arrived().length >= expected.length, 15_000);
+      expect(arrived().map((e) => [e.seq, e.type])).to.deep.equal(expected.map((e) => [e.seq, e.name]));
+      await back.close();
+    } finally {
+      await t.get<PrinterService>(PrinterService).disconnect().catch(() => undefined);
       await t.stop();
       await own.stop();
       rmSync(dir, { recursive: true, force: true });
