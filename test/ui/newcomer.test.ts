@@ -1,7 +1,8 @@
 /**
  * The newcomer's story in the web app, in headless Chromium under the page's own CSP: sign in with a
  * user name and password, see the farm live, open a printer, preheat with a preset, home, jog X +10,
- * a terminal round trip, upload by drag and drop, print, pause, resume, cancel after a confirmation.
+ * a terminal round trip, upload by drag and drop, print (the layer preview follows it), pause, resume,
+ * cancel after a confirmation.
  * The printer is a simulator process on a pty: what the controls sent is read from its own record of
  * executed commands. axe-core finds no serious or critical violation on the sign-in, farm and printer
  * views. A user without CONTROL sees no motion controls, and the host refuses them.
@@ -122,6 +123,9 @@ describe('web app: the newcomer story in Chromium', function () {
     await waitState('Printing');
     expect(await page.textContent('#job')).to.equal('story.gcode');
     await page.waitForSelector('#completion:not([data-value=""])', { timeout: 15000 });
+    // the layer preview follows the print: its first layer of ten, part of it printed
+    await page.waitForSelector('#preview-layer:has-text("layer 1 of 10 · Z 0.20 mm")', { timeout: 15000 });
+    await page.waitForSelector('#preview-layer:has-text("% of this layer")', { timeout: 15000 });
 
     await page.click('#pause');
     await waitState('Paused');

@@ -65,7 +65,12 @@ export async function recordedPrinter(): Promise<RecordedPrinter> {
   };
 }
 
-/** `moves` G1 moves with extrusion after a heat-up: at 115 200 baud about 400 lines a second. */
+/** `moves` G1 moves with extrusion, a new 0.2 mm layer every 2 000: at 115 200 baud about 400 lines a second. */
 export function storyGcode(moves: number): string {
-  return ['; the newcomer story', 'G21', 'G90', 'M82', ...Array.from({ length: moves }, (_, i) => `G1 X${(i % 50) + 10} Y${(i % 37) + 10} E${(i / 100).toFixed(2)} F3000`), 'M104 S0', ''].join('\n');
+  const lines = ['; the newcomer story', 'G21', 'G90', 'M82'];
+  for (let i = 0; i < moves; i++) {
+    if (i % 2000 === 0) lines.push(`G1 Z${((i / 2000 + 1) * 0.2).toFixed(1)} F600`);
+    lines.push(`G1 X${(i % 50) + 10} Y${(i % 37) + 10} E${(i / 100).toFixed(2)} F3000`);
+  }
+  return [...lines, 'M104 S0', ''].join('\n');
 }

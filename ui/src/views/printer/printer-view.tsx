@@ -6,6 +6,7 @@ import { EventsLog } from '../events-log.js';
 import { FilesPanel } from './files-panel.js';
 import { loadIdentity } from './identity.js';
 import { JobPanel } from './job-panel.js';
+import { LayerPreview } from './layer-preview.js';
 import { MotionPanel } from './motion-panel.js';
 import { TemperaturePanel } from './temperature-panel.js';
 import { TerminalPanel } from './terminal-panel.js';
@@ -21,6 +22,7 @@ export function PrinterView({ id }: { id: string }) {
   return (
     <div class="grid">
       <JobPanel stream={stream} />
+      {can('FILES_DOWNLOAD') && <LayerPreview stream={stream} />}
       <TemperaturePanel stream={stream} />
       {can('CONTROL') && <MotionPanel stream={stream} />}
       <TerminalPanel stream={stream} />
