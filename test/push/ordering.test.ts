@@ -13,7 +13,7 @@ import type { TestHost } from '../support/host.js';
 import { pushClient, startConnectedHost, waitFor, type ConnectedHost, type RecordingClient } from './support.js';
 
 // moves that take time on the simulated printer, so the print is seen Printing for many ticks
-const GCODE = ['G28', 'G90', 'M82', ...Array.from({ length: 300 }, (_, i) => `G1 X${i % 100} Y${(i * 7) % 100} Z0.2 E${i / 10} F3000`), ''].join('\n');
+const GCODE = ['G28', 'G90', 'M82', ...Array.from({ length: 120 }, (_, i) => `G1 X${i % 100} Y${(i * 7) % 100} Z0.2 E${i / 10} F3000`), ''].join('\n');
 
 type Message = { type: string; data: Record<string, any> };
 
@@ -61,7 +61,7 @@ describe('push: an event before the `current` that shows its change', function (
   let t: TestHost;
 
   before(async () => {
-    host = await startConnectedHost({ ...fastSerial({ motion: true, speedFactor: 10 }), push: { rateHz: 200 } });
+    host = await startConnectedHost({ ...fastSerial({ motion: true, speedFactor: 20 }), push: { rateHz: 200 } });
     t = host.t;
   });
   after(async () => host?.stop());
