@@ -123,6 +123,32 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
     expect(watched.errors).to.deep.equal([]);
   });
 
+  it("moves a file into a new folder, opens the folder, downloads and deletes the file from the printer's page", async () => {
+    await page.goto(`${t.baseUrl}/printer/p1/`);
+    const row = (p: string) => `#file-list tr[data-path="${p}"]`;
+    await page.waitForSelector(row('done.gcode'));
+    // its analysis is shown beside it
+    await page.waitForSelector(`${row('done.gcode')} .analysis`, { timeout: 15000 });
+    page.once('dialog', (d) => void d.accept('parts'));
+    await page.click('button:has-text("New folder")');
+    await page.waitForSelector(`${row('parts')}[data-type="folder"]`);
+    page.once('dialog', (d) => void d.accept('parts/moved.gcode'));
+    await page.click(`${row('done.gcode')} button[data-action="move"]`);
+    await page.waitForSelector(row('done.gcode'), { state: 'detached' });
+    await page.click(`${row('parts')} button:has-text("parts")`);
+    await page.waitForSelector(row('parts/moved.gcode'));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${row('parts/moved.gcode')} button[data-action="download"]`)]);
+    expect(download.suggestedFilename()).to.equal('moved.gcode');
+    expect(fs.readFileSync((await download.path())!, 'utf8')).to.equal(SMALL_GCODE);
+    page.once('dialog', (d) => void d.accept());
+    await page.click(`${row('parts/moved.gcode')} button[data-action="delete"]`);
+    await page.waitForSelector(row('parts/moved.gcode'), { state: 'detached' });
+    const listed = (await (await fetch(`${t.baseUrl}/api/files/local?recursive=true`, { headers: { 'X-Api-Key': t.apiKey } })).json()) as { files: { path: string; children?: { path: string }[] }[] };
+    expect(listed.files.map((f) => [f.path, (f.children ?? []).map((c) => c.path)])).to.deep.include(['parts', []]);
+    expect(listed.files.map((f) => f.path)).not.to.include('done.gcode');
+    expect(watched.errors).to.deep.equal([]);
+  });
+
   it("plays a timelapse in the printer's page", async () => {
     const folder = t.get<SettingsService>(SettingsService).folder('timelapse');
     fs.mkdirSync(folder, { recursive: true });
