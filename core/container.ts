@@ -18,6 +18,7 @@ import { metricsModule } from './metrics/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule, printerScopeModule } from './printer/module.js';
 import { simulatorModule } from './printer/simulator/module.js';
+import { TransportProvider } from './printer/transport/transport-factory.js';
 import { pluginRoutesModule } from './plugins/routes.js';
 import { printersModule } from './printers/module.js';
 import { PrinterScopeParent } from './printers/registry-impl.js';
@@ -75,6 +76,17 @@ export function coreSettingsSections(): SettingsSection[] {
   const probe = new Container();
   probe.load(...CORE_MODULES);
   return probe.getAll<SettingsSection>(SettingsContribution);
+}
+
+/**
+ * The printers' transports as a host on `settings` would have them (every contributed
+ * TransportFactory), for the port allow-list of a command that runs without a host.
+ */
+export function hostTransports(settings: SettingsService): TransportProvider {
+  const probe = new Container({ defaultScope: 'Singleton' });
+  probe.bind(SettingsService).toConstantValue(settings);
+  probe.load(...CORE_MODULES);
+  return probe.get(TransportProvider);
 }
 
 /** Reads and validates the configuration against the core's settings (a ConfigError names the file and the key). */

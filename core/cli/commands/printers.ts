@@ -15,12 +15,8 @@ import { PrinterRegistryError } from '../../printers/printer-registry.js';
 import { checkedPrinterEntry, checkPrinterClashes, configuredPrinterEntries, savePrinterEntries } from '../../printers/printers-config.js';
 import type { PrinterEntry } from '../../printer/printer-identity.js';
 import { printersSettings } from '../../printers/settings.js';
-import { loadSettings } from '../../container.js';
-import { VirtualTransportFactory } from '../../printer/simulator/transport-factory.js';
+import { hostTransports, loadSettings } from '../../container.js';
 import { refuseEntryConnection } from '../../printer/transport/connection-request.js';
-import { SerialTransportFactory } from '../../printer/transport/serial-factory.js';
-import { TcpTransportFactory } from '../../printer/transport/tcp-factory.js';
-import { TransportProvider } from '../../printer/transport/transport-factory.js';
 import type { ConvictSettings } from '../../settings/settings-impl.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { BASEDIR_OPTIONS, BASEDIR_USAGE, flagOption, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
@@ -182,11 +178,6 @@ async function editConfigured(action: 'add' | 'remove', target: string | undefin
     console.log(`removed printer "${target}" from ${settings.configFile}`);
     if (left.length === 0) console.log('printers: is empty now: the next host drives the one printer "default" through serial.*');
   }
-}
-
-/** The transports a host on these settings would have, for their allow-list (a running host applies its own). */
-function hostTransports(settings: ConvictSettings): TransportProvider {
-  return new TransportProvider([new VirtualTransportFactory(settings), new TcpTransportFactory(settings), new SerialTransportFactory(settings)], settings);
 }
 
 function listRunning(answer: { printers: PrinterJson[] }, json: boolean): number {
