@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
+import os from 'node:os';
+import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
+import { UiPanels } from '../../core/ui/panels.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
 import { SMALL_GCODE, waitFor } from '../api/support.js';
 import { longPrint } from '../farm-page/support.js';
@@ -147,6 +150,50 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
     expect(listed.files.map((f) => [f.path, (f.children ?? []).map((c) => c.path)])).to.deep.include(['parts', []]);
     expect(listed.files.map((f) => f.path)).not.to.include('done.gcode');
     expect(watched.errors).to.deep.equal([]);
+  });
+
+  it("shows a plugin's panel on the printer's page, mounted with the panel API; a panel needing a permission only to those who hold it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-ui-panel-'));
+    const module = path.join(dir, 'panel.js');
+    fs.writeFileSync(
+      module,
+      `export function mount(element, api) {
+        const state = document.createElement('p');
+        state.className = 'demo-state';
+        element.append(state);
+        const off = api.onCurrent((s) => { state.textContent = api.printer + ': ' + s.state.text; });
+        api.request('GET', 'api/job').then((job) => {
+          const line = document.createElement('p');
+          line.className = 'demo-job';
+          line.textContent = api.user.name + ' sees ' + job.state;
+          element.append(line);
+        });
+        return off;
+      }`,
+    );
+    const panels = t.get<UiPanels>(UiPanels);
+    const shown = panels.register({ owner: 'demo', id: 'status', title: 'Demo status', location: 'printer', module });
+    const secret = panels.register({ owner: 'demo', id: 'system', title: 'Demo system', location: 'printer', module, permission: 'SYSTEM' });
+    try {
+      await page.goto(`${t.baseUrl}/printer/p1/`);
+      await page.waitForSelector('section[data-panel="demo/status"] h2:text-is("Demo status")');
+      await page.waitForSelector('section[data-panel="demo/status"] .demo-state:text-is("p1: Operational")', { timeout: 15000 });
+      await page.waitForSelector('section[data-panel="demo/status"] .demo-job:text-is("_api sees Operational")');
+      // the host key holds every permission; a readonly user does not see the SYSTEM panel
+      await page.waitForSelector('section[data-panel="demo/system"]');
+      const auth = t.get<AuthManager>(AuthManager);
+      await auth.users.add('ro', { groups: ['readonly'] });
+      const key = auth.users.addKey('ro', 'test');
+      const listed = (await (await fetch(`${t.baseUrl}/api/ui/panels`, { headers: { 'X-Api-Key': key } })).json()) as { panels: { id: string; url: string }[] };
+      expect(listed.panels.map((p) => [p.id, p.url])).to.deep.equal([['status', 'ui-panels/demo/status.js']]);
+      expect((await fetch(`${t.baseUrl}/ui-panels/demo/nope.js`)).status).to.equal(404);
+      expect(await seriousViolations(page), 'printer view with a plugin panel').to.deep.equal([]);
+      expect(watched.errors).to.deep.equal([]);
+    } finally {
+      shown.dispose();
+      secret.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("plays a timelapse in the printer's page", async () => {

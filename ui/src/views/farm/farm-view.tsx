@@ -1,6 +1,7 @@
 /** The farm (home): a live card per printer, filtered and sorted by state; upload and print; app-key requests; events. */
 import { useState } from 'preact/hooks';
 import { can } from '../../api/session.js';
+import { PluginPanels } from '../../plugins/plugin-panels.js';
 import type { FarmStream } from '../../push/farm-stream.js';
 import { EventsLog } from '../events-log.js';
 import { AppKeyRequests } from './app-keys.js';
@@ -73,6 +74,7 @@ export function FarmView({ stream }: { stream: FarmStream }) {
         {can('FILES_UPLOAD') && <UploadAndPrint names={stream.names.value} order={order} />}
         {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={stream.appKeys.value} />}
         <EventsLog events={stream.events} names={stream.names.value} quiet />
+        <PluginPanels location="farm" sources={{ printer: null, events: stream.events }} />
       </div>
     </>
   );

@@ -1,6 +1,7 @@
 /** One printer's page: its state and job, temperatures, motion, terminal, files and events, live over its own socket. */
 import { useEffect, useMemo } from 'preact/hooks';
 import { can } from '../../api/session.js';
+import { PluginPanels } from '../../plugins/plugin-panels.js';
 import { PrinterStream } from '../../push/printer-stream.js';
 import { EventsLog } from '../events-log.js';
 import { FilesPanel } from './files-panel.js';
@@ -28,6 +29,7 @@ export function PrinterView({ id }: { id: string }) {
       <TerminalPanel stream={stream} />
       <EventsLog events={stream.events} />
       {can('TIMELAPSE_LIST') && <TimelapsePanel stream={stream} />}
+      <PluginPanels location="printer" sources={{ printer: id, state: stream.state, events: stream.events }} />
       {can('FILES_LIST') && (
         <div class="wide">
           <FilesPanel stream={stream} />
