@@ -20,7 +20,7 @@ import { HttpError } from '../http/http-error.js';
 import { requestPrinter } from '../printer/request-printer.js';
 import { baseUrlOf, entryJson, refsOf, resourceUrl, storageOrigin } from './file-json.js';
 import { parseUpload } from './multipart.js';
-import { readJsonObject } from '../http/request-body.js';
+import { checkedDepth, readJsonObject } from '../http/request-body.js';
 import { commandOf, stringField, truthy } from '../http/request-fields.js';
 import { RouteContribution } from '../http/routes.js';
 
@@ -186,9 +186,12 @@ function requirePermission(ctx: Koa.Context, permission: string): void {
 /** OctoPrint's `userdata` upload field: a JSON value kept in the file's metadata. */
 function parseUserdata(text: string | undefined): unknown {
   if (text === undefined || text === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, '"userdata" must be valid JSON');
   }
+  // kept in the file's metadata and answered back: bounded in depth like a JSON body
+  return checkedDepth(value);
 }
