@@ -1,7 +1,8 @@
 /**
  * The host's backups (./api.ts): each made in a worker thread from the plan of the current settings,
- * after the event log has committed what it holds (bounded: a host that fires all the time is not
- * waited for forever; the snapshot then ends a batch earlier). A backup still being written when the
+ * once the event log's writer has committed every event fired before the backup was asked for (it
+ * commits in batches; the wait is bounded, so a writer far behind costs the snapshot its last events
+ * rather than hanging the backup). A backup still being written when the
  * host stops is abandoned (its thread stopped) rather than holding up the shutdown; what it and
  * crashed ones left is swept at the next start.
  */
@@ -9,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { inject, injectable } from 'inversify';
 import type { LifecycleContribution } from '../common/lifecycle.js';
-import { EventLog } from '../event-log/api.js';
+import { HostDatabase } from '../database/database.js';
+import { EventBus } from '../events/event-bus.js';
 import { Logger } from '../logging/logger.js';
 import { CUTTLE_VERSION } from '../common/version.js';
 import { SettingsService } from '../settings/settings-service.js';
@@ -20,8 +22,9 @@ import { BackupError, type BackupPart } from './format.js';
 import { isBackupName, newBackupName } from './names.js';
 import { backupsFolder, planBackup } from './plan.js';
 
-/** How long a backup waits for the event log to commit the events it holds */
-const FLUSH_WAIT_MS = 5000;
+/** How long a backup waits for the event log to commit the events fired before it, and how often it looks */
+const COMMIT_WAIT_MS = 5000;
+const COMMIT_POLL_MS = 20;
 
 @injectable()
 export class HostBackups implements BackupService, LifecycleContribution {
@@ -33,7 +36,8 @@ export class HostBackups implements BackupService, LifecycleContribution {
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
-    @inject(EventLog) private readonly eventLog: EventLog,
+    @inject(EventBus) private readonly bus: EventBus,
+    @inject(HostDatabase) private readonly database: HostDatabase,
     @inject(Logger) logger: Logger,
   ) {
     this.logger = logger.child({ service: 'backup' });
@@ -81,9 +85,7 @@ export class HostBackups implements BackupService, LifecycleContribution {
   }
 
   private async write(exclude: readonly BackupPart[]): Promise<CreatedBackup> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.eventLog.flushed(), new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_WAIT_MS)))]);
-    clearTimeout(timer);
+    await this.eventsCommitted();
     const folder = this.folder;
     const output = path.join(folder, newBackupName(folder));
     const started = Date.now();
@@ -96,6 +98,20 @@ export class HostBackups implements BackupService, LifecycleContribution {
     }
     this.logger.info({ file: output, bytes: result.bytes, entries: result.entries, ms: Date.now() - started, skipped: result.skipped, notes: result.notes }, 'backup written');
     return { name: path.basename(output), bytes: result.bytes, date: new Date().toISOString(), skipped: result.skipped, notes: result.notes };
+  }
+
+  /**
+   * Polls the events table (its primary key: one index lookup) until it holds the last seq fired
+   * now. Not `EventLog.flushed()`: that waits for the log to hold nothing uncommitted, which a host
+   * firing all the time may never reach.
+   */
+  private async eventsCommitted(): Promise<void> {
+    const fired = this.bus.lastSeq;
+    const newest = this.database.db.prepare('SELECT max(seq) AS seq FROM events');
+    const deadline = Date.now() + COMMIT_WAIT_MS;
+    while (((newest.get() as { seq: number | null }).seq ?? 0) < fired && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, COMMIT_POLL_MS));
+    }
   }
 
   async archive(name: string): Promise<string> {
