@@ -13,21 +13,38 @@ import { inject, injectable } from 'inversify';
 import { HttpServer } from '../http/http-server.js';
 import type { RouteContribution } from '../http/routes.js';
 import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { webcamSettings } from '../timelapse/settings.js';
 import { loadWebBundle, type WebAsset, type WebBundle } from './web-assets.js';
 
-/** No inline script or style: the app is files of this origin; it talks to this origin only (REST, socket.io, websockets). */
-export const UI_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-].join('; ');
+/**
+ * No inline script or style: the app is files of this origin; it talks to this origin only (REST,
+ * socket.io, websockets). Images may also come from the configured webcam's origin (`webcamOrigin`).
+ */
+export function uiCsp(webcamOrigin: string | null): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data: blob:${webcamOrigin ? ` ${webcamOrigin}` : ''}`,
+    "media-src 'self' blob:",
+    "connect-src 'self' ws: wss:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+/** The origin of an http(s) snapshot URL, null for none or a path on this host. */
+export function webcamOriginOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
+}
 
 const ASSET_NAME = /^[\w.-]{1,120}$/;
 const NOT_BUILT = '<!doctype html><html lang="en"><title>cuttle</title><p>The web app is not built: run <code>npm run build</code>.</p></html>';
@@ -46,14 +63,17 @@ export class UiRoutes implements RouteContribution {
   readonly public = true;
   private bundle: Promise<WebBundle> | undefined;
 
-  constructor(@inject(HttpServer) private readonly http: HttpServer) {}
+  constructor(
+    @inject(HttpServer) private readonly http: HttpServer,
+    @inject(SettingsService) private readonly settings: SettingsService,
+  ) {}
 
   registerRoutes(router: Router): void {
     router.get('/', async (ctx) => {
       const { index } = await this.load();
       ctx.type = 'text/html; charset=utf-8';
       ctx.set('Cache-Control', 'no-cache');
-      ctx.set('Content-Security-Policy', UI_CSP);
+      ctx.set('Content-Security-Policy', uiCsp(webcamOriginOf(this.settings.of(webcamSettings).get().snapshotUrl)));
       ctx.set('X-Content-Type-Options', 'nosniff');
       ctx.set('Referrer-Policy', 'same-origin');
       if (index === null) ctx.status = 503;

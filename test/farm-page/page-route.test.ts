@@ -6,6 +6,7 @@
  * immutable and precompressed, and the CSP allows no inline script.
  */
 import { expect } from 'chai';
+import { uiCsp, webcamOriginOf } from '../../core/ui/ui-routes.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { freePort } from '../support/free-port.js';
 import { startTestHost, type TestHost } from '../support/host.js';
@@ -46,6 +47,8 @@ describe('farm page: which view each base gets', function () {
     expect(csp).to.contain("default-src 'self'");
     expect(csp).to.contain("script-src 'self';");
     expect(csp).not.to.contain('unsafe-inline');
+    // no webcam configured: images from this host only
+    expect(csp).to.contain("img-src 'self' data: blob:;");
     expect(farm.headers.get('cache-control')).to.equal('no-cache');
     // no inline script: only files of this origin
     expect(farm.html).to.match(/<script type="module" crossorigin src="\.\/assets\/index-[\w-]+\.js"><\/script>/);
@@ -108,6 +111,14 @@ describe('farm page: which view each base gets', function () {
     }
     expect((await fetch(`${t.baseUrl}/assets/nope.js`)).status).to.equal(404);
     expect((await fetch(`${t.baseUrl}/assets/..%2Findex.html`)).status).to.equal(404);
+  });
+
+  it("lets images come from a configured webcam's origin only", () => {
+    expect(webcamOriginOf('http://cam.local:8080/?action=snapshot')).to.equal('http://cam.local:8080');
+    expect(webcamOriginOf('/webcam/test-pattern.jpg')).to.equal(null);
+    expect(webcamOriginOf('javascript:alert(1)')).to.equal(null);
+    expect(uiCsp('http://cam.local:8080')).to.contain("img-src 'self' data: blob: http://cam.local:8080;");
+    expect(uiCsp('http://cam.local:8080')).to.contain("script-src 'self';");
   });
 
   it('answers 404 at a removed printer\'s page', async () => {

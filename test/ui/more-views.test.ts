@@ -196,6 +196,15 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
     }
   });
 
+  it("shows the webcam's snapshots (the host's test pattern) on the printer's page", async () => {
+    await page.goto(`${t.baseUrl}/printer/p1/`);
+    await page.waitForSelector('#webcam');
+    // a real JPEG came and was decoded (the test pattern is made by ffmpeg)
+    await waitFor(async () => Number(await page.$eval('#webcam', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 320, 10000);
+    expect(await page.getAttribute('#webcam', 'src')).to.match(/^webcam\/test-pattern\.jpg\?_=\d+$/);
+    expect(watched.errors).to.deep.equal([]);
+  });
+
   it("plays a timelapse in the printer's page", async () => {
     const folder = t.get<SettingsService>(SettingsService).folder('timelapse');
     fs.mkdirSync(folder, { recursive: true });

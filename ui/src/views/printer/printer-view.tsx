@@ -12,6 +12,7 @@ import { MotionPanel } from './motion-panel.js';
 import { TemperaturePanel } from './temperature-panel.js';
 import { TerminalPanel } from './terminal-panel.js';
 import { TimelapsePanel } from './timelapse-panel.js';
+import { WebcamPanel } from './webcam-panel.js';
 
 export function PrinterView({ id }: { id: string }) {
   const stream = useMemo(() => new PrinterStream(), [id]);
@@ -23,6 +24,7 @@ export function PrinterView({ id }: { id: string }) {
   return (
     <div class="grid">
       <JobPanel stream={stream} />
+      {can('WEBCAM') && <WebcamPanel />}
       {can('FILES_DOWNLOAD') && <LayerPreview stream={stream} />}
       <TemperaturePanel stream={stream} />
       {can('CONTROL') && <MotionPanel stream={stream} />}
