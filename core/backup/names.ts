@@ -20,7 +20,12 @@ export function newBackupName(dir: string, now = new Date()): string {
 
 /** `uploads,timelapses` (the CLI's --exclude, the API's `exclude`) as parts; an unknown part is a BackupError. */
 export function parseParts(values: readonly string[]): BackupPart[] {
-  const parts = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  // `timelapse` as OctoPrint's backup plugin names it
+  const parts = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((v) => (v === 'timelapse' ? 'timelapses' : v));
   for (const part of parts) {
     if (!(OPTIONAL_PARTS as readonly string[]).includes(part)) throw new BackupError(`cannot exclude "${part}": the parts that can be left out are ${OPTIONAL_PARTS.join(', ')}`);
   }

@@ -289,6 +289,7 @@ describe('backup and restore', function () {
     expect(fs.existsSync(path.join(target, 'uploads'))).to.equal(false);
     expect(fs.existsSync(path.join(target, 'timelapse'))).to.equal(false);
     expect(() => parseParts(['uploads,printers'])).to.throw(BackupError, 'cannot exclude "printers"');
+    expect(parseParts(['timelapse', 'uploads,timelapses'])).to.deep.equal(['timelapses', 'uploads']);
 
     const [first, second] = await Promise.all([
       request(source.baseUrl, 'POST', '/api/backup', { key: TEST_API_KEY, body: { exclude: ['uploads', 'timelapses'] } }),
