@@ -106,7 +106,7 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
     expect(await seriousViolations(page), 'event log view').to.deep.equal([]);
   });
 
-  it('adds a printer from Settings: its card appears on the farm live; removing it takes the card away', async () => {
+  it('adds a printer from Settings: its card appears on the farm live; removing it takes the card away; adds a user', async () => {
     await page.click('nav a:has-text("Settings")');
     await page.waitForSelector('#printer-settings tr[data-printer="p1"]');
     expect(await seriousViolations(page), 'settings view').to.deep.equal([]);
@@ -123,6 +123,14 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
     await page.click('#printer-settings tr[data-printer="p2"] button:has-text("Remove")');
     await page.waitForSelector('#printer-settings tr[data-printer="p2"]', { state: 'detached' });
     expect(t.get<PrinterRegistry>(PrinterRegistry).get('p2')).to.equal(undefined);
+    // a user added, then made read-only
+    await page.fill('#add-user input[name=name]', 'newbie');
+    await page.fill('#add-user input[name=password]', 'long enough secret');
+    await page.click('#add-user button[type=submit]');
+    await page.waitForSelector('#users tr[data-user="newbie"]');
+    await page.selectOption('#users tr[data-user="newbie"] select', 'readonly');
+    await waitFor(() => t.get<AuthManager>(AuthManager).users.find('newbie')?.groups.join() === 'readonly', 5000);
+    expect(await seriousViolations(page), 'settings view with users').to.deep.equal([]);
     expect(watched.errors).to.deep.equal([]);
   });
 

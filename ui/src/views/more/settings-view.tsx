@@ -1,4 +1,4 @@
-/** Settings: the printers (add, remove; ADMIN), and application-key requests waiting for a decision. */
+/** Settings: the printers (add, remove; ADMIN), users, and application-key requests waiting for a decision. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
@@ -7,6 +7,7 @@ import { Notice } from '../../components/notice.js';
 import { ActionsHeader } from '../../components/printer-filter.js';
 import { useAction } from '../../components/use-action.js';
 import { AppKeyRequests } from '../farm/app-keys.js';
+import { UsersSettings } from './users-settings.js';
 
 function AddPrinter({ onAdded }: { onAdded(): void }) {
   const action = useAction();
@@ -107,6 +108,7 @@ export function SettingsView() {
         </table>
         {admin && <AddPrinter onAdded={() => setChanged((n) => n + 1)} />}
       </section>
+      <UsersSettings />
       {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={changed} />}
     </>
   );
