@@ -62,7 +62,10 @@ export class ConnectionRoutes implements RouteContribution {
           }
           const request = { port: port && port !== 'AUTO' ? port : undefined, baudrate: baudrate || undefined };
           await this.refuseUnlessAllowed(printer, { command: 'connect', ...request, force: forceOf(body) });
-          await printer.connect(request);
+          // an allowed port that cannot be reached (unplugged, a bridge away) is the printer's state, not a server fault
+          await printer.connect(request).catch((err: unknown) => {
+            throw new HttpError(409, err instanceof Error ? err.message : String(err));
+          });
           break;
         }
         case 'disconnect':

@@ -1,14 +1,25 @@
 /**
- * Runs the simulated printer on a pty until a signal ends it: what `cuttle virtual-printer` does,
- * and what the stream benchmark spawns. Options map one to one onto `serial.virtual` config keys.
+ * Runs simulated printers until a signal ends them: what `cuttle virtual-printer` does, and what the
+ * benchmarks spawn. One printer on a pty (socat) by default; with `--tcp` on TCP ports, with
+ * `--printers N` N of them in this one process, each with its own options (comma lists). Options
+ * map one to one onto `serial.virtual` config keys.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { FIRMWARE_IDS, type FirmwareId } from '../protocol/dialects.js';
+import type { VirtualPrinterOptions, VirtualPrinterOverrides } from './options.js';
 import { startPtyPrinter } from './pty.js';
-import type { VirtualPrinterOverrides } from './options.js';
+import { startTcpPrinter } from './tcp.js';
+import type { VirtualPrinter } from './virtual-printer.js';
 
 export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --link PATH                device path to create for the host (default /tmp/cuttle-printer)
+  --tcp PORT                 listen on tcp://127.0.0.1:PORT instead of a pty, as a printer behind a
+                             serial-to-network bridge (ser2net); no socat
+  --host ADDR                address to listen on with --tcp (default 127.0.0.1)
+  --printers N               run N printers in this process: on TCP ports PORT, PORT+1, …, or on
+                             ptys PATH-1 … PATH-N. Any option below may be a comma list, one value
+                             per printer (the last goes on for the rest): --firmware marlin,prusa
   --baudrate N               baud rate for byte pacing (default 115200)
   --speed F                  speed factor for moves, dwell and heating (default 1)
   --no-motion                moves take no time
@@ -36,7 +47,8 @@ export const VIRTUAL_PRINTER_USAGE = `usage: cuttle virtual-printer [options]
   --reset-after N            reboot after the Nth line
   --fragment-rate R          share of answers written in two pieces (0..1)
   --seed N                   seed of the fault generator
-  --record FILE              write the executed commands to FILE (JSON lines) on exit
+  --record FILE              write the executed commands to FILE (JSON lines) on exit (one file per
+                             printer: a comma list, or FILE-1 … FILE-N when one name is given)
   --ok-gaps FILE             write, on exit, how long each "ok" waited for the next line
                              (JSON: [{ ok, at: epoch ms, ms }])
   --wire-log FILE            write, on exit, every line from the host as it arrived, with the
@@ -52,9 +64,64 @@ function number(options: Record<string, string | true>, key: string): number | u
   return parsed;
 }
 
+/** One simulated printer's options: where it listens, what it writes on exit, how it behaves. */
+export interface StandaloneOptions {
+  link: string;
+  record?: string;
+  okGaps?: string;
+  wireLog?: string;
+  printer: VirtualPrinterOverrides;
+}
+
+/** A simulator process's printers: on TCP ports from `tcp` (on `host`), or each on its pty. */
+export interface SimulatorOptions {
+  tcp: number | null;
+  host: string;
+  printers: StandaloneOptions[];
+}
+
+const FARM_KEYS = ['printers', 'tcp', 'host'];
+const FILE_KEYS = ['record', 'ok-gaps', 'wire-log'];
+
 /** Options from parsed `--key value` pairs; throws with a clear message on a bad value. */
-export function standaloneOptions(options: Record<string, string | true>): { link: string; record?: string; okGaps?: string; wireLog?: string; printer: VirtualPrinterOverrides } {
-  const unknown = Object.keys(options).filter((key) => !FLAGS.includes(key) && !KEYS.includes(key));
+export function simulatorOptions(options: Record<string, string | true>): SimulatorOptions {
+  const count = number(options, 'printers') ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > 256) throw new Error('--printers expects a whole number from 1 to 256');
+  const tcp = number(options, 'tcp') ?? null;
+  if (tcp !== null && (!Number.isInteger(tcp) || tcp < 1 || tcp + count - 1 > 65535)) throw new Error('--tcp expects a port such that PORT … PORT+N-1 are from 1 to 65535');
+  const host = options['host'];
+  if (host === true) throw new Error('--host needs a value');
+  if (host !== undefined && tcp === null) throw new Error('--host goes with --tcp');
+  if (count > 1 && options['sleep-pacing']) throw new Error('--sleep-pacing blocks the whole process: it cannot pace several printers at once');
+  const printers = Array.from({ length: count }, (_, i) => {
+    const own: Record<string, string | true> = {};
+    for (const [key, value] of Object.entries(options)) {
+      if (FARM_KEYS.includes(key)) continue;
+      if (value === true) own[key] = value;
+      else {
+        const values = value.split(',');
+        own[key] = values[Math.min(i, values.length - 1)]!;
+        // one file name for several printers: each gets its own, numbered
+        if (count > 1 && values.length === 1 && FILE_KEYS.includes(key)) own[key] = numbered(value, i + 1);
+      }
+    }
+    if (count > 1 && tcp === null) own['link'] = numbered(typeof own['link'] === 'string' ? own['link'] : DEFAULT_LINK, i + 1);
+    return standaloneOptions(own);
+  });
+  return { tcp, host: host ?? '127.0.0.1', printers };
+}
+
+/** `name-N`, before an extension: /tmp/record.jsonl → /tmp/record-2.jsonl */
+function numbered(name: string, n: number): string {
+  const ext = path.extname(name);
+  return `${name.slice(0, name.length - ext.length)}-${n}${ext}`;
+}
+
+const DEFAULT_LINK = '/tmp/cuttle-printer';
+
+/** One printer's options from parsed `--key value` pairs; throws with a clear message on a bad value. */
+export function standaloneOptions(options: Record<string, string | true>): StandaloneOptions {
+  const unknown = Object.keys(options).filter((key) => !FLAGS.includes(key) && !KEYS.includes(key) && !FARM_KEYS.includes(key));
   if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${VIRTUAL_PRINTER_USAGE}`);
   const text = (key: string) => {
     const value = options[key];
@@ -98,7 +165,7 @@ export function standaloneOptions(options: Record<string, string | true>): { lin
   if (options['sleep-pacing']) printer.sleepPacing = true;
   if (options['no-advanced-ok']) printer.advancedOk = false;
   for (const key of Object.keys(printer) as (keyof VirtualPrinterOverrides)[]) if (printer[key] === undefined) delete printer[key];
-  return { link: text('link') ?? '/tmp/cuttle-printer', record: text('record'), okGaps: text('ok-gaps'), wireLog: text('wire-log'), printer };
+  return { link: text('link') ?? DEFAULT_LINK, record: text('record'), okGaps: text('ok-gaps'), wireLog: text('wire-log'), printer };
 }
 
 const KEYS = [
@@ -127,21 +194,51 @@ const KEYS = [
   'wire-log',
 ];
 export const STANDALONE_FLAGS = FLAGS;
-export const STANDALONE_KEYS = KEYS;
+export const STANDALONE_KEYS = [...KEYS, ...FARM_KEYS];
 
-/** Starts the printer, prints one "ready" line, and resolves with 0 once SIGINT or SIGTERM stopped it. */
-export async function runStandalone(options: ReturnType<typeof standaloneOptions>, log: (line: string) => void): Promise<number> {
-  const pty = await startPtyPrinter(options.link, options.printer);
-  if (options.wireLog) pty.printer.wireLog = [];
-  const { baudrate, pacing, motion } = pty.printer.options;
-  log(`virtual printer ready on ${pty.link} (${baudrate} baud, pacing ${pacing ? 'on' : 'off'}, motion ${motion ? 'on' : 'off'})`);
+/** A running simulated printer, whichever way it is reached. */
+interface RunningPrinter {
+  readonly where: string;
+  readonly options: VirtualPrinterOptions;
+  /** every session's printer, in order (a TCP printer powers on afresh with each connection) */
+  sessions(): readonly VirtualPrinter[];
+  close(): Promise<void>;
+}
+
+async function startOne(farm: SimulatorOptions, own: StandaloneOptions, index: number): Promise<RunningPrinter> {
+  if (farm.tcp !== null) {
+    const tcp = await startTcpPrinter(farm.tcp + index, own.printer, farm.host, { wireLog: own.wireLog !== undefined });
+    return { where: tcp.address, options: tcp.options, sessions: () => tcp.sessions, close: () => tcp.close() };
+  }
+  const pty = await startPtyPrinter(own.link, own.printer);
+  if (own.wireLog) pty.printer.wireLog = [];
+  return { where: pty.link, options: pty.printer.options, sessions: () => [pty.printer], close: () => pty.close() };
+}
+
+/** Starts the printers, prints one "ready" line each, and resolves with 0 once SIGINT or SIGTERM stopped them. */
+export async function runStandalone(farm: SimulatorOptions, log: (line: string) => void): Promise<number> {
+  const running: RunningPrinter[] = [];
+  try {
+    for (const [i, own] of farm.printers.entries()) running.push(await startOne(farm, own, i));
+  } catch (err) {
+    await Promise.all(running.map((r) => r.close()));
+    throw err;
+  }
+  for (const r of running) {
+    const { baudrate, pacing, motion, firmware } = r.options;
+    log(`virtual printer ready on ${r.where} (${baudrate} baud, pacing ${pacing ? 'on' : 'off'}, motion ${motion ? 'on' : 'off'}) playing ${firmware}`);
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await pty.close();
-  if (options.record) fs.writeFileSync(options.record, pty.printer.executed.map((c) => JSON.stringify(c)).join('\n') + '\n');
-  if (options.okGaps) fs.writeFileSync(options.okGaps, JSON.stringify(pty.printer.okGaps));
-  if (options.wireLog) fs.writeFileSync(options.wireLog, JSON.stringify(pty.printer.wireLog));
+  await Promise.all(running.map((r) => r.close()));
+  for (const [i, r] of running.entries()) {
+    const { record, okGaps, wireLog } = farm.printers[i]!;
+    const sessions = r.sessions();
+    if (record) fs.writeFileSync(record, sessions.flatMap((p) => p.executed).map((c) => JSON.stringify(c)).join('\n') + '\n');
+    if (okGaps) fs.writeFileSync(okGaps, JSON.stringify(sessions.flatMap((p) => p.okGaps)));
+    if (wireLog) fs.writeFileSync(wireLog, JSON.stringify(sessions.flatMap((p) => p.wireLog ?? [])));
+  }
   return 0;
 }

@@ -15,6 +15,8 @@ export interface TcpPrinter {
   readonly options: VirtualPrinterOptions;
   /** the printer of the current (or last) connection; null before the first */
   readonly printer: VirtualPrinter | null;
+  /** every connection's printer, in order */
+  readonly sessions: readonly VirtualPrinter[];
   /** what every connection's printer executed, in order */
   readonly executed: readonly ExecutedCommand[];
   /** drops the host's connection, as a bridge that lost power would */
@@ -23,9 +25,9 @@ export interface TcpPrinter {
 }
 
 /** Listens on `host:port` (loopback by default; port 0 picks a free one) and serves a simulated printer. */
-export async function startTcpPrinter(port: number, overrides: VirtualPrinterOverrides = {}, host = '127.0.0.1'): Promise<TcpPrinter> {
+export async function startTcpPrinter(port: number, overrides: VirtualPrinterOverrides = {}, host = '127.0.0.1', record: { wireLog?: boolean } = {}): Promise<TcpPrinter> {
   const options = virtualPrinterOptions({ ...overrides, pacing: overrides.pacing ?? true });
-  const executed: ExecutedCommand[] = [];
+  const sessions: VirtualPrinter[] = [];
   let printer: VirtualPrinter | null = null;
   let client: net.Socket | null = null;
   const server = net.createServer({ noDelay: true }, (socket) => {
@@ -39,13 +41,13 @@ export async function startTcpPrinter(port: number, overrides: VirtualPrinterOve
       (data) => socket.destroyed || socket.write(Buffer.from(data, 'latin1')),
       () => socket.destroy(),
     );
+    if (record.wireLog) session.wireLog = [];
     printer = session;
+    sessions.push(session);
     socket.on('data', (chunk: Buffer) => session.receive(chunk.toString('latin1')));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       session.stop();
-      executed.push(...session.executed);
-      // what the session executed now lives in `executed`; the printer keeps its own for inspection
       if (client === socket) client = null;
     });
     session.start();
@@ -64,8 +66,9 @@ export async function startTcpPrinter(port: number, overrides: VirtualPrinterOve
     get printer() {
       return printer;
     },
+    sessions,
     get executed() {
-      return client && printer ? [...executed, ...printer.executed] : executed;
+      return sessions.flatMap((session) => session.executed);
     },
     drop: () => client?.destroy(),
     close: () =>
