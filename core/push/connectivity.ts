@@ -1,15 +1,17 @@
 /**
  * The connectivity check (OctoPrint's `server.onlineCheck`): opens a TCP connection to
- * `onlineCheck.host:port` on a node-cron schedule every `onlineCheck.interval` seconds.
+ * `onlineCheck.host:port` on a node-cron schedule every `onlineCheck.interval` seconds, scheduled
+ * again when those settings change (POST /api/settings may switch it on or off).
  * A changed verdict fires `onChanged`; the server-events plugin turns it into ConnectivityChanged,
  * and `connected` messages carry the latest verdict as `online`.
  */
 import net from 'node:net';
 import { inject, injectable } from 'inversify';
 import cron, { type ScheduledTask } from 'node-cron';
+import type { Disposable } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
-import { Logger } from '../logging/logger.js';
+import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import type { ConnectivityService } from './api.js';
 import { onlineCheckSettings } from './settings.js';
@@ -42,6 +44,7 @@ export class TcpConnectivityCheck implements ConnectivityService, LifecycleContr
   private verdict: boolean | null = null;
   private task: ScheduledTask | undefined;
   private running: Promise<boolean> | undefined;
+  private watching: Disposable | undefined;
   private readonly changed = new Emitter<{ old: boolean; new: boolean }>();
   readonly onChanged = this.changed.event;
 
@@ -55,19 +58,29 @@ export class TcpConnectivityCheck implements ConnectivityService, LifecycleContr
   }
 
   async start(): Promise<void> {
-    const { enabled, interval } = this.settings.of(onlineCheckSettings).get();
-    if (!enabled) return;
-    await this.check();
-    this.task = cron.schedule(everySeconds(interval), () => this.check(), {
-      name: 'onlineCheck',
-      noOverlap: true,
-    });
+    const section = this.settings.of(onlineCheckSettings);
+    this.watching = section.onDidChange(() => void this.schedule().catch((err) => this.logger.warn(errorInfo(err), 'rescheduling the connectivity check failed')));
+    await this.schedule();
   }
 
   async stop(): Promise<void> {
-    await this.task?.destroy();
+    this.watching?.dispose();
+    const task = this.task;
     this.task = undefined;
+    await task?.destroy();
     this.changed.dispose();
+  }
+
+  /**
+   * Schedules the check as the settings say now (none when disabled) and checks once at once. The
+   * task is swapped before anything is awaited, so changes in quick succession leave one schedule.
+   */
+  private async schedule(): Promise<void> {
+    const previous = this.task;
+    const { enabled, interval } = this.settings.of(onlineCheckSettings).get();
+    this.task = enabled ? cron.schedule(everySeconds(interval), () => this.check(), { name: 'onlineCheck', noOverlap: true }) : undefined;
+    await previous?.destroy();
+    if (enabled) await this.check();
   }
 
   check(): Promise<boolean> {

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import { expect } from 'chai';
 import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
+import { ConnectivityService } from '../../core/push/api.js';
 import { everySeconds } from '../../core/push/connectivity.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { pushClient, waitFor } from './support.js';
@@ -76,5 +77,30 @@ describe('server events', function () {
     await waitFor(() => changes.length === 2, 5000, 'online again');
     expect(changes[1]).to.deep.equal({ old: false, new: true });
     await close(again.server, again.sockets);
+  });
+
+  it('starts checking when POST /api/settings turns the check on', async () => {
+    const { server, sockets } = tcpServer();
+    const port = await listen(server);
+    try {
+      t = await startTestHost({ config: { onlineCheck: { enabled: false, host: '127.0.0.1', port, interval: 1, timeoutMs: 500 } } });
+      const connectivity = t.get<ConnectivityService>(ConnectivityService);
+      const changes: object[] = [];
+      t.get<EventBus>(EventBus).on('ConnectivityChanged', (p) => void changes.push(p));
+      expect(connectivity.online, 'no check while off').to.equal(null);
+      const res = await fetch(`${t.baseUrl}/api/settings`, {
+        method: 'POST',
+        headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ server: { onlineCheck: { enabled: true } } }),
+      });
+      expect(res.status).to.equal(200);
+      await waitFor(() => connectivity.online === true, 5000, 'first check');
+      // the schedule runs: the stopped server is noticed by a later check
+      await close(server, sockets);
+      await waitFor(() => changes.length === 1, 5000, 'offline');
+      expect(changes[0]).to.deep.equal({ old: true, new: false });
+    } finally {
+      if (server.listening) await close(server, sockets);
+    }
   });
 });
