@@ -19,6 +19,8 @@ import { readJsonObject } from '../http/request-body.js';
 import type { RouteContribution } from '../http/routes.js';
 import { ConfigError, SettingsService } from '../settings/settings-service.js';
 import { timelapseSettings, webcamSettings } from '../timelapse/settings.js';
+import { refuseEntryConnection } from '../printer/transport/connection-request.js';
+import { TransportProvider } from '../printer/transport/transport-factory.js';
 import { changesOf, fillFields } from './octoprint-fields.js';
 
 /** The baud rates OctoPrint offers. */
@@ -44,6 +46,7 @@ export class SettingsRoutes implements RouteContribution {
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(TransportProvider) private readonly transports: TransportProvider,
   ) {}
 
   registerRoutes(router: Router): void {
@@ -52,6 +55,10 @@ export class SettingsRoutes implements RouteContribution {
     });
     router.post('/api/settings', requirePermission('SETTINGS'), async (ctx) => {
       const changes = changesOf(await readJsonObject(ctx));
+      // serial.port and serial.baudrate are what a plain connect opens: the port allow-list applies, as for /api/connection
+      const connection = Object.fromEntries(changes.filter((c) => c.field.key === 'serial.port' || c.field.key === 'serial.baudrate').map((c) => [c.field.key.slice(7), c.value]));
+      const refused = await refuseEntryConnection(this.transports, connection);
+      if (refused) throw new HttpError(400, refused);
       try {
         this.settings.setMany(changes.map(({ field, value }) => [field.key, value]));
       } catch (err) {

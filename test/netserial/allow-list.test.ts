@@ -1,6 +1,6 @@
 /**
  * Ports are an allow-list: /api/connection, /api/printers and `cuttle printers add` take only
- * detected or serial-named ports, `serial.additionalPorts` globs, `virtual` and allowed tcp:// hosts,
+ * (and serial.port through /api/settings) detected or serial-named ports, `serial.additionalPorts` globs, `virtual` and allowed tcp:// hosts,
  * at listed baud rates. /dev/zero, /etc/passwd, a FIFO, a directory, a path with "..", a host not
  * listed and a baud rate of 99999999999999 are refused with 400, and no transport is opened (the
  * TCP "bridge" of the host not listed counts no connection). Only loopback addresses are used: the
@@ -103,6 +103,16 @@ describe('the port allow-list', function () {
     expect(baud.status).to.equal(400);
     expect((await call('GET', '/api/printers')).json.printers.map((p: { id: string }) => p.id)).to.not.include('intruder');
     expect(bridgeConnections).to.equal(0);
+  });
+
+  it('refuses them as serial.port through /api/settings too (what a connect without a port opens)', async () => {
+    for (const [port, reason] of refused().filter(([port]) => port !== fifo && port !== folder)) {
+      const res = await call('POST', '/api/settings', { body: { serial: { port } } });
+      expect(res.status, port).to.equal(400);
+      expect(res.json.error, port).to.match(reason);
+    }
+    expect((await call('POST', '/api/settings', { body: { serial: { baudrate: 99999999999999 } } })).status).to.equal(400);
+    expect((await call('GET', '/api/connection')).json.options.portPreference).to.equal('virtual');
   });
 
   it('holds for a key of the "users" group (it has CONNECTION); a group without CONNECTION cannot connect at all', async () => {

@@ -36,7 +36,8 @@ export async function refuseConnectionRequest(
 }
 
 /**
- * Why a printer entry's `connection` from a user (`/api/printers`, `cuttle printers add`) may not be
+ * Why a printer entry's `connection` from a user (`/api/printers`, `cuttle printers add`, and
+ * `serial.port`/`serial.baudrate` through `/api/settings`) may not be
  * saved, or null: its port and baud rate pass the allow-list as names to connect later (a serial
  * adapter may be unplugged now). Values of the wrong type are left to the entry's own check.
  */
@@ -44,5 +45,6 @@ export function refuseEntryConnection(transports: TransportProvider, connection:
   if (typeof connection !== 'object' || connection === null) return Promise.resolve(null);
   const { port, baudrate } = connection as Record<string, unknown>;
   const wellFormed = typeof baudrate === 'number' && Number.isInteger(baudrate) && baudrate > 0;
-  return transports.check({ port: typeof port === 'string' && port !== '' ? port : undefined, baudrate: wellFormed ? baudrate : undefined }, 'configure');
+  // '' and AUTO (OctoPrint's "pick one") name no port
+  return transports.check({ port: typeof port === 'string' && port !== '' && port !== 'AUTO' ? port : undefined, baudrate: wellFormed ? baudrate : undefined }, 'configure');
 }
