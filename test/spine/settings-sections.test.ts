@@ -3,23 +3,16 @@
  * name the file and the key), read through typed views, and changed with their listeners told.
  * The `@ts-expect-error` lines are compile-time checks: the build fails if the inferred types let them through.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { coreSettingsSections, loadSettings } from '../../core/container.js';
 import { OCTOPRINT_FIELDS } from '../../core/octoprint-settings/octoprint-fields.js';
+import { pluginsSettings } from '../../core/plugins/settings.js';
 import { serialSettings } from '../../core/printer/settings.js';
 import { ConvictSettings } from '../../core/settings/settings-impl.js';
 import { choice, type SchemaValue } from '../../core/settings/settings-schema.js';
 import { assembleSchema, defineSettings } from '../../core/settings/settings-section.js';
 import { ConfigError } from '../../core/settings/settings-service.js';
-
-function basedirWith(yaml: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-sections-'));
-  writeFileSync(path.join(dir, 'config.yaml'), yaml);
-  return dir;
-}
+import { basedirWith, loadError } from './settings-support.js';
 
 const sample = defineSettings('sample', {
   name: { doc: 'A name.', format: String, default: 'x' },
@@ -50,18 +43,17 @@ describe('settings sections', () => {
   });
 
   it("validates a module's section at load, naming the file and the key", () => {
-    const basedir = basedirWith('serial:\n  baudrate: fast\n');
-    const err = (() => {
-      try {
-        loadSettings({ basedir, env: {} });
-      } catch (e) {
-        return e;
-      }
-      throw new Error('expected a ConfigError');
-    })();
-    expect(err).to.be.instanceOf(ConfigError);
-    expect((err as ConfigError).key).to.equal('serial.baudrate');
-    expect((err as ConfigError).file).to.equal(path.join(basedir, 'config.yaml'));
+    expect(loadError('serial:\n  baudrate: fast\n').key).to.equal('serial.baudrate');
+  });
+
+  it('tells the host\'s plugins.* settings, which the sections declare, from the plugins\' own sections', () => {
+    const settings = loadSettings({ basedir: basedirWith('plugins:\n  disabled: [x]\n  my-plugin:\n    paths: 1\n'), env: {} });
+    expect(settings.of(pluginsSettings).get().disabled).to.deep.equal(['x']);
+    expect(settings.pluginSettings('my-plugin')).to.deep.equal({ paths: 1 });
+    const notMapping = loadError('plugins: 5\n');
+    expect(notMapping.key).to.equal('plugins');
+    expect(notMapping.problem).to.contain('paths, disabled, nodeModules');
+    expect(loadError('plugins:\n  paths: 5\n').key, 'a host setting is validated as one').to.equal('plugins.paths');
   });
 
   it('reads a section typed, with the file and the environment applied', () => {

@@ -1,32 +1,13 @@
 /** Configuration: named errors for bad input, overrides, plugin sections, atomic saving. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadSettings } from '../../core/container.js';
 import { ConfigError } from '../../core/settings/settings-service.js';
+import { basedirWith, loadError } from './settings-support.js';
 import { serverSettings } from '../../core/http/settings.js';
 import { pluginsSettings } from '../../core/plugins/settings.js';
-
-function basedirWith(yaml: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-settings-'));
-  writeFileSync(path.join(dir, 'config.yaml'), yaml);
-  return dir;
-}
-
-function loadError(yaml: string): ConfigError {
-  const basedir = basedirWith(yaml);
-  try {
-    loadSettings({ basedir, env: {} });
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    expect((err as ConfigError).file).to.equal(path.join(basedir, 'config.yaml'));
-    expect((err as Error).message).to.contain(path.join(basedir, 'config.yaml'));
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('settings', () => {
   it('names an unknown key and the file', () => {
