@@ -22,7 +22,7 @@ export const serialSettings = defineSettings('serial', {
   tcp: {
     connectTimeoutMs: { doc: 'Network serial (tcp://host:port): milliseconds to wait for the bridge to accept the connection.', format: 'nat', default: 5000 },
     keepAliveMs: {
-      doc: 'Network serial: milliseconds of silence before TCP keep-alive probes start, so a bridge that vanished (powered off, out of WiFi range) is noticed as an unplugged cable; 0 turns keep-alive off.',
+      doc: 'Network serial: milliseconds of silence before TCP keep-alive probes start, so that an idle link to a bridge that vanished (powered off, out of WiFi range) ends as an unplugged cable once the system\'s probes go unanswered; 0 turns keep-alive off. While commands wait for answers, serial.timeout.communication notices a silent bridge first.',
       format: 'nat',
       default: 10000,
     },

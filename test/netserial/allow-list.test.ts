@@ -25,6 +25,8 @@ describe('the port allow-list', function () {
   const dir = tempDir();
   const fifo = path.join(dir, 'fifo');
   const folder = path.join(dir, 'folder');
+  /** a character device under serial.additionalPorts (only listed, never connected here) */
+  const device = path.join(dir, 'tty-link');
   let t: TestHost;
   let call: Api;
   let printer: PrinterService;
@@ -37,6 +39,7 @@ describe('the port allow-list', function () {
     const mkfifo = spawnSync('mkfifo', [fifo]);
     if (mkfifo.error || mkfifo.status !== 0) throw new Error(`mkfifo failed: ${mkfifo.error?.message ?? mkfifo.stderr}`);
     fs.mkdirSync(folder);
+    fs.symlinkSync('/dev/null', device);
     // a listener on 127.0.0.2 (loopback): had the refusal failed, the host's connection would land here
     bridge = net.createServer((socket) => {
       bridgeConnections++;
@@ -90,7 +93,12 @@ describe('the port allow-list', function () {
     expect(res.status).to.equal(400);
     expect(res.json.error).to.match(/baud rate 99999999999999 is not one of/);
     expect(opened).to.deep.equal([]);
-    expect((await call('GET', '/api/connection')).json.options.baudrates).to.include.members([115200, 250000]);
+    const options = (await call('GET', '/api/connection')).json.options;
+    expect(options.baudrates).to.include.members([115200, 250000]);
+    // the devices serial.additionalPorts matches are offered, as OctoPrint does; the FIFO and the folder are not devices
+    expect(options.ports).to.include.members(['virtual', device]);
+    expect(options.ports).to.not.include.members([fifo]);
+    expect(options.ports).to.not.include.members([folder]);
   });
 
   it('refuses the same ports in a printer entry (/api/printers), saving nothing', async () => {
