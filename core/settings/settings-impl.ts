@@ -37,7 +37,8 @@ export class ConvictSettings implements SettingsService {
   private readonly didSave = new Emitter<{ keys: string[] }>();
   readonly onDidSave = this.didSave.event;
   private readonly didChange = new Emitter<{ keys: string[] }>();
-  private readonly sections = new Map<SettingsSection, SectionSettings<SectionSchema>>();
+  private readonly declared: ReadonlySet<SettingsSection>;
+  private readonly views = new Map<SettingsSection, SectionSettings<SectionSchema>>();
   /** the save waiting to start (saves asked for meanwhile share it) and the one before it */
   private queuedSave: Promise<void> | undefined;
   private lastSave: Promise<void> = Promise.resolve();
@@ -45,6 +46,7 @@ export class ConvictSettings implements SettingsService {
   constructor(options: SettingsOptions) {
     this.basedir = path.resolve(options.basedir);
     this.configFile = path.resolve(options.configFile ?? path.join(this.basedir, 'config.yaml'));
+    this.declared = new Set(options.sections);
     const schema = assembleSchema(options.sections);
     // what the sections declare under `plugins:` is the host's; every other key there is a plugin's section
     const parsed = readConfigFile(this.configFile, Object.keys((schema['plugins'] as object | undefined) ?? {}));
@@ -58,8 +60,9 @@ export class ConvictSettings implements SettingsService {
   }
 
   of<S extends SectionSchema>(section: SettingsSection<S>): SectionSettings<S> {
-    let view = this.sections.get(section);
+    let view = this.views.get(section);
     if (!view) {
+      if (!this.declared.has(section)) throw new Error(`settings section "${section.key}" is not contributed: bind it to SettingsContribution in its module`);
       const config = this.config;
       const owned = (key: string) => ownsKey(section, key);
       view = {
@@ -72,7 +75,7 @@ export class ConvictSettings implements SettingsService {
             if (mine.length) listener.call(thisArgs, { keys: mine });
           }, undefined, disposables),
       };
-      this.sections.set(section, view);
+      this.views.set(section, view);
     }
     return view as SectionSettings<S>;
   }
@@ -95,7 +98,7 @@ export class ConvictSettings implements SettingsService {
       assignIn(this.document, key.split('.'), value);
       this.changed.add(key);
     }
-    this.didChange.fire({ keys: values.map(([key]) => key) });
+    if (values.length) this.didChange.fire({ keys: values.map(([key]) => key) });
   }
 
   save(): Promise<void> {

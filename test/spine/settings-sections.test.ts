@@ -79,6 +79,7 @@ describe('settings sections', () => {
     settings.of(sampleLog).update({ days: 1 });
     expect(heard).to.deep.equal([['sample.mode', 'sample.limits.count']]);
     expect(heardLog).to.deep.equal([['sample.log.days']]);
+    expect(() => settings.of(serialSettings), 'a section no module contributed').to.throw(/"serial" is not contributed/);
   });
 
   it('places sections sharing a node together, and refuses a setting declared twice', () => {
