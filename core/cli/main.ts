@@ -1,61 +1,8 @@
 #!/usr/bin/env node
-/**
- * The `cuttle` command: `cuttle <command> [options]`. Commands are the files of ./commands/.
- * `cuttle <command> --help` prints that command's usage and does nothing else.
- */
+/** The `cuttle` executable: the dispatcher (cli.ts) on this process's arguments; its result is the exit code. */
 import 'reflect-metadata';
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { parseCommandArgs, UsageError, type CliCommand } from './command.js';
+import { runCli } from './cli.js';
 
-const COMMANDS_DIR = path.join(__dirname, 'commands');
-
-function loadCommands(): Map<string, CliCommand> {
-  const commands = new Map<string, CliCommand>();
-  if (!existsSync(COMMANDS_DIR)) return commands;
-  for (const file of readdirSync(COMMANDS_DIR).sort()) {
-    if (!file.endsWith('.js')) continue;
-    const command = (require(path.join(COMMANDS_DIR, file)) as { default?: CliCommand }).default;
-    if (command?.name) commands.set(command.name, command);
-  }
-  return commands;
-}
-
-function usage(commands: Map<string, CliCommand>): string {
-  const width = Math.max(...[...commands.keys()].map((n) => n.length), 4);
-  return ['usage: cuttle <command> [options]', '', 'commands:', ...[...commands.values()].map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)].join('\n');
-}
-
-async function main(argv: string[]): Promise<number> {
-  const commands = loadCommands();
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage(commands));
-    return name ? 0 : 2;
-  }
-  const command = commands.get(name);
-  if (!command) {
-    console.error(`cuttle: unknown command "${name}"\n\n${usage(commands)}`);
-    return 2;
-  }
-  try {
-    const parsed = parseCommandArgs(command, rest);
-    if (!parsed.help) return await command.run(parsed.args);
-    console.log(`${command.usage}\n\n${command.summary}`);
-    return 0;
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`cuttle ${name}: ${err.message}\n\n${command.usage}`);
-    return 2;
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`cuttle: ${(err as Error)?.message ?? String(err)}`);
-    process.exitCode = 1;
-  },
-);
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

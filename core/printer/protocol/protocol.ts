@@ -12,9 +12,10 @@
  * It knows nothing about printer states or jobs: the owner feeds it commands (its queue first, then
  * `nextJobCommand`) and reads every received line through `ProtocolHandler.response`.
  */
-import { performance } from 'node:perf_hooks';
+import type { Disposable } from '../../common/disposable.js';
 import type { CommandContext } from '../hooks.js';
 import type { Transport } from '../transport/transport.js';
+import { realClock, type Clock } from './clock.js';
 import { DEFAULT_DIALECT, type FirmwareDialect } from './dialects.js';
 import { frame } from './gcode.js';
 import { isBusy, isChatter, isOk, isResetBanner, isWait, parseLineNumberLost, parseResend } from './responses.js';
@@ -97,11 +98,11 @@ export class GcodeProtocol {
   private resendNext: number | null = null;
   private pumping = false;
   private closed = false;
-  private lastReceived = performance.now();
+  private lastReceived: number;
   /** "ok"s and resend requests received: tells a deferred recovery whether the printer answered meanwhile */
   private answers = 0;
   private nudges = 0;
-  private readonly watchdog: NodeJS.Timeout;
+  private readonly watchdog: Disposable;
   private idleWaiters: (() => void)[] = [];
   /** requests waiting for their "ok", rejected when the connection closes */
   private readonly pendingRequests = new Set<{ reject: (err: Error) => void }>();
@@ -116,12 +117,14 @@ export class GcodeProtocol {
     private readonly transport: Transport,
     private readonly handler: ProtocolHandler,
     private readonly options: ProtocolOptions,
+    /** where the timeouts are measured: the real one but in tests that run them in virtual time */
+    private readonly clock: Clock = realClock,
   ) {
     this.history = new Array(Math.max(options.historySize, 8));
+    this.lastReceived = clock.now();
     transport.onLine((line) => this.receive(line));
     const period = Math.max(20, Math.min(1000, options.communicationTimeout / 4));
-    this.watchdog = setInterval(() => this.checkTimeout(), period);
-    this.watchdog.unref();
+    this.watchdog = clock.every(period, () => this.checkTimeout());
   }
 
   /**
@@ -135,11 +138,11 @@ export class GcodeProtocol {
       this.write(frame(0, 'M110 N0'));
     };
     return new Promise<void>((resolve, reject) => {
-      const repeat = setInterval(hello, Math.max(50, helloIntervalMs));
-      const timeout = setTimeout(() => finish(new Error(`no answer from the printer within ${timeoutMs} ms`)), timeoutMs);
+      const repeat = this.clock.every(Math.max(50, helloIntervalMs), hello);
+      const timeout = this.clock.after(timeoutMs, () => finish(new Error(`no answer from the printer within ${timeoutMs} ms`)));
       const finish = (err?: Error) => {
-        clearInterval(repeat);
-        clearTimeout(timeout);
+        repeat.dispose();
+        timeout.dispose();
         this.hello = null;
         if (err) reject(err);
         else resolve();
@@ -320,7 +323,7 @@ export class GcodeProtocol {
   }
 
   private progressed(): void {
-    this.lastReceived = performance.now();
+    this.lastReceived = this.clock.now();
     this.nudges = 0;
   }
 
@@ -455,9 +458,9 @@ export class GcodeProtocol {
 
   private checkTimeout(): void {
     if (this.closed || this.hello || this.inFlight.length === 0) return;
-    if (performance.now() - this.lastReceived < this.options.communicationTimeout) return;
+    if (this.clock.now() - this.lastReceived < this.options.communicationTimeout) return;
     if (this.runsLong()) {
-      this.lastReceived = performance.now();
+      this.lastReceived = this.clock.now();
       return;
     }
     if (this.nudges >= this.options.maxNudges) {
@@ -466,7 +469,7 @@ export class GcodeProtocol {
     }
     this.nudges++;
     this.nudgesOut++;
-    this.lastReceived = performance.now();
+    this.lastReceived = this.clock.now();
     // An "ok" lost on the line leaves the window full: the nudge's "ok" stands in for it. With
     // ADVANCED_OK the nudge is M400, whose "ok N<line>" also tells which lines the printer never got.
     this.write(this.advancedOk ? 'M400' : 'M105');
@@ -476,7 +479,7 @@ export class GcodeProtocol {
     if (this.closed) return;
     this.closed = true;
     this.hello?.abort();
-    clearInterval(this.watchdog);
+    this.watchdog.dispose();
     this.queue.length = 0;
     this.inFlight.length = 0;
     this.fresh.length = 0;
