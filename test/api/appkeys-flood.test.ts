@@ -14,7 +14,8 @@ import { floodAppKeys, percentile } from '../../scripts/bench/appkeys-flood-harn
 import { AuthManager } from '../../core/auth/api.js';
 import { APPKEY_REQUESTS_FILE } from '../../core/auth/appkey-requests.js';
 import { TEST_API_KEY, type TestHost } from '../support/host.js';
-import { api, spawnHost, startApiHost, waitFor, type Api, type HostProcess } from './support.js';
+import { api, spawnHost, startApiHost, type Api, type HostProcess } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
 

@@ -10,9 +10,10 @@ import { expect } from 'chai';
 import { cli, lastLine } from '../clients/helpers.js';
 import { TEST_API_KEY } from '../support/host.js';
 import { spawnHost, type HostProcess } from './support.js';
+import { keyHeaders, jsonHeaders } from '../support/http.js';
 
 async function currentUser(baseUrl: string, key: string): Promise<{ status: number; name?: string }> {
-  const res = await fetch(`${baseUrl}/api/currentuser`, { headers: { 'X-Api-Key': key } });
+  const res = await fetch(`${baseUrl}/api/currentuser`, { headers: keyHeaders(key) });
   const body = (await res.json().catch(() => ({}))) as { name?: string };
   return { status: res.status, name: body.name };
 }
@@ -39,7 +40,7 @@ describe('users.yaml with concurrent writers (CLI processes and a running host)'
     const viaRest = Array.from({ length: 8 }, (_, i) =>
       fetch(`${base}/api/plugin/appkeys`, {
         method: 'POST',
-        headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+        headers: jsonHeaders(TEST_API_KEY),
         body: JSON.stringify({ command: 'generate', app: `rest ${i}`, user: 'alice' }),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as { api_key: string } })),
     );

@@ -9,7 +9,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestHost } from '../support/host.js';
-import { api, multipart, SMALL_GCODE, startApiHost, uploadForm, waitFor, type Api } from './support.js';
+import { api, multipart, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 /** Each must be refused as a folder path (the `path` field, a folder name or a destination). */
 const HOSTILE_PATHS = [
@@ -169,7 +171,7 @@ describe('interrupted and malformed uploads', function () {
     await new Promise<void>((resolve) => {
       const req = http.request(url, {
         method: 'POST',
-        headers: { 'X-Api-Key': t.apiKey, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': '10000000' },
+        headers: keyHeaders(t.apiKey, { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': '10000000' }),
       });
       req.on('error', () => resolve());
       req.write(head);

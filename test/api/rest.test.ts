@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestHost } from '../support/host.js';
-import { api, SMALL_GCODE, startApiHost, uploadForm, waitFor, type Api } from './support.js';
+import { api, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 describe('REST API', function () {
   let t: TestHost;
@@ -114,7 +116,7 @@ describe('REST API', function () {
     expect(shallow.children.map((c: any) => c.path)).to.deep.equal(['parts/cube.gcode']);
     expect(shallow.size).to.equal(undefined);
 
-    const download = await fetch(`${t.baseUrl}/downloads/files/local/parts/cube.gcode`, { headers: { 'X-Api-Key': t.apiKey } });
+    const download = await fetch(`${t.baseUrl}/downloads/files/local/parts/cube.gcode`, { headers: keyHeaders(t.apiKey) });
     expect(download.status).to.equal(200);
     expect(await download.text()).to.equal(SMALL_GCODE);
 

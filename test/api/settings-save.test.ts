@@ -11,7 +11,9 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { AuthManager } from '../../core/auth/api.js';
 import { TEST_API_KEY, type TestHost } from '../support/host.js';
-import { api, spawnHost, startApiHost, waitFor, type Api, type HostProcess } from './support.js';
+import { api, spawnHost, startApiHost, type Api, type HostProcess } from './support.js';
+import { keyHeaders, jsonHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const DEAD_PID = 2 ** 22 + 4321; // above Linux's largest pid: no such process
 
@@ -94,7 +96,7 @@ describe('settings saves against a running host', function () {
   });
 
   const save = (baseUrl: string, name: string) =>
-    fetch(`${baseUrl}/api/settings`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ appearance: { name } }) });
+    fetch(`${baseUrl}/api/settings`, { method: 'POST', headers: jsonHeaders(TEST_API_KEY), body: JSON.stringify({ appearance: { name } }) });
 
   it('answers all of 200 simultaneous saves with 200 and keeps a whole config.yaml', async () => {
     const names = Array.from({ length: 200 }, (_, i) => `host ${i}`);
@@ -104,7 +106,7 @@ describe('settings saves against a running host', function () {
     const text = readFileSync(path.join(basedir, 'config.yaml'), 'utf8');
     expect(text).to.contain('# kept comment');
     expect(names).to.include(YAML.parse(text).appearance.name);
-    const shown = (await (await fetch(`${host!.baseUrl}/api/settings`, { headers: { 'X-Api-Key': TEST_API_KEY } })).json()) as { appearance: { name: string } };
+    const shown = (await (await fetch(`${host!.baseUrl}/api/settings`, { headers: keyHeaders(TEST_API_KEY) })).json()) as { appearance: { name: string } };
     expect(shown.appearance.name).to.equal(YAML.parse(text).appearance.name);
     expect(temporaries(basedir)).to.deep.equal([]);
   });

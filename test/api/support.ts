@@ -9,6 +9,7 @@ import type { AnyFiredEvent } from '../../core/events/event-bus.js';
 import { EventBus } from '../../core/events/event-bus.js';
 import { PluginHost } from '../../core/plugins/plugin-host.js';
 import { startTestHost, type TestHost, type TestHostOptions } from '../support/host.js';
+import { keyHeaders } from '../support/http.js';
 
 export async function startApiHost(options: TestHostOptions = {}): Promise<TestHost> {
   const t = await startTestHost({ ...options, noStart: true });
@@ -30,7 +31,7 @@ export function api(t: TestHost): Api {
   return async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     const key = options.key === undefined ? t.apiKey : options.key;
-    if (key !== null) headers['X-Api-Key'] = key;
+    if (key !== null) Object.assign(headers, keyHeaders(key));
     let body: RequestInit['body'];
     if (options.body instanceof FormData) body = options.body;
     else if (options.body instanceof Uint8Array || typeof options.body === 'string') body = options.body as RequestInit['body'];
@@ -86,16 +87,6 @@ export function recordEvents(t: TestHost): { events: AnyFiredEvent[]; named(name
     idle: () => bus.idle(5000),
     clear: () => void events.splice(0),
   };
-}
-
-export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export const SMALL_GCODE = ['G21', 'G90', 'M82', 'G28', 'G1 Z0.2 F600', 'G1 X10 Y0 E1 F1200', 'G1 X10 Y10 E2', 'G1 X0 Y10 E3', 'G1 X0 Y0 E4', ''].join('\n');

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import type { TestHost } from '../support/host.js';
 import { fastSerial } from '../printer/helpers.js';
-import { api, multipart, recordEvents, SMALL_GCODE, startApiHost, uploadForm, waitFor, type Api } from './support.js';
+import { api, multipart, recordEvents, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const BOUNDARY = 'unicode-names-boundary';
 
@@ -71,7 +73,7 @@ describe('non-ASCII file names', function () {
       expect(one.status).to.equal(200);
       expect(one.json).to.include({ name, path: name });
 
-      const download = await fetch(`${t.baseUrl}/downloads/files/local/${encodeURIComponent(name)}`, { headers: { 'X-Api-Key': t.apiKey } });
+      const download = await fetch(`${t.baseUrl}/downloads/files/local/${encodeURIComponent(name)}`, { headers: keyHeaders(t.apiKey) });
       expect(download.status).to.equal(200);
       expect(await download.text()).to.equal(SMALL_GCODE);
       expect(dispositionName(download.headers.get('content-disposition') ?? '')).to.equal(name);

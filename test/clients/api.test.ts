@@ -15,6 +15,7 @@ import { parseRange, sendFile } from '../../core/http/ranges.js';
 import { startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
 import { request } from './helpers.js';
+import { keyHeaders } from '../support/http.js';
 
 describe('clients: REST API for OctoPrint clients', function () {
   this.timeout(20_000);
@@ -130,13 +131,13 @@ describe('clients: REST API for OctoPrint clients', function () {
   it('/downloads/files/local/<path> serves ranges of an uploaded file', async () => {
     const form = new FormData();
     form.append('file', new Blob(['G28\nG1 X10\nM84\n']), 'range.gcode');
-    const up = await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form });
+    const up = await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: keyHeaders(t.apiKey), body: form });
     expect(up.status).to.equal(201);
-    const part = await fetch(`${t.baseUrl}/downloads/files/local/range.gcode`, { headers: { 'X-Api-Key': readonlyKey, Range: 'bytes=4-9' } });
+    const part = await fetch(`${t.baseUrl}/downloads/files/local/range.gcode`, { headers: keyHeaders(readonlyKey, { Range: 'bytes=4-9' }) });
     expect(part.status).to.equal(206);
     expect(part.headers.get('content-range')).to.equal('bytes 4-9/15');
     expect(await part.text()).to.equal('G1 X10');
-    const whole = await fetch(`${t.baseUrl}/downloads/files/local/range.gcode`, { headers: { 'X-Api-Key': readonlyKey } });
+    const whole = await fetch(`${t.baseUrl}/downloads/files/local/range.gcode`, { headers: keyHeaders(readonlyKey) });
     expect(whole.status).to.equal(200);
     expect(await whole.text()).to.equal('G28\nG1 X10\nM84\n');
   });

@@ -1,8 +1,16 @@
-/** Users, application keys, login/session and the app-key request flow, over real HTTP and the real CLI. */
+/**
+ * Users, application keys, login/session and the app-key request flow, over real HTTP and the CLI's
+ * commands (in-process; the first user is added by a real `cuttle` process, its password on stdin).
+ */
 import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { cli, lastLine, request, sleep, type Reply } from './helpers.js';
+import { cli, cliInProcess } from '../support/cli.js';
+import { lastLine, request, type Reply } from './helpers.js';
+import { waitFor } from '../support/wait.js';
+import { APPKEY_REQUESTS_FILE } from '../../core/auth/appkey-requests.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 describe('clients: users, keys, login', function () {
   let t: TestHost;
@@ -12,18 +20,18 @@ describe('clients: users, keys, login', function () {
   before(async () => {
     t = await startTestHost({ config: { accessControl: { loginAttempts: 3 } } });
     expect((await cli(['user', 'add', 'alice', '--admin', '--password-stdin', '--basedir', t.basedir], 'wonderland\n')).code).to.equal(0);
-    expect((await cli(['user', 'add', 'rob', '--readonly', '--basedir', t.basedir])).code).to.equal(0);
-    const key = await cli(['user', 'key', 'alice', '--app', 'Tests', '--basedir', t.basedir]);
+    expect((await cliInProcess(['user', 'add', 'rob', '--readonly', '--basedir', t.basedir])).code).to.equal(0);
+    const key = await cliInProcess(['user', 'key', 'alice', '--app', 'Tests', '--basedir', t.basedir]);
     expect(key.code).to.equal(0);
     adminKey = lastLine(key.stdout);
-    readonlyKey = lastLine((await cli(['user', 'key', 'rob', '--basedir', t.basedir])).stdout);
+    readonlyKey = lastLine((await cliInProcess(['user', 'key', 'rob', '--basedir', t.basedir])).stdout);
   });
   after(() => t?.stop());
 
   it('generates 32-character [A-Za-z0-9] keys and refuses duplicate users', async () => {
     expect(adminKey).to.match(/^[A-Za-z0-9]{32}$/);
     expect(readonlyKey).to.match(/^[A-Za-z0-9]{32}$/);
-    const again = await cli(['user', 'add', 'alice', '--basedir', t.basedir]);
+    const again = await cliInProcess(['user', 'add', 'alice', '--basedir', t.basedir]);
     expect(again.code).to.equal(1);
     expect(again.stderr).to.contain('already exists');
   });
@@ -105,12 +113,12 @@ describe('clients: users, keys, login', function () {
   });
 
   it('cuts off a revoked key and a deleted user at once', async () => {
-    const key = lastLine((await cli(['user', 'key', 'rob', '--app', 'Temp', '--basedir', t.basedir])).stdout);
+    const key = lastLine((await cliInProcess(['user', 'key', 'rob', '--app', 'Temp', '--basedir', t.basedir])).stdout);
     expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key })).status).to.equal(200);
-    expect((await cli(['user', 'revoke', key, '--basedir', t.basedir])).code).to.equal(0);
+    expect((await cliInProcess(['user', 'revoke', key, '--basedir', t.basedir])).code).to.equal(0);
     expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key })).status).to.equal(403);
-    await cli(['user', 'add', 'temp', '--basedir', t.basedir]);
-    const tempKey = lastLine((await cli(['user', 'key', 'temp', '--basedir', t.basedir])).stdout);
+    await cliInProcess(['user', 'add', 'temp', '--basedir', t.basedir]);
+    const tempKey = lastLine((await cliInProcess(['user', 'key', 'temp', '--basedir', t.basedir])).stdout);
     expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: tempKey })).status).to.equal(200);
     t.get<AuthManager>(AuthManager).deleteUser('temp');
     expect((await request(t.baseUrl, 'GET', '/api/currentuser', { key: tempKey })).status).to.equal(403);
@@ -125,7 +133,7 @@ describe('clients: users, keys, login', function () {
     expect(added.status).to.equal(200);
     expect(added.body.users.find((u: { name: string }) => u.name === 'erin')).to.include({ active: true, admin: false });
     expect((await request(t.baseUrl, 'POST', '/api/access/users', { key: adminKey, body: { name: 'erin', password: 'x' } })).status).to.equal(409);
-    const erinKey = lastLine((await cli(['user', 'key', 'erin', '--basedir', t.basedir])).stdout);
+    const erinKey = lastLine((await cliInProcess(['user', 'key', 'erin', '--basedir', t.basedir])).stdout);
     expect((await request(t.baseUrl, 'GET', '/api/access/users/erin', { key: erinKey })).body.name).to.equal('erin');
     expect((await request(t.baseUrl, 'GET', '/api/access/users/alice', { key: erinKey })).status).to.equal(403);
     expect((await request(t.baseUrl, 'PUT', '/api/access/users/erin/password', { key: erinKey, body: { password: 'second', current: 'wrong' } })).status).to.equal(403);
@@ -137,6 +145,9 @@ describe('clients: users, keys, login', function () {
   });
 
   describe('application-key request flow', () => {
+    /** The host writes a new request to appkeys-pending.yaml in the background, after answering: the CLI reads it there. */
+    const written = (token: string) => waitFor(() => readFileSync(path.join(t.basedir, APPKEY_REQUESTS_FILE), { encoding: 'utf8', flag: 'a+' }).includes(token), 10000, `request ${token} in ${APPKEY_REQUESTS_FILE}`);
+
     /** Polls every 300 ms as an app does (a request dies a few seconds after its app stops polling); resolves with the first answer that is not 202. */
     const pollLikeAnApp = (token: string): Promise<Reply> =>
       new Promise((resolve) => {
@@ -156,9 +167,10 @@ describe('clients: users, keys, login', function () {
       const token: string = req.body.app_token;
       expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(202);
       const answer = pollLikeAnApp(token);
-      const pending = await cli(['keys', 'pending', '--basedir', t.basedir]);
+      await written(token);
+      const pending = await cliInProcess(['keys', 'pending', '--basedir', t.basedir]);
       expect(pending.stdout).to.contain(token).and.contain('PrusaSlicer');
-      expect((await cli(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(0);
+      expect((await cliInProcess(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(0);
       const done = await answer;
       expect(done.status).to.equal(200);
       expect(done.body.api_key).to.match(/^[A-Za-z0-9]{32}$/);
@@ -199,7 +211,8 @@ describe('clients: users, keys, login', function () {
     it('answers 404 after a denial', async () => {
       const token = (await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Cura' } })).body.app_token;
       const answer = pollLikeAnApp(token);
-      expect((await cli(['keys', 'deny', token, '--basedir', t.basedir])).code).to.equal(0);
+      await written(token);
+      expect((await cliInProcess(['keys', 'deny', token, '--basedir', t.basedir])).code).to.equal(0);
       expect((await answer).status).to.equal(404);
     });
 
@@ -209,9 +222,8 @@ describe('clients: users, keys, login', function () {
       const token = (await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Slow app' } })).body.app_token;
       auth.options.appKeyRequestTtlMs = 300_000;
       expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(202);
-      await sleep(200);
-      expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(404);
-      expect((await cli(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(1);
+      await waitFor(async () => (await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status === 404, 5000, 'the expired request to answer 404');
+      expect((await cliInProcess(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(1);
     });
 
     it('refuses a request without an app name', async () => {

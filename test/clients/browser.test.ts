@@ -10,6 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { EventBus } from '../../core/events/event-bus.js';
 import { HttpRoutes } from '../../core/http/http-server.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { needsTool } from '../support/tools.js';
 
 const PAGE = `<!doctype html><html><head><script src="/test-clients/sockjs.min.js"></script></head><body><script>
 window.runClient = async (key, transport) => {
@@ -44,7 +45,7 @@ describe('clients: sockjs-client in Chromium', function () {
   let browser: Browser;
 
   before(async function () {
-    if (!fs.existsSync('/usr/bin/chromium')) this.skip();
+    needsTool(this, 'chromium');
     t = await startTestHost();
     const bundle = fs.readFileSync(require.resolve('sockjs-client/dist/sockjs.min.js'));
     t.get<HttpRoutes>(HttpRoutes).register((router) => {

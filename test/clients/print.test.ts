@@ -7,11 +7,13 @@
 import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
-import { api, startApiHost, uploadForm, waitFor } from '../api/support.js';
+import { api, startApiHost, uploadForm } from '../api/support.js';
 import { fastSerial } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
 import { request } from './helpers.js';
 import { openPushClient, type TestPushClient } from './push-clients.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const GCODE = ['G21', 'G90', 'M82', 'G28', 'G1 Z0.2 F600', ...Array.from({ length: 120 }, (_, i) => `G1 X${(i % 2) * 50} Y${i} E${i + 1} F3000`), ''].join('\n');
 
@@ -50,8 +52,8 @@ describe('clients: push during a simulated print', function () {
       await c.next('history');
     }
     const form = uploadForm('clients.gcode', GCODE, { print: 'true' });
-    expect((await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': readonlyKey }, body: uploadForm('no.gcode', GCODE, { print: 'true' }) })).status).to.equal(403);
-    const up = await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': userKey }, body: form });
+    expect((await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: keyHeaders(readonlyKey), body: uploadForm('no.gcode', GCODE, { print: 'true' }) })).status).to.equal(403);
+    const up = await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: keyHeaders(userKey), body: form });
     expect(up.status).to.equal(201);
     expect((await call('POST', '/api/job', { key: readonlyKey, body: { command: 'cancel' } })).status).to.equal(403);
 

@@ -4,7 +4,7 @@
  * `/sockjs/websocket`, and a bare `ws` speaking SockJS framing (cheap enough to open hundreds).
  */
 import { WebSocket } from 'ws';
-import { sleep } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 // sockjs-client has no bundled types; this is the part the tests use
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,14 +47,10 @@ function collector(): Pick<TestPushClient, 'messages' | 'dataTypes' | 'next'> & 
       const obj = (typeof data === 'string' ? JSON.parse(data) : data) as Record<string, unknown>;
       for (const [type, value] of Object.entries(obj)) messages.push({ type, data: value });
     },
-    async next(type: string, from = 0, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = messages.slice(from).find((m) => m.type === type);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no "${type}" within ${timeoutMs} ms; got ${messages.map((m) => m.type).join(', ')}`);
-        await sleep(10);
-      }
+    next(type: string, from = 0, timeoutMs = 5000) {
+      return waitFor(() => messages.slice(from).find((m) => m.type === type), timeoutMs, `"${type}"`).catch((err: Error) => {
+        throw new Error(`${err.message}; got ${messages.map((m) => m.type).join(', ')}`);
+      });
     },
   };
 }

@@ -11,16 +11,9 @@ import { PushService } from '../../core/push/api.js';
 import type { DefaultPushService } from '../../core/push/service.js';
 import type { FileRef } from '../../core/events/catalogue.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { request, sleep } from './helpers.js';
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(10);
-  }
-}
+import { request } from './helpers.js';
 import { openPushClient, type PushClientKind, type TestPushClient } from './push-clients.js';
+import { waitFor } from '../support/wait.js';
 
 const FILE: FileRef = { name: 'cube.gcode', path: 'cube.gcode', origin: 'local', file: 'cube.gcode', filename: 'cube.gcode' };
 
@@ -41,6 +34,45 @@ describe('clients: SockJS push', function () {
     const c = await openPushClient(t.baseUrl, kind);
     open.push(c);
     return c;
+  }
+
+  /**
+   * Resolves once the hub has ticked `n` more times, seen by a witness: an authenticated client (the
+   * hub ticks only while there is one) that received `n` more `current`s. Whatever a tick sends to any
+   * client has been sent by then.
+   */
+  async function hubTicks(n: number): Promise<void> {
+    const witness = await openPushClient(t.baseUrl, 'raw');
+    try {
+      witness.send({ auth: await login() });
+      const first = await witness.next('current');
+      const from = witness.messages.indexOf(first);
+      await waitFor(() => witness.messages.slice(from).filter((m) => m.type === 'current').length > n, 10000, `${n} more currents on the witness`);
+    } finally {
+      witness.close();
+    }
+  }
+
+  /**
+   * Resolves once the server has read everything `c` sent so far: a bad `throttle` is read in order,
+   * logged and ignored (it changes nothing), so its log line marks the place.
+   */
+  async function readSoFar(c: TestPushClient): Promise<void> {
+    const ignored = () => t.logs.filter((l) => l.msg === 'ignored a bad push client message').length;
+    const before = ignored();
+    c.send({ throttle: 0 });
+    await waitFor(() => ignored() > before, 10000, 'the server to read the client');
+  }
+
+  /**
+   * The types a client received before the `history` that answers an auth sent now: the socket is
+   * ordered, so whatever the server sent it before it was authenticated is in there.
+   */
+  async function receivedBeforeAuth(c: TestPushClient): Promise<string[]> {
+    const from = c.messages.length;
+    c.send({ auth: await login() });
+    const history = await c.next('history', from);
+    return c.messages.slice(0, c.messages.indexOf(history)).map((m) => m.type);
   }
 
   before(async () => {
@@ -65,17 +97,17 @@ describe('clients: SockJS push', function () {
       const connected = await c.next('connected');
       expect(connected.data).to.include.keys('version', 'display_version', 'branch', 'plugin_hash', 'config_hash', 'debug', 'safe_mode', 'online', 'permissions');
       expect(connected.data.permissions.map((p: { key: string }) => p.key)).to.include.members(['ADMIN', 'STATUS', 'PRINT']);
-      await sleep(250);
-      expect(c.messages.map((m) => m.type)).to.deep.equal(['connected']);
-      c.send({ auth: await login() });
+      // nothing else before auth, however many ticks of the hub go by (rateHz 10)
+      await hubTicks(2);
+      expect(await receivedBeforeAuth(c)).to.deep.equal(['connected']);
       const history = await c.next('history');
       expect(history.data).to.include.keys('state', 'temps', 'logs', 'messages');
       const current = await c.next('current');
       expect(current.data).to.include.keys('state', 'job', 'progress', 'currentZ', 'offsets', 'temps', 'logs', 'messages', 'busyFiles', 'resends');
       expect(current.data.state).to.include.keys('text', 'flags');
       bus.fire('PrintStarted', FILE);
-      const event = await c.next('event');
-      expect(event.data).to.include({ type: 'PrintStarted' });
+      // (the witness of hubTicks came and went: its ClientClosed may come first)
+      const event = await waitFor(() => c.messages.find((m) => m.type === 'event' && m.data.type === 'PrintStarted'), 5000, 'the PrintStarted event');
       expect(event.data.payload).to.include({ name: 'cube.gcode', path: 'cube.gcode', origin: 'local' });
       expect(event.data.seq).to.be.a('number');
       t.get<PushService>(PushService).sendPluginMessage('octolapse', { hello: 'world' });
@@ -85,13 +117,14 @@ describe('clients: SockJS push', function () {
     });
   }
 
-  it('a client that never authenticates receives only connected', async () => {
+  it('a client that has not authenticated receives only connected', async () => {
     const c = await client('sockjs-websocket');
     const raw = await client('raw');
     bus.fire('PrintStarted', FILE);
-    await sleep(400);
-    expect(c.messages.map((m) => m.type)).to.deep.equal(['connected']);
-    expect(raw.messages.map((m) => m.type)).to.deep.equal(['connected']);
+    await bus.idle(5000);
+    await hubTicks(2);
+    expect(await receivedBeforeAuth(c)).to.deep.equal(['connected']);
+    expect(await receivedBeforeAuth(raw)).to.deep.equal(['connected']);
   });
 
   it('answers a bad auth with reauthRequired, ignores garbage, and stays open', async () => {
@@ -102,10 +135,10 @@ describe('clients: SockJS push', function () {
     c.send({ nonsense: 1 });
     c.send([1, 2, 3]);
     c.send({ subscribe: 'wrong' });
-    await sleep(100);
-    expect(c.closed).to.equal(false);
     c.send({ auth: await login() });
+    // read in order after the garbage: the socket stayed open through it
     await c.next('history');
+    expect(c.closed).to.equal(false);
     expect(t.logs.some((l) => /ignored/.test(l.msg))).to.equal(true);
   });
 
@@ -114,14 +147,18 @@ describe('clients: SockJS push', function () {
     c.send({ auth: await login() });
     await c.next('history');
     c.send({ subscribe: { state: false, events: ['PrintDone'] } });
-    await sleep(200);
+    await readSoFar(c);
     const mark = c.messages.length;
     bus.fire('PrintStarted', FILE);
     bus.fire('PrintDone', { ...FILE, time: 1 });
     const done = await c.next('event', mark);
     expect(done.data.type).to.equal('PrintDone');
-    await sleep(300);
-    expect(c.messages.slice(mark).map((m) => m.type)).to.deep.equal(['event']);
+    // no PrintStarted, and no current whatever the hub ticks: a second PrintDone, fired after the
+    // ticks, arrives after anything the client was sent for them
+    await hubTicks(2);
+    bus.fire('PrintDone', { ...FILE, time: 2 });
+    await waitFor(() => c.messages.slice(mark).filter((m) => m.type === 'event').length >= 2, 5000, 'the second PrintDone');
+    expect(c.messages.slice(mark).map((m) => `${m.type} ${m.data.type ?? ''}`)).to.deep.equal(['event PrintDone', 'event PrintDone']);
     // state again, at a tenth of the rate
     c.send({ subscribe: { state: true, events: true } });
     c.send({ throttle: 10 });
@@ -130,8 +167,8 @@ describe('clients: SockJS push', function () {
     await c.next('current', mark);
     const from = c.messages.length;
     const tick0 = feed.latestTick;
-    await until(() => feed.latestTick >= tick0 + 25, 10000);
-    await until(() => c.messages.slice(from).filter((m) => m.type === 'current').length >= 2, 5000);
+    await waitFor(() => feed.latestTick >= tick0 + 25, 10000);
+    await waitFor(() => c.messages.slice(from).filter((m) => m.type === 'current').length >= 2, 5000);
     const ticks = feed.latestTick - tick0;
     const currents = c.messages.slice(from).filter((m) => m.type === 'current').length;
     expect(currents).to.be.within(Math.floor(ticks / 10) - 1, Math.ceil(ticks / 10) + 1);
@@ -147,7 +184,7 @@ describe('clients: SockJS push', function () {
     const tick0 = feed.latestTick;
     for (let i = 0; i < 2000; i++) bus.fire('PrintStarted', FILE);
     const events = () => c.messages.slice(from).filter((m) => m.type === 'event' && m.data.type === 'PrintStarted').length;
-    await until(() => events() === 2000, 10000);
+    await waitFor(() => events() === 2000, 10000);
     const currents = c.messages.slice(from).filter((m) => m.type === 'current').length;
     expect(currents).to.be.at.most(feed.latestTick - tick0 + 1);
     expect(events()).to.equal(2000);
@@ -163,11 +200,13 @@ describe('clients: SockJS push', function () {
     auth.revokeKey(key);
     const reauth = await c.next('reauthRequired', mark);
     expect(reauth.data).to.have.property('reason');
-    await sleep(100);
-    const after = c.messages.length;
     bus.fire('PrintStarted', FILE);
-    await sleep(400);
-    expect(c.messages.slice(after).map((m) => m.type)).to.deep.equal([]);
+    await bus.idle(5000);
+    await hubTicks(2);
+    // nothing after reauthRequired until it authenticates again
+    const after = c.messages.indexOf(reauth) + 1;
+    const types = await receivedBeforeAuth(c);
+    expect(types.slice(after)).to.deep.equal([]);
 
     const session = await login();
     const d = await client('raw');
@@ -213,8 +252,7 @@ describe('clients: SockJS push', function () {
     other.send({ auth: await login() });
     await other.next('history');
     big.sendText(JSON.stringify({ throttle: 'x'.repeat(200 * 1024) }));
-    for (let i = 0; i < 50 && !big.closed; i++) await sleep(20);
-    expect(big.closed).to.equal(true);
+    await waitFor(() => big.closed, 5000, 'the oversized socket to close');
     const mark = other.messages.length;
     bus.fire('PrintStarted', FILE);
     await other.next('event', mark);
@@ -243,10 +281,12 @@ describe('clients: SockJS push', function () {
     }
     const marks = sockjs.map((c) => c.messages.length);
     for (let i = 0; i < 100; i++) bus.fire('PrintStarted', FILE);
-    const deadline = Date.now() + 30_000;
     const seqsOf = (c: TestPushClient, i: number) => c.messages.slice(marks[i]).filter((m) => m.type === 'event' && m.data.type === 'PrintStarted').map((m) => m.data.seq as number);
-    while (Date.now() < deadline && (sockjs.some((c, i) => seqsOf(c, i).length < 100) || ioEvents.some((e) => e.length < 100))) await sleep(50);
-    for (const s of io) s.close();
+    try {
+      await waitFor(() => sockjs.every((c, i) => seqsOf(c, i).length >= 100) && ioEvents.every((e) => e.length >= 100), 30_000, 'the 100 events on every client');
+    } finally {
+      for (const s of io) s.close();
+    }
     const reference = ioEvents[0]!;
     expect(reference).to.have.length(100);
     for (const e of ioEvents) expect(e).to.deep.equal(reference);

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { TestFireResult } from '../../core/event-hooks/api.js';
 import { hostWithSubscriptions, makeRecorder, type Recorder } from './support.js';
+import { jsonHeaders } from '../support/http.js';
 
 const CLI = path.resolve(__dirname, '../../core/cli/main.js');
 const run = promisify(execFile);
@@ -35,7 +36,7 @@ describe('event hooks: test-firing and the webhook type', function () {
     const { t } = await hostWithSubscriptions([{ event: 'PrintDone', type: 'system', command: `${recorder.program} {name} {time}` }]);
     try {
       const post = (body: string, key: string | null = t.apiKey) =>
-        fetch(`${t.baseUrl}/api/events/test`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) }, body });
+        fetch(`${t.baseUrl}/api/events/test`, { method: 'POST', headers: key ? jsonHeaders(key) : { 'content-type': 'application/json' }, body });
       const ok = await post(JSON.stringify({ event: 'PrintDone', payload: { name: 'a b.gcode', time: 12.5 } }));
       expect(ok.status).to.equal(200);
       const result = (await ok.json()) as TestFireResult;

@@ -10,7 +10,8 @@ import { type AnyFiredEvent } from '../../core/events/event-bus.js';
 import { eventPlaceholders, NO_FILE } from '../../core/event-hooks/placeholders.js';
 import { EventHooks } from '../../core/event-hooks/api.js';
 import { startTestHost } from '../support/host.js';
-import { logsMentioning, makeRecorder, until, type Recorder } from './support.js';
+import { logsMentioning, makeRecorder, type Recorder } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const time = '2026-11-25T20:00:00.000Z';
 const event = (name: string, payload: object): AnyFiredEvent => ({ name, payload, seq: 7, time });
@@ -103,16 +104,16 @@ describe('event hooks: gcode type and unknown placeholders', function () {
 
       await printer.connect({ port: 'virtual' });
       printer.commands('G1 Z0.6 F600');
-      await until(() => printer.snapshot().currentZ === 0.6, 10000, 'Z at 0.6');
+      await waitFor(() => printer.snapshot().currentZ === 0.6, 10000, 'Z at 0.6');
       // the real selection fires FileSelected with printer "default": its subscriptions run once
       await printer.selectFile({ origin: 'local', path: 'sub/x.gcode', name: 'x.gcode', size: 1, diskPath: recorder.program }, false);
-      await until(() => sent.length >= 2, 10000, 'the selection\'s two M117');
+      await waitFor(() => sent.length >= 2, 10000, 'the selection\'s two M117');
       await hooks.idle(5000);
       expect(recorder.take()).to.deep.equal([['x.gcode']]);
       t.host.bus.fire('FileSelected', payload as never);
       await t.host.bus.idle(2000);
       await hooks.idle(5000);
-      await until(() => sent.length >= 4, 10000, 'the fired event\'s two M117');
+      await waitFor(() => sent.length >= 4, 10000, 'the fired event\'s two M117');
       expect(sent).to.deep.equal(['M117 x.gcode', 'M117 Z=0.6 0%', 'M117 evil M112.gcode', 'M117 Z=0.6 0%']);
       expect(recorder.take()).to.deep.equal([['x.gcode']]);
       const warnings = logsMentioning(t, 'unknown placeholder {nope}');

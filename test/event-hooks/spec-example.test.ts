@@ -12,7 +12,8 @@ import YAML from 'yaml';
 import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { makeRecorder, SPEC_EXAMPLE, until, type Recorder } from './support.js';
+import { makeRecorder, SPEC_EXAMPLE, type Recorder } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 interface WithSimulator {
   transport: { printer?: { executed: { command: string }[] } } | null;
@@ -43,9 +44,9 @@ describe('event hooks: the spec example on the simulated printer', function () {
     const printer = t.get<PrinterService>(PrinterService);
     await printer.connect({ port: 'virtual' });
     // printer-events fires Connected: a regression there fails here
-    await until(() => seen.some((e) => e.name === 'Connected'), 5000, 'Connected on the bus');
+    await waitFor(() => seen.some((e) => e.name === 'Connected'), 5000, 'Connected on the bus');
     const executed = () => (printer as unknown as WithSimulator).transport?.printer?.executed.map((c) => c.command) ?? [];
-    const ours = await until(
+    const ours = await waitFor(
       () => {
         const list = executed().filter((c) => ['M115', 'M117 printer connected!', 'G28'].includes(c));
         return list.includes('G28') && list;
@@ -67,13 +68,13 @@ describe('event hooks: the spec example on the simulated printer', function () {
     copyFileSync(diskPath, path.join(recorder.dir, 'copy.gcode'));
     recorder.take();
     await printer.selectFile({ origin: 'local', path: name, name, size: null, diskPath }, true);
-    const started = await until(() => seen.find((e) => e.name === 'PrintStarted'), 10000, 'PrintStarted');
-    await until(() => seen.find((e) => e.name === 'PrintDone'), 30000, 'PrintDone');
+    const started = await waitFor(() => seen.find((e) => e.name === 'PrintStarted'), 10000, 'PrintStarted');
+    await waitFor(() => seen.find((e) => e.name === 'PrintDone'), 30000, 'PrintDone');
     const file = (started.payload as { file: string }).file;
     const growl = path.join(recorder.dir, 'growl.py');
     const tail = ['-a', 'OctoPrint', '-i', 'http://raspi/Octoprint_logo.png'];
     const runs: string[][] = [];
-    await until(() => (runs.push(...recorder.take()), runs.length >= 2), 10000, 'the two growl commands');
+    await waitFor(() => (runs.push(...recorder.take()), runs.length >= 2), 10000, 'the two growl commands');
     expect(runs.map((argv) => argv.join('\u241f')).sort()).to.deep.equal(
       [
         [growl, '-t', 'mygrowlserver', '-d', `Completed ${file}`, ...tail],

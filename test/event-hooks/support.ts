@@ -49,17 +49,6 @@ export async function hostWithSubscriptions(subscriptions: SubscriptionConfig[],
   return { t, hooks: t.get<EventHooks>(EventHooks) };
 }
 
-/** Polls `get` until it gives something other than undefined/false; throws naming `what` at the timeout. */
-export async function until<T>(get: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = get();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** Log lines whose message contains `text`. */
 export function logsMentioning(t: TestHost, text: string): string[] {
   return t.logs.map((line) => line.msg).filter((msg) => typeof msg === 'string' && msg.includes(text));

@@ -6,7 +6,8 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { SubscriptionOutcome } from '../../core/event-hooks/api.js';
-import { hostWithSubscriptions, makeRecorder, until, type Recorder } from './support.js';
+import { hostWithSubscriptions, makeRecorder, type Recorder } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 function alive(pid: number): boolean {
   try {
@@ -40,23 +41,23 @@ describe('event hooks: timeouts', function () {
       let delivered = 0;
       t.host.bus.onAny(() => void delivered++);
       t.host.bus.fire('Home', {});
-      const pid = await until(() => Number(readFileSync(pidFile, { flag: 'a+', encoding: 'utf8' })) || undefined, 5000, 'the hang to start');
+      const pid = await waitFor(() => Number(readFileSync(pidFile, { flag: 'a+', encoding: 'utf8' })) || undefined, 5000, 'the hang to start');
       for (let i = 0; i < 5; i++) t.host.bus.fire('Alert', {});
       expect(await t.host.bus.idle(5000)).to.equal(true);
-      await until(() => (outcomes.filter((o) => o.event === 'Alert').length === 5 ? true : undefined), 5000, 'the five Alert runs');
+      await waitFor(() => (outcomes.filter((o) => o.event === 'Alert').length === 5 ? true : undefined), 5000, 'the five Alert runs');
       // everything after Home was delivered and handled while the hang was still running
       expect(delivered).to.equal(6);
       expect(outcomes.some((o) => o.event === 'Home')).to.equal(false);
       expect(alive(pid)).to.equal(true);
 
-      const home = await until(() => outcomes.find((o) => o.event === 'Home'), 10000, 'the Home outcome');
+      const home = await waitFor(() => outcomes.find((o) => o.event === 'Home'), 10000, 'the Home outcome');
       expect(home.status).to.equal('failed');
       expect(home.commands).to.have.length(1);
       expect(home.commands[0]!.status).to.equal('timeout');
       expect(home.commands[0]!.detail).to.match(/killed after 1500 ms/);
       expect(home.commands[0]!.durationMs).to.be.at.least(1400);
       const childPid = Number(readFileSync(childPidFile, 'utf8'));
-      await until(() => (!alive(pid) && !alive(childPid) ? true : undefined), 5000, 'the hang and its child to die');
+      await waitFor(() => (!alive(pid) && !alive(childPid) ? true : undefined), 5000, 'the hang and its child to die');
       const runs = recorder.take().map((argv) => argv.join(' '));
       expect(runs).to.have.length(5);
       expect(runs.every((r) => r === 'alert Alert')).to.equal(true);

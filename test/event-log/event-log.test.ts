@@ -9,7 +9,8 @@ import { createEventLogSchema, readMeta } from '../../core/event-log/schema.js';
 import { EventLog, type EventQuery } from '../../core/event-log/api.js';
 import { CuttleHost } from '../../core/host.js';
 import { HttpServer } from '../../core/http/http-server.js';
-import { cli, lastLine, request } from '../clients/helpers.js';
+import { lastLine, request } from '../clients/helpers.js';
+import { cliInProcess as cli } from '../support/cli.js';
 import { captureLogs, TEST_API_KEY, writeConfig } from '../support/host.js';
 
 async function startHostAt(basedir: string): Promise<{ host: CuttleHost; baseUrl: string }> {

@@ -12,12 +12,14 @@ import path from 'node:path';
 import { EventBus } from '../../core/events/event-bus.js';
 import { EventLog } from '../../core/event-log/api.js';
 import { request } from '../clients/helpers.js';
-import { pushClient, waitFor, type RecordingClient } from '../push/support.js';
+import { pushClient, type RecordingClient } from '../push/support.js';
 import { startTestHost, TEST_API_KEY, writeConfig } from '../support/host.js';
 import { spawnHost, uploadForm, type HostProcess } from '../api/support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 async function upload(baseUrl: string, name: string): Promise<void> {
-  const res = await fetch(`${baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY }, body: uploadForm(name, 'G28\nG1 X10 Y10\n') });
+  const res = await fetch(`${baseUrl}/api/files/local`, { method: 'POST', headers: keyHeaders(TEST_API_KEY), body: uploadForm(name, 'G28\nG1 X10 Y10\n') });
   if (res.status !== 201) throw new Error(`upload of ${name} answered ${res.status}: ${await res.text()}`);
 }
 

@@ -13,9 +13,11 @@ import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
 import { EventHooks } from '../../core/event-hooks/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { startSimulatorProcess, type SimulatorProcess } from '../../scripts/bench/simulator-process.js';
-import { makeRecorder, until, type Recorder } from '../event-hooks/support.js';
+import { makeRecorder, type Recorder } from '../event-hooks/support.js';
 import { gcodeFile, tempDir } from '../printer/helpers.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const IDS = ['p1', 'p2', 'p3'] as const;
 const BAUD = 250000;
@@ -63,7 +65,7 @@ describe('farm events: three printers on ptys, each in its own simulator process
       .filter((c) => c.source === 'serial' && !HOST_COMMANDS.test(c.command))
       .map((c) => c.command);
   const scrape = async () => {
-    const response = await fetch(`${t.baseUrl}/metrics`, { headers: { 'X-Api-Key': t.apiKey } });
+    const response = await fetch(`${t.baseUrl}/metrics`, { headers: keyHeaders(t.apiKey) });
     expect(response.status).to.equal(200);
     return response.text();
   };
@@ -114,7 +116,7 @@ describe('farm events: three printers on ptys, each in its own simulator process
     await connectAll();
     const files = IDS.map((id, i) => ({ id, lines: fileLines(i + 1, 1500 + 250 * i) }));
     await Promise.all(files.map(({ id, lines }) => registry.get(id)!.printer.selectFile(gcodeFile(dir, `${id}-a.gcode`, lines), true)));
-    await until(() => IDS.every((id) => of('PrintDone', id).length === 1), 90000, 'PrintDone on every printer');
+    await waitFor(() => IDS.every((id) => of('PrintDone', id).length === 1), 90000, 'PrintDone on every printer');
     for (const id of IDS) {
       expect(of('PrintStarted', id).map((e) => (e.payload as { name: string }).name)).to.deep.equal([`${id}-a.gcode`]);
       expect(of('PrintDone', id).map((e) => (e.payload as { name: string }).name)).to.deep.equal([`${id}-a.gcode`]);
@@ -148,12 +150,12 @@ describe('farm events: three printers on ptys, each in its own simulator process
     const files = IDS.map((id, i) => ({ id, lines: fileLines(i + 4, 3000) }));
     await Promise.all(files.map(({ id, lines }) => registry.get(id)!.printer.selectFile(gcodeFile(dir, `${id}-b.gcode`, lines), true)));
     const p1 = registry.get('p1')!.printer;
-    await until(() => (p1.snapshot().progress.completion ?? 0) > 20, 60000, 'p1 past 20 %');
+    await waitFor(() => (p1.snapshot().progress.completion ?? 0) > 20, 60000, 'p1 past 20 %');
     await stopSim('p1');
-    await until(() => of('PrintFailed', 'p1').length === 1 && of('Disconnected', 'p1').length === 1, 30000, 'p1 failed and disconnected');
+    await waitFor(() => of('PrintFailed', 'p1').length === 1 && of('Disconnected', 'p1').length === 1, 30000, 'p1 failed and disconnected');
     expect(of('Error', 'p1').length, 'p1 reported an error').to.be.at.least(1);
     expect(p1.state.id).to.be.oneOf(['ERROR', 'OFFLINE', 'CLOSED_WITH_ERROR']);
-    await until(() => ['p2', 'p3'].every((id) => of('PrintDone', id).length === 1), 90000, 'PrintDone on p2 and p3');
+    await waitFor(() => ['p2', 'p3'].every((id) => of('PrintDone', id).length === 1), 90000, 'PrintDone on p2 and p3');
     for (const id of ['p2', 'p3']) {
       expect(of('PrintFailed', id)).to.deep.equal([]);
       expect(of('Error', id)).to.deep.equal([]);

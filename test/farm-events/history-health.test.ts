@@ -5,10 +5,11 @@
  */
 import { expect } from 'chai';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import { api, startApiHost, waitFor } from '../api/support.js';
+import { api, startApiHost } from '../api/support.js';
 import { fastSerial, gcodeFile, tempDir, typicalLines } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
 import { stopFarm, virtualPrinter } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 interface Job {
   printer: string;

@@ -5,9 +5,10 @@
 import { expect } from 'chai';
 import { EventBus } from '../../core/events/event-bus.js';
 import { EventHooks } from '../../core/event-hooks/api.js';
-import { makeRecorder, until, type Recorder } from '../event-hooks/support.js';
+import { makeRecorder, type Recorder } from '../event-hooks/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { virtualPrinter } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('farm events: throttled subscriptions per printer', function () {
   this.timeout(30000);
@@ -32,7 +33,7 @@ describe('farm events: throttled subscriptions per printer', function () {
     bus.fire('ZChange', { old: 0.2, new: 0.4, printer: 'p1' });
     await bus.idle(5000);
     await t.get<EventHooks>(EventHooks).idle(10000);
-    const runs = await until(() => {
+    const runs = await waitFor(() => {
       const taken = recorder.take();
       return taken.length > 0 && taken;
     }, 10000, 'the runs');

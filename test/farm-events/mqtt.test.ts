@@ -6,11 +6,12 @@
  */
 import { expect } from 'chai';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import { startApiHost, waitFor } from '../api/support.js';
+import { startApiHost } from '../api/support.js';
 import { fastSerial } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
 import { record, startMosquitto, type Broker, type Recorder } from '../mqtt/broker.js';
 import { stopFarm, virtualPrinter } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('farm events: MQTT per printer (real mosquitto)', function () {
   this.timeout(60000);

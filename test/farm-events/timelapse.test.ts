@@ -14,9 +14,10 @@ import { fastSerial } from '../printer/helpers.js';
 import { record, storeFile } from '../slicing/support.js';
 import { startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
-import { until } from '../event-hooks/support.js';
+
 import { layerGcode, probe } from '../timelapse/support.js';
 import { stopFarm, virtualPrinter } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('farm events: two printers record timelapses at once', function () {
   this.timeout(90000);
@@ -41,7 +42,7 @@ describe('farm events: two printers record timelapses at once', function () {
     await Promise.all(registry.list().map((scope) => scope.printer.selectFile(file, true)));
     // while p2 records (its dwells keep it printing for seconds after its first frame), p1's
     // service sees p2's set as recording and may neither delete nor render it
-    const firstOfP2 = await until(() => events.find((e) => e.name === 'CaptureStart' && (e.payload as { printer?: string }).printer === 'p2'), 20000, 'a p2 frame');
+    const firstOfP2 = await waitFor(() => events.find((e) => e.name === 'CaptureStart' && (e.payload as { printer?: string }).printer === 'p2'), 20000, 'a p2 frame');
     const p2Set = path.basename(path.dirname((firstOfP2.payload as { file: string }).file));
     const p1 = registry.get('p1')!.timelapse;
     expect((await p1.unrendered()).find((u) => u.name === p2Set)).to.include({ recording: true });
@@ -50,7 +51,7 @@ describe('farm events: two printers record timelapses at once', function () {
       expect(refused).to.include({ status: 409 });
     }
     const done = (printer: string) => events.filter((e) => e.name === 'MovieDone' && (e.payload as { printer?: string }).printer === printer);
-    await until(() => done('p1').length === 1 && done('p2').length === 1, 60000, 'a movie for each printer');
+    await waitFor(() => done('p1').length === 1 && done('p2').length === 1, 60000, 'a movie for each printer');
     const movies = ['p1', 'p2'].map((id) => (done(id)[0]!.payload as { movie: string; gcode: string }));
     expect(movies[0]!.movie).to.not.equal(movies[1]!.movie);
     for (const movie of movies) {

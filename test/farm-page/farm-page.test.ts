@@ -15,6 +15,7 @@ import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { freePort } from '../support/free-port.js';
 import type { TestHost } from '../support/host.js';
 import { launchChromium, longPrint, openPage, startFarm } from './support.js';
+import { jsonHeaders } from '../support/http.js';
 
 const PRINTERS = [
   { id: 'p1', name: 'Left Prusa' },
@@ -152,7 +153,7 @@ describe('farm page in Chromium: three printers', function () {
     await farm.waitForFunction(`document.querySelectorAll('#cards .card').length === 3`, undefined, { timeout: 15000 });
     await farm.evaluate('window.sameDocument = true');
     const rest = (method: string, url: string, body?: unknown) =>
-      fetch(`${t.baseUrl}${url}`, { method, headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${t.baseUrl}${url}`, { method, headers: jsonHeaders(t.apiKey), body: body === undefined ? undefined : JSON.stringify(body) });
     expect((await rest('POST', '/api/printers', { id: 'p4', name: 'Spare Mini', connection: { port: 'virtual' } })).status).to.equal(201);
     await farm.waitForSelector(`${card('p4')}[data-state]`, { timeout: 15000 });
     expect(await farm.textContent(`${card('p4')} h2 a`)).to.equal('Spare Mini');
@@ -170,7 +171,7 @@ describe('farm page in Chromium: three printers', function () {
     expect(await farm.isVisible(`${card('p3')} button.connect`)).to.equal(false);
     const disconnect = await fetch(`${t.baseUrl}/printer/p3/api/connection`, {
       method: 'POST',
-      headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' },
+      headers: jsonHeaders(t.apiKey),
       body: JSON.stringify({ command: 'disconnect' }),
     });
     expect(disconnect.status).to.equal(204);

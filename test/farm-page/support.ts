@@ -3,7 +3,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import type { PrinterEntry } from '../../core/printer/printer-identity.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { waitFor } from '../push/support.js';
+import { waitFor } from '../support/wait.js';
 
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

@@ -13,8 +13,9 @@ import { EventBus } from '../../core/events/event-bus.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { request, sleep } from '../clients/helpers.js';
 import { openPushClient, type PushClientKind, type TestPushClient } from '../clients/push-clients.js';
-import { pushClient, waitFor, type RecordingClient } from '../push/support.js';
+import { pushClient, type RecordingClient } from '../push/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
 
 const FILE: FileRef = { name: 'cube.gcode', path: 'cube.gcode', origin: 'local', file: 'cube.gcode', filename: 'cube.gcode' };
 const IDS = ['p1', 'p2', 'p3'];

@@ -18,7 +18,7 @@ import { OFFLINE_SNAPSHOT } from '../../core/push/printer-state.js';
 import { FARM_VIEW, printerView, type PushView } from '../../core/push/view.js';
 import { captureLogs } from '../support/host.js';
 import { MemoryLink, MemoryTransport } from '../push/memory-link.js';
-import { waitFor } from '../push/support.js';
+import { waitFor } from '../support/wait.js';
 
 const ADMIN = { name: 'admin', admin: true, groups: ['admins'], permissions: ['STATUS'], via: 'apikey' as const };
 

@@ -10,10 +10,11 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
 import { openPushClient, type PushClientKind, type TestPushClient } from '../clients/push-clients.js';
-import { waitFor } from '../api/support.js';
+
 import { freePort } from '../support/free-port.js';
 import { OctoPrintClient } from './octoprint-client.js';
 import { gcodeFile, startFarmHost, waitForState, type FarmHost } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('farm surface: an OctoPrint client session per printer', function () {
   this.timeout(60_000);

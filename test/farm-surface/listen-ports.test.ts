@@ -9,11 +9,12 @@ import { expect } from 'chai';
 import http from 'node:http';
 import net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { waitFor } from '../api/support.js';
 import { HttpServer } from '../../core/http/http-server.js';
 import { PrinterListeners } from '../../core/server/printer-listeners.js';
 import { freePort } from '../support/free-port.js';
 import { startFarmHost, type FarmHost } from './support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 describe('farm surface: printers’ own listen ports', function () {
   this.timeout(30_000);
@@ -27,7 +28,7 @@ describe('farm surface: printers’ own listen ports', function () {
     // a new connection each time (agent: false): a kept-alive one from an earlier call would meet the
     // closed port as a reset socket rather than as a refused connection
     return new Promise<string>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/api/job', agent: false, headers: { 'X-Api-Key': farm.t.apiKey } }, (res) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/job', agent: false, headers: keyHeaders(farm.t.apiKey) }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
@@ -60,7 +61,7 @@ describe('farm surface: printers’ own listen ports', function () {
     expect(listeners.portOf('p2')).to.equal(p2Port);
     expect(await jobState(p2Port)).to.equal('Offline');
     // the main port is unaffected
-    expect((await fetch(`${farm.t.baseUrl}/api/version`, { headers: { 'X-Api-Key': farm.t.apiKey } })).status).to.equal(200);
+    expect((await fetch(`${farm.t.baseUrl}/api/version`, { headers: keyHeaders(farm.t.apiKey) })).status).to.equal(200);
   });
 
   it('hands websocket upgrades to the main server under the printer’s prefix, doubled slashes made one', async () => {

@@ -5,10 +5,12 @@
  * `select` through a printer's base is selected on that printer.
  */
 import { expect } from 'chai';
-import { api, uploadForm, waitFor } from '../api/support.js';
+import { api, uploadForm } from '../api/support.js';
 import { boxStl } from '../slicing/support.js';
 import { OctoPrintClient } from './octoprint-client.js';
 import { gcodeFile, startFarmHost, waitForState, type FarmHost } from './support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 describe('farm surface: the shared local storage', function () {
   this.timeout(60_000);
@@ -55,7 +57,7 @@ describe('farm surface: the shared local storage', function () {
 
   it("records every printer's prints in the file's history", async () => {
     const call = api(farm.t);
-    const up = await fetch(`${farm.t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': farm.t.apiKey }, body: uploadForm('history.gcode', gcodeFile('history', 20)) });
+    const up = await fetch(`${farm.t.baseUrl}/api/files/local`, { method: 'POST', headers: keyHeaders(farm.t.apiKey), body: uploadForm('history.gcode', gcodeFile('history', 20)) });
     expect(up.status).to.equal(201);
     // p3 finishes it, p2 is cancelled: neither is the root's printer
     expect((await client('p3').files.select('local', 'history.gcode', true)).status).to.equal(204);

@@ -1,9 +1,10 @@
 /** A host with several simulated printers (`printers:` entries on `virtual`), for the farm surface tests. */
-import { startApiHost, waitFor } from '../api/support.js';
+import { startApiHost } from '../api/support.js';
 import { fastSerial } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import type { PrinterService } from '../../core/printer/printer-service.js';
+import { waitFor } from '../support/wait.js';
 
 export interface FarmHost {
   t: TestHost;

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { needs } from '../support/tools.js';
 
 function niceOf(tid: string): number {
   const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
@@ -12,7 +13,7 @@ function niceOf(tid: string): number {
 
 describe('files: analysis worker priority', function () {
   before(function () {
-    if (process.platform !== 'linux') this.skip();
+    needs(this, 'Linux (threads in /proc/self/task)', process.platform === 'linux');
   });
 
   it('lowers only its own thread to nice 19', async () => {

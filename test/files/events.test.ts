@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { FileManager } from '../../core/files/file-manager.js';
 import type { TestHost } from '../support/host.js';
-import { api, recordEvents, SMALL_GCODE, startApiHost, uploadForm, waitFor, type Api } from '../api/support.js';
+import { api, recordEvents, SMALL_GCODE, startApiHost, uploadForm, type Api } from '../api/support.js';
+import { waitFor } from '../support/wait.js';
 
 const FILE_EVENTS = new Set([
   'Upload',

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { FileManager } from '../../core/files/file-manager.js';
 import type { TestHost } from '../support/host.js';
-import { recordEvents, startApiHost, waitFor } from '../api/support.js';
+import { recordEvents, startApiHost } from '../api/support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('analysis progress', function () {
   let t: TestHost;

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { analyseFileSync } from '../../core/files/analysis/analyse-file.js';
+import { needsTool } from '../support/tools.js';
 
 const run = promisify(execFile);
 
@@ -42,12 +43,8 @@ describe('G-code analyser on PrusaSlicer output', function () {
   this.timeout(60000);
   let dir: string;
 
-  before(async function () {
-    try {
-      await run('prusa-slicer', ['--help'], { timeout: 20000 });
-    } catch {
-      this.skip();
-    }
+  before(function () {
+    needsTool(this, 'prusa-slicer');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-prusa-'));
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { waitFor } from '../push/support.js';
+import { waitFor } from '../support/wait.js';
 
 const SLOW_PLUGIN = path.join(__dirname, '../fixtures/slow-start');
 const slot = globalThis as { releaseSlowStart?: () => void; releaseSlowStop?: () => void };

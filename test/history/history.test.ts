@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
-import { api, spawnHost, startApiHost, uploadForm, waitFor, type Api, type HostProcess } from '../api/support.js';
+import { api, spawnHost, startApiHost, uploadForm, type Api, type HostProcess } from '../api/support.js';
 import { TEST_API_KEY, writeConfig, type TestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
 
 describe('job history', function () {
   this.timeout(60000);

@@ -7,10 +7,11 @@ import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
 import { EventBus } from '../../core/events/event-bus.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
-import { api, startApiHost, uploadForm, waitFor } from '../api/support.js';
+import { api, startApiHost, uploadForm } from '../api/support.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
 import { pushClient } from '../push/support.js';
 import type { TestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
 
 // the parser ships no types; this is the shape it returns (prom2json's)
 // eslint-disable-next-line @typescript-eslint/no-require-imports

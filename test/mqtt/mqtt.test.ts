@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { EventBus } from '../../core/events/event-bus.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
-import { api, spawnHost, startApiHost, uploadForm, waitFor, type HostProcess } from '../api/support.js';
+import { api, spawnHost, startApiHost, uploadForm, type HostProcess } from '../api/support.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
 import { CuttleHost } from '../../core/host.js';
 import { captureLogs, TEST_API_KEY, writeConfig, type TestHost } from '../support/host.js';
 import { record, startMosquitto, type Broker, type Recorder } from './broker.js';
+import { waitFor } from '../support/wait.js';
 
 interface EventMessage {
   type: string;

@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { standaloneOptions } from '../../core/printer/simulator/standalone.js';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const CLI = path.resolve(__dirname, '../../core/cli/main.js');
 
@@ -29,14 +30,14 @@ describe('cuttle virtual-printer (standalone on a pty)', function () {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await waitFor('ready line', () => out.includes('ready on'), 10000);
+    await waitFor(() => out.includes('ready on'), 10000, 'ready line');
     expect(out).to.match(/virtual printer ready on .*printer \(250000 baud, pacing on, motion off\)/);
 
     h = await startPrinterHost(fastSerial());
     await h.printer.connect({ port: link, baudrate: 250000 });
     const lines = typicalLines(200);
     await h.printer.selectFile(gcodeFile(dir, 'cli.gcode', lines), true);
-    await waitFor('PrintDone', () => h!.names().includes('PrintDone'), 15000);
+    await waitFor(() => h!.names().includes('PrintDone'), 15000, 'PrintDone');
     await h.printer.disconnect();
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));

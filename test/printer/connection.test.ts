@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fastSerial, startPrinterHost, tempDir, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, startPrinterHost, tempDir, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 describe('printer connection (in-process virtual printer)', () => {
   let h: PrinterHost;
@@ -26,7 +27,7 @@ describe('printer connection (in-process virtual printer)', () => {
     expect(firmware.name).to.match(/^Marlin/);
     expect(firmware.capabilities.ADVANCED_OK).to.equal(true);
     expect(h.printer.snapshot().connection).to.deep.equal({ port: 'virtual', baudrate: 115200 });
-    await waitFor('Connected', () => h.names().includes('Connected'));
+    await waitFor(() => h.names().includes('Connected'), 10000, 'Connected');
     expect(h.names(['Connecting', 'Connected', 'PrinterStateChanged'])).to.deep.equal([
       'Connecting',
       'PrinterStateChanged',
@@ -42,7 +43,7 @@ describe('printer connection (in-process virtual printer)', () => {
     ]);
     expect(h.events.find((e) => e.name === 'Connected')!.payload).to.deep.equal({ port: 'virtual', baudrate: 115200, printer: 'default' });
     await h.printer.disconnect();
-    await waitFor('Disconnected', () => h.names().includes('Disconnected'));
+    await waitFor(() => h.names().includes('Disconnected'), 10000, 'Disconnected');
     expect(h.printer.state.id).to.equal('OFFLINE');
     expect(h.names(['Disconnecting', 'Disconnected'])).to.deep.equal(['Disconnecting', 'Disconnected']);
   });
@@ -56,7 +57,7 @@ describe('temperatures', () => {
     h = await startPrinterHost(fastSerial({ speedFactor: 200 }, { temperatureInterval: 1 }));
     await h.printer.connect();
     h.printer.commands(['M109 S60']);
-    await waitFor('TemperatureReached', () => h.names().includes('plugin_printer_events_TemperatureReached'));
+    await waitFor(() => h.names().includes('plugin_printer_events_TemperatureReached'), 10000, 'TemperatureReached');
     const reached = h.events.filter((e) => e.name === 'plugin_printer_events_TemperatureReached').map((e) => e.payload as Record<string, number | string>);
     expect(reached).to.have.length(1);
     expect(reached[0]).to.include({ heater: 'tool0', target: 60 });
@@ -79,7 +80,7 @@ describe('temperature polling', () => {
       const sent: string[] = [];
       h.printer.onCommandSent((c) => sent.push(c.command));
       await h.printer.connect();
-      await waitFor('a temperature', () => h.printer.snapshot().temperatures.tool0 !== undefined, 3000);
+      await waitFor(() => h.printer.snapshot().temperatures.tool0 !== undefined, 3000, 'a temperature');
       expect(sent.filter((c) => /^M1(05|55)/.test(c))[0]).to.equal(autoreportTemp ? 'M155 S1' : 'M105');
       await h.stop();
     }
@@ -98,7 +99,7 @@ describe('connection failures', () => {
     );
     expect(failure).to.match(/cannot open \/dev\/does-not-exist-cuttle/);
     expect(h.printer.state).to.deep.include({ id: 'CLOSED_WITH_ERROR', text: 'Offline after error' });
-    await waitFor('Error event', () => h.names().includes('Error'));
+    await waitFor(() => h.names().includes('Error'), 10000, 'Error event');
     expect(h.names()).to.not.include('Connected');
     expect(await h.printer.listPorts()).to.include('virtual');
   });
@@ -136,7 +137,7 @@ describe('connection failures', () => {
 async function startSilentPty(): Promise<{ link: string; close(): Promise<void> }> {
   const link = path.join(tempDir(), 'silent');
   const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${link}.other`, `pty,raw,echo=0,link=${link}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitFor('socat', () => fs.existsSync(link) && fs.existsSync(`${link}.other`));
+  await waitFor(() => fs.existsSync(link) && fs.existsSync(`${link}.other`), 10000, 'socat');
   await new Promise((resolve) => setTimeout(resolve, 50));
   return {
     link,

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { startPtyPrinter, type PtyPrinter } from '../../core/printer/simulator/pty.js';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 describe('printer faults (simulated printer)', () => {
   let h: PrinterHost;
@@ -22,7 +23,7 @@ describe('printer faults (simulated printer)', () => {
     h.printer.onCommandSent((c) => c.fromJob && jobLines.push(c.command));
     await h.printer.connect();
     await h.printer.selectFile(gcodeFile(dir, 'lost-ok.gcode', lines), true);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    await waitFor(() => h.names().includes('PrintDone'), 10000, 'PrintDone');
     // the simulator reports ADVANCED_OK, so the nudge is M400 (its "ok N<line>" also reveals lost lines)
     expect(sent.filter((line) => line === 'M400' || line === 'M105'), 'one unnumbered nudge').to.deep.equal(['M400']);
     expect(jobLines).to.deep.equal(lines);
@@ -33,7 +34,7 @@ describe('printer faults (simulated printer)', () => {
     h = await startPrinterHost(fastSerial({ faults: { disconnectAfterLines: 100 } }));
     await h.printer.connect();
     await h.printer.selectFile(gcodeFile(dir, 'cut.gcode', typicalLines(1000)), true);
-    await waitFor('PrintFailed', () => h.names().includes('PrintFailed'));
+    await waitFor(() => h.names().includes('PrintFailed'), 10000, 'PrintFailed');
     expect(h.names(['Error', 'Disconnected', 'PrintFailed'])).to.deep.equal(['Error', 'Disconnected', 'PrintFailed']);
     const failed = h.events.find((e) => e.name === 'PrintFailed')!.payload as Record<string, unknown>;
     expect(failed).to.include({ name: 'cut.gcode', path: 'cut.gcode', origin: 'local', reason: 'virtual printer disconnected' });
@@ -53,7 +54,7 @@ describe('printer faults (simulated printer)', () => {
     h = await startPrinterHost(fastSerial({ faults: { silentAfterLines: 3 } }, { timeout: { communication: 100, maxNudges: 2, connection: 3000, hello: 200 } }));
     await h.printer.connect();
     await h.printer.selectFile(gcodeFile(dir, 'silent.gcode', typicalLines(50)), true);
-    await waitFor('Error', () => h.names().includes('PrintFailed'), 5000);
+    await waitFor(() => h.names().includes('PrintFailed'), 5000, 'Error');
     const error = (h.events.find((e) => e.name === 'Error')!.payload as { error: string }).error;
     expect(error).to.match(/communication timeout.*2 M105 nudges/);
     expect(h.printer.state.id).to.equal('CLOSED_WITH_ERROR');
@@ -67,7 +68,7 @@ describe('printer faults (simulated printer)', () => {
     const lines = typicalLines(300);
     await h.printer.connect({ port: pty.link, baudrate: 250000 });
     await h.printer.selectFile(gcodeFile(dir, 'overflow.gcode', lines), true);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'), 15000);
+    await waitFor(() => h.names().includes('PrintDone'), 15000, 'PrintDone');
     expect(pty.printer.rxOverflows, 'lines were lost in the receive buffer').to.be.greaterThan(0);
     const executed = pty.printer.executed.filter((c) => c.source === 'serial' && c.command.startsWith('G1')).map((c) => c.command);
     expect(executed).to.deep.equal(lines);

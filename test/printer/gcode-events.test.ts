@@ -1,7 +1,8 @@
 /** Every GCODE-processing event from the command that causes it, as the command is sent (not when queued). */
 import { expect } from 'chai';
 import { HookRegistry } from '../../core/hooks/hook-points.js';
-import { fastSerial, startPrinterHost, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, startPrinterHost, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const GCODE_EVENTS = ['PowerOn', 'PowerOff', 'Home', 'ZChange', 'Dwell', 'Waiting', 'Cooling', 'Alert', 'Conveyor', 'Eject', 'EStop', 'PositionUpdate', 'ToolChange'];
 
@@ -12,7 +13,7 @@ describe('GCODE-processing events', () => {
   async function sendAndCollect(commands: string[], expected: number) {
     const before = h.events.length;
     h.printer.commands(commands);
-    await waitFor(`${expected} events`, () => h.events.slice(before).filter((e) => GCODE_EVENTS.includes(e.name) || e.name.startsWith('plugin_gcode')).length >= expected);
+    await waitFor(() => h.events.slice(before).filter((e) => GCODE_EVENTS.includes(e.name) || e.name.startsWith('plugin_gcode')).length >= expected, 10000, `${expected} events`);
     await new Promise((resolve) => setTimeout(resolve, 30));
     return h.events.slice(before).filter((e) => GCODE_EVENTS.includes(e.name) || e.name.startsWith('plugin_gcode'));
   }
@@ -78,7 +79,7 @@ describe('GCODE-processing events', () => {
     // M112 jumps the queue, fires EStop, and the (Marlin-like) printer halts: the connection ends in Error
     const estop = await sendAndCollect(['M112'], 1);
     expect(estop.map((e) => e.name)).to.deep.equal(['EStop']);
-    await waitFor('Error after the halt', () => h.names().includes('Error'));
+    await waitFor(() => h.names().includes('Error'), 10000, 'Error after the halt');
     expect(h.printer.state.id).to.equal('CLOSED_WITH_ERROR');
   });
 

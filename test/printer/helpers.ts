@@ -55,14 +55,6 @@ export async function startPrinterHost(config: Record<string, unknown> = fastSer
   };
 }
 
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-printer-'));
 }

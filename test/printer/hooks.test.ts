@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { HookRegistry } from '../../core/hooks/hook-points.js';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 describe('gcode hook points', () => {
   let h: PrinterHost;
@@ -29,9 +30,9 @@ describe('gcode hook points', () => {
     hooks.register('gcode.sent', (command) => received.push(`sent-hook ${command}`), { owner: 'test' });
     await h.printer.connect();
     h.printer.commands(['M104 S200', 'M300 S440 P100', 'G29', 'M105']);
-    await waitFor('api commands', () => sent.includes('api M105'));
+    await waitFor(() => sent.includes('api M105'), 10000, 'api commands');
     await h.printer.selectFile(gcodeFile(dir, 'hooked.gcode', ['M104 S180', 'M300', 'G1 X1']), true);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    await waitFor(() => h.names().includes('PrintDone'), 10000, 'PrintDone');
     expect(sent).to.deep.equal(['api M115', 'api M104 S210', 'api G28', 'api M420 S1', 'api M105', 'job M104 S210', 'job G1 X1']);
     expect(received).to.include.members(['sent-hook M104 S210', 'sent-hook M420 S1']);
     expect(contexts.filter((c) => c.code === 'M300').map((c) => c.fromJob)).to.deep.equal([false, true]);
@@ -47,7 +48,7 @@ describe('gcode hook points', () => {
     hooks.register('gcode.received', (line) => (line.startsWith('echo:') ? null : line.replace(/B:[\d.]+/, 'B:55.00')), { owner: 'test' });
     await h.printer.connect();
     h.printer.commands(['M105']);
-    await waitFor('temperature', () => h.printer.snapshot().temperatures.bed?.actual === 55);
+    await waitFor(() => h.printer.snapshot().temperatures.bed?.actual === 55, 10000, 'temperature');
     expect(h.printer.snapshot().temperatures.tool0!.actual).to.be.a('number');
   });
 
@@ -57,7 +58,7 @@ describe('gcode hook points', () => {
     h.printer.onCommandSent((c) => sent.push(c.command));
     await h.printer.connect();
     h.printer.commands(['M104 S200', 'M300 S440 P100', 'M140 S60']);
-    await waitFor('M140', () => sent.includes('M140 S60'));
+    await waitFor(() => sent.includes('M140 S60'), 10000, 'M140');
     expect(sent.filter((c) => /^M(104|300|140)/.test(c))).to.deep.equal(['M104 S210', 'M140 S60']);
   });
 });

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { startPtyPrinter } from '../../core/printer/simulator/pty.js';
 import { LineSplitter, MAX_LINE_BYTES, type DiscardedLine } from '../../core/printer/transport/transport.js';
-import { fastSerial, gcodeFile, ptyFixture, startPrinterHost, typicalLines, waitFor } from './helpers.js';
+import { fastSerial, gcodeFile, ptyFixture, startPrinterHost, typicalLines } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 function split(chunks: (string | Buffer)[]) {
   const lines: string[] = [];
@@ -47,7 +48,7 @@ describe('a printer that sends noise and over-long lines', function () {
     const lines = typicalLines(400);
     await h.printer.connect({ port: pty.link, baudrate: 250000 });
     await h.printer.selectFile(gcodeFile(dir, 'noisy.gcode', lines), true);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    await waitFor(() => h.names().includes('PrintDone'), 10000, 'PrintDone');
     expect(pty.printer.executed.filter((c) => c.command.startsWith('G1')).map((c) => c.command)).to.deep.equal(lines);
     const skipped = h.t.logs.filter((l) => l.msg === 'skipped a line from the printer');
     expect(skipped.map((l) => l.reason)).to.include.members(['not UTF-8', 'too long']);

@@ -11,7 +11,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GcodeProtocol, type ProtocolOptions } from '../../core/printer/protocol/protocol.js';
 import { startPtyPrinter } from '../../core/printer/simulator/pty.js';
-import { fastSerial, gcodeFile, passThroughHandler, ptyFixture, ScriptedTransport, startPrinterHost, typicalLines, waitFor } from './helpers.js';
+import { ManualClock, turn } from '../support/clock.js';
+import { fastSerial, gcodeFile, passThroughHandler, ptyFixture, ScriptedTransport, startPrinterHost, typicalLines } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 describe('the stall after a resend whose "ok" never comes (regression)', function () {
   this.timeout(30000);
@@ -36,7 +38,7 @@ describe('the stall after a resend whose "ok" never comes (regression)', functio
     const lines = typicalLines(300);
     await h.printer.connect({ port: pty.link, baudrate: 250000 });
     await h.printer.selectFile(gcodeFile(dir, 'stall.gcode', lines), true);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'), 20000);
+    await waitFor(() => h.names().includes('PrintDone'), 20000, 'PrintDone');
 
     const resent = sentAt.filter((s) => s.line.startsWith('N105 '));
     expect(resent, 'N105 was sent, refused and sent again').to.have.length(2);
@@ -48,37 +50,40 @@ describe('the stall after a resend whose "ok" never comes (regression)', functio
   });
 });
 
+// in virtual time: the protocol's timers run on a clock the test advances (support/clock.ts)
 describe('what counts as progress for the communication timeout', () => {
   const handler = passThroughHandler();
   const options: ProtocolOptions = { historySize: 50, communicationTimeout: 300, maxNudges: 3, waitAsOk: false, longRunning: new Set(['G28']) };
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   async function connected(overrides: Partial<ProtocolOptions> = {}) {
     const transport = new ScriptedTransport();
-    const protocol = new GcodeProtocol(transport, handler, { ...options, ...overrides });
+    const clock = new ManualClock();
+    const protocol = new GcodeProtocol(transport, handler, { ...options, ...overrides }, clock);
     const hello = protocol.handshake(1000, 1000);
     transport.reply('ok');
     await hello;
-    return { transport, protocol };
+    return { transport, protocol, clock };
   }
 
-  /** Feeds `lines` every 50 ms until `until` is true or `ms` passed; returns how long it took. */
-  async function chatter(transport: ScriptedTransport, lines: string[], until: () => boolean, ms: number): Promise<number> {
-    const start = performance.now();
-    while (!until() && performance.now() - start < ms) {
-      await sleep(50);
+  /** Feeds `lines` every 50 ms (of the clock's time) until `until` is true or `ms` passed; returns how long it took. */
+  async function chatter(clock: ManualClock, transport: ScriptedTransport, lines: string[], until: () => boolean, ms: number): Promise<number> {
+    const start = clock.now();
+    while (!until() && clock.now() - start < ms) {
+      await clock.advance(50);
       transport.reply(...lines);
     }
-    return performance.now() - start;
+    return clock.now() - start;
   }
 
   const nudged = (t: ScriptedTransport) => t.written.includes('M105');
 
   it('temperature auto-reports, "echo:" messages and "wait" do not hold the nudge off', async () => {
-    const { transport, protocol } = await connected();
+    const { transport, protocol, clock } = await connected();
     protocol.enqueue({ command: 'G1 X10', context: { fromJob: true, code: 'G1' } });
-    await chatter(transport, ['T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0', 'echo:SD card ok', 'wait', '// message', 'Warning: cold extrusion'], () => nudged(transport), 3000);
+    const took = await chatter(clock, transport, ['T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0', 'echo:SD card ok', 'wait', '// message', 'Warning: cold extrusion'], () => nudged(transport), 3000);
     expect(nudged(transport), 'nudged despite the chatter').to.equal(true);
+    // the timeout (300 ms) plus at most one watchdog period (75 ms) and one chatter step (50 ms)
+    expect(took, 'ms until the nudge').to.be.within(300, 425);
     protocol.close();
   });
 
@@ -86,7 +91,8 @@ describe('what counts as progress for the communication timeout', () => {
     const { transport, protocol } = await connected({ waitAsOk: true, communicationTimeout: 60000 });
     protocol.enqueue({ command: 'G1 X10', context: { fromJob: true, code: 'G1' } });
     protocol.enqueue({ command: 'G1 X20', context: { fromJob: true, code: 'G1' } });
-    await sleep(20);
+    // G1 X10 goes on the wire at the end of this turn of the event loop: only then can anything answer it
+    await turn();
     transport.reply('wait');
     expect(transport.written.filter((l) => l.includes('G1'))).to.have.length(2);
     expect(nudged(transport)).to.equal(false);
@@ -99,9 +105,9 @@ describe('what counts as progress for the communication timeout', () => {
       ['G28', 'G28', ['echo:SD card ok']],
       ['G1 X1', 'G1', ['echo:busy: processing']],
     ] as const) {
-      const { transport, protocol } = await connected();
+      const { transport, protocol, clock } = await connected();
       protocol.enqueue({ command, context: { fromJob: true, code } });
-      await chatter(transport, [...lines], () => nudged(transport), 1200);
+      await chatter(clock, transport, [...lines], () => nudged(transport), 60_000);
       expect(nudged(transport), `${command} was nudged`).to.equal(false);
       protocol.close();
     }
@@ -112,9 +118,9 @@ describe('what counts as progress for the communication timeout', () => {
     protocol.enqueue({ command: 'G1 X1', context: { fromJob: true, code: 'G1' } });
     protocol.enqueue({ command: 'G1 X2', context: { fromJob: true, code: 'G1' } });
     protocol.enqueue({ command: 'G1 X3', context: { fromJob: true, code: 'G1' } });
-    await sleep(5);
+    await turn();
     transport.reply('ok', 'ok');
-    await sleep(5);
+    await turn();
     expect(transport.written.filter((l) => l.includes('G1')), 'X2 sent, X3 still waiting').to.have.length(2);
     expect(protocol.queued).to.equal(1);
     protocol.close();

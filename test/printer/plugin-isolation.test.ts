@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import type { ThrowingListener } from './fixtures/throwing-listener-plugin/index.js';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 describe('plugin listeners on the serial path', () => {
   let h: PrinterHost;
@@ -16,7 +17,7 @@ describe('plugin listeners on the serial path', () => {
     await h.printer.connect();
     const moves = Array.from({ length: 50 }, (_, i) => `G1 X${i} Y${i} E${i * 0.1}`);
     await h.printer.selectFile(gcodeFile(dir, 'moves.gcode', moves), true);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    await waitFor(() => h.names().includes('PrintDone'), 10000, 'PrintDone');
     await h.t.host.bus.idle(2000);
 
     expect(h.printer.state.id).to.equal('OPERATIONAL');

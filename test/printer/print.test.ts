@@ -1,6 +1,7 @@
 /** Printing a local file on the in-process simulator: events, states, payloads, pause/resume/cancel with positions. */
 import { expect } from 'chai';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 describe('printing (in-process virtual printer)', () => {
   let h: PrinterHost;
@@ -15,13 +16,13 @@ describe('printing (in-process virtual printer)', () => {
     h.printer.onCommandSent((c) => c.fromJob && jobLines.push(c.command));
     await h.printer.connect();
     await h.printer.selectFile(file, true);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    await waitFor(() => h.names().includes('PrintDone'), 10000, 'PrintDone');
     expect(jobLines).to.deep.equal(lines);
     expect(h.printer.state.id).to.equal('OPERATIONAL');
     const done = h.events.find((e) => e.name === 'PrintDone')!.payload as Record<string, unknown>;
     expect(done).to.include({ name: 'part.gcode', path: 'part.gcode', origin: 'local', file: file.diskPath, filename: 'part.gcode' });
     expect(done.time).to.be.a('number').and.to.be.greaterThan(0);
-    await waitFor('Operational', () => h.events.filter((e) => e.name === 'PrinterStateChanged').length >= 6);
+    await waitFor(() => h.events.filter((e) => e.name === 'PrinterStateChanged').length >= 6, 10000, 'Operational');
     const states = h.events.filter((e) => e.name === 'PrinterStateChanged').map((e) => (e.payload as { state_id: string }).state_id);
     expect(states.slice(-3)).to.deep.equal(['PRINTING', 'FINISHING', 'OPERATIONAL']);
     expect(h.names(['PrintStarted', 'PrintDone'])).to.deep.equal(['PrintStarted', 'PrintDone']);
@@ -45,12 +46,12 @@ describe('printing (in-process virtual printer)', () => {
     h.printer.onCommandSent((c) => c.fromJob && c.code === 'G1' && sentMoves.push(c.command));
     await h.printer.connect();
     await h.printer.selectFile(file, true);
-    await waitFor('some moves', () => sentMoves.length > 40);
+    await waitFor(() => sentMoves.length > 40, 10000, 'some moves');
     await h.printer.pausePrint();
     expect(h.printer.state.id).to.equal('PAUSED');
     const last = sentMoves.at(-1)!;
     const [, x, y, e] = /X([\d.]+) Y([\d.]+) E([\d.]+)/.exec(last)!.map(Number);
-    await waitFor('PrintPaused', () => h.names().includes('PrintPaused'));
+    await waitFor(() => h.names().includes('PrintPaused'), 10000, 'PrintPaused');
     const paused = h.events.find((ev) => ev.name === 'PrintPaused')!.payload as Record<string, unknown>;
     expect(paused).to.include({ name: 'long.gcode', path: 'long.gcode', origin: 'local', filename: 'long.gcode' });
     expect(paused.position).to.deep.equal({ x, y, z: 0.3, e, t: 1, f: 6000 });
@@ -60,10 +61,10 @@ describe('printing (in-process virtual printer)', () => {
 
     await h.printer.resumePrint();
     expect(h.printer.state.id).to.equal('PRINTING');
-    await waitFor('more moves', () => sentMoves.length > countAtPause + 20);
+    await waitFor(() => sentMoves.length > countAtPause + 20, 10000, 'more moves');
     await h.printer.cancelPrint();
     expect(h.printer.state.id).to.equal('OPERATIONAL');
-    await waitFor('PrintCancelled', () => h.names().includes('PrintCancelled'));
+    await waitFor(() => h.names().includes('PrintCancelled'), 10000, 'PrintCancelled');
     const cancelled = h.events.find((ev) => ev.name === 'PrintCancelled')!.payload as { position: Record<string, number> };
     const [, cx, cy, ce] = /X([\d.]+) Y([\d.]+) E([\d.]+)/.exec(sentMoves.at(-1)!)!.map(Number);
     expect(cancelled.position).to.deep.equal({ x: cx, y: cy, z: 0.3, e: ce, t: 1, f: 6000 });
@@ -84,13 +85,13 @@ describe('printing (in-process virtual printer)', () => {
     h.printer.onHostAction(({ action }) => actions.push(action));
     await h.printer.connect();
     await h.printer.selectFile(gcodeFile(dir, 'actions.gcode', moves), true);
-    await waitFor('printing', () => h.printer.snapshot().progress.linesSent > 20);
+    await waitFor(() => h.printer.snapshot().progress.linesSent > 20, 10000, 'printing');
     h.printer.commands('M118 A1 action:pause'); // the simulator echoes "//action:pause", as a printer's menu would send it
-    await waitFor('Paused', () => h.printer.state.id === 'PAUSED');
+    await waitFor(() => h.printer.state.id === 'PAUSED', 10000, 'Paused');
     h.printer.commands('M118 A1 action:resume');
-    await waitFor('Printing', () => h.printer.state.id === 'PRINTING');
+    await waitFor(() => h.printer.state.id === 'PRINTING', 10000, 'Printing');
     h.printer.commands('M118 A1 action:cancel');
-    await waitFor('PrintCancelled', () => h.names().includes('PrintCancelled'));
+    await waitFor(() => h.names().includes('PrintCancelled'), 10000, 'PrintCancelled');
     expect(actions).to.deep.equal(['pause', 'resume', 'cancel']);
     expect(h.names(['PrintPaused', 'PrintResumed', 'PrintCancelled'])).to.deep.equal(['PrintPaused', 'PrintResumed', 'PrintCancelled']);
   });
@@ -102,11 +103,11 @@ describe('printing (in-process virtual printer)', () => {
     h.printer.onCommandSent((c) => c.fromJob && sent.push(c.command));
     await h.printer.connect();
     await h.printer.selectFile(gcodeFile(dir, 'restart.gcode', moves), true);
-    await waitFor('some lines', () => sent.length > 30);
+    await waitFor(() => sent.length > 30, 10000, 'some lines');
     await h.printer.pausePrint();
     const before = sent.length;
     await h.printer.restartPrint();
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'), 15000);
+    await waitFor(() => h.names().includes('PrintDone'), 15000, 'PrintDone');
     expect(sent.slice(before)).to.deep.equal(moves);
     expect(h.names(['PrintStarted', 'PrintPaused', 'PrintDone'])).to.deep.equal(['PrintStarted', 'PrintPaused', 'PrintStarted', 'PrintDone']);
   });

@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { startPtyPrinter, type PtyPrinter } from '../../core/printer/simulator/pty.js';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const HOST_COMMANDS = /^(M110|M115|M155|M105|M114)\b/;
 
@@ -41,7 +42,7 @@ describe('printing through a pty (socat + serialport)', function () {
       await h.printer.connect({ port: pty.link, baudrate: 250000 });
       expect(h.printer.snapshot().connection).to.deep.equal({ port: pty.link, baudrate: 250000 });
       await h.printer.selectFile(gcodeFile(dir, `pty-${window}.gcode`, lines), true);
-      await waitFor('PrintDone', () => h!.names().includes('PrintDone'), 25000);
+      await waitFor(() => h!.names().includes('PrintDone'), 25000, 'PrintDone');
       const executed = pty.printer.executed.filter((c) => c.source === 'serial' && !HOST_COMMANDS.test(c.command));
       expect(executed.map((c) => c.command)).to.deep.equal(lines);
       const numbers = executed.map((c) => c.line!);

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fastSerial, startPrinterHost, tempDir, waitFor, type PrinterHost } from './helpers.js';
+import { fastSerial, startPrinterHost, tempDir, type PrinterHost } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 describe('SD card', () => {
   let h: PrinterHost;
@@ -24,7 +25,7 @@ describe('SD card', () => {
 
     await h.printer.selectFile({ origin: 'sdcard', path: 'part.gcode', name: 'part.gcode', size: null }, true);
     expect(h.printer.snapshot().job!.size).to.equal(fs.statSync(path.join(sdFolder, 'part.gcode')).size);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    await waitFor(() => h.names().includes('PrintDone'), 10000, 'PrintDone');
     const done = h.events.find((e) => e.name === 'PrintDone')!.payload as Record<string, unknown>;
     expect(done).to.include({ origin: 'sdcard', path: 'part.gcode', file: 'part.gcode', filename: 'part.gcode' });
     expect(h.printer.state.id).to.equal('OPERATIONAL');
@@ -55,7 +56,7 @@ describe('SD card', () => {
     // the host kept a copy of what it wrote to the card: the events come from it
     expect(fs.readFileSync(h.printer.sd.localCopy('layers.gcode')!, 'utf8')).to.equal(fs.readFileSync(path.join(sdFolder, 'layers.gcode'), 'utf8'));
     await h.printer.selectFile({ origin: 'sdcard', path: 'layers.gcode', name: 'layers.gcode', size: null }, true);
-    await waitFor('PrintDone', () => h.names().includes('PrintDone'));
+    await waitFor(() => h.names().includes('PrintDone'), 10000, 'PrintDone');
     const sd = h.events.filter((e) => e.name.startsWith('plugin_gcode_events_Sd'));
     expect(sd.map((e) => e.name.replace('plugin_gcode_events_', ''))).to.deep.equal(['SdHome', 'SdZChange', 'SdZChange', 'SdAlert']);
     expect(sd.filter((e) => e.name.endsWith('SdZChange')).map((e) => e.payload)).to.deep.equal([

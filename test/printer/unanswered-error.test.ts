@@ -10,7 +10,8 @@ import { frame } from '../../core/printer/protocol/gcode.js';
 import { GcodeProtocol, type ProtocolOptions } from '../../core/printer/protocol/protocol.js';
 import path from 'node:path';
 import { startPtyPrinter } from '../../core/printer/simulator/pty.js';
-import { fastSerial, gcodeFile, passThroughHandler, ptyFixture, ScriptedTransport, startPrinterHost, typicalLines, waitFor } from './helpers.js';
+import { fastSerial, gcodeFile, passThroughHandler, ptyFixture, ScriptedTransport, startPrinterHost, typicalLines } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const afterImmediate = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -76,7 +77,7 @@ describe('an error with neither Resend nor ok (regression)', () => {
       await h.printer.connect({ port: pty.link, baudrate: 250000 });
       const lines = typicalLines(120);
       await h.printer.selectFile(gcodeFile(fixture.dir, 'dropped.gcode', lines), true);
-      await waitFor('PrintDone', () => h.names().includes('PrintDone'), 15000);
+      await waitFor(() => h.names().includes('PrintDone'), 15000, 'PrintDone');
       const error = log.findIndex((l) => l.direction === 'recv' && /No Line Number with checksum/.test(l.line));
       expect(error, 'the simulator dropped a line').to.be.greaterThan(-1);
       const again = log.slice(error).find((l) => l.direction === 'send')!;

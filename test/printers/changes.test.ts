@@ -7,9 +7,10 @@
 import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import { api, waitFor, type Api } from '../api/support.js';
+import { api, type Api } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
 import { configText, FAST_SERIAL_YAML, savedPrinters, startHostFromText } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const FARM_YAML = `# the farm in the workshop
 printers:

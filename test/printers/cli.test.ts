@@ -3,15 +3,19 @@
  * REST API (the printer appears at /printer/<id>/ at once, PrinterAdded/PrinterRemoved fire, refusals
  * exit 1 with the host's reason); on a stopped basedir it edits config.yaml (in order, comments
  * kept; the implicit `default` printer made explicit first); usage mistakes exit 2.
+ * The host runs as its own process (it is found through host.json); the command runs in-process
+ * (support/cli.ts), as its parsing and its REST and file work are what is tested here.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { spawnHost, waitFor, type HostProcess } from '../api/support.js';
-import { cli } from '../clients/helpers.js';
+import { spawnHost, type HostProcess } from '../api/support.js';
+import { cliInProcess as cli } from '../support/cli.js';
 import { TEST_API_KEY } from '../support/host.js';
 import { configText, savedPrinters } from './support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const CONFIG = `api:
   key: ${TEST_API_KEY}
@@ -47,7 +51,7 @@ describe('cuttle printers', function () {
     let host: HostProcess;
     let basedir: string;
     const get = async (p: string) => {
-      const r = await fetch(`${host.baseUrl}${p}`, { headers: { 'X-Api-Key': TEST_API_KEY } });
+      const r = await fetch(`${host.baseUrl}${p}`, { headers: keyHeaders(TEST_API_KEY) });
       return { status: r.status, json: (await r.json().catch(() => null)) as any };
     };
     before(async () => {

@@ -4,9 +4,10 @@
  * change. (That PrinterRemoved comes after the printer's PrintFailed and Disconnected: isolation.test.ts.)
  */
 import { expect } from 'chai';
-import { api, recordEvents, startApiHost, waitFor } from '../api/support.js';
+import { api, recordEvents, startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
 import { twoPrinters } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('printers over REST: PrinterAdded and PrinterRemoved', function () {
   this.timeout(30000);

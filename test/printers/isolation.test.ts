@@ -5,9 +5,10 @@
 import { expect } from 'chai';
 import type { PrintEnd } from '../../core/printer/printer-service.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import { api, recordEvents, startApiHost, uploadForm, waitFor } from '../api/support.js';
+import { api, recordEvents, startApiHost, uploadForm } from '../api/support.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
 
 const IDS = ['p1', 'p2', 'p3'];
 

@@ -9,9 +9,11 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadSettings } from '../../core/container.js';
 import { printersSettings } from '../../core/printers/settings.js';
-import { spawnHost, waitFor } from '../api/support.js';
+import { spawnHost } from '../api/support.js';
 import { TEST_API_KEY } from '../support/host.js';
 import { configText, savedPrinters } from './support.js';
+import { jsonHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const CONFIG = `api:
   key: ${TEST_API_KEY}
@@ -34,7 +36,7 @@ describe('printer registry saves and kill -9', function () {
       basedirs.push(basedir);
       writeFileSync(path.join(basedir, 'config.yaml'), CONFIG);
       const host = await spawnHost(basedir);
-      const headers = { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' };
+      const headers = jsonHeaders(TEST_API_KEY);
       let answered = 0;
       const stream = (async () => {
         for (let i = 0; ; i++) {

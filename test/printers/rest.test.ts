@@ -5,11 +5,13 @@
 import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import { api, startApiHost, uploadForm, waitFor, type Api } from '../api/support.js';
+import { api, startApiHost, uploadForm, type Api } from '../api/support.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
 import { twoPrinters } from './support.js';
 import type { TestHost } from '../support/host.js';
 import { freePort } from '../support/free-port.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const FLAG_KEYS = ['operational', 'printing', 'cancelling', 'pausing', 'resuming', 'finishing', 'closedOrError', 'error', 'paused', 'ready', 'sdReady'];
 const PROGRESS_KEYS = ['completion', 'filepos', 'printTime', 'printTimeLeft', 'printTimeLeftOrigin'];
@@ -71,8 +73,8 @@ describe('printers over REST: GET /api/printers', function () {
     // through a printer's prefix and through a printer's own port, the base URLs are still the main port's
     const scoped = await call('GET', '/printer/p2/api/printers/p2');
     expect(scoped.json.baseUrl).to.equal(`${t.baseUrl}/printer/p2/`);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${listen}/api/version`, { headers: { 'X-Api-Key': t!.apiKey } }).catch(() => null))?.status === 200);
-    const viaListen = await fetch(`http://127.0.0.1:${listen}/api/printers`, { headers: { 'X-Api-Key': t.apiKey } });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${listen}/api/version`, { headers: keyHeaders(t!.apiKey) }).catch(() => null))?.status === 200);
+    const viaListen = await fetch(`http://127.0.0.1:${listen}/api/printers`, { headers: keyHeaders(t.apiKey) });
     expect(((await viaListen.json()) as { printers: { baseUrl: string }[] }).printers.map((p) => p.baseUrl)).to.deep.equal([`${t.baseUrl}/printer/p1/`, `${t.baseUrl}/printer/p2/`]);
   });
 

@@ -7,10 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { spawnHost, waitFor } from '../api/support.js';
-import { cli } from '../clients/helpers.js';
+import { spawnHost } from '../api/support.js';
+import { cliInProcess as cli } from '../support/cli.js';
 import { TEST_API_KEY } from '../support/host.js';
 import { savedPrinters } from './support.js';
+import { jsonHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const CONFIG = `api:
   key: ${TEST_API_KEY} # the test key
@@ -34,7 +36,7 @@ describe('cuttle serve --virtual-printers', function () {
     // as `npm start -- --virtual-printers 3` passes it, --connect virtual included
     const host = await spawnHost(basedir, ['--virtual-printers', '3', '--connect', 'virtual']);
     try {
-      const headers = { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' };
+      const headers = jsonHeaders(TEST_API_KEY);
       const list = async () => ((await (await fetch(`${host.baseUrl}/api/printers`, { headers })).json()) as { printers: { id: string; name: string; state: { text: string } }[] }).printers;
       await waitFor(async () => (await list()).every((p) => p.state.text === 'Operational'), 20000);
       expect((await list()).map((p) => [p.id, p.name])).to.deep.equal([

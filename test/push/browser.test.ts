@@ -12,7 +12,9 @@ import type { Browser } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { launchChromium } from '../farm-page/support.js';
-import { pushClient, waitFor } from './support.js';
+import { pushClient } from './support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const GCODE = ['G28', ...Array.from({ length: 1500 }, (_, i) => `G1 X${i % 100} Y${(i * 7) % 100} Z${(i / 300).toFixed(2)} E${i / 10} F1200`), 'M84', ''].join('\n');
 
@@ -137,7 +139,7 @@ describe('farm page of one printer in Chromium', function () {
     expect(poll.status).to.equal(200);
     const { api_key: key } = (await poll.json()) as { api_key: string };
     expect(key).to.match(/^[A-Za-z0-9]{32}$/);
-    expect((await fetch(`${t.baseUrl}/api/currentuser`, { headers: { 'X-Api-Key': key } })).status).to.equal(200);
+    expect((await fetch(`${t.baseUrl}/api/currentuser`, { headers: keyHeaders(key) })).status).to.equal(200);
   });
 
   it('pushes the job\'s analysis with the state once the file is analysed', async () => {

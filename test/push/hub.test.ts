@@ -16,7 +16,7 @@ import { OFFLINE_SNAPSHOT } from '../../core/push/printer-state.js';
 import type { SlicingService } from '../../core/slicing/slicing-service.js';
 import { captureLogs } from '../support/host.js';
 import { MemoryLink, MemoryTransport } from './memory-link.js';
-import { waitFor } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const ADMIN = { name: 'admin', admin: true, groups: ['admins'], permissions: ['STATUS'], via: 'apikey' as const };
 

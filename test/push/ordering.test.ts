@@ -10,7 +10,8 @@ import { openPushClient, type PushMessageSeen, type TestPushClient } from '../cl
 import { request } from '../clients/helpers.js';
 import { fastSerial } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
-import { pushClient, startConnectedHost, waitFor, type ConnectedHost, type RecordingClient } from './support.js';
+import { pushClient, startConnectedHost, type ConnectedHost, type RecordingClient } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 // moves that take time on the simulated printer, so the print is seen Printing for many ticks
 const GCODE = ['G28', 'G90', 'M82', ...Array.from({ length: 120 }, (_, i) => `G1 X${i % 100} Y${(i * 7) % 100} Z0.2 E${i / 10} F3000`), ''].join('\n');

@@ -6,7 +6,8 @@ import { AuthManager } from '../../core/auth/api.js';
 import { PushService, type PushClientInfo } from '../../core/push/api.js';
 import type { DefaultPushService } from '../../core/push/service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { connectError, pushClient, waitFor, type RecordingClient } from './support.js';
+import { connectError, pushClient, type RecordingClient } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('push over socket.io', function () {
   this.timeout(30000);

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { TEST_API_KEY, writeConfig } from '../support/host.js';
-import { pushClient, waitFor, type RecordingClient } from './support.js';
+import { pushClient, type RecordingClient } from './support.js';
 import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait.js';
 
 const MAIN = path.resolve(__dirname, '..', '..', 'core', 'cli', 'main.js');
 

@@ -5,7 +5,8 @@ import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
 import { ConnectivityService } from '../../core/push/api.js';
 import { everySeconds } from '../../core/push/connectivity.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { pushClient, waitFor } from './support.js';
+import { pushClient } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 function listen(server: net.Server, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { EventBus } from '../../core/events/event-bus.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { pushClient, waitFor } from './support.js';
+import { pushClient } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('push to a slow client', function () {
   this.timeout(60000);

@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
 
 export interface Received {
   type: string;
@@ -34,14 +35,6 @@ export function pushClient(baseUrl: string, auth: Record<string, unknown> | (() 
     seqs: () => received.filter((m) => m.type === 'event').map((m) => m.data['seq'] as number),
     close: () => socket.close(),
   };
-}
-
-export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 export function connectError(client: RecordingClient): Promise<Error> {

@@ -9,7 +9,9 @@ import { EventBus } from '../../core/events/event-bus.js';
 import { checkWireInternals, VERIFIED_VERSIONS, wireInternalsEnabled } from '../../core/push/transports/wire-internals.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { openPushClient, type TestPushClient } from '../clients/push-clients.js';
-import { pushClient, waitFor, type RecordingClient } from './support.js';
+import { pushClient, type RecordingClient } from './support.js';
+import { jsonHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 const PKG = require('../../../package.json') as { dependencies: Record<string, string> };
 
@@ -38,7 +40,7 @@ describe('push wire internals', () => {
         clients.push(io, framed, raw);
         const login = await fetch(`${t.baseUrl}/api/login`, {
           method: 'POST',
-          headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' },
+          headers: jsonHeaders(t.apiKey),
           body: JSON.stringify({ passive: true }),
         });
         const session = (await login.json()) as { name: string; session: string };

@@ -15,9 +15,10 @@ import { notifyArgs } from '../../core/service/sd-notify.js';
 import { execWord, systemdUnit, unitWord } from '../../core/service/unit-file.js';
 import { spawnHost, type HostProcess } from '../api/support.js';
 import { cli } from '../clients/helpers.js';
-import { waitFor } from '../push/support.js';
+
 import { TEST_API_KEY, writeConfig } from '../support/host.js';
 import { datagramListener, requireProgram } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 /** `systemd-analyze verify` on a unit file: its exit code and what it said. */
 function verify(file: string): { code: number | null; output: string } {

@@ -9,8 +9,9 @@ import { FileManager } from '../../core/files/file-manager.js';
 import { SlicingService, type SlicerJob, type SlicerPlugin } from '../../core/slicing/slicing-service.js';
 import type { TestHost } from '../support/host.js';
 import { startApiHost } from '../api/support.js';
-import { pushClient, waitFor } from '../push/support.js';
+import { pushClient } from '../push/support.js';
 import { api, boxStl, nextEvent, record, storeFile } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('slicing (prusa-slicer)', function () {
   this.timeout(30000);

@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { cli } from '../clients/helpers.js';
+import { cli, cliInProcess } from '../support/cli.js';
+import { waitFor } from '../support/wait.js';
+import { keyHeaders } from '../support/http.js';
 
 const MAIN = path.join(__dirname, '../../core/cli/main.js');
 
@@ -38,10 +40,7 @@ async function serve(basedir: string, extra: string[] = []): Promise<{ child: Ch
   });
   // host.json follows the listening socket by a moment
   const record = path.join(basedir, 'host.json');
-  for (const end = Date.now() + 5000; !(existsSync(record) && readFileSync(record, 'utf8').includes(`"pid": ${child.pid},`)); ) {
-    if (Date.now() > end) throw new Error(`no host.json:\n${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitFor(() => existsSync(record) && readFileSync(record, 'utf8').includes(`"pid": ${child.pid},`), 5000, `host.json naming pid ${child.pid}`);
   return { child, url, output: () => out };
 }
 
@@ -58,24 +57,24 @@ describe('cuttle CLI', () => {
     const basedir = tempBasedir();
     writeFileSync(path.join(basedir, 'config.yaml'), 'api:\n  key: CliTestKey0123456789abcdefghijklm\nlogging:\n  level: debug\n');
     const { child, url, output } = await serve(basedir);
-    const res = await fetch(`${url}/api/nothing`, { headers: { 'X-Api-Key': 'wrong' } });
+    const res = await fetch(`${url}/api/nothing`, { headers: keyHeaders('wrong') });
     expect(res.status).to.equal(403);
     child.kill('SIGTERM');
     expect(await exited(child), output()).to.equal(0);
     expect(output()).to.contain('cuttle is shutting down');
   });
 
-  it('serve: a malformed config stops start-up with the file and key named', () => {
+  it('serve: a malformed config stops start-up with the file and key named', async () => {
     const basedir = tempBasedir();
     writeFileSync(path.join(basedir, 'config.yaml'), 'server:\n  port: seventy\n');
-    const result = spawnSync(process.execPath, [MAIN, 'serve', '--basedir', basedir], { encoding: 'utf8', timeout: 15000 });
-    expect(result.status).to.equal(1);
+    const result = await cliInProcess(['serve', '--basedir', basedir]);
+    expect(result.code).to.equal(1);
     expect(result.stderr).to.contain(path.join(basedir, 'config.yaml')).and.contain('server.port');
   });
 
-  it('serve: --set overrides are validated like the file', () => {
-    const result = spawnSync(process.execPath, [MAIN, 'serve', '--basedir', tempBasedir(), '--set', 'server.nosuch=1'], { encoding: 'utf8', timeout: 15000 });
-    expect(result.status).to.equal(1);
+  it('serve: --set overrides are validated like the file', async () => {
+    const result = await cliInProcess(['serve', '--basedir', tempBasedir(), '--set', 'server.nosuch=1']);
+    expect(result.code).to.equal(1);
     expect(result.stderr).to.contain('server.nosuch').and.contain('not a known setting');
   });
 
@@ -91,40 +90,51 @@ describe('cuttle CLI', () => {
     expect(result.stderr).to.contain('unknown command').and.contain('serve');
   });
 
+  // the dispatcher's parsing, in-process (core/cli/cli.ts, what main.ts runs); one real process shows
+  // that --help exits at once, without starting anything
   describe('--help and unknown flags', function () {
     this.timeout(60000);
     it('knows every command file', () => expect(COMMANDS).to.include.members(['serve', 'plugins', 'events', 'user', 'keys', 'analyse', 'virtual-printer']));
+
+    it('serve --help, as a process, prints its usage and exits 0 at once, creating nothing', () => {
+      const basedir = tempBasedir();
+      const started = Date.now();
+      const result = spawnSync(process.execPath, [MAIN, 'serve', '--help', '--basedir', basedir], { encoding: 'utf8', timeout: 10000 });
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout).to.match(/^usage: cuttle serve/);
+      expect(Date.now() - started, 'it did not start anything long-running').to.be.below(10000);
+      expect(readdirSync(basedir)).to.deep.equal([]);
+    });
 
     for (const name of COMMANDS) {
       it(`${name} --help prints its usage on stdout, exit 0, and does nothing else`, async () => {
         const basedir = tempBasedir();
         for (const help of ['--help', '-h']) {
-          const started = Date.now();
-          const result = spawnSync(process.execPath, [MAIN, name, help, '--basedir', basedir], { encoding: 'utf8', timeout: 10000 });
-          expect(result.status, `${name} ${help}: ${result.stderr}`).to.equal(0);
+          const result = await cliInProcess([name, help, '--basedir', basedir]);
+          expect(result.code, `${name} ${help}: ${result.stderr}`).to.equal(0);
           expect(result.stdout).to.match(new RegExp(`^usage: cuttle ${name}`));
-          expect(Date.now() - started, 'it did not start anything long-running').to.be.below(10000);
+          expect(result.stderr).to.equal('');
         }
         // nothing was created: no config.yaml, no key, no host.json
         expect(readdirSync(basedir)).to.deep.equal([]);
       });
 
-      it(`${name} refuses a misspelt flag by name, exit 2`, () => {
-        const result = spawnSync(process.execPath, [MAIN, name, '--prot', '5001', '--basedir', tempBasedir()], { encoding: 'utf8', timeout: 10000 });
-        expect(result.status, result.stdout + result.stderr).to.equal(2);
+      it(`${name} refuses a misspelt flag by name, exit 2`, async () => {
+        const result = await cliInProcess([name, '--prot', '5001', '--basedir', tempBasedir()]);
+        expect(result.code, result.stdout + result.stderr).to.equal(2);
         expect(result.stderr).to.contain(`cuttle ${name}: unknown option --prot`).and.contain(`usage: cuttle ${name}`);
       });
     }
 
-    it('a flag without its value, or with one it does not take, is refused', () => {
-      const missing = spawnSync(process.execPath, [MAIN, 'serve', '--port'], { encoding: 'utf8', timeout: 10000 });
-      expect(missing.status).to.equal(2);
+    it('a flag without its value, or with one it does not take, is refused', async () => {
+      const missing = await cliInProcess(['serve', '--port']);
+      expect(missing.code).to.equal(2);
       expect(missing.stderr).to.contain("'--port <value>' argument missing");
-      const valued = spawnSync(process.execPath, [MAIN, 'plugins', '--json=yes'], { encoding: 'utf8', timeout: 10000 });
-      expect(valued.status).to.equal(2);
+      const valued = await cliInProcess(['plugins', '--json=yes']);
+      expect(valued.code).to.equal(2);
       expect(valued.stderr).to.contain("'--json' does not take an argument");
-      const stray = spawnSync(process.execPath, [MAIN, 'serve', 'now'], { encoding: 'utf8', timeout: 10000 });
-      expect(stray.status).to.equal(2);
+      const stray = await cliInProcess(['serve', 'now']);
+      expect(stray.code).to.equal(2);
       expect(stray.stderr).to.contain("unexpected argument 'now'");
     });
   });
@@ -244,9 +254,12 @@ describe('cuttle CLI', () => {
       const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       let out = '';
       child.stdout!.on('data', (d) => (out += d));
-      for (const end = Date.now() + 20000; !out.includes('cuttle started') && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
-      process.kill(-child.pid!, 'SIGTERM');
-      await exited(child);
+      try {
+        await waitFor(() => out.includes('cuttle started'), 20000, '"cuttle started" on the terminal');
+      } finally {
+        process.kill(-child.pid!, 'SIGTERM');
+        await exited(child);
+      }
       expect(out).to.match(/\[\d\d:\d\d:\d\d\.\d{3}\] .*INFO.*: .*listening.* .*"url":"http:\/\/127\.0\.0\.1:\d+"/);
       expect(out).to.contain('cuttle started');
       expect(out).not.to.contain('"level":30');

@@ -17,6 +17,8 @@ import { startApiHost } from '../api/support.js';
 import { startTestHost } from '../support/host.js';
 import { fastSerial } from '../printer/helpers.js';
 import { layerGcode, printGcode, probe, zChanges } from './support.js';
+import { keyHeaders } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 /** A host with the simulated printer connected; speedFactor 1 so that dwells take real time. */
 async function printerHost(config: Record<string, unknown>): Promise<TestHost> {
@@ -117,7 +119,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     expect(listed.json.config.type).to.equal('timed');
     const entry = listed.json.files.find((f: { name: string }) => f.name === movieDone.movie_basename);
     expect(entry).to.include({ url: `/downloads/timelapse/${movieDone.movie_basename}` });
-    const download = await fetch(`${t.baseUrl}/api/timelapse/${movieDone.movie_basename}`, { headers: { 'X-Api-Key': t.apiKey } });
+    const download = await fetch(`${t.baseUrl}/api/timelapse/${movieDone.movie_basename}`, { headers: keyHeaders(t.apiKey) });
     expect(download.status).to.equal(200);
     expect(download.headers.get('content-type')).to.equal('video/mp4');
     expect((await download.arrayBuffer()).byteLength).to.equal(entry.bytes);
@@ -133,12 +135,12 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     const cancelled = nextEvent(t.host.bus, 'PrintCancelled');
     await printGcode(t, 'kept.gcode', layerGcode(2, { dwellMs: 5000 }) );
     const z = zChanges(t);
-    await waitUntil(() => z.count === 1);
+    await waitFor(() => z.count === 1);
     await printer.cancelPrint();
     await cancelled;
     z.dispose();
     await t.host.bus.idle(5000);
-    await waitUntil(async () => (await timelapse.unrendered()).some((u) => u.gcode === 'kept.gcode' && !u.recording));
+    await waitFor(async () => (await timelapse.unrendered()).some((u) => u.gcode === 'kept.gcode' && !u.recording));
     const listed = await api(t, 'GET', '/api/timelapse');
     const set = listed.json.unrendered.find((u: { gcode: string }) => u.gcode === 'kept.gcode');
     expect(set).to.include({ frames: 1, recording: false, rendering: false });
@@ -150,12 +152,12 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     const failed = nextEvent(t.host.bus, 'PrintFailed');
     const z2 = zChanges(t);
     await printGcode(t, 'dropped.gcode', layerGcode(2, { dwellMs: 5000 }));
-    await waitUntil(() => z2.count === 1);
+    await waitFor(() => z2.count === 1);
     await printer.disconnect();
     await failed;
     z2.dispose();
     await printer.connect();
-    await waitUntil(async () => (await timelapse.unrendered()).some((u) => u.gcode === 'dropped.gcode' && !u.recording));
+    await waitFor(async () => (await timelapse.unrendered()).some((u) => u.gcode === 'dropped.gcode' && !u.recording));
     const dropped = (await timelapse.unrendered()).find((u) => u.gcode === 'dropped.gcode')!;
     expect((await api(t, 'DELETE', `/api/timelapse/unrendered/${dropped.name}`)).status).to.equal(204);
     expect((await timelapse.unrendered()).find((u) => u.gcode === 'dropped.gcode')).to.equal(undefined);
@@ -239,14 +241,6 @@ describe('timelapse with the camera down', function () {
     expect(width).to.equal(64);
   });
 });
-
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('timelapse configuration', () => {
   for (const [key, value] of [

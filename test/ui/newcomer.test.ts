@@ -11,9 +11,10 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import { waitFor } from '../api/support.js';
+
 import { startTestHost, type TestHost } from '../support/host.js';
 import { launchChromium, openWatchedPage, recordedPrinter, seriousViolations, storyGcode, type RecordedPrinter, type WatchedPage } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const card = (id: string) => `#cards .card[data-printer="${id}"]`;
 
