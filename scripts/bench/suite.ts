@@ -16,10 +16,11 @@
  * - fixed_sleeps: waits for a fixed time in test/ (test/fixtures/ and test/support/wait.ts, the one
  *   polling helper, excepted), counted at each site in the code (comments and strings do not count):
  *   `setTimeout(IDENT, …)` (a promise's resolve: `new Promise((r) => setTimeout(r, 200))`),
- *   `setTimeout(() => IDENT(), …)` (the same, wrapped), and calls of `sleep(`, `delay(` or `pause(`
- *   (helpers of that name, wherever defined). A timer that rejects or resolves with a value (a
- *   deadline: `setTimeout(() => reject(new Error(…)), ms)`), setInterval (an app polling as real apps do)
- *   and setImmediate (one turn of the event loop) are not sleeps.
+ *   `setTimeout(() => IDENT(), …)` (the same, wrapped), and calls of `sleep(` or `delay(` (helpers of
+ *   that name, wherever defined). A timer that rejects or resolves with a value (a deadline:
+ *   `setTimeout(() => reject(new Error(…)), ms)`) or acts (a kill -9 scheduled a few ms into a save),
+ *   setInterval (an app polling as real apps do) and setImmediate (one turn of the event loop) are not
+ *   sleeps.
  * - import_cycles: strongly connected components of more than one node in the import graph of core/ and
  *   plugins/, at file level plus at folder level (a node per top-level folder core/<x>, plugins/<x>; a
  *   file directly in core/ is its own node). Edges: static `import … from '<relative>'` (with
@@ -343,13 +344,13 @@ function filesSpawningHost(): string[] {
 function fixedSleeps(): Map<string, number> {
   const counts = new Map<string, number>();
   const files = filesUnder(path.join(ROOT, 'test'), (f) => f.endsWith('.ts') && !f.includes(`${path.sep}fixtures${path.sep}`) && !f.endsWith(path.join('support', 'wait.ts')));
-  const patterns = [/(?<![\w$.])setTimeout\s*\(\s*[\w$]+\s*,/g, /(?<![\w$.])setTimeout\s*\(\s*\(\s*\)\s*=>\s*[\w$]+\s*\(\s*\)\s*,/g, /(?<![\w$.])(?:sleep|delay|pause)\s*\(/g];
+  const patterns = [/(?<![\w$.])setTimeout\s*\(\s*[\w$]+\s*,/g, /(?<![\w$.])setTimeout\s*\(\s*\(\s*\)\s*=>\s*[\w$]+\s*\(\s*\)\s*,/g, /(?<![\w$.])(?:sleep|delay)\s*\(/g];
   for (const file of files) {
     const { code } = lex(fs.readFileSync(file, 'utf8'));
     let n = 0;
     for (const pattern of patterns) n += [...code.matchAll(pattern)].length;
     // a helper's own definition (`const sleep = (ms) => …` / `function sleep(`) is not a call site
-    n -= [...code.matchAll(/(?:function\s+|const\s+)(?:sleep|delay|pause)\s*(?:=\s*(?:async\s*)?)?\(/g)].length;
+    n -= [...code.matchAll(/(?:function\s+|const\s+)(?:sleep|delay)\s*(?:=\s*(?:async\s*)?)?\(/g)].length;
     if (n > 0) counts.set(relative(file), n);
   }
   return counts;

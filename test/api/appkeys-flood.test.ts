@@ -97,15 +97,18 @@ describe('application-key requests: expiry and the disk', function () {
     auth.options.appKeyPendingPerAddress = 10; // the requests of the test before may still wait
     try {
       const token = (await call('POST', '/plugin/appkeys/request', { key: null, body: { app: 'Stops polling' } })).json.app_token as string;
-      // polled for longer than the poll timeout: still waiting
-      for (let i = 0; i < 8; i++) {
-        expect((await call('GET', `/plugin/appkeys/request/${token}`, { key: null })).status).to.equal(202);
-        await new Promise((r) => setTimeout(r, 150));
-      }
-      await new Promise((r) => setTimeout(r, 600));
+      // polled every 100 ms, as an app does, for three times the poll timeout (400 ms): still waiting
+      const polling = Date.now();
+      await waitFor(
+        async () => {
+          expect((await call('GET', `/plugin/appkeys/request/${token}`, { key: null })).status).to.equal(202);
+          return Date.now() - polling >= 1200;
+        },
+        { timeoutMs: 10_000, intervalMs: 100, what: 'the app to poll for 1.2 s' },
+      );
+      // no more polls: the sweep drops it (`cuttle keys pending`, the file, no longer lists it) and it answers 404
+      await waitFor(() => !requestsInFile(t.basedir).some((r) => r.token === token), 5000, 'the request to leave the file');
       expect((await call('GET', `/plugin/appkeys/request/${token}`, { key: null })).status).to.equal(404);
-      // and `cuttle keys pending` (the file) no longer lists it after the next sweep
-      await waitFor(() => !requestsInFile(t.basedir).some((r) => r.token === token), 3000);
     } finally {
       auth.options.appKeyPollTimeoutMs = 5000;
     }

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { cli, lastLine } from '../clients/helpers.js';
+import { lastLine } from '../clients/helpers.js';
+import { cli } from '../support/cli.js';
 import { TEST_API_KEY } from '../support/host.js';
 import { spawnHost, type HostProcess } from './support.js';
 import { keyHeaders, jsonHeaders } from '../support/http.js';

@@ -9,8 +9,9 @@ import http from 'node:http';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import type { TestHost } from '../support/host.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
-import { api, multipart, recordEvents, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
+import { api, multipart, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
 import { waitFor } from '../support/wait.js';
+import { recordEvents } from '../support/events.js';
 
 /** Sends a request as libcurl does for PrusaSlicer (Expect: 100-continue, its boundary style). */
 function rawPost(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; json: any }> {

@@ -113,8 +113,15 @@ describe('settings saves against a running host', function () {
 
   it('sweeps at start the temporary files that a kill -9 left, its own and older ones', async () => {
     // a real kill -9 in the middle of a stream of saves …
-    const saving = Array.from({ length: 100 }, (_, i) => save(host!.baseUrl, `killed ${i}`).catch(() => null));
-    await new Promise((r) => setTimeout(r, 30));
+    let answered = 0;
+    const saving = Array.from({ length: 100 }, (_, i) =>
+      save(host!.baseUrl, `killed ${i}`).then(
+        () => answered++,
+        () => null,
+      ),
+    );
+    // killed once saves are under way: one answered, or one writing its temporary file
+    await waitFor(() => answered > 0 || temporaries(basedir).length > 0, 30_000, 'a save under way');
     await host!.stop('SIGKILL');
     await Promise.all(saving);
     // … and leftovers of dead writers in every place they are written (whatever the kill left, too)

@@ -1,12 +1,10 @@
 /**
  * Test host for the REST API and file tests: the lead's startTestHost, plus the REST areas module
  * and the PluginHost binding when core/container.ts / core/host.ts do not load them (yet), and
- * helpers for authenticated requests, multipart bodies and collecting bus events.
+ * helpers for authenticated requests and multipart bodies.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { AnyFiredEvent } from '../../core/events/event-bus.js';
-import { EventBus } from '../../core/events/event-bus.js';
 import { PluginHost } from '../../core/plugins/plugin-host.js';
 import { startTestHost, type TestHost, type TestHostOptions } from '../support/host.js';
 import { keyHeaders } from '../support/http.js';
@@ -74,19 +72,6 @@ export function uploadForm(name: string, content: string, fields: Record<string,
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('file', new Blob([content]), name);
   return form;
-}
-
-/** Records every bus event from now on. */
-export function recordEvents(t: TestHost): { events: AnyFiredEvent[]; named(name: string): AnyFiredEvent[]; idle(): Promise<boolean>; clear(): void } {
-  const bus = t.get<EventBus>(EventBus);
-  const events: AnyFiredEvent[] = [];
-  bus.onAny((e) => void events.push(e), { owner: 'test' });
-  return {
-    events,
-    named: (name) => events.filter((e) => e.name === name),
-    idle: () => bus.idle(5000),
-    clear: () => void events.splice(0),
-  };
 }
 
 export const SMALL_GCODE = ['G21', 'G90', 'M82', 'G28', 'G1 Z0.2 F600', 'G1 X10 Y0 E1 F1200', 'G1 X10 Y10 E2', 'G1 X0 Y10 E3', 'G1 X0 Y0 E4', ''].join('\n');

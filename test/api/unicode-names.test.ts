@@ -10,9 +10,10 @@ import path from 'node:path';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import type { TestHost } from '../support/host.js';
 import { fastSerial } from '../printer/helpers.js';
-import { api, multipart, recordEvents, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
+import { api, multipart, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
 import { keyHeaders } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
+import { recordEvents } from '../support/events.js';
 
 const BOUNDARY = 'unicode-names-boundary';
 

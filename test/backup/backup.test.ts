@@ -23,11 +23,13 @@ import { EventBus } from '../../core/events/event-bus.js';
 import { CuttleHost } from '../../core/host.js';
 import { HttpServer } from '../../core/http/http-server.js';
 import { uploadForm } from '../api/support.js';
-import { cli, request } from '../clients/helpers.js';
+import { request } from '../clients/helpers.js';
+import { cli } from '../support/cli.js';
 import { virtualPrinter } from '../farm-events/support.js';
 import { captureLogs, startTestHost, TEST_API_KEY, type TestHost } from '../support/host.js';
-import { waitFor } from '../push/support.js';
+
 import { craftArchive, fingerprint } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const EVENTS = 100_000;
 const GCODE = 'G28\nG1 X10 Y10 Z0.2 E1\n'.repeat(2000);

@@ -1,6 +1,8 @@
 /**
- * Users, application keys, login/session and the app-key request flow, over real HTTP and the CLI's
- * commands (in-process; the first user is added by a real `cuttle` process, its password on stdin).
+ * Users, application keys, login/session and the app-key request flow, over real HTTP and the CLI:
+ * `cuttle user` in-process (the first user by a real process, its password on stdin); `cuttle keys`
+ * as a real process, since it shares appkeys-pending.yaml's lock with the host's background writes
+ * (a lock that waits synchronously, which in the host's own process would wait for ever).
  */
 import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
@@ -168,9 +170,9 @@ describe('clients: users, keys, login', function () {
       expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(202);
       const answer = pollLikeAnApp(token);
       await written(token);
-      const pending = await cliInProcess(['keys', 'pending', '--basedir', t.basedir]);
+      const pending = await cli(['keys', 'pending', '--basedir', t.basedir]);
       expect(pending.stdout).to.contain(token).and.contain('PrusaSlicer');
-      expect((await cliInProcess(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(0);
+      expect((await cli(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(0);
       const done = await answer;
       expect(done.status).to.equal(200);
       expect(done.body.api_key).to.match(/^[A-Za-z0-9]{32}$/);
@@ -212,7 +214,7 @@ describe('clients: users, keys, login', function () {
       const token = (await request(t.baseUrl, 'POST', '/plugin/appkeys/request', { body: { app: 'Cura' } })).body.app_token;
       const answer = pollLikeAnApp(token);
       await written(token);
-      expect((await cliInProcess(['keys', 'deny', token, '--basedir', t.basedir])).code).to.equal(0);
+      expect((await cli(['keys', 'deny', token, '--basedir', t.basedir])).code).to.equal(0);
       expect((await answer).status).to.equal(404);
     });
 
@@ -223,7 +225,7 @@ describe('clients: users, keys, login', function () {
       auth.options.appKeyRequestTtlMs = 300_000;
       expect((await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status).to.equal(202);
       await waitFor(async () => (await request(t.baseUrl, 'GET', `/plugin/appkeys/request/${token}`)).status === 404, 5000, 'the expired request to answer 404');
-      expect((await cliInProcess(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(1);
+      expect((await cli(['keys', 'approve', token, '--basedir', t.basedir])).code).to.equal(1);
     });
 
     it('refuses a request without an app name', async () => {

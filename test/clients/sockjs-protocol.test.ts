@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SockJsFrame, type SockJsConnection } from '../../core/push/transports/sockjs-protocol.js';
 import { SockJsServer } from '../../core/push/transports/sockjs-server.js';
-import { sleep } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 describe('clients: SockJS protocol', () => {
   let server: http.Server;
@@ -17,13 +17,20 @@ describe('clients: SockJS protocol', () => {
   const connections: SockJsConnection[] = [];
   const received: string[] = [];
   let cors = false;
+  /** requests the server has taken (a receiver attaches while its request is handled) */
+  let handled = 0;
 
   before(async () => {
     sockjs = new SockJsServer({ prefix: '/sockjs', heartbeatMs: 60_000, disconnectDelayMs: 300, responseLimit: 4096, maxMessageBytes: 1024, cors: () => cors }, (conn) => {
       connections.push(conn);
       conn.onMessage((text) => received.push(text));
     });
-    server = http.createServer((req, res) => sockjs.handleRequest(req, res)).listen(0, '127.0.0.1');
+    server = http
+      .createServer((req, res) => {
+        sockjs.handleRequest(req, res);
+        handled++;
+      })
+      .listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sockjs`;
   });
@@ -45,15 +52,16 @@ describe('clients: SockJS protocol', () => {
     expect(received.slice(-2)).to.deep.equal(['{"auth":"a:b"}', '{"throttle":2}']);
     let closed = false;
     conn.onClose(() => (closed = true));
-    await sleep(500);
-    expect(closed).to.equal(true);
+    // no receiver for disconnectDelayMs (300): the session closes
+    await waitFor(() => closed, 5000, 'the idle session to close');
     expect(await (await post('/1/aaa/xhr')).text()).to.equal('c[3000,"Go away!"]\n');
   });
 
   it('refuses a second receiver, unknown sessions and oversized messages', async () => {
     expect(await (await post('/1/bbb/xhr')).text()).to.equal('o\n');
+    const taken = handled;
     const first = post('/1/bbb/xhr');
-    await sleep(50);
+    await waitFor(() => handled > taken, 5000, 'the first receiver to attach');
     expect(await (await post('/1/bbb/xhr')).text()).to.equal('c[2010,"Another connection still open"]\n');
     connections.at(-1)!.send([new SockJsFrame('{"x":1}')]);
     expect(await (await first).text()).to.equal('a[{"x":1}]\n');

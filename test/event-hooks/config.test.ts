@@ -12,6 +12,7 @@ import { SettingsService } from '../../core/settings/settings-service.js';
 import { eventHooksSettings, type SubscriptionConfig } from '../../core/event-hooks/settings.js';
 import { startTestHost } from '../support/host.js';
 import { hostWithSubscriptions, logsMentioning, makeRecorder, SPEC_EXAMPLE, type Recorder } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('event hooks: configuration', () => {
   let recorder: Recorder;
@@ -144,9 +145,12 @@ describe('event hooks: configuration', () => {
     try {
       for (let z = 1; z <= 20; z++) t.host.bus.fire('ZChange', { old: z - 1, new: z });
       await t.host.bus.idle(2000);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // the debounced run comes 150 ms after the last ZChange; everything else runs before it
+      const runs: string[][] = [];
+      await waitFor(() => (runs.push(...recorder.take()), runs.some((a) => a.join(' ') === 'debounced 20')), 5000, 'the debounced run');
       await hooks.idle(5000);
-      expect(recorder.take().map((a) => a.join(' ')).sort()).to.deep.equal(['debounced 20', 'throttled 1']);
+      runs.push(...recorder.take());
+      expect(runs.map((a) => a.join(' ')).sort()).to.deep.equal(['debounced 20', 'throttled 1']);
     } finally {
       await t.stop();
     }

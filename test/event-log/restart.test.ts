@@ -76,8 +76,7 @@ describe('event replay across host restarts (real processes)', function () {
       const missed = ['b1.gcode', 'b2.gcode', 'b3.gcode', 'b4.gcode'];
       for (const name of missed) await upload(host.baseUrl, name);
       const baseUrl = host.baseUrl;
-      await waitFor(() => true);
-      for (let i = 0; i < 100 && !(await loggedNames(baseUrl)).includes('b4.gcode'); i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(async () => (await loggedNames(baseUrl)).includes('b4.gcode'), 10000, 'b4.gcode in the event log');
       // what the dying host fired after the client left, from its own log
       const firedAfter = (await request(baseUrl, 'GET', `/api/events?since=${lastSeen}&limit=1000`, { key: TEST_API_KEY })).body.events as SeenEvent[];
       // SIGKILL loses what is not committed yet (the batch window; `npm run bench:eventlog` measures it):

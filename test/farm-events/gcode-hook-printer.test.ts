@@ -4,6 +4,7 @@ import { HookRegistry } from '../../core/hooks/hook-points.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { stopFarm, virtualPrinter } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('gcode hook context on a farm', () => {
   let t: TestHost | undefined;
@@ -26,11 +27,7 @@ describe('gcode hook context on a farm', () => {
       await printer.connect();
       printer.commands([`M117 hello ${id}`]);
     }
-    const deadline = Date.now() + 10_000;
-    while (seen.filter((s) => s.startsWith('sent')).length < 2) {
-      if (Date.now() > deadline) throw new Error(`saw only ${seen.join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => seen.filter((s) => s.startsWith('sent')).length >= 2, 10_000, 'both M117 sent');
     for (const id of ['left', 'right']) {
       expect(seen).to.include.members([`queuing ${id} M117 hello ${id}`, `sending ${id} M117 hello ${id}`, `sent ${id} M117 hello ${id}`, `received ${id}`]);
     }

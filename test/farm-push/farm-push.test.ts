@@ -11,7 +11,7 @@ import { WebSocket } from 'ws';
 import type { FileRef } from '../../core/events/catalogue.js';
 import { EventBus } from '../../core/events/event-bus.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import { request, sleep } from '../clients/helpers.js';
+import { request } from '../clients/helpers.js';
 import { openPushClient, type PushClientKind, type TestPushClient } from '../clients/push-clients.js';
 import { pushClient, type RecordingClient } from '../push/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
@@ -49,6 +49,15 @@ describe('farm push: views of several printers', function () {
     for (const id of IDS) registry.get(id)!.printer.commands(`M117 ${marker}-${id}`);
   }
   const hasLog = (m: Message, line: string) => logsOf(m).some((l) => l.includes(line));
+  /**
+   * Resolves once `n` more `current`s reached the client (rateHz 10: a few ticks): what the host sent
+   * it before them has arrived by then (its messages come in order).
+   */
+  async function moreCurrents(received: readonly { type: string }[], n = 3): Promise<void> {
+    const count = () => received.filter((m) => m.type === 'current').length;
+    const from = count();
+    await waitFor(() => count() >= from + n, 5000, `${n} more currents`);
+  }
 
   before(async () => {
     t = await startTestHost({
@@ -88,15 +97,16 @@ describe('farm push: views of several printers', function () {
     await waitFor(() => c.of('error').length === 1, 5000, 'the refusal');
     expect(c.of('error')[0]).to.deep.equal({ request: 'subscribe', error: 'subscribe.printers names no printer "nope"' });
     c.socket.emit('subscribe', { state: true, events: true, printers: ['p1', 'p3'] });
-    // what was on its way before the subscription took effect has arrived after a few ticks
-    await sleep(300);
+    // a second refusal answers after the subscription took effect: what was on its way before has arrived
+    c.socket.emit('subscribe', { state: true, events: true, printers: ['nope'] });
+    await waitFor(() => c.of('error').length === 2, 5000, 'the second refusal');
     const from = c.received.length;
     const p1 = bus.fire('PrintStarted', { ...FILE, printer: 'p1' } as never);
     const p2 = bus.fire('PrintStarted', { ...FILE, printer: 'p2' } as never);
     const shared = bus.fire('FileAdded', { storage: 'local', path: 'a.gcode', name: 'a.gcode', type: ['machinecode', 'gcode'] });
     mark('narrow');
     await waitFor(() => c.seqs().includes(shared.seq) && ['p1', 'p3'].every((id) => c.received.slice(from).some((m) => m.type === 'current' && hasLog(m.data, `M117 narrow-${id}`))), 5000, 'p1/p3 state and the events');
-    await sleep(300);
+    await moreCurrents(c.received);
     const later = c.received.slice(from);
     const printers = new Set(later.filter((m) => m.type === 'current').map((m) => m.data['printer']));
     expect([...printers].sort()).to.deep.equal(['p1', 'p3']);
@@ -119,7 +129,7 @@ describe('farm push: views of several printers', function () {
       mark(`view-${kind}`);
       const seqs = () => c.messages.slice(from).filter((m) => m.type === 'event').map((m) => (m.data as Message)['seq']);
       await waitFor(() => seqs().includes(shared.seq) && c.messages.slice(from).some((m) => m.type === 'current' && hasLog(m.data, `M117 view-${kind}-p2`)), 5000, 'p2\'s marker and the events');
-      await sleep(300);
+      await moreCurrents(c.messages);
       expect(seqs()).to.include.members([p2.seq, shared.seq]).and.not.include(p1.seq);
       const event = c.messages.find((m) => m.type === 'event' && m.data.seq === p2.seq)!.data as Message;
       expect(Object.keys(event).sort()).to.deep.equal(['payload', 'seq', 'time', 'type']);
@@ -136,7 +146,7 @@ describe('farm push: views of several printers', function () {
     const from = c.messages.length;
     mark('root');
     await waitFor(() => c.messages.slice(from).some((m) => m.type === 'current' && hasLog(m.data, 'M117 root-p1')), 5000, 'p1\'s marker');
-    await sleep(300);
+    await moreCurrents(c.messages);
     for (const m of c.messages.slice(from).filter((x) => x.type === 'current')) {
       expect(hasLog(m.data, 'M117 root-p2') || hasLog(m.data, 'M117 root-p3')).to.equal(false);
     }
@@ -176,7 +186,9 @@ describe('farm push: views of several printers', function () {
     }
     await reconnected;
     await waitFor(() => c.seqs().includes(wanted.at(-1)!), 5000, 'the replay');
-    await sleep(300);
+    // a shared event fired now comes after anything the replay still had on its way
+    const after = bus.fire('FileAdded', { storage: 'local', path: 'after.gcode', name: 'after.gcode', type: ['machinecode', 'gcode'] });
+    await waitFor(() => c.seqs().includes(after.seq), 5000, 'the event after the replay');
     const seqs = c.seqs();
     // the host's own ClientOpened/ClientClosed (shared events) come too: in order, once
     const ours = new Set([first.seq, ...wanted, ...unwanted]);
@@ -194,7 +206,8 @@ describe('farm push: views of several printers', function () {
     await waitFor(() => watcher.of('history').length === 3);
     await registry.remove('p2');
     await waitFor(() => ws.closed && xhr.closed && raw.closed, 10_000, 'p2\'s sessions closed');
-    await sleep(300);
+    // p3's session goes on receiving
+    await moreCurrents(other.messages);
     expect(other.closed).to.equal(false);
     expect((await request(t.baseUrl, 'GET', '/printer/p2/sockjs/info')).status).to.equal(404);
     const from = watcher.received.length;

@@ -87,7 +87,8 @@ function setup() {
   return { hub, bus, registry, transport, open };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Resolves once every link got its `history` (the hub's first writes after authenticate are done). */
+const histories = (links: readonly MemoryLink[], each = 1) => waitFor(() => links.every((l) => l.of('history').length >= each), 2000, 'the histories');
 
 /** A full collection (node's gc, reachable without --expose-gc through a fresh context). */
 function collect(): void {
@@ -101,7 +102,7 @@ describe('push hub views', () => {
     const farm = Array.from({ length: 20 }, () => open(FARM_VIEW).link);
     const p2 = Array.from({ length: 5 }, () => open(printerView('p2')).link);
     const p1 = Array.from({ length: 5 }, () => open(printerView('p1')).link);
-    await settle();
+    await histories([...farm, ...p2, ...p1], 1);
     for (const [id, p] of registry.printers) p.log.fire({ direction: 'send', line: `M117 ${id}` });
     const before = transport.encodes;
     hub.tick();
@@ -127,7 +128,7 @@ describe('push hub views', () => {
     const farm = Array.from({ length: 10 }, () => open(FARM_VIEW).link);
     const p2 = Array.from({ length: 10 }, () => open(printerView('p2')).link);
     const p1 = open(printerView('p1')).link;
-    await settle();
+    await histories([...farm, ...p2, p1], 1);
     let before = transport.encodes;
     const scoped = bus.fire('Home', { printer: 'p2' } as never);
     await waitFor(() => [...farm, ...p2].every((l) => l.of('event').length === 1), 2000, 'the p2 event');
@@ -148,7 +149,7 @@ describe('push hub views', () => {
     client.receive('subscribe', { state: true, events: true, printers: ['p2'] });
     client.receive('subscribe', { state: true, events: true, printers: ['p1', 'p2'] });
     client.receive('subscribe', { state: true, events: true });
-    await settle();
+    await waitFor(() => link.of('history').length >= 5, 2000, 'five histories');
     expect(link.of('history').map((h) => h['printer'])).to.deep.equal(['p1', 'p2', 'p3', 'p1', 'p3']);
     hub.dispose();
   });
@@ -165,8 +166,10 @@ describe('push hub views', () => {
     await bus.idle(2000);
     const { link } = open(printerView('p2'), start);
     await waitFor(() => link.of('event').length >= wanted.length, 2000, 'the replay');
-    await settle();
-    expect(link.of('event').map((e) => e['seq'])).to.deep.equal(wanted);
+    // a shared event fired now arrives after anything the replay still had on its way
+    const after = bus.fire('Home', {}).seq;
+    await waitFor(() => link.of('event').some((e) => e['seq'] === after), 2000, 'the event after the replay');
+    expect(link.of('event').map((e) => e['seq'])).to.deep.equal([...wanted, after]);
     expect(link.of('event').every((e) => !('printer' in e))).to.equal(true);
     hub.dispose();
   });
@@ -176,7 +179,7 @@ describe('push hub views', () => {
     const farm = open(FARM_VIEW).link;
     const p2 = open(printerView('p2')).link;
     const p3 = open(printerView('p3')).link;
-    await settle();
+    await histories([farm, p2, p3], 1);
     const last = bus.fire('Disconnected', { printer: 'p2' } as never);
     registry.remove('p2');
     expect(hub.printerIds).to.deep.equal(['p1', 'p3']);
@@ -203,10 +206,7 @@ describe('push hub views', () => {
       registry.remove('gone');
       return new WeakRef(p.service);
     })();
-    for (let i = 0; i < 5 && removed.deref() !== undefined; i++) {
-      await settle();
-      collect();
-    }
+    await waitFor(() => (collect(), removed.deref() === undefined), 2000, 'the removed printer collected').catch(() => undefined);
     expect(removed.deref(), 'the removed printer is still reachable').to.equal(undefined);
     hub.dispose();
   });

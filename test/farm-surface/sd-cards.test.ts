@@ -5,9 +5,9 @@
  */
 import { expect } from 'chai';
 import { openPushClient } from '../clients/push-clients.js';
-import { sleep } from '../clients/helpers.js';
 import { OctoPrintClient } from './octoprint-client.js';
 import { gcodeFile, startFarmHost, waitForState, type FarmHost } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('farm surface: one SD card per printer', function () {
   this.timeout(30_000);
@@ -33,12 +33,17 @@ describe('farm surface: one SD card per printer', function () {
     const socket = await openPushClient(`${farm.t.baseUrl}/printer/p2`, 'sockjs-websocket');
     try {
       await socket.next('connected', 0, 10_000);
-      for (let i = 0; i < 10; i++) {
-        expect((await p2.job.get()).json.job.file).to.include({ name: 'card.gcode', origin: 'sdcard' });
-        const listed = (await root.get('api/printers')).json.printers.find((p: { id: string }) => p.id === 'p2');
-        expect(listed.job.file).to.include({ name: 'card.gcode', origin: 'sdcard' });
-        await sleep(200);
-      }
+      // asked ten times, 200 ms apart, as a client polls
+      let asked = 0;
+      await waitFor(
+        async () => {
+          expect((await p2.job.get()).json.job.file).to.include({ name: 'card.gcode', origin: 'sdcard' });
+          const listed = (await root.get('api/printers')).json.printers.find((p: { id: string }) => p.id === 'p2');
+          expect(listed.job.file).to.include({ name: 'card.gcode', origin: 'sdcard' });
+          return ++asked === 10;
+        },
+        { timeoutMs: 20_000, intervalMs: 200, what: 'ten polls' },
+      );
       expect(p1Lists, "M20 sent to p1 for p2's job").to.deep.equal([]);
       // p1's own card is still listed on request, so the watch above could see it
       expect((await root.files.listForLocation('sdcard')).status).to.equal(200);

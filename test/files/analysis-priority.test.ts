@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { needs } from '../support/tools.js';
+import { waitFor } from '../support/wait.js';
 
 function niceOf(tid: string): number {
   const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
@@ -26,13 +27,8 @@ describe('files: analysis worker priority', function () {
         worker.once('error', reject);
       });
       // the worker sets its priority first thing; its warm-up runs after, so wait until a new thread shows nice 19
-      const deadline = Date.now() + 10_000;
       let lowered: string[] = [];
-      while (Date.now() < deadline) {
-        lowered = fs.readdirSync('/proc/self/task').filter((tid) => !before.has(tid) && niceOf(tid) === 19);
-        if (lowered.length > 0) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(() => (lowered = fs.readdirSync('/proc/self/task').filter((tid) => !before.has(tid) && niceOf(tid) === 19)).length > 0, 10_000, 'a new thread at nice 19').catch(() => undefined);
       expect(lowered, 'a new thread at nice 19').to.have.length(1);
       expect(niceOf(String(process.pid)), 'the main thread keeps its priority').to.equal(mainNice);
     } finally {

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { FileManager } from '../../core/files/file-manager.js';
 import type { TestHost } from '../support/host.js';
-import { api, recordEvents, SMALL_GCODE, startApiHost, uploadForm, type Api } from '../api/support.js';
+import { api, SMALL_GCODE, startApiHost, uploadForm, type Api } from '../api/support.js';
 import { waitFor } from '../support/wait.js';
+import { recordEvents } from '../support/events.js';
 
 const FILE_EVENTS = new Set([
   'Upload',

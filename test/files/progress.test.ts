@@ -3,8 +3,9 @@ import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { FileManager } from '../../core/files/file-manager.js';
 import type { TestHost } from '../support/host.js';
-import { recordEvents, startApiHost } from '../api/support.js';
+import { startApiHost } from '../api/support.js';
 import { waitFor } from '../support/wait.js';
+import { recordEvents } from '../support/events.js';
 
 describe('analysis progress', function () {
   let t: TestHost;

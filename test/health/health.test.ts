@@ -9,10 +9,7 @@ const slot = globalThis as { releaseSlowStart?: () => void; releaseSlowStop?: ()
 
 async function readyStatus(url: string, want: number): Promise<number> {
   let status = 0;
-  for (let i = 0; i < 200 && status !== want; i++) {
-    status = (await fetch(`${url}/readyz`)).status;
-    if (status !== want) await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(async () => (status = (await fetch(`${url}/readyz`)).status) === want, 4000, `/readyz ${want}`).catch(() => undefined);
   return status;
 }
 

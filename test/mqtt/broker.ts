@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait.js';
 
 export interface Broker {
   url: string;
@@ -41,11 +42,8 @@ export async function startMosquitto(port?: number, persistDir?: string): Promis
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 10000;
-  while (!(await accepts(p))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start on ${p}: ${err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(() => child.exitCode !== null || accepts(p), 10000, `mosquitto on ${p}`).catch(() => undefined);
+  if (child.exitCode !== null || !(await accepts(p))) throw new Error(`mosquitto did not start on ${p}: ${err}`);
   return {
     url: `mqtt://127.0.0.1:${p}`,
     port: p,

@@ -100,8 +100,9 @@ describe('MQTT plugin (real mosquitto)', function () {
     await waitFor(() => farm.last('cuttle/alpha/default/temperature/tool0') !== undefined, 10000);
     const late = await watch('cuttle/alpha/#');
     await waitFor(() => late.last('cuttle/alpha/default/job') !== undefined && late.last('cuttle/alpha/default/temperature/tool0') !== undefined);
-    await new Promise((r) => setTimeout(r, 200));
-    const retained = new Set(late.messages.filter((m) => m.retain).map((m) => m.topic));
+    const retainedTopics = () => new Set(late.messages.filter((m) => m.retain).map((m) => m.topic));
+    await waitFor(() => ['status', 'default/state', 'default/progress', 'default/job', 'default/temperature/tool0'].every((topic) => retainedTopics().has(`cuttle/alpha/${topic}`)), 5000, 'the retained topics').catch(() => undefined);
+    const retained = retainedTopics();
     for (const topic of ['status', 'default/state', 'default/progress', 'default/job', 'default/temperature/tool0']) expect(retained, topic).to.include(`cuttle/alpha/${topic}`);
     expect(late.last('cuttle/alpha/status')).to.equal('online');
     expect(late.last('cuttle/alpha/default/state')).to.deep.include({ id: 'OPERATIONAL', text: 'Operational' });

@@ -15,10 +15,11 @@ import path from 'node:path';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { TransportProvider, type TransportRequest } from '../../core/printer/transport/transport-factory.js';
-import { api, startApiHost, waitFor, type Api } from '../api/support.js';
+import { api, startApiHost, type Api } from '../api/support.js';
 import { cli } from '../clients/helpers.js';
 import { fastSerial, gcodeFile, tempDir } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
 
 describe('the port allow-list', function () {
   this.timeout(10000);

@@ -13,8 +13,9 @@ import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { startTcpSimulatorProcess, type TcpSimulatorProcess } from '../../scripts/bench/simulator-process.js';
 import { api, type Api } from '../api/support.js';
-import { gcodeFile, tempDir, waitFor } from '../printer/helpers.js';
+import { gcodeFile, tempDir } from '../printer/helpers.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
 
 const IDS = ['p1', 'p2', 'p3'] as const;
 const BAUD = 250000;
@@ -99,7 +100,7 @@ describe('network serial: three printers from one simulator process over TCP', f
     await start('a');
     const files = IDS.map((_, i) => fileLines(i + 1, 120));
     await printAll(files);
-    await waitFor('three PrintDone', () => IDS.every((id) => of('PrintDone', id).length === 1), 15000);
+    await waitFor(() => IDS.every((id) => of('PrintDone', id).length === 1), 15000, 'three PrintDone');
     const firmwares = IDS.map((id) => registry.get(id)!.printer.firmware()?.name ?? '');
     expect(firmwares[0]).to.match(/Marlin/);
     expect(firmwares[1]).to.match(/Prusa/);
@@ -114,7 +115,7 @@ describe('network serial: three printers from one simulator process over TCP', f
     await start('b', ['--disconnect-after', '0,60,0']);
     const files = IDS.map((_, i) => fileLines(i + 1, 120));
     await printAll(files);
-    await waitFor('p1 and p3 done, p2 failed', () => of('PrintDone', 'p1').length + of('PrintDone', 'p3').length === 2 && of('PrintFailed', 'p2').length === 1, 15000);
+    await waitFor(() => of('PrintDone', 'p1').length + of('PrintDone', 'p3').length === 2 && of('PrintFailed', 'p2').length === 1, 15000, 'p1 and p3 done, p2 failed');
     expect(printerEvents('p2', ['Error', 'Disconnected', 'PrintFailed', 'PrintDone'])).to.deep.equal(['Error', 'Disconnected', 'PrintFailed']);
     expect(registry.get('p2')!.printer.state).to.deep.include({ id: 'CLOSED_WITH_ERROR', text: 'Offline after error' });
     for (const id of ['p1', 'p3']) expect(printerEvents(id, ['Error', 'Disconnected', 'PrintFailed']), id).to.deep.equal([]);
@@ -147,18 +148,18 @@ describe('network serial: three printers from one simulator process over TCP', f
     const p2 = registry.get('p2')!.printer;
     await p2.disconnect();
     // the bus delivers after the fact: forget p2's first connection once its Disconnected is in
-    await waitFor('p2 Disconnected', () => of('Disconnected', 'p2').length === 1);
+    await waitFor(() => of('Disconnected', 'p2').length === 1, 10000, 'p2 Disconnected');
     events.length = 0;
     const via = `tcp://127.0.0.1:${bridgePort}`;
     expect((await call('POST', '/printer/p2/api/connection', { body: { command: 'connect', port: via, baudrate: BAUD } })).status).to.equal(204);
     await p2.selectFile(gcodeFile(dir, 'bridge.gcode', fileLines(2, 3000)), true);
-    await waitFor('p2 printing', () => p2.state.id === 'PRINTING');
+    await waitFor(() => p2.state.id === 'PRINTING', 10000, 'p2 printing');
     // the bridge loses power: its listener and every socket go
     await new Promise<void>((resolve) => {
       bridge.close(() => resolve());
       for (const s of sockets) s.destroy();
     });
-    await waitFor('p2 PrintFailed', () => of('PrintFailed', 'p2').length === 1);
+    await waitFor(() => of('PrintFailed', 'p2').length === 1, 10000, 'p2 PrintFailed');
     expect(printerEvents('p2', ['Error', 'Disconnected', 'PrintFailed'])).to.deep.equal(['Error', 'Disconnected', 'PrintFailed']);
     // while it is away a connect fails with the reason, and the printer stays offline after error
     const away = await call('POST', '/printer/p2/api/connection', { body: { command: 'connect', port: via, baudrate: BAUD } });
@@ -170,7 +171,7 @@ describe('network serial: three printers from one simulator process over TCP', f
     const again = fileLines(5, 80);
     const before = of('PrintDone', 'p2').length;
     await p2.selectFile(gcodeFile(dir, 'again.gcode', again), true);
-    await waitFor('p2 PrintDone', () => of('PrintDone', 'p2').length === before + 1);
+    await waitFor(() => of('PrintDone', 'p2').length === before + 1, 10000, 'p2 PrintDone');
     await new Promise<void>((resolve) => {
       bridge.close(() => resolve());
       for (const s of sockets) s.destroy();

@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import net from 'node:net';
 import path from 'node:path';
 import { startTcpPrinter, type TcpPrinter } from '../../core/printer/simulator/tcp.js';
-import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, waitFor, type PrinterHost } from '../printer/helpers.js';
+import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, type PrinterHost } from '../printer/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const HOST_COMMANDS = /^(M110|M115|M155|M105|M114)\b/;
 const printed = (sim: TcpPrinter) => sim.executed.filter((c) => c.source === 'serial' && !HOST_COMMANDS.test(c.command)).map((c) => c.command);
@@ -31,7 +32,7 @@ describe('network serial (tcp://)', function () {
     expect(h.printer.snapshot().connection).to.deep.equal({ port: sim.address, baudrate: 250000 });
     const lines = typicalLines(200);
     await h.printer.selectFile(gcodeFile(dir, 'tcp.gcode', lines), true);
-    await waitFor('PrintDone', () => h!.names().includes('PrintDone'), 8000);
+    await waitFor(() => h!.names().includes('PrintDone'), 8000, 'PrintDone');
     expect(printed(sim)).to.deep.equal(lines);
     expect(h.names()).to.not.include('Error');
   });
@@ -41,16 +42,16 @@ describe('network serial (tcp://)', function () {
     h = await startPrinterHost(fastSerial());
     await h.printer.connect({ port: sim.address, baudrate: 250000 });
     await h.printer.selectFile(gcodeFile(dir, 'long.gcode', typicalLines(5000)), true);
-    await waitFor('some lines printed', () => printed(sim!).length > 50);
+    await waitFor(() => printed(sim!).length > 50, 10000, 'some lines printed');
     sim.drop();
-    await waitFor('PrintFailed', () => h!.names().includes('PrintFailed'));
+    await waitFor(() => h!.names().includes('PrintFailed'), 10000, 'PrintFailed');
     expect(h.names(['Error', 'Disconnected', 'PrintFailed'])).to.deep.equal(['Error', 'Disconnected', 'PrintFailed']);
     expect(h.printer.state.id).to.equal('CLOSED_WITH_ERROR');
     const before = printed(sim).length;
     await h.printer.connect({ port: sim.address, baudrate: 250000 });
     const lines = typicalLines(50);
     await h.printer.selectFile(gcodeFile(dir, 'again.gcode', lines), true);
-    await waitFor('PrintDone', () => h!.names().includes('PrintDone'));
+    await waitFor(() => h!.names().includes('PrintDone'), 10000, 'PrintDone');
     expect(printed(sim).slice(before)).to.deep.equal(lines);
   });
 

@@ -137,8 +137,10 @@ describe('connection failures', () => {
 async function startSilentPty(): Promise<{ link: string; close(): Promise<void> }> {
   const link = path.join(tempDir(), 'silent');
   const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${link}.other`, `pty,raw,echo=0,link=${link}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitFor(() => fs.existsSync(link) && fs.existsSync(`${link}.other`), 10000, 'socat');
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  let log = '';
+  socat.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  // socat says so (-d -d) once both ends are open and it relays
+  await waitFor(() => fs.existsSync(link) && fs.existsSync(`${link}.other`) && log.includes('starting data transfer loop'), 10000, 'socat');
   return {
     link,
     close: () =>

@@ -10,12 +10,22 @@ describe('GCODE-processing events', () => {
   let h: PrinterHost;
   afterEach(async () => h?.stop());
 
-  async function sendAndCollect(commands: string[], expected: number) {
+  /**
+   * Sends `commands` and an M114 after them, and resolves with the GCODE events of `commands` once
+   * that M114's PositionUpdate came: every event of the commands before it has come by then. Without
+   * the sentinel (a command that halts the printer), it resolves at the `expected`th event.
+   */
+  async function sendAndCollect(commands: string[], expected: number, sentinel = true) {
     const before = h.events.length;
-    h.printer.commands(commands);
-    await waitFor(() => h.events.slice(before).filter((e) => GCODE_EVENTS.includes(e.name) || e.name.startsWith('plugin_gcode')).length >= expected, 10000, `${expected} events`);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    return h.events.slice(before).filter((e) => GCODE_EVENTS.includes(e.name) || e.name.startsWith('plugin_gcode'));
+    const fired = () => h.events.slice(before).filter((e) => GCODE_EVENTS.includes(e.name) || e.name.startsWith('plugin_gcode'));
+    if (!sentinel) {
+      h.printer.commands(commands);
+      await waitFor(() => fired().length >= expected, 10000, `${expected} events`);
+      return fired();
+    }
+    h.printer.commands([...commands, 'M114']);
+    await waitFor(() => fired().length > expected && fired().at(-1)!.name === 'PositionUpdate', 10000, `${expected} events and the sentinel's PositionUpdate`);
+    return fired().slice(0, -1);
   }
 
   it('fires each event for its command, in the real forms (lower case, line numbers, comments, G1 Z.2, G91)', async () => {
@@ -77,7 +87,7 @@ describe('GCODE-processing events', () => {
     for (const name of ['PowerOn', 'Home', 'Waiting', 'EStop'].filter((n) => payloads(n).length)) expect(payloads(name)[0]).to.deep.equal({ printer: 'default' });
 
     // M112 jumps the queue, fires EStop, and the (Marlin-like) printer halts: the connection ends in Error
-    const estop = await sendAndCollect(['M112'], 1);
+    const estop = await sendAndCollect(['M112'], 1, false);
     expect(estop.map((e) => e.name)).to.deep.equal(['EStop']);
     await waitFor(() => h.names().includes('Error'), 10000, 'Error after the halt');
     expect(h.printer.state.id).to.equal('CLOSED_WITH_ERROR');

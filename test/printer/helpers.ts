@@ -7,12 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Emitter } from '../../core/common/event.js';
-import { EventBus, type AnyFiredEvent } from '../../core/events/event-bus.js';
+import type { AnyFiredEvent } from '../../core/events/event-bus.js';
 import type { ProtocolHandler } from '../../core/printer/protocol/protocol.js';
 import type { PtyPrinter } from '../../core/printer/simulator/pty.js';
 import type { DiscardedLine, Transport } from '../../core/printer/transport/transport.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { recordEvents } from '../support/events.js';
 
 /** Simulator and protocol settings that make tests fast: no motion time, quick timeouts. */
 export function fastSerial(virtual: Record<string, unknown> = {}, serial: Record<string, unknown> = {}): Record<string, unknown> {
@@ -39,15 +40,12 @@ export interface PrinterHost {
 export async function startPrinterHost(config: Record<string, unknown> = fastSerial()): Promise<PrinterHost> {
   const t = await startTestHost({ config });
   const printer = t.get<PrinterService>(PrinterService);
-  const events: AnyFiredEvent[] = [];
-  t.get<EventBus>(EventBus).onAny((event) => {
-    events.push(event);
-  });
+  const recorder = recordEvents(t);
   return {
     t,
     printer,
-    events,
-    names: (filter) => events.map((e) => e.name).filter((name) => !filter || filter.includes(name)),
+    events: recorder.events,
+    names: recorder.names,
     async stop() {
       await printer.disconnect().catch(() => undefined);
       await t.stop();

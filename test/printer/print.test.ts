@@ -1,7 +1,7 @@
 /** Printing a local file on the in-process simulator: events, states, payloads, pause/resume/cancel with positions. */
 import { expect } from 'chai';
 import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, type PrinterHost } from './helpers.js';
-import { waitFor } from '../support/wait.js';
+import { holdsFor, waitFor } from '../support/wait.js';
 
 describe('printing (in-process virtual printer)', () => {
   let h: PrinterHost;
@@ -32,8 +32,7 @@ describe('printing (in-process virtual printer)', () => {
     // the print time stops with the job: it does not keep growing while the printer is Operational
     const printTime = h.printer.snapshot().progress.printTime!;
     expect(printTime).to.be.closeTo(done.time as number, 0.001);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(h.printer.snapshot().progress.printTime).to.equal(printTime);
+    await holdsFor(() => h.printer.snapshot().progress.printTime === printTime, 300, 'the print time stays');
     expect(h.printer.snapshot().progress.printTimeLeft).to.equal(0);
   });
 
@@ -56,8 +55,7 @@ describe('printing (in-process virtual printer)', () => {
     expect(paused).to.include({ name: 'long.gcode', path: 'long.gcode', origin: 'local', filename: 'long.gcode' });
     expect(paused.position).to.deep.equal({ x, y, z: 0.3, e, t: 1, f: 6000 });
     const countAtPause = sentMoves.length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sentMoves.length, 'nothing is sent while paused').to.equal(countAtPause);
+    await holdsFor(() => sentMoves.length === countAtPause, 100, 'nothing is sent while paused');
 
     await h.printer.resumePrint();
     expect(h.printer.state.id).to.equal('PRINTING');

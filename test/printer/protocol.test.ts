@@ -4,6 +4,7 @@ import { checksum, commandCode, commandParams, frame, normalizeCommand, unframe 
 import { GcodeProtocol } from '../../core/printer/protocol/protocol.js';
 import { parseError, parsePosition, parseResend, parseTemperatures } from '../../core/printer/protocol/responses.js';
 import { MachineTracker } from '../../core/printer/tracker.js';
+import { ManualClock } from '../support/clock.js';
 import { passThroughHandler, ScriptedTransport } from './helpers.js';
 
 const PROTOCOL_DEFAULTS = { waitAsOk: true, longRunning: new Set(['G28', 'G29', 'M400']) };
@@ -104,10 +105,13 @@ describe('protocol flow control', () => {
 
   it('busy: keep-alives hold off the nudge; silence then gets one, and the nudge\'s ok frees the window', async () => {
     const transport = new ScriptedTransport();
+    // in virtual time: the protocol's timers run on a clock advanced below
+    const clock = new ManualClock();
     const protocol = new GcodeProtocol(
       transport,
       passThroughHandler(),
       { ...PROTOCOL_DEFAULTS, historySize: 50, communicationTimeout: 300, maxNudges: 3 },
+      clock,
     );
     const connected = protocol.handshake(1000, 1000);
     transport.reply('ok');
@@ -115,12 +119,12 @@ describe('protocol flow control', () => {
     // a plain move: G28 is a long runner, which never times out
     protocol.enqueue({ command: 'G1 X10', context: { fromJob: false, code: 'G1' } });
     for (let i = 0; i < 12; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await clock.advance(50);
       transport.reply('echo:busy: processing');
     }
     expect(transport.written.filter((line) => line === 'M105'), 'no nudge while busy').to.deep.equal([]);
-    const until = Date.now() + 3000;
-    while (!transport.written.includes('M105') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    // silence: the nudge comes after the communication timeout (300 ms) and at most one watchdog period (75 ms)
+    await clock.advance(375);
     expect(transport.written.filter((line) => line === 'M105')).to.have.length(1);
     transport.reply('ok T:20.0 /0.0');
     expect(protocol.busy).to.equal(false);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { withFileLock } from '../../core/common/file-lock.js';
-import { cli } from '../clients/helpers.js';
+import { cli } from '../support/cli.js';
 import printers from '../../core/cli/commands/printers.js';
 import { configText, savedPrinters } from './support.js';
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { shown } from '../../core/cli/shown.js';
-import { cli } from '../clients/helpers.js';
+import { cli } from '../support/cli.js';
 import { savedPrinters } from './support.js';
 
 describe('CLI output of user text', () => {

@@ -4,10 +4,11 @@
  * change. (That PrinterRemoved comes after the printer's PrintFailed and Disconnected: isolation.test.ts.)
  */
 import { expect } from 'chai';
-import { api, recordEvents, startApiHost } from '../api/support.js';
+import { api, startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
 import { twoPrinters } from './support.js';
 import { waitFor } from '../support/wait.js';
+import { recordEvents } from '../support/events.js';
 
 describe('printers over REST: PrinterAdded and PrinterRemoved', function () {
   this.timeout(30000);

@@ -5,10 +5,11 @@
 import { expect } from 'chai';
 import type { PrintEnd } from '../../core/printer/printer-service.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
-import { api, recordEvents, startApiHost, uploadForm } from '../api/support.js';
+import { api, startApiHost, uploadForm } from '../api/support.js';
 import { fastSerial, typicalLines } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
+import { recordEvents } from '../support/events.js';
 
 const IDS = ['p1', 'p2', 'p3'];
 

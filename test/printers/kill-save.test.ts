@@ -52,8 +52,8 @@ describe('printer registry saves and kill -9', function () {
         }
       })().catch(() => undefined); // ends when the host dies
       await waitFor(() => answered >= killAfterChanges, 30000);
-      await new Promise((resolve) => setTimeout(resolve, extraMs));
-      await host.stop('SIGKILL');
+      // the kill lands extraMs into the next change (its save under way, or not yet)
+      await new Promise((resolve) => setTimeout(() => resolve(host.stop('SIGKILL')), extraMs));
       await stream;
       expect(answered, 'changes made before the kill').to.be.greaterThan(0);
 

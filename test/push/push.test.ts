@@ -36,7 +36,7 @@ describe('push over socket.io', function () {
       const c = open(auth);
       const err = await connectError(c);
       expect(err.message).to.equal('Forbidden');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // anything sent before the refusal would have come before it
       expect(c.received).to.deep.equal([]);
     }
   });
@@ -110,7 +110,9 @@ describe('push over socket.io', function () {
     const all = open({ apikey: t.apiKey });
     await waitFor(() => picky.of('history').length === 1 && all.of('history').length === 1);
     picky.socket.emit('subscribe', { events: ['Home'], state: false, plugins: ['wanted'] });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // a refused subscribe is answered after the one before took effect (and changes nothing)
+    picky.socket.emit('subscribe', { events: true, printers: ['nope'] });
+    await waitFor(() => picky.of('error').length === 1, 5000, 'the refusal');
     const since = picky.received.length;
     bus.fire('ZChange', { old: 1, new: 2 });
     bus.fire('Home', {});
@@ -118,10 +120,14 @@ describe('push over socket.io', function () {
     push.sendPluginMessage('unwanted', 1);
     push.sendPluginMessage('wanted', 2);
     await waitFor(() => all.of('event').some((e) => e['type'] === 'Home') && all.of('plugin').length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // a few hub ticks (state for those who want it), then a wanted message: picky has all it was sent before it
+    const currents = all.of('current').length;
+    await waitFor(() => all.of('current').length >= currents + 3, 5000, 'three hub ticks');
+    push.sendPluginMessage('wanted', 3);
+    await waitFor(() => picky.received.slice(since).filter((m) => m.type === 'plugin').length >= 2, 5000, 'the second wanted message');
     const later = picky.received.slice(since);
     expect(later.filter((m) => m.type === 'event').map((m) => m.data['type'])).to.deep.equal(['Home']);
-    expect(later.filter((m) => m.type === 'plugin').map((m) => m.data['plugin'])).to.deep.equal(['wanted']);
+    expect(later.filter((m) => m.type === 'plugin').map((m) => m.data['plugin'])).to.deep.equal(['wanted', 'wanted']);
     expect(later.filter((m) => m.type === 'current')).to.deep.equal([]);
 
     // throttle 5: one `current` per 5 hub ticks, counted in ticks, not in wall-clock time

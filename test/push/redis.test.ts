@@ -60,12 +60,7 @@ describe('push cluster over redis', function () {
       urls.push(cuttle.match[1]!);
     }
     // both cuttles have joined the cluster once they are ready (every service started, Startup fired)
-    for (const url of urls) {
-      for (let tries = 0; (await fetch(`${url}/readyz`)).status !== 200; tries++) {
-        if (tries > 1000) throw new Error(`${url} not ready`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+    for (const url of urls) await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, 20_000, `${url} ready`);
   });
   after(async () => {
     for (const c of clients) c.close();

@@ -7,6 +7,7 @@ import type { Logger } from '../../core/logging/logger.js';
 import { UntrustedLog } from '../../core/logging/untrusted-log.js';
 import { startTestHost } from '../support/host.js';
 import { openPushClient } from '../clients/push-clients.js';
+import { waitFor } from '../support/wait.js';
 
 function recordingLogger(): { logger: Logger; lines: { level: string; fields: Record<string, unknown>; msg: string }[] } {
   const lines: { level: string; fields: Record<string, unknown>; msg: string }[] = [];
@@ -40,7 +41,7 @@ describe('logging what unauthenticated clients send', () => {
       const user = 'x'.repeat(65_000);
       for (let i = 0; i < 50; i++) client.send({ auth: `${user}:not-a-session` });
       // every refusal is answered; once the 50th is, all 50 have been logged or counted
-      await waitForCount(() => client.messages.filter((m) => m.type === 'reauthRequired').length, 50);
+      await waitFor(() => client.messages.filter((m) => m.type === 'reauthRequired').length >= 50, 10_000, '50 reauthRequired');
       const added = JSON.stringify(t.logs).length - before;
       expect(t.logs.filter((l) => l.msg === 'push socket auth refused').length).to.be.within(1, 20);
       expect(added, 'bytes of log written').to.be.lessThan(20_000);
@@ -50,11 +51,3 @@ describe('logging what unauthenticated clients send', () => {
     }
   });
 });
-
-async function waitForCount(count: () => number, wanted: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (count() < wanted) {
-    if (Date.now() > deadline) throw new Error(`saw ${count()} of ${wanted}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

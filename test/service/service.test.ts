@@ -14,7 +14,7 @@ import { rootWarning } from '../../core/service/run-as-user.js';
 import { notifyArgs } from '../../core/service/sd-notify.js';
 import { execWord, systemdUnit, unitWord } from '../../core/service/unit-file.js';
 import { spawnHost, type HostProcess } from '../api/support.js';
-import { cli } from '../clients/helpers.js';
+import { cli } from '../support/cli.js';
 
 import { TEST_API_KEY, writeConfig } from '../support/host.js';
 import { datagramListener, requireProgram } from './support.js';

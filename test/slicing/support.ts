@@ -7,6 +7,7 @@ import type { AnyFiredEvent, EventBus } from '../../core/events/event-bus.js';
 import { FileManager } from '../../core/files/file-manager.js';
 import { api as apiOf } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
+import { recordEvents } from '../support/events.js';
 
 /** An ASCII STL of an axis-aligned box (12 facets). */
 export function boxStl(x: number, y: number, z: number): string {
@@ -16,11 +17,9 @@ export function boxStl(x: number, y: number, z: number): string {
   return `solid box\n${facets.join('\n')}\nendsolid box\n`;
 }
 
-/** Collects every bus event from now on. */
+/** Collects every bus event from now on (the events of support/events.ts's recorder). */
 export function record(bus: EventBus): AnyFiredEvent[] {
-  const seen: AnyFiredEvent[] = [];
-  bus.onAny((e) => void seen.push(e));
-  return seen;
+  return recordEvents(bus).events;
 }
 
 /** Resolves with the first event `name` (after now) that matches. */

@@ -4,6 +4,8 @@ import { AsyncEventBus } from '../../core/events/bus-impl.js';
 import type { AnyFiredEvent } from '../../core/events/event-bus.js';
 import { captureLogs } from '../support/host.js';
 import { createLogger } from '../../core/logging/logger.js';
+import { turn } from '../support/clock.js';
+import { waitFor } from '../support/wait.js';
 
 function makeBus(historySize = 100) {
   const { stream, logs } = captureLogs();
@@ -11,7 +13,6 @@ function makeBus(historySize = 100) {
   return { bus, logs };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('event bus', () => {
   it('never runs handlers inside fire()', () => {
@@ -30,7 +31,8 @@ describe('event bus', () => {
     const seenAsync: number[] = [];
     bus.on('ToolChange', (p) => void seenSync.push(p.new));
     bus.on('ToolChange', async (p) => {
-      await sleep(Math.random() * 3);
+      // handlers that take different times: zero to two turns of the event loop
+      for (let turns = Math.floor(Math.random() * 3); turns > 0; turns--) await turn();
       seenAsync.push(p.new);
     });
     for (let i = 0; i < 50; i++) bus.fire('ToolChange', { old: i - 1, new: i });
@@ -57,22 +59,24 @@ describe('event bus', () => {
     expect(errors[0]!.msg).to.contain('bad-plugin');
   });
 
-  it('does not let a subscriber that awaits 100 ms delay a fast one', async () => {
+  it('does not let a subscriber that awaits delay a fast one', async () => {
     const { bus } = makeBus();
     const fastDone: number[] = [];
     let slowCount = 0;
+    // the slow subscriber's first call awaits until the test lets it go
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
     bus.on('Dwell', async () => {
-      await sleep(100);
+      await held;
       slowCount++;
     });
     bus.on('Dwell', () => void fastDone.push(Date.now()));
-    const started = Date.now();
     for (let i = 0; i < 10; i++) bus.fire('Dwell', {});
-    await sleep(50);
+    await waitFor(() => fastDone.length === 10, 5000, 'the fast subscriber\'s ten');
     // the fast subscriber got all ten while the slow one is still on its first
-    expect(fastDone).to.have.length(10);
     expect(slowCount).to.equal(0);
-    expect(Math.max(...fastDone) - started).to.be.below(100);
+    release();
+    await waitFor(() => slowCount === 10, 5000, 'the slow subscriber\'s ten');
   });
 
   it('numbers events, stamps ISO-8601 time, and replays from bounded history with gap detection', () => {

@@ -6,6 +6,7 @@ import { getTasks } from 'node-cron';
 import { EventBus } from '../../core/events/event-bus.js';
 import type { HelloPlugin } from '../fixtures/third-party/hello-plugin.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
 
 const COMPILED_FIXTURE = path.join(__dirname, '../fixtures/third-party/hello-plugin.js');
 
@@ -62,8 +63,7 @@ describe('plugins', () => {
     expect(greeted).to.deep.equal([{ to: 'cube.gcode' }]);
 
     // the cron runs (its first tick, within the next second or two), and is gone once the host stops
-    const until = Date.now() + 5000;
-    while (plugin.ticks === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => plugin.ticks > 0, 5000, 'the cron\'s first tick').catch(() => undefined);
     expect(plugin.ticks).to.be.at.least(1);
     const scheduled = () => [...getTasks().values()].map((task) => task.name);
     expect(scheduled()).to.include('hello:tick');

@@ -8,6 +8,7 @@ import { ConfigError } from '../../core/settings/settings-service.js';
 import { basedirWith, loadError } from './settings-support.js';
 import { serverSettings } from '../../core/http/settings.js';
 import { pluginsSettings } from '../../core/plugins/settings.js';
+import { waitFor } from '../support/wait.js';
 
 describe('settings', () => {
   it('names an unknown key and the file', () => {
@@ -72,8 +73,7 @@ describe('settings', () => {
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     // kill it while the temporary file is being written
-    const deadline = Date.now() + 10_000;
-    while (!readdirSync(basedir).some((f) => f.endsWith('.tmp')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    await waitFor(() => readdirSync(basedir).some((f) => f.endsWith('.tmp')), { timeoutMs: 10_000, intervalMs: 2, what: 'the temporary file' }).catch(() => undefined);
     expect(readdirSync(basedir).some((f) => f.endsWith('.tmp')), 'the save had started').to.equal(true);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));

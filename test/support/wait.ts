@@ -35,3 +35,17 @@ function tick(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+
+/**
+ * Polls `check` for `ms` and rejects as soon as it is false: for what must stay true over a stretch of
+ * time ("nothing is sent while paused", "the print time stops"), where the stretch itself is the claim
+ * and no event marks its end. Prefer waitFor whenever something can be waited for.
+ */
+export async function holdsFor(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  do {
+    if (!check()) throw new Error(`no longer true: ${what}`);
+    await tick(10);
+  } while (Date.now() < end);
+  if (!check()) throw new Error(`no longer true: ${what}`);
+}

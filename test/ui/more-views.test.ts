@@ -13,10 +13,11 @@ import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { UiPanels } from '../../core/ui/panels.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
-import { SMALL_GCODE, waitFor } from '../api/support.js';
+import { SMALL_GCODE } from '../api/support.js';
 import { longPrint } from '../farm-page/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { launchChromium, openWatchedPage, seriousViolations, type WatchedPage } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 describe('web app: history, event log, settings and timelapses in Chromium', function () {
   this.timeout(60000);
