@@ -66,6 +66,6 @@ describe('web app: the host restarts under an open page', function () {
     }
     // a page left the terminal's history as it was and goes on counting
     expect(Number(await printer.page.textContent('#terminal-count'))).to.be.above(0);
-    expect([...farm.errors, ...printer.errors].filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(e))).to.deep.equal([]);
+    expect([...farm.errors, ...printer.errors].filter((e) => !/Failed to load resource: net::ERR_|WebSocket connection/.test(e))).to.deep.equal([]);
   });
 });

@@ -11,6 +11,7 @@ import { section, SECTIONS } from './lib/route.js';
 import { CONNECTION_TEXT, connection } from './push/connection.js';
 import { PAGE_KIND, PAGE_PRINTER } from './lib/page.js';
 import { farmLink, printerTitle } from './views/printer/identity.js';
+import { ErrorBoundary } from './components/error-boundary.js';
 import { SignInForm } from './views/sign-in.js';
 
 /**
@@ -81,7 +82,9 @@ export function App() {
             {viewError.value}
           </p>
         ) : View.value ? (
-          <View.value />
+          <ErrorBoundary>
+            <View.value />
+          </ErrorBoundary>
         ) : (
           <p class="muted">Loading…</p>
         )}

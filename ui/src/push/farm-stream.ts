@@ -63,6 +63,9 @@ export class FarmStream {
     const socket = io({
       path: absolute('socket.io/').pathname,
       transports: ['websocket', 'polling'],
+      // a host still starting accepts the connection but may not answer it (its push is not attached
+      // yet): give up on an attempt after 5 s, not socket.io's 20 s, and try again
+      timeout: 5000,
       auth: (cb) => cb(this.lastSeq === undefined ? { apikey: this.credential } : { apikey: this.credential, lastSeq: this.lastSeq }),
     });
     this.socket = socket;

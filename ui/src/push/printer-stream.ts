@@ -15,6 +15,7 @@ import { EventBatch } from './event-batch.js';
 export const MAX_TEMPS = 1800;
 export const MAX_TERMINAL = 1000;
 const MAX_EVENTS = 300;
+const OPEN_TIMEOUT_MS = 5000;
 
 export class PrinterStream {
   readonly status = connection;
@@ -62,6 +63,9 @@ export class PrinterStream {
     if (this.stopped) return;
     const socket = new WebSocket(absolute('sockjs/websocket', 'ws'));
     this.socket = socket;
+    // a host still starting may accept the connection and never answer it: close and try again
+    const opening = setTimeout(() => socket.readyState === WebSocket.CONNECTING && socket.close(), OPEN_TIMEOUT_MS);
+    socket.onopen = () => clearTimeout(opening);
     socket.onmessage = (e) => {
       let message: Record<string, unknown>;
       try {
