@@ -1,11 +1,12 @@
 /**
- * Ports are an allow-list: /api/connection, /api/printers and `cuttle printers add` take only
- * (and serial.port through /api/settings) detected or serial-named ports, `serial.additionalPorts` globs, `virtual` and allowed tcp:// hosts,
- * at listed baud rates. /dev/zero, /etc/passwd, a FIFO, a directory, a path with "..", a host not
- * listed and a baud rate of 99999999999999 are refused with 400, and no transport is opened (the
- * TCP "bridge" of the host not listed counts no connection). Only loopback addresses are used: the
- * allowed hosts are narrowed to 127.0.0.1 and the refused one is 127.0.0.2. A connect or disconnect
- * while printing is refused with 409 unless forced.
+ * Ports are an allow-list: /api/connection, /api/printers, serial.port through /api/settings,
+ * `cuttle printers add` and `cuttle serve --connect` take only detected or serial-named ports,
+ * `serial.additionalPorts` globs, `virtual` and allowed tcp:// hosts, at listed baud rates.
+ * /dev/zero, /etc/passwd, a FIFO, a directory, a path with "..", a host not listed and a baud rate
+ * of 99999999999999 are refused with 400, and no transport is opened (the TCP "bridge" of the host
+ * not listed counts no connection). Only loopback addresses are used: the allowed hosts are
+ * narrowed to 127.0.0.1 and the refused one is 127.0.0.2. A connect or disconnect while printing is
+ * refused with 409 unless forced.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { TransportProvider, type TransportRequest } from '../../core/printer/transport/transport-factory.js';
-import { api, startApiHost, type Api } from '../api/support.js';
+import { api, spawnHost, startApiHost, type Api } from '../api/support.js';
 import { cli } from '../clients/helpers.js';
 import { fastSerial, gcodeFile, tempDir } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
@@ -146,6 +147,21 @@ describe('the port allow-list', function () {
     expect(r.code, r.stderr).to.equal(1);
     expect(r.stderr).to.match(/host "127\.0\.0\.2" is not in serial\.tcp\.allowedHosts/);
     expect(fs.readFileSync(path.join(basedir, 'config.yaml'), 'utf8')).to.equal(config);
+  });
+
+  it('cuttle serve --connect refuses a port not allowed: the host serves, the port is not opened', async () => {
+    const basedir = fs.mkdtempSync(path.join(dir, 'serve-'));
+    fs.writeFileSync(path.join(basedir, 'config.yaml'), 'api:\n  key: ServeKey0123456789abcdefghijklmn\nserial:\n  tcp:\n    allowedHosts: [127.0.0.1]\n');
+    const host = await spawnHost(basedir, ['--connect', `tcp://127.0.0.2:${bridgePort}`]);
+    try {
+      await waitFor(() => host.output().includes('refusing --connect'));
+      expect(host.output()).to.include('is not in serial.tcp.allowedHosts');
+      const state = await fetch(`${host.baseUrl}/api/connection`, { headers: { 'X-Api-Key': 'ServeKey0123456789abcdefghijklmn' } });
+      expect(((await state.json()) as { current: { state: string } }).current.state).to.equal('Offline');
+      expect(bridgeConnections).to.equal(0);
+    } finally {
+      await host.stop();
+    }
   });
 
   it('connects an allowed port, and refuses a connect or disconnect while printing with 409 unless forced', async () => {
