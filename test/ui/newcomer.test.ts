@@ -25,6 +25,7 @@ describe('web app: the newcomer story in Chromium', function () {
   let printer: RecordedPrinter;
   let watched: WatchedPage;
   let page: Page;
+  let viewerKey: string;
 
   const state = () => page.textContent('#state');
   const waitState = (text: string) => page.waitForSelector(`#state:text-is("${text}")`, { timeout: 15000 });
@@ -42,7 +43,8 @@ describe('web app: the newcomer story in Chromium', function () {
       },
     });
     const auth = t.get<AuthManager>(AuthManager);
-    await Promise.all([auth.users.add('ada', { password: 'correct horse battery' }), auth.users.add('viewer', { groups: ['readonly'], password: 'just looking' })]);
+    await Promise.all([auth.users.add('ada', { password: 'correct horse battery' }), auth.users.add('viewer', { groups: ['readonly'] })]);
+    viewerKey = auth.users.addKey('viewer', 'browser');
     const registry = t.get<PrinterRegistry>(PrinterRegistry);
     await waitFor(() => registry.list().every((s) => s.printer.snapshot().state.id === 'OPERATIONAL'), 20000);
     watched = await openWatchedPage(browser);
@@ -149,20 +151,26 @@ describe('web app: the newcomer story in Chromium', function () {
     expect(watched.errors).to.deep.equal([]);
   });
 
-  it('a user without CONTROL sees no motion, temperature or terminal controls, and the host refuses them', async () => {
+  it('a user without CONTROL, signed in with their API key, sees no motion, temperature or terminal controls, and the host refuses them', async () => {
     const viewer = await openWatchedPage(browser);
     await viewer.page.goto(`${t.baseUrl}/printer/mk4/`);
-    await viewer.page.fill('input[name=user]', 'viewer');
-    await viewer.page.fill('input[name=pass]', 'just looking');
+    await viewer.page.click('text=Use an API key');
+    await viewer.page.fill('input[name=key]', viewerKey);
+    await viewer.page.check('input[name=remember]');
     await viewer.page.click('button[type=submit]');
     await viewer.page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
     await viewer.page.waitForSelector('#terminal');
     for (const control of ['#motion-h', 'button[data-jog]', 'button[data-preset]', '#terminal-input', '#pause', '#cancel', '#drop']) {
       expect(await viewer.page.$(control), control).to.equal(null);
     }
-    const login = (await (await fetch(`${t.baseUrl}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'viewer', pass: 'just looking' }) })).json()) as { session: string };
-    const jog = await fetch(`${t.baseUrl}/printer/mk4/api/printer/printhead`, { method: 'POST', headers: { 'X-Api-Key': login.session, 'Content-Type': 'application/json' }, body: JSON.stringify({ command: 'jog', x: 10 }) });
+    // "remember me": the key is kept in this browser
+    expect(await viewer.page.evaluate('localStorage.getItem("cuttle.apikey")')).to.equal(viewerKey);
+    const jog = await fetch(`${t.baseUrl}/printer/mk4/api/printer/printhead`, { method: 'POST', headers: { 'X-Api-Key': viewerKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ command: 'jog', x: 10 }) });
     expect(jog.status).to.equal(403);
+    // signing out forgets it
+    await viewer.page.click('text=Sign out');
+    await viewer.page.waitForSelector('#signin-title');
+    expect(await viewer.page.evaluate('[localStorage.length, sessionStorage.length]')).to.deep.equal([0, 0]);
     expect(viewer.errors).to.deep.equal([]);
     await viewer.context.close();
   });
