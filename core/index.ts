@@ -47,6 +47,7 @@ export { EventHistory, type LoggedEvent } from './event-log/api.js';
 export { SlicingService } from './slicing/slicing-service.js';
 
 // contribution points
+export { HttpRoutes, anyOf, type Routes, type RouteAccess } from './http/routes.js';
 export { Slicer } from './slicing/slicer-contribution.js';
 export { SlicingError, type SlicerPlugin, type SlicerJob } from './slicing/slicing-service.js';
 export { HookType, type HookRun, type CommandOutcome, type Subscription } from './event-hooks/api.js';

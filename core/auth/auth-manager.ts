@@ -16,7 +16,6 @@ import { LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } fr
 import { PendingAppKeys } from './pending-appkeys.js';
 import { verifyPassword } from './password.js';
 import { permissionsOfGroups, type GroupId } from './permissions.js';
-import { assertRoutePermission } from './route-permissions.js';
 import { LoginLimiter, SessionStore } from './sessions.js';
 import { UserStore, type UserRecord } from './user-store.js';
 import { accessControlSettings, apiSettings } from './settings.js';
@@ -117,10 +116,6 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     const viaCookie = session ? this.principalOfSession(session, true) : null;
     if (viaCookie) return viaCookie;
     return this.open ? adminPrincipal('_anonymous', 'anonymous') : null;
-  }
-
-  authorize(method: string, path: string, principal: Principal): void {
-    assertRoutePermission(method, path, principal);
   }
 
   principalOfUser(name: string, via: Principal['via']): AuthPrincipal | null {

@@ -1,16 +1,15 @@
 /**
  * `/api/backup`, like OctoPrint's backup plugin: `GET` lists the backups, `POST` (`{"exclude":
  * ["uploads", "timelapses"]}`, both optional) writes one and answers it (201), `GET /api/backup/<name>`
- * downloads it, `DELETE /api/backup/<name>` deletes it. Admins only, reads included (the permission
- * table, core/auth/route-permissions.ts): an archive holds every key and password hash.
+ * downloads it, `DELETE /api/backup/<name>` deletes it. Admins only, reads included (each route
+ * declares ADMIN): an archive holds every key and password hash.
  */
 import { createReadStream } from 'node:fs';
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes } from '../http/routes.js';
 import { BackupService, type BackupInfo } from './api.js';
 import { parseParts } from './names.js';
 
@@ -20,11 +19,12 @@ export class BackupRoutes implements RouteContribution {
 
   constructor(@inject(BackupService) private readonly backups: BackupService) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/backup', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    // a backup holds every key and password hash: listing and downloading them is for admins too
+    routes.get('/api/backup', 'ADMIN', async (ctx) => {
       ctx.body = { backups: (await this.backups.list()).map((b) => this.json(ctx, b)) };
     });
-    router.post('/api/backup', async (ctx) => {
+    routes.post('/api/backup', 'ADMIN', async (ctx) => {
       const body = await readJsonObject(ctx);
       const exclude = body['exclude'] ?? [];
       if (!Array.isArray(exclude) || !exclude.every((e): e is string => typeof e === 'string')) throw new HttpError(400, '"exclude" must be a list of names (uploads, timelapses)');
@@ -33,13 +33,13 @@ export class BackupRoutes implements RouteContribution {
       ctx.set('Location', this.url(ctx, created.name));
       ctx.body = { ...this.json(ctx, created), skipped: created.skipped, notes: created.notes };
     });
-    router.get('/api/backup/:name', async (ctx) => {
+    routes.get('/api/backup/:name', 'ADMIN', async (ctx) => {
       const file = await this.backups.archive(ctx.params.name!);
       ctx.type = 'application/gzip';
       ctx.attachment(ctx.params.name!);
       ctx.body = createReadStream(file);
     });
-    router.delete('/api/backup/:name', async (ctx) => {
+    routes.delete('/api/backup/:name', 'ADMIN', async (ctx) => {
       await this.backups.remove(ctx.params.name!);
       ctx.status = 204;
     });

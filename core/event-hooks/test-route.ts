@@ -4,12 +4,11 @@
  * Behind the API key like every other route, and only for principals that may change settings (it
  * runs the configured system commands).
  */
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type { Context } from 'koa';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes } from '../http/routes.js';
 import { EventHooks } from './api.js';
 
 @injectable()
@@ -18,8 +17,8 @@ export class EventTestRoute implements RouteContribution {
 
   constructor(@inject(EventHooks) private readonly hooks: EventHooks) {}
 
-  registerRoutes(router: Router): void {
-    router.post('/api/events/test', (ctx) => this.testFire(ctx));
+  registerRoutes(routes: Routes): void {
+    routes.post('/api/events/test', 'SETTINGS', (ctx) => this.testFire(ctx));
   }
 
   private async testFire(ctx: Context): Promise<void> {

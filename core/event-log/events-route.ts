@@ -3,10 +3,9 @@
  * answering `{ events: [{ seq, type, time, payload }], next }`; `next` is the `since` of the following
  * page, null once the newest event is in this one. Needs the EVENTS permission (route table).
  */
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import { intParam, stringParam } from '../http/query-params.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes } from '../http/routes.js';
 import { EventLog, MAX_PAGE } from './api.js';
 
 @injectable()
@@ -17,8 +16,8 @@ export class EventsRoute implements RouteContribution {
     @inject(EventLog) private readonly log: EventLog,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/events', (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/events', 'EVENTS', (ctx) => {
       ctx.type = 'application/json';
       ctx.body = this.log.readJson({
         since: intParam(ctx.query, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }),

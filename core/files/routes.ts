@@ -5,7 +5,6 @@
  * link the listings point to (`GET /downloads/files/local/{path}`). `sdcard` is the request's printer's
  * card; `local` is shared by every printer.
  */
-import type Router from '@koa/router';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import type Koa from 'koa';
 import { sendFile } from '../http/ranges.js';
@@ -17,12 +16,13 @@ import { filesSettings } from './settings.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HttpError } from '../http/http-error.js';
+import { assertPermission } from '../http/principal.js';
 import { requestPrinter } from '../printer/request-printer.js';
 import { baseUrlOf, entryJson, refsOf, resourceUrl, storageOrigin } from './file-json.js';
 import { parseUpload } from './multipart.js';
 import { checkedDepth, readJsonObject } from '../http/request-body.js';
 import { commandOf, stringField, truthy } from '../http/request-fields.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes, anyOf } from '../http/routes.js';
 
 @injectable()
 export class FilesRoutes implements RouteContribution {
@@ -35,30 +35,30 @@ export class FilesRoutes implements RouteContribution {
     @multiInject(FileCommandContribution) @optional() private readonly contributed: FileCommandContribution[] = [],
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/files', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/files', 'FILES_LIST', async (ctx) => {
       const recursive = truthy(ctx.query.recursive);
       const local = await this.files.list('local', '', recursive);
       const sd = await this.filesOf(ctx).list('sdcard');
       ctx.body = { files: [...local, ...sd].map((e) => entryJson(baseUrlOf(ctx), e)), ...(await this.files.space()) };
     });
-    router.get('/api/files/:origin', async (ctx) => {
+    routes.get('/api/files/:origin', 'FILES_LIST', async (ctx) => {
       const origin = storageOrigin(ctx.params.origin);
       const entries = await this.filesOf(ctx).list(origin, '', truthy(ctx.query.recursive));
       ctx.body = { files: entries.map((e) => entryJson(baseUrlOf(ctx), e)), ...(await this.files.space()) };
     });
-    router.get('/api/files/:origin/*path', async (ctx) => {
+    routes.get('/api/files/:origin/*path', 'FILES_LIST', async (ctx) => {
       const entry = await this.filesOf(ctx).get(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
       if (!entry) throw new HttpError(404, 'File not found');
       ctx.body = entryJson(baseUrlOf(ctx), entry);
     });
-    router.post('/api/files/:origin', (ctx) => this.upload(ctx, storageOrigin(ctx.params.origin)));
-    router.post('/api/files/:origin/*path', (ctx) => this.command(ctx, storageOrigin(ctx.params.origin), ctx.params.path ?? ''));
-    router.delete('/api/files/:origin/*path', async (ctx) => {
+    routes.post('/api/files/:origin', 'FILES_UPLOAD', (ctx) => this.upload(ctx, storageOrigin(ctx.params.origin)));
+    routes.post('/api/files/:origin/*path', anyOf('FILES_SELECT', 'FILES_UPLOAD', 'SLICE'), (ctx) => this.command(ctx, storageOrigin(ctx.params.origin), ctx.params.path ?? ''));
+    routes.delete('/api/files/:origin/*path', 'FILES_DELETE', async (ctx) => {
       await this.filesOf(ctx).remove(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
       ctx.status = 204;
     });
-    router.get('/downloads/files/local/*path', async (ctx) => {
+    routes.get('/downloads/files/local/*path', 'FILES_DOWNLOAD', async (ctx) => {
       const rel = normalisePath(ctx.params.path ?? '');
       const entry = await this.files.get('local', rel);
       if (!entry || entry.kind !== 'file') throw new HttpError(404, 'File not found');
@@ -89,8 +89,8 @@ export class FilesRoutes implements RouteContribution {
     let target: string;
     let userdata: unknown;
     try {
-      if (print) requirePermission(ctx, 'PRINT');
-      if (select) requirePermission(ctx, 'FILES_SELECT');
+      if (print) assertPermission(ctx, 'PRINT');
+      if (select) assertPermission(ctx, 'FILES_SELECT');
       target = joinPath(normalisePath(folder), file.filename);
       userdata = parseUserdata(fields.userdata);
     } catch (err) {
@@ -137,8 +137,8 @@ export class FilesRoutes implements RouteContribution {
     const command = commandOf(body);
     switch (command) {
       case 'select':
-        requirePermission(ctx, 'FILES_SELECT');
-        if (truthy(body.print)) requirePermission(ctx, 'PRINT');
+        assertPermission(ctx, 'FILES_SELECT');
+        if (truthy(body.print)) assertPermission(ctx, 'PRINT');
         if (!(await this.filesOf(ctx).get(origin, path))) throw new HttpError(404, 'File not found');
         await this.select(ctx, origin, path, truthy(body.print), false);
         ctx.status = 204;
@@ -174,13 +174,6 @@ export class FilesRoutes implements RouteContribution {
     }
   }
 
-}
-
-/** 403 unless the caller is an admin or holds `permission` (the permission table checks the rest). */
-function requirePermission(ctx: Koa.Context, permission: string): void {
-  const principal = ctx.state.principal;
-  if (!principal || principal.admin || principal.permissions.includes(permission)) return;
-  throw new HttpError(403, `Insufficient permissions: needs ${permission}`);
 }
 
 /** OctoPrint's `userdata` upload field: a JSON value kept in the file's metadata. */

@@ -4,13 +4,12 @@
  * up (the host has fired `Startup`), 503 before that and from `Shutdown` on; the body names the
  * phase and each printer's state. Both answer from memory: cheap enough to be unauthenticated.
  */
-import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { EventBus } from '../events/event-bus.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
-import { HttpRoutes } from '../http/http-server.js';
+import { HttpRoutes, type Routes } from '../http/routes.js';
 
 export type Phase = 'starting' | 'ready' | 'stopping';
 
@@ -34,7 +33,7 @@ export class HealthRoutes implements LifecycleContribution {
   }
 
   start(): void {
-    this.registrations.add(this.routes.register((router) => this.install(router), { owner: 'health', public: true }));
+    this.registrations.add(this.routes.register('health', (routes) => this.install(routes)));
   }
 
   stop(): void {
@@ -42,12 +41,12 @@ export class HealthRoutes implements LifecycleContribution {
     this.registrations.dispose();
   }
 
-  private install(router: Router): void {
-    router.get('/healthz', (ctx) => {
+  private install(routes: Routes): void {
+    routes.get('/healthz', 'public', (ctx) => {
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { status: 'ok' };
     });
-    router.get('/readyz', (ctx) => {
+    routes.get('/readyz', 'public', (ctx) => {
       ctx.set('Cache-Control', 'no-store');
       ctx.status = this.phase === 'ready' ? 200 : 503;
       ctx.body = {

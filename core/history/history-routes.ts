@@ -3,10 +3,9 @@
  * first; from/to bound the start time, ISO-8601 or epoch seconds) and `GET /api/history/totals`
  * answers `{ jobs, printTime, filament, byPrinter }`. STATUS permission (route table).
  */
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import { intParam, oneOfParam, stringParam, timeParam } from '../http/query-params.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes } from '../http/routes.js';
 import { JOB_RESULTS, JobHistory } from './api.js';
 
 @injectable()
@@ -17,8 +16,8 @@ export class HistoryRoutes implements RouteContribution {
     @inject(JobHistory) private readonly history: JobHistory,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/history', (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/history', 'STATUS', (ctx) => {
       ctx.body = this.history.list({
         printer: stringParam(ctx.query, 'printer'),
         result: oneOfParam(ctx.query, 'result', JOB_RESULTS),
@@ -28,7 +27,7 @@ export class HistoryRoutes implements RouteContribution {
         offset: intParam(ctx.query, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }),
       });
     });
-    router.get('/api/history/totals', (ctx) => {
+    routes.get('/api/history/totals', 'STATUS', (ctx) => {
       ctx.body = this.history.totals({ printer: stringParam(ctx.query, 'printer'), from: timeParam(ctx.query, 'from'), to: timeParam(ctx.query, 'to') });
     });
   }

@@ -1,40 +1,54 @@
 /**
- * Koa middleware for route files: `router.post('/api/job', requirePermission('PRINT'), handler)`.
- * Reads `ctx.state.principal` (set by the HTTP server for authenticated routes, or by `authenticate`
- * below on routes that resolve it themselves) and answers 403 when a permission is missing.
+ * The request's principal and what it may do: the one check every route's declared access goes
+ * through (route-table.ts), and the same check for the few decisions that depend on the body
+ * (a file upload that also prints needs PRINT).
  */
 import type Koa from 'koa';
 import { HttpError } from './http-error.js';
 import type { AuthService, Principal } from './http-server.js';
+import type { PermissionKey, RouteAccess } from './routes.js';
 
-export interface PrincipalState {
-  principal?: Principal;
+declare module 'koa' {
+  interface DefaultState {
+    /** who made the request: set for every route but public ones (and on those when `authenticate` ran) */
+    principal?: Principal;
+  }
 }
 
-export function principalOf(ctx: Koa.Context): Principal | undefined {
-  return (ctx.state as PrincipalState).principal;
+export function principalOf(ctx: Pick<Koa.Context, 'state'>): Principal | undefined {
+  return ctx.state.principal;
 }
 
-export function hasPermissions(principal: Principal | undefined, permissions: readonly string[]): boolean {
+/** true when the principal holds every one of `permissions` (admins hold all). */
+export function hasPermissions(principal: Principal | undefined, permissions: readonly PermissionKey[]): boolean {
   if (!principal) return false;
   return principal.admin || permissions.every((p) => principal.permissions.includes(p));
 }
 
-/** 403 unless the request's principal holds every one of `permissions` (admins hold all). */
-export function requirePermission(...permissions: string[]): Koa.Middleware {
-  return async (ctx, next) => {
-    const principal = principalOf(ctx);
-    if (!principal) throw new HttpError(403, 'Authentication required');
-    if (!hasPermissions(principal, permissions)) throw new HttpError(403, `Missing permission: ${permissions.filter((p) => !principal.permissions.includes(p)).join(', ')}`);
-    await next();
-  };
+/** The permissions (any one of) an access declaration needs; empty for any caller. */
+export function permissionsOf(access: RouteAccess): readonly PermissionKey[] {
+  if (access === 'public' || access === 'authenticated') return [];
+  return typeof access === 'string' ? [access] : access.anyOf;
 }
 
-/** Sets `ctx.state.principal` from the request when the server did not (public routes); never refuses. */
+/** Throws 403 unless the principal may call a route declared with `access`. */
+export function assertAccess(principal: Principal | undefined, access: RouteAccess): void {
+  if (access === 'public') return;
+  if (!principal) throw new HttpError(403, 'A valid API key or session is required');
+  const anyOf = permissionsOf(access);
+  if (principal.admin || anyOf.length === 0 || anyOf.some((p) => principal.permissions.includes(p))) return;
+  throw new HttpError(403, `Insufficient permissions: needs ${anyOf.join(' or ')}`);
+}
+
+/** 403 unless the request's principal holds `permission`: for checks that depend on what the body asks. */
+export function assertPermission(ctx: Pick<Koa.Context, 'state'>, permission: PermissionKey): void {
+  assertAccess(principalOf(ctx), permission);
+}
+
+/** Sets `ctx.state.principal` from the request on a public route; never refuses. */
 export function authenticate(auth: AuthService): Koa.Middleware {
   return async (ctx, next) => {
-    const state = ctx.state as PrincipalState;
-    state.principal ??= auth.authenticateRequest(ctx.headers, ctx.query) ?? undefined;
+    ctx.state.principal ??= auth.authenticateRequest(ctx.headers, ctx.query) ?? undefined;
     await next();
   };
 }

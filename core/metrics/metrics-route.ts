@@ -9,10 +9,10 @@ import { EventHooks } from '../event-hooks/api.js';
 import { EventBus } from '../events/event-bus.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
 import { PushService } from '../push/api.js';
-import { HttpRoutes } from '../http/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HostMetrics } from './host-metrics.js';
 import { metricsSettings } from './settings.js';
+import { HttpRoutes } from '../http/routes.js';
 
 @injectable()
 export class MetricsRoute implements LifecycleContribution {
@@ -34,13 +34,11 @@ export class MetricsRoute implements LifecycleContribution {
     if (!config.enabled) return;
     const metrics = new HostMetrics({ bus: this.bus, printers: this.printers, push: this.push, hooks: this.hooks });
     this.metrics = metrics;
-    this.registration = this.routes.register(
-      (router) =>
-        router.get('/metrics', async (ctx) => {
-          ctx.set('Content-Type', metrics.contentType);
-          ctx.body = await metrics.metrics();
-        }),
-      { owner: 'metrics', public: config.public },
+    this.registration = this.routes.register('metrics', (routes) =>
+      routes.get('/metrics', config.public ? 'public' : 'authenticated', async (ctx) => {
+        ctx.set('Content-Type', metrics.contentType);
+        ctx.body = await metrics.metrics();
+      }),
     );
   }
 

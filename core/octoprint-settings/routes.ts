@@ -9,14 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type Router from '@koa/router';
 import type Koa from 'koa';
 import { inject, injectable } from 'inversify';
-import { hasPermissions, principalOf, requirePermission } from '../http/principal.js';
+import { hasPermissions, principalOf } from '../http/principal.js';
 import { apiSettings } from '../auth/settings.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes } from '../http/routes.js';
 import { ConfigError, SettingsService } from '../settings/settings-service.js';
 import { timelapseSettings, webcamSettings } from '../timelapse/settings.js';
 import { refuseEntryConnection } from '../printer/transport/connection-request.js';
@@ -49,11 +48,11 @@ export class SettingsRoutes implements RouteContribution {
     @inject(TransportProvider) private readonly transports: TransportProvider,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/settings', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/settings', 'SETTINGS_READ', async (ctx) => {
       ctx.body = await this.document(ctx);
     });
-    router.post('/api/settings', requirePermission('SETTINGS'), async (ctx) => {
+    routes.post('/api/settings', 'SETTINGS', async (ctx) => {
       const changes = changesOf(await readJsonObject(ctx));
       // serial.port and serial.baudrate are what a plain connect opens: the port allow-list applies, as for /api/connection
       const connection = Object.fromEntries(changes.filter((c) => c.field.key === 'serial.port' || c.field.key === 'serial.baudrate').map((c) => [c.field.key.slice(7), c.value]));

@@ -1,7 +1,6 @@
 /** `GET /api/plugins`: the plugins the host discovered, with their state (loaded, disabled, failed). */
-import type Router from '@koa/router';
 import { ContainerModule, inject, injectable, optional } from 'inversify';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes } from '../http/routes.js';
 import { PluginHost } from './plugin-host.js';
 
 @injectable()
@@ -13,8 +12,8 @@ export class PluginsRoutes implements RouteContribution {
     @inject(PluginHost) @optional() private readonly plugins?: PluginHost,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/plugins', (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/plugins', 'STATUS', (ctx) => {
       ctx.body = {
         plugins: (this.plugins?.list() ?? []).map((p) => ({
           key: p.id,

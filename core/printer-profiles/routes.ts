@@ -1,11 +1,10 @@
 /** `/api/printerprofiles`: list, get, create, update and delete the profiles in `<basedir>/printerProfiles/`. */
 import path from 'node:path';
-import type Router from '@koa/router';
 import type Koa from 'koa';
 import { inject, injectable } from 'inversify';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes, anyOf } from '../http/routes.js';
 import { baseUrlOf } from '../http/base-url.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { PrinterProfileStore, ProfileError, type PrinterProfile } from './profile-store.js';
@@ -32,32 +31,32 @@ export class PrinterProfileRoutes implements RouteContribution {
     this.store = new PrinterProfileStore(path.join(settings.basedir, 'printerProfiles'));
   }
 
-  registerRoutes(router: Router): void {
+  registerRoutes(routes: Routes): void {
     const store = this.store;
-    router.get('/api/printerprofiles', (ctx) => {
+    routes.get('/api/printerprofiles', anyOf('CONNECTION', 'SETTINGS_READ'), (ctx) => {
       const defaultId = store.defaultId();
       ctx.body = { profiles: Object.fromEntries(store.list().map((p) => [p.id, shown(ctx, p, defaultId)])) };
     });
-    router.get('/api/printerprofiles/:id', (ctx) => {
+    routes.get('/api/printerprofiles/:id', anyOf('CONNECTION', 'SETTINGS_READ'), (ctx) => {
       const profile = store.get(ctx.params['id']!);
       if (!profile) throw new HttpError(404, 'No such profile');
       ctx.body = shown(ctx, profile, store.defaultId());
     });
-    router.post('/api/printerprofiles', async (ctx) => {
+    routes.post('/api/printerprofiles', 'SETTINGS', async (ctx) => {
       const body = await readJsonObject(ctx);
       answer(() => {
         const profile = store.create(body['profile'], typeof body['basedOn'] === 'string' ? body['basedOn'] : undefined);
         ctx.body = { profile: shown(ctx, profile, store.defaultId()) };
       });
     });
-    router.patch('/api/printerprofiles/:id', async (ctx) => {
+    routes.patch('/api/printerprofiles/:id', 'SETTINGS', async (ctx) => {
       const body = await readJsonObject(ctx);
       answer(() => {
         const profile = store.update(ctx.params['id']!, body['profile']);
         ctx.body = { profile: shown(ctx, profile, store.defaultId()) };
       });
     });
-    router.delete('/api/printerprofiles/:id', (ctx) => {
+    routes.delete('/api/printerprofiles/:id', 'SETTINGS', (ctx) => {
       answer(() => store.remove(ctx.params['id']!));
       ctx.status = 204;
     });

@@ -1,5 +1,4 @@
 /** `GET /api/connection` (current connection and options) and `POST /api/connection` (connect, disconnect). */
-import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { SettingsService } from '../settings/settings-service.js';
 import type { PrinterService } from './printer-service.js';
@@ -11,7 +10,7 @@ import { HttpError } from '../http/http-error.js';
 import { requestPrinter } from './request-printer.js';
 import { readJsonObject } from '../http/request-body.js';
 import { commandOf } from '../http/request-fields.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes, anyOf } from '../http/routes.js';
 
 const PROFILE = { id: '_default', name: 'Default' };
 
@@ -24,8 +23,8 @@ export class ConnectionRoutes implements RouteContribution {
     @inject(TransportProvider) private readonly transports: TransportProvider,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/connection', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/connection', anyOf('STATUS', 'CONNECTION'), async (ctx) => {
       const printer = ctx.state.printer?.printer;
       const snapshot = printer?.snapshot();
       const connection = snapshot?.connection ?? null;
@@ -49,7 +48,7 @@ export class ConnectionRoutes implements RouteContribution {
         },
       };
     });
-    router.post('/api/connection', async (ctx) => {
+    routes.post('/api/connection', 'CONNECTION', async (ctx) => {
       const body = await readJsonObject(ctx);
       const printer = requestPrinter(ctx);
       switch (commandOf(body)) {

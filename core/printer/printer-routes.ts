@@ -4,7 +4,6 @@
  * select, extrude).
  * Like OctoPrint, everything but the command endpoints answers 409 while the printer is not operational.
  */
-import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
@@ -12,7 +11,7 @@ import { operationalPrinter } from './request-printer.js';
 import { stateFlags, temperatureJson } from './octoprint-views.js';
 import { readJsonObject } from '../http/request-body.js';
 import { commandOf, numberField } from '../http/request-fields.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes } from '../http/routes.js';
 
 const TOOL = /^tool\d{1,2}$/;
 const MAX_TEMPERATURE = 400;
@@ -24,8 +23,8 @@ export class PrinterRoutes implements RouteContribution {
   constructor(
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/printer', (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/printer', 'STATUS', (ctx) => {
       const printer = operationalPrinter(ctx);
       const snapshot = printer.snapshot();
       const exclude = String(ctx.query.exclude ?? '').split(',');
@@ -36,16 +35,16 @@ export class PrinterRoutes implements RouteContribution {
       if (!exclude.includes('state')) body.state = { text: snapshot.state.text, error: snapshot.state.error, flags: stateFlags(snapshot.state.id, sdReady) };
       ctx.body = body;
     });
-    router.get('/api/printer/tool', (ctx) => {
+    routes.get('/api/printer/tool', 'STATUS', (ctx) => {
       operationalPrinter(ctx);
       ctx.body = this.temperatures(ctx, (heater) => TOOL.test(heater));
     });
     for (const heater of ['bed', 'chamber']) {
-      router.get(`/api/printer/${heater}`, (ctx) => {
+      routes.get(`/api/printer/${heater}`, 'STATUS', (ctx) => {
         operationalPrinter(ctx);
         ctx.body = this.temperatures(ctx, (h) => h === heater);
       });
-      router.post(`/api/printer/${heater}`, async (ctx) => {
+      routes.post(`/api/printer/${heater}`, 'CONTROL', async (ctx) => {
         const body = await readJsonObject(ctx);
         const printer = operationalPrinter(ctx);
         switch (commandOf(body)) {
@@ -61,7 +60,7 @@ export class PrinterRoutes implements RouteContribution {
         ctx.status = 204;
       });
     }
-    router.post('/api/printer/command', async (ctx) => {
+    routes.post('/api/printer/command', 'CONTROL', async (ctx) => {
       const body = await readJsonObject(ctx);
       const printer = operationalPrinter(ctx);
       const lines = body.commands ?? (body.command !== undefined ? [body.command] : undefined);
@@ -73,7 +72,7 @@ export class PrinterRoutes implements RouteContribution {
       printer.commands(clean);
       ctx.status = 204;
     });
-    router.post('/api/printer/tool', async (ctx) => {
+    routes.post('/api/printer/tool', 'CONTROL', async (ctx) => {
       const body = await readJsonObject(ctx);
       const printer = operationalPrinter(ctx);
       switch (commandOf(body)) {

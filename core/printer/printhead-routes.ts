@@ -2,13 +2,12 @@
  * `POST /api/printer/printhead` (jog, home, feedrate), as OctoPrint's: public clients (octorest,
  * OctoPrint apps) drive the head through it. Commands go to the printer's queue like /command's.
  */
-import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { HttpError } from '../http/http-error.js';
 import { operationalPrinter } from './request-printer.js';
 import { readJsonObject } from '../http/request-body.js';
 import { commandOf } from '../http/request-fields.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes } from '../http/routes.js';
 
 /** mm/min of OctoPrint's default printer profile */
 const AXIS_SPEED = { x: 6000, y: 6000, z: 200 } as const;
@@ -22,8 +21,8 @@ export class PrintheadRoutes implements RouteContribution {
   constructor(
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.post('/api/printer/printhead', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.post('/api/printer/printhead', 'CONTROL', async (ctx) => {
       const body = await readJsonObject(ctx);
       const printer = operationalPrinter(ctx);
       switch (commandOf(body)) {

@@ -1,9 +1,8 @@
 /** `GET|POST /api/printer/sd`: the SD card's state; init/refresh/release as M21/M20/M22 (409 unless the printer is operational). */
-import type Router from '@koa/router';
 import { injectable } from 'inversify';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
-import type { RouteContribution } from '../http/routes.js';
+import type { RouteContribution, Routes } from '../http/routes.js';
 import { operationalPrinter } from './request-printer.js';
 
 const SD_COMMANDS: Record<string, string> = { init: 'M21', refresh: 'M20', release: 'M22' };
@@ -12,11 +11,11 @@ const SD_COMMANDS: Record<string, string> = { init: 'M21', refresh: 'M20', relea
 export class SdRoutes implements RouteContribution {
   readonly owner = 'printer-sd';
 
-  registerRoutes(router: Router): void {
-    router.get('/api/printer/sd', (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/printer/sd', 'STATUS', (ctx) => {
       ctx.body = { ready: operationalPrinter(ctx).sd.ready };
     });
-    router.post('/api/printer/sd', async (ctx) => {
+    routes.post('/api/printer/sd', 'CONTROL', async (ctx) => {
       const body = await readJsonObject(ctx);
       const printer = operationalPrinter(ctx);
       const command = String(body['command']);

@@ -1,5 +1,4 @@
 /** `GET /api/job` (file, estimate, progress, state) and `POST /api/job` (start, cancel, restart, pause). */
-import type Router from '@koa/router';
 import { inject, injectable, optional } from 'inversify';
 import { FileManager, type StoredFile } from '../files/file-manager.js';
 import { isJobActive, jobDetailsOf, jobJson, progressJson } from '../printer/octoprint-views.js';
@@ -7,7 +6,7 @@ import { HttpError } from '../http/http-error.js';
 import { requestPrinter } from '../printer/request-printer.js';
 import { readJsonObject } from '../http/request-body.js';
 import { commandOf } from '../http/request-fields.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes } from '../http/routes.js';
 
 @injectable()
 export class JobRoutes implements RouteContribution {
@@ -17,8 +16,8 @@ export class JobRoutes implements RouteContribution {
     @inject(FileManager) private readonly files: FileManager,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/job', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/job', 'STATUS', async (ctx) => {
       const snapshot = ctx.state.printer?.printer.snapshot();
       const job = snapshot?.job ?? null;
       const stored = job ? await this.files.forPrinter(ctx.state.printer?.printer).get(job.origin, job.path).catch(() => null) : null;
@@ -30,7 +29,7 @@ export class JobRoutes implements RouteContribution {
         error: snapshot?.state.error || null,
       };
     });
-    router.post('/api/job', async (ctx) => {
+    routes.post('/api/job', 'PRINT', async (ctx) => {
       const body = await readJsonObject(ctx);
       const command = commandOf(body);
       const printer = requestPrinter(ctx);

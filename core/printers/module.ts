@@ -11,7 +11,10 @@ import { PrinterService } from '../printer/printer-service.js';
 import { TimelapseService } from '../timelapse/timelapse-service.js';
 import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
 import { DefaultPrinterRegistry } from './registry-impl.js';
+import { RequestContribution } from '../http/request-contribution.js';
 import { JobRoutes } from './job-routes.js';
+import { PrinterPrefix } from './prefix-contribution.js';
+import { DefaultPrinterListeners, PrinterListeners } from './printer-listeners.js';
 import { PrintersRoutes } from './routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { printersSettings } from './settings.js';
@@ -32,6 +35,12 @@ export const printersModule = new ContainerModule(({ bind }) => {
   bind(RouteContribution).toService(PrintersRoutes);
   bind(JobRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(JobRoutes);
+  bind(PrinterPrefix).toSelf().inSingletonScope();
+  bind(RequestContribution).toService(PrinterPrefix);
+  // after the main server (their requests are handed to it) and the registry, stopped before them
+  bind(DefaultPrinterListeners).toSelf().inSingletonScope();
+  bind(PrinterListeners).toService(DefaultPrinterListeners);
+  bind(LifecycleContribution).toService(DefaultPrinterListeners);
   bind(PrinterService)
     .toDynamicValue((context) => firstPrinter(context.get<PrinterRegistry>(PrinterRegistry)).printer)
     .inTransientScope();

@@ -50,3 +50,21 @@ export function enterPrinterScope(ctx: Context, registry: PrinterRegistry): void
   ctx.state.basePath = atListenPort.has(ctx.req) ? '' : scope.basePath;
   ctx.path = scoped.rest;
 }
+
+/** The first segments of a printer's OctoPrint surface, as sloppy clients glue them to the printer's base. */
+const SURFACE_ROOTS = ['api', 'sockjs', 'plugin', 'downloads', 'static'];
+
+/**
+ * A printer's base without its slash (`/printer/p2` + `sockjs/websocket` = `/printer/p2sockjs/websocket`)
+ * gets the slash back when `<id><root>` is no printer but `<id>` is one.
+ */
+export function regluePrinterBase(path: string, isPrinter: (id: string) => boolean): string {
+  const glued = /^\/printer\/([^/]+)(.*)$/.exec(path);
+  if (!glued || isPrinter(glued[1]!)) return path;
+  const segment = glued[1]!;
+  for (const root of SURFACE_ROOTS) {
+    const at = segment.length - root.length;
+    if (at > 0 && segment.endsWith(root) && isPrinter(segment.slice(0, at))) return `/printer/${segment.slice(0, at)}/${root}${glued[2]}`;
+  }
+  return path;
+}

@@ -1,16 +1,15 @@
 /**
  * The printer registry over REST: `GET /api/printers` (every printer, STATUS) and
  * `GET /api/printers/{id}`; `POST /api/printers` (a config entry), `PATCH` and `DELETE
- * /api/printers/{id}` (admin) change the farm while it runs. Permissions are in
- * core/auth/route-permissions.ts; a refused change (PrinterRegistryError) answers its status.
+ * /api/printers/{id}` (ADMIN) change the farm while it runs. A refused change
+ * (PrinterRegistryError) answers its status.
  */
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { FileManager } from '../files/file-manager.js';
 import { HttpError } from '../http/http-error.js';
 import { HttpServer } from '../http/http-server.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes } from '../http/routes.js';
 import { readJsonObject } from '../http/request-body.js';
 import { refuseEntryConnection } from '../printer/transport/connection-request.js';
 import { TransportProvider } from '../printer/transport/transport-factory.js';
@@ -28,24 +27,24 @@ export class PrintersRoutes implements RouteContribution {
     @inject(TransportProvider) private readonly transports: TransportProvider,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/printers', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/printers', 'STATUS', async (ctx) => {
       ctx.body = { printers: await Promise.all(this.registry.list().map((scope) => this.json(ctx, scope))) };
     });
-    router.get('/api/printers/:id', async (ctx) => {
+    routes.get('/api/printers/:id', 'STATUS', async (ctx) => {
       ctx.body = await this.json(ctx, this.required(ctx.params['id']!));
     });
-    router.post('/api/printers', async (ctx) => {
+    routes.post('/api/printers', 'ADMIN', async (ctx) => {
       const scope = await this.registry.add(await this.checked(await readJsonObject(ctx)));
       ctx.status = 201;
       ctx.set('Location', `${this.mainBaseUrl(ctx)}/api/printers/${scope.id}`);
       ctx.body = await this.json(ctx, scope);
     });
-    router.patch('/api/printers/:id', async (ctx) => {
+    routes.patch('/api/printers/:id', 'ADMIN', async (ctx) => {
       const id = this.required(ctx.params['id']!).id;
       ctx.body = await this.json(ctx, await this.registry.update(id, await this.checked(await readJsonObject(ctx))));
     });
-    router.delete('/api/printers/:id', async (ctx) => {
+    routes.delete('/api/printers/:id', 'ADMIN', async (ctx) => {
       await this.registry.remove(this.required(ctx.params['id']!).id);
       ctx.status = 204;
     });

@@ -1,11 +1,11 @@
 /**
- * The koa application and node http.Server. Order of middleware: JSON errors (never a stack
- * trace), CORS when enabled, the request's printer (`/printer/<id>/…`), authentication (a principal
- * or 403), then the routers that services and plugins registered through HttpRoutes.
+ * The koa application and node http.Server, at the top of the import graph: it mounts what the
+ * services contribute and knows none of them. Order of middleware: JSON errors (never a stack
+ * trace), CORS when enabled, path normalisation, the request contributions (core/printers' printer
+ * prefix), then the route the table matches, behind the access it declares (core/http/route-table.ts).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import Koa from 'koa';
 import { Disposable } from '../common/disposable.js';
@@ -13,30 +13,23 @@ import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HttpError } from '../http/http-error.js';
-import { AuthService, type HttpRoutes, type HttpServer, type Principal, type RouteOptions } from '../http/http-server.js';
-import { PrinterRegistry } from '../printers/printer-registry.js';
-import { canonicalRequestUrl, normaliseRequestPath, ROUTER_OPTIONS } from '../http/request-path.js';
-import { enterPrinterScope } from '../printers/printer-prefix.js';
-import { RouteContributionProvider } from '../http/routes.js';
+import { AuthService, type HttpServer } from '../http/http-server.js';
+import '../http/principal.js';
+import { RouteTable } from '../http/route-table.js';
+import { chainMiddleware, RequestContributionProvider, type RequestContribution } from '../http/request-contribution.js';
+import { canonicalRequestUrl, normaliseRequestPath } from '../http/request-path.js';
+import { RouteContributionProvider, type DeclaredRoute, type HttpRoutes, type Routes } from '../http/routes.js';
 import { serverSettings } from '../http/settings.js';
-
-declare module 'koa' {
-  interface DefaultState {
-    principal?: Principal;
-  }
-}
-
-interface Mounted {
-  router: Router;
-  options: RouteOptions;
-}
 
 @injectable()
 export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribution {
   readonly lifecycleName = 'http';
   readonly app = new Koa();
   readonly server: http.Server;
-  private readonly mounted: Mounted[] = [];
+  private readonly routes: RouteTable;
+  /** resolved at start, when every module is loaded */
+  private requests: RequestContribution[] = [];
+  private requestMiddleware: Koa.Middleware = (_ctx, next) => next();
   private listeningPort = 0;
   private readonly contributed: Disposable[] = [];
 
@@ -45,8 +38,9 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     @inject(AuthService) private readonly auth: AuthService,
     @inject(Logger) private readonly logger: Logger,
     @inject(RouteContributionProvider) private readonly contributions: RouteContributionProvider,
-    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
+    @inject(RequestContributionProvider) private readonly requestContributions: RequestContributionProvider,
   ) {
+    this.routes = new RouteTable(auth);
     this.app.proxy = false;
     this.app.use(this.errors);
     this.app.use(this.cors);
@@ -54,14 +48,14 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     // errors koa could not answer (a client gone mid-request) and malformed HTTP go to the log, not stderr
     this.app.on('error', (err: unknown) => this.logger.debug(errorInfo(err), 'request ended with an error'));
     const handle = this.app.callback();
-    const isPrinter = (id: string) => this.printers.get(id) !== undefined;
     // sloppily joined URLs are mapped onto the path meant before anything reads them (request-path.ts)
+    const canonical = (path: string) => this.requests.reduce((p, c) => c.canonicalPath?.(p) ?? p, path);
     this.server = http.createServer((req, res) => {
-      req.url = canonicalRequestUrl(req.url ?? '/', isPrinter);
+      req.url = canonicalRequestUrl(req.url ?? '/', canonical);
       void handle(req, res);
     });
     this.server.prependListener('upgrade', (req: http.IncomingMessage) => {
-      req.url = canonicalRequestUrl(req.url ?? '/', isPrinter);
+      req.url = canonicalRequestUrl(req.url ?? '/', canonical);
     });
     this.server.on('clientError', (err, socket) => {
       this.logger.debug(errorInfo(err), 'malformed HTTP request');
@@ -80,20 +74,23 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     return `http://${shown}:${this.listeningPort}`;
   }
 
-  register(install: (router: Router) => void, options: RouteOptions): Disposable {
-    const router = new Router(ROUTER_OPTIONS);
-    install(router);
-    const entry = { router, options };
-    this.mounted.push(entry);
-    return Disposable.create(() => {
-      const index = this.mounted.indexOf(entry);
-      if (index >= 0) this.mounted.splice(index, 1);
-    });
+  register(owner: string, install: (routes: Routes) => void): Disposable {
+    return this.routes.add(owner, install);
+  }
+
+  table(): readonly DeclaredRoute[] {
+    return this.routes.table();
+  }
+
+  match(method: string, path: string): DeclaredRoute | undefined {
+    return this.routes.match(method, path);
   }
 
   async start(): Promise<void> {
+    this.requests = this.requestContributions();
+    this.requestMiddleware = chainMiddleware(this.requests.flatMap((c) => (c.middleware ? [c.middleware] : [])));
     for (const contribution of this.contributions()) {
-      this.contributed.push(this.register((router) => contribution.registerRoutes(router), { owner: contribution.owner, public: contribution.public }));
+      this.contributed.push(this.register(contribution.owner, (routes) => contribution.registerRoutes(routes)));
     }
     const { host, port } = this.settings.of(serverSettings).get();
     await new Promise<void>((resolve, reject) => {
@@ -149,33 +146,24 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   };
 
   /**
-   * Normalises the path (request-path.ts), strips a `/printer/<id>` prefix (request-printer.ts), then
-   * runs the first router with a matching route; authenticates unless it is public.
+   * Normalises the path (request-path.ts), runs the request contributions (core/printers strips a
+   * `/printer/<id>` prefix), then the route the table matches, after the access it declares is
+   * checked (route-table.ts).
    */
   private readonly dispatch: Koa.Middleware = async (ctx, next) => {
-    if (/^\/printer\/[^/]+$/.test(ctx.path) && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
-      // the printer's status page: its relative links need the slash
-      ctx.redirect(`${ctx.path}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
-      return;
-    }
     const path = normaliseRequestPath(ctx.path);
     if (path !== ctx.path) ctx.path = path;
-    enterPrinterScope(ctx, this.printers);
-    for (const { router, options } of [...this.mounted]) {
-      if (router.match(ctx.path, ctx.method).route === false) continue;
-      if (!options.public) {
-        const principal = this.auth.authenticateRequest(ctx.headers, ctx.query);
-        if (!principal) throw new HttpError(403, 'A valid API key or session is required');
-        ctx.state.principal = principal;
-        this.auth.authorize(ctx.method, ctx.path, principal);
+    await this.requestMiddleware(ctx, () => this.route(ctx, next));
+  };
+
+  private readonly route = async (ctx: Koa.Context, next: Koa.Next): Promise<void> => {
+    await this.routes.middleware(ctx, async () => {
+      // no route: the API does not tell who is not authenticated which paths exist
+      if (ctx.path.startsWith('/api/') && !this.auth.authenticateRequest(ctx.headers, ctx.query)) {
+        throw new HttpError(403, 'A valid API key or session is required');
       }
-      await (router.routes() as Koa.Middleware)(ctx, next);
-      return;
-    }
-    if (ctx.path.startsWith('/api/') && !this.auth.authenticateRequest(ctx.headers, ctx.query)) {
-      throw new HttpError(403, 'A valid API key or session is required');
-    }
-    await next();
+      await next();
+    });
   };
 }
 

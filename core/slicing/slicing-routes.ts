@@ -4,12 +4,11 @@
  * takes `{displayName, description, default, data}`; any other content type is the slicer's own
  * profile file (a PrusaSlicer .ini), stored as is. The `slice` file command lives with the files API.
  */
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
 import { truthy } from '../http/request-fields.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes } from '../http/routes.js';
 import { baseUrlOf } from '../http/base-url.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { slicingSettings } from './settings.js';
@@ -25,27 +24,27 @@ export class SlicingRoutes implements RouteContribution {
     @inject(SettingsService) private readonly settings: SettingsService,
   ) {}
 
-  registerRoutes(router: Router): void {
+  registerRoutes(routes: Routes): void {
     // SlicingRequestError carries its status: the server answers it as { error } with that status
-    router.get('/api/slicing', async (ctx) => {
+    routes.get('/api/slicing', 'SLICE', async (ctx) => {
       ctx.body = await this.listSlicers(ctx);
     });
-    router.get('/api/slicing/:slicer/profiles', async (ctx) => {
+    routes.get('/api/slicing/:slicer/profiles', 'SLICE', async (ctx) => {
       ctx.body = profileMap(ctx, ctx.params.slicer!, await this.slicing.profiles(ctx.params.slicer!));
     });
-    router.get('/api/slicing/:slicer/profiles/:key', async (ctx) => {
+    routes.get('/api/slicing/:slicer/profiles/:key', 'SLICE', async (ctx) => {
       ctx.body = withResource(ctx, ctx.params.slicer!, await this.slicing.profile(ctx.params.slicer!, ctx.params.key!));
     });
-    router.put('/api/slicing/:slicer/profiles/:key', async (ctx) => {
+    routes.put('/api/slicing/:slicer/profiles/:key', 'SETTINGS', async (ctx) => {
       const { profile, created } = await this.slicing.putProfile(ctx.params.slicer!, ctx.params.key!, await profileInput(ctx));
       ctx.status = created ? 201 : 200;
       if (created) ctx.set('Location', resource(ctx, ctx.params.slicer!, profile.key));
       ctx.body = withResource(ctx, ctx.params.slicer!, profile);
     });
-    router.patch('/api/slicing/:slicer/profiles/:key', async (ctx) => {
+    routes.patch('/api/slicing/:slicer/profiles/:key', 'SETTINGS', async (ctx) => {
       ctx.body = withResource(ctx, ctx.params.slicer!, await this.slicing.patchProfile(ctx.params.slicer!, ctx.params.key!, await profileInput(ctx)));
     });
-    router.delete('/api/slicing/:slicer/profiles/:key', async (ctx) => {
+    routes.delete('/api/slicing/:slicer/profiles/:key', 'SETTINGS', async (ctx) => {
       await this.slicing.deleteProfile(ctx.params.slicer!, ctx.params.key!);
       ctx.status = 204;
     });

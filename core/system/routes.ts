@@ -3,12 +3,11 @@
  * /api/system/commands/<source>/<action>` runs one (system-commands.ts) and answers 204 once it
  * exited 0, or 500 saying why not (exit code, timeout, not startable), as OctoPrint does.
  */
-import type Router from '@koa/router';
 import type Koa from 'koa';
 import { inject, injectable } from 'inversify';
 import { Logger } from '../logging/logger.js';
 import { HttpError } from '../http/http-error.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes } from '../http/routes.js';
 import { baseUrlOf } from '../http/base-url.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { runSystemCommand, SystemCommandError, systemCommands, type SystemCommand } from './system-commands.js';
@@ -26,19 +25,19 @@ export class SystemRoutes implements RouteContribution {
     @inject(Logger) private readonly logger: Logger,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/system/commands', (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/system/commands', 'SYSTEM', (ctx) => {
       const all = systemCommands(this.settings);
       ctx.body = { core: all.filter((c) => c.source === 'core').map((c) => shown(ctx, c)), custom: all.filter((c) => c.source === 'custom').map((c) => shown(ctx, c)) };
     });
-    router.get('/api/system/commands/:source', (ctx) => {
+    routes.get('/api/system/commands/:source', 'SYSTEM', (ctx) => {
       const source = ctx.params['source'];
       if (source !== 'core' && source !== 'custom') throw new HttpError(404, 'Unknown source');
       ctx.body = systemCommands(this.settings)
         .filter((c) => c.source === source)
         .map((c) => shown(ctx, c));
     });
-    router.post('/api/system/commands/:source/:action', async (ctx) => {
+    routes.post('/api/system/commands/:source/:action', 'SYSTEM', async (ctx) => {
       const found = systemCommands(this.settings).find((c) => c.source === ctx.params['source'] && c.action === ctx.params['action']);
       if (!found) throw new HttpError(404, 'Unknown command');
       try {

@@ -5,11 +5,10 @@
  * ffmpeg at a time: requests that arrive while a frame is being made get that frame.
  */
 import { spawn } from 'node:child_process';
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import { HttpError } from '../http/http-error.js';
 import { HttpServer } from '../http/http-server.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes } from '../http/routes.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { timelapseSettings, webcamSettings } from './settings.js';
 
@@ -18,7 +17,6 @@ export const TEST_PATTERN_PATH = '/webcam/test-pattern.jpg';
 @injectable()
 export class TestPatternCamera implements RouteContribution {
   readonly owner = 'timelapse';
-  readonly public = true;
   private counter = 0;
   private making: Promise<Buffer> | undefined;
 
@@ -32,9 +30,9 @@ export class TestPatternCamera implements RouteContribution {
     return `${this.http.baseUrl()}${TEST_PATTERN_PATH}`;
   }
 
-  registerRoutes(router: Router): void {
+  registerRoutes(routes: Routes): void {
     if (!this.settings.of(webcamSettings).get().testPattern) return;
-    router.get(TEST_PATTERN_PATH, async (ctx) => {
+    routes.get(TEST_PATTERN_PATH, 'public', async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
       ctx.type = 'image/jpeg';
       this.making ??= this.frame().finally(() => (this.making = undefined));

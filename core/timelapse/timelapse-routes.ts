@@ -6,11 +6,10 @@
  * Each request acts on its printer's timelapse (`/printer/<id>/api/timelapse` is printer `<id>`'s).
  */
 import { createReadStream } from 'node:fs';
-import type Router from '@koa/router';
 import { injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes } from '../http/routes.js';
 import { readJsonObject } from '../http/request-body.js';
 import { requestScope } from '../printer/request-printer.js';
 import type { TimelapseConfig, TimelapseService } from './timelapse-service.js';
@@ -26,28 +25,28 @@ declare module '../printer/printer-list.js' {
 export class TimelapseRoutes implements RouteContribution {
   readonly owner = 'timelapse-routes';
 
-  registerRoutes(router: Router): void {
-    router.get('/api/timelapse', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/timelapse', 'TIMELAPSE_LIST', async (ctx) => {
       ctx.body = await overview(ctx);
     });
-    router.post('/api/timelapse', async (ctx) => {
+    routes.post('/api/timelapse', 'TIMELAPSE_ADMIN', async (ctx) => {
       const body = await readJsonObject(ctx);
       await timelapseOf(ctx).configure(configChanges(body), body.save === true || body.save === 'true');
       ctx.body = await overview(ctx);
     });
-    router.get('/api/timelapse/:name', download);
-    router.get('/downloads/timelapse/:name', download);
-    router.delete('/api/timelapse/:name', async (ctx) => {
+    routes.get('/api/timelapse/:name', 'TIMELAPSE_DOWNLOAD', download);
+    routes.get('/downloads/timelapse/:name', 'TIMELAPSE_DOWNLOAD', download);
+    routes.delete('/api/timelapse/:name', 'TIMELAPSE_DELETE', async (ctx) => {
       await timelapseOf(ctx).deleteMovie(ctx.params.name!);
       ctx.status = 204;
     });
-    router.post('/api/timelapse/unrendered/:name', async (ctx) => {
+    routes.post('/api/timelapse/unrendered/:name', 'TIMELAPSE_MANAGE_UNRENDERED', async (ctx) => {
       const body = await readJsonObject(ctx);
       if (body.command !== 'render') throw new HttpError(400, 'unknown command: only "render" is supported');
       await timelapseOf(ctx).render(ctx.params.name!);
       ctx.status = 204;
     });
-    router.delete('/api/timelapse/unrendered/:name', async (ctx) => {
+    routes.delete('/api/timelapse/unrendered/:name', 'TIMELAPSE_MANAGE_UNRENDERED', async (ctx) => {
       await timelapseOf(ctx).deleteUnrendered(ctx.params.name!);
       ctx.status = 204;
     });

@@ -1,10 +1,9 @@
 /** The registry behind UiPanels (bound in module.ts), and the routes that list panels and serve their modules. */
 import fs from 'node:fs/promises';
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import { Disposable } from '../common/disposable.js';
 import { HttpError } from '../http/http-error.js';
-import type { RouteContribution } from '../http/routes.js';
+import type { RouteContribution, Routes } from '../http/routes.js';
 import { PANEL_NAME, type UiPanel, type UiPanelJson, type UiPanels } from './panels.js';
 
 const MAX_MODULE_BYTES = 1 << 20;
@@ -33,15 +32,15 @@ export class UiPanelRegistry implements UiPanels {
   }
 }
 
-/** `GET api/ui/panels`: the panels the caller may see (any signed-in user: an unlisted read). */
+/** `GET api/ui/panels`: the panels the caller may see (any signed-in user). */
 @injectable()
 export class UiPanelListRoute implements RouteContribution {
   readonly owner = 'ui-panels';
 
   constructor(@inject(UiPanelRegistry) private readonly panels: UiPanelRegistry) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/api/ui/panels', (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/api/ui/panels', 'authenticated', (ctx) => {
       const held = ctx.state.principal?.permissions ?? [];
       ctx.body = {
         panels: this.panels
@@ -57,12 +56,11 @@ export class UiPanelListRoute implements RouteContribution {
 @injectable()
 export class UiPanelModuleRoute implements RouteContribution {
   readonly owner = 'ui-panel-modules';
-  readonly public = true;
 
   constructor(@inject(UiPanelRegistry) private readonly panels: UiPanelRegistry) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/ui-panels/:owner/:file', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/ui-panels/:owner/:file', 'public', async (ctx) => {
       const match = /^(.+)\.js$/.exec(ctx.params['file'] ?? '');
       const panel = match ? this.panels.find(ctx.params['owner'] ?? '', match[1]!) : undefined;
       if (!panel) throw new HttpError(404, 'No such panel');

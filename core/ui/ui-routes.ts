@@ -7,11 +7,10 @@
  * in `<html data-view>`, so one build serves every base (the app's URLs are all relative).
  * Assets are immutable (their names carry their hash) and sent brotli- or gzip-encoded as built.
  */
-import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { inject, injectable } from 'inversify';
 import { HttpServer } from '../http/http-server.js';
-import type { RouteContribution } from '../http/routes.js';
+import { type RouteContribution, type Routes } from '../http/routes.js';
 import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { webcamSettings } from '../timelapse/settings.js';
@@ -60,7 +59,6 @@ export function markedPage(index: string, view: PageView): string {
 @injectable()
 export class UiRoutes implements RouteContribution {
   readonly owner = 'ui';
-  readonly public = true;
   private bundle: Promise<WebBundle> | undefined;
 
   constructor(
@@ -68,8 +66,8 @@ export class UiRoutes implements RouteContribution {
     @inject(SettingsService) private readonly settings: SettingsService,
   ) {}
 
-  registerRoutes(router: Router): void {
-    router.get('/', async (ctx) => {
+  registerRoutes(routes: Routes): void {
+    routes.get('/', 'public', async (ctx) => {
       const { index } = await this.load();
       ctx.type = 'text/html; charset=utf-8';
       ctx.set('Cache-Control', 'no-cache');
@@ -79,7 +77,7 @@ export class UiRoutes implements RouteContribution {
       if (index === null) ctx.status = 503;
       ctx.body = index === null ? NOT_BUILT : markedPage(index, this.viewOf(ctx));
     });
-    router.get('/assets/:name', async (ctx) => {
+    routes.get('/assets/:name', 'public', async (ctx) => {
       const name = ctx.params['name'] ?? '';
       const asset = ASSET_NAME.test(name) ? (await this.load()).assets.get(name) : undefined;
       if (!asset) {

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
 import { AuthManager } from '../../core/auth/api.js';
-import { requiredPermissions } from '../../core/auth/route-permissions.js';
+import { accessOf } from '../../core/http/route-table.js';
+import { HttpRoutes, type RouteAccess } from '../../core/http/routes.js';
 import { parseRange, sendFile } from '../../core/http/ranges.js';
 import { startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
@@ -67,9 +68,24 @@ describe('clients: REST API for OctoPrint clients', function () {
       expect((await request(t.baseUrl, 'GET', '/api/system/commands', { key: userKey })).status).to.equal(403);
     });
 
-    it('closes unlisted write routes to non-admins', () => {
-      expect(requiredPermissions('POST', '/api/some/plugin/thing')).to.deep.equal(['ADMIN']);
-      expect(requiredPermissions('GET', '/api/some/plugin/thing')).to.deep.equal([]);
+    it('closes write routes declared without a permission to non-admins', async () => {
+      expect(accessOf('POST', undefined)).to.equal('ADMIN');
+      expect(accessOf('GET', undefined)).to.equal('authenticated');
+      // a plugin in plain JavaScript may leave the permission out: its writes need ADMIN, its reads a key
+      const undeclared = undefined as unknown as RouteAccess;
+      const registration = t.get<HttpRoutes>(HttpRoutes).register('undeclared', (routes) => {
+        routes.get('/api/some/plugin/thing', undeclared, (ctx) => (ctx.body = { ok: true }));
+        routes.post('/api/some/plugin/thing', undeclared, (ctx) => (ctx.body = { ok: true }));
+      });
+      try {
+        expect((await request(t.baseUrl, 'POST', '/api/some/plugin/thing', { key: userKey, body: {} })).status).to.equal(403);
+        expect((await request(t.baseUrl, 'POST', '/api/some/plugin/thing', { key: t.apiKey, body: {} })).status).to.equal(200);
+        expect((await request(t.baseUrl, 'GET', '/api/some/plugin/thing', { key: readonlyKey })).status).to.equal(200);
+        expect((await request(t.baseUrl, 'GET', '/api/some/plugin/thing')).status).to.equal(403);
+      } finally {
+        registration.dispose();
+      }
+      expect((await request(t.baseUrl, 'GET', '/api/some/plugin/thing', { key: readonlyKey })).status).to.equal(404);
     });
 
     it('answers 403 without a key or with a wrong one', async () => {

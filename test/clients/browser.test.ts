@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { EventBus } from '../../core/events/event-bus.js';
-import { HttpRoutes } from '../../core/http/http-server.js';
+import { HttpRoutes } from '../../core/http/routes.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { needsTool } from '../support/tools.js';
 
@@ -48,16 +48,16 @@ describe('clients: sockjs-client in Chromium', function () {
     needsTool(this, 'chromium');
     t = await startTestHost();
     const bundle = fs.readFileSync(require.resolve('sockjs-client/dist/sockjs.min.js'));
-    t.get<HttpRoutes>(HttpRoutes).register((router) => {
-      router.get('/test-clients/page.html', (ctx) => {
+    t.get<HttpRoutes>(HttpRoutes).register('test', (routes) => {
+      routes.get('/test-clients/page.html', 'public', (ctx) => {
         ctx.type = 'text/html';
         ctx.body = PAGE;
       });
-      router.get('/test-clients/sockjs.min.js', (ctx) => {
+      routes.get('/test-clients/sockjs.min.js', 'public', (ctx) => {
         ctx.type = 'application/javascript';
         ctx.body = bundle;
       });
-    }, { owner: 'test', public: true });
+    });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
   });
   after(async () => {

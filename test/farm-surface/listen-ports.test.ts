@@ -10,7 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { HttpServer } from '../../core/http/http-server.js';
-import { PrinterListeners } from '../../core/server/printer-listeners.js';
+import { PrinterListeners } from '../../core/printers/printer-listeners.js';
 import { freePort } from '../support/free-port.js';
 import { startFarmHost, type FarmHost } from './support.js';
 import { keyHeaders } from '../support/http.js';

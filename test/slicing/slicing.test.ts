@@ -52,7 +52,7 @@ describe('slicing (prusa-slicer)', function () {
     const gone = await api(t, 'GET', '/api/slicing/prusaslicer/profiles/coarse');
     expect(gone.status).to.equal(404);
     expect(gone.json.error).to.contain('coarse');
-    // an encoded slash is a slash (core/server/request-path.ts): no route takes "../evil" as a key
+    // an encoded slash is a slash (core/http/request-path.ts): no route takes "../evil" as a key
     expect((await api(t, 'PUT', '/api/slicing/prusaslicer/profiles/..%2Fevil', 'x', 'text/plain')).status).to.equal(404);
     expect((await api(t, 'GET', '/api/slicing/nosuch/profiles')).status).to.equal(404);
 

@@ -4,7 +4,6 @@
  * delete, password). SETTINGS holders manage everyone; a user may read themself and change their
  * own password with the current one.
  */
-import type Router from '@koa/router';
 import type Koa from 'koa';
 import { HttpError } from '../../http/http-error.js';
 import { readJsonObject } from '../../http/request-body.js';
@@ -13,6 +12,7 @@ import { verifyPassword } from '../password.js';
 import { GROUPS, isGroup, PERMISSIONS, permissionsOfGroups, rolesOf, type GroupId } from '../permissions.js';
 import { hasPermissions, principalOf } from '../../http/principal.js';
 import { UserStoreError, type UserRecord } from '../user-store.js';
+import { type Routes } from '../../http/routes.js';
 
 const GROUP_INFO: Record<GroupId, { name: string; description: string; default: boolean }> = {
   admins: { name: 'Admins', description: 'Administrators', default: false },
@@ -48,7 +48,7 @@ function groupsOf(body: Record<string, unknown>, admin: unknown): GroupId[] | un
   return groups as GroupId[];
 }
 
-export function installAccessRoutes(router: Router, auth: AuthManager): void {
+export function installAccessRoutes(routes: Routes, auth: AuthManager): void {
   const manager = (ctx: Koa.Context) => {
     if (!hasPermissions(principalOf(ctx), ['SETTINGS'])) throw new HttpError(403, 'Missing permission: SETTINGS');
   };
@@ -62,28 +62,28 @@ export function installAccessRoutes(router: Router, auth: AuthManager): void {
   };
   const list = () => ({ users: auth.users.list().map(userRecord) });
 
-  router.get('/api/access/permissions', (ctx) => {
+  routes.get('/api/access/permissions', 'authenticated', (ctx) => {
     ctx.body = { permissions: PERMISSIONS };
   });
-  router.get('/api/access/groups', (ctx) => {
+  routes.get('/api/access/groups', 'authenticated', (ctx) => {
     manager(ctx);
     ctx.body = { groups: GROUPS.map(groupRecord) };
   });
-  router.get('/api/access/groups/:key', (ctx) => {
+  routes.get('/api/access/groups/:key', 'authenticated', (ctx) => {
     manager(ctx);
     const key = ctx.params['key']!;
     if (!isGroup(key)) throw new HttpError(404, 'Unknown group');
     ctx.body = groupRecord(key);
   });
-  router.get('/api/access/users', (ctx) => {
+  routes.get('/api/access/users', 'authenticated', (ctx) => {
     manager(ctx);
     ctx.body = list();
   });
-  router.get('/api/access/users/:name', (ctx) => {
+  routes.get('/api/access/users/:name', 'authenticated', (ctx) => {
     selfOrManager(ctx);
     ctx.body = userRecord(existing(ctx.params['name']!));
   });
-  router.post('/api/access/users', async (ctx) => {
+  routes.post('/api/access/users', 'SETTINGS', async (ctx) => {
     manager(ctx);
     const body = await readJsonObject(ctx);
     const { name, password } = body;
@@ -97,7 +97,7 @@ export function installAccessRoutes(router: Router, auth: AuthManager): void {
     if (body['active'] === false) await auth.updateUser(name, { active: false });
     ctx.body = list();
   });
-  router.put('/api/access/users/:name', async (ctx) => {
+  routes.put('/api/access/users/:name', 'SETTINGS', async (ctx) => {
     manager(ctx);
     const name = existing(ctx.params['name']!).name;
     const body = await readJsonObject(ctx);
@@ -105,12 +105,12 @@ export function installAccessRoutes(router: Router, auth: AuthManager): void {
     await auth.updateUser(name, { groups: groupsOf(body, body['admin']), active: body['active'] as boolean | undefined });
     ctx.body = list();
   });
-  router.delete('/api/access/users/:name', (ctx) => {
+  routes.delete('/api/access/users/:name', 'SETTINGS', (ctx) => {
     manager(ctx);
     auth.deleteUser(existing(ctx.params['name']!).name);
     ctx.body = list();
   });
-  router.put('/api/access/users/:name/password', async (ctx) => {
+  routes.put('/api/access/users/:name/password', 'authenticated', async (ctx) => {
     selfOrManager(ctx);
     const user = existing(ctx.params['name']!);
     const body = await readJsonObject(ctx);

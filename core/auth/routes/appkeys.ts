@@ -5,15 +5,15 @@
  * plugin message), a small auth dialog page, and key listing/generation/revocation. The public
  * routes are cheap: requests are capped (429 past the cap) and kept in memory (pending-appkeys.ts).
  */
-import type Router from '@koa/router';
 import { baseUrlOf } from '../../http/base-url.js';
 import { HttpError } from '../../http/http-error.js';
 import { readJsonObject } from '../../http/request-body.js';
 import type { AuthManager, AuthPrincipal } from '../api.js';
 import { AppKeyRequestError, type AppKeyRequest } from '../appkey-requests.js';
 import { AppKeyRequestLimit } from '../pending-appkeys.js';
-import { hasPermissions, principalOf, requirePermission } from '../../http/principal.js';
+import { hasPermissions, principalOf } from '../../http/principal.js';
 import { authDialogPage } from './appkeys-dialog.js';
+import { type Routes } from '../../http/routes.js';
 
 const APP_NAME = /^[\p{L}\p{N} ._()+:/@-]{1,100}$/u;
 
@@ -23,12 +23,12 @@ function appName(value: unknown): string {
 }
 
 /** Served without a key: apps use these to obtain one. */
-export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): void {
-  router.get('/plugin/appkeys/probe', (ctx) => {
+export function installAppKeyPublicRoutes(routes: Routes, auth: AuthManager): void {
+  routes.get('/plugin/appkeys/probe', 'public', (ctx) => {
     ctx.status = 204;
   });
 
-  router.post('/plugin/appkeys/request', async (ctx) => {
+  routes.post('/plugin/appkeys/request', 'public', async (ctx) => {
     const body = await readJsonObject(ctx);
     const app = appName(body['app']);
     const user = typeof body['user'] === 'string' && body['user'] ? body['user'] : undefined;
@@ -45,7 +45,7 @@ export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): vo
     ctx.body = { app_token: request.token, auth_dialog: `${baseUrlOf(ctx)}/plugin/appkeys/auth/${request.token}` };
   });
 
-  router.get('/plugin/appkeys/request/:token', async (ctx) => {
+  routes.get('/plugin/appkeys/request/:token', 'public', async (ctx) => {
     const result = await auth.appKeyRequests.poll(ctx.params['token']!);
     if (result.status === 'unknown') throw new HttpError(404, 'No such request (denied, expired or unknown)');
     if (result.status === 'pending') {
@@ -54,7 +54,7 @@ export function installAppKeyPublicRoutes(router: Router, auth: AuthManager): vo
     } else ctx.body = { api_key: result.key };
   });
 
-  router.get('/plugin/appkeys/auth/:token', (ctx) => {
+  routes.get('/plugin/appkeys/auth/:token', 'public', (ctx) => {
     const request = auth.appKeyRequests.find(ctx.params['token']!);
     if (!request || request.token !== ctx.params['token']) throw new HttpError(404, 'No such request (denied, expired or unknown)');
     ctx.type = 'text/html; charset=utf-8';
@@ -75,8 +75,8 @@ function subjectOf(principal: AuthPrincipal, requested: unknown): string {
 }
 
 /** Needs a key: deciding on requests and managing keys. */
-export function installAppKeyAdminRoutes(router: Router, auth: AuthManager): void {
-  router.post('/plugin/appkeys/decision/:token', requirePermission('PLUGIN_APPKEYS_GRANT'), async (ctx) => {
+export function installAppKeyAdminRoutes(routes: Routes, auth: AuthManager): void {
+  routes.post('/plugin/appkeys/decision/:token', 'PLUGIN_APPKEYS_GRANT', async (ctx) => {
     const body = await readJsonObject(ctx);
     if (typeof body['decision'] !== 'boolean') throw new HttpError(400, 'Expected "decision": true or false');
     const principal = principalOf(ctx) as AuthPrincipal;
@@ -95,7 +95,7 @@ export function installAppKeyAdminRoutes(router: Router, auth: AuthManager): voi
     ctx.status = 204;
   });
 
-  router.get('/api/plugin/appkeys', requirePermission('PLUGIN_APPKEYS_GRANT'), (ctx) => {
+  routes.get('/api/plugin/appkeys', 'PLUGIN_APPKEYS_GRANT', (ctx) => {
     const principal = principalOf(ctx) as AuthPrincipal;
     if (typeof ctx.query['app'] === 'string') {
       const user = subjectOf(principal, ctx.query['user']);
@@ -115,7 +115,7 @@ export function installAppKeyAdminRoutes(router: Router, auth: AuthManager): voi
     };
   });
 
-  router.post('/api/plugin/appkeys', requirePermission('PLUGIN_APPKEYS_GRANT'), async (ctx) => {
+  routes.post('/api/plugin/appkeys', 'PLUGIN_APPKEYS_GRANT', async (ctx) => {
     const principal = principalOf(ctx) as AuthPrincipal;
     const body = await readJsonObject(ctx);
     if (body['command'] === 'generate') {

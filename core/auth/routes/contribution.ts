@@ -3,9 +3,8 @@
  * flow (public: they resolve the caller themselves, or need none), and the ones behind a key
  * (current user, app-key decisions and management, users and groups).
  */
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
-import type { RouteContribution } from '../../http/routes.js';
+import type { RouteContribution, Routes } from '../../http/routes.js';
 import { AuthManager } from '../api.js';
 import { installAccessRoutes } from './access.js';
 import { installAppKeyAdminRoutes, installAppKeyPublicRoutes } from './appkeys.js';
@@ -14,13 +13,12 @@ import { installCurrentUserRoutes, installLoginRoutes } from './login.js';
 @injectable()
 export class AuthPublicRoutes implements RouteContribution {
   readonly owner = 'auth-public';
-  readonly public = true;
 
   constructor(@inject(AuthManager) private readonly auth: AuthManager) {}
 
-  registerRoutes(router: Router): void {
-    installLoginRoutes(router, this.auth);
-    installAppKeyPublicRoutes(router, this.auth);
+  registerRoutes(routes: Routes): void {
+    installLoginRoutes(routes, this.auth);
+    installAppKeyPublicRoutes(routes, this.auth);
   }
 }
 
@@ -30,9 +28,9 @@ export class AuthRoutes implements RouteContribution {
 
   constructor(@inject(AuthManager) private readonly auth: AuthManager) {}
 
-  registerRoutes(router: Router): void {
-    installCurrentUserRoutes(router);
-    installAppKeyAdminRoutes(router, this.auth);
-    installAccessRoutes(router, this.auth);
+  registerRoutes(routes: Routes): void {
+    installCurrentUserRoutes(routes);
+    installAppKeyAdminRoutes(routes, this.auth);
+    installAccessRoutes(routes, this.auth);
   }
 }

@@ -4,16 +4,16 @@
  * active login checks `user`/`pass` (rate-limited per address) and sets the session cookie.
  * Also `/api/logout` and `/api/currentuser`.
  */
-import type Router from '@koa/router';
 import type Koa from 'koa';
 import { HttpError } from '../../http/http-error.js';
 import type { Principal } from '../../http/http-server.js';
 import { LoginError, type AuthManager, type AuthPrincipal } from '../api.js';
 import { SESSION_COOKIE, sessionFromCookie } from '../auth-manager.js';
 import { rolesOf } from '../permissions.js';
-import { authenticate, principalOf, requirePermission } from '../../http/principal.js';
+import { authenticate, principalOf } from '../../http/principal.js';
 import { readJsonObject } from '../../http/request-body.js';
 import { readText } from '../../http/request-body.js';
+import { type Routes } from '../../http/routes.js';
 
 /** The body OctoPrint answers a login with (keys as its `/api/login`). */
 export function loginResponse(principal: Principal, session: string, mechanism: string, hasPassword: boolean): Record<string, unknown> {
@@ -47,7 +47,7 @@ function hasPassword(auth: AuthManager, name: string): boolean {
 }
 
 /** Public routes: they resolve the principal themselves (an active login has no key yet). */
-export function installLoginRoutes(router: Router, auth: AuthManager): void {
+export function installLoginRoutes(routes: Routes, auth: AuthManager): void {
   const passive = (ctx: Koa.Context) => {
     const principal = principalOf(ctx) as AuthPrincipal | undefined;
     if (!principal) throw new HttpError(403, 'A valid API key or session is required');
@@ -55,9 +55,9 @@ export function installLoginRoutes(router: Router, auth: AuthManager): void {
     ctx.body = loginResponse(principal, session, principal.session ? 'session' : 'apikey', hasPassword(auth, principal.name));
   };
 
-  router.get('/api/login', authenticate(auth), (ctx) => passive(ctx));
+  routes.get('/api/login', 'public', authenticate(auth), (ctx) => passive(ctx));
 
-  router.post('/api/login', authenticate(auth), async (ctx) => {
+  routes.post('/api/login', 'public', authenticate(auth), async (ctx) => {
     const body = await loginBody(ctx);
     if (body['passive'] && body['passive'] !== 'false') return passive(ctx);
     const { user, pass } = body;
@@ -75,7 +75,7 @@ export function installLoginRoutes(router: Router, auth: AuthManager): void {
     ctx.body = loginResponse(principal, session, 'password', true);
   });
 
-  router.post('/api/logout', authenticate(auth), (ctx) => {
+  routes.post('/api/logout', 'public', authenticate(auth), (ctx) => {
     const principal = principalOf(ctx) as AuthPrincipal | undefined;
     const session = principal?.session ?? sessionFromCookie(ctx.headers.cookie);
     if (session) auth.revokeSession(session);
@@ -85,8 +85,8 @@ export function installLoginRoutes(router: Router, auth: AuthManager): void {
 }
 
 /** Authenticated routes. */
-export function installCurrentUserRoutes(router: Router): void {
-  router.get('/api/currentuser', requirePermission(), (ctx) => {
+export function installCurrentUserRoutes(routes: Routes): void {
+  routes.get('/api/currentuser', 'authenticated', (ctx) => {
     const principal = principalOf(ctx)!;
     ctx.body = { name: principal.name, permissions: principal.permissions, groups: principal.groups };
   });

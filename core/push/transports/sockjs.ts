@@ -19,7 +19,7 @@ import { DisposableStore } from '../../common/disposable.js';
 import { errorInfo, Logger } from '../../logging/logger.js';
 import { UntrustedLog } from '../../logging/untrusted-log.js';
 import { PrinterRegistry } from '../../printers/printer-registry.js';
-import { HttpRoutes, HttpServer } from '../../http/http-server.js';
+import { HttpServer } from '../../http/http-server.js';
 import { normaliseRequestPath } from '../../http/request-path.js';
 import { printerNamed, splitPrinterPath } from '../../printers/printer-prefix.js';
 import { SettingsService } from '../../settings/settings-service.js';
@@ -29,6 +29,7 @@ import { printerView } from '../view.js';
 import { SockJsFrame, type SockJsConnection } from './sockjs-protocol.js';
 import { useWireInternals } from './wire-internals.js';
 import { DEFAULT_SOCKJS_OPTIONS, SockJsServer, type SockJsServerOptions, type SockJsTarget } from './sockjs-server.js';
+import { HttpRoutes } from '../../http/routes.js';
 import { serverSettings } from '../../http/settings.js';
 import { pushSettings } from '../settings.js';
 import { apiSettings } from '../../auth/settings.js';
@@ -91,15 +92,16 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
     this.server = server;
     const prefix = this.options.prefix;
     this.disposables.add(
-      this.routes.register((router) => {
+      this.routes.register('push/sockjs', (routes) => {
+        // SockJS authenticates in its own protocol (the `auth` message), as OctoPrint's does
         for (const path of [prefix, `${prefix}/info`, `${prefix}/:server/:session/:transport`]) {
-          router.all(path, (ctx) => {
+          routes.all(path, 'public', (ctx) => {
             ctx.respond = false;
             // the dispatcher has stripped `/printer/<id>` and set the printer (the first one for `/sockjs`)
             server.handleRequest(ctx.req, ctx.res, { path: ctx.path, scope: ctx.state.printer?.id ?? '' });
           });
         }
-      }, { owner: 'push/sockjs', public: true }),
+      }),
     );
     const onUpgrade = (req: Parameters<SockJsServer['handleUpgrade']>[0], socket: Parameters<SockJsServer['handleUpgrade']>[1], head: Buffer) => {
       const target = this.upgradeTarget(server, req.url ?? '');

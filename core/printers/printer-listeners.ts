@@ -14,10 +14,10 @@ import { inject, injectable } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
-import { PrinterRegistry, type PrinterScope } from '../printers/printer-registry.js';
+import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HttpServer } from '../http/http-server.js';
-import { markListenPortRequest } from '../printers/printer-prefix.js';
+import { markListenPortRequest } from './printer-prefix.js';
 import { serverSettings } from '../http/settings.js';
 
 /** A printer whose `listen` port is not served, and why. */
