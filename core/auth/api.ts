@@ -1,7 +1,7 @@
 /**
  * The auth contract beyond the server's `AuthService`: users and application keys (users.yaml),
  * login sessions, password login with a per-address limit, and the app-key request flow.
- * `AuthService` (core/server) is bound to the same instance, so the REST server and the push
+ * `AuthService` (core/http) is bound to the same instance, so the REST server and the push
  * transports resolve every key and session through here.
  */
 import type { Event } from '../common/event.js';

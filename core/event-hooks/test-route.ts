@@ -22,8 +22,6 @@ export class EventTestRoute implements RouteContribution {
   }
 
   private async testFire(ctx: Context): Promise<void> {
-    const principal = ctx.state.principal;
-    if (principal && !principal.admin && !principal.permissions.includes('SETTINGS')) throw new HttpError(403, 'Missing permission: SETTINGS');
     const { event, payload = {} } = await readJsonObject(ctx);
     if (typeof event !== 'string' || event === '') throw new HttpError(400, '"event" must be an event name');
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new HttpError(400, '"payload" must be a JSON object');

@@ -3,7 +3,7 @@
  * public (the page asks who you are; the data behind it needs a key or a session).
  *
  * The page is the farm at the main port's root, and a printer's page under `/printer/<id>/` (the
- * server strips the prefix) or at the root of a printer's own `listen` port: the document says which
+ * printer prefix is stripped before routing) or at the root of a printer's own `listen` port: the document says which
  * in `<html data-view>`, so one build serves every base (the app's URLs are all relative).
  * Assets are immutable (their names carry their hash) and sent brotli- or gzip-encoded as built.
  */

@@ -93,6 +93,7 @@ const SAMPLES: [string, string][] = [
   ['POST', '/api/backup'],
   ['GET', '/api/backup/x.tar.gz'],
   ['GET', '/metrics'],
+  ['GET', '/api/ui/panels'],
 ];
 
 /** Alternating case on every letter: /aPi/sYsTeM/… */

@@ -3,7 +3,7 @@
  * `/sockjs/websocket`, as an adapter over the push hub. Each connection is one printer's view
  * (view.ts): `/sockjs` the first printer's, `/printer/<id>/sockjs` (and `…/sockjs/websocket`)
  * printer `<id>`'s, an unknown id 404. The koa dispatcher strips `/printer/<id>` from the http
- * transports' requests (request-printer.ts); websocket upgrades come to the node server directly, so
+ * transports' requests (core/printers/printer-prefix.ts); websocket upgrades come to the node server directly, so
  * their prefix is read here. A connection gets `connected` at once and
  * nothing else until `{"auth": "name:session"}` (a session from `/api/login`) succeeds; a bad one
  * gets `reauthRequired`. Access is re-checked whenever auth says it may have changed (revoked key,
@@ -97,7 +97,7 @@ export class SockJsTransport implements PushTransportContribution, PushEncoder<S
         for (const path of [prefix, `${prefix}/info`, `${prefix}/:server/:session/:transport`]) {
           routes.all(path, 'public', (ctx) => {
             ctx.respond = false;
-            // the dispatcher has stripped `/printer/<id>` and set the printer (the first one for `/sockjs`)
+            // core/printers' prefix middleware has stripped `/printer/<id>` and set the printer (the first one for `/sockjs`)
             server.handleRequest(ctx.req, ctx.res, { path: ctx.path, scope: ctx.state.printer?.id ?? '' });
           });
         }
