@@ -36,6 +36,7 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
           ],
           serial: { temperatureInterval: 1, virtual: { speedFactor: 20 } },
           push: { rateHz: 4 },
+          events: { subscriptions: [{ event: 'PrintDone', type: 'system', command: 'true {name}', name: 'say done' }] },
         },
       }),
       launchChromium(),
@@ -132,6 +133,10 @@ describe('web app: history, event log, settings and timelapses in Chromium', fun
     await page.selectOption('#users tr[data-user="newbie"] select', 'readonly');
     await waitFor(() => t.get<AuthManager>(AuthManager).users.find('newbie')?.groups.join() === 'readonly', 5000);
     expect(await seriousViolations(page), 'settings view with users').to.deep.equal([]);
+    // an event subscription tried out: the configured command ran
+    await page.click('#test-fire button[type=submit]');
+    await page.waitForSelector('#test-fire-result li[data-status="ran"]');
+    expect(await page.textContent('#test-fire-result li .text')).to.contain('(system)');
     expect(watched.errors).to.deep.equal([]);
   });
 

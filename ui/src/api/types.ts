@@ -65,3 +65,4 @@ export type { LoggedEvent, EventPage } from '../../../core/event-log/api.js';
 
 export type { UiPanelJson } from '../../../core/ui/panels.js';
 export type { PanelApi, PanelEvent } from '../../../core/ui/panel-api.js';
+export type { TestFireResult } from '../../../core/event-hooks/api.js';

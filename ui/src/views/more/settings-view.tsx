@@ -7,6 +7,7 @@ import { Notice } from '../../components/notice.js';
 import { ActionsHeader } from '../../components/printer-filter.js';
 import { useAction } from '../../components/use-action.js';
 import { AppKeyRequests } from '../farm/app-keys.js';
+import { TestFire } from './test-fire.js';
 import { UsersSettings } from './users-settings.js';
 
 function AddPrinter({ onAdded }: { onAdded(): void }) {
@@ -109,6 +110,7 @@ export function SettingsView() {
         {admin && <AddPrinter onAdded={() => setChanged((n) => n + 1)} />}
       </section>
       <UsersSettings />
+      {can('SETTINGS') && <TestFire />}
       {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={changed} />}
     </>
   );
