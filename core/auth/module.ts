@@ -9,7 +9,7 @@ import { AuthService } from '../http/http-server.js';
 import { AuthManager } from './api.js';
 import { AuthManagerImpl } from './auth-manager.js';
 import { RouteContribution } from '../http/routes.js';
-import { AuthPublicRoutes, AuthRoutes } from './routes/contribution.js';
+import { AuthPublicRoutes, AuthRoutes } from './routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { accessControlSettings, apiSettings } from './settings.js';
 

@@ -4,11 +4,11 @@
  * (current user, app-key decisions and management, users and groups).
  */
 import { inject, injectable } from 'inversify';
-import type { RouteContribution, Routes } from '../../http/routes.js';
-import { AuthManager } from '../api.js';
-import { installAccessRoutes } from './access.js';
-import { installAppKeyAdminRoutes, installAppKeyPublicRoutes } from './appkeys.js';
-import { installCurrentUserRoutes, installLoginRoutes } from './login.js';
+import type { RouteContribution, Routes } from '../http/routes.js';
+import { AuthManager } from './api.js';
+import { installAccessRoutes } from './access-routes.js';
+import { installAppKeyAdminRoutes, installAppKeyPublicRoutes } from './appkey-routes.js';
+import { installCurrentUserRoutes, installLoginRoutes } from './login-routes.js';
 
 @injectable()
 export class AuthPublicRoutes implements RouteContribution {

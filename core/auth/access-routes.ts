@@ -5,14 +5,14 @@
  * own password with the current one.
  */
 import type Koa from 'koa';
-import { HttpError } from '../../http/http-error.js';
-import { readJsonObject } from '../../http/request-body.js';
-import type { AuthManager } from '../api.js';
-import { verifyPassword } from '../password.js';
-import { GROUPS, isGroup, PERMISSIONS, permissionsOfGroups, rolesOf, type GroupId } from '../permissions.js';
-import { hasPermissions, principalOf } from '../../http/principal.js';
-import { UserStoreError, type UserRecord } from '../user-store.js';
-import { type Routes } from '../../http/routes.js';
+import { HttpError } from '../http/http-error.js';
+import { readJsonObject } from '../http/request-body.js';
+import type { AuthManager } from './api.js';
+import { verifyPassword } from './password.js';
+import { GROUPS, isGroup, PERMISSIONS, permissionsOfGroups, rolesOf, type GroupId } from './permissions.js';
+import { hasPermissions, principalOf } from '../http/principal.js';
+import { UserStoreError, type UserRecord } from './user-store.js';
+import { type Routes } from '../http/routes.js';
 
 const GROUP_INFO: Record<GroupId, { name: string; description: string; default: boolean }> = {
   admins: { name: 'Admins', description: 'Administrators', default: false },

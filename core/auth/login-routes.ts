@@ -5,15 +5,15 @@
  * Also `/api/logout` and `/api/currentuser`.
  */
 import type Koa from 'koa';
-import { HttpError } from '../../http/http-error.js';
-import type { Principal } from '../../http/http-server.js';
-import { LoginError, type AuthManager, type AuthPrincipal } from '../api.js';
-import { SESSION_COOKIE, sessionFromCookie } from '../auth-manager.js';
-import { rolesOf } from '../permissions.js';
-import { authenticate, principalOf } from '../../http/principal.js';
-import { readJsonObject } from '../../http/request-body.js';
-import { readText } from '../../http/request-body.js';
-import { type Routes } from '../../http/routes.js';
+import { HttpError } from '../http/http-error.js';
+import type { Principal } from '../http/http-server.js';
+import { LoginError, type AuthManager, type AuthPrincipal } from './api.js';
+import { SESSION_COOKIE, sessionFromCookie } from './auth-manager.js';
+import { rolesOf } from './permissions.js';
+import { authenticate, principalOf } from '../http/principal.js';
+import { readJsonObject } from '../http/request-body.js';
+import { readText } from '../http/request-body.js';
+import { type Routes } from '../http/routes.js';
 
 /** The body OctoPrint answers a login with (keys as its `/api/login`). */
 export function loginResponse(principal: Principal, session: string, mechanism: string, hasPassword: boolean): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * password and allows or denies the app. Plain HTML and a few lines of script calling
  * `/api/login` (session cookie) and `/plugin/appkeys/decision/<user_token>`.
  */
-import type { AppKeyRequest } from '../appkey-requests.js';
+import type { AppKeyRequest } from './appkey-requests.js';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

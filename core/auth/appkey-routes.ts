@@ -5,15 +5,15 @@
  * plugin message), a small auth dialog page, and key listing/generation/revocation. The public
  * routes are cheap: requests are capped (429 past the cap) and kept in memory (pending-appkeys.ts).
  */
-import { baseUrlOf } from '../../http/base-url.js';
-import { HttpError } from '../../http/http-error.js';
-import { readJsonObject } from '../../http/request-body.js';
-import type { AuthManager, AuthPrincipal } from '../api.js';
-import { AppKeyRequestError, type AppKeyRequest } from '../appkey-requests.js';
-import { AppKeyRequestLimit } from '../pending-appkeys.js';
-import { hasPermissions, principalOf } from '../../http/principal.js';
+import { baseUrlOf } from '../http/base-url.js';
+import { HttpError } from '../http/http-error.js';
+import { readJsonObject } from '../http/request-body.js';
+import type { AuthManager, AuthPrincipal } from './api.js';
+import { AppKeyRequestError, type AppKeyRequest } from './appkey-requests.js';
+import { AppKeyRequestLimit } from './pending-appkeys.js';
+import { hasPermissions, principalOf } from '../http/principal.js';
 import { authDialogPage } from './appkeys-dialog.js';
-import { type Routes } from '../../http/routes.js';
+import { type Routes } from '../http/routes.js';
 
 const APP_NAME = /^[\p{L}\p{N} ._()+:/@-]{1,100}$/u;
 
