@@ -53,7 +53,8 @@ describe('farm events: three printers on ptys, each in its own simulator process
     for (const id of IDS) {
       const folder = simDir(id, round);
       mkdirSync(folder, { recursive: true });
-      sims.set(id, await startSimulatorProcess(folder, BAUD, ['--record', path.join(folder, 'record.jsonl')]));
+      // each simulator alone in its process: it sleeps out the wire's last millisecond instead of spinning a core (as exact)
+      sims.set(id, await startSimulatorProcess(folder, BAUD, ['--record', path.join(folder, 'record.jsonl'), '--sleep-pacing']));
     }
   };
   /** the simulator's record of the lines it executed from the serial line, host polls left out */

@@ -40,6 +40,8 @@ describe('farm events: MQTT per printer (real mosquitto)', function () {
     await registry.get('p2')!.printer.connect();
     await waitFor(() => (farm.last('cuttle/farm/p2/state') as { id?: string } | undefined)?.id === 'OPERATIONAL', 10000);
     expect(farm.last('cuttle/farm/p1/state')).to.deep.include({ id: 'OFFLINE' });
+    // the event and the retained state are two publishes: either may arrive first
+    await waitFor(() => farm.on('cuttle/farm/p2/event/Connected').length > 0, 10000, 'p2\'s Connected');
     const connected = farm.on('cuttle/farm/p2/event/Connected').map((m) => JSON.parse(m.text) as { printer: string; payload: { printer: string } });
     expect(connected).to.have.length(1);
     expect(connected[0]).to.deep.include({ printer: 'p2' });
