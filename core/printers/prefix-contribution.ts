@@ -5,15 +5,20 @@
  */
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
+import { HttpError } from '../http/http-error.js';
+import { AuthService } from '../http/http-server.js';
 import type { RequestContribution } from '../http/request-contribution.js';
-import { enterPrinterScope, regluePrinterBase } from './printer-prefix.js';
+import { enterPrinterScope, KEY_REQUIRED, regluePrinterBase } from './printer-prefix.js';
 import { PrinterRegistry } from './printer-registry.js';
 
 @injectable()
 export class PrinterPrefix implements RequestContribution {
   readonly owner = 'printers';
 
-  constructor(@inject(PrinterRegistry) private readonly printers: PrinterRegistry) {}
+  constructor(
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
+    @inject(AuthService) private readonly auth: AuthService,
+  ) {}
 
   canonicalPath(path: string): string {
     return regluePrinterBase(path, (id) => this.printers.get(id) !== undefined);
@@ -26,7 +31,10 @@ export class PrinterPrefix implements RequestContribution {
       ctx.redirect(`${sent}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
       return;
     }
-    enterPrinterScope(ctx, this.printers);
+    const authenticated = () => this.auth.authenticateRequest(ctx.headers, ctx.query) !== null;
+    const scoped = enterPrinterScope(ctx, this.printers, authenticated);
     await next();
+    // without a key, a path under a printer that nothing served is 403, as an unknown printer's is
+    if (scoped && ctx.status === 404 && ctx.body === undefined && !authenticated()) throw new HttpError(403, KEY_REQUIRED);
   };
 }

@@ -33,22 +33,28 @@ export function printerNamed(registry: Pick<PrinterRegistry, 'get'>, id: string)
   return PRINTER_ID_PATTERN.test(id) ? registry.get(id) : undefined;
 }
 
+/** The refusal of a request without a valid key or session: the same whether its printer exists or not. */
+export const KEY_REQUIRED = 'A valid API key or session is required';
+
 /**
  * Resolves the request's printer and strips its prefix from `ctx.path`. Throws 404 for an unknown
- * printer (also one removed a moment ago), before any route or key is looked at.
+ * printer (also one removed a moment ago), before any route is looked at; to a caller without a key
+ * (`authenticated` false) 403, as a known printer answers it, so printer ids cannot be probed.
+ * True when the path named a printer.
  */
-export function enterPrinterScope(ctx: Context, registry: PrinterRegistry): void {
+export function enterPrinterScope(ctx: Context, registry: PrinterRegistry, authenticated: () => boolean): boolean {
   const scoped = splitPrinterPath(ctx.path);
   if (!scoped) {
     ctx.state.printer = registry.first();
     ctx.state.basePath = '';
-    return;
+    return false;
   }
   const scope = printerNamed(registry, scoped.id);
-  if (!scope) throw new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`);
+  if (!scope) throw authenticated() ? new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`) : new HttpError(403, KEY_REQUIRED);
   ctx.state.printer = scope;
   ctx.state.basePath = atListenPort.has(ctx.req) ? '' : scope.basePath;
   ctx.path = scoped.rest;
+  return true;
 }
 
 /** The first segments of a printer's OctoPrint surface, as sloppy clients glue them to the printer's base. */

@@ -42,10 +42,10 @@ describe('farm events: job history and readiness of every printer', function () 
     expect(Object.keys(totals.byPrinter).sort()).to.deep.equal(['p1', 'p2']);
 
     type Ready = { printers: Record<string, { state: string }> };
-    const ready = (await (await fetch(`${t.baseUrl}/readyz`)).json()) as Ready;
+    const ready = (await call('GET', '/readyz')).json as Ready;
     expect(ready.printers).to.deep.equal({ p1: { state: 'OPERATIONAL', text: 'Operational', error: null }, p2: { state: 'OPERATIONAL', text: 'Operational', error: null } });
     await registry.get('p1')!.printer.disconnect();
-    const after = (await (await fetch(`${t.baseUrl}/readyz`)).json()) as Ready;
+    const after = (await call('GET', '/readyz')).json as Ready;
     expect(after.printers['p1']!.state).to.equal('OFFLINE');
     expect(after.printers['p2']!.state).to.equal('OPERATIONAL');
   });

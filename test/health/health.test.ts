@@ -1,7 +1,8 @@
-/** /healthz and /readyz: public, 503 until settings, plugins and server are up, printers' states in the body. */
+/** /healthz and /readyz: public, 503 until settings, plugins and server are up; printers' states in the body only for a caller with a key. */
 import { expect } from 'chai';
 import path from 'node:path';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { startTestHost, TEST_API_KEY, type TestHost } from '../support/host.js';
+import { keyHeaders } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 
 const SLOW_PLUGIN = path.join(__dirname, '../fixtures/slow-start');
@@ -29,13 +30,16 @@ describe('health probes', function () {
     t = undefined;
   });
 
-  it('/readyz answers 503 while plugins start, 200 once the host is up; /healthz 200 all along; both without a key', async () => {
+  it('/readyz answers 503 while plugins start, 200 once the host is up; /healthz 200 all along; both without a key, which learns ready or not and nothing more', async () => {
     t = await startTestHost({ config: { plugins: { paths: [SLOW_PLUGIN] } }, noStart: true });
     const starting = t.host.start();
     await waitFor(() => slot.releaseSlowStart !== undefined, 10000, 'the slow plugin to be starting');
-    const early = await fetch(`${t.baseUrl}/readyz`);
+    const early = await fetch(`${t.baseUrl}/readyz`, { headers: keyHeaders(TEST_API_KEY) });
     expect(early.status).to.equal(503);
     expect(await early.json()).to.deep.include({ ready: false, phase: 'starting' });
+    const earlyOpen = await fetch(`${t.baseUrl}/readyz`);
+    expect(earlyOpen.status).to.equal(503);
+    expect(await earlyOpen.json(), 'without a key: not ready, nothing more').to.deep.equal({ ready: false });
     const alive = await fetch(`${t.baseUrl}/healthz`);
     expect(alive.status).to.equal(200);
     expect(await alive.json()).to.deep.equal({ status: 'ok' });
@@ -43,7 +47,8 @@ describe('health probes', function () {
     slot.releaseSlowStart!();
     await starting;
     expect(await readyStatus(t.baseUrl, 200)).to.equal(200);
-    const body = (await (await fetch(`${t.baseUrl}/readyz`)).json()) as { ready: boolean; phase: string; printers: Record<string, { state: string; text: string }> };
+    expect(await (await fetch(`${t.baseUrl}/readyz`)).json(), 'without a key: ready, nothing more').to.deep.equal({ ready: true });
+    const body = (await (await fetch(`${t.baseUrl}/readyz`, { headers: keyHeaders(TEST_API_KEY) })).json()) as { ready: boolean; phase: string; printers: Record<string, { state: string; text: string }> };
     expect(body.ready).to.equal(true);
     expect(body.phase).to.equal('ready');
     expect(body.printers).to.have.keys('default');
@@ -59,7 +64,7 @@ describe('health probes', function () {
     expect(await readyStatus(t.baseUrl, 200)).to.equal(200);
     const stopping = t.host.stop();
     await waitFor(() => slot.releaseSlowStop !== undefined, 10000, 'the slow plugin to be stopping');
-    const during = await fetch(`${t.baseUrl}/readyz`);
+    const during = await fetch(`${t.baseUrl}/readyz`, { headers: keyHeaders(TEST_API_KEY) });
     expect(during.status).to.equal(503);
     expect(await during.json()).to.deep.include({ ready: false, phase: 'stopping' });
     expect((await fetch(`${t.baseUrl}/healthz`)).status).to.equal(200);
