@@ -15,6 +15,7 @@ import { healthModule } from './health/module.js';
 import { historyModule } from './history/module.js';
 import { hostSettingsModule } from './host-settings.js';
 import { metricsModule } from './metrics/module.js';
+import { moonrakerModule } from './moonraker/module.js';
 import { Logger } from './logging/logger.js';
 import { printerModule, printerScopeModule } from './printer/module.js';
 import { simulatorModule } from './printer/simulator/module.js';
@@ -58,6 +59,7 @@ export const CORE_MODULES = [
   timelapseModule,
   pushModule,
   pushTransportsModule,
+  moonrakerModule,
   eventHooksModule,
   historyModule,
   metricsModule,

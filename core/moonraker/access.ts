@@ -1,0 +1,82 @@
+/**
+ * Who a Moonraker client is: cuttle's own key or session (the same lookups as the REST API), a
+ * one-shot token from `access.oneshot_token` (`?token=`, as Moonraker's), or a trusted network
+ * (`moonraker.trustedClients`, off by default). A session cookie counts only from the same origin:
+ * another site's page must not ride on the browser's cookie.
+ */
+import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
+import { isIP } from 'node:net';
+import { inject, injectable } from 'inversify';
+import { AuthManager } from '../auth/api.js';
+import { permissionsOfGroups } from '../auth/permissions.js';
+import type { Principal } from '../http/http-server.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { moonrakerSettings, trustedNetworks } from './settings.js';
+
+const ONESHOT_TTL_MS = 5_000;
+const MAX_ONESHOTS = 1000;
+
+@injectable()
+export class MoonrakerAccess {
+  private readonly oneshots = new Map<string, { principal: Principal; expires: number }>();
+  private networks: { list: string; matcher: ReturnType<typeof trustedNetworks> } | undefined;
+
+  constructor(
+    @inject(AuthManager) private readonly auth: AuthManager,
+    @inject(SettingsService) private readonly settings: SettingsService,
+  ) {}
+
+  /** The principal of a request or websocket upgrade, or null. */
+  principalOf(req: http.IncomingMessage, query: URLSearchParams): Principal | null {
+    const token = query.get('token');
+    if (token) {
+      const oneshot = this.takeOneshot(token);
+      if (oneshot) return oneshot;
+      const byKey = this.auth.authenticateKey(token);
+      if (byKey) return byKey;
+    }
+    const headers = sameOrigin(req) ? req.headers : { ...req.headers, cookie: undefined };
+    return this.auth.authenticateRequest(headers, Object.fromEntries(query)) ?? this.trusted(req.socket.remoteAddress ?? '');
+  }
+
+  /** A token that lets its holder in once, within a few seconds (Moonraker's `access.oneshot_token`). */
+  oneshot(principal: Principal): string {
+    const now = Date.now();
+    for (const [token, entry] of this.oneshots) if (entry.expires < now) this.oneshots.delete(token);
+    if (this.oneshots.size >= MAX_ONESHOTS) this.oneshots.delete(this.oneshots.keys().next().value!);
+    const token = randomBytes(24).toString('base64url');
+    this.oneshots.set(token, { principal, expires: now + ONESHOT_TTL_MS });
+    return token;
+  }
+
+  private takeOneshot(token: string): Principal | null {
+    const entry = this.oneshots.get(token);
+    if (!entry) return null;
+    this.oneshots.delete(token);
+    return entry.expires >= Date.now() ? entry.principal : null;
+  }
+
+  /** a client from a trusted network: the users group's permissions, as Moonraker lets trusted clients in */
+  private trusted(address: string): Principal | null {
+    const list = this.settings.of(moonrakerSettings).get().trustedClients;
+    if (list.length === 0) return null;
+    const key = JSON.stringify(list);
+    if (this.networks?.list !== key) this.networks = { list: key, matcher: trustedNetworks(list) };
+    const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+    const family = isIP(plain);
+    if (family === 0 || !this.networks.matcher.check(plain, family === 4 ? 'ipv4' : 'ipv6')) return null;
+    return { name: '_trusted', admin: false, groups: ['users'], permissions: permissionsOfGroups(['users']), via: 'anonymous' };
+  }
+}
+
+/** no Origin (not a browser) or one naming the host the request was sent to */
+function sameOrigin(req: http.IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

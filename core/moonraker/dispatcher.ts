@@ -1,0 +1,85 @@
+/**
+ * Runs one websocket message: parses it, answers a single request or a batch (each request of a
+ * batch answered in order, in one array), checks each method's permission as the REST route doing
+ * the same would, and turns every failure into a JSON-RPC error: nothing a client sends ends the
+ * connection or reaches the log as a crash.
+ */
+import { hasPermissions } from '../http/principal.js';
+import { HttpError } from '../http/http-error.js';
+import { FileOperationError } from '../files/file-manager.js';
+import {
+  MAX_BATCH,
+  Params,
+  RPC_INTERNAL_ERROR,
+  RPC_INVALID_REQUEST,
+  RPC_METHOD_NOT_FOUND,
+  RPC_PARSE_ERROR,
+  RpcError,
+  type RpcCall,
+  type RpcId,
+  type RpcMethod,
+  type RpcResponse,
+} from './rpc.js';
+
+export class RpcDispatcher {
+  constructor(
+    private readonly methods: ReadonlyMap<string, RpcMethod>,
+    private readonly onInternalError: (method: string, err: unknown) => void,
+  ) {}
+
+  /** The answer to one message, or undefined when it held only notifications. */
+  async handle(text: string, call: RpcCall): Promise<RpcResponse | RpcResponse[] | undefined> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return errorOf(null, new RpcError(RPC_PARSE_ERROR, 'Parse error'));
+    }
+    if (!Array.isArray(message)) return this.one(message, call);
+    if (message.length === 0) return errorOf(null, new RpcError(RPC_INVALID_REQUEST, 'Invalid Request: empty batch'));
+    if (message.length > MAX_BATCH) return errorOf(null, new RpcError(RPC_INVALID_REQUEST, `Invalid Request: a batch may hold at most ${MAX_BATCH} requests`));
+    const answers: RpcResponse[] = [];
+    // in order: a client's batch may post an item and read it back
+    for (const request of message) {
+      const answer = await this.one(request, call);
+      if (answer) answers.push(answer);
+    }
+    return answers.length > 0 ? answers : undefined;
+  }
+
+  private async one(request: unknown, call: RpcCall): Promise<RpcResponse | undefined> {
+    if (!request || typeof request !== 'object' || Array.isArray(request)) return errorOf(null, new RpcError(RPC_INVALID_REQUEST, 'Invalid Request'));
+    const { jsonrpc, method, params, id } = request as Record<string, unknown>;
+    const validId = id === undefined || id === null || typeof id === 'string' || typeof id === 'number';
+    const replyId: RpcId = validId ? ((id as RpcId | undefined) ?? null) : null;
+    if (jsonrpc !== '2.0' || typeof method !== 'string' || !validId) return errorOf(replyId, new RpcError(RPC_INVALID_REQUEST, 'Invalid Request'));
+    const notification = id === undefined;
+    const handler = this.methods.get(method);
+    let answer: RpcResponse;
+    if (!handler) {
+      answer = errorOf(replyId, new RpcError(RPC_METHOD_NOT_FOUND, `Method not found: ${method.slice(0, 100)}`));
+    } else if (!hasPermissions(call.principal, [handler.permission])) {
+      answer = errorOf(replyId, new RpcError(403, `Forbidden: ${method} needs the ${handler.permission} permission`));
+    } else {
+      try {
+        const result = await handler.handle(Params.of(params), call);
+        answer = { jsonrpc: '2.0', id: replyId, result: result === undefined ? 'ok' : result };
+      } catch (err) {
+        answer = errorOf(replyId, this.rpcErrorOf(method, err));
+      }
+    }
+    return notification ? undefined : answer;
+  }
+
+  /** the services' refusals keep their status as the code (Moonraker's way); anything else is internal */
+  private rpcErrorOf(method: string, err: unknown): RpcError {
+    if (err instanceof RpcError) return err;
+    if (err instanceof HttpError || err instanceof FileOperationError) return new RpcError(err.status, err.message);
+    this.onInternalError(method, err);
+    return new RpcError(RPC_INTERNAL_ERROR, 'Internal error');
+  }
+}
+
+function errorOf(id: RpcId, err: RpcError): RpcResponse {
+  return { jsonrpc: '2.0', id, error: { code: err.code, message: err.message } };
+}

@@ -1,0 +1,137 @@
+/**
+ * `printer.*` methods: Klipper's status objects, G-code scripts (Klipper's commands translated for
+ * the printer's firmware: klipper-commands.ts) and job control. Actions call the same PrinterService
+ * methods as OctoPrint's REST routes, so the same events, history rows and MQTT messages follow.
+ */
+import { inject, injectable } from 'inversify';
+import { FileManager } from '../../files/file-manager.js';
+import type { PrinterService } from '../../printer/printer-service.js';
+import { KLIPPER_HELP, type KlipperHost } from '../klipper-commands.js';
+import { klippyMessage, klippyState } from '../printer-model.js';
+import { eventtime, pick, type PrinterFeed } from '../printer-feed.js';
+import { MoonrakerPrinters } from '../printers.js';
+import { RPC_INVALID_PARAMS, RpcError, type Params, type RpcCall, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
+import { gcodePath } from './files.js';
+
+/** Moonraker's answer when the printer cannot take commands */
+function notReady(printer: PrinterService): RpcError {
+  return new RpcError(503, `Printer not ready: ${printer.state.text}`);
+}
+
+/** `{objects: {name: null | [fields]}}` → a map, every name and field a string */
+function objectsParam(params: Params): Map<string, string[] | null> {
+  const objects = params.object('objects');
+  const wanted = new Map<string, string[] | null>();
+  for (const [name, fields] of Object.entries(objects)) {
+    if (fields === null || fields === undefined) wanted.set(name, null);
+    else if (Array.isArray(fields) && fields.every((f) => typeof f === 'string')) wanted.set(name, fields.length > 0 ? fields : null);
+    else throw new RpcError(RPC_INVALID_PARAMS, `Invalid value for object "${name.slice(0, 64)}": null or a list of field names`);
+  }
+  return wanted;
+}
+
+@injectable()
+export class PrinterMethods implements RpcMethodContribution {
+  constructor(
+    @inject(MoonrakerPrinters) private readonly printers: MoonrakerPrinters,
+    @inject(FileManager) private readonly files: FileManager,
+  ) {}
+
+  private feedOf(call: RpcCall): PrinterFeed {
+    const feed = this.printers.feed(call.printer.id);
+    if (!feed) throw new RpcError(404, 'Printer removed');
+    return feed;
+  }
+
+  methods(): Record<string, RpcMethod> {
+    return {
+      'printer.info': {
+        permission: 'STATUS',
+        handle: (_p, call) => ({
+          state: klippyState(call.printer.printer.state.id),
+          state_message: klippyMessage(call.printer),
+          hostname: call.printer.entry.name,
+          software_version: call.printer.printer.firmware()?.name ?? 'unknown',
+          cpu_info: '',
+          klipper_path: '',
+          python_path: '',
+          log_file: '',
+          config_file: '',
+          app: 'cuttle',
+        }),
+      },
+      'printer.objects.list': { permission: 'STATUS', handle: (_p, call) => ({ objects: this.feedOf(call).model.objectNames() }) },
+      'printer.objects.query': {
+        permission: 'STATUS',
+        handle: (params, call) => ({ eventtime: eventtime(), status: pick(this.feedOf(call).model.status(), objectsParam(params)) }),
+      },
+      'printer.objects.subscribe': {
+        permission: 'STATUS',
+        handle: (params, call) => {
+          const wanted = objectsParam(params);
+          call.session.subscribe(Object.fromEntries(wanted));
+          return { eventtime: eventtime(), status: pick(this.feedOf(call).model.status(), wanted) };
+        },
+      },
+      'printer.gcode.script': { permission: 'CONTROL', handle: (params, call) => this.script(params.string('script'), call) },
+      'printer.gcode.help': { permission: 'STATUS', handle: () => KLIPPER_HELP },
+      'printer.emergency_stop': { permission: 'CONTROL', handle: (_p, call) => this.script('M112', call) },
+      'printer.restart': { permission: 'CONNECTION', handle: (_p, call) => this.restart(call) },
+      'printer.firmware_restart': { permission: 'CONNECTION', handle: (_p, call) => this.restart(call) },
+      'printer.print.start': { permission: 'PRINT', handle: (params, call) => this.start(params.string('filename'), call) },
+      'printer.print.pause': { permission: 'PRINT', handle: (_p, call) => this.jobAction(call, 'pause') },
+      'printer.print.resume': { permission: 'PRINT', handle: (_p, call) => this.jobAction(call, 'resume') },
+      'printer.print.cancel': { permission: 'PRINT', handle: (_p, call) => this.jobAction(call, 'cancel') },
+    };
+  }
+
+  private async script(script: string, call: RpcCall): Promise<string> {
+    if (script.length > 64 * 1024) throw new RpcError(RPC_INVALID_PARAMS, 'script is longer than 64 KiB');
+    const feed = this.feedOf(call);
+    const printer = call.printer.printer;
+    feed.remember(script, 'command');
+    const host: KlipperHost = {
+      printer,
+      model: feed.model,
+      send: (lines) => {
+        if (klippyState(printer.state.id) !== 'ready') throw notReady(printer);
+        printer.commands(lines);
+      },
+      printFile: async (path) => void (await this.start(path, call)),
+      restart: async () => void (await this.restart(call)),
+    };
+    await feed.translator.run(script, host, this.printers.heatersOf(call.printer));
+    return 'ok';
+  }
+
+  private async restart(call: RpcCall): Promise<string> {
+    const printer = call.printer.printer;
+    if (klippyState(printer.state.id) === 'ready') await printer.disconnect();
+    await printer.connect();
+    return 'ok';
+  }
+
+  private async start(filename: string, call: RpcCall): Promise<string> {
+    const printer = call.printer.printer;
+    if (printer.state.id !== 'OPERATIONAL') throw new RpcError(409, printer.state.id === 'OFFLINE' ? 'Printer not ready' : 'Printer is busy');
+    const path = gcodePath(filename);
+    await printer.selectFile(await this.files.forPrinter(printer).jobFile('local', path), true);
+    return 'ok';
+  }
+
+  private async jobAction(call: RpcCall, action: 'pause' | 'resume' | 'cancel'): Promise<string> {
+    const printer = call.printer.printer;
+    const id = printer.state.id;
+    if (action === 'pause') {
+      if (id !== 'PRINTING') throw new RpcError(409, 'No print is running');
+      await printer.pausePrint();
+    } else if (action === 'resume') {
+      if (id !== 'PAUSED') throw new RpcError(409, 'The print is not paused');
+      await printer.resumePrint();
+    } else {
+      if (!['PRINTING', 'PAUSED', 'PAUSING', 'RESUMING'].includes(id)) throw new RpcError(409, 'No print is running');
+      await printer.cancelPrint();
+    }
+    return 'ok';
+  }
+}

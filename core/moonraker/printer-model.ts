@@ -1,0 +1,278 @@
+/**
+ * What Klipper's printer objects say, for one cuttle printer: the Marlin-family state cuttle tracks
+ * (state machine, temperatures, job, M114 positions) plus what only shows in the commands sent
+ * (homed axes after G28, G90/G91 and M82/M83, fan speed, M220/M221 factors, the last feed rate).
+ * `status()` is the whole object tree, computed on demand; the subscription feed diffs it.
+ */
+import { DisposableStore, type Disposable } from '../common/disposable.js';
+import type { Position } from '../events/catalogue.js';
+import type { PrinterProfile } from '../printer-profiles/profile-store.js';
+import type { PrinterStateId, SentCommand } from '../printer/printer-service.js';
+import type { PrinterScope } from '../printers/printer-registry.js';
+
+export type ObjectStatus = Record<string, unknown>;
+export type PrinterStatus = Record<string, ObjectStatus>;
+
+/** Klipper's webhooks state for a cuttle printer state */
+export function klippyState(id: PrinterStateId): 'ready' | 'startup' | 'error' | 'shutdown' {
+  switch (id) {
+    case 'OPEN_SERIAL':
+    case 'CONNECTING':
+      return 'startup';
+    case 'ERROR':
+    case 'CLOSED_WITH_ERROR':
+      return 'error';
+    case 'OFFLINE':
+      return 'shutdown';
+    default:
+      return 'ready';
+  }
+}
+
+/** the message Mainsail shows beside a state that is not ready */
+export function klippyMessage(scope: PrinterScope): string {
+  const { state } = scope.printer;
+  if (klippyState(state.id) === 'ready') return 'Printer is ready';
+  if (state.id === 'OFFLINE') return `Printer "${scope.entry.name}" is not connected. FIRMWARE_RESTART connects it.`;
+  return state.error || state.text;
+}
+
+const JOB_STATE: Partial<Record<PrinterStateId, string>> = {
+  PRINTING: 'printing',
+  PAUSING: 'printing',
+  RESUMING: 'printing',
+  FINISHING: 'printing',
+  CANCELLING: 'printing',
+  PAUSED: 'paused',
+};
+
+const END_STATE = { done: 'complete', failed: 'error', cancelled: 'cancelled' } as const;
+
+/** The G-code state the host keeps for SAVE_GCODE_STATE/RESTORE_GCODE_STATE. */
+export interface GcodeState {
+  absoluteCoordinates: boolean;
+  absoluteExtrude: boolean;
+  /** mm/min */
+  feedrate: number;
+  speedFactor: number;
+  extrudeFactor: number;
+}
+
+export class PrinterModel implements Disposable {
+  readonly gcode: GcodeState = { absoluteCoordinates: true, absoluteExtrude: true, feedrate: 1500, speedFactor: 1, extrudeFactor: 1 };
+  private homed = new Set<string>();
+  private position: [number, number, number, number] = [0, 0, 0, 0];
+  private fan = 0;
+  /** 'complete', 'cancelled', 'error' after a job, until the next one or SDCARD_RESET_FILE */
+  private ended: { state: string; file: string; duration: number; message: string } | null = null;
+  private printStarted: number | null = null;
+  private pausedSince: number | null = null;
+  private pausedTotal = 0;
+  private readonly subscriptions = new DisposableStore();
+
+  constructor(
+    readonly scope: PrinterScope,
+    private readonly profile: () => PrinterProfile,
+  ) {
+    const printer = scope.printer;
+    this.subscriptions.add(printer.onCommandSent((sent) => this.onSent(sent)));
+    this.subscriptions.add(printer.onPositionUpdate((p) => this.onPosition(p)));
+    this.subscriptions.add(printer.onDisconnected(() => this.homed.clear()));
+    this.subscriptions.add(
+      printer.onPrintStarted(() => {
+        this.ended = null;
+        this.printStarted = Date.now();
+        this.pausedTotal = 0;
+        this.pausedSince = null;
+      }),
+    );
+    this.subscriptions.add(printer.onPrintPaused(() => (this.pausedSince = Date.now())));
+    this.subscriptions.add(
+      printer.onPrintResumed(() => {
+        if (this.pausedSince !== null) this.pausedTotal += Date.now() - this.pausedSince;
+        this.pausedSince = null;
+      }),
+    );
+    this.subscriptions.add(
+      printer.onPrintEnded(({ file, end, time, reason }) => {
+        this.ended = { state: END_STATE[end], file: file.path, duration: time, message: reason ?? '' };
+        this.printStarted = null;
+      }),
+    );
+  }
+
+  /** Forgets the last job's end (Klipper's SDCARD_RESET_FILE): print_stats goes back to standby. */
+  resetFile(): void {
+    this.ended = null;
+  }
+
+  /** Axes marked homed right away (the host's G28 went out), as Klipper marks them when homing ends. */
+  private onSent(sent: SentCommand): void {
+    const words = sent.command.toUpperCase().split(/\s+/);
+    const feed = words.find((w) => w.startsWith('F'));
+    switch (sent.code) {
+      case 'G28': {
+        const axes = words.slice(1).map((w) => w[0]!.toLowerCase()).filter((a) => 'xyz'.includes(a));
+        for (const axis of axes.length > 0 ? axes : ['x', 'y', 'z']) this.homed.add(axis);
+        break;
+      }
+      case 'G90':
+        this.gcode.absoluteCoordinates = true;
+        this.gcode.absoluteExtrude = true;
+        break;
+      case 'G91':
+        this.gcode.absoluteCoordinates = false;
+        this.gcode.absoluteExtrude = false;
+        break;
+      case 'M82':
+        this.gcode.absoluteExtrude = true;
+        break;
+      case 'M83':
+        this.gcode.absoluteExtrude = false;
+        break;
+      case 'M106': {
+        const s = words.find((w) => w.startsWith('S'));
+        this.fan = s ? Math.min(1, Math.max(0, Number(s.slice(1)) / 255)) || 0 : 1;
+        break;
+      }
+      case 'M107':
+        this.fan = 0;
+        break;
+      case 'M220':
+      case 'M221': {
+        const s = Number(words.find((w) => w.startsWith('S'))?.slice(1));
+        if (Number.isFinite(s) && s > 0) this.gcode[sent.code === 'M220' ? 'speedFactor' : 'extrudeFactor'] = s / 100;
+        break;
+      }
+      case 'M18':
+      case 'M84':
+        this.homed.clear();
+        break;
+    }
+    if ((sent.code === 'G0' || sent.code === 'G1') && feed) {
+      const f = Number(feed.slice(1));
+      if (Number.isFinite(f) && f > 0) this.gcode.feedrate = f;
+    }
+  }
+
+  private onPosition(p: Position): void {
+    const [x, y, z, e] = this.position;
+    this.position = [p.x ?? x, p.y ?? y, p.z ?? z, p.e ?? e];
+  }
+
+  /** Every object's current status. */
+  status(): PrinterStatus {
+    const printer = this.scope.printer;
+    const snapshot = printer.snapshot();
+    const profile = this.profile();
+    const now = Date.now();
+    const ready = klippyState(snapshot.state.id) === 'ready';
+    const temps = snapshot.temperatures;
+    const heater = (name: string) => {
+      const reading = temps[name];
+      const target = reading?.target ?? 0;
+      return { temperature: round(reading?.actual ?? 0), target, power: target > 0 ? 1 : 0 };
+    };
+    const volume = profile.volume;
+    const min = volume.origin === 'center' ? [-volume.width / 2, -volume.depth / 2, 0, -99999] : [0, 0, 0, -99999];
+    const max = volume.origin === 'center' ? [volume.width / 2, volume.depth / 2, volume.height, 99999] : [volume.width, volume.depth, volume.height, 99999];
+    const job = snapshot.job;
+    const jobState = JOB_STATE[snapshot.state.id];
+    const progress = (snapshot.progress.completion ?? 0) / 100;
+    const duration = this.printStarted !== null ? (now - this.printStarted) / 1000 : (this.ended?.duration ?? 0);
+    const paused = this.pausedTotal + (this.pausedSince !== null ? now - this.pausedSince : 0);
+    const extruders = Array.from({ length: profile.extruder.count }, (_, i) => (i === 0 ? 'extruder' : `extruder${i}`));
+    const status: PrinterStatus = {
+      webhooks: { state: klippyState(snapshot.state.id), state_message: klippyMessage(this.scope) },
+      toolhead: {
+        homed_axes: ['x', 'y', 'z'].filter((a) => this.homed.has(a)).join(''),
+        position: [...this.position],
+        axis_minimum: min,
+        axis_maximum: max,
+        max_velocity: Math.round(Math.max(profile.axes.x.speed, profile.axes.y.speed) / 60),
+        max_accel: 3000,
+        max_accel_to_decel: 1500,
+        square_corner_velocity: 5,
+        print_time: duration,
+        estimated_print_time: duration,
+        extruder: 'extruder',
+        stalls: 0,
+      },
+      gcode_move: {
+        speed_factor: this.gcode.speedFactor,
+        speed: this.gcode.feedrate / 60,
+        extrude_factor: this.gcode.extrudeFactor,
+        absolute_coordinates: this.gcode.absoluteCoordinates,
+        absolute_extrude: this.gcode.absoluteExtrude,
+        homing_origin: [0, 0, 0, 0],
+        position: [...this.position],
+        gcode_position: [...this.position],
+      },
+      motion_report: { live_position: [...this.position], live_velocity: 0, live_extruder_velocity: 0 },
+      fan: { speed: this.fan, rpm: null },
+      heaters: {
+        available_heaters: [...extruders, ...(profile.heatedBed ? ['heater_bed'] : [])],
+        available_sensors: [...extruders, ...(profile.heatedBed ? ['heater_bed'] : [])],
+        available_monitors: [],
+      },
+      print_stats: {
+        filename: job && (jobState || this.ended) ? job.path : '',
+        total_duration: duration,
+        print_duration: Math.max(0, duration - paused / 1000),
+        filament_used: 0,
+        state: jobState ?? (ready ? (this.ended?.state ?? 'standby') : 'error'),
+        message: this.ended?.message ?? '',
+        info: { total_layer: null, current_layer: null },
+      },
+      virtual_sdcard: {
+        file_path: job?.diskPath ?? job?.path ?? null,
+        progress,
+        is_active: snapshot.state.id === 'PRINTING',
+        file_position: snapshot.progress.filepos ?? 0,
+        file_size: job?.size ?? 0,
+      },
+      display_status: { progress, message: null },
+      idle_timeout: { state: jobState ? 'Printing' : 'Ready', printing_time: jobState ? duration : 0 },
+      pause_resume: { is_paused: snapshot.state.id === 'PAUSED' || snapshot.state.id === 'PAUSING' },
+      system_stats: { sysload: 0, cputime: process.cpuUsage().user / 1e6, memavail: 0 },
+      configfile: this.configfile(profile, extruders, min, max),
+    };
+    extruders.forEach((name, i) => {
+      status[name] = { ...heater(`tool${i}`), can_extrude: ready, pressure_advance: 0, smooth_time: 0.04 };
+    });
+    if (profile.heatedBed) status['heater_bed'] = heater('bed');
+    return status;
+  }
+
+  /** the object names printer.objects.list answers */
+  objectNames(): string[] {
+    return Object.keys(this.status());
+  }
+
+  /** Klipper's config, as far as a Marlin-family printer has one: the profile's limits and the firmware's name. */
+  private configfile(profile: PrinterProfile, extruders: string[], min: number[], max: number[]): ObjectStatus {
+    const settings: Record<string, Record<string, unknown>> = {
+      printer: { kinematics: 'cartesian', max_velocity: Math.round(profile.axes.x.speed / 60), max_accel: 3000, max_z_velocity: Math.round(profile.axes.z.speed / 60) },
+      stepper_x: { position_min: min[0], position_max: max[0], position_endstop: min[0] },
+      stepper_y: { position_min: min[1], position_max: max[1], position_endstop: min[1] },
+      stepper_z: { position_min: min[2], position_max: max[2], position_endstop: 0 },
+      virtual_sdcard: { path: '~/printer_data/gcodes' },
+      pause_resume: {},
+      display_status: {},
+    };
+    for (const name of extruders) {
+      settings[name] = { min_temp: 0, max_temp: 285, min_extrude_temp: 170, nozzle_diameter: profile.extruder.nozzleDiameter, max_extrude_only_distance: 50 };
+    }
+    if (profile.heatedBed) settings['heater_bed'] = { min_temp: 0, max_temp: 120 };
+    const firmware = this.scope.printer.firmware();
+    return { settings, config: settings, warnings: [], save_config_pending: false, save_config_pending_items: {}, firmware: firmware?.name ?? null };
+  }
+
+  dispose(): void {
+    this.subscriptions.dispose();
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,26 @@
+/** The host's figures as Moonraker's `machine.proc_stats` and `notify_proc_stat_update` give them. */
+import os from 'node:os';
+
+let lastCpu = process.cpuUsage();
+let lastAt = performance.now();
+
+/** this process's CPU use since the last call, in percent of one core */
+function cpuPercent(): number {
+  const now = performance.now();
+  const usage = process.cpuUsage(lastCpu);
+  const elapsed = now - lastAt;
+  lastCpu = process.cpuUsage();
+  lastAt = now;
+  return elapsed > 0 ? Math.round(((usage.user + usage.system) / 1000 / elapsed) * 10000) / 100 : 0;
+}
+
+export function procStats(websocketConnections: number) {
+  return {
+    moonraker_stats: { time: Date.now() / 1000, cpu_usage: cpuPercent(), memory: Math.round(process.memoryUsage().rss / 1024), mem_units: 'kB' },
+    cpu_temp: null,
+    network: {},
+    system_cpu_usage: { cpu: Math.round((os.loadavg()[0]! / os.cpus().length) * 10000) / 100 },
+    system_memory: { total: Math.round(os.totalmem() / 1024), available: Math.round(os.freemem() / 1024), used: Math.round((os.totalmem() - os.freemem()) / 1024) },
+    websocket_connections: websocketConnections,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Moonraker's HTTP paths that clients use beside the websocket: `POST /server/files/upload` (root,
+ * path, print) and `GET /server/files/gcodes/<path>`. Served wherever the websocket is (the listen
+ * ports and the main port, for the request's printer). They resolve the caller themselves
+ * (access.ts: key, same-origin session, one-shot token, trusted network) before reading any body.
+ */
+import type Router from '@koa/router';
+import { inject, injectable } from 'inversify';
+import type Koa from 'koa';
+import { FileManager } from '../files/file-manager.js';
+import { parseUpload } from '../files/multipart.js';
+import { joinPath, normalisePath } from '../files/paths.js';
+import { filesSettings } from '../files/settings.js';
+import { sendFile } from '../http/ranges.js';
+import { HttpError } from '../http/http-error.js';
+import { hasPermissions } from '../http/principal.js';
+import type { Principal } from '../http/http-server.js';
+import { requestPrinter } from '../printer/request-printer.js';
+import { RouteContribution } from '../http/routes.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { MoonrakerAccess } from './access.js';
+import { GCODES_ROOT } from './methods/files.js';
+import { moonrakerSettings } from './settings.js';
+
+@injectable()
+export class MoonrakerRoutes implements RouteContribution {
+  readonly owner = 'moonraker';
+  readonly public = true;
+
+  constructor(
+    @inject(FileManager) private readonly files: FileManager,
+    @inject(MoonrakerAccess) private readonly access: MoonrakerAccess,
+    @inject(SettingsService) private readonly settings: SettingsService,
+  ) {}
+
+  /** the caller, 401 without one, 403 without the permission; 404 when the surface is off */
+  private require(ctx: Koa.Context, permission: string): Principal {
+    if (!this.settings.of(moonrakerSettings).get().enabled) throw new HttpError(404, 'Not found');
+    const principal = this.access.principalOf(ctx.req, new URLSearchParams(ctx.querystring));
+    if (!principal) throw new HttpError(401, 'Unauthorized');
+    if (!hasPermissions(principal, [permission])) throw new HttpError(403, `Forbidden: needs the ${permission} permission`);
+    ctx.state.principal = principal;
+    return principal;
+  }
+
+  registerRoutes(router: Router): void {
+    router.post('/server/files/upload', (ctx) => this.upload(ctx));
+    router.get(`/server/files/${GCODES_ROOT}/*path`, async (ctx) => {
+      this.require(ctx, 'FILES_DOWNLOAD');
+      const rel = normalisePath(ctx.params.path ?? '');
+      const entry = await this.files.get('local', rel);
+      if (!entry || entry.kind !== 'file') throw new HttpError(404, 'File not found');
+      ctx.type = 'application/octet-stream';
+      ctx.attachment(entry.name);
+      sendFile(ctx, this.files.diskPath(rel), entry.size);
+    });
+  }
+
+  private async upload(ctx: Koa.Context): Promise<void> {
+    const principal = this.require(ctx, 'FILES_UPLOAD');
+    const { fields, file } = await parseUpload(ctx, this.files, this.settings.of(filesSettings).get().maxUploadBytes);
+    if (!file) throw new HttpError(400, 'No file in the upload');
+    const print = fields['print'] === 'true';
+    let target: string;
+    try {
+      if ((fields['root'] ?? GCODES_ROOT) !== GCODES_ROOT) throw new HttpError(400, `Invalid root: only "${GCODES_ROOT}" is served`);
+      if (print && !hasPermissions(principal, ['PRINT'])) throw new HttpError(403, 'Forbidden: printing needs the PRINT permission');
+      target = joinPath(normalisePath(fields['path'] ?? ''), file.filename);
+    } catch (err) {
+      await this.files.discardUpload(file.staged);
+      throw err;
+    }
+    const stored = await this.files.commitUpload(file.staged, 'local', target, { overwrite: true, upload: true, user: principal.name });
+    let started = false;
+    if (print) {
+      const printer = requestPrinter(ctx);
+      if (printer.state.id === 'OPERATIONAL') {
+        await printer.selectFile(await this.files.forPrinter(printer).jobFile('local', stored.path), true);
+        started = true;
+      }
+    }
+    ctx.status = 201;
+    ctx.body = {
+      item: { path: stored.path, root: GCODES_ROOT, size: stored.size, modified: stored.date, permissions: 'rw' },
+      print_started: started,
+      print_queued: false,
+      action: 'create_file',
+    };
+  }
+}

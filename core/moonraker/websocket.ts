@@ -1,0 +1,221 @@
+/**
+ * Moonraker's websocket: `/websocket` at the main port's root (the first printer), at
+ * `/printer/<id>/websocket`, and so at the root of each printer's own port (which hands its upgrades
+ * to the main server under that prefix). An upgrade without a key, session, one-shot token or trusted
+ * address is refused with 401. Each connection is one printer's: JSON-RPC calls, its subscription's
+ * `notify_status_update`, console lines, klippy state and file list changes, and a
+ * `notify_proc_stat_update` every 2 s (clients reconnect when 10 s pass without a message).
+ */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { inject, injectable } from 'inversify';
+import { WebSocket, WebSocketServer } from 'ws';
+import { AuthManager, type AuthPrincipal } from '../auth/api.js';
+import { DisposableStore, type Disposable } from '../common/disposable.js';
+import type { LifecycleContribution } from '../common/lifecycle.js';
+import { HttpServer, type Principal } from '../http/http-server.js';
+import { normaliseRequestPath } from '../http/request-path.js';
+import { errorInfo, Logger } from '../logging/logger.js';
+import { printerNamed, splitPrinterPath } from '../printers/printer-prefix.js';
+import { PrinterRegistry, type PrinterScope } from '../printers/printer-registry.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { MoonrakerAccess } from './access.js';
+import { RpcDispatcher } from './dispatcher.js';
+import { pick, type PrinterFeed } from './printer-feed.js';
+import { MoonrakerPrinters } from './printers.js';
+import { procStats } from './proc-stats.js';
+import { RpcMethodProvider, type RpcMethod, type RpcSession } from './rpc.js';
+import { moonrakerSettings } from './settings.js';
+
+const PROC_STAT_INTERVAL_MS = 2_000;
+/** a message larger than this closes the socket (1009): a batch of 10 000 small requests still fits */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** messages a client may have waiting for an answer; more are answered with an error at once */
+const MAX_PENDING = 64;
+
+export interface ClientInfo {
+  client_name: string;
+  version: string;
+  type: string;
+  url: string;
+}
+
+/** One websocket client. */
+class MoonrakerClient implements RpcSession {
+  identity: ClientInfo | null = null;
+  private wanted = new Map<string, string[] | null>();
+  private watching: Disposable | undefined;
+  private readonly subscriptions = new DisposableStore();
+  pending = 0;
+
+  constructor(
+    readonly id: number,
+    readonly ws: WebSocket,
+    readonly feed: PrinterFeed,
+    public principal: Principal,
+  ) {
+    this.subscriptions.add(feed.onStatusChanged(({ changes, eventtime }) => this.statusChanged(changes, eventtime)));
+    this.subscriptions.add(feed.onGcodeResponse((line) => this.notify('notify_gcode_response', [line])));
+    this.subscriptions.add(
+      feed.onKlippyState((state) => {
+        this.notify(`notify_klippy_${state}`, []);
+      }),
+    );
+  }
+
+  identify(info: ClientInfo): void {
+    this.identity = info;
+  }
+
+  subscribe(objects: Record<string, string[] | null>): void {
+    this.wanted = new Map(Object.entries(objects));
+    if (this.wanted.size > 0) this.watching ??= this.feed.watch();
+    else {
+      this.watching?.dispose();
+      this.watching = undefined;
+    }
+  }
+
+  private statusChanged(changes: Record<string, Record<string, unknown>>, time: number): void {
+    if (this.wanted.size === 0) return;
+    const mine = pick(changes, this.wanted);
+    if (Object.keys(mine).length > 0) this.notify('notify_status_update', [mine, time]);
+  }
+
+  notify(method: string, params: unknown[]): void {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
+
+  send(message: unknown): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  dispose(): void {
+    this.watching?.dispose();
+    this.subscriptions.dispose();
+  }
+}
+
+@injectable()
+export class MoonrakerWebsocket implements LifecycleContribution {
+  readonly lifecycleName = 'moonraker-websocket';
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  private readonly clients = new Set<MoonrakerClient>();
+  private readonly disposables = new DisposableStore();
+  private dispatcher: RpcDispatcher | undefined;
+  private nextId = 1;
+  private procTimer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    @inject(HttpServer) private readonly http: HttpServer,
+    @inject(PrinterRegistry) private readonly registry: PrinterRegistry,
+    @inject(MoonrakerPrinters) private readonly printers: MoonrakerPrinters,
+    @inject(MoonrakerAccess) private readonly access: MoonrakerAccess,
+    @inject(AuthManager) private readonly auth: AuthManager,
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(RpcMethodProvider) private readonly contributions: RpcMethodProvider,
+    @inject(Logger) logger: Logger,
+  ) {
+    this.log = logger.child({ service: 'moonraker' });
+  }
+
+  /** the open connections (server.info's websocket_count) */
+  get connectionCount(): number {
+    return this.clients.size;
+  }
+
+  start(): void {
+    const methods = new Map<string, RpcMethod>();
+    for (const contribution of this.contributions()) for (const [name, method] of Object.entries(contribution.methods())) methods.set(name, method);
+    this.dispatcher = new RpcDispatcher(methods, (method, err) => this.log.error({ method, ...errorInfo(err) }, 'moonraker method failed'));
+    const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
+    this.http.server.on('upgrade', onUpgrade);
+    this.disposables.add({ dispose: () => this.http.server.off('upgrade', onUpgrade) });
+    this.disposables.add(this.auth.onDidChangeAccess(() => this.recheckAccess()));
+    this.disposables.add(this.registry.onDidRemove((scope) => this.closePrinter(scope.id)));
+    this.procTimer = setInterval(() => this.sendProcStats(), PROC_STAT_INTERVAL_MS);
+    this.procTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.procTimer);
+    this.disposables.dispose();
+    for (const client of this.clients) client.ws.terminate();
+    this.wss.close();
+  }
+
+  /** `/websocket` (the first printer) or `/printer/<id>/websocket`; other upgrades are not ours */
+  private printerOf(url: string): PrinterScope | 'no printer' | undefined {
+    const path = normaliseRequestPath(url.split('?')[0]!);
+    if (path === '/websocket') return this.registry.first() ?? 'no printer';
+    const scoped = splitPrinterPath(path);
+    if (!scoped || scoped.rest !== '/websocket') return undefined;
+    return printerNamed(this.registry, scoped.id) ?? 'no printer';
+  }
+
+  private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = req.url ?? '/';
+    const printer = this.printerOf(url);
+    if (printer === undefined) return;
+    if (!this.settings.of(moonrakerSettings).get().enabled || printer === 'no printer') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+    const principal = this.access.principalOf(req, query);
+    if (!principal) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nA valid API key, session or one-shot token is required');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, printer, principal));
+  }
+
+  private open(ws: WebSocket, scope: PrinterScope, principal: Principal): void {
+    const feed = this.printers.feed(scope.id);
+    if (!feed) {
+      ws.close(1011, 'printer removed');
+      return;
+    }
+    const client = new MoonrakerClient(this.nextId++, ws, feed, principal);
+    this.clients.add(client);
+    ws.on('close', () => {
+      this.clients.delete(client);
+      client.dispose();
+    });
+    ws.on('error', (err) => this.log.debug({ client: client.id, ...errorInfo(err) }, 'moonraker websocket error'));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return client.send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: binary frame' } });
+      if (client.pending >= MAX_PENDING) return client.send({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Too many requests waiting' } });
+      client.pending++;
+      void this.dispatcher!.handle(data.toString(), { printer: scope, principal: client.principal, connectionId: client.id, session: client })
+        .then((answer) => answer && client.send(answer))
+        .catch((err: unknown) => this.log.error({ ...errorInfo(err) }, 'moonraker message failed'))
+        .finally(() => client.pending--);
+    });
+  }
+
+  /** notify_proc_stat_update to everyone: the host's figures, and the heartbeat clients wait for */
+  private sendProcStats(): void {
+    if (this.clients.size === 0) return;
+    const stats = procStats(this.clients.size);
+    for (const client of this.clients) client.notify('notify_proc_stat_update', [stats]);
+  }
+
+  /** Tells every client of the printer that its file list changed (an upload, a move, a deletion). */
+  broadcast(printer: string | null, method: string, params: unknown[]): void {
+    for (const client of this.clients) if (printer === null || client.feed.scope.id === printer) client.notify(method, params);
+  }
+
+  private recheckAccess(): void {
+    for (const client of this.clients) {
+      const principal = client.principal as AuthPrincipal;
+      if ((principal.via === 'apikey' || principal.via === 'session') && !this.auth.stillValid(principal)) client.ws.close(4001, 'access revoked');
+    }
+  }
+
+  private closePrinter(id: string): void {
+    for (const client of this.clients) if (client.feed.scope.id === id) client.ws.close(1001, 'printer removed');
+  }
+}
+

@@ -1,0 +1,147 @@
+/**
+ * Moonraker's JSON-RPC over the websocket of a printer's listen port: authentication at the upgrade,
+ * the start-up methods Mainsail calls, batches, Moonraker's error codes (and the connection staying
+ * open after each), subscriptions with only what changed, and G-code with Klipper's commands
+ * translated, checked on what the simulator executed.
+ */
+import { expect } from 'chai';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
+import { waitFor } from '../support/wait.js';
+import { RpcClient, startMoonrakerHost, type MoonrakerHost } from './support.js';
+
+describe('moonraker: JSON-RPC protocol', function () {
+  this.timeout(20_000);
+  let h: MoonrakerHost;
+  let rpc: RpcClient;
+  let url: string;
+
+  before(async () => {
+    h = await startMoonrakerHost(['p1', 'p2']);
+    url = `ws://127.0.0.1:${h.ports['p1']}/websocket`;
+    await h.printer('p1').connect();
+    rpc = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
+  });
+  after(async () => {
+    rpc?.close();
+    await h?.stop();
+  });
+
+  it('refuses an upgrade without a key (401), takes ?token= with a key, and the main port serves the first printer', async () => {
+    let refused = '';
+    await RpcClient.open(url).catch((err: Error) => (refused = err.message));
+    expect(refused).to.equal('HTTP 401');
+    const byToken = await RpcClient.open(`${url}?token=${h.t.apiKey}`);
+    const main = await RpcClient.open(`${h.t.baseUrl.replace('http', 'ws')}/websocket`, { 'X-Api-Key': h.t.apiKey });
+    const p2 = await RpcClient.open(`${h.t.baseUrl.replace('http', 'ws')}/printer/p2/websocket`, { 'X-Api-Key': h.t.apiKey });
+    try {
+      expect((await byToken.result('printer.info')).hostname).to.equal('Printer p1');
+      expect((await main.result('printer.info')).hostname).to.equal(h.registry.first()!.entry.name);
+      expect((await p2.result('printer.info')).hostname).to.equal('Printer p2');
+      expect((await p2.result('server.info')).klippy_state).to.equal('shutdown');
+    } finally {
+      byToken.close();
+      main.close();
+      p2.close();
+    }
+  });
+
+  it('answers the start-up methods from the printer’s state', async () => {
+    expect(await rpc.result('server.connection.identify', { client_name: 'test', version: '1', type: 'web', url: 'x' })).to.have.property('connection_id');
+    const info = await rpc.result('server.info');
+    expect(info).to.include({ klippy_connected: true, klippy_state: 'ready' });
+    expect(info.registered_directories).to.deep.equal(['gcodes']);
+    expect((await rpc.result('printer.info')).state).to.equal('ready');
+    expect(await rpc.result('server.webcams.list')).to.deep.equal({ webcams: [] });
+    expect((await rpc.result('machine.system_info')).system_info.cpu_info.cpu_count).to.be.greaterThan(0);
+    expect(await rpc.result('machine.proc_stats')).to.have.property('moonraker_stats');
+    const objects = (await rpc.result('printer.objects.list')).objects as string[];
+    expect(objects).to.include.members(['webhooks', 'toolhead', 'extruder', 'heater_bed', 'print_stats', 'configfile', 'gcode_move', 'fan', 'virtual_sdcard']);
+    const query = await rpc.result('printer.objects.query', { objects: { toolhead: ['axis_maximum'], configfile: null } });
+    expect(query.status.toolhead).to.deep.equal({ axis_maximum: [200, 200, 200, 99999] });
+    expect(query.status.configfile.settings.extruder.max_temp).to.be.a('number');
+    expect(query.eventtime).to.be.a('number');
+  });
+
+  it('answers a batch in one array, in order, errors in place', async () => {
+    const seen = rpc.messages.length;
+    rpc.ws.send(JSON.stringify([
+      { jsonrpc: '2.0', method: 'server.database.post_item', params: { namespace: 'test', key: 'a.b', value: [1, 2] }, id: 'b1' },
+      { jsonrpc: '2.0', method: 'no.such.method', id: 'b2' },
+      { jsonrpc: '2.0', method: 'server.database.get_item', params: { namespace: 'test', key: 'a' }, id: 'b3' },
+    ]));
+    await waitFor(() => rpc.messages.slice(seen).find((m) => m.id === 'b3'));
+    const answers = rpc.messages.slice(seen);
+    expect(answers.map((m) => m.id)).to.deep.equal(['b1', 'b2', 'b3']);
+    expect(answers[1]!.error!.code).to.equal(-32601);
+    expect(answers[2]!.result).to.deep.equal({ namespace: 'test', key: 'a', value: { b: [1, 2] } });
+  });
+
+  it('refuses bad input with JSON-RPC errors and the connection stays open', async () => {
+    expect((await rpc.raw('{not json', null)).error!.code).to.equal(-32700);
+    expect((await rpc.call('server.does_not_exist')).error!.code).to.equal(-32601);
+    expect((await rpc.call('printer.gcode.script', { script: 42 })).error!.code).to.equal(-32602);
+    expect((await rpc.call('printer.objects.query', { objects: 'all' })).error!.code).to.equal(-32602);
+    expect((await rpc.call('server.files.get_directory', { path: 'gcodes/../../etc' })).error!.code).to.equal(400);
+    expect((await rpc.call('server.files.metadata', { filename: '../../etc/passwd' })).error!.code).to.equal(400);
+    expect((await rpc.call('server.files.delete_file', { path: 'config/printer.cfg' })).error!.code).to.equal(400);
+    const huge = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ jsonrpc: '2.0', method: 'server.info', id: i })));
+    const batch = await rpc.raw(huge, null);
+    expect(batch.error!.code).to.equal(-32600);
+    expect((await rpc.result('server.info')).klippy_state).to.equal('ready');
+  });
+
+  it('subscribes: the current values, then only what changed, with eventtime', async () => {
+    const status = (await rpc.result('printer.objects.subscribe', { objects: { extruder: ['target', 'temperature'], toolhead: ['homed_axes'], gcode_move: null } })).status;
+    expect(status.extruder.target).to.equal(0);
+    expect(status.toolhead.homed_axes).to.equal('');
+    const seen = rpc.messages.length;
+    await rpc.result('printer.gcode.script', { script: 'SET_HEATER_TEMPERATURE HEATER=extruder TARGET=60' });
+    const update = await waitFor(() => rpc.messages.slice(seen).find((m) => m.method === 'notify_status_update' && m.params![0].extruder?.target === 60));
+    expect(update.params![1]).to.be.a('number');
+    expect(Object.keys(update.params![0])).to.not.include('heater_bed');
+    expect(Object.keys(update.params![0].extruder)).to.satisfy((keys: string[]) => keys.every((k) => ['target', 'temperature'].includes(k)));
+    await waitFor(() => h.executed('p1').some((c) => /^M104\b.*S60/.test(c)), 5000, 'M104 S60 executed');
+  });
+
+  it('runs a jog as Mainsail sends it: the host restores G90 and the feed rate, homing marks the axes', async () => {
+    await rpc.result('printer.gcode.script', { script: 'G28' });
+    await rpc.result('printer.gcode.script', { script: 'SAVE_GCODE_STATE NAME=_ui_movement\nG91\nG1 X10 F6000\nRESTORE_GCODE_STATE NAME=_ui_movement' });
+    const executed = await waitFor(() => {
+      const all = h.executed('p1');
+      const g91 = all.lastIndexOf('G91');
+      return g91 >= 0 && all.slice(g91).includes('G90') ? all.slice(g91) : null;
+    }, 5000, 'G91 … G90 executed');
+    expect(executed[1]).to.match(/^G1 X10/);
+    const query = await rpc.result('printer.objects.query', { objects: { toolhead: ['homed_axes'], gcode_move: ['absolute_coordinates'] } });
+    expect(query.status.toolhead.homed_axes).to.equal('xyz');
+    expect(query.status.gcode_move.absolute_coordinates).to.equal(true);
+  });
+
+  it('passes other commands through and sends the printer’s lines as notify_gcode_response', async () => {
+    const seen = rpc.messages.length;
+    await rpc.result('printer.gcode.script', { script: 'M115' });
+    await waitFor(() => rpc.messages.slice(seen).find((m) => m.method === 'notify_gcode_response' && /FIRMWARE_NAME/.test(m.params![0])));
+    const store = (await rpc.result('server.gcode_store', { count: 50 })).gcode_store as { message: string; type: string }[];
+    expect(store.some((e) => e.type === 'command' && e.message === 'M115')).to.equal(true);
+  });
+
+  it('keeps database items per printer, across a new connection', async () => {
+    await rpc.result('server.database.post_item', { namespace: 'mainsail', key: 'general.printername', value: 'Left' });
+    const again = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
+    const other = await RpcClient.open(`ws://127.0.0.1:${h.ports['p2']}/websocket`, { 'X-Api-Key': h.t.apiKey });
+    try {
+      expect((await again.result('server.database.get_item', { namespace: 'mainsail' })).value).to.deep.equal({ general: { printername: 'Left' } });
+      expect((await again.result('server.database.list')).namespaces).to.include('mainsail');
+      expect((await other.call('server.database.get_item', { namespace: 'mainsail' })).error!.code).to.equal(404);
+    } finally {
+      again.close();
+      other.close();
+    }
+    expect(h.t.get<PrinterRegistry>(PrinterRegistry).list().length).to.equal(2);
+  });
+
+  it('sends a message at least every 10 s (notify_proc_stat_update)', async () => {
+    const seen = rpc.messages.length;
+    await waitFor(() => rpc.messages.slice(seen).find((m) => m.method === 'notify_proc_stat_update'), 5000);
+  });
+});
