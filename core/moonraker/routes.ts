@@ -4,7 +4,6 @@
  * ports and the main port, for the request's printer). They resolve the caller themselves
  * (access.ts: key, same-origin session, one-shot token, trusted network) before reading any body.
  */
-import type Router from '@koa/router';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { FileManager } from '../files/file-manager.js';
@@ -16,7 +15,7 @@ import { HttpError } from '../http/http-error.js';
 import { hasPermissions } from '../http/principal.js';
 import type { Principal } from '../http/http-server.js';
 import { requestPrinter } from '../printer/request-printer.js';
-import { RouteContribution } from '../http/routes.js';
+import { RouteContribution, type Routes } from '../http/routes.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { MoonrakerAccess } from './access.js';
 import { GCODES_ROOT } from './methods/files.js';
@@ -25,7 +24,6 @@ import { moonrakerSettings } from './settings.js';
 @injectable()
 export class MoonrakerRoutes implements RouteContribution {
   readonly owner = 'moonraker';
-  readonly public = true;
 
   constructor(
     @inject(FileManager) private readonly files: FileManager,
@@ -43,9 +41,10 @@ export class MoonrakerRoutes implements RouteContribution {
     return principal;
   }
 
-  registerRoutes(router: Router): void {
-    router.post('/server/files/upload', (ctx) => this.upload(ctx));
-    router.get(`/server/files/${GCODES_ROOT}/*path`, async (ctx) => {
+  /** 'public' to the table: each handler resolves its caller (trusted networks have no key) */
+  registerRoutes(routes: Routes): void {
+    routes.post('/server/files/upload', 'public', (ctx) => this.upload(ctx));
+    routes.get(`/server/files/${GCODES_ROOT}/*path`, 'public', async (ctx) => {
       this.require(ctx, 'FILES_DOWNLOAD');
       const rel = normalisePath(ctx.params.path ?? '');
       const entry = await this.files.get('local', rel);
