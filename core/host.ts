@@ -20,6 +20,7 @@ import type { SettingsOptions } from './settings/settings-impl.js';
 import { ConfigError, type SettingsService } from './settings/settings-service.js';
 import { pluginsSettings } from './plugins/settings.js';
 import { loggingSettings } from './host-settings.js';
+import { ConnectionGate, ConnectionGateToken } from './http/connection-gate.js';
 
 export interface HostOptions extends Omit<SettingsOptions, 'sections'> {
   /** write logs here instead of stdout or the configured file (tests) */
@@ -95,6 +96,8 @@ export class CuttleHost {
     }
     await this.plugins.start();
     this.started = true;
+    // requests held since the server started listening are answered from now on, with every plugin up
+    if (this.container.isBound(ConnectionGateToken)) this.container.get<ConnectionGate>(ConnectionGateToken).open();
     this.bus.fire('Startup', {});
   }
 

@@ -17,6 +17,7 @@ import { AuthService, type HttpServer } from '../http/http-server.js';
 import '../http/principal.js';
 import { RouteTable } from '../http/route-table.js';
 import { chainMiddleware, RequestContributionProvider, type RequestContribution } from '../http/request-contribution.js';
+import { ConnectionGate, ConnectionGateToken, GatedHttpServer } from '../http/connection-gate.js';
 import { canonicalRequestUrl, normaliseRequestPath } from '../http/request-path.js';
 import { RouteContributionProvider, type DeclaredRoute, type HttpRoutes, type Routes } from '../http/routes.js';
 import { serverSettings } from '../http/settings.js';
@@ -39,6 +40,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     @inject(Logger) private readonly logger: Logger,
     @inject(RouteContributionProvider) private readonly contributions: RouteContributionProvider,
     @inject(RequestContributionProvider) private readonly requestContributions: RequestContributionProvider,
+    @inject(ConnectionGateToken) gate: ConnectionGate,
   ) {
     this.routes = new RouteTable(auth);
     this.app.proxy = false;
@@ -50,7 +52,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     const handle = this.app.callback();
     // sloppily joined URLs are mapped onto the path meant before anything reads them (request-path.ts)
     const canonical = (path: string) => this.requests.reduce((p, c) => c.canonicalPath?.(p) ?? p, path);
-    this.server = http.createServer((req, res) => {
+    this.server = new GatedHttpServer(gate, (req, res) => {
       req.url = canonicalRequestUrl(req.url ?? '/', canonical);
       void handle(req, res);
     });

@@ -6,6 +6,7 @@
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { HttpServer } from '../http/http-server.js';
+import { ConnectionGate, ConnectionGateToken } from '../http/connection-gate.js';
 import { KoaHttpServer } from './koa-server.js';
 import { RequestContribution, RequestContributionProvider } from '../http/request-contribution.js';
 import { HttpRoutes, RouteContribution, RouteContributionProvider } from '../http/routes.js';
@@ -15,6 +16,8 @@ import { serverSettings } from '../http/settings.js';
 
 export const serverModule = new ContainerModule(({ bind }) => {
   bind(SettingsContribution).toConstantValue(serverSettings);
+  // opened by the host once its plugins have started (core/host.ts)
+  bind(ConnectionGateToken).toConstantValue(new ConnectionGate());
   bind(KoaHttpServer).toSelf().inSingletonScope();
   bind(HttpServer).toService(KoaHttpServer);
   bind(HttpRoutes).toService(KoaHttpServer);

@@ -55,6 +55,26 @@ describe('health probes', function () {
     expect(body.printers['default']!.state).to.be.a('string');
   });
 
+  it('holds every other request until the plugins have started, then answers it', async () => {
+    t = await startTestHost({ config: { plugins: { paths: [SLOW_PLUGIN] } }, noStart: true });
+    const starting = t.host.start();
+    await waitFor(() => slot.releaseSlowStart !== undefined, 10000, 'the slow plugin to be starting');
+    let answeredAt: 'before' | 'after' | undefined;
+    let released = false;
+    const version = fetch(`${t.baseUrl}/api/version`, { headers: { 'X-Api-Key': t.apiKey } }).then((res) => {
+      answeredAt = released ? 'after' : 'before';
+      return res;
+    });
+    // the probe passes the gate and says "starting" while the request above waits behind it
+    expect((await fetch(`${t.baseUrl}/readyz`)).status).to.equal(503);
+    expect(answeredAt).to.equal(undefined);
+    released = true;
+    slot.releaseSlowStart!();
+    await starting;
+    expect((await version).status).to.equal(200);
+    expect(answeredAt).to.equal('after');
+  });
+
   it('/readyz answers 503 from Shutdown on, while the server still serves', async () => {
     t = await startTestHost({ config: { plugins: { paths: [SLOW_PLUGIN] } }, noStart: true });
     const starting = t.host.start();
