@@ -6,6 +6,14 @@
 import { Container } from 'inversify';
 import { authModule } from './auth/module.js';
 import { backupModule } from './backup/module.js';
+import { EventBus } from './events/event-bus.js';
+import { FileManager } from './files/file-manager.js';
+import { PluginInjectables, type PluginInjectable } from './plugins/plugin-container.js';
+import { PrinterService } from './printer/printer-service.js';
+import { PrinterRegistry } from './printers/printer-registry.js';
+import { ConnectivityService, PushService } from './push/api.js';
+import { SlicingService } from './slicing/slicing-service.js';
+import { TimelapseService } from './timelapse/timelapse-service.js';
 import { databaseModule } from './database/module.js';
 import { eventLogModule } from './event-log/module.js';
 import { eventHooksModule } from './event-hooks/module.js';
@@ -96,11 +104,29 @@ export function loadSettings(options: Omit<SettingsOptions, 'sections'>): Convic
   return new ConvictSettings({ ...options, sections: coreSettingsSections() });
 }
 
+/**
+ * What a plugin's container holds besides its PluginContext (core/plugins/plugin-container.ts): the
+ * public services (docs/plugin-api.md), one printer's services for a per-printer plugin, and for the
+ * bundled, core-owned plugins the services whose events they dispatch. Nothing else is injectable.
+ */
+export const PLUGIN_INJECTABLES: readonly PluginInjectable[] = [
+  { token: PrinterRegistry },
+  { token: FileManager },
+  { token: SlicingService },
+  { token: PrinterService, ofPrinter: (printer) => printer.printer },
+  { token: TimelapseService, ofPrinter: (printer) => printer.timelapse },
+  { token: EventBus, coreOwned: true },
+  { token: SettingsService, coreOwned: true },
+  { token: PushService, coreOwned: true },
+  { token: ConnectivityService, coreOwned: true },
+];
+
 export function createContainer(settings: SettingsService, logger: Logger): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(SettingsService).toConstantValue(settings);
   container.bind(Logger).toConstantValue(logger);
   container.bind(PrinterScopeParent).toConstantValue({ container, modules: PRINTER_SCOPE_MODULES });
+  container.bind(PluginInjectables).toConstantValue(PLUGIN_INJECTABLES);
   container.load(...CORE_MODULES);
   return container;
 }

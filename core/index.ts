@@ -14,7 +14,7 @@ import 'reflect-metadata';
 export { inject, injectable, optional } from 'inversify';
 
 // the plugin and its members
-export { Plugin, OnEvent, OnAnyEvent, OnStartup, OnShutdown, Cron, Hook, type PluginInfo } from './plugins/decorators.js';
+export { Plugin, definePlugin, OnEvent, OnAnyEvent, OnStartup, OnShutdown, Cron, Hook, type PluginInfo } from './plugins/decorators.js';
 export { PluginContext, type PluginSettings } from './plugins/plugin-context.js';
 export type { PluginSettingsSchema } from './plugins/plugin-settings.js';
 

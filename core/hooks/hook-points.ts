@@ -20,12 +20,14 @@ export interface HookRegistration<P extends HookPointName> {
   owner: string;
   /** lower runs first; default 1000 */
   order: number;
+  /** only this printer's commands (a per-printer plugin's handler); undefined: every printer's */
+  printer?: string;
 }
 
 export interface HookRegistry {
-  register<P extends HookPointName>(point: P, handler: HookHandler<P>, options: { owner: string; order?: number }): Disposable;
-  /** Handlers for a point in run order. The service that owns the point decides how to chain them. */
-  handlers<P extends HookPointName>(point: P): readonly HookRegistration<P>[];
+  register<P extends HookPointName>(point: P, handler: HookHandler<P>, options: { owner: string; order?: number; printer?: string }): Disposable;
+  /** Handlers for a point in run order (for `printer`: those of every printer and its own). The service that owns the point decides how to chain them. */
+  handlers<P extends HookPointName>(point: P, printer?: string): readonly HookRegistration<P>[];
   /** Points declared by core services, for `cuttle plugins` and docs. */
   knownPoints(): string[];
   declarePoint(point: string, doc: string): void;

@@ -6,8 +6,8 @@ export class DefaultHookRegistry implements HookRegistry {
   private readonly byPoint = new Map<string, HookRegistration<HookPointName>[]>();
   private readonly points = new Map<string, string>();
 
-  register<P extends HookPointName>(point: P, handler: HookHandler<P>, options: { owner: string; order?: number }): Disposable {
-    const registration = { point, handler, owner: options.owner, order: options.order ?? 1000 } as HookRegistration<HookPointName>;
+  register<P extends HookPointName>(point: P, handler: HookHandler<P>, options: { owner: string; order?: number; printer?: string }): Disposable {
+    const registration = { point, handler, owner: options.owner, order: options.order ?? 1000, printer: options.printer } as HookRegistration<HookPointName>;
     const list = [...(this.byPoint.get(point) ?? []), registration].sort((a, b) => a.order - b.order);
     this.byPoint.set(point, list);
     return Disposable.create(() => {
@@ -15,8 +15,10 @@ export class DefaultHookRegistry implements HookRegistry {
     });
   }
 
-  handlers<P extends HookPointName>(point: P): readonly HookRegistration<P>[] {
-    return (this.byPoint.get(point) ?? []) as unknown as HookRegistration<P>[];
+  handlers<P extends HookPointName>(point: P, printer?: string): readonly HookRegistration<P>[] {
+    const all = (this.byPoint.get(point) ?? []) as unknown as HookRegistration<P>[];
+    // the common case (no per-printer handler) allocates nothing on the serial path
+    return all.some((r) => r.printer !== undefined) ? all.filter((r) => r.printer === undefined || r.printer === printer) : all;
   }
 
   knownPoints(): string[] {

@@ -29,6 +29,12 @@ export interface PluginInfo {
   settings?: PluginSettingsSchema;
   /** custom events this plugin fires, each declared as `plugin_<id>_<name>` */
   events?: readonly string[];
+  /**
+   * 'printer': one instance per printer (each added printer gets one, a removed printer's is shut
+   * down), built with that printer's PrinterService and TimelapseService, hearing only that printer's
+   * events (and the shared ones). Default 'host': one instance.
+   */
+  scope?: 'host' | 'printer';
 }
 
 export type PluginMember =
@@ -47,6 +53,17 @@ type Decorated = { [INFO]?: PluginInfo; [MEMBERS]?: PluginMember[] };
 type MethodDecorator<F> = <M extends F>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void;
 
 const ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+
+/**
+ * A plugin's info, kept as literally as written (`const`), so that `PluginContext<typeof info>` knows
+ * its settings' types and its events' names:
+ *
+ *     const info = definePlugin({ id: 'poller', …, settings: { interval: { format: 'nat', default: 5 } }, events: ['Polled'] });
+ *     @Plugin(info) export class Poller { constructor(@inject(PluginContext) ctx: PluginContext<typeof info>) {} }
+ */
+export function definePlugin<const I extends PluginInfo>(info: I): I {
+  return info;
+}
 
 /** Marks a class as a plugin. Its constructor parameters are injected from the container. */
 export function Plugin(info: PluginInfo): ClassDecorator {

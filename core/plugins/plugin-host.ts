@@ -1,25 +1,31 @@
 /**
  * Loads plugins and wires their decorated members: `@OnEvent` → EventBus subscriptions owned by the
  * plugin id, `@Hook` → HookRegistry, `@Cron` → node-cron tasks, `@OnStartup`/`@OnShutdown` → the
- * host's lifecycle. Every step is isolated: a plugin that fails to load, construct or start is
- * recorded and logged with its id and reason, and the host carries on.
+ * host's lifecycle. Each plugin is built in a container of its own that holds only the tokens it may
+ * inject (plugin-container.ts). A `scope: 'printer'` plugin gets one instance per printer, built with
+ * that printer's services, seeing only its printer's events, and shut down when the printer is removed.
+ * Every step is isolated: a plugin that fails to load, construct or start is recorded and logged with
+ * its id and reason, and the host carries on.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
 import { schedule, validate, type ScheduledTask } from 'node-cron';
-import { DisposableStore } from '../common/disposable.js';
+import { Disposable, DisposableStore } from '../common/disposable.js';
 import { runAsOwner, type ListenerOwner } from '../common/listener-owner.js';
+import { eventPrinter } from '../common/printer-id.js';
 import { customEventName, type EventName } from '../events/catalogue.js';
 import { EventBus } from '../events/event-bus.js';
 import type { EventDemand } from '../events/event-dependents.js';
 import { HookRegistry, type HookHandler, type HookPointName } from '../hooks/hook-points.js';
 import { errorInfo, type Logger } from '../logging/logger.js';
+import { PrinterRegistry, type PrinterScope } from '../printers/printer-registry.js';
 import { ConfigError, SettingsService } from '../settings/settings-service.js';
 import { ContributionPoint, contributionKinds } from './contributions.js';
 import { pluginInfo, pluginMembers, type PluginInfo, type PluginMember } from './decorators.js';
 import type { DiscoveryProblem, PluginCandidate, PluginOrigin } from './discovery.js';
 import { PluginContext } from './plugin-context.js';
+import { checkInjections, grantedTokens, PluginInjectables, pluginContainer, type PluginInjectable } from './plugin-container.js';
 import { ValidatedPluginSettings } from './plugin-settings.js';
 
 export type PluginState = 'loaded' | 'disabled' | 'failed';
@@ -36,7 +42,9 @@ export interface PluginRecord {
 }
 
 type Method = (...args: unknown[]) => unknown;
+type PluginClass = new (...args: never[]) => unknown;
 
+/** One constructed instance: the plugin's only one, or its instance for one printer. */
 interface LoadedPlugin {
   record: PluginRecord;
   info: PluginInfo;
@@ -45,13 +53,21 @@ interface LoadedPlugin {
   context: PluginContext;
   /** every call into the plugin runs as this owner, so its subscriptions to service signals are its own */
   owner: ListenerOwner;
+  /** the printer of a `scope: 'printer'` instance */
+  printer?: PrinterScope;
+  crons: ScheduledTask[];
 }
 
 export class PluginHost {
   private readonly records: PluginRecord[] = [];
   private readonly loaded: LoadedPlugin[] = [];
-  private readonly cronTasks: ScheduledTask[] = [];
   private readonly badSettings: ConfigError[] = [];
+  /** per-printer plugins' registry watches: an instance for each printer, now and later */
+  private readonly printerWatches = new DisposableStore();
+  /** shutdowns of the instances of removed printers, still running */
+  private readonly retiring = new Set<Promise<void>>();
+  private running = false;
+  private graceMs = 5000;
 
   constructor(
     private readonly container: Container,
@@ -62,9 +78,18 @@ export class PluginHost {
     return this.records;
   }
 
-  /** Instantiated plugin objects by id (for tests and tooling). */
+  /** Instantiated plugin objects by id (for tests and tooling); a per-printer plugin's first one. */
   instance<T = unknown>(id: string): T | undefined {
-    return this.loaded.find((p) => p.info.id === id)?.instance as T | undefined;
+    return this.instances<T>(id)[0];
+  }
+
+  /** A per-printer plugin's instances by printer id (a plugin of the host's scope: none). */
+  instancesByPrinter<T = unknown>(id: string): Map<string, T> {
+    return new Map(this.loaded.filter((p) => p.info.id === id && p.printer).map((p) => [p.printer!.id, p.instance as T]));
+  }
+
+  instances<T = unknown>(id: string): T[] {
+    return this.loaded.filter((p) => p.info.id === id).map((p) => p.instance as T);
   }
 
   /** The catalogue events the loaded plugins' `@OnEvent` members need. */
@@ -101,43 +126,66 @@ export class PluginHost {
     }
   }
 
-  /** OnStartup methods in load order, then cron schedules. */
-  async start(): Promise<void> {
-    for (const plugin of [...this.loaded]) {
-      for (const m of plugin.members) {
-        if (m.kind !== 'startup') continue;
-        try {
-          await this.call(plugin, m.method);
-        } catch (err) {
-          this.markFailed(plugin, `@OnStartup ${m.method} failed: ${(err as Error)?.message ?? String(err)}`, err);
-        }
-      }
-    }
+  /** OnStartup methods in load order, then cron schedules; a printer added later starts its instances at once. */
+  async start(graceMs?: number): Promise<void> {
+    if (graceMs !== undefined) this.graceMs = graceMs;
+    for (const plugin of [...this.loaded]) await this.startInstance(plugin);
     for (const plugin of this.loaded) this.scheduleCrons(plugin);
+    this.running = true;
   }
 
   /** Stops crons, runs OnShutdown methods (each bounded by graceMs), disposes subscriptions. */
   async stop(graceMs: number): Promise<void> {
-    for (const task of this.cronTasks.splice(0)) await Promise.resolve(task.destroy()).catch(() => undefined);
-    for (const plugin of [...this.loaded].reverse()) {
-      for (const m of plugin.members) {
-        if (m.kind !== 'shutdown') continue;
-        const finished = await withTimeout(Promise.resolve().then(() => this.call(plugin, m.method)), graceMs).catch((err) => {
-          plugin.context.logger.error(errorInfo(err), `@OnShutdown ${m.method} failed`);
-          return true;
-        });
-        if (!finished) plugin.context.logger.warn(`@OnShutdown ${m.method} did not finish within ${graceMs} ms`);
-      }
-      plugin.context.subscriptions.dispose();
-    }
+    this.running = false;
+    for (const plugin of this.loaded) await stopCrons(plugin);
+    for (const plugin of [...this.loaded].reverse()) await this.shutdown(plugin, graceMs);
+    this.loaded.splice(0);
+    this.printerWatches.dispose();
+    await Promise.all(this.retiring);
   }
 
   /** Drops the constructed plugins' subscriptions without running anything of theirs (a refused start). */
   unload(): void {
     for (const plugin of this.loaded.splice(0).reverse()) plugin.context.subscriptions.dispose();
+    this.printerWatches.dispose();
   }
 
-  private instantiate(candidate: PluginCandidate, cls: new (...args: never[]) => unknown, disabled: readonly string[]): void {
+  private async startInstance(plugin: LoadedPlugin): Promise<void> {
+    for (const m of plugin.members) {
+      if (m.kind !== 'startup' || !this.loaded.includes(plugin)) continue;
+      try {
+        await this.call(plugin, m.method);
+      } catch (err) {
+        this.markFailed(plugin, `@OnStartup ${m.method} failed: ${(err as Error)?.message ?? String(err)}`, err);
+      }
+    }
+  }
+
+  /** Runs the instance's OnShutdown methods, each bounded by graceMs, then disposes its subscriptions. */
+  private async shutdown(plugin: LoadedPlugin, graceMs: number): Promise<void> {
+    for (const m of plugin.members) {
+      if (m.kind !== 'shutdown') continue;
+      const finished = await withTimeout(Promise.resolve().then(() => this.call(plugin, m.method)), graceMs).catch((err) => {
+        plugin.context.logger.error(errorInfo(err), `@OnShutdown ${m.method} failed`);
+        return true;
+      });
+      if (!finished) plugin.context.logger.warn(`@OnShutdown ${m.method} did not finish within ${graceMs} ms`);
+    }
+    plugin.context.subscriptions.dispose();
+  }
+
+  /** The printer of a per-printer instance is gone: its crons stop, its OnShutdown runs, its subscriptions go. */
+  private retire(plugin: LoadedPlugin): void {
+    const index = this.loaded.indexOf(plugin);
+    if (index < 0) return;
+    this.loaded.splice(index, 1);
+    const done = stopCrons(plugin)
+      .then(() => this.shutdown(plugin, this.graceMs))
+      .finally(() => this.retiring.delete(done));
+    this.retiring.add(done);
+  }
+
+  private instantiate(candidate: PluginCandidate, cls: PluginClass, disabled: readonly string[]): void {
     const info = pluginInfo(cls)!;
     const base = { id: info.id, name: info.name, version: info.version, description: info.description, origin: candidate.origin, source: candidate.source };
     if (this.records.some((r) => r.id === info.id && r.state !== 'failed')) {
@@ -149,31 +197,57 @@ export class PluginHost {
       this.logger.info({ plugin: info.id }, 'plugin disabled by plugins.disabled');
       return;
     }
-    const bus = this.container.get<EventBus>(EventBus);
-    let context: PluginContext;
+    const scope = info.scope ?? 'host';
+    const injectables = this.container.isBound(PluginInjectables) ? this.container.get<readonly PluginInjectable[]>(PluginInjectables) : [];
     try {
-      context = this.createContext(info);
+      checkInjections(cls, info.id, grantedTokens(injectables, candidate.origin, scope));
+      if (scope === 'printer' && contributionKinds(cls).length > 0) throw new Error('a per-printer plugin cannot be a contribution (@Slicer, @HookType): those are one per host');
+      // its settings are checked once, before any instance is made
+      this.createContext(info).subscriptions.dispose();
     } catch (err) {
       if (err instanceof ConfigError) this.badSettings.push(err);
-      this.fail(candidate, `has invalid settings: ${(err as Error)?.message ?? String(err)}`, err, base);
+      this.fail(candidate, err instanceof ConfigError ? `has invalid settings: ${err.message}` : (err as Error)?.message ?? String(err), err, base);
       return;
     }
+    const bus = this.container.get<EventBus>(EventBus);
+    for (const name of info.events ?? []) bus.registerCustomEvent(info.id, name);
+    const record: PluginRecord = { ...base, state: 'loaded' };
+    this.records.push(record);
+    const build = (printer?: PrinterScope) => this.construct(record, info, cls, candidate.origin, injectables, printer);
+    if (scope === 'host') {
+      if (build()) this.logger.debug({ plugin: info.id, source: candidate.source }, 'plugin loaded');
+      return;
+    }
+    const registry = this.container.get<PrinterRegistry>(PrinterRegistry);
+    this.printerWatches.add(
+      registry.forEach((printer) => {
+        const plugin = build(printer);
+        if (!plugin) return;
+        this.logger.debug({ plugin: info.id, printer: printer.id }, 'plugin loaded for a printer');
+        if (this.running) void this.startInstance(plugin).then(() => this.loaded.includes(plugin) && this.scheduleCrons(plugin));
+        return Disposable.create(() => this.retire(plugin));
+      }),
+    );
+  }
+
+  /** Builds one instance in a container of its own; records the failure (and returns undefined) when it cannot. */
+  private construct(record: PluginRecord, info: PluginInfo, cls: PluginClass, origin: PluginOrigin, injectables: readonly PluginInjectable[], printer?: PrinterScope): LoadedPlugin | undefined {
+    const context = this.createContext(info, printer);
     try {
-      for (const name of info.events ?? []) bus.registerCustomEvent(info.id, name);
-      const child = new Container({ parent: this.container });
-      child.bind(PluginContext).toConstantValue(context);
-      child.bind(cls).toSelf().inSingletonScope();
+      const container = pluginContainer(cls, context, injectables, origin, printer, this.container);
       const owner = listenerOwner(context);
-      const instance = runAsOwner(owner, () => child.get(cls) as Record<string, unknown>);
-      const plugin: LoadedPlugin = { record: { ...base, state: 'loaded' }, info, instance, members: pluginMembers(cls), context, owner };
+      const instance = runAsOwner(owner, () => container.get(cls) as Record<string, unknown>);
+      const plugin: LoadedPlugin = { record, info, instance, members: pluginMembers(cls), context, owner, printer, crons: [] };
       this.wire(plugin);
       this.contribute(plugin, cls);
-      this.records.push(plugin.record);
       this.loaded.push(plugin);
-      this.logger.debug({ plugin: info.id, source: candidate.source }, 'plugin loaded');
+      return plugin;
     } catch (err) {
       context.subscriptions.dispose();
-      this.fail(candidate, `could not be created: ${(err as Error)?.message ?? String(err)}`, err, base);
+      record.state = 'failed';
+      record.error = `could not be created${printer ? ` for printer ${printer.id}` : ''}: ${(err as Error)?.message ?? String(err)}`;
+      this.logger.error({ plugin: info.id, printer: printer?.id, ...errorInfo(err) }, `plugin ${info.id} ${record.error}`);
+      return undefined;
     }
   }
 
@@ -182,17 +256,19 @@ export class PluginHost {
     const hooks = this.container.get<HookRegistry>(HookRegistry);
     const owner = plugin.info.id;
     const store = plugin.context.subscriptions;
+    // a per-printer instance hears its own printer's events and the shared ones, not another printer's
+    const mine = (payload: object) => !plugin.printer || (eventPrinter(payload) ?? plugin.printer.id) === plugin.printer.id;
     for (const m of plugin.members) {
       const method = plugin.instance[m.method];
       if (typeof method !== 'function') throw new Error(`${m.method} is not a method`);
       const bound = (...args: unknown[]) => runAsOwner(plugin.owner, () => (method as Method).apply(plugin.instance, args));
       if (m.kind === 'event') {
         if (!bus.isKnown(m.event)) plugin.context.logger.warn(`@OnEvent('${m.event}') on ${m.method}: no such event is declared (yet)`);
-        store.add(bus.on(m.event as EventName, bound, { owner }));
+        store.add(bus.on(m.event as EventName, (payload, event) => (mine(payload) ? bound(payload, event) : undefined), { owner }));
       } else if (m.kind === 'anyEvent') {
-        store.add(bus.onAny(bound, { owner }));
+        store.add(bus.onAny((event) => (mine(event.payload) ? bound(event) : undefined), { owner }));
       } else if (m.kind === 'hook') {
-        store.add(hooks.register(m.point as HookPointName, bound as unknown as HookHandler<HookPointName>, { owner, order: m.order }));
+        store.add(hooks.register(m.point as HookPointName, bound as unknown as HookHandler<HookPointName>, { owner, order: m.order, printer: plugin.printer?.id }));
       } else if (m.kind === 'cron' && !validate(m.expression)) {
         throw new Error(`@Cron('${m.expression}') on ${m.method}: not a valid cron expression`);
       }
@@ -223,9 +299,9 @@ export class PluginHost {
             plugin.context.logger.error(errorInfo(err), `@Cron ${m.method} failed`);
           }
         },
-        { timezone: m.timezone, name: `${plugin.info.id}:${m.method}`, noOverlap: true },
+        { timezone: m.timezone, name: `${plugin.info.id}:${plugin.printer ? `${plugin.printer.id}:` : ''}${m.method}`, noOverlap: true },
       );
-      this.cronTasks.push(task);
+      plugin.crons.push(task);
     }
   }
 
@@ -233,10 +309,10 @@ export class PluginHost {
     return runAsOwner(plugin.owner, () => (plugin.instance[method] as Method).call(plugin.instance));
   }
 
-  private createContext(info: PluginInfo): PluginContext {
+  private createContext(info: PluginInfo, printer?: PrinterScope): PluginContext {
     const settings = this.container.get<SettingsService>(SettingsService);
     const bus = this.container.get<EventBus>(EventBus);
-    const logger = this.logger.child({ plugin: info.id });
+    const logger = this.logger.child(printer ? { plugin: info.id, printer: printer.id } : { plugin: info.id });
     const subscriptions = new DisposableStore();
     const validated = subscriptions.add(
       new ValidatedPluginSettings(info.id, info.settings ?? {}, settings, (err) => logger.error(errorInfo(err), 'saved settings do not fit the plugin\'s schema: keeping the previous ones')),
@@ -244,17 +320,19 @@ export class PluginHost {
     return {
       info,
       id: info.id,
+      printer,
       logger,
       subscriptions,
       settings: validated,
       dataFolder: () => {
-        const folder = path.join(settings.folder('data'), info.id);
+        const folder = path.join(settings.folder('data'), info.id, ...(printer ? [printer.id] : []));
         mkdirSync(folder, { recursive: true });
         return folder;
       },
       fire: (name, payload) => {
         if (!(info.events ?? []).includes(name)) throw new Error(`plugin ${info.id} did not declare the custom event "${name}"`);
-        return bus.fireCustom(customEventName(info.id, name), payload);
+        // a per-printer instance's events name its printer, as the core's printer events do
+        return bus.fireCustom(customEventName(info.id, name), printer ? { printer: printer.id, ...payload } : payload);
       },
     };
   }
@@ -263,6 +341,7 @@ export class PluginHost {
     plugin.record.state = 'failed';
     plugin.record.error = reason;
     plugin.context.subscriptions.dispose();
+    void stopCrons(plugin);
     this.loaded.splice(this.loaded.indexOf(plugin), 1);
     this.logger.error({ plugin: plugin.info.id, ...errorInfo(err) }, `plugin ${plugin.info.id} ${reason}`);
   }
@@ -290,9 +369,13 @@ function listenerOwner(context: PluginContext): ListenerOwner {
   };
 }
 
-function pluginClasses(exported: unknown): (new (...args: never[]) => unknown)[] {
+function pluginClasses(exported: unknown): PluginClass[] {
   const values = typeof exported === 'function' ? [exported] : Object.values((exported ?? {}) as Record<string, unknown>);
-  return [...new Set(values.filter((v) => pluginInfo(v) !== undefined))] as (new (...args: never[]) => unknown)[];
+  return [...new Set(values.filter((v) => pluginInfo(v) !== undefined))] as PluginClass[];
+}
+
+async function stopCrons(plugin: LoadedPlugin): Promise<void> {
+  for (const task of plugin.crons.splice(0)) await Promise.resolve(task.destroy()).catch(() => undefined);
 }
 
 function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {

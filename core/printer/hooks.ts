@@ -72,7 +72,7 @@ export class GcodeHooks {
 
   /** Commands that `command` becomes after every `gcode.queuing` handler. */
   queuing(command: string, commandContext: CommandContext): string[] {
-    const handlers = this.registry.handlers('gcode.queuing');
+    const handlers = this.registry.handlers('gcode.queuing', this.printer);
     if (handlers.length === 0) return [command];
     const context = this.forHandlers(commandContext);
     let commands = [command];
@@ -97,7 +97,7 @@ export class GcodeHooks {
 
   /** The command to write, or null when a handler dropped it. */
   sending(command: string, commandContext: CommandContext): string | null {
-    const handlers = this.registry.handlers('gcode.sending');
+    const handlers = this.registry.handlers('gcode.sending', this.printer);
     if (handlers.length === 0) return command;
     const context = this.forHandlers(commandContext);
     let current = command;
@@ -114,7 +114,7 @@ export class GcodeHooks {
   }
 
   sent(command: string, commandContext: CommandContext): void {
-    const handlers = this.registry.handlers('gcode.sent');
+    const handlers = this.registry.handlers('gcode.sent', this.printer);
     if (handlers.length === 0) return;
     const context = this.forHandlers(commandContext);
     for (const { handler, owner } of handlers) {
@@ -129,7 +129,7 @@ export class GcodeHooks {
   /** The line to process, or null when a handler said to ignore it. */
   received(line: string): string | null {
     let current = line;
-    for (const { handler, owner } of this.registry.handlers('gcode.received')) {
+    for (const { handler, owner } of this.registry.handlers('gcode.received', this.printer)) {
       try {
         const result = handler(current, this.received_);
         if (result === null) return null;

@@ -1,15 +1,13 @@
 /**
- * Container bindings for the printer registry. In the host's container `PrinterService` and
- * `TimelapseService` stand for the first printer's (what the root of the main port serves, and what
- * a plugin written for one printer gets); code that serves every printer injects `PrinterRegistry`.
+ * Container bindings for the printer registry. `PrinterService` and `TimelapseService` exist only in
+ * each printer's scope (no "first printer" in the host's container): code that serves every printer
+ * injects `PrinterRegistry`, a per-printer plugin gets its printer's.
  */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { RouteContribution } from '../http/routes.js';
 import { PrinterList } from '../printer/printer-list.js';
-import { PrinterService } from '../printer/printer-service.js';
-import { TimelapseService } from '../timelapse/timelapse-service.js';
-import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
+import { PrinterRegistry } from './printer-registry.js';
 import { DefaultPrinterRegistry } from './registry-impl.js';
 import { RequestContribution } from '../http/request-contribution.js';
 import { JobRoutes } from './job-routes.js';
@@ -18,12 +16,6 @@ import { DefaultPrinterListeners, PrinterListeners } from './printer-listeners.j
 import { PrintersRoutes } from './routes.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { printersSettings } from './settings.js';
-
-function firstPrinter(registry: PrinterRegistry): PrinterScope {
-  const first = registry.first();
-  if (!first) throw new Error('the host has no printer (printers: is empty after removals)');
-  return first;
-}
 
 export const printersModule = new ContainerModule(({ bind }) => {
   bind(SettingsContribution).toConstantValue(printersSettings);
@@ -41,10 +33,4 @@ export const printersModule = new ContainerModule(({ bind }) => {
   bind(DefaultPrinterListeners).toSelf().inSingletonScope();
   bind(PrinterListeners).toService(DefaultPrinterListeners);
   bind(LifecycleContribution).toService(DefaultPrinterListeners);
-  bind(PrinterService)
-    .toDynamicValue((context) => firstPrinter(context.get<PrinterRegistry>(PrinterRegistry)).printer)
-    .inTransientScope();
-  bind(TimelapseService)
-    .toDynamicValue((context) => firstPrinter(context.get<PrinterRegistry>(PrinterRegistry)).timelapse)
-    .inTransientScope();
 });

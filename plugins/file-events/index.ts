@@ -7,20 +7,22 @@
  * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
  * the rest comes from 'cuttle'.
  */
-import { DisposableStore, FileManager, inject, Plugin, PluginContext, PrinterRegistry } from 'cuttle';
+import { DisposableStore, FileManager, inject, definePlugin, Plugin, PluginContext, PrinterRegistry } from 'cuttle';
 import { EventBus } from '../../core/events/event-bus.js';
 import { jobFileRef } from '../../core/printer/file-ref.js';
 
-@Plugin({
+const info = definePlugin({
   id: 'file-events',
   name: 'File-handling events',
   version: '1.0.0',
   description: 'Fires the File-handling events for uploads, file and folder changes, analysis, selection and SD transfers.',
   events: ['MetadataAnalysisProgress'],
-})
+});
+
+@Plugin(info)
 export class FileEventsPlugin {
   constructor(
-    @inject(PluginContext) ctx: PluginContext,
+    @inject(PluginContext) ctx: PluginContext<typeof info>,
     @inject(EventBus) bus: EventBus,
     @inject(FileManager) files: FileManager,
     @inject(PrinterRegistry) printers: PrinterRegistry,

@@ -13,12 +13,9 @@
  * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
  * the rest comes from 'cuttle'.
  */
-import { DisposableStore, inject, Plugin, PluginContext, PrinterRegistry, type PluginSettingsSchema, type SentCommand } from 'cuttle';
+import { DisposableStore, inject, definePlugin, Plugin, PluginContext, PrinterRegistry, type SentCommand } from 'cuttle';
 import { EventBus } from '../../core/events/event-bus.js';
 
-interface Settings {
-  ignoreZHops: boolean;
-}
 
 const BY_CODE = {
   M80: 'PowerOn',
@@ -74,19 +71,21 @@ class Detector {
   }
 }
 
-@Plugin({
+const info = definePlugin({
   id: 'gcode-events',
   name: 'GCODE-processing events',
   version: '1.0.0',
   description: 'Fires the GCODE-processing events for commands sent to the printer, M114 positions, filament changes and SD prints.',
   settings: {
     ignoreZHops: { doc: 'a Z change counts only once the next extruding move confirms it (a z-hop fires nothing)', format: Boolean, default: false },
-  } satisfies PluginSettingsSchema<Settings>,
+  },
   events: ['FilamentChange', ...SD_EVENTS],
-})
+});
+
+@Plugin(info)
 export class GcodeEventsPlugin {
   constructor(
-    @inject(PluginContext) private readonly ctx: PluginContext,
+    @inject(PluginContext) private readonly ctx: PluginContext<typeof info>,
     @inject(EventBus) private readonly bus: EventBus,
     @inject(PrinterRegistry) printers: PrinterRegistry,
   ) {
@@ -108,7 +107,7 @@ export class GcodeEventsPlugin {
 
   /** read per line: the settings are computed once (and again when saved), so this is a property read */
   private get ignoreZHops(): boolean {
-    return this.ctx.settings.get<Settings>().ignoreZHops;
+    return this.ctx.settings.get().ignoreZHops;
   }
 
   private fireSent(printer: string, detector: Detector, command: SentCommand): void {

@@ -21,7 +21,7 @@ import {
   OnAnyEvent,
   OnShutdown,
   OnStartup,
-  Plugin,
+  definePlugin, Plugin,
   PluginContext,
   PrinterRegistry,
   type AnyFiredEvent,
@@ -50,7 +50,7 @@ interface Settings extends Omit<BrokerOptions, 'clientId' | 'qos'> {
   qos: number;
 }
 
-@Plugin({
+const info = definePlugin({
   id: 'mqtt',
   name: 'MQTT',
   version: '1.0.0',
@@ -76,8 +76,10 @@ interface Settings extends Omit<BrokerOptions, 'clientId' | 'qos'> {
     },
     keepalive: { doc: 'Seconds between keep-alive pings.', format: 'nat', default: 30 },
     reconnectMs: { doc: 'Milliseconds between reconnection attempts.', format: 'nat', default: 2000 },
-  } satisfies PluginSettingsSchema<Settings>,
-})
+  },
+});
+
+@Plugin(info)
 export class MqttPlugin {
   private publisher: BufferedPublisher | undefined;
   private stream: LogEventStream | undefined;
@@ -89,7 +91,7 @@ export class MqttPlugin {
   private readonly heaters = new Map<string, Set<string>>();
 
   constructor(
-    @inject(PluginContext) private readonly ctx: PluginContext,
+    @inject(PluginContext) private readonly ctx: PluginContext<typeof info>,
     @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
     @inject(EventHistory) private readonly history: EventHistory,
   ) {
@@ -99,7 +101,7 @@ export class MqttPlugin {
 
   @OnStartup()
   start(): void {
-    this.settings = this.ctx.settings.get<Settings>();
+    this.settings = this.ctx.settings.get();
     const s = this.settings;
     if (!s.url) {
       this.ctx.logger.debug('plugins.mqtt.url is not set: MQTT stays off');

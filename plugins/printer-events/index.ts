@@ -7,7 +7,7 @@
  * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
  * the rest comes from 'cuttle'.
  */
-import { DisposableStore, inject, Plugin, PluginContext, PrinterRegistry, type PluginSettingsSchema, type TemperatureSample } from 'cuttle';
+import { DisposableStore, inject, definePlugin, Plugin, PluginContext, PrinterRegistry, type TemperatureSample } from 'cuttle';
 import { EventBus } from '../../core/events/event-bus.js';
 
 interface HeaterTarget {
@@ -15,10 +15,6 @@ interface HeaterTarget {
   reached: boolean;
 }
 
-interface Settings {
-  /** degrees from the target that count as reached */
-  tolerance: number;
-}
 
 function nonNegative(unit: string): (value: unknown) => void {
   return (value) => {
@@ -26,19 +22,21 @@ function nonNegative(unit: string): (value: unknown) => void {
   };
 }
 
-@Plugin({
+const info = definePlugin({
   id: 'printer-events',
   name: 'Printer-communication events',
   version: '1.0.0',
   description: 'Fires the Printer-communication events for connection and state changes, and TemperatureReached.',
   settings: {
     tolerance: { doc: 'degrees from the target that count as reached', format: nonNegative('degrees'), default: 1 },
-  } satisfies PluginSettingsSchema<Settings>,
+  },
   events: ['TemperatureReached'],
-})
+});
+
+@Plugin(info)
 export class PrinterEventsPlugin {
   constructor(
-    @inject(PluginContext) private readonly ctx: PluginContext,
+    @inject(PluginContext) private readonly ctx: PluginContext<typeof info>,
     @inject(EventBus) bus: EventBus,
     @inject(PrinterRegistry) printers: PrinterRegistry,
   ) {
@@ -60,7 +58,7 @@ export class PrinterEventsPlugin {
   }
 
   private checkTargets(printer: string, heaters: Map<string, HeaterTarget>, sample: TemperatureSample): void {
-    const { tolerance } = this.ctx.settings.get<Settings>();
+    const { tolerance } = this.ctx.settings.get();
     for (const [heater, { actual, target }] of Object.entries(sample.heaters)) {
       if (!target || target <= 0) {
         heaters.delete(heater);

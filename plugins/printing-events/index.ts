@@ -7,31 +7,29 @@
  * Core-owned: it fires catalogue events through the host's EventBus, which is no part of the public API;
  * the rest comes from 'cuttle'.
  */
-import { DisposableStore, inject, Plugin, PluginContext, PrinterRegistry, type JobFile, type JobProgress, type PluginSettingsSchema } from 'cuttle';
+import { DisposableStore, inject, definePlugin, Plugin, PluginContext, PrinterRegistry, type JobFile, type JobProgress } from 'cuttle';
 import { EventBus } from '../../core/events/event-bus.js';
 import { jobFileRef } from '../../core/printer/file-ref.js';
 import { type Position } from '../../core/events/catalogue.js';
 
-interface Settings {
-  /** fire PrintProgress each time completion crosses a multiple of this many percent (0: never) */
-  progressStep: number;
-}
 
 const withPosition = (position: Position | null | undefined) => (position ? { position } : {});
 
-@Plugin({
+const info = definePlugin({
   id: 'printing-events',
   name: 'Printing events',
   version: '1.0.0',
   description: 'Fires the Printing events for print start, pause, resume, cancel, failure and completion, and PrintProgress.',
   settings: {
     progressStep: { doc: 'fire PrintProgress each time completion crosses a multiple of this many percent (0: never)', format: 'nat', default: 10 },
-  } satisfies PluginSettingsSchema<Settings>,
+  },
   events: ['PrintProgress'],
-})
+});
+
+@Plugin(info)
 export class PrintingEventsPlugin {
   constructor(
-    @inject(PluginContext) private readonly ctx: PluginContext,
+    @inject(PluginContext) private readonly ctx: PluginContext<typeof info>,
     @inject(EventBus) bus: EventBus,
     @inject(PrinterRegistry) printers: PrinterRegistry,
   ) {
@@ -63,7 +61,7 @@ export class PrintingEventsPlugin {
   }
 
   private progress(printer: string, state: { lastStep: number }, file: JobFile, progress: JobProgress): void {
-    const { progressStep } = this.ctx.settings.get<Settings>();
+    const { progressStep } = this.ctx.settings.get();
     if (!progressStep || progress.completion === null) return;
     const step = Math.floor(progress.completion / progressStep);
     if (step === state.lastStep) return;

@@ -13,6 +13,7 @@ import { FileManager } from '../../core/files/file-manager.js';
 import { analyseFileSync } from '../../core/files/analysis/analyse-file.js';
 import { CuttleHost } from '../../core/host.js';
 import { PrinterService, type PrintEnd } from '../../core/printer/printer-service.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 export interface Comparison {
   moves: number;
@@ -91,7 +92,7 @@ export async function compareWithSimulator(dir: string): Promise<Comparison> {
   });
   await host.start();
   try {
-    const printer = host.get<PrinterService>(PrinterService);
+    const printer = host.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     const files = host.get<FileManager>(FileManager);
     await printer.connect({ port: 'virtual' });
     await files.addFile('local', 'compare.gcode', fs.createReadStream(file));

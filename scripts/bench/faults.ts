@@ -32,6 +32,7 @@ import { frame } from '../../core/printer/protocol/gcode.js';
 import { judge, MATRIX_SERIAL, runFaultMatrix, type MatrixHost } from '../../core/printer/simulator/fault-matrix.js';
 import { SerialTransport } from '../../core/printer/transport/serial-transport.js';
 import { startSimulatorProcess } from './simulator-process.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 20_000);
 const MATRIX_LINES = Number(process.env['BENCH_MATRIX_LINES'] ?? 2000);
@@ -75,7 +76,7 @@ async function matrix(dir: string) {
       names.push(event.name);
       if (event.name === 'Error') errors.push((event.payload as { error: string }).error);
     });
-    const printer = host.get<PrinterService>(PrinterService);
+    const printer = host.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     return {
       printer,
       names: () => names,
@@ -142,7 +143,7 @@ async function cpuPerLine(dir: string): Promise<{ cpuMsPer1000: number; floorMsP
   });
   const sim = await startSimulatorProcess(dir, BAUD, ['--no-advanced-ok']);
   const host = await startHost(path.join(dir, 'host-cpu'), { 'serial.temperatureInterval': 0, 'serial.baudrate': BAUD });
-  const printer = host.get<PrinterService>(PrinterService);
+  const printer = host.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
   try {
     let floor = 0;
     const total = { user: 0, system: 0, seconds: 0 };

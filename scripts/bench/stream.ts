@@ -38,6 +38,7 @@ import { Readable } from 'node:stream';
 import { startPushClients } from './push-clients.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
 import { gapsInside, quantile, readJson, typicalFile, wireLimits, type OkGap } from './wire.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 10_000);
 const BAUD = Number(process.env['BENCH_BAUD'] ?? 250_000);
@@ -80,7 +81,7 @@ async function printOnce(basedir: string, file: string, port: string, extra: Rec
   });
   await host.start();
   const stopLoad = load ? await load(host) : null;
-  const printer = host.get<PrinterService>(PrinterService);
+  const printer = host.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
   await printer.connect({ port, baudrate: BAUD });
   let sentBytes = 0;
   let receivedBytes = 0;

@@ -15,6 +15,7 @@ import { CuttleHost } from '../../core/host.js';
 import { FileManager } from '../../core/files/file-manager.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { TimelapseService } from '../../core/timelapse/timelapse-service.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 100_000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
@@ -44,9 +45,9 @@ async function main(): Promise<void> {
   );
   const host = CuttleHost.create({ basedir, overrides: { 'server.port': 0 }, env: {}, logStream: new Writable({ write: (_c, _e, cb) => cb() }) });
   await host.start();
-  const printer = host.get<PrinterService>(PrinterService);
+  const printer = host.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
   const files = host.get<FileManager>(FileManager);
-  const timelapse = host.get<TimelapseService>(TimelapseService);
+  const timelapse = host.get<PrinterRegistry>(PrinterRegistry).first()!.timelapse;
   await printer.connect({ port: 'virtual' });
   await files.addFile('local', 'bench.gcode', Readable.from([Buffer.from(job(LINES))]), { overwrite: true });
   const stored = await files.get('local', 'bench.gcode');

@@ -12,6 +12,7 @@ import { fastSerial, typicalLines } from '../printer/helpers.js';
 import { api, multipart, SMALL_GCODE, startApiHost, uploadForm, type Api } from './support.js';
 import { waitFor } from '../support/wait.js';
 import { recordEvents } from '../support/events.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 /** Sends a request as libcurl does for PrusaSlicer (Expect: 100-continue, its boundary style). */
 function rawPost(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; json: any }> {
@@ -36,7 +37,7 @@ describe('REST API with the simulated printer', function () {
   before(async () => {
     t = await startApiHost({ config: fastSerial({ motion: true, speedFactor: 50 }) });
     call = api(t);
-    printer = t.get<PrinterService>(PrinterService);
+    printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     rec = recordEvents(t);
   });
   after(async () => {

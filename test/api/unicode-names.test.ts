@@ -14,6 +14,7 @@ import { api, multipart, SMALL_GCODE, startApiHost, uploadForm, type Api } from 
 import { keyHeaders } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { recordEvents } from '../support/events.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 const BOUNDARY = 'unicode-names-boundary';
 
@@ -45,7 +46,7 @@ describe('non-ASCII file names', function () {
   before(async () => {
     t = await startApiHost({ config: fastSerial() });
     call = api(t);
-    printer = t.get<PrinterService>(PrinterService);
+    printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     rec = recordEvents(t);
     await printer.connect({ port: 'virtual' });
     await waitFor(() => printer.state.id === 'OPERATIONAL');

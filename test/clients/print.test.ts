@@ -14,6 +14,7 @@ import { request } from './helpers.js';
 import { openPushClient, type TestPushClient } from './push-clients.js';
 import { keyHeaders } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 const GCODE = ['G21', 'G90', 'M82', 'G28', 'G1 Z0.2 F600', ...Array.from({ length: 120 }, (_, i) => `G1 X${(i % 2) * 50} Y${i} E${i + 1} F3000`), ''].join('\n');
 
@@ -25,7 +26,7 @@ describe('clients: push during a simulated print', function () {
 
   before(async () => {
     t = await startApiHost({ config: { ...fastSerial({ motion: true, speedFactor: 20 }), push: { rateHz: 5 } } });
-    printer = t.get<PrinterService>(PrinterService);
+    printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
   });
   after(async () => {
     for (const c of clients) c.close();

@@ -12,6 +12,7 @@ import { EventHooks } from '../../core/event-hooks/api.js';
 import { startTestHost } from '../support/host.js';
 import { logsMentioning, makeRecorder, type Recorder } from './support.js';
 import { waitFor } from '../support/wait.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 const time = '2026-11-25T20:00:00.000Z';
 const event = (name: string, payload: object): AnyFiredEvent => ({ name, payload, seq: 7, time });
@@ -93,7 +94,7 @@ describe('event hooks: gcode type and unknown placeholders', function () {
     });
     try {
       const hooks = t.get<EventHooks>(EventHooks);
-      const printer = t.get<PrinterService>(PrinterService);
+      const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
       const sent: string[] = [];
       printer.onCommandSent(({ command }) => command.startsWith('M117') && sent.push(command));
       const payload = { name: 'evil\nM112.gcode', path: 'p', origin: 'local', file: 'f', filename: 'n', printer: 'default' };

@@ -14,6 +14,7 @@ import { PrinterService } from '../../core/printer/printer-service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { makeRecorder, SPEC_EXAMPLE, type Recorder } from './support.js';
 import { waitFor } from '../support/wait.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 interface WithSimulator {
   transport: { printer?: { executed: { command: string }[] } } | null;
@@ -41,7 +42,7 @@ describe('event hooks: the spec example on the simulated printer', function () {
   });
 
   it('Connected sends M115, M117 printer connected!, G28 and the simulator executes them', async () => {
-    const printer = t.get<PrinterService>(PrinterService);
+    const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     await printer.connect({ port: 'virtual' });
     // printer-events fires Connected: a regression there fails here
     await waitFor(() => seen.some((e) => e.name === 'Connected'), 5000, 'Connected on the bus');
@@ -60,7 +61,7 @@ describe('event hooks: the spec example on the simulated printer', function () {
   });
 
   it('PrintStarted and PrintDone run the system commands with {file} as one argument', async () => {
-    const printer = t.get<PrinterService>(PrinterService);
+    const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     expect(seen.some((e) => e.name === 'Connected'), 'connected by the previous test').to.equal(true);
     const name = `cube "x"; $(touch PWNED) ~.gcode`;
     const diskPath = path.join(recorder.dir, name);

@@ -12,6 +12,7 @@ import { fastSerial, typicalLines } from '../printer/helpers.js';
 import { api, spawnHost, startApiHost, uploadForm, type Api, type HostProcess } from '../api/support.js';
 import { TEST_API_KEY, writeConfig, type TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 describe('job history', function () {
   this.timeout(60000);
@@ -23,7 +24,7 @@ describe('job history', function () {
     before(async () => {
       t = await startApiHost({ config: fastSerial() });
       call = api(t);
-      printer = t.get<PrinterService>(PrinterService);
+      printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
       await printer.connect({ port: 'virtual' });
       await waitFor(() => printer.state.id === 'OPERATIONAL');
     });

@@ -12,6 +12,7 @@ import { fastSerial, typicalLines } from '../printer/helpers.js';
 import { pushClient } from '../push/support.js';
 import type { TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 // the parser ships no types; this is the shape it returns (prom2json's)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -34,7 +35,7 @@ describe('Prometheus metrics', function () {
   this.timeout(60000);
   let t: TestHost | undefined;
   afterEach(async () => {
-    await t?.get<PrinterService>(PrinterService).disconnect().catch(() => undefined);
+    await t?.get<PrinterRegistry>(PrinterRegistry).first()!.printer.disconnect().catch(() => undefined);
     await t?.stop();
     t = undefined;
   });
@@ -44,7 +45,7 @@ describe('Prometheus metrics', function () {
       config: { ...fastSerial({}, { temperatureInterval: 1 }), events: { subscriptions: [{ event: 'PrintDone', type: 'system', command: ['true'] }] } },
     });
     const call = api(t);
-    const printer = t.get<PrinterService>(PrinterService);
+    const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     await printer.connect({ port: 'virtual' });
     await waitFor(() => printer.state.id === 'OPERATIONAL');
     const push = pushClient(t.baseUrl, { apikey: t.apiKey });

@@ -16,6 +16,7 @@ import { CuttleHost } from '../../core/host.js';
 import { captureLogs, TEST_API_KEY, writeConfig, type TestHost } from '../support/host.js';
 import { record, startMosquitto, type Broker, type Recorder } from './broker.js';
 import { waitFor } from '../support/wait.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 interface EventMessage {
   type: string;
@@ -30,7 +31,7 @@ function mqttHost(url: string, hostId: string, extra: Record<string, unknown> = 
 }
 
 async function connectPrinter(t: TestHost): Promise<PrinterService> {
-  const printer = t.get<PrinterService>(PrinterService);
+  const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
   await printer.connect({ port: 'virtual' });
   await waitFor(() => printer.state.id === 'OPERATIONAL');
   return printer;
@@ -68,7 +69,7 @@ describe('MQTT plugin (real mosquitto)', function () {
     for (const r of recorders) await r.close();
     await farm?.close();
     for (const t of [alpha, beta]) {
-      await t?.get<PrinterService>(PrinterService).disconnect().catch(() => undefined);
+      await t?.get<PrinterRegistry>(PrinterRegistry).first()!.printer.disconnect().catch(() => undefined);
       await t?.stop();
     }
     await broker?.stop();
@@ -283,7 +284,7 @@ describe('MQTT plugin (real mosquitto)', function () {
       expect(arrived().map((e) => [e.seq, e.type])).to.deep.equal(expected.map((e) => [e.seq, e.name]));
       await back.close();
     } finally {
-      await t.get<PrinterService>(PrinterService).disconnect().catch(() => undefined);
+      await t.get<PrinterRegistry>(PrinterRegistry).first()!.printer.disconnect().catch(() => undefined);
       await t.stop();
       await own.stop();
       rmSync(dir, { recursive: true, force: true });

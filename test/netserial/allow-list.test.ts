@@ -15,6 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { TransportProvider, type TransportRequest } from '../../core/printer/transport/transport-factory.js';
 import { api, spawnHost, startApiHost, type Api } from '../api/support.js';
 import { cli } from '../clients/helpers.js';
@@ -53,7 +54,7 @@ describe('the port allow-list', function () {
       config: fastSerial({ motion: true, speedFactor: 1 }, { additionalPorts: [`${dir}/*`], tcp: { allowedHosts: ['127.0.0.1'] } }),
     });
     call = api(t);
-    printer = t.get<PrinterService>(PrinterService);
+    printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     const transports = t.host.container.get(TransportProvider);
     const open = transports.open.bind(transports);
     transports.open = (request) => {

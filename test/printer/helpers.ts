@@ -14,6 +14,7 @@ import type { DiscardedLine, Transport } from '../../core/printer/transport/tran
 import { PrinterService } from '../../core/printer/printer-service.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { recordEvents } from '../support/events.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 /** Simulator and protocol settings that make tests fast: no motion time, quick timeouts. */
 export function fastSerial(virtual: Record<string, unknown> = {}, serial: Record<string, unknown> = {}): Record<string, unknown> {
@@ -39,7 +40,7 @@ export interface PrinterHost {
 
 export async function startPrinterHost(config: Record<string, unknown> = fastSerial()): Promise<PrinterHost> {
   const t = await startTestHost({ config });
-  const printer = t.get<PrinterService>(PrinterService);
+  const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
   const recorder = recordEvents(t);
   return {
     t,

@@ -1,6 +1,7 @@
 /** Transports are a contribution point: a contributed TransportFactory owns its port names, serial takes the rest. */
 import { expect } from 'chai';
 import { PrinterService } from '../../core/printer/printer-service.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { TransportFactory, TransportProvider, type TransportRequest } from '../../core/printer/transport/transport-factory.js';
 import type { Transport } from '../../core/printer/transport/transport.js';
 import { startTestHost, type TestHost } from '../support/host.js';
@@ -57,7 +58,7 @@ describe('transport factories', () => {
       const loop = new RecordingFactory('loop', ['loop'], true);
       t.host.container.bind(TransportFactory).toConstantValue(loop);
       await t.host.start();
-      const printer = t.get<PrinterService>(PrinterService);
+      const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
       expect(await printer.listPorts()).to.include.members(['virtual', 'loop']);
       // the scripted transport never answers: the handshake fails, after the factory was asked
       await printer.connect({ port: 'loop', baudrate: 57600 }).catch(() => undefined);

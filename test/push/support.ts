@@ -1,6 +1,7 @@
 /** Push test helpers: a recording socket.io client, a polling wait, and a host with its simulated printer connected. */
 import { io, type Socket } from 'socket.io-client';
 import { PrinterService } from '../../core/printer/printer-service.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { startApiHost } from '../api/support.js';
 import type { TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
@@ -53,7 +54,7 @@ export interface ConnectedHost {
 /** An API host (config.yaml from `config`) whose printer is connected to the simulated one and Operational. */
 export async function startConnectedHost(config: Record<string, unknown>): Promise<ConnectedHost> {
   const t = await startApiHost({ config });
-  const printer = t.get<PrinterService>(PrinterService);
+  const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
   await printer.connect({ port: 'virtual' });
   await waitFor(() => printer.state.id === 'OPERATIONAL', 10000, 'operational');
   return {

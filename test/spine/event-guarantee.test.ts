@@ -17,6 +17,7 @@ import { refusedStart, startTestHost, type TestHost } from '../support/host.js';
 import { fastSerial } from '../printer/helpers.js';
 import { nextEvent } from '../slicing/support.js';
 import { layerGcode, printGcode } from '../timelapse/support.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 const ROOT = path.join(__dirname, '../../..');
 
@@ -36,7 +37,7 @@ function bundledPlugins(): Map<string, string> {
 describe('catalogue events are a core guarantee', () => {
   let t: TestHost | undefined;
   afterEach(async () => {
-    await t?.get<PrinterService>(PrinterService).disconnect().catch(() => undefined);
+    await t?.get<PrinterRegistry>(PrinterRegistry).first()!.printer.disconnect().catch(() => undefined);
     await t?.stop();
     t = undefined;
   });
@@ -77,10 +78,10 @@ describe('catalogue events are a core guarantee', () => {
       config: { ...fastSerial(), plugins: { disabled: ['printing-events', 'gcode-events'] }, timelapse: { type: 'zchange', fps: 10, postRoll: 0 } },
     });
     expect(t.host.plugins.list().find((r) => r.id === 'printing-events')?.state).to.equal('disabled');
-    await t.get<PrinterService>(PrinterService).connect();
+    await t.get<PrinterRegistry>(PrinterRegistry).first()!.printer.connect();
     const done = nextEvent(t.host.bus, 'MovieDone');
     await printGcode(t, 'layers.gcode', layerGcode(3));
     expect((await done).gcode).to.equal('layers.gcode');
-    expect(await t.get<TimelapseService>(TimelapseService).unrendered()).to.deep.equal([]);
+    expect(await t.get<PrinterRegistry>(PrinterRegistry).first()!.timelapse.unrendered()).to.deep.equal([]);
   });
 });

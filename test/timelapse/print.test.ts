@@ -16,6 +16,7 @@ import { fastSerial } from '../printer/helpers.js';
 import { boxStl, nextEvent, record, storeFile } from '../slicing/support.js';
 import { startApiHost } from '../api/support.js';
 import { probe } from './support.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 /** `layers` layers, each a Z move, a few extruding moves and a dwell of `dwellMs` (real time at speedFactor 1). */
 function layeredGcode(layers: number, dwellMs: number): string {
@@ -38,7 +39,7 @@ describe('slicing and timelapse with the simulated printer', function () {
   before(async () => {
     // speedFactor 1 so that dwells take real time; moves are instant
     t = await startApiHost({ config: { ...fastSerial({ speedFactor: 1 }), timelapse: { fps: 10, postRoll: 0 } } });
-    printer = t.get<PrinterService>(PrinterService);
+    printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     files = t.get<FileManager>(FileManager);
     await printer.connect({ port: 'virtual' });
   });
@@ -67,13 +68,13 @@ describe('slicing and timelapse with the simulated printer', function () {
 
   /** Prints a layered job with the given timelapse settings; resolves with the bus events and the movie. */
   async function timelapseOfPrint(config: Partial<TimelapseConfig>, name: string, layers: number, dwellMs: number) {
-    await t.get<TimelapseService>(TimelapseService).configure({ postRoll: 0, fps: 10, ...config }, false);
+    await t.get<PrinterRegistry>(PrinterRegistry).first()!.timelapse.configure({ postRoll: 0, fps: 10, ...config }, false);
     await storeFile(t, name, layeredGcode(layers, dwellMs));
     const events = record(t.host.bus);
     const movieDone = nextEvent(t.host.bus, 'MovieDone', 45000, (p) => p.gcode === name);
     await print(name);
     const movie = (await movieDone).movie as string;
-    await t.get<TimelapseService>(TimelapseService).configure({ type: 'off' }, false);
+    await t.get<PrinterRegistry>(PrinterRegistry).first()!.timelapse.configure({ type: 'off' }, false);
     return { events, movie, count: (event: string) => events.filter((e) => e.name === event).length };
   }
 
@@ -96,7 +97,7 @@ describe('slicing and timelapse with the simulated printer', function () {
   });
 
   it('lets a print run to its end while a long render goes on in the background', async () => {
-    const timelapse = t.get<TimelapseService>(TimelapseService);
+    const timelapse = t.get<PrinterRegistry>(PrinterRegistry).first()!.timelapse;
     // a large frame set made directly on disk, rendered on request
     const set = path.join(t.host.settings.folder('timelapseTmp'), 'big_20260101000000');
     await fs.mkdir(set, { recursive: true });

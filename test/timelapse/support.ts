@@ -8,6 +8,7 @@ import { FileManager } from '../../core/files/file-manager.js';
 import { PrinterService } from '../../core/printer/printer-service.js';
 import type { TestHost } from '../support/host.js';
 import { storeFile } from '../slicing/support.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 /** Frame count (decoded), duration and width of a movie's video stream. */
 export function probe(movie: string): { frames: number; duration: number; width: number } {
@@ -33,14 +34,14 @@ export function layerGcode(layers: number, options: { dwellMs?: number; leadMs?:
 export async function printGcode(t: TestHost, name: string, gcode: string): Promise<void> {
   await storeFile(t, name, gcode);
   const files = t.get<FileManager>(FileManager);
-  const printer = t.get<PrinterService>(PrinterService);
+  const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
   await printer.selectFile({ origin: 'local', path: name, name: path.posix.basename(name), size: Buffer.byteLength(gcode), diskPath: files.diskPath(name) }, true);
 }
 
 /** Counts the moves the printer sent that changed Z, from now on. */
 export function zChanges(t: TestHost): { count: number; times: number[]; dispose(): void } {
   const seen = { count: 0, times: [] as number[], dispose: () => sub.dispose() };
-  const sub = t.get<PrinterService>(PrinterService).onCommandSent((sent) => {
+  const sub = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer.onCommandSent((sent) => {
     if (!sent.zChange) return;
     seen.count++;
     seen.times.push(Date.now());

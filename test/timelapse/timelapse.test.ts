@@ -19,16 +19,17 @@ import { fastSerial } from '../printer/helpers.js';
 import { layerGcode, printGcode, probe, zChanges } from './support.js';
 import { keyHeaders } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
 /** A host with the simulated printer connected; speedFactor 1 so that dwells take real time. */
 async function printerHost(config: Record<string, unknown>): Promise<TestHost> {
   const t = await startApiHost({ config: { ...fastSerial({ speedFactor: 1 }), ...config } });
-  await t.get<PrinterService>(PrinterService).connect();
+  await t.get<PrinterRegistry>(PrinterRegistry).first()!.printer.connect();
   return t;
 }
 
 async function stopHost(t: TestHost | undefined): Promise<void> {
-  await t?.get<PrinterService>(PrinterService).disconnect().catch(() => undefined);
+  await t?.get<PrinterRegistry>(PrinterRegistry).first()!.printer.disconnect().catch(() => undefined);
   await t?.stop();
 }
 
@@ -40,7 +41,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
 
   before(async () => {
     t = await printerHost({ timelapse: { fps: 10 } });
-    timelapse = t.get<TimelapseService>(TimelapseService);
+    timelapse = t.get<PrinterRegistry>(PrinterRegistry).first()!.timelapse;
   });
   after(async () => stopHost(t));
 
@@ -131,7 +132,7 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
   it('keeps frames of a print end not in renderOn, lists them, renders and deletes them on request', async () => {
     t.host.settings.of(timelapseSettings).update({ renderOn: ['done'] });
     await timelapse.configure({ type: 'zchange', postRoll: 0 }, false);
-    const printer = t.get<PrinterService>(PrinterService);
+    const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     const cancelled = nextEvent(t.host.bus, 'PrintCancelled');
     await printGcode(t, 'kept.gcode', layerGcode(2, { dwellMs: 5000 }) );
     const z = zChanges(t);
