@@ -25,6 +25,8 @@ import { ConnectionGate, ConnectionGateToken } from './http/connection-gate.js';
 export interface HostOptions extends Omit<SettingsOptions, 'sections'> {
   /** write logs here instead of stdout or the configured file (tests) */
   logStream?: NodeJS.WritableStream;
+  /** plugin classes loaded in-process besides the discovered ones, as third-party plugins (cuttle/testing) */
+  pluginClasses?: readonly (new (...args: never[]) => unknown)[];
 }
 
 /** Where cuttle itself is installed (the folder with package.json). */
@@ -41,6 +43,7 @@ export class CuttleHost {
   private constructor(
     readonly settings: SettingsService,
     readonly logger: Logger,
+    private readonly pluginClasses: HostOptions['pluginClasses'] = [],
   ) {
     this.container = createContainer(settings, logger);
     this.plugins = new PluginHost(this.container, logger.child({ service: 'plugins' }));
@@ -57,7 +60,7 @@ export class CuttleHost {
       file: logFile ? path.resolve(settings.folder('logs'), logFile) : undefined,
     });
     setDefaultListenerErrorHandler((err) => logger.error(errorInfo(err), 'a listener of a service signal failed'));
-    return new CuttleHost(settings, logger);
+    return new CuttleHost(settings, logger, options.pluginClasses);
   }
 
   get<T>(token: symbol | (abstract new (...args: never[]) => T)): T {
@@ -83,6 +86,7 @@ export class CuttleHost {
     });
     this.plugins.reportProblems(problems, 'path');
     this.plugins.load(candidates, configured.disabled);
+    this.plugins.loadClasses(this.pluginClasses ?? [], 'in-process', configured.disabled);
   }
 
   async start(): Promise<void> {
@@ -94,7 +98,7 @@ export class CuttleHost {
       await service.start?.();
       this.logger.debug({ service: service.lifecycleName }, 'started');
     }
-    await this.plugins.start();
+    await this.plugins.start(this.settings.get('events.shutdownGraceMs'));
     this.started = true;
     // requests held since the server started listening are answered from now on, with every plugin up
     if (this.container.isBound(ConnectionGateToken)) this.container.get<ConnectionGate>(ConnectionGateToken).open();

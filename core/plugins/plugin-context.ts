@@ -24,8 +24,12 @@ export type PluginSettingsOf<I extends PluginInfo> = string extends I['id'] ? Re
 /** The custom event names `I` declares (`events: ['Greeted']`). */
 export type PluginEventName<I extends PluginInfo> = string extends I['id'] ? string : NonNullable<I['events']> extends readonly (infer N extends string)[] ? N : never;
 
+/** `print-log` → `print_log`, as customEventName spells a plugin id in its events' names. */
+type Underscored<S extends string> = S extends `${infer A}-${infer B}` ? `${A}_${Underscored<B>}` : S;
+
 /** The payload of `I`'s custom event `N`: its `CustomEventPayloads` entry when one is declared, any object otherwise. */
-export type PluginEventPayload<I extends PluginInfo, N extends string> = `plugin_${I['id']}_${N}` extends keyof CustomEventPayloads ? CustomEventPayloads[`plugin_${I['id']}_${N}`] : object;
+export type PluginEventPayload<I extends PluginInfo, N extends string> =
+  `plugin_${Underscored<I['id']>}_${N}` extends keyof CustomEventPayloads ? CustomEventPayloads[`plugin_${Underscored<I['id']>}_${N}`] : object;
 
 /**
  * What the host gives each plugin, injected as `@inject(PluginContext) ctx: PluginContext<typeof info>`

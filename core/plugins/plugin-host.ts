@@ -126,6 +126,15 @@ export class PluginHost {
     }
   }
 
+  /** Loads plugin classes given in-process (cuttle/testing), as if found in plugins.paths at `source`. */
+  loadClasses(classes: readonly PluginClass[], source: string, disabled: readonly string[]): void {
+    for (const cls of classes) {
+      const candidate: PluginCandidate = { origin: 'path', source, entry: source };
+      if (pluginInfo(cls)) this.instantiate(candidate, cls, disabled);
+      else this.fail(candidate, `${cls.name} is not decorated with @Plugin`);
+    }
+  }
+
   /** OnStartup methods in load order, then cron schedules; a printer added later starts its instances at once. */
   async start(graceMs?: number): Promise<void> {
     if (graceMs !== undefined) this.graceMs = graceMs;

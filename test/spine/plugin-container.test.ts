@@ -43,6 +43,7 @@ describe('plugin container', () => {
     const outside = path.join(path.parse(APP_ROOT).root, 'elsewhere', 'plugin.js');
     const resolve = (request: string) => require('node:module').createRequire(outside).resolve(request) as string;
     expect(resolve('cuttle')).to.equal(path.join(APP_ROOT, 'dist/core/index.js'));
+    expect(resolve('cuttle/testing')).to.equal(path.join(APP_ROOT, 'dist/core/testing/index.js'));
     expect(() => resolve('cuttle/dist/core/events/event-bus.js')).to.throw(/not an entry point of cuttle/);
     expect(() => resolve('cuttle/core/host')).to.throw(/not an entry point of cuttle/);
   });

@@ -4,22 +4,24 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { APP_ROOT } from '../../core/host.js';
 
-/** Every name core/index.ts exports, runtime and type-only alike (it has named exports only). */
-function exportedNames(): string[] {
-  const source = readFileSync(path.join(APP_ROOT, 'core/index.ts'), 'utf8');
-  expect(source, 'core/index.ts re-exports no whole module').to.not.match(/export \*/);
-  return [...source.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
+/** Every name an entry point exports, runtime and type-only alike: `export function|interface|type|const X` and `export { … }`. */
+function exportedNames(file = 'core/index.ts'): string[] {
+  const source = readFileSync(path.join(APP_ROOT, file), 'utf8');
+  expect(source, `${file} re-exports no whole module`).to.not.match(/export \*/);
+  const declared = [...source.matchAll(/^export (?:async )?(?:function|interface|type|const|class) (\w+)/gm)].map((m) => m[1]!);
+  const listed = [...source.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
     m[1]!
       .split(',')
       .map((name) => name.trim().replace(/^type /, ''))
       .filter(Boolean),
   );
+  return [...declared, ...listed];
 }
 
-/** The names docs/plugin-api.md lists, one per `- \`Name\`: …` line. */
-function documentedNames(): string[] {
-  const page = readFileSync(path.join(APP_ROOT, 'docs/plugin-api.md'), 'utf8');
-  return [...page.matchAll(/^- `(\w+)`: \S/gm)].map((m) => m[1]!);
+/** The names docs/plugin-api.md lists, one per `- \`Name\`: …` line: 'cuttle''s, or those of the `cuttle/testing` section. */
+function documentedNames(section: 'cuttle' | 'cuttle/testing' = 'cuttle'): string[] {
+  const [main, testing] = readFileSync(path.join(APP_ROOT, 'docs/plugin-api.md'), 'utf8').split('## `cuttle/testing`');
+  return [...(section === 'cuttle' ? main! : testing ?? '').matchAll(/^- `(\w+)`: \S/gm)].map((m) => m[1]!);
 }
 
 describe('public API', () => {
@@ -31,6 +33,10 @@ describe('public API', () => {
 
   it('documents every export on docs/plugin-api.md, and only those', () => {
     expect([...documentedNames()].sort()).to.deep.equal([...exportedNames()].sort());
+  });
+
+  it('documents cuttle/testing, every export of it', () => {
+    expect([...documentedNames('cuttle/testing')].sort()).to.deep.equal([...exportedNames('core/testing/index.ts')].sort());
   });
 
   it("exports at run time only names of that list ('cuttle' as a plugin requires it)", () => {
