@@ -241,8 +241,9 @@ export class PluginHost {
 
   /** Builds one instance in a container of its own; records the failure (and returns undefined) when it cannot. */
   private construct(record: PluginRecord, info: PluginInfo, cls: PluginClass, origin: PluginOrigin, injectables: readonly PluginInjectable[], printer?: PrinterScope): LoadedPlugin | undefined {
-    const context = this.createContext(info, printer);
+    let context: PluginContext | undefined;
     try {
+      context = this.createContext(info, printer);
       const container = pluginContainer(cls, context, injectables, origin, printer, this.container);
       const owner = listenerOwner(context);
       const instance = runAsOwner(owner, () => container.get(cls) as Record<string, unknown>);
@@ -252,7 +253,7 @@ export class PluginHost {
       this.loaded.push(plugin);
       return plugin;
     } catch (err) {
-      context.subscriptions.dispose();
+      context?.subscriptions.dispose();
       record.state = 'failed';
       record.error = `could not be created${printer ? ` for printer ${printer.id}` : ''}: ${(err as Error)?.message ?? String(err)}`;
       this.logger.error({ plugin: info.id, printer: printer?.id, ...errorInfo(err) }, `plugin ${info.id} ${record.error}`);
