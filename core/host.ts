@@ -98,7 +98,7 @@ export class CuttleHost {
       await service.start?.();
       this.logger.debug({ service: service.lifecycleName }, 'started');
     }
-    await this.plugins.start(this.settings.get('events.shutdownGraceMs'));
+    await this.plugins.start(this.settings.of(eventsSettings).get().shutdownGraceMs);
     this.started = true;
     // requests held since the server started listening are answered from now on, with every plugin up
     if (this.container.isBound(ConnectionGateToken)) this.container.get<ConnectionGate>(ConnectionGateToken).open();
