@@ -100,7 +100,7 @@ export function OnStartup(): MethodDecorator<() => unknown> {
   return member((method) => ({ kind: 'startup', method }));
 }
 
-/** Runs at shutdown, after `Shutdown` was delivered; bounded by `events.shutdownGraceMs`. */
+/** Runs at shutdown, after `Shutdown` was delivered, or when a per-printer instance's printer is removed; bounded by `events.shutdownGraceMs`. */
 export function OnShutdown(): MethodDecorator<() => unknown> {
   return member((method) => ({ kind: 'shutdown', method }));
 }

@@ -36,6 +36,8 @@ export interface TestHostOptions {
   config?: Record<string, unknown>;
   /** how long `nextEvent` waits by default, in ms; default 10000 */
   timeoutMs?: number;
+  /** where the host's log lines (warnings and errors, as JSON lines) go; default stderr */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Which events `nextEvent` takes: those of one printer, or those a predicate accepts. */
@@ -86,7 +88,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
       basedir,
       overrides: { 'server.port': 0, 'server.host': '127.0.0.1' },
       env: {},
-      logStream: process.stderr,
+      logStream: options.logStream ?? process.stderr,
       pluginClasses: options.plugins,
     });
     await host.start();
