@@ -23,7 +23,7 @@ import { CuttleHost } from '../host.js';
 import { pluginInfo } from '../plugins/decorators.js';
 import type { PrinterService } from '../printer/printer-service.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
-import { HttpServer } from '../server/http-server.js';
+import { HttpServer } from '../http/http-server.js';
 
 type PluginClass<T = unknown> = new (...args: never[]) => T;
 
