@@ -15,7 +15,9 @@ import { ConnectivityService, PushService } from './push/api.js';
 import { SlicingService } from './slicing/slicing-service.js';
 import { TimelapseService } from './timelapse/timelapse-service.js';
 import { databaseModule } from './database/module.js';
+import { EventHistory } from './event-log/api.js';
 import { eventLogModule } from './event-log/module.js';
+import { HttpRoutes } from './http/routes.js';
 import { eventHooksModule } from './event-hooks/module.js';
 import { eventsModule } from './events/module.js';
 import { filesModule } from './files/module.js';
@@ -113,6 +115,8 @@ export const PLUGIN_INJECTABLES: readonly PluginInjectable[] = [
   { token: PrinterRegistry },
   { token: FileManager },
   { token: SlicingService },
+  { token: EventHistory },
+  { token: HttpRoutes },
   { token: PrinterService, ofPrinter: (printer) => printer.printer },
   { token: TimelapseService, ofPrinter: (printer) => printer.timelapse },
   { token: EventBus, coreOwned: true },

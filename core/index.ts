@@ -14,9 +14,9 @@ import 'reflect-metadata';
 export { inject, injectable, optional } from 'inversify';
 
 // the plugin and its members
-export { Plugin, definePlugin, OnEvent, OnAnyEvent, OnStartup, OnShutdown, Cron, Hook, type PluginInfo } from './plugins/decorators.js';
+export { Plugin, definePlugin, OnEvent, OnAnyEvent, OnStartup, OnShutdown, Cron, Hook } from './plugins/decorators.js';
+export type { PluginInfo, PluginSettingsSchema } from './plugins/plugin-info.js';
 export { PluginContext, type PluginSettings } from './plugins/plugin-context.js';
-export type { PluginSettingsSchema } from './plugins/plugin-settings.js';
 
 // events
 export type { EventName, EventPayload, CustomEventPayloads } from './events/catalogue.js';

@@ -14,28 +14,8 @@ import { injectable } from 'inversify';
 import type { EventName, EventPayload } from '../events/catalogue.js';
 import type { AnyFiredEvent, FiredEvent } from '../events/event-bus.js';
 import type { HookHandler, HookPointName } from '../hooks/hook-points.js';
-import type { PluginSettingsSchema } from './plugin-settings.js';
+import type { PluginInfo } from './plugin-info.js';
 
-export interface PluginInfo {
-  /** unique, lower case, letters, digits and dashes; names the settings under `plugins.<id>` */
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  /**
-   * the convict schema of this plugin's settings (`plugins.<id>` in config.yaml), validated at start
-   * like the core's; with none, any value under `plugins.<id>` is refused as unknown
-   */
-  settings?: PluginSettingsSchema;
-  /** custom events this plugin fires, each declared as `plugin_<id>_<name>` */
-  events?: readonly string[];
-  /**
-   * 'printer': one instance per printer (each added printer gets one, a removed printer's is shut
-   * down), built with that printer's PrinterService and TimelapseService, hearing only that printer's
-   * events (and the shared ones). Default 'host': one instance.
-   */
-  scope?: 'host' | 'printer';
-}
 
 export type PluginMember =
   | { kind: 'event'; method: string; event: string }

@@ -8,8 +8,7 @@ import type { CustomEventPayloads } from '../events/catalogue.js';
 import type { AnyFiredEvent } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { PrinterScope } from '../printers/printer-registry.js';
-import type { PluginInfo } from './decorators.js';
-import type { SettingsOf } from './plugin-settings.js';
+import type { PluginInfo, SettingsOf } from './plugin-info.js';
 
 export interface PluginSettings<V = Record<string, unknown>> {
   /** Defaults overlaid with `plugins.<id>` from config.yaml, validated against the plugin's schema. */

@@ -9,55 +9,8 @@ import type { Disposable } from '../common/disposable.js';
 import { toConfigError } from '../settings/settings-impl.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { PluginSettings } from './plugin-context.js';
+import type { PluginSettingsSchema } from './plugin-info.js';
 
-/** One setting of a plugin's schema, as convict takes it. */
-export interface PluginSetting {
-  doc?: string;
-  /** `Boolean`, `Number`, `String`, `Array`, `'nat'`, `'int'`, `'port'`, `'url'`, a list of allowed values, or a checking function */
-  format?: unknown;
-  default: unknown;
-  nullable?: boolean;
-  /** shown as [Sensitive] by `cuttle config` */
-  sensitive?: boolean;
-}
-
-/**
- * What `@Plugin({ settings })` takes: a convict schema, e.g.
- * `{ tolerance: { doc: 'degrees from the target that count as reached', format: Number, default: 1 } }`.
- * A bare value (`{ greeting: 'hi' }`) is convict's shorthand for a default whose type is checked; an
- * object without `default` groups settings. The values' type is inferred from it (`SettingsOf`).
- */
-export interface PluginSettingsSchema {
-  readonly [key: string]: PluginSetting | PluginSettingsSchema | string | number | boolean | null | readonly unknown[];
-}
-
-/** `true` → boolean, `5` → number, `'x'` → string (a literal default stands for its type). */
-type Widen<D> = D extends boolean ? boolean : D extends number ? number : D extends string ? string : D extends readonly (infer E)[] ? Widen<E>[] : D;
-
-type NumberFormat = NumberConstructor | 'nat' | 'int' | 'port' | 'duration' | 'timestamp';
-type StringFormat = StringConstructor | 'url' | 'email' | 'ipaddress' | 'windows_named_pipe' | 'port_or_windows_named_pipe';
-
-/** The value type of a format (a checking function's is its default's). */
-type FormatValue<F, D> = F extends BooleanConstructor
-  ? boolean
-  : F extends NumberFormat
-    ? number
-    : F extends StringFormat
-      ? string
-      : F extends readonly (infer V)[]
-        ? V
-        : Widen<D>;
-
-type SettingValue<S> = S extends { default: infer D }
-  ? (S extends { format: infer F } ? FormatValue<F, D> : Widen<D>) | (S extends { nullable: true } ? null : never)
-  : S extends readonly unknown[]
-    ? Widen<S>
-    : S extends object
-      ? SettingsOf<S>
-      : Widen<S>;
-
-/** The values a schema describes: `{ interval: { format: 'nat', default: 5 } }` → `{ readonly interval: number }`. */
-export type SettingsOf<S> = { readonly [K in keyof S]: SettingValue<S[K]> };
 
 export class ValidatedPluginSettings implements PluginSettings<Record<string, unknown>>, Disposable {
   private values: Record<string, unknown>;

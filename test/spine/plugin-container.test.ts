@@ -22,7 +22,7 @@ describe('plugin container', () => {
     const nosy = records.find((r) => r.id === 'nosy')!;
     expect(nosy.state).to.equal('failed');
     expect(nosy.error).to.equal(
-      'plugin nosy: constructor parameter 2 of Nosy injects EventBus, which a plugin may not inject; it may inject PluginContext, PrinterRegistry, FileManager, SlicingService',
+      'plugin nosy: constructor parameter 2 of Nosy injects EventBus, which a plugin may not inject; it may inject PluginContext, PrinterRegistry, FileManager, SlicingService, EventHistory, HttpRoutes',
     );
     expect(t.logs.some((l) => l.level === 50 && l.plugin === 'nosy' && String(l.msg).includes('injects EventBus'))).to.equal(true);
     expect(t.host.plugins.instance('nosy')).to.equal(undefined);
