@@ -11,7 +11,7 @@
 import 'reflect-metadata';
 
 // dependency injection
-export { inject, injectable, optional } from 'inversify';
+export { inject } from 'inversify';
 
 // the plugin and its members
 export { Plugin, definePlugin, OnEvent, OnAnyEvent, OnStartup, OnShutdown, Cron, Hook } from './plugins/decorators.js';
