@@ -74,10 +74,10 @@ export class PrintersRoutes implements RouteContribution {
   }
 
   /**
-   * The main port's URL as the client named the host (without the `/printer/<id>` it may have come
-   * through); the host's own when the request came in on a printer's `listen` port.
+   * The main port's URL as this client reaches it (without the `/printer/<id>` it may have come
+   * through), as the server decided it (core/http/base-url.ts).
    */
   private mainBaseUrl(ctx: Koa.Context): string {
-    return ctx.req.socket.localPort === this.http.port ? `${ctx.protocol}://${ctx.host}` : this.http.baseUrl();
+    return ctx.state.mainOrigin ?? this.http.baseUrl();
   }
 }

@@ -21,6 +21,7 @@ import { ConnectionGate, ConnectionGateToken, GatedHttpServer } from '../http/co
 import { canonicalRequestUrl, normaliseRequestPath } from '../http/request-path.js';
 import { RouteContributionProvider, type DeclaredRoute, type HttpRoutes, type Routes } from '../http/routes.js';
 import { serverSettings } from '../http/settings.js';
+import { ownOrigin } from '../http/base-url.js';
 
 @injectable()
 export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribution {
@@ -71,9 +72,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   }
 
   baseUrl(): string {
-    const host = this.settings.of(serverSettings).get().host;
-    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    return `http://${shown}:${this.listeningPort}`;
+    return ownOrigin(this.settings.of(serverSettings).get().host, this.listeningPort);
   }
 
   register(owner: string, install: (routes: Routes) => void): Disposable {

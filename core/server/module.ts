@@ -11,6 +11,7 @@ import { KoaHttpServer } from './koa-server.js';
 import { RequestContribution, RequestContributionProvider } from '../http/request-contribution.js';
 import { HttpRoutes, RouteContribution, RouteContributionProvider } from '../http/routes.js';
 import { VersionRoutes } from './version-routes.js';
+import { RequestOrigins } from './request-origin.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { serverSettings } from '../http/settings.js';
 
@@ -24,6 +25,8 @@ export const serverModule = new ContainerModule(({ bind }) => {
   bind(LifecycleContribution).toService(KoaHttpServer);
   bind(VersionRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(VersionRoutes);
+  bind(RequestOrigins).toSelf().inSingletonScope();
+  bind(RequestContribution).toService(RequestOrigins);
   bind(RequestContributionProvider).toDynamicValue((ctx) => () => ctx.getAll<RequestContribution>(RequestContribution, { optional: true }) ?? []);
   bind(RouteContributionProvider).toDynamicValue((ctx) => () => (ctx.getAll<RouteContribution>(RouteContribution, { optional: true }) ?? []));
 });
