@@ -41,6 +41,8 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
   /** the printer whose card `sdcard` means here: the first printer's, or the one `forPrinter` named */
   private cardPrinter: () => PrinterService | undefined = () => this.printers.first()?.printer;
   private readonly subscriptions = new DisposableStore();
+  /** jobs' local files by path (shared by every `forPrinter` view: a Map, never reassigned) */
+  private readonly jobFiles = new Map<string, Promise<StoredFile | undefined>>();
   private readonly log: Logger;
 
   readonly onFileAdded = this.signals.fileAdded.event;
@@ -61,7 +63,13 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
     @inject(PrinterList) private readonly printers: PrinterList,
   ) {
     this.log = logger.child({ service: 'files' });
-    this.metadata = new MetadataStore((dir, err) => this.log.error({ dir, ...errorInfo(err) }, 'could not save metadata'));
+    this.metadata = new MetadataStore(
+      (dir, err) => this.log.error({ dir, ...errorInfo(err) }, 'could not save metadata'),
+      () => this.jobFiles.clear(),
+    );
+    // any change to the storage may be a job's file: the next poll reads it again
+    this.signals.listChanged.event(() => this.jobFiles.clear());
+    this.signals.analysisFinished.event(() => this.jobFiles.clear());
     this.analysis = new AnalysisScheduler(settings, this.metadata, this.signals, this.log);
     this.local = new LocalStorage(settings, this.metadata, this.signals, printers, this.analysis);
   }
@@ -122,6 +130,15 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
   get(origin: StorageOrigin, filePath: string): Promise<StoredEntry | null> {
     if (origin === 'sdcard') return this.sd?.get(filePath) ?? Promise.resolve(null);
     return this.local.get(filePath);
+  }
+
+  jobDetailsFile(origin: StorageOrigin, filePath: string): Promise<StoredFile | undefined> {
+    const read = () => this.get(origin, filePath).then((entry) => (entry?.kind === 'file' ? (entry as StoredFile) : undefined), () => undefined);
+    // a card's listing is the printer's, held in memory: only local files cost a stat
+    if (origin !== 'local') return read();
+    let cached = this.jobFiles.get(filePath);
+    if (!cached) this.jobFiles.set(filePath, (cached = read()));
+    return cached;
   }
 
   diskPath(filePath: string): string {

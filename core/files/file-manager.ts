@@ -73,6 +73,11 @@ export interface FileManager {
   forPrinter(printer: PrinterService | undefined): FileManager;
   list(origin: StorageOrigin, folder?: string, recursive?: boolean): Promise<StoredEntry[]>;
   get(origin: StorageOrigin, path: string): Promise<StoredEntry | null>;
+  /**
+   * The stored file a printer's job names (undefined when it is gone or a folder), cached per job until
+   * the storage or a file's metadata changes: /api/job, /api/printers and push read it on every poll.
+   */
+  jobDetailsFile(origin: StorageOrigin, path: string): Promise<StoredFile | undefined>;
   /** Stores a stream as `path`, confined to the storage; fires added/upload signals. */
   addFile(origin: StorageOrigin, path: string, content: Readable, options?: { overwrite?: boolean; upload?: boolean }): Promise<StoredFile>;
   addFolder(origin: StorageOrigin, path: string): Promise<StoredFolder>;

@@ -43,7 +43,11 @@ export class MetadataStore {
   private readonly cache = new Map<string, FolderMetadata>();
   private readonly writes = new Map<string, Promise<void>>();
 
-  constructor(private readonly onWriteError: (dir: string, err: unknown) => void) {}
+  constructor(
+    private readonly onWriteError: (dir: string, err: unknown) => void,
+    /** told of every change (an update or a folder forgotten), before it is saved */
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
   /** The metadata of `name` in disk folder `dir` (empty when none). */
   get(dir: string, name: string): FileMetadata {
@@ -57,11 +61,13 @@ export class MetadataStore {
     if (next === undefined) delete data[name];
     else data[name] = next;
     this.cache.set(dir, data);
+    this.onChange();
     return this.save(dir);
   }
 
   /** Forgets cached folders at or under `dir` (after a folder was moved or deleted). */
   forget(dir: string): void {
+    this.onChange();
     for (const key of [...this.cache.keys()]) if (key === dir || key.startsWith(dir + path.sep)) this.cache.delete(key);
   }
 

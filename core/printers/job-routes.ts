@@ -1,6 +1,6 @@
 /** `GET /api/job` (file, estimate, progress, state) and `POST /api/job` (start, cancel, restart, pause). */
 import { inject, injectable, optional } from 'inversify';
-import { FileManager, type StoredFile } from '../files/file-manager.js';
+import { FileManager } from '../files/file-manager.js';
 import { isJobActive, jobDetailsOf, jobJson, progressJson } from '../printer/octoprint-views.js';
 import { HttpError } from '../http/http-error.js';
 import { requestPrinter } from '../printer/request-printer.js';
@@ -20,10 +20,9 @@ export class JobRoutes implements RouteContribution {
     routes.get('/api/job', 'STATUS', async (ctx) => {
       const snapshot = ctx.state.printer?.printer.snapshot();
       const job = snapshot?.job ?? null;
-      const stored = job ? await this.files.forPrinter(ctx.state.printer?.printer).get(job.origin, job.path).catch(() => null) : null;
-      const file = stored?.kind === 'file' ? (stored as StoredFile) : null;
+      const file = job ? await this.files.forPrinter(ctx.state.printer?.printer).jobDetailsFile(job.origin, job.path) : undefined;
       ctx.body = {
-        job: jobJson(job, jobDetailsOf(file ?? undefined, ctx.state.principal?.name ?? null)),
+        job: jobJson(job, jobDetailsOf(file, ctx.state.principal?.name ?? null)),
         progress: progressJson(snapshot?.progress),
         state: snapshot?.state.text ?? 'Offline',
         error: snapshot?.state.error || null,

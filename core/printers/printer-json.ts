@@ -3,7 +3,7 @@
  * `progress` and `temperatures` shapes (the same builders as /api/job and /api/printer), the base URL
  * of its OctoPrint surface and its own `listen` port.
  */
-import type { FileManager, StoredFile } from '../files/file-manager.js';
+import type { FileManager } from '../files/file-manager.js';
 import { jobDetailsOf, jobJson, progressJson, stateFlags, temperatureJson, type JobJson, type ProgressJson, type StateFlags } from '../printer/octoprint-views.js';
 import type { PrinterScope } from './printer-registry.js';
 
@@ -23,8 +23,7 @@ export interface PrinterJson {
 export async function printerJson(scope: PrinterScope, mainBaseUrl: string, files: FileManager, user: string | null): Promise<PrinterJson> {
   const snapshot = scope.printer.snapshot();
   // an SD job's file is on this printer's card
-  const stored = snapshot.job ? await files.forPrinter(scope.printer).get(snapshot.job.origin, snapshot.job.path).catch(() => null) : null;
-  const file = stored?.kind === 'file' ? (stored as StoredFile) : undefined;
+  const file = snapshot.job ? await files.forPrinter(scope.printer).jobDetailsFile(snapshot.job.origin, snapshot.job.path) : undefined;
   return {
     id: scope.id,
     name: scope.entry.name,

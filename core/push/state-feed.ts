@@ -103,9 +103,8 @@ export class StateFeed implements Disposable {
       this.details = entry;
       this.files
         .forPrinter(this.printer) // an SD job's file is on this printer's card
-        .get(job.origin, job.path)
-        .then((stored) => {
-          const file = stored?.kind === 'file' ? stored : undefined;
+        .jobDetailsFile(job.origin, job.path)
+        .then((file) => {
           entry.value = jobDetailsOf(file, file?.user ?? null);
         })
         .catch(() => undefined)
