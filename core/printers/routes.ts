@@ -14,6 +14,7 @@ import { readJsonObject } from '../http/request-body.js';
 import { refuseEntryConnection } from '../printer/transport/connection-request.js';
 import { TransportProvider } from '../printer/transport/transport-factory.js';
 import { printerJson } from './printer-json.js';
+import { PrinterListeners } from './printer-listeners.js';
 import { PrinterRegistry, PrinterRegistryError, type PrinterScope } from './printer-registry.js';
 
 @injectable()
@@ -25,6 +26,7 @@ export class PrintersRoutes implements RouteContribution {
     @inject(FileManager) private readonly files: FileManager,
     @inject(HttpServer) private readonly http: HttpServer,
     @inject(TransportProvider) private readonly transports: TransportProvider,
+    @inject(PrinterListeners) private readonly listeners: PrinterListeners,
   ) {}
 
   registerRoutes(routes: Routes): void {
@@ -70,7 +72,8 @@ export class PrintersRoutes implements RouteContribution {
   }
 
   private json(ctx: Koa.Context, scope: PrinterScope) {
-    return printerJson(scope, this.mainBaseUrl(ctx), this.files, ctx.state.principal?.name ?? null);
+    const listenError = this.listeners.problems().find((problem) => problem.printer === scope.id)?.error ?? null;
+    return printerJson(scope, this.mainBaseUrl(ctx), this.files, ctx.state.principal?.name ?? null, listenError);
   }
 
   /**

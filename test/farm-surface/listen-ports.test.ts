@@ -64,6 +64,16 @@ describe('farm surface: printers’ own listen ports', function () {
     expect((await fetch(`${farm.t.baseUrl}/api/version`, { headers: keyHeaders(farm.t.apiKey) })).status).to.equal(200);
   });
 
+  it('shows in /api/printers why a printer\'s listen port is not served', async () => {
+    const listed = (await (await fetch(`${farm.t.baseUrl}/api/printers`, { headers: keyHeaders(farm.t.apiKey) })).json()) as { printers: { id: string; listen: number; listenError: string | null }[] };
+    expect(listed.printers.map(({ id, listen, listenError }) => ({ id, listen, listenError }))).to.deep.equal([
+      { id: 'p1', listen: busyPort, listenError: `port ${busyPort} is already in use` },
+      { id: 'p2', listen: p2Port, listenError: null },
+    ]);
+    const one = (await (await fetch(`${farm.t.baseUrl}/api/printers/p1`, { headers: keyHeaders(farm.t.apiKey) })).json()) as { listenError: string | null };
+    expect(one.listenError).to.equal(`port ${busyPort} is already in use`);
+  });
+
   it('hands websocket upgrades to the main server under the printer’s prefix, doubled slashes made one', async () => {
     const main = farm.t.get<HttpServer>(HttpServer).server;
     const wss = new WebSocketServer({ noServer: true });

@@ -44,7 +44,7 @@ describe('printers over REST: GET /api/printers', function () {
     const [p1, p2] = r.json.printers;
     expect(r.json.printers.map((p: { id: string }) => p.id)).to.deep.equal(['p1', 'p2']);
     for (const p of [p1, p2]) {
-      expect(Object.keys(p)).to.have.members(['id', 'name', 'state', 'job', 'progress', 'temperatures', 'baseUrl', 'listen']);
+      expect(Object.keys(p)).to.have.members(['id', 'name', 'state', 'job', 'progress', 'temperatures', 'baseUrl', 'listen', 'listenError']);
       expect(Object.keys(p.state.flags)).to.have.members(FLAG_KEYS);
       expect(Object.keys(p.progress)).to.have.members(PROGRESS_KEYS);
       expect(Object.keys(p.job)).to.include.members(['file', 'estimatedPrintTime', 'lastPrintTime', 'filament', 'user']);
