@@ -15,6 +15,7 @@ import { FileMethods } from './methods/files.js';
 import { HistoryMethods } from './methods/history.js';
 import { PrinterMethods } from './methods/printer.js';
 import { ServerMethods } from './methods/server.js';
+import { MoonrakerNotifications } from './notifications.js';
 import { MoonrakerPrinters } from './printers.js';
 import { MoonrakerRoutes } from './routes.js';
 import { RpcMethodContribution, RpcMethodProvider } from './rpc.js';
@@ -29,6 +30,7 @@ export const moonrakerModule = new ContainerModule(({ bind }) => {
   bind(LifecycleContribution).toService(MoonrakerPrinters);
   bind(MoonrakerWebsocket).toSelf().inSingletonScope();
   bind(LifecycleContribution).toService(MoonrakerWebsocket);
+  bind(LifecycleContribution).to(MoonrakerNotifications).inSingletonScope();
   bind(MoonrakerRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(MoonrakerRoutes);
   const methods: (new (...args: never[]) => RpcMethodContribution)[] = [ServerMethods, DatabaseMethods, PrinterMethods, FileMethods, HistoryMethods, AccessMethods];

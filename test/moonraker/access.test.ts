@@ -1,0 +1,82 @@
+/**
+ * Who gets into Moonraker's websocket: cuttle's session cookie on the same origin (not from another
+ * site's page), a one-shot token once, a trusted network only when configured, and a user's
+ * permissions applied to each method (a read-only user cannot send G-code).
+ */
+import { expect } from 'chai';
+import { SettingsService } from '../../core/settings/settings-service.js';
+import { request } from '../clients/helpers.js';
+import { RpcClient, startMoonrakerHost, type MoonrakerHost } from './support.js';
+
+async function sessionCookie(h: MoonrakerHost, user: string, groups: string[]): Promise<string> {
+  const added = await request(h.t.baseUrl, 'POST', '/api/access/users', { key: h.t.apiKey, body: { name: user, password: 'a-long-password', active: true, groups } });
+  expect(added.status, JSON.stringify(added.body)).to.be.oneOf([200, 201]);
+  const login = await request(h.t.baseUrl, 'POST', '/api/login', { body: { user, pass: 'a-long-password' } });
+  const cookie = login.headers.get('set-cookie') ?? '';
+  expect(cookie).to.match(/cuttle_session=/);
+  return cookie.split(';')[0]!;
+}
+
+async function refusal(url: string, headers: Record<string, string> = {}): Promise<string> {
+  try {
+    (await RpcClient.open(url, headers)).close();
+    return 'accepted';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+describe('moonraker: access', function () {
+  this.timeout(20_000);
+  let h: MoonrakerHost;
+  let url: string;
+
+  before(async () => {
+    h = await startMoonrakerHost(['p1']);
+    url = `ws://127.0.0.1:${h.ports['p1']}/websocket`;
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  it('takes the session cookie from the same origin, not from another site', async () => {
+    const cookie = await sessionCookie(h, 'alice', ['users']);
+    const same = await RpcClient.open(url, { Cookie: cookie, Origin: `http://127.0.0.1:${h.ports['p1']}` });
+    expect((await same.result('access.get_user')).username).to.equal('alice');
+    same.close();
+    expect(await refusal(url, { Cookie: cookie, Origin: 'http://evil.example' })).to.equal('HTTP 401');
+  });
+
+  it('applies the user’s permissions to each method: read-only may read, not send G-code', async () => {
+    const cookie = await sessionCookie(h, 'bob', ['readonly']);
+    const rpc = await RpcClient.open(url, { Cookie: cookie });
+    try {
+      expect((await rpc.result('server.info')).klippy_connected).to.equal(true);
+      expect((await rpc.call('printer.gcode.script', { script: 'G28' })).error!.code).to.equal(403);
+    } finally {
+      rpc.close();
+    }
+  });
+
+  it('lets a one-shot token in once', async () => {
+    const rpc = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
+    const token = (await rpc.result('access.oneshot_token')) as string;
+    rpc.close();
+    const first = await RpcClient.open(`${url}?token=${token}`);
+    first.close();
+    expect(await refusal(`${url}?token=${token}`)).to.equal('HTTP 401');
+  });
+
+  it('lets a trusted network in only once it is configured', async () => {
+    expect(await refusal(url)).to.equal('HTTP 401');
+    h.t.get<SettingsService>(SettingsService).setMany([['moonraker.trustedClients', ['127.0.0.0/8']]]);
+    const trusted = await RpcClient.open(url);
+    try {
+      expect((await trusted.result('access.get_user')).username).to.equal('_trusted');
+    } finally {
+      trusted.close();
+    }
+    h.t.get<SettingsService>(SettingsService).setMany([['moonraker.trustedClients', ['10.0.0.0/8']]]);
+    expect(await refusal(url)).to.equal('HTTP 401');
+  });
+});

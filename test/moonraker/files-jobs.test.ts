@@ -1,0 +1,84 @@
+/**
+ * Files and jobs through Moonraker's API on a printer's listen port: an upload over HTTP announced
+ * with notify_filelist_changed, listed and downloaded; a print started, paused, resumed and cancelled
+ * with printer.print.*, seen by an OctoPrint client (GET /api/job) and firing the same catalogue
+ * events; the job in server.history.list; folders made, files moved and deleted, paths outside
+ * the storage refused.
+ */
+import { expect } from 'chai';
+import { request } from '../clients/helpers.js';
+import { gcodeFile, waitForState } from '../farm-surface/support.js';
+import { recordEvents } from '../support/events.js';
+import { waitFor } from '../support/wait.js';
+import { RpcClient, startMoonrakerHost, type MoonrakerHost } from './support.js';
+
+describe('moonraker: files and jobs', function () {
+  this.timeout(20_000);
+  let h: MoonrakerHost;
+  let rpc: RpcClient;
+  let base: string;
+
+  before(async () => {
+    h = await startMoonrakerHost(['p1']);
+    base = `http://127.0.0.1:${h.ports['p1']}`;
+    await h.printer('p1').connect();
+    rpc = await RpcClient.open(`ws://127.0.0.1:${h.ports['p1']}/websocket`, { 'X-Api-Key': h.t.apiKey });
+  });
+  after(async () => {
+    rpc?.close();
+    await h?.stop();
+  });
+
+  it('uploads over HTTP: announced, listed, downloadable; no key, no upload', async () => {
+    const form = new FormData();
+    form.append('root', 'gcodes');
+    form.append('path', 'parts');
+    form.append('file', new Blob([gcodeFile('moonraker-upload', 3000)]), 'cube.gcode');
+    const refused = await fetch(`${base}/server/files/upload`, { method: 'POST', body: form });
+    expect(refused.status).to.equal(401);
+    const res = await fetch(`${base}/server/files/upload`, { method: 'POST', body: form, headers: { 'X-Api-Key': h.t.apiKey } });
+    expect(res.status).to.equal(201);
+    expect(((await res.json()) as { item: unknown }).item).to.include({ path: 'parts/cube.gcode', root: 'gcodes' });
+    await waitFor(() => rpc.notifications('notify_filelist_changed').find((m) => m.params![0].item.path === 'parts/cube.gcode'));
+    const dir = await rpc.result('server.files.get_directory', { path: 'gcodes/parts' });
+    expect(dir.files.map((f: { filename: string }) => f.filename)).to.deep.equal(['cube.gcode']);
+    expect((await rpc.result('server.files.list', { root: 'gcodes' })).map((f: { path: string }) => f.path)).to.include('parts/cube.gcode');
+    expect((await rpc.result('server.files.metadata', { filename: 'parts/cube.gcode' })).size).to.be.greaterThan(0);
+    const download = await fetch(`${base}/server/files/gcodes/parts/cube.gcode`, { headers: { 'X-Api-Key': h.t.apiKey } });
+    expect(await download.text()).to.contain('moonraker-upload');
+  });
+
+  it('prints, pauses, resumes and cancels: same events, same job for an OctoPrint client, a history row', async () => {
+    const events = recordEvents(h.t);
+    const printer = h.printer('p1');
+    await rpc.result('printer.print.start', { filename: 'parts/cube.gcode' });
+    await waitForState(printer, 'PRINTING');
+    const job = await request(base, 'GET', '/api/job', { key: h.t.apiKey });
+    expect(job.body.job.file.path).to.equal('parts/cube.gcode');
+    await rpc.result('printer.objects.subscribe', { objects: { print_stats: ['state', 'filename'] } });
+    await rpc.result('printer.print.pause');
+    await waitForState(printer, 'PAUSED');
+    await waitFor(() => rpc.notifications('notify_status_update').find((m) => m.params![0].print_stats?.state === 'paused'));
+    await rpc.result('printer.print.resume');
+    await waitForState(printer, 'PRINTING');
+    await rpc.result('printer.print.cancel');
+    await waitForState(printer, 'OPERATIONAL');
+    await waitFor(() => events.first('PrintCancelled'));
+    expect(events.names()).to.include.members(['PrintStarted', 'PrintPaused', 'PrintResumed', 'PrintCancelled']);
+    await waitFor(() => rpc.notifications('notify_history_changed').find((m) => m.params![0].action === 'finished'));
+    const history = await rpc.result('server.history.list', { limit: 5 });
+    expect(history.jobs[0]).to.include({ filename: 'parts/cube.gcode', status: 'cancelled' });
+    expect((await rpc.result('printer.objects.query', { objects: { print_stats: ['state'] } })).status.print_stats.state).to.equal('cancelled');
+  });
+
+  it('makes folders, moves and deletes files, and refuses paths outside the storage', async () => {
+    await rpc.result('server.files.post_directory', { path: 'gcodes/archive' });
+    const moved = await rpc.result('server.files.move', { source: 'gcodes/parts/cube.gcode', dest: 'gcodes/archive/cube.gcode' });
+    expect(moved.item).to.include({ path: 'archive/cube.gcode' });
+    expect((await rpc.call('server.files.move', { source: 'gcodes/archive/cube.gcode', dest: 'gcodes/../../cube.gcode' })).error!.code).to.equal(400);
+    expect((await rpc.call('server.files.delete_directory', { path: 'gcodes/archive' })).error!.code).to.equal(400);
+    await rpc.result('server.files.delete_file', { path: 'gcodes/archive/cube.gcode' });
+    await rpc.result('server.files.delete_directory', { path: 'gcodes/archive' });
+    expect((await rpc.result('server.files.get_directory', { path: 'gcodes' })).dirs.map((d: { dirname: string }) => d.dirname)).to.not.include('archive');
+  });
+});
