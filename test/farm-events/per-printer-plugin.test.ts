@@ -9,15 +9,10 @@ import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { compileReadmeExample } from '../spine/readme-example.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { stopFarm, virtualPrinter } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 interface PrintLogInstance {
   printer: unknown;
-}
-
-async function until(what: string, probe: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !probe(); await new Promise((resolve) => setTimeout(resolve, 20))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
 }
 
 describe("the README's plugin on a farm", function () {
@@ -48,7 +43,7 @@ describe("the README's plugin on a farm", function () {
     expect(lines('print finished').map((l) => [l.printer, l.file, l.total])).to.deep.equal([['p2', 'cube.gcode', 1]]);
 
     await registry.remove('p2');
-    await until("p2's instance shut down", () => lines('print log closed').length === 1);
+    await waitFor(() => lines('print log closed').length === 1, 5000, "p2's instance shut down");
     expect(lines('print log closed')[0]).to.include({ printer: 'p2', total: 1 });
     expect([...instances().keys()]).to.deep.equal(['p1', 'p3']);
 
