@@ -114,6 +114,8 @@ describe('moonraker: JSON-RPC protocol', function () {
     expect(executed[1]).to.match(/^G1 X10/);
     const query = await rpc.result('printer.objects.query', { objects: { toolhead: ['homed_axes'], gcode_move: ['absolute_coordinates'] } });
     expect(query.status.toolhead.homed_axes).to.equal('xyz');
+    // the position asked for after the move (M114, the printer idle)
+    await waitFor(async () => (await rpc.result('printer.objects.query', { objects: { toolhead: ['position'] } })).status.toolhead.position[0] === 10, 5000, 'toolhead at X10');
     expect(query.status.gcode_move.absolute_coordinates).to.equal(true);
   });
 

@@ -13,6 +13,9 @@ import { MoonrakerPrinters } from '../printers.js';
 import { RPC_INVALID_PARAMS, RpcError, type Params, type RpcCall, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
 import { gcodePath } from './files.js';
 
+/** commands after which toolhead.position is asked for (M114) */
+const MOVES = /(^|\s)(G0|G1|G28|G92)(\s|$)/im;
+
 /** Moonraker's answer when the printer cannot take commands */
 function notReady(printer: PrinterService): RpcError {
   return new RpcError(503, `Printer not ready: ${printer.state.text}`);
@@ -101,6 +104,8 @@ export class PrinterMethods implements RpcMethodContribution {
       restart: async () => void (await this.restart(call)),
     };
     await feed.translator.run(script, host, this.printers.heatersOf(call.printer));
+    // the toolhead's position after a move, asked while idle only (never during a print)
+    if (MOVES.test(script) && printer.state.id === 'OPERATIONAL') printer.commands('M114');
     return 'ok';
   }
 
