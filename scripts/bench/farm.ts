@@ -1,40 +1,41 @@
 /**
- * `npm run bench:farm`: one host streaming to N printers at once while 200 push clients watch.
+ * `npm run bench:farm`: one host streaming to N printers at once while push clients watch, over
+ * TCP (one simulator process with N printers, as behind ser2net) and over ptys, each beside its
+ * floor: the same streaming with no host logic at all, on the same transport, in the same run.
  *
- * For each N (1, 4, 8, 16): N `cuttle virtual-printer` processes, each on its own socat pty at
- * 250 000 baud (bytes paced, 8N1; `--sleep-pacing`: a simulator sleeps, not spins, through the last
- * millisecond of a byte's wire time, or 16 of them would need more cores than the machine has),
- * ADVANCED_OK off so the host keeps one command in flight; one
- * `cuttle serve` process (a real host, plugins on) pinned to CPU 0 with `taskset`, whose config.yaml
- * lists the N ptys under `printers:` (autoconnect); 200 socket.io clients at the root of its port
- * (which carries every printer's `current` and events). Simulators and clients run on the other
- * CPUs (BENCH_OTHER_CPUS, default 1), so they do not take the host's core. One file is uploaded
- * once and started on every printer at once through `/printer/<id>/api/files/local/<file>`.
+ * Runs: TCP with N = 1, 4, 8, 16, 32, 64 (BENCH_TCP_PRINTERS), and ptys with N = 16
+ * (BENCH_PTY_PRINTERS: N `cuttle virtual-printer` processes, each on its socat pty, `--sleep-pacing`).
+ * Every printer at 250 000 baud (bytes paced, 8N1), ADVANCED_OK off so the host keeps one command
+ * in flight. The host (`cuttle serve`, plugins on) is pinned to CPU 0 with `taskset`; simulators and
+ * push clients to CPU 1 (BENCH_HOST_CPUS, BENCH_OTHER_CPUS). One file is uploaded once and started on
+ * every printer at once through `/printer/<id>/api/files/local/<file>`.
  *
- * Measured, per N:
- * - each printer's line rate and bytes per line on its own side of the wire (the simulator's
- *   `--wire-log`: every line's arrival with the byte counts of both directions), from the arrival
- *   of the print's first line to that of its last; as a percentage of the wire limit for one
- *   command in flight (line and "ok" cannot overlap: (baud/10) / (bytes sent + received per line));
- *   the minimum over printers is reported, the full-duplex view is shown beside it;
- * - the host's CPU (utime+stime from /proc/<pid>/stat, sampled every 100 ms) over the streaming
- *   window (first printer's first line to last printer's last line), per 1 000 lines over all printers;
- * - the p99.9 of the gaps between an "ok" leaving a printer and the next line arriving (the
- *   simulator's `--ok-gaps`), over all printers' prints;
- * - the host's peak RSS (VmHWM from /proc/<pid>/status; the largest 100 ms VmRSS sample beside it).
+ * Measured, per run:
+ * - each printer's line rate on its own side of the wire (the simulator's `--wire-log`), as a % of the
+ *   wire limit for one command in flight; the minimum over printers is reported;
+ * - the host's CPU (utime+stime from /proc, sampled every 100 ms) over the streaming window, per
+ *   1 000 lines over all printers, and as a share of its core;
+ * - the p99.9 of the gaps between an "ok" leaving a printer and the next line arriving (`--ok-gaps`);
+ * - the host's peak RSS (VmHWM);
+ * - the simulators' share of their core: near 100 % means the simulators, not the host, set the pace,
+ *   and the row says `"simulator_saturated": true` (that run is not a result);
+ * - the floor: fresh simulators, and `bare-stream.js` (pinned where the host was) streaming the same
+ *   file to the same N printers with no host logic; `host_over_floor` is the host's CPU per 1 000
+ *   lines over the floor's.
  *
- * taskset pins, it does not reserve: on a shared machine other processes run on CPU 0 too. Each N's
- * JSON carries the load average before and after, the host's share of a core (host_cpu_pct) and the
- * other side's (others_cpu_pct): a host far below 100 % of its core while the gaps are long means
- * the machine, not the host, set the pace; others_cpu_pct near 100 means the simulators did.
+ * taskset pins, it does not reserve: on a shared machine other processes run on CPU 0 too. Each row
+ * carries the load average before it.
  *
- * One JSON line per N; the last line is the largest N's:
- * {"printers":16,"min_pct_of_limit":…,"p999_gap_ms":…,"cpu_ms_per_1000_lines":…,"rss_mb":…, …}.
- * Env: BENCH_PRINTERS (1,4,8,16), BENCH_LINES (5000), BENCH_BAUD (250000), BENCH_PUSH_CLIENTS (200),
- * BENCH_HOST_CPUS (0), BENCH_OTHER_CPUS (1; empty: unpinned), BENCH_CPU_PROF (1: profile the host
- * with --cpu-prof and print its top functions per N).
+ * One line per run as it ends; the last line is
+ * {"rows":[{"transport":"tcp","printers":16,"min_pct_of_limit":…,"p999_gap_ms":…,"cpu_ms_per_1000_lines":…,
+ *   "host_over_floor":…,"host_cpu_pct":…,"rss_mb":…,"simulator_cpu_pct":…},…],"largest_n_at_95_pct":…}.
+ * Env: BENCH_TCP_PRINTERS, BENCH_PTY_PRINTERS, BENCH_LINES (3000), BENCH_BAUD (250000),
+ * BENCH_PUSH_CLIENTS (100), BENCH_HOST_CPUS (0), BENCH_OTHER_CPUS (1; empty: unpinned),
+ * BENCH_CPU_PROF (1: profile the host with --cpu-prof and print its top functions per run).
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -42,24 +43,87 @@ import { profileClock, timeByArea, topFunctions } from './cpu-profile.js';
 import { startHostProcess, treeCpuMs, type HostProcess } from './host-process.js';
 import { now } from './push-harness.js';
 import { startPushClients, type PushCounts } from './push-clients.js';
-import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.js';
+import { startSimulatorProcess, startTcpSimulatorProcess } from './simulator-process.js';
 import { gapsInside, printOnWire, quantile, readJson, typicalFile, wireLimits, type OkGap, type PrintOnWire, type WireSample } from './wire.js';
 
-const PRINTERS = (process.env['BENCH_PRINTERS'] ?? '1,4,8,16').split(',').map(Number);
-const LINES = Number(process.env['BENCH_LINES'] ?? 5000);
+const counts = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').filter(Boolean).map(Number);
+type Transport = 'tcp' | 'pty';
+const RUNS: { transport: Transport; printers: number }[] = [
+  ...counts('BENCH_TCP_PRINTERS', '1,4,8,16,32,64').map((printers) => ({ transport: 'tcp' as const, printers })),
+  ...counts('BENCH_PTY_PRINTERS', '16').map((printers) => ({ transport: 'pty' as const, printers })),
+];
+const LINES = Number(process.env['BENCH_LINES'] ?? 3000);
 const BAUD = Number(process.env['BENCH_BAUD'] ?? 250_000);
-const PUSH_CLIENTS = Number(process.env['BENCH_PUSH_CLIENTS'] ?? 200);
+const PUSH_CLIENTS = Number(process.env['BENCH_PUSH_CLIENTS'] ?? 100);
+/** a simulator process above this share of its core set the pace itself */
+const SATURATED_PCT = 90;
 const HOST_CPUS = process.env['BENCH_HOST_CPUS'] ?? '0';
 const OTHER_CPUS = process.env['BENCH_OTHER_CPUS'] ?? '1';
 const CPU_PROF = process.env['BENCH_CPU_PROF'] === '1';
 const KEY = 'BenchFarmKey0123456789abcdefghij';
 const FILE = 'farm.gcode';
 
+/** The simulated printers of one run: their ports, their record files, and the processes that run them. */
+interface Printers {
+  ports: string[];
+  gaps: string[];
+  wires: string[];
+  pids: number[];
+  stop(): Promise<void>;
+}
+
 interface Farm {
   dir: string;
   ids: string[];
-  simulators: (SimulatorProcess & { gaps: string; wire: string })[];
+  printers: Printers;
   host?: HostProcess;
+}
+
+/** `count` consecutive free TCP ports on loopback, from a random base. */
+async function freePortRange(count: number): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await free(base + i);
+    if (ok) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports`);
+}
+
+/** Simulated printers on `transport`, with their records (`record: false` for the floor's, which needs none). */
+async function startPrinters(transport: Transport, count: number, dir: string, record: boolean): Promise<Printers> {
+  const ids = Array.from({ length: count }, (_, i) => i + 1);
+  if (transport === 'tcp') {
+    const gaps = path.join(dir, 'ok-gaps.json');
+    const wire = path.join(dir, 'wire.json');
+    const numbered = (file: string, n: number) => (count === 1 ? file : file.replace(/\.json$/, `-${n}.json`));
+    const args = ['--no-advanced-ok', ...(record ? ['--ok-gaps', gaps, '--wire-log', wire] : [])];
+    const sim = await startTcpSimulatorProcess(dir, BAUD, count, await freePortRange(count), args, OTHER_CPUS || undefined);
+    return { ports: sim.addresses, gaps: ids.map((n) => numbered(gaps, n)), wires: ids.map((n) => numbered(wire, n)), pids: [sim.pid], stop: () => sim.stop() };
+  }
+  const sims = await Promise.all(
+    ids.map(async (n) => {
+      const simDir = path.join(dir, `p${n}`);
+      fs.mkdirSync(simDir, { recursive: true });
+      const gaps = path.join(simDir, 'ok-gaps.json');
+      const wire = path.join(simDir, 'wire.json');
+      const args = ['--no-advanced-ok', '--sleep-pacing', ...(record ? ['--ok-gaps', gaps, '--wire-log', wire] : [])];
+      return { ...(await startSimulatorProcess(simDir, BAUD, args, OTHER_CPUS || undefined)), gaps, wire };
+    }),
+  );
+  return {
+    ports: sims.map((s) => s.link),
+    gaps: sims.map((s) => s.gaps),
+    wires: sims.map((s) => s.wire),
+    pids: sims.map((s) => s.pid),
+    stop: async () => void (await Promise.all(sims.map((s) => s.stop()))),
+  };
 }
 
 async function request(host: HostProcess, method: string, url: string, body?: unknown): Promise<unknown> {
@@ -90,25 +154,15 @@ interface FarmPrinter {
   progress: { completion: number | null };
 }
 
-async function startFarm(count: number, gcode: string): Promise<Farm> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cuttle-bench-farm-${count}-`));
+async function startFarm(transport: Transport, count: number, gcode: string): Promise<Farm> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cuttle-bench-farm-${transport}-${count}-`));
   const ids = Array.from({ length: count }, (_, i) => `p${i + 1}`);
-  const farm: Farm = { dir, ids, simulators: [] };
-  farm.simulators = await Promise.all(
-    ids.map(async (id) => {
-      const simDir = path.join(dir, id);
-      fs.mkdirSync(simDir);
-      const gaps = path.join(simDir, 'ok-gaps.json');
-      const wire = path.join(simDir, 'wire.json');
-      const sim = await startSimulatorProcess(simDir, BAUD, ['--no-advanced-ok', '--sleep-pacing', '--ok-gaps', gaps, '--wire-log', wire], OTHER_CPUS || undefined);
-      return { ...sim, gaps, wire };
-    }),
-  );
+  const farm: Farm = { dir, ids, printers: await startPrinters(transport, count, dir, true) };
   const basedir = path.join(dir, 'host');
   fs.mkdirSync(basedir);
   const config = {
     api: { key: KEY },
-    printers: ids.map((id, i) => ({ id, name: `Farm ${id}`, connection: { port: farm.simulators[i]!.link, baudrate: BAUD, autoconnect: true } })),
+    printers: ids.map((id, i) => ({ id, name: `Farm ${id}`, connection: { port: farm.printers.ports[i]!, baudrate: BAUD, autoconnect: true } })),
   };
   fs.writeFileSync(path.join(basedir, 'config.yaml'), YAML.stringify(config));
   const nodeArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'prof')}`] : [];
@@ -124,16 +178,43 @@ async function startFarm(count: number, gcode: string): Promise<Farm> {
   return farm;
 }
 
+/** The floor: fresh printers on the same transport, streamed to by bare-stream.js where the host ran. */
+async function floorCpuMsPer1000(transport: Transport, count: number, dir: string, linesFile: string): Promise<{ cpuMsPer1000: number; simulatorPct: number }> {
+  const floorDir = path.join(dir, 'floor');
+  fs.mkdirSync(floorDir, { recursive: true });
+  const printers = await startPrinters(transport, count, floorDir, false);
+  try {
+    const script = path.join(__dirname, 'bare-stream.js');
+    const args = [script, linesFile, String(BAUD), ...printers.ports];
+    const started = [now(), printers.pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0)];
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(HOST_CPUS ? 'taskset' : process.execPath, HOST_CPUS ? ['-c', HOST_CPUS, process.execPath, ...args] : args, { maxBuffer: 1 << 20 }, (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    const simulatorPct = ((printers.pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0) - started[1]!) / (now() - started[0]!)) * 100;
+    const floor = JSON.parse(stdout.trim().split('\n').at(-1)!) as { lines: number; cpu_ms: number };
+    return { cpuMsPer1000: floor.cpu_ms / (floor.lines / 1000), simulatorPct };
+  } finally {
+    await printers.stop();
+  }
+}
+
 async function stopFarm(farm: Farm): Promise<void> {
   await farm.host?.stop();
-  await Promise.all(farm.simulators.map((s) => s.stop()));
+  await farm.printers.stop();
 }
 
 interface Figures {
+  transport: Transport;
   printers: number;
   min_pct_of_limit: number;
   p999_gap_ms: number;
   cpu_ms_per_1000_lines: number;
+  /** the same streaming with no host logic (bare-stream.js), on the same transport, CPU-ms per 1 000 lines */
+  floor_cpu_ms_per_1000_lines: number;
+  host_over_floor: number;
+  /** the simulator process(es), in % of their core, while the prints ran */
+  simulator_cpu_pct: number;
+  simulator_saturated: boolean;
   rss_mb: number;
   rss_sampled_max_mb: number;
   host_cpu_pct: number;
@@ -166,22 +247,25 @@ interface Figures {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-async function runFarm(count: number, gcode: string, fileLines: Set<string>): Promise<Figures> {
+async function runFarm(transport: Transport, count: number, gcode: string, fileLines: Set<string>, linesFile: string): Promise<Figures> {
   const loadBefore = os.loadavg().map((l) => round(l, 2));
-  const farm = await startFarm(count, gcode);
+  const farm = await startFarm(transport, count, gcode);
   let counts: PushCounts;
   let cpu: { user: number; system: number };
   let memory: { hwmMb: number; maxSampledRssMb: number };
   let prints: PrintOnWire[];
   let streaming: [number, number];
   let othersCpuPct: number;
+  let simulatorCpuPct: number;
   const host = farm.host!;
   try {
     const clients = await startPushClients(PUSH_CLIENTS, host.baseUrl, KEY, OTHER_CPUS || undefined);
     // what the other side (simulators with their socat, push clients) used while the prints ran
-    const others = () => [clients.pid, ...farm.simulators.map((s) => s.pid)].reduce((sum, pid) => sum + treeCpuMs(pid), 0);
+    const simulators = () => farm.printers.pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
+    const others = () => treeCpuMs(clients.pid) + simulators();
     try {
       const othersFrom: [number, number] = [now(), others()];
+      const simulatorsFrom = simulators();
       await Promise.all(farm.ids.map((id) => request(host, 'POST', `/printer/${id}/api/files/local/${FILE}`, { command: 'select', print: true })));
       // one farm-wide poll a second, as a farm dashboard does (the bench's own requests are host load too)
       const seen = new Set<string>();
@@ -194,21 +278,23 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
         return printers.every((p) => p.state.flags.operational && !p.state.flags.printing && (seen.has(p.id) || p.progress.completion === 100));
       });
       othersCpuPct = ((others() - othersFrom[1]) / (now() - othersFrom[0])) * 100;
+      simulatorCpuPct = ((simulators() - simulatorsFrom) / (now() - othersFrom[0])) * 100;
       counts = await clients.counts();
     } finally {
       clients.stop();
     }
     memory = host.memory();
     await stopFarm(farm); // the simulators write their records on the way out
-    prints = farm.simulators.map((s) => printOnWire(readJson<WireSample[]>(s.wire), (command) => fileLines.has(command)));
+    prints = farm.printers.wires.map((wire) => printOnWire(readJson<WireSample[]>(wire), (command) => fileLines.has(command)));
     streaming = [Math.min(...prints.map((p) => p.window[0])), Math.max(...prints.map((p) => p.window[1]))];
     cpu = host.cpuMsBetween(...streaming);
   } catch (err) {
     await stopFarm(farm);
-    console.error(`${count} printers failed; its simulators' records and the host's log are in ${farm.dir}`);
+    console.error(`${count} printers over ${transport} failed; its simulators' records and the host's log are in ${farm.dir}`);
     throw err;
   }
-  const gaps = farm.simulators.flatMap((s, i) => gapsInside(readJson<OkGap[]>(s.gaps), prints[i]!.window));
+  const gaps = farm.printers.gaps.flatMap((file, i) => gapsInside(readJson<OkGap[]>(file), prints[i]!.window));
+  const floor = await floorCpuMsPer1000(transport, count, farm.dir, linesFile);
   const pcts = prints.map((p) => {
     const limits = wireLimits(BAUD, p.sentPerLine, p.receivedPerLine);
     return { oneInFlight: (p.linesPerSecond / limits.halfDuplex) * 100, fullDuplex: (p.linesPerSecond / limits.fullDuplex) * 100 };
@@ -218,11 +304,17 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
   const seconds = (streaming[1] - streaming[0]) / 1000;
   const minPct = Math.min(...pcts.map((p) => p.oneInFlight));
   const profile = CPU_PROF ? fs.readdirSync(path.join(farm.dir, 'prof')).map((f) => path.join(farm.dir, 'prof', f))[0] : undefined;
+  const hostPer1000 = cpuMs / (totalLines / 1000);
   const figures: Figures = {
+    transport,
     printers: count,
     min_pct_of_limit: round(minPct),
     p999_gap_ms: round(quantile(gaps, 0.999), 2),
-    cpu_ms_per_1000_lines: round(cpuMs / (totalLines / 1000), 2),
+    cpu_ms_per_1000_lines: round(hostPer1000, 2),
+    floor_cpu_ms_per_1000_lines: round(floor.cpuMsPer1000, 2),
+    host_over_floor: round(hostPer1000 / floor.cpuMsPer1000, 2),
+    simulator_cpu_pct: round(simulatorCpuPct!),
+    simulator_saturated: simulatorCpuPct! > SATURATED_PCT || floor.simulatorPct > SATURATED_PCT,
     rss_mb: round(memory.hwmMb),
     rss_sampled_max_mb: round(memory.maxSampledRssMb),
     host_cpu_pct: round((cpuMs / (seconds * 1000)) * 100),
@@ -251,9 +343,9 @@ async function runFarm(count: number, gcode: string, fileLines: Set<string>): Pr
   };
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   console.log(
-    `${count} printer(s): ${fmt(figures.min_lines_per_s)}–${fmt(figures.max_lines_per_s)} lines/s each (${fmt(figures.total_lines_per_s)} in all, ${fmt(seconds, 1)} s), ` +
+    `${transport} × ${count}: ${fmt(figures.min_lines_per_s)}–${fmt(figures.max_lines_per_s)} lines/s each (${fmt(figures.total_lines_per_s)} in all, ${fmt(seconds, 1)} s), ` +
       `min ${fmt(minPct, 1)} % of the one-in-flight limit (${fmt(figures.min_pct_of_full_duplex_limit, 1)} % of full duplex); ` +
-      `host ${fmt(cpuMs / (totalLines / 1000), 1)} CPU-ms per 1 000 lines (${fmt(figures.host_cpu_pct)} % of a core, ${fmt(figures.host_system_cpu_share_pct)} % of it in the kernel; simulators and clients ${fmt(othersCpuPct)} %), RSS peak ${fmt(memory.hwmMb)} MB; ` +
+      `host ${fmt(hostPer1000, 1)} CPU-ms per 1 000 lines, ${fmt(figures.host_over_floor, 2)}× the floor's ${fmt(floor.cpuMsPer1000, 1)} (${fmt(figures.host_cpu_pct)} % of a core, ${fmt(figures.host_system_cpu_share_pct)} % of it in the kernel; simulators ${fmt(simulatorCpuPct!)} %${figures.simulator_saturated ? ' SATURATED: not a result' : ''}, with clients ${fmt(othersCpuPct)} %), RSS peak ${fmt(memory.hwmMb)} MB; ` +
       `ok→next line p50 ${fmt(figures.p50_gap_ms, 2)} / p99 ${fmt(figures.p99_gap_ms, 2)} / p99.9 ${fmt(figures.p999_gap_ms, 2)} / max ${fmt(figures.max_gap_ms, 2)} ms; load ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`,
   );
   if (profile) {
@@ -272,25 +364,35 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-bench-farm-file-'));
   const { file, lines } = typicalFile(dir, LINES, FILE);
   const gcode = fs.readFileSync(file, 'utf8');
-  fs.rmSync(dir, { recursive: true, force: true });
   console.log(
     `${LINES} lines a printer, ${BAUD} baud 8N1, one command in flight (ADVANCED_OK off); host on CPU ${HOST_CPUS || 'any'}, simulators and ${PUSH_CLIENTS} push clients on CPU ${OTHER_CPUS || 'any'}; started ${new Date(now()).toISOString()}`,
   );
   const results: Figures[] = [];
-  for (const count of PRINTERS) {
-    const figures = await runFarm(count, gcode, new Set(lines));
-    results.push(figures);
-    console.log(JSON.stringify(figures));
+  try {
+    for (const { transport, printers } of RUNS) {
+      const figures = await runFarm(transport, printers, gcode, new Set(lines), file);
+      results.push(figures);
+      console.log(JSON.stringify(figures));
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const last = results[results.length - 1]!;
+  const holding = results.filter((r) => r.transport === 'tcp' && r.min_pct_of_limit >= 95 && !r.simulator_saturated).map((r) => r.printers);
   console.log(
     JSON.stringify({
-      printers: last.printers,
-      min_pct_of_limit: last.min_pct_of_limit,
-      p999_gap_ms: last.p999_gap_ms,
-      cpu_ms_per_1000_lines: last.cpu_ms_per_1000_lines,
-      rss_mb: last.rss_mb,
-      host_cpu_pct: last.host_cpu_pct,
+      rows: results.map((r) => ({
+        transport: r.transport,
+        printers: r.printers,
+        min_pct_of_limit: r.min_pct_of_limit,
+        p999_gap_ms: r.p999_gap_ms,
+        cpu_ms_per_1000_lines: r.cpu_ms_per_1000_lines,
+        host_over_floor: r.host_over_floor,
+        host_cpu_pct: r.host_cpu_pct,
+        rss_mb: r.rss_mb,
+        simulator_cpu_pct: r.simulator_cpu_pct,
+        simulator_saturated: r.simulator_saturated,
+      })),
+      largest_n_at_95_pct: holding.length ? Math.max(...holding) : null,
       loadavg: os.loadavg().map((l) => round(l, 2)),
     }),
   );
