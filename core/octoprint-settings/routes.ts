@@ -19,11 +19,10 @@ import { type RouteContribution, type Routes } from '../http/routes.js';
 import { ConfigError, SettingsService } from '../settings/settings-service.js';
 import { timelapseSettings, webcamSettings } from '../timelapse/settings.js';
 import { refuseEntryConnection } from '../printer/transport/connection-request.js';
+import { offeredBaudrates } from '../printer/transport/port-rules.js';
 import { TransportProvider } from '../printer/transport/transport-factory.js';
 import { changesOf, fillFields } from './octoprint-fields.js';
 
-/** The baud rates OctoPrint offers. */
-export const BAUDRATES = [250000, 230400, 115200, 57600, 38400, 19200, 9600];
 
 /** This instance's UPnP UUID (OctoPrint's discovery plugin setting; Home Assistant keys devices by it), kept in the data folder. */
 export function instanceUuid(settings: SettingsService): string {
@@ -100,7 +99,7 @@ export class SettingsRoutes implements RouteContribution {
         logs: settings.folder('logs'),
         watched: null,
       },
-      serial: { portOptions: [...new Set([...ports, 'VIRTUAL'])], baudrateOptions: BAUDRATES, log: false },
+      serial: { portOptions: [...new Set([...ports, 'VIRTUAL'])], baudrateOptions: offeredBaudrates(settings), log: false },
       server: { allowFraming: false },
       temperature: { sendAutomatically: false, sendAutomaticallyAfter: 1 },
       webcam: {

@@ -4,7 +4,7 @@ import { SettingsService } from '../settings/settings-service.js';
 import type { PrinterService } from './printer-service.js';
 import { serialSettings } from './settings.js';
 import { refuseConnectionRequest, type ConnectionRequest } from './transport/connection-request.js';
-import { STANDARD_BAUDRATES } from './transport/port-rules.js';
+import { offeredBaudrates } from './transport/port-rules.js';
 import { TransportProvider } from './transport/transport-factory.js';
 import { HttpError } from '../http/http-error.js';
 import { requestPrinter } from './request-printer.js';
@@ -39,7 +39,7 @@ export class ConnectionRoutes implements RouteContribution {
         },
         options: {
           ports,
-          baudrates: [...STANDARD_BAUDRATES, ...serial.additionalBaudrates.filter((b) => typeof b === 'number')],
+          baudrates: offeredBaudrates(this.settings),
           printerProfiles: [PROFILE],
           portPreference: serial.port || null,
           baudratePreference: serial.baudrate || null,

@@ -1,11 +1,13 @@
 /**
- * The pure rules of the port allow-list, with no I/O: device-path globs (`serial.additionalPorts`,
+ * The rules of the port allow-list, with no I/O: device-path globs (`serial.additionalPorts`,
  * as OctoPrint's setting of that name), the baud rates a connection may ask for, and the hosts a
  * `tcp://` port may name (`serial.tcp.allowedHosts`). The factories apply them before anything is
  * opened or even looked at on disk.
  */
 import net from 'node:net';
 import path from 'node:path';
+import type { SettingsService } from '../../settings/settings-service.js';
+import { serialSettings } from '../settings.js';
 
 /** What a port is checked for: to be opened now (it must be there, a device), or to be saved in a printer's entry for later. */
 export type PortUse = 'connect' | 'configure';
@@ -67,6 +69,12 @@ export function devicePathProblem(port: string): string | null {
 /** Whether `port` matches one of `globs` (entries that are not strings are ignored). */
 export function matchesAnyGlob(port: string, globs: readonly unknown[]): boolean {
   return globs.some((glob) => typeof glob === 'string' && glob !== '' && globToRegExp(glob).test(port));
+}
+
+/** The baud rates a client is offered: the standard ones, then `serial.additionalBaudrates`. */
+export function offeredBaudrates(settings: SettingsService): number[] {
+  const additional = settings.of(serialSettings).get().additionalBaudrates.filter((b) => typeof b === 'number' && !STANDARD_BAUDRATES.includes(b));
+  return [...STANDARD_BAUDRATES, ...additional];
 }
 
 /** Why `baudrate` is refused, or null when it is a standard one or listed in `additional`. */
