@@ -5,10 +5,9 @@
  */
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
-import { HttpError } from '../http/http-error.js';
 import { AuthService } from '../http/http-server.js';
 import type { RequestContribution } from '../http/request-contribution.js';
-import { enterPrinterScope, KEY_REQUIRED, regluePrinterBase } from './printer-prefix.js';
+import { enterPrinterScope, regluePrinterBase } from './printer-prefix.js';
 import { PrinterRegistry } from './printer-registry.js';
 
 @injectable()
@@ -32,9 +31,7 @@ export class PrinterPrefix implements RequestContribution {
       return;
     }
     const authenticated = () => this.auth.authenticateRequest(ctx.headers, ctx.query) !== null;
-    const scoped = enterPrinterScope(ctx, this.printers, authenticated);
+    enterPrinterScope(ctx, this.printers, authenticated);
     await next();
-    // without a key, a path under a printer that nothing served is 403, as an unknown printer's is
-    if (scoped && ctx.status === 404 && ctx.body === undefined && !authenticated()) throw new HttpError(403, KEY_REQUIRED);
   };
 }

@@ -37,24 +37,31 @@ export function printerNamed(registry: Pick<PrinterRegistry, 'get'>, id: string)
 export const KEY_REQUIRED = 'A valid API key or session is required';
 
 /**
+ * What a caller without a key learns of an unknown printer: what a known one answers it for a path
+ * no public route serves (403 under /api/, a bare 404 elsewhere). SockJS is the exception: its
+ * handshake carries no key (it authenticates in-band), so an unknown printer's is 404.
+ */
+function unknownToAnyone(rest: string): HttpError {
+  return rest.startsWith('/api/') ? new HttpError(403, KEY_REQUIRED) : new HttpError(404, 'Not found');
+}
+
+/**
  * Resolves the request's printer and strips its prefix from `ctx.path`. Throws 404 for an unknown
  * printer (also one removed a moment ago), before any route is looked at; to a caller without a key
- * (`authenticated` false) 403, as a known printer answers it, so printer ids cannot be probed.
- * True when the path named a printer.
+ * (`authenticated` false) what a known printer answers, so printer ids cannot be probed through the API.
  */
-export function enterPrinterScope(ctx: Context, registry: PrinterRegistry, authenticated: () => boolean): boolean {
+export function enterPrinterScope(ctx: Context, registry: PrinterRegistry, authenticated: () => boolean): void {
   const scoped = splitPrinterPath(ctx.path);
   if (!scoped) {
     ctx.state.printer = registry.first();
     ctx.state.basePath = '';
-    return false;
+    return;
   }
   const scope = printerNamed(registry, scoped.id);
-  if (!scope) throw authenticated() ? new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`) : new HttpError(403, KEY_REQUIRED);
+  if (!scope) throw authenticated() ? new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`) : unknownToAnyone(scoped.rest);
   ctx.state.printer = scope;
   ctx.state.basePath = atListenPort.has(ctx.req) ? '' : scope.basePath;
   ctx.path = scoped.rest;
-  return true;
 }
 
 /** The first segments of a printer's OctoPrint surface, as sloppy clients glue them to the printer's base. */

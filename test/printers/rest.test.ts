@@ -92,16 +92,16 @@ describe('printers over REST: GET /api/printers', function () {
     expect((await call('GET', '/api/printers/p1', { key })).status).to.equal(200);
   });
 
-  it('answers a known and an unknown printer id alike without a key (403), so ids cannot be probed; 404 only to a caller with a key', async () => {
+  it('answers a known and an unknown printer id alike without a key (403 under /api/), so ids cannot be probed; "no printer" only to a caller with a key', async () => {
     t = await startApiHost({ config: twoPrinters() });
     call = api(t);
-    for (const rest of ['/api/job', '/api/connection', '/api/files', '/nothing/here', '/api/version']) {
+    for (const [rest, status] of [['/api/job', 403], ['/api/connection', 403], ['/api/files', 403], ['/api/version', 403], ['/api/nothing', 403], ['/nothing/here', 404]] as const) {
       const known = await call('GET', `/printer/p1${rest}`, { key: null });
       const unknown = await call('GET', `/printer/nope${rest}`, { key: null });
-      expect([known.status, unknown.status], rest).to.deep.equal([403, 403]);
+      expect([known.status, unknown.status], rest).to.deep.equal([status, status]);
       expect(unknown.json, rest).to.deep.equal(known.json);
       const posted = await call('POST', `/printer/nope${rest}`, { key: null, body: { command: 'connect' } });
-      expect(posted.status, `POST ${rest}`).to.equal(403);
+      expect(posted.status, `POST ${rest}`).to.equal(status);
     }
     expect((await call('GET', '/printer/nope/api/job')).status, 'with a key').to.equal(404);
   });
