@@ -102,7 +102,7 @@ export class PushHub implements PushEndpoint, Disposable {
     this.logger = deps.logger;
     this.offline = new StateFeed('', undefined, deps.options.logLines);
     this.hubSeq = deps.bus.lastSeq;
-    if (deps.printers) this.subscriptions.add(deps.printers.forEach((scope) => this.addPrinter(scope.id, scope.printer)));
+    if (deps.printers) this.subscriptions.add(deps.printers.forEach((scope) => this.addPrinter(scope.id, scope.printer, () => scope.entry.name)));
     this.subscriptions.add(deps.bus.onAny((event) => this.dispatchEvent(event), { owner: 'push' }));
     if (deps.slicing) {
       this.subscriptions.add(
@@ -352,8 +352,8 @@ export class PushHub implements PushEndpoint, Disposable {
   }
 
   /** A printer appeared: its feed, and its `history` to the farm clients that want it. Returns what removes it. */
-  private addPrinter(id: string, printer: PrinterService): Disposable {
-    const feed = new StateFeed(id, printer, this.options.logLines, this.deps.files);
+  private addPrinter(id: string, printer: PrinterService, name: () => string): Disposable {
+    const feed = new StateFeed(id, printer, this.options.logLines, this.deps.files, name);
     this.feeds.set(id, feed);
     for (const client of this.clients) {
       if (client.authenticated && client.view.kind === 'farm' && acceptsName(client.subscription.printers, id)) client.sendNow(this.historyMessage(client, feed, []));

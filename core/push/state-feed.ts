@@ -3,7 +3,8 @@
  * messages and temperature points between `current` ticks, and builds `current` (one message per
  * tick, shared by every client that keeps up; a coalesced one covering several ticks for throttled or
  * slow clients) and `history`. Each comes in two forms: as OctoPrint sends it (printer views) and
- * `keyed` with `printer: <id>` added (the farm view).
+ * `keyed` with `printer: <id>` and the printer's `name` as it is now added (the farm view: a rename
+ * shows in the next tick, without a reload).
  * A tick is taken (`capture`) and shown (`publish`) in two steps: the hub publishes it only once the
  * events of the changes its snapshot shows have been dispatched, so an event precedes the `current`
  * that shows its change (hub.ts, `tick`).
@@ -68,6 +69,8 @@ export class StateFeed implements Disposable {
     private readonly printer: PrinterService | undefined,
     private readonly logLines: number,
     private readonly files?: FileManager,
+    /** the printer's name now (its config entry's, which a PATCH may change) */
+    private readonly name: () => string = () => id,
   ) {
     if (!printer) return;
     this.subscriptions.add(
@@ -142,7 +145,7 @@ export class StateFeed implements Disposable {
 
   /**
    * `current` covering the ticks after `afterTick` up to the latest: built once per distinct range
-   * and variant, then shared (`keyed` adds `printer: <id>`).
+   * and variant, then shared (`keyed` adds `printer: <id>` and `name`).
    */
   current(afterTick: number, withLogs = true, withMessages = true, keyed = false): PushMessage {
     const form = variant(withLogs, withMessages, keyed);
@@ -157,7 +160,7 @@ export class StateFeed implements Disposable {
         temps: covered.flatMap((t) => t.temps),
         logs: withLogs ? newest(covered.flatMap((t) => t.logs), this.logLines) : [],
         messages: withMessages ? newest(covered.flatMap((t) => t.messages), this.logLines) : [],
-        ...(keyed ? { printer: this.id } : {}),
+        ...(keyed ? { printer: this.id, name: this.name() } : {}),
       });
       if (steady) this.steady[form] = message;
       else this.currentCache.set(`${afterTick}:${form}`, message);
@@ -166,13 +169,13 @@ export class StateFeed implements Disposable {
   }
 
   /** `history` data: the state now, the temperature history, the last log lines and messages (`keyed`: with `printer`). */
-  history(keyed = false): PushPrinterState & { temps: TempPoint[]; logs: string[]; messages: string[]; printer?: string } {
+  history(keyed = false): PushPrinterState & { temps: TempPoint[]; logs: string[]; messages: string[]; printer?: string; name?: string } {
     return {
       ...this.state(),
       temps: (this.printer?.temperatureHistory() ?? []).map(tempPoint),
       logs: newest(this.recentLogs, this.logLines),
       messages: newest(this.recentMessages, this.logLines),
-      ...(keyed ? { printer: this.id } : {}),
+      ...(keyed ? { printer: this.id, name: this.name() } : {}),
     };
   }
 

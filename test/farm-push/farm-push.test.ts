@@ -90,6 +90,21 @@ describe('farm push: views of several printers', function () {
     }
   });
 
+  it('socket.io: a rename (PATCH /api/printers/<id>) shows in the next currents, and in a new client\'s history, without a reload', async () => {
+    const c = farm();
+    await waitFor(() => c.of('history').length === 3, 5000, 'three histories');
+    expect(c.of('history').map((h) => h['name'])).to.deep.equal(['P1', 'P2', 'P3']);
+    const renamed = await request(t.baseUrl, 'PATCH', '/api/printers/p2', { key: t.apiKey, body: { name: 'Left Prusa' } });
+    expect(renamed.status).to.equal(200);
+    await waitFor(() => c.of('current').some((m) => m['printer'] === 'p2' && m['name'] === 'Left Prusa'), 5000, 'p2 renamed in a current');
+    const after = c.of('current').filter((m) => m['printer'] === 'p1');
+    expect(after[after.length - 1]!['name'], 'the others keep theirs').to.equal('P1');
+    const fresh = farm();
+    await waitFor(() => fresh.of('history').length === 3, 5000, 'three histories');
+    expect(fresh.of('history').map((h) => h['name'])).to.deep.equal(['P1', 'Left Prusa', 'P3']);
+    expect((await request(t.baseUrl, 'PATCH', '/api/printers/p2', { key: t.apiKey, body: { name: 'P2' } })).status).to.equal(200);
+  });
+
   it('socket.io: subscribe {printers: [p1, p3]} narrows state and printer events; shared events still come; an unknown id is refused with a reason', async () => {
     const c = farm();
     await waitFor(() => c.of('history').length === 3);

@@ -38,7 +38,7 @@ class StandInRegistry implements Pick<PrinterRegistry, 'forEach'> {
 
   forEach(setup: (scope: PrinterScope) => Disposable | void): Disposable {
     const run = (p: StandIn) => {
-      const result = setup({ id: p.id, printer: p.service } as PrinterScope);
+      const result = setup({ id: p.id, printer: p.service, entry: { id: p.id, name: p.id } } as PrinterScope);
       if (result) this.watchers.get(p.id)!.add(result);
       if (result) this.kept.push(result);
     };
