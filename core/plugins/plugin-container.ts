@@ -40,8 +40,13 @@ export function tokenName(token: unknown): string {
   return String(token);
 }
 
+/** Why a token a plugin may not inject would be granted with another scope ('' when it would not). */
+export function scopeHint(injectables: readonly PluginInjectable[], token: unknown): string {
+  return injectables.some((i) => i.token === token && i.ofPrinter) ? ` (a plugin with scope: 'printer' gets its printer's ${tokenName(token)})` : '';
+}
+
 /** Throws when the class injects (in its constructor or a property) a token it is not granted. */
-export function checkInjections(cls: PluginClass, pluginId: string, allowed: readonly symbol[]): void {
+export function checkInjections(cls: PluginClass, pluginId: string, allowed: readonly symbol[], hint: (token: unknown) => string = () => ''): void {
   const metadata = getClassMetadata(cls);
   const asked = [
     ...metadata.constructorArguments.map((arg, index) => ({ where: `constructor parameter ${index + 1}`, arg })),
@@ -52,7 +57,7 @@ export function checkInjections(cls: PluginClass, pluginId: string, allowed: rea
     const token: unknown = 'value' in arg ? arg.value : undefined;
     if (token === undefined) throw new Error(`plugin ${pluginId}: ${where} of ${cls.name} has no @inject(Token); ${may}`);
     if (typeof token !== 'symbol' || !allowed.includes(token)) {
-      throw new Error(`plugin ${pluginId}: ${where} of ${cls.name} injects ${tokenName(token)}, which a plugin may not inject; ${may}`);
+      throw new Error(`plugin ${pluginId}: ${where} of ${cls.name} injects ${tokenName(token)}, which a plugin may not inject${hint(token)}; ${may}`);
     }
   }
 }

@@ -26,7 +26,7 @@ import { pluginInfo, pluginMembers, type PluginMember } from './decorators.js';
 import type { PluginInfo } from './plugin-info.js';
 import type { DiscoveryProblem, PluginCandidate, PluginOrigin } from './discovery.js';
 import { PluginContext } from './plugin-context.js';
-import { checkInjections, grantedTokens, PluginInjectables, pluginContainer, type PluginInjectable } from './plugin-container.js';
+import { checkInjections, grantedTokens, PluginInjectables, pluginContainer, scopeHint, type PluginInjectable } from './plugin-container.js';
 import { ValidatedPluginSettings } from './plugin-settings.js';
 
 export type PluginState = 'loaded' | 'disabled' | 'failed';
@@ -210,7 +210,7 @@ export class PluginHost {
     const scope = info.scope ?? 'host';
     const injectables = this.container.isBound(PluginInjectables) ? this.container.get<readonly PluginInjectable[]>(PluginInjectables) : [];
     try {
-      checkInjections(cls, info.id, grantedTokens(injectables, candidate.origin, scope));
+      checkInjections(cls, info.id, grantedTokens(injectables, candidate.origin, scope), (token) => scopeHint(injectables, token));
       if (scope === 'printer' && contributionKinds(cls).length > 0) throw new Error('a per-printer plugin cannot be a contribution (@Slicer, @HookType): those are one per host');
       // its settings are checked once, before any instance is made
       this.createContext(info).subscriptions.dispose();

@@ -28,7 +28,9 @@ describe('plugin container', () => {
     expect(t.host.plugins.instance('nosy')).to.equal(undefined);
 
     // a printer's service is a per-printer plugin's only
-    expect(records.find((r) => r.id === 'one-printer')?.error).to.contain('constructor parameter 1 of OnePrinter injects PrinterService, which a plugin may not inject');
+    expect(records.find((r) => r.id === 'one-printer')?.error).to.contain(
+      "constructor parameter 1 of OnePrinter injects PrinterService, which a plugin may not inject (a plugin with scope: 'printer' gets its printer's PrinterService)",
+    );
 
     // what a plugin may inject, it gets: the host's own services
     expect(records.find((r) => r.id === 'fine')?.state).to.equal('loaded');
