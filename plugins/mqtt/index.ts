@@ -35,20 +35,8 @@ import {
 } from 'cuttle';
 import { COMMANDS, printerDiscovery, type Command } from './discovery.js';
 import { cursorFileIn, LogEventStream } from './event-stream.js';
-import { BufferedPublisher, type BrokerOptions } from './publisher.js';
+import { BufferedPublisher } from './publisher.js';
 import { Topics } from './topics.js';
-
-/** The broker options (but the per-process client id) plus what topics and commands need. */
-interface Settings extends Omit<BrokerOptions, 'clientId' | 'qos'> {
-  baseTopic: string;
-  hostId: string;
-  commands: boolean;
-  discovery: boolean;
-  discoveryPrefix: string;
-  /** no longer used (events wait in the event log, not in memory): kept so that older configs load */
-  bufferLimit: number;
-  qos: number;
-}
 
 const info = definePlugin({
   id: 'mqtt',
@@ -78,6 +66,9 @@ const info = definePlugin({
     reconnectMs: { doc: 'Milliseconds between reconnection attempts.', format: 'nat', default: 2000 },
   },
 });
+
+/** The settings' values, typed from the schema above (the broker options but the per-process client id, and what topics and commands need). */
+type Settings = ReturnType<PluginContext<typeof info>['settings']['get']>;
 
 @Plugin(info)
 export class MqttPlugin {
