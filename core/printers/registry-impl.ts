@@ -11,6 +11,7 @@ import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import type { PrinterEntry } from '../printer/printer-identity.js';
+import { isJobActive } from '../printer/octoprint-views.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { ContainerPrinterScope } from './printer-scope.js';
 import { PrinterRegistryError, type PrinterRegistry, type PrinterScope } from './printer-registry.js';
@@ -137,6 +138,11 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
       const entry = changedPrinterEntry(scope.entry, changes, this.settings);
       checkPrinterClashes(this.entries(), entry, this.settings, id);
       const before = scope.entry;
+      const reconnect = connectionChanged(before, entry);
+      const state = scope.printer.snapshot().state.id;
+      if (reconnect && isJobActive(state)) {
+        throw new PrinterRegistryError(409, `printer "${id}" is printing: its connection cannot change until the print has ended or is cancelled`);
+      }
       scope.entry = entry;
       try {
         await this.persist();
@@ -146,6 +152,8 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
       }
       this.log.info({ printer: id }, 'printer changed');
       this.changed.fire(scope);
+      // a printer that was connected (or connecting) is connected again over its new port or rate
+      if (reconnect && this.running && (state !== 'OFFLINE' || entry.connection.autoconnect)) await this.reconnect(scope);
       return scope;
     });
   }
@@ -171,6 +179,13 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
     const scope = new ContainerPrinterScope(this.parent.container, this.parent.modules, entry, dataRoot, this.log);
     this.watchers.set(entry.id, new DisposableStore());
     return scope;
+  }
+
+  private async reconnect(scope: ContainerPrinterScope): Promise<void> {
+    const { port } = scope.entry.connection;
+    this.log.info({ printer: scope.id, port }, 'connection changed: reconnecting');
+    await scope.printer.disconnect().catch((err: unknown) => this.log.warn({ printer: scope.id, ...errorInfo(err) }, 'could not disconnect before reconnecting'));
+    scope.printer.connect().catch((err: unknown) => this.log.error({ printer: scope.id, port, ...errorInfo(err) }, 'could not connect to the printer'));
   }
 
   private async startScope(scope: ContainerPrinterScope): Promise<void> {
@@ -210,4 +225,11 @@ export class DefaultPrinterRegistry implements PrinterRegistry, LifecycleContrib
     this.changes = result.catch(() => undefined);
     return result;
   }
+}
+
+/** Whether a change reaches the wire (port, baud rate, transport options): autoconnect alone does not. */
+function connectionChanged(before: PrinterEntry, after: PrinterEntry): boolean {
+  const { autoconnect: _before, ...was } = before.connection;
+  const { autoconnect: _after, ...now } = after.connection;
+  return JSON.stringify(was) !== JSON.stringify(now);
 }
