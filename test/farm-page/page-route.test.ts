@@ -1,8 +1,7 @@
 /**
  * Which page `GET /` serves, without a key: the web app (ui/, built into dist/web) marked as the farm
  * at the main port's root, as a printer's page at `/printer/<id>/` and at the root of that printer's
- * own listen port, none for a printer that is not (or no longer) there (403 without a key, so ids
- * cannot be probed; 404 with one). The document and its hashed
+ * own listen port, 404 for a printer that is not (or no longer) there. The document and its hashed
  * assets use relative URLs only, so they work under any of those bases; the assets are served
  * immutable and precompressed, and the CSP allows no inline script.
  */
@@ -68,8 +67,8 @@ describe('farm page: which view each base gets', function () {
     const bare = await page(`${t.baseUrl}/printer/p2?apikey=x`);
     expect(bare.status).to.equal(302);
     expect(bare.headers.get('location')).to.equal('/printer/p2/?apikey=x');
-    // no page for a printer that is not there: 403 without a key (ids are not probed), 404 with one
-    expect((await page(`${t.baseUrl}/printer/nope/`)).status).to.equal(403);
+    // no page for a printer that is not there, with a key or without
+    expect((await page(`${t.baseUrl}/printer/nope/`)).status).to.equal(404);
     expect((await fetch(`${t.baseUrl}/printer/nope/`, { headers: { 'X-Api-Key': t.apiKey } })).status).to.equal(404);
   });
 
@@ -124,9 +123,9 @@ describe('farm page: which view each base gets', function () {
     expect(uiCsp('http://cam.local:8080')).to.contain("script-src 'self';");
   });
 
-  it("serves no page for a removed printer (403 without a key, 404 with one)", async () => {
+  it("answers 404 at a removed printer's page, with a key or without", async () => {
     await t.get<PrinterRegistry>(PrinterRegistry).remove('p2');
-    expect((await page(`${t.baseUrl}/printer/p2/`)).status).to.equal(403);
+    expect((await page(`${t.baseUrl}/printer/p2/`)).status).to.equal(404);
     expect((await fetch(`${t.baseUrl}/printer/p2/`, { headers: { 'X-Api-Key': t.apiKey } })).status).to.equal(404);
     expect(view((await page(`${t.baseUrl}/printer/p1/`)).html)).to.equal('data-view="printer" data-printer="p1"');
   });
