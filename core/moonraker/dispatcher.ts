@@ -54,21 +54,26 @@ export class RpcDispatcher {
     const replyId: RpcId = validId ? ((id as RpcId | undefined) ?? null) : null;
     if (jsonrpc !== '2.0' || typeof method !== 'string' || !validId) return errorOf(replyId, new RpcError(RPC_INVALID_REQUEST, 'Invalid Request'));
     const notification = id === undefined;
-    const handler = this.methods.get(method);
     let answer: RpcResponse;
-    if (!handler) {
-      answer = errorOf(replyId, new RpcError(RPC_METHOD_NOT_FOUND, `Method not found: ${method.slice(0, 100)}`));
-    } else if (!hasPermissions(call.principal, [handler.permission])) {
-      answer = errorOf(replyId, new RpcError(403, `Forbidden: ${method} needs the ${handler.permission} permission`));
-    } else {
-      try {
-        const result = await handler.handle(Params.of(params), call);
-        answer = { jsonrpc: '2.0', id: replyId, result: result === undefined ? 'ok' : result };
-      } catch (err) {
-        answer = errorOf(replyId, this.rpcErrorOf(method, err));
-      }
+    try {
+      answer = { jsonrpc: '2.0', id: replyId, result: await this.invoke(method, params, call) };
+    } catch (err) {
+      answer = errorOf(replyId, err as RpcError);
     }
     return notification ? undefined : answer;
+  }
+
+  /** Calls one method (the websocket's and the HTTP forms'); rejects with an RpcError only. */
+  async invoke(method: string, params: unknown, call: RpcCall): Promise<unknown> {
+    const handler = this.methods.get(method);
+    if (!handler) throw new RpcError(RPC_METHOD_NOT_FOUND, `Method not found: ${method.slice(0, 100)}`);
+    if (!hasPermissions(call.principal, [handler.permission])) throw new RpcError(403, `Forbidden: ${method} needs the ${handler.permission} permission`);
+    try {
+      const result = await handler.handle(Params.of(params), call);
+      return result === undefined ? 'ok' : result;
+    } catch (err) {
+      throw this.rpcErrorOf(method, err);
+    }
   }
 
   /** the services' refusals keep their status as the code (Moonraker's way); anything else is internal */

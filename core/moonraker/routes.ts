@@ -15,11 +15,21 @@ import { HttpError } from '../http/http-error.js';
 import { hasPermissions } from '../http/principal.js';
 import type { Principal } from '../http/http-server.js';
 import { requestPrinter } from '../printer/request-printer.js';
+import type { PrinterScope } from '../printers/printer-registry.js';
 import { RouteContribution, type Routes } from '../http/routes.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { MoonrakerAccess } from './access.js';
 import { GCODES_ROOT } from './methods/files.js';
+import { answerHttpMethod, HTTP_ROOTS } from './http-methods.js';
 import { moonrakerSettings } from './settings.js';
+import { MoonrakerWebsocket } from './websocket.js';
+
+/** the request's printer (the first one at the main port's root), 404 on a host without printers */
+function requestPrinterScope(ctx: Koa.Context): PrinterScope {
+  const scope = ctx.state.printer as PrinterScope | undefined;
+  if (!scope) throw new HttpError(404, 'No printer');
+  return scope;
+}
 
 @injectable()
 export class MoonrakerRoutes implements RouteContribution {
@@ -29,6 +39,7 @@ export class MoonrakerRoutes implements RouteContribution {
     @inject(FileManager) private readonly files: FileManager,
     @inject(MoonrakerAccess) private readonly access: MoonrakerAccess,
     @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(MoonrakerWebsocket) private readonly websocket: MoonrakerWebsocket,
   ) {}
 
   /** the caller, 401 without one, 403 without the permission; 404 when the surface is off */
@@ -53,6 +64,18 @@ export class MoonrakerRoutes implements RouteContribution {
       ctx.attachment(entry.name);
       sendFile(ctx, this.files.diskPath(rel), entry.size);
     });
+    // after the upload and download: every other path under Moonraker's roots names a method
+    for (const root of HTTP_ROOTS) routes.all(`/${root}/*rest`, 'public', (ctx) => this.method(ctx));
+  }
+
+  /** any other Moonraker path: the method it names (http-methods.ts) */
+  private async method(ctx: Koa.Context): Promise<void> {
+    if (!this.settings.of(moonrakerSettings).get().enabled) throw new HttpError(404, 'Not found');
+    const principal = this.access.principalOf(ctx.req, new URLSearchParams(ctx.querystring));
+    if (!principal) throw new HttpError(401, 'Unauthorized');
+    const dispatcher = this.websocket.methods;
+    if (!dispatcher) throw new HttpError(503, 'Starting');
+    await answerHttpMethod(ctx, dispatcher, requestPrinterScope(ctx), principal);
   }
 
   private async upload(ctx: Koa.Context): Promise<void> {

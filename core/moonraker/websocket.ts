@@ -120,6 +120,11 @@ export class MoonrakerWebsocket implements LifecycleContribution {
     this.log = logger.child({ service: 'moonraker' });
   }
 
+  /** runs methods for the HTTP forms (routes.ts); undefined before start */
+  get methods(): RpcDispatcher | undefined {
+    return this.dispatcher;
+  }
+
   /** the open connections (server.info's websocket_count) */
   get connectionCount(): number {
     return this.clients.size;

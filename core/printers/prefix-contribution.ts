@@ -7,7 +7,7 @@ import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { AuthService } from '../http/http-server.js';
 import type { RequestContribution } from '../http/request-contribution.js';
-import { enterPrinterScope, regluePrinterBase } from './printer-prefix.js';
+import { splitPrinterPath, enterPrinterScope, regluePrinterBase } from './printer-prefix.js';
 import { PrinterRegistry } from './printer-registry.js';
 
 @injectable()
@@ -25,7 +25,7 @@ export class PrinterPrefix implements RequestContribution {
 
   readonly middleware: Koa.Middleware = async (ctx, next) => {
     const sent = ctx.originalUrl.split('?')[0]!;
-    if (/^\/printer\/[^/]+$/.test(sent) && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+    if (/^\/printer\/[^/]+$/.test(sent) && splitPrinterPath(sent) && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
       // the printer's page: its relative links need the slash
       ctx.redirect(`${sent}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
       return;

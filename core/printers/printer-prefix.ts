@@ -8,7 +8,7 @@ import type http from 'node:http';
 import type { Context } from 'koa';
 import { HttpError } from '../http/http-error.js';
 import '../printer/request-printer.js';
-import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
+import { PRINTER_ID_PATTERN, RESERVED_PRINTER_IDS } from '../common/printer-id.js';
 import type { PrinterRegistry, PrinterScope } from './printer-registry.js';
 
 /** requests that arrived at the root of a printer's own port (printer-listeners.ts rewrote their URL) */
@@ -24,7 +24,8 @@ const PREFIX = /^\/printer\/([^/]+)(\/.*)?$/;
 /** `/printer/p2/api/job` → `{ id: 'p2', rest: '/api/job' }`; null for paths outside `/printer/`. */
 export function splitPrinterPath(path: string): { id: string; rest: string } | null {
   const match = PREFIX.exec(path);
-  if (!match) return null;
+  // Moonraker's /printer/info, /printer/objects/… at the root are not a printer's prefix
+  if (!match || RESERVED_PRINTER_IDS.has(match[1]!)) return null;
   return { id: match[1]!, rest: match[2] ?? '/' };
 }
 

@@ -3,7 +3,7 @@
  * each a printer with its own connection. Without it the host drives one printer, `default`, whose
  * connection is `serial.port`/`serial.baudrate`/`serial.autoconnect` as before.
  */
-import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
+import { PRINTER_ID_PATTERN, RESERVED_PRINTER_IDS } from '../common/printer-id.js';
 import type { PrinterEntry } from '../printer/printer-identity.js';
 import { defineSettings } from '../settings/settings-section.js';
 
@@ -21,6 +21,7 @@ export function normalizePrinterEntry(value: unknown, defaults: { baudrate: numb
   if (unknownKey) throw new Error(`"${unknownKey}" is not a printer setting (id, name, connection, profile, listen)`);
   const { id } = raw;
   if (typeof id !== 'string' || !PRINTER_ID_PATTERN.test(id) || id.length > 64) throw new Error('"id" must be 1 to 64 characters of a-z, 0-9 and "-", starting with a letter or digit');
+  if (RESERVED_PRINTER_IDS.has(id)) throw new Error(`"id" cannot be "${id}": Moonraker's /printer/${id} paths are served at the root (reserved: ${[...RESERVED_PRINTER_IDS].join(', ')})`);
   const name = raw['name'] ?? id;
   if (typeof name !== 'string' || name.trim() === '' || name.length > 200) throw new Error('"name" must be a non-empty string of at most 200 characters');
   const connection = raw['connection'] ?? {};

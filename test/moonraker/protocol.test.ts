@@ -147,3 +147,43 @@ describe('moonraker: JSON-RPC protocol', function () {
     await waitFor(() => rpc.messages.slice(seen).find((m) => m.method === 'notify_proc_stat_update'), 5000);
   });
 });
+
+describe('moonraker: HTTP forms of the methods', function () {
+  this.timeout(20_000);
+  let h: MoonrakerHost;
+
+  before(async () => {
+    h = await startMoonrakerHost(['p1']);
+    await h.printer('p1').connect();
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  async function call(base: string, method: string, path: string, key: string | null = h.t.apiKey): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${base}${path}`, { method, headers: key ? { 'X-Api-Key': key } : {} });
+    return { status: res.status, body: await res.json() };
+  }
+
+  it('answers {result} on the listen port and the main port’s root, the code as the status on errors', async () => {
+    const port = `http://127.0.0.1:${h.ports['p1']}`;
+    expect((await call(port, 'GET', '/printer/info')).body.result.state).to.equal('ready');
+    expect((await call(h.t.baseUrl, 'GET', '/printer/info')).body.result.hostname).to.equal('Printer p1');
+    expect((await call(h.t.baseUrl, 'GET', '/printer/p1/printer/info')).body.result.hostname).to.equal('Printer p1');
+    const query = await call(port, 'GET', '/printer/objects/query?toolhead=axis_maximum&webhooks');
+    expect(query.body.result.status.toolhead).to.deep.equal({ axis_maximum: [200, 200, 200, 99999] });
+    expect(query.body.result.status.webhooks.state).to.equal('ready');
+    expect((await call(port, 'POST', '/server/database/item?namespace=fluidd&key=x&value=1')).status).to.equal(200);
+    expect((await call(port, 'GET', '/server/database/item?namespace=fluidd&key=x')).body.result.value).to.equal('1');
+    expect((await call(port, 'POST', '/printer/gcode/script?script=M104%20S42')).body.result).to.equal('ok');
+    await waitFor(() => h.executed('p1').some((c) => /^M104\b.*S42/.test(c)), 5000, 'M104 S42 executed');
+    expect((await call(port, 'GET', '/server/nothing/here')).status).to.equal(404);
+    expect((await call(port, 'GET', '/server/info', null)).status).to.equal(401);
+  });
+
+  it('refuses a printer id that Moonraker’s /printer/… paths use', async () => {
+    const refused = await fetch(`${h.t.baseUrl}/api/printers`, { method: 'POST', headers: { 'X-Api-Key': h.t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 'info' }) });
+    expect(refused.status).to.equal(400);
+    expect(await refused.text()).to.match(/Moonraker/);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The HTTP forms of Moonraker's methods (`GET /printer/info`, `POST /printer/gcode/script?script=G28`,
+ * `GET /server/database/item?namespace=…`), answered `{result}` or `{error: {code, message}}` with the
+ * code as the HTTP status. The method is the path with dots for slashes; a few resources take their
+ * verb from the HTTP method (Moonraker's own table). Parameters come from the query string and a JSON
+ * body. Each call goes through the same dispatcher, permission check and methods as the websocket's.
+ */
+import type Koa from 'koa';
+import { readJsonObject } from '../http/request-body.js';
+import type { Principal } from '../http/http-server.js';
+import type { PrinterScope } from '../printers/printer-registry.js';
+import type { RpcDispatcher } from './dispatcher.js';
+import { RpcError, type RpcSession } from './rpc.js';
+
+/** paths whose method depends on the HTTP verb */
+const BY_VERB: Record<string, Partial<Record<string, string>>> = {
+  'server.database.item': { GET: 'server.database.get_item', POST: 'server.database.post_item', DELETE: 'server.database.delete_item' },
+  'server.files.directory': { GET: 'server.files.get_directory', POST: 'server.files.post_directory', DELETE: 'server.files.delete_directory' },
+  'server.webcams.item': { GET: 'server.webcams.get_item' },
+};
+
+/** Moonraker's HTTP paths: its websocket methods under these first segments */
+export const HTTP_ROOTS = ['server', 'printer', 'machine', 'access'];
+
+const NO_SESSION: RpcSession = {
+  identify: () => undefined,
+  subscribe: () => {
+    throw new RpcError(400, 'Subscriptions need the websocket');
+  },
+};
+
+/** `/printer/objects/query?toolhead&extruder=target,temperature` → `{ toolhead: null, extruder: [...] }` */
+function objectsOf(query: Record<string, string>): Record<string, string[] | null> {
+  return Object.fromEntries(Object.entries(query).map(([name, fields]) => [name, fields === '' ? null : fields.split(',')]));
+}
+
+export async function answerHttpMethod(ctx: Koa.Context, dispatcher: RpcDispatcher, printer: PrinterScope, principal: Principal): Promise<void> {
+  const name = ctx.path.replace(/^\/+|\/+$/g, '').split('/').join('.');
+  const method = BY_VERB[name]?.[ctx.method] ?? name;
+  const query = Object.fromEntries(Object.entries(ctx.query).map(([k, v]) => [k, Array.isArray(v) ? v[v.length - 1]! : (v ?? '')]));
+  let params: Record<string, unknown> = query;
+  if (method === 'printer.objects.query' && ctx.method === 'GET') params = { objects: objectsOf(query) };
+  else if (ctx.method !== 'GET' && ctx.is('application/json')) params = { ...query, ...(await readJsonObject(ctx)) };
+  try {
+    ctx.body = { result: await dispatcher.invoke(method, params, { printer, principal, connectionId: 0, session: NO_SESSION }) };
+  } catch (err) {
+    const { code, message } = err as RpcError;
+    ctx.status = code >= 400 && code < 600 ? code : code === -32601 ? 404 : code === -32603 ? 500 : 400;
+    ctx.body = { error: { code: ctx.status, message } };
+  }
+}
