@@ -39,7 +39,7 @@ function setup(options: Partial<PushHubOptions> = {}) {
   const hub = new PushHub({
     bus,
     logger,
-    printers: { forEach: (setup) => setup({ id: 'p1', printer } as PrinterScope) ?? Disposable.NONE },
+    printers: { forEach: (setup) => setup({ id: 'p1', printer, entry: { id: 'p1', name: 'p1' } } as PrinterScope) ?? Disposable.NONE },
     slicing,
     serverInfo: () => ({ version: '0.0.0', apiVersion: '0.1', safeMode: false, plugins: [], online: null }),
     options: { rateHz: 0, sendWindow: 8, clientQueueLimit: 50, replayBatch: 16, historyEvents: 5, logLines: 100, ...options },
