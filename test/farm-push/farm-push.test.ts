@@ -13,7 +13,7 @@ import { EventBus } from '../../core/events/event-bus.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { request } from '../clients/helpers.js';
 import { openPushClient, type PushClientKind, type TestPushClient } from '../clients/push-clients.js';
-import { pushClient, type RecordingClient } from '../push/support.js';
+import { connectError, pushClient, type RecordingClient } from '../push/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
 
@@ -155,6 +155,31 @@ describe('farm push: views of several printers', function () {
       }
     });
   }
+
+  for (const transport of ['websocket', 'polling'] as const) {
+    it(`socket.io under /printer/<id>/ (${transport}) is that printer's view: its state and logs only, no printer key`, async () => {
+      const c = pushClient(t.baseUrl, { apikey: t.apiKey }, { path: '/printer/p2/socket.io', transports: [transport] });
+      sockets.push(c);
+      await waitFor(() => c.of('history').length === 1, 5000, 'one history');
+      expect(c.of('history')[0]).to.not.have.key('printer');
+      mark(`view-${transport}`);
+      await waitFor(() => c.of('current').some((m) => hasLog(m, `M117 view-${transport}-p2`)), 5000, 'p2\'s marker');
+      await moreCurrents(c.received);
+      expect(c.of('history').length).to.equal(1);
+      for (const m of c.of('current')) {
+        expect(m).to.not.have.property('printer');
+        for (const other of ['p1', 'p3']) expect(hasLog(m, `M117 view-${transport}-${other}`), `carries ${other}'s log`).to.equal(false);
+      }
+    });
+  }
+
+  it('socket.io under an unknown printer\'s prefix is refused', async () => {
+    const c = pushClient(t.baseUrl, { apikey: t.apiKey }, { path: '/printer/nope/socket.io', transports: ['polling'] });
+    sockets.push(c);
+    const error = await connectError(c);
+    expect(error.message).to.match(/404|xhr poll error/i);
+    expect(c.of('history')).to.deep.equal([]);
+  });
 
   it('SockJS at /sockjs stays the first printer\'s', async () => {
     const c = await printerView(t.baseUrl, 'raw');

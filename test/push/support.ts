@@ -20,9 +20,14 @@ export interface RecordingClient {
   close(): void;
 }
 
-export function pushClient(baseUrl: string, auth: Record<string, unknown> | (() => Record<string, unknown>), options: { reconnection?: boolean } = {}): RecordingClient {
+export function pushClient(
+  baseUrl: string,
+  auth: Record<string, unknown> | (() => Record<string, unknown>),
+  options: { reconnection?: boolean; path?: string; transports?: ('websocket' | 'polling')[] } = {},
+): RecordingClient {
   const socket = io(baseUrl, {
-    transports: ['websocket'],
+    transports: options.transports ?? ['websocket'],
+    ...(options.path ? { path: options.path } : {}),
     auth: typeof auth === 'function' ? (cb) => cb(auth()) : auth,
     reconnection: options.reconnection ?? false,
     forceNew: true,

@@ -1,7 +1,9 @@
 /**
  * The socket.io transport: a socket.io server on the shared HttpServer. Authentication happens in
  * the handshake (`auth: { apikey, lastSeq?, printers? }`), so a refused client gets `connect_error` and no data.
- * Every socket.io client has the farm view (view.ts): every printer's messages, keyed by `printer`.
+ * A client at the root (`/socket.io/`) has the farm view (view.ts): every printer's messages, keyed by
+ * `printer`; one under a printer's prefix (`/printer/<id>/socket.io/`, as at that printer's own port)
+ * has that printer's view, as its SockJS has.
  * Each message is encoded once per broadcast (socket.io packet string plus the websocket frame
  * precomputed, as socket.io's own broadcast does) and written to each connection's engine.io socket.
  * Client messages: `subscribe` and `throttle` events. The key must carry the STATUS permission; when
@@ -20,7 +22,10 @@ import { SettingsService } from '../../settings/settings-service.js';
 import { joinCluster, type Cluster } from './cluster.js';
 import type { PushEncoder, PushLink, PushMessage } from '../message.js';
 import type { PushEndpoint, PushTransportContribution } from '../transport.js';
-import { FARM_VIEW } from '../view.js';
+import { FARM_VIEW, printerView } from '../view.js';
+import type http from 'node:http';
+import { printerNamed } from '../../printers/printer-prefix.js';
+import { PrinterRegistry } from '../../printers/printer-registry.js';
 import { rawSocketOf, textFrame, useWireInternals } from './wire-internals.js';
 import { pushSettings } from '../settings.js';
 
@@ -42,6 +47,8 @@ export function plainAddress(address: string | undefined): string {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** `/printer/<id>/socket.io/<rest>` (slashes doubled by a sloppy client allowed) */
+const SCOPED_SOCKET_IO = /^\/+printer\/([^/?]+)\/+socket\.io\/(.*)$/;
 
 
 class SocketIoLink implements PushLink<SocketIoFrame> {
@@ -85,6 +92,8 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
   private io: Server | undefined;
   private cluster: Cluster | undefined;
   private readonly disposables = new DisposableStore();
+  /** handshake requests that came under a printer's prefix, and its id */
+  private readonly printerOfRequest = new WeakMap<http.IncomingMessage, string>();
 
   constructor(
     @inject(HttpServer) private readonly http: HttpServer,
@@ -92,6 +101,7 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(Logger) private readonly logger: Logger,
     @inject(AuthManager) @optional() private readonly accounts?: AuthManager,
+    @inject(PrinterRegistry) @optional() private readonly printers?: PrinterRegistry,
   ) {}
 
   encode(message: PushMessage): SocketIoFrame {
@@ -106,6 +116,11 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
     if (internalsOff) this.logger.info({ reason: internalsOff }, 'push: frames go through the public socket.io/ws API');
     const io = new Server(this.http.server, { serveClient: true, maxHttpBufferSize: MAX_CLIENT_MESSAGE, perMessageDeflate: false });
     this.io = io;
+    // after socket.io's own listeners are in place (it replaces the server's `request` listeners), and ahead of them
+    const scoped = (req: http.IncomingMessage) => this.enterPrinterPath(req);
+    this.http.server.prependListener('request', scoped);
+    this.http.server.prependListener('upgrade', scoped);
+    this.disposables.add({ dispose: () => (this.http.server.off('request', scoped), this.http.server.off('upgrade', scoped)) });
     io.use((socket, next) => {
       const principal = this.authenticate(socket.handshake.auth as Record<string, unknown>);
       if (!principal) {
@@ -144,8 +159,26 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
     await this.cluster?.leave();
   }
 
+  /**
+   * `/printer/<id>/socket.io/…` is socket.io at printer `<id>`'s base: the URL is made `/socket.io/…`
+   * (socket.io serves one path) and the request remembered as that printer's. An unknown printer's
+   * is left as it is: the server answers it 404.
+   */
+  private enterPrinterPath(req: http.IncomingMessage): void {
+    const match = SCOPED_SOCKET_IO.exec(req.url ?? '');
+    if (!match || !this.printers || !printerNamed(this.printers, match[1]!)) return;
+    this.printerOfRequest.set(req, match[1]!);
+    req.url = `/socket.io/${match[2]}`;
+  }
+
   private open(hub: PushEndpoint, socket: Socket): void {
-    const client = hub.connect(new SocketIoLink(this, socket), FARM_VIEW);
+    const printer = this.printerOfRequest.get(socket.request);
+    if (printer !== undefined && !this.printers?.get(printer)) {
+      // removed between the handshake and now
+      socket.disconnect(true);
+      return;
+    }
+    const client = hub.connect(new SocketIoLink(this, socket), printer === undefined ? FARM_VIEW : printerView(printer));
     socket.on('disconnect', () => client.closed());
     socket.onAny((type: string, data: unknown) => {
       try {
