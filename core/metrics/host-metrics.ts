@@ -99,9 +99,11 @@ export class HostMetrics implements Disposable {
       this.subscriptions.add(push.onClientClosed((c) => clients.set(c.transport, Math.max(0, (clients.get(c.transport) ?? 0) - 1))));
     }
 
-    // `printer` is the event's printer, empty (Prometheus: no such label) for events of no printer
+    // `printer` is the event's printer while the host has it; empty (Prometheus: no such label) for
+    // events of no printer and of a printer already removed, whose series went with it
+    const printerLabels = new PrinterLabels((id) => printers?.get(id) !== undefined);
     const events = new Counter({ name: 'cuttle_events_total', help: 'Events fired on the bus, by name and printer.', labelNames: ['event', 'printer'] as const, registers });
-    this.subscriptions.add(bus.onAny((event) => events.inc({ event: event.name, printer: eventPrinter(event.payload) ?? '' }), { owner: 'metrics' }));
+    this.subscriptions.add(bus.onAny((event) => events.inc(printerLabels.of(events, { event: event.name }, eventPrinter(event.payload))), { owner: 'metrics' }));
 
     const hookRuns = new Counter({
       name: 'cuttle_hook_runs_total',
@@ -109,7 +111,8 @@ export class HostMetrics implements Disposable {
       labelNames: ['type', 'result', 'printer'] as const,
       registers,
     });
-    if (hooks) this.subscriptions.add(hooks.onDidRun((outcome) => hookRuns.inc({ type: outcome.type, result: outcome.status, printer: outcome.printer ?? '' })));
+    if (hooks) this.subscriptions.add(hooks.onDidRun((outcome) => hookRuns.inc(printerLabels.of(hookRuns, { type: outcome.type, result: outcome.status }, outcome.printer ?? undefined))));
+    if (printers) this.subscriptions.add(printers.onDidRemove(({ id }) => printerLabels.removeAll(id)));
   }
 
   metrics(): Promise<string> {
@@ -123,5 +126,34 @@ export class HostMetrics implements Disposable {
   dispose(): void {
     this.subscriptions.dispose();
     this.registry.clear();
+  }
+}
+
+/**
+ * The label sets of counters that carry a `printer` label beside others (an event's name, a hook's
+ * type): prom-client removes a series only by its whole label set, so each printer's sets are kept
+ * to remove them all when the printer goes.
+ */
+class PrinterLabels {
+  /** per printer: each counter's label sets used with it, as JSON */
+  private readonly used = new Map<string, Map<Counter<string>, Set<string>>>();
+
+  constructor(private readonly known: (printer: string) => boolean) {}
+
+  /** `labels` with the printer's id when the host has that printer, else with an empty printer label. */
+  of<L extends Record<string, string>>(counter: Counter<string>, labels: L, printer: string | undefined): L & { printer: string } {
+    if (printer === undefined || !this.known(printer)) return { ...labels, printer: '' };
+    const full = { ...labels, printer };
+    let byCounter = this.used.get(printer);
+    if (!byCounter) this.used.set(printer, (byCounter = new Map()));
+    let sets = byCounter.get(counter);
+    if (!sets) byCounter.set(counter, (sets = new Set()));
+    sets.add(JSON.stringify(full));
+    return full;
+  }
+
+  removeAll(printer: string): void {
+    for (const [counter, sets] of this.used.get(printer) ?? []) for (const labels of sets) counter.remove(JSON.parse(labels) as Record<string, string>);
+    this.used.delete(printer);
   }
 }
