@@ -102,11 +102,14 @@ export class MoonrakerRoutes implements RouteContribution {
       }
     }
     ctx.status = 201;
+    // Moonraker wraps every JSON answer in {result} (Mainsail reads `data.result`)
     ctx.body = {
-      item: { path: stored.path, root: GCODES_ROOT, size: stored.size, modified: stored.date, permissions: 'rw' },
-      print_started: started,
-      print_queued: false,
-      action: 'create_file',
+      result: {
+        item: { path: stored.path, root: GCODES_ROOT, size: stored.size, modified: stored.date, permissions: 'rw' },
+        print_started: started,
+        print_queued: false,
+        action: 'create_file',
+      },
     };
   }
 }

@@ -38,7 +38,7 @@ describe('moonraker: files and jobs', function () {
     expect(refused.status).to.equal(401);
     const res = await fetch(`${base}/server/files/upload`, { method: 'POST', body: form, headers: { 'X-Api-Key': h.t.apiKey } });
     expect(res.status).to.equal(201);
-    expect(((await res.json()) as { item: unknown }).item).to.include({ path: 'parts/cube.gcode', root: 'gcodes' });
+    expect(((await res.json()) as { result: { item: unknown } }).result.item).to.include({ path: 'parts/cube.gcode', root: 'gcodes' });
     await waitFor(() => rpc.notifications('notify_filelist_changed').find((m) => m.params![0].item.path === 'parts/cube.gcode'));
     const dir = await rpc.result('server.files.get_directory', { path: 'gcodes/parts' });
     expect(dir.files.map((f: { filename: string }) => f.filename)).to.deep.equal(['cube.gcode']);
