@@ -28,6 +28,7 @@ export const pushSettings = defineSettings('push', {
       format: String,
       default: '',
       env: 'CUTTLE_PUSH_REDIS_URL',
+      sensitive: true,
     },
   },
 });

@@ -14,6 +14,7 @@ import { withFileLock } from '../common/file-lock.js';
 import { ConfigError, type FolderName, type SettingsService } from './settings-service.js';
 import { assignIn } from './yaml-assign.js';
 import { readConfigFile } from './yaml-config.js';
+import { addSecretFileKeys, describeOrigin, environmentValues, fileHas, lineOfKey, readSecretFile, schemaEntries, secretFileKey, type Origin, type SchemaEntry } from './config-sources.js';
 
 export interface SettingsOptions {
   basedir: string;
@@ -32,6 +33,10 @@ export class ConvictSettings implements SettingsService {
   /** convict over the assembled sections: keys are dotted strings, typed by the sections' views */
   private readonly config: convict.Config<Record<string, unknown>>;
   private readonly document: YAML.Document;
+  private readonly lines: YAML.LineCounter;
+  private readonly entries: readonly SchemaEntry[];
+  /** each setting not at its default: where its value came from */
+  private readonly origins = new Map<string, Origin>();
   private readonly plugins: Record<string, Record<string, unknown>>;
   private readonly changed = new Set<string>();
   private readonly didSave = new Emitter<{ keys: string[] }>();
@@ -48,14 +53,64 @@ export class ConvictSettings implements SettingsService {
     this.configFile = path.resolve(options.configFile ?? path.join(this.basedir, 'config.yaml'));
     this.declared = new Set(options.sections);
     const schema = assembleSchema(options.sections);
+    addSecretFileKeys(schema);
+    this.entries = schemaEntries(schema);
     // what the sections declare under `plugins:` is the host's; every other key there is a plugin's section
     const parsed = readConfigFile(this.configFile, Object.keys((schema['plugins'] as object | undefined) ?? {}));
     this.document = parsed.document;
+    this.lines = parsed.lines;
     this.plugins = parsed.plugins;
-    this.config = convict(schema as convict.Schema<Record<string, unknown>>, { env: options.env ?? process.env, args: [] });
+    // the environment is read here (every key has its CUTTLE_ name), not by convict, which knows only declared names
+    this.config = convict(schema as convict.Schema<Record<string, unknown>>, { env: {}, args: [] });
+    for (const { key } of this.entries) {
+      if (fileHas(parsed.core, key)) this.origins.set(key, { kind: 'file', file: this.configFile, line: lineOfKey(this.document, this.lines, key) });
+    }
     this.validated(() => {
       this.config.load(parsed.core);
-      for (const [key, value] of Object.entries(options.overrides ?? {})) this.config.set(key, value);
+      for (const { key, value, name } of environmentValues(this.entries, options.env ?? process.env)) {
+        this.config.set(key, value);
+        this.origins.set(key, { kind: 'env', name });
+      }
+      for (const [key, value] of Object.entries(options.overrides ?? {})) {
+        this.config.set(key, value);
+        this.origins.set(key, { kind: 'set' });
+      }
+      this.readSecretFiles();
+    });
+  }
+
+  /** Sets each sensitive setting whose `<key>File` names a file from that file's text (after every other source: the file is the deliberate choice). */
+  private readSecretFiles(): void {
+    for (const { key, leaf } of this.entries) {
+      if (!leaf.sensitive) continue;
+      const fileKey = secretFileKey(key);
+      const file = this.config.get(fileKey);
+      if (typeof file !== 'string' || file === '') continue;
+      let secret: string;
+      try {
+        secret = readSecretFile(this.basedir, file);
+      } catch (err) {
+        throw new ConfigError(this.configFile, fileKey, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, this.where(fileKey));
+      }
+      this.config.set(key, secret);
+      this.origins.set(key, { kind: 'secret-file', file, key: fileKey });
+    }
+  }
+
+  /** Where a key's value was set: `line N` of config.yaml, the environment variable, or --set. */
+  where(key: string): string | undefined {
+    const origin = this.origins.get(key) ?? { kind: 'file', file: this.configFile, line: lineOfKey(this.document, this.lines, key) };
+    if (origin.kind === 'file') return origin.line ? `line ${origin.line}` : undefined;
+    if (origin.kind === 'default') return undefined;
+    return describeOrigin(origin);
+  }
+
+  /** Every setting with its effective value (sensitive ones redacted) and where it came from: `cuttle config show`. */
+  effective(): { key: string; value: unknown; origin: Origin; sensitive: boolean }[] {
+    return this.entries.map(({ key, leaf }) => {
+      const sensitive = leaf.sensitive === true;
+      const value = this.config.get(key);
+      return { key, value: sensitive && value !== '' ? '<redacted>' : value, origin: this.origins.get(key) ?? { kind: 'default' }, sensitive };
     });
   }
 
@@ -97,6 +152,7 @@ export class ConvictSettings implements SettingsService {
     for (const [key, value] of values) {
       assignIn(this.document, key.split('.'), value);
       this.changed.add(key);
+      this.origins.set(key, { kind: 'file', file: this.configFile });
     }
     if (values.length) this.didChange.fire({ keys: values.map(([key]) => key) });
   }
@@ -154,7 +210,8 @@ export class ConvictSettings implements SettingsService {
       change();
       this.config.validate({ allowed: 'strict' });
     } catch (err) {
-      throw toConfigError(this.configFile, err);
+      const error = toConfigError(this.configFile, err);
+      throw error.where || !error.key ? error : new ConfigError(error.file, error.key, error.problem, this.where(error.key));
     }
   }
 }

@@ -37,14 +37,16 @@ export interface SettingsService {
 }
 export const SettingsService = Symbol.for('cuttle.SettingsService');
 
-/** A configuration problem, with the file and key it concerns. */
+/** A configuration problem, with the file and key it concerns, and the line (or the environment variable) that set the key. */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly key: string,
     readonly problem: string,
+    /** where in the file, or what else, set the key: `line 4`, `CUTTLE_SERVER_PORT` */
+    readonly where?: string,
   ) {
-    super(`${file}: ${key ? `"${key}": ` : ''}${problem}`);
+    super(`${file}${where ? ` (${where})` : ''}: ${key ? `"${key}": ` : ''}${problem}`);
     this.name = 'ConfigError';
   }
 }

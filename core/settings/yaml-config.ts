@@ -8,6 +8,8 @@ import { ConfigError } from './settings-service.js';
 
 export interface ParsedConfig {
   document: YAML.Document;
+  /** offsets to lines, for errors that name the line of a key */
+  lines: YAML.LineCounter;
   /** what convict validates: the file without plugin sections */
   core: Record<string, unknown>;
   /** `plugins.<id>` sections by plugin id */
@@ -17,7 +19,8 @@ export interface ParsedConfig {
 /** `hostPluginKeys`: the keys under `plugins:` that are settings (paths, disabled, …), not plugin sections. */
 export function readConfigFile(file: string, hostPluginKeys: readonly string[]): ParsedConfig {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const document = YAML.parseDocument(text, { prettyErrors: true });
+  const lines = new YAML.LineCounter();
+  const document = YAML.parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
     throw new ConfigError(file, '', `is not valid YAML: ${first.message.split('\n')[0]}`);
@@ -42,5 +45,5 @@ export function readConfigFile(file: string, hostPluginKeys: readonly string[]):
     }
     core['plugins'] = kept;
   }
-  return { document, core, plugins };
+  return { document, lines, core, plugins };
 }
