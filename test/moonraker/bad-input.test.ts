@@ -1,0 +1,167 @@
+/**
+ * Issue 22's bad-input rules beyond protocol.test.ts: malformed requests inside a batch, batch sizes
+ * at and over the cap, non-object params, mistyped parameters of other methods, paths outside the
+ * storage through the files methods and the HTTP download and upload: each answered with a JSON-RPC
+ * error (or a 4xx over HTTP) while the websocket stays open, and nothing written outside the storage.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { MAX_BATCH } from '../../core/moonraker/rpc.js';
+import { waitFor } from '../support/wait.js';
+import { RpcClient, startMoonrakerHost, type MoonrakerHost, type RpcMessage } from './support.js';
+
+/** a folder name no other run uses, so its absence means this run wrote nothing there */
+const ESCAPED = `escaped-${process.pid}`;
+
+/** GET with the path sent exactly as written (fetch would resolve its dot segments first). */
+function rawGet(port: number, rawPath: string, key: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: rawPath, headers: { 'X-Api-Key': key } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('moonraker: bad input (more cases)', function () {
+  this.timeout(30_000);
+  let h: MoonrakerHost;
+  let rpc: RpcClient;
+  let port: number;
+
+  before(async () => {
+    h = await startMoonrakerHost(['p1']);
+    port = h.ports['p1']!;
+    await h.printer('p1').connect();
+    rpc = await RpcClient.open(`ws://127.0.0.1:${port}/websocket`, { 'X-Api-Key': h.t.apiKey });
+  });
+  afterEach(async () => {
+    // the rule every case shares: the connection is still open and still answers
+    expect(rpc.ws.readyState).to.equal(WebSocket.OPEN);
+    expect((await rpc.result('server.info')).klippy_state).to.be.a('string');
+  });
+  after(async () => {
+    rpc?.close();
+    await h?.stop();
+  });
+
+  /** Where an escape would land: the storage is <basedir>/uploads, one `..` reaches the basedir (config.yaml, with the key), two its parent. */
+  const escapes = () => [path.join(h.t.basedir, ESCAPED), path.join(path.dirname(h.t.basedir), ESCAPED)];
+
+  /** Sends a batch and waits for the array answering it (the one holding `lastId`). */
+  async function batch(items: unknown[], lastId: number | string): Promise<RpcMessage[]> {
+    const seen = rpc.messages.length;
+    rpc.ws.send(JSON.stringify(items));
+    await waitFor(() => rpc.messages.slice(seen).some((m) => m.id === lastId), 10_000, `the batch's answer ${lastId}`);
+    return rpc.messages.slice(seen);
+  }
+
+  it('answers each malformed request of a batch with its own error, in order', async () => {
+    const answers = await batch(
+      [
+        'not a request',
+        42,
+        {},
+        { jsonrpc: '1.0', method: 'server.info', id: 'v' },
+        { jsonrpc: '2.0', method: 7, id: 'm' },
+        { jsonrpc: '2.0', method: 'server.info', id: { nested: true } },
+        { jsonrpc: '2.0', method: 'no.such.method', id: 'u' },
+        { jsonrpc: '2.0', method: 'printer.gcode.script', params: { script: ['G28'] }, id: 't' },
+        { jsonrpc: '2.0', method: 'server.info', params: 'not an object', id: 'p' },
+        { jsonrpc: '2.0', method: 'server.info', id: 'ok' },
+      ],
+      'ok',
+    );
+    expect(answers.map((m) => m.error?.code ?? 'result')).to.deep.equal([-32600, -32600, -32600, -32600, -32600, -32600, -32601, -32602, -32602, 'result']);
+    expect(answers.map((m) => m.id)).to.deep.equal([null, null, null, 'v', 'm', null, 'u', 't', 'p', 'ok']);
+  });
+
+  it('refuses an empty batch, a scalar message and a binary frame with an error', async () => {
+    expect((await rpc.raw('[]', null)).error!.code).to.equal(-32600);
+    expect((await rpc.raw('42', null)).error!.code).to.equal(-32600);
+    const seen = rpc.messages.length;
+    rpc.ws.send(Buffer.from('{"jsonrpc":"2.0","method":"server.info","id":1}'), { binary: true });
+    const answer = await waitFor(() => rpc.messages.slice(seen).find((m) => m.error), 5000, 'the binary frame refused');
+    expect(answer.error!.code).to.equal(-32700);
+  });
+
+  it('answers a batch at the cap in full, and one over it with one error (10 000 too)', async () => {
+    const at = await batch(Array.from({ length: MAX_BATCH }, (_, i) => ({ jsonrpc: '2.0', method: 'printer.info', id: i })), MAX_BATCH - 1);
+    expect(at).to.have.length(MAX_BATCH);
+    expect(at.every((m, i) => m.id === i && m.result !== undefined)).to.equal(true);
+    for (const size of [MAX_BATCH + 1, 10_000]) {
+      const over = await rpc.raw(JSON.stringify(Array.from({ length: size }, (_, i) => ({ jsonrpc: '2.0', method: 'no.such.method', id: i }))), null);
+      expect(over.error!.code).to.equal(-32600);
+    }
+  });
+
+  it('answers nothing to a notification of an unknown method, and the next call normally', async () => {
+    const seen = rpc.messages.length;
+    rpc.ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'no.such.method' }));
+    expect((await rpc.result('server.info')).klippy_state).to.be.a('string');
+    expect(rpc.messages.slice(seen).filter((m) => m.id === null || m.error)).to.deep.equal([]);
+  });
+
+  it('refuses mistyped parameters of other methods with -32602', async () => {
+    const calls: [string, object][] = [
+      ['server.database.get_item', { namespace: 5 }],
+      ['server.database.post_item', { namespace: ['a'], key: 'k', value: 1 }],
+      ['server.files.metadata', { filename: 5 }],
+      ['server.files.get_directory', { path: { root: 'gcodes' } }],
+      ['server.files.move', { source: 'gcodes/a.gcode', dest: 7 }],
+      ['printer.objects.subscribe', { objects: ['toolhead'] }],
+      ['server.gcode_store', { count: 'many' }],
+    ];
+    for (const [method, params] of calls) {
+      const answer = await rpc.call(method, params);
+      expect(answer.error?.code, `${method} ${JSON.stringify(params)}`).to.equal(-32602);
+    }
+  });
+
+  it('refuses paths outside the storage through every files method, and writes nothing outside', async () => {
+    const refusals: [string, object][] = [
+      ['server.files.get_directory', { path: '/etc' }],
+      ['server.files.get_directory', { path: 'gcodes/../../..' }],
+      ['server.files.post_directory', { path: `gcodes/../${ESCAPED}` }],
+      ['server.files.post_directory', { path: `gcodes/../../${ESCAPED}` }],
+      ['server.files.copy', { source: 'gcodes/../config.yaml', dest: 'gcodes/copied.yaml' }],
+      ['server.files.metadata', { filename: '../config.yaml' }],
+      ['server.files.delete_directory', { path: 'gcodes/..' }],
+      ['server.files.delete_file', { path: 'gcodes/../config.yaml' }],
+      ['server.files.list', { root: 'config' }],
+    ];
+    for (const [method, params] of refusals) {
+      const answer = await rpc.call(method, params);
+      expect(answer.error?.code, `${method} ${JSON.stringify(params)}`).to.be.within(400, 499);
+    }
+    for (const dir of escapes()) expect(fs.existsSync(dir), dir).to.equal(false);
+    expect(fs.existsSync(path.join(h.t.basedir, 'config.yaml'))).to.equal(true);
+  });
+
+  it('refuses a download or upload outside the storage over HTTP with a 4xx', async () => {
+    const upload = (folder: string) => {
+      const form = new FormData();
+      form.append('root', 'gcodes');
+      form.append('path', folder);
+      form.append('file', new Blob(['G28 ; inside\n']), 'cube.gcode');
+      return fetch(`http://127.0.0.1:${port}/server/files/upload`, { method: 'POST', headers: { 'X-Api-Key': h.t.apiKey }, body: form });
+    };
+    // the same routes do serve what is inside
+    expect((await upload('inside')).status).to.equal(201);
+    const inside = await rawGet(port, '/server/files/gcodes/inside/cube.gcode', h.t.apiKey);
+    expect(inside).to.deep.equal({ status: 200, body: 'G28 ; inside\n' });
+    for (const rawPath of ['/server/files/gcodes/../config.yaml', '/server/files/gcodes/..%2Fconfig.yaml', '/server/files/gcodes/%2e%2e/config.yaml', '/server/files/gcodes/inside/../../config.yaml']) {
+      const res = await rawGet(port, rawPath, h.t.apiKey);
+      expect(res.status, rawPath).to.be.within(400, 499);
+      expect(res.body, rawPath).to.not.include('apiKey').and.not.include('key:');
+    }
+    for (const folder of [`../${ESCAPED}`, `../../${ESCAPED}`, `inside/../../${ESCAPED}`]) expect((await upload(folder)).status, folder).to.be.within(400, 499);
+    for (const dir of escapes()) expect(fs.existsSync(dir), dir).to.equal(false);
+  });
+});
