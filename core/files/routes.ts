@@ -7,7 +7,6 @@
  */
 import { inject, injectable, multiInject, optional } from 'inversify';
 import type Koa from 'koa';
-import { sendFile } from '../http/ranges.js';
 import type { StorageOrigin } from '../events/catalogue.js';
 import { FileCommandContribution } from './file-commands.js';
 import { FileManager, type StoredEntry } from './file-manager.js';
@@ -20,6 +19,7 @@ import { assertPermission } from '../http/principal.js';
 import { requestPrinter } from '../printer/request-printer.js';
 import { baseUrlOf, entryJson, refsOf, resourceUrl, storageOrigin } from './file-json.js';
 import { parseUpload } from './multipart.js';
+import { sendLocalFile } from './download.js';
 import { checkedDepth, readJsonObject } from '../http/request-body.js';
 import { commandOf, stringField, truthy } from '../http/request-fields.js';
 import { RouteContribution, type Routes, anyOf } from '../http/routes.js';
@@ -58,14 +58,7 @@ export class FilesRoutes implements RouteContribution {
       await this.filesOf(ctx).remove(storageOrigin(ctx.params.origin), ctx.params.path ?? '');
       ctx.status = 204;
     });
-    routes.get('/downloads/files/local/*path', 'FILES_DOWNLOAD', async (ctx) => {
-      const rel = normalisePath(ctx.params.path ?? '');
-      const entry = await this.files.get('local', rel);
-      if (!entry || entry.kind !== 'file') throw new HttpError(404, 'File not found');
-      ctx.type = 'application/octet-stream';
-      ctx.attachment(entry.name);
-      sendFile(ctx, this.files.diskPath(rel), entry.size);
-    });
+    routes.get('/downloads/files/local/*path', 'FILES_DOWNLOAD', (ctx) => sendLocalFile(ctx, this.files, ctx.params.path ?? ''));
   }
 
   /** the files as the request's printer sees them: the shared local storage and its own SD card */

@@ -7,10 +7,10 @@
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { FileManager } from '../files/file-manager.js';
+import { sendLocalFile } from '../files/download.js';
 import { parseUpload } from '../files/multipart.js';
 import { joinPath, normalisePath } from '../files/paths.js';
 import { filesSettings } from '../files/settings.js';
-import { sendFile } from '../http/ranges.js';
 import { HttpError } from '../http/http-error.js';
 import { hasPermissions } from '../http/principal.js';
 import type { Principal } from '../http/http-server.js';
@@ -55,14 +55,9 @@ export class MoonrakerRoutes implements RouteContribution {
   /** 'public' to the table: each handler resolves its caller (trusted networks have no key) */
   registerRoutes(routes: Routes): void {
     routes.post('/server/files/upload', 'public', (ctx) => this.upload(ctx));
-    routes.get(`/server/files/${GCODES_ROOT}/*path`, 'public', async (ctx) => {
+    routes.get(`/server/files/${GCODES_ROOT}/*path`, 'public', (ctx) => {
       this.require(ctx, 'FILES_DOWNLOAD');
-      const rel = normalisePath(ctx.params.path ?? '');
-      const entry = await this.files.get('local', rel);
-      if (!entry || entry.kind !== 'file') throw new HttpError(404, 'File not found');
-      ctx.type = 'application/octet-stream';
-      ctx.attachment(entry.name);
-      sendFile(ctx, this.files.diskPath(rel), entry.size);
+      return sendLocalFile(ctx, this.files, ctx.params.path ?? '');
     });
     // after the upload and download: every other path under Moonraker's roots names a method
     for (const root of HTTP_ROOTS) routes.all(`/${root}/*rest`, 'public', (ctx) => this.method(ctx));

@@ -5,20 +5,14 @@
  */
 import { expect } from 'chai';
 import { waitFor } from '../support/wait.js';
-import { openMainsail, type MainsailSession } from './mainsail-support.js';
+import { useMainsail } from './mainsail-support.js';
 
 describe('moonraker: Mainsail homes, jogs and uses the console', function () {
   this.timeout(20_000);
-  let m: MainsailSession;
-
-  before(async function () {
-    m = await openMainsail(this);
-  });
-  after(async () => {
-    await m?.stop();
-  });
+  const session = useMainsail();
 
   it('homes and jogs: the simulator executes G28, then G91, G1 X10, G90', async () => {
+    const m = session();
     await m.page.getByRole('button', { name: /^\s*all\s*$/i }).first().click();
     await waitFor(() => m.h.executed('p1').includes('G28'), 5000, 'G28 executed');
     // Mainsail enables the moves once toolhead.homed_axes says so
@@ -32,6 +26,7 @@ describe('moonraker: Mainsail homes, jogs and uses the console', function () {
   });
 
   it('sends a console command and shows the printer’s reply', async () => {
+    const m = session();
     const field = m.page.locator('.gcode-command-field textarea').first();
     await field.fill('M115');
     await field.press('Enter');

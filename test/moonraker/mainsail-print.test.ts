@@ -7,20 +7,14 @@ import { expect } from 'chai';
 import { JobHistory } from '../../core/history/api.js';
 import { gcodeFile, waitForState } from '../farm-surface/support.js';
 import { waitFor } from '../support/wait.js';
-import { openMainsail, type MainsailSession } from './mainsail-support.js';
+import { useMainsail } from './mainsail-support.js';
 
 describe('moonraker: Mainsail uploads, prints, pauses, resumes and cancels', function () {
   this.timeout(20_000);
-  let m: MainsailSession;
-
-  before(async function () {
-    m = await openMainsail(this);
-  });
-  after(async () => {
-    await m?.stop();
-  });
+  const session = useMainsail();
 
   it('uploads and prints, then pauses, resumes and cancels from the status panel', async () => {
+    const m = session();
     const printer = m.h.printer('p1');
     await m.page.locator('input[type=file]').first().setInputFiles({ name: 'mainsail-cube.gcode', mimeType: 'text/plain', buffer: Buffer.from(gcodeFile('mainsail-print', 20_000)) });
     await waitForState(printer, 'PRINTING', 10_000);

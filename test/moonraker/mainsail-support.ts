@@ -77,3 +77,15 @@ export async function openMainsail(context: Mocha.Context): Promise<MainsailSess
     throw err;
   }
 }
+
+/** Opens Mainsail before the describe's tests and stops it after; the session while they run. */
+export function useMainsail(): () => MainsailSession {
+  let session: MainsailSession | undefined;
+  before(async function () {
+    session = await openMainsail(this);
+  });
+  after(async () => {
+    await session?.stop();
+  });
+  return () => session!;
+}

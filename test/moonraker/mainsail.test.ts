@@ -5,26 +5,21 @@
  */
 import { expect } from 'chai';
 import { waitFor } from '../support/wait.js';
-import { openMainsail, type MainsailSession } from './mainsail-support.js';
+import { useMainsail } from './mainsail-support.js';
 
 describe('moonraker: Mainsail starts and sets temperatures', function () {
   this.timeout(20_000);
-  let m: MainsailSession;
-
-  before(async function () {
-    m = await openMainsail(this);
-  });
-  after(async () => {
-    await m?.stop();
-  });
+  const session = useMainsail();
 
   it('gets past the connecting dialog and shows the extruder’s temperature', async () => {
+    const m = session();
     expect(await m.page.locator('.the-connection-dialog').isVisible()).to.equal(false);
     const row = m.page.locator('tr', { hasText: /extruder/i }).first();
     await waitFor(async () => /\d+(\.\d)?\s*°C/.test(await row.locator('td.current').innerText()), 10_000, 'the extruder’s temperature shown');
   });
 
   it('sets a target from the temperature panel: the simulator executes M104', async () => {
+    const m = session();
     const input = m.page.locator('tr', { hasText: /extruder/i }).first().locator('._temp-input input');
     await input.fill('55');
     await input.press('Enter');

@@ -187,3 +187,30 @@ describe('moonraker: HTTP forms of the methods', function () {
     expect(await refused.text()).to.match(/Moonraker/);
   });
 });
+
+describe('moonraker: klippy state notifications', function () {
+  this.timeout(20_000);
+  let h: MoonrakerHost;
+
+  before(async () => {
+    h = await startMoonrakerHost(['p1']);
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  it('says shutdown while the printer is offline; FIRMWARE_RESTART connects it and says ready; a disconnect says shutdown', async () => {
+    const rpc = await RpcClient.open(`ws://127.0.0.1:${h.ports['p1']}/websocket`, { 'X-Api-Key': h.t.apiKey });
+    try {
+      expect((await rpc.result('printer.info')).state).to.equal('shutdown');
+      expect((await rpc.call('printer.gcode.script', { script: 'G28' })).error!.code).to.equal(503);
+      await rpc.result('printer.gcode.script', { script: 'FIRMWARE_RESTART' });
+      await waitFor(() => rpc.notifications('notify_klippy_ready').length === 1, 10_000, 'notify_klippy_ready');
+      expect((await rpc.result('server.info')).klippy_state).to.equal('ready');
+      await h.printer('p1').disconnect();
+      await waitFor(() => rpc.notifications('notify_klippy_shutdown').length === 1, 5000, 'notify_klippy_shutdown');
+    } finally {
+      rpc.close();
+    }
+  });
+});
