@@ -63,6 +63,10 @@ export class RpcDispatcher {
     return notification ? undefined : answer;
   }
 
+  has(method: string): boolean {
+    return this.methods.has(method);
+  }
+
   /** Calls one method (the websocket's and the HTTP forms'); rejects with an RpcError only. */
   async invoke(method: string, params: unknown, call: RpcCall): Promise<unknown> {
     const handler = this.methods.get(method);

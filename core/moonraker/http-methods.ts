@@ -19,6 +19,14 @@ const BY_VERB: Record<string, Partial<Record<string, string>>> = {
   'server.webcams.item': { GET: 'server.webcams.get_item' },
 };
 
+/**
+ * Methods that only read, the ones GET may call: a GET can come from another site's link with the
+ * browser's session cookie (SameSite=Lax lets top-level navigations through), so nothing a GET calls
+ * may act. Actions need POST or DELETE, which browsers send with an Origin (access.ts drops a foreign
+ * origin's cookie).
+ */
+const READS = /\.(list|info|query|get_item|get_directory|metadata|status|roots|thumbnails|help|totals|config|system_info|proc_stats|temperature_store|gcode_store|get_user)$/;
+
 /** Moonraker's HTTP paths: its websocket methods under these first segments */
 export const HTTP_ROOTS = ['server', 'printer', 'machine', 'access'];
 
@@ -37,6 +45,11 @@ function objectsOf(query: Record<string, string>): Record<string, string[] | nul
 export async function answerHttpMethod(ctx: Koa.Context, dispatcher: RpcDispatcher, printer: PrinterScope, principal: Principal): Promise<void> {
   const name = ctx.path.replace(/^\/+|\/+$/g, '').split('/').join('.');
   const method = BY_VERB[name]?.[ctx.method] ?? name;
+  if ((ctx.method === 'GET' || ctx.method === 'HEAD') && dispatcher.has(method) && !READS.test(method)) {
+    ctx.status = 405;
+    ctx.body = { error: { code: 405, message: `${method.slice(0, 100)} needs POST` } };
+    return;
+  }
   const query = Object.fromEntries(Object.entries(ctx.query).map(([k, v]) => [k, Array.isArray(v) ? v[v.length - 1]! : (v ?? '')]));
   let params: Record<string, unknown> = query;
   if (method === 'printer.objects.query' && ctx.method === 'GET') params = { objects: objectsOf(query) };

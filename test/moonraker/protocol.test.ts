@@ -178,6 +178,9 @@ describe('moonraker: HTTP forms of the methods', function () {
     expect((await call(port, 'POST', '/printer/gcode/script?script=M104%20S42')).body.result).to.equal('ok');
     await waitFor(() => h.executed('p1').some((c) => /^M104\b.*S42/.test(c)), 5000, 'M104 S42 executed');
     expect((await call(port, 'GET', '/server/nothing/here')).status).to.equal(404);
+    // nothing that acts answers a GET (a link from another site carries the session cookie)
+    expect((await call(port, 'GET', '/printer/gcode/script?script=M112')).status).to.equal(405);
+    expect((await call(port, 'GET', '/server/database/post_item?namespace=x&key=y&value=z')).status).to.equal(405);
     expect((await call(port, 'GET', '/server/info', null)).status).to.equal(401);
   });
 
