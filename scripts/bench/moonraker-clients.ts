@@ -3,7 +3,8 @@
  * clients on one printer's `/websocket` (25 at a time), each identifies, lists the printer objects
  * and subscribes to all of them, as Mainsail does at start-up. It maps the host's `eventtime` clock
  * onto this machine's wall clock (the round trip of `printer.objects.query` with the smallest delay),
- * and records when each client received each `notify_status_update`, keyed by its eventtime.
+ * and records when each client received each `notify_status_update`, keyed by its eventtime, with the
+ * print's file position it carried.
  */
 import { fork } from 'node:child_process';
 import { WebSocket } from 'ws';
@@ -17,8 +18,8 @@ export interface EventtimeClock {
 
 export interface StatusArrivals {
   clock: EventtimeClock;
-  /** [eventtime, arrival of that update at each client that got it (ms since the epoch)] */
-  updates: [number, number[]][];
+  /** [eventtime, arrival of that update at each client that got it (ms since the epoch), the virtual_sdcard.file_position it carried or null] */
+  updates: [number, number[], number | null][];
   /** objects each client subscribed to */
   objects: string[];
 }
@@ -66,12 +67,15 @@ class Client {
 
   constructor(
     readonly ws: WebSocket,
-    onStatus: (eventtime: number, at: number) => void,
+    onStatus: (eventtime: number, at: number, filePosition: number | null) => void,
   ) {
     ws.on('message', (data) => {
       const at = now();
       const message = JSON.parse(String(data)) as Answer;
-      if (message.method === 'notify_status_update') onStatus(message.params![1] as number, at);
+      if (message.method === 'notify_status_update') {
+        const [status, eventtime] = message.params as [{ virtual_sdcard?: { file_position?: number } }, number];
+        onStatus(eventtime, at, status.virtual_sdcard?.file_position ?? null);
+      }
       else if (message.id !== undefined) this.waiting.get(message.id)?.(message);
     });
   }
@@ -106,13 +110,13 @@ async function measureClock(client: Client): Promise<EventtimeClock> {
 }
 
 function runClients(count: number, url: string, apiKey: string): void {
-  const updates = new Map<number, number[]>();
+  const updates = new Map<number, [number[], number | null]>();
   let recording = false;
-  const onStatus = (eventtime: number, at: number) => {
+  const onStatus = (eventtime: number, at: number, filePosition: number | null) => {
     if (!recording) return;
-    let arrivals = updates.get(eventtime);
-    if (!arrivals) updates.set(eventtime, (arrivals = []));
-    arrivals.push(at);
+    let update = updates.get(eventtime);
+    if (!update) updates.set(eventtime, (update = [[], filePosition]));
+    update[0].push(at);
   };
   const clients: Client[] = [];
   let objects: string[] = [];
@@ -135,7 +139,7 @@ function runClients(count: number, url: string, apiKey: string): void {
       const clock = await measureClock(clients[0]!);
       recording = true;
       process.send!({ ready: true });
-      process.on('message', (m: { collect?: boolean }) => m.collect && process.send!({ arrivals: { clock, updates: [...updates], objects } satisfies StatusArrivals }));
+      process.on('message', (m: { collect?: boolean }) => m.collect && process.send!({ arrivals: { clock, updates: [...updates].map(([eventtime, [at, filePosition]]) => [eventtime, at, filePosition]), objects } satisfies StatusArrivals }));
     });
   });
 }

@@ -16,6 +16,14 @@
  *   reported as `eventtime_clock_rtt_ms`). It covers serialising and sending to every subscriber and
  *   the clients' own parsing; it does not cover the feed's 250 ms tick (a change waits up to one
  *   tick before it has an eventtime, by design, as in Klipper);
+ * - status_change_to_client_p99_ms: the p99, over every (update carrying the print's
+ *   `virtual_sdcard.file_position`, client) pair, of the delay from the simulator receiving the file's
+ *   line that ends at that position (`--wire-log`; the host advances the position as it takes that
+ *   line to send, so the change happened at most one line's transmission before) to the client
+ *   reading the update: the age of the value a client is shown, measured on the printer's side of
+ *   the wire rather than on the host's clock. The position moves with every line, so an update
+ *   carries the one just taken and this is close to the eventtime delay; a value that changes once
+ *   and stays waits up to one 250 ms tick more before the feed sees it (by design, as Klipper's);
  * - status_update_spread_p99_ms: the p99 over updates of the time between the first and the last
  *   client receiving the same update (how long the host's fan-out to N clients takes);
  * - lines_per_s_pct_of_limit: the print's lines a second as the simulator received them, in % of what
@@ -37,7 +45,7 @@ import { startHostProcess, type HostProcess } from './host-process.js';
 import { startMoonrakerClients, type StatusArrivals } from './moonraker-clients.js';
 import { now } from './push-harness.js';
 import { startTcpSimulatorProcess } from './simulator-process.js';
-import { printOnWire, quantile, readJson, typicalFile, wireLimits, type PrintOnWire, type WireSample } from './wire.js';
+import { printOnWire, quantile, readJson, typicalFile, unframed, wireLimits, type PrintOnWire, type WireSample } from './wire.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 100);
 const LINES = Number(process.env['BENCH_LINES'] ?? 10_000);
@@ -76,6 +84,8 @@ async function printerState(host: HostProcess): Promise<PrinterState> {
 
 interface Run {
   print: PrintOnWire;
+  /** when each of the file's commands reached the simulator (its first arrival), ms since the epoch */
+  lineArrivals: Map<string, number>;
   pctOfLimit: number;
   hostCpuPct: number;
   arrivals?: StatusArrivals;
@@ -123,12 +133,15 @@ async function run(clients: number, gcode: string, fileLines: Set<string>): Prom
     }
     await host.stop();
     await sim.stop(); // the simulator writes its wire log on the way out
-    const print = printOnWire(readJson<WireSample[]>(wire), (command) => fileLines.has(command));
+    const log = readJson<WireSample[]>(wire);
+    const print = printOnWire(log, (command) => fileLines.has(command));
+    const lineArrivals = new Map<string, number>();
+    for (const sample of log) if (!lineArrivals.has(unframed(sample))) lineArrivals.set(unframed(sample), sample.at);
     const cpu = host.cpuMsBetween(...print.window);
     const seconds = (print.window[1] - print.window[0]) / 1000;
     const limit = wireLimits(BAUD, print.sentPerLine, print.receivedPerLine).halfDuplex;
     fs.rmSync(dir, { recursive: true, force: true });
-    return { print, pctOfLimit: (print.linesPerSecond / limit) * 100, hostCpuPct: ((cpu.user + cpu.system) / (seconds * 1000)) * 100, ...(arrivals ? { arrivals } : {}) };
+    return { print, lineArrivals, pctOfLimit: (print.linesPerSecond / limit) * 100, hostCpuPct: ((cpu.user + cpu.system) / (seconds * 1000)) * 100, ...(arrivals ? { arrivals } : {}) };
   } catch (err) {
     await host?.stop();
     await sim.stop();
@@ -137,21 +150,36 @@ async function run(clients: number, gcode: string, fileLines: Set<string>): Prom
   }
 }
 
-/** Delays of the updates whose eventtime fell inside the print's window, and their fan-out spread. */
-function delays(arrivals: StatusArrivals, window: [number, number]): { delays: number[]; spreads: number[]; updates: number; incomplete: number } {
-  const all: number[] = [];
-  const spreads: number[] = [];
-  let updates = 0;
-  let incomplete = 0;
-  for (const [eventtime, at] of arrivals.updates) {
+interface Delays {
+  /** eventtime → each client's arrival */
+  delays: number[];
+  /** the line's arrival at the simulator → each client's arrival */
+  fromChange: number[];
+  spreads: number[];
+  updates: number;
+  incomplete: number;
+}
+
+/** Delays of the updates whose eventtime fell inside the print's window, from eventtime and from the state change, and their fan-out spread. */
+function delays(arrivals: StatusArrivals, watched: Run, lines: string[]): Delays {
+  // the byte offset just after each line of the file (as the host's file position counts) → that line
+  const lineEndingAt = new Map<number, string>();
+  let offset = 0;
+  for (const line of lines) lineEndingAt.set((offset += Buffer.byteLength(line) + 1), line);
+  const d: Delays = { delays: [], fromChange: [], spreads: [], updates: 0, incomplete: 0 };
+  const window = watched.print.window;
+  for (const [eventtime, at, filePosition] of arrivals.updates) {
     const sent = eventtime * 1000 + arrivals.clock.offsetMs;
     if (sent < window[0] || sent > window[1]) continue;
-    updates++;
-    if (at.length < CLIENTS) incomplete++;
-    for (const a of at) all.push(a - sent);
-    spreads.push(Math.max(...at) - Math.min(...at));
+    d.updates++;
+    if (at.length < CLIENTS) d.incomplete++;
+    for (const a of at) d.delays.push(a - sent);
+    d.spreads.push(Math.max(...at) - Math.min(...at));
+    const line = filePosition === null ? undefined : lineEndingAt.get(filePosition);
+    const changed = line === undefined ? undefined : watched.lineArrivals.get(line);
+    if (changed !== undefined) for (const a of at) d.fromChange.push(a - changed);
   }
-  return { delays: all, spreads, updates, incomplete };
+  return d;
 }
 
 async function main(): Promise<void> {
@@ -166,7 +194,7 @@ async function main(): Promise<void> {
   const alone = await run(0, gcode, fileLines);
   console.log(`no clients: ${round(alone.print.linesPerSecond)} lines/s (${round(alone.pctOfLimit)} % of the limit), host ${round(alone.hostCpuPct)} % of its core`);
   const watched = await run(CLIENTS, gcode, fileLines);
-  const d = delays(watched.arrivals!, watched.print.window);
+  const d = delays(watched.arrivals!, watched, lines);
   if (d.updates === 0) throw new Error('no notify_status_update arrived during the print');
   const figures = {
     clients: CLIENTS,
@@ -181,6 +209,9 @@ async function main(): Promise<void> {
       lines_per_s_pct_of_limit_no_clients: round(alone.pctOfLimit),
       status_update_p50_ms: round(quantile(d.delays, 0.5), 2),
       status_update_max_ms: round(Math.max(...d.delays), 2),
+      status_change_to_client_p50_ms: round(quantile(d.fromChange, 0.5), 2),
+      status_change_to_client_p99_ms: round(quantile(d.fromChange, 0.99), 2),
+      status_change_samples: d.fromChange.length,
       status_update_spread_p99_ms: round(quantile(d.spreads, 0.99), 2),
       eventtime_clock_rtt_ms: round(watched.arrivals!.clock.rttMs, 2),
       updates: d.updates,

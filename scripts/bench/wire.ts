@@ -71,9 +71,14 @@ export interface PrintOnWire {
   receivedPerLine: number;
 }
 
+/** A line of the wire log without its framing (`N<n> …*<cs>`): the command as the file has it. */
+export function unframed(sample: WireSample): string {
+  return sample.line.replace(/^N\d+ /, '').replace(/\*\d+$/, '');
+}
+
 /** The print's lines in a wire log are those `isPrintLine` accepts (given the command without its framing). */
 export function printOnWire(log: WireSample[], isPrintLine: (command: string) => boolean): PrintOnWire {
-  const lines = log.filter((w) => isPrintLine(w.line.replace(/^N\d+ /, '').replace(/\*\d+$/, '')));
+  const lines = log.filter((w) => isPrintLine(unframed(w)));
   if (lines.length < 2) throw new Error(`the printer received ${lines.length} lines of the print`);
   const first = lines[0]!;
   const last = lines[lines.length - 1]!;
