@@ -76,6 +76,9 @@ export class PushHub implements PushEndpoint, Disposable {
   /** printer views of removed printers, closed once the hub has dispatched the events up to `afterSeq` */
   private closing: { afterSeq: number; clients: PushClient[] }[] = [];
   private tickId = 0;
+  /** batched farm `currents` of the published tick `batchTick`, by range, form and printers (null: nothing changed) */
+  private readonly batches = new Map<string, PushMessage | null>();
+  private batchTick = -1;
   /** the last tick shown in `current` */
   private publishedTick = 0;
   /** captured ticks waiting until the hub has dispatched the events up to `seq` (see tick) */
@@ -207,6 +210,7 @@ export class PushHub implements PushEndpoint, Disposable {
     current: (client, afterTick) => {
       const { logs, messages } = client.subscription;
       const keyed = client.view.kind === 'farm';
+      if (client.view.kind === 'farm' && client.view.batched) return { tick: this.publishedTick, messages: this.batchedCurrent(client, afterTick) };
       return { tick: this.publishedTick, messages: this.feedsFor(client).map((feed) => feed.current(afterTick, logs, messages, keyed)) };
     },
     scheduleFlush: (client) => this.scheduleFlush(client),
@@ -349,6 +353,27 @@ export class PushHub implements PushEndpoint, Disposable {
     this.relay?.publish('event', messages.keyed.data);
     if (this.sealing.length > 0) this.publishSealed();
     if (this.closing.length > 0) this.closeRemovedViews();
+  }
+
+  /**
+   * A batched farm client's `current`s since `afterTick`: one `currents` message with the keyed
+   * `current` of each of its printers that changed, none when nothing did. Built once per tick for
+   * every client with the same range, printers and form.
+   */
+  private batchedCurrent(client: PushClient, afterTick: number): PushMessage[] {
+    if (this.batchTick !== this.publishedTick) {
+      this.batches.clear();
+      this.batchTick = this.publishedTick;
+    }
+    const { logs, messages, printers } = client.subscription;
+    const key = `${afterTick}:${logs ? 1 : 0}${messages ? 1 : 0}:${printers === true ? '*' : [...printers].join(',')}`;
+    let batch = this.batches.get(key);
+    if (batch === undefined) {
+      const changed = this.feedsFor(client).filter((feed) => feed.changedSince(afterTick));
+      batch = changed.length === 0 ? null : new PushMessage('currents', { printers: changed.map((feed) => feed.current(afterTick, logs, messages, true).data) });
+      this.batches.set(key, batch);
+    }
+    return batch ? [batch] : [];
   }
 
   /** A printer appeared: its feed, and its `history` to the farm clients that want it. Returns what removes it. */

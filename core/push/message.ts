@@ -31,6 +31,8 @@ export type PushMessageType =
   | 'connected'
   | 'history'
   | 'current'
+  /** a batched farm client's tick: `{printers: [current, …]}`, the printers that changed (view.ts) */
+  | 'currents'
   | 'event'
   | 'gap'
   | 'slicingProgress'

@@ -18,6 +18,8 @@ import { PushMessage } from './message.js';
 
 interface Tick {
   id: number;
+  /** anything to show since the tick before: a state that differs, log lines, messages or temperatures */
+  changed: boolean;
   state: PushPrinterState;
   logs: string[];
   messages: string[];
@@ -60,6 +62,8 @@ export class StateFeed implements Disposable {
   /** coalesced `current` messages of this tick, by range and variant */
   private readonly currentCache = new Map<string, PushMessage>();
   private lastId = 0;
+  /** the last captured state, encoded: a tick that shows the same and nothing new has not changed */
+  private lastEncodedState = '';
   /** the job file's metadata, read asynchronously when the job changes (ticks are synchronous) */
   private details: { key: string; value: JobDetails | undefined; readAt: number } | undefined;
 
@@ -118,9 +122,15 @@ export class StateFeed implements Disposable {
 
   /** Closes tick `id` (the hub's tick number): a snapshot and everything logged since the previous one, shown once published. */
   capture(id: number): void {
+    const state = this.state();
+    // serverTime moves every tick: it alone is not a change
+    const encoded = JSON.stringify({ ...state, serverTime: 0 });
+    const changed = encoded !== this.lastEncodedState || this.pendingLogs.length > 0 || this.pendingMessages.length > 0 || this.pendingTemps.length > 0;
+    this.lastEncodedState = encoded;
     const tick: Tick = {
       id,
-      state: this.state(),
+      changed,
+      state,
       logs: newest(this.pendingLogs, this.logLines),
       messages: newest(this.pendingMessages, this.logLines),
       temps: newest(this.pendingTemps, this.logLines),
@@ -166,6 +176,14 @@ export class StateFeed implements Disposable {
       else this.currentCache.set(`${afterTick}:${form}`, message);
     }
     return message;
+  }
+
+  /** Whether the published ticks after `afterTick` show anything new (true when they are no longer all kept). */
+  changedSince(afterTick: number): boolean {
+    if (afterTick >= this.lastId) return false;
+    const oldest = this.ticks[0];
+    if (!oldest || oldest.id > afterTick + 1) return true;
+    return this.ticks.some((t) => t.id > afterTick && t.changed);
   }
 
   /** `history` data: the state now, the temperature history, the last log lines and messages (`keyed`: with `printer`). */

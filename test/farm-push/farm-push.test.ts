@@ -90,6 +90,20 @@ describe('farm push: views of several printers', function () {
     }
   });
 
+  it('socket.io with auth.batch: one `currents` per tick holding each printer that changed, no `current`', async () => {
+    const c = farm({ apikey: t.apiKey, batch: true });
+    await waitFor(() => c.of('history').length === 3, 5000, 'three histories');
+    mark('batch');
+    const entries = () => c.of('currents').flatMap((m) => m['printers'] as Message[]);
+    await waitFor(() => IDS.every((id) => entries().some((e) => e['printer'] === id && hasLog(e, `M117 batch-${id}`))), 5000, 'each printer\'s marker in a batch');
+    expect(c.of('current')).to.deep.equal([]);
+    for (const batch of c.of('currents')) {
+      const ids = (batch['printers'] as Message[]).map((e) => e['printer']);
+      expect(new Set(ids).size, 'each printer once per batch').to.equal(ids.length);
+      for (const entry of batch['printers'] as Message[]) for (const other of IDS.filter((id) => id !== entry['printer'])) expect(hasLog(entry, `M117 batch-${other}`)).to.equal(false);
+    }
+  });
+
   it('socket.io: a rename (PATCH /api/printers/<id>) shows in the next currents, and in a new client\'s history, without a reload', async () => {
     const c = farm();
     await waitFor(() => c.of('history').length === 3, 5000, 'three histories');

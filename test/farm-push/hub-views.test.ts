@@ -15,7 +15,7 @@ import type { PrinterService, TemperatureSample } from '../../core/printer/print
 import type { PrinterRegistry, PrinterScope } from '../../core/printers/printer-registry.js';
 import { PushHub } from '../../core/push/hub.js';
 import { OFFLINE_SNAPSHOT } from '../../core/push/printer-state.js';
-import { FARM_VIEW, printerView, type PushView } from '../../core/push/view.js';
+import { FARM_BATCHED_VIEW, FARM_VIEW, printerView, type PushView } from '../../core/push/view.js';
 import { captureLogs } from '../support/host.js';
 import { MemoryLink, MemoryTransport } from '../push/memory-link.js';
 import { waitFor } from '../support/wait.js';
@@ -119,6 +119,37 @@ describe('push hub views', () => {
       expect(link.of('current')).to.have.length(1);
       expect(link.of('current')[0]).to.not.have.property('printer');
       expect(link.of('current')[0]!['logs']).to.deep.equal(['>>> M117 p2']);
+    }
+    hub.dispose();
+  });
+
+  it('a batched farm client gets one `currents` per tick with every printer that changed, none when nothing did, encoded once for all', async () => {
+    const { hub, registry, transport, open } = setup();
+    const batched = Array.from({ length: 10 }, () => open(FARM_BATCHED_VIEW).link);
+    await histories(batched, 1);
+    // the first tick shows every printer (each one's first state)
+    hub.tick();
+    await waitFor(() => batched.every((l) => l.of('currents').length === 1), 2000, 'the first batch');
+    expect((batched[0]!.of('currents')[0]!['printers'] as Record<string, unknown>[]).map((c) => c['printer'])).to.deep.equal(['p1', 'p2', 'p3']);
+    // p2 alone logs: the next batch holds p2 alone
+    registry.printers.get('p2')!.log.fire({ direction: 'send', line: 'M117 p2' });
+    const before = transport.encodes;
+    hub.tick();
+    await waitFor(() => batched.every((l) => l.of('currents').length === 2), 2000, 'the second batch');
+    expect(transport.encodes - before, 'one frame for the ten clients').to.equal(1);
+    for (const link of batched) {
+      const second = link.of('currents')[1]!['printers'] as Record<string, unknown>[];
+      expect(second.map((c) => [c['printer'], c['name'], c['logs']])).to.deep.equal([['p2', 'p2', ['>>> M117 p2']]]);
+      expect(link.of('current'), 'no per-printer currents').to.deep.equal([]);
+    }
+    // nothing changed: no frame at all; then p3 logs, and the next batch is the third, with p3 alone
+    hub.tick();
+    registry.printers.get('p3')!.log.fire({ direction: 'send', line: 'M117 p3' });
+    hub.tick();
+    await waitFor(() => batched.every((l) => l.of('currents').length >= 3), 2000, 'the batch after the quiet tick');
+    for (const link of batched) {
+      expect(link.of('currents')).to.have.length(3);
+      expect((link.of('currents')[2]!['printers'] as Record<string, unknown>[]).map((c) => c['printer'])).to.deep.equal(['p3']);
     }
     hub.dispose();
   });

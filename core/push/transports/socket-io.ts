@@ -22,7 +22,7 @@ import { SettingsService } from '../../settings/settings-service.js';
 import { joinCluster, type Cluster } from './cluster.js';
 import type { PushEncoder, PushLink, PushMessage } from '../message.js';
 import type { PushEndpoint, PushTransportContribution } from '../transport.js';
-import { FARM_VIEW, printerView } from '../view.js';
+import { FARM_BATCHED_VIEW, FARM_VIEW, printerView } from '../view.js';
 import type http from 'node:http';
 import { printerNamed } from '../../printers/printer-prefix.js';
 import { PrinterRegistry } from '../../printers/printer-registry.js';
@@ -178,7 +178,8 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
       socket.disconnect(true);
       return;
     }
-    const client = hub.connect(new SocketIoLink(this, socket), printer === undefined ? FARM_VIEW : printerView(printer));
+    const batched = (socket.handshake.auth as Record<string, unknown>)['batch'] === true;
+    const client = hub.connect(new SocketIoLink(this, socket), printer !== undefined ? printerView(printer) : batched ? FARM_BATCHED_VIEW : FARM_VIEW);
     socket.on('disconnect', () => client.closed());
     socket.onAny((type: string, data: unknown) => {
       try {
