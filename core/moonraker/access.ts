@@ -1,5 +1,6 @@
 /**
- * Who a Moonraker client is: cuttle's own key or session (the same lookups as the REST API), a
+ * Who a Moonraker client is: cuttle's own key or session (the same lookups as the REST API), the
+ * token of `access.login` (a cuttle session, as `Authorization: Bearer` or `?access_token=`), a
  * one-shot token from `access.oneshot_token` (`?token=`, as Moonraker's), or a trusted network
  * (`moonraker.trustedClients`, off by default). A session cookie counts only from the same origin:
  * another site's page must not ride on the browser's cookie.
@@ -8,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { isIP } from 'node:net';
 import { inject, injectable } from 'inversify';
-import { AuthManager } from '../auth/api.js';
+import { AuthManager, type AuthPrincipal } from '../auth/api.js';
 import { permissionsOfGroups } from '../auth/permissions.js';
 import type { Principal } from '../http/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
@@ -36,8 +37,31 @@ export class MoonrakerAccess {
       const byKey = this.auth.authenticateKey(token);
       if (byKey) return byKey;
     }
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? query.get('access_token');
+    if (bearer) return this.sessionOfToken(bearer);
     const headers = sameOrigin(req) ? req.headers : { ...req.headers, cookie: undefined };
     return this.auth.authenticateRequest(headers, Object.fromEntries(query)) ?? this.trusted(req.socket.remoteAddress ?? '');
+  }
+
+  /**
+   * `access.login`: cuttle's password login (its per-address limit included); the token is the new
+   * session, as `name:session` in base64url, for `Authorization: Bearer` and `?access_token=`.
+   */
+  async login(username: string, password: string, address: string): Promise<{ principal: AuthPrincipal; token: string }> {
+    const principal = await this.auth.login(username, password, address);
+    const session = this.auth.createSession(principal);
+    return { principal, token: Buffer.from(`${principal.name}:${session}`).toString('base64url') };
+  }
+
+  /** Ends the session a token stands for (`access.logout`). */
+  logout(token: string): void {
+    const session = splitToken(token)?.session;
+    if (session) this.auth.revokeSession(session);
+  }
+
+  private sessionOfToken(token: string): Principal | null {
+    const parts = splitToken(token);
+    return parts ? this.auth.authenticateSession(parts.name, parts.session) : null;
   }
 
   /** A token that lets its holder in once, within a few seconds (Moonraker's `access.oneshot_token`). */
@@ -68,6 +92,13 @@ export class MoonrakerAccess {
     if (family === 0 || !this.networks.matcher.check(plain, family === 4 ? 'ipv4' : 'ipv6')) return null;
     return { name: '_trusted', admin: false, groups: ['users'], permissions: permissionsOfGroups(['users']), via: 'anonymous' };
   }
+}
+
+function splitToken(token: string): { name: string; session: string } | null {
+  if (token.length > 512) return null;
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  const colon = text.lastIndexOf(':');
+  return colon > 0 ? { name: text.slice(0, colon), session: text.slice(colon + 1) } : null;
 }
 
 /** no Origin (not a browser) or one naming the host the request was sent to */

@@ -25,7 +25,7 @@ const BY_VERB: Record<string, Partial<Record<string, string>>> = {
  * may act. Actions need POST or DELETE, which browsers send with an Origin (access.ts drops a foreign
  * origin's cookie).
  */
-const READS = /\.(list|info|query|get_item|get_directory|metadata|status|roots|thumbnails|help|totals|config|system_info|proc_stats|temperature_store|gcode_store|get_user)$/;
+const READS = /\.(list|info|query|get_item|get_directory|metadata|status|roots|thumbnails|help|totals|config|system_info|proc_stats|temperature_store|gcode_store|get_user|oneshot_token)$/;
 
 /** Moonraker's HTTP paths: its websocket methods under these first segments */
 export const HTTP_ROOTS = ['server', 'printer', 'machine', 'access'];

@@ -6,7 +6,9 @@
  */
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
+import { LoginError } from '../auth/api.js';
 import { FileManager } from '../files/file-manager.js';
+import { readJsonObject } from '../http/request-body.js';
 import { sendLocalFile } from '../files/download.js';
 import { parseUpload } from '../files/multipart.js';
 import { joinPath, normalisePath } from '../files/paths.js';
@@ -59,8 +61,35 @@ export class MoonrakerRoutes implements RouteContribution {
       this.require(ctx, 'FILES_DOWNLOAD');
       return sendLocalFile(ctx, this.files, ctx.params.path ?? '');
     });
+    // before a caller is known: the login, and what a client asks to offer one
+    routes.post('/access/login', 'public', (ctx) => this.login(ctx));
+    routes.get('/access/info', 'public', (ctx) => {
+      ctx.body = { result: { default_source: 'moonraker', available_sources: ['moonraker'], login_required: true } };
+    });
+    routes.post('/access/logout', 'public', (ctx) => {
+      const token = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'))?.[1];
+      if (!token) throw new HttpError(401, 'Unauthorized');
+      this.access.logout(token);
+      ctx.body = { result: { action: 'user_logged_out' } };
+    });
     // after the upload and download: every other path under Moonraker's roots names a method
     for (const root of HTTP_ROOTS) routes.all(`/${root}/*rest`, 'public', (ctx) => this.method(ctx));
+  }
+
+  /** Moonraker's `access.login` with cuttle's users: 403 for a wrong password, 429 over the address's limit */
+  private async login(ctx: Koa.Context): Promise<void> {
+    if (!this.settings.of(moonrakerSettings).get().enabled) throw new HttpError(404, 'Not found');
+    const body = await readJsonObject(ctx);
+    const { username, password } = body;
+    if (typeof username !== 'string' || typeof password !== 'string') throw new HttpError(400, 'Expected "username" and "password"');
+    try {
+      const { principal, token } = await this.access.login(username, password, ctx.ip);
+      ctx.body = { result: { username: principal.name, token, refresh_token: null, source: 'moonraker', action: 'user_logged_in' } };
+    } catch (err) {
+      if (!(err instanceof LoginError)) throw err;
+      if (err.retryAfterMs) ctx.set('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
+      throw new HttpError(err.status, err.message);
+    }
   }
 
   /** any other Moonraker path: the method it names (http-methods.ts) */

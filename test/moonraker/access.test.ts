@@ -58,6 +58,21 @@ describe('moonraker: access', function () {
     }
   });
 
+  it('logs in with access.login (Fluidd’s way): the token opens the websocket and fetches a one-shot token; a wrong password is refused', async () => {
+    await sessionCookie(h, 'carol', ['users']);
+    const login = async (password: string) => fetch(`http://127.0.0.1:${h.ports['p1']}/access/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'carol', password }) });
+    expect((await login('wrong-password')).status).to.equal(403);
+    const ok = await login('a-long-password');
+    const { token } = ((await ok.json()) as { result: { token: string } }).result;
+    const rpc = await RpcClient.open(`${url}?access_token=${token}`);
+    expect((await rpc.result('access.get_user')).username).to.equal('carol');
+    rpc.close();
+    const oneshot = await fetch(`http://127.0.0.1:${h.ports['p1']}/access/oneshot_token`, { headers: { Authorization: `Bearer ${token}` } });
+    const once = ((await oneshot.json()) as { result: string }).result;
+    (await RpcClient.open(`${url}?token=${once}`)).close();
+    expect(await refusal(`${url}?access_token=${token.slice(0, -4)}AAAA`)).to.equal('HTTP 401');
+  });
+
   it('lets a one-shot token in once', async () => {
     const rpc = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
     const token = (await rpc.result('access.oneshot_token')) as string;
