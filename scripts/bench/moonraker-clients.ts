@@ -6,9 +6,8 @@
  * and records when each client received each `notify_status_update`, keyed by its eventtime, with the
  * print's file position it carried.
  */
-import { fork } from 'node:child_process';
 import { WebSocket } from 'ws';
-import { now, openInBatches, reply } from './push-harness.js';
+import { forkClientChild, now, openInBatches, reply } from './push-harness.js';
 
 /** The host's eventtime clock (seconds) on the wall clock (ms since the epoch): wall = eventtime × 1000 + offsetMs ± rttMs / 2. */
 export interface EventtimeClock {
@@ -36,19 +35,11 @@ const CLOCK_PROBES = 30;
 
 /** Forks the child and opens `count` clients on `url` (ws://…/websocket) with the API key; runs on `cpus` (taskset list) when given. */
 export async function startMoonrakerClients(count: number, url: string, apiKey: string, cpus?: string): Promise<MoonrakerClients> {
-  const child = fork(__filename, ['clients', String(count), url, apiKey], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    ...(cpus ? { execPath: 'taskset', execArgv: ['-c', cpus, process.execPath] } : {}),
-  });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`moonraker clients exited with ${code}`))));
-  await Promise.race([reply(child, null, (m: { ready?: boolean }) => !!m.ready), exited]);
+  const { child, stop } = await forkClientChild(__filename, ['clients', String(count), url, apiKey], cpus);
   return {
     pid: child.pid!,
     arrivals: async () => (await reply(child, { collect: true }, (m: { arrivals?: StatusArrivals }) => !!m.arrivals)).arrivals!,
-    stop: () => {
-      child.removeAllListeners('exit');
-      child.kill();
-    },
+    stop,
   };
 }
 

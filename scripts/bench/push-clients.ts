@@ -3,9 +3,8 @@
  * time), resolves once every one got its `history`, and counts what they receive by message type and
  * by the message's `printer` key, so a benchmark can show the clients did watch every printer.
  */
-import { fork } from 'node:child_process';
 import { io as ioClient } from 'socket.io-client';
-import { openInBatches, reply } from './push-harness.js';
+import { forkClientChild, openInBatches, reply } from './push-harness.js';
 
 export interface PushCounts {
   /** messages over all clients, by type (`current`, `event`, …) */
@@ -23,19 +22,11 @@ export interface PushClients {
 
 /** Forks the child and opens `count` clients on `baseUrl` with the API key; runs on `cpus` (taskset list) when given. */
 export async function startPushClients(count: number, baseUrl: string, apiKey: string, cpus?: string): Promise<PushClients> {
-  const child = fork(__filename, ['clients', String(count), baseUrl, apiKey], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    ...(cpus ? { execPath: 'taskset', execArgv: ['-c', cpus, process.execPath] } : {}),
-  });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`push clients exited with ${code}`))));
-  await Promise.race([reply(child, null, (m: { ready?: boolean }) => !!m.ready), exited]);
+  const { child, stop } = await forkClientChild(__filename, ['clients', String(count), baseUrl, apiKey], cpus);
   return {
     pid: child.pid!,
     counts: async () => (await reply(child, { collect: true }, (m: { counts?: PushCounts }) => !!m.counts)).counts!,
-    stop: () => {
-      child.removeAllListeners('exit');
-      child.kill();
-    },
+    stop,
   };
 }
 

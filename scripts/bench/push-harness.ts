@@ -2,7 +2,7 @@
  * What both columns of `npm run bench:push` share: the wall clock the latencies are measured on,
  * the request/answer exchange with a client child process, and the pump firing `ZChange` at a rate.
  */
-import type { ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { EventBus } from '../../core/events/event-bus.js';
 
@@ -20,6 +20,30 @@ export function reply<T>(child: ChildProcess, message: object | null, pick: (m: 
     child.on('message', listener);
     if (message) child.send(message);
   });
+}
+
+/** A client child process: forked from `file` with `args`, pinned to `cpus` (a taskset list) when given. */
+export interface ClientChild {
+  readonly child: ChildProcess;
+  /** kills it (its exit is then no error) */
+  stop(): void;
+}
+
+/** Forks `file` with `args` and resolves once the child sends `{ready: true}`; rejects when it exits before. */
+export async function forkClientChild(file: string, args: string[], cpus?: string): Promise<ClientChild> {
+  const child = fork(file, args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(cpus ? { execPath: 'taskset', execArgv: ['-c', cpus, process.execPath] } : {}),
+  });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${args[0] ?? 'client'} process ${file} exited with ${code}`))));
+  await Promise.race([reply(child, null, (m: { ready?: boolean }) => !!m.ready), exited]);
+  return {
+    child,
+    stop: () => {
+      child.removeAllListeners('exit');
+      child.kill();
+    },
+  };
 }
 
 /** Fires `rate` ZChange events per second for `seconds`, each carrying its firing time in `new`; returns how many. */
