@@ -4,6 +4,7 @@
  */
 import { ContainerModule } from 'inversify';
 import { pluginsSettings } from './plugins/settings.js';
+import { configVersionSettings } from './settings/config-migrations.js';
 import { choice } from './settings/settings-schema.js';
 import { defineSettings, SettingsContribution } from './settings/settings-section.js';
 
@@ -19,4 +20,5 @@ export const loggingSettings = defineSettings('logging', {
 export const hostSettingsModule = new ContainerModule(({ bind }) => {
   bind(SettingsContribution).toConstantValue(loggingSettings);
   bind(SettingsContribution).toConstantValue(pluginsSettings);
+  bind(SettingsContribution).toConstantValue(configVersionSettings);
 });

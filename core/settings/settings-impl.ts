@@ -14,6 +14,7 @@ import { withFileLock } from '../common/file-lock.js';
 import { ConfigError, type FolderName, type SettingsService } from './settings-service.js';
 import { assignIn } from './yaml-assign.js';
 import { readConfigFile } from './yaml-config.js';
+import { CONFIG_VERSION, persistMigration } from './config-migrations.js';
 import { addSecretFileKeys, describeOrigin, environmentValues, fileHas, lineOfKey, readSecretFile, schemaEntries, secretFileKey, type Origin, type SchemaEntry } from './config-sources.js';
 
 export interface SettingsOptions {
@@ -23,6 +24,8 @@ export interface SettingsOptions {
   /** dotted keys set over file and environment (the CLI's --host/--port …) */
   overrides?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** write an older config.yaml migrated (keeping the old as config.yaml.v<N>.bak): `cuttle serve`; other commands read it migrated in memory only */
+  migrate?: boolean;
   /** every module's settings section (core/container.ts collects the core's): the schema config.yaml is validated against */
   sections: readonly SettingsSection[];
 }
@@ -30,6 +33,8 @@ export interface SettingsOptions {
 export class ConvictSettings implements SettingsService {
   readonly basedir: string;
   readonly configFile: string;
+  /** the version config.yaml was in, when it was older and has been migrated; and the copy of the old file, when written */
+  readonly migration?: { from: number; backup?: string };
   /** convict over the assembled sections: keys are dotted strings, typed by the sections' views */
   private readonly config: convict.Config<Record<string, unknown>>;
   private readonly document: YAML.Document;
@@ -77,6 +82,9 @@ export class ConvictSettings implements SettingsService {
       }
       this.readSecretFiles();
     });
+    if (parsed.migratedFrom !== undefined) {
+      this.migration = { from: parsed.migratedFrom, backup: options.migrate ? persistMigration(this.configFile, this.document, parsed.migratedFrom) : undefined };
+    }
   }
 
   /** Sets each sensitive setting whose `<key>File` names a file from that file's text (after every other source: the file is the deliberate choice). */
@@ -177,6 +185,8 @@ export class ConvictSettings implements SettingsService {
   private async write(): Promise<void> {
     const keys = [...this.changed];
     this.changed.clear();
+    // a file cuttle writes is in today's shape: stamped, so the next start has nothing to migrate
+    if (!this.document.has('version')) this.document.set('version', CONFIG_VERSION);
     try {
       // under the lock the CLI's edits of config.yaml hold too, so neither overwrites the other mid-edit
       await withFileLock(this.configFile, () => writeFileAtomic(this.configFile, String(this.document)));

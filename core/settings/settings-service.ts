@@ -15,6 +15,8 @@ export interface SettingsService {
   readonly basedir: string;
   /** the config.yaml in use */
   readonly configFile: string;
+  /** Set when config.yaml was in an older version: the version, and the copy of the old file when the migrated one was written. */
+  readonly migration?: { from: number; backup?: string };
   /** A module's section, typed by its schema (see settings-section.ts). */
   of<S extends SectionSchema>(section: SettingsSection<S>): SectionSettings<S>;
   /** A setting by its dotted key, untyped: for tables of keys (OctoPrint's settings document); a module reads its own section with `of`. */

@@ -5,11 +5,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { ConfigError } from './settings-service.js';
+import { migrateDocument } from './config-migrations.js';
 
 export interface ParsedConfig {
   document: YAML.Document;
   /** offsets to lines, for errors that name the line of a key */
   lines: YAML.LineCounter;
+  /** the version the file was in when older than this cuttle's (migrated in memory: see config-migrations.ts) */
+  migratedFrom?: number;
   /** what convict validates: the file without plugin sections */
   core: Record<string, unknown>;
   /** `plugins.<id>` sections by plugin id */
@@ -25,6 +28,7 @@ export function readConfigFile(file: string, hostPluginKeys: readonly string[]):
     const first = document.errors[0]!;
     throw new ConfigError(file, '', `is not valid YAML: ${first.message.split('\n')[0]}`);
   }
+  const migratedFrom = migrateDocument(document, file);
   const value: unknown = document.toJS() ?? {};
   if (typeof value !== 'object' || Array.isArray(value) || value === null) {
     throw new ConfigError(file, '', 'must hold a mapping of settings at the top level');
@@ -45,5 +49,5 @@ export function readConfigFile(file: string, hostPluginKeys: readonly string[]):
     }
     core['plugins'] = kept;
   }
-  return { document, lines, core, plugins };
+  return { document, lines, migratedFrom, core, plugins };
 }

@@ -58,7 +58,8 @@ async function run(args: CommandArgs): Promise<number> {
   }
   let cuttle: CuttleHost;
   try {
-    cuttle = CuttleHost.create(options);
+    // an older config.yaml is written migrated, except for a --virtual-printers run, which leaves the file alone
+    cuttle = CuttleHost.create({ ...options, migrate: !virtual });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`cuttle: invalid configuration: ${err.message}`);
@@ -67,6 +68,8 @@ async function run(args: CommandArgs): Promise<number> {
     throw err;
   }
   warnIfRoot(cuttle.logger);
+  const migration = cuttle.settings.migration;
+  if (migration?.backup) cuttle.logger.warn({ file: cuttle.settings.configFile, from: migration.from, backup: migration.backup }, 'config.yaml migrated to this version; the old file is kept beside it');
   // a plugin's stray promise must not take the host down: log it and carry on
   process.on('unhandledRejection', (reason) => cuttle.logger.error({ err: String((reason as Error)?.stack ?? reason) }, 'unhandled promise rejection'));
   process.on('exit', () => removeRunningHost(basedir));
