@@ -28,7 +28,8 @@ async function serve(basedir: string, extra: string[] = []): Promise<{ child: Ch
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line:\n${out}`)), 15000);
+    // a start-up deadline, not a speed check: generous for a machine busy with the other test files
+    const timer = setTimeout(() => reject(new Error(`no listening line:\n${out}`)), 30000);
     child.once('exit', () => reject(new Error(`serve exited:\n${out}`)));
     child.stdout!.on('data', () => {
       const match = /"url":"(http:[^"]+)"/.exec(out);
@@ -52,7 +53,8 @@ const COMMANDS = readdirSync(path.join(__dirname, '../../core/cli/commands'))
   .filter((f) => f.endsWith('.js'))
   .map((f) => f.replace(/\.js$/, ''));
 
-describe('cuttle CLI', () => {
+describe('cuttle CLI', function () {
+  this.timeout(60000);
   it('serve: fires Startup, answers, and on SIGTERM fires Shutdown and exits 0', async () => {
     const basedir = tempBasedir();
     writeFileSync(path.join(basedir, 'config.yaml'), 'api:\n  key: CliTestKey0123456789abcdefghijklm\nlogging:\n  level: debug\n');
@@ -246,7 +248,7 @@ describe('cuttle CLI', () => {
   });
 
   describe('log format', function () {
-    this.timeout(30000);
+    this.timeout(90000);
     it('pretty-prints on a terminal (run under script(1) for a pty) and writes JSON lines into a pipe', async () => {
       const basedir = tempBasedir();
       writeFileSync(path.join(basedir, 'config.yaml'), 'api:\n  key: CliTestKey0123456789abcdefghijklm\n');
