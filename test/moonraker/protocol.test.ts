@@ -103,6 +103,18 @@ describe('moonraker: JSON-RPC protocol', function () {
     await waitFor(() => h.executed('p1').some((c) => /^M104\b.*S60/.test(c)), 5000, 'M104 S60 executed');
   });
 
+  it('shows an OctoPrint client’s action: a target set through /api/printer/tool arrives as notify_status_update', async () => {
+    await rpc.result('printer.objects.subscribe', { objects: { extruder: ['target'] } });
+    const seen = rpc.messages.length;
+    const res = await fetch(`http://127.0.0.1:${h.ports['p1']}/api/printer/tool`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': h.t.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ command: 'target', targets: { tool0: 65 } }),
+    });
+    expect(res.status).to.equal(204);
+    await waitFor(() => rpc.messages.slice(seen).find((m) => m.method === 'notify_status_update' && m.params![0].extruder?.target === 65), 5000, 'extruder.target 65');
+  });
+
   it('runs a jog as Mainsail sends it: the host restores G90 and the feed rate, homing marks the axes', async () => {
     await rpc.result('printer.gcode.script', { script: 'G28' });
     await rpc.result('printer.gcode.script', { script: 'SAVE_GCODE_STATE NAME=_ui_movement\nG91\nG1 X10 F6000\nRESTORE_GCODE_STATE NAME=_ui_movement' });
