@@ -15,6 +15,7 @@ import { freePort } from '../support/free-port.js';
 import { startFarmHost, type FarmHost } from './support.js';
 import { keyHeaders } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
+import { pushClient } from '../push/support.js';
 
 describe('farm surface: printers’ own listen ports', function () {
   this.timeout(30_000);
@@ -101,6 +102,17 @@ describe('farm surface: printers’ own listen ports', function () {
     } finally {
       main.off('upgrade', onUpgrade);
       wss.close();
+    }
+  });
+
+  it('serves socket.io at a printer’s own port as that printer’s view (no printer key, one history)', async () => {
+    const c = pushClient(`http://127.0.0.1:${p2Port}`, { apikey: farm.t.apiKey });
+    try {
+      await waitFor(() => c.of('history').length === 1, 5000, 'p2’s history');
+      expect(c.of('history')[0]).to.not.have.property('printer');
+      expect(c.of('connected')).to.have.length(1);
+    } finally {
+      c.close();
     }
   });
 
