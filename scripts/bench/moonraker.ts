@@ -16,14 +16,15 @@
  *   reported as `eventtime_clock_rtt_ms`). It covers serialising and sending to every subscriber and
  *   the clients' own parsing; it does not cover the feed's 250 ms tick (a change waits up to one
  *   tick before it has an eventtime, by design, as in Klipper);
- * - status_change_to_client_p99_ms: the p99, over every (update carrying the print's
- *   `virtual_sdcard.file_position`, client) pair, of the delay from the simulator receiving the file's
- *   line that ends at that position (`--wire-log`; the host advances the position as it takes that
- *   line to send, so the change happened at most one line's transmission before) to the client
- *   reading the update: the age of the value a client is shown, measured on the printer's side of
- *   the wire rather than on the host's clock. The position moves with every line, so an update
- *   carries the one just taken and this is close to the eventtime delay; a value that changes once
- *   and stays waits up to one 250 ms tick more before the feed sees it (by design, as Klipper's);
+ * - status_change_to_client_p99_ms: the same delay, measured on the printer's side of the wire
+ *   rather than on the host's clock: each update's `virtual_sdcard.file_position` names the file's line
+ *   ending there, which the host took to send at that moment. The change happened after the "ok" before
+ *   that line left the simulator (`--ok-gaps`) and before the line reached it (`--wire-log`): the
+ *   delay from the line's arrival to each client reading the update is the lower bound (the figure;
+ *   it is short of the truth by the simulator's own scheduling, on the clients' busy core), from the
+ *   "ok" the upper bound (`…_upper`). The position moves with every line, so an update carries the
+ *   one just taken; a value that changes once and stays waits up to one 250 ms tick more before the
+ *   feed sees it (by design, as Klipper's);
  * - status_update_spread_p99_ms: the p99 over updates of the time between the first and the last
  *   client receiving the same update (how long the host's fan-out to N clients takes);
  * - lines_per_s_pct_of_limit: the print's lines a second as the simulator received them, in % of what
@@ -45,7 +46,7 @@ import { startHostProcess, type HostProcess } from './host-process.js';
 import { startMoonrakerClients, type StatusArrivals } from './moonraker-clients.js';
 import { now } from './push-harness.js';
 import { startTcpSimulatorProcess } from './simulator-process.js';
-import { printOnWire, quantile, readJson, typicalFile, unframed, wireLimits, type PrintOnWire, type WireSample } from './wire.js';
+import { printOnWire, quantile, readJson, typicalFile, unframed, wireLimits, type OkGap, type PrintOnWire, type WireSample } from './wire.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 100);
 const LINES = Number(process.env['BENCH_LINES'] ?? 10_000);
@@ -86,6 +87,8 @@ interface Run {
   print: PrintOnWire;
   /** when each of the file's commands reached the simulator (its first arrival), ms since the epoch */
   lineArrivals: Map<string, number>;
+  /** the simulator's "ok"s and the arrival of the line each one let in, in arrival order */
+  okGaps: OkGap[];
   pctOfLimit: number;
   hostCpuPct: number;
   arrivals?: StatusArrivals;
@@ -95,7 +98,8 @@ interface Run {
 async function run(clients: number, gcode: string, fileLines: Set<string>): Promise<Run> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cuttle-bench-moonraker-${clients}-`));
   const wire = path.join(dir, 'wire.json');
-  const sim = await startTcpSimulatorProcess(dir, BAUD, 1, await freePort(), ['--no-advanced-ok', '--wire-log', wire], OTHER_CPUS || undefined);
+  const gaps = path.join(dir, 'ok-gaps.json');
+  const sim = await startTcpSimulatorProcess(dir, BAUD, 1, await freePort(), ['--no-advanced-ok', '--wire-log', wire, '--ok-gaps', gaps], OTHER_CPUS || undefined);
   let host: HostProcess | undefined;
   try {
     const basedir = path.join(dir, 'host');
@@ -135,13 +139,14 @@ async function run(clients: number, gcode: string, fileLines: Set<string>): Prom
     await sim.stop(); // the simulator writes its wire log on the way out
     const log = readJson<WireSample[]>(wire);
     const print = printOnWire(log, (command) => fileLines.has(command));
+    const okGaps = readJson<OkGap[]>(gaps);
     const lineArrivals = new Map<string, number>();
     for (const sample of log) if (!lineArrivals.has(unframed(sample))) lineArrivals.set(unframed(sample), sample.at);
     const cpu = host.cpuMsBetween(...print.window);
     const seconds = (print.window[1] - print.window[0]) / 1000;
     const limit = wireLimits(BAUD, print.sentPerLine, print.receivedPerLine).halfDuplex;
     fs.rmSync(dir, { recursive: true, force: true });
-    return { print, lineArrivals, pctOfLimit: (print.linesPerSecond / limit) * 100, hostCpuPct: ((cpu.user + cpu.system) / (seconds * 1000)) * 100, ...(arrivals ? { arrivals } : {}) };
+    return { print, lineArrivals, okGaps, pctOfLimit: (print.linesPerSecond / limit) * 100, hostCpuPct: ((cpu.user + cpu.system) / (seconds * 1000)) * 100, ...(arrivals ? { arrivals } : {}) };
   } catch (err) {
     await host?.stop();
     await sim.stop();
@@ -155,6 +160,8 @@ interface Delays {
   delays: number[];
   /** the line's arrival at the simulator → each client's arrival */
   fromChange: number[];
+  /** the "ok" that let the line in leaving the simulator → each client's arrival */
+  fromOk: number[];
   spreads: number[];
   updates: number;
   incomplete: number;
@@ -166,7 +173,18 @@ function delays(arrivals: StatusArrivals, watched: Run, lines: string[]): Delays
   const lineEndingAt = new Map<number, string>();
   let offset = 0;
   for (const line of lines) lineEndingAt.set((offset += Buffer.byteLength(line) + 1), line);
-  const d: Delays = { delays: [], fromChange: [], spreads: [], updates: 0, incomplete: 0 };
+  const d: Delays = { delays: [], fromChange: [], fromOk: [], spreads: [], updates: 0, incomplete: 0 };
+  /** the "ok" recorded with the arrival at `at` (the simulator takes both readings of its clock as the line arrives) */
+  const okBefore = (at: number): number | undefined => {
+    let [lo, hi] = [0, watched.okGaps.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (watched.okGaps[mid]!.at < at) lo = mid + 1;
+      else hi = mid;
+    }
+    const gap = watched.okGaps[lo];
+    return gap && gap.at - at < 1 ? gap.ok : undefined;
+  };
   const window = watched.print.window;
   for (const [eventtime, at, filePosition] of arrivals.updates) {
     const sent = eventtime * 1000 + arrivals.clock.offsetMs;
@@ -177,7 +195,10 @@ function delays(arrivals: StatusArrivals, watched: Run, lines: string[]): Delays
     d.spreads.push(Math.max(...at) - Math.min(...at));
     const line = filePosition === null ? undefined : lineEndingAt.get(filePosition);
     const changed = line === undefined ? undefined : watched.lineArrivals.get(line);
-    if (changed !== undefined) for (const a of at) d.fromChange.push(a - changed);
+    if (changed === undefined) continue;
+    for (const a of at) d.fromChange.push(a - changed);
+    const ok = okBefore(changed);
+    if (ok !== undefined) for (const a of at) d.fromOk.push(a - ok);
   }
   return d;
 }
@@ -211,6 +232,7 @@ async function main(): Promise<void> {
       status_update_max_ms: round(Math.max(...d.delays), 2),
       status_change_to_client_p50_ms: round(quantile(d.fromChange, 0.5), 2),
       status_change_to_client_p99_ms: round(quantile(d.fromChange, 0.99), 2),
+      status_change_to_client_p99_ms_upper: round(quantile(d.fromOk, 0.99), 2),
       status_change_samples: d.fromChange.length,
       status_update_spread_p99_ms: round(quantile(d.spreads, 0.99), 2),
       eventtime_clock_rtt_ms: round(watched.arrivals!.clock.rttMs, 2),
