@@ -15,6 +15,13 @@ import { klippyState, PrinterModel, type PrinterStatus } from './printer-model.j
 export const STATUS_INTERVAL_MS = 250;
 const GCODE_STORE_SIZE = 1000;
 
+/** One tick's changes; `encoded` holds each distinct subscription's message, encoded once for all its clients. */
+export interface StatusChange {
+  changes: PrinterStatus;
+  eventtime: number;
+  encoded: Map<string, string | null>;
+}
+
 export interface GcodeStoreEntry {
   message: string;
   time: number;
@@ -37,11 +44,11 @@ export class PrinterFeed implements Disposable {
   private last: PrinterStatus | null = null;
   private timer: NodeJS.Timeout | undefined;
   private watchers = 0;
-  private readonly changed = new Emitter<{ changes: PrinterStatus; eventtime: number }>();
+  private readonly changed = new Emitter<StatusChange>();
   private readonly gcodeResponse = new Emitter<string>();
   private readonly klippy = new Emitter<'ready' | 'shutdown' | 'disconnected'>();
   /** fields that changed since the last tick (only while someone watches) */
-  readonly onStatusChanged: Event<{ changes: PrinterStatus; eventtime: number }> = this.changed.event;
+  readonly onStatusChanged: Event<StatusChange> = this.changed.event;
   /** every line the printer sent that a console shows */
   readonly onGcodeResponse: Event<string> = this.gcodeResponse.event;
   readonly onKlippyState: Event<'ready' | 'shutdown' | 'disconnected'> = this.klippy.event;
@@ -104,7 +111,7 @@ export class PrinterFeed implements Disposable {
     const now = this.model.status();
     const changes = diff(this.last ?? {}, now);
     this.last = now;
-    if (Object.keys(changes).length > 0) this.changed.fire({ changes, eventtime: eventtime() });
+    if (Object.keys(changes).length > 0) this.changed.fire({ changes, eventtime: eventtime(), encoded: new Map() });
   }
 
   private stopTicks(): void {

@@ -21,7 +21,7 @@ import { PrinterRegistry, type PrinterScope } from '../printers/printer-registry
 import { SettingsService } from '../settings/settings-service.js';
 import { MoonrakerAccess } from './access.js';
 import { RpcDispatcher } from './dispatcher.js';
-import { pick, type PrinterFeed } from './printer-feed.js';
+import { pick, type PrinterFeed, type StatusChange } from './printer-feed.js';
 import { MoonrakerPrinters } from './printers.js';
 import { procStats } from './proc-stats.js';
 import { RpcMethodProvider, type RpcMethod, type RpcSession } from './rpc.js';
@@ -44,6 +44,8 @@ export interface ClientInfo {
 class MoonrakerClient implements RpcSession {
   identity: ClientInfo | null = null;
   private wanted = new Map<string, string[] | null>();
+  /** the subscription as text: clients with the same one share each update's encoding */
+  private signature = '';
   private watching: Disposable | undefined;
   private readonly subscriptions = new DisposableStore();
   pending = 0;
@@ -54,7 +56,7 @@ class MoonrakerClient implements RpcSession {
     readonly feed: PrinterFeed,
     public principal: Principal,
   ) {
-    this.subscriptions.add(feed.onStatusChanged(({ changes, eventtime }) => this.statusChanged(changes, eventtime)));
+    this.subscriptions.add(feed.onStatusChanged((change) => this.statusChanged(change)));
     this.subscriptions.add(feed.onGcodeResponse((line) => this.notify('notify_gcode_response', [line])));
     this.subscriptions.add(
       feed.onKlippyState((state) => {
@@ -69,6 +71,7 @@ class MoonrakerClient implements RpcSession {
 
   subscribe(objects: Record<string, string[] | null>): void {
     this.wanted = new Map(Object.entries(objects));
+    this.signature = JSON.stringify([...this.wanted].sort(([a], [b]) => (a < b ? -1 : 1)));
     if (this.wanted.size > 0) this.watching ??= this.feed.watch();
     else {
       this.watching?.dispose();
@@ -76,10 +79,15 @@ class MoonrakerClient implements RpcSession {
     }
   }
 
-  private statusChanged(changes: Record<string, Record<string, unknown>>, time: number): void {
+  private statusChanged({ changes, eventtime, encoded }: StatusChange): void {
     if (this.wanted.size === 0) return;
-    const mine = pick(changes, this.wanted);
-    if (Object.keys(mine).length > 0) this.notify('notify_status_update', [mine, time]);
+    let text = encoded.get(this.signature);
+    if (text === undefined) {
+      const mine = pick(changes, this.wanted);
+      text = Object.keys(mine).length > 0 ? JSON.stringify({ jsonrpc: '2.0', method: 'notify_status_update', params: [mine, eventtime] }) : null;
+      encoded.set(this.signature, text);
+    }
+    if (text !== null && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
   }
 
   notify(method: string, params: unknown[]): void {

@@ -115,6 +115,23 @@ describe('moonraker: JSON-RPC protocol', function () {
     await waitFor(() => rpc.messages.slice(seen).find((m) => m.method === 'notify_status_update' && m.params![0].extruder?.target === 65), 5000, 'extruder.target 65');
   });
 
+  it('gives each client its own subscription’s fields, shared encodings notwithstanding', async () => {
+    const same = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
+    const bed = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
+    try {
+      await same.result('printer.objects.subscribe', { objects: { extruder: ['target'] } });
+      await bed.result('printer.objects.subscribe', { objects: { heater_bed: ['target'] } });
+      await rpc.result('printer.gcode.script', { script: 'SET_HEATER_TEMPERATURE HEATER=extruder TARGET=66\nSET_HEATER_TEMPERATURE HEATER=heater_bed TARGET=44' });
+      await waitFor(() => same.notifications('notify_status_update').some((m) => m.params![0].extruder?.target === 66), 5000, 'extruder 66');
+      await waitFor(() => bed.notifications('notify_status_update').some((m) => m.params![0].heater_bed?.target === 44), 5000, 'bed 44');
+      expect(same.notifications('notify_status_update').every((m) => Object.keys(m.params![0]).join() === 'extruder')).to.equal(true);
+      expect(bed.notifications('notify_status_update').every((m) => Object.keys(m.params![0]).join() === 'heater_bed')).to.equal(true);
+    } finally {
+      same.close();
+      bed.close();
+    }
+  });
+
   it('runs a jog as Mainsail sends it: the host restores G90 and the feed rate, homing marks the axes', async () => {
     await rpc.result('printer.gcode.script', { script: 'G28' });
     await rpc.result('printer.gcode.script', { script: 'SAVE_GCODE_STATE NAME=_ui_movement\nG91\nG1 X10 F6000\nRESTORE_GCODE_STATE NAME=_ui_movement' });
