@@ -3,7 +3,10 @@
  * the one place that decides a request's scheme and host: `server.publicUrl` when it is set, the
  * request's `Host` only when `server.allowedHosts` (by default the host's own names and addresses)
  * lists it, else the address the host listens on. A forged `Host: evil.example` never reaches an
- * answer. The base path is the one the client's base has on this connection.
+ * answer. Before all of these, what a trusted reverse proxy forwards (`server.trustedProxies`:
+ * X-Forwarded-Proto/-Host/-Port and the prefix it serves cuttle under, X-Forwarded-Prefix or
+ * OctoPrint's X-Script-Name), so answers lead back through the proxy. The base path is the one
+ * the client's base has on this connection.
  */
 import os from 'node:os';
 import type Koa from 'koa';
@@ -39,6 +42,38 @@ export interface OriginRequest {
   readonly ownOrigin: string;
   /** false on a printer's own `listen` port: a public URL is the main port's */
   readonly mainPort: boolean;
+  /** the forwarded headers, only when the peer is a trusted proxy */
+  readonly forwarded?: ForwardedHeaders;
+}
+
+/** What a reverse proxy says of the client's URL (each header's first value, as sent). */
+export interface ForwardedHeaders {
+  readonly proto?: string;
+  readonly host?: string;
+  readonly port?: string;
+  /** X-Forwarded-Prefix, else X-Script-Name */
+  readonly prefix?: string;
+}
+
+/** The headers a trusted proxy's request carries, first value of each (a chain of proxies lists the client's first). */
+export function forwardedHeaders(get: (name: string) => string): ForwardedHeaders {
+  const first = (name: string) => get(name).split(',')[0]!.trim() || undefined;
+  return { proto: first('x-forwarded-proto'), host: first('x-forwarded-host'), port: first('x-forwarded-port'), prefix: first('x-forwarded-prefix') ?? first('x-script-name') };
+}
+
+/** The origin and prefix a proxy forwarded, over the request's own scheme and Host; null when it says nothing usable. */
+function forwardedOrigin(request: OriginRequest, forwarded: ForwardedHeaders): string | null {
+  if (Object.values(forwarded).every((value) => value === undefined)) return null;
+  const proto = forwarded.proto?.toLowerCase();
+  const scheme = proto === 'http' || proto === 'https' ? proto : request.protocol;
+  const host = forwarded.host !== undefined && hostnameOf(forwarded.host) !== null ? forwarded.host : request.host;
+  const hostname = hostnameOf(host);
+  if (hostname === null) return null;
+  const port = forwarded.port !== undefined && /^\d{1,5}$/.test(forwarded.port) && Number(forwarded.port) <= 65535 ? Number(forwarded.port) : undefined;
+  const url = new URL(`${scheme}://${host}`);
+  if (port !== undefined) url.port = String(port);
+  const prefix = forwarded.prefix !== undefined && /^\/[\w\-.~/%]{0,200}$/.test(forwarded.prefix) ? forwarded.prefix.replace(/\/+$/, '') : '';
+  return `${url.origin}${prefix}`;
 }
 
 /** The hostname of a `Host` header (`[::1]:5000` → `::1`), lower case; null when it is not one. */
@@ -66,6 +101,8 @@ export function ownOrigin(listenHost: string, port: number): string {
 
 /** The origin (and a public URL's path) of a request's base URL: the one function that decides it. */
 export function requestOrigin(request: OriginRequest, policy: OriginPolicy): string {
+  const forwarded = request.forwarded && request.mainPort ? forwardedOrigin(request, request.forwarded) : null;
+  if (forwarded !== null) return forwarded;
   if (policy.publicUrl !== '' && request.mainPort) return policy.publicUrl;
   const hostname = hostnameOf(request.host);
   if (hostname !== null && policy.allowedHosts.has(hostname)) return `${request.protocol}://${request.host}`;

@@ -1,5 +1,6 @@
 /** The HTTP server's settings (`server.*`): where it listens, the URL it is reached at, and whom it answers across origins; contributed by core/server's module (here, so that core/printers can refuse a printer's `listen` on the main port without importing the server). */
 import { defineSettings } from '../settings/settings-section.js';
+import { checkNetworks } from '../common/networks.js';
 
 /** An http(s) URL without query or fragment (a path is kept: a reverse proxy may serve the host under one), or ''. */
 function checkPublicUrl(value: unknown): void {
@@ -32,6 +33,11 @@ export const serverSettings = defineSettings('server', {
   allowedHosts: {
     doc: 'Hostnames a request\'s Host header may name for absolute URLs in answers; any other Host gets the address listened on. Empty: the host\'s own names and addresses (localhost, its hostname, its interfaces\' addresses).',
     format: checkHostnames,
+    default: [] as string[],
+  },
+  trustedProxies: {
+    doc: 'Addresses or CIDR networks of reverse proxies whose X-Forwarded-Proto, -Host, -Port and -Prefix (or X-Script-Name) headers say the URL clients reach the host at; the same headers from any other address change nothing. Empty: none.',
+    format: checkNetworks,
     default: [] as string[],
   },
   cors: {

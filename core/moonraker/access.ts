@@ -7,13 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import { isIP } from 'node:net';
 import { inject, injectable } from 'inversify';
 import { AuthManager, type AuthPrincipal } from '../auth/api.js';
 import { permissionsOfGroups } from '../auth/permissions.js';
 import type { Principal } from '../http/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { moonrakerSettings, trustedNetworks } from './settings.js';
+import { inNetworks } from '../common/networks.js';
 
 const ONESHOT_TTL_MS = 5_000;
 const MAX_ONESHOTS = 1000;
@@ -87,9 +87,7 @@ export class MoonrakerAccess {
     if (list.length === 0) return null;
     const key = JSON.stringify(list);
     if (this.networks?.list !== key) this.networks = { list: key, matcher: trustedNetworks(list) };
-    const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
-    const family = isIP(plain);
-    if (family === 0 || !this.networks.matcher.check(plain, family === 4 ? 'ipv4' : 'ipv6')) return null;
+    if (!inNetworks(this.networks.matcher, address)) return null;
     return { name: '_trusted', admin: false, groups: ['users'], permissions: permissionsOfGroups(['users']), via: 'anonymous' };
   }
 }
