@@ -71,6 +71,8 @@ export interface KlipperHost {
   send(lines: string[]): void;
   /** selects a file of the gcodes root and prints it */
   printFile(path: string): Promise<void>;
+  /** pauses, resumes or cancels the job, refused (409) when there is none in that state */
+  job(action: 'pause' | 'resume' | 'cancel'): Promise<void>;
   /** connects the printer again (FIRMWARE_RESTART, RESTART) */
   restart(): Promise<void>;
 }
@@ -78,9 +80,9 @@ export interface KlipperHost {
 type HostCommand = (args: Record<string, string>, host: KlipperHost, saved: Map<string, GcodeState>) => Promise<void> | void;
 
 const HOST_COMMANDS: Record<string, HostCommand> = {
-  PAUSE: (_a, host) => host.printer.pausePrint(),
-  RESUME: (_a, host) => host.printer.resumePrint(),
-  CANCEL_PRINT: (_a, host) => host.printer.cancelPrint(),
+  PAUSE: (_a, host) => host.job('pause'),
+  RESUME: (_a, host) => host.job('resume'),
+  CANCEL_PRINT: (_a, host) => host.job('cancel'),
   SDCARD_RESET_FILE: (_a, host) => {
     host.model.resetFile();
     if (!host.printer.state.id.startsWith('PRINT') && host.printer.state.id !== 'PAUSED') host.printer.deselectFile();

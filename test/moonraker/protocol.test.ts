@@ -84,6 +84,8 @@ describe('moonraker: JSON-RPC protocol', function () {
     expect((await rpc.call('server.files.get_directory', { path: 'gcodes/../../etc' })).error!.code).to.equal(400);
     expect((await rpc.call('server.files.metadata', { filename: '../../etc/passwd' })).error!.code).to.equal(400);
     expect((await rpc.call('server.files.delete_file', { path: 'config/printer.cfg' })).error!.code).to.equal(400);
+    expect((await rpc.call('printer.gcode.script', { script: 'PAUSE' })).error!.code).to.equal(409);
+    expect((await rpc.call('printer.gcode.script', { script: 'SET_HEATER_TEMPERATURE HEATER=chamber TARGET=1' })).error!.code).to.equal(-32602);
     const huge = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ jsonrpc: '2.0', method: 'server.info', id: i })));
     const batch = await rpc.raw(huge, null);
     expect(batch.error!.code).to.equal(-32600);

@@ -101,6 +101,7 @@ export class PrinterMethods implements RpcMethodContribution {
         printer.commands(lines);
       },
       printFile: async (path) => void (await this.start(path, call)),
+      job: async (action) => void (await this.jobAction(call, action)),
       restart: async () => void (await this.restart(call)),
     };
     await feed.translator.run(script, host, this.printers.heatersOf(call.printer));
