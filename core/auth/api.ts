@@ -51,7 +51,7 @@ export interface AuthManager extends AuthService {
   readonly options: AuthOptions;
 
   authenticateKey(key: string): AuthPrincipal | null;
-  authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>): AuthPrincipal | null;
+  authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>, method?: string): AuthPrincipal | null;
   /** The principal of a stored, active user, or null. */
   principalOfUser(name: string, via: Principal['via']): AuthPrincipal | null;
   /** Checks a password (rate-limited per address); throws LoginError. */

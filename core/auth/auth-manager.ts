@@ -15,6 +15,8 @@ import { SettingsService } from '../settings/settings-service.js';
 import { LoginError, type AuthManager, type AuthOptions, type AuthPrincipal } from './api.js';
 import { PendingAppKeys } from './pending-appkeys.js';
 import { verifyPassword } from './password.js';
+import { csrfAllows } from './csrf.js';
+import { HttpError } from '../http/http-error.js';
 import { permissionsOfGroups, type GroupId } from './permissions.js';
 import { LoginLimiter, SessionStore } from './sessions.js';
 import { UserStore, type UserRecord } from './user-store.js';
@@ -109,12 +111,17 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     return principal && { ...principal, key, app: found.app };
   }
 
-  authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>): AuthPrincipal | null {
+  authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>, method?: string): AuthPrincipal | null {
     const key = requestKey(headers, query);
     if (key) return this.authenticateKey(key);
     const session = sessionFromCookie(headers['cookie']);
     const viaCookie = session ? this.principalOfSession(session, true) : null;
-    if (viaCookie) return viaCookie;
+    if (viaCookie) {
+      if (!csrfAllows(method, session!, headers)) {
+        throw new HttpError(403, "A change authenticated by the session cookie needs the X-CSRF-Token header (the login answer's csrfToken), or an API key");
+      }
+      return viaCookie;
+    }
     return this.open ? adminPrincipal('_anonymous', 'anonymous') : null;
   }
 

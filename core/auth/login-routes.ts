@@ -10,6 +10,7 @@ import type { Principal } from '../http/http-server.js';
 import { LoginError, type AuthManager, type AuthPrincipal } from './api.js';
 import { SESSION_COOKIE, sessionFromCookie } from './auth-manager.js';
 import { rolesOf } from './permissions.js';
+import { csrfTokenOf } from './csrf.js';
 import { authenticate, principalOf } from '../http/principal.js';
 import { readJsonObject } from '../http/request-body.js';
 import { readText } from '../http/request-body.js';
@@ -72,7 +73,8 @@ export function installLoginRoutes(routes: Routes, auth: AuthManager): void {
     }
     const session = auth.createSession(principal);
     ctx.cookies.set(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', overwrite: true });
-    ctx.body = loginResponse(principal, session, 'password', true);
+    // for a client that goes on with the cookie alone: it sends this back as X-CSRF-Token with its changes
+    ctx.body = { ...loginResponse(principal, session, 'password', true), csrfToken: csrfTokenOf(session) };
   });
 
   routes.post('/api/logout', 'public', authenticate(auth), (ctx) => {

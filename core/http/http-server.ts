@@ -29,8 +29,11 @@ export interface Principal {
 export interface AuthService {
   /** The principal for a key (global key, user's key, app key), or null. */
   authenticateKey(key: string): Principal | null;
-  /** The principal for a request's headers/query, or null when none or invalid. */
-  authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>): Principal | null;
+  /**
+   * The principal for a request's headers/query, or null when none or invalid. Given the request's
+   * method, a change authenticated by the session cookie alone is refused (403) without its CSRF token.
+   */
+  authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>, method?: string): Principal | null;
   /** true when config says keys are not required (api.requireKey: false) */
   readonly open: boolean;
 }

@@ -103,7 +103,7 @@ export class RouteTable {
   private guard(access: RouteAccess): Koa.Middleware {
     if (access === 'public') return (_ctx, next) => next();
     return async (ctx, next) => {
-      const principal = this.auth.authenticateRequest(ctx.headers, ctx.query) ?? undefined;
+      const principal = this.auth.authenticateRequest(ctx.headers, ctx.query, ctx.method) ?? undefined;
       assertAccess(principal, access);
       ctx.state.principal = principal;
       await next();

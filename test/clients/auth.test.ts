@@ -88,6 +88,26 @@ describe('clients: users, keys, login', function () {
     expect((await request(t.baseUrl, 'GET', '/api/currentuser', { headers: { Cookie: cookie } })).status).to.equal(403);
   });
 
+  it('refuses a change authenticated by the session cookie alone (CSRF) unless it carries the X-CSRF-Token the login handed out', async () => {
+    const login = await request(t.baseUrl, 'POST', '/api/login', { body: { user: 'alice', pass: 'wonderland' } });
+    expect(login.status).to.equal(200);
+    const session = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('cuttle_session='))!;
+    const csrf = login.body.csrfToken as string;
+    expect(csrf).to.match(/^[0-9a-f]{40}$/);
+    const target = { command: 'target', targets: { tool0: 0 } };
+    // what a form on another site can make the browser send: the cookie, no header of its own
+    const forged = await request(t.baseUrl, 'POST', '/api/printer/tool', { headers: { Cookie: session }, body: target });
+    expect(forged.status).to.equal(403);
+    expect(forged.body.error).to.match(/X-CSRF-Token/);
+    const wrong = await request(t.baseUrl, 'POST', '/api/printer/tool', { headers: { Cookie: session, 'X-CSRF-Token': 'f'.repeat(40) }, body: target });
+    expect(wrong.status).to.equal(403);
+    // the page that logged in sends its token; reads need none
+    const allowed = await request(t.baseUrl, 'POST', '/api/printer/tool', { headers: { Cookie: session, 'X-CSRF-Token': csrf }, body: target });
+    expect(allowed.status).to.not.equal(403);
+    expect((await request(t.baseUrl, 'GET', '/api/currentuser', { headers: { Cookie: session } })).status).to.equal(200);
+    expect((await request(t.baseUrl, 'POST', '/api/logout', { headers: { Cookie: session } })).status).to.equal(204);
+  });
+
   it('accepts a urlencoded active login and a passive login flagged in the query', async () => {
     const form = await fetch(`${t.baseUrl}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'user=alice&pass=wonderland' });
     expect(form.status).to.equal(200);
