@@ -86,7 +86,8 @@ export class PrinterFeed implements Disposable {
   }
 
   gcodeStore(count: number): GcodeStoreEntry[] {
-    return this.store.slice(-Math.max(0, Math.min(count, GCODE_STORE_SIZE)));
+    const n = Math.floor(Math.min(count, GCODE_STORE_SIZE));
+    return n > 0 ? this.store.slice(-n) : [];
   }
 
   /** Starts the ticks for one more subscriber; dispose to stop watching. */
