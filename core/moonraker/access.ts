@@ -2,8 +2,9 @@
  * Who a Moonraker client is: cuttle's own key or session (the same lookups as the REST API), the
  * token of `access.login` (a cuttle session, as `Authorization: Bearer` or `?access_token=`), a
  * one-shot token from `access.oneshot_token` (`?token=`, as Moonraker's), or a trusted network
- * (`moonraker.trustedClients`, off by default). A session cookie counts only from the same origin:
- * another site's page must not ride on the browser's cookie.
+ * (`moonraker.trustedClients`, off by default). A session cookie counts only from the same origin,
+ * and a trusted address only from the same origin or one `server.cors` allows: another site's page
+ * must not ride on the browser's cookie or on its network.
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
@@ -12,6 +13,7 @@ import { AuthManager, type AuthPrincipal } from '../auth/api.js';
 import { permissionsOfGroups } from '../auth/permissions.js';
 import type { Principal } from '../http/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
+import { serverSettings } from '../http/settings.js';
 import { moonrakerSettings, trustedNetworks } from './settings.js';
 import { inNetworks } from '../common/networks.js';
 
@@ -40,7 +42,16 @@ export class MoonrakerAccess {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? query.get('access_token');
     if (bearer) return this.sessionOfToken(bearer);
     const headers = sameOrigin(req) ? req.headers : { ...req.headers, cookie: undefined };
-    return this.auth.authenticateRequest(headers, Object.fromEntries(query)) ?? this.trusted(req.socket.remoteAddress ?? '');
+    const authenticated = this.auth.authenticateRequest(headers, Object.fromEntries(query));
+    if (authenticated) return authenticated;
+    // a page from another site, opened by a browser on a trusted network, is not trusted with it
+    return sameOrigin(req) || this.corsAllows(req.headers.origin) ? this.trusted(req.socket.remoteAddress ?? '') : null;
+  }
+
+  /** an Origin that `server.cors` lets in (its list, or any when the list is empty) */
+  private corsAllows(origin: string | undefined): boolean {
+    const { cors } = this.settings.of(serverSettings).get();
+    return origin !== undefined && cors.enabled && (cors.origins.length === 0 || cors.origins.includes(origin));
   }
 
   /**

@@ -91,6 +91,8 @@ describe('moonraker: access', function () {
     } finally {
       trusted.close();
     }
+    // not for another site's page in a browser on that network
+    expect(await refusal(url, { Origin: 'http://evil.example' })).to.equal('HTTP 401');
     h.t.get<SettingsService>(SettingsService).setMany([['moonraker.trustedClients', ['10.0.0.0/8']]]);
     expect(await refusal(url)).to.equal('HTTP 401');
   });
