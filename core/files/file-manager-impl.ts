@@ -28,6 +28,7 @@ import { MetadataStore } from './metadata-store.js';
 import { baseName, normaliseFilePath, requireType } from './paths.js';
 import { recordPrintHistory } from './print-history.js';
 import { SdStorage } from './sd-storage.js';
+import { JobFileCache } from './job-file-cache.js';
 
 @injectable()
 export class DefaultFileManager implements FileManager, LifecycleContribution {
@@ -41,8 +42,8 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
   /** the printer whose card `sdcard` means here: the first printer's, or the one `forPrinter` named */
   private cardPrinter: () => PrinterService | undefined = () => this.printers.first()?.printer;
   private readonly subscriptions = new DisposableStore();
-  /** jobs' local files by path (shared by every `forPrinter` view: a Map, never reassigned) */
-  private readonly jobFiles = new Map<string, Promise<StoredFile | undefined>>();
+  /** jobs' files (shared by every `forPrinter` view: one object, never reassigned) */
+  private readonly jobFiles = new JobFileCache();
   private readonly log: Logger;
 
   readonly onFileAdded = this.signals.fileAdded.event;
@@ -134,11 +135,10 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
 
   jobDetailsFile(origin: StorageOrigin, filePath: string): Promise<StoredFile | undefined> {
     const read = () => this.get(origin, filePath).then((entry) => (entry?.kind === 'file' ? (entry as StoredFile) : undefined), () => undefined);
-    // a card's listing is the printer's, held in memory: only local files cost a stat
-    if (origin !== 'local') return read();
-    let cached = this.jobFiles.get(filePath);
-    if (!cached) this.jobFiles.set(filePath, (cached = read()));
-    return cached;
+    if (origin === 'local') return this.jobFiles.get(undefined, filePath, read);
+    // a card is read with an M20 on the printer's wire: cached per printer, dropped when the card changes
+    const printer = this.cardPrinter();
+    return printer ? this.jobFiles.get(printer, filePath, read) : read();
   }
 
   diskPath(filePath: string): string {

@@ -1,13 +1,14 @@
 /**
  * A job's file details are read once per job, not on every poll: /api/job and /api/printers polled
  * over and over stat the job's file at most once, and read it again once the file changes (a new
- * upload under its name, its analysis).
+ * upload under its name, its analysis). An SD job's details cost an M20 on the printer's wire: read
+ * once per job too.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { api, startApiHost, uploadForm } from '../api/support.js';
-import { typicalLines } from '../printer/helpers.js';
+import { fastSerial, typicalLines } from '../printer/helpers.js';
 import type { TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
 import { twoPrinters } from './support.js';
@@ -53,5 +54,26 @@ describe('printers: job file details cached per job', function () {
     for (let i = 0; i < 10; i++) await call('GET', '/printer/p1/api/job');
     // (the analysis may land its metadata once more after the estimate showed: one more read at most)
     expect(onCube() - polled, 'stats over 10 polls once read again').to.be.at.most(1);
+  });
+
+  it('asks the printer for its card listing (M20) once over many polls of an SD job', async () => {
+    t = await startApiHost({ config: { ...fastSerial(), printers: [{ id: 'p1', name: 'One', connection: { port: 'virtual', autoconnect: true } }] } });
+    const call = api(t);
+    const p1 = t.get<PrinterRegistry>(PrinterRegistry).get('p1')!.printer;
+    await waitFor(() => p1.snapshot().state.id === 'OPERATIONAL', 10000, 'p1 operational');
+    // what went down the wire to the printer
+    const sent: string[] = [];
+    p1.onLog(({ direction, line }) => direction === 'send' && sent.push(line));
+    expect((await call('POST', '/api/files/sdcard', { body: uploadForm('part.gcode', typicalLines(20).join('\n')) })).status).to.equal(201);
+    expect((await call('POST', '/api/files/sdcard/part.gcode', { body: { command: 'select' } })).status).to.equal(204);
+    await waitFor(async () => (await call('GET', '/api/job')).json.job.file.name === 'part.gcode', 5000, 'the SD job');
+    const m20 = () => sent.filter((line) => /^(N\d+ )?M20\b/.test(line)).length;
+    const before = m20();
+    expect(before, 'the listing is an M20 on the wire (else this test proves nothing)').to.be.greaterThan(0);
+    for (let i = 0; i < 20; i++) {
+      expect((await call('GET', '/api/job')).json.job.file.origin).to.equal('sdcard');
+      await call('GET', '/api/printers');
+    }
+    expect(m20() - before, 'M20s over 40 polls').to.be.at.most(1);
   });
 });
