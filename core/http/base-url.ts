@@ -93,10 +93,10 @@ export function ownHostnames(): string[] {
   return [...names];
 }
 
-/** The host's own URL for a port it listens on (`server.host`; a wildcard shown as 127.0.0.1). */
-export function ownOrigin(listenHost: string, port: number): string {
+/** The host's own URL for a port it listens on (`server.host`; a wildcard shown as 127.0.0.1), `https` when it serves TLS itself. */
+export function ownOrigin(listenHost: string, port: number, scheme: 'http' | 'https' = 'http'): string {
   const shown = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost.includes(':') ? `[${listenHost}]` : listenHost;
-  return `http://${shown}:${port}`;
+  return `${scheme}://${shown}:${port}`;
 }
 
 /** The origin (and a public URL's path) of a request's base URL: the one function that decides it. */

@@ -10,6 +10,8 @@
  * wait too.
  */
 import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
 
 export class ConnectionGate {
   private opened = false;
@@ -37,21 +39,39 @@ export const ConnectionGateToken = Symbol.for('cuttle.ConnectionGate');
 /** Probes that say "starting" rather than wait for the end of it. */
 const PROBES = /^\/(healthz|readyz)(\?|$)/;
 
-/** An http.Server whose requests and upgrades wait for the gate (but the health probes). */
-export class GatedHttpServer extends http.Server {
-  constructor(
-    private readonly gate: ConnectionGate,
-    handler: http.RequestListener,
-  ) {
-    super(handler);
-  }
+/** A node server class (http.Server, https.Server): the gate is added to either by `gated`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base constructor must take any arguments
+type ServerClass = new (...args: any[]) => net.Server;
 
-  override emit(event: string, ...args: unknown[]): boolean {
-    if ((event === 'request' || event === 'upgrade') && !this.gate.isOpen && !PROBES.test((args[0] as http.IncomingMessage).url ?? '')) {
-      const held: string = event;
-      this.gate.admit(() => super.emit(held, ...args));
-      return true;
+/** The server class with requests and upgrades waiting for the gate (but the health probes). */
+function gated<B extends ServerClass>(Base: B) {
+  return class extends Base {
+    gate: ConnectionGate | undefined;
+
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      const gate = this.gate;
+      if (gate && (event === 'request' || event === 'upgrade') && !gate.isOpen && !PROBES.test((args[0] as http.IncomingMessage).url ?? '')) {
+        const held: string = event;
+        gate.admit(() => super.emit(held, ...args));
+        return true;
+      }
+      return super.emit(event, ...args);
     }
-    return super.emit(event, ...args);
+  };
+}
+
+/** An http.Server whose requests and upgrades wait for the gate (but the health probes). */
+export class GatedHttpServer extends gated(http.Server) {
+  constructor(gate: ConnectionGate, handler: http.RequestListener) {
+    super(handler);
+    this.gate = gate;
+  }
+}
+
+/** The same over TLS (`server.tls`): an https.Server gated alike. */
+export class GatedHttpsServer extends gated(https.Server) {
+  constructor(gate: ConnectionGate, options: https.ServerOptions, handler: http.RequestListener) {
+    super(options, handler);
+    this.gate = gate;
   }
 }

@@ -40,6 +40,10 @@ export const serverSettings = defineSettings('server', {
     format: checkNetworks,
     default: [] as string[],
   },
+  tls: {
+    cert: { doc: 'A PEM certificate file (chain included; relative to the basedir): with server.tls.key, the host serves HTTPS itself, for a small setup without a reverse proxy. Empty: HTTP.', format: String, default: '' },
+    key: { doc: 'The PEM private key file of server.tls.cert (relative to the basedir).', format: String, default: '' },
+  },
   cors: {
     enabled: { doc: 'Answer cross-origin requests (off by default, as in OctoPrint).', format: Boolean, default: false },
     origins: { doc: 'Origins allowed when CORS is enabled; empty means any.', format: Array, default: [] as string[] },

@@ -17,7 +17,8 @@ import { AuthService, type HttpServer } from '../http/http-server.js';
 import '../http/principal.js';
 import { RouteTable } from '../http/route-table.js';
 import { chainMiddleware, RequestContributionProvider, type RequestContribution } from '../http/request-contribution.js';
-import { ConnectionGate, ConnectionGateToken, GatedHttpServer } from '../http/connection-gate.js';
+import { ConnectionGate, ConnectionGateToken, GatedHttpServer, GatedHttpsServer } from '../http/connection-gate.js';
+import { tlsOptions } from './tls-options.js';
 import { canonicalRequestUrl, normaliseRequestPath } from '../http/request-path.js';
 import { RouteContributionProvider, type DeclaredRoute, type HttpRoutes, type Routes } from '../http/routes.js';
 import { serverSettings } from '../http/settings.js';
@@ -33,6 +34,8 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   private requests: RequestContribution[] = [];
   private requestMiddleware: Koa.Middleware = (_ctx, next) => next();
   private listeningPort = 0;
+  /** set when server.tls names a certificate: the server is an https one */
+  private readonly tls: { cert: Buffer; key: Buffer } | undefined;
   private readonly contributed: Disposable[] = [];
 
   constructor(
@@ -53,10 +56,12 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
     const handle = this.app.callback();
     // sloppily joined URLs are mapped onto the path meant before anything reads them (request-path.ts)
     const canonical = (path: string) => this.requests.reduce((p, c) => c.canonicalPath?.(p) ?? p, path);
-    this.server = new GatedHttpServer(gate, (req, res) => {
+    const listener: http.RequestListener = (req, res) => {
       req.url = canonicalRequestUrl(req.url ?? '/', canonical);
       void handle(req, res);
-    });
+    };
+    this.tls = tlsOptions(settings);
+    this.server = this.tls ? new GatedHttpsServer(gate, this.tls, listener) : new GatedHttpServer(gate, listener);
     this.server.prependListener('upgrade', (req: http.IncomingMessage) => {
       req.url = canonicalRequestUrl(req.url ?? '/', canonical);
     });
@@ -72,7 +77,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   }
 
   baseUrl(): string {
-    return ownOrigin(this.settings.of(serverSettings).get().host, this.listeningPort);
+    return ownOrigin(this.settings.of(serverSettings).get().host, this.listeningPort, this.tls ? 'https' : 'http');
   }
 
   register(owner: string, install: (routes: Routes) => void): Disposable {

@@ -32,7 +32,7 @@ export class RequestOrigins implements RequestContribution {
     const port = ctx.req.socket.localPort ?? this.http.port;
     const mainPort = port === this.http.port;
     const forwarded = inNetworks(policy.trustedProxies, ctx.req.socket.remoteAddress) ? forwardedHeaders((name) => ctx.get(name)) : undefined;
-    const request = { protocol: ctx.protocol, host: ctx.get('Host'), ownOrigin: ownOrigin(listenHost, port), mainPort, forwarded };
+    const request = { protocol: ctx.protocol, host: ctx.get('Host'), ownOrigin: ownOrigin(listenHost, port, ctx.protocol === 'https' ? 'https' : 'http'), mainPort, forwarded };
     ctx.state.origin = requestOrigin(request, policy);
     ctx.state.mainOrigin = mainPort ? ctx.state.origin : requestOrigin({ ...request, ownOrigin: this.http.baseUrl(), mainPort: true, host: '', forwarded: undefined }, policy);
     await next();
