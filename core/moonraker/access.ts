@@ -45,7 +45,20 @@ export class MoonrakerAccess {
     const authenticated = this.auth.authenticateRequest(headers, Object.fromEntries(query));
     if (authenticated) return authenticated;
     // a page from another site, opened by a browser on a trusted network, is not trusted with it
-    return sameOrigin(req) || this.corsAllows(req.headers.origin) ? this.trusted(req.socket.remoteAddress ?? '') : null;
+    return sameOrigin(req) || this.corsAllows(req.headers.origin) ? this.trusted(this.clientAddress(req)) : null;
+  }
+
+  /**
+   * The client's address: the peer's, or behind a proxy of `server.trustedProxies` the one that proxy
+   * appended to X-Forwarded-For (none when it sent none: the proxy's own address trusts nobody).
+   */
+  private clientAddress(req: http.IncomingMessage): string {
+    const peer = req.socket.remoteAddress ?? '';
+    const proxies = this.settings.of(serverSettings).get().trustedProxies;
+    if (proxies.length === 0 || !inNetworks(trustedNetworks(proxies), peer)) return peer;
+    const forwarded = req.headers['x-forwarded-for'];
+    const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').map((a) => a.trim()).filter(Boolean);
+    return hops[hops.length - 1] ?? '';
   }
 
   /** an Origin that `server.cors` lets in (its list, or any when the list is empty) */

@@ -93,6 +93,13 @@ describe('moonraker: access', function () {
     }
     // not for another site's page in a browser on that network
     expect(await refusal(url, { Origin: 'http://evil.example' })).to.equal('HTTP 401');
+    // behind a trusted proxy, the address it forwards decides, not the proxy's own
+    const settings = h.t.get<SettingsService>(SettingsService);
+    settings.setMany([['server.trustedProxies', ['127.0.0.1/32']]]);
+    expect(await refusal(url)).to.equal('HTTP 401');
+    expect(await refusal(url, { 'X-Forwarded-For': '10.1.2.3' })).to.equal('HTTP 401');
+    expect(await refusal(url, { 'X-Forwarded-For': '10.1.2.3, 127.0.0.9' })).to.equal('accepted');
+    settings.setMany([['server.trustedProxies', []]]);
     h.t.get<SettingsService>(SettingsService).setMany([['moonraker.trustedClients', ['10.0.0.0/8']]]);
     expect(await refusal(url)).to.equal('HTTP 401');
   });
