@@ -3,7 +3,6 @@
  * URLs are https ones, and a missing half, an unreadable file or a key that is not the
  * certificate's refuse the start naming the setting. The certificate is made by openssl here.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -12,16 +11,8 @@ import { expect } from 'chai';
 import { refusedStart, type TestHost } from '../support/host.js';
 import { keyHeaders } from '../support/http.js';
 import { needsTool } from '../support/tools.js';
+import { makeCertificate } from '../support/certificate.js';
 import { startApiHost } from './support.js';
-
-/** A self-signed certificate for 127.0.0.1 and its key, in a fresh folder. */
-function makeCertificate(dir: string, name: string): { cert: string; key: string } {
-  const cert = path.join(dir, `${name}.crt`);
-  const key = path.join(dir, `${name}.key`);
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
-  expect(made.status, made.stderr).to.equal(0);
-  return { cert, key };
-}
 
 /** GET over TLS, trusting only `ca` (the test's certificate), with the API key. */
 function getJson(url: string, key: string, ca: Buffer): Promise<{ status: number; json: any }> {
