@@ -6,6 +6,7 @@
 import { Container } from 'inversify';
 import { authModule } from './auth/module.js';
 import { backupModule } from './backup/module.js';
+import { logsModule } from './logs/module.js';
 import { EventBus } from './events/event-bus.js';
 import { FileManager } from './files/file-manager.js';
 import { PluginInjectables, type PluginInjectable } from './plugins/plugin-container.js';
@@ -74,6 +75,7 @@ export const CORE_MODULES = [
   historyModule,
   metricsModule,
   backupModule,
+  logsModule,
   uiModule,
 ];
 

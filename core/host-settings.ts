@@ -14,7 +14,9 @@ export const loggingSettings = defineSettings('logging', {
     ...choice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     env: 'CUTTLE_LOG_LEVEL',
   },
-  file: { doc: 'Log to this file (relative to the logs folder) instead of stdout; empty for stdout.', format: String, default: '' },
+  file: { doc: 'Log to this file (relative to the logs folder) instead of stdout; empty for stdout. Reopened on SIGHUP (logrotate); admins read the logs folder at GET /api/logs.', format: String, default: '' },
+  maxMb: { doc: 'Rotate the log file when it would grow past this many megabytes (0: never).', format: Number, default: 10 },
+  keep: { doc: 'Rotated log files kept (cuttle.log.1 … cuttle.log.N), the oldest dropped.', format: 'nat', default: 5 },
 });
 
 export const hostSettingsModule = new ContainerModule(({ bind }) => {

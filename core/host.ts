@@ -13,6 +13,7 @@ import { EventBus } from './events/event-bus.js';
 import { disabledFirerProblems, EventDependents } from './events/event-dependents.js';
 import { eventsSettings } from './events/settings.js';
 import { createLogger, errorInfo, type Logger } from './logging/logger.js';
+import { RotatingFile } from './logging/rotating-file.js';
 import { makeCuttleResolvable } from './plugins/cuttle-resolution.js';
 import { discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
@@ -44,6 +45,7 @@ export class CuttleHost {
     readonly settings: SettingsService,
     readonly logger: Logger,
     private readonly pluginClasses: HostOptions['pluginClasses'] = [],
+    private readonly logFile?: RotatingFile,
   ) {
     this.container = createContainer(settings, logger);
     this.plugins = new PluginHost(this.container, logger.child({ service: 'plugins' }));
@@ -53,14 +55,17 @@ export class CuttleHost {
   /** Reads and validates the configuration; throws ConfigError naming file and key. */
   static create(options: HostOptions): CuttleHost {
     const settings = loadSettings(options);
-    const { file: logFile, level } = settings.of(loggingSettings).get();
-    const logger = createLogger({
-      level,
-      stream: options.logStream,
-      file: logFile ? path.resolve(settings.folder('logs'), logFile) : undefined,
-    });
+    const { file: logFile, level, maxMb, keep } = settings.of(loggingSettings).get();
+    const file = logFile && !options.logStream ? new RotatingFile(path.resolve(settings.folder('logs'), logFile), { maxBytes: Math.round(maxMb * 1024 * 1024), keep }) : undefined;
+    const logger = createLogger({ level, stream: options.logStream, file });
     setDefaultListenerErrorHandler((err) => logger.error(errorInfo(err), 'a listener of a service signal failed'));
-    return new CuttleHost(settings, logger, options.pluginClasses);
+    return new CuttleHost(settings, logger, options.pluginClasses, file);
+  }
+
+  /** Reopens the log file (after logrotate moved it): `cuttle serve` on SIGHUP. */
+  reopenLog(): void {
+    this.logFile?.reopen();
+    this.logger.info('log file reopened');
   }
 
   get<T>(token: symbol | (abstract new (...args: never[]) => T)): T {

@@ -6,6 +6,7 @@
  */
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
+import type { RotatingFile } from './rotating-file.js';
 
 /** The part of pino's logger that cuttle code and plugins use. */
 export interface Logger {
@@ -24,8 +25,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export interface LoggerOptions {
   level: LogLevel;
-  /** a file to append to; stdout when absent */
-  file?: string;
+  /** the log file (rotated, reopened on SIGHUP); stdout when absent */
+  file?: RotatingFile;
   /** a stream to write to instead (tests capture lines this way) */
   stream?: NodeJS.WritableStream;
   /** human-readable lines instead of JSON; default: when writing to stdout and stdout is a terminal */
@@ -36,7 +37,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const pretty = options.pretty ?? (!options.stream && !options.file && process.stdout.isTTY === true);
   const destination = pretty
     ? pinoPretty({ destination: options.stream ?? 1, sync: true, colorize: !options.stream && process.stdout.hasColors?.() === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true })
-    : (options.stream ?? (options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(1)));
+    : (options.stream ?? (options.file ?? pino.destination(1)));
   return pino({ level: options.level, base: { name: 'cuttle' } }, destination as pino.DestinationStream);
 }
 

@@ -92,6 +92,8 @@ const SAMPLES: [string, string][] = [
   ['POST', '/api/timelapse/unrendered/x'],
   ['POST', '/api/backup'],
   ['GET', '/api/backup/x.tar.gz'],
+  ['GET', '/api/logs'],
+  ['GET', '/api/logs/cuttle.log'],
   ['GET', '/metrics'],
   ['GET', '/api/ui/panels'],
 ];

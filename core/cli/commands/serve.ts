@@ -80,6 +80,8 @@ async function run(args: CommandArgs): Promise<number> {
   };
   process.on('SIGINT', (signal) => onSignal(signal));
   process.on('SIGTERM', (signal) => onSignal(signal));
+  // logrotate moves the file and sends SIGHUP: write to a new one under the configured name
+  process.on('SIGHUP', () => cuttle.reopenLog());
   try {
     await cuttle.start();
   } catch (err) {
