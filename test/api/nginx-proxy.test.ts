@@ -20,6 +20,8 @@ import { needsTool } from '../support/tools.js';
 import { makeCertificate } from '../support/certificate.js';
 import { waitFor } from '../support/wait.js';
 import { startApiHost } from './support.js';
+import { AuthManager } from '../../core/auth/api.js';
+import { launchChromium } from '../farm-page/support.js';
 
 function nginxConfig(dir: string, port: number, upstream: string, cert: string, key: string): string {
   return `daemon off;
@@ -82,7 +84,8 @@ describe('behind nginx under /cuttle/ with TLS', function () {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-nginx-'));
     const { cert, key } = makeCertificate(dir, 'proxy');
     ca = readFileSync(cert);
-    t = await startApiHost({ config: { server: { trustedProxies: ['127.0.0.1'] } } });
+    t = await startApiHost({ config: { server: { trustedProxies: ['127.0.0.1'] }, printers: [{ id: 'p1', name: 'Proxied', connection: { port: 'virtual', autoconnect: true } }] } });
+    await t.get<AuthManager>(AuthManager).users.add('ada', { password: 'correct horse battery' });
     const port = await freePort();
     writeFileSync(path.join(dir, 'nginx.conf'), nginxConfig(dir, port, t.baseUrl, cert, key));
     nginx = spawn(needsTool(this, 'nginx'), ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -120,6 +123,28 @@ describe('behind nginx under /cuttle/ with TLS', function () {
     expect(followed.json.id).to.equal('_default');
     const printers = await request(`${proxy}/api/printers`, t.apiKey, ca);
     expect(printers.json.printers[0].baseUrl).to.equal(`${proxy}/printer/${printers.json.printers[0].id}/`);
+  });
+
+  it('serves the web app under /cuttle/: signing in in Chromium shows the printer live', async function () {
+    needsTool(this, 'chromium');
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(`${proxy}/`);
+      await page.fill('input[name=user]', 'ada');
+      await page.fill('input[name=pass]', 'correct horse battery');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('.conn[data-status="connected"]', { timeout: 15000 });
+      await page.waitForSelector('.card[data-state="Operational"]', { timeout: 15000 });
+      await page.waitForSelector('.card .temps:has-text("tool0")', { timeout: 15000 });
+      expect(page.url().startsWith(`${proxy}/`)).to.equal(true);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('carries socket.io (websocket) and its current messages through the proxy', async () => {
