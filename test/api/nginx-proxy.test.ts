@@ -2,8 +2,9 @@
  * cuttle behind nginx under a path with TLS (issue 24): nginx (Debian's package), started here on
  * a free unprivileged port with its own config, terminates TLS with a certificate openssl makes
  * here and proxies /cuttle/ to the host with the forwarded headers. An OctoPrint-style client gets
- * URLs that lead back through the proxy (and following them works); socket.io carries `current`
- * through it. server.trustedProxies lists nginx's address (127.0.0.1).
+ * URLs that lead back through the proxy (and following them works); SockJS and socket.io carry `current`
+ * through it, and the web app signs in and shows the printer live in Chromium. server.trustedProxies
+ * lists nginx's address (127.0.0.1).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { io } from 'socket.io-client';
+import { WebSocket } from 'ws';
 import { type TestHost } from '../support/host.js';
 import { keyHeaders } from '../support/http.js';
 import { freePort } from '../support/free-port.js';
@@ -144,6 +146,31 @@ describe('behind nginx under /cuttle/ with TLS', function () {
       expect(errors).to.deep.equal([]);
     } finally {
       await browser.close();
+    }
+  });
+
+  it("carries OctoPrint's SockJS socket (its raw websocket) and its current messages through the proxy", async () => {
+    const login = await new Promise<{ name: string; session: string }>((resolve, reject) => {
+      const req = https.request(`${proxy}/api/login`, { method: 'POST', ca, headers: keyHeaders(t.apiKey, { 'Content-Type': 'application/json' }) }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(JSON.parse(text)));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ passive: true }));
+    });
+    const ws = new WebSocket(`${proxy.replace(/^https/, 'wss')}/sockjs/websocket`, { ca });
+    const seen: Record<string, unknown>[] = [];
+    ws.on('message', (data) => seen.push(JSON.parse(data.toString()) as Record<string, unknown>));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      ws.send(JSON.stringify({ auth: `${login.name}:${login.session}` }));
+      await waitFor(() => seen.some((m) => 'current' in m), { timeoutMs: 15000, what: 'a current message over SockJS through nginx' });
+    } finally {
+      ws.close();
     }
   });
 
