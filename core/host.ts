@@ -115,8 +115,9 @@ export class CuttleHost {
     const [first, ...more] = this.plugins.settingsErrors();
     if (!first) return;
     this.plugins.unload();
-    if (more.length === 0) throw first;
-    throw new ConfigError(first.file, first.key, `${first.problem} (and ${more.length} more: ${more.map((e) => `"${e.key}" ${e.problem}`).join('; ')})`);
+    const where = first.where ?? this.settings.where(first.key);
+    const problem = more.length === 0 ? first.problem : `${first.problem} (and ${more.length} more: ${more.map((e) => `"${e.key}" ${e.problem}`).join('; ')})`;
+    throw new ConfigError(first.file, first.key, problem, where);
   }
 
   /** Refuses to start (ConfigError naming the dependents) when a disabled plugin fires events that something needs. */

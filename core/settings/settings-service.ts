@@ -17,6 +17,8 @@ export interface SettingsService {
   readonly configFile: string;
   /** Set when config.yaml was in an older version: the version, and the copy of the old file when the migrated one was written. */
   readonly migration?: { from: number; backup?: string };
+  /** Where a key's value was set, for an error to name: `line N` of config.yaml, `env NAME`, `--set`; undefined for a default. */
+  where(key: string): string | undefined;
   /** A module's section, typed by its schema (see settings-section.ts). */
   of<S extends SectionSchema>(section: SettingsSection<S>): SectionSettings<S>;
   /** A setting by its dotted key, untyped: for tables of keys (OctoPrint's settings document); a module reads its own section with `of`. */
@@ -48,7 +50,7 @@ export class ConfigError extends Error {
     /** where in the file, or what else, set the key: `line 4`, `CUTTLE_SERVER_PORT` */
     readonly where?: string,
   ) {
-    super(`${file}${where ? ` (${where})` : ''}: ${key ? `"${key}": ` : ''}${problem}`);
+    super(`${file}: ${key ? `"${key}": ` : ''}${problem}${where ? ` (${where})` : ''}`);
     this.name = 'ConfigError';
   }
 }

@@ -13,6 +13,7 @@ import { apiSettings } from '../../core/auth/settings.js';
 import { serverSettings } from '../../core/http/settings.js';
 import { envName } from '../../core/settings/config-sources.js';
 import { cliInProcess, type CliResult } from '../support/cli.js';
+import { refusedStart } from '../support/host.js';
 
 function basedirWith(yaml: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-config-'));
@@ -111,12 +112,13 @@ describe('configuration sources and cuttle config', () => {
 
     it('names an unknown key with its file and line', async () => {
       const { message, file } = await checkFails('# comment\nserver:\n  port: 5001\n  prot: 4\n');
-      expect(message).to.contain(`${file} (line 4): "server.prot": is not a known setting`);
+      expect(message).to.contain(`${file}: "server.prot": is not a known setting (line 4)`);
     });
 
     it('names a wrong type with its line', async () => {
       const { message, file } = await checkFails('serial:\n  baudrate: fast\n');
-      expect(message).to.contain(`${file} (line 2): "serial.baudrate"`);
+      expect(message).to.contain(`${file}: "serial.baudrate"`);
+      expect(message).to.match(/\(line 2\)\n/);
     });
 
     it('names broken YAML with its line', async () => {
@@ -126,23 +128,31 @@ describe('configuration sources and cuttle config', () => {
 
     it("names a wrong value given by the environment by its variable", async () => {
       const { message } = await checkFails('', { CUTTLE_SERVER_PORT: 'many' });
-      expect(message).to.contain('(env CUTTLE_SERVER_PORT): "server.port"');
+      expect(message).to.contain('"server.port"');
+      expect(message).to.contain('(env CUTTLE_SERVER_PORT)');
     });
 
     it('names a secret file that cannot be read', async () => {
       const { message, file } = await checkFails('api:\n  keyFile: /nonexistent/key\n');
-      expect(message).to.contain(`${file} (line 2): "api.keyFile": cannot read /nonexistent/key: ENOENT`);
+      expect(message).to.contain(`${file}: "api.keyFile": cannot read /nonexistent/key: ENOENT (line 2)`);
     });
 
     it("names an unknown key in a plugin's section with its line", async () => {
       const { message, file } = await checkFails('plugins:\n  mqtt:\n    brokr: 1\n');
-      expect(message).to.contain(`${file} (line 3): "plugins.mqtt.brokr": is not a known setting`);
+      expect(message).to.contain(`${file}: "plugins.mqtt.brokr": is not a known setting (line 3)`);
+    });
+
+    it("names the line of a plugin's mistake when the host refuses to start too", async () => {
+      const err = await refusedStart({ plugins: { mqtt: { brokr: 1 } } });
+      expect(err.key).to.equal('plugins.mqtt.brokr');
+      expect(err.where).to.match(/^line \d+$/);
     });
 
     it('names a bad --set', async () => {
       const result = await config(['check', '--basedir', basedirWith(''), '--set', 'server.port=-1']);
       expect(result.code).to.equal(1);
-      expect(result.stderr).to.contain('(--set): "server.port"');
+      expect(result.stderr).to.contain('"server.port"');
+      expect(result.stderr).to.contain('(--set)');
     });
   });
 });

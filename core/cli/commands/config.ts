@@ -50,8 +50,8 @@ function show(options: ReturnType<typeof settingsOptions>, json: boolean): numbe
 
 /** The host's own checks: settings, then plugins' sections (constructed, never started). */
 function check(options: ReturnType<typeof settingsOptions>): number {
-  const settings = loadSettings(options);
   const host = CuttleHost.create({ ...options, logStream: new PassThrough() });
+  const settings = host.settings;
   host.loadPlugins();
   const errors = host.plugins.settingsErrors();
   host.plugins.unload();
