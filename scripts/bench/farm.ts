@@ -329,7 +329,7 @@ async function runFarm(transport: Transport, count: number, gcode: string, fileL
     resent_lines: prints.reduce((sum, p) => sum + p.lines - LINES, 0),
     p50_gap_ms: round(quantile(gaps, 0.5), 2),
     p99_gap_ms: round(quantile(gaps, 0.99), 2),
-    max_gap_ms: round(Math.max(...gaps), 2),
+    max_gap_ms: round(gaps.reduce((max, g) => (g > max ? g : max), 0), 2),
     gaps: gaps.length,
     push_clients: PUSH_CLIENTS,
     push_messages: counts.byType,
