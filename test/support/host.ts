@@ -60,7 +60,10 @@ export function writeConfig(basedir: string, config: Record<string, unknown>): s
 
 export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
   const basedir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-test-'));
-  const config = mergeDeep({ api: { key: TEST_API_KEY }, logging: { level: 'debug' } }, options.config ?? {});
+  // Timelapse renders run at nice 19 in production, so that a print keeps the CPU. The suite runs in
+  // parallel workers whose simulators spin at nice 0, and on two cores a nice-19 ffmpeg then starved
+  // for over 45 s; a test of the render renders at normal priority (a test may still set its own).
+  const config = mergeDeep({ api: { key: TEST_API_KEY }, logging: { level: 'debug' }, timelapse: { nice: 0 } }, options.config ?? {});
   if (options.configText === undefined) writeConfig(basedir, config);
   else writeFileSync(path.join(basedir, 'config.yaml'), `api:\n  key: ${TEST_API_KEY}\n${options.configText}`);
   const { stream, logs } = captureLogs();
