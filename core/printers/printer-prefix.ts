@@ -34,6 +34,22 @@ export function printerNamed(registry: Pick<PrinterRegistry, 'get'>, id: string)
   return PRINTER_ID_PATTERN.test(id) ? registry.get(id) : undefined;
 }
 
+declare module 'koa' {
+  interface DefaultState {
+    /**
+     * Set instead of `printer` for the app's page (and its assets) under `/printer/<id>/` of an unknown
+     * id asked without a key: the page is public, so it is served for any id and the data behind it
+     * answers 403 alike; the app then asks the caller to sign in.
+     */
+    unknownPrinterPage?: string;
+  }
+}
+
+/** The app's shell: public for every printer id, known or not (ui-routes.ts serves it). */
+function isAppShell(method: string, rest: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && (rest === '/' || rest.startsWith('/assets/'));
+}
+
 /** The refusal of a request without a valid key or session: the same whether its printer exists or not. */
 export const KEY_REQUIRED = 'A valid API key or session is required';
 
@@ -49,7 +65,8 @@ function unknownToAnyone(rest: string): HttpError {
 /**
  * Resolves the request's printer and strips its prefix from `ctx.path`. Throws 404 for an unknown
  * printer (also one removed a moment ago), before any route is looked at; to a caller without a key
- * (`authenticated` false) what a known printer answers, so printer ids cannot be probed through the API.
+ * (`authenticated` false) what a known printer answers, so printer ids cannot be probed through the API
+ * or the app's page.
  */
 export function enterPrinterScope(ctx: Context, registry: PrinterRegistry, authenticated: () => boolean): void {
   const scoped = splitPrinterPath(ctx.path);
@@ -59,7 +76,14 @@ export function enterPrinterScope(ctx: Context, registry: PrinterRegistry, authe
     return;
   }
   const scope = printerNamed(registry, scoped.id);
-  if (!scope) throw authenticated() ? new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`) : unknownToAnyone(scoped.rest);
+  if (!scope) {
+    if (authenticated()) throw new HttpError(404, `no printer "${scoped.id.slice(0, 64)}"`);
+    if (!PRINTER_ID_PATTERN.test(scoped.id) || !isAppShell(ctx.method, scoped.rest)) throw unknownToAnyone(scoped.rest);
+    ctx.state.unknownPrinterPage = scoped.id;
+    ctx.state.basePath = atListenPort.has(ctx.req) ? '' : `/printer/${scoped.id}`;
+    ctx.path = scoped.rest;
+    return;
+  }
   ctx.state.printer = scope;
   ctx.state.basePath = atListenPort.has(ctx.req) ? '' : scope.basePath;
   ctx.path = scoped.rest;

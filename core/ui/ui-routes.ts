@@ -96,6 +96,7 @@ export class UiRoutes implements RouteContribution {
 
   /** The farm at the main port's own root; a printer's page under `/printer/<id>/` or on another port (a printer's listen port). */
   private viewOf(ctx: Context): PageView {
+    if (ctx.state.unknownPrinterPage !== undefined) return { kind: 'printer', id: ctx.state.unknownPrinterPage };
     const scope = ctx.state.printer;
     const prefixed = ctx.state.basePath !== '';
     const port = ctx.req.socket.localPort;

@@ -67,9 +67,16 @@ describe('farm page: which view each base gets', function () {
     const bare = await page(`${t.baseUrl}/printer/p2?apikey=x`);
     expect(bare.status).to.equal(302);
     expect(bare.headers.get('location')).to.equal('/printer/p2/?apikey=x');
-    // no page for a printer that is not there, with a key or without
-    expect((await page(`${t.baseUrl}/printer/nope/`)).status).to.equal(404);
+    // without a key an unknown id gets the same public page as a known one (ids cannot be probed);
+    // the data behind it answers 403 alike, and a caller with a key learns there is no such printer
+    const unknown = await page(`${t.baseUrl}/printer/nope/`);
+    expect(unknown.status).to.equal(200);
+    expect(unknown.html.replace('data-printer="nope"', 'data-printer="p2"')).to.equal(p2.html);
+    const asset = /src="\.\/(assets\/[^"]+)"/.exec(p2.html)![1]!;
+    expect((await fetch(`${t.baseUrl}/printer/nope/${asset}`)).status).to.equal(200);
+    expect((await fetch(`${t.baseUrl}/printer/nope/api/job`)).status).to.equal(403);
     expect((await fetch(`${t.baseUrl}/printer/nope/`, { headers: { 'X-Api-Key': t.apiKey } })).status).to.equal(404);
+    expect((await page(`${t.baseUrl}/printer/no%20pe/`)).status, 'not an id').to.equal(404);
   });
 
   it("serves printer 3's page at the root of its own listen port", async () => {
@@ -123,9 +130,10 @@ describe('farm page: which view each base gets', function () {
     expect(uiCsp('http://cam.local:8080')).to.contain("script-src 'self';");
   });
 
-  it("answers 404 at a removed printer's page, with a key or without", async () => {
+  it("answers 404 at a removed printer's page to a caller with a key (without one, the public page any id gets)", async () => {
     await t.get<PrinterRegistry>(PrinterRegistry).remove('p2');
-    expect((await page(`${t.baseUrl}/printer/p2/`)).status).to.equal(404);
+    expect((await page(`${t.baseUrl}/printer/p2/`)).status).to.equal(200);
+    expect((await fetch(`${t.baseUrl}/printer/p2/api/job`)).status).to.equal(403);
     expect((await fetch(`${t.baseUrl}/printer/p2/`, { headers: { 'X-Api-Key': t.apiKey } })).status).to.equal(404);
     expect(view((await page(`${t.baseUrl}/printer/p1/`)).html)).to.equal('data-view="printer" data-printer="p1"');
   });
