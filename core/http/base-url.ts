@@ -8,6 +8,7 @@
  * OctoPrint's X-Script-Name), so answers lead back through the proxy. The base path is the one
  * the client's base has on this connection.
  */
+import type http from 'node:http';
 import os from 'node:os';
 import type Koa from 'koa';
 
@@ -108,6 +109,15 @@ export function requestOrigin(request: OriginRequest, policy: OriginPolicy): str
   if (hostname !== null && policy.allowedHosts.has(hostname)) return `${request.protocol}://${request.host}`;
   return request.ownOrigin;
 }
+
+/**
+ * The origin `requestOrigin` decides for a raw request (a websocket upgrade, which passes no koa
+ * middleware), under the host's settings: compare a browser's Origin to this, never to `Host`.
+ */
+export interface RequestOriginSource {
+  originOf(req: http.IncomingMessage): string;
+}
+export const RequestOriginSource = Symbol.for('cuttle.http.RequestOriginSource');
 
 /** `<origin><basePath>`: the origin the server decided for this request (`ctx.state.origin`). */
 export function baseUrlOf(ctx: Pick<Koa.Context, 'state'>): string {

@@ -14,6 +14,7 @@ import { permissionsOfGroups } from '../auth/permissions.js';
 import type { Principal } from '../http/http-server.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { serverSettings } from '../http/settings.js';
+import { RequestOriginSource } from '../http/base-url.js';
 import { moonrakerSettings, trustedNetworks } from './settings.js';
 import { inNetworks } from '../common/networks.js';
 
@@ -28,7 +29,22 @@ export class MoonrakerAccess {
   constructor(
     @inject(AuthManager) private readonly auth: AuthManager,
     @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(RequestOriginSource) private readonly origins: RequestOriginSource,
   ) {}
+
+  /**
+   * No Origin (not a browser), or the one the host decides for this request (base-url.ts: a public
+   * URL, the proxy's forwarded host, an allowed Host): a spoofed `Host` names no origin of ours.
+   */
+  private sameOrigin(req: http.IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    try {
+      return new URL(origin).origin === new URL(this.origins.originOf(req)).origin;
+    } catch {
+      return false;
+    }
+  }
 
   /** The principal of a request or websocket upgrade, or null. */
   principalOf(req: http.IncomingMessage, query: URLSearchParams): Principal | null {
@@ -41,11 +57,12 @@ export class MoonrakerAccess {
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? query.get('access_token');
     if (bearer) return this.sessionOfToken(bearer);
-    const headers = sameOrigin(req) ? req.headers : { ...req.headers, cookie: undefined };
+    const sameOrigin = this.sameOrigin(req);
+    const headers = sameOrigin ? req.headers : { ...req.headers, cookie: undefined };
     const authenticated = this.auth.authenticateRequest(headers, Object.fromEntries(query));
     if (authenticated) return authenticated;
     // a page from another site, opened by a browser on a trusted network, is not trusted with it
-    return sameOrigin(req) || this.corsAllows(req.headers.origin) ? this.trusted(this.clientAddress(req)) : null;
+    return sameOrigin || this.corsAllows(req.headers.origin) ? this.trusted(this.clientAddress(req)) : null;
   }
 
   /**
@@ -121,15 +138,4 @@ function splitToken(token: string): { name: string; session: string } | null {
   const text = Buffer.from(token, 'base64url').toString('utf8');
   const colon = text.lastIndexOf(':');
   return colon > 0 ? { name: text.slice(0, colon), session: text.slice(colon + 1) } : null;
-}
-
-/** no Origin (not a browser) or one naming the host the request was sent to */
-function sameOrigin(req: http.IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }

@@ -12,6 +12,7 @@ import { RequestContribution, RequestContributionProvider } from '../http/reques
 import { HttpRoutes, RouteContribution, RouteContributionProvider } from '../http/routes.js';
 import { VersionRoutes } from './version-routes.js';
 import { RequestOrigins } from './request-origin.js';
+import { RequestOriginSource } from '../http/base-url.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { serverSettings } from '../http/settings.js';
 
@@ -27,6 +28,7 @@ export const serverModule = new ContainerModule(({ bind }) => {
   bind(RouteContribution).toService(VersionRoutes);
   bind(RequestOrigins).toSelf().inSingletonScope();
   bind(RequestContribution).toService(RequestOrigins);
+  bind(RequestOriginSource).toService(RequestOrigins);
   bind(RequestContributionProvider).toDynamicValue((ctx) => () => ctx.getAll<RequestContribution>(RequestContribution, { optional: true }) ?? []);
   bind(RouteContributionProvider).toDynamicValue((ctx) => () => (ctx.getAll<RouteContribution>(RouteContribution, { optional: true }) ?? []));
 });

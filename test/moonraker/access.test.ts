@@ -45,6 +45,20 @@ describe('moonraker: access', function () {
     expect((await same.result('access.get_user')).username).to.equal('alice');
     same.close();
     expect(await refusal(url, { Cookie: cookie, Origin: 'http://evil.example' })).to.equal('HTTP 401');
+    // a Host the page chose (DNS rebinding) is not the host's origin: the Origin is compared to requestOrigin's
+    const evil = `evil.example:${h.ports['p1']}`;
+    expect(await refusal(url, { Cookie: cookie, Host: evil, Origin: `http://${evil}` })).to.equal('HTTP 401');
+    // behind a trusted proxy, the origin it forwards is the same origin
+    const main = `${h.t.baseUrl.replace('http', 'ws')}/websocket`;
+    const proxied = { Cookie: cookie, Origin: 'https://printer.example', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'printer.example' };
+    expect(await refusal(main, proxied)).to.equal('HTTP 401');
+    const settings = h.t.get<SettingsService>(SettingsService);
+    settings.setMany([['server.trustedProxies', ['127.0.0.1/32']]]);
+    try {
+      expect(await refusal(main, proxied)).to.equal('accepted');
+    } finally {
+      settings.setMany([['server.trustedProxies', []]]);
+    }
   });
 
   it('applies the user’s permissions to each method: read-only may read, not send G-code', async () => {
@@ -93,6 +107,7 @@ describe('moonraker: access', function () {
     }
     // not for another site's page in a browser on that network
     expect(await refusal(url, { Origin: 'http://evil.example' })).to.equal('HTTP 401');
+    expect(await refusal(url, { Host: `evil.example:${h.ports['p1']}`, Origin: `http://evil.example:${h.ports['p1']}` })).to.equal('HTTP 401');
     // behind a trusted proxy, the address it forwards decides, not the proxy's own
     const settings = h.t.get<SettingsService>(SettingsService);
     settings.setMany([['server.trustedProxies', ['127.0.0.1/32']]]);
