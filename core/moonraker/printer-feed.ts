@@ -74,7 +74,9 @@ export class PrinterFeed implements Disposable {
         if (now === previous) return;
         previous = now;
         if (now === 'ready') this.klippy.fire('ready');
-        else if (now === 'shutdown' || now === 'error') this.klippy.fire('shutdown');
+        // the connection dropped (the port lost, the firmware silent): Klipper's lost klippy
+        else if (now === 'error') this.klippy.fire('disconnected');
+        else if (now === 'shutdown') this.klippy.fire('shutdown');
       }),
     );
   }

@@ -233,7 +233,7 @@ describe('moonraker: klippy state notifications', function () {
     await h?.stop();
   });
 
-  it('says shutdown while the printer is offline; FIRMWARE_RESTART connects it and says ready; a disconnect says shutdown', async () => {
+  it('says shutdown while the printer is offline; FIRMWARE_RESTART connects it and says ready; a disconnect says shutdown, a dropped connection disconnected', async () => {
     const rpc = await RpcClient.open(`ws://127.0.0.1:${h.ports['p1']}/websocket`, { 'X-Api-Key': h.t.apiKey });
     try {
       expect((await rpc.result('printer.info')).state).to.equal('shutdown');
@@ -243,6 +243,17 @@ describe('moonraker: klippy state notifications', function () {
       expect((await rpc.result('server.info')).klippy_state).to.equal('ready');
       await h.printer('p1').disconnect();
       await waitFor(() => rpc.notifications('notify_klippy_shutdown').length === 1, 5000, 'notify_klippy_shutdown');
+      // a dropped connection is Klipper's lost klippy; webhooks says why, and FIRMWARE_RESTART brings it back
+      await rpc.result('printer.gcode.script', { script: 'FIRMWARE_RESTART' });
+      await waitFor(() => rpc.notifications('notify_klippy_ready').length === 2, 10_000, 'notify_klippy_ready again');
+      await rpc.result('printer.objects.subscribe', { objects: { webhooks: null } });
+      h.unplug('p1');
+      await waitFor(() => rpc.notifications('notify_klippy_disconnected').length === 1, 5000, 'notify_klippy_disconnected');
+      const webhooks = await waitFor(() => rpc.notifications('notify_status_update').find((m) => m.params![0].webhooks?.state === 'error'), 5000, 'webhooks error');
+      expect(webhooks.params![0].webhooks.state_message).to.match(/disconnected/);
+      await rpc.result('printer.gcode.script', { script: 'FIRMWARE_RESTART' });
+      await waitFor(() => rpc.notifications('notify_klippy_ready').length === 3, 10_000, 'notify_klippy_ready after the drop');
+      expect((await rpc.result('printer.objects.query', { objects: { webhooks: ['state'] } })).status.webhooks.state).to.equal('ready');
     } finally {
       rpc.close();
     }

@@ -16,6 +16,8 @@ export interface MoonrakerHost extends FarmHost {
   ports: Record<string, number>;
   /** every command printer `id`'s simulator executed so far, in order (across reconnects) */
   executed(id: string): string[];
+  /** pulls the cable of printer `id`'s current simulator */
+  unplug(id: string): void;
 }
 
 export async function startMoonrakerHost(ids: string[] = ['p1'], config: Record<string, unknown> = {}): Promise<MoonrakerHost> {
@@ -36,6 +38,7 @@ export async function startMoonrakerHost(ids: string[] = ['p1'], config: Record<
   return {
     ...farm,
     ports,
+    unplug: (id) => transports.filter((t) => t.printer === id).at(-1)!.transport.unplug(),
     executed: (id) => transports.filter((t) => t.printer === id).flatMap((t) => t.transport.printer.executed.map((c) => c.command)),
   };
 }

@@ -54,6 +54,12 @@ export class InProcessTransport implements Transport {
     this.lost.fire(new Error('virtual printer disconnected'));
   }
 
+  /** The cable pulled: the printer stops and the host sees the port lost (tests of a dropped connection). */
+  unplug(): void {
+    this.printer.stop();
+    setImmediate(() => this.lose());
+  }
+
   write(data: string): void {
     if (!this.closed) this.printer.receive(data);
   }
