@@ -48,6 +48,10 @@ export interface HistoryTotals extends Totals {
 
 export interface JobHistory {
   list(query: HistoryQuery): { jobs: JobRecord[]; total: number };
+  /** one job, null when there is none with that id */
+  get(id: number): JobRecord | null;
+  /** Deletes ended jobs (one by id, or all of a printer's); the deleted ones. A running job stays. */
+  delete(which: { id: number } | { printer: string }): JobRecord[];
   totals(query: Omit<HistoryQuery, 'limit' | 'offset' | 'result'>): HistoryTotals;
 }
 export const JobHistory = Symbol.for('cuttle.JobHistory');

@@ -95,6 +95,17 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
     return { jobs: rows.map(toRecord), total };
   }
 
+  get(id: number): JobRecord | null {
+    const row = this.database.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  delete(which: { id: number } | { printer: string }): JobRecord[] {
+    const [column, value] = 'id' in which ? ['id', which.id] : ['printer', which.printer];
+    const rows = this.database.db.prepare(`DELETE FROM jobs WHERE ${column} = ? AND result != 'printing' RETURNING *`).all(value) as JobRow[];
+    return rows.map(toRecord);
+  }
+
   totals(query: Omit<HistoryQuery, 'limit' | 'offset' | 'result'>): HistoryTotals {
     const { where, params } = filters(query);
     const rows = this.database.db

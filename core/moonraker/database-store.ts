@@ -13,6 +13,9 @@ const MAX_NAMESPACES = 256;
 
 type Json = unknown;
 
+/** Moonraker's own namespace: the host keeps its records there; clients read it but do not write it, as in Moonraker */
+export const MOONRAKER_NAMESPACE = 'moonraker';
+
 @injectable()
 export class MoonrakerDatabase {
   private prepared = false;

@@ -16,7 +16,8 @@ import { RpcError, type RpcSession } from './rpc.js';
 const BY_VERB: Record<string, Partial<Record<string, string>>> = {
   'server.database.item': { GET: 'server.database.get_item', POST: 'server.database.post_item', DELETE: 'server.database.delete_item' },
   'server.files.directory': { GET: 'server.files.get_directory', POST: 'server.files.post_directory', DELETE: 'server.files.delete_directory' },
-  'server.webcams.item': { GET: 'server.webcams.get_item' },
+  'server.webcams.item': { GET: 'server.webcams.get_item', POST: 'server.webcams.post_item', DELETE: 'server.webcams.delete_item' },
+  'server.history.job': { GET: 'server.history.get_job', DELETE: 'server.history.delete_job' },
 };
 
 /**
@@ -25,7 +26,7 @@ const BY_VERB: Record<string, Partial<Record<string, string>>> = {
  * may act. Actions need POST or DELETE, which browsers send with an Origin (access.ts drops a foreign
  * origin's cookie).
  */
-const READS = /\.(list|info|query|get_item|get_directory|metadata|status|roots|thumbnails|help|totals|config|system_info|proc_stats|temperature_store|gcode_store|get_user|oneshot_token)$/;
+const READS = /\.(list|info|query|get_item|get_directory|metadata|status|roots|thumbnails|help|totals|config|system_info|proc_stats|temperature_store|gcode_store|get_user|oneshot_token|get_job)$/;
 
 /** Moonraker's HTTP paths: its websocket methods under these first segments */
 export const HTTP_ROOTS = ['server', 'printer', 'machine', 'access'];

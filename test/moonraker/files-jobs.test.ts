@@ -71,6 +71,22 @@ describe('moonraker: files and jobs', function () {
     expect((await rpc.result('printer.objects.query', { objects: { print_stats: ['state'] } })).status.print_stats.state).to.equal('cancelled');
   });
 
+  it('gets and deletes a job, resets the totals, announcing the deletion', async () => {
+    const [job] = (await rpc.result('server.history.list', { limit: 1 })).jobs;
+    expect((await rpc.result('server.history.get_job', { uid: job.job_id })).job).to.include({ job_id: job.job_id, filename: 'parts/cube.gcode' });
+    expect((await rpc.call('server.history.get_job', { uid: 'FFFFFF' })).error!.code).to.equal(404);
+    expect((await rpc.call('server.history.get_job', { uid: '../1' })).error!.code).to.equal(-32602);
+    const reset = await rpc.result('server.history.reset_totals');
+    expect(reset.last_totals.total_jobs).to.be.greaterThan(0);
+    expect((await rpc.result('server.history.totals')).job_totals.total_jobs).to.equal(0);
+    expect((await rpc.call('server.database.post_item', { namespace: 'moonraker', key: 'history.totals_reset_ms', value: 0 })).error!.code).to.equal(403);
+    expect(await rpc.result('server.history.delete_job', { uid: job.job_id })).to.deep.equal({ deleted_jobs: [job.job_id] });
+    await waitFor(() => rpc.notifications('notify_history_changed').find((m) => m.params![0].action === 'deleted' && m.params![0].job.job_id === job.job_id));
+    expect((await rpc.call('server.history.get_job', { uid: job.job_id })).error!.code).to.equal(404);
+    const http = await fetch(`${base}/server/history/job?uid=${job.job_id}`, { method: 'DELETE', headers: { 'X-Api-Key': h.t.apiKey } });
+    expect(http.status).to.equal(404);
+  });
+
   it('makes folders, moves and deletes files, and refuses paths outside the storage', async () => {
     await rpc.result('server.files.post_directory', { path: 'gcodes/archive' });
     const moved = await rpc.result('server.files.move', { source: 'gcodes/parts/cube.gcode', dest: 'gcodes/archive/cube.gcode' });

@@ -1,7 +1,14 @@
 /** `server.database.*`: the clients' settings, per printer, in the host's database (database-store.ts). */
 import { inject, injectable } from 'inversify';
-import { MoonrakerDatabase } from '../database-store.js';
+import { MOONRAKER_NAMESPACE, MoonrakerDatabase } from '../database-store.js';
 import { RPC_INVALID_PARAMS, RpcError, type Params, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
+
+/** a namespace a client may change: Moonraker's own is read-only to clients, as in Moonraker */
+function writableNamespaceOf(params: Params): string {
+  const namespace = namespaceOf(params);
+  if (namespace === MOONRAKER_NAMESPACE) throw new RpcError(403, `Write access to namespace '${namespace}' is forbidden`);
+  return namespace;
+}
 
 function namespaceOf(params: Params): string {
   const namespace = params.string('namespace');
@@ -28,7 +35,7 @@ export class DatabaseMethods implements RpcMethodContribution {
       'server.database.post_item': {
         permission: 'STATUS',
         handle: (params, call) => {
-          const namespace = namespaceOf(params);
+          const namespace = writableNamespaceOf(params);
           const key = params.string('key');
           const value = params.value('value');
           this.db.post(call.printer.id, namespace, key, value);
@@ -38,7 +45,7 @@ export class DatabaseMethods implements RpcMethodContribution {
       'server.database.delete_item': {
         permission: 'STATUS',
         handle: (params, call) => {
-          const namespace = namespaceOf(params);
+          const namespace = writableNamespaceOf(params);
           const key = params.string('key');
           return { namespace, key, value: this.db.delete(call.printer.id, namespace, key) };
         },
