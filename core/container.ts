@@ -27,6 +27,7 @@ import { historyModule } from './history/module.js';
 import { hostSettingsModule } from './host-settings.js';
 import { metricsModule } from './metrics/module.js';
 import { moonrakerModule } from './moonraker/module.js';
+import { LogLevels } from './logging/log-levels.js';
 import { Logger } from './logging/logger.js';
 import { printerModule, printerScopeModule } from './printer/module.js';
 import { simulatorModule } from './printer/simulator/module.js';
@@ -127,10 +128,12 @@ export const PLUGIN_INJECTABLES: readonly PluginInjectable[] = [
   { token: ConnectivityService, coreOwned: true },
 ];
 
-export function createContainer(settings: SettingsService, logger: Logger): Container {
+/** `levels`: the table `logger` decides by (core/logging/log-levels.ts); a loose one when absent (benchmarks). */
+export function createContainer(settings: SettingsService, logger: Logger, levels = new LogLevels('info')): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(SettingsService).toConstantValue(settings);
   container.bind(Logger).toConstantValue(logger);
+  container.bind(LogLevels).toConstantValue(levels);
   container.bind(PrinterScopeParent).toConstantValue({ container, modules: PRINTER_SCOPE_MODULES });
   container.bind(PluginInjectables).toConstantValue(PLUGIN_INJECTABLES);
   container.load(...CORE_MODULES);

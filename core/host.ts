@@ -13,6 +13,7 @@ import { EventBus } from './events/event-bus.js';
 import { disabledFirerProblems, EventDependents } from './events/event-dependents.js';
 import { eventsSettings } from './events/settings.js';
 import { createLogger, errorInfo, type Logger } from './logging/logger.js';
+import { LogLevels } from './logging/log-levels.js';
 import { RotatingFile } from './logging/rotating-file.js';
 import { makeCuttleResolvable } from './plugins/cuttle-resolution.js';
 import { discoverPlugins } from './plugins/discovery.js';
@@ -44,10 +45,11 @@ export class CuttleHost {
   private constructor(
     readonly settings: SettingsService,
     readonly logger: Logger,
+    levels: LogLevels,
     private readonly pluginClasses: HostOptions['pluginClasses'] = [],
     private readonly logFile?: RotatingFile,
   ) {
-    this.container = createContainer(settings, logger);
+    this.container = createContainer(settings, logger, levels);
     this.plugins = new PluginHost(this.container, logger.child({ service: 'plugins' }));
     this.container.bind(PluginHost).toConstantValue(this.plugins);
   }
@@ -55,11 +57,12 @@ export class CuttleHost {
   /** Reads and validates the configuration; throws ConfigError naming file and key. */
   static create(options: HostOptions): CuttleHost {
     const settings = loadSettings(options);
-    const { file: logFile, level, maxMb, keep } = settings.of(loggingSettings).get();
+    const { file: logFile, level, levels: componentLevels, maxMb, keep } = settings.of(loggingSettings).get();
     const file = logFile && !options.logStream ? new RotatingFile(path.resolve(settings.folder('logs'), logFile), { maxBytes: Math.round(maxMb * 1024 * 1024), keep }) : undefined;
-    const logger = createLogger({ level, stream: options.logStream, file });
+    const levels = new LogLevels(level, componentLevels);
+    const logger = createLogger({ level, levels, stream: options.logStream, file });
     setDefaultListenerErrorHandler((err) => logger.error(errorInfo(err), 'a listener of a service signal failed'));
-    return new CuttleHost(settings, logger, options.pluginClasses, file);
+    return new CuttleHost(settings, logger, levels, options.pluginClasses, file);
   }
 
   /** Reopens the log file (after logrotate moved it): `cuttle serve` on SIGHUP. */

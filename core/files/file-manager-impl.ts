@@ -179,8 +179,9 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
     try {
       const rel = normaliseFilePath(filePath);
       const type = requireType(baseName(rel));
-      if (origin === 'sdcard') return await this.requireSd().store(staged, baseName(rel), type, options.upload ?? false);
-      return await this.local.commit(staged, rel, type, options);
+      const stored = origin === 'sdcard' ? await this.requireSd().store(staged, baseName(rel), type, options.upload ?? false) : await this.local.commit(staged, rel, type, options);
+      this.log.debug({ origin, path: rel }, 'file stored');
+      return stored;
     } finally {
       await this.discardUpload(staged);
     }

@@ -2,6 +2,9 @@
  * `/api/logs` (admins only, reads included: a log names devices, addresses and users): `GET` lists
  * the files of the logs folder (the log, its rotations, any a plugin writes there) with size and
  * date; `GET /api/logs/<name>` downloads one. A name is a plain file name of that folder, never a path.
+ * `GET /api/logs/levels` answers the components' levels; `PUT` (`{"levels": {"history": "debug",
+ * "mqtt": null}, "level": "info"}`, both optional; null: back to logging.level) changes them at once
+ * and saves them in config.yaml; an unknown component or level is a 400 naming it.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -9,8 +12,10 @@ import path from 'node:path';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
+import { readJsonObject } from '../http/request-body.js';
 import { RouteContribution, type Routes } from '../http/routes.js';
 import { SettingsService } from '../settings/settings-service.js';
+import { LogLevelSettings, type LevelsChange } from './log-level-settings.js';
 
 /** A file name of the logs folder: no separators, no leading dot (so no `..`). */
 const LOG_NAME = /^[\w-][\w.-]{0,200}$/;
@@ -19,9 +24,28 @@ const LOG_NAME = /^[\w-][\w.-]{0,200}$/;
 export class LogRoutes implements RouteContribution {
   readonly owner = 'logs';
 
-  constructor(@inject(SettingsService) private readonly settings: SettingsService) {}
+  constructor(
+    @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(LogLevelSettings) private readonly levels: LogLevelSettings,
+  ) {}
 
   registerRoutes(routes: Routes): void {
+    // before /api/logs/:name, which would take "levels" for a file's name
+    routes.get('/api/logs/levels', 'ADMIN', (ctx) => {
+      ctx.body = this.levels.describe();
+    });
+    routes.put('/api/logs/levels', 'ADMIN', async (ctx) => {
+      const body = await readJsonObject(ctx);
+      const extra = Object.keys(body).find((k) => k !== 'level' && k !== 'levels');
+      if (extra !== undefined) throw new HttpError(400, `unknown field "${extra}" (level, levels)`);
+      const levels = body['levels'];
+      if (levels !== undefined && (levels === null || typeof levels !== 'object' || Array.isArray(levels))) throw new HttpError(400, '"levels" must be an object of components to levels');
+      const change = body as LevelsChange;
+      const problem = this.levels.problem(change);
+      if (problem) throw new HttpError(400, problem);
+      await this.levels.change(change);
+      ctx.body = this.levels.describe();
+    });
     routes.get('/api/logs', 'ADMIN', async (ctx) => {
       const folder = this.settings.folder('logs');
       const files = [];

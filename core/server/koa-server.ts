@@ -29,6 +29,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   readonly lifecycleName = 'http';
   readonly app = new Koa();
   readonly server: http.Server;
+  private readonly logger: Logger;
   private readonly routes: RouteTable;
   /** resolved at start, when every module is loaded */
   private requests: RequestContribution[] = [];
@@ -41,11 +42,12 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(AuthService) private readonly auth: AuthService,
-    @inject(Logger) private readonly logger: Logger,
+    @inject(Logger) logger: Logger,
     @inject(RouteContributionProvider) private readonly contributions: RouteContributionProvider,
     @inject(RequestContributionProvider) private readonly requestContributions: RequestContributionProvider,
     @inject(ConnectionGateToken) gate: ConnectionGate,
   ) {
+    this.logger = logger.child({ service: 'http' });
     this.routes = new RouteTable(auth);
     this.app.proxy = false;
     this.app.use(this.errors);
@@ -118,6 +120,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   }
 
   private readonly errors: Koa.Middleware = async (ctx, next) => {
+    const started = performance.now();
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
@@ -130,6 +133,8 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
       ctx.status = status;
       ctx.body = { error: status >= 500 ? 'Internal server error' : (err as Error).message };
     }
+    // an access log for finding out what a client or proxy sends (logging.levels: {http: debug})
+    this.logger.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
   };
 
   private readonly cors: Koa.Middleware = async (ctx, next) => {

@@ -94,6 +94,8 @@ const SAMPLES: [string, string][] = [
   ['GET', '/api/backup/x.tar.gz'],
   ['GET', '/api/logs'],
   ['GET', '/api/logs/cuttle.log'],
+  ['GET', '/api/logs/levels'],
+  ['PUT', '/api/logs/levels'],
   ['GET', '/metrics'],
   ['GET', '/api/ui/panels'],
 ];

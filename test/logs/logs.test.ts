@@ -1,19 +1,20 @@
 /**
  * Logs (issue 24): the log file rotates by size keeping `logging.keep` old files, `cuttle serve`
  * reopens it on SIGHUP after logrotate moved it, and admins list and download the logs folder at
- * /api/logs, by plain file names only.
+ * /api/logs, by plain file names only; components' levels change at run time (/api/logs/levels).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { RotatingFile } from '../../core/logging/rotating-file.js';
-import { type TestHost } from '../support/host.js';
+import YAML from 'yaml';
+import { type LogLine, type TestHost } from '../support/host.js';
 import { keyHeaders } from '../support/http.js';
 import { CLI_MAIN } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
-import { startApiHost } from '../api/support.js';
+import { startApiHost, uploadForm } from '../api/support.js';
 
 describe('logs', function () {
   this.timeout(30000);
@@ -51,11 +52,13 @@ describe('logs', function () {
 
   describe('GET /api/logs', () => {
     let t: TestHost;
+    let logFile: string;
     before(async () => {
-      t = await startApiHost();
+      // the host writes its own log file, at info but for the components an admin raises
+      t = await startApiHost({ config: { logging: { level: 'info', file: 'cuttle.log' } }, logToFile: true });
       const logs = path.join(t.basedir, 'logs');
-      mkdirSync(logs, { recursive: true });
-      writeFileSync(path.join(logs, 'cuttle.log'), '{"msg":"now"}\n');
+      logFile = path.join(logs, 'cuttle.log');
+      writeFileSync(path.join(logs, 'plugin.log'), '{"msg":"now"}\n');
       writeFileSync(path.join(logs, 'cuttle.log.1'), '{"msg":"before"}\n');
     });
     after(() => t.stop());
@@ -64,7 +67,8 @@ describe('logs', function () {
       const list = await fetch(`${t.baseUrl}/api/logs`, { headers: keyHeaders(t.apiKey) });
       expect(list.status).to.equal(200);
       const { files } = (await list.json()) as { files: { name: string; size: number; url: string }[] };
-      expect(files.map((f) => [f.name, f.size])).to.deep.include.members([['cuttle.log', 14], ['cuttle.log.1', 17]]);
+      expect(files.map((f) => [f.name, f.size])).to.deep.include.members([['plugin.log', 14], ['cuttle.log.1', 17]]);
+      expect(files.map((f) => f.name)).to.include('cuttle.log');
       const one = await fetch(`${t.baseUrl}${files.find((f) => f.name === 'cuttle.log.1')!.url}`, { headers: keyHeaders(t.apiKey) });
       expect(one.status).to.equal(200);
       expect(await one.text()).to.equal('{"msg":"before"}\n');
@@ -77,6 +81,63 @@ describe('logs', function () {
         const response = await fetch(`${t.baseUrl}/api/logs/${name}`, { headers: keyHeaders(t.apiKey) });
         expect(response.status, name).to.be.oneOf([400, 404]);
       }
+    });
+
+    /** The log file's lines (JSON) written after `from` bytes. */
+    function linesAfter(from: number): LogLine[] {
+      return readFileSync(logFile).subarray(from).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine);
+    }
+
+    /** A request the http component logs at debug, and an upload the files component logs at debug. */
+    async function requestAndUpload(name: string): Promise<void> {
+      expect((await fetch(`${t.baseUrl}/api/version`, { headers: keyHeaders(t.apiKey) })).status).to.equal(200);
+      const upload = await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: keyHeaders(t.apiKey), body: uploadForm(name, 'G28\n') });
+      expect(upload.status).to.equal(201);
+    }
+
+    it("raises one component's level at run time: its debug lines reach the log file, another's do not, and the change is saved", async () => {
+      const before = (await (await fetch(`${t.baseUrl}/api/logs/levels`, { headers: keyHeaders(t.apiKey) })).json()) as { level: string; components: Record<string, string> };
+      expect(before.level).to.equal('info');
+      expect(before.components).to.include({ http: 'info', files: 'info', cuttle: 'info', mqtt: 'info' });
+
+      let mark = statSync(logFile).size;
+      await requestAndUpload('quiet.gcode');
+      expect(linesAfter(mark).filter((l) => l.level < 30), 'nothing under info yet').to.deep.equal([]);
+
+      const put = await fetch(`${t.baseUrl}/api/logs/levels`, { method: 'PUT', headers: { ...keyHeaders(t.apiKey), 'Content-Type': 'application/json' }, body: JSON.stringify({ levels: { http: 'debug' } }) });
+      expect(put.status, await put.clone().text()).to.equal(200);
+      expect(((await put.json()) as { components: Record<string, string> }).components).to.include({ http: 'debug', files: 'info' });
+      mark = statSync(logFile).size;
+      await requestAndUpload('loud.gcode');
+      const debug = linesAfter(mark).filter((l) => l.level === 20);
+      expect(debug.some((l) => l['service'] === 'http' && l.msg === 'request' && l['path'] === '/api/version' && l['status'] === 200), 'the raised component writes debug lines').to.equal(true);
+      expect(debug.every((l) => l['service'] === 'http'), "the files component's debug line stays out").to.equal(true);
+      const saved = YAML.parse(readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8')) as { logging: { levels: Record<string, string> } };
+      expect(saved.logging.levels).to.deep.equal({ http: 'debug' });
+
+      const back = await fetch(`${t.baseUrl}/api/logs/levels`, { method: 'PUT', headers: { ...keyHeaders(t.apiKey), 'Content-Type': 'application/json' }, body: JSON.stringify({ levels: { http: null } }) });
+      expect(back.status).to.equal(200);
+      mark = statSync(logFile).size;
+      await requestAndUpload('quiet-again.gcode');
+      expect(linesAfter(mark).filter((l) => l.level < 30), 'back at logging.level').to.deep.equal([]);
+    });
+
+    it('refuses an unknown component or level with a 400 naming it, and changes nothing', async () => {
+      const put = (body: unknown) => fetch(`${t.baseUrl}/api/logs/levels`, { method: 'PUT', headers: { ...keyHeaders(t.apiKey), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      for (const [body, named] of [
+        [{ levels: { nosuchthing: 'debug' } }, 'nosuchthing'],
+        [{ levels: { http: 'loud' } }, 'loud'],
+        [{ level: 'verbose' }, 'verbose'],
+        [{ levels: ['http'] }, 'levels'],
+        [{ lvl: 'debug' }, 'lvl'],
+      ] as const) {
+        const response = await put(body);
+        expect(response.status, JSON.stringify(body)).to.equal(400);
+        expect(((await response.json()) as { error: string }).error).to.contain(named);
+      }
+      const now = (await (await fetch(`${t.baseUrl}/api/logs/levels`, { headers: keyHeaders(t.apiKey) })).json()) as { level: string; levels: object };
+      expect(now).to.deep.include({ level: 'info', levels: {} });
+      expect((await fetch(`${t.baseUrl}/api/logs/levels`, { method: 'PUT', body: '{}' })).status).to.be.oneOf([401, 403]);
     });
   });
 });

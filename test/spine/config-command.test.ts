@@ -121,6 +121,12 @@ describe('configuration sources and cuttle config', () => {
       expect(message).to.match(/\(line 2\)\n/);
     });
 
+    it('names a component given a level that is none, with its line', async () => {
+      const { message, file } = await checkFails('logging:\n  levels:\n    http: loud\n');
+      expect(message).to.contain(`${file}: "logging.levels": expected "http": "loud" is not a level`);
+      expect(message).to.contain('(line 2)');
+    });
+
     it('names broken YAML with its line', async () => {
       const { message } = await checkFails('server:\n  port: [5000\n');
       expect(message).to.match(/not valid YAML.*line \d+/);

@@ -22,6 +22,8 @@ export interface TestHostOptions {
   overrides?: Record<string, unknown>;
   /** do not call start() */
   noStart?: boolean;
+  /** log as configured (logging.file), not into `logs`, which stays empty */
+  logToFile?: boolean;
 }
 
 export interface LogLine {
@@ -73,7 +75,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       basedir,
       overrides: { 'server.port': 0, 'server.host': '127.0.0.1', ...options.overrides },
       env: {},
-      logStream: stream,
+      logStream: options.logToFile ? undefined : stream,
     });
     if (!options.noStart) await host.start();
   } catch (err) {
