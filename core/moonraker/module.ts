@@ -15,6 +15,7 @@ import { FileMethods } from './methods/files.js';
 import { HistoryMethods } from './methods/history.js';
 import { PrinterMethods } from './methods/printer.js';
 import { ServerMethods } from './methods/server.js';
+import { WebcamMethods } from './methods/webcams.js';
 import { MoonrakerNotifications } from './notifications.js';
 import { MoonrakerPrinters } from './printers.js';
 import { MoonrakerRoutes } from './routes.js';
@@ -33,7 +34,7 @@ export const moonrakerModule = new ContainerModule(({ bind }) => {
   bind(LifecycleContribution).to(MoonrakerNotifications).inSingletonScope();
   bind(MoonrakerRoutes).toSelf().inSingletonScope();
   bind(RouteContribution).toService(MoonrakerRoutes);
-  const methods: (new (...args: never[]) => RpcMethodContribution)[] = [ServerMethods, DatabaseMethods, PrinterMethods, FileMethods, HistoryMethods, AccessMethods];
+  const methods: (new (...args: never[]) => RpcMethodContribution)[] = [ServerMethods, DatabaseMethods, PrinterMethods, FileMethods, HistoryMethods, AccessMethods, WebcamMethods];
   for (const contribution of methods) bind(RpcMethodContribution).to(contribution).inSingletonScope();
   bind(RpcMethodProvider).toDynamicValue((ctx) => () => ctx.getAll<RpcMethodContribution>(RpcMethodContribution, { optional: true }) ?? []);
 });

@@ -1,7 +1,8 @@
 /**
  * The notifications that follow the host's own signals, whoever caused them (a Moonraker client, an
  * OctoPrint client, a plugin): `notify_filelist_changed` for the shared local storage (to every
- * client), `notify_history_changed` when one of a printer's jobs starts or ends (to its clients).
+ * client), `notify_history_changed` when one of a printer's jobs starts or ends (to its clients),
+ * `notify_webcams_changed` when a printer's cameras change (through Moonraker or PATCH /api/printers).
  */
 import { inject, injectable } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
@@ -12,6 +13,7 @@ import { JobHistory } from '../history/api.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
 import { historyJob } from './methods/history.js';
 import { GCODES_ROOT } from './methods/files.js';
+import { webcamList } from './methods/webcams.js';
 import { MoonrakerWebsocket } from './websocket.js';
 
 @injectable()
@@ -44,6 +46,14 @@ export class MoonrakerNotifications implements LifecycleContribution {
             const [job] = this.history.list({ printer: scope.id, limit: 1, offset: 0 }).jobs;
             if (job) this.websocket.broadcast(scope.id, 'notify_history_changed', [{ action, job: historyJob(job) }]);
           });
+        let webcams = JSON.stringify(scope.entry.webcams ?? []);
+        store.add(
+          this.registry.onDidChange((changed) => {
+            if (changed !== scope || JSON.stringify(scope.entry.webcams ?? []) === webcams) return;
+            webcams = JSON.stringify(scope.entry.webcams ?? []);
+            this.websocket.broadcast(scope.id, 'notify_webcams_changed', [{ webcams: webcamList(scope) }]);
+          }),
+        );
         store.add(scope.printer.onPrintStarted(jobChanged('added')));
         store.add(scope.printer.onPrintEnded(jobChanged('finished')));
         return store;

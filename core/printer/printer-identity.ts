@@ -22,6 +22,23 @@ export interface PrinterEntry {
   profile: string;
   /** a TCP port that serves this printer's OctoPrint surface at its root */
   listen?: number;
+  /** the printer's cameras (core/printers/webcams.ts) */
+  webcams?: PrinterWebcam[];
+}
+
+/** One camera of a printer: Moonraker's clients show it (server.webcams.*). */
+export interface PrinterWebcam {
+  /** unique among the printer's cameras */
+  name: string;
+  /** an http(s) URL or a path on this host; '' when the camera has only snapshots */
+  streamUrl: string;
+  snapshotUrl: string;
+  /** how a client shows it (Moonraker's `service`: mjpegstreamer-adaptive polls snapshots) */
+  service: string;
+  enabled: boolean;
+  flipH: boolean;
+  flipV: boolean;
+  rotation: 0 | 90 | 180 | 270;
 }
 
 export interface PrinterIdentity {

@@ -6,8 +6,9 @@
 import { PRINTER_ID_PATTERN, RESERVED_PRINTER_IDS } from '../common/printer-id.js';
 import type { PrinterEntry } from '../printer/printer-identity.js';
 import { defineSettings } from '../settings/settings-section.js';
+import { normalizeWebcams } from './webcams.js';
 
-const ENTRY_KEYS = new Set(['id', 'name', 'connection', 'profile', 'listen']);
+const ENTRY_KEYS = new Set(['id', 'name', 'connection', 'profile', 'listen', 'webcams']);
 const CONNECTION_KEYS = new Set(['port', 'baudrate', 'autoconnect']);
 
 /**
@@ -18,7 +19,7 @@ export function normalizePrinterEntry(value: unknown, defaults: { baudrate: numb
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('must be a mapping with id, name, connection, profile and an optional listen');
   const raw = value as Record<string, unknown>;
   const unknownKey = Object.keys(raw).find((key) => !ENTRY_KEYS.has(key));
-  if (unknownKey) throw new Error(`"${unknownKey}" is not a printer setting (id, name, connection, profile, listen)`);
+  if (unknownKey) throw new Error(`"${unknownKey}" is not a printer setting (id, name, connection, profile, listen, webcams)`);
   const { id } = raw;
   if (typeof id !== 'string' || !PRINTER_ID_PATTERN.test(id) || id.length > 64) throw new Error('"id" must be 1 to 64 characters of a-z, 0-9 and "-", starting with a letter or digit');
   if (RESERVED_PRINTER_IDS.has(id)) throw new Error(`"id" cannot be "${id}": Moonraker's /printer/${id} paths are served at the root (reserved: ${[...RESERVED_PRINTER_IDS].join(', ')})`);
@@ -42,6 +43,10 @@ export function normalizePrinterEntry(value: unknown, defaults: { baudrate: numb
     const listen = raw['listen'];
     if (typeof listen !== 'number' || !Number.isInteger(listen) || listen < 1 || listen > 65535) throw new Error('"listen" must be a TCP port from 1 to 65535');
     entry.listen = listen;
+  }
+  if (raw['webcams'] !== undefined && raw['webcams'] !== null) {
+    const webcams = normalizeWebcams(raw['webcams']);
+    if (webcams.length > 0) entry.webcams = webcams;
   }
   return entry;
 }
@@ -69,7 +74,8 @@ export function checkPrinterEntries(value: unknown): void {
 
 export const printersSettings = defineSettings('printers', {
   doc:
-    'The printers this host drives: a list of { id, name, connection: { port, baudrate, autoconnect }, profile, listen }. ' +
+    'The printers this host drives: a list of { id, name, connection: { port, baudrate, autoconnect }, profile, listen, webcams }. ' +
+    'webcams: [{ name, streamUrl, snapshotUrl, service, enabled, flipH, flipV, rotation }], shown by Moonraker’s clients. ' +
     'Empty: one printer, "default", connected through serial.port. Each printer is served at /printer/<id>/, ' +
     'and also at the root of its own port when `listen` is set; the first one is also served at the root.',
   format: checkPrinterEntries,

@@ -173,6 +173,28 @@ describe('moonraker: JSON-RPC protocol', function () {
     expect(h.t.get<PrinterRegistry>(PrinterRegistry).list().length).to.equal(2);
   });
 
+  it('keeps the printer’s webcams in its entry: added, renamed, refused when wrong, deleted, announced', async () => {
+    const other = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
+    try {
+      const added = (await rpc.result('server.webcams.post_item', { name: 'bed', stream_url: 'http://cam.local/stream', snapshot_url: '/webcam/test-pattern.jpg', rotation: 90 })).webcam;
+      expect(added).to.include({ name: 'bed', stream_url: 'http://cam.local/stream', rotation: 90, service: 'mjpegstreamer-adaptive' });
+      await waitFor(() => other.notifications('notify_webcams_changed').find((m) => m.params![0].webcams[0]?.name === 'bed'), 5000, 'notify_webcams_changed');
+      expect(h.registry.get('p1')!.entry.webcams).to.deep.equal([{ name: 'bed', streamUrl: 'http://cam.local/stream', snapshotUrl: '/webcam/test-pattern.jpg', service: 'mjpegstreamer-adaptive', enabled: true, flipH: false, flipV: false, rotation: 90 }]);
+      expect((await rpc.result('server.webcams.get_item', { uid: added.uid })).webcam.name).to.equal('bed');
+      const renamed = (await rpc.result('server.webcams.post_item', { uid: added.uid, name: 'nozzle', flip_horizontal: true })).webcam;
+      expect(renamed).to.include({ name: 'nozzle', stream_url: 'http://cam.local/stream', flip_horizontal: true });
+      expect((await rpc.call('server.webcams.post_item', { name: 'x', stream_url: 'javascript:alert(1)' })).error!.code).to.equal(400);
+      expect((await rpc.call('server.webcams.post_item', { name: 'y', stream_url: '/s', rotation: 45 })).error!.code).to.equal(400);
+      expect((await rpc.result('server.webcams.list')).webcams.map((c: { name: string }) => c.name)).to.deep.equal(['nozzle']);
+      expect((await other.result('server.webcams.list')).webcams[0].uid).to.equal(renamed.uid);
+      await rpc.result('server.webcams.delete_item', { name: 'nozzle' });
+      expect(await rpc.result('server.webcams.list')).to.deep.equal({ webcams: [] });
+      expect((await rpc.call('server.webcams.get_item', { name: 'nozzle' })).error!.code).to.equal(404);
+    } finally {
+      other.close();
+    }
+  });
+
   it('sends a message at least every 10 s (notify_proc_stat_update)', async () => {
     const seen = rpc.messages.length;
     await waitFor(() => rpc.messages.slice(seen).find((m) => m.method === 'notify_proc_stat_update'), 5000);

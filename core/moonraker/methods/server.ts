@@ -1,7 +1,7 @@
 /**
  * `server.*` methods that describe the host (identify, info, config, the temperature and console
- * stores), Moonraker's components cuttle has no counterpart for answered empty but true (webcams,
- * announcements, job queue), and `machine.*`.
+ * stores), Moonraker's components cuttle has no counterpart for answered empty but true
+ * (announcements, job queue), and `machine.*`.
  */
 import os from 'node:os';
 import { inject, injectable } from 'inversify';
@@ -55,7 +55,6 @@ export class ServerMethods implements RpcMethodContribution {
         permission: 'STATUS',
         handle: (params, call) => ({ gcode_store: this.printers.feed(call.printer.id)?.gcodeStore(params.number('count', 100)) ?? [] }),
       },
-      'server.webcams.list': { permission: 'STATUS', handle: () => ({ webcams: [] }) },
       'server.announcements.list': { permission: 'STATUS', handle: () => ({ entries: [], feeds: [] }) },
       'server.job_queue.status': { permission: 'STATUS', handle: () => ({ queued_jobs: [], queue_state: 'ready' }) },
       'machine.system_info': { permission: 'STATUS', handle: () => this.systemInfo() },
