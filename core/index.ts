@@ -51,3 +51,4 @@ export { HttpRoutes, anyOf, type Routes, type RouteAccess } from './http/routes.
 export { Slicer } from './slicing/slicer-contribution.js';
 export { SlicingError, type SlicerPlugin, type SlicerJob } from './slicing/slicing-service.js';
 export { HookType, type HookRun, type CommandOutcome, type Subscription } from './event-hooks/api.js';
+export type { PanelApi } from './ui/panel-api.js';

@@ -6,6 +6,7 @@
  */
 import type { Disposable } from '../common/disposable.js';
 import type { PluginContext } from './plugin-context.js';
+import type { PluginInfo } from './plugin-info.js';
 
 export interface ContributionPoint {
   /** the decorator kind this point accepts, e.g. "slicer" */
@@ -32,3 +33,15 @@ export function contributionDecorator<T extends object>(kind: string): () => <C 
 export function contributionKinds(target: unknown): readonly string[] {
   return typeof target === 'function' ? ((target as Marked)[KINDS] ?? []) : [];
 }
+
+/**
+ * A core service that reads a part of plugins' info (the web app reads `ui`): checked when a plugin
+ * loads, applied while it runs. The plugin host knows no such service; it calls every one bound.
+ */
+export interface PluginInfoReader {
+  /** Throws when the info is wrong for this service: the plugin fails to load, with that reason. */
+  check(info: PluginInfo, folder: string): void;
+  /** The plugin started: the Disposable withdraws what was applied when it stops or fails. */
+  apply(info: PluginInfo, folder: string): Disposable;
+}
+export const PluginInfoReader = Symbol.for('cuttle.PluginInfoReader');

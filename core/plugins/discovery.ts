@@ -16,6 +16,8 @@ export interface PluginCandidate {
   source: string;
   /** the module file to require */
   entry: string;
+  /** the folder its files (such as its web app panels) are in, when not `source`: the working directory for classes given in-process */
+  folder?: string;
 }
 
 export interface DiscoveryProblem {

@@ -21,9 +21,9 @@ import { HookRegistry, type HookHandler, type HookPointName } from '../hooks/hoo
 import { errorInfo, type Logger } from '../logging/logger.js';
 import { PrinterRegistry, type PrinterScope } from '../printers/printer-registry.js';
 import { ConfigError, SettingsService } from '../settings/settings-service.js';
-import { ContributionPoint, contributionKinds } from './contributions.js';
+import { ContributionPoint, contributionKinds, PluginInfoReader } from './contributions.js';
 import { pluginInfo, pluginMembers, type PluginMember } from './decorators.js';
-import type { PluginInfo } from './plugin-info.js';
+import type { PluginInfo, PluginSettingsSchema } from './plugin-info.js';
 import type { DiscoveryProblem, PluginCandidate, PluginOrigin } from './discovery.js';
 import { PluginContext } from './plugin-context.js';
 import { checkInjections, grantedTokens, PluginInjectables, pluginContainer, scopeHint, type PluginInjectable } from './plugin-container.js';
@@ -69,6 +69,10 @@ export class PluginHost {
   private readonly retiring = new Set<Promise<void>>();
   private running = false;
   private graceMs = 5000;
+  /** each loaded plugin's info and folder, for the PluginInfoReaders when it starts */
+  private readonly started: { record: PluginRecord; info: PluginInfo; folder: string }[] = [];
+  /** what the readers applied for each running plugin, by its id */
+  private readonly applied = new Map<string, Disposable>();
 
   constructor(
     private readonly container: Container,
@@ -91,6 +95,12 @@ export class PluginHost {
 
   instances<T = unknown>(id: string): T[] {
     return this.loaded.filter((p) => p.info.id === id).map((p) => p.instance as T);
+  }
+
+  /** A running plugin's settings and their schema (every instance of a per-printer plugin shares `plugins.<id>`). */
+  settingsOf(id: string): { schema: PluginSettingsSchema; settings: PluginContext['settings'] } | undefined {
+    const plugin = this.loaded.find((p) => p.info.id === id);
+    return plugin && { schema: plugin.info.settings ?? {}, settings: plugin.context.settings };
   }
 
   /** The catalogue events the loaded plugins' `@OnEvent` members need. */
@@ -130,7 +140,7 @@ export class PluginHost {
   /** Loads plugin classes given in-process (cuttle/testing), as if found in plugins.paths at `source`. */
   loadClasses(classes: readonly PluginClass[], source: string, disabled: readonly string[]): void {
     for (const cls of classes) {
-      const candidate: PluginCandidate = { origin: 'path', source, entry: source };
+      const candidate: PluginCandidate = { origin: 'path', source, entry: source, folder: process.cwd() };
       if (pluginInfo(cls)) this.instantiate(candidate, cls, disabled);
       else this.fail(candidate, `${cls.name} is not decorated with @Plugin`);
     }
@@ -141,12 +151,14 @@ export class PluginHost {
     if (graceMs !== undefined) this.graceMs = graceMs;
     for (const plugin of [...this.loaded]) await this.startInstance(plugin);
     for (const plugin of this.loaded) this.scheduleCrons(plugin);
+    this.applyInfo();
     this.running = true;
   }
 
   /** Stops crons, runs OnShutdown methods (each bounded by graceMs), disposes subscriptions. */
   async stop(graceMs: number): Promise<void> {
     this.running = false;
+    this.withdrawInfo();
     for (const plugin of this.loaded) await stopCrons(plugin);
     for (const plugin of [...this.loaded].reverse()) await this.shutdown(plugin, graceMs);
     this.loaded.splice(0);
@@ -156,6 +168,7 @@ export class PluginHost {
 
   /** Drops the constructed plugins' subscriptions without running anything of theirs (a refused start). */
   unload(): void {
+    this.withdrawInfo();
     for (const plugin of this.loaded.splice(0).reverse()) plugin.context.subscriptions.dispose();
     this.printerWatches.dispose();
   }
@@ -209,11 +222,13 @@ export class PluginHost {
     }
     const scope = info.scope ?? 'host';
     const injectables = this.container.isBound(PluginInjectables) ? this.container.get<readonly PluginInjectable[]>(PluginInjectables) : [];
+    const folder = candidate.folder ?? candidate.source;
     try {
       checkInjections(cls, info.id, grantedTokens(injectables, candidate.origin, scope), (token) => scopeHint(injectables, token));
       if (scope === 'printer' && contributionKinds(cls).length > 0) throw new Error('a per-printer plugin cannot be a contribution (@Slicer, @HookType): those are one per host');
       // its settings are checked once, before any instance is made
       this.createContext(info).subscriptions.dispose();
+      for (const reader of this.infoReaders()) reader.check(info, folder);
     } catch (err) {
       if (err instanceof ConfigError) this.badSettings.push(err);
       this.fail(candidate, err instanceof ConfigError ? `has invalid settings: ${err.message}` : (err as Error)?.message ?? String(err), err, base);
@@ -223,6 +238,7 @@ export class PluginHost {
     for (const name of info.events ?? []) bus.registerCustomEvent(info.id, name);
     const record: PluginRecord = { ...base, state: 'loaded' };
     this.records.push(record);
+    this.started.push({ record, info, folder });
     const build = (printer?: PrinterScope) => this.construct(record, info, cls, candidate.origin, injectables, printer);
     if (scope === 'host') {
       if (build()) this.logger.debug({ plugin: info.id, source: candidate.source }, 'plugin loaded');
@@ -298,6 +314,34 @@ export class PluginHost {
     }
   }
 
+  private infoReaders(): PluginInfoReader[] {
+    return this.container.isBound(PluginInfoReader) ? this.container.getAll<PluginInfoReader>(PluginInfoReader) : [];
+  }
+
+  /** Hands the info of each plugin that loaded and started to the readers (a plugin failing later loses it: markFailed). */
+  private applyInfo(): void {
+    const readers = this.infoReaders();
+    for (const { record, info, folder } of this.started) {
+      if (record.state !== 'loaded' || this.applied.has(record.id)) continue;
+      const applied = new DisposableStore();
+      try {
+        for (const reader of readers) applied.add(reader.apply(info, folder));
+        this.applied.set(record.id, applied);
+      } catch (err) {
+        applied.dispose();
+        this.logger.error({ plugin: record.id, ...errorInfo(err) }, `plugin ${record.id}: its info could not be applied`);
+      }
+    }
+  }
+
+  private withdrawInfo(id?: string): void {
+    for (const [owner, applied] of this.applied) {
+      if (id !== undefined && owner !== id) continue;
+      applied.dispose();
+      this.applied.delete(owner);
+    }
+  }
+
   private scheduleCrons(plugin: LoadedPlugin): void {
     for (const m of plugin.members) {
       if (m.kind !== 'cron' || plugin.record.state !== 'loaded') continue;
@@ -350,6 +394,7 @@ export class PluginHost {
 
   private markFailed(plugin: LoadedPlugin, reason: string, err: unknown): void {
     plugin.record.state = 'failed';
+    this.withdrawInfo(plugin.info.id);
     plugin.record.error = reason;
     plugin.context.subscriptions.dispose();
     void stopCrons(plugin);

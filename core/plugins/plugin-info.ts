@@ -52,6 +52,22 @@ type SettingValue<S> = S extends { default: infer D }
 /** The values a schema describes: `{ interval: { format: 'nat', default: 5 } }` → `{ readonly interval: number }`. */
 export type SettingsOf<S> = { readonly [K in keyof S]: SettingValue<S[K]> };
 
+/**
+ * One piece of the web app a plugin adds (`@Plugin({ ui: [...] })`): an ES module that exports
+ * `mount(element, api: PanelApi)`, shown at `location` to users holding `permission`.
+ */
+export interface PluginUi {
+  /** unique within the plugin: lower case letters, digits and dashes */
+  id: string;
+  title: string;
+  /** 'printer': a panel on each printer's page; 'card': a section on each farm card; 'farm': a panel on the farm; 'settings': a page of the settings */
+  location: 'printer' | 'card' | 'farm' | 'settings';
+  /** the built module, relative to the plugin's package folder and inside it: one .js/.mjs file of at most 1 MB */
+  module: string;
+  /** a permission key the user must hold to see it (the host still checks every call the panel makes) */
+  permission?: string;
+}
+
 export interface PluginInfo {
   /** unique, lower case, letters, digits and dashes; names the settings under `plugins.<id>` */
   id: string;
@@ -71,4 +87,6 @@ export interface PluginInfo {
    * events (and the shared ones). Default 'host': one instance.
    */
   scope?: 'host' | 'printer';
+  /** the web app's panels, cards' sections and settings pages it adds, registered while the plugin runs */
+  ui?: readonly PluginUi[];
 }

@@ -1,11 +1,10 @@
 /**
- * What a panel's module gets from the web app (types only: the module is loaded by the browser).
- * A plugin's panel is written against this:
+ * What a panel's module gets from the web app (types only: the module runs in the browser). A plugin's
+ * panel is written against `PanelApi`, exported by 'cuttle':
  *
- *     import type { PanelApi } from 'cuttle/…';
- *     export function mount(element: HTMLElement, api: PanelApi) {
- *       const off = api.onCurrent((state) => (element.textContent = state.state.text));
- *       return off;
+ *     import type { PanelApi } from 'cuttle';
+ *     export function mount(element: HTMLElement, api: PanelApi<{ greeting: string }>) {
+ *       return api.onCurrent((state) => (element.textContent = state.state.text));
  *     }
  */
 import type { PushPrinterState } from '../push/printer-state.js';
@@ -18,20 +17,36 @@ export interface PanelEvent {
   printer?: string;
 }
 
-export interface PanelApi {
-  /** the printer of the page (a printer panel), null on the farm */
+/** What a subscription answers: `dispose()` ends it (the shape of cuttle's Disposable). */
+export interface PanelSubscription {
+  dispose(): void;
+}
+
+/** `S`: the plugin's settings' values, as its schema types them (`SettingsOf`). */
+export interface PanelApi<S extends object = Record<string, unknown>> {
+  /** the printer of the panel (its page, or its farm card), null on the farm and in the settings */
   readonly printer: string | null;
   /** the signed-in user's name and permission keys */
   readonly user: { name: string; permissions: readonly string[] };
-  /** a REST call with the user's sign-in, `path` relative to the printer's base (`api/job`, `plugin/<id>/…`); rejects with the host's reason */
+  /**
+   * A REST call with the user's sign-in (sent as a header another site cannot make the browser send:
+   * CSRF-safe), `path` relative to the printer's base (`api/job`, `plugin/<id>/…`); JSON in and out;
+   * rejects with an Error carrying the host's reason and `status`.
+   */
   request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
-  /** the printer's state on each push update (printer panels); returns the unsubscribe */
-  onCurrent(listener: (state: PushPrinterState) => void): () => void;
-  /** each event the page receives; returns the unsubscribe */
-  onEvent(listener: (event: PanelEvent) => void): () => void;
+  /** the printer's state on each push update (a printer's or a card's panel; never on the farm) */
+  onCurrent(listener: (state: PushPrinterState) => void): PanelSubscription;
+  /** each event the page receives from now on (a printer's page: that printer's and the shared ones) */
+  onEvent(listener: (event: PanelEvent) => void): PanelSubscription;
+  /** the plugin's own settings (`plugins.<id>`): `get` needs SETTINGS_READ (sensitive ones need SETTINGS), `set` SETTINGS, validated by the host */
+  readonly settings: {
+    get(): Promise<S>;
+    /** merges `values` into the settings and answers them all, as saved */
+    set(values: Partial<S>): Promise<S>;
+  };
 }
 
 /**
- * A panel module exports `mount(element: HTMLElement, api: PanelApi): void | (() => void)`; the
- * function it may return is called when the panel goes (the browser's types are the module's own).
+ * A panel module exports `mount(element: HTMLElement, api: PanelApi)` (the browser's types are the
+ * module's own); what it returns, a function or a PanelSubscription, is called or disposed when the panel goes.
  */

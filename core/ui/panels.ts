@@ -6,8 +6,10 @@
  * page's CSP (`script-src 'self'`) admits it without loosening.
  */
 import type { Disposable } from '../common/disposable.js';
+import type { PluginUi } from '../plugins/plugin-info.js';
 
-export type UiPanelLocation = 'printer' | 'farm';
+/** 'printer': a panel on each printer's page; 'card': a section on each farm card; 'farm': a panel on the farm; 'settings': a page of the settings */
+export type UiPanelLocation = PluginUi['location'];
 
 export interface UiPanel {
   /** the plugin (or module) offering it: lower case, letters, digits and dashes */
@@ -18,6 +20,8 @@ export interface UiPanel {
   location: UiPanelLocation;
   /** absolute path of the ES module file (built JavaScript, one file, at most 1 MB) */
   module: string;
+  /** a folder the module must stay in, symbolic links resolved, at each read (a plugin's package folder) */
+  root?: string;
   /** a permission key the user must hold to see it (the host still checks every call it makes) */
   permission?: string;
 }
@@ -39,3 +43,6 @@ export interface UiPanels {
 export const UiPanels = Symbol.for('cuttle.UiPanels');
 
 export const PANEL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const PANEL_LOCATIONS: readonly UiPanelLocation[] = ['printer', 'card', 'farm', 'settings'];
+/** a panel's module: one built JavaScript file of at most this size */
+export const MAX_PANEL_MODULE_BYTES = 1 << 20;

@@ -1,12 +1,14 @@
 /**
  * A plugin's routes declare their permissions and are checked exactly as the core's: the same
- * table, the same check, the same 403. The fixture plugin (test/fixtures/guarded-routes) imports
- * only 'cuttle'.
+ * table, the same check, the same 403. Its settings over REST (what a panel's `api.settings` calls),
+ * and the web app panel it declares in `@Plugin({ ui })`, registered while it runs. The fixture plugin
+ * (test/fixtures/guarded-routes) imports only 'cuttle'.
  */
 import path from 'node:path';
 import { expect } from 'chai';
 import { AuthManager } from '../../core/auth/api.js';
 import { HttpRoutes } from '../../core/http/routes.js';
+import { UiPanels } from '../../core/ui/panels.js';
 import type { TestHost } from '../support/host.js';
 import { api, startApiHost, type Api } from './support.js';
 
@@ -28,7 +30,11 @@ describe('plugin routes declare their permissions', function () {
     readonlyKey = auth.users.addKey('viewer', 'plugin route tests');
     userKey = auth.users.addKey('maker', 'plugin route tests');
   });
-  after(() => t?.stop());
+  after(async () => {
+    await t?.stop();
+    // the plugin stopped: its panel is gone with it
+    if (t) expect(t.get<UiPanels>(UiPanels).list().map((p) => p.owner)).not.to.include('guarded');
+  });
 
   it('answers 403 to a key without the permission a route declares, and serves one that has it', async () => {
     const refused = await call('POST', '/plugin/guarded/print', { key: readonlyKey, body: {} });
@@ -67,5 +73,29 @@ describe('plugin routes declare their permissions', function () {
     expect(routes.match('POST', '/plugin/guarded/print')?.access).to.equal('PRINT');
     expect(routes.match('HEAD', '/plugin/guarded/status')?.access).to.equal('STATUS');
     expect(routes.match('PUT', '/plugin/guarded/print')).to.equal(undefined);
+  });
+
+  it('lists the panel of its @Plugin({ ui }) and serves that module from its folder', async () => {
+    const listed = await call('GET', '/api/ui/panels', { key: readonlyKey });
+    expect(listed.json.panels).to.deep.include({ owner: 'guarded', id: 'status', title: 'Guarded status', location: 'printer', url: 'ui-panels/guarded/status.js' });
+    const served = await fetch(`${t.baseUrl}/ui-panels/guarded/status.js`);
+    expect(served.status).to.equal(200);
+    expect(served.headers.get('content-type')).to.match(/^text\/javascript/);
+    expect(await served.text()).to.match(/export function mount\(element, api\)/);
+  });
+
+  it("reads its settings with SETTINGS_READ (sensitive ones only with SETTINGS) and changes them with SETTINGS, validated by its schema", async () => {
+    expect((await call('GET', '/api/plugins/guarded/settings', { key: readonlyKey })).json).to.deep.equal({ greeting: 'Guarded' });
+    expect((await call('GET', '/api/plugins/guarded/settings')).json).to.deep.equal({ greeting: 'Guarded', token: 'secret' });
+    expect((await call('GET', '/api/plugins/nope/settings')).status).to.equal(404);
+    const refused = await call('PUT', '/api/plugins/guarded/settings', { key: userKey, body: { greeting: 'Hi' } });
+    expect(refused.status).to.equal(403);
+    const wrong = await call('PUT', '/api/plugins/guarded/settings', { body: { greeting: 5, typo: true } });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.json.error).to.match(/plugins\.guarded\./);
+    const saved = await call('PUT', '/api/plugins/guarded/settings', { body: { greeting: 'Hello' } });
+    expect(saved.status).to.equal(200);
+    expect(saved.json).to.deep.equal({ greeting: 'Hello', token: 'secret' });
+    expect((await call('GET', '/api/plugins/guarded/settings', { key: readonlyKey })).json).to.deep.equal({ greeting: 'Hello' });
   });
 });

@@ -64,5 +64,5 @@ export type { JobRecord, HistoryTotals, JobResult } from '../../../core/history/
 export type { LoggedEvent, EventPage } from '../../../core/event-log/api.js';
 
 export type { UiPanelJson } from '../../../core/ui/panels.js';
-export type { PanelApi, PanelEvent } from '../../../core/ui/panel-api.js';
+export type { PanelApi, PanelEvent, PanelSubscription } from '../../../core/ui/panel-api.js';
 export type { TestFireResult } from '../../../core/event-hooks/api.js';

@@ -1,14 +1,15 @@
 /**
- * Panels that plugins contribute (core/ui/panels.ts): listed by `api/ui/panels` for this user, each
- * module imported from the host (same origin: the CSP admits it) and mounted into its own section
- * with a PanelApi: REST with the user's sign-in, the printer's state and the page's events. A panel
- * that fails to load or throws shows its error in its own section; the page goes on.
+ * Panels that plugins contribute (core/ui/panels.ts): listed by `api/ui/panels` for this user (once
+ * per page), each module imported from the host (same origin: the CSP admits it) and mounted into its
+ * own section with a PanelApi: REST with the user's sign-in, the printer's state, the page's events and
+ * the plugin's settings. A panel that fails to load or throws shows its error in its own section; the
+ * page goes on.
  */
 import { effect, type ReadonlySignal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, reasonOf } from '../api/http.js';
 import { currentUser } from '../api/session.js';
-import type { PanelApi, PanelEvent, PushEvent, PushPrinterState, UiPanelJson } from '../api/types.js';
+import type { PanelApi, PanelEvent, PanelSubscription, PushEvent, PushPrinterState, UiPanelJson } from '../api/types.js';
 import { Notice } from '../components/notice.js';
 import { absolute, printerBase } from '../lib/page.js';
 
@@ -18,9 +19,14 @@ export interface PanelSources {
   events: ReadonlySignal<readonly PushEvent[]>;
 }
 
-type PanelModule = { mount?: (element: HTMLElement, api: PanelApi) => void | (() => void) };
+type Unmount = void | (() => void) | PanelSubscription;
+type PanelModule = { mount?: (element: HTMLElement, api: PanelApi) => Unmount };
 
-function panelApi(sources: PanelSources): PanelApi {
+function subscription(dispose: () => void): PanelSubscription {
+  return { dispose };
+}
+
+function panelApi(owner: string, sources: PanelSources): PanelApi {
   const base = sources.printer ? printerBase(sources.printer) : '';
   const user = currentUser.value ?? { name: '', permissions: [] };
   return {
@@ -28,64 +34,103 @@ function panelApi(sources: PanelSources): PanelApi {
     user: { name: user.name, permissions: [...user.permissions] },
     request: (method, path, body) => api(method, `${base}${path.replace(/^\/+/, '')}`, body),
     onCurrent: (listener) =>
-      effect(() => {
-        const state = sources.state?.value;
-        if (state) listener(state);
-      }),
+      subscription(
+        effect(() => {
+          const state = sources.state?.value;
+          if (state) listener(state);
+        }),
+      ),
     onEvent: (listener) => {
       let seen = sources.events.peek()[0]?.seq ?? -1;
-      return effect(() => {
-        const fresh = sources.events.value.filter((e) => e.seq > seen);
-        if (!fresh.length) return;
-        seen = fresh[0]!.seq;
-        for (const e of fresh.reverse()) listener(e as PanelEvent);
-      });
+      return subscription(
+        effect(() => {
+          const fresh = sources.events.value.filter((e) => e.seq > seen);
+          if (!fresh.length) return;
+          seen = fresh[0]!.seq;
+          for (const e of fresh.reverse()) listener(e as PanelEvent);
+        }),
+      );
+    },
+    settings: {
+      get: () => api('GET', `${base}api/plugins/${owner}/settings`),
+      set: (values) => api('PUT', `${base}api/plugins/${owner}/settings`, values),
     },
   };
 }
 
-function PluginPanel({ panel, sources }: { panel: UiPanelJson; sources: PanelSources }) {
+function release(done: Unmount): void {
+  if (typeof done === 'function') done();
+  else done?.dispose();
+}
+
+/** `compact`: a farm card's section (a small heading, no frame of its own) rather than a panel of the page. */
+function PluginPanel({ panel, sources, compact }: { panel: UiPanelJson; sources: PanelSources; compact: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    let unmount: (() => void) | undefined;
+    let unmount: Unmount;
     let gone = false;
     import(/* @vite-ignore */ absolute(panel.url).href)
       .then((mod: PanelModule) => {
         if (gone) return;
         if (typeof mod.mount !== 'function') throw new Error('its module exports no mount(element, api)');
-        const done = mod.mount(box.current!, panelApi(sources));
-        if (typeof done === 'function') unmount = done;
+        unmount = mod.mount(box.current!, panelApi(panel.owner, sources));
       })
       .catch((err) => !gone && setError(`${panel.title} could not be shown: ${reasonOf(err)}`));
     return () => {
       gone = true;
       try {
-        unmount?.();
+        release(unmount);
       } catch {
         /* a panel failing to clean up must not take the page with it */
       }
     };
   }, [panel.url]);
+  const heading = `panel-${panel.owner}-${panel.id}${sources.printer && compact ? `-${sources.printer}` : ''}`;
   return (
-    <section class="panel" data-panel={`${panel.owner}/${panel.id}`} aria-labelledby={`panel-${panel.owner}-${panel.id}`}>
-      <header>
-        <h2 id={`panel-${panel.owner}-${panel.id}`}>{panel.title}</h2>
-        <span class="muted">{panel.owner}</span>
-      </header>
+    <section class={compact ? 'card-section' : 'panel'} data-panel={`${panel.owner}/${panel.id}`} aria-labelledby={heading}>
+      {compact ? (
+        <h3 id={heading}>{panel.title}</h3>
+      ) : (
+        <header>
+          <h2 id={heading}>{panel.title}</h2>
+          <span class="muted">{panel.owner}</span>
+        </header>
+      )}
       <Notice error={error} />
       <div ref={box} />
     </section>
   );
 }
 
+/** The list, asked once per page view and user (sixteen farm cards share it); a failed ask is asked again next time. */
+let listed: { user: string; panels: Promise<UiPanelJson[]> } | undefined;
+function panelList(): Promise<UiPanelJson[]> {
+  const user = currentUser.peek()?.name ?? '';
+  if (listed?.user !== user) {
+    const ask = api<{ panels: UiPanelJson[] }>('GET', 'api/ui/panels').then(
+      (r) => r.panels,
+      () => {
+        if (listed?.panels === ask) listed = undefined;
+        return [];
+      },
+    );
+    listed = { user, panels: ask };
+  }
+  return listed.panels;
+}
+
 export function PluginPanels({ location, sources }: { location: UiPanelJson['location']; sources: PanelSources }) {
   const [panels, setPanels] = useState<UiPanelJson[]>([]);
-  useEffect(() => void api<{ panels: UiPanelJson[] }>('GET', 'api/ui/panels').then((r) => setPanels(r.panels.filter((p) => p.location === location)), () => setPanels([])), [location]);
+  useEffect(() => {
+    let gone = false;
+    void panelList().then((all) => !gone && setPanels(all.filter((p) => p.location === location)));
+    return () => void (gone = true);
+  }, [location]);
   return (
     <>
       {panels.map((p) => (
-        <PluginPanel key={`${p.owner}/${p.id}`} panel={p} sources={sources} />
+        <PluginPanel key={`${p.owner}/${p.id}`} panel={p} sources={sources} compact={location === 'card'} />
       ))}
     </>
   );

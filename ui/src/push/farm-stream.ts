@@ -7,7 +7,7 @@
 import { batch, signal, type Signal } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
 import { api, credentialRefused } from '../api/http.js';
-import type { PrinterJson, PrinterList, PrinterUpdate, PushEvent, TemperatureReading } from '../api/types.js';
+import type { PrinterJson, PrinterList, PrinterUpdate, PushEvent, PushPrinterState, TemperatureReading } from '../api/types.js';
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
 import { connection } from './connection.js';
@@ -23,6 +23,8 @@ export interface Card {
   progress: PrinterJson['progress'];
   heaters: Heaters;
   clock: ClockReading;
+  /** the last push update as it came (for plugins' card sections), null before the first */
+  live: PushPrinterState | null;
 }
 
 const MAX_EVENTS = 200;
@@ -139,6 +141,7 @@ export class FarmStream {
           progress: p.progress,
           heaters: known?.peek().heaters ?? p.temperatures,
           clock: known?.peek().clock ?? clock.update(p),
+          live: null,
         };
         if (known) known.value = { ...known.peek(), name: p.name };
         else this.cards.set(p.id, signal(card));
@@ -165,6 +168,7 @@ export class FarmStream {
       progress: m.progress,
       heaters: heatersOf(m.temps[m.temps.length - 1]) ?? was.heaters,
       clock: clock.update(m),
+      live: m,
     };
   }
 }

@@ -63,6 +63,7 @@ export function FarmView({ stream }: { stream: FarmStream }) {
               <PrinterCard
                 key={c.peek().id}
                 card={c}
+                events={stream.events}
                 selected={chosen.includes(c.peek().id)}
                 onSelect={(on) => setSelected(on ? [...chosen, c.peek().id] : chosen.filter((id) => id !== c.peek().id))}
               />

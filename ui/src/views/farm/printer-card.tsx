@@ -3,7 +3,8 @@
  * card opens the printer's page (its name is the link, for keyboards and new tabs); Connect when the
  * printer is offline. `data-*` carry the raw values for tests and styles.
  */
-import type { Signal } from '@preact/signals';
+import { computed, type ReadonlySignal, type Signal } from '@preact/signals';
+import { useMemo } from 'preact/hooks';
 import { api } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import { Notice } from '../../components/notice.js';
@@ -11,6 +12,8 @@ import { ProgressBar } from '../../components/progress.js';
 import { useAction } from '../../components/use-action.js';
 import { describeTemperatures, timeLeftText } from '../../lib/format.js';
 import { printerBase } from '../../lib/page.js';
+import type { PushEvent } from '../../api/types.js';
+import { PluginPanels, type PanelSources } from '../../plugins/plugin-panels.js';
 import type { Card } from '../../push/farm-stream.js';
 
 export type CardKind = 'printing' | 'error' | 'operational' | 'offline';
@@ -21,8 +24,9 @@ export function kindOf(flags: Card['state']['flags']): CardKind {
   return flags.operational ? 'operational' : 'offline';
 }
 
-export function PrinterCard({ card, selected, onSelect }: { card: Signal<Card>; selected: boolean; onSelect(on: boolean): void }) {
+export function PrinterCard({ card, selected, onSelect, events }: { card: Signal<Card>; selected: boolean; onSelect(on: boolean): void; events: ReadonlySignal<readonly PushEvent[]> }) {
   const c = card.value;
+  const sources = useMemo<PanelSources>(() => ({ printer: card.peek().id, state: computed(() => card.value.live), events }), [card, events]);
   const connect = useAction();
   const base = printerBase(c.id);
   const completion = c.progress.completion;
@@ -60,6 +64,7 @@ export function PrinterCard({ card, selected, onSelect }: { card: Signal<Card>; 
         </div>
       )}
       <Notice error={connect.error} onDismiss={connect.clear} />
+      <PluginPanels location="card" sources={sources} />
     </li>
   );
 }

@@ -1,4 +1,5 @@
 /** Settings: the printers (add, remove; ADMIN), users, and application-key requests waiting for a decision. */
+import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
@@ -6,6 +7,7 @@ import type { PrinterJson, PrinterList } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
 import { ActionsHeader } from '../../components/printer-filter.js';
 import { useAction } from '../../components/use-action.js';
+import { PluginPanels, type PanelSources } from '../../plugins/plugin-panels.js';
 import { AppKeyRequests } from '../farm/app-keys.js';
 import { TestFire } from './test-fire.js';
 import { UsersSettings } from './users-settings.js';
@@ -62,6 +64,9 @@ function AddPrinter({ onAdded }: { onAdded(): void }) {
   );
 }
 
+/** plugins' settings pages: no printer, no live events */
+const NO_PRINTER: PanelSources = { printer: null, events: signal([]) };
+
 export function SettingsView() {
   const [printers, setPrinters] = useState<PrinterJson[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -112,6 +117,7 @@ export function SettingsView() {
       <UsersSettings />
       {can('SETTINGS') && <TestFire />}
       {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={changed} />}
+      <PluginPanels location="settings" sources={NO_PRINTER} />
     </>
   );
 }
