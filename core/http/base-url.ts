@@ -6,7 +6,9 @@
  * answer. Before all of these, what a trusted reverse proxy forwards (`server.trustedProxies`:
  * X-Forwarded-Proto/-Host/-Port and the prefix it serves cuttle under, X-Forwarded-Prefix or
  * OctoPrint's X-Script-Name), so answers lead back through the proxy. The base path is the one
- * the client's base has on this connection.
+ * the client's base has on this connection. A printer's own `listen` port is decided by the same
+ * rules: a trusted proxy's headers (it may front that port too), then the public URL's host name
+ * (with the port's own scheme and number: the URL's path and port are the main port's), then Host.
  */
 import type http from 'node:http';
 import os from 'node:os';
@@ -41,7 +43,7 @@ export interface OriginRequest {
   readonly host: string;
   /** the host's own URL for the port the request came in on, e.g. `http://127.0.0.1:5000` */
   readonly ownOrigin: string;
-  /** false on a printer's own `listen` port: a public URL is the main port's */
+  /** false on a printer's own `listen` port: of a public URL, only its host name is that port's */
   readonly mainPort: boolean;
   /** the forwarded headers, only when the peer is a trusted proxy */
   readonly forwarded?: ForwardedHeaders;
@@ -102,12 +104,19 @@ export function ownOrigin(listenHost: string, port: number, scheme: 'http' | 'ht
 
 /** The origin (and a public URL's path) of a request's base URL: the one function that decides it. */
 export function requestOrigin(request: OriginRequest, policy: OriginPolicy): string {
-  const forwarded = request.forwarded && request.mainPort ? forwardedOrigin(request, request.forwarded) : null;
+  const forwarded = request.forwarded ? forwardedOrigin(request, request.forwarded) : null;
   if (forwarded !== null) return forwarded;
-  if (policy.publicUrl !== '' && request.mainPort) return policy.publicUrl;
+  if (policy.publicUrl !== '') return request.mainPort ? policy.publicUrl : publicOriginOfPort(policy.publicUrl, request.ownOrigin);
   const hostname = hostnameOf(request.host);
   if (hostname !== null && policy.allowedHosts.has(hostname)) return `${request.protocol}://${request.host}`;
   return request.ownOrigin;
+}
+
+/** A printer's own port under the public URL's host name: `https://farm.example/cuttle` and `http://0.0.0.0:5002` → `http://farm.example:5002`. */
+function publicOriginOfPort(publicUrl: string, ownOrigin: string): string {
+  const url = new URL(ownOrigin);
+  url.hostname = new URL(publicUrl).hostname;
+  return url.origin;
 }
 
 /**

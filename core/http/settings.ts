@@ -26,7 +26,7 @@ export const serverSettings = defineSettings('server', {
   host: { doc: 'Address the HTTP server listens on.', format: String, default: '127.0.0.1', env: 'CUTTLE_HOST' },
   port: { doc: 'Port the HTTP server listens on (0 picks a free one).', format: 'port', default: 5000, env: 'CUTTLE_PORT' },
   publicUrl: {
-    doc: 'The URL clients reach the host at (behind a reverse proxy, say); absolute URLs in answers (Location, refs, baseUrl) start with it. Empty: the request\'s Host when server.allowedHosts lists it, else the address listened on.',
+    doc: 'The URL clients reach the host at (behind a reverse proxy, say); absolute URLs in answers (Location, refs, baseUrl) start with it. Empty: the request\'s Host when server.allowedHosts lists it, else the address listened on. On a printer\'s own listen port only its host name counts.',
     format: checkPublicUrl,
     default: '',
   },
@@ -41,7 +41,7 @@ export const serverSettings = defineSettings('server', {
     default: [] as string[],
   },
   tls: {
-    cert: { doc: 'A PEM certificate file (chain included; relative to the basedir): with server.tls.key, the host serves HTTPS itself, for a small setup without a reverse proxy. Empty: HTTP.', format: String, default: '' },
+    cert: { doc: 'A PEM certificate file (chain included; relative to the basedir): with server.tls.key, the host serves HTTPS itself (printers\' own listen ports too), for a small setup without a reverse proxy. Empty: HTTP.', format: String, default: '' },
     key: { doc: 'The PEM private key file of server.tls.cert (relative to the basedir).', format: String, default: '' },
   },
   cors: {

@@ -5,9 +5,12 @@
  * handed to the main http.Server with its URL rewritten to `/printer/<id>` + url, so REST, SockJS,
  * downloads, app keys and the status page answer exactly as under the prefix. Ports follow the
  * registry (added, changed, removed printers); a port that cannot be listened on is logged with the
- * printer's id and reported by `problems()`, and the host goes on.
+ * printer's id and reported by `problems()`, and the host goes on. With `server.tls` the port serves
+ * HTTPS with the same certificate, and its answers' URLs follow the same rules as the main port's
+ * (core/http/base-url.ts requestOrigin: trusted proxies' headers, server.publicUrl, allowedHosts).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { inject, injectable } from 'inversify';
@@ -19,6 +22,10 @@ import { SettingsService } from '../settings/settings-service.js';
 import { HttpServer } from '../http/http-server.js';
 import { markListenPortRequest } from './printer-prefix.js';
 import { serverSettings } from '../http/settings.js';
+import { ownOrigin } from '../http/base-url.js';
+import { tlsOptions } from '../server/tls-options.js';
+
+type TlsFiles = NonNullable<ReturnType<typeof tlsOptions>>;
 
 /** A printer whose `listen` port is not served, and why. */
 export interface ListenProblem {
@@ -29,23 +36,25 @@ export interface ListenProblem {
 
 /** One printer's port. */
 class PrinterPort {
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private readonly sockets = new Set<Socket>();
 
   constructor(
     readonly printer: string,
     readonly port: number,
     main: http.Server,
+    tls: TlsFiles | undefined,
   ) {
     const path = `/printer/${printer}`;
     const rewrite = (req: http.IncomingMessage) => {
       markListenPortRequest(req);
       req.url = `${path}/${(req.url ?? '').replace(/^\/+/, '')}`;
     };
-    this.server = http.createServer((req, res) => {
+    const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
       rewrite(req);
       main.emit('request', req, res);
-    });
+    };
+    this.server = tls ? https.createServer(tls, handle) : http.createServer(handle);
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       rewrite(req);
       if (main.listenerCount('upgrade') === 0) socket.destroy();
@@ -103,6 +112,7 @@ export class DefaultPrinterListeners implements PrinterListeners, LifecycleContr
   /** changes run one at a time: a printer changed twice quickly ends on its last port */
   private queue: Promise<unknown> = Promise.resolve();
   private running = false;
+  private tls: TlsFiles | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -123,6 +133,8 @@ export class DefaultPrinterListeners implements PrinterListeners, LifecycleContr
   }
 
   async start(): Promise<void> {
+    // read (and checked) once, as the main port reads them: a printer's port serves the same certificate
+    this.tls = tlsOptions(this.settings);
     this.running = true;
     this.subscriptions.add(this.printers.onDidAdd((scope) => this.sync(scope)));
     this.subscriptions.add(this.printers.onDidChange((scope) => this.sync(scope)));
@@ -150,7 +162,7 @@ export class DefaultPrinterListeners implements PrinterListeners, LifecycleContr
   }
 
   private async open(id: string, port: number): Promise<void> {
-    const listener = new PrinterPort(id, port, this.http.server);
+    const listener = new PrinterPort(id, port, this.http.server, this.tls);
     const host = this.settings.of(serverSettings).get().host;
     try {
       await listener.listen(host);
@@ -161,7 +173,7 @@ export class DefaultPrinterListeners implements PrinterListeners, LifecycleContr
       return;
     }
     this.ports.set(id, listener);
-    this.log.info({ printer: id, url: `http://${host.includes(':') ? `[${host}]` : host}:${listener.boundPort}/` }, 'printer served at its own port');
+    this.log.info({ printer: id, url: `${ownOrigin(host, listener.boundPort!, this.tls ? 'https' : 'http')}/` }, 'printer served at its own port');
   }
 
   private async close(id: string): Promise<void> {

@@ -2,6 +2,7 @@
  * Absolute URLs in answers (Location, `resource`, a printer's `baseUrl`) follow `server.publicUrl`
  * when set, else the request's Host only when `server.allowedHosts` (by default the host's own
  * names and addresses) lists it: a forged `Host: evil.example` gets the address the host listens on.
+ * A printer's own `listen` port follows the same rules.
  */
 import { expect } from 'chai';
 import http from 'node:http';
@@ -9,6 +10,7 @@ import { refusedStart, type TestHost } from '../support/host.js';
 import { keyHeaders } from '../support/http.js';
 import { startApiHost } from './support.js';
 import { twoPrinters } from '../printers/support.js';
+import { freePort } from '../support/free-port.js';
 
 interface Reply {
   status: number;
@@ -16,9 +18,10 @@ interface Reply {
   json: any;
 }
 
-/** A request with a Host header of our choosing (fetch sets its own). */
-function requestWithHost(t: TestHost, method: string, path: string, host: string, body?: unknown): Promise<Reply> {
+/** A request with a Host header of our choosing (fetch sets its own), to the main port or another of the host's (a printer's own). */
+function requestWithHost(t: TestHost, method: string, path: string, host: string, body?: unknown, port?: number): Promise<Reply> {
   const url = new URL(t.baseUrl);
+  if (port !== undefined) url.port = String(port);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = { ...keyHeaders(t.apiKey), Host: host, ...(payload ? { 'Content-Type': 'application/json' } : {}) };
   return new Promise((resolve, reject) => {
@@ -72,20 +75,28 @@ describe('absolute URLs in answers: server.publicUrl and server.allowedHosts', f
   });
 
   it('uses server.publicUrl (a reverse proxy\'s, path included) whatever the Host', async () => {
-    t = await startApiHost({ config: { ...twoPrinters(), server: { publicUrl: 'https://farm.example.com/cuttle/' } } });
+    const listen = await freePort();
+    t = await startApiHost({ config: { ...twoPrinters(listen), server: { publicUrl: 'https://farm.example.com/cuttle/' } } });
     for (const host of ['evil.example', 'localhost']) {
       expect(await urlsSeenWith(t, host), host).to.deep.equal({
         resource: 'https://farm.example.com/cuttle/api/printerprofiles/_default',
         scopedResource: 'https://farm.example.com/cuttle/printer/p2/api/printerprofiles/_default',
         printers: ['https://farm.example.com/cuttle/printer/p1/', 'https://farm.example.com/cuttle/printer/p2/'],
       });
+      // a printer's own port: the public host name, with that port's scheme and number (the URL's path and port are the main port's)
+      const own = await requestWithHost(t, 'GET', '/api/printerprofiles', host, undefined, listen);
+      expect(own.json.profiles._default.resource, `${host} on p2's port`).to.equal(`http://farm.example.com:${listen}/api/printerprofiles/_default`);
     }
   });
 
-  it('follows only the hosts server.allowedHosts lists when it is set', async () => {
-    t = await startApiHost({ config: { ...twoPrinters(), server: { allowedHosts: ['printers.lan'] } } });
+  it('follows only the hosts server.allowedHosts lists when it is set, on a printer\'s own port too', async () => {
+    const listen = await freePort();
+    t = await startApiHost({ config: { ...twoPrinters(listen), server: { allowedHosts: ['printers.lan'] } } });
     const port = new URL(t.baseUrl).port;
     expect((await urlsSeenWith(t, `PRINTERS.lan:${port}`)).resource).to.equal(`http://PRINTERS.lan:${port}/api/printerprofiles/_default`);
+    const ownPort = async (host: string) => (await requestWithHost(t!, 'GET', '/api/printerprofiles', host, undefined, listen)).json.profiles._default.resource as string;
+    expect(await ownPort(`printers.lan:${listen}`)).to.equal(`http://printers.lan:${listen}/api/printerprofiles/_default`);
+    expect(await ownPort(`localhost:${listen}`), 'not listed').to.equal(`http://127.0.0.1:${listen}/api/printerprofiles/_default`);
     expect((await urlsSeenWith(t, `localhost:${port}`)).resource, 'not listed').to.equal(`${t.baseUrl}/api/printerprofiles/_default`);
     expect((await urlsSeenWith(t, 'printers.lan@evil.example')).resource, 'not a hostname').to.equal(`${t.baseUrl}/api/printerprofiles/_default`);
   });

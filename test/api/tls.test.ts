@@ -1,7 +1,8 @@
 /**
  * server.tls (issue 24): with a certificate and key the host serves HTTPS itself, its answers'
  * URLs are https ones, and a missing half, an unreadable file or a key that is not the
- * certificate's refuse the start naming the setting. The certificate is made by openssl here.
+ * certificate's refuse the start naming the setting; a printer's own `listen` port serves HTTPS too.
+ * The certificate is made by openssl here.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
@@ -13,6 +14,8 @@ import { keyHeaders } from '../support/http.js';
 import { needsTool } from '../support/tools.js';
 import { makeCertificate } from '../support/certificate.js';
 import { startApiHost } from './support.js';
+import { twoPrinters } from '../printers/support.js';
+import { freePort } from '../support/free-port.js';
 
 /** GET over TLS, trusting only `ca` (the test's certificate), with the API key. */
 function getJson(url: string, key: string, ca: Buffer): Promise<{ status: number; json: any }> {
@@ -42,9 +45,14 @@ describe('server.tls: HTTPS without a proxy', function () {
     t = undefined;
   });
 
-  it('serves HTTPS with the certificate, and its answers carry https URLs', async () => {
+  it('serves HTTPS with the certificate, and its answers carry https URLs, on a printer\'s own port too', async () => {
     const { cert, key } = makeCertificate(dir, 'host');
-    t = await startApiHost({ config: { server: { tls: { cert, key } } } });
+    const listen = await freePort();
+    t = await startApiHost({ config: { ...twoPrinters(listen), server: { tls: { cert, key } } } });
+    const own = await getJson(`https://127.0.0.1:${listen}/api/printerprofiles`, t.apiKey, readFileSync(cert));
+    expect(own.json.profiles._default.resource).to.equal(`https://127.0.0.1:${listen}/api/printerprofiles/_default`);
+    const ownPlain = await fetch(`http://127.0.0.1:${listen}/api/version`).then((r) => r.status, () => 'refused');
+    expect(ownPlain, "plain HTTP on the printer's port").to.not.equal(200);
     expect(t.baseUrl).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
     const version = await getJson(`${t.baseUrl}/api/version`, t.apiKey, readFileSync(cert));
     expect(version.status).to.equal(200);
