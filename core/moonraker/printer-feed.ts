@@ -13,7 +13,7 @@ import { KlipperTranslator } from './klipper-commands.js';
 import { klippyState, PrinterModel, type PrinterStatus } from './printer-model.js';
 
 export const STATUS_INTERVAL_MS = 250;
-const GCODE_STORE_SIZE = 1000;
+export const GCODE_STORE_SIZE = 1000;
 
 /** One tick's changes; `encoded` holds each distinct subscription's message, encoded once for all its clients. */
 export interface StatusChange {

@@ -46,6 +46,12 @@ const JOB_STATE: Partial<Record<PrinterStateId, string>> = {
   PAUSED: 'paused',
 };
 
+/**
+ * Klipper's commands cuttle's host carries out itself (klipper-commands.ts), listed in `configfile` as
+ * the macros a Klipper config defines for them: Fluidd warns "CANCEL_PRINT macro not found" without.
+ */
+const HOST_MACROS = ['PAUSE', 'RESUME', 'CANCEL_PRINT'] as const;
+
 const END_STATE = { done: 'complete', failed: 'error', cancelled: 'cancelled' } as const;
 
 /** The G-code state the host keeps for SAVE_GCODE_STATE/RESTORE_GCODE_STATE. */
@@ -259,13 +265,23 @@ export class PrinterModel implements Disposable {
       virtual_sdcard: { path: '~/printer_data/gcodes' },
       pause_resume: {},
       display_status: {},
+      // the part-cooling fan (M106/M107): KlipperScreen offers fan control only for a [fan] section
+      fan: {},
     };
     for (const name of extruders) {
-      settings[name] = { min_temp: 0, max_temp: 285, min_extrude_temp: 170, nozzle_diameter: profile.extruder.nozzleDiameter, max_extrude_only_distance: 50 };
+      // Mobileraker refuses a config whose extruders lack any of these (filament_diameter included)
+      settings[name] = { min_temp: 0, max_temp: 285, min_extrude_temp: 170, nozzle_diameter: profile.extruder.nozzleDiameter, filament_diameter: 1.75, max_extrude_only_distance: 50, max_extrude_only_velocity: 50, max_extrude_only_accel: 1500 };
     }
     if (profile.heatedBed) settings['heater_bed'] = { min_temp: 0, max_temp: 120 };
+    // Klipper's config keeps a section's name as written; settings has it lower-cased
+    const config: Record<string, Record<string, unknown>> = { ...settings };
+    for (const macro of HOST_MACROS) {
+      const section = { description: `${macro}, done by the cuttle host`, gcode: '' };
+      config[`gcode_macro ${macro}`] = section;
+      settings[`gcode_macro ${macro.toLowerCase()}`] = section;
+    }
     const firmware = this.scope.printer.firmware();
-    return { settings, config: settings, warnings: [], save_config_pending: false, save_config_pending_items: {}, firmware: firmware?.name ?? null };
+    return { settings, config, warnings: [], save_config_pending: false, save_config_pending_items: {}, firmware: firmware?.name ?? null };
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { inject, injectable } from 'inversify';
 import { CUTTLE_VERSION } from '../../common/version.js';
+import { GCODE_STORE_SIZE } from '../printer-feed.js';
 import { klippyMessage, klippyState } from '../printer-model.js';
 import { MoonrakerPrinters } from '../printers.js';
 import { procStats } from '../proc-stats.js';
@@ -45,7 +46,8 @@ export class ServerMethods implements RpcMethodContribution {
       'server.config': {
         permission: 'STATUS',
         handle: () => ({
-          config: { server: { host: '0.0.0.0', port: 7125 }, file_manager: { enable_object_processing: false }, authorization: {} },
+          // KlipperScreen sizes its temperature graphs by data_store.temperature_store_size
+          config: { server: { host: '0.0.0.0', port: 7125 }, file_manager: { enable_object_processing: false }, authorization: {}, data_store: { temperature_store_size: TEMPERATURE_STORE_SIZE, gcode_store_size: GCODE_STORE_SIZE } },
           orig: {},
           files: [],
         }),
