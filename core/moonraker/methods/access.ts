@@ -1,11 +1,23 @@
-/** `access.*` as far as clients need it over the websocket: who am I, and a one-shot token for a URL. */
+/**
+ * `access.*` as far as clients need it over the websocket: who am I, a one-shot token for a URL, the
+ * users (Fluidd's settings page lists them at start-up) and the API key, shown as the REST API shows
+ * them: every user to a holder of SETTINGS, only oneself to anyone else; the key to SETTINGS only.
+ */
 import { inject, injectable } from 'inversify';
+import { AuthManager } from '../../auth/api.js';
+import { hasPermissions } from '../../http/principal.js';
+import { apiSettings } from '../../auth/settings.js';
+import { SettingsService } from '../../settings/settings-service.js';
 import { MoonrakerAccess } from '../access.js';
 import type { RpcMethod, RpcMethodContribution } from '../rpc.js';
 
 @injectable()
 export class AccessMethods implements RpcMethodContribution {
-  constructor(@inject(MoonrakerAccess) private readonly access: MoonrakerAccess) {}
+  constructor(
+    @inject(MoonrakerAccess) private readonly access: MoonrakerAccess,
+    @inject(AuthManager) private readonly auth: AuthManager,
+    @inject(SettingsService) private readonly settings: SettingsService,
+  ) {}
 
   methods(): Record<string, RpcMethod> {
     return {
@@ -14,6 +26,15 @@ export class AccessMethods implements RpcMethodContribution {
         permission: 'STATUS',
         handle: (_p, call) => ({ username: call.principal.name, source: call.principal.via === 'anonymous' ? 'trusted' : 'moonraker', created_on: 0 }),
       },
+      'access.users.list': {
+        permission: 'STATUS',
+        handle: (_p, call) => {
+          const all = hasPermissions(call.principal, ['SETTINGS']);
+          const users = this.auth.users.list().filter((u) => all || u.name === call.principal.name);
+          return { users: users.map((u) => ({ username: u.name, source: 'moonraker', created_on: 0 })) };
+        },
+      },
+      'access.get_api_key': { permission: 'SETTINGS', handle: () => this.settings.of(apiSettings).get().key },
       'access.info': {
         permission: 'STATUS',
         handle: () => ({ default_source: 'moonraker', available_sources: ['moonraker'], login_required: true, trusted: false }),
