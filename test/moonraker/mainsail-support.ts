@@ -7,33 +7,15 @@
  * dialog (its temperature inputs are shown).
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../farm-page/support.js';
 import { needsTool } from '../support/tools.js';
+import { serveClient } from './serve-client.js';
 import { startMoonrakerHost, type MoonrakerHost } from './support.js';
 
 const MAINSAIL = path.resolve(__dirname, '../../../../shared/clients/mainsail/dist');
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'application/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.woff': 'font/woff', '.webmanifest': 'application/manifest+json' };
-
-/** Mainsail's dist as static files, `config.json` replaced by `config` (read at each request). */
-function serveMainsail(config: Record<string, unknown>): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const url = decodeURIComponent((req.url ?? '/').split('?')[0]!);
-    if (url === '/config.json') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(config));
-      return;
-    }
-    const file = path.join(MAINSAIL, path.normalize(url).replace(/^(\.\.[/\\])+/, ''));
-    const target = file.startsWith(MAINSAIL) && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(MAINSAIL, 'index.html');
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(target)] ?? 'application/octet-stream' });
-    fs.createReadStream(target).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 export interface MainsailSession {
   h: MoonrakerHost;
@@ -51,7 +33,7 @@ export async function openMainsail(context: Mocha.Context): Promise<MainsailSess
     context.skip();
   }
   const config: Record<string, unknown> = { hostname: '127.0.0.1', path: '', instancesDB: 'moonraker', defaultLocale: 'en', defaultMode: 'dark', defaultTheme: 'mainsail', instances: [] };
-  const web = await serveMainsail(config);
+  const web = await serveClient(MAINSAIL, config);
   const origin = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
   let h: MoonrakerHost | undefined;
   let browser: Browser | undefined;
