@@ -41,6 +41,7 @@ import { pushTransportsModule } from './push/transports/module.js';
 import { serverModule } from './server/module.js';
 import { octoprintSettingsModule } from './octoprint-settings/module.js';
 import { settingsModule } from './settings/module.js';
+import { settingsPagesModule } from './settings-pages/module.js';
 import { ConvictSettings, type SettingsOptions } from './settings/settings-impl.js';
 import { SettingsContribution, type SettingsSection } from './settings/settings-section.js';
 import { SettingsService } from './settings/settings-service.js';
@@ -59,6 +60,7 @@ export const CORE_MODULES = [
   serverModule,
   settingsModule,
   octoprintSettingsModule,
+  settingsPagesModule,
   authModule,
   printerModule,
   simulatorModule,

@@ -78,6 +78,61 @@ describe('POST /api/settings', function () {
     }
     expect((await call('POST', '/api/settings', { body: '[1, 2]' as unknown as object, headers: { 'Content-Type': 'application/json' } })).status).to.equal(400);
   });
+
+  describe('the settings pages (/api/settings/pages) the web app renders', () => {
+    type Field = { kind: string; key: string; name: string; type: string; choices?: unknown[]; sensitive: boolean; set?: boolean; fields?: Field[] };
+    type Page = { id: string; owner: string; fields: Field[]; values: Record<string, unknown> };
+    const pages = async (key?: string) => (await call('GET', '/api/settings/pages', key ? { key } : {})).json.pages as Page[];
+    const field = (page: Page, name: string) => page.fields.find((f) => f.name === name)!;
+
+    it('lists core sections and each plugin with settings, described from its schema, secrets never sent', async () => {
+      const all = await pages(readonlyKey);
+      expect(all.map((p) => p.id)).to.include.members(['webcam', 'timelapse', 'events', 'plugins.mqtt', 'plugins.prusaslicer', 'plugins.printer-events']);
+      const events = all.find((p) => p.id === 'events')!;
+      expect(events.fields.map((f) => f.name)).to.deep.equal(['enabled', 'commandTimeout']);
+      const mqtt = all.find((p) => p.id === 'plugins.mqtt')!;
+      expect(mqtt.owner).to.equal('plugin');
+      expect(field(mqtt, 'qos')).to.include({ type: 'choice', key: 'plugins.mqtt.qos' });
+      expect(field(mqtt, 'qos').choices).to.deep.equal([0, 1, 2]);
+      expect(field(mqtt, 'discovery').type).to.equal('boolean');
+      expect(field(mqtt, 'keepalive').type).to.equal('integer');
+      expect(field(mqtt, 'password')).to.include({ sensitive: true, set: false });
+      expect(field(all.find((p) => p.id === 'timelapse')!, 'renderOn').type).to.equal('list');
+    });
+
+    it('saves a plugin page (secrets kept when sent back empty) and a core page, into config.yaml', async () => {
+      let r = await call('PUT', '/api/settings/pages/plugins.mqtt', { body: { values: { password: 'broker secret', qos: 2, baseTopic: 'farm' } } });
+      expect(r.status, JSON.stringify(r.json)).to.equal(200);
+      expect(r.json.values).to.include({ password: '', qos: 2, baseTopic: 'farm' });
+      expect(field(r.json, 'password').set).to.equal(true);
+      r = await call('PUT', '/api/settings/pages/plugins.mqtt', { body: { values: { password: '', baseTopic: 'shop' } } });
+      expect(r.status).to.equal(200);
+      expect(YAML.parse(configText()).plugins.mqtt).to.include({ password: 'broker secret', qos: 2, baseTopic: 'shop' });
+      expect(JSON.stringify(await pages())).to.not.contain('broker secret');
+      r = await call('PUT', '/api/settings/pages/timelapse', { body: { values: { fps: 30, renderOn: ['done'] } } });
+      expect(r.status, JSON.stringify(r.json)).to.equal(200);
+      expect(YAML.parse(configText()).timelapse).to.deep.include({ fps: 30, renderOn: ['done'] });
+    });
+
+    it('refuses a bad value or an unknown key with 400 naming the key, saving nothing; needs SETTINGS', async () => {
+      const text = configText();
+      for (const [id, values, key] of [
+        ['plugins.mqtt', { baseTopic: 'changed', qos: 5 }, 'plugins.mqtt.qos'],
+        ['plugins.mqtt', { baseTopic: 'changed', nonsense: 1 }, 'plugins.mqtt.nonsense'],
+        ['timelapse', { bitrate: '1k', fps: 0 }, 'timelapse.fps'],
+        ['events', { subscriptions: [] }, 'events.subscriptions'],
+      ] as const) {
+        const r = await call('PUT', `/api/settings/pages/${id}`, { body: { values } });
+        expect(r.status, `${id} ${JSON.stringify(values)}`).to.equal(400);
+        expect(r.json.key).to.equal(key);
+        expect(r.json.error).to.contain(key);
+      }
+      expect(configText()).to.equal(text);
+      expect((await call('PUT', '/api/settings/pages/plugins.nosuch', { body: { values: {} } })).status).to.equal(404);
+      expect((await call('PUT', '/api/settings/pages/timelapse', { key: readonlyKey, body: { values: { fps: 10 } } })).status).to.equal(403);
+      expect(configText()).to.equal(text);
+    });
+  });
 });
 
 describe('settings saves against a running host', function () {

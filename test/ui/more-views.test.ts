@@ -2,9 +2,14 @@
  * The web app's farm-wide views in Chromium under its own CSP: two printers preheated, printing the
  * same file and cancelled at once from the farm; a history row per print, filtered by outcome; the
  * durable event log filtered by type; from Settings a printer added (its card appears on the farm
- * live) and removed, a user added and made read-only, an event's subscriptions tried; axe-core on each.
+ * live) and removed, a user added and made read-only, an event's subscriptions tried; a plugin's settings
+ * page rendered from its schema, saved into config.yaml, a refused value shown at its field, and no such
+ * page for a read-only user; axe-core on each.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
+import YAML from 'yaml';
 import type { Browser, Page } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
@@ -135,4 +140,48 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(watched.errors).to.deep.equal([]);
   });
 
+  it("renders a plugin's settings from its schema, saves them, shows a refused value at its field; a read-only user gets no such page", async () => {
+    const config = () => YAML.parse(fs.readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8'));
+    await page.goto(`${t.baseUrl}/#/settings`);
+    await page.click('nav[aria-label="Settings pages"] a:text-is("MQTT (plugin)")');
+    const form = 'section[data-settings-page="plugins.mqtt"] form';
+    await page.waitForSelector(`${form} select[name="plugins.mqtt.qos"]`);
+    expect(await seriousViolations(page), "a plugin's settings page").to.deep.equal([]);
+    await page.selectOption(`${form} select[name="plugins.mqtt.qos"]`, { label: '2' });
+    await page.fill(`${form} input[name="plugins.mqtt.baseTopic"]`, 'farm');
+    await page.fill(`${form} input[name="plugins.mqtt.password"]`, 'broker secret');
+    await page.uncheck(`${form} input[name="plugins.mqtt.discovery"]`);
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} [role=status]:text-is("Saved.")`);
+    expect(config().plugins.mqtt).to.deep.equal({ qos: 2, baseTopic: 'farm', password: 'broker secret', discovery: false });
+    // the secret is not sent back: the field is empty, and says one is set
+    expect(await page.inputValue(`${form} input[name="plugins.mqtt.password"]`)).to.equal('');
+    expect(await page.getAttribute(`${form} input[name="plugins.mqtt.password"]`, 'placeholder')).to.contain('set');
+    // a value the host refuses is shown beside its field, and nothing is saved
+    await page.click('nav[aria-label="Settings pages"] a:text-is("Timelapse")');
+    const fps = 'section[data-settings-page="timelapse"] [data-key="timelapse.fps"]';
+    const timelapse = config().timelapse;
+    await page.fill(`${fps} input`, '500');
+    await page.click('section[data-settings-page="timelapse"] button[type=submit]');
+    await page.waitForSelector(`${fps} .field-error:has-text("timelapse.fps")`);
+    expect(await page.getAttribute(`${fps} input`, 'aria-invalid')).to.equal('true');
+    expect(config().timelapse).to.deep.equal(timelapse);
+    expect(await seriousViolations(page), 'a settings page with an error').to.deep.equal([]);
+    // (Chromium logs the refused request itself: the one 400 expected)
+    expect(watched.errors.filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
+    watched.errors.length = 0;
+    // a read-only user: no settings pages, and the host refuses the change
+    const auth = t.get<AuthManager>(AuthManager);
+    await auth.users.add('looker', { groups: ['readonly'] });
+    const key = auth.users.addKey('looker', 'settings test');
+    const viewer = await openWatchedPage(browser);
+    await viewer.page.goto(`${t.baseUrl}/?apikey=${key}#/settings/plugins.mqtt`);
+    await viewer.page.waitForSelector('#printer-settings');
+    expect(await viewer.page.$('nav[aria-label="Settings pages"]')).to.equal(null);
+    expect(await viewer.page.$('form.settings-form')).to.equal(null);
+    const refused = await fetch(`${t.baseUrl}/api/settings/pages/plugins.mqtt`, { method: 'PUT', headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' }, body: JSON.stringify({ values: { qos: 0 } }) });
+    expect(refused.status).to.equal(403);
+    expect(config().plugins.mqtt.qos).to.equal(2);
+    await viewer.context.close();
+  });
 });

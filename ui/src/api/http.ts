@@ -5,11 +5,12 @@
  */
 import { signal } from '@preact/signals';
 
-/** A refused or failed call, with the server's reason (`{error}`) when it gave one. */
+/** A refused or failed call, with the server's reason (`{error}`) when it gave one, and the setting it names (`{key}`) when it is about one. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly key?: string,
   ) {
     super(message);
   }
@@ -40,14 +41,16 @@ const REFUSED = /valid API key or session is required/i;
 
 async function failure(status: number, text: string): Promise<ApiError> {
   let reason = text;
+  let key: string | undefined;
   try {
-    const parsed = JSON.parse(text) as { error?: unknown };
+    const parsed = JSON.parse(text) as { error?: unknown; key?: unknown };
     if (typeof parsed.error === 'string') reason = parsed.error;
+    if (typeof parsed.key === 'string') key = parsed.key;
   } catch {
     /* not JSON: the text itself */
   }
   if (status === 403 && credential && REFUSED.test(reason)) credentialRefused.value++;
-  return new ApiError(status, reason || `HTTP ${status}`);
+  return new ApiError(status, reason || `HTTP ${status}`, key);
 }
 
 /** `path` is relative to the page (`api/job`, `printer/p2/api/job`). Answers the parsed JSON, or undefined for an empty body. */

@@ -1,6 +1,7 @@
 /**
- * The farm page's sections by the address' hash (`#/history`, `#/events`, `#/settings`): a hash keeps
- * every URL of the app relative, so the page works under any base, and back and forward work.
+ * The farm page's sections by the address' hash (`#/history`, `#/events`, `#/settings`, a settings
+ * page as `#/settings/<page>`): a hash keeps every URL of the app relative, so the page works under
+ * any base, and back and forward work.
  */
 import { signal } from '@preact/signals';
 
@@ -13,9 +14,18 @@ export const SECTIONS = [
 export type Section = (typeof SECTIONS)[number]['id'];
 
 function current(): Section {
-  const id = location.hash.replace(/^#\/?/, '');
+  const id = location.hash.replace(/^#\/?/, '').split('/')[0];
   return SECTIONS.some((s) => s.id === id) ? (id as Section) : '';
 }
 
+/** What follows the section in the hash (`#/settings/plugins.mqtt` → `plugins.mqtt`), '' for none. */
+function subpath(): string {
+  return decodeURIComponent(location.hash.replace(/^#\/?[^/]*\/?/, ''));
+}
+
 export const section = signal<Section>(current());
-addEventListener('hashchange', () => (section.value = current()));
+export const subsection = signal(subpath());
+addEventListener('hashchange', () => {
+  section.value = current();
+  subsection.value = subpath();
+});

@@ -1,4 +1,7 @@
-/** Settings: the printers (add, remove; ADMIN), users, and application-key requests waiting for a decision. */
+/**
+ * Settings: the printers (add, remove; ADMIN), users, and application-key requests waiting for a
+ * decision on the first page; the other pages (settings/settings-pages.tsx) beside it.
+ */
 import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
@@ -9,6 +12,7 @@ import { ActionsHeader } from '../../components/printer-filter.js';
 import { useAction } from '../../components/use-action.js';
 import { PluginPanels, type PanelSources } from '../../plugins/plugin-panels.js';
 import { AppKeyRequests } from '../farm/app-keys.js';
+import { SettingsPages, type FixedPage } from '../settings/settings-pages.js';
 import { TestFire } from './test-fire.js';
 import { UsersSettings } from './users-settings.js';
 
@@ -67,7 +71,7 @@ function AddPrinter({ onAdded }: { onAdded(): void }) {
 /** plugins' settings pages: no printer, no live events */
 const NO_PRINTER: PanelSources = { printer: null, events: signal([]) };
 
-export function SettingsView() {
+function GeneralSettings() {
   const [printers, setPrinters] = useState<PrinterJson[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [changed, setChanged] = useState(0);
@@ -120,4 +124,10 @@ export function SettingsView() {
       <PluginPanels location="settings" sources={NO_PRINTER} />
     </>
   );
+}
+
+const FIXED: readonly FixedPage[] = [{ id: '', title: 'Printers and users', render: () => <GeneralSettings /> }];
+
+export function SettingsView() {
+  return <SettingsPages fixed={FIXED} />;
 }
