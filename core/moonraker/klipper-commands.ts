@@ -68,7 +68,8 @@ function tableOf(dialect: FirmwareId): Record<string, GcodeTranslation> {
 export interface KlipperHost {
   readonly printer: PrinterService;
   readonly model: PrinterModel;
-  send(lines: string[]): void;
+  /** sends G-code, resolved once the printer has done it */
+  send(lines: string[]): Promise<void>;
   /** selects a file of the gcodes root and prints it */
   printFile(path: string): Promise<void>;
   /** pauses, resumes or cancels the job, refused (409) when there is none in that state */
@@ -97,7 +98,7 @@ const HOST_COMMANDS: Record<string, HostCommand> = {
   RESTORE_GCODE_STATE: (args, host, saved) => {
     const state = saved.get((args['NAME'] ?? 'default').toLowerCase());
     if (!state) throw new RpcError(400, `Unknown g-code state: ${(args['NAME'] ?? 'default').slice(0, 64)}`);
-    host.send([state.absoluteCoordinates ? 'G90' : 'G91', state.absoluteExtrude ? 'M82' : 'M83', `G1 F${state.feedrate}`]);
+    return host.send([state.absoluteCoordinates ? 'G90' : 'G91', state.absoluteExtrude ? 'M82' : 'M83', `G1 F${state.feedrate}`]);
   },
 };
 
@@ -131,9 +132,10 @@ export class KlipperTranslator {
   async run(script: string, host: KlipperHost, heaters: readonly string[]): Promise<void> {
     const table = tableOf(this.dialect());
     let pending: string[] = [];
-    const flush = () => {
-      if (pending.length > 0) host.send(pending);
+    const flush = async () => {
+      const lines = pending;
       pending = [];
+      if (lines.length > 0) await host.send(lines);
     };
     for (const raw of script.split('\n')) {
       const line = raw.trim();
@@ -141,7 +143,7 @@ export class KlipperTranslator {
       const { name, args } = parseKlipperLine(line);
       const hostCommand = HOST_COMMANDS[name];
       if (hostCommand) {
-        flush();
+        await flush();
         await hostCommand(args, host, this.saved);
         continue;
       }
@@ -149,6 +151,6 @@ export class KlipperTranslator {
       if (translation) pending.push(...translation(args, heaters));
       else pending.push(line);
     }
-    flush();
+    await flush();
   }
 }

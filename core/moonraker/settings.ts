@@ -11,4 +11,9 @@ export const moonrakerSettings = defineSettings('moonraker', {
     format: checkNetworks,
     default: [] as string[],
   },
+  scriptTimeout: {
+    doc: 'Seconds printer.gcode.script waits for the printer to finish a script (the "ok" of its last line) before answering with an error; the printer goes on with it.',
+    format: 'nat',
+    default: 600,
+  },
 });

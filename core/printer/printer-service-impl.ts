@@ -320,9 +320,20 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   }
 
   commands(lines: string | readonly string[]): void {
+    this.queueCommands(lines, false);
+  }
+
+  async commandsAcknowledged(lines: string | readonly string[]): Promise<string[]> {
+    const answers = await Promise.all(this.queueCommands(lines, true));
+    return answers.flat();
+  }
+
+  /** Queues each line through the gcode.queuing hook (M112 ahead of everything); with `answered`, the answer of each queued one. */
+  private queueCommands(lines: string | readonly string[], answered: boolean): Promise<string[]>[] {
     const protocol = this.requireProtocol('send commands');
     if (this.transfers > 0) throw new Error('cannot send commands while a file is being written to the SD card');
     const list = typeof lines === 'string' ? lines.split('\n') : lines;
+    const answers: Promise<string[]>[] = [];
     for (const line of list) {
       const command = normalizeCommand(line);
       if (!command) continue;
@@ -332,9 +343,12 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
         continue;
       }
       for (const queued of this.hooks.queuing(command, context)) {
-        protocol.enqueue({ command: queued, context: queued === command ? context : hostContext(queued) });
+        const queuedContext = queued === command ? context : hostContext(queued);
+        if (answered) answers.push(protocol.request(queued, queuedContext));
+        else protocol.enqueue({ command: queued, context: queuedContext });
       }
     }
+    return answers;
   }
 
   setTemperature(heater: string, target: number): void {

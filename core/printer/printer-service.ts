@@ -154,6 +154,11 @@ export interface PrinterService {
   disconnect(): Promise<void>;
   /** Queues commands (through the gcode.queuing hook) for sending in order. */
   commands(lines: string | readonly string[]): void;
+  /**
+   * Queues commands as `commands` does and resolves once the printer has acknowledged the last one
+   * ("ok"), with every line it answered them with; rejects when the connection ends first.
+   */
+  commandsAcknowledged(lines: string | readonly string[]): Promise<string[]>;
   setTemperature(heater: string, target: number): void;
   temperatureHistory(): readonly TemperatureSample[];
 

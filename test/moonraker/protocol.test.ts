@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
+import { SettingsService } from '../../core/settings/settings-service.js';
 import { waitFor } from '../support/wait.js';
 import { RpcClient, startMoonrakerHost, type MoonrakerHost } from './support.js';
 
@@ -150,6 +151,21 @@ describe('moonraker: JSON-RPC protocol', function () {
     expect(query.status.gcode_move.absolute_coordinates).to.equal(true);
   });
 
+  it('answers a script once the printer has acknowledged its last line, within moonraker.scriptTimeout', async () => {
+    await rpc.result('printer.gcode.script', { script: 'M117 first\nM117 done-marker' });
+    // no waiting here: the answer came after the printer's "ok" for the last line
+    expect(h.executed('p1').some((c) => c.includes('done-marker'))).to.equal(true);
+    const settings = h.t.get<SettingsService>(SettingsService);
+    settings.setMany([['moonraker.scriptTimeout', 1]]);
+    try {
+      // a dwell of 1.5 s (30 s at the simulator's speed factor of 20)
+      expect((await rpc.call('printer.gcode.script', { script: 'G4 P30000' })).error!.code).to.equal(504);
+    } finally {
+      settings.setMany([['moonraker.scriptTimeout', 600]]);
+    }
+    await rpc.result('printer.gcode.script', { script: 'M400' });
+  });
+
   it('passes other commands through and sends the printer’s lines as notify_gcode_response', async () => {
     const seen = rpc.messages.length;
     await rpc.result('printer.gcode.script', { script: 'M115' });
@@ -244,12 +260,13 @@ describe('moonraker: HTTP forms of the methods', function () {
   });
 });
 
-describe('moonraker: klippy state notifications', function () {
+describe('moonraker: klippy state notifications (a RepRapFirmware printer)', function () {
   this.timeout(20_000);
   let h: MoonrakerHost;
 
   before(async () => {
-    h = await startMoonrakerHost(['p1']);
+    // RepRapFirmware refuses an unknown command with an "Error:" line and carries on
+    h = await startMoonrakerHost(['p1'], {}, { firmware: 'reprapfirmware' });
   });
   after(async () => {
     await h?.stop();
@@ -276,6 +293,19 @@ describe('moonraker: klippy state notifications', function () {
       await rpc.result('printer.gcode.script', { script: 'FIRMWARE_RESTART' });
       await waitFor(() => rpc.notifications('notify_klippy_ready').length === 3, 10_000, 'notify_klippy_ready after the drop');
       expect((await rpc.result('printer.objects.query', { objects: { webhooks: ['state'] } })).status.webhooks.state).to.equal('ready');
+    } finally {
+      rpc.close();
+    }
+  });
+
+  it('answers a line the firmware refuses with a JSON-RPC error carrying its message; the printer stays ready', async () => {
+    const rpc = await RpcClient.open(`ws://127.0.0.1:${h.ports['p1']}/websocket`, { 'X-Api-Key': h.t.apiKey });
+    try {
+      const refused = await rpc.call('printer.gcode.script', { script: 'G92 E0\nNOT_A_COMMAND' });
+      expect(refused.error).to.deep.equal({ code: 400, message: 'NOT_A_COMMAND: Command is not supported' });
+      expect(h.executed('p1')).to.include('NOT_A_COMMAND');
+      expect((await rpc.result('server.info')).klippy_state).to.equal('ready');
+      expect(await rpc.result('printer.gcode.script', { script: 'G92 E0' })).to.equal('ok');
     } finally {
       rpc.close();
     }

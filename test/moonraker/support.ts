@@ -20,11 +20,12 @@ export interface MoonrakerHost extends FarmHost {
   unplug(id: string): void;
 }
 
-export async function startMoonrakerHost(ids: string[] = ['p1'], config: Record<string, unknown> = {}): Promise<MoonrakerHost> {
+/** `virtual`: the simulators' options over the defaults here (a firmware family, say) */
+export async function startMoonrakerHost(ids: string[] = ['p1'], config: Record<string, unknown> = {}, virtual: Record<string, unknown> = {}): Promise<MoonrakerHost> {
   const ports: Record<string, number> = {};
   for (const id of ids) ports[id] = await freePort();
   // temperatures reported every second (M155), as a client shows them
-  const serial = { ...(fastSerial({ motion: true, speedFactor: 20 })['serial'] as object), temperatureInterval: 1 };
+  const serial = { ...(fastSerial({ motion: true, speedFactor: 20, ...virtual })['serial'] as object), temperatureInterval: 1 };
   const farm = await startFarmHost(ids.map((id) => ({ id, listen: ports[id]! })), { serial, ...config });
   // the simulator of each connection, to read what it executed
   const transports: { printer: string; transport: InProcessTransport }[] = [];

@@ -5,16 +5,38 @@
  */
 import { inject, injectable } from 'inversify';
 import { FileManager } from '../../files/file-manager.js';
+import { parseError } from '../../printer/protocol/responses.js';
+import { SettingsService } from '../../settings/settings-service.js';
 import type { PrinterService } from '../../printer/printer-service.js';
 import { KLIPPER_HELP, type KlipperHost } from '../klipper-commands.js';
 import { klippyMessage, klippyState } from '../printer-model.js';
 import { eventtime, pick, type PrinterFeed } from '../printer-feed.js';
 import { MoonrakerPrinters } from '../printers.js';
 import { RPC_INVALID_PARAMS, RpcError, type Params, type RpcCall, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
+import { moonrakerSettings } from '../settings.js';
 import { gcodePath } from './files.js';
 
 /** commands after which toolhead.position is asked for (M114) */
 const MOVES = /(^|\s)(G0|G1|G28|G92)(\s|$)/im;
+
+/**
+ * The printer's answers to `lines` once the last is acknowledged; 504 past the deadline (the commands
+ * go on), 503 when the connection ends first (with the printer's reason).
+ */
+async function acknowledged(printer: PrinterService, lines: string[], deadline: number): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RpcError(504, 'The printer has not finished the script in time (it goes on with it)')), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([printer.commandsAcknowledged(lines), late]);
+  } catch (err) {
+    if (err instanceof RpcError) throw err;
+    throw new RpcError(503, printer.state.error || (err as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Moonraker's answer when the printer cannot take commands */
 function notReady(printer: PrinterService): RpcError {
@@ -38,6 +60,7 @@ export class PrinterMethods implements RpcMethodContribution {
   constructor(
     @inject(MoonrakerPrinters) private readonly printers: MoonrakerPrinters,
     @inject(FileManager) private readonly files: FileManager,
+    @inject(SettingsService) private readonly settings: SettingsService,
   ) {}
 
   private feedOf(call: RpcCall): PrinterFeed {
@@ -88,25 +111,33 @@ export class PrinterMethods implements RpcMethodContribution {
     };
   }
 
+  /**
+   * Runs a script and answers once the printer has done it, as Moonraker answers once Klipper has:
+   * each run of G-code is awaited to its last line's "ok" (within `moonraker.scriptTimeout` for the
+   * whole script); a line the firmware refuses ("Error:", "!!") is a JSON-RPC error with its message.
+   */
   private async script(script: string, call: RpcCall): Promise<string> {
     if (script.length > 64 * 1024) throw new RpcError(RPC_INVALID_PARAMS, 'script is longer than 64 KiB');
     const feed = this.feedOf(call);
     const printer = call.printer.printer;
     feed.remember(script, 'command');
+    const deadline = Date.now() + this.settings.of(moonrakerSettings).get().scriptTimeout * 1000;
+    const send = async (lines: string[]) => {
+      if (klippyState(printer.state.id) !== 'ready') throw notReady(printer);
+      const refused = (await acknowledged(printer, lines, deadline)).map(parseError).find((e) => e !== null && !e.transmission);
+      if (refused) throw new RpcError(400, refused.message);
+    };
     const host: KlipperHost = {
       printer,
       model: feed.model,
-      send: (lines) => {
-        if (klippyState(printer.state.id) !== 'ready') throw notReady(printer);
-        printer.commands(lines);
-      },
+      send,
       printFile: async (path) => void (await this.start(path, call)),
       job: async (action) => void (await this.jobAction(call, action)),
       restart: async () => void (await this.restart(call)),
     };
     await feed.translator.run(script, host, this.printers.heatersOf(call.printer));
-    // the toolhead's position after a move, asked while idle only (never during a print)
-    if (MOVES.test(script) && printer.state.id === 'OPERATIONAL') printer.commands('M114');
+    // the toolhead's position after a move, asked while idle only (never during a print), answered with it
+    if (MOVES.test(script) && printer.state.id === 'OPERATIONAL') await send(['M114']);
     return 'ok';
   }
 
