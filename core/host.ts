@@ -18,8 +18,8 @@ import { RotatingFile } from './logging/rotating-file.js';
 import { makeCuttleResolvable } from './plugins/cuttle-resolution.js';
 import { discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
-import type { SettingsOptions } from './settings/settings-impl.js';
-import { ConfigError, type SettingsService } from './settings/settings-service.js';
+import type { ConvictSettings, SettingsOptions } from './settings/settings-impl.js';
+import { ConfigError } from './settings/settings-service.js';
 import { pluginsSettings } from './plugins/settings.js';
 import { loggingSettings } from './host-settings.js';
 import { ConnectionGate, ConnectionGateToken } from './http/connection-gate.js';
@@ -43,7 +43,7 @@ export class CuttleHost {
   private started = false;
 
   private constructor(
-    readonly settings: SettingsService,
+    readonly settings: ConvictSettings,
     readonly logger: Logger,
     levels: LogLevels,
     private readonly pluginClasses: HostOptions['pluginClasses'] = [],

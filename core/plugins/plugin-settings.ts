@@ -7,6 +7,7 @@
 import convict from 'convict';
 import type { Disposable } from '../common/disposable.js';
 import { toConfigError } from '../settings/settings-impl.js';
+import { isSchemaLeaf } from '../settings/settings-schema.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { PluginSettings } from './plugin-context.js';
 import type { PluginSettingsSchema } from './plugin-info.js';
@@ -60,4 +61,22 @@ export class ValidatedPluginSettings implements PluginSettings<Record<string, un
       throw toConfigError(this.settings.configFile, err, `plugins.${this.id}.`);
     }
   }
+}
+
+/**
+ * The leaves of a plugin's schema with their values (`path` dotted below `plugins.<id>`), for
+ * `cuttle config show`. A leaf is a setting with a `default`, or convict's shorthand: a bare value.
+ */
+export function pluginSettingLeaves(schema: PluginSettingsSchema, values: Record<string, unknown>, prefix = ''): { path: string; value: unknown; sensitive: boolean }[] {
+  const out: { path: string; value: unknown; sensitive: boolean }[] = [];
+  for (const [name, node] of Object.entries(schema)) {
+    const leafPath = prefix ? `${prefix}.${name}` : name;
+    const value = values[name];
+    if (node !== null && typeof node === 'object' && !Array.isArray(node) && !('default' in node)) {
+      out.push(...pluginSettingLeaves(node as PluginSettingsSchema, (value ?? {}) as Record<string, unknown>, leafPath));
+    } else {
+      out.push({ path: leafPath, value, sensitive: isSchemaLeaf(node) && (node as { sensitive?: boolean }).sensitive === true });
+    }
+  }
+  return out;
 }

@@ -114,11 +114,22 @@ export class ConvictSettings implements SettingsService {
   }
 
   /** Every setting with its effective value (sensitive ones redacted) and where it came from: `cuttle config show`. */
-  effective(): { key: string; value: unknown; origin: Origin; sensitive: boolean }[] {
+  effective(): EffectiveSetting[] {
     return this.entries.map(({ key, leaf }) => {
       const sensitive = leaf.sensitive === true;
-      const value = this.config.get(key);
-      return { key, value: sensitive && value !== '' ? '<redacted>' : value, origin: this.origins.get(key) ?? { kind: 'default' }, sensitive };
+      return { key, value: redacted(sensitive, this.config.get(key)), origin: this.origins.get(key) ?? { kind: 'default' }, sensitive };
+    });
+  }
+
+  /**
+   * A plugin's settings (its validated values, one per leaf of its schema: `path` below `plugins.<id>`)
+   * as `effective()` rows: from config.yaml with the line, or the schema's default.
+   */
+  effectiveOfPlugin(id: string, leaves: readonly { path: string; value: unknown; sensitive: boolean }[]): EffectiveSetting[] {
+    return leaves.map(({ path: leafPath, value, sensitive }) => {
+      const key = `plugins.${id}.${leafPath}`;
+      const origin: Origin = fileHas(this.plugins[id] ?? {}, leafPath) ? { kind: 'file', file: this.configFile, line: lineOfKey(this.document, this.lines, key) } : { kind: 'default' };
+      return { key, value: redacted(sensitive, value), origin, sensitive };
     });
   }
 
@@ -224,6 +235,19 @@ export class ConvictSettings implements SettingsService {
       throw error.where || !error.key ? error : new ConfigError(error.file, error.key, error.problem, this.where(error.key));
     }
   }
+}
+
+/** One row of `cuttle config show`. */
+export interface EffectiveSetting {
+  key: string;
+  value: unknown;
+  origin: Origin;
+  sensitive: boolean;
+}
+
+/** A secret's value as shown: `<redacted>` unless empty (an empty one says it is not set). */
+function redacted(sensitive: boolean, value: unknown): unknown {
+  return sensitive && value !== '' ? '<redacted>' : value;
 }
 
 /** Whether a dotted key names a setting (or a group) of the section's own schema. */

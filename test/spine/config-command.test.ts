@@ -1,8 +1,8 @@
 /**
  * Configuration from every source (issue 24): defaults < config.yaml < environment (CUTTLE_<KEY> for
  * every key) < --set; secrets from files (<key>File); `cuttle config show` says where each value came
- * from with secrets redacted; `cuttle config check` names the key, the file and the line (or the
- * variable) for each kind of mistake, without starting anything.
+ * from with secrets redacted, plugins' sections included; `cuttle config check` names the key, the
+ * file and the line (or the variable) for each kind of mistake, plugins' too, without starting anything.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -95,6 +95,22 @@ describe('configuration sources and cuttle config', () => {
     expect(fromEnv.get('push.redis.url')!.value).to.equal('<redacted>');
   });
 
+  it("shows plugins' sections too: each key with its source, secrets redacted", async () => {
+    const basedir = basedirWith('plugins:\n  mqtt:\n    url: mqtt://broker.lan\n    password: hunter2\n');
+    const rows = await shown(basedir);
+    const file = path.join(basedir, 'config.yaml');
+    expect(rows.get('plugins.mqtt.url')).to.deep.equal({ key: 'plugins.mqtt.url', value: 'mqtt://broker.lan', origin: `${file}:3` });
+    expect(rows.get('plugins.mqtt.password')).to.deep.equal({ key: 'plugins.mqtt.password', value: '<redacted>', origin: `${file}:4` });
+    expect(rows.get('plugins.mqtt.qos')).to.deep.equal({ key: 'plugins.mqtt.qos', value: 1, origin: 'default' });
+    expect(rows.get('plugins.printer-events.tolerance')).to.include({ origin: 'default' });
+    expect((await config(['show', '--basedir', basedir])).stdout).to.not.contain('hunter2');
+    // a plugin's section that does not fit: named as check names it, the rest still shown
+    const bad = await config(['show', '--basedir', basedirWith('plugins:\n  mqtt:\n    qos: 7\n')]);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain('"plugins.mqtt.qos"').and.contain('(line 3)');
+    expect(bad.stdout).to.contain('server.port');
+  });
+
   describe('config check', () => {
     async function checkFails(yaml: string, env: Record<string, string> = {}): Promise<{ message: string; file: string }> {
       const basedir = basedirWith(yaml);
@@ -146,6 +162,12 @@ describe('configuration sources and cuttle config', () => {
     it("names an unknown key in a plugin's section with its line", async () => {
       const { message, file } = await checkFails('plugins:\n  mqtt:\n    brokr: 1\n');
       expect(message).to.contain(`${file}: "plugins.mqtt.brokr": is not a known setting (line 3)`);
+    });
+
+    it("names a plugin's setting of the wrong type with its file and line", async () => {
+      const { message, file } = await checkFails('plugins:\n  mqtt:\n    url: mqtt://broker.lan\n    keepalive: often\n');
+      expect(message).to.contain(`${file}: "plugins.mqtt.keepalive"`);
+      expect(message).to.contain('(line 4)');
     });
 
     it("names the line of a plugin's mistake when the host refuses to start too", async () => {

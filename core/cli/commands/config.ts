@@ -4,11 +4,12 @@
  *                         would, plugins' sections included; a mistake exits 1 naming the key, the
  *                         file and the line (or the environment variable that set it)
  *   cuttle config show    every setting's effective value, secrets redacted, and where it came from
- *                         (default, the file and line, env NAME, a secret's file, --set); --json for tools
+ *                         (default, the file and line, env NAME, a secret's file, --set), plugins'
+ *                         sections included (`plugins.<id>.<key>`); --json for tools
  */
 import { PassThrough } from 'node:stream';
-import { loadSettings } from '../../container.js';
 import { CuttleHost } from '../../host.js';
+import { pluginSettingLeaves } from '../../plugins/plugin-settings.js';
 import { describeOrigin } from '../../settings/config-sources.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { flagOption, settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, UsageError, type CliCommand, type CommandArgs } from '../command.js';
@@ -37,28 +38,42 @@ async function run(args: CommandArgs): Promise<number> {
 }
 
 function show(options: ReturnType<typeof settingsOptions>, json: boolean): number {
-  const settings = loadSettings(options);
-  const rows = settings.effective().map((row) => ({ key: row.key, value: row.value, origin: describeOrigin(row.origin) }));
+  const host = CuttleHost.create({ ...options, logStream: new PassThrough() });
+  const settings = host.settings;
+  host.loadPlugins();
+  // a plugin whose section does not fit its schema has no values to show: it is named as check names it
+  const errors = reportPluginErrors(host);
+  const plugins = host.plugins.list().flatMap((record) => {
+    const running = record.state === 'loaded' ? host.plugins.settingsOf(record.id) : undefined;
+    return running ? settings.effectiveOfPlugin(record.id, pluginSettingLeaves(running.schema, running.settings.get())) : [];
+  });
+  host.plugins.unload();
+  const rows = [...settings.effective(), ...plugins].map((row) => ({ key: row.key, value: row.value, origin: describeOrigin(row.origin) }));
   if (json) {
     console.log(JSON.stringify(rows, null, 2));
     return 0;
   }
   const width = Math.max(...rows.map((r) => r.key.length));
   for (const row of rows) console.log(`${row.key.padEnd(width)}  ${JSON.stringify(row.value)}  (${row.origin})`);
-  return 0;
+  return errors > 0 ? 1 : 0;
 }
 
 /** The host's own checks: settings, then plugins' sections (constructed, never started). */
 function check(options: ReturnType<typeof settingsOptions>): number {
   const host = CuttleHost.create({ ...options, logStream: new PassThrough() });
-  const settings = host.settings;
   host.loadPlugins();
-  const errors = host.plugins.settingsErrors();
+  const errors = reportPluginErrors(host);
   host.plugins.unload();
-  for (const err of errors) console.error(`cuttle config: ${new ConfigError(err.file, err.key, err.problem, err.where ?? settings.where(err.key)).message}`);
-  if (errors.length > 0) return 1;
-  console.log(`cuttle config: ${settings.configFile} is valid`);
+  if (errors > 0) return 1;
+  console.log(`cuttle config: ${host.settings.configFile} is valid`);
   return 0;
+}
+
+/** Writes each plugin section that does not fit its plugin's schema to stderr (key, file, line); how many. */
+function reportPluginErrors(host: CuttleHost): number {
+  const errors = host.plugins.settingsErrors();
+  for (const err of errors) console.error(`cuttle config: ${new ConfigError(err.file, err.key, err.problem, err.where ?? host.settings.where(err.key)).message}`);
+  return errors.length;
 }
 
 const command: CliCommand = {
