@@ -1,6 +1,6 @@
 /**
  * The files `cuttle plugin new NAME` writes: a plugin package that installs, builds, tests and loads
- * as it is. The code comes from templates/plugin/ (real files, type-checked with the project: the
+ * as it is, with a panel for the web app (src/panel, built for the browser by tsconfig.panel.json). The code comes from templates/plugin/ (real files, type-checked with the project: the
  * sample id `my-plugin`, class `MyPlugin` and title `My plugin` are replaced); package.json and
  * tsconfig.json are made here. The three traps of a hand-made one are handled here:
  *  - cuttle is not on the npm registry, so the peer dependency is optional (npm does not try to fetch
@@ -49,7 +49,7 @@ export function pluginTemplate(input: TemplateInput): Record<string, string> {
     files: ['dist', '!dist/**/*.test.*'],
     cuttle: { plugin: './dist/index.js' },
     scripts: {
-      build: 'tsc -p tsconfig.json',
+      build: 'tsc -p tsconfig.json && tsc -p tsconfig.panel.json',
       test: 'npm run build && node --test dist/',
     },
     peerDependencies: { cuttle: `>=${input.cuttleVersion}` },
@@ -75,11 +75,28 @@ export function pluginTemplate(input: TemplateInput): Record<string, string> {
       outDir: 'dist',
     },
     include: ['src'],
+    // the web app's panel is built for the browser (tsconfig.panel.json)
+    exclude: ['src/panel'],
+  };
+  const panelTsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'ES2022',
+      moduleResolution: 'bundler',
+      lib: ['ES2023', 'DOM'],
+      strict: true,
+      skipLibCheck: true,
+      types: [],
+      rootDir: 'src/panel',
+      outDir: 'dist/panel',
+    },
+    include: ['src/panel'],
   };
   const sample = path.join(input.cuttleRoot, 'templates', 'plugin');
   const files: Record<string, string> = {
     'package.json': `${JSON.stringify(pkg, null, 2)}\n`,
     'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
+    'tsconfig.panel.json': `${JSON.stringify(panelTsconfig, null, 2)}\n`,
   };
   for (const name of templateFiles(sample)) {
     const text = readFileSync(path.join(sample, name), 'utf8');

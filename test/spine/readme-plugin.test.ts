@@ -1,6 +1,8 @@
 /**
  * The README's plugin quick start, run exactly as written: the shell block after the marker comment,
  * in cuttle's folder, with HOME set to a temporary folder (so `~/cuttle-plugin-print-log` lands there).
+ * Then a host runs the package it built, and its panel shows in Chromium on a printer's page, calling
+ * the plugin's own route, and counting a print.
  * npm keeps using the real cache and user config, so `npm install` needs the registry only for what the
  * cache does not hold (typescript and @types/node, which cuttle's own `npm ci` already put there).
  */
@@ -10,6 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { APP_ROOT } from '../../core/host.js';
+import { PrinterRegistry } from '../../core/printers/printer-registry.js';
+import { SMALL_GCODE } from '../api/support.js';
+import { startTestHost } from '../support/host.js';
+import { waitFor } from '../support/wait.js';
+import { launchChromium, openWatchedPage } from '../ui/support.js';
 
 const MARKER = '<!-- test/spine/readme-plugin.test.ts runs this block';
 
@@ -48,5 +55,35 @@ describe('README: the plugin quick start works as written', function () {
     expect(result.stdout).to.match(new RegExp(`^loaded\\s+print-log\\s+0\\.1\\.0\\s+path\\s+${pkg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
     // installing did not try to fetch cuttle from the registry
     expect(output).not.to.contain('E404');
+  });
+
+  it("the package's panel appears on a printer's page in Chromium and calls the plugin's own route", async () => {
+    const pkg = path.join(home, 'cuttle-plugin-print-log');
+    expect(existsSync(path.join(pkg, 'dist', 'panel', 'panel.js')), 'the first case built the package').to.equal(true);
+    const [t, browser] = await Promise.all([
+      startTestHost({ config: { plugins: { paths: [pkg] }, printers: [{ id: 'p1', name: 'Bench', connection: { port: 'virtual', autoconnect: true } }], serial: { virtual: { speedFactor: 20 } } } }),
+      launchChromium(),
+    ]);
+    try {
+      expect(t.host.plugins.list().find((p) => p.id === 'print-log')).to.include({ state: 'loaded', origin: 'path' });
+      await waitFor(() => t.get<PrinterRegistry>(PrinterRegistry).get('p1')?.printer.snapshot().state.id === 'OPERATIONAL', 15000);
+      const { page, errors } = await openWatchedPage(browser);
+      await page.goto(`${t.baseUrl}/printer/p1/?apikey=${t.apiKey}`);
+      const panel = 'section[data-panel="print-log/count"]';
+      await page.waitForSelector(`${panel} h2:text-is("Print log")`);
+      // the count came from the plugin's route, the state from the push stream
+      await page.waitForSelector(`${panel} .print-log-count:text-is("0 prints finished since the host started")`);
+      await page.waitForSelector(`${panel} p:text-is("The printer is operational.")`);
+      const form = new FormData();
+      form.append('file', new Blob([SMALL_GCODE]), 'cube.gcode');
+      form.append('print', 'true');
+      expect((await fetch(`${t.baseUrl}/printer/p1/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
+      // PrintDone reached the panel, which asked the route again
+      await page.waitForSelector(`${panel} .print-log-count:text-is("1 print finished since the host started")`, { timeout: 20000 });
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await browser.close();
+      await t.stop();
+    }
   });
 });

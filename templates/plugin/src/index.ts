@@ -1,8 +1,10 @@
 /**
- * My plugin: counts the prints each printer finishes, logs them and fires `plugin_my_plugin_Counted`.
- * Start from here; docs/plugin-api.md in cuttle's folder lists everything 'cuttle' offers.
+ * My plugin: counts the prints each printer finishes, logs them, fires `plugin_my_plugin_Counted`,
+ * answers the count at `GET plugin/my-plugin/count/<printer>`, and shows it in a panel on each
+ * printer's page of the web app (src/panel/panel.ts). Start from here; docs/plugin-api.md in cuttle's
+ * folder lists everything 'cuttle' offers.
  */
-import { definePlugin, inject, OnEvent, Plugin, PluginContext, PrinterService, type EventPayload } from 'cuttle';
+import { definePlugin, HttpRoutes, inject, OnEvent, OnStartup, Plugin, PluginContext, PrinterService, type EventPayload } from 'cuttle';
 
 export const info = definePlugin({
   id: 'my-plugin',
@@ -15,6 +17,8 @@ export const info = definePlugin({
   settings: { announce: { doc: 'log each finished print', format: Boolean, default: true } },
   // custom events it fires, as plugin_my_plugin_<Name>
   events: ['Counted'],
+  // the web app's panel on each printer's page: the built module, inside this package's folder
+  ui: [{ id: 'count', title: 'My plugin', location: 'printer', module: 'dist/panel/panel.js' }],
 });
 
 @Plugin(info)
@@ -25,7 +29,21 @@ export class MyPlugin {
   constructor(
     @inject(PluginContext) private readonly ctx: PluginContext<typeof info>,
     @inject(PrinterService) private readonly printer: PrinterService,
+    @inject(HttpRoutes) private readonly routes: HttpRoutes,
   ) {}
+
+  @OnStartup()
+  started(): void {
+    const id = this.ctx.printer!.id;
+    // a route of this printer's instance, for any user who may see the printer's state; removed when the instance stops
+    this.ctx.subscriptions.add(
+      this.routes.register(`my-plugin-${id}`, (routes) =>
+        routes.get(`/plugin/my-plugin/count/${id}`, 'STATUS', (http) => {
+          http.body = { count: this.count };
+        }),
+      ),
+    );
+  }
 
   @OnEvent('PrintDone')
   done(payload: EventPayload<'PrintDone'>): void {

@@ -1,0 +1,31 @@
+/**
+ * My plugin's panel on each printer's page of cuttle's web app: an ES module (built by
+ * tsconfig.panel.json, with the browser's types) that the app imports and mounts with a PanelApi.
+ * It shows the count its own route answers, again after each print, and the printer's state.
+ */
+import type { PanelApi } from 'cuttle';
+
+/** the plugin's settings, as its schema in index.ts types them */
+interface Settings {
+  announce: boolean;
+}
+
+export function mount(element: HTMLElement, api: PanelApi<Settings>) {
+  const count = element.appendChild(document.createElement('p'));
+  count.className = 'my-plugin-count';
+  const state = element.appendChild(document.createElement('p'));
+  state.className = 'muted';
+  const refresh = () =>
+    api.request<{ count: number }>('GET', `plugin/my-plugin/count/${api.printer}`).then(
+      (answer) => (count.textContent = `${answer.count} ${answer.count === 1 ? 'print' : 'prints'} finished since the host started`),
+      (err: Error) => (count.textContent = `The count could not be read: ${err.message}`),
+    );
+  void refresh();
+  const printed = api.onEvent((event) => event.type === 'PrintDone' && void refresh());
+  const current = api.onCurrent((now) => (state.textContent = `The printer is ${now.state.text.toLowerCase()}.`));
+  // what mount returns is called when the panel goes
+  return () => {
+    printed.dispose();
+    current.dispose();
+  };
+}
