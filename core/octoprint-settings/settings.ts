@@ -1,6 +1,6 @@
 /**
- * Settings only OctoPrint clients use (`appearance.*`, `temperature.*`): the instance's name and
- * colour, and the temperature presets and history length apps offer. Served and changed through
+ * Settings OctoPrint clients use (`appearance.*`, `temperature.*`): the instance's name and
+ * colour, and the temperature presets (the web app's too) and history length apps offer. Served and changed through
  * /api/settings (octoprint-fields.ts); contributed by octoprintSettingsModule.
  */
 import { defineSettings } from '../settings/settings-section.js';
@@ -12,12 +12,23 @@ export interface TemperaturePreset {
   chamber: number | null;
 }
 
+/** Hotter than any hotend or bed a preset should ask for: a typo (2100) is refused, not sent to a heater. */
+const MAX_PRESET_C = { extruder: 500, bed: 200, chamber: 150 } as const;
+
 const presets = {
   format: (value: unknown) => {
     if (!Array.isArray(value)) throw new Error('must be a list of {name, extruder, bed, chamber}');
-    for (const p of value as Partial<TemperaturePreset>[]) {
-      if (typeof p?.name !== 'string' || typeof p.extruder !== 'number' || typeof p.bed !== 'number') throw new Error('each preset needs name, extruder and bed');
-    }
+    const names = new Set<string>();
+    (value as Partial<TemperaturePreset>[]).forEach((p, i) => {
+      if (typeof p?.name !== 'string' || p.name.trim() === '' || typeof p.extruder !== 'number' || typeof p.bed !== 'number') throw new Error(`preset ${i + 1} needs a name, extruder and bed`);
+      if (names.has(p.name)) throw new Error(`preset ${i + 1}: the name "${p.name}" is used twice`);
+      names.add(p.name);
+      for (const heater of ['extruder', 'bed', 'chamber'] as const) {
+        const c = p[heater];
+        if (c === null || c === undefined) continue;
+        if (typeof c !== 'number' || !Number.isFinite(c) || c < 0 || c > MAX_PRESET_C[heater]) throw new Error(`preset ${i + 1} (${p.name}): ${heater} must be from 0 to ${MAX_PRESET_C[heater]} °C`);
+      }
+    });
   },
 };
 
@@ -28,11 +39,12 @@ export const appearanceSettings = defineSettings('appearance', {
 
 export const temperatureSettings = defineSettings('temperature', {
   profiles: {
-    doc: 'Temperature presets offered to clients: [{name, extruder, bed, chamber}].',
+    doc: "Temperature presets (°C) offered to clients and the web app's preset buttons: [{name, extruder, bed, chamber}].",
     ...presets,
     default: [
-      { name: 'ABS', extruder: 210, bed: 100, chamber: null },
-      { name: 'PLA', extruder: 180, bed: 60, chamber: null },
+      { name: 'PLA', extruder: 210, bed: 60, chamber: null },
+      { name: 'PETG', extruder: 240, bed: 80, chamber: null },
+      { name: 'ABS', extruder: 250, bed: 100, chamber: null },
     ] as TemperaturePreset[],
   },
   cutoff: { doc: 'Minutes of temperature history clients show.', format: 'nat', default: 30 },

@@ -140,6 +140,46 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(watched.errors).to.deep.equal([]);
   });
 
+  it("edits the temperature presets kept by the host: a bad value shown at its row, then saved, and another browser's preset buttons read them", async () => {
+    const config = () => YAML.parse(fs.readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8'));
+    await page.goto(`${t.baseUrl}/#/settings`);
+    await page.click('nav[aria-label="Settings pages"] a:text-is("Temperature presets")');
+    const row = (i: number) => `#presets-editor tr[data-preset-row="${i}"]`;
+    await page.waitForSelector(`${row(1)} input[name=tool]`);
+    expect(await page.inputValue(`${row(1)} input[name=name]`)).to.equal('PETG');
+    await page.fill(`${row(1)} input[name=tool]`, '235');
+    await page.fill(`${row(1)} input[name=bed]`, '75');
+    await page.click('#presets-editor button:text-is("Add a material")');
+    await page.fill(`${row(3)} input[name=name]`, 'TPU');
+    await page.fill(`${row(3)} input[name=tool]`, '900');
+    await page.click('#presets-editor button[type=submit]');
+    await page.waitForSelector(`${row(3)} .field-error:text-is("hotend must be from 0 to 500 °C")`);
+    expect(config().temperature).to.equal(undefined);
+    expect(await seriousViolations(page), 'presets with an error').to.deep.equal([]);
+    await page.fill(`${row(3)} input[name=tool]`, '220');
+    await page.fill(`${row(3)} input[name=bed]`, '50');
+    await page.click('#presets-editor button[type=submit]');
+    await page.waitForSelector('#presets-editor [role=status]:text-is("Saved.")');
+    expect(config().temperature.profiles).to.deep.equal([
+      { name: 'PLA', extruder: 210, bed: 60, chamber: null },
+      { name: 'PETG', extruder: 235, bed: 75, chamber: null },
+      { name: 'ABS', extruder: 250, bed: 100, chamber: null },
+      { name: 'TPU', extruder: 220, bed: 50, chamber: null },
+    ]);
+    // the host refuses what the form would not send, naming the setting
+    const refused = await fetch(`${t.baseUrl}/api/settings`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ temperature: { profiles: [{ name: 'PLA', extruder: 2100, bed: 60, chamber: null }] } }) });
+    expect(refused.status).to.equal(400);
+    expect(((await refused.json()) as { error: string }).error).to.contain('temperature.profiles');
+    // another browser (no storage shared) shows the host's presets on a printer's page
+    const other = await openWatchedPage(browser);
+    await other.page.goto(`${t.baseUrl}/printer/p1/?apikey=${t.apiKey}`);
+    await other.page.waitForSelector('button[data-preset="TPU"][title="hotend 220 °C, bed 50 °C"]');
+    expect(await other.page.$$eval('button[data-preset]', (b) => b.map((x) => x.getAttribute('data-preset')))).to.deep.equal(['PLA', 'PETG', 'ABS', 'TPU', 'off']);
+    expect(other.errors).to.deep.equal([]);
+    await other.context.close();
+    expect(watched.errors).to.deep.equal([]);
+  });
+
   it("renders a plugin's settings from its schema, saves them, shows a refused value at its field; a read-only user gets no such page", async () => {
     const config = () => YAML.parse(fs.readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8'));
     await page.goto(`${t.baseUrl}/#/settings`);

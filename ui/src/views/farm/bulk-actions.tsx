@@ -7,7 +7,7 @@ import { api, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import type { FileEntry, FileListing } from '../../api/types.js';
 import { ConfirmDialog } from '../../components/confirm.js';
-import { loadPresets } from '../../lib/presets.js';
+import { loadPresets, presets as hostPresets } from '../../lib/presets.js';
 import { encodePath, printerBase } from '../../lib/page.js';
 import { setTargets } from '../printer/heaters.js';
 
@@ -20,7 +20,8 @@ export function BulkActions({ selected, names, onDone }: { selected: readonly st
   const [file, setFile] = useState('');
   const [outcome, setOutcome] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const presets = loadPresets();
+  const presets = hostPresets.value ?? [];
+  useEffect(() => void loadPresets(), []);
   useEffect(() => void api<FileListing>('GET', 'api/files/local?recursive=true').then((r) => setFiles(gcodeFiles(r.files)), () => setFiles([])), []);
   const each = async (what: string, act: (base: string) => Promise<unknown>) => {
     setOutcome(`${what} on ${selected.length} printers…`);

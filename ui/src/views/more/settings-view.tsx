@@ -12,6 +12,7 @@ import { ActionsHeader } from '../../components/printer-filter.js';
 import { useAction } from '../../components/use-action.js';
 import { PluginPanels, type PanelSources } from '../../plugins/plugin-panels.js';
 import { AppKeyRequests } from '../farm/app-keys.js';
+import { PresetsPage } from '../settings/presets-editor.js';
 import { SettingsPages, type FixedPage } from '../settings/settings-pages.js';
 import { TestFire } from './test-fire.js';
 import { UsersSettings } from './users-settings.js';
@@ -126,8 +127,10 @@ function GeneralSettings() {
   );
 }
 
-const FIXED: readonly FixedPage[] = [{ id: '', title: 'Printers and users', render: () => <GeneralSettings /> }];
+const GENERAL: FixedPage = { id: '', title: 'Printers and users', render: () => <GeneralSettings /> };
+/** the pages that change the host's settings (SETTINGS) */
+const CHANGING: readonly FixedPage[] = [{ id: 'presets', title: 'Temperature presets', render: () => <PresetsPage /> }];
 
 export function SettingsView() {
-  return <SettingsPages fixed={FIXED} />;
+  return <SettingsPages fixed={can('SETTINGS') ? [GENERAL, ...CHANGING] : [GENERAL]} />;
 }

@@ -1,12 +1,13 @@
 /**
  * Temperatures: the live chart, each heater's actual and target with a field to set it, material
- * presets (PLA, PETG, ABS; editable, kept in this browser) and Off. Needs CONTROL; safe while printing.
+ * presets (the host's, PLA, PETG and ABS at first; editable with SETTINGS) and Off. Needs CONTROL; safe while printing.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { can } from '../../api/session.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../components/use-action.js';
-import { loadPresets, savePresets, type Preset } from '../../lib/presets.js';
+import { loadPresets, presets as hostPresets } from '../../lib/presets.js';
+import { PresetsEditor } from '../settings/presets-editor.js';
 import type { PrinterStream } from '../../push/printer-stream.js';
 import { heaterOrder, setTargets, TOOL } from './heaters.js';
 import { TemperatureChart } from './temperature-chart.js';
@@ -45,56 +46,10 @@ function HeaterRow({ name, reading, control, onSet }: { name: string; reading: R
   );
 }
 
-function PresetEditor({ presets, onSave }: { presets: Preset[]; onSave(p: Preset[]): void }) {
-  const [draft, setDraft] = useState(presets.map((p) => ({ ...p })));
-  const set = (i: number, key: keyof Preset, v: string) => setDraft(draft.map((p, j) => (j === i ? { ...p, [key]: key === 'name' ? v : Number(v) } : p)));
-  return (
-    <form
-      class="presets-editor"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSave(draft.filter((p) => p.name.trim()));
-      }}
-    >
-      <table>
-        <thead>
-          <tr>
-            <th>Material</th>
-            <th>Hotend °C</th>
-            <th>Bed °C</th>
-          </tr>
-        </thead>
-        <tbody>
-          {draft.map((p, i) => (
-            <tr>
-              <td>
-                <input aria-label="Material" value={p.name} size={6} onInput={(e) => set(i, 'name', (e.currentTarget as HTMLInputElement).value)} />
-              </td>
-              <td>
-                <input aria-label={`${p.name} hotend`} type="number" min={0} max={350} value={p.tool} onInput={(e) => set(i, 'tool', (e.currentTarget as HTMLInputElement).value)} />
-              </td>
-              <td>
-                <input aria-label={`${p.name} bed`} type="number" min={0} max={150} value={p.bed} onInput={(e) => set(i, 'bed', (e.currentTarget as HTMLInputElement).value)} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <div class="row">
-        <button type="button" onClick={() => setDraft([...draft, { name: '', tool: 200, bed: 60 }])}>
-          Add a material
-        </button>
-        <button type="submit" class="primary">
-          Save presets
-        </button>
-      </div>
-    </form>
-  );
-}
-
 export function TemperaturePanel({ stream }: { stream: PrinterStream }) {
   const action = useAction();
-  const [presets, setPresets] = useState(loadPresets);
+  useEffect(() => void loadPresets(), []);
+  const presets = hostPresets.value ?? [];
   const [editing, setEditing] = useState(false);
   const points = stream.temps.value;
   const last = points[points.length - 1];
@@ -140,21 +95,14 @@ export function TemperaturePanel({ stream }: { stream: PrinterStream }) {
           <button type="button" data-preset="off" disabled={!online || action.busy} onClick={() => void action.run(() => setTargets(all(0, 0)))}>
             All off
           </button>
-          <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
-            Edit presets
-          </button>
+          {can('SETTINGS') && (
+            <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+              Edit presets
+            </button>
+          )}
         </div>
       )}
-      {editing && (
-        <PresetEditor
-          presets={presets}
-          onSave={(p) => {
-            savePresets(p);
-            setPresets(p);
-            setEditing(false);
-          }}
-        />
-      )}
+      {editing && <PresetsEditor onSaved={() => setEditing(false)} />}
       <Notice error={action.error} onDismiss={action.clear} />
     </section>
   );
