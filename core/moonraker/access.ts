@@ -1,12 +1,13 @@
 /**
  * Who a Moonraker client is: cuttle's own key or session (the same lookups as the REST API), the
- * token of `access.login` (a cuttle session, as `Authorization: Bearer` or `?access_token=`), a
+ * JWT of `access.login` (standing for a cuttle session, as `Authorization: Bearer` or
+ * `?access_token=`, refreshed with `access.refresh_jwt`, expiring as Moonraker's do), a
  * one-shot token from `access.oneshot_token` (`?token=`, as Moonraker's), or a trusted network
  * (`moonraker.trustedClients`, off by default). A session cookie counts only from the same origin,
  * and a trusted address only from the same origin or one `server.cors` allows: another site's page
  * must not ride on the browser's cookie or on its network.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { inject, injectable } from 'inversify';
 import { AuthManager, type AuthPrincipal } from '../auth/api.js';
@@ -17,14 +18,22 @@ import { serverSettings } from '../http/settings.js';
 import { RequestOriginSource } from '../http/base-url.js';
 import { moonrakerSettings, trustedNetworks } from './settings.js';
 import { inNetworks } from '../common/networks.js';
+import { signToken, verifyToken, type TokenType } from './jwt.js';
 
 const ONESHOT_TTL_MS = 5_000;
+/** a refresh token's own limit; the session it names usually ends first (cuttle's idle timeout) */
+const REFRESH_LIFETIME_S = 90 * 24 * 3600;
+const MAX_TOKEN_SESSIONS = 10_000;
 const MAX_ONESHOTS = 1000;
 
 @injectable()
 export class MoonrakerAccess {
   private readonly oneshots = new Map<string, { principal: Principal; expires: number }>();
   private networks: { list: string; matcher: ReturnType<typeof trustedNetworks> } | undefined;
+  /** the key JWTs are signed with: drawn at start, as cuttle's sessions live in memory too */
+  private readonly tokenKey = randomBytes(32);
+  /** access tokens' session digests → sessions */
+  private readonly tokenSessions = new Map<string, { username: string; session: string }>();
 
   constructor(
     @inject(AuthManager) private readonly auth: AuthManager,
@@ -56,7 +65,7 @@ export class MoonrakerAccess {
       if (byKey) return byKey;
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? query.get('access_token');
-    if (bearer) return this.sessionOfToken(bearer);
+    if (bearer) return this.principalOfToken(bearer);
     const sameOrigin = this.sameOrigin(req);
     const headers = sameOrigin ? req.headers : { ...req.headers, cookie: undefined };
     const authenticated = this.auth.authenticateRequest(headers, Object.fromEntries(query));
@@ -85,24 +94,59 @@ export class MoonrakerAccess {
   }
 
   /**
-   * `access.login`: cuttle's password login (its per-address limit included); the token is the new
-   * session, as `name:session` in base64url, for `Authorization: Bearer` and `?access_token=`.
+   * `access.login`: cuttle's password login (its per-address limit included), a new cuttle session,
+   * and Moonraker's pair of JWTs for it: the access token (`moonraker.tokenLifetime`, an hour) and
+   * the refresh token that gets new ones while the session lives.
    */
-  async login(username: string, password: string, address: string): Promise<{ principal: AuthPrincipal; token: string }> {
+  async login(username: string, password: string, address: string): Promise<{ principal: AuthPrincipal; token: string; refreshToken: string }> {
     const principal = await this.auth.login(username, password, address);
     const session = this.auth.createSession(principal);
-    return { principal, token: Buffer.from(`${principal.name}:${session}`).toString('base64url') };
+    return { principal, token: this.accessToken(principal.name, session), refreshToken: this.token(principal.name, 'refresh', session, REFRESH_LIFETIME_S) };
   }
 
-  /** Ends the session a token stands for (`access.logout`). */
-  logout(token: string): void {
-    const session = splitToken(token)?.session;
+  /** `access.refresh_jwt`: a new access token for a refresh token whose session lives; null otherwise. */
+  refresh(refreshToken: string): { username: string; token: string } | null {
+    const claims = verifyToken(refreshToken, this.tokenKey, 'refresh');
+    if (!claims || !this.auth.authenticateSession(claims.username, claims.sid)) return null;
+    return { username: claims.username, token: this.accessToken(claims.username, claims.sid) };
+  }
+
+  /** Ends the session an access token stands for (`access.logout`); false when it stands for none. */
+  logout(token: string): boolean {
+    const session = this.sessionOfAccessToken(token);
     if (session) this.auth.revokeSession(session);
+    return session !== null;
   }
 
-  private sessionOfToken(token: string): Principal | null {
-    const parts = splitToken(token);
-    return parts ? this.auth.authenticateSession(parts.name, parts.session) : null;
+  /** The principal of an access token (`Authorization: Bearer`, `?access_token=`, identify's `access_token`), or null. */
+  principalOfToken(token: string): AuthPrincipal | null {
+    const claims = verifyToken(token, this.tokenKey, 'access');
+    const entry = claims ? this.tokenSessions.get(claims.sid) : undefined;
+    return claims && entry?.username === claims.username ? this.auth.authenticateSession(claims.username, entry.session) : null;
+  }
+
+  private sessionOfAccessToken(token: string): string | null {
+    const claims = verifyToken(token, this.tokenKey, 'access');
+    return (claims && this.tokenSessions.get(claims.sid)?.session) ?? null;
+  }
+
+  /**
+   * An access token names its session by a digest (the session id itself would outlive the token's
+   * hour); the digests are remembered here, and made again by a refresh after a restart.
+   */
+  private accessToken(username: string, session: string): string {
+    const sid = createHash('sha256').update(session).digest('base64url').slice(0, 32);
+    if (this.tokenSessions.size >= MAX_TOKEN_SESSIONS) {
+      for (const [digest, entry] of this.tokenSessions) if (!this.auth.authenticateSession(entry.username, entry.session)) this.tokenSessions.delete(digest);
+      if (this.tokenSessions.size >= MAX_TOKEN_SESSIONS) this.tokenSessions.delete(this.tokenSessions.keys().next().value!);
+    }
+    this.tokenSessions.set(sid, { username, session });
+    return this.token(username, 'access', sid, this.settings.of(moonrakerSettings).get().tokenLifetime);
+  }
+
+  private token(username: string, type: TokenType, sid: string, lifetimeS: number): string {
+    const now = Math.floor(Date.now() / 1000);
+    return signToken({ iss: 'cuttle', aud: 'Moonraker', iat: now, exp: now + lifetimeS, username, token_type: type, sid }, this.tokenKey);
   }
 
   /** A token that lets its holder in once, within a few seconds (Moonraker's `access.oneshot_token`). */
@@ -133,9 +177,3 @@ export class MoonrakerAccess {
   }
 }
 
-function splitToken(token: string): { name: string; session: string } | null {
-  if (token.length > 512) return null;
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  const colon = text.lastIndexOf(':');
-  return colon > 0 ? { name: text.slice(0, colon), session: text.slice(colon + 1) } : null;
-}

@@ -33,6 +33,8 @@ export const HTTP_ROOTS = ['server', 'printer', 'machine', 'access'];
 
 const NO_SESSION: RpcSession = {
   identify: () => undefined,
+  // each HTTP request names its caller itself
+  authenticate: () => undefined,
   subscribe: () => {
     throw new RpcError(400, 'Subscriptions need the websocket');
   },

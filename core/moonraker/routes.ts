@@ -68,9 +68,17 @@ export class MoonrakerRoutes implements RouteContribution {
     });
     routes.post('/access/logout', 'public', (ctx) => {
       const token = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'))?.[1];
-      if (!token) throw new HttpError(401, 'Unauthorized');
-      this.access.logout(token);
-      ctx.body = { result: { action: 'user_logged_out' } };
+      const principal = token ? this.access.principalOfToken(token) : null;
+      if (!token || !principal || !this.access.logout(token)) throw new HttpError(401, 'Unauthorized');
+      ctx.body = { result: { username: principal.name, action: 'user_logged_out' } };
+    });
+    // the refresh token is the credential
+    routes.post('/access/refresh_jwt', 'public', async (ctx) => {
+      if (!this.settings.of(moonrakerSettings).get().enabled) throw new HttpError(404, 'Not found');
+      const body = { ...ctx.query, ...(ctx.is('application/json') ? await readJsonObject(ctx) : {}) };
+      const refreshed = typeof body['refresh_token'] === 'string' ? this.access.refresh(body['refresh_token']) : null;
+      if (!refreshed) throw new HttpError(401, 'Invalid Refresh Token');
+      ctx.body = { result: { username: refreshed.username, token: refreshed.token, source: 'moonraker', action: 'user_jwt_refresh' } };
     });
     // after the upload and download: every other path under Moonraker's roots names a method
     for (const root of HTTP_ROOTS) routes.all(`/${root}/*rest`, 'public', (ctx) => this.method(ctx));
@@ -83,8 +91,8 @@ export class MoonrakerRoutes implements RouteContribution {
     const { username, password } = body;
     if (typeof username !== 'string' || typeof password !== 'string') throw new HttpError(400, 'Expected "username" and "password"');
     try {
-      const { principal, token } = await this.access.login(username, password, ctx.ip);
-      ctx.body = { result: { username: principal.name, token, refresh_token: null, source: 'moonraker', action: 'user_logged_in' } };
+      const { principal, token, refreshToken } = await this.access.login(username, password, ctx.ip);
+      ctx.body = { result: { username: principal.name, token, refresh_token: refreshToken, source: 'moonraker', action: 'user_logged_in' } };
     } catch (err) {
       if (!(err instanceof LoginError)) throw err;
       if (err.retryAfterMs) ctx.set('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));

@@ -51,6 +51,8 @@ export interface RpcCall {
 /** What a method may change on the connection it was called on. */
 export interface RpcSession {
   identify(info: { client_name: string; version: string; type: string; url: string }): void;
+  /** the connection acts as `principal` from now on (identify's `access_token` or `api_key`) */
+  authenticate(principal: Principal): void;
   /** replaces the subscription; `null` fields means every field of the object */
   subscribe(objects: Record<string, string[] | null>): void;
 }

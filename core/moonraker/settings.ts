@@ -11,6 +11,11 @@ export const moonrakerSettings = defineSettings('moonraker', {
     format: checkNetworks,
     default: [] as string[],
   },
+  tokenLifetime: {
+    doc: 'Seconds an access token of Moonraker’s login (a JWT) is valid; clients refresh it with access.refresh_jwt while the session lives.',
+    format: 'nat',
+    default: 3600,
+  },
   scriptTimeout: {
     doc: 'Seconds printer.gcode.script waits for the printer to finish a script (the "ok" of its last line) before answering with an error; the printer goes on with it.',
     format: 'nat',

@@ -69,6 +69,10 @@ class MoonrakerClient implements RpcSession {
     this.identity = info;
   }
 
+  authenticate(principal: Principal): void {
+    this.principal = principal;
+  }
+
   subscribe(objects: Record<string, string[] | null>): void {
     this.wanted = new Map(Object.entries(objects));
     this.signature = JSON.stringify([...this.wanted].sort(([a], [b]) => (a < b ? -1 : 1)));

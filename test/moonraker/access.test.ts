@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { SettingsService } from '../../core/settings/settings-service.js';
 import { request } from '../clients/helpers.js';
+import { waitFor } from '../support/wait.js';
 import { RpcClient, startMoonrakerHost, type MoonrakerHost } from './support.js';
 
 async function sessionCookie(h: MoonrakerHost, user: string, groups: string[]): Promise<string> {
@@ -85,6 +86,57 @@ describe('moonraker: access', function () {
     const once = ((await oneshot.json()) as { result: string }).result;
     (await RpcClient.open(`${url}?token=${once}`)).close();
     expect(await refusal(`${url}?access_token=${token.slice(0, -4)}AAAA`)).to.equal('HTTP 401');
+  });
+
+  it('answers the login with Moonraker’s JWTs: refreshed, expiring, taken by identify, ended by access.logout', async () => {
+    await sessionCookie(h, 'dave', ['users']);
+    const base = `http://127.0.0.1:${h.ports['p1']}`;
+    const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return { status: res.status, result: ((await res.json()) as { result: any }).result };
+    };
+    const settings = h.t.get<SettingsService>(SettingsService);
+    settings.setMany([['moonraker.tokenLifetime', 1]]);
+    let login: { status: number; result: any };
+    try {
+      login = await post('/access/login', { username: 'dave', password: 'a-long-password' });
+    } finally {
+      settings.setMany([['moonraker.tokenLifetime', 3600]]);
+    }
+    const { token, refresh_token: refreshToken } = login.result;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    expect(claims).to.include({ username: 'dave', token_type: 'access' });
+    expect(claims.exp - claims.iat).to.equal(1);
+    // past its exp the token opens nothing; the refresh token gets a new one
+    await waitFor(async () => (await refusal(`${url}?access_token=${token}`)) === 'HTTP 401', 5000, 'the access token expired');
+    expect((await post('/access/refresh_jwt', { refresh_token: token })).status).to.equal(401);
+    const refreshed = await post('/access/refresh_jwt', { refresh_token: refreshToken });
+    expect(refreshed.result).to.include({ username: 'dave', action: 'user_jwt_refresh' });
+    // identify with the token: a connection opened with the API key acts as dave from then on
+    const rpc = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
+    try {
+      const identity = { client_name: 'test', version: '1', type: 'web', url: 'x' };
+      expect((await rpc.call('server.connection.identify', { ...identity, access_token: token })).error!.code).to.equal(401);
+      await rpc.result('server.connection.identify', { ...identity, access_token: refreshed.result.token });
+      expect((await rpc.result('access.get_user')).username).to.equal('dave');
+      expect((await rpc.result('access.refresh_jwt', { refresh_token: refreshToken })).username).to.equal('dave');
+      expect(await rpc.result('access.logout')).to.deep.equal({ username: 'dave', action: 'user_logged_out' });
+      await waitFor(() => rpc.ws.readyState === rpc.ws.CLOSED, 5000, 'the socket on the ended session closed');
+    } finally {
+      rpc.close();
+    }
+    expect(await refusal(`${url}?access_token=${refreshed.result.token}`)).to.equal('HTTP 401');
+    expect((await post('/access/refresh_jwt', { refresh_token: refreshToken })).status).to.equal(401);
+    // identify with an API key: a connection opened with a login's token acts as the key's owner
+    const again = (await post('/access/login', { username: 'dave', password: 'a-long-password' })).result.token;
+    const byKey = await RpcClient.open(`${url}?access_token=${again}`);
+    try {
+      await byKey.result('server.connection.identify', { client_name: 'test', version: '1', type: 'web', url: 'x', api_key: h.t.apiKey });
+      expect((await byKey.result('access.get_user')).username).to.not.equal('dave');
+      expect((await post('/access/logout', {}, { Authorization: `Bearer ${again}` })).result).to.deep.equal({ username: 'dave', action: 'user_logged_out' });
+    } finally {
+      byKey.close();
+    }
   });
 
   it('lets a one-shot token in once', async () => {

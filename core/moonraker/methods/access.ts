@@ -4,12 +4,12 @@
  * them: every user to a holder of SETTINGS, only oneself to anyone else; the key to SETTINGS only.
  */
 import { inject, injectable } from 'inversify';
-import { AuthManager } from '../../auth/api.js';
+import { AuthManager, type AuthPrincipal } from '../../auth/api.js';
 import { hasPermissions } from '../../http/principal.js';
 import { apiSettings } from '../../auth/settings.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { MoonrakerAccess } from '../access.js';
-import type { RpcMethod, RpcMethodContribution } from '../rpc.js';
+import { RpcError, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
 
 @injectable()
 export class AccessMethods implements RpcMethodContribution {
@@ -32,6 +32,25 @@ export class AccessMethods implements RpcMethodContribution {
           const all = hasPermissions(call.principal, ['SETTINGS']);
           const users = this.auth.users.list().filter((u) => all || u.name === call.principal.name);
           return { users: users.map((u) => ({ username: u.name, source: 'moonraker', created_on: 0 })) };
+        },
+      },
+      // the connection's own session (a login's token): ended, and every socket riding on it closes
+      'access.logout': {
+        permission: 'STATUS',
+        handle: (_p, call) => {
+          const session = (call.principal as AuthPrincipal).session;
+          if (!session) throw new RpcError(400, 'No user logged in: the connection uses a key or a trusted network');
+          // after the answer has left: the socket riding on the session closes with it
+          setImmediate(() => this.auth.revokeSession(session));
+          return { username: call.principal.name, action: 'user_logged_out' };
+        },
+      },
+      'access.refresh_jwt': {
+        permission: 'STATUS',
+        handle: (params) => {
+          const refreshed = this.access.refresh(params.string('refresh_token'));
+          if (!refreshed) throw new RpcError(401, 'Invalid Refresh Token');
+          return { ...refreshed, source: 'moonraker', action: 'user_jwt_refresh' };
         },
       },
       'access.get_api_key': { permission: 'SETTINGS', handle: () => this.settings.of(apiSettings).get().key },

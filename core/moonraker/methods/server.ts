@@ -5,7 +5,9 @@
  */
 import os from 'node:os';
 import { inject, injectable } from 'inversify';
+import { AuthManager } from '../../auth/api.js';
 import { CUTTLE_VERSION } from '../../common/version.js';
+import { MoonrakerAccess } from '../access.js';
 import { GCODE_STORE_SIZE } from '../printer-feed.js';
 import { klippyMessage, klippyState } from '../printer-model.js';
 import { MoonrakerPrinters } from '../printers.js';
@@ -26,6 +28,8 @@ export class ServerMethods implements RpcMethodContribution {
   constructor(
     @inject(MoonrakerPrinters) private readonly printers: MoonrakerPrinters,
     @inject(MoonrakerWebsocket) private readonly websocket: MoonrakerWebsocket,
+    @inject(MoonrakerAccess) private readonly access: MoonrakerAccess,
+    @inject(AuthManager) private readonly auth: AuthManager,
   ) {}
 
   methods(): Record<string, RpcMethod> {
@@ -33,6 +37,14 @@ export class ServerMethods implements RpcMethodContribution {
       'server.connection.identify': {
         permission: 'STATUS',
         handle: (params, call) => {
+          // Moonraker's login at the websocket's level: the connection then acts as that user or key
+          const token = params.optionalString('access_token');
+          const key = token === undefined ? params.optionalString('api_key') : undefined;
+          if (token !== undefined || key !== undefined) {
+            const principal = token !== undefined ? this.access.principalOfToken(token) : this.auth.authenticateKey(key!);
+            if (!principal) throw new RpcError(401, 'Unauthorized');
+            call.session.authenticate(principal);
+          }
           call.session.identify({
             client_name: params.string('client_name').slice(0, 100),
             version: params.string('version').slice(0, 100),
