@@ -119,7 +119,8 @@ export class MoonrakerRoutes implements RouteContribution {
     try {
       if ((fields['root'] ?? GCODES_ROOT) !== GCODES_ROOT) throw new HttpError(400, `Invalid root: only "${GCODES_ROOT}" is served`);
       if (print && !hasPermissions(principal, ['PRINT'])) throw new HttpError(403, 'Forbidden: printing needs the PRINT permission');
-      target = joinPath(normalisePath(fields['path'] ?? ''), file.filename);
+      // Cura's Moonraker plugin names the file "/<name>": relative to the folder, as Moonraker takes it
+      target = joinPath(normalisePath(fields['path'] ?? ''), file.filename.replace(/^\/+/, ''));
     } catch (err) {
       await this.files.discardUpload(file.staged);
       throw err;
