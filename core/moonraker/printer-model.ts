@@ -4,6 +4,7 @@
  * (homed axes after G28, G90/G91 and M82/M83, fan speed, M220/M221 factors, the last feed rate).
  * `status()` is the whole object tree, computed on demand; the subscription feed diffs it.
  */
+import os from 'node:os';
 import { DisposableStore, type Disposable } from '../common/disposable.js';
 import type { Position } from '../events/catalogue.js';
 import type { PrinterProfile } from '../printer-profiles/profile-store.js';
@@ -240,7 +241,9 @@ export class PrinterModel implements Disposable {
       display_status: { progress, message: null },
       idle_timeout: { state: jobState ? 'Printing' : 'Ready', printing_time: jobState ? duration : 0 },
       pause_resume: { is_paused: snapshot.state.id === 'PAUSED' || snapshot.state.id === 'PAUSING' },
-      system_stats: { sysload: 0, cputime: process.cpuUsage().user / 1e6, memavail: 0 },
+      // Klipper's: the load average and the memory available in kB (Home Assistant's memory sensor is
+      // (system_info's total_memory - memavail) / total_memory)
+      system_stats: { sysload: round(os.loadavg()[0]!), cputime: process.cpuUsage().user / 1e6, memavail: Math.round(os.freemem() / 1024) },
       configfile: this.configfile(profile, extruders, min, max),
     };
     extruders.forEach((name, i) => {
