@@ -1,6 +1,7 @@
 /**
  * `GET /api/settings/pages`: the settings pages (core sections and each plugin's), their fields and
- * values, secrets redacted (SETTINGS_READ). `PUT /api/settings/pages/<id>` with `{"values": {…}}`
+ * values, secrets redacted (SETTINGS_READ); `GET /api/settings/pages/<id>` one of them (a plugin's
+ * panel reads its own settings so, through PanelApi.settings). `PUT /api/settings/pages/<id>` with `{"values": {…}}`
  * changes one page and saves it (SETTINGS); a bad value is a 400 `{error, key}` naming the setting,
  * and nothing changes.
  */
@@ -29,6 +30,11 @@ export class SettingsPagesRoutes implements RouteContribution {
   registerRoutes(routes: Routes): void {
     routes.get('/api/settings/pages', 'SETTINGS_READ', (ctx) => {
       ctx.body = { pages: this.pages.list() };
+    });
+    routes.get('/api/settings/pages/:id', 'SETTINGS_READ', (ctx) => {
+      const page = this.pages.get(ctx.params['id'] ?? '');
+      if (!page) throw new HttpError(404, `no settings page "${(ctx.params['id'] ?? '').slice(0, 64)}"`);
+      ctx.body = page;
     });
     routes.put('/api/settings/pages/:id', 'SETTINGS', async (ctx) => {
       const { values } = await readJsonObject(ctx);

@@ -38,10 +38,13 @@ export interface PanelApi<S extends object = Record<string, unknown>> {
   onCurrent(listener: (state: PushPrinterState) => void): PanelSubscription;
   /** each event the page receives from now on (a printer's page: that printer's and the shared ones) */
   onEvent(listener: (event: PanelEvent) => void): PanelSubscription;
-  /** the plugin's own settings (`plugins.<id>`): `get` needs SETTINGS_READ (sensitive ones need SETTINGS), `set` SETTINGS, validated by the host */
+  /**
+   * The plugin's own settings (`plugins.<id>`, its settings page `api/settings/pages/plugins.<id>`):
+   * `get` needs SETTINGS_READ and answers sensitive ones as ''; `set` needs SETTINGS, is validated by
+   * the plugin's schema, merges `values` and answers the settings as saved; a refusal names the key.
+   */
   readonly settings: {
     get(): Promise<S>;
-    /** merges `values` into the settings and answers them all, as saved */
     set(values: Partial<S>): Promise<S>;
   };
 }

@@ -9,7 +9,8 @@
  * printer is added, deleted with its retained topics when it is removed). Events of no printer (files,
  * slicing, settings, server) go under the `_host` level (topics.ts SHARED_LEVEL), with printer null. Commands arriving on
  * `…/<printer>/command/<pause|resume|cancel>` are refused unless `plugins.mqtt.commands: true`;
- * every command gets an answer on `…/<printer>/command/result`.
+ * every command gets an answer on `…/<printer>/command/result`. `GET /plugin/mqtt/status` (status.ts)
+ * says whether it is on, connected and caught up; the web app shows that on the farm (ui/panel.ts).
  * Written with the public plugin API only.
  */
 import os from 'node:os';
@@ -17,6 +18,7 @@ import {
   Disposable,
   DisposableStore,
   EventHistory,
+  HttpRoutes,
   inject,
   OnAnyEvent,
   OnShutdown,
@@ -35,7 +37,8 @@ import {
 } from 'cuttle';
 import { COMMANDS, printerDiscovery, type Command } from './discovery.js';
 import { cursorFileIn, LogEventStream } from './event-stream.js';
-import { BufferedPublisher } from './publisher.js';
+import { BufferedPublisher, redact } from './publisher.js';
+import type { MqttStatus } from './status.js';
 import { Topics } from './topics.js';
 
 const info = definePlugin({
@@ -65,6 +68,8 @@ const info = definePlugin({
     keepalive: { doc: 'Seconds between keep-alive pings.', format: 'nat', default: 30 },
     reconnectMs: { doc: 'Milliseconds between reconnection attempts.', format: 'nat', default: 2000 },
   },
+  // the bridge's state on the farm, for those who may read settings (built from ui/panel.ts by plugins/tsconfig.panels.json)
+  ui: [{ id: 'status', title: 'MQTT', location: 'farm', module: 'ui/panel.js', permission: 'SETTINGS_READ' }],
 });
 
 /** The settings' values, typed from the schema above (the broker options but the per-process client id, and what topics and commands need). */
@@ -85,6 +90,7 @@ export class MqttPlugin {
     @inject(PluginContext) private readonly ctx: PluginContext<typeof info>,
     @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
     @inject(EventHistory) private readonly history: EventHistory,
+    @inject(HttpRoutes) private readonly routes: HttpRoutes,
   ) {
     // plugins are made before the core services start: their first events (a printer connecting) come after this
     this.runStart = history.latestSeq;
@@ -94,6 +100,13 @@ export class MqttPlugin {
   start(): void {
     this.settings = this.ctx.settings.get();
     const s = this.settings;
+    this.ctx.subscriptions.add(
+      this.routes.register('mqtt', (routes) =>
+        routes.get('/plugin/mqtt/status', 'SETTINGS_READ', (ctx) => {
+          ctx.body = this.status();
+        }),
+      ),
+    );
     if (!s.url) {
       this.ctx.logger.debug('plugins.mqtt.url is not set: MQTT stays off');
       return;
@@ -155,6 +168,12 @@ export class MqttPlugin {
       }),
     );
     return on;
+  }
+
+  private status(): MqttStatus {
+    const s = this.settings;
+    if (!this.publisher || !this.topics) return { on: false };
+    return { on: true, broker: redact(s.url), connected: this.publisher.connected, topics: `${this.topics.root}/#`, acknowledged: this.stream?.acknowledged ?? 0, latest: this.history.latestSeq };
   }
 
   /** An event was fired: the stream sends it (and whatever the broker has not acknowledged before it) from the log. */

@@ -134,6 +134,7 @@ export function mqttMatches(filter: string, topic: string): boolean {
 }
 
 /** The URL without a password, for logs. */
-function redact(url: string): string {
+/** The URL without its password, for logs and the status. */
+export function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

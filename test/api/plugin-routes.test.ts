@@ -1,6 +1,6 @@
 /**
  * A plugin's routes declare their permissions and are checked exactly as the core's: the same
- * table, the same check, the same 403. Its settings over REST (what a panel's `api.settings` calls),
+ * table, the same check, the same 403. Its settings page over REST (what a panel's `api.settings` calls),
  * and the web app panel it declares in `@Plugin({ ui })`, registered while it runs. The fixture plugin
  * (test/fixtures/guarded-routes) imports only 'cuttle'.
  */
@@ -84,18 +84,17 @@ describe('plugin routes declare their permissions', function () {
     expect(await served.text()).to.match(/export function mount\(element, api\)/);
   });
 
-  it("reads its settings with SETTINGS_READ (sensitive ones only with SETTINGS) and changes them with SETTINGS, validated by its schema", async () => {
-    expect((await call('GET', '/api/plugins/guarded/settings', { key: readonlyKey })).json).to.deep.equal({ greeting: 'Guarded' });
-    expect((await call('GET', '/api/plugins/guarded/settings')).json).to.deep.equal({ greeting: 'Guarded', token: 'secret' });
-    expect((await call('GET', '/api/plugins/nope/settings')).status).to.equal(404);
-    const refused = await call('PUT', '/api/plugins/guarded/settings', { key: userKey, body: { greeting: 'Hi' } });
-    expect(refused.status).to.equal(403);
-    const wrong = await call('PUT', '/api/plugins/guarded/settings', { body: { greeting: 5, typo: true } });
+  it("reads its own settings page (what a panel's api.settings calls) with SETTINGS_READ, sensitive ones blank, and changes it with SETTINGS, validated by its schema", async () => {
+    const page = '/api/settings/pages/plugins.guarded';
+    expect((await call('GET', page, { key: readonlyKey })).json.values).to.deep.equal({ greeting: 'Guarded', token: '' });
+    expect((await call('GET', '/api/settings/pages/plugins.nope')).status).to.equal(404);
+    expect((await call('PUT', page, { key: userKey, body: { values: { greeting: 'Hi' } } })).status).to.equal(403);
+    const wrong = await call('PUT', page, { body: { values: { greeting: 5 } } });
     expect(wrong.status).to.equal(400);
-    expect(wrong.json.error).to.match(/plugins\.guarded\./);
-    const saved = await call('PUT', '/api/plugins/guarded/settings', { body: { greeting: 'Hello' } });
+    expect(wrong.json.key).to.equal('plugins.guarded.greeting');
+    const saved = await call('PUT', page, { body: { values: { greeting: 'Hello' } } });
     expect(saved.status).to.equal(200);
-    expect(saved.json).to.deep.equal({ greeting: 'Hello', token: 'secret' });
-    expect((await call('GET', '/api/plugins/guarded/settings', { key: readonlyKey })).json).to.deep.equal({ greeting: 'Hello' });
+    expect(saved.json.values).to.deep.equal({ greeting: 'Hello', token: '' });
+    expect((await call('GET', page, { key: readonlyKey })).json.values).to.deep.equal({ greeting: 'Hello', token: '' });
   });
 });

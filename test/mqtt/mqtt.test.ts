@@ -2,7 +2,8 @@
  * The MQTT plugin against a real mosquitto: events with seq/host/printer while a file prints, the
  * retained state/progress/temperature/job topics, Home Assistant discovery, commands refused when
  * off and obeyed when on, the last will of a host process killed -9, two hosts on one broker, and
- * every event fired while the broker was away delivered from the event log once it is back.
+ * every event fired while the broker was away delivered from the event log once it is back; its
+ * status route and web app panel.
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -140,6 +141,22 @@ describe('MQTT plugin (real mosquitto)', function () {
     await waitFor(() => farm.on('cuttle/beta/default/event/PrintCancelled').length === 1, 20000);
     expect(farm.last('cuttle/beta/default/command/result')).to.deep.include({ command: 'cancel', accepted: true });
     expect(farm.on('cuttle/alpha/default/event/PrintCancelled')).to.deep.equal([]);
+  });
+
+  it("answers its status at /plugin/mqtt/status, which its web app panel on the farm shows (listed for SETTINGS_READ holders)", async () => {
+    const call = api(alpha);
+    await waitFor(async () => {
+      const status = (await call('GET', '/plugin/mqtt/status')).json;
+      return status.acknowledged === status.latest;
+    }, 10000, 'the broker acknowledged every event');
+    const status = (await call('GET', '/plugin/mqtt/status')).json;
+    expect(status).to.deep.include({ on: true, broker: broker.url, connected: true, topics: 'cuttle/alpha/#' });
+    expect(status.latest).to.be.greaterThan(0);
+    const panels = (await call('GET', '/api/ui/panels')).json.panels as { owner: string; id: string; location: string; url: string }[];
+    expect(panels).to.deep.include({ owner: 'mqtt', id: 'status', title: 'MQTT', location: 'farm', url: 'ui-panels/mqtt/status.js' });
+    const module = await fetch(`${alpha.baseUrl}/ui-panels/mqtt/status.js`);
+    expect(module.status).to.equal(200);
+    expect(await module.text()).to.contain("api.request('GET', 'plugin/mqtt/status')");
   });
 
   it('two hosts on one broker: one subscriber to cuttle/# sees both, each message with its host, no topic shared', async () => {

@@ -75,6 +75,8 @@ describe('web app: the newcomer story in Chromium', function () {
     await page.waitForSelector(`${card('spare')}[data-state="Operational"]`);
     expect(await page.$$eval('#cards .card h2 a', (links) => links.map((a) => a.textContent))).to.deep.equal(['Workshop MK4', 'Spare Ender']);
     await page.waitForSelector(`${card('mk4')} .temps:has-text("tool0")`, { timeout: 15000 });
+    // the bundled MQTT plugin's panel (its @Plugin ui), asking its own route: off, as no broker is set
+    await page.waitForSelector('section[data-panel="mqtt/status"] .mqtt-status p:text-is("Off: set plugins.mqtt.url to publish events and printer state to a broker.")');
     expect(await seriousViolations(page), 'farm view').to.deep.equal([]);
   });
 

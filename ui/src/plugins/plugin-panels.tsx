@@ -9,7 +9,7 @@ import { effect, type ReadonlySignal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, reasonOf } from '../api/http.js';
 import { currentUser } from '../api/session.js';
-import type { PanelApi, PanelEvent, PanelSubscription, PushEvent, PushPrinterState, UiPanelJson } from '../api/types.js';
+import type { PanelApi, PanelEvent, PanelSubscription, PushEvent, PushPrinterState, SettingsPage, UiPanelJson } from '../api/types.js';
 import { Notice } from '../components/notice.js';
 import { absolute, printerBase } from '../lib/page.js';
 
@@ -52,8 +52,8 @@ function panelApi(owner: string, sources: PanelSources): PanelApi {
       );
     },
     settings: {
-      get: () => api('GET', `${base}api/plugins/${owner}/settings`),
-      set: (values) => api('PUT', `${base}api/plugins/${owner}/settings`, values),
+      get: () => api<SettingsPage>('GET', `api/settings/pages/plugins.${owner}`).then((page) => page.values),
+      set: (values) => api<SettingsPage>('PUT', `api/settings/pages/plugins.${owner}`, { values }).then((page) => page.values),
     },
   };
 }
