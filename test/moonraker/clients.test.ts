@@ -127,6 +127,10 @@ describe('moonraker: the clients we did not write (conformance from their source
       await rpc.result('server.connection.identify', { client_name: 'Mobileraker-android', version: '2.9.0-1', type: 'mobile', url: 'www.mobileraker.com', api_key: h.t.apiKey });
       const info = await rpc.result('server.info');
       expectShape('mobileraker server.info', info, SERVER_INFO);
+      // MoonrakerVersion.fromString: v<major.minor.patch>-<commits>-<hash>, or 0.0.0; from 0.8.0-80 on it
+      // reads webcams from server.webcams.list, not its legacy database namespace
+      const [, major, minor, patch, commits] = /^v(\d+)\.(\d+)\.(\d+)-(\d+)-/.exec(info.moonraker_version)!.map(Number);
+      expect([major, minor, patch, commits]).to.satisfy(([a, b, c, d]: number[]) => a! > 0 || b! > 8 || (b === 8 && (c! > 0 || d! >= 80)));
       // KlipperState's values: another would fail the enum
       expect(['ready', 'error', 'shutdown', 'startup', 'disconnected']).to.include(info.klippy_state);
       expect(['ready', 'error', 'shutdown', 'startup', 'disconnected']).to.include((await rpc.result('printer.info')).state);

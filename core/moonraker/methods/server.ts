@@ -18,6 +18,14 @@ import { MoonrakerWebsocket } from '../websocket.js';
 /** the Moonraker API version this surface follows */
 export const API_VERSION = [1, 5, 0];
 
+/**
+ * `moonraker_version` in git-describe form, naming the Moonraker release that API version came with
+ * and then cuttle's own: clients gate features on it (Mobileraker reads webcams from
+ * server.webcams.list only from v0.8.0-80 on, and took "cuttle-…" for 0.0.0), and Fluidd and Mainsail
+ * warn below their minimum.
+ */
+const MOONRAKER_VERSION = `v0.9.3-24-cuttle.${CUTTLE_VERSION}`;
+
 /** the components server.info lists: each one's methods are served (clients initialise what is listed) */
 const COMPONENTS = ['database', 'file_manager', 'klippy_apis', 'machine', 'data_store', 'proc_stats', 'history', 'job_queue', 'announcements', 'webcam', 'authorization'];
 
@@ -92,7 +100,7 @@ export class ServerMethods implements RpcMethodContribution {
       registered_directories: ['gcodes'],
       warnings: [],
       websocket_count: this.websocket.connectionCount,
-      moonraker_version: `cuttle-${CUTTLE_VERSION}`,
+      moonraker_version: MOONRAKER_VERSION,
       missing_klippy_requirements: [],
       api_version: API_VERSION,
       api_version_string: API_VERSION.join('.'),
