@@ -1,6 +1,7 @@
 /**
  * Schedules the G-code analysis of local files in the worker thread (analysis/analysis-queue.ts) with
- * the configured machine limits, stores each result in the folder's metadata, and signals start,
+ * the configured machine limits, stores each result in the folder's metadata (with the slicer's
+ * thumbnails, extracted beside the file: thumbnails.ts), and signals start,
  * progress and end. At start it queues the files that have no analysis yet.
  */
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import type { AnalysisSignal, FileSignals } from './file-signals.js';
 import type { MetadataStore } from './metadata-store.js';
 import { baseName } from './paths.js';
 import { filesSettings } from './settings.js';
+import { extractThumbnails } from './thumbnails.js';
 
 export class AnalysisScheduler {
   private readonly queue = new AnalysisQueue();
@@ -40,7 +42,11 @@ export class AnalysisScheduler {
       .then(async (result) => {
         const stat = await fs.promises.stat(abs).catch(() => null);
         if (!stat) return;
-        await this.metadata.update(path.dirname(abs), signal.name, (m) => ({ ...m, analysis: result, analysed: { size: stat.size, mtimeMs: stat.mtimeMs } }));
+        const thumbnails = await extractThumbnails(abs).catch((err: unknown) => {
+          this.log.warn({ path: rel, ...errorInfo(err) }, 'could not extract the thumbnails');
+          return [];
+        });
+        await this.metadata.update(path.dirname(abs), signal.name, (m) => ({ ...m, analysis: result, analysed: { size: stat.size, mtimeMs: stat.mtimeMs }, thumbnails }));
         this.signals.analysisFinished.fire({ ...signal, result });
       })
       .catch((err: unknown) => {

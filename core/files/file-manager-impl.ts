@@ -145,6 +145,10 @@ export class DefaultFileManager implements FileManager, LifecycleContribution {
     return this.local.diskPath(filePath);
   }
 
+  thumbnailPath(folder: string, name: string): string {
+    return this.local.thumbnailPath(folder, name);
+  }
+
   space(): Promise<StorageSpace> {
     return this.local.space();
   }

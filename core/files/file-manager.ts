@@ -9,6 +9,7 @@ import type { FileEntry, StorageEntry, StorageOrigin } from '../events/catalogue
 import type { GcodeAnalysisResult } from '../events/analysis-result.js';
 import type { JobFile, PrinterService } from '../printer/printer-service.js';
 import type { PrintHistory } from './metadata-store.js';
+import type { FileThumbnail } from './thumbnails.js';
 
 export type { PrintHistory, PrintRecord } from './metadata-store.js';
 
@@ -28,6 +29,8 @@ export interface StoredFile {
   prints?: PrintHistory;
   /** who uploaded it, when known */
   user?: string;
+  /** the slicer's thumbnails beside it (`.thumbs/…`), found by its analysis */
+  thumbnails?: FileThumbnail[];
 }
 
 export interface StoredFolder {
@@ -86,6 +89,8 @@ export interface FileManager {
   move(origin: StorageOrigin, from: string, to: string): Promise<StoredEntry>;
   /** Absolute path on disk of a local file (after confinement checks). */
   diskPath(path: string): string;
+  /** Absolute path on disk of a thumbnail beside the local files of `folder` (thumbnails.ts); 400 for another name. */
+  thumbnailPath(folder: string, name: string): string;
 
   readonly onFileAdded: Event<FileEntry>;
   readonly onFileRemoved: Event<FileEntry>;

@@ -18,6 +18,7 @@ import { FileOperationError, type StagedUpload, type StorageSpace, type StoredEn
 import type { FileSignals } from './file-signals.js';
 import { anyPrinterBusyWith, deselectIfSelected, everyPrinter } from './job-guard.js';
 import type { MetadataStore } from './metadata-store.js';
+import { removeThumbnailsOf, THUMBNAIL_NAME, THUMBS_FOLDER, transferThumbnails } from './thumbnails.js';
 import { baseName, confine, isGcode, joinPath, normaliseFilePath, normalisePath, parentOf, requireType, typePathOf } from './paths.js';
 import { filesSettings } from './settings.js';
 
@@ -75,6 +76,12 @@ export class LocalStorage {
 
   diskPath(filePath: string): string {
     return confine(this.root, normaliseFilePath(filePath));
+  }
+
+  /** the one dot name a path may name, and only a thumbnail's file in it */
+  thumbnailPath(folder: string, name: string): string {
+    if (!THUMBNAIL_NAME.test(name)) throw new FileOperationError(400, 'not a thumbnail name');
+    return confine(this.root, joinPath(normalisePath(folder), `${THUMBS_FOLDER}/${name}`));
   }
 
   async space(): Promise<StorageSpace> {
@@ -159,6 +166,7 @@ export class LocalStorage {
       this.signals.folderRemoved.fire({ storage: 'local', path: rel, name: baseName(rel) });
     } else {
       await fs.promises.rm(abs, { force: true });
+      await removeThumbnailsOf(abs);
       await this.metadata.update(path.dirname(abs), baseName(rel), () => undefined);
       this.signals.fileRemoved.fire({ storage: 'local', path: rel, name: baseName(rel), type: typePathOf(rel)! });
     }
@@ -204,7 +212,8 @@ export class LocalStorage {
     await exclusively(dst, () => place(srcAbs, dstAbs, folder, kind));
     if (meta) {
       if (kind === 'move') await this.metadata.update(path.dirname(srcAbs), baseName(src), () => undefined);
-      await this.metadata.update(path.dirname(dstAbs), baseName(dst), () => ({ ...meta }));
+      const thumbnails = meta.thumbnails?.length ? await transferThumbnails(srcAbs, dstAbs, meta.thumbnails, kind) : meta.thumbnails;
+      await this.metadata.update(path.dirname(dstAbs), baseName(dst), () => ({ ...meta, ...(thumbnails ? { thumbnails } : {}) }));
     }
     if (folder) {
       if (kind === 'move') {
@@ -274,7 +283,10 @@ export class LocalStorage {
       size: stat.size,
       date: Math.floor(stat.mtimeMs / 1000),
     };
-    if (meta.analysis && meta.analysed?.size === stat.size) entry.analysis = meta.analysis;
+    if (meta.analysis && meta.analysed?.size === stat.size) {
+      entry.analysis = meta.analysis;
+      if (meta.thumbnails?.length) entry.thumbnails = meta.thumbnails;
+    }
     if (meta.prints) entry.prints = meta.prints;
     if (meta.user) entry.user = meta.user;
     return entry;

@@ -9,6 +9,7 @@ import { sweepTemporariesUnder, writeFileAtomic } from '../common/atomic-write.j
 import type { GcodeAnalysisResult } from '../events/analysis-result.js';
 
 export const METADATA_FILE = '.metadata.json';
+import type { FileThumbnail } from './thumbnails.js';
 
 export interface PrintRecord {
   /** epoch seconds */
@@ -35,6 +36,8 @@ export interface FileMetadata {
   userdata?: unknown;
   /** name of the user (API key owner) who uploaded the file */
   user?: string;
+  /** the slicer's thumbnails, extracted with the analysis (thumbnails.ts) */
+  thumbnails?: FileThumbnail[];
 }
 
 type FolderMetadata = Record<string, FileMetadata>;

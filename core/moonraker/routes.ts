@@ -1,15 +1,17 @@
 /**
  * Moonraker's HTTP paths that clients use beside the websocket: `POST /server/files/upload` (root,
- * path, print) and `GET /server/files/gcodes/<path>`. Served wherever the websocket is (the listen
+ * path, print) and `GET /server/files/gcodes/<path>` (also the thumbnails in a folder's `.thumbs`). Served wherever the websocket is (the listen
  * ports and the main port, for the request's printer). They resolve the caller themselves
  * (access.ts: key, same-origin session, one-shot token, trusted network) before reading any body.
  */
+import fs from 'node:fs';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { LoginError } from '../auth/api.js';
 import { FileManager } from '../files/file-manager.js';
 import { readJsonObject } from '../http/request-body.js';
 import { sendLocalFile } from '../files/download.js';
+import { sendFile } from '../http/ranges.js';
 import { parseUpload } from '../files/multipart.js';
 import { joinPath, normalisePath } from '../files/paths.js';
 import { filesSettings } from '../files/settings.js';
@@ -59,7 +61,9 @@ export class MoonrakerRoutes implements RouteContribution {
     routes.post('/server/files/upload', 'public', (ctx) => this.upload(ctx));
     routes.get(`/server/files/${GCODES_ROOT}/*path`, 'public', (ctx) => {
       this.require(ctx, 'FILES_DOWNLOAD');
-      return sendLocalFile(ctx, this.files, ctx.params.path ?? '');
+      const path = ctx.params.path ?? '';
+      const thumbnail = /^(?:(.*)\/)?\.thumbs\/([^/]+)$/.exec(path);
+      return thumbnail ? this.sendThumbnail(ctx, thumbnail[1] ?? '', thumbnail[2]!) : sendLocalFile(ctx, this.files, path);
     });
     // before a caller is known: the login, and what a client asks to offer one
     routes.post('/access/login', 'public', (ctx) => this.login(ctx));
@@ -82,6 +86,15 @@ export class MoonrakerRoutes implements RouteContribution {
     });
     // after the upload and download: every other path under Moonraker's roots names a method
     for (const root of HTTP_ROOTS) routes.all(`/${root}/*rest`, 'public', (ctx) => this.method(ctx));
+  }
+
+  /** a thumbnail the analysis extracted (`<folder>/.thumbs/<stem>-<W>x<H>.png`), confined to the storage like any file */
+  private async sendThumbnail(ctx: Koa.Context, folder: string, name: string): Promise<void> {
+    const disk = this.files.thumbnailPath(folder, name);
+    const stat = await fs.promises.lstat(disk).catch(() => null);
+    if (!stat?.isFile()) throw new HttpError(404, 'Thumbnail not found');
+    ctx.type = name.endsWith('.jpg') ? 'image/jpeg' : 'image/png';
+    sendFile(ctx, disk, stat.size);
   }
 
   /** Moonraker's `access.login` with cuttle's users: 403 for a wrong password, 429 over the address's limit */

@@ -6,7 +6,7 @@
  */
 import { inject, injectable } from 'inversify';
 import { FileManager, type StoredEntry, type StoredFile, type StoredFolder } from '../../files/file-manager.js';
-import { normaliseFilePath, normalisePath } from '../../files/paths.js';
+import { joinPath, normaliseFilePath, normalisePath, parentOf } from '../../files/paths.js';
 import { RPC_INVALID_PARAMS, RpcError, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
 
 export const GCODES_ROOT = 'gcodes';
@@ -74,7 +74,15 @@ export class FileMethods implements RpcMethodContribution {
         },
       },
       'server.files.metadata': { permission: 'FILES_LIST', handle: (params) => this.metadata(params.string('filename')) },
-      'server.files.thumbnails': { permission: 'FILES_LIST', handle: () => [] },
+      'server.files.thumbnails': {
+        permission: 'FILES_LIST',
+        handle: async (params) => {
+          const path = gcodePath(params.string('filename'));
+          const entry = await this.fileAt(path);
+          const folder = parentOf(path);
+          return (entry.thumbnails ?? []).map((t) => ({ width: t.width, height: t.height, size: t.size, thumbnail_path: joinPath(folder, t.path) }));
+        },
+      },
       'server.files.post_directory': {
         permission: 'FILES_UPLOAD',
         handle: async (params) => {
@@ -99,8 +107,7 @@ export class FileMethods implements RpcMethodContribution {
         permission: 'FILES_DELETE',
         handle: async (params) => {
           const path = rootedPath(params.string('path'));
-          const entry = await this.files.get('local', path);
-          if (!entry || entry.kind !== 'file') throw new RpcError(404, `File not found: ${path.slice(0, 200)}`);
+          const entry = await this.fileAt(path);
           await this.files.remove('local', path);
           return { item: fileItem(entry), action: 'delete_file' };
         },
@@ -108,6 +115,13 @@ export class FileMethods implements RpcMethodContribution {
       'server.files.move': { permission: 'FILES_UPLOAD', handle: (params) => this.moveOrCopy('move', params.string('source'), params.string('dest')) },
       'server.files.copy': { permission: 'FILES_UPLOAD', handle: (params) => this.moveOrCopy('copy', params.string('source'), params.string('dest')) },
     };
+  }
+
+  /** the local file at `path`; 404 when there is none */
+  private async fileAt(path: string): Promise<StoredFile> {
+    const entry = await this.files.get('local', path);
+    if (!entry || entry.kind !== 'file') throw new RpcError(404, `File not found: ${path.slice(0, 200)}`);
+    return entry;
   }
 
   private async moveOrCopy(how: 'move' | 'copy', source: string, dest: string) {
@@ -141,7 +155,8 @@ export class FileMethods implements RpcMethodContribution {
       layer_count: analysis?.layerCount,
       print_start_time: entry.prints?.last?.date ?? null,
       job_id: null,
-      thumbnails: [],
+      // relative to the file's folder, as Moonraker's metadata gives them
+      thumbnails: (entry.thumbnails ?? []).map((t) => ({ width: t.width, height: t.height, size: t.size, relative_path: t.path })),
     };
   }
 }
