@@ -66,11 +66,6 @@ export function PresetsEditor({ onSaved }: { onSaved?(): void }) {
               <tr data-preset-row={i}>
                 <td>
                   <input aria-label={`Material ${i + 1}`} name="name" value={p.name} size={8} {...invalid} onInput={(e) => set(i, 'name', (e.currentTarget as HTMLInputElement).value)} />
-                  {problem && (
-                    <p id={errorId} class="field-error" role="alert">
-                      {problem}
-                    </p>
-                  )}
                 </td>
                 <td>
                   <input aria-label={`Material ${i + 1} hotend`} name="tool" type="number" min={0} max={LIMITS.tool} value={Number.isNaN(p.tool) ? '' : p.tool} {...invalid} onInput={(e) => set(i, 'tool', (e.currentTarget as HTMLInputElement).value)} />
@@ -82,6 +77,11 @@ export function PresetsEditor({ onSaved }: { onSaved?(): void }) {
                   <button type="button" aria-label={`Remove ${p.name || `material ${i + 1}`}`} onClick={() => setDraft(draft.filter((_, j) => j !== i))}>
                     Remove
                   </button>
+                  {problem && (
+                    <p id={errorId} class="field-error" role="alert">
+                      {problem}
+                    </p>
+                  )}
                 </td>
               </tr>
             );
