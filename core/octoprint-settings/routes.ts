@@ -1,7 +1,8 @@
 /**
  * `GET /api/settings` and `POST /api/settings`: the subset of OctoPrint's settings document that
  * apps read (api, appearance with the instance name, feature, folder, serial with ports and
- * baudrates, server, temperature presets, webcam), built from cuttle's configuration. The fields
+ * baudrates, server, temperature presets, webcam: the request's printer's own camera, else the host's),
+ * built from cuttle's configuration. The fields
  * of octoprint-fields.ts can be changed: all of a request's changes are validated by the schema
  * together and saved, or a 400 names the first bad field and nothing changes. The API key is shown
  * only to SETTINGS holders; changing needs SETTINGS.
@@ -22,6 +23,8 @@ import { refuseEntryConnection } from '../printer/transport/connection-request.j
 import { offeredBaudrates } from '../printer/transport/port-rules.js';
 import { TransportProvider } from '../printer/transport/transport-factory.js';
 import { changesOf, fillFields } from './octoprint-fields.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
+import { shownCamera } from '../printers/webcams.js';
 
 
 /** This instance's UPnP UUID (OctoPrint's discovery plugin setting; Home Assistant keys devices by it), kept in the data folder. */
@@ -45,6 +48,7 @@ export class SettingsRoutes implements RouteContribution {
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(TransportProvider) private readonly transports: TransportProvider,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
   ) {}
 
   registerRoutes(routes: Routes): void {
@@ -76,7 +80,10 @@ export class SettingsRoutes implements RouteContribution {
     const ports = (await ctx.state.printer?.printer.listPorts().catch(() => [] as string[])) ?? [];
     const webcam = settings.of(webcamSettings).get();
     const timelapse = settings.of(timelapseSettings).get();
-    const snapshotUrl = webcam.snapshotUrl || (webcam.testPattern ? '/webcam/test-pattern.jpg' : '');
+    // the request's printer's own camera when it has one (`/printer/<id>/api/settings`), else the host's
+    const own = shownCamera(ctx.state.printer && this.printers.get(ctx.state.printer.id)?.entry);
+    const snapshotUrl = own ? own.snapshotUrl : webcam.snapshotUrl || (webcam.testPattern ? '/webcam/test-pattern.jpg' : '');
+    const streamUrl = own ? own.streamUrl : webcam.streamUrl;
     const document: Record<string, unknown> = {
       api: { key: sensitive ? settings.of(apiSettings).get().key : null },
       appearance: { colorTransparent: false, colorIcon: true, defaultLanguage: '_default', showFahrenheitAlso: false, fuzzyTimes: true },
@@ -103,14 +110,14 @@ export class SettingsRoutes implements RouteContribution {
       server: { allowFraming: false },
       temperature: { sendAutomatically: false, sendAutomaticallyAfter: 1 },
       webcam: {
-        webcamEnabled: !!snapshotUrl,
+        webcamEnabled: !!(snapshotUrl || streamUrl),
         timelapseEnabled: timelapse.type !== 'off',
-        streamUrl: '',
+        streamUrl,
         snapshotUrl,
         watermark: !!timelapse.watermark,
-        flipH: false,
-        flipV: false,
-        rotate90: false,
+        flipH: own?.flipH ?? false,
+        flipV: own?.flipV ?? false,
+        rotate90: own?.rotation === 90,
       },
       plugins: { discovery: { upnpUuid: instanceUuid(settings), publicHost: null, publicPort: null, pathPrefix: null } },
     };

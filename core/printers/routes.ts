@@ -2,7 +2,9 @@
  * The printer registry over REST: `GET /api/printers` (every printer, STATUS) and
  * `GET /api/printers/{id}`; `POST /api/printers` (a config entry), `PATCH` and `DELETE
  * /api/printers/{id}` (ADMIN) change the farm while it runs. A refused change
- * (PrinterRegistryError) answers its status.
+ * (PrinterRegistryError) answers its status. `GET`/`PUT /api/printers/{id}/webcams`: a printer's
+ * cameras (STATUS to read; SETTINGS to change, as Moonraker's server.webcams.post_item), a bad one
+ * refused with 400 `{error, key}` naming the setting (`webcams[0].streamUrl`).
  */
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
@@ -45,6 +47,21 @@ export class PrintersRoutes implements RouteContribution {
     routes.patch('/api/printers/:id', 'ADMIN', async (ctx) => {
       const id = this.required(ctx.params['id']!).id;
       ctx.body = await this.json(ctx, await this.registry.update(id, await this.checked(await readJsonObject(ctx))));
+    });
+    routes.get('/api/printers/:id/webcams', 'STATUS', (ctx) => {
+      ctx.body = { webcams: this.required(ctx.params['id']!).entry.webcams ?? [] };
+    });
+    routes.put('/api/printers/:id/webcams', 'SETTINGS', async (ctx) => {
+      const id = this.required(ctx.params['id']!).id;
+      const { webcams = [] } = await readJsonObject(ctx);
+      try {
+        ctx.body = { webcams: (await this.registry.update(id, { webcams })).entry.webcams ?? [] };
+      } catch (err) {
+        if (!(err instanceof PrinterRegistryError) || err.status !== 400) throw err;
+        ctx.status = 400;
+        // webcams.ts names the setting first: `"webcams[0].streamUrl" must be …`
+        ctx.body = { error: err.message, key: /^"([^"]+)"/.exec(err.message)?.[1] ?? 'webcams' };
+      }
     });
     routes.delete('/api/printers/:id', 'ADMIN', async (ctx) => {
       await this.registry.remove(this.required(ctx.params['id']!).id);

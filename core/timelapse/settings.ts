@@ -38,6 +38,11 @@ export const timelapseSettings = defineSettings('timelapse', {
 });
 
 export const webcamSettings = defineSettings('webcam', {
+  streamUrl: {
+    doc: "URL of the camera's live MJPEG stream (mjpg-streamer's ?action=stream), shown by the web app and OctoPrint apps; empty: snapshots only. A printer with webcams of its own (its entry's webcams) shows those instead.",
+    format: String,
+    default: '',
+  },
   snapshotUrl: {
     doc: "URL answering one JPEG per GET (mjpg-streamer's ?action=snapshot, ustreamer's /snapshot); empty for cuttle's own test pattern.",
     format: String,

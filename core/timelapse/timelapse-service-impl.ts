@@ -14,13 +14,15 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
 import { Emitter } from '../common/event.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import type { MovieRef } from '../events/catalogue.js';
 import { errorInfo, Logger } from '../logging/logger.js';
+import { PrinterIdentity } from '../printer/printer-identity.js';
 import { PrinterService, type JobFile } from '../printer/printer-service.js';
+import { shownCamera } from '../printers/webcams.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { captureFrame, type FrameSource } from './frame-source.js';
 import { TimelapseRenderQueue } from './render-queue.js';
@@ -86,6 +88,8 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
     @inject(Logger) logger: Logger,
     @inject(TestPatternCamera) private readonly testPattern: TestPatternCamera,
     @inject(TimelapseRenderQueue) private readonly queue: TimelapseRenderQueue,
+    // each printer's timelapse has its printer's identity (core/printers); a lone one has none
+    @inject(PrinterIdentity) @optional() private readonly identity?: PrinterIdentity,
   ) {
     this.log = logger.child({ service: 'timelapse' });
     this.current = this.configured();
@@ -193,6 +197,9 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   }
 
   private frameSource(): FrameSource {
+    // the printer's own camera first (an absolute URL: a path would be this host's, read by no one here)
+    const own = shownCamera(this.identity?.entry)?.snapshotUrl;
+    if (own && /^https?:\/\//i.test(own)) return { kind: 'url', url: own };
     const webcam = this.settings.of(webcamSettings).get();
     const argv = webcam.snapshotCommand;
     if (argv.length > 0) return { kind: 'command', argv: argv.map(String) };

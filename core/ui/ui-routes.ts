@@ -12,20 +12,23 @@ import { inject, injectable } from 'inversify';
 import { HttpServer } from '../http/http-server.js';
 import { type RouteContribution, type Routes } from '../http/routes.js';
 import { PRINTER_ID_PATTERN } from '../common/printer-id.js';
+import { PrinterRegistry } from '../printers/printer-registry.js';
+import { shownCamera } from '../printers/webcams.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { webcamSettings } from '../timelapse/settings.js';
 import { loadWebBundle, type WebAsset, type WebBundle } from './web-assets.js';
 
 /**
  * No inline script or style: the app is files of this origin; it talks to this origin only (REST,
- * socket.io, websockets). Images may also come from the configured webcam's origin (`webcamOrigin`).
+ * socket.io, websockets). Images may also come from the configured webcams' origins.
  */
-export function uiCsp(webcamOrigin: string | null): string {
+export function uiCsp(...webcamOrigins: (string | null)[]): string {
+  const origins = [...new Set(webcamOrigins.filter((o): o is string => o !== null))];
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    `img-src 'self' data: blob:${webcamOrigin ? ` ${webcamOrigin}` : ''}`,
+    `img-src 'self' data: blob:${origins.map((o) => ` ${o}`).join('')}`,
     "media-src 'self' blob:",
     "connect-src 'self' ws: wss:",
     "object-src 'none'",
@@ -64,6 +67,7 @@ export class UiRoutes implements RouteContribution {
   constructor(
     @inject(HttpServer) private readonly http: HttpServer,
     @inject(SettingsService) private readonly settings: SettingsService,
+    @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
   ) {}
 
   registerRoutes(routes: Routes): void {
@@ -71,7 +75,7 @@ export class UiRoutes implements RouteContribution {
       const { index } = await this.load();
       ctx.type = 'text/html; charset=utf-8';
       ctx.set('Cache-Control', 'no-cache');
-      ctx.set('Content-Security-Policy', uiCsp(webcamOriginOf(this.settings.of(webcamSettings).get().snapshotUrl)));
+      ctx.set('Content-Security-Policy', uiCsp(...this.webcamUrls(ctx).map(webcamOriginOf)));
       ctx.set('X-Content-Type-Options', 'nosniff');
       ctx.set('Referrer-Policy', 'same-origin');
       if (index === null) ctx.status = 503;
@@ -87,6 +91,13 @@ export class UiRoutes implements RouteContribution {
       }
       sendAsset(ctx, asset);
     });
+  }
+
+  /** The cameras the page may show: the host's, and the page's printer's own (its entry's webcams). */
+  private webcamUrls(ctx: Context): string[] {
+    const host = this.settings.of(webcamSettings).get();
+    const own = shownCamera(ctx.state.printer && this.printers.get(ctx.state.printer.id)?.entry);
+    return [host.snapshotUrl, host.streamUrl, own?.snapshotUrl ?? '', own?.streamUrl ?? ''];
   }
 
   /** Read once, on the first request (the build may come after the host's code was loaded, never after it started). */

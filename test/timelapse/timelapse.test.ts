@@ -241,6 +241,17 @@ describe('timelapse with the camera down', function () {
     expect(frames).to.equal(2);
     expect(width).to.equal(64);
   });
+
+  it("captures from the printer's own camera (its entry's webcams) before the host's", async () => {
+    const registry = t.get<PrinterRegistry>(PrinterRegistry);
+    // the host's camera is still down and its command still set: only the printer's camera (the test pattern, 320 px wide) makes these frames
+    await registry.update(registry.first()!.id, { webcams: [{ name: 'Bed cam', snapshotUrl: `${t.baseUrl}/webcam/test-pattern.jpg` }] });
+    const done = nextEvent(t.host.bus, 'MovieDone');
+    await printGcode(t, 'own.gcode', layerGcode(2));
+    const { frames, width } = probe((await done).movie as string);
+    expect(frames).to.equal(2);
+    expect(width).to.equal(320);
+  });
 });
 
 describe('timelapse configuration', () => {

@@ -7,6 +7,8 @@
  * page for a read-only user; axe-core on each.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
@@ -178,6 +180,53 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(other.errors).to.deep.equal([]);
     await other.context.close();
     expect(watched.errors).to.deep.equal([]);
+  });
+
+  it("sets a printer's webcam URLs in Settings (a bad one refused at its field); its page then shows that camera, live from its stream", async () => {
+    // a camera of our own on another origin: it answers the host's test-pattern JPEG and counts the requests
+    const jpeg = Buffer.from(await (await fetch(`${t.baseUrl}/webcam/test-pattern.jpg`)).arrayBuffer());
+    const asked: string[] = [];
+    const camera = http.createServer((req, res) => {
+      asked.push(req.url!);
+      res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'no-store' }).end(jpeg);
+    });
+    await new Promise<void>((resolve) => camera.listen(0, '127.0.0.1', resolve));
+    const cam = `http://127.0.0.1:${(camera.address() as AddressInfo).port}`;
+    try {
+      await page.goto(`${t.baseUrl}/#/settings/webcams`);
+      const form = 'form[data-webcam-printer="p1"]';
+      await page.waitForSelector(`${form} button[type=submit]:not([disabled])`);
+      expect(await seriousViolations(page), "printers' webcams").to.deep.equal([]);
+      await page.fill(`${form} input[name=streamUrl]`, 'ftp://camera/stream');
+      await page.click(`${form} button[type=submit]`);
+      await page.waitForSelector(`${form} #webcam-p1-streamUrl-error:has-text("webcams[0].streamUrl")`);
+      expect(t.get<PrinterRegistry>(PrinterRegistry).get('p1')?.entry.webcams).to.equal(undefined);
+      await page.fill(`${form} input[name=streamUrl]`, `${cam}/stream`);
+      await page.fill(`${form} input[name=snapshotUrl]`, `${cam}/snapshot`);
+      await page.click(`${form} button[type=submit]`);
+      await page.waitForSelector(`${form} [role=status]:text-is("Saved.")`);
+      const saved = YAML.parse(fs.readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8')).printers.find((p: { id: string }) => p.id === 'p1');
+      expect(saved.webcams).to.have.length(1);
+      expect(saved.webcams[0]).to.include({ name: 'Camera', streamUrl: `${cam}/stream`, snapshotUrl: `${cam}/snapshot` });
+      // the printer's page shows its own camera's stream (its origin allowed by the page's CSP)
+      await page.goto(`${t.baseUrl}/printer/p1/`);
+      await page.waitForSelector(`#webcam[data-kind="stream"][src="${cam}/stream"]`);
+      await waitFor(async () => Number(await page.$eval('#webcam', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 320, 10000);
+      expect(asked).to.include('/stream');
+      // a user without SETTINGS is refused
+      const readonlyKey = t.get<AuthManager>(AuthManager).users.addKey('newbie', 'webcam test');
+      const refused = await fetch(`${t.baseUrl}/api/printers/p1/webcams`, { method: 'PUT', headers: { 'X-Api-Key': readonlyKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ webcams: [] }) });
+      expect(refused.status).to.equal(403);
+      expect(t.get<PrinterRegistry>(PrinterRegistry).get('p1')?.entry.webcams).to.have.length(1);
+      // the other printer has none of its own: the host's camera (the test pattern)
+      await page.goto(`${t.baseUrl}/printer/bench2/`);
+      await page.waitForSelector('#webcam[data-kind="snapshot"][src^="webcam/test-pattern.jpg"]');
+      expect(watched.errors.filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
+      watched.errors.length = 0;
+    } finally {
+      camera.closeAllConnections();
+      await new Promise((resolve) => camera.close(resolve));
+    }
   });
 
   it("renders a plugin's settings from its schema, saves them, shows a refused value at its field; a read-only user gets no such page", async () => {

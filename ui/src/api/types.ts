@@ -7,6 +7,7 @@ import type { eventData } from '../../../core/push/hub.js';
 import type { PrinterJson } from '../../../core/printers/printer-json.js';
 
 export type { PrinterJson };
+export type { PrinterWebcam } from '../../../core/printer/printer-identity.js';
 export type { StateFlags, JobJson, ProgressJson } from '../../../core/printer/octoprint-views.js';
 export type { PushPrinterState, TempPoint } from '../../../core/push/printer-state.js';
 export type { TemperatureReading } from '../../../core/printer/printer-service.js';

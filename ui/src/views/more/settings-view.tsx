@@ -14,6 +14,7 @@ import { PluginPanels, type PanelSources } from '../../plugins/plugin-panels.js'
 import { AppKeyRequests } from '../farm/app-keys.js';
 import { PresetsPage } from '../settings/presets-editor.js';
 import { SettingsPages, type FixedPage } from '../settings/settings-pages.js';
+import { WebcamsSettings } from '../settings/webcams-settings.js';
 import { TestFire } from './test-fire.js';
 import { UsersSettings } from './users-settings.js';
 
@@ -129,7 +130,10 @@ function GeneralSettings() {
 
 const GENERAL: FixedPage = { id: '', title: 'Printers and users', render: () => <GeneralSettings /> };
 /** the pages that change the host's settings (SETTINGS) */
-const CHANGING: readonly FixedPage[] = [{ id: 'presets', title: 'Temperature presets', render: () => <PresetsPage /> }];
+const CHANGING: readonly FixedPage[] = [
+  { id: 'presets', title: 'Temperature presets', render: () => <PresetsPage /> },
+  { id: 'webcams', title: "Printers' webcams", render: () => <WebcamsSettings /> },
+];
 
 export function SettingsView() {
   return <SettingsPages fixed={can('SETTINGS') ? [GENERAL, ...CHANGING] : [GENERAL]} />;
