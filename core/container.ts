@@ -6,6 +6,7 @@
 import { Container } from 'inversify';
 import { authModule } from './auth/module.js';
 import { backupModule } from './backup/module.js';
+import { BackupService } from './backup/api.js';
 import { logsModule } from './logs/module.js';
 import { EventBus } from './events/event-bus.js';
 import { FileManager } from './files/file-manager.js';
@@ -28,6 +29,7 @@ import { hostSettingsModule } from './host-settings.js';
 import { metricsModule } from './metrics/module.js';
 import { moonrakerModule } from './moonraker/module.js';
 import { LogLevels } from './logging/log-levels.js';
+import { HostRestart, HostRestartSignal } from './common/host-restart.js';
 import { Logger } from './logging/logger.js';
 import { printerModule, printerScopeModule } from './printer/module.js';
 import { simulatorModule } from './printer/simulator/module.js';
@@ -128,6 +130,7 @@ export const PLUGIN_INJECTABLES: readonly PluginInjectable[] = [
   { token: SettingsService, coreOwned: true },
   { token: PushService, coreOwned: true },
   { token: ConnectivityService, coreOwned: true },
+  { token: BackupService, coreOwned: true },
 ];
 
 /** `levels`: the table `logger` decides by (core/logging/log-levels.ts); a loose one when absent (benchmarks). */
@@ -136,6 +139,7 @@ export function createContainer(settings: SettingsService, logger: Logger, level
   container.bind(SettingsService).toConstantValue(settings);
   container.bind(Logger).toConstantValue(logger);
   container.bind(LogLevels).toConstantValue(levels);
+  container.bind(HostRestart).toConstantValue(new HostRestartSignal());
   container.bind(PrinterScopeParent).toConstantValue({ container, modules: PRINTER_SCOPE_MODULES });
   container.bind(PluginInjectables).toConstantValue(PLUGIN_INJECTABLES);
   container.load(...CORE_MODULES);

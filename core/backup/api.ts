@@ -1,8 +1,11 @@
 /**
  * The backup contract of a running host: archives of its basedir (./format.ts) kept in
  * `<data>/backups/`, made, listed, downloaded and deleted through `/api/backup` (admins only: an
- * archive holds every key). Restoring is `cuttle backup restore`, onto a basedir no host serves.
+ * archive holds every key), and restored: checked while the host runs, then applied by a restart
+ * (./pending-restore.ts). `cuttle backup restore` restores onto a basedir no host serves. Each step
+ * is signalled; the backup-events plugin fires them as OctoPrint's backup plugin names them.
  */
+import type { Event } from '../common/event.js';
 import type { BackupPart } from './format.js';
 
 export interface BackupInfo {
@@ -19,6 +22,19 @@ export interface CreatedBackup extends BackupInfo {
   notes: string[];
 }
 
+/** Where a restore comes from: a listed backup, or an archive uploaded to a temporary file (removed afterwards). */
+export type RestoreSource = { backup: string } | { upload: string; filename: string };
+
+/** A restore checked and made pending: the host restarts to apply it. */
+export interface PendingRestore {
+  /** the backup's name, or the uploaded file's */
+  name: string;
+  /** when and by which cuttle the archive was written */
+  created: string;
+  cuttleVersion: string;
+  entries: number;
+}
+
 export interface BackupService {
   /** the backups, newest first */
   list(): Promise<BackupInfo[]>;
@@ -27,5 +43,19 @@ export interface BackupService {
   /** the archive's file, or a BackupError 404 */
   archive(name: string): Promise<string>;
   remove(name: string): Promise<void>;
+  /**
+   * Extracts and checks an archive off the main thread into a pending restore, then asks the host to
+   * restart, which applies it: once `answered` settles (a route passes the end of its response, which
+   * the stopping host would cut off), else at once. A refused archive (BackupError 400) changes
+   * nothing; one restore or backup at a time (409).
+   */
+  restore(source: RestoreSource, answered?: Promise<unknown>): Promise<PendingRestore>;
+  /** A new temporary file in the backups folder for an archive being uploaded to restore (swept at the next start if left). */
+  uploadFile(): string;
+  /** A backup was written: its name, file and what it leaves out. */
+  readonly onDidCreate: Event<{ name: string; path: string; excludes: BackupPart[] }>;
+  readonly onDidRemove: Event<{ name: string }>;
+  /** A restore began to check its archive, failed (nothing changed), or is pending and the host restarts to apply it. */
+  readonly onRestore: Event<{ name: string; state: 'started' | 'failed' | 'pending'; error?: string }>;
 }
 export const BackupService = Symbol.for('cuttle.BackupService');

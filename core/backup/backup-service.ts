@@ -4,8 +4,11 @@
  * commits in batches; the wait is bounded, so a writer far behind costs the snapshot its last events
  * rather than hanging the backup). A backup still being written when the
  * host stops is abandoned (its thread stopped) rather than holding up the shutdown; what it and
- * crashed ones left is swept at the next start.
+ * crashed ones left is swept at the next start. A restore is extracted and checked in a worker
+ * thread too, into a pending restore that the restart this service then asks for applies
+ * (./pending-restore.ts): a restarted process is the only one sure to hold nothing from before.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { inject, injectable } from 'inversify';
@@ -15,10 +18,13 @@ import { EventBus } from '../events/event-bus.js';
 import { Logger } from '../logging/logger.js';
 import { CUTTLE_VERSION } from '../common/version.js';
 import { SettingsService } from '../settings/settings-service.js';
-import type { BackupInfo, BackupService, CreatedBackup } from './api.js';
+import { Emitter } from '../common/event.js';
+import { HostRestart } from '../common/host-restart.js';
+import type { BackupInfo, BackupService, CreatedBackup, PendingRestore, RestoreSource } from './api.js';
 import { sweepPartials } from './archive-writer.js';
-import { writeBackupInWorker, type BackupThread } from './backup-worker.js';
+import { extractBackupInWorker, writeBackupInWorker, type BackupThread } from './backup-worker.js';
 import { BackupError, type BackupPart } from './format.js';
+import { makePending } from './pending-restore.js';
 import { isBackupName, newBackupName } from './names.js';
 import { backupsFolder, planBackup } from './plan.js';
 
@@ -30,15 +36,22 @@ const COMMIT_POLL_MS = 20;
 export class HostBackups implements BackupService, LifecycleContribution {
   readonly lifecycleName = 'backup';
   private running: Promise<unknown> | undefined;
-  private thread: BackupThread | undefined;
+  private thread: BackupThread<unknown> | undefined;
   private stopped = false;
   private readonly logger: Logger;
+  private readonly created = new Emitter<{ name: string; path: string; excludes: BackupPart[] }>();
+  readonly onDidCreate = this.created.event;
+  private readonly removed = new Emitter<{ name: string }>();
+  readonly onDidRemove = this.removed.event;
+  private readonly restoring = new Emitter<{ name: string; state: 'started' | 'failed' | 'pending'; error?: string }>();
+  readonly onRestore = this.restoring.event;
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(EventBus) private readonly bus: EventBus,
     @inject(HostDatabase) private readonly database: HostDatabase,
     @inject(Logger) logger: Logger,
+    @inject(HostRestart) private readonly restart: HostRestart,
   ) {
     this.logger = logger.child({ service: 'backup' });
   }
@@ -72,16 +85,64 @@ export class HostBackups implements BackupService, LifecycleContribution {
     return infos.sort((a, b) => (a.name < b.name ? 1 : -1));
   }
 
-  async create(exclude: readonly BackupPart[]): Promise<CreatedBackup> {
-    if (this.stopped) throw new BackupError('the host is stopping', 503);
-    if (this.running) throw new BackupError('a backup is being written already; try again when it is done', 409);
-    const job = this.write(exclude);
-    this.running = job;
+  create(exclude: readonly BackupPart[]): Promise<CreatedBackup> {
+    return this.oneAtATime(() => this.write(exclude));
+  }
+
+  async restore(source: RestoreSource, answered: Promise<unknown> = Promise.resolve()): Promise<PendingRestore> {
+    const name = 'backup' in source ? source.backup : source.filename;
+    let pending: PendingRestore;
     try {
-      return await job;
+      const archive = 'backup' in source ? await this.archive(source.backup) : source.upload;
+      pending = await this.oneAtATime(() => this.stage(name, archive));
+    } finally {
+      if ('upload' in source) await fs.promises.rm(source.upload, { force: true });
+    }
+    void answered.finally(() => this.restart.request(`restoring ${name}`));
+    return pending;
+  }
+
+  /** A temporary file in the backups folder for an uploaded archive (swept as a partial if the process dies). */
+  uploadFile(): string {
+    return path.join(this.folder, `.cuttle-backup-upload-${randomUUID()}.tar.gz.${process.pid}.partial`);
+  }
+
+  /** Runs a backup or a restore's check, refusing a second one meanwhile (409) and any once the host stops (503). */
+  private async oneAtATime<T>(job: () => Promise<T>): Promise<T> {
+    if (this.stopped) throw new BackupError('the host is stopping', 503);
+    if (this.running) throw new BackupError('a backup or restore is under way already; try again when it is done', 409);
+    const running = job();
+    this.running = running;
+    try {
+      return await running;
     } finally {
       this.running = undefined;
     }
+  }
+
+  /** Extracts and checks the archive into a pending restore off the main thread, then asks for the restart that applies it. */
+  private async stage(name: string, archive: string): Promise<PendingRestore> {
+    this.restoring.fire({ name, state: 'started' });
+    const basedir = this.settings.basedir;
+    const staging = await fs.promises.mkdtemp(path.join(basedir, '.cuttle-restore-'));
+    const thread = extractBackupInWorker(archive, staging);
+    this.thread = thread;
+    let extracted;
+    try {
+      extracted = await thread.result;
+      await makePending(staging, basedir);
+    } catch (err) {
+      await fs.promises.rm(staging, { recursive: true, force: true });
+      this.restoring.fire({ name, state: 'failed', error: (err as Error).message });
+      this.logger.warn({ name, err: (err as Error).message }, 'restore refused; nothing was changed');
+      throw err;
+    } finally {
+      this.thread = undefined;
+    }
+    const pending = { name, created: extracted.header.created, cuttleVersion: extracted.header.cuttleVersion, entries: extracted.entries };
+    this.logger.info(pending, 'restore checked and pending: the host restarts to apply it');
+    this.restoring.fire({ name, state: 'pending' });
+    return pending;
   }
 
   private async write(exclude: readonly BackupPart[]): Promise<CreatedBackup> {
@@ -89,14 +150,16 @@ export class HostBackups implements BackupService, LifecycleContribution {
     const folder = this.folder;
     const output = path.join(folder, newBackupName(folder));
     const started = Date.now();
-    this.thread = writeBackupInWorker(planBackup(this.settings, exclude, CUTTLE_VERSION), output);
+    const thread = writeBackupInWorker(planBackup(this.settings, exclude, CUTTLE_VERSION), output);
+    this.thread = thread;
     let result;
     try {
-      result = await this.thread.result;
+      result = await thread.result;
     } finally {
       this.thread = undefined;
     }
     this.logger.info({ file: output, bytes: result.bytes, entries: result.entries, ms: Date.now() - started, skipped: result.skipped, notes: result.notes }, 'backup written');
+    this.created.fire({ name: path.basename(output), path: output, excludes: [...exclude] });
     return { name: path.basename(output), bytes: result.bytes, date: new Date().toISOString(), skipped: result.skipped, notes: result.notes };
   }
 
@@ -123,5 +186,6 @@ export class HostBackups implements BackupService, LifecycleContribution {
   async remove(name: string): Promise<void> {
     await fs.promises.rm(await this.archive(name));
     this.logger.info({ name }, 'backup deleted');
+    this.removed.fire({ name });
   }
 }

@@ -1,35 +1,43 @@
 /**
- * The host's backup thread: writes one archive (./archive-writer.ts) and answers with the result,
- * so the database snapshot, file reads, hashing and compression never run on the event loop that
- * dispatches the bus. It runs at nice 19 (on Linux the nice value is per thread, and setpriority(0)
- * names the calling one): on a small host with fewer cores than busy threads, the backup then waits
- * for the main thread instead of sharing a core with it.
+ * The host's backup thread: writes one archive (./archive-writer.ts), or extracts and checks one for
+ * a restore (./archive-reader.ts), and answers with the result, so the database snapshot, file reads
+ * and writes, hashing and (de)compression never run on the event loop that dispatches the bus. It
+ * runs at nice 19 (on Linux the nice value is per thread, and setpriority(0) names the calling one):
+ * on a small host with fewer cores than busy threads, the backup then waits for the main thread
+ * instead of sharing a core with it.
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
+import { extractBackup, type Extracted } from './archive-reader.js';
 import { writeBackup, type BackupResult } from './archive-writer.js';
 import { BackupError } from './format.js';
 import type { BackupPlan } from './plan.js';
 
-interface Job {
-  plan: BackupPlan;
-  output: string;
-}
-type Answer = { result: BackupResult } | { error: string; status?: number };
+type Job = { kind: 'write'; plan: BackupPlan; output: string } | { kind: 'extract'; archive: string; staging: string };
+type Answer<T> = { result: T } | { error: string; status?: number };
 
-export interface BackupThread {
-  readonly result: Promise<BackupResult>;
-  /** Stops the thread mid-write (the host is stopping); `result` then rejects. Its partial files stay for the next sweep. */
+export interface BackupThread<T> {
+  readonly result: Promise<T>;
+  /** Stops the thread mid-work (the host is stopping); `result` then rejects. Its partial files stay for the next sweep. */
   cancel(): Promise<void>;
 }
 
 /** Runs writeBackup in a worker thread; `result` rejects with its error (a BackupError keeps its status). */
-export function writeBackupInWorker(plan: BackupPlan, output: string): BackupThread {
-  const worker = new Worker(path.join(__dirname, 'backup-worker.js'), { workerData: { plan, output } satisfies Job });
-  const result = new Promise<BackupResult>((resolve, reject) => {
+export function writeBackupInWorker(plan: BackupPlan, output: string): BackupThread<BackupResult> {
+  return runInWorker<BackupResult>({ kind: 'write', plan, output });
+}
+
+/** Runs extractBackup in a worker thread (the archive checked as it is read into `staging`). */
+export function extractBackupInWorker(archive: string, staging: string): BackupThread<Extracted> {
+  return runInWorker<Extracted>({ kind: 'extract', archive, staging });
+}
+
+function runInWorker<T>(job: Job): BackupThread<T> {
+  const worker = new Worker(path.join(__dirname, 'backup-worker.js'), { workerData: job });
+  const result = new Promise<T>((resolve, reject) => {
     let answered = false;
-    worker.once('message', (answer: Answer) => {
+    worker.once('message', (answer: Answer<T>) => {
       answered = true;
       if ('result' in answer) resolve(answer.result);
       else reject(answer.status === undefined ? new Error(answer.error) : new BackupError(answer.error, answer.status));
@@ -42,7 +50,7 @@ export function writeBackupInWorker(plan: BackupPlan, output: string): BackupThr
   return { result, cancel: async () => void (await worker.terminate()) };
 }
 
-if (parentPort && (workerData as Partial<Job> | undefined)?.plan) {
+if (parentPort && (workerData as Partial<Job> | undefined)?.kind) {
   const job = workerData as Job;
   const port = parentPort;
   try {
@@ -50,8 +58,9 @@ if (parentPort && (workerData as Partial<Job> | undefined)?.plan) {
   } catch {
     // not permitted here: the backup runs at the host's priority
   }
-  writeBackup(job.plan, job.output).then(
-    (result) => port.postMessage({ result } satisfies Answer),
-    (err: unknown) => port.postMessage({ error: (err as Error).message, status: err instanceof BackupError ? err.status : undefined } satisfies Answer),
+  const work: Promise<unknown> = job.kind === 'write' ? writeBackup(job.plan, job.output) : extractBackup(job.archive, job.staging);
+  work.then(
+    (result) => port.postMessage({ result } satisfies Answer<unknown>),
+    (err: unknown) => port.postMessage({ error: (err as Error).message, status: err instanceof BackupError ? err.status : undefined } satisfies Answer<unknown>),
   );
 }

@@ -47,6 +47,16 @@ export async function restoreBackup(archive: string, target: string, options: { 
     await fs.promises.rm(created ?? staging, { recursive: true, force: true });
     throw err;
   }
+  const setAside = await moveIntoPlace(staging, basedir, existing);
+  return { basedir, header: extracted.header, entries: extracted.entries, setAside };
+}
+
+/**
+ * Sets `existing` (names in the basedir) aside in `.cuttle-before-restore-<time>/`, when there are
+ * any, and moves what `staging` holds into the basedir, then removes `staging`. Renames within one
+ * folder: nothing is copied. Answers the set-aside folder.
+ */
+export async function moveIntoPlace(staging: string, basedir: string, existing: readonly string[]): Promise<string | undefined> {
   let setAside: string | undefined;
   if (existing.length > 0) {
     setAside = path.join(basedir, `.cuttle-before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -55,5 +65,5 @@ export async function restoreBackup(archive: string, target: string, options: { 
   }
   for (const name of await fs.promises.readdir(staging)) await fs.promises.rename(path.join(staging, name), path.join(basedir, name));
   await fs.promises.rm(staging, { recursive: true, force: true });
-  return { basedir, header: extracted.header, entries: extracted.entries, setAside };
+  return setAside;
 }

@@ -1,16 +1,26 @@
 /**
  * `/api/backup`, like OctoPrint's backup plugin: `GET` lists the backups, `POST` (`{"exclude":
  * ["uploads", "timelapses"]}`, both optional) writes one and answers it (201), `GET /api/backup/<name>`
- * downloads it, `DELETE /api/backup/<name>` deletes it. Admins only, reads included (each route
- * declares ADMIN): an archive holds every key and password hash.
+ * downloads it, `DELETE /api/backup/<name>` deletes it. `POST /api/backup/restore` takes an archive
+ * uploaded as the multipart `file` part, or a listed backup as `{"path": "<name>"}` (OctoPrint's
+ * names for both), checks it and answers 202 once it is pending; the host then restarts to apply it
+ * (core/backup/pending-restore.ts); a refused archive is a 400 that says why, and changes nothing.
+ * Admins only, reads included (each route declares ADMIN): an archive holds every key and password hash.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
 import { RouteContribution, type Routes } from '../http/routes.js';
-import { BackupService, type BackupInfo } from './api.js';
+import { parseUpload, type UploadStager } from '../files/multipart.js';
+import { BackupService, type BackupInfo, type RestoreSource } from './api.js';
+
+/** the largest archive an upload may bring (busboy cuts the file there; the restore then finds it truncated) */
+const MAX_ARCHIVE_BYTES = 64 * 1024 ** 3;
 import { parseParts } from './names.js';
 
 @injectable()
@@ -33,6 +43,12 @@ export class BackupRoutes implements RouteContribution {
       ctx.set('Location', this.url(ctx, created.name));
       ctx.body = { ...this.json(ctx, created), skipped: created.skipped, notes: created.notes };
     });
+    routes.post('/api/backup/restore', 'ADMIN', async (ctx) => {
+      // the host restarts once this answer is out: stopping, it would cut the connection
+      const answered = new Promise((resolve) => ctx.res.once('close', resolve));
+      ctx.status = 202;
+      ctx.body = { ...(await this.backups.restore(await this.restoreSource(ctx), answered)), restarting: true };
+    });
     routes.get('/api/backup/:name', 'ADMIN', async (ctx) => {
       const file = await this.backups.archive(ctx.params.name!);
       ctx.type = 'application/gzip';
@@ -44,6 +60,34 @@ export class BackupRoutes implements RouteContribution {
       ctx.status = 204;
     });
   }
+
+  /** The archive a restore request names: the uploaded `file`, or `path` (or `name`) of a listed backup. */
+  private async restoreSource(ctx: Koa.Context): Promise<RestoreSource> {
+    if (ctx.is('multipart/form-data')) {
+      const { file } = await parseUpload(ctx, this.stager, MAX_ARCHIVE_BYTES, () => undefined);
+      if (!file) throw new HttpError(400, 'the upload has no "file" part: send the archive as "file", or name a listed backup as {"path": "<name>"}');
+      return { upload: file.staged.tmpPath, filename: path.basename(file.filename).slice(0, 200) || 'upload' };
+    }
+    const body = await readJsonObject(ctx);
+    const name = body['path'] ?? body['name'];
+    if (typeof name !== 'string' || name === '') throw new HttpError(400, 'name the backup to restore as {"path": "<name>"} (one GET /api/backup lists), or upload an archive as the multipart "file"');
+    return { backup: name };
+  }
+
+  /** An uploaded archive goes to a temporary file of the backups folder, never into memory. */
+  private readonly stager: UploadStager = {
+    stageUpload: async (content) => {
+      const tmpPath = this.backups.uploadFile();
+      try {
+        await pipeline(content, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
+      } catch (err) {
+        await rm(tmpPath, { force: true });
+        throw new HttpError(400, `the upload failed: ${(err as Error).message}`);
+      }
+      return { tmpPath, size: (await stat(tmpPath)).size };
+    },
+    discardUpload: (staged) => rm(staged.tmpPath, { force: true }),
+  };
 
   private url(ctx: Koa.Context, name: string): string {
     return `${(ctx.state as { basePath?: string }).basePath ?? ''}/api/backup/${encodeURIComponent(name)}`;

@@ -137,6 +137,12 @@ export interface EventPayloads {
   // Printers (cuttle's own: a host drives several)
   PrinterAdded: PrinterRef;
   PrinterRemoved: PrinterRef;
+  // Backup (OctoPrint's backup plugin's names: its events are fired as plugin_backup_*)
+  plugin_backup_backup_created: { name: string; path: string; excludes: string[] };
+  plugin_backup_backup_deleted: { name: string };
+  plugin_backup_restore_started: { name: string };
+  plugin_backup_restore_failed: { name: string; error: string };
+  plugin_backup_restore_done: { name: string };
 }
 
 /** A printer of the registry (core/printers) as the Printers events name it. */
@@ -211,7 +217,8 @@ export type EventCategory =
   | 'Timelapses'
   | 'Slicing'
   | 'Settings'
-  | 'Printers';
+  | 'Printers'
+  | 'Backup';
 
 export const EVENT_CATEGORIES: readonly EventCategory[] = [
   'Server',
@@ -223,6 +230,7 @@ export const EVENT_CATEGORIES: readonly EventCategory[] = [
   'Slicing',
   'Settings',
   'Printers',
+  'Backup',
 ];
 
 export interface PayloadKeyDoc {
@@ -248,7 +256,8 @@ export type CategoryPluginId =
   | 'timelapse-events'
   | 'slicing-events'
   | 'settings-events'
-  | 'printers-events';
+  | 'printers-events'
+  | 'backup-events';
 
 export interface EventDescriptor<P> {
   category: EventCategory;
@@ -560,6 +569,35 @@ export const EVENT_CATALOGUE: Catalogue = {
     category: 'Printers', firedBy: 'printers-events', extension: true,
     doc: "A printer was removed from the host while it runs (DELETE /api/printers/<id>, `cuttle printers remove`), after its job ended (PrintFailed) and it disconnected. A cuttle event, not in OctoPrint.",
     keys: printerRefKeys,
+  },
+  plugin_backup_backup_created: {
+    category: 'Backup', firedBy: 'backup-events', extension: true,
+    doc: "A backup was written (POST /api/backup, as OctoPrint's backup plugin fires it; `cuttle backup create` on a basedir no host serves fires nothing).",
+    keys: {
+      name: { doc: "the backup's file name", extension: true },
+      path: { doc: "the backup's full path on disk", extension: true },
+      excludes: { doc: 'the parts left out of it (uploads, timelapses)', extension: true },
+    },
+  },
+  plugin_backup_backup_deleted: {
+    category: 'Backup', firedBy: 'backup-events', extension: true,
+    doc: 'A backup was deleted (DELETE /api/backup/<name>). A cuttle event, not in OctoPrint.',
+    keys: { name: { doc: "the backup's file name", extension: true } },
+  },
+  plugin_backup_restore_started: {
+    category: 'Backup', firedBy: 'backup-events', extension: true,
+    doc: "A restore began (POST /api/backup/restore): its archive is being checked; nothing is changed yet. OctoPrint's backup plugin says restore_started to its clients.",
+    keys: { name: { doc: 'the backup restored, or the name of the uploaded archive', extension: true } },
+  },
+  plugin_backup_restore_failed: {
+    category: 'Backup', firedBy: 'backup-events', extension: true,
+    doc: 'A restore was refused (a truncated, damaged or foreign archive): nothing was changed.',
+    keys: { name: { doc: 'the backup restored, or the name of the uploaded archive', extension: true }, error: { doc: 'why it was refused', extension: true } },
+  },
+  plugin_backup_restore_done: {
+    category: 'Backup', firedBy: 'backup-events', extension: true,
+    doc: "A restore's archive was checked and waits for the restart, which the host begins right after (Shutdown follows) and which applies it. Events fired from here on are not in the restored event log.",
+    keys: { name: { doc: 'the backup restored, or the name of the uploaded archive', extension: true } },
   },
 };
 

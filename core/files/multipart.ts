@@ -19,7 +19,11 @@ export interface ParsedUpload {
   file?: { filename: string; staged: StagedUpload };
 }
 
-export async function parseUpload(ctx: Koa.Context, files: FileManager, maxBytes: number): Promise<ParsedUpload> {
+/** Where the file part goes: the storage's temporary folder (FileManager), or another's (a backup to restore). */
+export type UploadStager = Pick<FileManager, 'stageUpload' | 'discardUpload'>;
+
+/** `accept` refuses a file name by throwing (an HttpError's status is answered); by default, a type the storage holds. */
+export async function parseUpload(ctx: Koa.Context, files: UploadStager, maxBytes: number, accept: (filename: string) => void = requireType): Promise<ParsedUpload> {
   if (!ctx.is('multipart/form-data')) throw new HttpError(400, 'expected a multipart/form-data upload');
   let parser: busboy.Busboy;
   try {
@@ -56,7 +60,7 @@ export async function parseUpload(ctx: Koa.Context, files: FileManager, maxBytes
       try {
         // bytes that are not UTF-8 would be stored as U+FFFD: refuse rather than keep a name nobody sent
         if (filename.includes('\uFFFD')) throw new HttpError(400, 'the file name is not valid UTF-8');
-        requireType(filename);
+        accept(filename);
       } catch (err) {
         refused = err;
         stream.resume();

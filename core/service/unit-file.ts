@@ -5,6 +5,7 @@
  * that still let it open serial ports and write its basedir.
  */
 import path from 'node:path';
+import { RESTART_EXIT_CODE } from '../common/host-restart.js';
 
 export interface UnitOptions {
   /** the account cuttle runs as (never root) */
@@ -90,6 +91,8 @@ User=${options.user}
 SupplementaryGroups=${SERIAL_GROUP}
 Restart=on-failure
 RestartSec=5
+# 75: cuttle asks to be restarted (a restore through the API is applied at the next start)
+RestartForceExitStatus=${RESTART_EXIT_CODE}
 TimeoutStartSec=120
 TimeoutStopSec=60
 UMask=0027

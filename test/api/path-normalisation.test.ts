@@ -91,6 +91,7 @@ const SAMPLES: [string, string][] = [
   ['PATCH', '/api/slicing/prusaslicer/profiles/x'],
   ['POST', '/api/timelapse/unrendered/x'],
   ['POST', '/api/backup'],
+  ['POST', '/api/backup/restore'],
   ['GET', '/api/backup/x.tar.gz'],
   ['GET', '/api/logs'],
   ['GET', '/api/logs/cuttle.log'],

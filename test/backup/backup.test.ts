@@ -2,11 +2,13 @@
  * Backup and restore of a whole host: two printers, users and keys, uploads, a timelapse, job
  * history and 100 000 events, backed up through `POST /api/backup` while the host fires events,
  * downloaded, restored with `cuttle backup restore` onto a new basedir and started there: the keys
- * work, files, history and events are the same, and the seq goes on. Each damaged or hostile archive
+ * work, files, history and events are the same, and the seq goes on. Restored through the API too:
+ * checked while the host runs, applied at the restart it asks for. Each damaged or hostile archive
  * is refused with the basedir left exactly as it was.
  */
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,9 @@ import { writeBackup } from '../../core/backup/archive-writer.js';
 import { BackupError } from '../../core/backup/format.js';
 import { parseParts } from '../../core/backup/names.js';
 import { restoreBackup } from '../../core/backup/restore.js';
+import { applyPendingRestore } from '../../core/backup/pending-restore.js';
+import { HostRestart, RESTART_EXIT_CODE } from '../../core/common/host-restart.js';
+import { recordEvents } from '../support/events.js';
 import { HostDatabase } from '../../core/database/database.js';
 import { createEventLogSchema } from '../../core/event-log/schema.js';
 import { EventBus } from '../../core/events/event-bus.js';
@@ -24,7 +29,8 @@ import { CuttleHost } from '../../core/host.js';
 import { HttpServer } from '../../core/http/http-server.js';
 import { uploadForm } from '../api/support.js';
 import { request } from '../clients/helpers.js';
-import { cli } from '../support/cli.js';
+import { cli, CLI_MAIN } from '../support/cli.js';
+import { findRunningHost } from '../../core/common/running-host.js';
 import { virtualPrinter } from '../farm-events/support.js';
 import { captureLogs, startTestHost, TEST_API_KEY, type TestHost } from '../support/host.js';
 
@@ -189,6 +195,105 @@ describe('backup and restore', function () {
     const forced = await restoreBackup(archive, target, { force: true });
     expect(fs.readFileSync(path.join(forced.setAside!, 'config.yaml'), 'utf8')).to.equal('api: {key: old}\n');
     expect(fs.readFileSync(path.join(target, 'config.yaml')).equals(fs.readFileSync(path.join(source.basedir, 'config.yaml')))).to.equal(true);
+  });
+
+  it('restores through the API: checked while the host runs, refused with the reason and nothing changed, else applied at the restart it asks for; each step is an event', async () => {
+    // the backup the first test made through the API was an event, with OctoPrint's payload
+    await source.get<{ flushed(): Promise<void> }>(Symbol.for('cuttle.EventLog')).flushed();
+    const createdEvents = source.get<HostDatabase>(HostDatabase).db.prepare("SELECT payload FROM events WHERE type = 'plugin_backup_backup_created'").all() as { payload: string }[];
+    expect(createdEvents.map((row) => JSON.parse(row.payload))).to.deep.equal([{ name: path.basename(archive), path: path.join(source.basedir, 'data', 'backups', path.basename(archive)), excludes: [] }]);
+
+    const basedir = path.join(work, 'restored');
+    const host = restored!;
+    const baseUrl = host.get<HttpServer>(HttpServer).baseUrl();
+    const events = recordEvents(host);
+    const restarts: string[] = [];
+    host.get<HostRestart>(HostRestart).onDidRequest(({ reason }) => restarts.push(reason));
+    // a file that came after the backup: the restore takes the host back to the backup's state
+    expect((await fetch(`${baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY }, body: uploadForm('after-backup.gcode', GCODE) })).status).to.equal(201);
+    const restore = (body: FormData | object) =>
+      body instanceof FormData
+        ? fetch(`${baseUrl}/api/backup/restore`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY }, body })
+        : fetch(`${baseUrl}/api/backup/restore`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const archiveForm = (data: Buffer, filename: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([data]), filename);
+      return form;
+    };
+    const leftovers = () => fs.readdirSync(basedir).filter((name) => name.startsWith('.cuttle-restore'));
+
+    const foreign = await restore(archiveForm(Buffer.from('not a backup\n'.repeat(50)), 'foreign.tar.gz'));
+    expect(foreign.status).to.equal(400);
+    expect(((await foreign.json()) as { error: string }).error).to.include('is not a cuttle backup').and.include('nothing was restored');
+    expect((await restore({ path: 'cuttle-backup-20200101-000000.tar.gz' })).status).to.equal(404);
+    expect((await restore({})).status).to.equal(400);
+    expect((await fetch(`${baseUrl}/api/backup/restore`, { method: 'POST', headers: { 'X-Api-Key': aliceKey, 'Content-Type': 'application/json' }, body: '{"path":"x"}' })).status, 'not an admin').to.equal(403);
+    expect(leftovers(), 'a refused archive leaves nothing').to.deep.equal([]);
+    expect(restarts).to.deep.equal([]);
+    expect(fs.readdirSync(path.join(basedir, 'data', 'backups')).filter((n) => n.includes('upload')), 'the upload is removed').to.deep.equal([]);
+
+    const accepted = await restore(archiveForm(fs.readFileSync(archive), 'moved-host.tar.gz'));
+    expect(accepted.status, await accepted.clone().text()).to.equal(202);
+    expect(await accepted.json()).to.include({ name: 'moved-host.tar.gz', restarting: true });
+    await waitFor(() => restarts.length > 0, 5000, 'the restart the restore asks for');
+    expect(restarts).to.deep.equal(['restoring moved-host.tar.gz']);
+    expect(events.names(['plugin_backup_restore_started', 'plugin_backup_restore_failed', 'plugin_backup_restore_done'])).to.deep.equal([
+      'plugin_backup_restore_started',
+      'plugin_backup_restore_failed',
+      'plugin_backup_restore_started',
+      'plugin_backup_restore_done',
+    ]);
+    expect(events.payloads('plugin_backup_restore_failed')[0]).to.include({ name: 'foreign.tar.gz' });
+    expect(leftovers()).to.deep.equal(['.cuttle-restore-pending']);
+    expect(fs.existsSync(path.join(basedir, 'uploads', 'after-backup.gcode')), 'nothing applied while the host runs').to.equal(true);
+
+    // what cuttle serve does on the restart: stop, apply the pending restore, start on the same basedir
+    await host.stop();
+    restored = undefined;
+    const applied = await applyPendingRestore(basedir);
+    expect(leftovers()).to.deep.equal([]);
+    expect(fs.existsSync(path.join(applied!.setAside!, 'uploads', 'after-backup.gcode')), 'the old basedir is set aside').to.equal(true);
+    expect(fs.existsSync(path.join(basedir, 'uploads', 'after-backup.gcode'))).to.equal(false);
+    restored = (await startOn(basedir)).host;
+    const again = restored.get<HttpServer>(HttpServer).baseUrl();
+    expect((await request(again, 'GET', '/api/currentuser', { key: aliceKey })).body.name).to.equal('alice');
+    expect((await download(again, '/downloads/files/local/cube.gcode', TEST_API_KEY)).toString()).to.equal(GCODE);
+
+    // a listed backup by name, as OctoPrint's client asks for it
+    const byName = await request(source.baseUrl, 'POST', '/api/backup/restore', { key: TEST_API_KEY, body: { path: path.basename(archive) } });
+    expect(byName.status, JSON.stringify(byName.body)).to.equal(202);
+    expect(fs.existsSync(path.join(source.basedir, '.cuttle-restore-pending', 'users.yaml'))).to.equal(true);
+    fs.rmSync(path.join(source.basedir, '.cuttle-restore-pending'), { recursive: true });
+  });
+
+  it('cuttle serve carries the restart out: it exits with 75 (the unit restarts it), and started again serves the restored basedir', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'serve-'));
+    fs.writeFileSync(path.join(dir, 'config.yaml'), `api:\n  key: ${TEST_API_KEY}\n`);
+    const serve = () => {
+      const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--basedir', dir, '--host', '127.0.0.1', '--port', '0'], { stdio: 'ignore' });
+      return { child, exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
+    };
+    const listening = () => waitFor(() => findRunningHost(dir)?.url, 20_000, 'cuttle serve to listen');
+    const first = serve();
+    let second: ReturnType<typeof serve> | undefined;
+    try {
+      const url = await listening();
+      const form = new FormData();
+      form.append('file', new Blob([craftArchive([{ name: 'basedir/config.yaml', data: 'api:\n  key: restored-key-0123456789abcdef\n' }])]), 'other-host.tar.gz');
+      const accepted = await fetch(`${url}/api/backup/restore`, { method: 'POST', headers: { 'X-Api-Key': TEST_API_KEY }, body: form });
+      expect(accepted.status, await accepted.clone().text()).to.equal(202);
+      expect(await first.exited).to.equal(RESTART_EXIT_CODE);
+      second = serve();
+      const again = await listening();
+      expect((await fetch(`${again}/api/version`, { headers: { 'X-Api-Key': 'restored-key-0123456789abcdef' } })).status, "the restored config's key").to.equal(200);
+      expect((await fetch(`${again}/api/version`, { headers: { 'X-Api-Key': TEST_API_KEY } })).status, 'the old key is gone').to.be.oneOf([401, 403]);
+      expect(fs.readdirSync(dir).filter((name) => name.startsWith('.cuttle-before-restore-')), 'the old basedir is set aside').to.have.length(1);
+    } finally {
+      for (const run of [first, second]) {
+        run?.child.kill('SIGTERM');
+        await run?.exited;
+      }
+    }
   });
 
   it('keeps long and non-ASCII names, modes and times (pax headers past 100 bytes)', async () => {

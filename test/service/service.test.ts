@@ -46,6 +46,7 @@ describe('cuttle service', function () {
       `WorkingDirectory=${basedir}`,
       'Type=notify',
       'Restart=on-failure',
+      'RestartForceExitStatus=75',
       'After=network-online.target',
       'Wants=network-online.target',
       'NoNewPrivileges=yes',

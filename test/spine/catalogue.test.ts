@@ -23,7 +23,7 @@ describe('event catalogue', () => {
   it('has exactly the spec categories, then the categories of cuttle\'s own events', () => {
     const own = EVENT_CATEGORIES.filter((category) => !specEvents.some(([, entry]) => entry.category === category));
     expect([...EVENT_CATEGORIES]).to.deep.equal([...Object.keys(spec), ...own]);
-    expect(own).to.deep.equal(['Printers']);
+    expect(own).to.deep.equal(['Printers', 'Backup']);
   });
 
   for (const [category, events] of Object.entries(spec)) {
@@ -48,7 +48,15 @@ describe('event catalogue', () => {
     const specNames = Object.values(spec).flatMap((events) => Object.keys(events));
     expect(specEvents.map(([name]) => name).sort()).to.deep.equal(specNames.sort());
     const own = Object.entries(EVENT_CATALOGUE).filter(([, entry]) => entry.extension);
-    expect(own.map(([name]) => name)).to.deep.equal(['PrinterAdded', 'PrinterRemoved']);
+    expect(own.map(([name]) => name)).to.deep.equal([
+      'PrinterAdded',
+      'PrinterRemoved',
+      'plugin_backup_backup_created',
+      'plugin_backup_backup_deleted',
+      'plugin_backup_restore_started',
+      'plugin_backup_restore_failed',
+      'plugin_backup_restore_done',
+    ]);
     for (const [name, entry] of own) {
       for (const [key, doc] of Object.entries(entry.keys as Record<string, { extension?: boolean }>)) expect(doc.extension, `${name}.${key}`).to.equal(true);
     }

@@ -10,7 +10,9 @@
  *                   the farm as it runs, the virtual printers included
  *   --set KEY=VALUE any setting, e.g. --set serial.baudrate=250000 (repeatable; VALUE is read as YAML)
  * Once listening it records its pid and URL in <basedir>/host.json for the other commands (removed at
- * exit); a second `serve` on a basedir that a live host already serves is refused.
+ * exit); a second `serve` on a basedir that a live host already serves is refused. A restore the
+ * previous run checked (POST /api/backup/restore) is moved into place first; asked to restart (after
+ * such a restore), it stops as for SIGTERM and exits with 75, which the systemd unit restarts.
  */
 import path from 'node:path';
 import { PrinterRegistry } from '../../printers/printer-registry.js';
@@ -24,6 +26,8 @@ import { settingsOptions, SETTINGS_OPTIONS, SETTINGS_USAGE, stringOption, UsageE
 import { findRunningHost, removeRunningHost, RUNNING_HOST_FILE, writeRunningHost } from '../../common/running-host.js';
 import { tellServiceManager, warnIfRoot } from '../../service/run-as-user.js';
 import { TransportProvider } from '../../printer/transport/transport-factory.js';
+import { applyPendingRestore } from '../../backup/pending-restore.js';
+import { HostRestart, RESTART_EXIT_CODE } from '../../common/host-restart.js';
 
 const USAGE = `usage: cuttle serve [--basedir DIR] [--config FILE] [--host H] [--port P] [--connect PORT] [--virtual-printers N] [--set KEY=VALUE …]
   --host H          address to listen on (server.host)
@@ -56,6 +60,13 @@ async function run(args: CommandArgs): Promise<number> {
     console.error(`cuttle: ${basedir} is already served by cuttle pid ${other.pid} at ${other.url} (${RUNNING_HOST_FILE}); stop it first or use another --basedir`);
     return 1;
   }
+  let restored: Awaited<ReturnType<typeof applyPendingRestore>>;
+  try {
+    restored = await applyPendingRestore(basedir);
+  } catch (err) {
+    console.error(`cuttle: the pending restore in ${basedir} could not be applied: ${(err as Error).message}`);
+    return 1;
+  }
   let cuttle: CuttleHost;
   try {
     // an older config.yaml is written migrated, except for a --virtual-printers run, which leaves the file alone
@@ -68,6 +79,7 @@ async function run(args: CommandArgs): Promise<number> {
     throw err;
   }
   warnIfRoot(cuttle.logger);
+  if (restored) cuttle.logger.warn({ setAside: restored.setAside }, 'a backup was restored onto this basedir; what it held before is kept aside');
   const migration = cuttle.settings.migration;
   if (migration?.backup) cuttle.logger.warn({ file: cuttle.settings.configFile, from: migration.from, backup: migration.backup }, 'config.yaml migrated to this version; the old file is kept beside it');
   // a plugin's stray promise must not take the host down: log it and carry on
@@ -104,7 +116,7 @@ async function run(args: CommandArgs): Promise<number> {
   }
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (signal: NodeJS.Signals | 'restart', code = 0) => {
       if (stopping) {
         cuttle.logger.warn(`${signal} again: exiting without waiting`);
         process.exit(1);
@@ -114,7 +126,7 @@ async function run(args: CommandArgs): Promise<number> {
       cuttle.logger.info(`${signal}: shutting down`);
       void tellServiceManager(cuttle.logger, { stopping: true, status: `${signal}: shutting down` });
       cuttle.stop().then(
-        () => resolve(0),
+        () => resolve(code),
         (err: unknown) => {
           cuttle.logger.error({ err: String(err) }, 'shutdown failed');
           resolve(1);
@@ -122,6 +134,10 @@ async function run(args: CommandArgs): Promise<number> {
       );
     };
     onSignal = stop;
+    cuttle.get<HostRestart>(HostRestart).onDidRequest(({ reason }) => {
+      cuttle.logger.warn({ reason, exitCode: RESTART_EXIT_CODE }, `restarting (${reason}): exiting with ${RESTART_EXIT_CODE} for the service manager to start cuttle again; started by hand, start it again`);
+      stop('restart', RESTART_EXIT_CODE);
+    });
     if (early) stop(early);
   });
 }
