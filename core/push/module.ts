@@ -5,7 +5,7 @@
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { ConnectivityService, PushService } from './api.js';
-import { AppKeyAnnouncer } from './appkey-announcer.js';
+import { PushAnnouncements } from './announcements.js';
 import { TcpConnectivityCheck } from './connectivity.js';
 import { DefaultPushService } from './service.js';
 import { SettingsContribution } from '../settings/settings-section.js';
@@ -22,6 +22,6 @@ export const pushModule = new ContainerModule(({ bind }) => {
   bind(PushService).toService(DefaultPushService);
   bind(LifecycleContribution).toService(DefaultPushService);
 
-  bind(AppKeyAnnouncer).toSelf().inSingletonScope();
-  bind(LifecycleContribution).toService(AppKeyAnnouncer);
+  bind(PushAnnouncements).toSelf().inSingletonScope();
+  bind(LifecycleContribution).toService(PushAnnouncements);
 });

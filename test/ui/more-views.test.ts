@@ -89,6 +89,8 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     await page.waitForSelector('#history tr[data-result="cancelled"]');
     await page.selectOption('#history-result', 'done');
     await page.waitForSelector('#history tr[data-result="done"]');
+    // the done row was there before the filter: wait for the filtered list, not the first row
+    await page.waitForSelector('#history tr[data-result="cancelled"]', { state: 'detached' });
     expect(await page.$$('#history tr[data-result="cancelled"]')).to.have.length(0);
     const row = await page.$$eval('#history tr[data-result="done"] td', (cells) => cells.map((c) => c.textContent));
     expect(row[1]).to.equal('Bench Prusa');
@@ -110,7 +112,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(await seriousViolations(page), 'event log view').to.deep.equal([]);
   });
 
-  it('adds a printer from Settings: its card appears on the farm live; removing it takes the card away; adds a user', async () => {
+  it('adds a printer from Settings: its card appears on the farm live, and a rename shows on it live; removing it takes the card away; adds a user', async () => {
     await page.click('nav a:has-text("Settings")');
     await page.waitForSelector('#printer-settings tr[data-printer="p1"]');
     expect(await seriousViolations(page), 'settings view').to.deep.equal([]);
@@ -122,6 +124,10 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(t.get<PrinterRegistry>(PrinterRegistry).get('p2')?.entry.name).to.equal('Spare Mini');
     await page.click('nav a:has-text("Printers")');
     await page.waitForSelector('#cards .card[data-printer="p2"][data-state="Operational"]', { timeout: 15000 });
+    // renamed elsewhere (the REST API): the card shows the new name without a reload
+    const renamed = await fetch(`${t.baseUrl}/api/printers/p2`, { method: 'PATCH', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Spare Mini II' }) });
+    expect(renamed.status).to.equal(200);
+    await page.waitForSelector('#cards .card[data-printer="p2"] h2 a:text-is("Spare Mini II")');
     await page.click('nav a:has-text("Settings")');
     page.once('dialog', (d) => void d.accept());
     await page.click('#printer-settings tr[data-printer="p2"] button:has-text("Remove")');

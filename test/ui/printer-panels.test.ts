@@ -104,16 +104,38 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       const auth = t.get<AuthManager>(AuthManager);
       await auth.users.add('ro', { groups: ['readonly'] });
       const key = auth.users.addKey('ro', 'test');
-      const listed = (await (await fetch(`${t.baseUrl}/api/ui/panels`, { headers: { 'X-Api-Key': key } })).json()) as { panels: { id: string; url: string }[] };
-      expect(listed.panels.map((p) => [p.id, p.url])).to.deep.equal([['status', 'ui-panels/demo/status.js']]);
+      const listed = (await (await fetch(`${t.baseUrl}/api/ui/panels`, { headers: { 'X-Api-Key': key } })).json()) as { panels: { owner: string; id: string; url: string }[] };
+      // (the bundled MQTT plugin's panel is listed too)
+      expect(listed.panels.filter((p) => p.owner === 'demo').map((p) => [p.id, p.url])).to.deep.equal([['status', 'ui-panels/demo/status.js']]);
       expect((await fetch(`${t.baseUrl}/ui-panels/demo/nope.js`)).status).to.equal(404);
       expect(await seriousViolations(page), 'printer view with a plugin panel').to.deep.equal([]);
       expect(watched.errors).to.deep.equal([]);
+      // the same module as a section of each farm card: its printer, and that printer's state from the farm's push
+      const card = panels.register({ owner: 'demo', id: 'card', title: 'Demo card', location: 'card', module });
+      try {
+        await page.goto(`${t.baseUrl}/`);
+        await page.waitForSelector('#cards .card[data-printer="p1"] section[data-panel="demo/card"] h3:text-is("Demo card")');
+        await page.waitForSelector('#cards .card[data-printer="p1"] section[data-panel="demo/card"] .demo-state:text-is("p1: Operational")', { timeout: 15000 });
+        expect(await seriousViolations(page), 'farm view with a card section').to.deep.equal([]);
+        expect(watched.errors).to.deep.equal([]);
+      } finally {
+        card.dispose();
+      }
     } finally {
       shown.dispose();
       secret.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("shows a rename of its printer at once, without a reload", async () => {
+    await page.goto(`${t.baseUrl}/printer/p1/`);
+    await page.waitForSelector('.crumb:text-is("Bench Prusa")');
+    const renamed = await fetch(`${t.baseUrl}/api/printers/p1`, { method: 'PATCH', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Bench Prusa MK4' }) });
+    expect(renamed.status).to.equal(200);
+    await page.waitForSelector('.crumb:text-is("Bench Prusa MK4")');
+    expect(await page.title()).to.equal('Bench Prusa MK4 · cuttle');
+    expect(watched.errors).to.deep.equal([]);
   });
 
   it("shows the webcam's snapshots (the host's test pattern) on the printer's page", async () => {

@@ -69,3 +69,6 @@ export type { PanelApi, PanelEvent, PanelSubscription } from '../../../core/ui/p
 export type { TestFireResult } from '../../../core/event-hooks/api.js';
 export type { SettingsPage } from '../../../core/settings-pages/pages.js';
 export type { SettingField, SettingGroup, SettingNode } from '../../../core/settings-pages/schema-form.js';
+
+/** the `plugin` of the push message that says a printer's entry changed (core/push/announcements.ts) */
+export const PRINTERS_MESSAGE: typeof import('../../../core/push/announcements.js').PRINTERS_MESSAGE = 'core.printers';

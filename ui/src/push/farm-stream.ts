@@ -2,7 +2,7 @@
  * The farm, live: the printer list from `GET api/printers`, then socket.io's farm view (every
  * printer's `history`/`current` keyed by `printer`, and events). One signal per card, so a printer's
  * update re-renders its card alone. Printers added or removed (events PrinterAdded/PrinterRemoved)
- * reload the list. After a host restart it reconnects, resuming events at `lastSeq`.
+ * or changed (a `core.printers` plugin message: a rename) reload the list. After a host restart it reconnects, resuming events at `lastSeq`.
  */
 import { batch, signal, type Signal } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
@@ -10,6 +10,7 @@ import { api, credentialRefused } from '../api/http.js';
 import type { PrinterJson, PrinterList, PrinterUpdate, PushEvent, PushPrinterState, TemperatureReading } from '../api/types.js';
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
+import { PRINTERS_MESSAGE } from '../api/types.js';
 import { connection } from './connection.js';
 import { EventBatch } from './event-batch.js';
 
@@ -103,6 +104,8 @@ export class FarmStream {
     });
     socket.on('plugin', (m: { plugin: string }) => {
       if (m.plugin === 'appkeys') this.appKeys.value++;
+      // a printer's entry changed (renamed): the names come from the list
+      if (m.plugin === PRINTERS_MESSAGE) void this.loadPrinters();
     });
   }
 

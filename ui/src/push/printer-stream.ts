@@ -6,7 +6,7 @@
  */
 import { batch, signal } from '@preact/signals';
 import { api, ApiError } from '../api/http.js';
-import type { LoginAnswer, PrinterUpdate, PushEvent, PushPrinterState, TempPoint } from '../api/types.js';
+import { PRINTERS_MESSAGE, type LoginAnswer, type PrinterUpdate, type PushEvent, type PushPrinterState, type TempPoint } from '../api/types.js';
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
 import { connection } from './connection.js';
@@ -27,6 +27,8 @@ export class PrinterStream {
   /** lines seen in all, for the terminal's counter */
   readonly terminalCount = signal(0);
   readonly events = signal<readonly PushEvent[]>([]);
+  /** bumped when the host says a printer's entry changed (a rename): the page reads its identity again */
+  readonly entryChanged = signal(0);
   private readonly printClock = new PrintClock();
   private socket: WebSocket | undefined;
   private retry = 0;
@@ -100,6 +102,9 @@ export class PrinterStream {
         return this.apply(data as PrinterUpdate, false);
       case 'event':
         this.pendingEvents.add(data as PushEvent);
+        return;
+      case 'plugin':
+        if ((data as { plugin?: string }).plugin === PRINTERS_MESSAGE) this.entryChanged.value++;
         return;
       case 'reauthRequired':
         this.socket?.close();

@@ -18,9 +18,11 @@ export function PrinterView({ id }: { id: string }) {
   const stream = useMemo(() => new PrinterStream(), [id]);
   useEffect(() => {
     stream.start();
-    void loadIdentity().catch(() => undefined);
     return () => stream.stop();
   }, [stream]);
+  // its name, again after a rename
+  const renamed = stream.entryChanged.value;
+  useEffect(() => void loadIdentity().catch(() => undefined), [stream, renamed]);
   return (
     <div class="grid">
       <JobPanel stream={stream} />
