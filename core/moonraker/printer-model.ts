@@ -68,7 +68,10 @@ export interface GcodeState {
 export class PrinterModel implements Disposable {
   readonly gcode: GcodeState = { absoluteCoordinates: true, absoluteExtrude: true, feedrate: 1500, speedFactor: 1, extrudeFactor: 1 };
   private homed = new Set<string>();
+  /** the printer's last position report (M114, auto-report) */
   private position: [number, number, number, number] = [0, 0, 0, 0];
+  /** a move went out after the last report taken while idle: the commanded position is the newer one */
+  private movedSinceReport = false;
   private fan = 0;
   /** 'complete', 'cancelled', 'error' after a job, until the next one or SDCARD_RESET_FILE */
   private ended: { state: string; file: string; duration: number; message: string } | null = null;
@@ -117,6 +120,7 @@ export class PrinterModel implements Disposable {
   private onSent(sent: SentCommand): void {
     const words = sent.command.toUpperCase().split(/\s+/);
     const feed = words.find((w) => w.startsWith('F'));
+    if (sent.code === 'G0' || sent.code === 'G1' || sent.code === 'G28' || sent.code === 'G92') this.movedSinceReport = true;
     switch (sent.code) {
       case 'G28': {
         const axes = words.slice(1).map((w) => w[0]!.toLowerCase()).filter((a) => 'xyz'.includes(a));
@@ -165,6 +169,19 @@ export class PrinterModel implements Disposable {
   private onPosition(p: Position): void {
     const [x, y, z, e] = this.position;
     this.position = [p.x ?? x, p.y ?? y, p.z ?? z, p.e ?? e];
+    // a report while printing lags the moves already sent; one while idle is where the toolhead is
+    if (this.scope.printer.state.id === 'OPERATIONAL') this.movedSinceReport = false;
+  }
+
+  /**
+   * Klipper's toolhead position: the commanded one (the moves sent, so it follows a print without
+   * asking the printer anything), or the printer's own report when that came after the last move.
+   */
+  private toolheadPosition(): number[] {
+    const reported = this.position;
+    if (!this.movedSinceReport) return [...reported];
+    const { x, y, z, e } = this.scope.printer.commandedPosition();
+    return [x ?? reported[0], y ?? reported[1], z ?? reported[2], e ?? reported[3]];
   }
 
   /** Every object's current status. */
@@ -189,11 +206,12 @@ export class PrinterModel implements Disposable {
     const duration = this.printStarted !== null ? (now - this.printStarted) / 1000 : (this.ended?.duration ?? 0);
     const paused = this.pausedTotal + (this.pausedSince !== null ? now - this.pausedSince : 0);
     const extruders = Array.from({ length: profile.extruder.count }, (_, i) => (i === 0 ? 'extruder' : `extruder${i}`));
+    const position = this.toolheadPosition();
     const status: PrinterStatus = {
       webhooks: { state: klippyState(snapshot.state.id), state_message: klippyMessage(this.scope) },
       toolhead: {
         homed_axes: ['x', 'y', 'z'].filter((a) => this.homed.has(a)).join(''),
-        position: [...this.position],
+        position,
         axis_minimum: min,
         axis_maximum: max,
         max_velocity: Math.round(Math.max(profile.axes.x.speed, profile.axes.y.speed) / 60),
@@ -212,10 +230,10 @@ export class PrinterModel implements Disposable {
         absolute_coordinates: this.gcode.absoluteCoordinates,
         absolute_extrude: this.gcode.absoluteExtrude,
         homing_origin: [0, 0, 0, 0],
-        position: [...this.position],
-        gcode_position: [...this.position],
+        position,
+        gcode_position: position,
       },
-      motion_report: { live_position: [...this.position], live_velocity: 0, live_extruder_velocity: 0 },
+      motion_report: { live_position: position, live_velocity: 0, live_extruder_velocity: 0 },
       fan: { speed: this.fan, rpm: null },
       heaters: {
         available_heaters: [...extruders, ...(profile.heatedBed ? ['heater_bed'] : [])],

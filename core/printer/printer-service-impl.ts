@@ -319,6 +319,11 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     return this.protocol;
   }
 
+  commandedPosition(): { x: number | null; y: number | null; z: number | null; e: number | null } {
+    const { x, y, z, e } = this.tracker;
+    return { x, y, z, e };
+  }
+
   commands(lines: string | readonly string[]): void {
     this.queueCommands(lines, false);
   }

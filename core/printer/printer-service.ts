@@ -192,6 +192,11 @@ export interface PrinterService {
 
   /** the SD card protocol (M20, M21, M23–M30) */
   readonly sd: PrinterSdCard;
+  /**
+   * Where the commands sent so far put the toolhead (G0/G1, G92, G28; millimetres), as Klipper's
+   * commanded position: ahead of the nozzle by the firmware's planner. null for an axis not known yet.
+   */
+  commandedPosition(): { x: number | null; y: number | null; z: number | null; e: number | null };
   /** M115 data of the connected firmware, null when not connected */
   firmware(): FirmwareInfo | null;
   /** the job's progress each time its completion passes a whole percent */

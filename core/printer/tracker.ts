@@ -1,6 +1,6 @@
 /**
  * What the host knows about the machine from the commands it sent: absolute or relative
- * positioning (G90/G91, M82/M83), Z after each move (G0/G1, G92, G28), the tool (T<n>) and the
+ * positioning (G90/G91, M82/M83), X, Y and Z after each move (G0/G1, G92, G28), the tool (T<n>) and the
  * last feedrate, always in millimetres (G20 inches are converted, as the file analyser does). This
  * is where ZChange, ToolChange and the `t`/`f` of positions are born.
  */
@@ -16,6 +16,9 @@ export interface CommandEffects {
 }
 
 export class MachineTracker {
+  /** null until a command names the axis in absolute terms (or homes it) */
+  x: number | null = null;
+  y: number | null = null;
   z: number | null = null;
   e: number | null = 0;
   tool = 0;
@@ -26,6 +29,8 @@ export class MachineTracker {
 
   reset(): void {
     this.unit = 1;
+    this.x = null;
+    this.y = null;
     this.z = null;
     this.e = 0;
     this.tool = 0;
@@ -52,6 +57,8 @@ export class MachineTracker {
       case 'G1': {
         const p = this.inMillimetres(commandParams(command));
         if (Number.isFinite(p.F)) this.feedrate = p.F!;
+        if (Number.isFinite(p.X)) this.x = this.moved('X', this.x, p.X!);
+        if (Number.isFinite(p.Y)) this.y = this.moved('Y', this.y, p.Y!);
         if (Number.isFinite(p.Z)) {
           const next = this.mode.relative && this.z === null ? null : this.mode.target('Z', this.z ?? 0, p.Z!);
           if (next !== null && next !== this.z) effects.zChange = { old: this.z, new: round(next) };
@@ -67,17 +74,27 @@ export class MachineTracker {
       case 'G28': {
         const p = this.inMillimetres(commandParams(command));
         if (Number.isFinite(p.F)) this.feedrate = p.F!;
+        const all = !('X' in p || 'Y' in p || 'Z' in p);
+        if ('X' in p || all) this.x = 0;
+        if ('Y' in p || all) this.y = 0;
         if ('Z' in p || !('X' in p || 'Y' in p)) this.z = 0;
         break;
       }
       case 'G92': {
         const p = this.inMillimetres(commandParams(command));
+        if (Number.isFinite(p.X)) this.x = p.X!;
+        if (Number.isFinite(p.Y)) this.y = p.Y!;
         if (Number.isFinite(p.Z)) this.z = p.Z!;
         if (Number.isFinite(p.E)) this.e = p.E!;
         break;
       }
     }
     return effects;
+  }
+
+  /** an axis' position after a move by `value`; unknown stays unknown for a relative move */
+  private moved(axis: 'X' | 'Y', current: number | null, value: number): number | null {
+    return this.mode.relative && current === null ? null : round(this.mode.target(axis, current ?? 0, value));
   }
 
   private inMillimetres(p: Record<string, number>): Record<string, number> {

@@ -55,7 +55,11 @@ describe('moonraker: files and jobs', function () {
     await waitForState(printer, 'PRINTING');
     const job = await request(base, 'GET', '/api/job', { key: h.t.apiKey });
     expect(job.body.job.file.path).to.equal('parts/cube.gcode');
-    await rpc.result('printer.objects.subscribe', { objects: { print_stats: ['state', 'filename'] } });
+    await rpc.result('printer.objects.subscribe', { objects: { print_stats: ['state', 'filename'], toolhead: ['position'] } });
+    // the position follows the print from the moves sent, with no M114 to the printer while it prints
+    const m114Before = h.executed('p1').filter((c) => c === 'M114').length;
+    await waitFor(() => new Set(rpc.notifications('notify_status_update').map((m) => JSON.stringify(m.params![0].toolhead?.position ?? null))).size >= 3, 5000, 'toolhead.position moving');
+    expect(h.executed('p1').filter((c) => c === 'M114').length).to.equal(m114Before);
     await rpc.result('printer.print.pause');
     await waitForState(printer, 'PAUSED');
     await waitFor(() => rpc.notifications('notify_status_update').find((m) => m.params![0].print_stats?.state === 'paused'));
