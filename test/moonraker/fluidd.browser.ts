@@ -1,10 +1,12 @@
 /**
  * Fluidd (fluidd-support.ts) drives a printer, at its listen port and under /printer/<id>/: past its
  * start-up, temperatures shown, a target set (the simulator executes M104), home and jog (G28, then
- * G91, G1, G90), upload and print, and a console command with the printer's reply. A local check:
+ * G91, G1, G90), upload and print, pause, resume and cancel, and a console command with the printer's
+ * reply. A local check:
  * `CUTTLE_FLUIDD_DIST=<fluidd>/dist npx mocha dist/test/moonraker/fluidd.browser.js` (README, "Clients").
  */
 import { expect } from 'chai';
+import { JobHistory } from '../../core/history/api.js';
 import { gcodeFile, waitForState } from '../farm-surface/support.js';
 import { waitFor } from '../support/wait.js';
 import { openFluidd, type FluiddSession } from './fluidd-support.js';
@@ -75,8 +77,21 @@ for (const where of ['listen', 'prefix'] as const) {
       await chooser.setFiles({ name: `fluidd-${where}.gcode`, mimeType: 'text/plain', buffer: Buffer.from(gcodeFile(`fluidd-${where}`, 20_000)) });
       await waitForState(printer, 'PRINTING', 10_000);
       expect(printer.snapshot().job?.path).to.equal(`fluidd-${where}.gcode`);
-      await printer.cancelPrint();
+    });
+
+    it('pauses, resumes and cancels from its status card: the printer’s state follows, the job ends cancelled', async () => {
+      const printer = f.h.printer('p1');
+      await f.page.locator('a[href$="#/"]').first().click();
+      const button = (name: RegExp) => f.page.getByRole('button', { name }).first();
+      await button(/^\s*pause\s*$/i).click();
+      await waitForState(printer, 'PAUSED', 5000);
+      await button(/^\s*resume\s*$/i).click();
+      await waitForState(printer, 'PRINTING', 5000);
+      await button(/^\s*cancel\s*$/i).click();
+      await button(/^\s*yes\s*$/i).click();
       await waitForState(printer, 'OPERATIONAL', 10_000);
+      const history = f.h.t.get<JobHistory>(JobHistory);
+      await waitFor(() => history.list({ printer: 'p1', limit: 1, offset: 0 }).jobs[0]?.result === 'cancelled', 5000, 'the job cancelled in the history');
       expect(unexpected(), unexpected().join('\n')).to.deep.equal([]);
     });
   });
