@@ -31,8 +31,12 @@ export function fluiddDist(): string {
   return path.resolve(dir);
 }
 
-/** `where`: 'listen' (the printer's own port) or 'prefix' (`/printer/p1/` on the main port). */
-export async function openFluidd(where: 'listen' | 'prefix'): Promise<FluiddSession> {
+/**
+ * `where`: 'listen' (the printer's own port) or 'prefix' (`/printer/p1/` on the main port). `trusted`
+ * lets the test's network in (`moonraker.trustedClients`); without it Fluidd must sign in, and the
+ * session resolves once the page has loaded (`ready` says what to wait for).
+ */
+export async function openFluidd(where: 'listen' | 'prefix', trusted = true): Promise<FluiddSession> {
   const dist = fluiddDist();
   const config: Record<string, unknown> = { ...JSON.parse(fs.readFileSync(path.join(dist, 'config.json'), 'utf8')), blacklist: [] };
   const web = await serveClient(dist, config);
@@ -45,7 +49,7 @@ export async function openFluidd(where: 'listen' | 'prefix'): Promise<FluiddSess
     await h?.stop();
   };
   try {
-    h = await startMoonrakerHost(['p1'], { moonraker: { trustedClients: ['127.0.0.1/32'] }, server: { cors: { enabled: true, origins: [origin] } } });
+    h = await startMoonrakerHost(['p1'], { moonraker: { trustedClients: trusted ? ['127.0.0.1/32'] : [] }, server: { cors: { enabled: true, origins: [origin] } } });
     config['endpoints'] = [where === 'listen' ? `http://127.0.0.1:${h.ports['p1']}` : `${h.t.baseUrl}/printer/p1`];
     const [launched] = await Promise.all([launchChromium(), h.printer('p1').connect()]);
     browser = launched;
@@ -67,7 +71,7 @@ export async function openFluidd(where: 'listen' | 'prefix'): Promise<FluiddSess
       });
     });
     await page.goto(`${origin}/`);
-    await page.locator('.v-main').getByText(/extruder/i).first().waitFor({ state: 'visible', timeout: 20_000 });
+    if (trusted) await page.locator('.v-main').getByText(/extruder/i).first().waitFor({ state: 'visible', timeout: 20_000 });
     return { h, page, errors, called, stop };
   } catch (err) {
     await stop();

@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { JobHistory } from '../../core/history/api.js';
 import { gcodeFile, waitForState } from '../farm-surface/support.js';
+import { request } from '../clients/helpers.js';
 import { waitFor } from '../support/wait.js';
 import { openFluidd, type FluiddSession } from './fluidd-support.js';
 
@@ -96,3 +97,32 @@ for (const where of ['listen', 'prefix'] as const) {
     });
   });
 }
+
+/**
+ * Without a trusted network Fluidd signs in over its websocket: it opens the socket with no credential,
+ * calls server.connection.identify (refused: its login form), access.info and access.login, then
+ * identifies again with the token. cuttle refuses the credential-less upgrade (401), so Fluidd stays at
+ * "Connecting to Moonraker…": this test fails until the upgrade lets such a socket in for those methods
+ * only (README, "Not done").
+ */
+describe('moonraker: Fluidd signs in with a cuttle user', function () {
+  this.timeout(40_000);
+  let f: FluiddSession;
+  before(async () => {
+    f = await openFluidd('listen', false);
+    const added = await request(f.h.t.baseUrl, 'POST', '/api/access/users', { key: f.h.t.apiKey, body: { name: 'erin', password: 'a-long-password', active: true, groups: ['users'] } });
+    expect(added.status).to.be.oneOf([200, 201]);
+  });
+  after(async () => {
+    await f?.stop();
+  });
+
+  it('shows its login form and gets in with a cuttle user’s password', async () => {
+    await f.page.locator('input[autocomplete=username]').waitFor({ state: 'visible', timeout: 15_000 });
+    await f.page.locator('input[autocomplete=username]').fill('erin');
+    await f.page.locator('input[autocomplete=current-password]').fill('a-long-password');
+    await f.page.locator('button[type=submit]').click();
+    await f.page.locator('.v-main').getByText(/extruder/i).first().waitFor({ state: 'visible', timeout: 15_000 });
+    expect(f.called).to.include('access.login');
+  });
+});
