@@ -10,6 +10,7 @@ import type { Position } from '../events/catalogue.js';
 import type { PrinterProfile } from '../printer-profiles/profile-store.js';
 import type { PrinterStateId, SentCommand } from '../printer/printer-service.js';
 import type { PrinterScope } from '../printers/printer-registry.js';
+import { FirmwareConfig } from './firmware-config.js';
 
 export type ObjectStatus = Record<string, unknown>;
 export type PrinterStatus = Record<string, ObjectStatus>;
@@ -79,12 +80,15 @@ export class PrinterModel implements Disposable {
   private pausedSince: number | null = null;
   private pausedTotal = 0;
   private readonly subscriptions = new DisposableStore();
+  /** the firmware's own limits (M503), asked when a client first wants them (methods/printer.ts) */
+  readonly firmwareConfig: FirmwareConfig;
 
   constructor(
     readonly scope: PrinterScope,
     private readonly profile: () => PrinterProfile,
   ) {
     const printer = scope.printer;
+    this.firmwareConfig = this.subscriptions.add(new FirmwareConfig(printer));
     this.subscriptions.add(printer.onCommandSent((sent) => this.onSent(sent)));
     this.subscriptions.add(printer.onPositionUpdate((p) => this.onPosition(p)));
     this.subscriptions.add(printer.onDisconnected(() => this.homed.clear()));
@@ -207,6 +211,7 @@ export class PrinterModel implements Disposable {
     const paused = this.pausedTotal + (this.pausedSince !== null ? now - this.pausedSince : 0);
     const extruders = Array.from({ length: profile.extruder.count }, (_, i) => (i === 0 ? 'extruder' : `extruder${i}`));
     const position = this.toolheadPosition();
+    const limits = this.limits(profile);
     const status: PrinterStatus = {
       webhooks: { state: klippyState(snapshot.state.id), state_message: klippyMessage(this.scope) },
       toolhead: {
@@ -214,8 +219,8 @@ export class PrinterModel implements Disposable {
         position,
         axis_minimum: min,
         axis_maximum: max,
-        max_velocity: Math.round(Math.max(profile.axes.x.speed, profile.axes.y.speed) / 60),
-        max_accel: 3000,
+        max_velocity: limits.maxVelocity,
+        max_accel: limits.maxAccel,
         max_accel_to_decel: 1500,
         square_corner_velocity: 5,
         print_time: duration,
@@ -262,7 +267,7 @@ export class PrinterModel implements Disposable {
       // Klipper's: the load average and the memory available in kB (Home Assistant's memory sensor is
       // (system_info's total_memory - memavail) / total_memory)
       system_stats: { sysload: round(os.loadavg()[0]!), cputime: process.cpuUsage().user / 1e6, memavail: Math.round(os.freemem() / 1024) },
-      configfile: this.configfile(profile, extruders, min, max),
+      configfile: this.configfile(profile, extruders, min, max, limits),
     };
     extruders.forEach((name, i) => {
       status[name] = { ...heater(`tool${i}`), can_extrude: ready, pressure_advance: 0, smooth_time: 0.04 };
@@ -276,13 +281,43 @@ export class PrinterModel implements Disposable {
     return Object.keys(this.status());
   }
 
-  /** Klipper's config, as far as a Marlin-family printer has one: the profile's limits and the firmware's name. */
-  private configfile(profile: PrinterProfile, extruders: string[], min: number[], max: number[]): ObjectStatus {
+  /**
+   * The motion and heater limits: what the firmware reported (M503, firmware-config.ts) where it did,
+   * else the printer profile's speeds and Marlin's usual defaults.
+   */
+  private limits(profile: PrinterProfile) {
+    const fw = this.firmwareConfig.current;
+    const least = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? Math.min(a, b) : (a ?? b));
+    return {
+      maxVelocity: least(fw?.maxVelocity.x, fw?.maxVelocity.y) ?? Math.round(Math.max(profile.axes.x.speed, profile.axes.y.speed) / 60),
+      maxZVelocity: fw?.maxVelocity.z ?? Math.round(profile.axes.z.speed / 60),
+      maxAccel: fw?.printAccel ?? least(fw?.maxAccel.x, fw?.maxAccel.y) ?? 3000,
+      maxZAccel: fw?.maxAccel.z,
+      extrudeVelocity: fw?.maxVelocity.e ?? 50,
+      extrudeAccel: fw?.maxAccel.e ?? 1500,
+      stepsPerMm: fw?.stepsPerMm ?? {},
+      maxTemp: (heater: string) => fw?.maxTemp[heater] ?? (heater === 'heater_bed' ? 120 : 285),
+    };
+  }
+
+  /** Klipper's config, as far as a Marlin-family printer has one: the profile's sizes, the firmware's limits and name. */
+  private configfile(profile: PrinterProfile, extruders: string[], min: number[], max: number[], limits: ReturnType<PrinterModel['limits']>): ObjectStatus {
+    // steps per mm as the firmware reported them (Klipper has rotation_distance instead, which needs the microstepping)
+    const steps = (axis: 'x' | 'y' | 'z' | 'e') => (limits.stepsPerMm[axis] !== undefined ? { steps_per_mm: limits.stepsPerMm[axis] } : {});
+    const capabilities = this.scope.printer.firmware()?.capabilities ?? {};
     const settings: Record<string, Record<string, unknown>> = {
-      printer: { kinematics: 'cartesian', max_velocity: Math.round(profile.axes.x.speed / 60), max_accel: 3000, max_z_velocity: Math.round(profile.axes.z.speed / 60) },
-      stepper_x: { position_min: min[0], position_max: max[0], position_endstop: min[0] },
-      stepper_y: { position_min: min[1], position_max: max[1], position_endstop: min[1] },
-      stepper_z: { position_min: min[2], position_max: max[2], position_endstop: 0 },
+      printer: {
+        kinematics: 'cartesian',
+        max_velocity: limits.maxVelocity,
+        max_accel: limits.maxAccel,
+        max_z_velocity: limits.maxZVelocity,
+        ...(limits.maxZAccel !== undefined ? { max_z_accel: limits.maxZAccel } : {}),
+      },
+      stepper_x: { position_min: min[0], position_max: max[0], position_endstop: min[0], ...steps('x') },
+      stepper_y: { position_min: min[1], position_max: max[1], position_endstop: min[1], ...steps('y') },
+      stepper_z: { position_min: min[2], position_max: max[2], position_endstop: 0, ...steps('z') },
+      // M115's Cap:ARCS: the firmware takes G2/G3
+      ...(capabilities['ARCS'] ? { gcode_arcs: { resolution: 1 } } : {}),
       virtual_sdcard: { path: '~/printer_data/gcodes' },
       pause_resume: {},
       display_status: {},
@@ -291,9 +326,19 @@ export class PrinterModel implements Disposable {
     };
     for (const name of extruders) {
       // Mobileraker refuses a config whose extruders lack any of these (filament_diameter included)
-      settings[name] = { min_temp: 0, max_temp: 285, min_extrude_temp: 170, nozzle_diameter: profile.extruder.nozzleDiameter, filament_diameter: 1.75, max_extrude_only_distance: 50, max_extrude_only_velocity: 50, max_extrude_only_accel: 1500 };
+      settings[name] = {
+        min_temp: 0,
+        max_temp: limits.maxTemp(name),
+        min_extrude_temp: 170,
+        nozzle_diameter: profile.extruder.nozzleDiameter,
+        filament_diameter: 1.75,
+        max_extrude_only_distance: 50,
+        max_extrude_only_velocity: limits.extrudeVelocity,
+        max_extrude_only_accel: limits.extrudeAccel,
+        ...(name === 'extruder' ? steps('e') : {}),
+      };
     }
-    if (profile.heatedBed) settings['heater_bed'] = { min_temp: 0, max_temp: 120 };
+    if (profile.heatedBed) settings['heater_bed'] = { min_temp: 0, max_temp: limits.maxTemp('heater_bed') };
     // Klipper's config keeps a section's name as written; settings has it lower-cased
     const config: Record<string, Record<string, unknown>> = { ...settings };
     for (const macro of HOST_MACROS) {
@@ -302,7 +347,15 @@ export class PrinterModel implements Disposable {
       settings[`gcode_macro ${macro.toLowerCase()}`] = section;
     }
     const firmware = this.scope.printer.firmware();
-    return { settings, config, warnings: [], save_config_pending: false, save_config_pending_items: {}, firmware: firmware?.name ?? null };
+    return {
+      settings,
+      config,
+      warnings: [],
+      save_config_pending: false,
+      save_config_pending_items: {},
+      firmware: firmware?.name ?? null,
+      firmware_capabilities: Object.keys(capabilities).filter((cap) => capabilities[cap]),
+    };
   }
 
   dispose(): void {

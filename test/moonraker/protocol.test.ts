@@ -61,6 +61,17 @@ describe('moonraker: JSON-RPC protocol', function () {
     expect(query.status.toolhead).to.deep.equal({ axis_maximum: [200, 200, 200, 99999] });
     expect(query.status.configfile.settings.extruder.max_temp).to.be.a('number');
     expect(query.eventtime).to.be.a('number');
+    // the firmware's own limits, asked with M503 once a client wants the config (the simulator's Marlin answer)
+    const settings = await waitFor(async () => {
+      const s = (await rpc.result('printer.objects.query', { objects: { configfile: ['settings'] } })).status.configfile.settings;
+      return s.stepper_x.steps_per_mm !== undefined ? s : null;
+    }, 5000, 'configfile from M503');
+    expect(settings.printer).to.include({ max_velocity: 300, max_accel: 1500, max_z_velocity: 5, max_z_accel: 100 });
+    expect(settings.stepper_x.steps_per_mm).to.equal(80);
+    expect(settings.extruder).to.include({ steps_per_mm: 93, max_extrude_only_velocity: 25, max_extrude_only_accel: 10000 });
+    expect(settings.gcode_arcs).to.deep.equal({ resolution: 1 });
+    expect((await rpc.result('printer.objects.query', { objects: { toolhead: ['max_velocity', 'max_accel'] } })).status.toolhead).to.deep.equal({ max_velocity: 300, max_accel: 1500 });
+    expect(h.executed('p1').filter((c) => c === 'M503')).to.have.length(1);
   });
 
   it('answers a batch in one array, in order, errors in place', async () => {
@@ -306,6 +317,14 @@ describe('moonraker: klippy state notifications (a RepRapFirmware printer)', fun
       expect(h.executed('p1')).to.include('NOT_A_COMMAND');
       expect((await rpc.result('server.info')).klippy_state).to.equal('ready');
       expect(await rpc.result('printer.gcode.script', { script: 'G92 E0' })).to.equal('ok');
+      // RepRapFirmware's M503 prints config.g: feed rates in mm/min, heater limits with M143
+      const settings = await waitFor(async () => {
+        const s = (await rpc.result('printer.objects.query', { objects: { configfile: ['settings'] } })).status.configfile.settings;
+        return s.stepper_x.steps_per_mm !== undefined ? s : null;
+      }, 5000, 'configfile from M503');
+      expect(settings.printer).to.include({ max_velocity: 200, max_accel: 1200, max_z_velocity: 10 });
+      expect(settings.extruder.max_temp).to.equal(270);
+      expect(settings.heater_bed.max_temp).to.equal(110);
     } finally {
       rpc.close();
     }

@@ -9,7 +9,7 @@ import { parseError } from '../../printer/protocol/responses.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import type { PrinterService } from '../../printer/printer-service.js';
 import { KLIPPER_HELP, type KlipperHost } from '../klipper-commands.js';
-import { klippyMessage, klippyState } from '../printer-model.js';
+import { klippyMessage, klippyState, type PrinterModel } from '../printer-model.js';
 import { eventtime, pick, type PrinterFeed } from '../printer-feed.js';
 import { MoonrakerPrinters } from '../printers.js';
 import { RPC_INVALID_PARAMS, RpcError, type Params, type RpcCall, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
@@ -69,6 +69,13 @@ export class PrinterMethods implements RpcMethodContribution {
     return feed;
   }
 
+  /** the printer's model; the firmware's limits asked for (once per connection) when the client wants them */
+  private modelFor(call: RpcCall, wanted: ReadonlyMap<string, unknown>): PrinterModel {
+    const model = this.feedOf(call).model;
+    if (wanted.has('configfile') || wanted.has('toolhead')) model.firmwareConfig.ensure();
+    return model;
+  }
+
   methods(): Record<string, RpcMethod> {
     return {
       'printer.info': {
@@ -89,14 +96,17 @@ export class PrinterMethods implements RpcMethodContribution {
       'printer.objects.list': { permission: 'STATUS', handle: (_p, call) => ({ objects: this.feedOf(call).model.objectNames() }) },
       'printer.objects.query': {
         permission: 'STATUS',
-        handle: (params, call) => ({ eventtime: eventtime(), status: pick(this.feedOf(call).model.status(), objectsParam(params)) }),
+        handle: (params, call) => {
+          const wanted = objectsParam(params);
+          return { eventtime: eventtime(), status: pick(this.modelFor(call, wanted).status(), wanted) };
+        },
       },
       'printer.objects.subscribe': {
         permission: 'STATUS',
         handle: (params, call) => {
           const wanted = objectsParam(params);
           call.session.subscribe(Object.fromEntries(wanted));
-          return { eventtime: eventtime(), status: pick(this.feedOf(call).model.status(), wanted) };
+          return { eventtime: eventtime(), status: pick(this.modelFor(call, wanted).status(), wanted) };
         },
       },
       'printer.gcode.script': { permission: 'CONTROL', handle: (params, call) => this.script(params.string('script'), call) },

@@ -46,6 +46,8 @@ export interface SimulatedFirmware {
   /** what the halted board answers to every line */
   halted: string;
   temperatureExtras: string;
+  /** M503's answer (the stored settings); empty where the firmware has no such report */
+  settings: readonly string[];
 }
 
 export type RejectReason = 'checksum' | 'missingChecksum' | 'lineNumber';
@@ -79,6 +81,17 @@ const marlin2: SimulatedFirmware = {
   unknown: (command) => [`echo:Unknown command: "${command}"`],
   halted: 'Error:Printer halted. kill() called!',
   temperatureExtras: ' @:0 B@:0',
+  // Marlin's report: units/s and units/s², each command behind an "echo:" comment line
+  settings: [
+    'echo:; Steps per unit:',
+    'echo: M92 X80.00 Y80.00 Z400.00 E93.00',
+    'echo:; Max feedrates (units/s):',
+    'echo: M203 X300.00 Y300.00 Z5.00 E25.00',
+    'echo:; Max Acceleration (units/s2):',
+    'echo: M201 X3000.00 Y3000.00 Z100.00 E10000.00',
+    'echo:; Acceleration (units/s2) (P<print-accel> R<retract-accel> T<travel-accel>):',
+    'echo: M204 P1500.00 R3000.00 T2500.00',
+  ],
 };
 
 /** What Smoothieware and Klipper share: no line numbers or resends, a bare "ok", native USB. */
@@ -94,6 +107,7 @@ const unnumbered: Omit<SimulatedFirmware, 'banner' | 'info' | 'unknown' | 'halte
   rebootDisconnects: true,
   busy: '',
   temperatureExtras: '',
+  settings: [],
 };
 
 export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
@@ -133,6 +147,8 @@ export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
     unknown: (command) => [`Unknown command:${command}`],
     halted: 'Error:Printer halted. kill() called!',
     temperatureExtras: ' B@:0 @:0',
+    // Repetier keeps its settings in EEPROM, read with M205 instead
+    settings: [],
   },
   reprapfirmware: {
     banner: [],
@@ -151,6 +167,8 @@ export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
     unknown: (command) => [`Error: ${command.split(/\s/)[0]}: Command is not supported`],
     halted: 'Error: Emergency stop, attached to USB',
     temperatureExtras: '',
+    // M503 prints config.g: feed rates in mm/min, heater limits (M143; H0 the bed, H1 the first tool)
+    settings: ['; Drives', 'M92 X100.00 Y100.00 Z800.00 E420.00', 'M203 X12000.00 Y12000.00 Z600.00 E3600.00', 'M201 X2500.00 Y2500.00 Z200.00 E2500.00', 'M204 P1200 T2400', '; Heaters', 'M143 H0 S110', 'M143 H1 S270'],
   },
   smoothieware: {
     ...unnumbered,

@@ -440,6 +440,9 @@ export class VirtualPrinter {
         return this.firmwareInfo();
       case 'M400':
         return this.busy(Promise.resolve(this.planner.drain()));
+      case 'M503':
+        for (const line of this.fw.settings) this.send(line);
+        return;
       case 'M118':
         this.send(command.replace(/^M118\s*/i, '').replace(/^A1\s*/, '//').replace(/^E1\s*/, 'echo:'));
         return;
