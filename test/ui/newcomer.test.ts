@@ -12,8 +12,9 @@ import type { Browser, Page } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 
+import { longPrint } from '../farm-page/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { launchChromium, openWatchedPage, recordedPrinter, seriousViolations, storyGcode, type RecordedPrinter, type WatchedPage } from './support.js';
+import { focused, focusShown, launchChromium, openWatchedPage, tabTo, recordedPrinter, seriousViolations, storyGcode, type RecordedPrinter, type WatchedPage } from './support.js';
 import { waitFor } from '../support/wait.js';
 
 const card = (id: string) => `#cards .card[data-printer="${id}"]`;
@@ -175,6 +176,78 @@ describe('web app: the newcomer story in Chromium', function () {
     expect(await viewer.page.evaluate('[localStorage.length, sessionStorage.length]')).to.deep.equal([0, 0]);
     expect(viewer.errors).to.deep.equal([]);
     await viewer.context.close();
+  });
+
+  it('by keyboard alone, with the focus always shown: skip link, sign in, open a printer, preheat, pick a step with the arrows, jog, and cancel a print after the confirmation', async () => {
+    const spare = t.get<PrinterRegistry>(PrinterRegistry).get('spare')!.printer;
+    const sent: string[] = [];
+    const recording = spare.onCommandSent((c) => void sent.push(c.command));
+    const { context, page: kb, errors } = await openWatchedPage(browser);
+    try {
+      await kb.goto(`${t.baseUrl}/`);
+      await kb.waitForSelector('#signin-title');
+      // the user name field has the focus; back before the header is the skip link, shown, which takes the focus into the content
+      expect(await focused(kb, 'input[name=user]')).to.equal(true);
+      await tabTo(kb, 'a.skip', { back: true, max: 3 });
+      await kb.keyboard.press('Enter');
+      expect(await focused(kb, 'main')).to.equal(true);
+      await tabTo(kb, 'input[name=user]');
+      await kb.keyboard.type('ada');
+      await tabTo(kb, 'input[name=pass]');
+      await kb.keyboard.type('correct horse battery');
+      await kb.keyboard.press('Enter');
+      await kb.waitForSelector(`${card('spare')}[data-state="Operational"]`);
+      await tabTo(kb, `${card('spare')} h2 a`);
+      await Promise.all([kb.waitForURL(/\/printer\/spare\/$/), kb.keyboard.press('Enter')]);
+      await kb.waitForSelector('.conn[data-status="connected"]');
+      await kb.waitForSelector('button[data-preset="PLA"]:not([disabled])');
+      await tabTo(kb, 'button[data-preset="PLA"]');
+      await kb.keyboard.press('Enter');
+      await waitFor(() => sent.some((l) => /^M104 .*S210\b/.test(l)) && sent.some((l) => /^M140 .*S60\b/.test(l)), 5000, 'the preset reached the printer');
+      // the step sizes are one radio group: Tab reaches the checked one, the arrows choose
+      await tabTo(kb, 'input[name=jog-step]:checked');
+      const before = await kb.inputValue('input[name=jog-step]:checked');
+      await kb.keyboard.press('ArrowLeft');
+      const step = await kb.inputValue('input[name=jog-step]:checked');
+      expect(step).to.not.equal(before);
+      await tabTo(kb, 'button[data-jog="x+"]');
+      await kb.keyboard.press('Space');
+      const jogAt = () => sent.findIndex((l) => l.startsWith(`G1 X${step} `));
+      await waitFor(() => jogAt() > 0 && sent.length > jogAt() + 1, 5000, 'the jog reached the printer');
+      const jog = jogAt();
+      expect(sent.slice(jog - 1, jog + 2).map((l) => l.split(' ')[0])).to.deep.equal(['G91', 'G1', 'G90']);
+      // a print, cancelled by keyboard: Escape keeps it and gives the focus back; the second time it is cancelled
+      const form = new FormData();
+      form.append('file', new Blob([longPrint(400)]), 'keys.gcode');
+      form.append('print', 'true');
+      expect((await fetch(`${t.baseUrl}/printer/spare/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
+      await kb.waitForSelector('#cancel:not([disabled])', { timeout: 15000 });
+      await tabTo(kb, '#cancel');
+      await kb.keyboard.press('Enter');
+      await kb.waitForSelector('dialog[open]');
+      expect(await focused(kb, 'dialog[open] button:not(.danger)')).to.equal(true);
+      // the focus stays in the dialog
+      for (let i = 0; i < 4; i++) {
+        await kb.keyboard.press('Tab');
+        expect(await focused(kb, 'dialog[open] *'), 'Tab stays in the dialog').to.equal(true);
+        expect(await focusShown(kb)).to.equal(true);
+      }
+      await kb.keyboard.press('Escape');
+      await kb.waitForSelector('dialog[open]', { state: 'detached' });
+      expect(await focused(kb, '#cancel'), 'the focus is back on Cancel').to.equal(true);
+      expect(spare.snapshot().state.id).to.equal('PRINTING');
+      await kb.keyboard.press('Enter');
+      await kb.waitForSelector('dialog[open]');
+      await tabTo(kb, 'dialog[open] button.danger', { max: 3 });
+      await kb.keyboard.press('Enter');
+      // the cancel reached the host (the printer then finishes its moves in the queue before it is Operational)
+      await waitFor(() => ['CANCELLING', 'OPERATIONAL'].includes(spare.snapshot().state.id), 15000, 'the print cancelled');
+      await kb.waitForSelector('#state:text-matches("Cancelling|Operational")');
+      expect(errors).to.deep.equal([]);
+    } finally {
+      recording.dispose();
+      await context.close();
+    }
   });
 
   it('the simulator executed what the controls sent: the preset, home, jog, the terminal command, the print', async () => {

@@ -74,3 +74,46 @@ export function storyGcode(moves: number): string {
   }
   return [...lines, 'M104 S0', ''].join('\n');
 }
+
+/**
+ * Keyboard only: presses Tab (Shift+Tab with `back`) until the focused element matches `selector`,
+ * at most `max` presses; throws naming where the focus went. Each stop must show its focus (see focusShown).
+ */
+export async function tabTo(page: Page, selector: string, { back = false, max = 80 }: { back?: boolean; max?: number } = {}): Promise<void> {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const name = String(
+      await page.evaluate(`(() => {
+        const el = document.activeElement;
+        if (!el) return 'nothing';
+        return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' "' + ((el.textContent || '').trim().slice(0, 30) || el.getAttribute('aria-label') || '') + '"';
+      })()`),
+    );
+    // past the page's last control the focus goes to the browser's own (the body stays active): go on
+    if (name.startsWith('body ')) continue;
+    if (!(await focusShown(page))) throw new Error(`the focus on ${name} is not visible`);
+    if (await focused(page, selector)) return;
+    seen.push(name);
+  }
+  throw new Error(`${selector} not reached in ${max} presses of Tab; the focus went through ${seen.join(', ')}`);
+}
+
+/** Whether the focused element draws a focus indicator a sighted keyboard user sees (an outline or a ring), on screen. */
+export async function focusShown(page: Page): Promise<boolean> {
+  return Boolean(
+    await page.evaluate(`(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body || !el.matches(':focus-visible')) return false;
+      const style = getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      const onScreen = box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0;
+      return onScreen && ((style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none');
+    })()`),
+  );
+}
+
+/** Whether the focused element matches `selector`. */
+export async function focused(page: Page, selector: string): Promise<boolean> {
+  return Boolean(await page.evaluate(`!!document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`));
+}

@@ -72,7 +72,7 @@ export function App() {
         Skip to content
       </a>
       <Header />
-      <main id="main">
+      <main id="main" tabIndex={-1}>
         {state.status === 'checking' ? (
           <p class="muted">Signing in…</p>
         ) : state.status === 'signed-out' ? (

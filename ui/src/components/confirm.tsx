@@ -1,15 +1,45 @@
-/** A modal confirmation (the native <dialog>: focus kept inside, Escape cancels). */
+/**
+ * A modal confirmation: the native <dialog> (the page behind it inert, Escape cancels), with Tab and
+ * Shift+Tab going round its buttons (the native one lets the focus out to the browser past its last
+ * control), and the focus given back to the control that opened it when it closes.
+ */
 import { useEffect, useRef } from 'preact/hooks';
+
+/** Keeps Tab inside `box`: from its last focusable control to its first, and back. */
+function trapTab(box: HTMLElement, e: KeyboardEvent): void {
+  if (e.key !== 'Tab') return;
+  const controls = [...box.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter((c) => !c.hasAttribute('disabled'));
+  if (!controls.length) return;
+  const first = controls[0]!;
+  const last = controls[controls.length - 1]!;
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
 
 export function ConfirmDialog(props: { open: boolean; title: string; text: string; confirm: string; onConfirm(): void; onCancel(): void }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
   useEffect(() => {
     const dialog = ref.current!;
-    if (props.open && !dialog.open) dialog.showModal();
+    if (props.open && !dialog.open) {
+      opener.current = document.activeElement as HTMLElement | null;
+      dialog.showModal();
+    }
     if (!props.open && dialog.open) dialog.close();
+    // closed: the focus goes back where it was (if that control is still there to take it)
+    if (!props.open && opener.current) {
+      const back = opener.current;
+      opener.current = null;
+      if (back.isConnected && !back.hasAttribute('disabled')) back.focus();
+    }
   }, [props.open]);
   return (
-    <dialog ref={ref} aria-labelledby="confirm-title" onCancel={props.onCancel} onClose={props.onCancel}>
+    <dialog ref={ref} aria-labelledby="confirm-title" onCancel={props.onCancel} onClose={props.onCancel} onKeyDown={(e) => trapTab(ref.current!, e)}>
       <h2 id="confirm-title">{props.title}</h2>
       <p>{props.text}</p>
       <div class="row">
