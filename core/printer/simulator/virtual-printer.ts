@@ -150,7 +150,12 @@ export class VirtualPrinter {
    * host that is busy elsewhere shows here as a planner that may run dry.
    */
   readonly okGaps: { at: number; ms: number; ok: number }[] = [];
-  /** when each "ok" not yet answered by a line left the printer (the host answers them in order) */
+  /**
+   * When each "ok" not yet answered by a line left the printer (the host answers them in order).
+   * Without ADVANCED_OK the host keeps one command in flight, so only the latest "ok" waits for a
+   * line: an older one was never going to be answered (the late "ok" of a repeated hello, which the
+   * host skips), and left queued it would pair every later line with the "ok" before its own.
+   */
   private readonly oksOut: number[] = [];
 
   /** bytes that crossed the wire so far: received from the host, and sent to it */
@@ -336,9 +341,14 @@ export class VirtualPrinter {
   }
   private readonly faultsDone = new Set<string>();
 
+  /** "ok N<line> P<planner> B<buffer>": the host may keep several commands in flight */
+  private get advancedOk(): boolean {
+    return this.options.advancedOk && this.fw.advancedOk;
+  }
+
   private ok(line: number | null, suffix?: Reply): void {
     if (suffix) this.send(`ok ${suffix}`);
-    else if (this.options.advancedOk && this.fw.advancedOk) this.send(`ok N${line ?? this.lastLine} P${this.planner.free} B${Math.max(0, BUFSIZE - 1 - this.inbox.length)}`);
+    else if (this.advancedOk) this.send(`ok N${line ?? this.lastLine} P${this.planner.free} B${Math.max(0, BUFSIZE - 1 - this.inbox.length)}`);
     else this.send(line === null ? 'ok' : this.fw.ok(line));
   }
 
@@ -376,7 +386,10 @@ export class VirtualPrinter {
 
   private emit(data: string): void {
     if (this.mode === 'stopped') return;
-    if (data.startsWith('ok') && this.oksOut.length < 64) this.oksOut.push(performance.now());
+    if (data.startsWith('ok')) {
+      if (!this.advancedOk) this.oksOut.length = 0;
+      if (this.oksOut.length < 64) this.oksOut.push(performance.now());
+    }
     this.wireBytes.out += data.length;
     this.out(data);
   }
@@ -531,7 +544,7 @@ export class VirtualPrinter {
       ['SDCARD', true],
       ['LONG_FILENAME', false],
       ['AUTOREPORT_SD_STATUS', false],
-      ['ADVANCED_OK', this.options.advancedOk && this.fw.advancedOk],
+      ['ADVANCED_OK', this.advancedOk],
       ['THERMAL_PROTECTION', true],
       ['MOTION_MODES', false],
       ['ARCS', true],
