@@ -113,7 +113,6 @@ export class JobControl {
       }
       job.filepos = next.filepos;
       job.linesSent++;
-      this.reportProgress(job);
       const context: CommandContext = { fromJob: true, code: commandCode(next.command) };
       const commands = this.host.hooks.queuing(next.command, context);
       if (commands.length === 0) continue;
@@ -134,6 +133,14 @@ export class JobControl {
     void (this.sdReplay?.advance(null) ?? Promise.resolve()).then(() => {
       if (this.job === job && this.machine.is('FINISHING')) this.end('done');
     });
+  }
+
+  /**
+   * A line of the local job was written: progress is reported on each whole percent from here,
+   * after the write, not while the next line is being fetched (its listeners write to the database).
+   */
+  lineSent(): void {
+    if (this.job?.source != null) this.reportProgress(this.job);
   }
 
   private reportProgress(job: PrintJob): void {

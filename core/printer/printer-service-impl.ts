@@ -397,6 +397,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
     const effects = this.tracker.apply(code, text);
     this.hooks.sent(text, context);
     this.commandSent.fire({ command: text, code, fromJob: context.fromJob, ...effects });
+    if (context.fromJob) this.jobs.lineSent();
   }
 
   private response(line: string): void {

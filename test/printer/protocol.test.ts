@@ -103,6 +103,35 @@ describe('protocol flow control', () => {
     protocol.close();
   });
 
+  it('writes the next line before the owner hears of the "ok" or the line, and tells both in order', async () => {
+    const transport = new ScriptedTransport();
+    const job = ['G1 X1', 'G1 X2', 'G1 X3'];
+    /** what the owner was told, with how many lines were written by then */
+    const told: string[] = [];
+    const handler = passThroughHandler({
+      nextJobCommand: () => (job.length ? { command: job.shift()!, context: { fromJob: true, code: 'G1' } } : null),
+      log: (direction, line) => told.push(`${direction} ${line} @${transport.written.length}`),
+      response: (line) => told.push(`response ${line} @${transport.written.length}`),
+      sent: (command) => {
+        told.push(`sent ${command.command} @${transport.written.length}`);
+        // a listener that queues a command (as a plugin reacting to a line may): told after, in order
+        if (command.command === 'G1 X1') protocol.enqueue({ command: 'M117 hi', context: { fromJob: false, code: 'M117' } });
+      },
+    });
+    const protocol = new GcodeProtocol(transport, handler, { ...PROTOCOL_DEFAULTS, historySize: 50, communicationTimeout: 60000, maxNudges: 1 });
+    const connected = protocol.handshake(1000, 1000);
+    transport.reply('ok');
+    await connected;
+    protocol.pump();
+    await new Promise((resolve) => setImmediate(resolve));
+    told.length = 0;
+    transport.reply('ok');
+    // the "ok" of line 1 freed the slot: M117 (queued by the listener) went out at once, before anyone was told
+    expect(transport.written.slice(1)).to.deep.equal([frame(1, 'G1 X1'), frame(2, 'M117 hi')]);
+    expect(told).to.deep.equal([`recv ok @3`, 'response ok @3', `send ${frame(2, 'M117 hi')} @3`, `sent M117 hi @3`]);
+    protocol.close();
+  });
+
   it('busy: keep-alives hold off the nudge; silence then gets one, and the nudge\'s ok frees the window', async () => {
     const transport = new ScriptedTransport();
     // in virtual time: the protocol's timers run on a clock advanced below

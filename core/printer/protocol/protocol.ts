@@ -11,6 +11,11 @@
  *
  * It knows nothing about printer states or jobs: the owner feeds it commands (its queue first, then
  * `nextJobCommand`) and reads every received line through `ProtocolHandler.response`.
+ *
+ * The next line leaves in the same turn as the "ok" that frees its slot, before the owner is told
+ * anything: the log of both lines, `response` and `sent` (hooks, events, the tracker, the history)
+ * come after the write, in the order they happened, once the outermost receive or pump is done. With
+ * one command in flight every microsecond before the write is a microsecond the printer waits.
  */
 import type { Disposable } from '../../common/disposable.js';
 import type { CommandContext } from '../hooks.js';
@@ -70,6 +75,15 @@ const HEAT_AND_WAIT = new Set(['M109', 'M190', 'M191', 'M116']);
 
 const ADVANCED_OK = /^ok\s+N(\d+)\b/;
 
+/** A written command that passes `ProtocolHandler.sent` (not raw data, not the protocol's own lines). */
+interface SentCommand {
+  command: OutgoingCommand;
+  text: string;
+}
+
+/** What the owner is told once the writes of this turn are out, in order. */
+type Notice = { kind: 'log'; direction: 'send' | 'recv'; line: string; sent?: SentCommand } | { kind: 'response'; line: string } | { kind: 'reset' };
+
 interface Transmission {
   line: number | null;
   command: OutgoingCommand;
@@ -112,6 +126,11 @@ export class GcodeProtocol {
   private lateHelloOks = 0;
   /** transmissions written in this turn of the event loop (see `Transmission.fresh`) */
   private readonly fresh: Transmission[] = [];
+  /** lines to tell the owner about, in the order they were read and written */
+  private readonly notices: Notice[] = [];
+  /** receives and pumps under way: the outermost tells the notices */
+  private depth = 0;
+  private telling = false;
 
   constructor(
     private readonly transport: Transport,
@@ -189,39 +208,44 @@ export class GcodeProtocol {
   sendNow(command: OutgoingCommand): void {
     const text = command.raw ? command.command : this.handler.sending(command);
     if (text === null) return;
-    this.write(text);
-    this.handler.sent(command, text);
+    this.write(text, { command, text });
   }
 
   /** Asks for the job (or queue) to be looked at again, e.g. after more file content was read. */
   pump(): void {
     if (this.pumping || this.closed || this.hello) return;
     this.pumping = true;
+    this.depth++;
+    const out: string[] = [];
     try {
       while (this.inFlight.length < this.window && !this.closed) {
         if (this.resendNext !== null) {
-          this.resendOne();
+          this.resendOne(out);
           continue;
         }
         const command = this.queue.shift() ?? this.handler.nextJobCommand();
         if (!command) break;
         const text = command.raw ? command.command : this.handler.sending(command);
         if (text === null) continue;
+        const sent = command.raw ? undefined : { command, text };
         if (this.dialect.numbered) {
           const line = this.nextLine++;
           this.history[line % this.history.length] = { line, text, command };
-          this.transmit({ line, command, fresh: true, rejected: false, doomed: false, collected: [] }, frame(line, text));
+          this.transmit({ line, command, fresh: true, rejected: false, doomed: false, collected: [] }, frame(line, text), out, sent);
         } else {
-          this.transmit({ line: null, command, fresh: true, rejected: false, doomed: false, collected: [] }, text);
+          this.transmit({ line: null, command, fresh: true, rejected: false, doomed: false, collected: [] }, text, out, sent);
         }
-        if (!command.raw) this.handler.sent(command, text);
       }
     } finally {
       this.pumping = false;
+      // every line of this pump in one write (one write(2), one TCP segment)
+      if (out.length) this.transport.write(`${out.join('\n')}\n`);
+      this.depth--;
     }
+    this.tell();
   }
 
-  private resendOne(): void {
+  private resendOne(out: string[]): void {
     const line = this.resendNext!;
     const kept = this.history[line % this.history.length];
     if (!kept || kept.line !== line) {
@@ -230,17 +254,19 @@ export class GcodeProtocol {
       return;
     }
     this.resendNext = line + 1 < this.nextLine ? line + 1 : null;
-    this.transmit({ line, command: kept.command, fresh: true, rejected: false, doomed: false, collected: [] }, frame(line, kept.text));
+    this.transmit({ line, command: kept.command, fresh: true, rejected: false, doomed: false, collected: [] }, frame(line, kept.text), out);
   }
 
-  private transmit(transmission: Transmission, text: string): void {
+  /** Counts `transmission` in flight; its line joins `out`, which the pump writes once it is done. */
+  private transmit(transmission: Transmission, text: string, out: string[], sent?: SentCommand): void {
     this.inFlight.push(transmission);
     if (this.fresh.length === 0) queueMicrotask(this.settle);
     this.fresh.push(transmission);
-    this.write(text);
+    out.push(text);
+    this.notices.push({ kind: 'log', direction: 'send', line: text, sent });
   }
 
-  /** The transport flushes its writes in a microtask too: from the next turn on, lines are on the wire. */
+  /** An "ok" read in a later turn (a later read from the transport) may answer the lines written in this one. */
   private readonly settle = () => {
     for (const transmission of this.fresh) transmission.fresh = false;
     this.fresh.length = 0;
@@ -260,20 +286,62 @@ export class GcodeProtocol {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private write(text: string): void {
-    this.handler.log('send', text);
+  /** Writes a line of the protocol's own (hello, nudge, emergency stop) at once. */
+  private write(text: string, sent?: SentCommand): void {
     this.transport.write(`${text}\n`);
+    this.notices.push({ kind: 'log', direction: 'send', line: text, sent });
+    this.tell();
+  }
+
+  /**
+   * Tells the owner about the lines read and written, in order, unless a receive or pump is still
+   * under way (its writes go first). Notices added meanwhile (a `sent` listener that queues a
+   * command) are told in the same loop.
+   */
+  private tell(): void {
+    if (this.depth > 0 || this.telling) return;
+    this.telling = true;
+    try {
+      for (let i = 0; i < this.notices.length; i++) {
+        const notice = this.notices[i]!;
+        if (notice.kind === 'response') this.handler.response(notice.line);
+        else if (notice.kind === 'reset') this.handler.reset();
+        else {
+          this.handler.log(notice.direction, notice.line);
+          if (notice.sent) this.handler.sent(notice.sent.command, notice.sent.text);
+        }
+      }
+    } finally {
+      this.notices.length = 0;
+      this.telling = false;
+    }
+  }
+
+  /** `ProtocolHandler.response`, in turn with the lines read and written before it. */
+  private respond(line: string): void {
+    this.notices.push({ kind: 'response', line });
+    this.tell();
   }
 
   private receive(raw: string): void {
     if (this.closed) return;
-    this.handler.log('recv', raw);
+    this.notices.push({ kind: 'log', direction: 'recv', line: raw });
+    this.depth++;
+    try {
+      this.process(raw);
+    } finally {
+      this.depth--;
+    }
+    this.tell();
+  }
+
+  private process(raw: string): void {
     const line = this.handler.received(raw);
     if (line === null) return;
     if (this.hello) {
       if (isOk(line)) this.hello.answered();
       else if (isResetBanner(line)) this.hello.again();
-      this.handler.response(line);
+      this.respond(line);
       return;
     }
     if (isOk(line)) {
@@ -290,7 +358,7 @@ export class GcodeProtocol {
     const lost = parseLineNumberLost(line);
     if (lost) this.recoverUnlessAnswered(line, lost.lastLine);
     if (isWait(line)) {
-      this.handler.response(line);
+      this.respond(line);
       return this.idleReported();
     }
     if (isResetBanner(line)) return this.rebooted(line);
@@ -299,7 +367,7 @@ export class GcodeProtocol {
       this.progressed();
       this.inFlight[0]?.collected.push(line);
     }
-    this.handler.response(line);
+    this.respond(line);
   }
 
   /**
@@ -352,8 +420,9 @@ export class GcodeProtocol {
     this.history.fill(undefined);
     for (const pending of this.pendingRequests) pending.reject(new Error('the printer reset'));
     this.pendingRequests.clear();
-    this.handler.response(line);
-    this.handler.reset();
+    this.respond(line);
+    this.notices.push({ kind: 'reset' });
+    this.tell();
     if (!this.busy) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
@@ -375,12 +444,12 @@ export class GcodeProtocol {
     if (front?.fresh && this.nudgesOut === 0) {
       // read in the same turn as the line it would acknowledge was written: a duplicated "ok"
       this.handler.warn('ignored an "ok" that came before the line it would acknowledge was sent (a duplicated "ok")');
-      this.handler.response(line);
+      this.respond(line);
       return;
     }
     if (this.isStale(line)) {
       this.handler.warn('ignored an "ok" for a line already acknowledged', { ok: line });
-      this.handler.response(line);
+      this.respond(line);
       return;
     }
     if (this.nudgesOut > 0) {
@@ -389,7 +458,7 @@ export class GcodeProtocol {
     }
     this.dropUnanswered(line);
     const done = this.inFlight.shift();
-    this.handler.response(line);
+    this.respond(line);
     if (done && !done.rejected) done.command.onAck?.(done.collected);
     this.pump();
     if (!this.busy && this.idleWaiters.length) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -431,7 +500,7 @@ export class GcodeProtocol {
     if (lost.length === 0 || last + 1 >= this.nextLine) return false;
     this.inFlight.length = 0;
     this.resendNext = last + 1;
-    this.handler.response(line);
+    this.respond(line);
     this.pump();
     return true;
   }

@@ -5,8 +5,8 @@
  *
  * Why not serialport's own stream: it reads through libuv's thread pool, a round trip per read,
  * which cost more CPU per printed line than everything else the host does for that line. A tty
- * read on the event loop is one epoll wake-up and one read(2). Writes issued in the same tick are
- * coalesced into one write(2). Where the platform gives no file descriptor (Windows), the binding's
+ * read on the event loop is one epoll wake-up and one read(2). A write is one write(2) at once (the
+ * protocol writes a turn's lines in one call). Where the platform gives no file descriptor (Windows), the binding's
  * own asynchronous read and write are used.
  */
 import { autoDetect } from '@serialport/bindings-cpp';

@@ -3,7 +3,7 @@
  * reached through (ser2net, ESP3D, ESP-Link, a WiFi module) forward the UART's bytes unchanged, so
  * the protocol, dialects, faults and recovery are the pty's. A socket that closes or fails is the
  * unplugged cable: `onLost`, and the printer service ends the connection as for a lost USB port.
- * Writes of one tick leave in one segment (Nagle off), as the serial transport coalesces its writes.
+ * A write leaves at once, in one segment (Nagle off): the protocol writes a turn's lines in one call.
  */
 import net from 'node:net';
 import { ByteStreamTransport } from './transport.js';

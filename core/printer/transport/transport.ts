@@ -102,8 +102,9 @@ export class LineSplitter {
 
 /**
  * What every byte-stream transport (serial device, TCP socket) shares: received bytes cut into line
- * events, and the writes of one tick coalesced into one chunk (one write(2), one TCP segment).
- * A subclass sends the chunk, feeds `received`, and calls `lose` when the other side goes away.
+ * events, and writes sent at once (the protocol writes what it has for one turn in one call, so one
+ * write(2), one TCP segment). A subclass sends the bytes, feeds `received`, and calls `lose` when
+ * the other side goes away.
  */
 export abstract class ByteStreamTransport implements Transport {
   abstract readonly port: string;
@@ -118,24 +119,15 @@ export abstract class ByteStreamTransport implements Transport {
     (line) => this.lines.fire(line),
     (line) => this.discarded.fire(line),
   );
-  private pending = '';
   /** set by close() (and by a loss): nothing more is written or reported */
   protected closing = false;
 
-  /** Writes `data` (latin1 characters, one per byte) once the current tick is over. */
+  /** Writes `data` (latin1 characters, one per byte) now. */
   protected abstract send(data: Buffer): void;
   abstract close(): Promise<void>;
 
   write(data: string): void {
-    if (this.closing) return;
-    if (this.pending === '') queueMicrotask(() => this.flush());
-    this.pending += data;
-  }
-
-  private flush(): void {
-    const data = this.pending;
-    this.pending = '';
-    if (data && !this.closing) this.send(Buffer.from(data, 'latin1'));
+    if (!this.closing) this.send(Buffer.from(data, 'latin1'));
   }
 
   protected received(chunk: Buffer): void {
