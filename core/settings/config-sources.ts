@@ -106,12 +106,34 @@ export function lineOfKey(document: YAML.Document, lines: YAML.LineCounter, key:
 
 /** Whether the file sets a dotted key (as a leaf of the schema or somewhere within one). */
 export function fileHas(core: Record<string, unknown>, key: string): boolean {
+  return fileValue(core, key) !== undefined;
+}
+
+/** What the file sets a dotted key to: `{ value }`, or undefined when it does not set it. */
+export function fileValue(core: Record<string, unknown>, key: string): { value: unknown } | undefined {
   let node: unknown = core;
   for (const part of key.split('.')) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, part)) return false;
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, part)) return undefined;
     node = (node as Record<string, unknown>)[part];
   }
-  return true;
+  return { value: node };
+}
+
+/**
+ * The first list setting (its default is an array) that the file gives a single value, as
+ * `allowedHosts: 10.0.0.5` for `allowedHosts: [10.0.0.5]`: convict would split a string on commas
+ * (keeping the spaces, so "a, b" allows " b", which matches nothing) or fail to parse it as JSON
+ * without naming the key. Its key and what it is, or undefined when every list is a list.
+ */
+export function singleValueForList(entries: readonly SchemaEntry[], core: Record<string, unknown>): { key: string; problem: string } | undefined {
+  for (const { key, leaf } of entries) {
+    if (!Array.isArray(leaf.default)) continue;
+    const set = fileValue(core, key);
+    if (!set || Array.isArray(set.value) || (set.value === null && leaf.nullable)) continue;
+    const given = typeof set.value === 'string' ? `the string ${JSON.stringify(set.value.length > 80 ? `${set.value.slice(0, 80)}…` : set.value)}` : set.value === null ? 'nothing' : `a ${typeof set.value}`;
+    return { key, problem: `must be a list (YAML "- item" lines, or [a, b]), not ${given}` };
+  }
+  return undefined;
 }
 
 /** An origin as `cuttle config show` prints it. */

@@ -15,7 +15,7 @@ import { ConfigError, type FolderName, type SettingsService } from './settings-s
 import { assignIn } from './yaml-assign.js';
 import { readConfigFile } from './yaml-config.js';
 import { CONFIG_VERSION, persistMigration } from './config-migrations.js';
-import { addSecretFileKeys, describeOrigin, environmentValues, fileHas, lineOfKey, readSecretFile, schemaEntries, secretFileKey, type Origin, type SchemaEntry } from './config-sources.js';
+import { addSecretFileKeys, describeOrigin, environmentValues, fileHas, lineOfKey, readSecretFile, schemaEntries, secretFileKey, singleValueForList, type Origin, type SchemaEntry } from './config-sources.js';
 
 export interface SettingsOptions {
   basedir: string;
@@ -71,6 +71,8 @@ export class ConvictSettings implements SettingsService {
       if (fileHas(parsed.core, key)) this.origins.set(key, { kind: 'file', file: this.configFile, line: lineOfKey(this.document, this.lines, key) });
     }
     this.validated(() => {
+      const single = singleValueForList(this.entries, parsed.core);
+      if (single) throw new ConfigError(this.configFile, single.key, single.problem);
       this.config.load(parsed.core);
       for (const { key, value, name } of environmentValues(this.entries, options.env ?? process.env)) {
         this.config.set(key, value);

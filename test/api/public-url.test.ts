@@ -106,7 +106,8 @@ describe('absolute URLs in answers: server.publicUrl and server.allowedHosts', f
       expect((await refusedStart({ server: { publicUrl } })).message, publicUrl).to.include('server.publicUrl');
     }
     expect((await refusedStart({ server: { allowedHosts: ['http://x.lan'] } })).message).to.include('server.allowedHosts');
-    // a bare string is refused too (by the settings loader, before the format check)
-    expect((await refusedStart({ server: { allowedHosts: 'x.lan' } })).message).to.include('x.lan');
+    // a bare string is refused too (by the settings loader, before the format check), naming the key and the file
+    const bare = (await refusedStart({ server: { allowedHosts: 'x.lan' } })).message;
+    expect(bare).to.include('x.lan').and.include('"server.allowedHosts": must be a list').and.include('config.yaml');
   });
 });

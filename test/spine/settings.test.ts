@@ -26,6 +26,17 @@ describe('settings', () => {
     expect(level.message).to.contain('must be one of');
   });
 
+  it('names a list setting given a single value, its file and line, instead of splitting or parsing it', () => {
+    // server.allowedHosts failed with convict's JSON error and no key; serial.tcp.allowedHosts was split on commas, " b" and all
+    const server = loadError('server:\n  allowedHosts: example.com\n');
+    expect(server.key).to.equal('server.allowedHosts');
+    expect(server.message).to.contain('must be a list').and.contain('"example.com"').and.contain('line 2');
+    const tcp = loadError('serial:\n  tcp:\n    allowedHosts: "10.0.0.1, 127.0.0.1"\n');
+    expect(tcp.key).to.equal('serial.tcp.allowedHosts');
+    expect(tcp.message).to.contain('must be a list').and.contain('line 3');
+    expect(() => loadSettings({ basedir: basedirWith('serial:\n  tcp:\n    allowedHosts: [10.0.0.1, 127.0.0.1]\n'), env: {} })).to.not.throw();
+  });
+
   it('reports broken YAML with the file and position', () => {
     const err = loadError('server:\n  port: [5000\n');
     expect(err.message).to.contain('not valid YAML');
