@@ -28,8 +28,8 @@ export interface GcodeStoreEntry {
   type: 'command' | 'response';
 }
 
-/** lines a Klipper console would not show: acknowledgements, temperature reports, keep-alives */
-const NOISE = /^(ok\b|wait$|busy:|echo:busy:|T:|\s*T\d?:\s*-?\d|ok T:|B:)/;
+/** lines a Klipper console would not show: acknowledgements, temperature and position reports, keep-alives */
+const NOISE = /^(ok\b|wait$|busy:|echo:busy:|T:|\s*T\d?:\s*-?\d|ok T:|B:|X:-?[\d.]+ Y:)/;
 
 /** seconds since the host started, Klipper's `eventtime` */
 export function eventtime(): number {
@@ -63,8 +63,7 @@ export class PrinterFeed implements Disposable {
     this.subscriptions.add(
       scope.printer.onLog(({ direction, line }) => {
         if (direction !== 'recv' || NOISE.test(line)) return;
-        this.remember(line, 'response');
-        this.gcodeResponse.fire(line);
+        this.respond(line);
       }),
     );
     let previous = klippyState(scope.printer.state.id);
@@ -73,7 +72,10 @@ export class PrinterFeed implements Disposable {
         const now = klippyState(state.id);
         if (now === previous) return;
         previous = now;
-        if (now === 'ready') this.klippy.fire('ready');
+        if (now === 'ready') {
+          if (this.watchers > 0) this.reportPositions(true);
+          this.klippy.fire('ready');
+        }
         // the connection dropped (the port lost, the firmware silent): Klipper's lost klippy
         else if (now === 'error') this.klippy.fire('disconnected');
         else if (now === 'shutdown') this.klippy.fire('shutdown');
@@ -87,6 +89,12 @@ export class PrinterFeed implements Disposable {
     if (this.store.length > GCODE_STORE_SIZE) this.store.splice(0, this.store.length - GCODE_STORE_SIZE);
   }
 
+  /** A console line: kept for server.gcode_store and sent as notify_gcode_response (a client's own M114's answer, say). */
+  respond(line: string): void {
+    this.remember(line, 'response');
+    this.gcodeResponse.fire(line);
+  }
+
   gcodeStore(count: number): GcodeStoreEntry[] {
     const n = Math.floor(Math.min(count, GCODE_STORE_SIZE));
     return n > 0 ? this.store.slice(-n) : [];
@@ -96,6 +104,7 @@ export class PrinterFeed implements Disposable {
   watch(): Disposable {
     this.watchers++;
     if (!this.timer) {
+      this.reportPositions(true);
       this.last = this.model.status();
       this.timer = setInterval(() => this.tick(), STATUS_INTERVAL_MS);
       this.timer.unref();
@@ -117,7 +126,22 @@ export class PrinterFeed implements Disposable {
     if (Object.keys(changes).length > 0) this.changed.fire({ changes, eventtime: eventtime(), encoded: new Map() });
   }
 
+  /**
+   * The firmware's position auto-report (M154, Cap:AUTOREPORT_POS) while someone watches: the
+   * toolhead's real position during a print without a single M114 (never sent then).
+   */
+  private reportPositions(on: boolean): void {
+    const printer = this.scope.printer;
+    if (!printer.firmware()?.capabilities['AUTOREPORT_POS'] || klippyState(printer.state.id) !== 'ready') return;
+    try {
+      printer.commands(`M154 S${on ? 1 : 0}`);
+    } catch {
+      // the connection is going: nothing to switch
+    }
+  }
+
   private stopTicks(): void {
+    if (this.timer) this.reportPositions(false);
     clearInterval(this.timer);
     this.timer = undefined;
     this.last = null;

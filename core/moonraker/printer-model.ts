@@ -54,6 +54,9 @@ const JOB_STATE: Partial<Record<PrinterStateId, string>> = {
  */
 const HOST_MACROS = ['PAUSE', 'RESUME', 'CANCEL_PRINT'] as const;
 
+/** a position report younger than this is the live position (the auto-report comes every second) */
+const LIVE_REPORT_MS = 1500;
+
 const END_STATE = { done: 'complete', failed: 'error', cancelled: 'cancelled' } as const;
 
 /** The G-code state the host keeps for SAVE_GCODE_STATE/RESTORE_GCODE_STATE. */
@@ -71,6 +74,7 @@ export class PrinterModel implements Disposable {
   private homed = new Set<string>();
   /** the printer's last position report (M114, auto-report) */
   private position: [number, number, number, number] = [0, 0, 0, 0];
+  private reportedAt = 0;
   /** a move went out after the last report taken while idle: the commanded position is the newer one */
   private movedSinceReport = false;
   private fan = 0;
@@ -173,6 +177,7 @@ export class PrinterModel implements Disposable {
   private onPosition(p: Position): void {
     const [x, y, z, e] = this.position;
     this.position = [p.x ?? x, p.y ?? y, p.z ?? z, p.e ?? e];
+    this.reportedAt = Date.now();
     // a report while printing lags the moves already sent; one while idle is where the toolhead is
     if (this.scope.printer.state.id === 'OPERATIONAL') this.movedSinceReport = false;
   }
@@ -238,7 +243,8 @@ export class PrinterModel implements Disposable {
         position,
         gcode_position: position,
       },
-      motion_report: { live_position: position, live_velocity: 0, live_extruder_velocity: 0 },
+      // where the nozzle is: the firmware's auto-report while it comes (M154), else the commanded position
+      motion_report: { live_position: now - this.reportedAt < LIVE_REPORT_MS ? [...this.position] : position, live_velocity: 0, live_extruder_velocity: 0 },
       fan: { speed: this.fan, rpm: null },
       heaters: {
         available_heaters: [...extruders, ...(profile.heatedBed ? ['heater_bed'] : [])],

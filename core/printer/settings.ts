@@ -82,6 +82,7 @@ export const serialSettings = defineSettings('serial', {
     sdFolder: { doc: "Simulated printer: folder that backs its SD card; empty means 'virtual-sd' under the basedir.", format: String, default: '' },
     advancedOk: { doc: 'Simulated printer: report ADVANCED_OK and answer "ok N P B".', format: Boolean, default: true },
     autoreportTemp: { doc: 'Simulated printer: report AUTOREPORT_TEMP and honour M155.', format: Boolean, default: true },
+    autoreportPos: { doc: 'Simulated printer: report AUTOREPORT_POS and honour M154 (position auto-report, Marlin 2).', format: Boolean, default: true },
     faults: {
       checksumErrorRate: { doc: 'Simulated printer: share of received lines treated as checksum mismatches (answered with Resend).', ...rate, default: 0 },
       garbageRate: { doc: 'Simulated printer: share of answers preceded by a garbage line.', ...rate, default: 0 },

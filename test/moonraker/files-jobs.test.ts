@@ -10,7 +10,7 @@ import { request } from '../clients/helpers.js';
 import { gcodeFile, waitForState } from '../farm-surface/support.js';
 import { recordEvents } from '../support/events.js';
 import { waitFor } from '../support/wait.js';
-import { RpcClient, startMoonrakerHost, type MoonrakerHost } from './support.js';
+import { RpcClient, startMoonrakerHost, type MoonrakerHost, type RpcMessage } from './support.js';
 
 describe('moonraker: files and jobs', function () {
   this.timeout(20_000);
@@ -55,11 +55,21 @@ describe('moonraker: files and jobs', function () {
     await waitForState(printer, 'PRINTING');
     const job = await request(base, 'GET', '/api/job', { key: h.t.apiKey });
     expect(job.body.job.file.path).to.equal('parts/cube.gcode');
-    await rpc.result('printer.objects.subscribe', { objects: { print_stats: ['state', 'filename'], toolhead: ['position'] } });
-    // the position follows the print from the moves sent, with no M114 to the printer while it prints
     const m114Before = h.executed('p1').filter((c) => c === 'M114').length;
-    await waitFor(() => new Set(rpc.notifications('notify_status_update').map((m) => JSON.stringify(m.params![0].toolhead?.position ?? null))).size >= 3, 5000, 'toolhead.position moving');
+    let reports = 0;
+    const counting = printer.onLog(({ direction, line }) => direction === 'recv' && /^X:-?[\d.]+ Y:/.test(line) && reports++);
+    await rpc.result('printer.objects.subscribe', { objects: { print_stats: ['state', 'filename'], toolhead: ['position'], motion_report: ['live_position'] } });
+    // the position follows the print from the moves sent, and the nozzle's from the firmware's
+    // auto-report (M154, switched on while someone watches), with no M114 to the printer while it prints
+    const distinct = (field: (m: RpcMessage) => unknown) => new Set(rpc.notifications('notify_status_update').map((m) => JSON.stringify(field(m) ?? null))).size;
+    await waitFor(() => distinct((m) => m.params![0].toolhead?.position) >= 3, 5000, 'toolhead.position moving');
+    await waitFor(() => distinct((m) => m.params![0].motion_report?.live_position) >= 3, 5000, 'motion_report.live_position moving');
+    expect(h.executed('p1')).to.include('M154 S1');
+    await waitFor(() => reports >= 2, 5000, 'position auto-reports');
+    counting.dispose();
     expect(h.executed('p1').filter((c) => c === 'M114').length).to.equal(m114Before);
+    // reports are not console lines
+    expect(rpc.notifications('notify_gcode_response').some((m) => /^X:/.test(m.params![0]))).to.equal(false);
     await rpc.result('printer.print.pause');
     await waitForState(printer, 'PAUSED');
     await waitFor(() => rpc.notifications('notify_status_update').find((m) => m.params![0].print_stats?.state === 'paused'));

@@ -183,6 +183,11 @@ describe('moonraker: JSON-RPC protocol', function () {
     await waitFor(() => rpc.messages.slice(seen).find((m) => m.method === 'notify_gcode_response' && /FIRMWARE_NAME/.test(m.params![0])));
     const store = (await rpc.result('server.gcode_store', { count: 50 })).gcode_store as { message: string; type: string }[];
     expect(store.some((e) => e.type === 'command' && e.message === 'M115')).to.equal(true);
+    // position reports stay out of the console, except the answer to a client's own M114
+    const reports = () => rpc.notifications('notify_gcode_response').filter((m) => /^X:/.test(m.params![0])).length;
+    const before = reports();
+    await rpc.result('printer.gcode.script', { script: 'M114' });
+    expect(reports()).to.equal(before + 1);
   });
 
   it('keeps database items per printer, across a new connection', async () => {

@@ -16,6 +16,9 @@ import { RPC_INVALID_PARAMS, RpcError, type Params, type RpcCall, type RpcMethod
 import { moonrakerSettings } from '../settings.js';
 import { gcodePath } from './files.js';
 
+/** a position report line (M114's answer, M154's auto-report) */
+const POSITION_REPORT = /^X:-?[\d.]+ Y:/;
+
 /** commands after which toolhead.position is asked for (M114) */
 const MOVES = /(^|\s)(G0|G1|G28|G92)(\s|$)/im;
 
@@ -132,10 +135,13 @@ export class PrinterMethods implements RpcMethodContribution {
     const printer = call.printer.printer;
     feed.remember(script, 'command');
     const deadline = Date.now() + this.settings.of(moonrakerSettings).get().scriptTimeout * 1000;
-    const send = async (lines: string[]) => {
+    const send = async (lines: string[], asked = true) => {
       if (klippyState(printer.state.id) !== 'ready') throw notReady(printer);
-      const refused = (await acknowledged(printer, lines, deadline)).map(parseError).find((e) => e !== null && !e.transmission);
+      const answers = await acknowledged(printer, lines, deadline);
+      const refused = answers.map(parseError).find((e) => e !== null && !e.transmission);
       if (refused) throw new RpcError(400, refused.message);
+      // position reports stay out of the console (the auto-report, the host's own M114), but a client's M114 is answered there
+      if (asked && lines.some((l) => /^M114\b/i.test(l))) for (const line of answers) if (POSITION_REPORT.test(line)) feed.respond(line);
     };
     const host: KlipperHost = {
       printer,
@@ -147,7 +153,7 @@ export class PrinterMethods implements RpcMethodContribution {
     };
     await feed.translator.run(script, host, this.printers.heatersOf(call.printer));
     // the toolhead's position after a move, asked while idle only (never during a print), answered with it
-    if (MOVES.test(script) && printer.state.id === 'OPERATIONAL') await send(['M114']);
+    if (MOVES.test(script) && printer.state.id === 'OPERATIONAL') await send(['M114'], false);
     return 'ok';
   }
 

@@ -46,6 +46,8 @@ export interface SimulatedFirmware {
   /** what the halted board answers to every line */
   halted: string;
   temperatureExtras: string;
+  /** M154 position auto-report (Marlin 2's AUTO_REPORT_POSITION) */
+  positionAutoreport: boolean;
   /** M503's answer (the stored settings); empty where the firmware has no such report */
   settings: readonly string[];
 }
@@ -81,6 +83,7 @@ const marlin2: SimulatedFirmware = {
   unknown: (command) => [`echo:Unknown command: "${command}"`],
   halted: 'Error:Printer halted. kill() called!',
   temperatureExtras: ' @:0 B@:0',
+  positionAutoreport: true,
   // Marlin's report: units/s and units/s², each command behind an "echo:" comment line
   settings: [
     'echo:; Steps per unit:',
@@ -107,6 +110,7 @@ const unnumbered: Omit<SimulatedFirmware, 'banner' | 'info' | 'unknown' | 'halte
   rebootDisconnects: true,
   busy: '',
   temperatureExtras: '',
+  positionAutoreport: false,
   settings: [],
 };
 
@@ -117,6 +121,7 @@ export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
     banner: ['start', 'echo:Marlin 1.1.9', 'echo: Last Updated: 2018-08-01 | Author: (none, default config)', 'echo:SD card ok'],
     info: (extruders) =>
       `FIRMWARE_NAME:Marlin 1.1.9 (Github) SOURCE_CODE_URL:https://github.com/MarlinFirmware/Marlin PROTOCOL_VERSION:1.0 MACHINE_TYPE:3D Printer EXTRUDER_COUNT:${extruders} UUID:cede2a2f-41a2-4748-9b12-c55c62f367ff`,
+    positionAutoreport: false,
   },
   prusa: {
     ...marlin2,
@@ -126,6 +131,7 @@ export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
     advancedOk: false,
     unknown: (command) => [`echo:Unknown command: "${command}"(2)`],
     temperatureExtras: ' @:0 B@:0 P:0.0 A:25.0',
+    positionAutoreport: false,
   },
   repetier: {
     banner: ['start', 'Free RAM:3427', 'SD card ok'],
@@ -147,6 +153,7 @@ export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
     unknown: (command) => [`Unknown command:${command}`],
     halted: 'Error:Printer halted. kill() called!',
     temperatureExtras: ' B@:0 @:0',
+    positionAutoreport: false,
     // Repetier keeps its settings in EEPROM, read with M205 instead
     settings: [],
   },
@@ -167,6 +174,7 @@ export const SIMULATED_FIRMWARES: Record<FirmwareId, SimulatedFirmware> = {
     unknown: (command) => [`Error: ${command.split(/\s/)[0]}: Command is not supported`],
     halted: 'Error: Emergency stop, attached to USB',
     temperatureExtras: '',
+    positionAutoreport: false,
     // M503 prints config.g: feed rates in mm/min, heater limits (M143; H0 the bed, H1 the first tool)
     settings: ['; Drives', 'M92 X100.00 Y100.00 Z800.00 E420.00', 'M203 X12000.00 Y12000.00 Z600.00 E3600.00', 'M201 X2500.00 Y2500.00 Z200.00 E2500.00', 'M204 P1200 T2400', '; Heaters', 'M143 H0 S110', 'M143 H1 S270'],
   },

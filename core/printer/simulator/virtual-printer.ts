@@ -9,7 +9,7 @@
  * `Error:` + `Resend: N` + `ok`; a command buffer of 4 processed in order, and a planner of 16
  * blocks so that the `ok` of a move comes when a slot frees, and a 128-byte receive ring that
  * loses what does not fit (so a host's window must match the firmware's); heaters that approach their targets;
- * M114 positions; M115 capabilities; busy keep-alives; M155 temperature auto-report; SD commands
+ * M114 positions (M154 auto-report); M115 capabilities; busy keep-alives; M155 temperature auto-report; SD commands
  * over a folder. Faults are injected from config (checksum errors, garbage bytes, a lost or
  * duplicated ok, resends for acknowledged or forgotten lines, resend bursts, over-long lines,
  * answers split across writes, a reboot, a disconnect, silence), and every executed command is
@@ -73,6 +73,8 @@ export class VirtualPrinter {
   private feedrate = 1500;
   private tool = 0;
   private autoreport: NodeJS.Timeout | null = null;
+  /** M154's position auto-report */
+  private positionReport: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private idleSince = performance.now();
   private readonly sd: SimulatedSdCard;
@@ -138,7 +140,7 @@ export class VirtualPrinter {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.rx?.stop();
     this.tx?.stop();
-    if (this.autoreport) clearInterval(this.autoreport);
+    this.stopAutoreports();
     this.sd.stop();
   }
 
@@ -315,8 +317,7 @@ export class VirtualPrinter {
   private reboot(): void {
     this.inbox.length = 0;
     this.lastLine = 0;
-    if (this.autoreport) clearInterval(this.autoreport);
-    this.autoreport = null;
+    this.stopAutoreports();
     this.start();
   }
 
@@ -360,7 +361,13 @@ export class VirtualPrinter {
     this.send(this.fw.halted);
     this.mode = 'halted';
     this.inbox.length = 0;
+    this.stopAutoreports();
+  }
+
+  private stopAutoreports(): void {
     if (this.autoreport) clearInterval(this.autoreport);
+    if (this.positionReport) clearInterval(this.positionReport);
+    this.autoreport = this.positionReport = null;
   }
 
   private send(text: string): void {
@@ -447,7 +454,14 @@ export class VirtualPrinter {
       case 'M155':
         return this.setAutoreport(p.S ?? 0);
       case 'M114':
-        this.send(`X:${this.fmt('X')} Y:${this.fmt('Y')} Z:${this.fmt('Z')} E:${this.fmt('E')} Count X:0 Y:0 Z:0`);
+        return this.reportPosition();
+      case 'M154':
+        if (this.positionReport) clearInterval(this.positionReport);
+        this.positionReport = null;
+        if ((p.S ?? 0) > 0 && this.options.autoreportPos && this.fw.positionAutoreport) {
+          this.positionReport = setInterval(() => this.mode === 'running' && this.reportPosition(), p.S! * 1000);
+          this.positionReport.unref();
+        }
         return;
       case 'M115':
         return this.firmwareInfo();
@@ -468,6 +482,10 @@ export class VirtualPrinter {
         if (/^[GMT]\d+$/.test(code) || source === 'sd') return;
         for (const reply of this.fw.unknown(command)) this.send(reply);
     }
+  }
+
+  private reportPosition(): void {
+    this.send(`X:${this.fmt('X')} Y:${this.fmt('Y')} Z:${this.fmt('Z')} E:${this.fmt('E')} Count X:0 Y:0 Z:0`);
   }
 
   private fmt(axis: Axis): string {
@@ -529,7 +547,7 @@ export class VirtualPrinter {
       ['BINARY_FILE_TRANSFER', false],
       ['EEPROM', false],
       ['AUTOREPORT_TEMP', this.options.autoreportTemp],
-      ['AUTOREPORT_POS', false],
+      ['AUTOREPORT_POS', this.options.autoreportPos && this.fw.positionAutoreport],
       ['PROGRESS', false],
       ['PRINT_JOB', true],
       ['AUTOLEVEL', false],
