@@ -46,6 +46,8 @@ export class SdStorage {
     const card = this.ready();
     if (type[0] !== 'machinecode') throw new FileOperationError(415, 'only G-code can be stored on the SD card');
     const remote = sdName(name);
+    const busy = card.uploadRefusal;
+    if (busy) throw new FileOperationError(409, busy);
     const started = Date.now();
     const printer = this.printerId === undefined ? {} : { printer: this.printerId };
     this.signals.transferStarted.fire({ local: name, remote, ...printer });

@@ -477,8 +477,9 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
       return protocol.request(line, hostContext(line), { raw: true }).then(() => undefined);
     },
     connected: () => isOperational(this.machine.state.id),
-    assertIdle: (action) => {
-      if (!this.machine.is('OPERATIONAL') || this.transfers > 0) throw new Error(`cannot ${action}: the printer is busy (${this.machine.state.text})`);
+    busy: (action) => {
+      if (this.transfers > 0) return `cannot ${action}: a file is being written to the SD card`;
+      return this.machine.is('OPERATIONAL') ? null : `cannot ${action}: the printer is busy (${this.machine.state.text})`;
     },
     beginTransfer: () => {
       this.transfers++;

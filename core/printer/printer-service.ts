@@ -125,6 +125,8 @@ export interface SdPrintStatus {
 export interface PrinterSdCard {
   /** whether the card can be used: the printer is connected (the card itself may still be missing) */
   readonly ready: boolean;
+  /** why `upload` would be refused now (the printer is not operational, a job or another upload runs), or null */
+  readonly uploadRefusal: string | null;
   /** M21: initialise (mount) the card */
   init(): Promise<void>;
   /** M20: the files on the card */

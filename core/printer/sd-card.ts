@@ -16,8 +16,8 @@ export interface SdCardLink {
   sendData(line: string): Promise<void>;
   /** whether the printer is connected */
   connected(): boolean;
-  /** throws when the printer is not operational or a job runs */
-  assertIdle(action: string): void;
+  /** why the printer cannot `action` now (not operational, a job or another transfer runs), or null */
+  busy(action: string): string | null;
   /** marks a transfer as running (no polling, no prints, no other commands); call the result to end it */
   beginTransfer(): () => void;
 }
@@ -45,6 +45,10 @@ export class SdCardClient implements PrinterSdCard {
 
   get ready(): boolean {
     return this.link.connected();
+  }
+
+  get uploadRefusal(): string | null {
+    return this.link.busy('upload to SD');
   }
 
   async init(): Promise<void> {
@@ -75,16 +79,27 @@ export class SdCardClient implements PrinterSdCard {
 
   async upload(name: string, lines: AsyncIterable<string> | Iterable<string>, onProgress?: (linesSent: number) => void): Promise<void> {
     const remote = checkName(name);
-    this.link.assertIdle('upload to SD');
-    const opened = await this.link.request(`M28 ${remote}`);
-    const problem = refusal(opened);
-    if (problem) throw new Error(`SD card: ${problem}`);
-    let sent = 0;
+    const busy = this.uploadRefusal;
+    if (busy) throw new Error(busy);
+    // iterated from now, before the first await: a readline interface emits its lines and its end
+    // whether anyone listens or not, and an iterator taken after M28's answer (a file read meanwhile)
+    // would wait for ever for lines already gone
+    const source = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
+    // the transfer holds the printer from here (in the turn the refusal above was checked): a second upload is refused, not interleaved
     const endTransfer = this.link.beginTransfer();
+    try {
+      const problem = refusal(await this.link.request(`M28 ${remote}`));
+      if (problem) throw new Error(`SD card: ${problem}`);
+    } catch (err) {
+      endTransfer();
+      await source.return?.();
+      throw err;
+    }
+    let sent = 0;
     const copy = this.copies?.begin(remote);
     let complete = false;
     try {
-      for await (const raw of lines) {
+      for await (const raw of { [Symbol.asyncIterator]: () => source } as AsyncIterable<string>) {
         const command = normalizeCommand(raw);
         if (!command) continue;
         await this.link.sendData(command);

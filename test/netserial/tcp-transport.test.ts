@@ -3,7 +3,8 @@
  * ser2net) prints exactly as over a pty; the socket dropped mid-print is the unplugged cable (Error,
  * Disconnected, PrintFailed, then a reconnect works); a bridge that refuses is a clean failure, one
  * that never answers fails after serial.tcp.connectTimeoutMs, and serial.tcp.keepAliveMs arms the
- * socket's keep-alive (read from /proc/net/tcp). All traffic stays on loopback.
+ * socket's keep-alive (read from /proc/net/tcp). An upload to the card of a printer on TCP
+ * completes (it hung), and a second one meanwhile is refused with 409. All traffic stays on loopback.
  */
 import { expect } from 'chai';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startTcpPrinter, type TcpPrinter } from '../../core/printer/simulator/tcp.js';
+import { uploadForm } from '../api/support.js';
 import { fastSerial, gcodeFile, startPrinterHost, tempDir, typicalLines, type PrinterHost } from '../printer/helpers.js';
 import { waitFor } from '../support/wait.js';
 
@@ -150,5 +152,23 @@ describe('network serial (tcp://)', function () {
     await h.printer.connect({ port: sim.address, baudrate: 250000 });
     // once nothing is in flight, no timer at all
     await waitFor(() => socketTimerTo(off)?.timer === 0, 5000, 'an idle socket without a timer');
+  });
+
+  it('uploads to the SD card over TCP (POST /api/files/sdcard), refusing a second upload meanwhile with 409', async () => {
+    const sdFolder = path.join(dir, 'sd5');
+    sim = await startTcpPrinter(0, { baudrate: 250000, motion: false, sdFolder });
+    h = await startPrinterHost(fastSerial());
+    await h.printer.connect({ port: sim.address, baudrate: 250000 });
+    const lines = typicalLines(150);
+    const upload = (name: string) => fetch(`${h!.t.baseUrl}/api/files/sdcard`, { method: 'POST', headers: { 'X-Api-Key': h!.t.apiKey }, body: uploadForm(name, `${lines.join('\n')}\n`) });
+    // the staged file is read while M28 is answered: its lines were gone before the upload iterated them, and it waited for ever
+    const first = upload('tcp.gcode');
+    await waitFor(() => h!.names().includes('TransferStarted'), 5000, 'TransferStarted');
+    const second = await upload('other.gcode');
+    expect(second.status).to.equal(409);
+    expect(((await second.json()) as { error: string }).error).to.include('a file is being written to the SD card');
+    expect((await first).status).to.equal(201);
+    expect(fs.readFileSync(path.join(sdFolder, 'tcp.gcode'), 'utf8').split('\n').filter(Boolean)).to.deep.equal(lines);
+    expect(fs.existsSync(path.join(sdFolder, 'other.gcode'))).to.equal(false);
   });
 });
