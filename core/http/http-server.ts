@@ -12,6 +12,13 @@ export interface HttpServer {
   readonly port: number;
   /** e.g. http://127.0.0.1:5000 */
   baseUrl(): string;
+  /** the certificate and key the main port serves HTTPS with (`server.tls`), for other ports to serve alike; undefined for HTTP */
+  readonly tls: TlsFiles | undefined;
+}
+
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
 }
 export const HttpServer = Symbol.for('cuttle.HttpServer');
 

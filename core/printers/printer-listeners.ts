@@ -19,13 +19,11 @@ import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { PrinterRegistry, type PrinterScope } from './printer-registry.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { HttpServer } from '../http/http-server.js';
+import { HttpServer, type TlsFiles } from '../http/http-server.js';
 import { markListenPortRequest } from './printer-prefix.js';
 import { serverSettings } from '../http/settings.js';
 import { ownOrigin } from '../http/base-url.js';
-import { tlsOptions } from '../server/tls-options.js';
 
-type TlsFiles = NonNullable<ReturnType<typeof tlsOptions>>;
 
 /** A printer whose `listen` port is not served, and why. */
 export interface ListenProblem {
@@ -133,8 +131,8 @@ export class DefaultPrinterListeners implements PrinterListeners, LifecycleContr
   }
 
   async start(): Promise<void> {
-    // read (and checked) once, as the main port reads them: a printer's port serves the same certificate
-    this.tls = tlsOptions(this.settings);
+    // the main port's certificate (read and checked once, at its start)
+    this.tls = this.http.tls;
     this.running = true;
     this.subscriptions.add(this.printers.onDidAdd((scope) => this.sync(scope)));
     this.subscriptions.add(this.printers.onDidChange((scope) => this.sync(scope)));

@@ -13,7 +13,7 @@ import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { HttpError } from '../http/http-error.js';
-import { AuthService, type HttpServer } from '../http/http-server.js';
+import { AuthService, type HttpServer, type TlsFiles } from '../http/http-server.js';
 import '../http/principal.js';
 import { RouteTable } from '../http/route-table.js';
 import { chainMiddleware, RequestContributionProvider, type RequestContribution } from '../http/request-contribution.js';
@@ -36,7 +36,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
   private requestMiddleware: Koa.Middleware = (_ctx, next) => next();
   private listeningPort = 0;
   /** set when server.tls names a certificate: the server is an https one */
-  private readonly tls: { cert: Buffer; key: Buffer } | undefined;
+  readonly tls: TlsFiles | undefined;
   private readonly contributed: Disposable[] = [];
 
   constructor(

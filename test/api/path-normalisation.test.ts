@@ -99,6 +99,12 @@ const SAMPLES: [string, string][] = [
   ['PUT', '/api/logs/levels'],
   ['GET', '/metrics'],
   ['GET', '/api/ui/panels'],
+  ['GET', '/api/settings/pages'],
+  ['GET', '/api/settings/pages/mqtt'],
+  ['PUT', '/api/settings/pages/mqtt'],
+  ['GET', '/api/printers/p1/webcams'],
+  ['PUT', '/api/printers/p1/webcams'],
+  ['GET', '/plugin/mqtt/status'],
 ];
 
 /** Alternating case on every letter: /aPi/sYsTeM/… */
