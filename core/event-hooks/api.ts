@@ -150,9 +150,12 @@ export interface EventHooks {
   problems(): readonly SubscriptionProblem[];
   /**
    * Runs the subscriptions for `event` (filters apply; throttle and debounce do not) without firing it
-   * on the bus, and resolves with what each produced. Throws for an event no plugin declares.
+   * on the bus, and resolves with what each produced; `only`: just the one at that index of
+   * `events.subscriptions`. Throws for an event no plugin declares.
    */
-  testFire(event: string, payload: object): Promise<TestFireResult>;
+  testFire(event: string, payload: object, only?: number): Promise<TestFireResult>;
+  /** Why an entry of `events.subscriptions` would be rejected now (as at load), undefined when it would load. */
+  check(entry: unknown): string | undefined;
   /** Re-reads `events.*` from settings (done automatically when settings are saved). */
   reload(): void;
   /** Resolves true when no subscription run is in progress, false at the timeout. */

@@ -30,7 +30,7 @@ import { matchesFilter, matchesPrinters } from './filter.js';
 import { eventPlaceholders, type PrinterFacts } from './placeholders.js';
 import { RateGate } from './rate-gate.js';
 import { eventHooksSettings } from './settings.js';
-import { loadSubscriptions } from './subscriptions.js';
+import { loadSubscriptions, type LoadContext } from './subscriptions.js';
 import { placeholderNames } from './template.js';
 
 const GENERIC_PLACEHOLDERS = ['__printer', '__currentZ', '__filename', '__filepath', '__fileorigin', '__progress', '__data', '__json', '__now', '__eventname'];
@@ -96,12 +96,7 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     const config = this.settings.of(eventHooksSettings).get();
     this.enabled = config.enabled;
     this.typesAtLoad = new Set(this.types.names());
-    const { subscriptions, problems } = loadSubscriptions(config.subscriptions, {
-      isKnownEvent: (name) => this.bus.isKnown(name),
-      hookType: (name) => this.types.get(name),
-      hookTypeNames: () => this.types.names(),
-      defaultTimeout: config.commandTimeout,
-    });
+    const { subscriptions, problems } = loadSubscriptions(config.subscriptions, this.loadContext(config.commandTimeout));
     this.disposeGates();
     this.loaded = subscriptions;
     this.rejected = problems;
@@ -118,12 +113,25 @@ export class EventHookDispatcher implements EventHooks, LifecycleContribution {
     );
   }
 
-  async testFire(event: string, payload: object): Promise<TestFireResult> {
+  check(entry: unknown): string | undefined {
+    return loadSubscriptions([entry], this.loadContext(this.settings.of(eventHooksSettings).get().commandTimeout)).problems[0]?.reason;
+  }
+
+  private loadContext(defaultTimeout: number): LoadContext {
+    return {
+      isKnownEvent: (name) => this.bus.isKnown(name),
+      hookType: (name) => this.types.get(name),
+      hookTypeNames: () => this.types.names(),
+      defaultTimeout,
+    };
+  }
+
+  async testFire(event: string, payload: object, only?: number): Promise<TestFireResult> {
     if (!this.bus.isKnown(event)) throw new Error(`unknown event "${event}": no loaded plugin declares it`);
     if (!this.enabled) return { event, enabled: false, subscriptions: [] };
     const fired: AnyFiredEvent = { name: event, payload, seq: 0, time: new Date().toISOString() };
     const outcomes = this.loaded
-      .filter((subscription) => subscription.event === event)
+      .filter((subscription) => subscription.event === event && (only === undefined || subscription.index === only))
       .map((subscription) => {
         if (!subscription.enabled) return Promise.resolve(this.skipped(subscription, payload, 'disabled (enabled: false)'));
         if (!matchesPrinters(subscription.printers, payload)) return Promise.resolve(this.skipped(subscription, payload, 'printers does not list the event\'s printer'));

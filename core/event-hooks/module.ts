@@ -1,4 +1,4 @@
-/** Container bindings for event hooks: their settings, the hook-type registry, the dispatcher and the test-fire route. */
+/** Container bindings for event hooks: their settings, the hook-type registry, the dispatcher, the test-fire route and the subscriptions' editor routes. */
 import { ContainerModule } from 'inversify';
 import { LifecycleContribution } from '../common/lifecycle.js';
 import { EventDependents } from '../events/event-dependents.js';
@@ -10,6 +10,7 @@ import { EventHookDispatcher } from './dispatcher.js';
 import { subscriptionDemands } from './event-demands.js';
 import { hookTypeContributionPoint } from './hook-type-contribution.js';
 import { DefaultHookTypeRegistry } from './hook-type-registry.js';
+import { SubscriptionRoutes } from './subscription-routes.js';
 import { EventTestRoute } from './test-route.js';
 import { SettingsContribution } from '../settings/settings-section.js';
 import { eventHooksSettings } from './settings.js';
@@ -24,4 +25,6 @@ export const eventHooksModule = new ContainerModule(({ bind }) => {
   bind(EventDependents).toDynamicValue((ctx) => subscriptionDemands(ctx.get<SettingsService>(SettingsService))).inSingletonScope();
   bind(EventTestRoute).toSelf().inSingletonScope();
   bind(RouteContribution).toService(EventTestRoute);
+  bind(SubscriptionRoutes).toSelf().inSingletonScope();
+  bind(RouteContribution).toService(SubscriptionRoutes);
 });

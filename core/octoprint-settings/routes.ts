@@ -23,8 +23,8 @@ import { refuseEntryConnection } from '../printer/transport/connection-request.j
 import { offeredBaudrates } from '../printer/transport/port-rules.js';
 import { TransportProvider } from '../printer/transport/transport-factory.js';
 import { changesOf, fillFields } from './octoprint-fields.js';
+import { shownCamera } from '../printer/printer-identity.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
-import { shownCamera } from '../printer/webcams.js';
 
 
 /** This instance's UPnP UUID (OctoPrint's discovery plugin setting; Home Assistant keys devices by it), kept in the data folder. */

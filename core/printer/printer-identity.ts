@@ -41,6 +41,11 @@ export interface PrinterWebcam {
   rotation: 0 | 90 | 180 | 270;
 }
 
+/** The camera a printer's page, its OctoPrint settings and its timelapse use: its first enabled one, if any. */
+export function shownCamera(entry: PrinterEntry | undefined): PrinterWebcam | undefined {
+  return entry?.webcams?.find((camera) => camera.enabled);
+}
+
 export interface PrinterIdentity {
   readonly id: string;
   /** the printer's current configuration entry (PATCH /api/printers/{id} replaces it) */

@@ -6,7 +6,7 @@
 import { PRINTER_ID_PATTERN, RESERVED_PRINTER_IDS } from '../common/printer-id.js';
 import type { PrinterEntry } from '../printer/printer-identity.js';
 import { defineSettings } from '../settings/settings-section.js';
-import { normalizeWebcams } from '../printer/webcams.js';
+import { normalizeWebcams } from './webcams.js';
 
 const ENTRY_KEYS = new Set(['id', 'name', 'connection', 'profile', 'listen', 'webcams']);
 const CONNECTION_KEYS = new Set(['port', 'baudrate', 'autoconnect']);

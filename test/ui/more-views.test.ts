@@ -2,9 +2,11 @@
  * The web app's farm-wide views in Chromium under its own CSP: two printers preheated, printing the
  * same file and cancelled at once from the farm; a history row per print, filtered by outcome; the
  * durable event log filtered by type; from Settings a printer added (its card appears on the farm
- * live) and removed, a user added and made read-only, an event's subscriptions tried; a plugin's settings
- * page rendered from its schema, saved into config.yaml, a refused value shown at its field, and no such
- * page for a read-only user; axe-core on each.
+ * live) and removed, a user added and made read-only, an event's subscriptions tried; the temperature
+ * presets edited on the host and read by another browser; a printer's webcam URLs set and its page showing
+ * that camera; an event subscription added, changed, test-fired (a webhook server receives it) and
+ * deleted; a plugin's settings page rendered from its schema, saved into config.yaml, a refused value
+ * shown at its field; a read-only user gets none of these and the host refuses it; axe-core on each.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -27,6 +29,8 @@ describe('web app: the farm at once, history, event log and settings in Chromium
   let browser: Browser;
   let watched: WatchedPage;
   let page: Page;
+  /** a read-only user's key: sees no control to change settings, and is refused */
+  let readonlyKey: string;
 
   before(async () => {
     [t, browser] = await Promise.all([
@@ -45,6 +49,9 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     ]);
     const registry = t.get<PrinterRegistry>(PrinterRegistry);
     await waitFor(() => registry.list().every((scope) => scope.printer.snapshot().state.id === 'OPERATIONAL'), 15000);
+    const auth = t.get<AuthManager>(AuthManager);
+    await auth.users.add('looker', { groups: ['readonly'] });
+    readonlyKey = auth.users.addKey('looker', 'settings tests');
     // one finished print for the history and the log
     const form = new FormData();
     form.append('file', new Blob([SMALL_GCODE]), 'done.gcode');
@@ -141,7 +148,8 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     await page.selectOption('#users tr[data-user="newbie"] select', 'readonly');
     await waitFor(() => t.get<AuthManager>(AuthManager).users.find('newbie')?.groups.join() === 'readonly', 5000);
     expect(await seriousViolations(page), 'settings view with users').to.deep.equal([]);
-    // an event subscription tried out: the configured command ran
+    // an event subscription tried out (on the subscriptions' page): the configured command ran
+    await page.click('nav[aria-label="Settings pages"] a:text-is("Event subscriptions")');
     await page.click('#test-fire button[type=submit]');
     await page.waitForSelector('#test-fire-result li[data-status="ran"]');
     expect(await page.textContent('#test-fire-result li .text')).to.contain('(system)');
@@ -220,7 +228,6 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       await waitFor(async () => Number(await page.$eval('#webcam', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 320, 10000);
       expect(asked).to.include('/stream');
       // a user without SETTINGS is refused
-      const readonlyKey = t.get<AuthManager>(AuthManager).users.addKey('newbie', 'webcam test');
       const refused = await fetch(`${t.baseUrl}/api/printers/p1/webcams`, { method: 'PUT', headers: { 'X-Api-Key': readonlyKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ webcams: [] }) });
       expect(refused.status).to.equal(403);
       expect(t.get<PrinterRegistry>(PrinterRegistry).get('p1')?.entry.webcams).to.have.length(1);
@@ -232,6 +239,73 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     } finally {
       camera.closeAllConnections();
       await new Promise((resolve) => camera.close(resolve));
+    }
+  });
+
+  it('adds, changes, test-fires and deletes an event subscription in Settings: the webhook it posts reaches a server; a bad one is refused with the reason', async () => {
+    const received: { url: string; body: { event: string; payload: { name: string; printer?: string } } }[] = [];
+    const hook = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => {
+        received.push({ url: req.url!, body: JSON.parse(text) });
+        res.end('thanks');
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+    const configured = () => YAML.parse(fs.readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8')).events.subscriptions as Record<string, unknown>[];
+    try {
+      await page.goto(`${t.baseUrl}/#/settings/subscriptions`);
+      const form = '#subscription-form';
+      await page.waitForSelector('#subscriptions tr[data-subscription="0"]');
+      expect(await page.$$eval(`${form} select[name=type] option`, (o) => o.map((x) => (x as unknown as { value: string }).value))).to.deep.equal(['gcode', 'system', 'webhook']);
+      expect(await page.inputValue(`${form} select[name=type]`)).to.equal('webhook');
+      expect(await seriousViolations(page), 'event subscriptions').to.deep.equal([]);
+      // refused: an event no plugin declares
+      await page.fill(`${form} input[name=event]`, 'NoSuchEvent');
+      await page.fill(`${form} textarea[name=command]`, `${url}/done?file={name}`);
+      await page.click(`${form} button[type=submit]`);
+      await page.waitForSelector(`${form} .notice:has-text('unknown event "NoSuchEvent"')`);
+      expect(configured()).to.have.length(1);
+      // added
+      await page.fill(`${form} input[name=event]`, 'PrintDone');
+      await page.fill(`${form} input[name=printers]`, 'bench2');
+      await page.fill(`${form} textarea[name=options]`, '{"retries": 0}');
+      await page.click(`${form} button[type=submit]`);
+      await page.waitForSelector('#subscriptions tr[data-subscription="1"]');
+      expect(configured()[1]).to.deep.equal({ retries: 0, event: 'PrintDone', type: 'webhook', command: `${url}/done?file={name}`, enabled: true, printers: ['bench2'] });
+      // changed
+      await page.click('button[aria-label="Edit subscription 2"]');
+      await page.waitForSelector(`${form} h2:text-is("Change subscription 2")`);
+      expect(await page.inputValue(`${form} input[name=printers]`)).to.equal('bench2');
+      await page.fill(`${form} textarea[name=command]`, `${url}/edited?file={name}&printer={__printer}`);
+      await page.click(`${form} button:text-is("Save changes")`);
+      await page.waitForSelector(`#subscriptions tr[data-subscription="1"] code:has-text("/edited")`);
+      expect(configured()[1]!['command']).to.equal(`${url}/edited?file={name}&printer={__printer}`);
+      // test-fired through the dispatcher: the webhook server got the event, for the subscription's printer
+      await page.click('button[aria-label="Test subscription 2"]');
+      await page.waitForSelector('#subscriptions tr[data-subscription="1"] .test-outcome li[data-status="ran"]');
+      expect(received.map((r) => r.url)).to.deep.equal(['/edited?file=test.gcode&printer=bench2']);
+      expect(received[0]!.body.event).to.equal('PrintDone');
+      expect(received[0]!.body.payload).to.include({ name: 'test.gcode', printer: 'bench2' });
+      expect(await seriousViolations(page), 'event subscriptions after a test').to.deep.equal([]);
+      // deleted
+      page.once('dialog', (d) => void d.accept());
+      await page.click('button[aria-label="Delete subscription 2"]');
+      await page.waitForSelector('#subscriptions tr[data-subscription="1"]', { state: 'detached' });
+      expect(configured()).to.have.length(1);
+      expect(watched.errors.filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
+      watched.errors.length = 0;
+      // without SETTINGS: refused
+      for (const [method, where] of [['GET', ''], ['POST', ''], ['DELETE', '/0'], ['POST', '/0/test']] as const) {
+        const r = await fetch(`${t.baseUrl}/api/events/subscriptions${where}`, { method, headers: { 'X-Api-Key': readonlyKey, 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+        expect(r.status, `${method} ${where}`).to.equal(403);
+      }
+      expect(configured()).to.have.length(1);
+    } finally {
+      hook.closeAllConnections();
+      await new Promise((resolve) => hook.close(resolve));
     }
   });
 
@@ -266,9 +340,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(watched.errors.filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
     watched.errors.length = 0;
     // a read-only user: no settings pages, and the host refuses the change
-    const auth = t.get<AuthManager>(AuthManager);
-    await auth.users.add('looker', { groups: ['readonly'] });
-    const key = auth.users.addKey('looker', 'settings test');
+    const key = readonlyKey;
     const viewer = await openWatchedPage(browser);
     await viewer.page.goto(`${t.baseUrl}/?apikey=${key}#/settings/plugins.mqtt`);
     await viewer.page.waitForSelector('#printer-settings');

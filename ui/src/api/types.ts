@@ -67,6 +67,8 @@ export type { LoggedEvent, EventPage } from '../../../core/event-log/api.js';
 export type { UiPanelJson } from '../../../core/ui/panels.js';
 export type { PanelApi, PanelEvent, PanelSubscription } from '../../../core/ui/panel-api.js';
 export type { TestFireResult } from '../../../core/event-hooks/api.js';
+export type { SubscriptionConfig } from '../../../core/event-hooks/settings.js';
+export type { SubscriptionEntry, SubscriptionListing } from '../../../core/event-hooks/subscription-routes.js';
 export type { SettingsPage } from '../../../core/settings-pages/pages.js';
 export type { SettingField, SettingGroup, SettingNode } from '../../../core/settings-pages/schema-form.js';
 

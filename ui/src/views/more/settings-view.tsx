@@ -14,8 +14,8 @@ import { PluginPanels, type PanelSources } from '../../plugins/plugin-panels.js'
 import { AppKeyRequests } from '../farm/app-keys.js';
 import { PresetsPage } from '../settings/presets-editor.js';
 import { SettingsPages, type FixedPage } from '../settings/settings-pages.js';
+import { SubscriptionsSettings } from '../settings/subscriptions-settings.js';
 import { WebcamsSettings } from '../settings/webcams-settings.js';
-import { TestFire } from './test-fire.js';
 import { UsersSettings } from './users-settings.js';
 
 function AddPrinter({ onAdded }: { onAdded(): void }) {
@@ -121,7 +121,6 @@ function GeneralSettings() {
         {admin && <AddPrinter onAdded={() => setChanged((n) => n + 1)} />}
       </section>
       <UsersSettings />
-      {can('SETTINGS') && <TestFire />}
       {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={changed} />}
       <PluginPanels location="settings" sources={NO_PRINTER} />
     </>
@@ -131,6 +130,7 @@ function GeneralSettings() {
 const GENERAL: FixedPage = { id: '', title: 'Printers and users', render: () => <GeneralSettings /> };
 /** the pages that change the host's settings (SETTINGS) */
 const CHANGING: readonly FixedPage[] = [
+  { id: 'subscriptions', title: 'Event subscriptions', render: () => <SubscriptionsSettings /> },
   { id: 'presets', title: 'Temperature presets', render: () => <PresetsPage /> },
   { id: 'webcams', title: "Printers' webcams", render: () => <WebcamsSettings /> },
 ];

@@ -8,7 +8,8 @@ import type { TestFireResult } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../components/use-action.js';
 
-const COMMON = ['PrintStarted', 'PrintDone', 'PrintFailed', 'PrintCancelled', 'PrintPaused', 'PrintResumed', 'Upload', 'FileAdded', 'Connected', 'Disconnected', 'Error', 'MovieDone'];
+/** events people subscribe to most: offered as suggestions */
+export const COMMON_EVENTS = ['PrintStarted', 'PrintDone', 'PrintFailed', 'PrintCancelled', 'PrintPaused', 'PrintResumed', 'Upload', 'FileAdded', 'Connected', 'Disconnected', 'Error', 'MovieDone'];
 
 export function TestFire() {
   const action = useAction();
@@ -36,7 +37,7 @@ export function TestFire() {
           Event
           <input name="event" list="event-names" required defaultValue="PrintDone" />
           <datalist id="event-names">
-            {COMMON.map((name) => (
+            {COMMON_EVENTS.map((name) => (
               <option value={name} />
             ))}
           </datalist>

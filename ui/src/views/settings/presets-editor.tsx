@@ -4,8 +4,8 @@
  * host, which keeps them for every browser. Shown in Settings and from the temperature panel.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { reasonOf } from '../../api/http.js';
 import { loadPresets, presets, savePresets, type Preset } from '../../lib/presets.js';
+import { SaveBar, useSave } from './use-save.js';
 
 const LIMITS = { tool: 500, bed: 200 } as const;
 
@@ -21,31 +21,21 @@ function problemOf(p: Preset, all: readonly Preset[]): string | null {
 
 export function PresetsEditor({ onSaved }: { onSaved?(): void }) {
   const [draft, setDraft] = useState<Preset[]>(() => (presets.value ?? []).map((p) => ({ ...p })));
-  const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [checked, setChecked] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const save = useSave();
   const set = (i: number, key: 'name' | 'tool' | 'bed', v: string) => setDraft(draft.map((p, j) => (j === i ? { ...p, [key]: key === 'name' ? v : v.trim() === '' ? NaN : Number(v) } : p)));
   const problems = draft.map((p) => problemOf(p, draft));
-  const submit = async (e: SubmitEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     setChecked(true);
-    setStatus(null);
-    setError(null);
-    if (problems.some(Boolean)) return;
-    setBusy(true);
-    try {
+    const found = Object.fromEntries(problems.flatMap((problem, i) => (problem ? [[String(i), problem]] : [])));
+    save.run(async () => {
       await savePresets(draft);
-      setStatus('Saved.');
       onSaved?.();
-    } catch (err) {
-      setError(reasonOf(err));
-    } finally {
-      setBusy(false);
-    }
+    }, found);
   };
   return (
-    <form class="presets-editor" id="presets-editor" noValidate onSubmit={(e) => void submit(e)} aria-label="Temperature presets">
+    <form class="presets-editor" id="presets-editor" noValidate onSubmit={submit} aria-label="Temperature presets">
       <table>
         <thead>
           <tr>
@@ -88,20 +78,11 @@ export function PresetsEditor({ onSaved }: { onSaved?(): void }) {
           })}
         </tbody>
       </table>
-      <div class="row">
+      <SaveBar save={save} label="Save presets">
         <button type="button" onClick={() => setDraft([...draft, { name: '', tool: 200, bed: 60 }])}>
           Add a material
         </button>
-        <button type="submit" class="primary" disabled={busy}>
-          Save presets
-        </button>
-        {status && <span role="status">{status}</span>}
-      </div>
-      {error && (
-        <p class="notice" role="alert">
-          {error}
-        </p>
-      )}
+      </SaveBar>
     </form>
   );
 }

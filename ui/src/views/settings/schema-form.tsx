@@ -6,8 +6,9 @@
  * a secret is never shown, and left empty it stays as it is.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiError, reasonOf } from '../../api/http.js';
+import { api } from '../../api/http.js';
 import type { SettingField, SettingNode, SettingsPage } from '../../api/types.js';
+import { SaveBar, useSave } from './use-save.js';
 
 /** What a field's input holds: text for most kinds, a boolean for a checkbox. */
 type Draft = Record<string, string | boolean>;
@@ -111,7 +112,7 @@ function FieldInput({ field, value, error, onInput }: { field: SettingField; val
   );
 }
 
-function Fields({ nodes, draft, errors, onInput }: { nodes: readonly SettingNode[]; draft: Draft; errors: Record<string, string>; onInput(key: string, v: string | boolean): void }) {
+function Fields({ nodes, draft, errors, onInput }: { nodes: readonly SettingNode[]; draft: Draft; errors: Readonly<Record<string, string>>; onInput(key: string, v: string | boolean): void }) {
   return (
     <>
       {nodes.map((node) =>
@@ -135,10 +136,8 @@ function draftOf(page: SettingsPage): Draft {
 export function SchemaForm({ page, onSaved }: { page: SettingsPage; onSaved(page: SettingsPage): void }) {
   const fields = leaves(page.fields);
   const [draft, setDraft] = useState<Draft>(() => draftOf(page));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [status, setStatus] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: SubmitEvent) => {
+  const save = useSave((key) => fields.some((f) => f.key === key));
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     const start = draftOf(page);
     const values: Record<string, unknown> = {};
@@ -149,35 +148,17 @@ export function SchemaForm({ page, onSaved }: { page: SettingsPage; onSaved(page
       if (value instanceof Error) found[field.key] = `${field.name} ${value.message}`;
       else setIn(values, field.key.slice(page.id.length + 1).split('.'), value);
     }
-    setErrors(found);
-    setStatus(null);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    try {
+    save.run(async () => {
       const saved = await api<SettingsPage>('PUT', `api/settings/pages/${encodeURIComponent(page.id)}`, { values });
-      setStatus(Object.keys(values).length ? 'Saved.' : 'Nothing changed.');
       setDraft(draftOf(saved));
       onSaved(saved);
-    } catch (err) {
-      if (err instanceof ApiError && err.key && fields.some((f) => f.key === err.key)) setErrors({ [err.key]: err.message });
-      else setStatus(reasonOf(err));
-    } finally {
-      setBusy(false);
-    }
+      return Object.keys(values).length ? 'Saved.' : 'Nothing changed.';
+    }, found);
   };
   return (
-    <form class="settings-form" id={`settings-form-${page.id.replace(/\W/g, '_')}`} noValidate onSubmit={(e) => void submit(e)} aria-label={`${page.title} settings`}>
-      <Fields nodes={page.fields} draft={draft} errors={errors} onInput={(key, v) => setDraft({ ...draft, [key]: v })} />
-      <div class="row">
-        <button type="submit" class="primary" disabled={busy}>
-          Save
-        </button>
-        {status && (
-          <span role="status" class="settings-status">
-            {status}
-          </span>
-        )}
-      </div>
+    <form class="settings-form" id={`settings-form-${page.id.replace(/\W/g, '_')}`} noValidate onSubmit={submit} aria-label={`${page.title} settings`}>
+      <Fields nodes={page.fields} draft={draft} errors={save.fieldErrors} onInput={(key, v) => setDraft({ ...draft, [key]: v })} />
+      <SaveBar save={save} />
     </form>
   );
 }

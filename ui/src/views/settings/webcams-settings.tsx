@@ -5,9 +5,10 @@
  * the host refuses is shown at its field.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, reasonOf } from '../../api/http.js';
+import { api, reasonOf } from '../../api/http.js';
 import type { PrinterJson, PrinterList, PrinterWebcam } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
+import { SaveBar, useSave } from './use-save.js';
 
 type Urls = Pick<PrinterWebcam, 'streamUrl' | 'snapshotUrl'>;
 const FIELDS: readonly { key: keyof Urls; label: string; hint: string }[] = [
@@ -19,36 +20,24 @@ function PrinterCamera({ printer }: { printer: PrinterJson }) {
   const base = `api/printers/${encodeURIComponent(printer.id)}/webcams`;
   const [cameras, setCameras] = useState<PrinterWebcam[] | null>(null);
   const [draft, setDraft] = useState<Urls>({ streamUrl: '', snapshotUrl: '' });
-  const [errors, setErrors] = useState<Partial<Record<keyof Urls, string>>>({});
-  const [status, setStatus] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const save = useSave((key) => FIELDS.some((f) => key === `webcams[0].${f.key}`));
+  const errors = (key: keyof Urls) => save.fieldErrors[`webcams[0].${key}`];
   const shown = (list: PrinterWebcam[]) => {
     setCameras(list);
     setDraft({ streamUrl: list[0]?.streamUrl ?? '', snapshotUrl: list[0]?.snapshotUrl ?? '' });
   };
-  useEffect(() => void api<{ webcams: PrinterWebcam[] }>('GET', base).then((r) => shown(r.webcams), (err) => setStatus(reasonOf(err))), [base]);
-  const submit = async (e: SubmitEvent) => {
+  useEffect(() => void api<{ webcams: PrinterWebcam[] }>('GET', base).then((r) => shown(r.webcams), (err) => setLoadError(reasonOf(err))), [base]);
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     const [first, ...rest] = cameras ?? [];
     const changed = { ...(first ?? { name: 'Camera' }), streamUrl: draft.streamUrl.trim(), snapshotUrl: draft.snapshotUrl.trim() };
     const webcams = changed.streamUrl || changed.snapshotUrl ? [changed, ...rest] : rest;
-    setBusy(true);
-    setErrors({});
-    setStatus(null);
-    try {
-      shown((await api<{ webcams: PrinterWebcam[] }>('PUT', base, { webcams })).webcams);
-      setStatus('Saved.');
-    } catch (err) {
-      const field = err instanceof ApiError ? FIELDS.find((f) => err.key === `webcams[0].${f.key}`) : undefined;
-      if (field) setErrors({ [field.key]: reasonOf(err) });
-      else setStatus(reasonOf(err));
-    } finally {
-      setBusy(false);
-    }
+    save.run(async () => shown((await api<{ webcams: PrinterWebcam[] }>('PUT', base, { webcams })).webcams));
   };
   const id = (key: string) => `webcam-${printer.id}-${key}`;
   return (
-    <form class="settings-form" data-webcam-printer={printer.id} noValidate onSubmit={(e) => void submit(e)} aria-label={`${printer.name}'s camera`}>
+    <form class="settings-form" data-webcam-printer={printer.id} noValidate onSubmit={submit} aria-label={`${printer.name}'s camera`}>
       <h2>{printer.name}</h2>
       {FIELDS.map((f) => (
         <div class="setting">
@@ -61,23 +50,19 @@ function PrinterCamera({ printer }: { printer: PrinterJson }) {
             type="url"
             placeholder={f.hint}
             value={draft[f.key]}
-            aria-invalid={errors[f.key] ? true : undefined}
-            aria-describedby={errors[f.key] ? `${id(f.key)}-error` : undefined}
+            aria-invalid={errors(f.key) ? true : undefined}
+            aria-describedby={errors(f.key) ? `${id(f.key)}-error` : undefined}
             onInput={(e) => setDraft({ ...draft, [f.key]: (e.currentTarget as HTMLInputElement).value })}
           />
-          {errors[f.key] && (
+          {errors(f.key) && (
             <p id={`${id(f.key)}-error`} class="field-error" role="alert">
-              {errors[f.key]}
+              {errors(f.key)}
             </p>
           )}
         </div>
       ))}
-      <div class="row">
-        <button type="submit" class="primary" disabled={busy || !cameras}>
-          Save
-        </button>
-        {status && <span role="status">{status}</span>}
-      </div>
+      <Notice error={loadError} />
+      <SaveBar save={save} disabled={!cameras} />
     </form>
   );
 }

@@ -3,7 +3,7 @@
  * picture is turned. Moonraker's clients list and edit them (`server.webcams.*`); they live in the
  * printer's entry in config.yaml like its connection, so PATCH /api/printers/<id> edits the same list.
  */
-import type { PrinterEntry, PrinterWebcam } from './printer-identity.js';
+import type { PrinterWebcam } from '../printer/printer-identity.js';
 
 export const MAX_WEBCAMS = 16;
 const WEBCAM_KEYS = ['name', 'streamUrl', 'snapshotUrl', 'service', 'enabled', 'flipH', 'flipV', 'rotation'];
@@ -60,9 +60,4 @@ export function normalizeWebcams(value: unknown): PrinterWebcam[] {
     names.add(camera.name);
   }
   return cameras;
-}
-
-/** The camera a printer's page and its OctoPrint settings show: its first enabled one, if any. */
-export function shownCamera(entry: PrinterEntry | undefined): PrinterWebcam | undefined {
-  return entry?.webcams?.find((camera) => camera.enabled);
 }
