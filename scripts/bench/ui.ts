@@ -4,7 +4,7 @@
  *
  * Measured:
  * - first_load_kb_gzip: the gzip size (the build's .gz copies) of every script and stylesheet the
- *   farm view loaded, from the page's resource timing entries;
+ *   farm view loaded, from the page's resource timing entries, plugins' panel modules included;
  * - first_card_live_ms: navigation start to the first printer card in the page (its state drawn),
  *   seen by a MutationObserver installed before the page's own scripts;
  * - page_cpu_pct_16_printers: the page's main-thread busy time (CDP Performance TaskDuration) over
@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { WEB_ROOT } from '../../core/ui/web-assets.js';
@@ -71,8 +72,14 @@ async function main(): Promise<void> {
     await page.waitForSelector(`#cards .card >> nth=${PRINTERS - 1}`, { timeout: 30_000 });
     const firstCard = (await page.evaluate('window.__bench.firstCard')) as number;
     const loaded = (await page.evaluate(`performance.getEntriesByType('resource').map((e) => e.name)`)) as string[];
-    const assets = loaded.map((url) => new URL(url).pathname.split('/').pop()!).filter((name) => /\.(js|css)$/.test(name));
-    const gzipBytes = assets.reduce((sum, name) => sum + fs.statSync(path.join(WEB_ROOT, 'assets', `${name}.gz`)).size, 0);
+    const scripts = loaded.map((url) => new URL(url)).filter((url) => /\.(js|css)$/.test(url.pathname));
+    // the app's assets by their build's .gz copies; plugins' panel modules (ui-panels/…, served as they are) gzipped here
+    let gzipBytes = 0;
+    for (const url of scripts) {
+      const name = url.pathname.split('/').pop()!;
+      if (url.pathname.includes('/assets/')) gzipBytes += fs.statSync(path.join(WEB_ROOT, 'assets', `${name}.gz`)).size;
+      else gzipBytes += zlib.gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer()), { level: 9 }).length;
+    }
 
     const busy = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) as number;
     const before = await busy();
@@ -81,7 +88,7 @@ async function main(): Promise<void> {
     const cpu = ((await busy()) - before) / ((Date.now() - start) / 1000);
     const printing = registry.list().filter((s) => s.printer.snapshot().state.id === 'PRINTING').length;
     const longTasks = (await page.evaluate('window.__bench.longTasks')) as number;
-    console.log(`assets: ${assets.join(', ')}; printers printing at the end: ${printing}/${PRINTERS}`);
+    console.log(`assets: ${scripts.map((url) => url.pathname).join(', ')}; printers printing at the end: ${printing}/${PRINTERS}`);
     console.log(
       JSON.stringify({
         first_load_kb_gzip: Math.round(gzipBytes / 102.4) / 10,

@@ -35,6 +35,12 @@ export async function startFarm(printers: FarmPrinter[]): Promise<TestHost> {
 }
 
 /** G-code with a heater target and `moves` 20 mm moves at 20 mm/s: one second each on a real printer. */
+/** As longPrint, extruding, in layers of 50 moves 0.2 mm apart (what a layer preview draws). */
+export function layeredPrint(moves: number): string {
+  const lines = Array.from({ length: moves }, (_, i) => [...(i % 50 === 0 ? [`G1 Z${((i / 50 + 1) * 0.2).toFixed(1)} F600`] : []), `G1 X${i % 2 ? 120 : 100} Y${100 + (i % 7)} E${((i + 1) * 0.05).toFixed(2)} F1200`]);
+  return ['M104 S210', 'G28', 'G90', 'M82', 'G92 E0', ...lines.flat(), 'M104 S0', ''].join('\n');
+}
+
 export function longPrint(moves: number): string {
   return ['M104 S210', 'G28', 'G90', ...Array.from({ length: moves }, (_, i) => `G1 X${i % 2 ? 120 : 100} Y${100 + (i % 7)} F1200`), 'M104 S0', ''].join('\n');
 }

@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { SMALL_GCODE } from '../api/support.js';
-import { longPrint } from '../farm-page/support.js';
+import { layeredPrint } from '../farm-page/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
 import { launchChromium, openWatchedPage, seriousViolations, type WatchedPage } from './support.js';
@@ -70,9 +70,11 @@ describe('web app: the farm at once, history, event log and settings in Chromium
 
   it('preheats two printers, prints one file on both and cancels both after a confirmation, from the farm', async () => {
     const form = new FormData();
-    form.append('file', new Blob([longPrint(600)]), 'both.gcode');
+    form.append('file', new Blob([layeredPrint(600)]), 'both.gcode');
     expect((await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
     await page.reload();
+    const downloads: string[] = [];
+    page.on('request', (r) => r.url().includes('/downloads/files/local/') && downloads.push(r.url()));
     const card = (id: string) => `#cards .card[data-printer="${id}"]`;
     for (const id of ['p1', 'bench2']) await page.check(`${card(id)} input.select`);
     await page.click('button[data-bulk-preset="PETG"]');
@@ -81,6 +83,13 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     await page.selectOption('#bulk-file', 'both.gcode');
     await page.click('button:has-text("Print on all")');
     for (const id of ['p1', 'bench2']) await page.waitForSelector(`${card(id)}[data-kind="printing"] .job:text-is("both.gcode")`, { timeout: 15000 });
+    // each printing card shows the layer it prints, drawn; the file was fetched (and parsed, in a worker) once for both
+    for (const id of ['p1', 'bench2']) {
+      await page.waitForSelector(`${card(id)} canvas.thumb[data-layer]`, { timeout: 15000 });
+      const inked = `(() => { const c = document.querySelector('${card(id)} canvas.thumb'); return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length; })()`;
+      await waitFor(async () => Number(await page.evaluate(inked)) > 20, 5000, 'a drawn thumbnail');
+    }
+    expect(downloads.filter((url) => url.endsWith('/both.gcode'))).to.have.length(1);
     await page.click('#bulk-cancel');
     await page.click('dialog[open] button:has-text("Cancel jobs")');
     for (const id of ['p1', 'bench2']) await page.waitForSelector(`${card(id)}[data-state="Operational"]`, { timeout: 15000 });

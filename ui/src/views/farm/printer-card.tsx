@@ -1,9 +1,9 @@
 /**
- * One printer on the farm: state, job, progress with the time left, temperatures, live. The whole
+ * One printer on the farm: state, job, a thumbnail of the layer it prints, progress with the time left, temperatures, live. The whole
  * card opens the printer's page (its name is the link, for keyboards and new tabs); Connect when the
  * printer is offline. `data-*` carry the raw values for tests and styles.
  */
-import { computed, type ReadonlySignal, type Signal } from '@preact/signals';
+import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
 import { api } from '../../api/http.js';
 import { can } from '../../api/session.js';
@@ -22,6 +22,19 @@ export function kindOf(flags: Card['state']['flags']): CardKind {
   if (flags.printing || flags.paused || flags.pausing || flags.cancelling) return 'printing';
   if (flags.error) return 'error';
   return flags.operational ? 'operational' : 'offline';
+}
+
+/** The layer thumbnail's code (and the parser's worker) is loaded when a card first prints, not with the farm's first load. */
+const thumbnail = signal<typeof import('./layer-thumbnail.js').LayerThumbnail | null>(null);
+let loading: Promise<void> | undefined;
+function Thumbnail({ card }: { card: Signal<Card> }) {
+  const Loaded = thumbnail.value;
+  if (Loaded) return <Loaded card={card} />;
+  loading ??= import('./layer-thumbnail.js').then(
+    (m) => void (thumbnail.value = m.LayerThumbnail),
+    () => void (loading = undefined),
+  );
+  return null;
 }
 
 export function PrinterCard({ card, selected, onSelect, events }: { card: Signal<Card>; selected: boolean; onSelect(on: boolean): void; events: ReadonlySignal<readonly PushEvent[]> }) {
@@ -53,6 +66,7 @@ export function PrinterCard({ card, selected, onSelect, events }: { card: Signal
         <span class="state">{c.state.text}</span>
       </h2>
       <div class="job">{c.job.file.name ?? 'no job'}</div>
+      {kindOf(c.state.flags) === 'printing' && <Thumbnail card={card} />}
       <ProgressBar value={completion} label={`${c.name} progress`} />
       <div class="progress">{completion == null ? time : `${completion.toFixed(1)} %${time ? ` · ${time}` : ''}`}</div>
       <div class="temps">{describeTemperatures(c.heaters)}</div>
