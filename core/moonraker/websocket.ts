@@ -94,8 +94,9 @@ class MoonrakerClient implements RpcSession {
     if (text !== null && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
   }
 
+  /** A notification; one without parameters has no `params` at all, as Moonraker sends it (KlipperScreen reads `params[0]` whenever the key is there). */
   notify(method: string, params: unknown[]): void {
-    this.send({ jsonrpc: '2.0', method, params });
+    this.send(params.length > 0 ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', method });
   }
 
   send(message: unknown): void {

@@ -217,6 +217,13 @@ describe('moonraker: the clients we did not write (conformance from their source
       // its temperature buttons: SET_HEATER_TEMPERATURE, M140 as Klipper takes them
       await rpc.result('printer.gcode.script', { script: 'SET_HEATER_TEMPERATURE HEATER=extruder TARGET=42' });
       await waitFor(() => h.executed('p1').some((c) => /^M104\b.*S42\b/.test(c)), 5000, 'M104 S42 executed');
+      // KlippyWebsocket.on_message reads params[0] whenever a notification has `params`: Moonraker sends
+      // klippy's state changes without any, and an empty list raised there, losing the notification
+      await h.printer('p1').disconnect();
+      await waitFor(() => rpc.notifications('notify_klippy_shutdown').length > 0, 5000, 'notify_klippy_shutdown');
+      await h.printer('p1').connect();
+      await waitFor(() => rpc.notifications('notify_klippy_ready').length > 0, 10_000, 'notify_klippy_ready');
+      for (const m of rpc.messages.filter((m) => m.method !== undefined)) expect(m.params === undefined || m.params.length > 0, `${m.method} with params ${JSON.stringify(m.params)}`).to.equal(true);
     } finally {
       rpc.close();
     }
