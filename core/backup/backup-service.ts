@@ -24,7 +24,7 @@ import type { BackupInfo, BackupService, CreatedBackup, PendingRestore, RestoreS
 import { sweepPartials } from './archive-writer.js';
 import { extractBackupInWorker, writeBackupInWorker, type BackupThread } from './backup-worker.js';
 import { BackupError, type BackupPart } from './format.js';
-import { makePending } from './pending-restore.js';
+import { makePending, PENDING_RESTORE } from './pending-restore.js';
 import { isBackupName, newBackupName } from './names.js';
 import { backupsFolder, planBackup } from './plan.js';
 
@@ -59,6 +59,11 @@ export class HostBackups implements BackupService, LifecycleContribution {
   async start(): Promise<void> {
     const swept = await sweepPartials(this.folder);
     if (swept.length) this.logger.info({ files: swept }, 'removed what unfinished backups left');
+    // a restore's check that the process did not finish (killed, or the host stopped meanwhile); the pending one stays for the next serve
+    const basedir = this.settings.basedir;
+    const staging = (await fs.promises.readdir(basedir)).filter((name) => name.startsWith('.cuttle-restore-') && name !== PENDING_RESTORE);
+    for (const name of staging) await fs.promises.rm(path.join(basedir, name), { recursive: true, force: true });
+    if (staging.length) this.logger.info({ folders: staging }, 'removed what unfinished restore checks left');
   }
 
   async stop(): Promise<void> {

@@ -414,7 +414,7 @@ describe('backup and restore', function () {
 
   // last: it stops the source host
   describe('stopping', () => {
-    it('a host that stops mid-backup abandons it at once, and what unfinished backups left is swept at the next start', async () => {
+    it('a host that stops mid-backup abandons it at once, and what unfinished backups and restore checks left is swept at the next start', async () => {
       const folder = path.join(source.basedir, 'data', 'backups');
       const leftover = path.join(folder, '.cuttle-backup-20200101-000000.tar.gz.999999999.partial');
       fs.writeFileSync(leftover, 'left by a killed process');
@@ -429,9 +429,15 @@ describe('backup and restore', function () {
       const answered = await answer;
       expect((answered as { status?: number }).status, 'the backup did not finish').to.not.equal(201);
       expect(archives(), 'no archive was added').to.deep.equal(before);
+      // a restore's check cut short leaves its staging folder; a pending restore waits for cuttle serve
+      const staging = path.join(source.basedir, '.cuttle-restore-AbC123');
+      const pending = path.join(source.basedir, '.cuttle-restore-pending');
+      for (const folder of [staging, pending]) fs.mkdirSync(folder, { recursive: true });
       const again = await startOn(source.basedir);
       await again.host.stop();
       expect(fs.existsSync(leftover), 'a dead process\'s partial backup is swept').to.equal(false);
+      expect(fs.existsSync(staging), "an unfinished restore check's folder is swept").to.equal(false);
+      expect(fs.existsSync(pending), 'a pending restore is kept').to.equal(true);
     });
   });
 });
