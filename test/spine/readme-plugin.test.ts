@@ -2,7 +2,7 @@
  * The README's plugin quick start, run exactly as written: the shell block after the marker comment,
  * in cuttle's folder, with HOME set to a temporary folder (so `~/cuttle-plugin-print-log` lands there).
  * Then a host runs the package it built, and its panel shows in Chromium on a printer's page, calling
- * the plugin's own route, and counting a print.
+ * the plugin's own route, counting a print, and changing the plugin's setting.
  * npm keeps using the real cache and user config, so `npm install` needs the registry only for what the
  * cache does not hold (typescript and @types/node, which cuttle's own `npm ci` already put there).
  */
@@ -74,6 +74,11 @@ describe('README: the plugin quick start works as written', function () {
       // the count came from the plugin's route, the state from the push stream
       await page.waitForSelector(`${panel} .print-log-count:text-is("0 prints finished since the host started")`);
       await page.waitForSelector(`${panel} p:text-is("The printer is operational.")`);
+      // its setting, read and changed through the panel API: config.yaml holds the change
+      await page.waitForSelector(`${panel} input.print-log-announce:checked:not([disabled])`);
+      await page.uncheck(`${panel} input.print-log-announce`);
+      await page.waitForSelector(`${panel} input.print-log-announce:not(:checked):not([disabled])`);
+      await waitFor(() => readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8').includes('announce: false'), 5000, 'the setting saved');
       const form = new FormData();
       form.append('file', new Blob([SMALL_GCODE]), 'cube.gcode');
       form.append('print', 'true');

@@ -121,6 +121,19 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       } finally {
         card.dispose();
       }
+      // and as a page of the settings: no printer there
+      const settings = panels.register({ owner: 'demo', id: 'setup', title: 'Demo setup', location: 'settings', module });
+      try {
+        // (a new page view: the farm's list of panels, asked once per view, had no such panel)
+        await page.goto(`${t.baseUrl}/#/settings`);
+        await page.reload();
+        await page.waitForSelector('section[data-panel="demo/setup"] h2:text-is("Demo setup")');
+        await page.waitForSelector('section[data-panel="demo/setup"] .demo-job:text-is("_api sees Operational")');
+        expect(await page.$('section[data-panel="demo/status"]')).to.equal(null);
+        expect(watched.errors).to.deep.equal([]);
+      } finally {
+        settings.dispose();
+      }
     } finally {
       shown.dispose();
       secret.dispose();

@@ -1,7 +1,8 @@
 /**
  * My plugin's panel on each printer's page of cuttle's web app: an ES module (built by
  * tsconfig.panel.json, with the browser's types) that the app imports and mounts with a PanelApi.
- * It shows the count its own route answers, again after each print, and the printer's state.
+ * It shows the count its own route answers, again after each print, the printer's state, and its
+ * `announce` setting, which a user who may change settings switches here.
  */
 import type { PanelApi } from 'cuttle';
 
@@ -23,6 +24,27 @@ export function mount(element: HTMLElement, api: PanelApi<Settings>) {
   void refresh();
   const printed = api.onEvent((event) => event.type === 'PrintDone' && void refresh());
   const current = api.onCurrent((now) => (state.textContent = `The printer is ${now.state.text.toLowerCase()}.`));
+
+  // the setting: read with SETTINGS_READ, changed with SETTINGS (the host checks both)
+  const label = element.appendChild(document.createElement('label'));
+  const announce = label.appendChild(document.createElement('input'));
+  announce.type = 'checkbox';
+  announce.className = 'my-plugin-announce';
+  announce.disabled = true;
+  label.append(' log each finished print');
+  const canChange = api.user.permissions.includes('SETTINGS');
+  api.settings.get().then(
+    (settings) => ((announce.checked = settings.announce), (announce.disabled = !canChange)),
+    () => label.remove(),
+  );
+  announce.onchange = () => {
+    announce.disabled = true;
+    api.settings.set({ announce: announce.checked }).then(
+      (saved) => ((announce.checked = saved.announce), (announce.disabled = false)),
+      (err: Error) => ((announce.checked = !announce.checked), (announce.disabled = false), (state.textContent = `Not saved: ${err.message}`)),
+    );
+  };
+
   // what mount returns is called when the panel goes
   return () => {
     printed.dispose();
