@@ -105,6 +105,11 @@ const SAMPLES: [string, string][] = [
   ['GET', '/api/printers/p1/webcams'],
   ['PUT', '/api/printers/p1/webcams'],
   ['GET', '/plugin/mqtt/status'],
+  ['GET', '/api/events/subscriptions'],
+  ['POST', '/api/events/subscriptions'],
+  ['PUT', '/api/events/subscriptions/0'],
+  ['DELETE', '/api/events/subscriptions/0'],
+  ['POST', '/api/events/subscriptions/0/test'],
 ];
 
 /** Alternating case on every letter: /aPi/sYsTeM/… */
