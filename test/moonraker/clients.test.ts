@@ -170,6 +170,9 @@ describe('moonraker: the clients we did not write (conformance from their source
       const finished = history.jobs.filter((j: { status: string }) => j.status !== 'in_progress');
       expect(finished.length).to.be.greaterThan(0);
       expectShape('mobileraker history', finished, [{ job_id: 'string', user: 'string', filename: 'string', status: 'string', start_time: 'number', end_time: 'number', print_duration: 'number', total_duration: 'number', filament_used: 'number', metadata: 'object', auxiliary_data: 'array', exists: 'boolean' }]);
+      // WebcamInfo: uid, name, service, stream_url and snapshot_url (parsed as URIs) required
+      await rpc.result('server.webcams.post_item', { name: 'bench', stream_url: '/webcam/?action=stream', service: 'mjpegstreamer-adaptive' });
+      expectShape('mobileraker webcams', (await rpc.result('server.webcams.list')).webcams, [{ uid: 'string', name: 'string', service: 'string', stream_url: 'string', snapshot_url: 'string', enabled: 'boolean', target_fps: 'int', rotation: 'int', flip_horizontal: 'boolean', flip_vertical: 'boolean' }]);
       expectShape('mobileraker system_info', await rpc.result('machine.system_info'), { system_info: { available_services: 'string[]', service_state: 'object' } });
     } finally {
       rpc.close();
