@@ -64,7 +64,20 @@ export class HostMetrics implements Disposable {
         }
       },
     });
-    const linesSent = new Counter({ name: 'cuttle_lines_sent_total', help: 'Commands sent to the printer.', labelNames: ['printer'] as const, registers });
+    /** lines sent per printer since the last scrape: a line adds to a number, the scrape adds them to the counter (a labelled inc per line cost more than the rest of this file) */
+    const unscraped = new Map<string, { lines: number }>();
+    const linesSent = new Counter({
+      name: 'cuttle_lines_sent_total',
+      help: 'Commands sent to the printer.',
+      labelNames: ['printer'] as const,
+      registers,
+      collect() {
+        for (const [printer, count] of unscraped) {
+          if (count.lines > 0) this.inc({ printer }, count.lines);
+          count.lines = 0;
+        }
+      },
+    });
     const resends = new Counter({ name: 'cuttle_resends_total', help: 'Resend requests received from the printer.', labelNames: ['printer'] as const, registers });
     const errors = new Counter({ name: 'cuttle_printer_errors_total', help: 'Communication and firmware errors of the printer.', labelNames: ['printer'] as const, registers });
     if (printers) {
@@ -74,11 +87,18 @@ export class HostMetrics implements Disposable {
           const counters = [linesSent, resends, errors];
           for (const counter of counters) counter.inc(labels, 0);
           const each = new DisposableStore();
-          each.add(printer.onCommandSent(() => linesSent.inc(labels)));
+          const count = { lines: 0 };
+          unscraped.set(id, count);
+          each.add(printer.onCommandSent(() => count.lines++));
           each.add(printer.onLog(({ direction, line }) => direction === 'recv' && RESEND.test(line) && resends.inc(labels)));
           each.add(printer.onError(() => errors.inc(labels)));
           // after the printer's last signals: its series leave the scrape with it
-          each.add({ dispose: () => counters.forEach((counter) => counter.remove(labels)) });
+          each.add({
+            dispose: () => {
+              if (unscraped.get(id) === count) unscraped.delete(id);
+              counters.forEach((counter) => counter.remove(labels));
+            },
+          });
           return each;
         }),
       );

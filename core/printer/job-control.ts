@@ -115,6 +115,8 @@ export class JobControl {
       job.linesSent++;
       const context: CommandContext = { fromJob: true, code: commandCode(next.command) };
       const commands = this.host.hooks.queuing(next.command, context);
+      // the line as the file has it (no handler changed it): nothing more to build
+      if (commands.length === 1 && commands[0] === next.command) return { command: next.command, context };
       if (commands.length === 0) continue;
       const [first, ...rest] = commands.map((command) => ({
         command,
