@@ -70,7 +70,7 @@ export class PluginHost {
   private running = false;
   private graceMs = 5000;
   /** each loaded plugin's info and folder, for the PluginInfoReaders when it starts */
-  private readonly started: { record: PluginRecord; info: PluginInfo; folder: string }[] = [];
+  private readonly infos: { record: PluginRecord; info: PluginInfo; folder: string }[] = [];
   /** what the readers applied for each running plugin, by its id */
   private readonly applied = new Map<string, Disposable>();
 
@@ -238,7 +238,7 @@ export class PluginHost {
     for (const name of info.events ?? []) bus.registerCustomEvent(info.id, name);
     const record: PluginRecord = { ...base, state: 'loaded' };
     this.records.push(record);
-    this.started.push({ record, info, folder });
+    this.infos.push({ record, info, folder });
     const build = (printer?: PrinterScope) => this.construct(record, info, cls, candidate.origin, injectables, printer);
     if (scope === 'host') {
       if (build()) this.logger.debug({ plugin: info.id, source: candidate.source }, 'plugin loaded');
@@ -321,7 +321,7 @@ export class PluginHost {
   /** Hands the info of each plugin that loaded and started to the readers (a plugin failing later loses it: markFailed). */
   private applyInfo(): void {
     const readers = this.infoReaders();
-    for (const { record, info, folder } of this.started) {
+    for (const { record, info, folder } of this.infos) {
       if (record.state !== 'loaded' || this.applied.has(record.id)) continue;
       const applied = new DisposableStore();
       try {
