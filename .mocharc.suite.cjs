@@ -40,6 +40,7 @@ const SLOWEST_FIRST = [
   'push/current-z',
   'printer/dialects',
   'ui/more-views',
+  'ui/printer-panels',
   'history/history',
   'printers/kill-save',
   'event-hooks/config',
