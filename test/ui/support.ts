@@ -79,7 +79,7 @@ export function storyGcode(moves: number): string {
  * Keyboard only: presses Tab (Shift+Tab with `back`) until the focused element matches `selector`,
  * at most `max` presses; throws naming where the focus went. Each stop must show its focus (see focusShown).
  */
-export async function tabTo(page: Page, selector: string, { back = false, max = 80 }: { back?: boolean; max?: number } = {}): Promise<void> {
+export async function tabTo(page: Page, selector: string, { back = false, max = 150 }: { back?: boolean; max?: number } = {}): Promise<void> {
   const seen: string[] = [];
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
