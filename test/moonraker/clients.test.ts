@@ -7,6 +7,7 @@
  *   history DTOs, which throw on a missing required field);
  * - KlipperScreen (screen.py, ks_includes/printer.py: the config sections it counts devices by);
  * - Home Assistant's Moonraker integration (over the moonraker-api library: X-Api-Key on the upgrade);
+ * - Obico for Klipper (moonraker-obico: REST probes with X-Api-Key, a websocket agent);
  * - the slicers: PrusaSlicer and OrcaSlicer reach Moonraker through their OctoPrint host type
  *   (GET /api/version, POST /api/files/local), Cura's Moonraker plugin through POST /server/files/upload.
  * Actions are checked on what the simulator executed.
@@ -227,6 +228,42 @@ describe('moonraker: the clients we did not write (conformance from their source
       await h.printer('p1').connect();
       await waitFor(() => rpc.notifications('notify_klippy_ready').length > 0, 10_000, 'notify_klippy_ready');
       for (const m of rpc.messages.filter((m) => m.method !== undefined)) expect(m.params === undefined || m.params.length > 0, `${m.method} with params ${JSON.stringify(m.params)}`).to.equal(true);
+    } finally {
+      rpc.close();
+    }
+  });
+
+  it('Obico for Klipper (moonraker-obico): its REST probes, identify as an agent, subscribe, and its jog, home and heater scripts', async () => {
+    const get = async (path: string) => {
+      const res = await fetch(`${base}/${path}`, { headers: key() });
+      // it reads resp.json() even when it does not raise for the status
+      return { status: res.status, body: (await res.json()) as { result?: any; error?: unknown } };
+    };
+    expect((await get('server/info')).body.result.klippy_state).to.equal('ready');
+    const rpc = await RpcClient.open(ws, key());
+    try {
+      await rpc.result('server.connection.identify', { client_name: 'Obico', version: '2.1.0', type: 'agent', url: 'https://obico.io', api_key: h.t.apiKey });
+      // a Klippy-only method: refused, and the connection goes on
+      expect((await rpc.call('connection.register_remote_method', { method_name: 'obico_remote_event' })).error).to.not.equal(undefined);
+      const available = (await get('printer/objects/list')).body.result.objects as string[];
+      const wanted: Record<string, string[] | null> = { print_stats: ['state', 'message', 'filename', 'info'], webhooks: ['state', 'state_message'], gcode_move: ['speed_factor', 'extrude_factor'], fan: ['speed'] };
+      const sub = await rpc.result('printer.objects.subscribe', { objects: Object.fromEntries(Object.entries(wanted).filter(([name]) => available.includes(name))) });
+      expectShape('obico subscribe', sub.status, { print_stats: { state: 'string', filename: 'string', info: 'object' }, webhooks: { state: 'string' }, gcode_move: { speed_factor: 'number', extrude_factor: 'number' }, fan: { speed: 'number' } });
+      // requests' `heaters=` → `?heaters=`: the whole object
+      expectShape('obico heaters', (await get('printer/objects/query?heaters=')).body.result.status, { heaters: { available_heaters: 'string[]' } });
+      expect((await get('server/database/item?namespace=mainsail&key=presets')).body.result).to.equal(undefined);
+      expect((await get('machine/update/status?refresh=false')).body.result).to.equal(undefined);
+      expectShape('obico history', (await get('server/history/list?order=desc&limit=1')).body.result, { jobs: 'array' });
+      const { status } = await rpc.result('printer.objects.query', { objects: { webhooks: null, print_stats: null, virtual_sdcard: null, display_status: null, heaters: null, toolhead: null, extruder: null, gcode_move: null, 'gcode_macro _OBICO_LAYER_CHANGE': null, fan: null, heater_bed: null } });
+      expectShape('obico status', status, { print_stats: { state: 'string', print_duration: 'number', total_duration: 'number', filament_used: 'number' }, virtual_sdcard: { progress: 'number', file_position: 'number' }, gcode_move: { gcode_position: 'number[]', speed: 'number' }, extruder: { temperature: 'number', target: 'number' }, heater_bed: { temperature: 'number', target: 'number' } });
+      // request_home, request_jog (relative: no G90 after), request_set_temperature
+      await rpc.result('printer.gcode.script', { script: 'G28 X0 Y0' });
+      await rpc.result('printer.gcode.script', { script: 'G91\nG0 X10 F6000' });
+      await rpc.result('printer.gcode.script', { script: 'SET_HEATER_TEMPERATURE HEATER=heater_bed TARGET=50' });
+      await waitFor(() => h.executed('p1').some((c) => /^M140\b.*S50\b/.test(c)), 5000, 'M140 S50 executed');
+      const executed = h.executed('p1');
+      expect(executed).to.include.members(['G28 X0 Y0', 'G91', 'G0 X10 F6000']);
+      await rpc.result('printer.gcode.script', { script: 'G90' });
     } finally {
       rpc.close();
     }
