@@ -41,6 +41,8 @@ export function heatersOf(point: Record<string, unknown> | undefined): Heaters |
 export class FarmStream {
   readonly status = connection;
   readonly order = signal<readonly string[]>([]);
+  /** whether the printers have been listed once (before: the farm draws no card and nothing below them) */
+  readonly listed = signal(false);
   readonly names = signal<Readonly<Record<string, string>>>({});
   readonly events = signal<readonly PushEvent[]>([]);
   /** bumped by an `appkeys` plugin message: the pending requests changed */
@@ -151,6 +153,7 @@ export class FarmStream {
       }
       this.names.value = Object.fromEntries(printers.map((p) => [p.id, p.name]));
       this.order.value = ids;
+      this.listed.value = true;
     });
   }
 

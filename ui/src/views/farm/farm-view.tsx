@@ -55,7 +55,9 @@ export function FarmView({ stream }: { stream: FarmStream }) {
           </div>
         </header>
         {chosen.length > 0 && <BulkActions selected={chosen} names={stream.names.value} onDone={() => setSelected([])} />}
-        {order.length === 0 ? (
+        {!stream.listed.value ? (
+          <p class="muted">Listing the printers…</p>
+        ) : order.length === 0 ? (
           <p class="muted">No printers yet: add one with <code>npx cuttle printers add</code> or <code>POST /api/printers</code>.</p>
         ) : (
           <ul class="cards" id="cards">
@@ -71,12 +73,15 @@ export function FarmView({ stream }: { stream: FarmStream }) {
           </ul>
         )}
       </section>
-      <div class="grid">
-        {can('FILES_UPLOAD') && <UploadAndPrint names={stream.names.value} order={order} />}
-        {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={stream.appKeys.value} />}
-        <EventsLog events={stream.events} names={stream.names.value} quiet />
-        <PluginPanels location="farm" sources={{ printer: null, events: stream.events }} />
-      </div>
+      {/* drawn with the cards, not before: the cards arriving above would push it down the screen (layout shift) */}
+      {stream.listed.value && (
+        <div class="grid">
+          {can('FILES_UPLOAD') && <UploadAndPrint names={stream.names.value} order={order} />}
+          {(can('PLUGIN_APPKEYS_ADMIN') || can('PLUGIN_APPKEYS_GRANT')) && <AppKeyRequests changed={stream.appKeys.value} />}
+          <EventsLog events={stream.events} names={stream.names.value} quiet />
+          <PluginPanels location="farm" sources={{ printer: null, events: stream.events }} />
+        </div>
+      )}
     </>
   );
 }
