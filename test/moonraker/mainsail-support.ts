@@ -22,6 +22,9 @@ export interface MainsailSession {
   page: Page;
   /** script errors and failed requests of the page */
   errors: string[];
+  /** the config.json served (read at each request: a page opened later sees a change) and Mainsail's origin */
+  config: Record<string, unknown>;
+  origin: string;
   stop(): Promise<void>;
 }
 
@@ -53,7 +56,7 @@ export async function openMainsail(context: Mocha.Context): Promise<MainsailSess
     page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
     await page.goto(`${origin}/`);
     await page.locator('._temp-input input').first().waitFor({ state: 'visible', timeout: 15_000 });
-    return { h, page, errors, stop };
+    return { h, page, errors, config, origin, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,7 +1,7 @@
 /**
  * Mainsail (mainsail-support.ts) starts against a printer's listen port: past its connecting dialog,
  * the extruder's temperature shown, and a target typed into its temperature panel executed by the
- * simulator as M104.
+ * simulator as M104; and under /printer/<id>/ on the main port, through config.json's instances.
  */
 import { expect } from 'chai';
 import { waitFor } from '../support/wait.js';
@@ -25,5 +25,25 @@ describe('moonraker: Mainsail starts and sets temperatures', function () {
     await input.press('Enter');
     await waitFor(() => m.h.executed('p1').some((c) => /^M104\b.*S55\b/.test(c)), 5000, 'M104 S55 executed');
     expect(m.errors, m.errors.join('\n')).to.deep.equal([]);
+  });
+
+  it('serves it under /printer/<id>/ on the main port too: config.json’s instances (hostname, port, path), then the printer chosen', async () => {
+    const m = session();
+    // Mainsail's path is not read from config.json's `path` (it lands in an unused route_prefix), but its
+    // instances list carries one per printer, shown as a chooser with each one's connection
+    const port = Number(new URL(m.h.t.baseUrl).port);
+    m.config['instancesDB'] = 'json';
+    m.config['instances'] = [{ hostname: '127.0.0.1', port, path: '/printer/p1' }];
+    const page = await m.page.context().newPage();
+    try {
+      await page.goto(`${m.origin}/`);
+      // the chooser opens each instance's websocket and marks it connected (green) once server.info answered
+      const row = page.locator('.row', { hasText: `127.0.0.1:${port}/printer/p1` }).last();
+      await row.locator('.v-icon.green--text').waitFor({ timeout: 10_000 });
+      await row.click();
+      await page.locator('._temp-input input').first().waitFor({ state: 'visible', timeout: 10_000 });
+    } finally {
+      await page.close();
+    }
   });
 });
