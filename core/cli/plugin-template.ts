@@ -1,6 +1,6 @@
 /**
  * The files `cuttle plugin new NAME` writes: a plugin package that installs, builds, tests and loads
- * as it is, with a panel for the web app (src/panel, built for the browser by tsconfig.panel.json). The code comes from templates/plugin/ (real files, type-checked with the project: the
+ * as it is, with a panel for the web app (src/panel, built for the browser into dist/browser by tsconfig.panel.json). The code comes from templates/plugin/ (real files, type-checked with the project: the
  * sample id `my-plugin`, class `MyPlugin` and title `My plugin` are replaced); package.json and
  * tsconfig.json are made here. The three traps of a hand-made one are handled here:
  *  - cuttle is not on the npm registry, so the peer dependency is optional (npm does not try to fetch
@@ -87,8 +87,9 @@ export function pluginTemplate(input: TemplateInput): Record<string, string> {
       strict: true,
       skipLibCheck: true,
       types: [],
-      rootDir: 'src/panel',
-      outDir: 'dist/panel',
+      // src, not src/panel: the panel takes its settings' type from src/info.ts; dist/browser keeps the browser's files apart
+      rootDir: 'src',
+      outDir: 'dist/browser',
     },
     include: ['src/panel'],
   };

@@ -59,7 +59,7 @@ describe('README: the plugin quick start works as written', function () {
 
   it("the package's panel appears on a printer's page in Chromium and calls the plugin's own route", async () => {
     const pkg = path.join(home, 'cuttle-plugin-print-log');
-    expect(existsSync(path.join(pkg, 'dist', 'panel', 'panel.js')), 'the first case built the package').to.equal(true);
+    expect(existsSync(path.join(pkg, 'dist', 'browser', 'panel', 'panel.js')), 'the first case built the package').to.equal(true);
     const [t, browser] = await Promise.all([
       startTestHost({ config: { plugins: { paths: [pkg] }, printers: [{ id: 'p1', name: 'Bench', connection: { port: 'virtual', autoconnect: true } }], serial: { virtual: { speedFactor: 20 } } } }),
       launchChromium(),

@@ -1,25 +1,13 @@
 /**
  * My plugin: counts the prints each printer finishes, logs them, fires `plugin_my_plugin_Counted`,
  * answers the count at `GET plugin/my-plugin/count/<printer>`, and shows it in a panel on each
- * printer's page of the web app (src/panel/panel.ts). Start from here; docs/plugin-api.md in cuttle's
+ * printer's page of the web app (src/panel/panel.ts). What it declares is in src/info.ts. Start from here; docs/plugin-api.md in cuttle's
  * folder lists everything 'cuttle' offers.
  */
-import { definePlugin, HttpRoutes, inject, OnEvent, OnStartup, Plugin, PluginContext, PrinterService, type EventPayload } from 'cuttle';
+import { HttpRoutes, inject, OnEvent, OnStartup, Plugin, PluginContext, PrinterService, type EventPayload } from 'cuttle';
+import { info } from './info.js';
 
-export const info = definePlugin({
-  id: 'my-plugin',
-  name: 'My plugin',
-  version: '0.1.0',
-  description: 'Counts the prints each printer finishes.',
-  // one instance per printer, with that printer's PrinterService and events
-  scope: 'printer',
-  // a convict schema, validated at start (a typo under plugins.my-plugin names the key); ctx.settings.get() is typed from it
-  settings: { announce: { doc: 'log each finished print', format: Boolean, default: true } },
-  // custom events it fires, as plugin_my_plugin_<Name>
-  events: ['Counted'],
-  // the web app's panel on each printer's page: the built module, inside this package's folder
-  ui: [{ id: 'count', title: 'My plugin', location: 'printer', module: 'dist/panel/panel.js' }],
-});
+export { info };
 
 @Plugin(info)
 export class MyPlugin {

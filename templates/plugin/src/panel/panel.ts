@@ -4,12 +4,11 @@
  * It shows the count its own route answers, again after each print, the printer's state, and its
  * `announce` setting, which a user who may change settings switches here.
  */
-import type { PanelApi } from 'cuttle';
+import type { PanelApi, PluginContext } from 'cuttle';
+import type { info } from '../info.js';
 
-/** the plugin's settings, as its schema in index.ts types them */
-interface Settings {
-  announce: boolean;
-}
+/** the plugin's settings, typed from its schema in info.ts as the server's side types them */
+type Settings = ReturnType<PluginContext<typeof info>['settings']['get']>;
 
 export function mount(element: HTMLElement, api: PanelApi<Settings>) {
   const count = element.appendChild(document.createElement('p'));
