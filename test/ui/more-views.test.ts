@@ -185,6 +185,9 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     await page.fill(`${row(3)} input[name=bed]`, '50');
     await page.click('#presets-editor button[type=submit]');
     await page.waitForSelector('#presets-editor [role=status]:text-is("Saved.")');
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await page.evaluate('document.documentElement.scrollWidth'), 'four presets on a 390 px phone').to.equal(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
     expect(config().temperature.profiles).to.deep.equal([
       { name: 'PLA', extruder: 210, bed: 60, chamber: null },
       { name: 'PETG', extruder: 235, bed: 75, chamber: null },
@@ -296,6 +299,10 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       await page.click('button[aria-label="Test subscription 2"]');
       await page.waitForSelector('#subscriptions tr[data-subscription="1"] .test-outcome li[data-status="ran"]');
       expect(received.map((r) => r.url)).to.deep.equal(['/edited?file=test.gcode&printer=bench2']);
+      // on a 390 px phone the list and the form fit the screen
+      await page.setViewportSize({ width: 390, height: 900 });
+      expect(await page.evaluate('document.documentElement.scrollWidth')).to.equal(390);
+      await page.setViewportSize({ width: 1280, height: 900 });
       expect(received[0]!.body.event).to.equal('PrintDone');
       expect(received[0]!.body.payload).to.include({ name: 'test.gcode', printer: 'bench2' });
       expect(await seriousViolations(page), 'event subscriptions after a test').to.deep.equal([]);

@@ -64,8 +64,8 @@ export function PresetsEditor({ onSaved }: { onSaved?(): void }) {
                   <input aria-label={`Material ${i + 1} bed`} name="bed" type="number" min={0} max={LIMITS.bed} value={Number.isNaN(p.bed) ? '' : p.bed} {...invalid} onInput={(e) => set(i, 'bed', (e.currentTarget as HTMLInputElement).value)} />
                 </td>
                 <td>
-                  <button type="button" aria-label={`Remove ${p.name || `material ${i + 1}`}`} onClick={() => setDraft(draft.filter((_, j) => j !== i))}>
-                    Remove
+                  <button type="button" aria-label={`Remove ${p.name || `material ${i + 1}`}`} title="Remove" onClick={() => setDraft(draft.filter((_, j) => j !== i))}>
+                    ×
                   </button>
                   {problem && (
                     <p id={errorId} class="field-error" role="alert">
