@@ -4,13 +4,13 @@
  * (homed axes after G28, G90/G91 and M82/M83, fan speed, M220/M221 factors, the last feed rate).
  * `status()` is the whole object tree, computed on demand; the subscription feed diffs it.
  */
-import os from 'node:os';
 import { DisposableStore, type Disposable } from '../common/disposable.js';
 import type { Position } from '../events/catalogue.js';
 import type { PrinterProfile } from '../printer-profiles/profile-store.js';
 import type { PrinterStateId, SentCommand } from '../printer/printer-service.js';
 import type { PrinterScope } from '../printers/printer-registry.js';
 import { FirmwareConfig } from './firmware-config.js';
+import { systemStats } from './proc-stats.js';
 
 export type ObjectStatus = Record<string, unknown>;
 export type PrinterStatus = Record<string, ObjectStatus>;
@@ -272,7 +272,7 @@ export class PrinterModel implements Disposable {
       pause_resume: { is_paused: snapshot.state.id === 'PAUSED' || snapshot.state.id === 'PAUSING' },
       // Klipper's: the load average and the memory available in kB (Home Assistant's memory sensor is
       // (system_info's total_memory - memavail) / total_memory)
-      system_stats: { sysload: round(os.loadavg()[0]!), cputime: process.cpuUsage().user / 1e6, memavail: Math.round(os.freemem() / 1024) },
+      system_stats: { ...systemStats() },
       configfile: this.configfile(profile, extruders, min, max, limits),
     };
     extruders.forEach((name, i) => {

@@ -1,4 +1,4 @@
-/** The host's figures as Moonraker's `machine.proc_stats` and `notify_proc_stat_update` give them. */
+/** The host's figures as Moonraker's `machine.proc_stats` and `notify_proc_stat_update` give them, and Klipper's `system_stats`. */
 import os from 'node:os';
 
 let lastCpu = process.cpuUsage();
@@ -23,4 +23,31 @@ export function procStats(websocketConnections: number) {
     system_memory: { total: Math.round(os.totalmem() / 1024), available: Math.round(os.freemem() / 1024), used: Math.round((os.totalmem() - os.freemem()) / 1024) },
     websocket_connections: websocketConnections,
   };
+}
+
+/** Klipper's `system_stats`, which it refreshes once a second */
+export interface SystemStats {
+  sysload: number;
+  cputime: number;
+  /** kB */
+  memavail: number;
+}
+
+const SYSTEM_STATS_MS = 1000;
+let systemStatsCache: { at: number; value: SystemStats } | undefined;
+
+/**
+ * The host's load average, this process's CPU time and the memory available, read at most once a second
+ * for every printer: read at each 250 ms tick, they changed at each one, and every subscriber got a
+ * status update four times a second from an idle host.
+ */
+export function systemStats(now = performance.now()): SystemStats {
+  if (!systemStatsCache || now - systemStatsCache.at >= SYSTEM_STATS_MS || now < systemStatsCache.at) {
+    const usage = process.cpuUsage();
+    systemStatsCache = {
+      at: now,
+      value: { sysload: Math.round(os.loadavg()[0]! * 100) / 100, cputime: Math.round((usage.user + usage.system) / 1e4) / 100, memavail: Math.round(os.freemem() / 1024) },
+    };
+  }
+  return systemStatsCache.value;
 }
