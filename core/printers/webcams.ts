@@ -14,7 +14,8 @@ const SERVICES = ['mjpegstreamer', 'mjpegstreamer-adaptive', 'uv4l-mjpeg', 'ipst
 /** an absolute http(s) URL or a path on this host; '' for none */
 function url(value: unknown, key: string): string {
   if (value === undefined || value === null || value === '') return '';
-  if (typeof value !== 'string' || value.length > 2048 || !/^(https?:\/\/[^\s]+|\/[^\s]*)$/i.test(value)) throw new Error(`"${key}" must be an http(s) URL or a path starting with "/"`);
+  // a path is this host's: "//other.example/…" would name another host without saying so
+  if (typeof value !== 'string' || value.length > 2048 || !/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i.test(value)) throw new Error(`"${key}" must be an http(s) URL or a path on this host starting with one "/"`);
   return value;
 }
 

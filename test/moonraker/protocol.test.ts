@@ -216,6 +216,7 @@ describe('moonraker: JSON-RPC protocol', function () {
       const renamed = (await rpc.result('server.webcams.post_item', { uid: added.uid, name: 'nozzle', flip_horizontal: true })).webcam;
       expect(renamed).to.include({ name: 'nozzle', stream_url: 'http://cam.local/stream', flip_horizontal: true });
       expect((await rpc.call('server.webcams.post_item', { name: 'x', stream_url: 'javascript:alert(1)' })).error!.code).to.equal(400);
+      expect((await rpc.call('server.webcams.post_item', { name: 'x', stream_url: '//other.example/stream' })).error!.code).to.equal(400);
       expect((await rpc.call('server.webcams.post_item', { name: 'y', stream_url: '/s', rotation: 45 })).error!.code).to.equal(400);
       expect((await rpc.result('server.webcams.list')).webcams.map((c: { name: string }) => c.name)).to.deep.equal(['nozzle']);
       expect((await other.result('server.webcams.list')).webcams[0].uid).to.equal(renamed.uid);
