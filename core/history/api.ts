@@ -40,6 +40,10 @@ export interface Totals {
   jobs: number;
   printTime: number;
   filament: number;
+  /** seconds: the longest print time of one job */
+  longestPrint: number;
+  /** seconds: the longest start-to-end of one ended job (pauses included) */
+  longestJob: number;
 }
 
 export interface HistoryTotals extends Totals {

@@ -110,17 +110,20 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
     const { where, params } = filters(query);
     const rows = this.database.db
       .prepare(
-        `SELECT printer, count(*) AS jobs, COALESCE(sum(print_time), 0) AS printTime, COALESCE(sum(filament), 0) AS filament
+        `SELECT printer, count(*) AS jobs, COALESCE(sum(print_time), 0) AS printTime, COALESCE(sum(filament), 0) AS filament,
+           COALESCE(max(print_time), 0) AS longestPrint, COALESCE(max((ended - started) / 1000.0), 0) AS longestJob
            FROM jobs ${where} GROUP BY printer ORDER BY printer`,
       )
       .all(...params) as (Totals & { printer: string })[];
     const byPrinter: Record<string, Totals> = {};
-    const all: Totals = { jobs: 0, printTime: 0, filament: 0 };
+    const all: Totals = { jobs: 0, printTime: 0, filament: 0, longestPrint: 0, longestJob: 0 };
     for (const { printer, ...totals } of rows) {
       byPrinter[printer] = totals;
       all.jobs += totals.jobs;
       all.printTime += totals.printTime;
       all.filament += totals.filament;
+      all.longestPrint = Math.max(all.longestPrint, totals.longestPrint);
+      all.longestJob = Math.max(all.longestJob, totals.longestJob);
     }
     return { ...all, byPrinter };
   }

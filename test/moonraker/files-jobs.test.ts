@@ -92,6 +92,8 @@ describe('moonraker: files and jobs', function () {
     expect((await rpc.call('server.history.get_job', { uid: '../1' })).error!.code).to.equal(-32602);
     const reset = await rpc.result('server.history.reset_totals');
     expect(reset.last_totals.total_jobs).to.be.greaterThan(0);
+    expect(reset.last_totals.longest_job).to.be.closeTo(job.total_duration, 0.01);
+    expect(reset.last_totals.longest_print).to.be.closeTo(job.print_duration, 0.01);
     expect((await rpc.result('server.history.totals')).job_totals.total_jobs).to.equal(0);
     expect((await rpc.call('server.database.post_item', { namespace: 'moonraker', key: 'history.totals_reset_ms', value: 0 })).error!.code).to.equal(403);
     expect(await rpc.result('server.history.delete_job', { uid: job.job_id })).to.deep.equal({ deleted_jobs: [job.job_id] });

@@ -105,6 +105,6 @@ export class HistoryMethods implements RpcMethodContribution {
       since = undefined;
     }
     const totals = this.history.totals({ printer: call.printer.id, ...(since !== undefined ? { from: since } : {}) });
-    return { total_jobs: totals.jobs, total_time: totals.printTime, total_print_time: totals.printTime, total_filament_used: totals.filament, longest_job: 0, longest_print: 0 };
+    return { total_jobs: totals.jobs, total_time: totals.printTime, total_print_time: totals.printTime, total_filament_used: totals.filament, longest_job: totals.longestJob, longest_print: totals.longestPrint };
   }
 }
