@@ -28,8 +28,11 @@ export interface GcodeStoreEntry {
   type: 'command' | 'response';
 }
 
-/** lines a Klipper console would not show: acknowledgements, temperature and position reports, keep-alives */
-const NOISE = /^(ok\b|wait$|busy:|echo:busy:|T:|\s*T\d?:\s*-?\d|ok T:|B:|X:-?[\d.]+ Y:)/;
+/** a position report line (M114's answer, M154's auto-report) */
+export const POSITION_REPORT = /^X:-?[\d.]+ Y:/;
+
+/** lines a Klipper console would not show: acknowledgements, temperature reports, keep-alives (and position reports) */
+const NOISE = /^(ok\b|wait$|busy:|echo:busy:|T:|\s*T\d?:\s*-?\d|ok T:|B:)/;
 
 /** seconds since the host started, Klipper's `eventtime` */
 export function eventtime(): number {
@@ -62,7 +65,7 @@ export class PrinterFeed implements Disposable {
     this.subscriptions.add(this.model);
     this.subscriptions.add(
       scope.printer.onLog(({ direction, line }) => {
-        if (direction !== 'recv' || NOISE.test(line)) return;
+        if (direction !== 'recv' || NOISE.test(line) || POSITION_REPORT.test(line)) return;
         this.respond(line);
       }),
     );

@@ -10,14 +10,11 @@ import { SettingsService } from '../../settings/settings-service.js';
 import type { PrinterService } from '../../printer/printer-service.js';
 import { KLIPPER_HELP, type KlipperHost } from '../klipper-commands.js';
 import { klippyMessage, klippyState, type PrinterModel } from '../printer-model.js';
-import { eventtime, pick, type PrinterFeed } from '../printer-feed.js';
+import { eventtime, pick, POSITION_REPORT, type PrinterFeed } from '../printer-feed.js';
 import { MoonrakerPrinters } from '../printers.js';
 import { RPC_INVALID_PARAMS, RpcError, type Params, type RpcCall, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
 import { moonrakerSettings } from '../settings.js';
 import { gcodePath } from './files.js';
-
-/** a position report line (M114's answer, M154's auto-report) */
-const POSITION_REPORT = /^X:-?[\d.]+ Y:/;
 
 /** commands after which toolhead.position is asked for (M114) */
 const MOVES = /(^|\s)(G0|G1|G28|G92)(\s|$)/im;
