@@ -78,7 +78,7 @@ export class MoonrakerAccess {
    * The client's address: the peer's, or behind a proxy of `server.trustedProxies` the one that proxy
    * appended to X-Forwarded-For (none when it sent none: the proxy's own address trusts nobody).
    */
-  private clientAddress(req: http.IncomingMessage): string {
+  clientAddress(req: http.IncomingMessage): string {
     const peer = req.socket.remoteAddress ?? '';
     const proxies = this.settings.of(serverSettings).get().trustedProxies;
     if (proxies.length === 0 || !inNetworks(trustedNetworks(proxies), peer)) return peer;

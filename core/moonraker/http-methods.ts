@@ -58,7 +58,7 @@ export async function answerHttpMethod(ctx: Koa.Context, dispatcher: RpcDispatch
   if (method === 'printer.objects.query' && ctx.method === 'GET') params = { objects: objectsOf(query) };
   else if (ctx.method !== 'GET' && ctx.is('application/json')) params = { ...query, ...(await readJsonObject(ctx)) };
   try {
-    ctx.body = { result: await dispatcher.invoke(method, params, { printer, principal, connectionId: 0, session: NO_SESSION }) };
+    ctx.body = { result: await dispatcher.invoke(method, params, { printer, principal, connectionId: 0, address: ctx.ip, session: NO_SESSION }) };
   } catch (err) {
     const { code, message } = err as RpcError;
     ctx.status = code >= 400 && code < 600 ? code : code === -32601 ? 404 : code === -32603 ? 500 : 400;

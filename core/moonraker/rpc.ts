@@ -44,6 +44,8 @@ export interface RpcCall {
   readonly principal: Principal;
   /** the connection's id (server.connection.identify answers it) */
   readonly connectionId: number;
+  /** the client's address (a login's per-address limit) */
+  readonly address: string;
   /** the connection, for methods that change it (subscribe, identify) */
   readonly session: RpcSession;
 }

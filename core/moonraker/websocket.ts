@@ -55,6 +55,7 @@ class MoonrakerClient implements RpcSession {
     readonly ws: WebSocket,
     readonly feed: PrinterFeed,
     public principal: Principal,
+    readonly address: string,
   ) {
     this.subscriptions.add(feed.onStatusChanged((change) => this.statusChanged(change)));
     this.subscriptions.add(feed.onGcodeResponse((line) => this.notify('notify_gcode_response', [line])));
@@ -186,16 +187,16 @@ export class MoonrakerWebsocket implements LifecycleContribution {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nA valid API key, session or one-shot token is required');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, printer, principal));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, printer, principal, this.access.clientAddress(req)));
   }
 
-  private open(ws: WebSocket, scope: PrinterScope, principal: Principal): void {
+  private open(ws: WebSocket, scope: PrinterScope, principal: Principal, address: string): void {
     const feed = this.printers.feed(scope.id);
     if (!feed) {
       ws.close(1011, 'printer removed');
       return;
     }
-    const client = new MoonrakerClient(this.nextId++, ws, feed, principal);
+    const client = new MoonrakerClient(this.nextId++, ws, feed, principal, address);
     this.clients.add(client);
     ws.on('close', () => {
       this.clients.delete(client);
@@ -206,7 +207,7 @@ export class MoonrakerWebsocket implements LifecycleContribution {
       if (isBinary) return client.send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: binary frame' } });
       if (client.pending >= MAX_PENDING) return client.send({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Too many requests waiting' } });
       client.pending++;
-      void this.dispatcher!.handle(data.toString(), { printer: scope, principal: client.principal, connectionId: client.id, session: client })
+      void this.dispatcher!.handle(data.toString(), { printer: scope, principal: client.principal, connectionId: client.id, address: client.address, session: client })
         .then((answer) => answer && client.send(answer))
         .catch((err: unknown) => this.log.error({ ...errorInfo(err) }, 'moonraker message failed'))
         .finally(() => client.pending--);

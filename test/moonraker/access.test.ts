@@ -137,6 +137,17 @@ describe('moonraker: access', function () {
     } finally {
       byKey.close();
     }
+    // access.login over the websocket: the connection acts as the user from then on
+    const socket = await RpcClient.open(url, { 'X-Api-Key': h.t.apiKey });
+    try {
+      expect((await socket.call('access.login', { username: 'dave', password: 'wrong-password' })).error!.code).to.equal(403);
+      const logged = await socket.result('access.login', { username: 'dave', password: 'a-long-password' });
+      expect(logged).to.include({ username: 'dave', action: 'user_logged_in' });
+      expect((await socket.result('access.get_user')).username).to.equal('dave');
+      (await RpcClient.open(`${url}?access_token=${logged.token}`)).close();
+    } finally {
+      socket.close();
+    }
   });
 
   it('lets a one-shot token in once', async () => {

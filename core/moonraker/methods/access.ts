@@ -4,7 +4,7 @@
  * them: every user to a holder of SETTINGS, only oneself to anyone else; the key to SETTINGS only.
  */
 import { inject, injectable } from 'inversify';
-import { AuthManager, type AuthPrincipal } from '../../auth/api.js';
+import { AuthManager, LoginError, type AuthPrincipal } from '../../auth/api.js';
 import { hasPermissions } from '../../http/principal.js';
 import { apiSettings } from '../../auth/settings.js';
 import { SettingsService } from '../../settings/settings-service.js';
@@ -32,6 +32,20 @@ export class AccessMethods implements RpcMethodContribution {
           const all = hasPermissions(call.principal, ['SETTINGS']);
           const users = this.auth.users.list().filter((u) => all || u.name === call.principal.name);
           return { users: users.map((u) => ({ username: u.name, source: 'moonraker', created_on: 0 })) };
+        },
+      },
+      // over the websocket: the connection acts as the user from then on, as after identify's access_token
+      'access.login': {
+        permission: 'STATUS',
+        handle: async (params, call) => {
+          try {
+            const { principal, token, refreshToken } = await this.access.login(params.string('username'), params.string('password'), call.address);
+            call.session.authenticate(this.access.principalOfToken(token) ?? principal);
+            return { username: principal.name, token, refresh_token: refreshToken, source: 'moonraker', action: 'user_logged_in' };
+          } catch (err) {
+            if (err instanceof LoginError) throw new RpcError(err.status, err.message);
+            throw err;
+          }
         },
       },
       // the connection's own session (a login's token): ended, and every socket riding on it closes
