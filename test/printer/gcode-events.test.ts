@@ -99,6 +99,8 @@ describe('GCODE-processing events', () => {
     await h.printer.connect();
     const fired = await sendAndCollect(['M300 S1000 P5', 'M80'], 1);
     expect(fired.map((e) => e.name)).to.deep.equal(['PowerOn']);
+    // whoever waits for a dropped command's answer is answered at once (nothing will come)
+    expect(await h.printer.commandsAcknowledged('M300 S440 P5')).to.deep.equal([]);
   });
 
   it('ignores z-hops for ZChange when configured: a change counts once an extruding move confirms it', async () => {

@@ -226,7 +226,11 @@ export class GcodeProtocol {
         const command = this.queue.shift() ?? this.handler.nextJobCommand();
         if (!command) break;
         const text = command.raw ? command.command : this.handler.sending(command);
-        if (text === null) continue;
+        if (text === null) {
+          // dropped by a gcode.sending hook: nothing will answer it, so whoever waits is answered now
+          command.onAck?.([]);
+          continue;
+        }
         const sent = command.raw ? undefined : { command, text };
         if (this.dialect.numbered) {
           const line = this.nextLine++;
