@@ -71,6 +71,6 @@ export function LayerThumbnail({ card }: { card: Signal<Card> }) {
     drawn.current = key;
     drawLayer(canvas.current, parsed, index, filepos);
   });
-  if (!path) return null;
+  if (!path) return <div class="thumb" aria-hidden="true" />;
   return <canvas ref={canvas} class="thumb" width={SIZE} height={SIZE} role="img" aria-label={parsed && index >= 0 ? `Layer ${index + 1} of ${parsed.layers.length}` : `Layer preview of ${file?.name ?? path}`} data-layer={index >= 0 ? index + 1 : undefined} />;
 }

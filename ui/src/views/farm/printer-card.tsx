@@ -34,7 +34,8 @@ function Thumbnail({ card }: { card: Signal<Card> }) {
     (m) => void (thumbnail.value = m.LayerThumbnail),
     () => void (loading = undefined),
   );
-  return null;
+  // the thumbnail's room, kept while its code loads: a card that grew when it came shifted the farm's layout
+  return <div class="thumb" aria-hidden="true" />;
 }
 
 export function PrinterCard({ card, selected, onSelect, events }: { card: Signal<Card>; selected: boolean; onSelect(on: boolean): void; events: ReadonlySignal<readonly PushEvent[]> }) {
