@@ -1,23 +1,26 @@
 /**
  * Thumbnails that slicers embed in G-code comments (PrusaSlicer, SuperSlicer, OrcaSlicer, Cura's
- * plugin): `; thumbnail begin 300x300 12345` (or `thumbnail_JPG`), base64 lines, `; thumbnail end`.
+ * plugin): `; thumbnail begin 300x300 12345` (or `thumbnail_JPG`, `thumbnail_QOI`: made a PNG, qoi.ts),
+ * base64 lines, `; thumbnail end`.
  * Extracted after a file's analysis into a `.thumbs` folder beside it (`<stem>-<W>x<H>.png`, as
  * Moonraker names them, so its clients find them), hidden from listings like every dot name; moved,
  * copied and removed with their file. Only the file's head is read: slicers write them first.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { qoiToPng } from './qoi.js';
 
 export const THUMBS_FOLDER = '.thumbs';
 /** how much of a file's head is searched for thumbnails */
 const HEAD_BYTES = 4 * 1024 * 1024;
 const MAX_THUMBNAILS = 8;
 const MAX_SIDE = 2048;
-/** kinds kept as they are (QOI would need converting: skipped) */
-const FORMATS: Record<string, { ext: string; magic: number[] }> = {
+/** the kinds slicers write, each checked by its first bytes; QOI is converted to PNG (browsers show no QOI) */
+const FORMATS: Record<string, { ext: string; magic: number[]; convert?: (data: Buffer) => Buffer | null }> = {
   '': { ext: 'png', magic: [0x89, 0x50, 0x4e, 0x47] },
   _PNG: { ext: 'png', magic: [0x89, 0x50, 0x4e, 0x47] },
   _JPG: { ext: 'jpg', magic: [0xff, 0xd8, 0xff] },
+  _QOI: { ext: 'png', magic: [0x71, 0x6f, 0x69, 0x66], convert: qoiToPng },
 };
 
 export interface FileThumbnail {
@@ -48,8 +51,10 @@ export function parseThumbnails(text: string): { width: number; height: number; 
     if (!format || width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) continue;
     const base64 = match[5]!.replace(/^;[ \t]?/gm, '').replace(/\s+/g, '');
     if (base64.length !== Number(match[4])) continue;
-    const data = Buffer.from(base64, 'base64');
-    if (!format.magic.every((byte, i) => data[i] === byte)) continue;
+    const raw = Buffer.from(base64, 'base64');
+    if (!format.magic.every((byte, i) => raw[i] === byte)) continue;
+    const data = format.convert ? format.convert(raw) : raw;
+    if (!data) continue;
     found.push({ width, height, ext: format.ext, data });
     if (found.length === MAX_THUMBNAILS) break;
   }
