@@ -2,14 +2,12 @@
  * Writes a backup archive (./format.ts) from a plan (./plan.ts): the database snapshot first
  * (./snapshot.ts), then the basedir's files streamed through sha256 and gzip into a hidden partial
  * file, renamed into place only once complete, so a backup that fails leaves nothing that looks
- * like one. Streams chunk by chunk; the host runs this in a worker (./backup-worker.ts) so that
- * hashing and file reads never hold up its event loop.
+ * like one. Streams chunk by chunk, with synchronous calls; the host runs this in a worker
+ * (./backup-worker.ts) so that reads, hashing, compression and writes never hold up its event loop.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { processAlive } from '../common/atomic-write.js';
 import { BackupError, CONTENT_PREFIX, FORMAT, FORMAT_VERSION, HEADER_ENTRY, MANIFEST_ENTRY, type BackupHeader, type Manifest, type ManifestEntry } from './format.js';
@@ -65,8 +63,13 @@ async function collect(plan: BackupPlan): Promise<{ files: Source[]; skipped: st
   return { files, skipped };
 }
 
-/** The archive's bytes (before gzip), entry by entry; records each entry's hash in `manifest`. */
-async function* tarStream(header: BackupHeader, files: Source[], manifest: ManifestEntry[]): AsyncGenerator<Buffer> {
+/**
+ * The archive's bytes (before gzip), entry by entry; records each entry's hash in `manifest`. Reads
+ * with synchronous calls: in the backup's thread they run at its nice 19 (./backup-worker.ts), where
+ * promise-based ones would run on libuv's pool, at normal priority and in the way of the host's own
+ * file operations.
+ */
+function* tarStream(header: BackupHeader, files: Source[], manifest: ManifestEntry[]): Generator<Buffer> {
   const now = Math.floor(Date.now() / 1000);
   function* small(name: string, data: Buffer): Generator<Buffer> {
     manifest.push({ path: name, size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
@@ -76,15 +79,15 @@ async function* tarStream(header: BackupHeader, files: Source[], manifest: Manif
   }
   yield* small(HEADER_ENTRY, Buffer.from(JSON.stringify(header, null, 2)));
   for (const source of files) {
-    let handle: fs.promises.FileHandle;
+    let fd: number;
     try {
-      handle = await fs.promises.open(source.file, 'r');
+      fd = fs.openSync(source.file, 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // deleted since the walk: not part of the host any more
       throw err;
     }
     try {
-      const stat = await handle.stat();
+      const stat = fs.fstatSync(fd);
       const name = CONTENT_PREFIX + source.relative;
       const hash = createHash('sha256');
       yield fileHeader(name, stat.size, stat.mode, Math.floor(stat.mtimeMs / 1000));
@@ -92,7 +95,7 @@ async function* tarStream(header: BackupHeader, files: Source[], manifest: Manif
       let done = 0;
       while (done < stat.size) {
         const buffer = Buffer.allocUnsafe(Math.min(CHUNK, stat.size - done));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, done);
+        const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, done);
         if (bytesRead === 0) throw new BackupError(`${source.relative} shrank while it was being backed up; try again`, 409);
         const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
         hash.update(chunk);
@@ -102,7 +105,7 @@ async function* tarStream(header: BackupHeader, files: Source[], manifest: Manif
       yield padding(stat.size);
       manifest.push({ path: name, size: stat.size, sha256: hash.digest('hex') });
     } finally {
-      await handle.close();
+      fs.closeSync(fd);
     }
   }
   yield* small(MANIFEST_ENTRY, Buffer.from(JSON.stringify({ format: FORMAT, version: FORMAT_VERSION, entries: [...manifest] } satisfies Manifest)));
@@ -115,10 +118,10 @@ async function* tarStream(header: BackupHeader, files: Source[], manifest: Manif
  * libuv's thread pool: the pool the host's own file reads wait for, and at normal priority, where
  * the backup's thread is niced (./backup-worker.ts).
  */
-async function* gzipMembers(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+function* gzipMembers(source: Iterable<Buffer>): Generator<Buffer> {
   let parts: Buffer[] = [];
   let size = 0;
-  for await (const chunk of source) {
+  for (const chunk of source) {
     parts.push(chunk);
     size += chunk.length;
     if (size >= MEMBER) {
@@ -149,7 +152,16 @@ export async function sweepPartials(dir: string): Promise<string[]> {
   return names;
 }
 
-/** Writes the backup of `plan` to `output` (a new file; its folder must exist). */
+/** Writes all of `data` at the file's end (a write may take less than it is given). */
+function writeAll(fd: number, data: Buffer): void {
+  for (let at = 0; at < data.length; ) at += fs.writeSync(fd, data, at);
+}
+
+/**
+ * Writes the backup of `plan` to `output` (a new file; its folder must exist). The archive is read,
+ * hashed, compressed and written synchronously, chunk by chunk: run it off the event loop that
+ * matters (the host runs it in its backup thread; the CLI has nothing else to do meanwhile).
+ */
 export async function writeBackup(plan: BackupPlan, output: string): Promise<BackupResult> {
   const { partial, snapshot } = partialsOf(output);
   try {
@@ -162,10 +174,13 @@ export async function writeBackup(plan: BackupPlan, output: string): Promise<Bac
     const header: BackupHeader = { format: FORMAT, version: FORMAT_VERSION, created: new Date().toISOString(), cuttleVersion: plan.cuttleVersion, excluded: plan.excluded };
     const manifest: ManifestEntry[] = [];
     // the archive holds keys and password hashes: only its owner may read it
-    await pipeline(Readable.from(gzipMembers(tarStream(header, files, manifest))), fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
-    const handle = await fs.promises.open(partial, 'r');
-    await handle.sync();
-    await handle.close();
+    const fd = fs.openSync(partial, 'wx', 0o600);
+    try {
+      for (const member of gzipMembers(tarStream(header, files, manifest))) writeAll(fd, member);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     await fs.promises.rename(partial, output);
     return { file: output, bytes: (await fs.promises.stat(output)).size, entries: manifest.length, skipped, notes: plan.notes };
   } finally {
