@@ -11,6 +11,7 @@ import type { FileEntry, StorageEntry } from '../events/catalogue.js';
 import { FileManager } from '../files/file-manager.js';
 import { JobHistory } from '../history/api.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
+import { SettingsService } from '../settings/settings-service.js';
 import { historyJob } from './methods/history.js';
 import { GCODES_ROOT } from './methods/files.js';
 import { webcamList } from './methods/webcams.js';
@@ -26,6 +27,7 @@ export class MoonrakerNotifications implements LifecycleContribution {
     @inject(FileManager) private readonly files: FileManager,
     @inject(JobHistory) private readonly history: JobHistory,
     @inject(PrinterRegistry) private readonly registry: PrinterRegistry,
+    @inject(SettingsService) private readonly settings: SettingsService,
   ) {}
 
   start(): void {
@@ -51,7 +53,7 @@ export class MoonrakerNotifications implements LifecycleContribution {
           this.registry.onDidChange((changed) => {
             if (changed !== scope || JSON.stringify(scope.entry.webcams ?? []) === webcams) return;
             webcams = JSON.stringify(scope.entry.webcams ?? []);
-            this.websocket.broadcast(scope.id, 'notify_webcams_changed', [{ webcams: webcamList(scope) }]);
+            this.websocket.broadcast(scope.id, 'notify_webcams_changed', [{ webcams: webcamList(scope, this.settings) }]);
           }),
         );
         store.add(scope.printer.onPrintStarted(jobChanged('added')));

@@ -223,6 +223,16 @@ describe('moonraker: JSON-RPC protocol', function () {
       await rpc.result('server.webcams.delete_item', { name: 'nozzle' });
       expect(await rpc.result('server.webcams.list')).to.deep.equal({ webcams: [] });
       expect((await rpc.call('server.webcams.get_item', { name: 'nozzle' })).error!.code).to.equal(404);
+      // without cameras of its own, the printer shows the host's, not editable
+      const settings = h.t.get<SettingsService>(SettingsService);
+      settings.setMany([['webcam.streamUrl', 'http://cam.local/host-stream']]);
+      try {
+        const { webcams } = await rpc.result('server.webcams.list');
+        expect(webcams).to.have.length(1);
+        expect(webcams[0]).to.include({ name: 'webcam', stream_url: 'http://cam.local/host-stream', source: 'config' });
+      } finally {
+        settings.setMany([['webcam.streamUrl', '']]);
+      }
     } finally {
       other.close();
     }

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import type { PrinterWebcam } from '../../printer/printer-identity.js';
 import { PrinterRegistry, PrinterRegistryError, type PrinterScope } from '../../printers/printer-registry.js';
+import { SettingsService } from '../../settings/settings-service.js';
+import { webcamSettings } from '../../timelapse/settings.js';
 import { RpcError, type Params, type RpcCall, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
 
 /** a camera's stable id: the same printer and name give the same uid across restarts */
@@ -39,17 +41,30 @@ export function webcamItem(printer: string, camera: PrinterWebcam) {
   };
 }
 
-export function webcamList(scope: PrinterScope) {
-  return (scope.entry.webcams ?? []).map((camera) => webcamItem(scope.id, camera));
+/**
+ * The printer's cameras; a printer without any shows the host's camera (`webcam.streamUrl`,
+ * `webcam.snapshotUrl`), as cuttle's own pages do, listed the way Moonraker lists a camera of its
+ * config file: shown, not editable (adding one gives the printer a camera of its own).
+ */
+export function webcamList(scope: PrinterScope, settings: SettingsService) {
+  const own = scope.entry.webcams ?? [];
+  if (own.length > 0) return own.map((camera) => webcamItem(scope.id, camera));
+  const { streamUrl, snapshotUrl } = settings.of(webcamSettings).get();
+  if (!streamUrl && !snapshotUrl) return [];
+  const host: PrinterWebcam = { name: 'webcam', streamUrl, snapshotUrl, service: streamUrl ? 'mjpegstreamer' : 'mjpegstreamer-adaptive', enabled: true, flipH: false, flipV: false, rotation: 0 };
+  return [{ ...webcamItem(scope.id, host), source: 'config' }];
 }
 
 @injectable()
 export class WebcamMethods implements RpcMethodContribution {
-  constructor(@inject(PrinterRegistry) private readonly registry: PrinterRegistry) {}
+  constructor(
+    @inject(PrinterRegistry) private readonly registry: PrinterRegistry,
+    @inject(SettingsService) private readonly settings: SettingsService,
+  ) {}
 
   methods(): Record<string, RpcMethod> {
     return {
-      'server.webcams.list': { permission: 'STATUS', handle: (_p, call) => ({ webcams: webcamList(call.printer) }) },
+      'server.webcams.list': { permission: 'STATUS', handle: (_p, call) => ({ webcams: webcamList(call.printer, this.settings) }) },
       'server.webcams.get_item': { permission: 'STATUS', handle: (params, call) => ({ webcam: webcamItem(call.printer.id, this.find(params, call, true)!) }) },
       'server.webcams.post_item': { permission: 'SETTINGS', handle: (params, call) => this.post(params, call) },
       'server.webcams.delete_item': {
