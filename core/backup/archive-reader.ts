@@ -8,9 +8,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { ByteReader, EndOfStream } from './byte-reader.js';
+import { gunzipMembers } from './gunzip-members.js';
 import {
   BackupError,
   contentPath,
@@ -37,9 +36,10 @@ export async function extractBackup(archive: string, staging: string): Promise<E
   const seen: ManifestEntry[] = [];
   const refuse = (reason: string) => new BackupError(`${name} ${reason}; nothing was restored`);
   try {
-    await pipeline(fs.createReadStream(archive), createGunzip(), async (source: AsyncIterable<Buffer>) => {
-      await readEntries(new ByteReader(source[Symbol.asyncIterator]()), staging, state, seen);
-    });
+    const members = (async function* () {
+      yield* gunzipMembers(archive);
+    })();
+    await readEntries(new ByteReader(members), staging, state, seen);
   } catch (err) {
     if (err instanceof BackupError) throw refuse(`is refused: ${err.message}`);
     const code = (err as NodeJS.ErrnoException).code;
@@ -86,21 +86,22 @@ async function readEntries(reader: ByteReader, staging: string, state: { header?
     paths.add(relative);
     const target = path.join(staging, relative);
     if (tar.kind === 'directory') {
-      await fs.promises.mkdir(target, { recursive: true });
+      fs.mkdirSync(target, { recursive: true });
       await reader.exactly(entry.size + padding(entry.size).length);
       continue;
     }
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    fs.mkdirSync(path.dirname(target), { recursive: true });
     const hash = createHash('sha256');
-    const handle = await fs.promises.open(target, 'wx', (tar.mode & 0o777) | 0o600);
+    // synchronous writes: in the backup worker they run niced with it, not on libuv's pool
+    const fd = fs.openSync(target, 'wx', (tar.mode & 0o777) | 0o600);
     try {
       for await (const chunk of reader.chunks(entry.size)) {
         hash.update(chunk);
-        await handle.write(chunk);
+        for (let at = 0; at < chunk.length; ) at += fs.writeSync(fd, chunk, at);
       }
-      await handle.utimes(tar.mtime, tar.mtime);
+      fs.futimesSync(fd, tar.mtime, tar.mtime);
     } finally {
-      await handle.close();
+      fs.closeSync(fd);
     }
     await reader.exactly(padding(entry.size).length);
     seen.push({ path: entry.name, size: entry.size, sha256: hash.digest('hex') });
