@@ -312,6 +312,18 @@ describe('backup and restore', function () {
     expect(fs.statSync(path.join(to, 'users.yaml')).mode & 0o777).to.equal(0o600);
   });
 
+  it('restores files whose gzip members straddle the reader\'s 4 MB reads, byte for byte', async () => {
+    const from = path.join(work, 'straddle');
+    fs.mkdirSync(path.join(from, 'uploads'), { recursive: true });
+    // random bytes do not compress: members of about 1 MiB each, several across each 4 MB read
+    fs.writeFileSync(path.join(from, 'uploads', 'noise.bin'), randomBytes(9 * 1024 * 1024 + 321));
+    const output = path.join(work, 'straddle.tar.gz');
+    await writeBackup({ basedir: from, skip: [], extra: [], excluded: [], notes: [], cuttleVersion: 'test' }, output);
+    const to = path.join(work, 'straddle-restored');
+    await restoreBackup(output, to);
+    expect(fingerprint(to)).to.deep.equal(fingerprint(from));
+  });
+
   describe('a damaged, foreign or hostile archive is refused and changes nothing', () => {
     const refusals: [string, () => Buffer, RegExp][] = [
       ['a truncated archive', () => fs.readFileSync(archive).subarray(0, Math.floor(fs.statSync(archive).size / 2)), /is truncated/],
