@@ -21,7 +21,8 @@
  *   and the row says `"simulator_saturated": true` (that run is not a result);
  * - the floor: fresh simulators, and `bare-stream.js` (pinned where the host was) streaming the same
  *   file to the same N printers with no host logic; `host_over_floor` is the host's CPU per 1 000
- *   lines over the floor's.
+ *   lines over the floor's, and `floor_min_pct_of_limit` (with the floor's gaps) what the bare loop
+ *   reached on the wire, measured as the host's run is: no host can beat it on this machine.
  *
  * taskset pins, it does not reserve: on a shared machine other processes run on CPU 0 too. Each row
  * carries the load average before it.
@@ -178,11 +179,23 @@ async function startFarm(transport: Transport, count: number, gcode: string): Pr
   return farm;
 }
 
-/** The floor: fresh printers on the same transport, streamed to by bare-stream.js where the host ran. */
-async function floorCpuMsPer1000(transport: Transport, count: number, dir: string, linesFile: string): Promise<{ cpuMsPer1000: number; simulatorPct: number }> {
+/** What the floor reached on the wire, measured as the host's run is: the bare loop's own share of the limit and its gaps. */
+interface FloorWire {
+  minPct: number;
+  p50GapMs: number;
+  p999GapMs: number;
+}
+
+/**
+ * The floor: fresh printers on the same transport, streamed to by bare-stream.js where the host ran.
+ * Its CPU per line, and what it reached on the wire: no host can do better than a loop without
+ * logic, so the host's % of the limit and its gaps read against the floor's.
+ */
+async function runFloor(transport: Transport, count: number, dir: string, linesFile: string, fileLines: Set<string>): Promise<{ cpuMsPer1000: number; simulatorPct: number; wire: FloorWire }> {
   const floorDir = path.join(dir, 'floor');
   fs.mkdirSync(floorDir, { recursive: true });
-  const printers = await startPrinters(transport, count, floorDir, false);
+  const printers = await startPrinters(transport, count, floorDir, true);
+  let stopped = false;
   try {
     const script = path.join(__dirname, 'bare-stream.js');
     const args = [script, linesFile, String(BAUD), ...printers.ports];
@@ -192,9 +205,14 @@ async function floorCpuMsPer1000(transport: Transport, count: number, dir: strin
     );
     const simulatorPct = ((printers.pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0) - started[1]!) / (now() - started[0]!)) * 100;
     const floor = JSON.parse(stdout.trim().split('\n').at(-1)!) as { lines: number; cpu_ms: number };
-    return { cpuMsPer1000: floor.cpu_ms / (floor.lines / 1000), simulatorPct };
+    await printers.stop(); // the simulators write their records on the way out
+    stopped = true;
+    const prints = printers.wires.map((wire) => printOnWire(readJson<WireSample[]>(wire), (command) => fileLines.has(command)));
+    const gaps = printers.gaps.flatMap((file, i) => gapsInside(readJson<OkGap[]>(file), prints[i]!.window));
+    const minPct = Math.min(...prints.map((p) => (p.linesPerSecond / wireLimits(BAUD, p.sentPerLine, p.receivedPerLine).halfDuplex) * 100));
+    return { cpuMsPer1000: floor.cpu_ms / (floor.lines / 1000), simulatorPct, wire: { minPct, p50GapMs: quantile(gaps, 0.5), p999GapMs: quantile(gaps, 0.999) } };
   } finally {
-    await printers.stop();
+    if (!stopped) await printers.stop();
   }
 }
 
@@ -207,7 +225,11 @@ interface Figures {
   transport: Transport;
   printers: number;
   min_pct_of_limit: number;
+  /** what the floor (bare-stream.js, no host logic) reached on the same transport: the best any host could */
+  floor_min_pct_of_limit: number;
   p999_gap_ms: number;
+  floor_p50_gap_ms: number;
+  floor_p999_gap_ms: number;
   cpu_ms_per_1000_lines: number;
   /** the same streaming with no host logic (bare-stream.js), on the same transport, CPU-ms per 1 000 lines */
   floor_cpu_ms_per_1000_lines: number;
@@ -294,7 +316,7 @@ async function runFarm(transport: Transport, count: number, gcode: string, fileL
     throw err;
   }
   const gaps = farm.printers.gaps.flatMap((file, i) => gapsInside(readJson<OkGap[]>(file), prints[i]!.window));
-  const floor = await floorCpuMsPer1000(transport, count, farm.dir, linesFile);
+  const floor = await runFloor(transport, count, farm.dir, linesFile, fileLines);
   const pcts = prints.map((p) => {
     const limits = wireLimits(BAUD, p.sentPerLine, p.receivedPerLine);
     return { oneInFlight: (p.linesPerSecond / limits.halfDuplex) * 100, fullDuplex: (p.linesPerSecond / limits.fullDuplex) * 100 };
@@ -309,7 +331,10 @@ async function runFarm(transport: Transport, count: number, gcode: string, fileL
     transport,
     printers: count,
     min_pct_of_limit: round(minPct),
+    floor_min_pct_of_limit: round(floor.wire.minPct),
     p999_gap_ms: round(quantile(gaps, 0.999), 2),
+    floor_p50_gap_ms: round(floor.wire.p50GapMs, 2),
+    floor_p999_gap_ms: round(floor.wire.p999GapMs, 2),
     cpu_ms_per_1000_lines: round(hostPer1000, 2),
     floor_cpu_ms_per_1000_lines: round(floor.cpuMsPer1000, 2),
     host_over_floor: round(hostPer1000 / floor.cpuMsPer1000, 2),
@@ -346,7 +371,8 @@ async function runFarm(transport: Transport, count: number, gcode: string, fileL
     `${transport} × ${count}: ${fmt(figures.min_lines_per_s)}–${fmt(figures.max_lines_per_s)} lines/s each (${fmt(figures.total_lines_per_s)} in all, ${fmt(seconds, 1)} s), ` +
       `min ${fmt(minPct, 1)} % of the one-in-flight limit (${fmt(figures.min_pct_of_full_duplex_limit, 1)} % of full duplex); ` +
       `host ${fmt(hostPer1000, 1)} CPU-ms per 1 000 lines, ${fmt(figures.host_over_floor, 2)}× the floor's ${fmt(floor.cpuMsPer1000, 1)} (${fmt(figures.host_cpu_pct)} % of a core, ${fmt(figures.host_system_cpu_share_pct)} % of it in the kernel; simulators ${fmt(simulatorCpuPct!)} %${figures.simulator_saturated ? ' SATURATED: not a result' : ''}, with clients ${fmt(othersCpuPct)} %), RSS peak ${fmt(memory.hwmMb)} MB; ` +
-      `ok→next line p50 ${fmt(figures.p50_gap_ms, 2)} / p99 ${fmt(figures.p99_gap_ms, 2)} / p99.9 ${fmt(figures.p999_gap_ms, 2)} / max ${fmt(figures.max_gap_ms, 2)} ms; load ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`,
+      `ok→next line p50 ${fmt(figures.p50_gap_ms, 2)} / p99 ${fmt(figures.p99_gap_ms, 2)} / p99.9 ${fmt(figures.p999_gap_ms, 2)} / max ${fmt(figures.max_gap_ms, 2)} ms; ` +
+      `the floor reached ${fmt(figures.floor_min_pct_of_limit, 1)} % of the limit, ok→next line p50 ${fmt(figures.floor_p50_gap_ms, 2)} / p99.9 ${fmt(figures.floor_p999_gap_ms, 2)} ms; load ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`,
   );
   if (profile) {
     const wall = now();
@@ -384,6 +410,7 @@ async function main(): Promise<void> {
         transport: r.transport,
         printers: r.printers,
         min_pct_of_limit: r.min_pct_of_limit,
+        floor_min_pct_of_limit: r.floor_min_pct_of_limit,
         p999_gap_ms: r.p999_gap_ms,
         cpu_ms_per_1000_lines: r.cpu_ms_per_1000_lines,
         host_over_floor: r.host_over_floor,
