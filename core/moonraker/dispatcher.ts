@@ -8,7 +8,9 @@ import { hasPermissions } from '../http/principal.js';
 import { HttpError } from '../http/http-error.js';
 import { FileOperationError } from '../files/file-manager.js';
 import {
+  BEFORE_SIGN_IN,
   MAX_BATCH,
+  NOT_SIGNED_IN,
   Params,
   RPC_INTERNAL_ERROR,
   RPC_INVALID_REQUEST,
@@ -71,7 +73,9 @@ export class RpcDispatcher {
   async invoke(method: string, params: unknown, call: RpcCall): Promise<unknown> {
     const handler = this.methods.get(method);
     if (!handler) throw new RpcError(RPC_METHOD_NOT_FOUND, `Method not found: ${method.slice(0, 100)}`);
-    if (!hasPermissions(call.principal, [handler.permission])) throw new RpcError(403, `Forbidden: ${method} needs the ${handler.permission} permission`);
+    if (handler.permission !== BEFORE_SIGN_IN && !hasPermissions(call.principal, [handler.permission])) {
+      throw call.principal === NOT_SIGNED_IN ? new RpcError(401, 'Unauthorized') : new RpcError(403, `Forbidden: ${method} needs the ${handler.permission} permission`);
+    }
     try {
       const result = await handler.handle(Params.of(params), call);
       return result === undefined ? 'ok' : result;

@@ -122,7 +122,17 @@ export class Params {
   }
 }
 
-/** One method: the permission it needs (OctoPrint's keys, as the REST route doing the same) and what it does. */
+/**
+ * Who a websocket opened without a credential acts as until it signs in (identify's `access_token`,
+ * `access.login`): no permission at all, so every method but the `public` ones answers 401, as
+ * Moonraker answers a client that must log in (Fluidd then shows its login).
+ */
+export const NOT_SIGNED_IN: Principal = Object.freeze({ name: '', admin: false, groups: [], permissions: [], via: 'anonymous' as const });
+
+/** A method callable before sign-in: the ways in (identify, login, refresh) and what a login page reads. */
+export const BEFORE_SIGN_IN = 'public';
+
+/** One method: the permission it needs (OctoPrint's keys, as the REST route doing the same, or BEFORE_SIGN_IN) and what it does. */
 export interface RpcMethod {
   readonly permission: string;
   handle(params: Params, call: RpcCall): unknown;

@@ -2,7 +2,9 @@
  * Moonraker's websocket: `/websocket` at the main port's root (the first printer), at
  * `/printer/<id>/websocket`, and so at the root of each printer's own port (which hands its upgrades
  * to the main server under that prefix). An upgrade without a key, session, one-shot token or trusted
- * address is refused with 401. Each connection is one printer's: JSON-RPC calls, its subscription's
+ * address is taken, as Moonraker takes it, but signed out (rpc.ts NOT_SIGNED_IN): it may only sign in
+ * (identify with `access_token`/`api_key`, `access.login`), gets 401 for anything else and no
+ * notification, and is capped in number, message size and time. Each connection is one printer's: JSON-RPC calls, its subscription's
  * `notify_status_update`, console lines, klippy state and file list changes, and a
  * `notify_proc_stat_update` every 2 s (clients reconnect when 10 s pass without a message).
  */
@@ -24,7 +26,7 @@ import { RpcDispatcher } from './dispatcher.js';
 import { pick, type PrinterFeed, type StatusChange } from './printer-feed.js';
 import { MoonrakerPrinters } from './printers.js';
 import { procStats } from './proc-stats.js';
-import { RpcMethodProvider, type RpcMethod, type RpcSession } from './rpc.js';
+import { NOT_SIGNED_IN, RpcMethodProvider, type RpcMethod, type RpcSession } from './rpc.js';
 import { moonrakerSettings } from './settings.js';
 
 const PROC_STAT_INTERVAL_MS = 2_000;
@@ -32,6 +34,12 @@ const PROC_STAT_INTERVAL_MS = 2_000;
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** messages a client may have waiting for an answer; more are answered with an error at once */
 const MAX_PENDING = 64;
+/** sockets open without a credential at once, host-wide (each is a login page waiting); more get 503 */
+const MAX_SIGNED_OUT = 32;
+/** a socket that has not signed in by then is closed (4001): a login page reconnects when it needs to */
+const SIGN_IN_DEADLINE_MS = 60_000;
+/** the largest message a signed-out socket may send (a login is a few hundred bytes); larger closes it (1009) */
+const MAX_SIGNED_OUT_MESSAGE = 16 * 1024;
 
 export interface ClientInfo {
   client_name: string;
@@ -48,6 +56,7 @@ class MoonrakerClient implements RpcSession {
   private signature = '';
   private watching: Disposable | undefined;
   private readonly subscriptions = new DisposableStore();
+  private signInDeadline: NodeJS.Timeout | undefined;
   pending = 0;
 
   constructor(
@@ -57,6 +66,10 @@ class MoonrakerClient implements RpcSession {
     public principal: Principal,
     readonly address: string,
   ) {
+    if (!this.signedIn) {
+      this.signInDeadline = setTimeout(() => this.ws.close(4001, 'Unauthorized: not signed in in time'), SIGN_IN_DEADLINE_MS);
+      this.signInDeadline.unref();
+    }
     this.subscriptions.add(feed.onStatusChanged((change) => this.statusChanged(change)));
     this.subscriptions.add(feed.onGcodeResponse((line) => this.notify('notify_gcode_response', [line])));
     this.subscriptions.add(
@@ -72,6 +85,12 @@ class MoonrakerClient implements RpcSession {
 
   authenticate(principal: Principal): void {
     this.principal = principal;
+    clearTimeout(this.signInDeadline);
+  }
+
+  /** false until a socket opened without a credential signs in: it hears nothing of the printer */
+  get signedIn(): boolean {
+    return this.principal !== NOT_SIGNED_IN;
   }
 
   subscribe(objects: Record<string, string[] | null>): void {
@@ -85,7 +104,7 @@ class MoonrakerClient implements RpcSession {
   }
 
   private statusChanged({ changes, eventtime, encoded }: StatusChange): void {
-    if (this.wanted.size === 0) return;
+    if (this.wanted.size === 0 || !this.signedIn) return;
     let text = encoded.get(this.signature);
     if (text === undefined) {
       const mine = pick(changes, this.wanted);
@@ -97,6 +116,7 @@ class MoonrakerClient implements RpcSession {
 
   /** A notification; one without parameters has no `params` at all, as Moonraker sends it (KlipperScreen reads `params[0]` whenever the key is there). */
   notify(method: string, params: unknown[]): void {
+    if (!this.signedIn) return;
     this.send(params.length > 0 ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', method });
   }
 
@@ -105,6 +125,7 @@ class MoonrakerClient implements RpcSession {
   }
 
   dispose(): void {
+    clearTimeout(this.signInDeadline);
     this.watching?.dispose();
     this.subscriptions.dispose();
   }
@@ -182,9 +203,9 @@ export class MoonrakerWebsocket implements LifecycleContribution {
       return;
     }
     const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
-    const principal = this.access.principalOf(req, query);
-    if (!principal) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nA valid API key, session or one-shot token is required');
+    const principal = this.access.principalOf(req, query) ?? NOT_SIGNED_IN;
+    if (principal === NOT_SIGNED_IN && this.signedOutCount() >= MAX_SIGNED_OUT) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nToo many connections waiting to sign in');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, printer, principal, this.access.clientAddress(req)));
@@ -204,6 +225,7 @@ export class MoonrakerWebsocket implements LifecycleContribution {
     });
     ws.on('error', (err) => this.log.debug({ client: client.id, ...errorInfo(err) }, 'moonraker websocket error'));
     ws.on('message', (data, isBinary) => {
+      if (!client.signedIn && (data as Buffer).length > MAX_SIGNED_OUT_MESSAGE) return ws.close(1009, 'Message too big before sign-in');
       if (isBinary) return client.send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: binary frame' } });
       if (client.pending >= MAX_PENDING) return client.send({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Too many requests waiting' } });
       client.pending++;
@@ -212,6 +234,12 @@ export class MoonrakerWebsocket implements LifecycleContribution {
         .catch((err: unknown) => this.log.error({ ...errorInfo(err) }, 'moonraker message failed'))
         .finally(() => client.pending--);
     });
+  }
+
+  private signedOutCount(): number {
+    let count = 0;
+    for (const client of this.clients) if (!client.signedIn) count++;
+    return count;
   }
 
   /** notify_proc_stat_update to everyone: the host's figures, and the heartbeat clients wait for */

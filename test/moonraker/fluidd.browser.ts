@@ -101,9 +101,8 @@ for (const where of ['listen', 'prefix'] as const) {
 /**
  * Without a trusted network Fluidd signs in over its websocket: it opens the socket with no credential,
  * calls server.connection.identify (refused: its login form), access.info and access.login, then
- * identifies again with the token. cuttle refuses the credential-less upgrade (401), so Fluidd stays at
- * "Connecting to Moonraker…": this test fails until the upgrade lets such a socket in for those methods
- * only (README, "Not done").
+ * identifies again with the token. cuttle takes the credential-less socket signed out (401 to all but
+ * the sign-in, core/moonraker/README.md, Permissions), so the login goes through.
  */
 describe('moonraker: Fluidd signs in with a cuttle user', function () {
   this.timeout(40_000);

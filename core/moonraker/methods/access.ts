@@ -9,7 +9,7 @@ import { hasPermissions } from '../../http/principal.js';
 import { apiSettings } from '../../auth/settings.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import { MoonrakerAccess } from '../access.js';
-import { RpcError, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
+import { BEFORE_SIGN_IN, RpcError, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
 
 @injectable()
 export class AccessMethods implements RpcMethodContribution {
@@ -36,7 +36,7 @@ export class AccessMethods implements RpcMethodContribution {
       },
       // over the websocket: the connection acts as the user from then on, as after identify's access_token
       'access.login': {
-        permission: 'STATUS',
+        permission: BEFORE_SIGN_IN,
         handle: async (params, call) => {
           try {
             const { principal, token, refreshToken } = await this.access.login(params.string('username'), params.string('password'), call.address);
@@ -60,7 +60,7 @@ export class AccessMethods implements RpcMethodContribution {
         },
       },
       'access.refresh_jwt': {
-        permission: 'STATUS',
+        permission: BEFORE_SIGN_IN,
         handle: (params) => {
           const refreshed = this.access.refresh(params.string('refresh_token'));
           if (!refreshed) throw new RpcError(401, 'Invalid Refresh Token');
@@ -69,7 +69,7 @@ export class AccessMethods implements RpcMethodContribution {
       },
       'access.get_api_key': { permission: 'SETTINGS', handle: () => this.settings.of(apiSettings).get().key },
       'access.info': {
-        permission: 'STATUS',
+        permission: BEFORE_SIGN_IN,
         handle: () => ({ default_source: 'moonraker', available_sources: ['moonraker'], login_required: true, trusted: false }),
       },
     };

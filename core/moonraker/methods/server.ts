@@ -12,7 +12,7 @@ import { GCODE_STORE_SIZE } from '../printer-feed.js';
 import { klippyMessage, klippyState } from '../printer-model.js';
 import { MoonrakerPrinters } from '../printers.js';
 import { procStats } from '../proc-stats.js';
-import { RPC_INVALID_PARAMS, RpcError, type RpcCall, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
+import { BEFORE_SIGN_IN, NOT_SIGNED_IN, RPC_INVALID_PARAMS, RpcError, type RpcCall, type RpcMethod, type RpcMethodContribution } from '../rpc.js';
 import { MoonrakerWebsocket } from '../websocket.js';
 
 /** the Moonraker API version this surface follows */
@@ -43,7 +43,7 @@ export class ServerMethods implements RpcMethodContribution {
   methods(): Record<string, RpcMethod> {
     return {
       'server.connection.identify': {
-        permission: 'STATUS',
+        permission: BEFORE_SIGN_IN,
         handle: (params, call) => {
           // Moonraker's login at the websocket's level: the connection then acts as that user or key
           const token = params.optionalString('access_token');
@@ -52,6 +52,9 @@ export class ServerMethods implements RpcMethodContribution {
             const principal = token !== undefined ? this.access.principalOfToken(token) : this.auth.authenticateKey(key!);
             if (!principal) throw new RpcError(401, 'Unauthorized');
             call.session.authenticate(principal);
+          } else if (call.principal === NOT_SIGNED_IN) {
+            // Moonraker's answer to a client that must log in: Fluidd then shows its login on this socket
+            throw new RpcError(401, 'Unauthorized');
           }
           call.session.identify({
             client_name: params.string('client_name').slice(0, 100),
