@@ -46,6 +46,7 @@ const DEFINITIONS: Def[] = [
   ['EVENTS', 'Event Log', A, 'Read the durable event log (GET /api/events)'],
   ['PLUGIN_APPKEYS_ADMIN', 'Application Keys Plugin: Admin access', A, 'Administrate all application keys', { dangerous: true, roles: ['plugin_appkeys_admin'], plugin: 'appkeys' }],
   ['PLUGIN_APPKEYS_GRANT', 'Application Keys Plugin: Grant access', U, 'Grant app access', { roles: ['plugin_appkeys_user'], plugin: 'appkeys' }],
+  ['PLUGIN_BACKUP_CREATE', 'Backup & Restore Plugin: Create backup', A, 'Start writing a backup (listing, downloading and restoring them stay with ADMIN)', { roles: ['plugin_backup_create'], plugin: 'backup' }],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = DEFINITIONS.map(([key, name, groups, description, extra]) => ({

@@ -40,6 +40,14 @@ export interface BackupService {
   list(): Promise<BackupInfo[]>;
   /** Writes a new backup without holding up the host (one at a time: a second one meanwhile is a BackupError 409). */
   create(exclude: readonly BackupPart[]): Promise<CreatedBackup>;
+  /**
+   * Starts a backup as create() does but answers its name at once, with `done` settling when it is
+   * written (OctoPrint's backup plugin answers before the archive is written and reports by push).
+   * Throws the BackupError (409, 503) at once when it cannot start.
+   */
+  begin(exclude: readonly BackupPart[]): { name: string; done: Promise<CreatedBackup> };
+  /** what runs now: a backup being written, a restore being checked, or nothing */
+  readonly activity: 'backup' | 'restore' | undefined;
   /** the archive's file, or a BackupError 404 */
   archive(name: string): Promise<string>;
   remove(name: string): Promise<void>;
@@ -55,6 +63,8 @@ export interface BackupService {
   /** A backup was written: its name, file and what it leaves out. */
   readonly onDidCreate: Event<{ name: string; path: string; excludes: BackupPart[] }>;
   readonly onDidRemove: Event<{ name: string }>;
+  /** A backup began to be written, was written, or failed (nothing kept). */
+  readonly onBackup: Event<{ name: string; state: 'started' | 'done' | 'failed'; error?: string }>;
   /** A restore began to check its archive, failed (nothing changed), or is pending and the host restarts to apply it. */
   readonly onRestore: Event<{ name: string; state: 'started' | 'failed' | 'pending'; error?: string }>;
 }

@@ -35,7 +35,7 @@ const COMMIT_POLL_MS = 20;
 @injectable()
 export class HostBackups implements BackupService, LifecycleContribution {
   readonly lifecycleName = 'backup';
-  private running: Promise<unknown> | undefined;
+  private running: 'backup' | 'restore' | undefined;
   private thread: BackupThread<unknown> | undefined;
   private stopped = false;
   private readonly logger: Logger;
@@ -45,6 +45,8 @@ export class HostBackups implements BackupService, LifecycleContribution {
   readonly onDidRemove = this.removed.event;
   private readonly restoring = new Emitter<{ name: string; state: 'started' | 'failed' | 'pending'; error?: string }>();
   readonly onRestore = this.restoring.event;
+  private readonly backingUp = new Emitter<{ name: string; state: 'started' | 'done' | 'failed'; error?: string }>();
+  readonly onBackup = this.backingUp.event;
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
@@ -90,8 +92,17 @@ export class HostBackups implements BackupService, LifecycleContribution {
     return infos.sort((a, b) => (a.name < b.name ? 1 : -1));
   }
 
-  create(exclude: readonly BackupPart[]): Promise<CreatedBackup> {
-    return this.oneAtATime(() => this.write(exclude));
+  async create(exclude: readonly BackupPart[]): Promise<CreatedBackup> {
+    return this.begin(exclude).done;
+  }
+
+  begin(exclude: readonly BackupPart[]): { name: string; done: Promise<CreatedBackup> } {
+    const name = newBackupName(this.folder);
+    return { name, done: this.oneAtATime('backup', () => this.write(name, exclude)) };
+  }
+
+  get activity(): 'backup' | 'restore' | undefined {
+    return this.running;
   }
 
   async restore(source: RestoreSource, answered: Promise<unknown> = Promise.resolve()): Promise<PendingRestore> {
@@ -99,7 +110,7 @@ export class HostBackups implements BackupService, LifecycleContribution {
     let pending: PendingRestore;
     try {
       const archive = 'backup' in source ? await this.archive(source.backup) : source.upload;
-      pending = await this.oneAtATime(() => this.stage(name, archive));
+      pending = await this.oneAtATime('restore', () => this.stage(name, archive));
     } finally {
       if ('upload' in source) await fs.promises.rm(source.upload, { force: true });
     }
@@ -112,17 +123,17 @@ export class HostBackups implements BackupService, LifecycleContribution {
     return path.join(this.folder, `.cuttle-backup-upload-${randomUUID()}.tar.gz.${process.pid}.partial`);
   }
 
-  /** Runs a backup or a restore's check, refusing a second one meanwhile (409) and any once the host stops (503). */
-  private async oneAtATime<T>(job: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a backup or a restore's check, refusing a second one meanwhile (409) and any once the host
+   * stops (503); the refusal is thrown at once, so that begin() throws rather than answering a name.
+   */
+  private oneAtATime<T>(kind: 'backup' | 'restore', job: () => Promise<T>): Promise<T> {
     if (this.stopped) throw new BackupError('the host is stopping', 503);
     if (this.running) throw new BackupError('a backup or restore is under way already; try again when it is done', 409);
-    const running = job();
-    this.running = running;
-    try {
-      return await running;
-    } finally {
+    this.running = kind;
+    return job().finally(() => {
       this.running = undefined;
-    }
+    });
   }
 
   /** Extracts and checks the archive into a pending restore off the main thread, then asks for the restart that applies it. */
@@ -150,22 +161,26 @@ export class HostBackups implements BackupService, LifecycleContribution {
     return pending;
   }
 
-  private async write(exclude: readonly BackupPart[]): Promise<CreatedBackup> {
-    await this.eventsCommitted();
-    const folder = this.folder;
-    const output = path.join(folder, newBackupName(folder));
+  private async write(name: string, exclude: readonly BackupPart[]): Promise<CreatedBackup> {
+    this.backingUp.fire({ name, state: 'started' });
+    const output = path.join(this.folder, name);
     const started = Date.now();
-    const thread = writeBackupInWorker(planBackup(this.settings, exclude, CUTTLE_VERSION), output);
-    this.thread = thread;
     let result;
     try {
+      await this.eventsCommitted();
+      const thread = writeBackupInWorker(planBackup(this.settings, exclude, CUTTLE_VERSION), output);
+      this.thread = thread;
       result = await thread.result;
+    } catch (err) {
+      this.backingUp.fire({ name, state: 'failed', error: (err as Error).message });
+      throw err;
     } finally {
       this.thread = undefined;
     }
     this.logger.info({ file: output, bytes: result.bytes, entries: result.entries, ms: Date.now() - started, skipped: result.skipped, notes: result.notes }, 'backup written');
-    this.created.fire({ name: path.basename(output), path: output, excludes: [...exclude] });
-    return { name: path.basename(output), bytes: result.bytes, date: new Date().toISOString(), skipped: result.skipped, notes: result.notes };
+    this.created.fire({ name, path: output, excludes: [...exclude] });
+    this.backingUp.fire({ name, state: 'done' });
+    return { name, bytes: result.bytes, date: new Date().toISOString(), skipped: result.skipped, notes: result.notes };
   }
 
   /**

@@ -18,10 +18,19 @@ import { readJsonObject } from '../http/request-body.js';
 import { RouteContribution, type Routes } from '../http/routes.js';
 import { parseUpload, type UploadStager } from '../files/multipart.js';
 import { BackupService, type BackupInfo, type RestoreSource } from './api.js';
+import type { BackupPart } from './format.js';
+
+import { parseParts } from './names.js';
 
 /** the largest archive an upload may bring (busboy cuts the file there; the restore then finds it truncated) */
-const MAX_ARCHIVE_BYTES = 64 * 1024 ** 3;
-import { parseParts } from './names.js';
+export const MAX_ARCHIVE_BYTES = 64 * 1024 ** 3;
+
+/** The parts a create request's `{"exclude": [...]}` leaves out (none without it), or a 400 that says why. */
+export async function excludedParts(ctx: Koa.Context): Promise<BackupPart[]> {
+  const exclude = (await readJsonObject(ctx))['exclude'] ?? [];
+  if (!Array.isArray(exclude) || !exclude.every((e): e is string => typeof e === 'string')) throw new HttpError(400, '"exclude" must be a list of names (uploads, timelapses)');
+  return parseParts(exclude);
+}
 
 @injectable()
 export class BackupRoutes implements RouteContribution {
@@ -35,10 +44,7 @@ export class BackupRoutes implements RouteContribution {
       ctx.body = { backups: (await this.backups.list()).map((b) => this.json(ctx, b)) };
     });
     routes.post('/api/backup', 'ADMIN', async (ctx) => {
-      const body = await readJsonObject(ctx);
-      const exclude = body['exclude'] ?? [];
-      if (!Array.isArray(exclude) || !exclude.every((e): e is string => typeof e === 'string')) throw new HttpError(400, '"exclude" must be a list of names (uploads, timelapses)');
-      const created = await this.backups.create(parseParts(exclude));
+      const created = await this.backups.create(await excludedParts(ctx));
       ctx.status = 201;
       ctx.set('Location', this.url(ctx, created.name));
       ctx.body = { ...this.json(ctx, created), skipped: created.skipped, notes: created.notes };
@@ -49,20 +55,23 @@ export class BackupRoutes implements RouteContribution {
       ctx.status = 202;
       ctx.body = { ...(await this.backups.restore(await this.restoreSource(ctx), answered)), restarting: true };
     });
-    routes.get('/api/backup/:name', 'ADMIN', async (ctx) => {
-      const file = await this.backups.archive(ctx.params.name!);
-      ctx.type = 'application/gzip';
-      ctx.attachment(ctx.params.name!);
-      ctx.body = createReadStream(file);
-    });
+    routes.get('/api/backup/:name', 'ADMIN', (ctx) => this.sendArchive(ctx, ctx.params.name!));
     routes.delete('/api/backup/:name', 'ADMIN', async (ctx) => {
       await this.backups.remove(ctx.params.name!);
       ctx.status = 204;
     });
   }
 
+  /** Answers a listed backup's archive as a download, or a 404. */
+  async sendArchive(ctx: Koa.Context, name: string): Promise<void> {
+    const file = await this.backups.archive(name);
+    ctx.type = 'application/gzip';
+    ctx.attachment(name);
+    ctx.body = createReadStream(file);
+  }
+
   /** The archive a restore request names: the uploaded `file`, or `path` (or `name`) of a listed backup. */
-  private async restoreSource(ctx: Koa.Context): Promise<RestoreSource> {
+  async restoreSource(ctx: Koa.Context): Promise<RestoreSource> {
     if (ctx.is('multipart/form-data')) {
       const { file } = await parseUpload(ctx, this.stager, MAX_ARCHIVE_BYTES, () => undefined);
       if (!file) throw new HttpError(400, 'the upload has no "file" part: send the archive as "file", or name a listed backup as {"path": "<name>"}');

@@ -5,10 +5,14 @@
  *    confirmation dialog on it, as the web app lists the requests again);
  *  - `core.printers`: a printer's entry changed (a rename): the web app's farm and the printer's page
  *    read the list again. PrinterAdded and PrinterRemoved are events already; a change is not one of
- *    the catalogue's. The name is one no plugin id can take (ids have no dot).
+ *    the catalogue's. The name is one no plugin id can take (ids have no dot);
+ *  - `backup`: OctoPrint's backup plugin messages (`backup_started`/`_done`/`_error` with the
+ *    archive's name, `restore_started`/`_failed`/`_done`, and the reason a restore failed as a
+ *    `logline`), which its settings page follows a backup and a restore by.
  */
 import { inject, injectable } from 'inversify';
 import { AuthManager } from '../auth/api.js';
+import { BackupService } from '../backup/api.js';
 import { DisposableStore } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { PrinterRegistry } from '../printers/printer-registry.js';
@@ -16,6 +20,8 @@ import { PushService } from './api.js';
 
 /** the `plugin` of the printer-change message, as the web app matches it */
 export const PRINTERS_MESSAGE = 'core.printers';
+/** OctoPrint's backup plugin's id, under which its UI takes the messages */
+const BACKUP_MESSAGE = 'backup';
 
 @injectable()
 export class PushAnnouncements implements LifecycleContribution {
@@ -26,6 +32,7 @@ export class PushAnnouncements implements LifecycleContribution {
     @inject(AuthManager) private readonly auth: AuthManager,
     @inject(PrinterRegistry) private readonly registry: PrinterRegistry,
     @inject(PushService) private readonly push: PushService,
+    @inject(BackupService) private readonly backups: BackupService,
   ) {}
 
   start(): void {
@@ -33,6 +40,17 @@ export class PushAnnouncements implements LifecycleContribution {
       this.auth.appKeyRequests.onDidCreate((request) =>
         this.push.sendPluginMessage('appkeys', { type: 'request', app_name: request.app, user_token: request.userToken, user_id: request.user ?? null }),
       ),
+    );
+    this.subscriptions.add(
+      this.backups.onBackup(({ name, state, error }) =>
+        this.push.sendPluginMessage(BACKUP_MESSAGE, state === 'failed' ? { type: 'backup_error', name, error: error ?? 'failed' } : { type: `backup_${state}`, name }),
+      ),
+    );
+    this.subscriptions.add(
+      this.backups.onRestore(({ state, error }) => {
+        if (state === 'failed') this.push.sendPluginMessage(BACKUP_MESSAGE, { type: 'logline', line: error ?? 'the archive was refused', stream: 'stderr' });
+        this.push.sendPluginMessage(BACKUP_MESSAGE, { type: state === 'pending' ? 'restore_done' : `restore_${state}` });
+      }),
     );
     this.subscriptions.add(this.registry.onDidChange((scope) => this.push.sendPluginMessage(PRINTERS_MESSAGE, { type: 'changed', printer: scope.id, name: scope.entry.name })));
   }

@@ -71,6 +71,7 @@ const ROUTES: readonly [string, string][] = [
   ['PUT', '/api/access/users/nobody'],
   ['PUT', '/api/access/users/nobody/password'],
   ['POST', '/api/backup'],
+  ['POST', '/plugin/backup/backup'],
   ['POST', '/printer/default/api/job'],
   ['POST', '/printer/default/api/printer/tool'],
 ];

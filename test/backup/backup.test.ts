@@ -36,6 +36,7 @@ import { captureLogs, startTestHost, TEST_API_KEY, type TestHost } from '../supp
 
 import { craftArchive, fingerprint } from './support.js';
 import { waitFor } from '../support/wait.js';
+import { openPushClient } from '../clients/push-clients.js';
 
 const EVENTS = 100_000;
 const GCODE = 'G28\nG1 X10 Y10 Z0.2 E1\n'.repeat(2000);
@@ -422,6 +423,114 @@ describe('backup and restore', function () {
     expect((await request(source.baseUrl, 'GET', `/api/backup/${listed[0]!.name}`, { key: TEST_API_KEY })).status).to.equal(404);
     expect((await request(source.baseUrl, 'GET', '/api/backup/..%2Fconfig.yaml', { key: TEST_API_KEY })).status).to.equal(404);
     expect((await request(source.baseUrl, 'POST', '/api/backup', { key: TEST_API_KEY, body: { exclude: 'uploads' } })).status).to.equal(400);
+  });
+
+  it("OctoPrint's backup plugin API (/plugin/backup): the shapes its UI reads, create → list → download → delete, its push messages, admins only", async () => {
+    const base = source.baseUrl;
+    const key = TEST_API_KEY;
+    const socket = await openPushClient(base, 'sockjs-websocket');
+    try {
+      const login = await request(base, 'POST', '/api/login', { key, body: { passive: true } });
+      socket.send({ auth: `${login.body.name}:${login.body.session}` });
+      await socket.next('history');
+      /** the `backup` plugin messages the socket got from index `from` on, as OctoPrint's UI takes them */
+      const seen = (from: number) => socket.messages.slice(from).filter((m) => m.type === 'plugin' && m.data.plugin === 'backup').map((m) => m.data.data as Record<string, unknown>);
+
+      // what the plugin's settings page reads as it opens (the client's blueprint URL ends in a slash)
+      const state = await request(base, 'GET', '/plugin/backup/', { key });
+      expect(state.status, JSON.stringify(state.body)).to.equal(200);
+      expect(state.body).to.include({ backup_in_progress: false, restore_supported: true });
+      expect(state.body.unknown_plugins).to.deep.equal([]);
+      expect(state.body.backups).to.be.an('array');
+      expect(state.body.max_upload_size).to.be.a('number').above(1024 ** 3);
+      expect(state.body.free_temp_space).to.be.a('number').above(0);
+      expect((await request(base, 'GET', '/plugin/backup/unknown_plugins', { key })).body).to.deep.equal({ unknown_plugins: [] });
+      expect((await request(base, 'DELETE', '/plugin/backup/unknown_plugins', { key })).status).to.equal(204);
+
+      // create: answered before the archive is written, then backup_started and backup_done by push
+      let from = socket.messages.length;
+      const created = await request(base, 'POST', '/plugin/backup/backup', { key, body: { exclude: ['uploads', 'timelapse'] } });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const name = created.body.name as string;
+      expect(name).to.match(/^cuttle-backup-\d{8}-\d{6}(-\d+)?\.tar\.gz$/);
+      expect(created.body).to.deep.equal({ started: true, name });
+      await waitFor(() => seen(from).some((m) => m.type === 'backup_done'), 30_000, 'backup_done');
+      expect(seen(from)).to.deep.equal([
+        { type: 'backup_started', name },
+        { type: 'backup_done', name },
+      ]);
+
+      // list: OctoPrint's fields, its url the download route
+      const file = path.join(source.basedir, 'data', 'backups', name);
+      const listed = (await request(base, 'GET', '/plugin/backup/backup', { key })).body.backups as Record<string, unknown>[];
+      const entry = listed.find((b) => b.name === name)!;
+      expect(entry).to.deep.equal({ name, date: entry.date, size: fs.statSync(file).size, uncompressed: -1, version: '?', url: `/plugin/backup/download/${name}` });
+      expect(entry.date).to.be.closeTo(fs.statSync(file).mtimeMs / 1000, 0.01);
+
+      // download: the archive written, which left the uploads out as asked
+      const bytes = await download(base, entry.url as string, key);
+      expect(bytes.equals(fs.readFileSync(file))).to.equal(true);
+      const downloaded = path.join(work, 'octoprint-api.tar.gz');
+      fs.writeFileSync(downloaded, bytes);
+      const target = path.join(work, 'octoprint-api');
+      await restoreBackup(downloaded, target);
+      expect(fs.existsSync(path.join(target, 'users.yaml'))).to.equal(true);
+      expect(fs.existsSync(path.join(target, 'uploads')), 'uploads excluded').to.equal(false);
+
+      // bad input, and one backup at a time
+      const unknownPart = await request(base, 'POST', '/plugin/backup/backup', { key, body: { exclude: ['printers'] } });
+      expect(unknownPart.status).to.equal(400);
+      expect(unknownPart.body.error).to.include('cannot exclude "printers"');
+      expect((await request(base, 'POST', '/plugin/backup/backup', { key, body: { exclude: 'uploads' } })).status).to.equal(400);
+      from = socket.messages.length;
+      const both = await Promise.all([0, 1].map(() => request(base, 'POST', '/plugin/backup/backup', { key, body: { exclude: ['uploads'] } })));
+      expect(both.map((r) => r.status).sort(), 'one backup at a time').to.deep.equal([201, 409]);
+      const second = both.find((r) => r.status === 201)!.body.name as string;
+      await waitFor(() => seen(from).some((m) => m.type === 'backup_done'), 30_000, 'backup_done');
+
+      // restore: a missing name, no source, a foreign archive (its reason by push), a listed backup (pending, the host restarts)
+      expect((await request(base, 'POST', '/plugin/backup/restore', { key, body: { path: 'cuttle-backup-20200101-000000.tar.gz' } })).status).to.equal(404);
+      expect((await request(base, 'POST', '/plugin/backup/restore', { key, body: {} })).status).to.equal(400);
+      from = socket.messages.length;
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.from('not a backup\n'.repeat(50))]), 'foreign.tar.gz');
+      const foreign = await fetch(`${base}/plugin/backup/restore`, { method: 'POST', headers: { 'X-Api-Key': key }, body: form });
+      expect(foreign.status).to.equal(400);
+      expect(((await foreign.json()) as { error: string }).error).to.include('is not a cuttle backup');
+      await waitFor(() => seen(from).some((m) => m.type === 'restore_failed'), 5000, 'restore_failed');
+      const failed = seen(from);
+      expect(failed.map((m) => m.type)).to.deep.equal(['restore_started', 'logline', 'restore_failed']);
+      expect(failed[1]).to.include({ stream: 'stderr' });
+      expect(failed[1]!.line).to.include('is not a cuttle backup');
+      from = socket.messages.length;
+      const restore = await request(base, 'POST', '/plugin/backup/restore', { key, body: { path: second } });
+      expect(restore.status, JSON.stringify(restore.body)).to.equal(200);
+      expect(restore.body).to.include({ started: true, name: second });
+      await waitFor(() => seen(from).some((m) => m.type === 'restore_done'), 5000, 'restore_done');
+      expect(seen(from).map((m) => m.type)).to.deep.equal(['restore_started', 'restore_done']);
+      fs.rmSync(path.join(source.basedir, '.cuttle-restore-pending'), { recursive: true });
+
+      // a user who is not an admin reaches none of it
+      for (const [method, url] of [
+        ['GET', '/plugin/backup'],
+        ['GET', '/plugin/backup/backup'],
+        ['POST', '/plugin/backup/backup'],
+        ['GET', `/plugin/backup/download/${name}`],
+        ['DELETE', `/plugin/backup/backup/${name}`],
+        ['POST', '/plugin/backup/restore'],
+      ] as const) {
+        expect((await request(base, method, url, { key: aliceKey, body: method === 'POST' ? { path: name } : undefined })).status, `${method} ${url} as alice`).to.equal(403);
+      }
+
+      // delete: gone from the list and the download
+      for (const n of [name, second]) expect((await request(base, 'DELETE', `/plugin/backup/backup/${n}`, { key })).status).to.equal(204);
+      expect(((await request(base, 'GET', '/plugin/backup/backup', { key })).body.backups as { name: string }[]).map((b) => b.name)).to.not.include.members([name, second]);
+      expect((await request(base, 'GET', `/plugin/backup/download/${name}`, { key })).status).to.equal(404);
+      expect((await request(base, 'DELETE', `/plugin/backup/backup/${name}`, { key })).status).to.equal(404);
+      expect((await request(base, 'GET', '/plugin/backup/download/..%2Fconfig.yaml', { key })).status).to.equal(404);
+    } finally {
+      socket.close();
+    }
   });
 
   // last: it stops the source host
