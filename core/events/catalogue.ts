@@ -572,7 +572,7 @@ export const EVENT_CATALOGUE: Catalogue = {
   },
   plugin_backup_backup_created: {
     category: 'Backup', firedBy: 'backup-events', extension: true,
-    doc: "A backup was written (POST /api/backup, as OctoPrint's backup plugin fires it; `cuttle backup create` on a basedir no host serves fires nothing).",
+    doc: "A backup was written (POST /api/backup or /plugin/backup/backup, as OctoPrint's backup plugin fires it; `cuttle backup create` on a basedir no host serves fires nothing).",
     keys: {
       name: { doc: "the backup's file name", extension: true },
       path: { doc: "the backup's full path on disk", extension: true },
@@ -581,12 +581,12 @@ export const EVENT_CATALOGUE: Catalogue = {
   },
   plugin_backup_backup_deleted: {
     category: 'Backup', firedBy: 'backup-events', extension: true,
-    doc: 'A backup was deleted (DELETE /api/backup/<name>). A cuttle event, not in OctoPrint.',
+    doc: 'A backup was deleted (DELETE /api/backup/<name> or /plugin/backup/backup/<name>). A cuttle event, not in OctoPrint.',
     keys: { name: { doc: "the backup's file name", extension: true } },
   },
   plugin_backup_restore_started: {
     category: 'Backup', firedBy: 'backup-events', extension: true,
-    doc: "A restore began (POST /api/backup/restore): its archive is being checked; nothing is changed yet. OctoPrint's backup plugin says restore_started to its clients.",
+    doc: "A restore began (POST /api/backup/restore or /plugin/backup/restore): its archive is being checked; nothing is changed yet. OctoPrint's backup plugin says restore_started to its clients.",
     keys: { name: { doc: 'the backup restored, or the name of the uploaded archive', extension: true } },
   },
   plugin_backup_restore_failed: {
