@@ -60,8 +60,8 @@ export interface PluginUi {
   /** unique within the plugin: lower case letters, digits and dashes */
   id: string;
   title: string;
-  /** 'printer': a panel on each printer's page; 'card': a section on each farm card; 'farm': a panel on the farm; 'settings': a page of the settings */
-  location: 'printer' | 'card' | 'farm' | 'settings';
+  /** 'printer': a panel on each printer's page; 'tab': a tab of each printer's page (mounted while selected); 'card': a section on each farm card; 'farm': a panel on the farm; 'settings': a page of the settings */
+  location: 'printer' | 'tab' | 'card' | 'farm' | 'settings';
   /** the built module, relative to the plugin's package folder and inside it: one .js/.mjs file of at most 1 MB */
   module: string;
   /** a permission key the user must hold to see it (the host still checks every call the panel makes) */

@@ -36,7 +36,7 @@ export interface PanelApi<S extends object = Record<string, unknown>> {
   request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   /** the printer's state on each push update (a printer's or a card's panel; never on the farm) */
   onCurrent(listener: (state: PushPrinterState) => void): PanelSubscription;
-  /** each event the page receives from now on (a printer's page: that printer's and the shared ones) */
+  /** each event the page receives from now on: on a printer's page or card, that printer's and the shared ones; on the farm and in the settings, all */
   onEvent(listener: (event: PanelEvent) => void): PanelSubscription;
   /**
    * The plugin's own settings (`plugins.<id>`, its settings page `api/settings/pages/plugins.<id>`):

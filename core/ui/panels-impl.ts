@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { inject, injectable } from 'inversify';
 import { Disposable } from '../common/disposable.js';
+import { Emitter } from '../common/event.js';
 import { HttpError } from '../http/http-error.js';
 import { hasPermissions, principalOf } from '../http/principal.js';
 import type { RouteContribution, Routes } from '../http/routes.js';
@@ -34,6 +35,8 @@ export function resolvePanelModule(module: string, root?: string): PanelModuleCh
 @injectable()
 export class UiPanelRegistry implements UiPanels {
   private readonly panels: UiPanel[] = [];
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
 
   register(panel: UiPanel): Disposable {
     if (!PANEL_NAME.test(panel.owner) || !PANEL_NAME.test(panel.id)) throw new Error(`a panel's owner and id must match ${PANEL_NAME}: "${panel.owner}/${panel.id}"`);
@@ -41,9 +44,12 @@ export class UiPanelRegistry implements UiPanels {
     if (this.find(panel.owner, panel.id)) throw new Error(`the panel "${panel.owner}/${panel.id}" is registered already`);
     const entry = { ...panel };
     this.panels.push(entry);
+    this.changed.fire();
     return Disposable.create(() => {
       const index = this.panels.indexOf(entry);
-      if (index >= 0) this.panels.splice(index, 1);
+      if (index < 0) return;
+      this.panels.splice(index, 1);
+      this.changed.fire();
     });
   }
 

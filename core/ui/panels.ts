@@ -6,9 +6,10 @@
  * page's CSP (`script-src 'self'`) admits it without loosening.
  */
 import type { Disposable } from '../common/disposable.js';
+import type { Event } from '../common/event.js';
 import type { PluginUi } from '../plugins/plugin-info.js';
 
-/** 'printer': a panel on each printer's page; 'card': a section on each farm card; 'farm': a panel on the farm; 'settings': a page of the settings */
+/** 'printer': a panel on each printer's page; 'tab': a tab of it, mounted while selected; 'card': a section on each farm card; 'farm': a panel on the farm; 'settings': a page of the settings */
 export type UiPanelLocation = PluginUi['location'];
 
 export interface UiPanel {
@@ -39,10 +40,12 @@ export interface UiPanelJson {
 export interface UiPanels {
   register(panel: UiPanel): Disposable;
   list(): readonly UiPanel[];
+  /** a panel came or went (the open pages list them again: panel-announcements.ts) */
+  readonly onDidChange: Event<void>;
 }
 export const UiPanels = Symbol.for('cuttle.UiPanels');
 
 export const PANEL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-export const PANEL_LOCATIONS: readonly UiPanelLocation[] = ['printer', 'card', 'farm', 'settings'];
+export const PANEL_LOCATIONS: readonly UiPanelLocation[] = ['printer', 'tab', 'card', 'farm', 'settings'];
 /** a panel's module: one built JavaScript file of at most this size */
 export const MAX_PANEL_MODULE_BYTES = 1 << 20;

@@ -57,7 +57,7 @@ describe("a plugin's web app panels stay in its folder", () => {
     expect(refusal(info('dist/panel.css'))).to.match(/\.js or \.mjs/);
     expect(refusal(info('dist/none.js'))).to.match(/missing/);
     expect(refusal(info('dist/panel.js', { id: 'Bad/Id' }))).to.match(/ui "Bad\/Id"/);
-    expect(refusal(info('dist/panel.js', { location: 'sidebar' as 'farm' }))).to.match(/location is one of printer, card, farm, settings/);
+    expect(refusal(info('dist/panel.js', { location: 'sidebar' as 'farm' }))).to.match(/location is one of printer, tab, card, farm, settings/);
   });
 
   it('refuses at serving time a module that became a link out of the folder', () => {

@@ -2,7 +2,9 @@
  * A printer page's other panels in Chromium under the page's own CSP: a file moved into a new folder,
  * downloaded (the bytes as uploaded) and deleted, with its analysis; a plugin's panel mounted with the
  * panel API (and one needing SYSTEM kept from a read-only user); the webcam's test pattern; a timelapse
- * made by the real ffmpeg played in the page; axe-core with a plugin panel shown.
+ * made by the real ffmpeg played in the page; axe-core with a plugin panel shown; a plugin's tab chosen
+ * by keyboard, mounted and unmounted; panels of a plugin started and stopped while the page is open;
+ * a card's panel hearing its own printer's events.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,11 +15,21 @@ import type { Browser, Page } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
+import { EventBus } from '../../core/events/event-bus.js';
 import { UiPanels } from '../../core/ui/panels.js';
+import { PluginUiReader } from '../../core/ui/plugin-ui.js';
 import { SMALL_GCODE } from '../api/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
 import { launchChromium, openWatchedPage, seriousViolations, type WatchedPage } from './support.js';
+
+/** A panel module as a plugin ships it (one .js file in its folder), exporting `mount(element, api)` with this body. */
+function panelFolder(file: string, mountBody: string): { dir: string; module: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-ui-module-'));
+  const module = path.join(dir, file);
+  fs.writeFileSync(module, `export function mount(element, api) {\n${mountBody}\n}`);
+  return { dir, module };
+}
 
 describe("web app: a printer page's files, plugin panels, webcam and timelapses in Chromium", function () {
   this.timeout(60000);
@@ -139,6 +151,104 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       secret.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("adds a plugin's tab to the printer page while the page is open, selected by keyboard, mounted while selected and disposed when left; drops it when the plugin stops", async () => {
+    const { dir } = panelFolder(
+      'tab.js',
+      `window.tabMounts = (window.tabMounts || 0) + 1;
+      const p = document.createElement('p');
+      p.className = 'demo-tab';
+      element.append(p);
+      const off = api.onCurrent((s) => { p.textContent = api.printer + ' in a tab: ' + s.state.text; });
+      return () => { off.dispose(); window.tabDisposals = (window.tabDisposals || 0) + 1; };`,
+    );
+    await page.goto(`${t.baseUrl}/printer/p1/`);
+    await page.waitForSelector('.conn[data-status="connected"]');
+    // no plugin tab: no tab list
+    expect(await page.$('[role="tablist"]')).to.equal(null);
+    // the page is not reloaded from here on: a mark on its window stays
+    await page.evaluate('window.unreloaded = true');
+    // a plugin starting now, as the plugin host applies its `ui` (checked against its folder)
+    const info = { id: 'tabby', name: 'Tabby', version: '1.0.0', description: 'a tab', ui: [{ id: 'view', title: 'Tabby view', location: 'tab' as const, module: 'tab.js' }] };
+    const running = new PluginUiReader(t.get<UiPanels>(UiPanels)).apply(info, dir);
+    try {
+      await page.waitForSelector('[role="tablist"] [role="tab"]:text-is("Tabby view")');
+      expect(await page.getAttribute('#tab-printer', 'aria-selected')).to.equal('true');
+      expect(await page.isVisible('#tabpanel-printer')).to.equal(true);
+      expect(await page.evaluate('window.tabMounts ?? 0')).to.equal(0);
+      // the arrow key moves the focus and the selection to the plugin's tab, which mounts its module
+      await page.focus('#tab-printer');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForSelector('#tabpanel-tabby-view .demo-tab:text-is("p1 in a tab: Operational")', { timeout: 15000 });
+      expect(await page.getAttribute('#tab-tabby-view', 'aria-selected')).to.equal('true');
+      expect(await page.getAttribute('#tab-printer', 'aria-selected')).to.equal('false');
+      expect(await page.evaluate('document.activeElement?.id')).to.equal('tab-tabby-view');
+      expect(await page.getAttribute('#tab-tabby-view', 'tabindex')).to.equal('0');
+      expect(await page.getAttribute('#tab-printer', 'tabindex')).to.equal('-1');
+      expect(await page.isVisible('#tabpanel-printer')).to.equal(false);
+      expect(await seriousViolations(page), 'printer view with a plugin tab').to.deep.equal([]);
+      // Home goes back to the printer's own sections: the tab's module is disposed
+      await page.keyboard.press('Home');
+      await page.waitForSelector('#tabpanel-tabby-view', { state: 'detached' });
+      expect(await page.evaluate('document.activeElement?.id')).to.equal('tab-printer');
+      expect(await page.evaluate('[window.tabMounts, window.tabDisposals]')).to.deep.equal([1, 1]);
+      // a click selects it again (a second mount)
+      await page.click('#tab-tabby-view');
+      await page.waitForSelector('#tabpanel-tabby-view .demo-tab');
+      expect(await seriousViolations(page), 'printer view with a plugin tab selected').to.deep.equal([]);
+    } finally {
+      running.dispose();
+    }
+    // the plugin stopped: its tab (and the tab list) go, its module is disposed, the page's own sections are back
+    await page.waitForSelector('[role="tablist"]', { state: 'detached' });
+    expect(await page.evaluate('[window.tabMounts, window.tabDisposals]')).to.deep.equal([2, 2]);
+    expect(await page.evaluate('window.unreloaded')).to.equal(true);
+    expect(watched.errors).to.deep.equal([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("gives a card's panel its own printer's events (and the shared ones), a farm panel every printer's; panels come and go on the farm without a reload", async () => {
+    const { dir, module } = panelFolder(
+      'events.js',
+      `const list = document.createElement('ul');
+      list.className = 'demo-events';
+      element.append(list);
+      return api.onEvent((e) => {
+        if (e.type !== 'ZChange') return;
+        const item = document.createElement('li');
+        item.textContent = (e.printer || 'shared') + ' ' + e.payload.new;
+        list.append(item);
+      });`,
+    );
+    await page.goto(`${t.baseUrl}/`);
+    await page.waitForSelector('#cards .card[data-printer="p1"]');
+    await page.evaluate('window.unreloaded = true');
+    const panels = t.get<UiPanels>(UiPanels);
+    const card = panels.register({ owner: 'demo', id: 'card-events', title: 'Card events', location: 'card', module });
+    const farm = panels.register({ owner: 'demo', id: 'farm-events', title: 'Farm events', location: 'farm', module });
+    try {
+      const cardList = '#cards .card[data-printer="p1"] section[data-panel="demo/card-events"] .demo-events';
+      const farmList = 'section[data-panel="demo/farm-events"] .demo-events';
+      await page.waitForSelector(cardList, { state: 'attached' });
+      await page.waitForSelector(farmList, { state: 'attached' });
+      const bus = t.get<EventBus>(EventBus);
+      bus.fire('ZChange', { old: 0, new: 7, printer: 'p2' });
+      bus.fire('ZChange', { old: 0, new: 3, printer: 'p1' });
+      await page.waitForSelector(`${farmList} li:text-is("p1 3")`);
+      await page.waitForSelector(`${cardList} li:text-is("p1 3")`);
+      // the farm panel heard the other printer's event before it, the card's did not
+      expect(await page.$$eval(`${farmList} li`, (items) => items.map((i) => i.textContent))).to.deep.equal(['p2 7', 'p1 3']);
+      expect(await page.$$eval(`${cardList} li`, (items) => items.map((i) => i.textContent))).to.deep.equal(['p1 3']);
+    } finally {
+      card.dispose();
+      farm.dispose();
+    }
+    await page.waitForSelector('section[data-panel="demo/farm-events"]', { state: 'detached' });
+    await page.waitForSelector('section[data-panel="demo/card-events"]', { state: 'detached' });
+    expect(await page.evaluate('window.unreloaded')).to.equal(true);
+    expect(watched.errors).to.deep.equal([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("shows a rename of its printer at once, without a reload", async () => {

@@ -74,3 +74,5 @@ export type { SettingField, SettingGroup, SettingNode } from '../../../core/sett
 
 /** the `plugin` of the push message that says a printer's entry changed (core/push/announcements.ts) */
 export const PRINTERS_MESSAGE: typeof import('../../../core/push/announcements.js').PRINTERS_MESSAGE = 'core.printers';
+/** the `plugin` of the push message that says the plugins' panels changed (core/ui/panel-announcements.ts) */
+export const PANELS_MESSAGE: typeof import('../../../core/ui/panel-announcements.js').PANELS_MESSAGE = 'core.panels';

@@ -1,6 +1,6 @@
 /**
  * Panels that plugins contribute (core/ui/panels.ts): listed by `api/ui/panels` for this user (once
- * per page), each module imported from the host (same origin: the CSP admits it) and mounted into its
+ * per page, and again when the host says they changed: a plugin started or stopped), each module imported from the host (same origin: the CSP admits it) and mounted into its
  * own section with a PanelApi: REST with the user's sign-in, the printer's state, the page's events and
  * the plugin's settings. A panel that fails to load or throws shows its error in its own section; the
  * page goes on.
@@ -12,6 +12,7 @@ import { currentUser } from '../api/session.js';
 import type { PanelApi, PanelEvent, PanelSubscription, PushEvent, PushPrinterState, SettingsPage, UiPanelJson } from '../api/types.js';
 import { Notice } from '../components/notice.js';
 import { absolute, printerBase } from '../lib/page.js';
+import { panelsChanged } from '../push/connection.js';
 
 export interface PanelSources {
   printer: string | null;
@@ -42,12 +43,14 @@ function panelApi(owner: string, sources: PanelSources): PanelApi {
       ),
     onEvent: (listener) => {
       let seen = sources.events.peek()[0]?.seq ?? -1;
+      // a farm card's events are the whole farm's: its panel hears its printer's and the shared ones, as on the printer's page
+      const heard = (e: PushEvent) => !sources.printer || e.printer === undefined || e.printer === sources.printer;
       return subscription(
         effect(() => {
           const fresh = sources.events.value.filter((e) => e.seq > seen);
           if (!fresh.length) return;
           seen = fresh[0]!.seq;
-          for (const e of fresh.reverse()) listener(e as PanelEvent);
+          for (const e of fresh.reverse()) if (heard(e)) listener(e as PanelEvent);
         }),
       );
     },
@@ -64,7 +67,7 @@ function release(done: Unmount): void {
 }
 
 /** `compact`: a farm card's section (a small heading, no frame of its own) rather than a panel of the page. */
-function PluginPanel({ panel, sources, compact }: { panel: UiPanelJson; sources: PanelSources; compact: boolean }) {
+export function PluginPanel({ panel, sources, compact }: { panel: UiPanelJson; sources: PanelSources; compact: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -103,11 +106,11 @@ function PluginPanel({ panel, sources, compact }: { panel: UiPanelJson; sources:
   );
 }
 
-/** The list, asked once per page view and user (sixteen farm cards share it); a failed ask is asked again next time. */
-let listed: { user: string; panels: Promise<UiPanelJson[]> } | undefined;
+/** The list, asked once per page view, user and change the host announced (sixteen farm cards share it); a failed ask is asked again next time. */
+let listed: { key: string; panels: Promise<UiPanelJson[]> } | undefined;
 function panelList(): Promise<UiPanelJson[]> {
-  const user = currentUser.peek()?.name ?? '';
-  if (listed?.user !== user) {
+  const key = `${panelsChanged.peek()} ${currentUser.peek()?.name ?? ''}`;
+  if (listed?.key !== key) {
     const ask = api<{ panels: UiPanelJson[] }>('GET', 'api/ui/panels').then(
       (r) => r.panels,
       () => {
@@ -115,21 +118,27 @@ function panelList(): Promise<UiPanelJson[]> {
         return [];
       },
     );
-    listed = { user, panels: ask };
+    listed = { key, panels: ask };
   }
   return listed.panels;
 }
 
-export function PluginPanels({ location, sources }: { location: UiPanelJson['location']; sources: PanelSources }) {
+/** The panels at `location` this user may see, listed again when they change. */
+export function usePanels(location: UiPanelJson['location']): UiPanelJson[] {
   const [panels, setPanels] = useState<UiPanelJson[]>([]);
+  const changes = panelsChanged.value;
   useEffect(() => {
     let gone = false;
     void panelList().then((all) => !gone && setPanels(all.filter((p) => p.location === location)));
     return () => void (gone = true);
-  }, [location]);
+  }, [location, changes]);
+  return panels;
+}
+
+export function PluginPanels({ location, sources }: { location: UiPanelJson['location']; sources: PanelSources }) {
   return (
     <>
-      {panels.map((p) => (
+      {usePanels(location).map((p) => (
         <PluginPanel key={`${p.owner}/${p.id}`} panel={p} sources={sources} compact={location === 'card'} />
       ))}
     </>

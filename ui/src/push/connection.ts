@@ -1,4 +1,4 @@
-/** The state of the page's live connection to the host (one stream per page), as the header shows it. */
+/** The state of the page's live connection to the host (one stream per page), as the header shows it, and the page-wide news it brings. */
 import { signal } from '@preact/signals';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
@@ -11,3 +11,6 @@ export const CONNECTION_TEXT: Record<ConnectionStatus, string> = {
   reconnecting: 'host unreachable: reconnecting…',
   refused: 'refused',
 };
+
+/** bumped when the host says the plugins' panels changed (a `core.panels` message): the panels are listed again */
+export const panelsChanged = signal(0);

@@ -10,8 +10,8 @@ import { api, credentialRefused } from '../api/http.js';
 import type { PrinterJson, PrinterList, PrinterUpdate, PushEvent, PushPrinterState, TemperatureReading } from '../api/types.js';
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
-import { PRINTERS_MESSAGE } from '../api/types.js';
-import { connection } from './connection.js';
+import { PANELS_MESSAGE, PRINTERS_MESSAGE } from '../api/types.js';
+import { connection, panelsChanged } from './connection.js';
 import { EventBatch } from './event-batch.js';
 
 export type Heaters = Record<string, Pick<TemperatureReading, 'actual' | 'target'>>;
@@ -108,6 +108,8 @@ export class FarmStream {
       if (m.plugin === 'appkeys') this.appKeys.value++;
       // a printer's entry changed (renamed): the names come from the list
       if (m.plugin === PRINTERS_MESSAGE) void this.loadPrinters();
+      // a plugin started or stopped: its panels come or go
+      if (m.plugin === PANELS_MESSAGE) panelsChanged.value++;
     });
   }
 

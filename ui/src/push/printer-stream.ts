@@ -6,10 +6,10 @@
  */
 import { batch, signal } from '@preact/signals';
 import { api, ApiError } from '../api/http.js';
-import { PRINTERS_MESSAGE, type LoginAnswer, type PrinterUpdate, type PushEvent, type PushPrinterState, type TempPoint } from '../api/types.js';
+import { PANELS_MESSAGE, PRINTERS_MESSAGE, type LoginAnswer, type PrinterUpdate, type PushEvent, type PushPrinterState, type TempPoint } from '../api/types.js';
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
-import { connection } from './connection.js';
+import { connection, panelsChanged } from './connection.js';
 import { EventBatch } from './event-batch.js';
 
 export const MAX_TEMPS = 1800;
@@ -105,6 +105,7 @@ export class PrinterStream {
         return;
       case 'plugin':
         if ((data as { plugin?: string }).plugin === PRINTERS_MESSAGE) this.entryChanged.value++;
+        if ((data as { plugin?: string }).plugin === PANELS_MESSAGE) panelsChanged.value++;
         return;
       case 'reauthRequired':
         this.socket?.close();
