@@ -1,7 +1,8 @@
 /**
  * After the host restarts, the open pages reconnect and go on without a reload: `cuttle serve` as
  * its own process, stopped (the pages say the host is unreachable) and started again on the same
- * port and basedir; the farm's cards and a printer's page are live again, and new events arrive.
+ * port and basedir; the farm's cards and a printer's page are live again, and new events arrive; a
+ * plugin enabled across the restart shows its panel.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,14 +23,16 @@ describe('web app: the host restarts under an open page', function () {
   let farm: WatchedPage;
   let printer: WatchedPage;
   const serve = () => spawnHost(basedir, ['--port', String(port)]);
+  const config = {
+    api: { key: TEST_API_KEY },
+    printers: [{ id: 'p1', name: 'Garage Prusa', connection: { port: 'virtual', autoconnect: true } }],
+    serial: { temperatureInterval: 1 },
+  };
 
   before(async () => {
     port = await freePort();
-    writeConfig(basedir, {
-      api: { key: TEST_API_KEY },
-      printers: [{ id: 'p1', name: 'Garage Prusa', connection: { port: 'virtual', autoconnect: true } }],
-      serial: { temperatureInterval: 1 },
-    });
+    // the bundled MQTT plugin (a farm panel) is off until the restart
+    writeConfig(basedir, { ...config, plugins: { disabled: ['mqtt'] } });
     [host, browser] = await Promise.all([serve(), launchChromium()]);
   });
   after(async () => {
@@ -44,6 +47,7 @@ describe('web app: the host restarts under an open page', function () {
     await printer.page.goto(`${host!.baseUrl}/printer/p1/?apikey=${TEST_API_KEY}`);
     await farm.page.waitForSelector('#cards .card[data-printer="p1"][data-state="Operational"]', { timeout: 15000 });
     await printer.page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+    expect(await farm.page.$('section[data-panel="mqtt/status"]')).to.equal(null);
     for (const { page } of [farm, printer]) await page.evaluate('window.sameDocument = true');
   });
 
@@ -51,10 +55,13 @@ describe('web app: the host restarts under an open page', function () {
     await host!.stop();
     host = undefined;
     for (const { page } of [farm, printer]) await page.waitForSelector('.conn[data-status="reconnecting"]', { timeout: 15000 });
+    writeConfig(basedir, config);
     host = await serve();
     for (const { page } of [farm, printer]) await page.waitForSelector('.conn[data-status="connected"]', { timeout: 20000 });
     await farm.page.waitForSelector('#cards .card[data-printer="p1"][data-state="Operational"]', { timeout: 15000 });
     await printer.page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+    // the plugin started with the host, before the page was back: the page lists the panels again
+    await farm.page.waitForSelector('section[data-panel="mqtt/status"]', { timeout: 15000 });
     // the streams are live: an upload now shows in both pages' events
     const form = new FormData();
     form.append('file', new Blob(['G28\n']), 'after-restart.gcode');

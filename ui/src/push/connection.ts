@@ -14,3 +14,9 @@ export const CONNECTION_TEXT: Record<ConnectionStatus, string> = {
 
 /** bumped when the host says the plugins' panels changed (a `core.panels` message): the panels are listed again */
 export const panelsChanged = signal(0);
+
+/** The stream is live. Back after the host was away (a restart may have started or stopped plugins, unannounced to this page), the panels are listed again. */
+export function markConnected(): void {
+  if (connection.peek() === 'reconnecting') panelsChanged.value++;
+  connection.value = 'connected';
+}

@@ -11,7 +11,7 @@ import type { PrinterJson, PrinterList, PrinterUpdate, PushEvent, PushPrinterSta
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
 import { PANELS_MESSAGE, PRINTERS_MESSAGE } from '../api/types.js';
-import { connection, panelsChanged } from './connection.js';
+import { connection, markConnected, panelsChanged } from './connection.js';
 import { EventBatch } from './event-batch.js';
 
 export type Heaters = Record<string, Pick<TemperatureReading, 'actual' | 'target'>>;
@@ -75,7 +75,7 @@ export class FarmStream {
     });
     this.socket = socket;
     socket.on('connect', () => {
-      this.status.value = 'connected';
+      markConnected();
       void this.loadPrinters();
       // the cards need state, not every printer's terminal
       socket.emit('subscribe', { state: { logs: false, messages: false }, events: true, plugins: true });

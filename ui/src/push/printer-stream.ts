@@ -9,7 +9,7 @@ import { api, ApiError } from '../api/http.js';
 import { PANELS_MESSAGE, PRINTERS_MESSAGE, type LoginAnswer, type PrinterUpdate, type PushEvent, type PushPrinterState, type TempPoint } from '../api/types.js';
 import { PrintClock, type ClockReading } from '../lib/format.js';
 import { absolute } from '../lib/page.js';
-import { connection, panelsChanged } from './connection.js';
+import { connection, markConnected, panelsChanged } from './connection.js';
 import { EventBatch } from './event-batch.js';
 
 export const MAX_TEMPS = 1800;
@@ -96,7 +96,7 @@ export class PrinterStream {
     switch (type) {
       case 'history':
         this.retry = 0;
-        this.status.value = 'connected';
+        markConnected();
         return this.apply(data as PrinterUpdate, true);
       case 'current':
         return this.apply(data as PrinterUpdate, false);
