@@ -8,7 +8,7 @@ The printer runs with the plugin's default settings, as OctoPrint's "VIRTUAL" po
 included (simulated_errors: a resend at N100, a resend with no answer at N105, "No Line Number
 with checksum" with neither Resend nor ok at N110, a checksum mismatch at N115).
 
-Usage: python3 octoprint-virtual-bridge.py --link PATH --record FILE
+Usage: python3 octoprint-virtual-bridge.py --link PATH --record FILE [--serial-log FILE]
   --link    a symlink to the pty's device, for the host to open
   --record  each command the printer accepted (past its line-number and checksum checks), one
             JSON line {"t": monotonic seconds, "line": text}; written as it comes
@@ -70,6 +70,16 @@ class DefaultSettings:
         return folder
 
 
+def serial_log(path):
+    if not path:
+        return None
+    import logging
+
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(created).3f %(message)s"))
+    return handler
+
+
 class NoProfiles:
     """Only read when m115ReportArea is on, which it is not by default."""
 
@@ -96,6 +106,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--link", required=True)
     parser.add_argument("--record", required=True)
+    parser.add_argument("--serial-log", help="the printer's own log of what it got (<<<) and said (>>>)")
     args = parser.parse_args()
 
     defaults, virtual = load_octoprint()
@@ -107,6 +118,7 @@ def main():
         DefaultSettings(defaults, basefolder),
         NoProfiles(),
         data_folder=basefolder,
+        seriallog_handler=serial_log(args.serial_log),
         read_timeout=0.1,
     )
 
