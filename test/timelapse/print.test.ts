@@ -31,7 +31,7 @@ function layeredGcode(layers: number, dwellMs: number): string {
 }
 
 describe('slicing and timelapse with the simulated printer', function () {
-  this.timeout(60000);
+  this.timeout(150000);
   let t: TestHost;
   let printer: PrinterService;
   let files: FileManager;
@@ -55,8 +55,8 @@ describe('slicing and timelapse with the simulated printer', function () {
 
   it('prints the G-code prusa-slicer made of a cube (slice with print: true)', async () => {
     await storeFile(t, 'cube.stl', boxStl(8, 8, 1.2));
-    const printed = nextEvent(t.host.bus, 'PrintDone', 45000, (p) => p.path === 'cube.gcode');
-    const started = nextEvent(t.host.bus, 'PrintStarted', 45000, (p) => p.path === 'cube.gcode');
+    const printed = nextEvent(t.host.bus, 'PrintDone', 120000, (p) => p.path === 'cube.gcode');
+    const started = nextEvent(t.host.bus, 'PrintStarted', 120000, (p) => p.path === 'cube.gcode');
     // cold printing keeps the simulated heat-up out of the test time
     const cold = { temperature: '0', first_layer_temperature: '0', bed_temperature: '0', first_layer_bed_temperature: '0', layer_height: '0.3' };
     const { done } = await t.get<SlicingService>(SlicingService).slice({ origin: 'local', path: 'cube.stl', overrides: cold, print: true });
@@ -71,7 +71,7 @@ describe('slicing and timelapse with the simulated printer', function () {
     await t.get<PrinterRegistry>(PrinterRegistry).first()!.timelapse.configure({ postRoll: 0, fps: 10, ...config }, false);
     await storeFile(t, name, layeredGcode(layers, dwellMs));
     const events = record(t.host.bus);
-    const movieDone = nextEvent(t.host.bus, 'MovieDone', 45000, (p) => p.gcode === name);
+    const movieDone = nextEvent(t.host.bus, 'MovieDone', 120000, (p) => p.gcode === name);
     await print(name);
     const movie = (await movieDone).movie as string;
     await t.get<PrinterRegistry>(PrinterRegistry).first()!.timelapse.configure({ type: 'off' }, false);
@@ -105,7 +105,7 @@ describe('slicing and timelapse with the simulated printer', function () {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=25', '-frames:v', '100', '-q:v', '3', path.join(set, 'frame-%06d.jpg')]);
     await storeFile(t, 'quick.gcode', layeredGcode(3, 50));
     const events = record(t.host.bus);
-    const rendered = nextEvent(t.host.bus, 'MovieDone', 45000, (p) => p.gcode === 'big.gcode');
+    const rendered = nextEvent(t.host.bus, 'MovieDone', 120000, (p) => p.gcode === 'big.gcode');
     const rendering = nextEvent(t.host.bus, 'MovieRendering', 5000, (p) => p.gcode === 'big.gcode');
     await timelapse.render('big_20260101000000');
     await rendering;
