@@ -65,7 +65,9 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   // Timelapse renders run at nice 19 in production, so that a print keeps the CPU. The suite runs in
   // parallel workers whose simulators spin at nice 0, and on two cores a nice-19 ffmpeg then starved
   // for over 45 s; a test of the render renders at normal priority (a test may still set its own).
-  const config = mergeDeep({ api: { key: TEST_API_KEY }, logging: { level: 'debug' }, timelapse: { nice: 0 } }, options.config ?? {});
+  // Likewise a snapshot from the test-pattern camera (an ffmpeg spawned per frame) may take 30 s, not
+  // production's 5: under five workers a capture timed out, the movie lost its frames and never came.
+  const config = mergeDeep({ api: { key: TEST_API_KEY }, logging: { level: 'debug' }, timelapse: { nice: 0 }, webcam: { snapshotTimeoutMs: 30000 } }, options.config ?? {});
   if (options.configText === undefined) writeConfig(basedir, config);
   else writeFileSync(path.join(basedir, 'config.yaml'), `api:\n  key: ${TEST_API_KEY}\n${options.configText}`);
   const { stream, logs } = captureLogs();

@@ -171,7 +171,11 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=40x20', '-frames:v', '1', '-y', watermark]);
     t.host.settings.of(timelapseSettings).update({ watermark });
     await timelapse.configure({ type: 'zchange', postRoll: 0, fps: 5 }, false);
-    const done = nextEvent(t.host.bus, 'MovieDone', 120000);
+    // this print's movie (a set an earlier test left may still end meanwhile); its failure ends the wait with the reason
+    const mine = (p: Record<string, unknown>) => p.gcode === 'marked.gcode';
+    const failed = nextEvent(t.host.bus, 'MovieFailed', 120000, mine).then((p) => Promise.reject(new Error(`MovieFailed: ${JSON.stringify(p)}`)));
+    failed.catch(() => undefined);
+    const done = Promise.race([nextEvent(t.host.bus, 'MovieDone', 120000, mine), failed]);
     const started = nextEvent(t.host.bus, 'PrintStarted');
     const z = zChanges(t);
     await printGcode(t, 'marked.gcode', layerGcode(3, { leadMs: 1000 }));
