@@ -104,7 +104,14 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
 
   start(): void {
     const printer = this.printer;
-    this.subscriptions.add(printer.onPrintStarted((file) => this.inOrder(() => this.begin(file))));
+    this.subscriptions.add(
+      printer.onPrintStarted((file) => {
+        // the settings of the moment the print starts: the step may run later (behind a previous print's
+        // end), after a change meant for the next print only
+        const config = this.config();
+        this.inOrder(() => this.begin(file, config));
+      }),
+    );
     this.subscriptions.add(printer.onCommandSent((sent) => sent.zChange && this.inOrder(() => this.onZChange())));
     this.subscriptions.add(printer.onPrintEnded(({ end }) => this.inOrder(() => this.end(end))));
   }
@@ -143,9 +150,8 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
 
   // ---- recording ----
 
-  private async begin(file: JobFile): Promise<void> {
+  private async begin(file: JobFile, config: TimelapseConfig): Promise<void> {
     if (this.recording) await this.finish(this.recording, 'failed');
-    const config = this.config();
     if (config.type === 'off') return;
     const { set, dir } = await this.claimSet(file.name);
     // marked before the next await: from here no printer's REST may render or delete it
