@@ -35,7 +35,7 @@
  * literals, comments and regular expressions blanked) and regular expressions on what is left.
  *
  * Env: BENCH_SUITE_SKIP=1 (no mocha run: suite_s and tests are null; the static counts only),
- * CUTTLE_TEST_JOBS (the suite's worker count, default 5).
+ * CUTTLE_TEST_JOBS (the suite's worker count, default 4).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
