@@ -15,8 +15,9 @@
  *   mobile settings) of the farm view, run after the window while the printers still print
  *   (lighthouse.ts: installed on first use into a cache folder outside the repository).
  *
- * Prints one JSON last line. Env: BENCH_SECONDS (60), BENCH_PRINTERS (16), BENCH_LIGHTHOUSE=0 to skip
- * Lighthouse (its figures are then null).
+ * Prints one JSON last line, after a line per long task and per long animation frame (the scripts it
+ * ran). Env: BENCH_SECONDS (60), BENCH_PRINTERS (16), BENCH_LIGHTHOUSE=0 to skip Lighthouse (its
+ * figures are then null), BENCH_TRACE=<file> to write a Chromium trace of the window.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,8 +34,18 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 
 /** Set up in the page before its scripts: the first card's time and the long tasks. */
 const PROBE = `
-  window.__bench = { firstCard: null, longTasks: 0 };
-  new PerformanceObserver((list) => { window.__bench.longTasks += list.getEntries().filter((e) => e.duration > 50).length; }).observe({ type: 'longtask', buffered: true });
+  window.__bench = { firstCard: null, longTasks: 0, longTaskTimes: [], frames: [] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.duration > 50) { window.__bench.longTasks++; window.__bench.longTaskTimes.push(Math.round(e.startTime) + '+' + Math.round(e.duration)); }
+  }).observe({ type: 'longtask', buffered: true });
+  // which scripts a long frame ran (Long Animation Frames), to name a long task's cause
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration <= 50) continue;
+      const scripts = e.scripts.map((s) => (s.invoker || '?') + ' ' + (s.sourceFunctionName || '') + '@' + (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition + ' ' + Math.round(s.duration) + 'ms');
+      window.__bench.frames.push(Math.round(e.startTime) + '+' + Math.round(e.duration) + ' block ' + Math.round(e.blockingDuration) + ' render ' + Math.round(e.startTime + e.duration - e.renderStart) + ': ' + scripts.join('; '));
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
   new MutationObserver((_, observer) => {
     if (document.querySelector('#cards .card[data-state]')) { window.__bench.firstCard = performance.now(); observer.disconnect(); }
   }).observe(document, { childList: true, subtree: true, attributes: true });
@@ -88,6 +99,9 @@ async function measure(baseUrl: string, apiKey: string, registry: PrinterRegistr
   try {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.addInitScript(PROBE);
+    // BENCH_TRACE=<file>: a Chromium trace of the whole run (open it in DevTools' Performance panel) to find a long task's cause
+    const trace = process.env['BENCH_TRACE'];
+    if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'disabled-by-default-v8.gc'] });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.goto(`${baseUrl}/?apikey=${apiKey}`);
@@ -110,7 +124,10 @@ async function measure(baseUrl: string, apiKey: string, registry: PrinterRegistr
     const cpu = ((await busy()) - before) / ((Date.now() - start) / 1000);
     const printing = registry.list().filter((s) => s.printer.snapshot().state.id === 'PRINTING').length;
     const longTasks = (await page.evaluate('window.__bench.longTasks')) as number;
+    if (trace) await browser.stopTracing();
     console.log(`assets: ${scripts.map((url) => url.pathname).join(', ')}; printers printing at the end: ${printing}/${PRINTERS}`);
+    for (const line of (await page.evaluate('window.__bench.longTaskTimes')) as string[]) console.log(`long task at ${line} ms`);
+    for (const line of (await page.evaluate('window.__bench.frames')) as string[]) console.log(`long frame at ${line}`);
     return {
       first_load_kb_gzip: Math.round(gzipBytes / 102.4) / 10,
       first_card_live_ms: Math.round(firstCard),

@@ -1,16 +1,35 @@
 /** Live events as readable lines (newest first): time, printer (on the farm), type, a sentence. */
 import type { ReadonlySignal } from '@preact/signals';
+import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PushEvent } from '../api/types.js';
-import { describeEvent } from '../lib/format.js';
-
-function when(e: PushEvent): string {
-  const t = new Date(e.time);
-  return Number.isNaN(t.getTime()) ? '' : t.toLocaleTimeString();
-}
+import { describeEvent, timeOfDay } from '../lib/format.js';
 
 /** Types that come many times a second while printing: hidden unless asked for. */
 const CHATTY = new Set(['ZChange', 'PrintProgress', 'ClientOpened', 'ClientClosed', 'ClientAuthed']);
+
+interface RowProps {
+  event: PushEvent;
+  who: string | undefined;
+}
+
+/** One line; an event never changes, so a new batch draws its new rows only, not the 200 below them. */
+class EventRow extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    return next.event !== this.props.event || next.who !== this.props.who;
+  }
+
+  override render({ event: e, who }: RowProps) {
+    return (
+      <li title={`#${e.seq}`}>
+        <span class="when">{timeOfDay(e.time)}</span>
+        {who !== undefined && <span class="who">{who}</span>}
+        <span class="what">{e.type}</span>
+        <span class="text">{describeEvent(e.type, e.payload as Record<string, unknown>)}</span>
+      </li>
+    );
+  }
+}
 
 /** `events` is the stream's signal, read here: a new batch redraws this list, not the view around it. */
 export function EventsLog({ events: live, names, quiet = false }: { events: ReadonlySignal<readonly PushEvent[]>; names?: Readonly<Record<string, string>>; quiet?: boolean }) {
@@ -54,12 +73,7 @@ export function EventsLog({ events: live, names, quiet = false }: { events: Read
       ) : (
         <ul class="log" id="events" tabIndex={0} aria-label="Events, newest first">
           {events.map((e) => (
-            <li key={e.seq} title={`#${e.seq}`}>
-              <span class="when">{when(e)}</span>
-              {names && <span class="who">{e.printer ? (names[e.printer] ?? e.printer) : ''}</span>}
-              <span class="what">{e.type}</span>
-              <span class="text">{describeEvent(e.type, e.payload as Record<string, unknown>)}</span>
-            </li>
+            <EventRow key={e.seq} event={e} who={names && (e.printer ? (names[e.printer] ?? e.printer) : '')} />
           ))}
         </ul>
       )}

@@ -7,7 +7,7 @@ import { api, reasonOf } from '../../api/http.js';
 import type { EventPage, LoggedEvent } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
 import { PrinterFilter, usePrinterNames } from '../../components/printer-filter.js';
-import { describeEvent } from '../../lib/format.js';
+import { dateAndTime, describeEvent } from '../../lib/format.js';
 
 const SHOWN = 200;
 const KEPT = 5000;
@@ -57,7 +57,7 @@ export function EventLogView() {
       <ul class="log" id="event-log" style={{ maxHeight: 'none' }}>
         {(events ?? []).slice(0, shown).map((e) => (
           <li key={e.seq}>
-            <span class="when">{new Date(e.time).toLocaleString()}</span>
+            <span class="when">{dateAndTime(e.time)}</span>
             <span class="who">{e.printer ? (printers[e.printer] ?? e.printer) : ''}</span>
             <span class="what">{e.type}</span>
             <span class="text">{describeEvent(e.type, e.payload as Record<string, unknown>)}</span>

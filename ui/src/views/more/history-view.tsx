@@ -4,7 +4,7 @@ import { api, reasonOf } from '../../api/http.js';
 import type { HistoryTotals, JobRecord, JobResult } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
 import { PrinterFilter, usePrinterNames } from '../../components/printer-filter.js';
-import { formatDuration } from '../../lib/format.js';
+import { dateAndTime, formatDuration } from '../../lib/format.js';
 
 const RESULTS: JobResult[] = ['done', 'failed', 'cancelled', 'interrupted', 'printing'];
 const metres = (mm: number | null) => (mm == null ? '–' : `${(mm / 1000).toFixed(2)} m`);
@@ -64,7 +64,7 @@ export function HistoryView() {
             <tbody>
               {(jobs?.jobs ?? []).map((job) => (
                 <tr key={job.id} data-result={job.result}>
-                  <td class="num">{new Date(job.started).toLocaleString()}</td>
+                  <td class="num">{dateAndTime(job.started)}</td>
                   <td>{printers[job.printer] ?? job.printer}</td>
                   <td style={{ overflowWrap: 'anywhere' }}>{job.file.path}</td>
                   <td class="result">{job.result}</td>
