@@ -208,6 +208,46 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps the selected tab in the address: a reload or a shared link opens it, back and forward move between tabs, the skip link keeps it', async () => {
+    const { dir, module } = panelFolder('kept.js', `const p = document.createElement('p'); p.className = 'kept-tab'; p.textContent = 'kept'; element.append(p);`);
+    const panel = t.get<UiPanels>(UiPanels).register({ owner: 'demo', id: 'kept', title: 'Kept view', location: 'tab', module });
+    try {
+      await page.goto(`${t.baseUrl}/printer/p1/`);
+      await page.click('#tab-demo-kept');
+      await page.waitForSelector('#tabpanel-demo-kept .kept-tab');
+      expect(new URL(page.url()).hash).to.equal('#/tab/demo-kept');
+      // a reload opens the same tab (its panels are listed after the page loads)
+      await page.reload();
+      await page.waitForSelector('#tabpanel-demo-kept .kept-tab');
+      expect(await page.getAttribute('#tab-demo-kept', 'aria-selected')).to.equal('true');
+      // the skip link moves the focus, not the page away from its tab
+      await page.focus('a.skip');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate('document.activeElement?.id')).to.equal('main');
+      expect(await page.isVisible('#tabpanel-demo-kept .kept-tab')).to.equal(true);
+      // the printer's own sections: the hash goes; back returns to the tab, forward leaves it again
+      await page.click('#tab-printer');
+      await page.waitForSelector('#tabpanel-demo-kept', { state: 'detached' });
+      expect(new URL(page.url()).hash).to.equal('');
+      await page.goBack();
+      await page.waitForSelector('#tabpanel-demo-kept .kept-tab');
+      await page.goForward();
+      await page.waitForSelector('#tabpanel-demo-kept', { state: 'detached' });
+      expect(await page.isVisible('#tabpanel-printer')).to.equal(true);
+      // a link shared with the tab opens it in a new page
+      const shared = await browser.newPage();
+      try {
+        await shared.goto(`${t.baseUrl}/printer/p1/?apikey=${t.apiKey}#/tab/demo-kept`);
+        await shared.waitForSelector('#tabpanel-demo-kept .kept-tab');
+      } finally {
+        await shared.close();
+      }
+    } finally {
+      panel.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("gives a card's panel its own printer's events (and the shared ones), a farm panel every printer's; panels come and go on the farm without a reload", async () => {
     const { dir, module } = panelFolder(
       'events.js',

@@ -68,7 +68,15 @@ export function App() {
   const state = signIn.value;
   return (
     <>
-      <a class="skip" href="#main">
+      {/* moves the focus without a history entry: `#main` in the address would take a section or tab's place in it */}
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <Header />

@@ -3,11 +3,13 @@
  * (WAI-ARIA tabs: arrow keys, Home and End move and select; only the selected tab is in the Tab
  * order). A plugin's module is mounted while its tab is selected and unmounted (its Disposables
  * disposed) when another is chosen; the page's own sections stay mounted, hidden, so their live state
- * is kept. Without plugin tabs there is no tab list at all.
+ * is kept. Without plugin tabs there is no tab list at all. The selected tab is in the address
+ * (lib/route.ts), so a reload or a shared link opens it and back and forward move between tabs.
  */
 import type { ComponentChildren } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import type { UiPanelJson } from '../api/types.js';
+import { printerTab, selectPrinterTab } from '../lib/route.js';
 import { PluginPanel, usePanels, type PanelSources } from './plugin-panels.js';
 
 const OWN = 'printer';
@@ -15,15 +17,15 @@ const keyOf = (p: UiPanelJson) => `${p.owner}-${p.id}`;
 
 export function PrinterTabs({ sources, children }: { sources: PanelSources; children: ComponentChildren }) {
   const tabs = usePanels('tab');
-  const [chosen, choose] = useState(OWN);
+  const chosen = printerTab.value || OWN;
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   if (!tabs.length) return <>{children}</>;
   const keys = [OWN, ...tabs.map(keyOf)];
-  // a tab whose plugin stopped falls back to the page's own sections
+  // a tab whose plugin stopped (or not listed yet, on a reload) shows the page's own sections
   const selected = keys.includes(chosen) ? chosen : OWN;
   const shown = tabs.find((p) => keyOf(p) === selected);
   const select = (key: string) => {
-    choose(key);
+    selectPrinterTab(key === OWN ? '' : key);
     buttons.current.get(key)?.focus();
   };
   const onKeyDown = (e: KeyboardEvent) => {
