@@ -2,8 +2,8 @@
  * `GET /api/settings/pages`: the settings pages (core sections and each plugin's), their fields and
  * values, secrets redacted (SETTINGS_READ); `GET /api/settings/pages/<id>` one of them (a plugin's
  * panel reads its own settings so, through PanelApi.settings). `PUT /api/settings/pages/<id>` with `{"values": {…}}`
- * changes one page and saves it (SETTINGS); a bad value is a 400 `{error, key}` naming the setting,
- * and nothing changes.
+ * changes one page and saves it (SETTINGS): a secret sent as '' stays as it is, as null it is cleared;
+ * a bad value is a 400 `{error, key}` naming the setting, and nothing changes.
  */
 import { inject, injectable, optional } from 'inversify';
 import { HttpError } from '../http/http-error.js';

@@ -2,7 +2,7 @@
  * A convict schema (a core section's or a plugin's) described as form fields a browser can render:
  * each setting's kind (from its `format`, or its default's type when the format is a checking
  * function), its choices, bounds, default and doc, groups nested. Sensitive settings are never sent
- * back: their value is replaced by '' and the field says whether one is set.
+ * back: their value is replaced by '' and the field says whether one is set; null clears one.
  */
 import { isSchemaLeaf } from '../settings/settings-schema.js';
 
@@ -105,7 +105,8 @@ export function redactedValues(nodes: readonly SettingNode[], values: Record<str
 /**
  * A change as asked (a nested object of the page's values) checked against the fields: the leaves to
  * set, with their dotted keys. A sensitive setting sent as '' is left as it is (the form shows it
- * empty); an unknown key throws a FieldError naming it.
+ * empty, so '' cannot mean "none"); sent as null it is cleared (to null if it may be, else ''). An
+ * unknown key throws a FieldError naming it.
  */
 export function changedLeaves(nodes: readonly SettingNode[], patch: unknown, prefix: string): [string, unknown][] {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new FieldError(prefix, 'must be a JSON object of settings');
@@ -114,6 +115,7 @@ export function changedLeaves(nodes: readonly SettingNode[], patch: unknown, pre
     const node = nodes.find((n) => n.name === name);
     if (!node) throw new FieldError(`${prefix}.${name}`, 'is not a setting of this page');
     if (node.kind === 'group') out.push(...changedLeaves(node.fields, value, node.key));
+    else if (node.sensitive && value === null) out.push([node.key, node.nullable ? null : '']);
     else if (!(node.sensitive && value === '')) out.push([node.key, value]);
   }
   return out;

@@ -2,7 +2,7 @@
  * The settings pages (core/settings-pages) without a host: a plugin's schema with every kind of
  * setting (shorthand, choice, a group with a secret and a port, a list, an object) described as form
  * fields; a change to one member of a group saved with the group's other members kept, a secret sent
- * back empty left as it was and never shown; a bad value or an unknown key refused naming its key.
+ * back empty left as it was, never shown, and cleared when sent as null; a bad value or an unknown key refused naming its key.
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
@@ -62,7 +62,7 @@ describe('settings pages', () => {
     expect(pages.list().map((p) => p.id)).to.deep.equal(['webcam', 'timelapse', 'events', 'plugins.demo']);
   });
 
-  it("saves one member of a group with the others kept; a secret sent back empty stays, and is never shown", async () => {
+  it("saves one member of a group with the others kept; a secret sent back empty stays, is never shown, and is cleared by null", async () => {
     await pages.update('plugins.demo', { broker: { token: 'hush', port: 8883 } });
     expect(saved()).to.deep.equal({ broker: { host: 'localhost', token: 'hush', port: 8883 } });
     let page = (await pages.update('plugins.demo', { broker: { token: '', host: 'mq.local' } }))!;
@@ -70,6 +70,10 @@ describe('settings pages', () => {
     expect(page.values['broker']).to.deep.equal({ host: 'mq.local', token: '', port: 8883 });
     expect(field((field(page.fields, 'broker') as SettingGroup).fields, 'token')).to.include({ set: true });
     expect(JSON.stringify(page)).to.not.contain('hush');
+    // null clears it (the form's "Clear"): '' in config.yaml, and the field says none is set
+    page = (await pages.update('plugins.demo', { broker: { token: null } }))!;
+    expect(saved().broker).to.deep.equal({ host: 'mq.local', token: '', port: 8883 });
+    expect(field((field(page.fields, 'broker') as SettingGroup).fields, 'token')).to.include({ set: false });
     page = (await pages.update('plugins.demo', { tags: ['x', 'y'], level: 'high' }))!;
     expect(page.values).to.deep.include({ tags: ['x', 'y'], level: 'high' });
     expect(plugin.get()).to.deep.include({ level: 'high' });

@@ -325,7 +325,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     }
   });
 
-  it("renders a plugin's settings from its schema, saves them, shows a refused value at its field; a read-only user gets no such page", async () => {
+  it("renders a plugin's settings from its schema, saves them, clears a secret, shows a refused value at its field; a read-only user gets no such page", async () => {
     const config = () => YAML.parse(fs.readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8'));
     await page.goto(`${t.baseUrl}/#/settings`);
     await page.click('nav[aria-label="Settings pages"] a:text-is("MQTT (plugin)")');
@@ -342,6 +342,13 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     // the secret is not sent back: the field is empty, and says one is set
     expect(await page.inputValue(`${form} input[name="plugins.mqtt.password"]`)).to.equal('');
     expect(await page.getAttribute(`${form} input[name="plugins.mqtt.password"]`, 'placeholder')).to.contain('set');
+    // a set secret can be cleared (not only replaced): the host then holds none, and the field says so
+    await page.check(`${form} input[name="plugins.mqtt.password.clear"]`);
+    expect(await page.isDisabled(`${form} input[name="plugins.mqtt.password"]`)).to.equal(true);
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} input[name="plugins.mqtt.password"][placeholder="not set"]`);
+    expect(config().plugins.mqtt).to.deep.equal({ qos: 2, baseTopic: 'farm', password: '', discovery: false });
+    expect(await page.$(`${form} input[name="plugins.mqtt.password.clear"]`)).to.equal(null);
     // a value the host refuses is shown beside its field, and nothing is saved
     await page.click('nav[aria-label="Settings pages"] a:text-is("Timelapse")');
     const fps = 'section[data-settings-page="timelapse"] [data-key="timelapse.fps"]';

@@ -3,7 +3,7 @@
  * (`api/settings/pages`): a checkbox, a number, text, a choice, a list (a line each) or JSON per
  * setting, groups as fieldsets. Checked here first (numbers, bounds, JSON), then by the host, whose
  * refusal names the setting: each error is shown beside its field. Only changed settings are sent;
- * a secret is never shown, and left empty it stays as it is.
+ * a secret is never shown: left empty it stays as it is, and a set one can be cleared (sent as null).
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/http.js';
@@ -70,7 +70,17 @@ function setIn(target: Record<string, unknown>, path: readonly string[], value: 
 
 const idOf = (key: string) => `setting-${key.replace(/[^\w-]/g, '_')}`;
 
-function FieldInput({ field, value, error, onInput }: { field: SettingField; value: string | boolean; error?: string; onInput(v: string | boolean): void }) {
+interface FieldProps {
+  field: SettingField;
+  value: string | boolean;
+  error?: string;
+  onInput(v: string | boolean): void;
+  /** a secret to be cleared at the next save */
+  cleared: boolean;
+  onClear(on: boolean): void;
+}
+
+function FieldInput({ field, value, error, onInput, cleared, onClear }: FieldProps) {
   const id = idOf(field.key);
   const described = [field.doc ? `${id}-doc` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, name: field.key, 'aria-describedby': described, 'aria-invalid': error ? true : undefined };
@@ -89,7 +99,17 @@ function FieldInput({ field, value, error, onInput }: { field: SettingField; val
   else if (field.type === 'number' || field.type === 'integer') {
     input = <input {...common} type="number" inputMode={field.type === 'integer' ? 'numeric' : 'decimal'} step={field.type === 'integer' ? 1 : 'any'} min={field.min} max={field.max} value={String(value)} onInput={text} />;
   } else if (field.sensitive) {
-    input = <input {...common} type="password" autoComplete="new-password" placeholder={field.set ? 'set: leave empty to keep it' : 'not set'} value={String(value)} onInput={text} />;
+    input = (
+      <span class="row secret">
+        <input {...common} type="password" autoComplete="new-password" disabled={cleared} placeholder={cleared ? 'cleared when saved' : field.set ? 'set: leave empty to keep it' : 'not set'} value={cleared ? '' : String(value)} onInput={text} />
+        {field.set && (
+          <label class="muted">
+            <input type="checkbox" name={`${field.key}.clear`} aria-label={`Clear ${field.name}`} checked={cleared} onChange={(e) => onClear((e.currentTarget as HTMLInputElement).checked)} />
+            Clear
+          </label>
+        )}
+      </span>
+    );
   } else input = <input {...common} type="text" value={String(value)} onInput={text} />;
   return (
     <div class="setting" data-key={field.key}>
@@ -112,17 +132,27 @@ function FieldInput({ field, value, error, onInput }: { field: SettingField; val
   );
 }
 
-function Fields({ nodes, draft, errors, onInput }: { nodes: readonly SettingNode[]; draft: Draft; errors: Readonly<Record<string, string>>; onInput(key: string, v: string | boolean): void }) {
+interface FieldsProps {
+  nodes: readonly SettingNode[];
+  draft: Draft;
+  errors: Readonly<Record<string, string>>;
+  onInput(key: string, v: string | boolean): void;
+  cleared: ReadonlySet<string>;
+  onClear(key: string, on: boolean): void;
+}
+
+function Fields(props: FieldsProps) {
+  const { nodes, draft, errors, onInput, cleared, onClear } = props;
   return (
     <>
       {nodes.map((node) =>
         node.kind === 'group' ? (
           <fieldset class="setting-group">
             <legend>{node.name}</legend>
-            <Fields nodes={node.fields} draft={draft} errors={errors} onInput={onInput} />
+            <Fields {...props} nodes={node.fields} />
           </fieldset>
         ) : (
-          <FieldInput field={node} value={draft[node.key]!} error={errors[node.key]} onInput={(v) => onInput(node.key, v)} />
+          <FieldInput field={node} value={draft[node.key]!} error={errors[node.key]} onInput={(v) => onInput(node.key, v)} cleared={cleared.has(node.key)} onClear={(on) => onClear(node.key, on)} />
         ),
       )}
     </>
@@ -136,6 +166,7 @@ function draftOf(page: SettingsPage): Draft {
 export function SchemaForm({ page, onSaved }: { page: SettingsPage; onSaved(page: SettingsPage): void }) {
   const fields = leaves(page.fields);
   const [draft, setDraft] = useState<Draft>(() => draftOf(page));
+  const [cleared, setCleared] = useState<ReadonlySet<string>>(new Set());
   const save = useSave((key) => fields.some((f) => f.key === key));
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
@@ -143,6 +174,10 @@ export function SchemaForm({ page, onSaved }: { page: SettingsPage; onSaved(page
     const values: Record<string, unknown> = {};
     const found: Record<string, string> = {};
     for (const field of fields) {
+      if (cleared.has(field.key)) {
+        setIn(values, field.key.slice(page.id.length + 1).split('.'), null);
+        continue;
+      }
       if (draft[field.key] === start[field.key]) continue;
       const value = parsed(field, draft[field.key]!);
       if (value instanceof Error) found[field.key] = `${field.name} ${value.message}`;
@@ -151,13 +186,21 @@ export function SchemaForm({ page, onSaved }: { page: SettingsPage; onSaved(page
     save.run(async () => {
       const saved = await api<SettingsPage>('PUT', `api/settings/pages/${encodeURIComponent(page.id)}`, { values });
       setDraft(draftOf(saved));
+      setCleared(new Set());
       onSaved(saved);
       return Object.keys(values).length ? 'Saved.' : 'Nothing changed.';
     }, found);
   };
   return (
     <form class="settings-form" id={`settings-form-${page.id.replace(/\W/g, '_')}`} noValidate onSubmit={submit} aria-label={`${page.title} settings`}>
-      <Fields nodes={page.fields} draft={draft} errors={save.fieldErrors} onInput={(key, v) => setDraft({ ...draft, [key]: v })} />
+      <Fields
+        nodes={page.fields}
+        draft={draft}
+        errors={save.fieldErrors}
+        onInput={(key, v) => setDraft({ ...draft, [key]: v })}
+        cleared={cleared}
+        onClear={(key, on) => setCleared(new Set([...cleared].filter((k) => k !== key).concat(on ? [key] : [])))}
+      />
       <SaveBar save={save} />
     </form>
   );
