@@ -134,7 +134,7 @@ describe('farm page of one printer in Chromium', function () {
     await page.waitForSelector('#appkeys li[data-token] button.allow', { timeout: 10000 });
     expect(await page.textContent('#appkeys')).to.contain('Slicer');
     await page.click('#appkeys li[data-token] button.allow');
-    await page.waitForFunction(`/none pending/.test(document.getElementById('appkeys').textContent)`, undefined, { timeout: 10000 });
+    await page.waitForSelector('#appkeys-empty', { timeout: 10000 });
     const poll = await fetch(`${t.baseUrl}/plugin/appkeys/request/${appToken}`);
     expect(poll.status).to.equal(200);
     const { api_key: key } = (await poll.json()) as { api_key: string };

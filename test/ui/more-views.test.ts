@@ -29,8 +29,14 @@ describe('web app: the farm at once, history, event log and settings in Chromium
   let browser: Browser;
   let watched: WatchedPage;
   let page: Page;
-  /** a read-only user's key: sees no control to change settings, and is refused */
-  let readonlyKey: string;
+  /** a read-only user's key: sees no control to change settings, and is refused (made on first use: Users is first seen with no user at all) */
+  let readonlyKey: string | undefined;
+  const readonly = async (): Promise<string> => {
+    if (readonlyKey) return readonlyKey;
+    const auth = t.get<AuthManager>(AuthManager);
+    await auth.users.add('looker', { groups: ['readonly'] });
+    return (readonlyKey = auth.users.addKey('looker', 'settings tests'));
+  };
 
   before(async () => {
     [t, browser] = await Promise.all([
@@ -49,9 +55,6 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     ]);
     const registry = t.get<PrinterRegistry>(PrinterRegistry);
     await waitFor(() => registry.list().every((scope) => scope.printer.snapshot().state.id === 'OPERATIONAL'), 15000);
-    const auth = t.get<AuthManager>(AuthManager);
-    await auth.users.add('looker', { groups: ['readonly'] });
-    readonlyKey = auth.users.addKey('looker', 'settings tests');
     // one finished print for the history and the log
     const form = new FormData();
     form.append('file', new Blob([SMALL_GCODE]), 'done.gcode');
@@ -149,11 +152,15 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     await page.click('#printer-settings tr[data-printer="p2"] button:has-text("Remove")');
     await page.waitForSelector('#printer-settings tr[data-printer="p2"]', { state: 'detached' });
     expect(t.get<PrinterRegistry>(PrinterRegistry).get('p2')).to.equal(undefined);
+    // no user yet (signed in with the host's key): a line says so, and no empty table
+    await page.waitForSelector('#users-empty:has-text("No users yet")');
+    expect(await page.$('#users')).to.equal(null);
     // a user added, then made read-only
     await page.fill('#add-user input[name=name]', 'newbie');
     await page.fill('#add-user input[name=password]', 'long enough secret');
     await page.click('#add-user button[type=submit]');
     await page.waitForSelector('#users tr[data-user="newbie"]');
+    expect(await page.$('#users-empty')).to.equal(null);
     await page.selectOption('#users tr[data-user="newbie"] select', 'readonly');
     await waitFor(() => t.get<AuthManager>(AuthManager).users.find('newbie')?.groups.join() === 'readonly', 5000);
     expect(await seriousViolations(page), 'settings view with users').to.deep.equal([]);
@@ -240,7 +247,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       await waitFor(async () => Number(await page.$eval('#webcam', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 320, 10000);
       expect(asked).to.include('/stream');
       // a user without SETTINGS is refused
-      const refused = await fetch(`${t.baseUrl}/api/printers/p1/webcams`, { method: 'PUT', headers: { 'X-Api-Key': readonlyKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ webcams: [] }) });
+      const refused = await fetch(`${t.baseUrl}/api/printers/p1/webcams`, { method: 'PUT', headers: { 'X-Api-Key': await readonly(), 'Content-Type': 'application/json' }, body: JSON.stringify({ webcams: [] }) });
       expect(refused.status).to.equal(403);
       expect(t.get<PrinterRegistry>(PrinterRegistry).get('p1')?.entry.webcams).to.have.length(1);
       // the other printer has none of its own: the host's camera (the test pattern)
@@ -314,8 +321,9 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       expect(watched.errors.filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
       watched.errors.length = 0;
       // without SETTINGS: refused
+      const key = await readonly();
       for (const [method, where] of [['GET', ''], ['POST', ''], ['DELETE', '/0'], ['POST', '/0/test']] as const) {
-        const r = await fetch(`${t.baseUrl}/api/events/subscriptions${where}`, { method, headers: { 'X-Api-Key': readonlyKey, 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+        const r = await fetch(`${t.baseUrl}/api/events/subscriptions${where}`, { method, headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
         expect(r.status, `${method} ${where}`).to.equal(403);
       }
       expect(configured()).to.have.length(1);
@@ -363,7 +371,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(watched.errors.filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
     watched.errors.length = 0;
     // a read-only user: no settings pages, and the host refuses the change
-    const key = readonlyKey;
+    const key = await readonly();
     const viewer = await openWatchedPage(browser);
     await viewer.page.goto(`${t.baseUrl}/?apikey=${key}#/settings/plugins.mqtt`);
     await viewer.page.waitForSelector('#printer-settings');

@@ -28,11 +28,13 @@ export function AppKeyRequests({ changed }: { changed: number }) {
         <h2 id="appkeys-h">Application key requests</h2>
       </header>
       <Notice error={error} onDismiss={() => setError(null)} />
-      <ul id="appkeys" class="log">
-        {pending.length === 0 ? (
-          <li class="muted">none pending</li>
-        ) : (
-          pending.map((p) => (
+      {pending.length === 0 ? (
+        <p class="muted" id="appkeys-empty">
+          No application is asking for a key. When one asks (a slicer's or a phone app's "request a key"), it shows here to allow or deny.
+        </p>
+      ) : (
+        <ul id="appkeys" class="log">
+          {pending.map((p) => (
             <li key={p.user_token} data-token={p.user_token} class="row">
               <span class="text">
                 {p.app_id}
@@ -45,9 +47,9 @@ export function AppKeyRequests({ changed }: { changed: number }) {
                 Deny
               </button>
             </li>
-          ))
-        )}
-      </ul>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

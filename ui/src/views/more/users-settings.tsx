@@ -70,12 +70,18 @@ export function UsersSettings() {
   }, [manager]);
   const change = (method: string, path: string, body?: object) => action.run(() => api<{ users: UserJson[] }>(method, path, body).then((r) => setUsers(r.users)));
   const byPassword = signIn.value.status === 'signed-in' && signIn.value.via === 'password';
+  const me = currentUser.value?.name;
   return (
     <section class="panel" aria-labelledby="users-h">
       <header>
         <h1 id="users-h">Users</h1>
       </header>
-      {manager && users && (
+      {manager && users && users.every((u) => u.name === me) && (
+        <p class="muted" id="users-empty">
+          {users.length ? 'Only you so far.' : 'No users yet: you are signed in with a key.'} Add a user below for each person who should sign in with a name and password.
+        </p>
+      )}
+      {manager && users && users.length > 0 && (
         <table id="users">
           <thead>
             <tr>
