@@ -221,8 +221,10 @@ export class DefaultTimelapseService implements TimelapseService, LifecycleContr
   private async finish(recording: Recording, kind: PrintEndKind): Promise<void> {
     if (recording.timer) clearInterval(recording.timer);
     if (this.recording === recording) this.recording = null;
-    this.queue.recordingEnded(recording.set);
+    // the set stays "recording" until its last frame is written: a set listed, rendered or deleted
+    // meanwhile would miss the frame a slow camera was still taking when the print ended
     while (recording.pending.size > 0) await Promise.allSettled([...recording.pending]);
+    this.queue.recordingEnded(recording.set);
     const { renderOn } = this.settings.of(timelapseSettings).get();
     if (renderOn.includes(kind)) this.queueRender(recording.set, recording.gcode, recording.config);
     else this.log.info({ set: recording.set, kind }, 'timelapse left unrendered');

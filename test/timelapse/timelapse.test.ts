@@ -133,6 +133,12 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
   it('keeps frames of a print end not in renderOn, lists them, renders and deletes them on request', async () => {
     t.host.settings.of(timelapseSettings).update({ renderOn: ['done'] });
     await timelapse.configure({ type: 'zchange', postRoll: 0 }, false);
+    // a slow camera (its frame comes 1.5 s after the Z change, so after the cancel): the set must stay
+    // "recording" until that frame is written, never listed finished without it
+    const still = path.join(t.basedir, 'still.jpg');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48', '-frames:v', '1', '-y', still]);
+    const slowCamera = [process.execPath, '-e', 'setTimeout(() => require("fs").copyFileSync(process.argv[1], process.argv[2]), 1500)', still, '{file}'];
+    t.host.settings.of(webcamSettings).update({ snapshotCommand: slowCamera });
     const printer = t.get<PrinterRegistry>(PrinterRegistry).first()!.printer;
     const cancelled = nextEvent(t.host.bus, 'PrintCancelled');
     await printGcode(t, 'kept.gcode', layerGcode(2, { dwellMs: 5000 }) );
@@ -142,7 +148,9 @@ describe('timelapse (ffmpeg, test-pattern camera)', function () {
     await cancelled;
     z.dispose();
     await t.host.bus.idle(5000);
-    await waitFor(async () => (await timelapse.unrendered()).some((u) => u.gcode === 'kept.gcode' && !u.recording));
+    const finished = await waitFor(async () => (await timelapse.unrendered()).find((u) => u.gcode === 'kept.gcode' && !u.recording));
+    expect(finished.frames, 'frames of the set once listed as finished').to.equal(1);
+    t.host.settings.of(webcamSettings).update({ snapshotCommand: [] });
     const listed = await api(t, 'GET', '/api/timelapse');
     const set = listed.json.unrendered.find((u: { gcode: string }) => u.gcode === 'kept.gcode');
     expect(set).to.include({ frames: 1, recording: false, rendering: false });
