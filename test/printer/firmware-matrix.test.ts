@@ -1,7 +1,7 @@
 /**
  * Every firmware family the simulator plays × every fault it can inject (fault-matrix.ts): a
- * 1 600-line print over a pty each (the last fault is injected after line 1 500; `npm run bench:faults`
- * runs the same matrix on 2 000-line files). Either the simulator's record of executed lines is exactly the
+ * 800-line print over a pty each (`npm run bench:faults` runs the same matrix on 2 000-line files; here each
+ * fault strikes at the same point of the print, its line moved in proportion: faultsForLength). Either the simulator's record of executed lines is exactly the
  * file, or (where no recovery is possible) the job ends in the documented clean failure: Error,
  * Disconnected and PrintFailed, "Offline after error", and what ran is a prefix of the file.
  * The runs go four at a time (each its own pty, simulator and host); each `it` checks one.
@@ -11,7 +11,7 @@ import { EventBus } from '../../core/events/event-bus.js';
 import { FIRMWARE_VARIANTS, INJECTED_FAULTS, faultApplies, judge, runFaultMatrix, type MATRIX_SERIAL, type RunRecord } from '../../core/printer/simulator/fault-matrix.js';
 import { fastSerial, startPrinterHost, tempDir, typicalLines } from './helpers.js';
 
-describe('firmware dialects × faults: 1 600-line prints over a pty', function () {
+describe('firmware dialects × faults: 800-line prints over a pty', function () {
   this.timeout(400000);
   const results = new Map<string, RunRecord | Error>();
 
@@ -22,7 +22,7 @@ describe('firmware dialects × faults: 1 600-line prints over a pty', function (
       const settled = async () => void (await h.t.get<EventBus>(EventBus).idle(5000));
       return { printer: h.printer, names: () => h.names(), errors, settled, stop: () => h.stop() };
     };
-    for (const run of await runFaultMatrix(tempDir(), typicalLines(1600), startHost)) results.set(`${run.variant.name} / ${run.fault.name}`, run.result);
+    for (const run of await runFaultMatrix(tempDir(), typicalLines(800), startHost)) results.set(`${run.variant.name} / ${run.fault.name}`, run.result);
   });
 
   for (const variant of FIRMWARE_VARIANTS) {

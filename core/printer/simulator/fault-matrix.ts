@@ -64,6 +64,21 @@ export const INJECTED_FAULTS: readonly InjectedFault[] = [
   { name: 'silence', faults: { silentAfterLines: 800 }, outcome: /communication timeout/ },
 ];
 
+/** The file length the `…AfterLines` positions above are written for (what `npm run bench:faults` prints). */
+export const FAULT_POSITIONS_FOR_LINES = 2000;
+
+/**
+ * A fault's settings for a file of `lineCount` lines: each `…AfterLines` position moved in proportion, so
+ * a shorter file (the test suite's) meets every fault at the same point of the print; rates stay as they are.
+ */
+export function faultsForLength(faults: InjectedFault['faults'], lineCount: number): InjectedFault['faults'] {
+  const scaled: Record<string, unknown> = { ...faults };
+  for (const [key, value] of Object.entries(faults ?? {})) {
+    if (key.endsWith('AfterLines') && typeof value === 'number') scaled[key] = Math.max(1, Math.round((value * lineCount) / FAULT_POSITIONS_FOR_LINES));
+  }
+  return scaled as InjectedFault['faults'];
+}
+
 export function faultApplies(variant: FirmwareVariant, fault: InjectedFault): boolean {
   const firmware = SIMULATED_FIRMWARES[variant.firmware];
   return (!fault.numberedOnly || firmware.checksLines) && (!fault.idleWaitOnly || firmware.idleWait);
@@ -146,7 +161,7 @@ export async function runFaultCase(
     pacing: false,
     motion: false,
     sdFolder: path.join(dir, `sd-${index}`),
-    faults: { seed: index + 1, ...fault.faults },
+    faults: { seed: index + 1, ...faultsForLength(fault.faults, lines.length) },
   });
   const eventsBefore = host.names().length;
   const errorsBefore = host.errors().length;
