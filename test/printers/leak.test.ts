@@ -116,7 +116,9 @@ describe('printers: 50 added and removed leak nothing', function () {
     // is left (a real leak never gets there, and the assertions below say so); 60 s, as a clean CI run under
     // the suite's workers once measured "before" with four of the warm-up's scopes still tearing down
     const registered = () => t.get<PrinterRegistry>(PrinterRegistry).list().length;
-    await waitFor(async () => (await collect(), (await liveInstances(ContainerPrinterScope.prototype)) === registered()), 60000, 'removed printer scopes collected').catch(() => undefined);
+    // (every 200 ms: a probe is three full collections and a heap walk, which a 10 ms poll would repeat
+    // back to back on a loaded machine, slowing the very teardown it waits for)
+    await waitFor(async () => (await collect(), (await liveInstances(ContainerPrinterScope.prototype)) === registered()), { timeoutMs: 60000, intervalMs: 200, what: 'removed printer scopes collected' }).catch(() => undefined);
     await collect();
     const resources: Record<string, number> = {};
     for (const type of process.getActiveResourcesInfo()) resources[type] = (resources[type] ?? 0) + 1;
