@@ -10,15 +10,31 @@ import { parseCommandArgs, UsageError, type CliCommand } from './command.js';
 
 const COMMANDS_DIR = path.join(__dirname, 'commands');
 
+function loadCommand(file: string): CliCommand | undefined {
+  return (require(path.join(COMMANDS_DIR, file)) as { default?: CliCommand }).default;
+}
+
 function loadCommands(): Map<string, CliCommand> {
   const commands = new Map<string, CliCommand>();
   if (!existsSync(COMMANDS_DIR)) return commands;
   for (const file of readdirSync(COMMANDS_DIR).sort()) {
     if (!file.endsWith('.js')) continue;
-    const command = (require(path.join(COMMANDS_DIR, file)) as { default?: CliCommand }).default;
+    const command = loadCommand(file);
     if (command?.name) commands.set(command.name, command);
   }
   return commands;
+}
+
+/**
+ * The command `name`, loading only its own file when it is named after it (every command loads the parts
+ * of the host it uses, which for some is all of it: a process that runs `printers list` should not pay
+ * for `serve`'s); otherwise, or for a file named differently, every command file is scanned.
+ */
+function findCommand(name: string): { command: CliCommand | undefined; commands: () => Map<string, CliCommand> } {
+  const own = /^[a-z][a-z-]*$/.test(name) && existsSync(path.join(COMMANDS_DIR, `${name}.js`)) ? loadCommand(`${name}.js`) : undefined;
+  if (own?.name === name) return { command: own, commands: loadCommands };
+  const commands = loadCommands();
+  return { command: commands.get(name), commands: () => commands };
 }
 
 function usage(commands: Map<string, CliCommand>): string {
@@ -27,15 +43,14 @@ function usage(commands: Map<string, CliCommand>): string {
 }
 
 async function dispatch(argv: readonly string[]): Promise<number> {
-  const commands = loadCommands();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage(commands));
+    console.log(usage(loadCommands()));
     return name ? 0 : 2;
   }
-  const command = commands.get(name);
+  const { command, commands } = findCommand(name);
   if (!command) {
-    console.error(`cuttle: unknown command "${name}"\n\n${usage(commands)}`);
+    console.error(`cuttle: unknown command "${name}"\n\n${usage(commands())}`);
     return 2;
   }
   try {
