@@ -28,15 +28,28 @@ interface Listener<T> {
 
 export class Emitter<T> implements Disposable {
   private listeners = new Set<Listener<T>>();
+  /**
+   * The listeners as an array, made on the first fire after a change: a fire iterates the array
+   * of its moment (a listener added meanwhile is not called), without copying the set each time
+   * (several fires per printed line, on the serial path).
+   */
+  private snapshot: readonly Listener<T>[] | null = null;
 
   /** `onListenerError` is told about a throwing listener; by default the host's logger is. */
   constructor(private readonly onListenerError: (err: unknown) => void = (err) => defaultListenerErrorHandler(err)) {}
 
   readonly event: Event<T> = (listener, thisArgs, disposables) => {
-    const call = thisArgs === undefined ? listener : (value: T) => listener.call(thisArgs, value);
-    const entry: Listener<T> = { call, owner: currentOwner() };
+    const bound = thisArgs === undefined ? listener : (value: T) => listener.call(thisArgs, value);
+    const owner = currentOwner();
+    // a plugin disposing its subscription before delivery no longer hears the value
+    const call = owner ? (value: T) => void (this.listeners.has(entry) && bound(value)) : bound;
+    const entry: Listener<T> = { call, owner };
     this.listeners.add(entry);
-    const subscription = Disposable.create(() => this.listeners.delete(entry));
+    this.snapshot = null;
+    const subscription = Disposable.create(() => {
+      this.listeners.delete(entry);
+      this.snapshot = null;
+    });
     if (Array.isArray(disposables)) disposables.push(subscription);
     else disposables?.add(subscription);
     return subscription;
@@ -44,11 +57,11 @@ export class Emitter<T> implements Disposable {
 
   /** Calls core listeners synchronously and queues owned (plugin) ones; a throwing listener does not stop the others. */
   fire(value: T): void {
-    for (const listener of [...this.listeners]) {
+    if (this.listeners.size === 0) return;
+    const listeners = (this.snapshot ??= [...this.listeners]);
+    for (const listener of listeners) {
       if (listener.owner) {
-        const { owner, call } = listener;
-        // a plugin disposing its subscription before delivery no longer hears the value
-        deliverAsOwner(owner, (v: T) => this.listeners.has(listener) && call(v), value);
+        deliverAsOwner(listener.owner, listener.call, value);
         continue;
       }
       try {
@@ -66,5 +79,6 @@ export class Emitter<T> implements Disposable {
 
   dispose(): void {
     this.listeners.clear();
+    this.snapshot = null;
   }
 }

@@ -34,7 +34,12 @@ export function currentOwner(): ListenerOwner | undefined {
  * Deliveries to owned listeners wait here, one FIFO for all owners: the category plugins turn
  * signals into catalogue events, and one queue keeps those events in the order the signals came.
  */
-const queue: (() => void)[] = [];
+interface Delivery {
+  owner: ListenerOwner;
+  listener: (value: never) => void;
+  value: unknown;
+}
+const queue: Delivery[] = [];
 let scheduled = false;
 let draining = false;
 const idleWaiters: (() => void)[] = [];
@@ -45,7 +50,7 @@ function drain(): void {
   // deliveries queued while draining wait for the next turn, so I/O (the serial port) goes first
   const batch = queue.splice(0);
   try {
-    for (const deliver of batch) deliver();
+    for (const delivery of batch) deliver(delivery);
   } finally {
     draining = false;
   }
@@ -68,15 +73,22 @@ function schedule(): void {
   else queueMicrotask(drain);
 }
 
+/** `runAsOwner` for one delivery, without a closure per delivery (several per printed line). */
+function deliver({ owner, listener, value }: Delivery): void {
+  const previous = current;
+  current = owner;
+  try {
+    (listener as (value: unknown) => void)(value);
+  } catch (err) {
+    owner.report(err);
+  } finally {
+    current = previous;
+  }
+}
+
 /** Calls `listener(value)` later, as `owner`, reporting a throw to it. */
 export function deliverAsOwner<T>(owner: ListenerOwner, listener: (value: T) => void, value: T): void {
-  queue.push(() => {
-    try {
-      runAsOwner(owner, () => listener(value));
-    } catch (err) {
-      owner.report(err);
-    }
-  });
+  queue.push({ owner, listener, value });
   schedule();
 }
 
