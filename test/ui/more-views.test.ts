@@ -93,6 +93,10 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       await waitFor(async () => Number(await page.evaluate(inked)) > 20, 5000, 'a drawn thumbnail');
     }
     expect(downloads.filter((url) => url.endsWith('/both.gcode'))).to.have.length(1);
+    // a page opened on a farm already printing draws them too (its cards are listed before their first live update)
+    await page.reload();
+    for (const id of ['p1', 'bench2']) await page.waitForSelector(`${card(id)} canvas.thumb[data-layer]`, { timeout: 15000 });
+    for (const id of ['p1', 'bench2']) await page.check(`${card(id)} input.select`);
     await page.click('#bulk-cancel');
     await page.click('dialog[open] button:has-text("Cancel jobs")');
     for (const id of ['p1', 'bench2']) await page.waitForSelector(`${card(id)}[data-state="Operational"]`, { timeout: 15000 });

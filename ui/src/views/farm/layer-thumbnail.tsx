@@ -14,15 +14,15 @@ import type { Card } from '../../push/farm-stream.js';
 
 const SIZE = 72;
 
-/** Until the element is on screen (or near it): false. */
-function useSeen(element: { current: Element | null }): boolean {
+/** Until the element is on screen (or near it): false. `drawn`: whether the element is in the page yet (watched from when it is). */
+function useSeen(element: { current: Element | null }, drawn: boolean): boolean {
   const [seen, setSeen] = useState(false);
   useEffect(() => {
     if (seen || !element.current) return;
     const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setSeen(true), { rootMargin: '200px' });
     observer.observe(element.current);
     return () => observer.disconnect();
-  }, [seen]);
+  }, [seen, drawn]);
   return seen;
 }
 
@@ -43,7 +43,8 @@ export function LayerThumbnail({ card }: { card: Signal<Card> }) {
   const file = live?.job.file;
   const path = file?.origin === 'local' ? file.path : null;
   const canvas = useRef<HTMLCanvasElement>(null);
-  const seen = useSeen(canvas);
+  // the canvas comes with the first push update (the listed card has no live state yet): watched from then
+  const seen = useSeen(canvas, path !== null);
   const [layers, setLayers] = useState<{ path: string; layers: Layers } | null>(null);
   const drawn = useRef('');
 
