@@ -3,7 +3,7 @@
  * units, OctoPrint's print-time-left estimator, and readable event lines.
  */
 import { expect } from 'chai';
-import { describeEvent, describeTemperatures, formatDuration, PrintClock, PrintTimeEstimator, timeLeftText } from '../../ui/src/lib/format.js';
+import { describeEvent, describeTemperatures, formatDuration, PrintClock, PrintTimeEstimator, progressText, timeLeftText } from '../../ui/src/lib/format.js';
 
 describe('web app: display helpers', () => {
   it('formats durations in human units', () => {
@@ -75,6 +75,16 @@ describe('web app: display helpers', () => {
       expect(idle.active).to.equal(false);
       expect(timeLeftText(idle)).to.equal('about 4 min 05 s to print');
       expect(timeLeftText(clock.update(state(null, null, null, { operational: true }, null)))).to.equal('');
+    });
+
+    it("says a finished print is done, with its time, rather than 100 % and the file's analysis", () => {
+      const clock = new PrintClock();
+      expect(progressText(42, clock.update(state('a.gcode', 42, 42)))).to.equal('42.0 % · 58 s left');
+      expect(progressText(100, clock.update(state('a.gcode', 100, 95, { operational: true })))).to.equal('done in 1 min 35 s');
+      expect(progressText(100, clock.update(state('a.gcode', 100, null, { operational: true })))).to.equal('done');
+      // cancelled part way: the share printed, and the analysis of a new run
+      expect(progressText(40, clock.update(state('a.gcode', 40, 40, { operational: true })))).to.equal('40.0 % · about 1 min 40 s to print');
+      expect(progressText(null, clock.update(state('a.gcode', null, null, { operational: true })))).to.equal('about 1 min 40 s to print');
     });
 
     it('starts over for another file or when the print time goes back (a new run of the same file)', () => {

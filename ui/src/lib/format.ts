@@ -162,6 +162,14 @@ export function timeLeftText(reading: ClockReading): string {
   return reading.left == null ? 'estimating time left…' : formatDuration(reading.left) + ' left';
 }
 
+/** A card's progress line: "42.0 % · 3 min 10 s left", "done in 9 s" once a print has finished (not "100 % · about 9 s to print"). */
+export function progressText(completion: number | null | undefined, reading: ClockReading): string {
+  const time = timeLeftText(reading);
+  if (completion == null) return time;
+  if (!reading.active && completion >= 100) return reading.elapsed != null ? 'done in ' + formatDuration(reading.elapsed) : 'done';
+  return completion.toFixed(1) + ' %' + (time ? ' · ' + time : '');
+}
+
 /** "tool0 209.8 / 210 °C · bed 21.3 / 0 °C" (actual / target; tools, bed, the rest) from `{tool0: {actual, target}, …}` (a push point's `time` is left out). */
 export function describeTemperatures(heaters: Record<string, unknown> | null | undefined): string {
   if (!heaters) return '';

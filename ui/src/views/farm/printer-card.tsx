@@ -10,7 +10,7 @@ import { can } from '../../api/session.js';
 import { Notice } from '../../components/notice.js';
 import { ProgressBar } from '../../components/progress.js';
 import { useAction } from '../../components/use-action.js';
-import { describeTemperatures, timeLeftText } from '../../lib/format.js';
+import { describeTemperatures, progressText } from '../../lib/format.js';
 import { printerBase } from '../../lib/page.js';
 import type { PushEvent } from '../../api/types.js';
 import { PluginPanels, type PanelSources } from '../../plugins/plugin-panels.js';
@@ -44,7 +44,6 @@ export function PrinterCard({ card, selected, onSelect, events }: { card: Signal
   const connect = useAction();
   const base = printerBase(c.id);
   const completion = c.progress.completion;
-  const time = timeLeftText(c.clock);
   const open = (e: MouseEvent) => {
     if ((e.target as Element).closest('a, button, input')) return;
     location.href = base || './';
@@ -69,7 +68,7 @@ export function PrinterCard({ card, selected, onSelect, events }: { card: Signal
       <div class="job">{c.job.file.name ?? 'no job'}</div>
       {kindOf(c.state.flags) === 'printing' && <Thumbnail card={card} />}
       <ProgressBar value={completion} label={`${c.name} progress`} />
-      <div class="progress">{completion == null ? time : `${completion.toFixed(1)} %${time ? ` · ${time}` : ''}`}</div>
+      <div class="progress">{progressText(completion, c.clock)}</div>
       <div class="temps">{describeTemperatures(c.heaters)}</div>
       {c.state.flags.closedOrError && can('CONNECTION') && (
         <div class="row">
