@@ -69,7 +69,7 @@ export function EventsLog({ events: live, names, quiet = false }: { events: Read
         </div>
       </header>
       {events.length === 0 ? (
-        <p class="muted">No events since this page opened.</p>
+        <p class="muted">{all.length === 0 ? 'No events since this page opened.' : `None to show: the ${all.length === 1 ? 'one event' : `${all.length} events`} since this page opened ${all.length === 1 ? 'is' : 'are'} filtered out.`}</p>
       ) : (
         <ul class="log" id="events" tabIndex={0} aria-label="Events, newest first">
           {events.map((e) => (
