@@ -66,10 +66,10 @@ export function HistoryView() {
                 <tr key={job.id} data-result={job.result}>
                   <td class="num">{dateAndTime(job.started)}</td>
                   <td>{printers[job.printer] ?? job.printer}</td>
-                  <td style={{ overflowWrap: 'anywhere' }}>{job.file.path}</td>
+                  <td class="file" style={{ overflowWrap: 'anywhere' }}>{job.file.path}</td>
                   <td class="result">{job.result}</td>
-                  <td class="num">{formatDuration(job.printTime)}</td>
-                  <td class="num">{metres(job.filament)}</td>
+                  <td class="num" data-label="printed">{formatDuration(job.printTime)}</td>
+                  <td class="num" data-label="filament">{metres(job.filament)}</td>
                 </tr>
               ))}
             </tbody>
