@@ -355,6 +355,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(await page.inputValue(`${form} input[name="plugins.mqtt.password"]`)).to.equal('');
     expect(await page.getAttribute(`${form} input[name="plugins.mqtt.password"]`, 'placeholder')).to.contain('set');
     // a set secret can be cleared (not only replaced): the host then holds none, and the field says so
+    expect(await seriousViolations(page), 'a settings page with a secret set').to.deep.equal([]);
     await page.check(`${form} input[name="plugins.mqtt.password.clear"]`);
     expect(await page.isDisabled(`${form} input[name="plugins.mqtt.password"]`)).to.equal(true);
     await page.click(`${form} button[type=submit]`);
