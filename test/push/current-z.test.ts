@@ -11,8 +11,9 @@ import type { TestHost } from '../support/host.js';
 import { pushClient, startConnectedHost, type ConnectedHost } from './support.js';
 import { waitFor } from '../support/wait.js';
 
-// six layers; a dwell after each layer change keeps every layer on screen for a few push ticks (also on the card, where moves take no time)
-const LAYERS = ['G28', 'G90', 'M82', ...Array.from({ length: 600 }, (_, i) => [`G1 X${i % 100} Y${(i * 7) % 100} Z${(0.2 + Math.floor(i / 100) * 0.2).toFixed(1)} E${i / 10} F3000`, ...(i % 100 === 0 ? ['G4 P3000'] : [])]).flat(), ''].join('\n');
+// six layers of 20 moves; a dwell after each layer change (300 ms at speedFactor 20) keeps every layer on
+// screen for a few push ticks at 10 Hz (also on the card, where moves take no time)
+const LAYERS = ['G28', 'G90', 'M82', ...Array.from({ length: 120 }, (_, i) => [`G1 X${(i * 5) % 100} Y${(i * 7) % 100} Z${(0.2 + Math.floor(i / 20) * 0.2).toFixed(1)} E${i / 2} F3000`, ...(i % 20 === 0 ? ['G4 P6000'] : [])]).flat(), ''].join('\n');
 
 describe('currentZ in the push state', function () {
   this.timeout(30000);
