@@ -147,11 +147,11 @@ describe('readiness and the root warning of cuttle serve', function () {
   });
 
   it('sends READY=1 to $NOTIFY_SOCKET once it serves, and STOPPING=1 at SIGTERM', async function () {
-    requireProgram(this, 'socat', ['-V']);
+    requireProgram(this, 'python3', ['--version']);
     requireProgram(this, 'systemd-notify', ['--help']);
     const socket = path.join(basedir, 'notify.sock');
     listener = datagramListener(socket);
-    await waitFor(() => fs.existsSync(socket), 10_000, 'socat to bind the notify socket');
+    await waitFor(() => fs.existsSync(socket), 10_000, 'the receiver to bind the notify socket');
     const saved = process.env['NOTIFY_SOCKET'];
     process.env['NOTIFY_SOCKET'] = socket;
     try {
