@@ -115,7 +115,7 @@ describe('farm events: three printers on ptys, each in its own simulator process
 
   it('(a) prints three different files at once, each executed exactly, PrintStarted/PrintDone with the right printer', async () => {
     await connectAll();
-    const files = IDS.map((id, i) => ({ id, lines: fileLines(i + 1, 1500 + 250 * i) }));
+    const files = IDS.map((id, i) => ({ id, lines: fileLines(i + 1, 800 + 200 * i) }));
     await Promise.all(files.map(({ id, lines }) => registry.get(id)!.printer.selectFile(gcodeFile(dir, `${id}-a.gcode`, lines), true)));
     await waitFor(() => IDS.every((id) => of('PrintDone', id).length === 1), 90000, 'PrintDone on every printer');
     for (const id of IDS) {
@@ -148,7 +148,7 @@ describe('farm events: three printers on ptys, each in its own simulator process
     events.length = 0;
     await startSims('b');
     await connectAll();
-    const files = IDS.map((id, i) => ({ id, lines: fileLines(i + 4, 3000) }));
+    const files = IDS.map((id, i) => ({ id, lines: fileLines(i + 4, 1500) }));
     await Promise.all(files.map(({ id, lines }) => registry.get(id)!.printer.selectFile(gcodeFile(dir, `${id}-b.gcode`, lines), true)));
     const p1 = registry.get('p1')!.printer;
     await waitFor(() => (p1.snapshot().progress.completion ?? 0) > 20, 60000, 'p1 past 20 %');
@@ -174,7 +174,8 @@ describe('farm events: three printers on ptys, each in its own simulator process
   it('(d) /metrics has progress, lines, resends and errors series per printer; a removed printer\'s go', async () => {
     const text = await scrape();
     for (const id of IDS) {
-      expect(value(text, 'cuttle_lines_sent_total', id), `${id} lines`).to.be.greaterThan(1500);
+      // at least (a)'s file and a part of (b)'s
+      expect(value(text, 'cuttle_lines_sent_total', id), `${id} lines`).to.be.greaterThan(800);
       expect(value(text, 'cuttle_resends_total', id), `${id} resends`).to.equal(0);
       expect(value(text, 'cuttle_job_progress_ratio', id), `${id} progress`).to.be.a('number');
       expect(value(text, 'cuttle_printer_errors_total', id), `${id} errors`).to.be.a('number');
