@@ -55,8 +55,8 @@ export class SerialTransport extends ByteStreamTransport {
     }
   }
 
-  protected send(data: Buffer): void {
-    this.pipe?.write(data);
+  protected send(data: string): void {
+    this.pipe?.write(Buffer.from(data, 'latin1'));
   }
 
   async close(): Promise<void> {

@@ -79,8 +79,9 @@ export class TcpTransport extends ByteStreamTransport {
     });
   }
 
-  protected send(data: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(data);
+  protected send(data: string): void {
+    // the string as it is (node writes latin1 straight from it): no Buffer per line
+    if (!this.socket.destroyed) this.socket.write(data, 'latin1');
   }
 
   async close(): Promise<void> {

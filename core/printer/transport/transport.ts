@@ -122,12 +122,12 @@ export abstract class ByteStreamTransport implements Transport {
   /** set by close() (and by a loss): nothing more is written or reported */
   protected closing = false;
 
-  /** Writes `data` (latin1 characters, one per byte) now. */
-  protected abstract send(data: Buffer): void;
+  /** Writes `data` (latin1 characters, one per byte) now; a subclass that can write the string as it is saves a Buffer per write. */
+  protected abstract send(data: string): void;
   abstract close(): Promise<void>;
 
   write(data: string): void {
-    if (!this.closing) this.send(Buffer.from(data, 'latin1'));
+    if (!this.closing) this.send(data);
   }
 
   protected received(chunk: Buffer): void {
