@@ -69,6 +69,37 @@ export interface GcodeState {
   extrudeFactor: number;
 }
 
+/** The codes other than G0/G1 whose words the model reads (see onSent). */
+const WORD_CODES: ReadonlySet<string> = new Set(['G28', 'G90', 'G91', 'G92', 'M82', 'M83', 'M106', 'M107', 'M220', 'M221', 'M18', 'M84']);
+
+const BLANK = /\s/;
+
+/** Whether the character at `i` is a blank as `\s` has it (ASCII checked without the RegExp). */
+function blankAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && BLANK.test(text[i]!));
+}
+
+/**
+ * What follows `letter` in the first blank-separated word of `command` that starts with it (either
+ * case), upper-cased; undefined when no word does. The first word, the code, is skipped. A scan, not
+ * a split: it runs for every printed move.
+ */
+function wordValue(command: string, letter: 'F'): string | undefined {
+  const upper = letter.charCodeAt(0);
+  const end = command.length;
+  let i = 0;
+  while (i < end && blankAt(command, i)) i++;
+  while (i < end && !blankAt(command, i)) i++;
+  while (i < end) {
+    while (i < end && blankAt(command, i)) i++;
+    const start = i;
+    while (i < end && !blankAt(command, i)) i++;
+    if (i > start && (command.charCodeAt(start) & ~32) === upper) return command.slice(start + 1, i).toUpperCase();
+  }
+  return undefined;
+}
+
 export class PrinterModel implements Disposable {
   readonly gcode: GcodeState = { absoluteCoordinates: true, absoluteExtrude: true, feedrate: 1500, speedFactor: 1, extrudeFactor: 1 };
   private homed = new Set<string>();
@@ -126,9 +157,16 @@ export class PrinterModel implements Disposable {
 
   /** Axes marked homed right away (the host's G28 went out), as Klipper marks them when homing ends. */
   private onSent(sent: SentCommand): void {
+    if (sent.code === 'G0' || sent.code === 'G1') {
+      // nearly every printed line: its feedrate without splitting the line into words
+      this.movedSinceReport = true;
+      const f = Number(wordValue(sent.command, 'F'));
+      if (Number.isFinite(f) && f > 0) this.gcode.feedrate = f;
+      return;
+    }
+    if (sent.code === null || !WORD_CODES.has(sent.code)) return;
     const words = sent.command.toUpperCase().split(/\s+/);
-    const feed = words.find((w) => w.startsWith('F'));
-    if (sent.code === 'G0' || sent.code === 'G1' || sent.code === 'G28' || sent.code === 'G92') this.movedSinceReport = true;
+    if (sent.code === 'G28' || sent.code === 'G92') this.movedSinceReport = true;
     switch (sent.code) {
       case 'G28': {
         const axes = words.slice(1).map((w) => w[0]!.toLowerCase()).filter((a) => 'xyz'.includes(a));
@@ -167,10 +205,6 @@ export class PrinterModel implements Disposable {
       case 'M84':
         this.homed.clear();
         break;
-    }
-    if ((sent.code === 'G0' || sent.code === 'G1') && feed) {
-      const f = Number(feed.slice(1));
-      if (Number.isFinite(f) && f > 0) this.gcode.feedrate = f;
     }
   }
 

@@ -160,6 +160,10 @@ describe('moonraker: JSON-RPC protocol', function () {
     // the position asked for after the move (M114, the printer idle)
     await waitFor(async () => (await rpc.result('printer.objects.query', { objects: { toolhead: ['position'] } })).status.toolhead.position[0] === 10, 5000, 'toolhead at X10');
     expect(query.status.gcode_move.absolute_coordinates).to.equal(true);
+    // a move's feed rate as the model reads it from the line sent (any case, mm/min), shown in mm/s
+    await rpc.result('printer.gcode.script', { script: 'G1 X12 f4200' });
+    expect(h.executed('p1').some((line) => /^G1 X12 f4200/i.test(line))).to.equal(true);
+    expect((await rpc.result('printer.objects.query', { objects: { gcode_move: ['speed'] } })).status.gcode_move.speed).to.equal(70);
   });
 
   it('answers a script once the printer has acknowledged its last line, within moonraker.scriptTimeout', async () => {
