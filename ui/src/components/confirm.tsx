@@ -38,8 +38,14 @@ export function ConfirmDialog(props: { open: boolean; title: string; text: strin
       if (back.isConnected && !back.hasAttribute('disabled')) back.focus();
     }
   }, [props.open]);
+  // 'close' comes in a task of its own after the dialog closed; by then a quick Escape and Enter may have
+  // opened it again, and a stale close would shut the new one: only a dialog still closed is cancelled
+  // (Chrome can close it without a 'cancel' event, for a second Escape without a click between)
+  const closed = () => {
+    if (!ref.current?.open) props.onCancel();
+  };
   return (
-    <dialog ref={ref} aria-labelledby="confirm-title" onCancel={props.onCancel} onClose={props.onCancel} onKeyDown={(e) => trapTab(ref.current!, e)}>
+    <dialog ref={ref} aria-labelledby="confirm-title" onCancel={props.onCancel} onClose={closed} onKeyDown={(e) => trapTab(ref.current!, e)}>
       <h2 id="confirm-title">{props.title}</h2>
       <p>{props.text}</p>
       <div class="row">
