@@ -4,7 +4,7 @@
  * dispatches the bus. Answers `written` (up to which seq is on disk) after each commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../database/database.js';
+import { openDatabase } from '../database/open.js';
 import { prune, type RetentionLimits } from './retention.js';
 import { ROW_FIELDS, type FlatRows } from './schema.js';
 
