@@ -5,6 +5,8 @@
  * serial path), and a throw is reported to the owner with the plugin's id. The scope is synchronous
  * on purpose: core code that a plugin calls and that continues asynchronously is not attributed to it.
  */
+import { onMicrotask } from './microtask.js';
+
 export interface ListenerOwner {
   /** the plugin id, named in the log when one of its listeners throws */
   readonly id: string;
@@ -70,7 +72,7 @@ function schedule(): void {
   if (scheduled) return;
   scheduled = true;
   if (draining) setImmediate(drain);
-  else queueMicrotask(drain);
+  else onMicrotask(drain);
 }
 
 /** `runAsOwner` for one delivery, without a closure per delivery (several per printed line). */

@@ -18,6 +18,7 @@
  * one command in flight every microsecond before the write is a microsecond the printer waits.
  */
 import type { Disposable } from '../../common/disposable.js';
+import { onMicrotask } from '../../common/microtask.js';
 import type { CommandContext } from '../hooks.js';
 import type { Transport } from '../transport/transport.js';
 import { realClock, type Clock } from './clock.js';
@@ -264,7 +265,7 @@ export class GcodeProtocol {
   /** Counts `transmission` in flight; its line joins `out`, which the pump writes once it is done. */
   private transmit(transmission: Transmission, text: string, out: string[], sent?: SentCommand): void {
     this.inFlight.push(transmission);
-    if (this.fresh.length === 0) queueMicrotask(this.settle);
+    if (this.fresh.length === 0) onMicrotask(this.settle);
     this.fresh.push(transmission);
     out.push(text);
     this.notices.push({ kind: 'log', direction: 'send', line: text, sent });
