@@ -146,11 +146,11 @@ export class JobControl {
   }
 
   private reportProgress(job: PrintJob): void {
-    const progress = job.progress();
-    const percent = Math.floor(progress.completion ?? 0);
+    // runs for every line: the progress (an object, the clock read) is made only for a new percent
+    const percent = Math.floor(job.completion() ?? 0);
     if (percent === this.lastPercent) return;
     this.lastPercent = percent;
-    this.progressed.fire({ file: job.file, progress });
+    this.progressed.fire({ file: job.file, progress: job.progress() });
   }
 
   private finishWhenDrained(): void {

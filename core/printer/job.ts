@@ -148,9 +148,14 @@ export class PrintJob {
     return (end - this.startedAt - this.pausedMs) / 1000;
   }
 
-  progress(): JobProgress {
+  /** % of the file's bytes sent, null when its size is unknown */
+  completion(): number | null {
     const size = this.file.size;
-    const completion = size ? Math.min(100, (this.filepos / size) * 100) : null;
+    return size ? Math.min(100, (this.filepos / size) * 100) : null;
+  }
+
+  progress(): JobProgress {
+    const completion = this.completion();
     const elapsed = this.elapsed;
     return {
       completion,
