@@ -401,6 +401,8 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   }
 
   private response(line: string): void {
+    // a bare "ok" (nearly every line) carries nothing the parsers below look for
+    if (line === 'ok') return this.jobs.response(line);
     const heaters = parseTemperatures(line);
     if (heaters) this.updateTemperatures(heaters);
     const position = parsePosition(line);
