@@ -41,6 +41,13 @@ function newest<T>(list: T[], limit: number): T[] {
   return list.length > limit ? list.slice(list.length - limit) : list;
 }
 
+const NONE: never[] = [];
+
+/** `newest`, down to none (a shared empty list) when `limit` is 0 or less. */
+function keepNewest<T>(list: T[], limit: number): T[] {
+  return limit <= 0 ? NONE : newest(list, limit);
+}
+
 /** Which of the shared `current` forms: logs, messages, the `printer` key. */
 function variant(withLogs: boolean, withMessages: boolean, keyed: boolean): number {
   return (withLogs ? 1 : 0) | (withMessages ? 2 : 0) | (keyed ? 4 : 0);
@@ -148,9 +155,29 @@ export class StateFeed implements Disposable {
     this.captured = this.captured.filter((t) => t.id > id);
     for (const tick of due) this.ticks.push(tick);
     if (this.ticks.length > KEPT_TICKS) this.ticks.splice(0, this.ticks.length - KEPT_TICKS);
+    this.forgetUnshownLines();
     this.lastId = due[due.length - 1]!.id;
     this.currentCache.clear();
     this.steady.fill(undefined);
+  }
+
+  /**
+   * Drops the log lines and messages of older ticks that no `current` can show any more. Every
+   * `current` covers ticks up to the latest and shows at most `logLines` of each, the newest: so
+   * only the newest `logLines` over all kept ticks can ever be sent. Kept whole, 64 ticks of a
+   * printer streaming hold some 38 000 strings, most of the host's heap with 16 printers, each
+   * copied to the old generation and marked by every major collection.
+   */
+  private forgetUnshownLines(): void {
+    let logs = 0;
+    let messages = 0;
+    for (let i = this.ticks.length - 1; i >= 0; i--) {
+      const tick = this.ticks[i]!;
+      tick.logs = keepNewest(tick.logs, this.logLines - logs);
+      tick.messages = keepNewest(tick.messages, this.logLines - messages);
+      logs += tick.logs.length;
+      messages += tick.messages.length;
+    }
   }
 
   /**

@@ -98,6 +98,27 @@ describe('push hub', () => {
     hub.dispose();
   });
 
+  it('shows the newest `logLines` lines in a coalesced `current`, however many ticks it covers', async () => {
+    const { hub, log, open } = setup({ logLines: 4 });
+    const steady = open();
+    const throttled = open();
+    throttled.client.receive('throttle', 5);
+    for (let tick = 1; tick <= 10; tick++) {
+      log.fire({ direction: 'send', line: `G1 Z${tick}` });
+      log.fire({ direction: 'recv', line: `ok ${tick}` });
+      hub.tick();
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => steady.link.of('current').length === 10 && throttled.link.of('current').length === 2);
+    const [first, second] = throttled.link.of('current');
+    expect(first!['logs']).to.deep.equal(['>>> G1 Z4', '<<< ok 4', '>>> G1 Z5', '<<< ok 5']);
+    expect(first!['messages']).to.deep.equal(['ok 2', 'ok 3', 'ok 4', 'ok 5']);
+    expect(second!['logs']).to.deep.equal(['>>> G1 Z9', '<<< ok 9', '>>> G1 Z10', '<<< ok 10']);
+    expect(second!['messages']).to.deep.equal(['ok 7', 'ok 8', 'ok 9', 'ok 10']);
+    expect(steady.link.of('current').map((c) => c['logs'])[9]).to.deep.equal(['>>> G1 Z10', '<<< ok 10']);
+    hub.dispose();
+  });
+
   it('reports plugin messages dropped for a client that stopped reading, and loses no event', async () => {
     const { hub, bus, open } = setup();
     const { link } = open();
