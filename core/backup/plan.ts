@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DATABASE_FILE } from '../database/database.js';
+import { DATABASE_FILE } from '../database/open.js';
 import { RUNNING_HOST_FILE } from '../common/running-host.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { BackupPart } from './format.js';

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { inject, injectable } from 'inversify';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { openDatabase, type SqliteDatabase } from './open.js';
+import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './open.js';
 
-export { openDatabase, type SqliteDatabase } from './open.js';
+export { DATABASE_FILE, openDatabase, type SqliteDatabase } from './open.js';
 
 export interface HostDatabase {
   readonly file: string;
@@ -19,8 +19,6 @@ export interface HostDatabase {
   durable<T>(fn: () => T): T;
 }
 export const HostDatabase = Symbol.for('cuttle.HostDatabase');
-
-export const DATABASE_FILE = 'cuttle.db';
 
 @injectable()
 export class SqliteHostDatabase implements HostDatabase, LifecycleContribution {

@@ -1,13 +1,17 @@
 /**
- * Opening a cuttle database file, with nothing else: the event log's writer thread opens its own
- * connection through this, and a thread that imported the host's services (Inversify, settings) to
- * do so would load them for nothing at every start.
+ * Opening a cuttle database file, with nothing else: the event log's writer thread and the backup
+ * thread reach the database through this. A thread must not import the host's services: they load
+ * Inversify, an ES module, and Node 20's require() of an ES module can abort the whole process
+ * (FATAL ERROR: v8::Module::IsGraphAsync) when it races with the thread's own module loading.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
+
+/** the database's file name in `<basedir>/<folder.data>/` */
+export const DATABASE_FILE = 'cuttle.db';
 
 /** Opens (creating when missing) a database file with the pragmas every cuttle connection uses. */
 export function openDatabase(file: string): SqliteDatabase {

@@ -17,6 +17,9 @@ const KNOWN_FILE_CYCLES: readonly (readonly string[])[] = [];
 
 type Graph = Map<string, Set<string>>;
 
+/** imports that stay in the compiled code (not `import type`), relative or of a package */
+const VALUE_IMPORT = /(?:^|[\s;])(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/g;
+
 const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function sourceFiles(folder: string): string[] {
@@ -151,5 +154,37 @@ describe('import graph', () => {
         .join('; ');
     });
     expect(explained, 'folder circles').to.deep.equal([]);
+  });
+
+  it('keeps ES-module packages out of worker threads (Node 20 can abort the process on require() of one there)', () => {
+    // a thread's require() of an ES module raced with its own loading once and aborted a test process
+    // (FATAL ERROR: v8::Module::IsGraphAsync): the threads load CommonJS packages only
+    const entries = sourceFiles('core').filter((file) => /new Worker\(path\.join\(__dirname, '[^']+\.js'\)/.test(fs.readFileSync(path.join(APP_ROOT, file), 'utf8')));
+    const threads = entries.flatMap((file) =>
+      [...fs.readFileSync(path.join(APP_ROOT, file), 'utf8').matchAll(/new Worker\(path\.join\(__dirname, '([^']+)\.js'\)/g)].map((m) => path.posix.join(path.posix.dirname(file), `${m[1]}.ts`)),
+    );
+    expect(threads.length, 'worker thread entries found').to.be.at.least(3);
+    const esmPackages: string[] = [];
+    for (const entry of threads) {
+      const seen = new Set<string>();
+      const queue = [entry];
+      while (queue.length) {
+        const file = queue.pop()!;
+        if (seen.has(file)) continue;
+        seen.add(file);
+        for (const match of fs.readFileSync(path.join(APP_ROOT, file), 'utf8').matchAll(VALUE_IMPORT)) {
+          const spec = match[1]!;
+          if (spec.startsWith('.')) {
+            const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, '.ts');
+            if (fs.existsSync(path.join(APP_ROOT, target))) queue.push(target);
+          } else if (!spec.startsWith('node:')) {
+            const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+            const manifest = JSON.parse(fs.readFileSync(path.join(APP_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { type?: string };
+            if (manifest.type === 'module') esmPackages.push(`${entry} loads ${name} (through ${file})`);
+          }
+        }
+      }
+    }
+    expect(esmPackages).to.deep.equal([]);
   });
 });
