@@ -1,8 +1,9 @@
 /**
  * Job history in the host database, fed by every printer's job signals: a row (with the printer's id) when a job starts
  * (written before anything else happens, so kill -9 cannot lose it), its completion and print time
- * at each progress step, its result when it ends. At start, rows still `printing` belong to a
- * process that died: they become `interrupted`, ended at their last sign of life.
+ * at each whole percent (within a second, several printers' in one transaction), its result when
+ * it ends. At start, rows still `printing` belong to a process that died: they become
+ * `interrupted`, ended at their last sign of life.
  */
 import { inject, injectable, optional } from 'inversify';
 import { DisposableStore } from '../common/disposable.js';
@@ -30,6 +31,9 @@ interface JobRow {
   filament: number | null;
 }
 
+/** Most time a job's progress waits to be written (its last sign of life if the host is killed). */
+const PROGRESS_WRITE_MS = 1000;
+
 /** The filament a job used, from the estimate: all of it when done, else by completion. */
 const FILAMENT_SQL = `CASE WHEN estimated_filament IS NULL THEN NULL WHEN result = 'done' THEN estimated_filament
   WHEN result = 'printing' THEN NULL ELSE estimated_filament * COALESCE(completion, 0) / 100.0 END`;
@@ -41,6 +45,10 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
   private readonly logger: Logger;
   /** per printer: the row of the job running now */
   private readonly current = new Map<string, number>();
+  /** progress not written yet, by job row: the last of each row within PROGRESS_WRITE_MS goes in one transaction */
+  private readonly progressDue = new Map<number, { updated: number; completion: number | null; printTime: number | null }>();
+  private progressTimer: NodeJS.Timeout | undefined;
+  private writeProgress: (() => void) | undefined;
 
   constructor(
     @inject(HostDatabase) private readonly database: HostDatabase,
@@ -64,8 +72,11 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
       this.logger.warn({ jobs: interrupted }, 'jobs that were running when the host stopped are marked interrupted');
     }
     if (!this.printers) return;
-    // prepared once: it runs on every whole percent of every printer's job, on the thread that streams
+    // prepared once: it runs for the whole percents of every printer's job
     const updateProgress = this.database.db.prepare('UPDATE jobs SET updated = ?, completion = ?, print_time = ? WHERE id = ?');
+    this.writeProgress = this.database.db.transaction(() => {
+      for (const [row, { updated, completion, printTime }] of this.progressDue) updateProgress.run(updated, completion, printTime, row);
+    });
     this.subscriptions.add(
       this.printers.forEach(({ id, printer }) => {
         const each = new DisposableStore();
@@ -73,7 +84,14 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
         each.add(
           printer.onProgress(({ progress }) => {
             const row = this.current.get(id);
-            if (row !== undefined) updateProgress.run(Date.now(), progress.completion, progress.printTime, row);
+            if (row === undefined) return;
+            // not on the serial path: a write per whole percent of each printer (hundreds a second
+            // for a farm) was a commit each, and a disk write that can block the event loop
+            this.progressDue.set(row, { updated: Date.now(), completion: progress.completion, printTime: progress.printTime });
+            if (!this.progressTimer) {
+              this.progressTimer = setTimeout(() => this.flushProgress(), PROGRESS_WRITE_MS);
+              this.progressTimer.unref();
+            }
           }),
         );
         each.add(printer.onPrintEnded(({ end, time }) => this.ended(id, end, time)));
@@ -84,6 +102,21 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
 
   stop(): void {
     this.subscriptions.dispose();
+    this.flushProgress();
+  }
+
+  /** Writes the progress not written yet (before a job's end, which reads its completion). */
+  private flushProgress(): void {
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    if (this.progressDue.size === 0) return;
+    try {
+      if (this.database.db.open) this.writeProgress?.();
+    } catch (err) {
+      this.logger.warn(errorInfo(err), 'could not write the jobs\' progress to the history');
+    } finally {
+      this.progressDue.clear();
+    }
   }
 
   list(query: HistoryQuery): { jobs: JobRecord[]; total: number } {
@@ -143,6 +176,7 @@ export class SqliteJobHistory implements JobHistory, LifecycleContribution {
     const id = this.current.get(printer);
     this.current.delete(printer);
     if (id === undefined) return;
+    this.flushProgress();
     const now = Date.now();
     this.database.db.prepare('UPDATE jobs SET ended = ?, updated = ?, result = ?, print_time = ? WHERE id = ?').run(now, now, end, time, id);
     this.database.db.prepare(`UPDATE jobs SET filament = ${FILAMENT_SQL} WHERE id = ?`).run(id);
