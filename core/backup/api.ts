@@ -65,6 +65,8 @@ export interface BackupService {
   readonly onDidRemove: Event<{ name: string }>;
   /** A backup began to be written, was written, or failed (nothing kept). */
   readonly onBackup: Event<{ name: string; state: 'started' | 'done' | 'failed'; error?: string }>;
+  /** How far the backup being written got: the share (0 to 1) of its files' bytes in the archive, at each whole percent. */
+  readonly onBackupProgress: Event<{ name: string; progress: number }>;
   /** A restore began to check its archive, failed (nothing changed), or is pending and the host restarts to apply it. */
   readonly onRestore: Event<{ name: string; state: 'started' | 'failed' | 'pending'; error?: string }>;
 }

@@ -4,6 +4,8 @@
  * file, renamed into place only once complete, so a backup that fails leaves nothing that looks
  * like one. Streams chunk by chunk, with synchronous calls; the host runs this in a worker
  * (./backup-worker.ts) so that reads, hashing, compression and writes never hold up its event loop.
+ * How far it got is the share of the files' bytes read, reported at each whole percent (OctoPrint's
+ * `backup_progress` is the same share, reported per file).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -34,6 +36,44 @@ interface Source {
   file: string;
   /** path in the basedir */
   relative: string;
+}
+
+/** Told the share (0 to 1) of the files' bytes in the archive so far. */
+export type BackupProgress = (fraction: number) => void;
+
+interface ProgressCount {
+  /** `bytes` more of the files are in the archive */
+  add(bytes: number): void;
+  /** every file is in (one deleted since it was measured never brought its bytes) */
+  end(): void;
+}
+
+/**
+ * Counts bytes towards `total` and tells `report` each time the count passes a whole percent: at most
+ * 101 calls however many files and chunks (a file that grew since it was measured keeps it at 1).
+ */
+function percentSteps(total: number, report: BackupProgress): ProgressCount {
+  let done = 0;
+  let reported = -1;
+  const reach = (percent: number) => {
+    if (percent <= reported) return;
+    reported = percent;
+    report(percent / 100);
+  };
+  return {
+    add: (bytes) => {
+      done += bytes;
+      reach(total === 0 ? 100 : Math.min(100, Math.floor((done * 100) / total)));
+    },
+    end: () => reach(100),
+  };
+}
+
+/** The bytes of the files as they are now (one that is gone by now counts nothing: the archive will leave it out too). */
+function sizeOf(files: readonly Source[]): number {
+  let total = 0;
+  for (const source of files) total += fs.statSync(source.file, { throwIfNoEntry: false })?.size ?? 0;
+  return total;
 }
 
 /** The basedir's regular files in a stable order, without the plan's skipped paths; links and special files are reported, not followed. */
@@ -69,7 +109,7 @@ async function collect(plan: BackupPlan): Promise<{ files: Source[]; skipped: st
  * promise-based ones would run on libuv's pool, at normal priority and in the way of the host's own
  * file operations.
  */
-function* tarStream(header: BackupHeader, files: Source[], manifest: ManifestEntry[]): Generator<Buffer> {
+function* tarStream(header: BackupHeader, files: Source[], manifest: ManifestEntry[], count: ProgressCount): Generator<Buffer> {
   const now = Math.floor(Date.now() / 1000);
   function* small(name: string, data: Buffer): Generator<Buffer> {
     manifest.push({ path: name, size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
@@ -78,6 +118,7 @@ function* tarStream(header: BackupHeader, files: Source[], manifest: ManifestEnt
     yield padding(data.length);
   }
   yield* small(HEADER_ENTRY, Buffer.from(JSON.stringify(header, null, 2)));
+  count.add(0);
   for (const source of files) {
     let fd: number;
     try {
@@ -100,6 +141,7 @@ function* tarStream(header: BackupHeader, files: Source[], manifest: ManifestEnt
         const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
         hash.update(chunk);
         done += bytesRead;
+        count.add(bytesRead);
         yield chunk;
       }
       yield padding(stat.size);
@@ -108,6 +150,7 @@ function* tarStream(header: BackupHeader, files: Source[], manifest: ManifestEnt
       fs.closeSync(fd);
     }
   }
+  count.end();
   yield* small(MANIFEST_ENTRY, Buffer.from(JSON.stringify({ format: FORMAT, version: FORMAT_VERSION, entries: [...manifest] } satisfies Manifest)));
   yield endOfArchive();
 }
@@ -161,8 +204,9 @@ function writeAll(fd: number, data: Buffer): void {
  * Writes the backup of `plan` to `output` (a new file; its folder must exist). The archive is read,
  * hashed, compressed and written synchronously, chunk by chunk: run it off the event loop that
  * matters (the host runs it in its backup thread; the CLI has nothing else to do meanwhile).
+ * `progress` hears the share of the files' bytes written so far, from 0 to 1 at each whole percent.
  */
-export async function writeBackup(plan: BackupPlan, output: string): Promise<BackupResult> {
+export async function writeBackup(plan: BackupPlan, output: string, progress: BackupProgress = () => undefined): Promise<BackupResult> {
   const { partial, snapshot } = partialsOf(output);
   try {
     const { files, skipped } = await collect(plan);
@@ -176,7 +220,8 @@ export async function writeBackup(plan: BackupPlan, output: string): Promise<Bac
     // the archive holds keys and password hashes: only its owner may read it
     const fd = fs.openSync(partial, 'wx', 0o600);
     try {
-      for (const member of gzipMembers(tarStream(header, files, manifest))) writeAll(fd, member);
+      const count = percentSteps(sizeOf(files), progress);
+      for (const member of gzipMembers(tarStream(header, files, manifest, count))) writeAll(fd, member);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

@@ -47,6 +47,8 @@ export class HostBackups implements BackupService, LifecycleContribution {
   readonly onRestore = this.restoring.event;
   private readonly backingUp = new Emitter<{ name: string; state: 'started' | 'done' | 'failed'; error?: string }>();
   readonly onBackup = this.backingUp.event;
+  private readonly progress = new Emitter<{ name: string; progress: number }>();
+  readonly onBackupProgress = this.progress.event;
 
   constructor(
     @inject(SettingsService) private readonly settings: SettingsService,
@@ -168,7 +170,7 @@ export class HostBackups implements BackupService, LifecycleContribution {
     let result;
     try {
       await this.eventsCommitted();
-      const thread = writeBackupInWorker(planBackup(this.settings, exclude, CUTTLE_VERSION), output);
+      const thread = writeBackupInWorker(planBackup(this.settings, exclude, CUTTLE_VERSION), output, (progress) => this.progress.fire({ name, progress }));
       this.thread = thread;
       result = await thread.result;
     } catch (err) {

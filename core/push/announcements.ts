@@ -7,7 +7,8 @@
  *    read the list again. PrinterAdded and PrinterRemoved are events already; a change is not one of
  *    the catalogue's. The name is one no plugin id can take (ids have no dot);
  *  - `backup`: OctoPrint's backup plugin messages (`backup_started`/`_done`/`_error` with the
- *    archive's name, `restore_started`/`_failed`/`_done`, and the reason a restore failed as a
+ *    archive's name, `backup_progress` with it and `progress` from 0 to 1 at each whole percent (as
+ *    OctoPrint 2 sends it), `restore_started`/`_failed`/`_done`, and the reason a restore failed as a
  *    `logline`), which its settings page follows a backup and a restore by.
  */
 import { inject, injectable } from 'inversify';
@@ -46,6 +47,7 @@ export class PushAnnouncements implements LifecycleContribution {
         this.push.sendPluginMessage(BACKUP_MESSAGE, state === 'failed' ? { type: 'backup_error', name, error: error ?? 'failed' } : { type: `backup_${state}`, name }),
       ),
     );
+    this.subscriptions.add(this.backups.onBackupProgress(({ name, progress }) => this.push.sendPluginMessage(BACKUP_MESSAGE, { type: 'backup_progress', name, progress })));
     this.subscriptions.add(
       this.backups.onRestore(({ state, error }) => {
         if (state === 'failed') this.push.sendPluginMessage(BACKUP_MESSAGE, { type: 'logline', line: error ?? 'the archive was refused', stream: 'stderr' });

@@ -455,10 +455,18 @@ describe('backup and restore', function () {
       expect(name).to.match(/^cuttle-backup-\d{8}-\d{6}(-\d+)?\.tar\.gz$/);
       expect(created.body).to.deep.equal({ started: true, name });
       await waitFor(() => seen(from).some((m) => m.type === 'backup_done'), 30_000, 'backup_done');
-      expect(seen(from)).to.deep.equal([
-        { type: 'backup_started', name },
-        { type: 'backup_done', name },
-      ]);
+      const told = seen(from);
+      expect(told[0]).to.deep.equal({ type: 'backup_started', name });
+      expect(told[told.length - 1]).to.deep.equal({ type: 'backup_done', name });
+      // between them backup_progress, as OctoPrint 2 sends it: the share of the files' bytes, here at each whole percent
+      const progress = told.slice(1, -1);
+      expect(progress.every((m) => m.type === 'backup_progress' && m.name === name && Object.keys(m).length === 3)).to.equal(true);
+      const shares = progress.map((m) => m.progress as number);
+      expect(shares[0]).to.equal(0);
+      expect(shares[shares.length - 1]).to.equal(1);
+      expect(shares.every((p, i) => i === 0 || p > shares[i - 1]!), `rising: ${shares.join(' ')}`).to.equal(true);
+      // the database snapshot (100 000 events, several MB) alone passes many percents; never more than 101 messages
+      expect(shares.length).to.be.within(10, 101);
 
       // list: OctoPrint's fields, its url the download route
       const file = path.join(source.basedir, 'data', 'backups', name);
