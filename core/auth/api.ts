@@ -21,6 +21,11 @@ export interface AuthPrincipal extends Principal {
 export interface AuthOptions {
   /** idle lifetime of a login session */
   sessionTtlMs: number;
+  /**
+   * How recently a password session's password must have been checked for a dangerous request (a
+   * restore, downloading a backup): OctoPrint's reauthentication. 0: never asked again.
+   */
+  reauthenticationMs: number;
   /** how long an app-key request waits for a decision at most */
   appKeyRequestTtlMs: number;
   /** an app-key request dies this long after its app last polled */
@@ -56,8 +61,19 @@ export interface AuthManager extends AuthService {
   principalOfUser(name: string, via: Principal['via']): AuthPrincipal | null;
   /** Checks a password (rate-limited per address); throws LoginError. */
   login(name: string, password: string, address: string): Promise<AuthPrincipal>;
-  /** A fresh session for the principal; its id is `principal.session` of later lookups. */
-  createSession(principal: AuthPrincipal): string;
+  /**
+   * A fresh session for the principal; its id is `principal.session` of later lookups. `password`:
+   * the principal comes from a password just checked (login() answered it), not from a key.
+   */
+  createSession(principal: AuthPrincipal, made?: { password?: boolean }): string;
+  /** The user of this session entered their password again (login() checked it): it counts as just checked. False when the session is gone. */
+  passwordCheckedAgain(session: string): boolean;
+  /**
+   * How the principal signed in, as OctoPrint's login answer tells it (`_login_mechanism`,
+   * `_credentials_seen`): a password (and when it was last checked) or a key (checked with every
+   * request, so now).
+   */
+  loginMechanism(principal: AuthPrincipal): { mechanism: 'password' | 'apikey'; credentialsSeen: Date };
   /** The principal for the push socket's `name:session`, or null. */
   authenticateSession(name: string, session: string): AuthPrincipal | null;
   /** Is this principal still allowed in (key not revoked, session live, user not deleted)? Does not extend sessions. */

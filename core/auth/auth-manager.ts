@@ -59,6 +59,7 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     const access = settings.of(accessControlSettings).get();
     this.options = {
       sessionTtlMs: access.sessionTimeoutMinutes * 60_000,
+      reauthenticationMs: access.reauthenticationTimeoutMinutes * 60_000,
       loginAttempts: access.loginAttempts,
       loginWindowMs: access.loginWindowSeconds * 1000,
       appKeyRequestTtlMs: access.appKeyRequestTimeoutSeconds * 1000,
@@ -146,12 +147,40 @@ export class AuthManagerImpl implements AuthManager, LifecycleContribution {
     return principal;
   }
 
-  createSession(principal: AuthPrincipal): string {
+  createSession(principal: AuthPrincipal, made: { password?: boolean } = {}): string {
     const stored = this.safeUsers().some((u) => u.name === principal.name);
     const { key, session, app, ...rest } = principal;
     void session;
     void app;
-    return this.sessions.create(principal.name, stored ? undefined : { ...rest, via: 'session' }, key).id;
+    return this.sessions.create(principal.name, { principal: stored ? undefined : { ...rest, via: 'session' }, key, password: made.password }).id;
+  }
+
+  passwordCheckedAgain(session: string): boolean {
+    return this.sessions.passwordChecked(session);
+  }
+
+  loginMechanism(principal: AuthPrincipal): { mechanism: 'password' | 'apikey'; credentialsSeen: Date } {
+    const checked = this.passwordCheckedAt(principal);
+    return checked === undefined ? { mechanism: 'apikey', credentialsSeen: new Date() } : { mechanism: 'password', credentialsSeen: new Date(checked) };
+  }
+
+  credentialsCheckedRecently(principal: Principal): boolean {
+    const window = this.options.reauthenticationMs;
+    if (window === 0) return true;
+    const checked = this.passwordCheckedAt(principal);
+    return checked === undefined || Date.now() - checked <= window;
+  }
+
+  /**
+   * When the password behind the principal was last checked: undefined for a key (or open access),
+   * and for a session a key made, which lives only while that key does; 0 for a gone session.
+   */
+  private passwordCheckedAt(principal: Principal): number | undefined {
+    const id = (principal as AuthPrincipal).session;
+    if (!id) return undefined;
+    const session = this.sessions.peek(id);
+    if (!session) return 0;
+    return session.key !== undefined || session.principal ? undefined : (session.passwordCheckedAt ?? 0);
   }
 
   authenticateSession(name: string, session: string): AuthPrincipal | null {

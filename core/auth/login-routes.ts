@@ -1,7 +1,9 @@
 /**
  * OctoPrint's login endpoints: passive login (`POST /api/login {"passive": true}` or
  * `GET /api/login?passive=true&apikey=…`) turns the caller's key into a session for the push socket;
- * active login checks `user`/`pass` (rate-limited per address) and sets the session cookie.
+ * active login checks `user`/`pass` (rate-limited per address) and sets the session cookie; sent
+ * with the session of the same user, it re-authenticates that session instead (OctoPrint's answer
+ * to "enter your password again" before a restore), so its push sockets and cookie go on.
  * Also `/api/logout` and `/api/currentuser`.
  */
 import type Koa from 'koa';
@@ -17,11 +19,12 @@ import { readText } from '../http/request-body.js';
 import { type Routes } from '../http/routes.js';
 
 /** The body OctoPrint answers a login with (keys as its `/api/login`). */
-export function loginResponse(principal: Principal, session: string, mechanism: string, hasPassword: boolean): Record<string, unknown> {
+export function loginResponse(principal: Principal, session: string, login: { mechanism: string; credentialsSeen: Date }, hasPassword: boolean): Record<string, unknown> {
   return {
     _is_external_client: false,
-    _login_mechanism: mechanism,
-    _credentials_seen: new Date().toISOString().replace(/\.\d+Z$/, '+00:00'),
+    _login_mechanism: login.mechanism,
+    // OctoPrint: seconds, UTC, or false when never (its web UI counts down to the next password prompt from it)
+    _credentials_seen: login.credentialsSeen.getTime() > 0 ? login.credentialsSeen.toISOString().replace(/\.\d+Z$/, '+00:00') : false,
     name: principal.name,
     active: true,
     admin: principal.admin,
@@ -53,7 +56,7 @@ export function installLoginRoutes(routes: Routes, auth: AuthManager): void {
     const principal = principalOf(ctx) as AuthPrincipal | undefined;
     if (!principal) throw new HttpError(403, 'A valid API key or session is required');
     const session = principal.session ?? auth.createSession(principal);
-    ctx.body = loginResponse(principal, session, principal.session ? 'session' : 'apikey', hasPassword(auth, principal.name));
+    ctx.body = loginResponse(principal, session, auth.loginMechanism({ ...principal, session }), hasPassword(auth, principal.name));
   };
 
   routes.get('/api/login', 'public', authenticate(auth), (ctx) => passive(ctx));
@@ -71,10 +74,11 @@ export function installLoginRoutes(routes: Routes, auth: AuthManager): void {
       if (err.retryAfterMs) ctx.set('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
       throw new HttpError(err.status, err.message);
     }
-    const session = auth.createSession(principal);
+    const current = (principalOf(ctx) as AuthPrincipal | undefined)?.session;
+    const session = current && principalOf(ctx)!.name === principal.name && auth.passwordCheckedAgain(current) ? current : auth.createSession(principal, { password: true });
     ctx.cookies.set(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', overwrite: true });
     // for a client that goes on with the cookie alone: it sends this back as X-CSRF-Token with its changes
-    ctx.body = { ...loginResponse(principal, session, 'password', true), csrfToken: csrfTokenOf(session) };
+    ctx.body = { ...loginResponse(principal, session, { mechanism: 'password', credentialsSeen: new Date() }, true), csrfToken: csrfTokenOf(session) };
   });
 
   routes.post('/api/logout', 'public', authenticate(auth), (ctx) => {

@@ -2,6 +2,8 @@
  * Login sessions: a random id bound to a user (or to the global-key principal), used by the push
  * socket's `{"auth": "name:session"}` and the session cookie. Idle sessions expire; the store tells
  * its owner which ones did so that sockets using them are asked to re-authenticate at once.
+ * A session remembers how it was made: a password checked (and when it was last checked: a user
+ * re-enters it for a restore, as OctoPrint asks) or an API key (which is itself the credential).
  */
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../http/http-server.js';
@@ -15,6 +17,8 @@ export interface Session {
   key?: string;
   created: number;
   lastUsed: number;
+  /** when the password was last checked for this session; undefined for a session a key made */
+  passwordCheckedAt?: number;
 }
 
 export class SessionStore {
@@ -22,8 +26,17 @@ export class SessionStore {
 
   constructor(private readonly ttlMs: () => number) {}
 
-  create(user: string, principal?: Principal, key?: string, now = Date.now()): Session {
-    const session: Session = { id: randomBytes(32).toString('hex'), user, ...(principal ? { principal } : {}), ...(key ? { key } : {}), created: now, lastUsed: now };
+  create(user: string, made: { principal?: Principal; key?: string; password?: boolean }, now = Date.now()): Session {
+    const { principal, key, password } = made;
+    const session: Session = {
+      id: randomBytes(32).toString('hex'),
+      user,
+      ...(principal ? { principal } : {}),
+      ...(key ? { key } : {}),
+      created: now,
+      lastUsed: now,
+      ...(password ? { passwordCheckedAt: now } : {}),
+    };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -44,6 +57,13 @@ export class SessionStore {
   peek(id: string, now = Date.now()): Session | undefined {
     const session = this.sessions.get(id);
     return session && now - session.lastUsed <= this.ttlMs() ? session : undefined;
+  }
+
+  /** The user entered their password again in this session (OctoPrint's reauthentication); false when the session is gone. */
+  passwordChecked(id: string, now = Date.now()): boolean {
+    const session = this.peek(id, now);
+    if (session) session.passwordCheckedAt = now;
+    return !!session;
   }
 
   revoke(id: string): boolean {

@@ -22,6 +22,11 @@ export const apiSettings = defineSettings('api', {
 
 export const accessControlSettings = defineSettings('accessControl', {
   sessionTimeoutMinutes: { doc: 'Minutes a login session (push socket auth, session cookie) may stay unused before it expires.', format: 'nat', default: 24 * 60 },
+  reauthenticationTimeoutMinutes: {
+    doc: "Minutes after a user last entered their password that a restore or a backup's download still goes without entering it again (OctoPrint's defaultReauthenticationTimeout). 0 never asks again. API keys are never asked.",
+    format: 'nat',
+    default: 5,
+  },
   loginAttempts: { doc: 'Failed password logins one address may make within loginWindowSeconds before it must wait (429).', format: 'nat', default: 5 },
   loginWindowSeconds: { doc: 'The window of loginAttempts, in seconds.', format: 'nat', default: 60 },
   appKeyRequestTimeoutSeconds: { doc: 'Seconds an application-key request waits for approval at most before it expires (the app then gets 404).', format: 'nat', default: 300 },

@@ -8,7 +8,9 @@
  *    without reading the archive) and `version` ("?": a cuttle archive carries no OctoPrint version);
  *  - a restore answers `{started: true}` (200) once checked; the host then restarts to apply it.
  * `unknown_plugins` is always empty: a cuttle archive holds no plugin to reinstall.
- * Admins only, as OctoPrint: creating needs PLUGIN_BACKUP_CREATE (admins' by default).
+ * Admins only, as OctoPrint: creating needs PLUGIN_BACKUP_CREATE (admins' by default); a restore and
+ * a download also need the password entered recently (OctoPrint's `perform_restore` and its download
+ * handler's `permission_and_fresh_credentials_validator`), which an API key is never asked for.
  */
 import { statfs } from 'node:fs/promises';
 import { inject, injectable } from 'inversify';
@@ -63,8 +65,8 @@ export class OctoPrintBackupRoutes implements RouteContribution {
       await this.backups.remove(ctx.params.filename!);
       ctx.status = 204;
     });
-    routes.get(`${BASE}/download/:filename`, 'ADMIN', (ctx) => this.api.sendArchive(ctx, ctx.params.filename!));
-    routes.post(`${BASE}/restore`, 'ADMIN', async (ctx) => {
+    routes.get(`${BASE}/download/:filename`, 'ADMIN', this.api.recentPassword, (ctx) => this.api.sendArchive(ctx, ctx.params.filename!));
+    routes.post(`${BASE}/restore`, 'ADMIN', this.api.recentPassword, async (ctx) => {
       // the host restarts once this answer is out: stopping, it would cut the connection
       const answered = new Promise((resolve) => ctx.res.once('close', resolve));
       const pending = await this.backups.restore(await this.api.restoreSource(ctx), answered);

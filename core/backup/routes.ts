@@ -6,6 +6,8 @@
  * names for both), checks it and answers 202 once it is pending; the host then restarts to apply it
  * (core/backup/pending-restore.ts); a refused archive is a 400 that says why, and changes nothing.
  * Admins only, reads included (each route declares ADMIN): an archive holds every key and password hash.
+ * A restore and a download also need the password entered recently, as OctoPrint asks
+ * (core/http/principal.ts requireRecentCredentials); a request with an API key is not asked.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
@@ -15,6 +17,8 @@ import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
+import { AuthService } from '../http/http-server.js';
+import { requireRecentCredentials } from '../http/principal.js';
 import { RouteContribution, type Routes } from '../http/routes.js';
 import { parseUpload, type UploadStager } from '../files/multipart.js';
 import { BackupService, type BackupInfo, type RestoreSource } from './api.js';
@@ -36,7 +40,15 @@ export async function excludedParts(ctx: Koa.Context): Promise<BackupPart[]> {
 export class BackupRoutes implements RouteContribution {
   readonly owner = 'backup';
 
-  constructor(@inject(BackupService) private readonly backups: BackupService) {}
+  /** the check OctoPrint makes before a restore and a download: the password entered within the last minutes */
+  readonly recentPassword: Koa.Middleware;
+
+  constructor(
+    @inject(BackupService) private readonly backups: BackupService,
+    @inject(AuthService) auth: AuthService,
+  ) {
+    this.recentPassword = requireRecentCredentials(auth);
+  }
 
   registerRoutes(routes: Routes): void {
     // a backup holds every key and password hash: listing and downloading them is for admins too
@@ -49,13 +61,13 @@ export class BackupRoutes implements RouteContribution {
       ctx.set('Location', this.url(ctx, created.name));
       ctx.body = { ...this.json(ctx, created), skipped: created.skipped, notes: created.notes };
     });
-    routes.post('/api/backup/restore', 'ADMIN', async (ctx) => {
+    routes.post('/api/backup/restore', 'ADMIN', this.recentPassword, async (ctx) => {
       // the host restarts once this answer is out: stopping, it would cut the connection
       const answered = new Promise((resolve) => ctx.res.once('close', resolve));
       ctx.status = 202;
       ctx.body = { ...(await this.backups.restore(await this.restoreSource(ctx), answered)), restarting: true };
     });
-    routes.get('/api/backup/:name', 'ADMIN', (ctx) => this.sendArchive(ctx, ctx.params.name!));
+    routes.get('/api/backup/:name', 'ADMIN', this.recentPassword, (ctx) => this.sendArchive(ctx, ctx.params.name!));
     routes.delete('/api/backup/:name', 'ADMIN', async (ctx) => {
       await this.backups.remove(ctx.params.name!);
       ctx.status = 204;

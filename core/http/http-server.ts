@@ -43,5 +43,11 @@ export interface AuthService {
   authenticateRequest(headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>, method?: string): Principal | null;
   /** true when config says keys are not required (api.requireKey: false) */
   readonly open: boolean;
+  /**
+   * Has this principal's password been checked recently enough for a dangerous request (a restore,
+   * a backup's download)? As OctoPrint's `credentials_checked_recently`: only a session a password
+   * made is asked; an API key is the credential itself, given with every request.
+   */
+  credentialsCheckedRecently(principal: Principal): boolean;
 }
 export const AuthService = Symbol.for('cuttle.AuthService');

@@ -45,6 +45,22 @@ export function assertPermission(ctx: Pick<Koa.Context, 'state'>, permission: Pe
   assertAccess(principalOf(ctx), permission);
 }
 
+/**
+ * A route's check, after its declared access, that the caller's password was entered recently
+ * (OctoPrint's `require_credentials_checked_recently`, for a restore or a backup's download): else
+ * 403 `{"error", "reauthenticate": true}`, on which a client asks for the password and sends it
+ * with its session to `POST /api/login` (`{"user", "pass"}`), then tries again.
+ */
+export function requireRecentCredentials(auth: Pick<AuthService, 'credentialsCheckedRecently'>): Koa.Middleware {
+  return async (ctx, next) => {
+    const principal = principalOf(ctx);
+    if (!principal || !auth.credentialsCheckedRecently(principal)) {
+      throw new HttpError(403, 'Please reauthenticate with your credentials: enter your password again (POST /api/login with "user" and "pass" and this session) to go on', { reauthenticate: true });
+    }
+    await next();
+  };
+}
+
 /** Sets `ctx.state.principal` from the request on a public route; never refuses. */
 export function authenticate(auth: AuthService): Koa.Middleware {
   return async (ctx, next) => {

@@ -100,7 +100,7 @@ export class MoonrakerAccess {
    */
   async login(username: string, password: string, address: string): Promise<{ principal: AuthPrincipal; token: string; refreshToken: string }> {
     const principal = await this.auth.login(username, password, address);
-    const session = this.auth.createSession(principal);
+    const session = this.auth.createSession(principal, { password: true });
     return { principal, token: this.accessToken(principal.name, session), refreshToken: this.token(principal.name, 'refresh', session, REFRESH_LIFETIME_S) };
   }
 

@@ -131,7 +131,7 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
       const status = statusOf(err);
       if (status >= 500) this.logger.error({ path: ctx.path, ...errorInfo(err) }, 'request failed');
       ctx.status = status;
-      ctx.body = { error: status >= 500 ? 'Internal server error' : (err as Error).message };
+      ctx.body = status >= 500 ? { error: 'Internal server error' } : { ...(err instanceof HttpError ? err.fields : {}), error: (err as Error).message };
     }
     // an access log for finding out what a client or proxy sends (logging.levels: {http: debug})
     this.logger.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');

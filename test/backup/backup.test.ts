@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { AuthManager } from '../../core/auth/api.js';
 import { UserStore } from '../../core/auth/user-store.js';
 import { writeBackup } from '../../core/backup/archive-writer.js';
 import { BackupError } from '../../core/backup/format.js';
@@ -539,6 +540,70 @@ describe('backup and restore', function () {
     } finally {
       socket.close();
     }
+  });
+
+  it("a restore and a download need the password entered within the last minutes, as OctoPrint asks; an API key is not asked, and POST /api/login with the session's user and password renews it", async () => {
+    const base = source.baseUrl;
+    const auth = source.get<AuthManager>(AuthManager);
+    await new UserStore(source.basedir).add('ada', { password: 'ada-password-1', groups: ['admins'] });
+    const login = await request(base, 'POST', '/api/login', { body: { user: 'ada', pass: 'ada-password-1' } });
+    expect(login.status, JSON.stringify(login.body)).to.equal(200);
+    const session = login.body.session as string;
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('cuttle_session='))!;
+    const asCookie = { Cookie: cookie, 'X-CSRF-Token': login.body.csrfToken as string };
+    // each guarded route with a name no backup has: past the password check it answers 404
+    const missing = 'cuttle-backup-20200101-000000.tar.gz';
+    const guarded = [
+      ['POST', '/api/backup/restore'],
+      ['POST', '/plugin/backup/restore'],
+      ['GET', `/api/backup/${missing}`],
+      ['GET', `/plugin/backup/download/${missing}`],
+    ] as const;
+    const configured = auth.options.reauthenticationMs;
+    expect(configured, 'accessControl.reauthenticationTimeoutMinutes: 5 by default, as OctoPrint').to.equal(5 * 60_000);
+    const statuses = async (credentials: { key?: string; headers?: Record<string, string> }) =>
+      Promise.all(guarded.map(async ([method, url]) => (await request(base, method, url, { ...credentials, body: method === 'POST' ? { path: missing } : undefined })).status));
+
+    expect(await statuses({ key: session }), 'password just entered').to.deep.equal([404, 404, 404, 404]);
+    expect(await statuses({ headers: asCookie }), 'the same, by the cookie').to.deep.equal([404, 404, 404, 404]);
+    expect((await request(base, 'POST', '/api/login', { key: session, body: { passive: true } })).body).to.include({ _login_mechanism: 'password' });
+    try {
+      auth.options.reauthenticationMs = 1;
+      await waitFor(async () => (await request(base, 'POST', '/api/backup/restore', { key: session, body: { path: missing } })).status === 403, 5000, 'the password check going stale');
+      expect(await statuses({ key: session })).to.deep.equal([403, 403, 403, 403]);
+      expect(await statuses({ headers: asCookie })).to.deep.equal([403, 403, 403, 403]);
+      const refused = await request(base, 'POST', '/plugin/backup/restore', { key: session, body: { path: missing } });
+      expect(refused.body).to.include({ reauthenticate: true });
+      expect(refused.body.error).to.include('reauthenticate');
+      expect(fs.existsSync(path.join(source.basedir, '.cuttle-restore-pending')), 'nothing was started').to.equal(false);
+      // what OctoPrint does not guard stays open to the session: the list, creating, deleting
+      expect((await request(base, 'GET', '/api/backup', { key: session })).status).to.equal(200);
+      expect((await request(base, 'GET', '/plugin/backup/backup', { key: session })).status).to.equal(200);
+      // an API key is the credential itself, sent with every request (OctoPrint's LoginMechanism.APIKEY is never asked), and so is a session a key made
+      expect(await statuses({ key: TEST_API_KEY })).to.deep.equal([404, 404, 404, 404]);
+      const keySession = await request(base, 'POST', '/api/login', { key: TEST_API_KEY, body: { passive: true } });
+      expect(keySession.body).to.include({ _login_mechanism: 'apikey' });
+      expect(await statuses({ key: keySession.body.session as string })).to.deep.equal([404, 404, 404, 404]);
+
+      // entering the password again: a wrong one changes nothing; the right one renews this very session (its push sockets and cookie go on)
+      expect((await request(base, 'POST', '/api/login', { key: session, body: { user: 'ada', pass: 'wrong' } })).status).to.equal(403);
+      expect(await statuses({ key: session })).to.deep.equal([403, 403, 403, 403]);
+      const before = auth.loginMechanism({ ...auth.authenticateKey(session)!, session }).credentialsSeen.getTime();
+      const sent = Date.now();
+      const again = await request(base, 'POST', '/api/login', { key: session, body: { user: 'ada', pass: 'ada-password-1' } });
+      expect(again.status).to.equal(200);
+      expect(again.body).to.include({ session, _login_mechanism: 'password' });
+      const renewed = auth.loginMechanism({ ...auth.authenticateKey(session)!, session }).credentialsSeen.getTime();
+      expect(renewed).to.be.above(before).and.at.least(sent);
+      // another user's password with this session is a login of its own, not this session's renewal
+      const other = await request(base, 'POST', '/api/login', { key: session, body: { user: 'alice', pass: 'alice-password-1' } });
+      expect(other.status).to.equal(200);
+      expect(other.body.session).to.not.equal(session);
+    } finally {
+      auth.options.reauthenticationMs = configured;
+    }
+    expect(await statuses({ key: session }), 'renewed, within the configured 5 minutes').to.deep.equal([404, 404, 404, 404]);
+    auth.deleteUser('ada');
   });
 
   // last: it stops the source host
