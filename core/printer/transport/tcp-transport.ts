@@ -22,6 +22,9 @@ export interface TcpOptions {
 
 export const TCP_SCHEME = 'tcp://';
 
+/** the most bytes one read takes (a bridge sends a few hundred a line; more waiting is read again at once) */
+const READ_BUFFER_BYTES = 16 * 1024;
+
 /**
  * `tcp://host:port` as host and port, or a reason it is not one. Only that form: no user, path,
  * query or fragment, a port from 1 to 65535; IPv6 hosts in brackets (`tcp://[::1]:2000`).
@@ -52,7 +55,6 @@ export class TcpTransport extends ByteStreamTransport {
     readonly baudrate: number,
   ) {
     super();
-    socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('error', (err) => this.lose(new Error(`${port} failed: ${err.message}`)));
     socket.on('close', () => this.lose(new Error(`${port} closed the connection`)));
   }
@@ -62,7 +64,19 @@ export class TcpTransport extends ByteStreamTransport {
     const address = parseTcpPort(port);
     if (typeof address === 'string') return Promise.reject(new Error(address));
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: address.host, port: address.port, noDelay: true });
+      // reads land in one buffer of the transport's own, handed to the line splitter (which copies
+      // what it keeps): no Buffer, stream bookkeeping and next tick per read, as 'data' costs
+      const readInto = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      let transport: TcpTransport | undefined;
+      const onread = {
+        buffer: readInto,
+        // reading starts after 'connect', whose listener below makes the transport
+        callback: (bytes: number) => {
+          transport?.received(readInto.subarray(0, bytes));
+          return true;
+        },
+      };
+      const socket = net.connect({ host: address.host, port: address.port, noDelay: true, onread });
       const timer = setTimeout(() => fail(new Error(`cannot open ${port}: no answer within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
       const fail = (err: Error) => {
         clearTimeout(timer);
@@ -74,7 +88,8 @@ export class TcpTransport extends ByteStreamTransport {
         clearTimeout(timer);
         socket.off('error', fail);
         if (options.keepAliveMs > 0) socket.setKeepAlive(true, options.keepAliveMs);
-        resolve(new TcpTransport(socket, port, baudrate));
+        transport = new TcpTransport(socket, port, baudrate);
+        resolve(transport);
       });
     });
   }
