@@ -32,17 +32,73 @@ export function normalizeCommand(line: string): string {
   return command.replace(/^N\d+\s*/i, '').replace(/\s*\*\d+$/, '');
 }
 
-const CODE = /^\s*(?:N\d+\s*)?([GMT])\s*(\d+)(?:\.(\d+))?/i;
+/** Whether `c` is a character of RegExp's `\s`. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** What `scanCode` found: the code's letter (a char code, upper case), and where its number and sub-number are. */
+const found = { letter: 0, number: 0, numberEnd: 0, sub: -1, subEnd: -1 };
+
+/**
+ * Finds the command's code as `^\s*(?:N\d+\s*)?([GMT])\s*(\d+)(?:\.(\d+))?` (any case) would, into
+ * `found`; the index just after it, or -1 when there is none. Hand-rolled, without a match array:
+ * it runs two or three times for every line sent.
+ */
+function scanCode(command: string): number {
+  const end = command.length;
+  let i = 0;
+  while (i < end && isSpace(command.charCodeAt(i))) i++;
+  if (i < end && (command.charCodeAt(i) | 32) === 110 /* n */ && i + 1 < end && isDigit(command.charCodeAt(i + 1))) {
+    i += 2;
+    while (i < end && isDigit(command.charCodeAt(i))) i++;
+    while (i < end && isSpace(command.charCodeAt(i))) i++;
+  }
+  if (i >= end) return -1;
+  const letter = command.charCodeAt(i) & ~32;
+  if (letter !== 71 /* G */ && letter !== 77 /* M */ && letter !== 84 /* T */) return -1;
+  i++;
+  while (i < end && isSpace(command.charCodeAt(i))) i++;
+  const number = i;
+  while (i < end && isDigit(command.charCodeAt(i))) i++;
+  if (i === number) return -1;
+  found.letter = letter;
+  found.number = number;
+  found.numberEnd = i;
+  found.sub = -1;
+  found.subEnd = -1;
+  if (i + 1 < end && command.charCodeAt(i) === 46 /* . */ && isDigit(command.charCodeAt(i + 1))) {
+    found.sub = i + 1;
+    i += 2;
+    while (i < end && isDigit(command.charCodeAt(i))) i++;
+    found.subEnd = i;
+  }
+  return i;
+}
+
+/** Codes without a sub-code and with a number below this are made once ("G1" for every move). */
+const KEPT_CODE_NUMBERS = 1000;
+const keptCodes = new Map<number, string>();
 
 /**
  * The command's G/M/T code in upper case without leading zeros ("g01 x1" → "G1"), or null. A
  * sub-code stays part of it ("G29.1", "G28.1"): it is another command, not its parent.
  */
 export function commandCode(command: string): string | null {
-  const match = CODE.exec(command);
-  if (!match) return null;
-  const code = `${match[1]!.toUpperCase()}${Number(match[2])}`;
-  return match[3] === undefined ? code : `${code}.${Number(match[3])}`;
+  if (scanCode(command) === -1) return null;
+  const letter = String.fromCharCode(found.letter);
+  if (found.sub !== -1) return `${letter}${Number(command.slice(found.number, found.numberEnd))}.${Number(command.slice(found.sub, found.subEnd))}`;
+  let value = 0;
+  for (let i = found.number; i < found.numberEnd && value < KEPT_CODE_NUMBERS; i++) value = value * 10 + command.charCodeAt(i) - 48;
+  if (value >= KEPT_CODE_NUMBERS) return `${letter}${Number(command.slice(found.number, found.numberEnd))}`;
+  const key = found.letter * KEPT_CODE_NUMBERS + value;
+  let code = keptCodes.get(key);
+  if (code === undefined) keptCodes.set(key, (code = `${letter}${value}`));
+  return code;
 }
 
 /**
@@ -54,9 +110,8 @@ export function commandCode(command: string): string | null {
  */
 export function commandParams(command: string): Record<string, number> {
   const params: Record<string, number> = {};
-  const code = CODE.exec(command);
   const end = command.length;
-  let i = code ? code.index + code[0].length : 0;
+  let i = Math.max(0, scanCode(command));
   while (i < end) {
     const c = command.charCodeAt(i);
     if (c === 59 /* ; */ || c === 42 /* * */) break;
