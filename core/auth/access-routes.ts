@@ -2,7 +2,10 @@
  * OctoPrint's access-control API over users.yaml: `/api/access/permissions`, `/api/access/groups`
  * (the three built-in groups, read-only here) and `/api/access/users` (list, get, add, update,
  * delete, password). SETTINGS holders manage everyone; a user may read themself and change their
- * own password with the current one.
+ * own password with the current one. Adding, changing and removing users, and setting another's
+ * password, need the password entered recently, as OctoPrint asks (requireRecentCredentials: a
+ * session whose password is older than accessControl.reauthenticationTimeoutMinutes is asked again;
+ * an API key is not).
  */
 import type Koa from 'koa';
 import { HttpError } from '../http/http-error.js';
@@ -10,7 +13,7 @@ import { readJsonObject } from '../http/request-body.js';
 import type { AuthManager } from './api.js';
 import { verifyPassword } from './password.js';
 import { GROUPS, isGroup, PERMISSIONS, permissionsOfGroups, rolesOf, type GroupId } from './permissions.js';
-import { hasPermissions, principalOf } from '../http/principal.js';
+import { ensureRecentCredentials, hasPermissions, principalOf, requireRecentCredentials } from '../http/principal.js';
 import { UserStoreError, type UserRecord } from './user-store.js';
 import { type Routes } from '../http/routes.js';
 
@@ -49,6 +52,7 @@ function groupsOf(body: Record<string, unknown>, admin: unknown): GroupId[] | un
 }
 
 export function installAccessRoutes(routes: Routes, auth: AuthManager): void {
+  const recentPassword = requireRecentCredentials(auth);
   const manager = (ctx: Koa.Context) => {
     if (!hasPermissions(principalOf(ctx), ['SETTINGS'])) throw new HttpError(403, 'Missing permission: SETTINGS');
   };
@@ -83,7 +87,7 @@ export function installAccessRoutes(routes: Routes, auth: AuthManager): void {
     selfOrManager(ctx);
     ctx.body = userRecord(existing(ctx.params['name']!));
   });
-  routes.post('/api/access/users', 'SETTINGS', async (ctx) => {
+  routes.post('/api/access/users', 'SETTINGS', recentPassword, async (ctx) => {
     manager(ctx);
     const body = await readJsonObject(ctx);
     const { name, password } = body;
@@ -97,7 +101,7 @@ export function installAccessRoutes(routes: Routes, auth: AuthManager): void {
     if (body['active'] === false) await auth.updateUser(name, { active: false });
     ctx.body = list();
   });
-  routes.put('/api/access/users/:name', 'SETTINGS', async (ctx) => {
+  routes.put('/api/access/users/:name', 'SETTINGS', recentPassword, async (ctx) => {
     manager(ctx);
     const name = existing(ctx.params['name']!).name;
     const body = await readJsonObject(ctx);
@@ -105,7 +109,7 @@ export function installAccessRoutes(routes: Routes, auth: AuthManager): void {
     await auth.updateUser(name, { groups: groupsOf(body, body['admin']), active: body['active'] as boolean | undefined });
     ctx.body = list();
   });
-  routes.delete('/api/access/users/:name', 'SETTINGS', (ctx) => {
+  routes.delete('/api/access/users/:name', 'SETTINGS', recentPassword, (ctx) => {
     manager(ctx);
     auth.deleteUser(existing(ctx.params['name']!).name);
     ctx.body = list();
@@ -119,6 +123,9 @@ export function installAccessRoutes(routes: Routes, auth: AuthManager): void {
     if (needsCurrent) {
       if (typeof body['current'] !== 'string') throw new HttpError(400, 'Expected "current", the present password');
       if (!(await verifyPassword(body['current'], user.password))) throw new HttpError(403, 'The current password does not match');
+    } else {
+      // a manager setting a password without the present one: their own, entered recently, instead
+      ensureRecentCredentials(auth, ctx);
     }
     await auth.updateUser(user.name, { password: body['password'] });
     ctx.body = {};

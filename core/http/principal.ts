@@ -53,12 +53,17 @@ export function assertPermission(ctx: Pick<Koa.Context, 'state'>, permission: Pe
  */
 export function requireRecentCredentials(auth: Pick<AuthService, 'credentialsCheckedRecently'>): Koa.Middleware {
   return async (ctx, next) => {
-    const principal = principalOf(ctx);
-    if (!principal || !auth.credentialsCheckedRecently(principal)) {
-      throw new HttpError(403, 'Please reauthenticate with your credentials: enter your password again (POST /api/login with "user" and "pass" and this session) to go on', { reauthenticate: true });
-    }
+    ensureRecentCredentials(auth, ctx);
     await next();
   };
+}
+
+/** The same check inside a handler, for a route that asks it only in some cases. */
+export function ensureRecentCredentials(auth: Pick<AuthService, 'credentialsCheckedRecently'>, ctx: Koa.Context): void {
+  const principal = principalOf(ctx);
+  if (!principal || !auth.credentialsCheckedRecently(principal)) {
+    throw new HttpError(403, 'Please reauthenticate with your credentials: enter your password again (POST /api/login with "user" and "pass" and this session) to go on', { reauthenticate: true });
+  }
 }
 
 /** Sets `ctx.state.principal` from the request on a public route; never refuses. */

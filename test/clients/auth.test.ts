@@ -166,6 +166,39 @@ describe('clients: users, keys, login', function () {
     expect((await request(t.baseUrl, 'DELETE', '/api/access/users/erin', { key: adminKey })).body.users.map((u: { name: string }) => u.name)).to.not.include('erin');
   });
 
+  it('asks for the password again before a user is added, changed or removed, or another\u2019s password set, as OctoPrint does (a key is not asked)', async () => {
+    const auth = t.get<AuthManager>(AuthManager);
+    const configured = auth.options.reauthenticationMs;
+    const login = await request(t.baseUrl, 'POST', '/api/login', { body: { user: 'alice', pass: 'wonderland' } });
+    const session = login.body.session as string;
+    auth.options.reauthenticationMs = 1;
+    try {
+      await waitFor(async () => (await request(t.baseUrl, 'POST', '/api/access/users', { key: session, body: { name: 'frank', password: 'pw' } })).status === 403, 5000, 'the password check going stale');
+      for (const [method, path, body] of [
+        ['POST', '/api/access/users', { name: 'frank', password: 'pw' }],
+        ['PUT', '/api/access/users/rob', { active: false }],
+        ['DELETE', '/api/access/users/rob', undefined],
+        ['PUT', '/api/access/users/rob/password', { password: 'new-one' }],
+      ] as const) {
+        const refused = await request(t.baseUrl, method, path, { key: session, body });
+        expect([refused.status, refused.body.reauthenticate], `${method} ${path}`).to.deep.equal([403, true]);
+      }
+      // nothing happened; reading is not asked; a user changing their own password gives the present one instead
+      const users = await request(t.baseUrl, 'GET', '/api/access/users', { key: session });
+      expect(users.status).to.equal(200);
+      expect(users.body.users.map((u: { name: string }) => u.name)).to.include('rob').and.not.include('frank');
+      // an API key is not asked: the key is the credential, sent with every request
+      expect((await request(t.baseUrl, 'PUT', '/api/access/users/rob', { key: adminKey, body: { active: true } })).status).to.equal(200);
+      // the password again, on the same session: it goes on
+      auth.options.reauthenticationMs = configured;
+      expect((await request(t.baseUrl, 'POST', '/api/login', { key: session, body: { user: 'alice', pass: 'wonderland' } })).body.session).to.equal(session);
+      expect((await request(t.baseUrl, 'POST', '/api/access/users', { key: session, body: { name: 'frank', password: 'pw' } })).status).to.equal(200);
+      expect((await request(t.baseUrl, 'DELETE', '/api/access/users/frank', { key: session })).status).to.equal(200);
+    } finally {
+      auth.options.reauthenticationMs = configured;
+    }
+  });
+
   describe('application-key request flow', () => {
     /** The host writes a new request to appkeys-pending.yaml in the background, after answering: the CLI reads it there. */
     const written = (token: string) => waitFor(() => readFileSync(path.join(t.basedir, APPKEY_REQUESTS_FILE), { encoding: 'utf8', flag: 'a+' }).includes(token), 10000, `request ${token} in ${APPKEY_REQUESTS_FILE}`);
