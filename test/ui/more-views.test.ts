@@ -176,6 +176,48 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(watched.errors).to.deep.equal([]);
   });
 
+  it('asks an admin signed in with a password for it again before adding a user, when the host wants it; a wrong one is said in the dialog, and Cancel adds nobody', async () => {
+    const auth = t.get<AuthManager>(AuthManager);
+    await auth.users.add('boss', { password: 'boss password here', groups: ['admins'] });
+    const admin = await openWatchedPage(browser);
+    const configured = auth.options.reauthenticationMs;
+    try {
+      await admin.page.goto(`${t.baseUrl}/`);
+      await admin.page.fill('input[name=user]', 'boss');
+      await admin.page.fill('input[name=pass]', 'boss password here');
+      await admin.page.click('button[type=submit]');
+      await admin.page.waitForSelector('.conn[data-status="connected"]');
+      await admin.page.click('nav a:has-text("Settings")');
+      await admin.page.waitForSelector('#add-user');
+      // the password entered at sign-in is now too old for the host
+      auth.options.reauthenticationMs = 1;
+      const addUser = async (name: string) => {
+        await admin.page.fill('#add-user input[name=name]', name);
+        await admin.page.fill('#add-user input[name=password]', 'long enough secret');
+        await admin.page.click('#add-user button[type=submit]');
+        await admin.page.waitForSelector('#reauth[open]');
+      };
+      await addUser('declined');
+      expect(await seriousViolations(admin.page), 'password dialog').to.deep.equal([]);
+      await admin.page.click('#reauth button:text-is("Cancel")');
+      await admin.page.waitForSelector('section[aria-labelledby="users-h"] .notice:has-text("reauthenticate")');
+      expect(auth.users.find('declined')).to.equal(undefined);
+      await addUser('helper');
+      await admin.page.fill('#reauth input[name=pass]', 'not it');
+      await admin.page.press('#reauth input[name=pass]', 'Enter');
+      await admin.page.waitForSelector('#reauth-error');
+      auth.options.reauthenticationMs = configured;
+      await admin.page.fill('#reauth input[name=pass]', 'boss password here');
+      await admin.page.press('#reauth input[name=pass]', 'Enter');
+      await admin.page.waitForSelector('#users tr[data-user="helper"]');
+      expect(await admin.page.$('#reauth[open]')).to.equal(null);
+      expect(admin.errors).to.deep.equal([]);
+    } finally {
+      auth.options.reauthenticationMs = configured;
+      await admin.context.close();
+    }
+  });
+
   it("edits the temperature presets kept by the host: a bad value shown at its row, then saved, and another browser's preset buttons read them", async () => {
     const config = () => YAML.parse(fs.readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8'));
     await page.goto(`${t.baseUrl}/#/settings`);

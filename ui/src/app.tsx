@@ -12,6 +12,7 @@ import { CONNECTION_TEXT, connection } from './push/connection.js';
 import { PAGE_KIND, PAGE_PRINTER } from './lib/page.js';
 import { farmLink, printerTitle } from './views/printer/identity.js';
 import { ErrorBoundary } from './components/error-boundary.js';
+import { ReauthDialog } from './components/reauth.js';
 import { SignInForm } from './views/sign-in.js';
 
 /**
@@ -97,6 +98,7 @@ export function App() {
           <p class="muted">Loading…</p>
         )}
       </main>
+      {state.status === 'signed-in' && state.via === 'password' && <ReauthDialog />}
     </>
   );
 }

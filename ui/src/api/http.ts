@@ -11,9 +11,18 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly key?: string,
+    /** the host wants the password entered again before this (a restore, a user changed) */
+    readonly reauthenticate = false,
   ) {
     super(message);
   }
+}
+
+let reauthenticator: (() => Promise<boolean>) | null = null;
+
+/** Who asks for the password when the host wants it again (the app's password dialog): true once it was entered. */
+export function setReauthenticator(ask: (() => Promise<boolean>) | null): void {
+  reauthenticator = ask;
 }
 
 let credential: string | null = null;
@@ -42,19 +51,34 @@ const REFUSED = /valid API key or session is required/i;
 async function failure(status: number, text: string): Promise<ApiError> {
   let reason = text;
   let key: string | undefined;
+  let reauthenticate = false;
   try {
-    const parsed = JSON.parse(text) as { error?: unknown; key?: unknown };
+    const parsed = JSON.parse(text) as { error?: unknown; key?: unknown; reauthenticate?: unknown };
     if (typeof parsed.error === 'string') reason = parsed.error;
     if (typeof parsed.key === 'string') key = parsed.key;
+    reauthenticate = status === 403 && parsed.reauthenticate === true;
   } catch {
     /* not JSON: the text itself */
   }
   if (status === 403 && credential && REFUSED.test(reason)) credentialRefused.value++;
-  return new ApiError(status, reason || `HTTP ${status}`, key);
+  return new ApiError(status, reason || `HTTP ${status}`, key, reauthenticate);
 }
 
-/** `path` is relative to the page (`api/job`, `printer/p2/api/job`). Answers the parsed JSON, or undefined for an empty body. */
+/**
+ * `path` is relative to the page (`api/job`, `printer/p2/api/job`). Answers the parsed JSON, or undefined
+ * for an empty body. A call the host refuses until the password is entered again is asked for it (the
+ * app's dialog) and then made once more; the host checked nothing else yet, so nothing happened twice.
+ */
 export async function api<T = unknown>(method: string, path: string, body?: unknown, options: { credential?: string | null } = {}): Promise<T> {
+  try {
+    return await call<T>(method, path, body, options);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.reauthenticate && reauthenticator && (await reauthenticator()))) throw err;
+    return call<T>(method, path, body, options);
+  }
+}
+
+async function call<T>(method: string, path: string, body: unknown, options: { credential?: string | null }): Promise<T> {
   const h = headers(body !== undefined);
   if (options.credential !== undefined) {
     if (options.credential) h['X-Api-Key'] = options.credential;

@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 
 /** Keeps Tab inside `box`: from its last focusable control to its first, and back. */
-function trapTab(box: HTMLElement, e: KeyboardEvent): void {
+export function trapTab(box: HTMLElement, e: KeyboardEvent): void {
   if (e.key !== 'Tab') return;
   const controls = [...box.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter((c) => !c.hasAttribute('disabled'));
   if (!controls.length) return;
