@@ -137,8 +137,11 @@ export class PrinterMethods implements RpcMethodContribution {
       const answers = await acknowledged(printer, lines, deadline);
       const refused = answers.map(parseError).find((e) => e !== null && !e.transmission);
       if (refused) throw new RpcError(400, refused.message);
-      // position reports stay out of the console (the auto-report, the host's own M114), but a client's M114 is answered there
-      if (asked && lines.some((l) => /^M114\b/i.test(l))) for (const line of answers) if (POSITION_REPORT.test(line)) feed.respond(line);
+      // position reports stay out of the console (the auto-report, the host's own M114), but a client's M114 is
+      // answered there: by the last report before each M114's ok (an auto-report can come while it waits, never
+      // between the answer and its ok)
+      const asks = asked ? lines.filter((l) => /^M114\b/i.test(l)).length : 0;
+      if (asks > 0) for (const line of answers.filter((l) => POSITION_REPORT.test(l)).slice(-asks)) feed.respond(line);
     };
     const host: KlipperHost = {
       printer,
