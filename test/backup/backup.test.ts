@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -397,6 +397,17 @@ describe('backup and restore', function () {
       expect(r.stderr).to.include('foreign.tar.gz is not a cuttle backup');
       expect(fs.existsSync(path.join(work, 'never'))).to.equal(false);
     });
+  });
+
+  it('cuttle backup create shows its progress on a terminal (run under script(1) for a pty), and nothing of it in a pipe', () => {
+    const output = path.join(work, 'on-a-terminal.tar.gz');
+    const command = [process.execPath, CLI_MAIN, 'backup', 'create', '--basedir', source.basedir, '--exclude', 'uploads', '--output', output].map((a) => `'${a}'`).join(' ');
+    const run = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stdout).to.equal(0);
+    expect(run.stdout).to.match(/\rcuttle backup: \d+ %/).and.include('cuttle backup: 100 %').and.include(`wrote ${output}`);
+    const piped = spawnSync(process.execPath, [CLI_MAIN, 'backup', 'create', '--basedir', source.basedir, '--exclude', 'uploads', '--output', `${output}.piped`], { encoding: 'utf8', timeout: 60_000 });
+    expect(piped.status, piped.stderr).to.equal(0);
+    expect(piped.stderr).to.not.include('%');
   });
 
   it('cuttle backup create --exclude leaves uploads and timelapses out; the API is for admins, and deletes', async () => {

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeBackup } from '../../backup/archive-writer.js';
+import { writeBackup, type BackupProgress } from '../../backup/archive-writer.js';
 import { BackupError } from '../../backup/format.js';
 import { isBackupName, newBackupName, parseParts } from '../../backup/names.js';
 import { backupsFolder, planBackup } from '../../backup/plan.js';
@@ -30,6 +30,22 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** On a terminal, how far the backup got, on one line of stderr rewritten in place; in a pipe or a log, nothing. */
+function terminalProgress(stream: NodeJS.WriteStream = process.stderr): { progress: BackupProgress; done(): void } {
+  if (!stream.isTTY) return { progress: () => undefined, done: () => undefined };
+  let shown = -1;
+  return {
+    progress: (fraction) => {
+      const percent = Math.floor(fraction * 100);
+      if (percent === shown) return;
+      shown = percent;
+      stream.write(`\rcuttle backup: ${percent} %`);
+    },
+    // the line is cleared for what follows
+    done: () => void (shown >= 0 && stream.write('\r\x1b[K')),
+  };
+}
+
 async function create(args: CommandArgs): Promise<number> {
   const settings = loadSettings(settingsOptions(args));
   const exclude = parseParts(listOption(args, 'exclude'));
@@ -43,7 +59,8 @@ async function create(args: CommandArgs): Promise<number> {
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     output = path.join(folder, newBackupName(folder));
   }
-  const result = await writeBackup(planBackup(settings, exclude, CUTTLE_VERSION), output);
+  const shown = terminalProgress();
+  const result = await writeBackup(planBackup(settings, exclude, CUTTLE_VERSION), output, shown.progress).finally(() => shown.done());
   for (const note of result.notes) console.error(`cuttle backup: note: ${note}`);
   if (result.skipped.length) console.error(`cuttle backup: left out ${result.skipped.length} link(s) or special file(s): ${result.skipped.join(', ')}`);
   console.log(`wrote ${result.file} (${mb(result.bytes)}, ${result.entries} entries${exclude.length ? `, without ${exclude.join(' and ')}` : ''})`);
