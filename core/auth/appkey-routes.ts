@@ -4,6 +4,9 @@
  * when denied/expired/unknown), the decision by `user_token` (pushed to web clients as an `appkeys`
  * plugin message), a small auth dialog page, and key listing/generation/revocation. The public
  * routes are cheap: requests are capped (429 past the cap) and kept in memory (pending-appkeys.ts).
+ * As in OctoPrint, a session whose password is not recent (accessControl.reauthenticationTimeoutMinutes)
+ * sees keys listed without their value, and must enter it again to decide, generate or revoke: a key
+ * is a credential that is never asked again, so handing one out is as strong as the password.
  */
 import { baseUrlOf } from '../http/base-url.js';
 import { HttpError } from '../http/http-error.js';
@@ -11,7 +14,7 @@ import { readJsonObject } from '../http/request-body.js';
 import type { AuthManager, AuthPrincipal } from './api.js';
 import { AppKeyRequestError, type AppKeyRequest } from './appkey-requests.js';
 import { AppKeyRequestLimit } from './pending-appkeys.js';
-import { hasPermissions, principalOf } from '../http/principal.js';
+import { ensureRecentCredentials, hasPermissions, principalOf } from '../http/principal.js';
 import { authDialogPage } from './appkeys-dialog.js';
 import { type Routes } from '../http/routes.js';
 
@@ -63,8 +66,9 @@ export function installAppKeyPublicRoutes(routes: Routes, auth: AuthManager): vo
   });
 }
 
-function keyEntry(app: string, key: string, user: string) {
-  return { api_key: key, app_id: app, user_id: user };
+/** A key as listed: its value only for a principal whose password is recent (OctoPrint's `external(incl_key)`). */
+function keyEntry(app: string, key: string, user: string, withKey = true) {
+  return { ...(withKey ? { api_key: key } : {}), app_id: app, user_id: user };
 }
 
 /** The user a command is about: oneself, or (admins only) the one named in `user`. */
@@ -77,6 +81,7 @@ function subjectOf(principal: AuthPrincipal, requested: unknown): string {
 /** Needs a key: deciding on requests and managing keys. */
 export function installAppKeyAdminRoutes(routes: Routes, auth: AuthManager): void {
   routes.post('/plugin/appkeys/decision/:token', 'PLUGIN_APPKEYS_GRANT', async (ctx) => {
+    ensureRecentCredentials(auth, ctx);
     const body = await readJsonObject(ctx);
     if (typeof body['decision'] !== 'boolean') throw new HttpError(400, 'Expected "decision": true or false');
     const principal = principalOf(ctx) as AuthPrincipal;
@@ -97,17 +102,18 @@ export function installAppKeyAdminRoutes(routes: Routes, auth: AuthManager): voi
 
   routes.get('/api/plugin/appkeys', 'PLUGIN_APPKEYS_GRANT', (ctx) => {
     const principal = principalOf(ctx) as AuthPrincipal;
+    const withKey = auth.credentialsCheckedRecently(principal);
     if (typeof ctx.query['app'] === 'string') {
       const user = subjectOf(principal, ctx.query['user']);
       const key = auth.users.keyForApp(user, ctx.query['app']);
       if (!key) throw new HttpError(404, 'No key for that app');
-      ctx.body = keyEntry(key.app, key.key, user);
+      ctx.body = keyEntry(key.app, key.key, user, withKey);
       return;
     }
     const all = ctx.query['all'] !== undefined && hasPermissions(principal, ['PLUGIN_APPKEYS_ADMIN']);
     const mine = (user: string | undefined) => all || user === principal.name;
     ctx.body = {
-      keys: auth.users.list().filter((u) => mine(u.name)).flatMap((u) => u.apikeys.map((k) => keyEntry(k.app, k.key, u.name))),
+      keys: auth.users.list().filter((u) => mine(u.name)).flatMap((u) => u.apikeys.map((k) => keyEntry(k.app, k.key, u.name, withKey))),
       pending: auth.appKeyRequests
         .pending()
         .filter((r) => mine(r.user) || !r.user)
@@ -117,6 +123,7 @@ export function installAppKeyAdminRoutes(routes: Routes, auth: AuthManager): voi
 
   routes.post('/api/plugin/appkeys', 'PLUGIN_APPKEYS_GRANT', async (ctx) => {
     const principal = principalOf(ctx) as AuthPrincipal;
+    ensureRecentCredentials(auth, ctx);
     const body = await readJsonObject(ctx);
     if (body['command'] === 'generate') {
       const user = subjectOf(principal, body['user']);

@@ -23,7 +23,7 @@ export const apiSettings = defineSettings('api', {
 export const accessControlSettings = defineSettings('accessControl', {
   sessionTimeoutMinutes: { doc: 'Minutes a login session (push socket auth, session cookie) may stay unused before it expires.', format: 'nat', default: 24 * 60 },
   reauthenticationTimeoutMinutes: {
-    doc: "Minutes after a user last entered their password that a restore, a backup's download or a change to the users still goes without entering it again (OctoPrint's defaultReauthenticationTimeout). 0 never asks again. API keys are never asked.",
+    doc: "Minutes after a user last entered their password that a restore, a backup's download, a change to the users or a key handed out still goes without entering it again (OctoPrint's defaultReauthenticationTimeout). 0 never asks again. API keys are never asked.",
     format: 'nat',
     default: 5,
   },

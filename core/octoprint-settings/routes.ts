@@ -5,7 +5,9 @@
  * built from cuttle's configuration. The fields
  * of octoprint-fields.ts can be changed: all of a request's changes are validated by the schema
  * together and saved, or a 400 names the first bad field and nothing changes. The API key is shown
- * only to SETTINGS holders; changing needs SETTINGS.
+ * only to SETTINGS holders whose password was entered recently (as OctoPrint shows it: the host's key
+ * would otherwise let a stale session past every check that asks for the password again); changing
+ * needs SETTINGS.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +15,7 @@ import path from 'node:path';
 import type Koa from 'koa';
 import { inject, injectable } from 'inversify';
 import { hasPermissions, principalOf } from '../http/principal.js';
+import { AuthService } from '../http/http-server.js';
 import { apiSettings } from '../auth/settings.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
@@ -49,6 +52,7 @@ export class SettingsRoutes implements RouteContribution {
     @inject(SettingsService) private readonly settings: SettingsService,
     @inject(TransportProvider) private readonly transports: TransportProvider,
     @inject(PrinterRegistry) private readonly printers: PrinterRegistry,
+    @inject(AuthService) private readonly auth: AuthService,
   ) {}
 
   registerRoutes(routes: Routes): void {
@@ -75,7 +79,8 @@ export class SettingsRoutes implements RouteContribution {
 
   private async document(ctx: Koa.Context): Promise<Record<string, unknown>> {
     const settings = this.settings;
-    const sensitive = hasPermissions(principalOf(ctx), ['SETTINGS']);
+    const principal = principalOf(ctx);
+    const showKey = hasPermissions(principal, ['SETTINGS']) && !!principal && this.auth.credentialsCheckedRecently(principal);
     // the ports the request's printer could connect to (`/printer/<id>/api/settings` is that printer's)
     const ports = (await ctx.state.printer?.printer.listPorts().catch(() => [] as string[])) ?? [];
     const webcam = settings.of(webcamSettings).get();
@@ -85,7 +90,7 @@ export class SettingsRoutes implements RouteContribution {
     const snapshotUrl = own ? own.snapshotUrl : webcam.snapshotUrl || (webcam.testPattern ? '/webcam/test-pattern.jpg' : '');
     const streamUrl = own ? own.streamUrl : webcam.streamUrl;
     const document: Record<string, unknown> = {
-      api: { key: sensitive ? settings.of(apiSettings).get().key : null },
+      api: { key: showKey ? settings.of(apiSettings).get().key : null },
       appearance: { colorTransparent: false, colorIcon: true, defaultLanguage: '_default', showFahrenheitAlso: false, fuzzyTimes: true },
       feature: {
         temperatureGraph: true,

@@ -166,7 +166,7 @@ describe('clients: users, keys, login', function () {
     expect((await request(t.baseUrl, 'DELETE', '/api/access/users/erin', { key: adminKey })).body.users.map((u: { name: string }) => u.name)).to.not.include('erin');
   });
 
-  it('asks for the password again before a user is added, changed or removed, or another\u2019s password set, as OctoPrint does (a key is not asked)', async () => {
+  it('asks for the password again before a user is added, changed or removed, another\u2019s password set, or a key shown or made, as OctoPrint does (a key is not asked)', async () => {
     const auth = t.get<AuthManager>(AuthManager);
     const configured = auth.options.reauthenticationMs;
     const login = await request(t.baseUrl, 'POST', '/api/login', { body: { user: 'alice', pass: 'wonderland' } });
@@ -187,6 +187,17 @@ describe('clients: users, keys, login', function () {
       const users = await request(t.baseUrl, 'GET', '/api/access/users', { key: session });
       expect(users.status).to.equal(200);
       expect(users.body.users.map((u: { name: string }) => u.name)).to.include('rob').and.not.include('frank');
+      // no key is handed out either: the host's key (it would pass every check of this kind) nor an app's
+      const settingsKey = async () => (await request(t.baseUrl, 'GET', '/api/settings', { key: session })).body.api.key;
+      expect(await settingsKey(), 'the host key in /api/settings').to.equal(null);
+      const listed = await request(t.baseUrl, 'GET', '/api/plugin/appkeys', { key: session });
+      expect(listed.status).to.equal(200);
+      expect(listed.body.keys.length).to.be.greaterThan(0);
+      for (const entry of listed.body.keys) expect(entry, 'an app key listed').to.not.have.property('api_key');
+      for (const body of [{ command: 'generate', app: 'Stale' }, { command: 'revoke', app: 'Tests' }]) {
+        const refused = await request(t.baseUrl, 'POST', '/api/plugin/appkeys', { key: session, body });
+        expect([refused.status, refused.body.reauthenticate], body.command).to.deep.equal([403, true]);
+      }
       // an API key is not asked: the key is the credential, sent with every request
       expect((await request(t.baseUrl, 'PUT', '/api/access/users/rob', { key: adminKey, body: { active: true } })).status).to.equal(200);
       // the password again, on the same session: it goes on
@@ -194,6 +205,8 @@ describe('clients: users, keys, login', function () {
       expect((await request(t.baseUrl, 'POST', '/api/login', { key: session, body: { user: 'alice', pass: 'wonderland' } })).body.session).to.equal(session);
       expect((await request(t.baseUrl, 'POST', '/api/access/users', { key: session, body: { name: 'frank', password: 'pw' } })).status).to.equal(200);
       expect((await request(t.baseUrl, 'DELETE', '/api/access/users/frank', { key: session })).status).to.equal(200);
+      expect(await settingsKey()).to.equal(t.apiKey);
+      expect((await request(t.baseUrl, 'GET', '/api/plugin/appkeys', { key: session })).body.keys[0]).to.have.property('api_key');
     } finally {
       auth.options.reauthenticationMs = configured;
     }

@@ -4,6 +4,7 @@
  * permissions applied to each method (a read-only user cannot send G-code).
  */
 import { expect } from 'chai';
+import { AuthManager } from '../../core/auth/api.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
 import { request } from '../clients/helpers.js';
 import { waitFor } from '../support/wait.js';
@@ -158,6 +159,23 @@ describe('moonraker: access', function () {
       (await RpcClient.open(`${url}?access_token=${logged.token}`)).close();
     } finally {
       socket.close();
+    }
+  });
+
+  it('gives the host key (access.get_api_key) to an admin only while the password entered at login is recent', async () => {
+    await sessionCookie(h, 'gina', ['admins']);
+    const login = await fetch(`http://127.0.0.1:${h.ports['p1']}/access/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'gina', password: 'a-long-password' }) });
+    const { token } = ((await login.json()) as { result: { token: string } }).result;
+    const rpc = await RpcClient.open(`${url}?access_token=${token}`);
+    const auth = h.t.get<AuthManager>(AuthManager);
+    const configured = auth.options.reauthenticationMs;
+    try {
+      expect(await rpc.result('access.get_api_key')).to.equal(h.t.apiKey);
+      auth.options.reauthenticationMs = 1;
+      await waitFor(async () => (await rpc.call('access.get_api_key')).error?.code === 403, 5000, 'the key refused to a stale login');
+    } finally {
+      auth.options.reauthenticationMs = configured;
+      rpc.close();
     }
   });
 

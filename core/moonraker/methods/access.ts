@@ -1,7 +1,8 @@
 /**
  * `access.*` as far as clients need it over the websocket: who am I, a one-shot token for a URL, the
  * users (Fluidd's settings page lists them at start-up) and the API key, shown as the REST API shows
- * them: every user to a holder of SETTINGS, only oneself to anyone else; the key to SETTINGS only.
+ * them: every user to a holder of SETTINGS, only oneself to anyone else; the key to SETTINGS only,
+ * and only while the password entered at login is recent (accessControl.reauthenticationTimeoutMinutes).
  */
 import { inject, injectable } from 'inversify';
 import { AuthManager, LoginError, type AuthPrincipal } from '../../auth/api.js';
@@ -67,7 +68,14 @@ export class AccessMethods implements RpcMethodContribution {
           return { ...refreshed, source: 'moonraker', action: 'user_jwt_refresh' };
         },
       },
-      'access.get_api_key': { permission: 'SETTINGS', handle: () => this.settings.of(apiSettings).get().key },
+      // the host's key lets anyone past every check that asks for the password again: only for a recent one
+      'access.get_api_key': {
+        permission: 'SETTINGS',
+        handle: (_p, call) => {
+          if (!this.auth.credentialsCheckedRecently(call.principal)) throw new RpcError(403, 'Please reauthenticate: log in again (access.login) to read the API key');
+          return this.settings.of(apiSettings).get().key;
+        },
+      },
       'access.info': {
         permission: BEFORE_SIGN_IN,
         handle: () => ({ default_source: 'moonraker', available_sources: ['moonraker'], login_required: true, trusted: false }),
