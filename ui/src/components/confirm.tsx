@@ -1,51 +1,12 @@
 /**
- * A modal confirmation: the native <dialog> (the page behind it inert, Escape cancels), with Tab and
- * Shift+Tab going round its buttons (the native one lets the focus out to the browser past its last
- * control), and the focus given back to the control that opened it when it closes.
+ * A modal confirmation (modal.ts: inert page behind, Escape cancels, Tab kept inside, focus given back).
  */
-import { useEffect, useRef } from 'preact/hooks';
-
-/** Keeps Tab inside `box`: from its last focusable control to its first, and back. */
-export function trapTab(box: HTMLElement, e: KeyboardEvent): void {
-  if (e.key !== 'Tab') return;
-  const controls = [...box.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter((c) => !c.hasAttribute('disabled'));
-  if (!controls.length) return;
-  const first = controls[0]!;
-  const last = controls[controls.length - 1]!;
-  if (e.shiftKey && document.activeElement === first) {
-    e.preventDefault();
-    last.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
-    e.preventDefault();
-    first.focus();
-  }
-}
+import { useModalDialog } from './modal.js';
 
 export function ConfirmDialog(props: { open: boolean; title: string; text: string; confirm: string; onConfirm(): void; onCancel(): void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const opener = useRef<HTMLElement | null>(null);
-  useEffect(() => {
-    const dialog = ref.current!;
-    if (props.open && !dialog.open) {
-      opener.current = document.activeElement as HTMLElement | null;
-      dialog.showModal();
-    }
-    if (!props.open && dialog.open) dialog.close();
-    // closed: the focus goes back where it was (if that control is still there to take it)
-    if (!props.open && opener.current) {
-      const back = opener.current;
-      opener.current = null;
-      if (back.isConnected && !back.hasAttribute('disabled')) back.focus();
-    }
-  }, [props.open]);
-  // 'close' comes in a task of its own after the dialog closed; by then a quick Escape and Enter may have
-  // opened it again, and a stale close would shut the new one: only a dialog still closed is cancelled
-  // (Chrome can close it without a 'cancel' event, for a second Escape without a click between)
-  const closed = () => {
-    if (!ref.current?.open) props.onCancel();
-  };
+  const dialog = useModalDialog(props.open, props.onCancel);
   return (
-    <dialog ref={ref} aria-labelledby="confirm-title" onCancel={props.onCancel} onClose={closed} onKeyDown={(e) => trapTab(ref.current!, e)}>
+    <dialog {...dialog} aria-labelledby="confirm-title">
       <h2 id="confirm-title">{props.title}</h2>
       <p>{props.text}</p>
       <div class="row">

@@ -5,10 +5,10 @@
  * (api/http.ts). Cancelling gives the call its refusal. A sign-in with an API key is never asked.
  */
 import { signal } from '@preact/signals';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf, setReauthenticator } from '../api/http.js';
 import { currentUser } from '../api/session.js';
-import { trapTab } from './confirm.js';
+import { useModalDialog } from './modal.js';
 
 const asking = signal<((entered: boolean) => void) | null>(null);
 
@@ -30,8 +30,6 @@ function answer(entered: boolean): void {
 }
 
 export function ReauthDialog() {
-  const ref = useRef<HTMLDialogElement>(null);
-  const opener = useRef<HTMLElement | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const open = asking.value !== null;
@@ -43,30 +41,13 @@ export function ReauthDialog() {
       answer(false);
     };
   }, []);
+  const dialog = useModalDialog(open, () => asking.peek() && answer(false));
   useEffect(() => {
-    const dialog = ref.current!;
-    if (open && !dialog.open) {
-      opener.current = document.activeElement as HTMLElement | null;
-      setError('');
-      dialog.showModal();
-    }
-    if (!open && dialog.open) dialog.close();
-    if (!open && opener.current) {
-      const back = opener.current;
-      opener.current = null;
-      if (back.isConnected && !back.hasAttribute('disabled')) back.focus();
-    }
+    if (open) setError('');
   }, [open]);
   const user = currentUser.value?.name ?? '';
   return (
-    <dialog
-      ref={ref}
-      id="reauth"
-      aria-labelledby="reauth-title"
-      onCancel={() => answer(false)}
-      onClose={() => !ref.current?.open && asking.peek() && answer(false)}
-      onKeyDown={(e) => trapTab(ref.current!, e)}
-    >
+    <dialog {...dialog} id="reauth" aria-labelledby="reauth-title">
       <form
         onSubmit={(e) => {
           e.preventDefault();
