@@ -16,12 +16,12 @@ export interface ListenerOwner {
 
 let current: ListenerOwner | undefined;
 
-/** Runs `fn` with `owner` as the owner of every subscription it makes synchronously. */
-export function runAsOwner<T>(owner: ListenerOwner, fn: () => T): T {
+/** Runs `fn(arg)` with `owner` as the owner of every subscription it makes synchronously. */
+export function runAsOwner<T, A = void>(owner: ListenerOwner, fn: (arg: A) => T, arg?: A): T {
   const previous = current;
   current = owner;
   try {
-    return fn();
+    return fn(arg as A);
   } finally {
     current = previous;
   }
@@ -75,16 +75,12 @@ function schedule(): void {
   else onMicrotask(drain);
 }
 
-/** `runAsOwner` for one delivery, without a closure per delivery (several per printed line). */
+/** One delivery, its value passed through `runAsOwner`: no closure per delivery (several per printed line). */
 function deliver({ owner, listener, value }: Delivery): void {
-  const previous = current;
-  current = owner;
   try {
-    (listener as (value: unknown) => void)(value);
+    runAsOwner(owner, listener as (value: unknown) => void, value);
   } catch (err) {
     owner.report(err);
-  } finally {
-    current = previous;
   }
 }
 
