@@ -8,6 +8,7 @@ import { DisposableStore, type Disposable } from '../common/disposable.js';
 import type { Position } from '../events/catalogue.js';
 import type { PrinterProfile } from '../printer-profiles/profile-store.js';
 import type { PrinterStateId, SentCommand } from '../printer/printer-service.js';
+import { isSpace } from '../printer/protocol/gcode.js';
 import type { PrinterScope } from '../printers/printer-registry.js';
 import { FirmwareConfig } from './firmware-config.js';
 import { systemStats } from './proc-stats.js';
@@ -72,12 +73,9 @@ export interface GcodeState {
 /** The codes other than G0/G1 whose words the model reads (see onSent). */
 const WORD_CODES: ReadonlySet<string> = new Set(['G28', 'G90', 'G91', 'G92', 'M82', 'M83', 'M106', 'M107', 'M220', 'M221', 'M18', 'M84']);
 
-const BLANK = /\s/;
-
-/** Whether the character at `i` is a blank as `\s` has it (ASCII checked without the RegExp). */
+/** Whether the character at `i` is a blank as `\s` has it. */
 function blankAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && BLANK.test(text[i]!));
+  return isSpace(text.charCodeAt(i));
 }
 
 /**

@@ -32,8 +32,8 @@ export function normalizeCommand(line: string): string {
   return command.replace(/^N\d+\s*/i, '').replace(/\s*\*\d+$/, '');
 }
 
-/** Whether `c` is a character of RegExp's `\s`. */
-function isSpace(c: number): boolean {
+/** Whether the char code `c` is a character of RegExp's `\s`. */
+export function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
