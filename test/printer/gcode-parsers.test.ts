@@ -67,3 +67,24 @@ describe('the two G-code parsers agree', () => {
     });
   }
 });
+
+describe('commandCode, scanned by hand on the serial path, answers as its specification pattern does', () => {
+  // the pattern the scanner replaced (gcode.ts scanCode): any case, a line number, spaces, a sub-code
+  const SPEC = /^\s*(?:N\d+\s*)?([GMT])\s*(\d+)(?:\.(\d+))?/i;
+  const bySpec = (command: string): string | null => {
+    const m = SPEC.exec(command);
+    if (!m) return null;
+    const code = `${m[1]!.toUpperCase()}${Number(m[2])}`;
+    return m[3] === undefined ? code : `${code}.${Number(m[3])}`;
+  };
+  it('on 20 000 commands made of the characters that matter (seeded)', () => {
+    const alphabet = ['G', 'g', 'M', 'm', 'T', 't', 'N', 'n', 'X', '0', '1', '2', '9', '.', ' ', '\t', '\u00a0', ';', '*', '-', '1000', '007'];
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 20000; i++) {
+      let command = '';
+      for (let n = Math.floor(next() * 10); n >= 0; n--) command += alphabet[Math.floor(next() * alphabet.length)];
+      expect(commandCode(command), JSON.stringify(command)).to.equal(bySpec(command));
+    }
+  });
+});
