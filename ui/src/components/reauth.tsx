@@ -76,7 +76,7 @@ export function ReauthDialog() {
           </p>
         )}
         <div class="row">
-          <button type="submit" disabled={busy}>
+          <button type="submit" class="primary" disabled={busy}>
             Confirm
           </button>
           <button type="button" onClick={() => answer(false)}>
