@@ -32,7 +32,8 @@
  *   "host_over_floor":…,"host_cpu_pct":…,"rss_mb":…,"simulator_cpu_pct":…},…],"largest_n_at_95_pct":…}.
  * Env: BENCH_TCP_PRINTERS, BENCH_PTY_PRINTERS, BENCH_LINES (3000), BENCH_BAUD (250000),
  * BENCH_PUSH_CLIENTS (100), BENCH_HOST_CPUS (0), BENCH_OTHER_CPUS (1; empty: unpinned),
- * BENCH_CPU_PROF (1: profile the host with --cpu-prof and print its top functions per run).
+ * BENCH_CPU_PROF (1: profile the host with --cpu-prof and print its top functions per run),
+ * BENCH_HOST_NODE_ARGS (extra node flags for the host, space-separated), BENCH_KEEP (1: keep the run's folder, host.log included).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -61,6 +62,8 @@ const SATURATED_PCT = 90;
 const HOST_CPUS = process.env['BENCH_HOST_CPUS'] ?? '0';
 const OTHER_CPUS = process.env['BENCH_OTHER_CPUS'] ?? '1';
 const CPU_PROF = process.env['BENCH_CPU_PROF'] === '1';
+/** extra node flags for the host, to compare runtime settings (e.g. "--single-threaded-gc") */
+const HOST_NODE_ARGS = (process.env['BENCH_HOST_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const KEY = 'BenchFarmKey0123456789abcdefghij';
 const FILE = 'farm.gcode';
 
@@ -166,7 +169,7 @@ async function startFarm(transport: Transport, count: number, gcode: string): Pr
     printers: ids.map((id, i) => ({ id, name: `Farm ${id}`, connection: { port: farm.printers.ports[i]!, baudrate: BAUD, autoconnect: true } })),
   };
   fs.writeFileSync(path.join(basedir, 'config.yaml'), YAML.stringify(config));
-  const nodeArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'prof')}`] : [];
+  const nodeArgs = [...HOST_NODE_ARGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'prof')}`] : [])];
   farm.host = await startHostProcess({ basedir, cpus: HOST_CPUS || undefined, nodeArgs });
   const host = farm.host;
   await until('every printer Operational', 60_000, 200, async () => {
@@ -382,7 +385,8 @@ async function runFarm(transport: Transport, count: number, gcode: string, fileL
     console.log('  top self time:');
     for (const f of topFunctions(profile, 20, window)) console.log(`    ${fmt(f.pct, 1).padStart(5)} %  ${fmt(f.selfMs).padStart(6)} ms  ${f.name}  ${f.where}`);
   }
-  if (!CPU_PROF) fs.rmSync(farm.dir, { recursive: true, force: true });
+  if (CPU_PROF || process.env['BENCH_KEEP'] === '1') console.log(`  kept ${farm.dir}`);
+  else fs.rmSync(farm.dir, { recursive: true, force: true });
   return figures;
 }
 
