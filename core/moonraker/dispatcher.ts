@@ -6,6 +6,7 @@
  */
 import { hasPermissions } from '../http/principal.js';
 import { HttpError } from '../http/http-error.js';
+import { checkedDepth, MAX_JSON_DEPTH } from '../http/request-body.js';
 import { FileOperationError } from '../files/file-manager.js';
 import {
   BEFORE_SIGN_IN,
@@ -36,6 +37,12 @@ export class RpcDispatcher {
       message = JSON.parse(text);
     } catch {
       return errorOf(null, new RpcError(RPC_PARSE_ERROR, 'Parse error'));
+    }
+    // the HTTP forms' bound too: a database value nested 10 000 deep overflowed the stack when stored
+    try {
+      checkedDepth(message);
+    } catch {
+      return errorOf(null, new RpcError(RPC_PARSE_ERROR, `Parse error: nested deeper than ${MAX_JSON_DEPTH} levels`));
     }
     if (!Array.isArray(message)) return this.one(message, call);
     if (message.length === 0) return errorOf(null, new RpcError(RPC_INVALID_REQUEST, 'Invalid Request: empty batch'));

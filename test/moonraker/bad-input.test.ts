@@ -108,6 +108,15 @@ describe('moonraker: bad input (more cases)', function () {
     expect(rpc.messages.slice(seen).filter((m) => m.id === null || m.error)).to.deep.equal([]);
   });
 
+  it('refuses a message nested 10 000 levels deep as a parse error, logging no failure, and stores a value 20 deep', async () => {
+    const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const deep = await rpc.raw(`{"jsonrpc":"2.0","method":"server.database.post_item","id":"deep","params":{"namespace":"deep","key":"k","value":${nested(10_000)}}}`, null);
+    expect(deep.error!.code).to.equal(-32700);
+    expect(h.t.logs.filter((l) => l.level >= 50).map((l) => l.msg)).to.deep.equal([]);
+    const stored = await rpc.call('server.database.post_item', { namespace: 'deep', key: 'k', value: JSON.parse(nested(20)) });
+    expect(stored.result?.value).to.deep.equal(JSON.parse(nested(20)));
+  });
+
   it('refuses mistyped parameters of other methods with -32602', async () => {
     const calls: [string, object][] = [
       ['server.database.get_item', { namespace: 5 }],
