@@ -100,6 +100,14 @@ export class Params {
     return n;
   }
 
+  /**
+   * A count or an index: a number cut to a whole one inside [min, max], as Moonraker's answer to a
+   * start past the end is an empty page; an offset of 1e20 reached SQLite, which cannot bind it.
+   */
+  integer(name: string, fallback: number, min: number, max: number): number {
+    return Math.min(max, Math.max(min, Math.trunc(this.number(name, fallback))));
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const value = this.raw[name];
     if (value === undefined || value === null) return fallback;

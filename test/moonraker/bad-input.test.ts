@@ -133,6 +133,17 @@ describe('moonraker: bad input (more cases)', function () {
     }
   });
 
+  it('answers out-of-range counts and offsets with what fits, over the websocket and HTTP, never a 500', async () => {
+    for (const params of [{ start: 1e20 }, { limit: 1e300, start: 1e300 }, { limit: -5, start: -5 }, { start: 2.5 }]) {
+      const answer = await rpc.call('server.history.list', params);
+      expect(answer.result?.jobs, JSON.stringify(params)).to.be.an('array');
+    }
+    expect((await rpc.call('server.gcode_store', { count: 1e300 })).result?.gcode_store).to.be.an('array');
+    const http = await fetch(`http://127.0.0.1:${port}/server/history/list?start=1e20`, { headers: { 'X-Api-Key': h.t.apiKey } });
+    expect(http.status).to.equal(200);
+    expect(h.t.logs.filter((l) => l.level >= 50).map((l) => l.msg)).to.deep.equal([]);
+  });
+
   it('refuses paths outside the storage through every files method, and writes nothing outside', async () => {
     const refusals: [string, object][] = [
       ['server.files.get_directory', { path: '/etc' }],

@@ -47,8 +47,8 @@ export class HistoryMethods implements RpcMethodContribution {
       'server.history.list': {
         permission: 'STATUS',
         handle: (params, call) => {
-          const limit = Math.max(1, Math.min(1000, Math.floor(params.number('limit', 50))));
-          const offset = Math.max(0, Math.floor(params.number('start', 0)));
+          const limit = params.integer('limit', 50, 1, 1000);
+          const offset = params.integer('start', 0, 0, Number.MAX_SAFE_INTEGER);
           const since = params.number('since', 0);
           const before = params.number('before', 0);
           const { jobs, total } = this.history.list({

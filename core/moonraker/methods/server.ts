@@ -78,7 +78,7 @@ export class ServerMethods implements RpcMethodContribution {
       'server.temperature_store': { permission: 'STATUS', handle: (_p, call) => this.temperatureStore(call) },
       'server.gcode_store': {
         permission: 'STATUS',
-        handle: (params, call) => ({ gcode_store: this.printers.feed(call.printer.id)?.gcodeStore(params.number('count', 100)) ?? [] }),
+        handle: (params, call) => ({ gcode_store: this.printers.feed(call.printer.id)?.gcodeStore(params.integer('count', 100, 0, GCODE_STORE_SIZE)) ?? [] }),
       },
       'server.announcements.list': { permission: 'STATUS', handle: () => ({ entries: [], feeds: [] }) },
       'server.job_queue.status': { permission: 'STATUS', handle: () => ({ queued_jobs: [], queue_state: 'ready' }) },
