@@ -301,6 +301,40 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     expect(watched.errors).to.deep.equal([]);
   });
 
+  it("keeps a phone's header to two lines on a printer's page: a long name ends in an ellipsis, whole for screen readers", async () => {
+    const long = 'The printer in the back room by the window <b>bold</b> \u202Eedoc.gcode';
+    const rename = (name: string) =>
+      fetch(`${t.baseUrl}/api/printers/p1`, { method: 'PATCH', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ name }) });
+    expect((await rename(long)).status).to.equal(200);
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${t.baseUrl}/printer/p1/`);
+      await page.waitForSelector('.conn[data-status="connected"]');
+      await page.waitForFunction(`document.querySelector('.crumb')?.textContent === ${JSON.stringify(long)}`);
+      const header = (await page.evaluate(`(() => {
+        const boxes = [...document.querySelector('header.top').children].map((c) => c.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+        let lines = 0, bottom = -1;
+        for (const box of boxes) if (box.top >= bottom - 1) { lines++; bottom = box.bottom; } else bottom = Math.max(bottom, box.bottom);
+        const crumb = document.querySelector('.crumb');
+        return { lines, truncated: crumb.scrollWidth > crumb.clientWidth, title: crumb.title, width: document.documentElement.scrollWidth, label: crumb.innerHTML };
+      })()`)) as { lines: number; truncated: boolean; title: string; width: number; label: string };
+      expect(header.lines, 'lines of the header').to.equal(2);
+      expect(header.truncated, 'the name ends in an ellipsis').to.equal(true);
+      // the whole name is the element's text (what a screen reader reads) and its title; the markup in it is text
+      expect(header.title).to.equal(long);
+      expect(header.label).to.not.contain('<b>');
+      expect(header.width).to.equal(390);
+      // the Tab order is the DOM's: the brand, the sections, then Sign out
+      const order = await page.$$eval('header.top a, header.top button', (els) => els.map((e) => e.textContent?.trim()));
+      expect(order).to.deep.equal(['cuttle', 'Printers', 'History', 'Event log', 'Settings', 'Sign out']);
+      expect(await seriousViolations(page)).to.deep.equal([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect((await rename('Bench Prusa MK4')).status).to.equal(200);
+    }
+    expect(watched.errors).to.deep.equal([]);
+  });
+
   it("shows the webcam's snapshots (the host's test pattern) on the printer's page", async () => {
     await page.goto(`${t.baseUrl}/printer/p1/`);
     await page.waitForSelector('#webcam');

@@ -37,7 +37,11 @@ function Header() {
       <a class="brand" href={farmLink.value}>
         cuttle
       </a>
-      {PAGE_KIND === 'printer' && <span class="crumb">{printerTitle.value}</span>}
+      {PAGE_KIND === 'printer' && (
+        <span class="crumb" dir="auto" title={printerTitle.value}>
+          {printerTitle.value}
+        </span>
+      )}
       {state.status === 'signed-in' && (
         <nav aria-label="Sections">
           {SECTIONS.filter((s) => s.id !== 'events' || can('EVENTS')).map((s) => (
