@@ -218,6 +218,67 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     }
   });
 
+  it('asks once for two calls refused together: one password retries each once and both succeed; Cancel refuses both', async () => {
+    const auth = t.get<AuthManager>(AuthManager);
+    await Promise.all([
+      auth.users.add('chief', { password: 'chief password here', groups: ['admins'] }),
+      auth.users.add('left', { password: 'left password here', groups: ['users'] }),
+      auth.users.add('right', { password: 'right password here', groups: ['users'] }),
+    ]);
+    const admin = await openWatchedPage(browser);
+    const configured = auth.options.reauthenticationMs;
+    const sent: string[] = [];
+    admin.page.on('request', (r) => /api\/(access\/users\/|login)/.test(r.url()) && sent.push(`${r.method()} ${new URL(r.url()).pathname}`));
+    try {
+      await admin.page.goto(`${t.baseUrl}/`);
+      await admin.page.fill('input[name=user]', 'chief');
+      await admin.page.fill('input[name=pass]', 'chief password here');
+      await admin.page.click('button[type=submit]');
+      await admin.page.waitForSelector('.conn[data-status="connected"]');
+      await admin.page.click('nav a:has-text("Settings")');
+      await admin.page.waitForSelector('#users tr[data-user="right"]');
+      auth.options.reauthenticationMs = 1;
+      // two changes in one moment, both sent before the host refused the first
+      const both = (group: string, active: boolean) =>
+        admin.page.evaluate(`(() => {
+          const select = document.querySelector('select[aria-label="Group of left"]');
+          select.value = ${JSON.stringify(group)};
+          select.dispatchEvent(new Event('change', { bubbles: true }));
+          const box = document.querySelector('input[aria-label="right may sign in"]');
+          if (box.checked !== ${active}) box.click();
+        })()`);
+      const puts = () => sent.filter((r) => r.startsWith('PUT')).length;
+      const logins = () => sent.filter((r) => r === 'POST /api/login').length;
+      const before = logins();
+      await both('readonly', false);
+      await admin.page.waitForSelector('#reauth[open]');
+      await waitFor(() => puts() === 2, 5000);
+      // Cancel refuses both: nothing changed, nothing sent again, the refusal said where they acted
+      await admin.page.click('#reauth button:text-is("Cancel")');
+      await admin.page.waitForSelector('section[aria-labelledby="users-h"] .notice:has-text("reauthenticate")');
+      expect(await admin.page.$('#reauth[open]')).to.equal(null);
+      expect(puts()).to.equal(2);
+      expect(auth.users.find('left')?.groups).to.deep.equal(['users']);
+      expect(auth.users.find('right')?.active).to.equal(true);
+      // again; this time one password, asked once, and each call made once more
+      await both('readonly', false);
+      await admin.page.waitForSelector('#reauth[open]');
+      await waitFor(() => puts() === 4, 5000);
+      auth.options.reauthenticationMs = configured;
+      await admin.page.fill('#reauth input[name=pass]', 'chief password here');
+      await admin.page.press('#reauth input[name=pass]', 'Enter');
+      await waitFor(() => auth.users.find('left')?.groups.includes('readonly') === true && auth.users.find('right')?.active === false, 5000);
+      await admin.page.waitForSelector('#users tr[data-user="right"] input[type=checkbox]:not(:checked)');
+      expect(await admin.page.$('#reauth[open]')).to.equal(null);
+      expect(puts(), 'each refused change made once more').to.equal(6);
+      expect(logins() - before, 'one password for both').to.equal(1);
+      expect(admin.errors).to.deep.equal([]);
+    } finally {
+      auth.options.reauthenticationMs = configured;
+      await admin.context.close();
+    }
+  });
+
   it("edits the temperature presets kept by the host: a bad value shown at its row, then saved, and another browser's preset buttons read them", async () => {
     const config = () => YAML.parse(fs.readFileSync(path.join(t.basedir, 'config.yaml'), 'utf8'));
     await page.goto(`${t.baseUrl}/#/settings`);
