@@ -121,7 +121,7 @@ export const KLIPPER_HELP: Record<string, string> = {
 };
 
 /**
- * Runs a script (lines separated by newlines) for one printer: host commands are done here, Klipper
+ * Runs a script's lines (gcode.ts commandLines) for one printer: host commands are done here, Klipper
  * commands become the dialect's G-code, and each run of plain G-code is sent in order.
  */
 export class KlipperTranslator {
@@ -129,7 +129,7 @@ export class KlipperTranslator {
 
   constructor(private readonly dialect: () => FirmwareId) {}
 
-  async run(script: string, host: KlipperHost, heaters: readonly string[]): Promise<void> {
+  async run(lines: readonly string[], host: KlipperHost, heaters: readonly string[]): Promise<void> {
     const table = tableOf(this.dialect());
     let pending: string[] = [];
     const flush = async () => {
@@ -137,9 +137,7 @@ export class KlipperTranslator {
       pending = [];
       if (lines.length > 0) await host.send(lines);
     };
-    for (const raw of script.split('\n')) {
-      const line = raw.trim();
-      if (line === '') continue;
+    for (const line of lines) {
       const { name, args } = parseKlipperLine(line);
       const hostCommand = HOST_COMMANDS[name];
       if (hostCommand) {

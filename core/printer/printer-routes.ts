@@ -10,6 +10,7 @@ import { HttpError } from '../http/http-error.js';
 import { operationalPrinter } from './request-printer.js';
 import { stateFlags, temperatureJson } from './octoprint-views.js';
 import { readJsonObject } from '../http/request-body.js';
+import { commandLines } from './protocol/gcode.js';
 import { commandOf, numberField } from '../http/request-fields.js';
 import { RouteContribution, type Routes } from '../http/routes.js';
 
@@ -67,9 +68,9 @@ export class PrinterRoutes implements RouteContribution {
       if (!Array.isArray(lines) || lines.length === 0 || !lines.every((l) => typeof l === 'string')) {
         throw new HttpError(400, '"command" (a string) or "commands" (a list of strings) is required');
       }
-      const clean = (lines as string[]).flatMap((l) => l.split(/\r?\n/)).map((l) => l.trim()).filter(Boolean);
-      if (clean.some((l) => /[\u0000-\u001f]/.test(l))) throw new HttpError(400, 'commands must not contain control characters');
-      printer.commands(clean);
+      const clean = (lines as string[]).map(commandLines);
+      if (clean.some((l) => l === null)) throw new HttpError(400, 'commands must not contain control characters');
+      printer.commands(clean.flatMap((l) => l!));
       ctx.status = 204;
     });
     routes.post('/api/printer/tool', 'CONTROL', async (ctx) => {

@@ -144,6 +144,18 @@ describe('moonraker: bad input (more cases)', function () {
     expect(h.t.logs.filter((l) => l.level >= 50).map((l) => l.msg)).to.deep.equal([]);
   });
 
+  it('refuses a script with a control character inside a line, sending none of it, and runs CRLF lines', async () => {
+    for (const script of ['M117 cr\rM117 split', 'M117 nul\u0000M117 split', 'M117 esc\u001b[2J']) {
+      const before = h.executed('p1').length;
+      const answer = await rpc.call('printer.gcode.script', { script });
+      expect(answer.error?.code, JSON.stringify(script)).to.equal(400);
+      expect(h.executed('p1').slice(before), JSON.stringify(script)).to.deep.equal([]);
+    }
+    const before = h.executed('p1').length;
+    expect((await rpc.call('printer.gcode.script', { script: 'M117 first\r\nM117 second\r\n' })).result).to.equal('ok');
+    expect(h.executed('p1').slice(before)).to.deep.equal(['M117 first', 'M117 second']);
+  });
+
   it('refuses paths outside the storage through every files method, and writes nothing outside', async () => {
     const refusals: [string, object][] = [
       ['server.files.get_directory', { path: '/etc' }],

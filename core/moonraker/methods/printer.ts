@@ -5,6 +5,7 @@
  */
 import { inject, injectable } from 'inversify';
 import { FileManager } from '../../files/file-manager.js';
+import { commandLines } from '../../printer/protocol/gcode.js';
 import { parseError } from '../../printer/protocol/responses.js';
 import { SettingsService } from '../../settings/settings-service.js';
 import type { PrinterService } from '../../printer/printer-service.js';
@@ -128,6 +129,8 @@ export class PrinterMethods implements RpcMethodContribution {
    */
   private async script(script: string, call: RpcCall): Promise<string> {
     if (script.length > 64 * 1024) throw new RpcError(RPC_INVALID_PARAMS, 'script is longer than 64 KiB');
+    const lines = commandLines(script);
+    if (!lines) throw new RpcError(400, 'The script must not contain control characters (lines end with LF or CRLF)');
     const feed = this.feedOf(call);
     const printer = call.printer.printer;
     feed.remember(script, 'command');
@@ -151,7 +154,7 @@ export class PrinterMethods implements RpcMethodContribution {
       job: async (action) => void (await this.jobAction(call, action)),
       restart: async () => void (await this.restart(call)),
     };
-    await feed.translator.run(script, host, this.printers.heatersOf(call.printer));
+    await feed.translator.run(lines, host, this.printers.heatersOf(call.printer));
     // the toolhead's position after a move, asked while idle only (never during a print), answered with it
     if (MOVES.test(script) && printer.state.id === 'OPERATIONAL') await send(['M114'], false);
     return 'ok';

@@ -32,6 +32,21 @@ export function normalizeCommand(line: string): string {
   return command.replace(/^N\d+\s*/i, '').replace(/\s*\*\d+$/, '');
 }
 
+/**
+ * The command lines of a text a client sent (OctoPrint's command route, Moonraker's G-code script):
+ * split at LF or CRLF, trimmed, blank ones dropped; null when a line still holds a control character.
+ * A lone CR inside a line would reach the firmware, whose serial reader ends a line there, splitting
+ * the host's `N… *checksum` frame in two (a resend, or half a command run unnumbered); NUL and ESC
+ * are no G-code either.
+ */
+export function commandLines(text: string): string[] | null {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.some((l) => /[\u0000-\u001f\u007f]/.test(l)) ? null : lines;
+}
+
 /** Whether the char code `c` is a character of RegExp's `\s`. */
 export function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
