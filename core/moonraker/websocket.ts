@@ -32,7 +32,7 @@ import { moonrakerSettings } from './settings.js';
 const PROC_STAT_INTERVAL_MS = 2_000;
 /** a message larger than this closes the socket (1009): a batch of 10 000 small requests still fits */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-/** messages a client may have waiting for an answer; more are answered with an error at once */
+/** messages a client may have running at once; past that its socket is not read until they end (TCP holds the rest) */
 const MAX_PENDING = 64;
 /** sockets open without a credential at once, host-wide (each is a login page waiting); more get 503 */
 const MAX_SIGNED_OUT = 32;
@@ -224,15 +224,28 @@ export class MoonrakerWebsocket implements LifecycleContribution {
       client.dispose();
     });
     ws.on('error', (err) => this.log.debug({ client: client.id, ...errorInfo(err) }, 'moonraker websocket error'));
+    // read after a pause: the socket's already buffered messages, run in order as calls end
+    const waiting: string[] = [];
+    const run = (text: string) => {
+      client.pending++;
+      void this.dispatcher!.handle(text, { printer: scope, principal: client.principal, connectionId: client.id, address: client.address, session: client })
+        .then((answer) => answer && client.send(answer))
+        .catch((err: unknown) => this.log.error({ ...errorInfo(err) }, 'moonraker message failed'))
+        .finally(() => {
+          client.pending--;
+          const next = waiting.shift();
+          if (next !== undefined) run(next);
+          else if (ws.isPaused) ws.resume();
+        });
+    };
     ws.on('message', (data, isBinary) => {
       if (!client.signedIn && (data as Buffer).length > MAX_SIGNED_OUT_MESSAGE) return ws.close(1009, 'Message too big before sign-in');
       if (isBinary) return client.send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: binary frame' } });
-      if (client.pending >= MAX_PENDING) return client.send({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Too many requests waiting' } });
-      client.pending++;
-      void this.dispatcher!.handle(data.toString(), { printer: scope, principal: client.principal, connectionId: client.id, address: client.address, session: client })
-        .then((answer) => answer && client.send(answer))
-        .catch((err: unknown) => this.log.error({ ...errorInfo(err) }, 'moonraker message failed'))
-        .finally(() => client.pending--);
+      if (client.pending < MAX_PENDING) return run(data.toString());
+      // a client calling faster than its calls end is slowed, not refused: an error without its request's id left
+      // that request unanswered for the client (Moonraker answers every one)
+      ws.pause();
+      waiting.push(data.toString());
     });
   }
 

@@ -101,6 +101,16 @@ describe('moonraker: bad input (more cases)', function () {
     }
   });
 
+  it('answers every one of 5 000 calls sent at once, each with its own id', async () => {
+    const seen = rpc.messages.length;
+    const ids = Array.from({ length: 5000 }, (_, i) => `flood-${i}`);
+    for (const id of ids) rpc.ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'printer.info', id }));
+    await waitFor(() => rpc.messages.slice(seen).some((m) => m.id === ids.at(-1)), 20_000, 'the last call answered');
+    const answers = rpc.messages.slice(seen).filter((m) => m.id !== undefined);
+    expect(answers.filter((m) => m.error).map((m) => m.error!.message)).to.deep.equal([]);
+    expect(new Set(answers.map((m) => m.id))).to.deep.equal(new Set(ids));
+  });
+
   it('answers nothing to a notification of an unknown method, and the next call normally', async () => {
     const seen = rpc.messages.length;
     rpc.ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'no.such.method' }));
