@@ -40,6 +40,12 @@ const MAX_SIGNED_OUT = 32;
 const SIGN_IN_DEADLINE_MS = 60_000;
 /** the largest message a signed-out socket may send (a login is a few hundred bytes); larger closes it (1009) */
 const MAX_SIGNED_OUT_MESSAGE = 16 * 1024;
+/**
+ * what a client may leave unread before it is dropped: each answer and notification is kept until the
+ * client reads it, so one that never reads (a batch of a thousand small calls fetches megabytes) grew
+ * the host's memory without end. Far above what a reading client has in flight on a slow link.
+ */
+const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
 
 export interface ClientInfo {
   client_name: string;
@@ -111,7 +117,7 @@ class MoonrakerClient implements RpcSession {
       text = Object.keys(mine).length > 0 ? JSON.stringify({ jsonrpc: '2.0', method: 'notify_status_update', params: [mine, eventtime] }) : null;
       encoded.set(this.signature, text);
     }
-    if (text !== null && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+    if (text !== null) this.write(text);
   }
 
   /** A notification; one without parameters has no `params` at all, as Moonraker sends it (KlipperScreen reads `params[0]` whenever the key is there). */
@@ -121,7 +127,14 @@ class MoonrakerClient implements RpcSession {
   }
 
   send(message: unknown): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState === WebSocket.OPEN) this.write(JSON.stringify(message));
+  }
+
+  /** every message out goes here: a client over MAX_UNREAD_BYTES behind is dropped (it reconnects when it reads again) */
+  private write(text: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_UNREAD_BYTES) this.ws.terminate();
+    else this.ws.send(text);
   }
 
   dispose(): void {

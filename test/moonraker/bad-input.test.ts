@@ -111,6 +111,27 @@ describe('moonraker: bad input (more cases)', function () {
     expect(new Set(answers.map((m) => m.id))).to.deep.equal(new Set(ids));
   });
 
+  it('drops a client that leaves its answers unread past the cap, and serves the others', async () => {
+    const idle = await RpcClient.open(`ws://127.0.0.1:${port}/websocket`, { 'X-Api-Key': h.t.apiKey });
+    idle.ws.on('error', () => undefined);
+    const count = async () => (await rpc.result('server.info')).websocket_count as number;
+    const before = await count();
+    idle.ws.pause();
+    // about 2.4 MB of answers per message of 100 kB; 20 of them are well past the 16 MiB cap and the sockets' buffers
+    const configfile = { objects: { configfile: null } };
+    const batchText = JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ jsonrpc: '2.0', method: 'printer.objects.query', params: configfile, id: i })));
+    let sent = 0;
+    await waitFor(
+      async () => {
+        if (sent < 20 && idle.ws.readyState === WebSocket.OPEN) (sent++, idle.ws.send(batchText));
+        return (await count()) < before;
+      },
+      20_000,
+      'the client that does not read dropped',
+    );
+    idle.ws.terminate();
+  });
+
   it('answers nothing to a notification of an unknown method, and the next call normally', async () => {
     const seen = rpc.messages.length;
     rpc.ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'no.such.method' }));
