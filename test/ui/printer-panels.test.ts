@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
@@ -21,7 +21,7 @@ import { PluginUiReader } from '../../core/ui/plugin-ui.js';
 import { SMALL_GCODE } from '../api/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
-import { launchChromium, openWatchedPage, seriousViolations, type WatchedPage } from './support.js';
+import { launchChromium, openWatchedPage, seriousViolations, storyGcode, type WatchedPage } from './support.js';
 
 /** A panel module as a plugin ships it (one .js file in its folder), exporting `mount(element, api)` with this body. */
 function panelFolder(file: string, mountBody: string): { dir: string; module: string } {
@@ -331,6 +331,47 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
       expect((await rename('Bench Prusa MK4')).status).to.equal(200);
+    }
+    expect(watched.errors).to.deep.equal([]);
+  });
+
+  it('in a hurry: a double click sends once (Print, Pause, Resume, the confirmed Cancel), and the focus stays in the panel after the dialog', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([storyGcode(20000)]), 'hurry.gcode');
+    expect((await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
+    await page.goto(`${t.baseUrl}/printer/p1/`);
+    await page.waitForSelector('.conn[data-status="connected"]');
+    const sent: string[] = [];
+    const record = (r: Request) => r.method() === 'POST' && /api\/(job|files\/local\/)/.test(r.url()) && sent.push(`${new URL(r.url()).pathname} ${r.postData() ?? ''}`);
+    page.on('request', record);
+    try {
+      await page.dblclick('#file-list tr[data-path="hurry.gcode"] button[data-action="select"]');
+      await page.waitForSelector('#job:text-is("hurry.gcode")');
+      await page.waitForSelector('#print:not([disabled])');
+      await page.dblclick('#print');
+      await page.waitForSelector('#state:text-is("Printing")', { timeout: 15000 });
+      await page.dblclick('#pause');
+      await page.waitForSelector('#state:text-is("Paused")', { timeout: 15000 });
+      await page.dblclick('#resume');
+      await page.waitForSelector('#state:text-is("Printing")', { timeout: 15000 });
+      await page.click('#cancel');
+      // the confirmation's second click came while its dialog was closing: a second Cancel, which the host refused
+      await page.dblclick('dialog[open] button:text-is("Cancel print")');
+      await page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+      expect(sent.map((r) => r.replace(/^\/printer\/p1/, ''))).to.deep.equal([
+        '/api/files/local/hurry.gcode {"command":"select"}',
+        '/api/job {"command":"start"}',
+        '/api/job {"command":"pause","action":"pause"}',
+        '/api/job {"command":"pause","action":"resume"}',
+        '/api/job {"command":"cancel"}',
+      ]);
+      expect(await page.$$eval('#printer .notice', (n) => n.map((e) => e.textContent))).to.deep.equal([]);
+      // Cancel is disabled now: the focus went to its panel, not to the top of the page
+      expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('printer');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('!!document.activeElement.closest("#printer, #printer ~ *")')).to.equal(true);
+    } finally {
+      page.off('request', record);
     }
     expect(watched.errors).to.deep.equal([]);
   });

@@ -22,6 +22,22 @@ function trapTab(box: HTMLElement, e: KeyboardEvent): void {
   }
 }
 
+/**
+ * Gives the focus back to the control that opened a dialog; when that control cannot take it (a print's
+ * Cancel is disabled once the print is cancelled) to the panel around it, so that the next Tab goes on
+ * from there and not from the top of the page (the focus was left on the body).
+ */
+function focusBack(opener: HTMLElement): void {
+  if (opener.isConnected && !opener.hasAttribute('disabled')) {
+    opener.focus();
+    return;
+  }
+  const around = opener.isConnected ? opener.closest<HTMLElement>('section, main') : null;
+  if (!around) return;
+  if (!around.hasAttribute('tabindex')) around.tabIndex = -1;
+  around.focus();
+}
+
 export function useModalDialog(open: boolean, onCancel: () => void) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
@@ -32,11 +48,11 @@ export function useModalDialog(open: boolean, onCancel: () => void) {
       dialog.showModal();
     }
     if (!open && dialog.open) dialog.close();
-    // closed: the focus goes back where it was (if that control is still there to take it)
+    // closed: the focus goes back where it was
     if (!open && opener.current) {
       const back = opener.current;
       opener.current = null;
-      if (back.isConnected && !back.hasAttribute('disabled')) back.focus();
+      focusBack(back);
     }
   }, [open]);
   return {
