@@ -29,3 +29,16 @@ export function commandOf(body: Record<string, unknown>): string {
   if (typeof command !== 'string' || !command) throw new HttpError(400, '"command" is required');
   return command;
 }
+
+/**
+ * OctoPrint's feed and flow rate `factor`: a percentage (50) or a fraction (0.5) alike, answered as a
+ * whole percentage within `min`..`max` (OctoPrint refuses a flow rate outside 75..125 %; a typo of
+ * 1000 % would otherwise reach the printer as M221 S1000).
+ */
+export function percentFactor(body: Record<string, unknown>, what: string, min: number, max: number): number {
+  const factor = body.factor;
+  if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 0) throw new HttpError(400, '"factor" must be a positive number');
+  const percent = Math.round(factor <= 1 && !Number.isInteger(factor) ? factor * 100 : factor);
+  if (percent < min || percent > max) throw new HttpError(400, `the ${what} factor must be from ${min} to ${max} %`);
+  return percent;
+}

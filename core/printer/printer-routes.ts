@@ -11,7 +11,7 @@ import { operationalPrinter } from './request-printer.js';
 import { stateFlags, temperatureJson } from './octoprint-views.js';
 import { readJsonObject } from '../http/request-body.js';
 import { commandLines } from './protocol/gcode.js';
-import { commandOf, numberField } from '../http/request-fields.js';
+import { commandOf, numberField, percentFactor } from '../http/request-fields.js';
 import { RouteContribution, type Routes } from '../http/routes.js';
 
 const TOOL = /^tool\d{1,2}$/;
@@ -97,7 +97,7 @@ export class PrinterRoutes implements RouteContribution {
           break;
         }
         case 'flowrate':
-          printer.commands(`M221 S${Math.round(numberField(body, 'factor'))}`);
+          printer.commands(`M221 S${percentFactor(body, 'flow rate', 75, 125)}`);
           break;
         default:
           throw new HttpError(400, `unknown command "${String(body.command)}"`);

@@ -6,7 +6,7 @@ import { inject, injectable, optional } from 'inversify';
 import { HttpError } from '../http/http-error.js';
 import { operationalPrinter } from './request-printer.js';
 import { readJsonObject } from '../http/request-body.js';
-import { commandOf } from '../http/request-fields.js';
+import { commandOf, percentFactor } from '../http/request-fields.js';
 import { RouteContribution, type Routes } from '../http/routes.js';
 
 /** mm/min of OctoPrint's default printer profile */
@@ -37,15 +37,9 @@ export class PrintheadRoutes implements RouteContribution {
           printer.commands(['G91', `G28 ${(axes as string[]).map((a) => `${a.toUpperCase()}0`).join(' ')}`, 'G90']);
           break;
         }
-        case 'feedrate': {
-          const factor = body.factor;
-          if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 0) throw new HttpError(400, '"factor" must be a positive number');
-          // OctoPrint takes 0.5 and 50 alike for 50 %
-          const percent = Math.round(factor <= 1 && !Number.isInteger(factor) ? factor * 100 : factor);
-          if (percent < 50 || percent > 200) throw new HttpError(400, 'the feed rate factor must be from 50 to 200 %');
-          printer.commands(`M220 S${percent}`);
+        case 'feedrate':
+          printer.commands(`M220 S${percentFactor(body, 'feed rate', 50, 200)}`);
           break;
-        }
         default:
           throw new HttpError(400, `unknown command "${String(body.command)}"`);
       }

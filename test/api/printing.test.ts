@@ -81,6 +81,13 @@ describe('REST API with the simulated printer', function () {
     for (const body of [{ command: 'jog' }, { command: 'jog', x: 'far' }, { command: 'home', axes: ['w'] }, { command: 'feedrate', factor: 1000 }, { command: 'spin' }]) {
       expect((await call('POST', '/api/printer/printhead', { body })).status, JSON.stringify(body)).to.equal(400);
     }
+    // the flow rate as OctoPrint's: 75..125 %, as a percentage or a fraction; a typo of 1000 % never reaches the printer
+    for (const factor of [110, 0.9]) expect((await call('POST', '/api/printer/tool', { body: { command: 'flowrate', factor } })).status, String(factor)).to.equal(204);
+    for (const factor of [1000, 0, 50, '100']) {
+      const refused = await call('POST', '/api/printer/tool', { body: { command: 'flowrate', factor } });
+      expect(refused.status, String(factor)).to.equal(400);
+      expect(refused.json.error).to.match(/flow rate factor must be from 75 to 125 %|"factor" must be a positive number/);
+    }
     expect((await call('POST', '/api/printer/bed', { body: { command: 'target', target: 0 } })).status).to.equal(204);
   });
 

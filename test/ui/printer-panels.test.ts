@@ -376,6 +376,72 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     expect(watched.errors).to.deep.equal([]);
   });
 
+  it('reads what a hurried hand types: a decimal comma; says why it sends nothing for no number or a value out of range, and shows the host\'s reason', async () => {
+    const registry = t.get<PrinterRegistry>(PrinterRegistry);
+    const target = () => registry.get('p1')!.printer.snapshot().temperatures['tool0']?.target;
+    await page.goto(`${t.baseUrl}/printer/p1/`);
+    const field = 'tr[data-heater="tool0"] input';
+    await page.waitForSelector(field);
+    const sent: string[] = [];
+    const record = (r: Request) => r.method() === 'POST' && /api\/printer\//.test(r.url()) && sent.push(r.postData() ?? '');
+    page.on('request', record);
+    const temps = 'section[aria-labelledby="temps-h"] .notice';
+    const motion = 'section[aria-labelledby="motion-h"] .notice';
+    try {
+      // a decimal comma is a decimal point (a number field read "210,5" as 2105)
+      await page.fill(field, '210,5');
+      await page.press(field, 'Enter');
+      await waitFor(() => target() === 210.5, 10000);
+      expect(await page.inputValue(field)).to.equal('');
+      // not a number: said at the panel, the field marked, nothing sent
+      for (const [typed, reason] of [['', 'Enter the target of tool0 in °C.'], ['hot', '“hot” is not a number: enter the target of tool0 in °C.']]) {
+        await page.fill(field, typed);
+        await page.press(field, 'Enter');
+        await page.waitForSelector(`${temps}:has-text(${JSON.stringify(reason)})`);
+        expect(await page.getAttribute(field, 'aria-invalid')).to.equal('true');
+      }
+      // out of range: the host's reason, and what was typed stays to be corrected
+      for (const typed of ['-5', '1000']) {
+        await page.fill(field, typed);
+        await page.press(field, 'Enter');
+        await page.waitForSelector(`${temps}:has-text("temperatures must be between 0 and 400")`);
+        await page.click(`${temps} button[aria-label="Dismiss"]`);
+        expect(await page.inputValue(field)).to.equal(typed);
+      }
+      expect(target()).to.equal(210.5);
+      // motion values the app bounds itself: nothing reaches the printer
+      const motionField = (label: string) => `section[aria-labelledby="motion-h"] label:has-text("${label}") input`;
+      for (const [label, button, typed, reason] of [
+        ['Filament', 'Extrude', '1000', 'The filament length must be from 0.1 to 100 mm.'],
+        ['Filament', 'Retract', '', 'Enter the filament length in mm.'],
+        ['Fan', 'Set fan', '-5', 'The fan speed must be from 0 to 100 %.'],
+        ['Flow', 'Set flow', '1000', 'The flow rate must be from 75 to 125 %.'],
+        ['Feed rate', 'Set feed', 'fast', '“fast” is not a number: enter the feed rate in %.'],
+      ]) {
+        await page.fill(motionField(label!), typed!);
+        await page.click(`section[aria-labelledby="motion-h"] button:text-is("${button}")`);
+        await page.waitForSelector(`${motion}:has-text(${JSON.stringify(reason)})`);
+        expect(await page.getAttribute(motionField(label!), 'aria-invalid')).to.equal('true');
+      }
+      await page.fill(motionField('Flow'), '97,5');
+      await page.click('section[aria-labelledby="motion-h"] button:text-is("Set flow")');
+      await page.waitForSelector(motion, { state: 'detached' });
+      expect(sent).to.deep.equal([
+        '{"command":"target","targets":{"tool0":210.5}}',
+        '{"command":"target","targets":{"tool0":-5}}',
+        '{"command":"target","targets":{"tool0":1000}}',
+        '{"command":"flowrate","factor":97.5}',
+      ]);
+    } finally {
+      page.off('request', record);
+      await page.fill(field, '0');
+      await page.press(field, 'Enter');
+    }
+    // the host's two refusals are the browser's own log lines ("status of 400"), no script error
+    expect(watched.errors.filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
+    watched.errors.length = 0;
+  });
+
   it("shows the webcam's snapshots (the host's test pattern) on the printer's page", async () => {
     await page.goto(`${t.baseUrl}/printer/p1/`);
     await page.waitForSelector('#webcam');

@@ -8,7 +8,10 @@ import { reasonOf } from '../api/http.js';
 export interface Action {
   busy: boolean;
   error: string | null;
-  run(work: () => Promise<unknown>): Promise<void>;
+  /** true when the work succeeded (a form keeps what was typed when it did not) */
+  run(work: () => Promise<unknown>): Promise<boolean>;
+  /** shows a refusal of the app's own (a value it cannot send) where the host's would be */
+  refuse(reason: string): void;
   clear(): void;
 }
 
@@ -20,11 +23,13 @@ export function useAction(): Action {
     setError(null);
     try {
       await work();
+      return true;
     } catch (err) {
       setError(reasonOf(err));
+      return false;
     } finally {
       setBusy(false);
     }
   }, []);
-  return { busy, error, run, clear: () => setError(null) };
+  return { busy, error, run, refuse: setError, clear: () => setError(null) };
 }

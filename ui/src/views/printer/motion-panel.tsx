@@ -8,27 +8,51 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api/http.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../components/use-action.js';
+import { readNumber, type NumberRule } from '../../lib/typed-number.js';
 import type { PrinterStream } from '../../push/printer-stream.js';
 
 const STEPS = [0.1, 1, 10, 100];
 
-function NumberField({ label, value, min, max, step, onChange, unit }: { label: string; value: number; min: number; max: number; step: number; unit: string; onChange(v: number): void }) {
+/** A value typed for a control: kept as typed (a decimal comma too), read when the control is used. */
+function NumberField({ label, value, invalid, onChange, unit }: { label: string; value: string; invalid: boolean; unit: string; onChange(v: string): void }) {
   return (
     <label>
       {label}
-      <input type="number" min={min} max={max} step={step} value={value} size={5} onInput={(e) => onChange(Number((e.currentTarget as HTMLInputElement).value))} />
+      <input type="text" inputMode="decimal" autoComplete="off" value={value} size={5} aria-invalid={invalid || undefined} onInput={(e) => onChange((e.currentTarget as HTMLInputElement).value)} />
       <span class="muted">{unit}</span>
     </label>
   );
 }
 
+type FieldName = 'amount' | 'fan' | 'feed' | 'flow';
+/** each field's bounds (feed and flow rate are the host's too; it says so itself), and what it is called in a refusal */
+const FIELDS: Record<FieldName, NumberRule & { min: number; max: number }> = {
+  amount: { what: 'the filament length', unit: 'mm', min: 0.1, max: 100 },
+  fan: { what: 'the fan speed', unit: '%', min: 0, max: 100 },
+  feed: { what: 'the feed rate', unit: '%', min: 50, max: 200 },
+  flow: { what: 'the flow rate', unit: '%', min: 75, max: 125 },
+};
+
 export function MotionPanel({ stream }: { stream: PrinterStream }) {
   const action = useAction();
   const [step, setStep] = useState(10);
-  const [amount, setAmount] = useState(5);
-  const [fan, setFan] = useState(100);
-  const [feed, setFeed] = useState(100);
-  const [flow, setFlow] = useState(100);
+  const [typed, setTyped] = useState<Record<FieldName, string>>({ amount: '5', fan: '100', feed: '100', flow: '100' });
+  const [invalid, setInvalid] = useState<FieldName | null>(null);
+  const field = (name: FieldName, label: string) => (
+    <NumberField label={label} unit={FIELDS[name].unit} value={typed[name]} invalid={invalid === name} onChange={(v) => (setTyped({ ...typed, [name]: v }), invalid === name && setInvalid(null))} />
+  );
+  /** the field's number, or the reason it is none said in the panel (and nothing sent) */
+  const read = (name: FieldName): number | null => {
+    const result = readNumber(typed[name], FIELDS[name]);
+    setInvalid(result.error === undefined ? null : name);
+    if (result.error === undefined) return result.value;
+    action.refuse(result.error);
+    return null;
+  };
+  const withField = (name: FieldName, use: (value: number) => void) => () => {
+    const value = read(name);
+    if (value !== null) use(value);
+  };
   const flags = stream.state.value?.state.flags;
   const online = flags?.operational ?? false;
   const printing = !!(flags && (flags.printing || flags.paused || flags.pausing || flags.resuming || flags.cancelling));
@@ -81,17 +105,17 @@ export function MotionPanel({ stream }: { stream: PrinterStream }) {
         {jogButton('z', -1, '3 / 5')}
       </div>
       <div class="row" style={{ marginTop: '12px' }} role="group" aria-label="Extruder">
-        <NumberField label="Filament" value={amount} min={0.1} max={100} step={0.1} unit="mm" onChange={setAmount} />
-        <button type="button" disabled={!canMove} onClick={() => void tool({ command: 'extrude', amount })}>
+        {field('amount', 'Filament')}
+        <button type="button" disabled={!canMove} onClick={withField('amount', (amount) => void tool({ command: 'extrude', amount }))}>
           Extrude
         </button>
-        <button type="button" disabled={!canMove} onClick={() => void tool({ command: 'extrude', amount: -amount })}>
+        <button type="button" disabled={!canMove} onClick={withField('amount', (amount) => void tool({ command: 'extrude', amount: -amount }))}>
           Retract
         </button>
       </div>
       <div class="row" style={{ marginTop: '12px' }} role="group" aria-label="Fan">
-        <NumberField label="Fan" value={fan} min={0} max={100} step={5} unit="%" onChange={setFan} />
-        <button type="button" disabled={!canTune} onClick={() => void gcode([`M106 S${Math.round((Math.max(0, Math.min(100, fan)) * 255) / 100)}`])}>
+        {field('fan', 'Fan')}
+        <button type="button" disabled={!canTune} onClick={withField('fan', (fan) => void gcode([`M106 S${Math.round((fan * 255) / 100)}`]))}>
           Set fan
         </button>
         <button type="button" disabled={!canTune} onClick={() => void gcode(['M107'])}>
@@ -99,12 +123,12 @@ export function MotionPanel({ stream }: { stream: PrinterStream }) {
         </button>
       </div>
       <div class="row" style={{ marginTop: '12px' }} role="group" aria-label="Feed and flow rate">
-        <NumberField label="Feed rate" value={feed} min={50} max={200} step={1} unit="%" onChange={setFeed} />
-        <button type="button" disabled={!canTune} onClick={() => void head({ command: 'feedrate', factor: feed })}>
+        {field('feed', 'Feed rate')}
+        <button type="button" disabled={!canTune} onClick={withField('feed', (factor) => void head({ command: 'feedrate', factor }))}>
           Set feed
         </button>
-        <NumberField label="Flow" value={flow} min={75} max={125} step={1} unit="%" onChange={setFlow} />
-        <button type="button" disabled={!canTune} onClick={() => void tool({ command: 'flowrate', factor: flow })}>
+        {field('flow', 'Flow')}
+        <button type="button" disabled={!canTune} onClick={withField('flow', (factor) => void tool({ command: 'flowrate', factor }))}>
           Set flow
         </button>
       </div>

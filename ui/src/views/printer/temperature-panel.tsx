@@ -7,6 +7,7 @@ import { can } from '../../api/session.js';
 import { Notice } from '../../components/notice.js';
 import { useAction } from '../../components/use-action.js';
 import { loadPresets, presets as hostPresets } from '../../lib/presets.js';
+import { readNumber } from '../../lib/typed-number.js';
 import { PresetsEditor } from '../settings/presets-editor.js';
 import type { PrinterStream } from '../../push/printer-stream.js';
 import { heaterOrder, setTargets, TOOL } from './heaters.js';
@@ -14,14 +15,17 @@ import { TemperatureChart } from './temperature-chart.js';
 
 type Reading = { actual: number; target: number | null };
 
-function HeaterRow({ name, reading, control, onSet }: { name: string; reading: Reading; control: boolean; onSet(target: number): void }) {
+function HeaterRow({ name, reading, control, onSet, onRefused }: { name: string; reading: Reading; control: boolean; onSet(target: number): Promise<boolean>; onRefused(reason: string): void }) {
   const [value, setValue] = useState('');
+  const [invalid, setInvalid] = useState(false);
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    const target = Number(value);
-    if (value.trim() === '' || !Number.isFinite(target)) return;
-    onSet(target);
-    setValue('');
+    // the range is the host's to say (its reason is shown); what is no number is said here
+    const typed = readNumber(value, { what: `the target of ${name}`, unit: '°C' });
+    setInvalid(typed.error !== undefined);
+    if (typed.error !== undefined) return onRefused(typed.error);
+    // what was typed stays until the host took it
+    void onSet(typed.value).then((ok) => (ok ? setValue('') : setInvalid(true)));
   };
   return (
     <tr data-heater={name}>
@@ -33,10 +37,10 @@ function HeaterRow({ name, reading, control, onSet }: { name: string; reading: R
           <form class="row" onSubmit={submit}>
             <label>
               <span class="sr-only">New target for {name}</span>
-              <input type="number" inputMode="numeric" min={0} max={350} step={1} size={5} placeholder="°C" value={value} onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)} />
+              <input type="text" inputMode="decimal" autoComplete="off" size={5} placeholder="°C" value={value} aria-invalid={invalid || undefined} onInput={(e) => (setValue((e.currentTarget as HTMLInputElement).value), setInvalid(false))} />
             </label>
             <button type="submit">Set</button>
-            <button type="button" onClick={() => onSet(0)} aria-label={`Turn ${name} off`}>
+            <button type="button" onClick={() => void onSet(0)} aria-label={`Turn ${name} off`}>
               Off
             </button>
           </form>
@@ -80,7 +84,7 @@ export function TemperaturePanel({ stream }: { stream: PrinterStream }) {
           </thead>
           <tbody>
             {heaters.map((h) => (
-              <HeaterRow key={h} name={h} reading={reading(h)} control={control && online} onSet={(target) => void action.run(() => setTargets({ [h]: target }))} />
+              <HeaterRow key={h} name={h} reading={reading(h)} control={control && online} onSet={(target) => action.run(() => setTargets({ [h]: target }))} onRefused={action.refuse} />
             ))}
           </tbody>
         </table>
