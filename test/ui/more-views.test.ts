@@ -202,6 +202,8 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       await admin.page.click('#reauth button:text-is("Cancel")');
       await admin.page.waitForSelector('section[aria-labelledby="users-h"] .notice:has-text("reauthenticate")');
       expect(auth.users.find('declined')).to.equal(undefined);
+      // what was typed stays, to try again
+      expect(await admin.page.inputValue('#add-user input[name=name]')).to.equal('declined');
       await addUser('helper');
       await admin.page.fill('#reauth input[name=pass]', 'not it');
       await admin.page.press('#reauth input[name=pass]', 'Enter');
@@ -260,6 +262,9 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       expect(puts()).to.equal(2);
       expect(auth.users.find('left')?.groups).to.deep.equal(['users']);
       expect(auth.users.find('right')?.active).to.equal(true);
+      // and the controls show what the host has, not the refused change
+      expect(await admin.page.inputValue('select[aria-label="Group of left"]')).to.equal('users');
+      expect(await admin.page.isChecked('input[aria-label="right may sign in"]')).to.equal(true);
       // again; this time one password, asked once, and each call made once more
       await both('readonly', false);
       await admin.page.waitForSelector('#reauth[open]');

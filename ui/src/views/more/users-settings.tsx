@@ -68,7 +68,12 @@ export function UsersSettings() {
   useEffect(() => {
     if (manager) void action.run(() => api<{ users: UserJson[] }>('GET', 'api/access/users').then((r) => setUsers(r.users)));
   }, [manager]);
-  const change = (method: string, path: string, body?: object) => action.run(() => api<{ users: UserJson[] }>(method, path, body).then((r) => setUsers(r.users)));
+  const change = async (method: string, path: string, body?: object) => {
+    const done = await action.run(() => api<{ users: UserJson[] }>(method, path, body).then((r) => setUsers(r.users)));
+    // refused: drawn again as the host has it (a group's select kept showing the group it refused)
+    if (!done) setUsers((shown) => shown && [...shown]);
+    return done;
+  };
   const byPassword = signIn.value.status === 'signed-in' && signIn.value.via === 'password';
   const me = currentUser.value?.name;
   return (
@@ -124,7 +129,7 @@ export function UsersSettings() {
             e.preventDefault();
             const form = e.currentTarget as HTMLFormElement;
             const data = new FormData(form);
-            void change('POST', 'api/access/users', { name: data.get('name'), password: data.get('password'), groups: [data.get('group')] }).then(() => form.reset());
+            void change('POST', 'api/access/users', { name: data.get('name'), password: data.get('password'), groups: [data.get('group')] }).then((done) => done && form.reset());
           }}
         >
           <label class="stack">
