@@ -45,8 +45,18 @@ function objectsOf(query: Record<string, string>): Record<string, string[] | nul
   return Object.fromEntries(Object.entries(query).map(([name, fields]) => [name, fields === '' ? null : fields.split(',')]));
 }
 
+/** the verbs of Moonraker's HTTP forms: GET reads, POST and DELETE act */
+const VERBS = ['GET', 'HEAD', 'POST', 'DELETE'];
+
 export async function answerHttpMethod(ctx: Koa.Context, dispatcher: RpcDispatcher, printer: PrinterScope, principal: Principal): Promise<void> {
   const name = ctx.path.replace(/^\/+|\/+$/g, '').split('/').join('.');
+  // an OPTIONS probe (a monitor, a preflight without CORS) or a PUT ran the method it named: OPTIONS /printer/emergency_stop stopped the printer
+  if (!VERBS.includes(ctx.method)) {
+    ctx.set('Allow', VERBS.join(', '));
+    ctx.status = 405;
+    ctx.body = { error: { code: 405, message: `${ctx.method} is not served here: GET reads, POST and DELETE act` } };
+    return;
+  }
   const method = BY_VERB[name]?.[ctx.method] ?? name;
   if ((ctx.method === 'GET' || ctx.method === 'HEAD') && dispatcher.has(method) && !READS.test(method)) {
     ctx.status = 405;

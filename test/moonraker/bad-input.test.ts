@@ -207,6 +207,16 @@ describe('moonraker: bad input (more cases)', function () {
     expect(fs.existsSync(path.join(h.t.basedir, 'config.yaml'))).to.equal(true);
   });
 
+  it('answers 405 to the HTTP forms under another verb than GET, HEAD, POST and DELETE, running nothing', async () => {
+    const before = h.executed('p1').length;
+    for (const verb of ['OPTIONS', 'PUT', 'PATCH']) {
+      const res = await fetch(`http://127.0.0.1:${port}/printer/gcode/script?script=M117%20${verb}`, { method: verb, headers: { 'X-Api-Key': h.t.apiKey } });
+      expect(res.status, verb).to.equal(405);
+      expect(((await res.json()) as { error: { code: number } }).error.code, verb).to.equal(405);
+    }
+    expect(h.executed('p1').slice(before)).to.deep.equal([]);
+  });
+
   it('refuses a download or upload outside the storage over HTTP with a 4xx', async () => {
     const upload = (folder: string) => {
       const form = new FormData();
