@@ -4,6 +4,7 @@
  * ports and the main port, for the request's printer). They resolve the caller themselves
  * (access.ts: key, same-origin session, one-shot token, trusted network) before reading any body.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { inject, injectable } from 'inversify';
 import type Koa from 'koa';
@@ -33,6 +34,14 @@ function requestPrinterScope(ctx: Koa.Context): PrinterScope {
   const scope = ctx.state.printer as PrinterScope | undefined;
   if (!scope) throw new HttpError(404, 'No printer');
   return scope;
+}
+
+/** Moonraker's upload `checksum`: the SHA-256 the client computed; another file than it sent is 422, not kept */
+async function checkSha256(file: string, expected: string): Promise<void> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  const actual = hash.digest('hex');
+  if (actual !== expected.trim().toLowerCase()) throw new HttpError(422, `File checksum mismatch: expected ${expected.slice(0, 64)}, calculated ${actual}`);
 }
 
 @injectable()
@@ -132,6 +141,7 @@ export class MoonrakerRoutes implements RouteContribution {
     try {
       if ((fields['root'] ?? GCODES_ROOT) !== GCODES_ROOT) throw new HttpError(400, `Invalid root: only "${GCODES_ROOT}" is served`);
       if (print && !hasPermissions(principal, ['PRINT'])) throw new HttpError(403, 'Forbidden: printing needs the PRINT permission');
+      if (fields['checksum'] !== undefined) await checkSha256(file.staged.tmpPath, fields['checksum']);
       // Cura's Moonraker plugin names the file "/<name>": relative to the folder, as Moonraker takes it
       target = joinPath(normalisePath(fields['path'] ?? ''), file.filename.replace(/^\/+/, ''));
     } catch (err) {

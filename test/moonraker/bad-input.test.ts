@@ -5,6 +5,7 @@
  * error (or a 4xx over HTTP) while the websocket stays open, and nothing written outside the storage.
  */
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -215,6 +216,21 @@ describe('moonraker: bad input (more cases)', function () {
       expect(((await res.json()) as { error: { code: number } }).error.code, verb).to.equal(405);
     }
     expect(h.executed('p1').slice(before)).to.deep.equal([]);
+  });
+
+  it('keeps an upload only when its checksum is the SHA-256 of what arrived (422 otherwise)', async () => {
+    const upload = (name: string, checksum: string) => {
+      const form = new FormData();
+      form.append('checksum', checksum);
+      form.append('file', new Blob(['G28 ; checked\n']), name);
+      return fetch(`http://127.0.0.1:${port}/server/files/upload`, { method: 'POST', headers: { 'X-Api-Key': h.t.apiKey }, body: form });
+    };
+    const right = createHash('sha256').update('G28 ; checked\n').digest('hex');
+    const wrong = await upload('corrupt.gcode', createHash('sha256').update('G28 ; sent\n').digest('hex'));
+    expect(wrong.status).to.equal(422);
+    expect(fs.existsSync(path.join(h.t.basedir, 'uploads', 'corrupt.gcode'))).to.equal(false);
+    expect((await upload('checked.gcode', right.toUpperCase())).status).to.equal(201);
+    expect(fs.readFileSync(path.join(h.t.basedir, 'uploads', 'checked.gcode'), 'utf8')).to.equal('G28 ; checked\n');
   });
 
   it('refuses a download or upload outside the storage over HTTP with a 4xx', async () => {
