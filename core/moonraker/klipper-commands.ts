@@ -78,6 +78,9 @@ export interface KlipperHost {
   restart(): Promise<void>;
 }
 
+/** the distinct NAMEs SAVE_GCODE_STATE keeps per printer (macros use a handful) */
+const MAX_SAVED_STATES = 64;
+
 type HostCommand = (args: Record<string, string>, host: KlipperHost, saved: Map<string, GcodeState>) => Promise<void> | void;
 
 const HOST_COMMANDS: Record<string, HostCommand> = {
@@ -92,7 +95,10 @@ const HOST_COMMANDS: Record<string, HostCommand> = {
   FIRMWARE_RESTART: (_a, host) => host.restart(),
   RESTART: (_a, host) => host.restart(),
   SAVE_GCODE_STATE: (args, host, saved) => {
-    saved.set((args['NAME'] ?? 'default').toLowerCase(), { ...host.model.gcode });
+    const name = (args['NAME'] ?? 'default').toLowerCase();
+    // kept for the printer's life: a script of new names each time grew the host's memory without end
+    if (!saved.has(name) && saved.size >= MAX_SAVED_STATES) throw new RpcError(400, `At most ${MAX_SAVED_STATES} saved g-code states: reuse a NAME`);
+    saved.set(name, { ...host.model.gcode });
   },
   // restored by sending the modes and feed rate as they were: the printer is in the state Klipper would leave it in
   RESTORE_GCODE_STATE: (args, host, saved) => {

@@ -188,6 +188,13 @@ describe('moonraker: bad input (more cases)', function () {
     expect(h.executed('p1').slice(before)).to.deep.equal(['M117 first', 'M117 second']);
   });
 
+  it('keeps at most 64 saved g-code states, refusing a new name past them while a known one is saved again', async () => {
+    const names = Array.from({ length: 200 }, (_, i) => `SAVE_GCODE_STATE NAME=flood_${i}`).join('\n');
+    expect((await rpc.call('printer.gcode.script', { script: names })).error?.code).to.equal(400);
+    expect((await rpc.call('printer.gcode.script', { script: 'SAVE_GCODE_STATE NAME=flood_0\nRESTORE_GCODE_STATE NAME=flood_63' })).result).to.equal('ok');
+    expect((await rpc.call('printer.gcode.script', { script: 'RESTORE_GCODE_STATE NAME=flood_64' })).error?.code).to.equal(400);
+  });
+
   it('refuses paths outside the storage through every files method, and writes nothing outside', async () => {
     const refusals: [string, object][] = [
       ['server.files.get_directory', { path: '/etc' }],
