@@ -14,6 +14,7 @@ import type { FileManager } from '../files/file-manager.js';
 import type { JobFile, PrinterService } from '../printer/printer-service.js';
 import { jobDetailsOf } from '../printer/octoprint-views.js';
 import { OFFLINE_SNAPSHOT, pushPrinterState, tempPoint, type JobDetails, type PushPrinterState, type TempPoint } from './printer-state.js';
+import { LogRing } from './log-ring.js';
 import { PushMessage } from './message.js';
 
 interface Tick {
@@ -21,10 +22,22 @@ interface Tick {
   /** anything to show since the tick before: a state that differs, log lines, messages or temperatures */
   changed: boolean;
   state: PushPrinterState;
-  logs: string[];
-  messages: string[];
+  /** its log lines and messages: numbers [from, to) in the feed's rings */
+  logs: LineRange;
+  messages: LineRange;
   temps: TempPoint[];
 }
+
+interface LineRange {
+  from: number;
+  to: number;
+}
+
+const NO_LINES: LineRange = { from: 0, to: 0 };
+/** Lines a ring holds, per `logLines`: the newest shown plus those logged since (ticks not yet shown). */
+const RING_LINES_PER_LOG_LINE = 4;
+/** bytes a ring keeps per line it holds (a G-code line with its number and checksum is some 40) */
+const RING_BYTES_PER_LINE = 64;
 
 /** Ticks kept for coalescing; a client further behind gets the newest ones only (state is always current). */
 const KEPT_TICKS = 64;
@@ -41,13 +54,6 @@ function newest<T>(list: T[], limit: number): T[] {
   return list.length > limit ? list.slice(list.length - limit) : list;
 }
 
-const NONE: never[] = [];
-
-/** `newest`, down to none (a shared empty list) when `limit` is 0 or less. */
-function keepNewest<T>(list: T[], limit: number): T[] {
-  return limit <= 0 ? NONE : newest(list, limit);
-}
-
 /** Which of the shared `current` forms: logs, messages, the `printer` key. */
 function variant(withLogs: boolean, withMessages: boolean, keyed: boolean): number {
   return (withLogs ? 1 : 0) | (withMessages ? 2 : 0) | (keyed ? 4 : 0);
@@ -59,11 +65,13 @@ export class StateFeed implements Disposable {
   private readonly ticks: Tick[] = [];
   /** captured ticks the hub has not published yet */
   private captured: Tick[] = [];
-  private pendingLogs: string[] = [];
-  private pendingMessages: string[] = [];
+  /** every log line (">>> " sent, "<<< " received) and every message (a received line), as bytes (log-ring.ts) */
+  private readonly logs: LogRing;
+  private readonly messages: LogRing;
+  /** where the lines of the next captured tick start */
+  private capturedLogs = 0;
+  private capturedMessages = 0;
   private pendingTemps: TempPoint[] = [];
-  private readonly recentLogs: string[] = [];
-  private readonly recentMessages: string[] = [];
   /** `current` of the latest tick alone (what every client that keeps up gets), per variant */
   private readonly steady: (PushMessage | undefined)[] = new Array(8);
   /** coalesced `current` messages of this tick, by range and variant */
@@ -83,15 +91,16 @@ export class StateFeed implements Disposable {
     /** the printer's name now (its config entry's, which a PATCH may change) */
     private readonly name: () => string = () => id,
   ) {
+    const held = logLines * RING_LINES_PER_LOG_LINE;
+    this.logs = new LogRing(held, held * RING_BYTES_PER_LINE);
+    this.messages = new LogRing(held, held * RING_BYTES_PER_LINE);
     if (!printer) return;
     this.subscriptions.add(
       printer.onLog(({ direction, line }) => {
-        const logged = `${direction === 'send' ? '>>>' : '<<<'} ${line}`;
-        pushBounded(this.pendingLogs, logged, logLines);
-        pushBounded(this.recentLogs, logged, logLines);
-        if (direction === 'recv') {
-          pushBounded(this.pendingMessages, line, logLines);
-          pushBounded(this.recentMessages, line, logLines);
+        if (direction === 'send') this.logs.push('>>> ', line);
+        else {
+          this.logs.push('<<< ', line);
+          this.messages.push('', line);
         }
       }),
     );
@@ -132,18 +141,13 @@ export class StateFeed implements Disposable {
     const state = this.state();
     // serverTime moves every tick: it alone is not a change
     const encoded = JSON.stringify({ ...state, serverTime: 0 });
-    const changed = encoded !== this.lastEncodedState || this.pendingLogs.length > 0 || this.pendingMessages.length > 0 || this.pendingTemps.length > 0;
+    const logs = { from: this.capturedLogs, to: this.logs.end };
+    const messages = { from: this.capturedMessages, to: this.messages.end };
+    const changed = encoded !== this.lastEncodedState || logs.to > logs.from || messages.to > messages.from || this.pendingTemps.length > 0;
     this.lastEncodedState = encoded;
-    const tick: Tick = {
-      id,
-      changed,
-      state,
-      logs: newest(this.pendingLogs, this.logLines),
-      messages: newest(this.pendingMessages, this.logLines),
-      temps: newest(this.pendingTemps, this.logLines),
-    };
-    this.pendingLogs = [];
-    this.pendingMessages = [];
+    const tick: Tick = { id, changed, state, logs, messages, temps: newest(this.pendingTemps, this.logLines) };
+    this.capturedLogs = logs.to;
+    this.capturedMessages = messages.to;
     this.pendingTemps = [];
     this.captured.push(tick);
   }
@@ -155,29 +159,9 @@ export class StateFeed implements Disposable {
     this.captured = this.captured.filter((t) => t.id > id);
     for (const tick of due) this.ticks.push(tick);
     if (this.ticks.length > KEPT_TICKS) this.ticks.splice(0, this.ticks.length - KEPT_TICKS);
-    this.forgetUnshownLines();
     this.lastId = due[due.length - 1]!.id;
     this.currentCache.clear();
     this.steady.fill(undefined);
-  }
-
-  /**
-   * Drops the log lines and messages of older ticks that no `current` can show any more. Every
-   * `current` covers ticks up to the latest and shows at most `logLines` of each, the newest: so
-   * only the newest `logLines` over all kept ticks can ever be sent. Kept whole, 64 ticks of a
-   * printer streaming hold some 38 000 strings, most of the host's heap with 16 printers, each
-   * copied to the old generation and marked by every major collection.
-   */
-  private forgetUnshownLines(): void {
-    let logs = 0;
-    let messages = 0;
-    for (let i = this.ticks.length - 1; i >= 0; i--) {
-      const tick = this.ticks[i]!;
-      tick.logs = keepNewest(tick.logs, this.logLines - logs);
-      tick.messages = keepNewest(tick.messages, this.logLines - messages);
-      logs += tick.logs.length;
-      messages += tick.messages.length;
-    }
   }
 
   /**
@@ -191,18 +175,24 @@ export class StateFeed implements Disposable {
     if (!message) {
       const covered = this.ticks.filter((t) => t.id > afterTick);
       // past the kept ticks: the last published state (never one whose events may not be out yet)
-      const latest = covered[covered.length - 1] ?? { state: this.ticks[this.ticks.length - 1]?.state ?? this.state(), logs: [], messages: [], temps: [] };
+      const first = covered[0];
+      const latest = covered[covered.length - 1] ?? { state: this.ticks[this.ticks.length - 1]?.state ?? this.state(), logs: NO_LINES, messages: NO_LINES, temps: [] };
       message = new PushMessage('current', {
         ...latest.state,
         temps: covered.flatMap((t) => t.temps),
-        logs: withLogs ? newest(covered.flatMap((t) => t.logs), this.logLines) : [],
-        messages: withMessages ? newest(covered.flatMap((t) => t.messages), this.logLines) : [],
+        // the newest `logLines` of the ticks covered: their lines are one run of numbers
+        logs: withLogs && first ? this.shown(this.logs, first.logs.from, latest.logs.to) : [],
+        messages: withMessages && first ? this.shown(this.messages, first.messages.from, latest.messages.to) : [],
         ...(keyed ? { printer: this.id, name: this.name() } : {}),
       });
       if (steady) this.steady[form] = message;
       else this.currentCache.set(`${afterTick}:${form}`, message);
     }
     return message;
+  }
+
+  private shown(ring: LogRing, from: number, to: number): string[] {
+    return ring.slice(Math.max(from, to - this.logLines), to);
   }
 
   /** Whether the published ticks after `afterTick` show anything new (true when they are no longer all kept). */
@@ -218,8 +208,8 @@ export class StateFeed implements Disposable {
     return {
       ...this.state(),
       temps: (this.printer?.temperatureHistory() ?? []).map(tempPoint),
-      logs: newest(this.recentLogs, this.logLines),
-      messages: newest(this.recentMessages, this.logLines),
+      logs: this.logs.newest(this.logLines),
+      messages: this.messages.newest(this.logLines),
       ...(keyed ? { printer: this.id, name: this.name() } : {}),
     };
   }
