@@ -10,14 +10,27 @@ import { normalizeCommand } from './protocol/gcode.js';
 
 const CHUNK = 64 * 1024;
 const LOW_WATER = 512;
+const EMPTY = Buffer.alloc(0);
 
-/** Reads G-code lines ahead in chunks; `next()` never waits, `onReady` says when more arrived. */
+/**
+ * Reads G-code lines ahead in chunks; `next()` never waits, `onReady` says when more arrived.
+ * The lines read ahead stay bytes (the chunk, and typed arrays of where each line is): a chunk
+ * lasts seconds of printing, and as strings its two thousand lines outlived every young-generation
+ * collection meanwhile, were copied and then promoted; with 16 printers that was the largest part
+ * of what each scavenge copied. A line becomes a string when it is sent.
+ */
 export class FileLineSource {
-  private commands: string[] = [];
-  private positions: number[] = [];
+  /** the unsent lines read ahead and, after the last newline, the start of the next line */
+  private data: Buffer = EMPTY;
+  /** per buffered line: its bytes in `data` [start, end) and the file offset just after it */
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
+  private positions = new Float64Array(0);
+  private count = 0;
   private index = 0;
+  /** where in `data` the bytes after the last newline begin */
+  private tail = 0;
   private readAt: number;
-  private carry: Buffer = Buffer.alloc(0);
   private reading = false;
   private ended = false;
   private closed = false;
@@ -39,10 +52,12 @@ export class FileLineSource {
 
   /** The next command with the byte offset just after it; null when none is buffered yet; 'eof' at the end. */
   next(): { command: string; filepos: number } | null | 'eof' {
-    if (this.commands.length - this.index < LOW_WATER && !this.ended && !this.reading) void this.refill();
-    if (this.index < this.commands.length) {
+    if (this.count - this.index < LOW_WATER && !this.ended && !this.reading) void this.refill();
+    while (this.index < this.count) {
       const i = this.index++;
-      return { command: this.commands[i]!, filepos: this.positions[i]! };
+      // comments and blank lines are dropped here, as they are sent
+      const command = normalizeCommand(this.data.toString('utf8', this.starts[i]!, this.ends[i]!));
+      if (command) return { command, filepos: this.positions[i]! };
     }
     return this.ended ? 'eof' : null;
   }
@@ -69,38 +84,50 @@ export class FileLineSource {
       const buffer = Buffer.allocUnsafe(CHUNK);
       const { bytesRead } = await this.handle.read(buffer, 0, CHUNK, this.readAt);
       if (this.closed) return;
-      const base = this.readAt - this.carry.length;
+      // keep the unsent lines and the partial last one, then the new bytes
+      const keepFrom = this.index < this.count ? this.starts[this.index]! : this.tail;
+      const kept = this.data.subarray(keepFrom);
+      const base = this.readAt - kept.length;
       this.readAt += bytesRead;
-      const data = this.carry.length ? Buffer.concat([this.carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-      if (this.index > 0) {
-        this.commands = this.commands.slice(this.index);
-        this.positions = this.positions.slice(this.index);
-        this.index = 0;
+      const data = kept.length ? Buffer.concat([kept, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      const unsent = this.count - this.index;
+      const scanFrom = this.tail - keepFrom;
+      let newlines = 0;
+      for (let at = data.indexOf(10, scanFrom); at !== -1; at = data.indexOf(10, at + 1)) newlines++;
+      const starts = new Int32Array(unsent + newlines + 1);
+      const ends = new Int32Array(unsent + newlines + 1);
+      const positions = new Float64Array(unsent + newlines + 1);
+      for (let k = 0; k < unsent; k++) {
+        starts[k] = this.starts[this.index + k]! - keepFrom;
+        ends[k] = this.ends[this.index + k]! - keepFrom;
+        positions[k] = this.positions[this.index + k]!;
       }
-      let start = 0;
-      let newline = data.indexOf(10, start);
-      while (newline !== -1) {
-        this.push(data.toString('utf8', start, newline), base + newline + 1);
+      let count = unsent;
+      let start = scanFrom;
+      for (let newline = data.indexOf(10, start); newline !== -1; newline = data.indexOf(10, start)) {
+        starts[count] = start;
+        ends[count] = newline;
+        positions[count++] = base + newline + 1;
         start = newline + 1;
-        newline = data.indexOf(10, start);
       }
       if (bytesRead === 0) {
-        if (start < data.length) this.push(data.toString('utf8', start), base + data.length);
-        this.carry = Buffer.alloc(0);
+        if (start < data.length) {
+          starts[count] = start;
+          ends[count] = data.length;
+          positions[count++] = base + data.length;
+        }
         this.ended = true;
-      } else {
-        this.carry = Buffer.from(data.subarray(start));
+        start = data.length;
       }
+      this.data = data;
+      this.starts = starts;
+      this.ends = ends;
+      this.positions = positions;
+      this.count = count;
+      this.index = 0;
+      this.tail = start;
     } finally {
       this.reading = false;
-    }
-  }
-
-  private push(raw: string, end: number): void {
-    const command = normalizeCommand(raw);
-    if (command) {
-      this.commands.push(command);
-      this.positions.push(end);
     }
   }
 }
