@@ -310,7 +310,7 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     try {
       await page.goto(`${t.baseUrl}/printer/p1/`);
       await page.waitForSelector('.conn[data-status="connected"]');
-      await page.waitForFunction(`document.querySelector('.crumb')?.textContent === ${JSON.stringify(long)}`);
+      await waitFor(async () => (await page.textContent('.crumb')) === long, 10000);
       const header = (await page.evaluate(`(() => {
         const boxes = [...document.querySelector('header.top').children].map((c) => c.getBoundingClientRect()).sort((a, b) => a.top - b.top);
         let lines = 0, bottom = -1;
