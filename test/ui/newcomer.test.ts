@@ -123,7 +123,8 @@ describe('web app: the newcomer story in Chromium', function () {
     await page.dispatchEvent('#drop', 'dragover', { dataTransfer: files });
     expect(await page.getAttribute('#drop', 'data-over')).to.equal('true');
     await page.dispatchEvent('#drop', 'drop', { dataTransfer: files });
-    await page.waitForSelector('#upload-status:text-is("uploaded story.gcode")', { timeout: 15000 });
+    // (the name is an element of its own, a <bdi>, which :text-is does not see through)
+    await waitFor(async () => (await page.textContent('#upload-status')) === 'uploaded story.gcode', 15000);
     const row = '#file-list tr[data-path="story.gcode"]';
     await page.click(`${row} button[data-action="print"]`);
     await waitState('Printing');

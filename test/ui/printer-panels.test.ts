@@ -84,6 +84,33 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     expect(watched.errors).to.deep.equal([]);
   });
 
+  it('uploads several files at once: each refusal stays listed with the host\'s reason; odd names stay text, and isolated', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${t.baseUrl}/printer/p1/`);
+      await page.waitForSelector('#upload-input');
+      const odd = ['my part v2 (final).gcode', 'pièce-été.gcode', 'abc\u202Eedoc.gcode', 'שלום.gcode'];
+      const gcode = (name: string) => ({ name, mimeType: 'text/plain', buffer: Buffer.from('G28\n') });
+      await page.setInputFiles('#upload-input', [{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }, gcode(odd[0]!), gcode(`${'x'.repeat(300)}.gcode`), ...odd.slice(1).map(gcode)]);
+      await page.waitForSelector('#upload-errors li:nth-child(2)', { timeout: 15000 });
+      expect(await page.$$eval('#upload-errors li', (items) => items.map((i) => i.textContent))).to.deep.equal([
+        'notes.txt was not uploaded: "notes.txt" is not a supported file type (gcode, gco, g, stl)',
+        `${'x'.repeat(300)}.gcode was not uploaded: names are limited to 255 bytes`,
+      ]);
+      expect(await page.textContent('#upload-status')).to.equal(`uploaded ${odd.join(', ')}`);
+      // each name in its own isolate: the override inside one turns no word after it
+      expect(await page.$$eval('#upload-status bdi', (names) => names.map((n) => n.textContent))).to.deep.equal(odd);
+      for (const name of odd) await page.waitForSelector(`#file-list tr[data-path=${JSON.stringify(name)}]`);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).to.equal(390);
+      expect(await seriousViolations(page)).to.deep.equal([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    // the two refusals are the browser's own log lines of the host's answers, no script error
+    expect(watched.errors.filter((e) => !/status of (400|415)/.test(e))).to.deep.equal([]);
+    watched.errors.length = 0;
+  });
+
   it("shows a plugin's panel on the printer's page, mounted with the panel API; a panel needing a permission only to those who hold it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-ui-panel-'));
     const module = path.join(dir, 'panel.js');

@@ -1,9 +1,10 @@
 /**
  * A modal confirmation (modal.ts: inert page behind, Escape cancels, Tab kept inside, focus given back).
  */
+import type { ComponentChildren } from 'preact';
 import { useModalDialog } from './modal.js';
 
-export function ConfirmDialog(props: { open: boolean; title: string; text: string; confirm: string; onConfirm(): void; onCancel(): void }) {
+export function ConfirmDialog(props: { open: boolean; title: string; text: ComponentChildren; confirm: string; onConfirm(): void; onCancel(): void }) {
   const dialog = useModalDialog(props.open, props.onCancel);
   return (
     <dialog {...dialog} aria-labelledby="confirm-title">

@@ -79,7 +79,17 @@ export function BulkActions({ selected, names, onDone }: { selected: readonly st
       <ConfirmDialog
         open={confirming}
         title={`Cancel the jobs of ${selected.length} printers?`}
-        text={`${selected.map((id) => names[id] ?? id).join(', ')}: their prints stop now and cannot be resumed.`}
+        text={
+          <>
+            {selected.map((id, i) => (
+              <>
+                {i > 0 && ', '}
+                <bdi>{names[id] ?? id}</bdi>
+              </>
+            ))}
+            : their prints stop now and cannot be resumed.
+          </>
+        }
         confirm="Cancel jobs"
         onCancel={() => setConfirming(false)}
         onConfirm={() => {

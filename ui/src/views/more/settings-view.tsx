@@ -8,6 +8,7 @@ import { api, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import type { PrinterJson, PrinterList } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
+import { isolate } from '../../lib/bidi.js';
 import { ActionsHeader } from '../../components/printer-filter.js';
 import { useAction } from '../../components/use-action.js';
 import { PluginPanels, type PanelSources } from '../../plugins/plugin-panels.js';
@@ -80,7 +81,7 @@ function GeneralSettings() {
   const admin = can('ADMIN');
   useEffect(() => void api<PrinterList>('GET', 'api/printers').then((r) => setPrinters(r.printers), (err) => setError(reasonOf(err))), [changed]);
   const remove = (p: PrinterJson) => {
-    if (!confirm(`Remove ${p.name} (${p.id})? A running job on it fails.`)) return;
+    if (!confirm(`Remove ${isolate(p.name)} (${p.id})? A running job on it fails.`)) return;
     api('DELETE', `api/printers/${encodeURIComponent(p.id)}`).then(() => setChanged((n) => n + 1), (err) => setError(reasonOf(err)));
   };
   return (

@@ -7,6 +7,7 @@ import { api } from '../../api/http.js';
 import { can, currentUser, signIn } from '../../api/session.js';
 import { ActionsHeader } from '../../components/printer-filter.js';
 import { Notice } from '../../components/notice.js';
+import { isolate } from '../../lib/bidi.js';
 import { useAction } from '../../components/use-action.js';
 
 interface UserJson {
@@ -111,7 +112,7 @@ export function UsersSettings() {
                   <input type="checkbox" aria-label={`${u.name} may sign in`} checked={u.active} onChange={(e) => void change('PUT', `api/access/users/${encodeURIComponent(u.name)}`, { active: (e.currentTarget as HTMLInputElement).checked })} />
                 </td>
                 <td>
-                  <button type="button" class="danger" onClick={() => confirm(`Remove the user ${u.name}?`) && void change('DELETE', `api/access/users/${encodeURIComponent(u.name)}`)}>
+                  <button type="button" class="danger" onClick={() => confirm(`Remove the user ${isolate(u.name)}?`) && void change('DELETE', `api/access/users/${encodeURIComponent(u.name)}`)}>
                     Remove
                   </button>
                 </td>

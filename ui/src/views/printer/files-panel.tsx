@@ -13,6 +13,7 @@ import { ActionsHeader } from '../../components/printer-filter.js';
 import { ProgressBar } from '../../components/progress.js';
 import { useAction } from '../../components/use-action.js';
 import { formatDuration } from '../../lib/format.js';
+import { isolate } from '../../lib/bidi.js';
 import { encodePath } from '../../lib/page.js';
 import { formatBytes } from '../../lib/size.js';
 import type { PrinterStream } from '../../push/printer-stream.js';
@@ -64,7 +65,9 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
   const [reload, setReload] = useState(0);
   const [over, setOver] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
-  const [uploaded, setUploaded] = useState('');
+  const [uploading, setUploading] = useState<{ name: string; count: string } | null>(null);
+  const [uploaded, setUploaded] = useState<string[]>([]);
+  const [uploadErrors, setUploadErrors] = useState<{ name: string; reason: string }[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const action = useAction();
   const state = stream.state.value;
@@ -87,29 +90,36 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
     return [...shown].sort((a, b) => Number(b.type === 'folder') - Number(a.type === 'folder') || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }, [list, folder, search, sort]);
 
+  // several files dropped at once: each one's refusal stays listed (the next file's success replaced it)
   const uploadFiles = async (files: FileList | null) => {
     const chosen = files ? Array.from(files as ArrayLike<File>) : [];
-    for (const file of chosen) {
+    const done: string[] = [];
+    const failed: { name: string; reason: string }[] = [];
+    setUploadErrors([]);
+    for (const [i, file] of chosen.entries()) {
       setProgress(0);
-      setUploaded(`uploading ${file.name}…`);
+      setUploading({ name: file.name, count: chosen.length > 1 ? ` (${i + 1} of ${chosen.length})` : '' });
       try {
         await upload('api/files/local', file, folder ? { path: folder } : {}, setProgress);
-        setUploaded(`uploaded ${file.name}`);
+        done.push(file.name);
       } catch (err) {
-        setUploaded(`upload of ${file.name} failed: ${reasonOf(err)}`);
+        failed.push({ name: file.name, reason: reasonOf(err) });
       }
     }
+    setUploading(null);
+    setUploaded(done);
+    setUploadErrors(failed);
     setProgress(null);
     setReload((n) => n + 1);
   };
 
   const command = (entry: FileEntry, body: object) => action.run(() => api('POST', `api/files/${entry.origin}/${encodePath(entry.path)}`, body));
   const remove = (entry: FileEntry) => {
-    if (!confirm(`Delete ${entry.path}?`)) return;
+    if (!confirm(`Delete ${isolate(entry.path)}?`)) return;
     void action.run(() => api('DELETE', `api/files/${entry.origin}/${encodePath(entry.path)}`).then(() => setReload((n) => n + 1)));
   };
   const move = (entry: FileEntry) => {
-    const destination = prompt(`Move ${entry.path} to (folder or new path):`, entry.path);
+    const destination = prompt(`Move ${isolate(entry.path)} to (folder or new path):`, entry.path);
     if (!destination || destination === entry.path) return;
     void command(entry, { command: 'move', destination }).then(() => setReload((n) => n + 1));
   };
@@ -176,9 +186,38 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
             <input id="upload-input" type="file" multiple accept=".gcode,.gco,.g" onChange={(e) => void uploadFiles((e.currentTarget as HTMLInputElement).files)} />
           </label>
           {progress !== null && <ProgressBar value={progress * 100} label="Upload progress" />}
+          {/* names in <bdi>: a right-to-left name (or one with a direction override) does not turn the sentence around it */}
           <p id="upload-status" class="muted" role="status">
-            {uploaded}
+            {uploading ? (
+              <>
+                uploading <bdi>{uploading.name}</bdi>
+                {uploading.count}…
+              </>
+            ) : (
+              uploaded.length > 0 && (
+                <>
+                  uploaded{' '}
+                  {uploaded.map((name, i) => (
+                    <>
+                      {i > 0 && ', '}
+                      <bdi>{name}</bdi>
+                    </>
+                  ))}
+                </>
+              )
+            )}
           </p>
+          {uploadErrors.length > 0 && (
+            <div id="upload-errors" class="notice" role="alert">
+              <ul>
+                {uploadErrors.map((e) => (
+                  <li>
+                    <bdi>{e.name}</bdi> was not uploaded: {e.reason}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </div>
       )}
       <nav class="row" aria-label="Folder" style={{ margin: '8px 0' }}>

@@ -108,7 +108,7 @@ export function JobPanel({ stream }: { stream: PrinterStream }) {
       <ConfirmDialog
         open={confirming}
         title="Cancel this print?"
-        text={`${file.name ?? 'The job'} stops now and cannot be resumed.`}
+        text={<>{file.name ? <bdi>{file.name}</bdi> : 'The job'} stops now and cannot be resumed.</>}
         confirm="Cancel print"
         onCancel={() => setConfirming(false)}
         onConfirm={() => {

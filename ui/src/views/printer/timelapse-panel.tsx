@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, currentCredential, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import { Notice } from '../../components/notice.js';
+import { isolate } from '../../lib/bidi.js';
 import type { PrinterStream } from '../../push/printer-stream.js';
 
 interface Movie {
@@ -55,7 +56,7 @@ export function TimelapsePanel({ stream }: { stream: PrinterStream }) {
       (err) => setError(`cannot download ${name}: ${reasonOf(err)}`),
     );
   const remove = (name: string) => {
-    if (!confirm(`Delete the timelapse ${name}?`)) return;
+    if (!confirm(`Delete the timelapse ${isolate(name)}?`)) return;
     api('DELETE', `api/timelapse/${encodeURIComponent(name)}`).then(() => setChanged((n) => n + 1), (err) => setError(reasonOf(err)));
   };
   return (
