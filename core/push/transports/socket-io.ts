@@ -26,14 +26,32 @@ import { FARM_BATCHED_VIEW, FARM_VIEW, printerView } from '../view.js';
 import type http from 'node:http';
 import { printerNamed } from '../../printers/printer-prefix.js';
 import { PrinterRegistry } from '../../printers/printer-registry.js';
-import { rawSocketOf, textFrame, useWireInternals } from './wire-internals.js';
+import { rawSocketOf, textFrame, useWireInternals, wireInternalsEnabled } from './wire-internals.js';
 import { pushSettings } from '../settings.js';
 
-export interface SocketIoFrame {
-  /** the socket.io packet (engine.io message payload) */
-  packet: string;
+/**
+ * One message encoded for socket.io. With the wire internals on it is kept as bytes only: a frame
+ * is cached with its message for a tick, and a `current` packet as a string (logs and all) outlived
+ * scavenges and was copied with the rest of the young generation.
+ */
+export class SocketIoFrame {
   /** the same as a complete websocket text frame (header and payload buffers), when the wire internals are on */
-  wsFrame?: Buffer[];
+  readonly wsFrame: Buffer[] | undefined;
+  private text: string | undefined;
+  private readonly payload: Buffer | undefined;
+
+  constructor(packet: string) {
+    // "4" is engine.io's message type; the frame is what ws would build, built once
+    const payload = wireInternalsEnabled() ? Buffer.from('4' + packet) : undefined;
+    this.wsFrame = payload && textFrame(payload);
+    if (this.wsFrame) this.payload = payload;
+    else this.text = packet;
+  }
+
+  /** the socket.io packet (engine.io message payload) */
+  get packet(): string {
+    return (this.text ??= this.payload!.toString('utf8', 1));
+  }
 }
 
 /** Largest client message accepted; a bigger one closes only that socket. */
@@ -106,9 +124,7 @@ export class SocketIoTransport implements PushTransportContribution, PushEncoder
 
   encode(message: PushMessage): SocketIoFrame {
     // socket.io-parser's encoding of an EVENT packet (type 2) on the main namespace, no ack id
-    const packet = '2' + JSON.stringify([message.type, message.data]);
-    // "4" is engine.io's message type; the frame is what ws would build, built once
-    return { packet, wsFrame: textFrame('4' + packet) };
+    return new SocketIoFrame('2' + JSON.stringify([message.type, message.data]));
   }
 
   async attach(hub: PushEndpoint): Promise<void> {
