@@ -247,7 +247,8 @@ export class MoonrakerWebsocket implements LifecycleContribution {
         .finally(() => {
           client.pending--;
           const next = waiting.shift();
-          if (next !== undefined) run(next);
+          // in a later turn of the event loop, as a batch's calls are (dispatcher.ts)
+          if (next !== undefined) setImmediate(run, next);
           else if (ws.isPaused) ws.resume();
         });
     };

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { WebSocket } from 'ws';
+import { MoonrakerDatabase } from '../../core/moonraker/database-store.js';
 import { MAX_BATCH } from '../../core/moonraker/rpc.js';
 import { waitFor } from '../support/wait.js';
 import { RpcClient, startMoonrakerHost, type MoonrakerHost, type RpcMessage } from './support.js';
@@ -131,6 +132,23 @@ describe('moonraker: bad input (more cases)', function () {
       'the client that does not read dropped',
     );
     idle.ws.terminate();
+  });
+
+  it('runs another client\'s call while a batch of 1 000 calls runs, not after it', async () => {
+    const other = await RpcClient.open(`ws://127.0.0.1:${port}/websocket`, { 'X-Api-Key': h.t.apiKey });
+    await rpc.result('server.database.post_item', { namespace: 'turns', key: 'flag', value: 'before' });
+    const db = h.t.host.get(MoonrakerDatabase);
+    // the first call marks the start; the others read a value the other client changes meanwhile
+    const first = { jsonrpc: '2.0', method: 'server.database.post_item', params: { namespace: 'turns', key: 'started', value: true }, id: 'turns-start' };
+    const reads = Array.from({ length: MAX_BATCH - 1 }, (_, i) => ({ jsonrpc: '2.0', method: 'server.database.get_item', params: { namespace: 'turns', key: 'flag' }, id: `turns-${i}` }));
+    const answers = batch([first, ...reads], `turns-${MAX_BATCH - 2}`);
+    // this test shares the host's event loop: it sees the batch under way only if the batch lets the loop turn
+    await waitFor(() => db.namespaces('p1').includes('turns') && (db.get('p1', 'turns') as Record<string, unknown>)['started'], 20_000, 'the batch started');
+    expect((await other.call('server.database.post_item', { namespace: 'turns', key: 'flag', value: 'after' })).result).to.not.equal(undefined);
+    other.close();
+    const values = (await answers).filter((m) => String(m.id).startsWith('turns-') && m.id !== 'turns-start').map((m) => m.result.value as string);
+    expect(values).to.have.length(MAX_BATCH - 1);
+    expect(values.at(-1), 'the last read of the batch').to.equal('after');
   });
 
   it('answers nothing to a notification of an unknown method, and the next call normally', async () => {
