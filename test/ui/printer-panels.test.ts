@@ -469,6 +469,35 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     watched.errors.length = 0;
   });
 
+  it("while the printer is disconnected a terminal command gets the host's reason and stays in the field; a double-clicked Connect connects once", async () => {
+    const registry = t.get<PrinterRegistry>(PrinterRegistry);
+    const printerState = () => registry.get('p1')!.printer.snapshot().state.id;
+    expect((await fetch(`${t.baseUrl}/api/connection`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ command: 'disconnect' }) })).status).to.equal(204);
+    await waitFor(() => printerState() === 'OFFLINE', 10000);
+    const sent: string[] = [];
+    const record = (r: Request) => r.method() === 'POST' && /api\/(connection|printer\/command)$/.test(r.url()) && sent.push(`${new URL(r.url()).pathname} ${r.postData() ?? ''}`);
+    try {
+      await page.goto(`${t.baseUrl}/printer/p1/`);
+      await page.waitForSelector('#connect-printer');
+      page.on('request', record);
+      await page.fill('#terminal-input', 'M115');
+      await page.press('#terminal-input', 'Enter');
+      await page.waitForSelector('section[aria-labelledby="terminal-h"] .notice:has-text("Printer is not operational")');
+      expect(await page.inputValue('#terminal-input')).to.equal('M115');
+      await page.dblclick('#connect-printer');
+      await waitFor(() => printerState() === 'OPERATIONAL', 15000);
+      await page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+      expect(sent.map((r) => r.replace(/^\/printer\/p1/, ''))).to.deep.equal(['/api/printer/command {"command":"M115"}', '/api/connection {"command":"connect"}']);
+    } finally {
+      page.off('request', record);
+      if (printerState() !== 'OPERATIONAL') await fetch(`${t.baseUrl}/api/connection`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ command: 'connect' }) });
+      await waitFor(() => printerState() === 'OPERATIONAL', 15000);
+    }
+    // the refusal is the browser's own log line of the host's 409, no script error
+    expect(watched.errors.filter((e) => !/status of 409/.test(e))).to.deep.equal([]);
+    watched.errors.length = 0;
+  });
+
   it("shows the webcam's snapshots (the host's test pattern) on the printer's page", async () => {
     await page.goto(`${t.baseUrl}/printer/p1/`);
     await page.waitForSelector('#webcam');

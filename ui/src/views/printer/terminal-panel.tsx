@@ -40,7 +40,8 @@ export function TerminalPanel({ stream }: { stream: PrinterStream }) {
     setCursor(null);
     setCommand('');
     follow.current = true;
-    void action.run(() => api('POST', 'api/printer/command', { command: text }));
+    // refused (the printer offline, the host away): the command comes back into the field to send again
+    void action.run(() => api('POST', 'api/printer/command', { command: text })).then((done) => done || setCommand((typed) => typed || text));
   };
   const walk = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
@@ -56,7 +57,6 @@ export function TerminalPanel({ stream }: { stream: PrinterStream }) {
       setCommand(sent[next]!);
     }
   };
-  const online = stream.state.value?.state.flags.operational ?? false;
   return (
     <section class="panel" aria-labelledby="terminal-h">
       <header>
@@ -104,9 +104,8 @@ export function TerminalPanel({ stream }: { stream: PrinterStream }) {
               onKeyDown={walk}
             />
           </label>
-          <button type="submit" disabled={!online}>
-            Send
-          </button>
+          {/* never disabled: while the printer was offline Enter in the field did nothing, without a word; now the host says why it refuses */}
+          <button type="submit">Send</button>
         </form>
       )}
       <Notice error={action.error} onDismiss={action.clear} />
