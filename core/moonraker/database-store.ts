@@ -10,6 +10,11 @@ import { RPC_INVALID_PARAMS, RpcError } from './rpc.js';
 /** a namespace's stored JSON may grow to this many bytes (settings, not files) */
 const MAX_NAMESPACE_BYTES = 4 * 1024 * 1024;
 const MAX_NAMESPACES = 256;
+/**
+ * all namespaces of one printer together: any signed-in user may write (settings are the client's own),
+ * and 256 namespaces of 4 MiB let the lowest permission fill a gigabyte of disk per printer
+ */
+const MAX_PRINTER_BYTES = 16 * 1024 * 1024;
 
 type Json = unknown;
 
@@ -80,6 +85,9 @@ export class MoonrakerDatabase {
   private write(printer: string, namespace: string, value: Json): void {
     const text = JSON.stringify(value);
     if (text.length > MAX_NAMESPACE_BYTES) throw new RpcError(413, `Namespace '${namespace.slice(0, 64)}' would exceed ${MAX_NAMESPACE_BYTES} bytes`);
+    // octet_length reads each row's size from its header, not its text
+    const others = (this.db.prepare('SELECT COALESCE(SUM(octet_length(value)), 0) AS bytes FROM moonraker_db WHERE printer = ? AND namespace != ?').get(printer, namespace) as { bytes: number }).bytes;
+    if (others + Buffer.byteLength(text) > MAX_PRINTER_BYTES) throw new RpcError(413, `The database of this printer would exceed ${MAX_PRINTER_BYTES} bytes`);
     this.host.durable(() => this.db.prepare('INSERT INTO moonraker_db (printer, namespace, value) VALUES (?, ?, ?) ON CONFLICT (printer, namespace) DO UPDATE SET value = excluded.value').run(printer, namespace, text));
   }
 }
