@@ -68,9 +68,9 @@ export class PrinterRoutes implements RouteContribution {
       if (!Array.isArray(lines) || lines.length === 0 || !lines.every((l) => typeof l === 'string')) {
         throw new HttpError(400, '"command" (a string) or "commands" (a list of strings) is required');
       }
-      const clean = (lines as string[]).map(commandLines);
-      if (clean.some((l) => l === null)) throw new HttpError(400, 'commands must not contain control characters');
-      printer.commands(clean.flatMap((l) => l!));
+      const { lines: clean, refused } = commandLines((lines as string[]).join('\n'));
+      if (refused) throw new HttpError(400, refused);
+      printer.commands(clean);
       ctx.status = 204;
     });
     routes.post('/api/printer/tool', 'CONTROL', async (ctx) => {

@@ -194,8 +194,8 @@ describe('moonraker: bad input (more cases)', function () {
     expect(h.t.logs.filter((l) => l.level >= 50).map((l) => l.msg)).to.deep.equal([]);
   });
 
-  it('refuses a script with a control character inside a line, sending none of it, and runs CRLF lines', async () => {
-    for (const script of ['M117 cr\rM117 split', 'M117 nul\u0000M117 split', 'M117 esc\u001b[2J']) {
+  it('refuses a script with a control character inside a line or a line too long, sending none of it, and runs CRLF lines', async () => {
+    for (const script of ['M117 cr\rM117 split', 'M117 nul\u0000M117 split', 'M117 esc\u001b[2J', `M117 first\nM117 ${'x'.repeat(5000)}`]) {
       const before = h.executed('p1').length;
       const answer = await rpc.call('printer.gcode.script', { script });
       expect(answer.error?.code, JSON.stringify(script)).to.equal(400);
@@ -203,6 +203,10 @@ describe('moonraker: bad input (more cases)', function () {
     }
     const before = h.executed('p1').length;
     expect((await rpc.call('printer.gcode.script', { script: 'M117 first\r\nM117 second\r\n' })).result).to.equal('ok');
+    expect(h.executed('p1').slice(before)).to.deep.equal(['M117 first', 'M117 second']);
+    // the same rule through OctoPrint's command route
+    const octoprint = await fetch(`${h.t.baseUrl}/api/printer/command`, { method: 'POST', headers: { 'X-Api-Key': h.t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ commands: ['M117 ok', `M117 ${'y'.repeat(5000)}`] }) });
+    expect(octoprint.status).to.equal(400);
     expect(h.executed('p1').slice(before)).to.deep.equal(['M117 first', 'M117 second']);
   });
 

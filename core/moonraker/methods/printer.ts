@@ -129,8 +129,8 @@ export class PrinterMethods implements RpcMethodContribution {
    */
   private async script(script: string, call: RpcCall): Promise<string> {
     if (script.length > 64 * 1024) throw new RpcError(RPC_INVALID_PARAMS, 'script is longer than 64 KiB');
-    const lines = commandLines(script);
-    if (!lines) throw new RpcError(400, 'The script must not contain control characters (lines end with LF or CRLF)');
+    const { lines, refused } = commandLines(script);
+    if (refused) throw new RpcError(400, refused);
     const feed = this.feedOf(call);
     const printer = call.printer.printer;
     feed.remember(script, 'command');

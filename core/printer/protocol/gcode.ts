@@ -33,18 +33,30 @@ export function normalizeCommand(line: string): string {
 }
 
 /**
- * The command lines of a text a client sent (OctoPrint's command route, Moonraker's G-code script):
- * split at LF or CRLF, trimmed, blank ones dropped; null when a line still holds a control character.
- * A lone CR inside a line would reach the firmware, whose serial reader ends a line there, splitting
- * the host's `N… *checksum` frame in two (a resend, or half a command run unnumbered); NUL and ESC
- * are no G-code either.
+ * The longest command line the host sends for a client: RepRapFirmware reads up to 256 characters a
+ * line, Marlin fewer. A 5 000-character line was framed and sent; no firmware answered it, and every
+ * later command of the printer waited behind it.
  */
-export function commandLines(text: string): string[] | null {
+export const MAX_COMMAND_LENGTH = 256;
+
+/**
+ * The command lines of a text a client sent (OctoPrint's command route, Moonraker's G-code script):
+ * split at LF or CRLF, trimmed, blank ones dropped; `refused` says why none may be sent. A control
+ * character left inside a line is refused: a lone CR would reach the firmware, whose serial reader
+ * ends a line there, splitting the host's `N… *checksum` frame in two (a resend, or half a command run
+ * unnumbered); NUL and ESC are no G-code either.
+ */
+export function commandLines(text: string): { lines: string[]; refused: string | null } {
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean);
-  return lines.some((l) => /[\u0000-\u001f\u007f]/.test(l)) ? null : lines;
+  const refused = lines.some((l) => /[\u0000-\u001f\u007f]/.test(l))
+    ? 'commands must not contain control characters (lines end with LF or CRLF)'
+    : lines.some((l) => l.length > MAX_COMMAND_LENGTH)
+      ? `a command line is longer than ${MAX_COMMAND_LENGTH} characters`
+      : null;
+  return refused ? { lines: [], refused } : { lines, refused: null };
 }
 
 /** Whether the char code `c` is a character of RegExp's `\s`. */
