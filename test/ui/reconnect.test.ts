@@ -2,7 +2,8 @@
  * After the host restarts, the open pages reconnect and go on without a reload: `cuttle serve` as
  * its own process, stopped (the pages say the host is unreachable) and started again on the same
  * port and basedir; the farm's cards and a printer's page are live again, and new events arrive; a
- * plugin enabled across the restart shows its panel.
+ * plugin enabled across the restart shows its panel; a target set while the host was away is refused
+ * at its panel and set once it is back.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,11 +56,20 @@ describe('web app: the host restarts under an open page', function () {
     await host!.stop();
     host = undefined;
     for (const { page } of [farm, printer]) await page.waitForSelector('.conn[data-status="reconnecting"]', { timeout: 15000 });
+    // a target set meanwhile is refused where it was set, and what was typed stays to set again
+    const target = 'tr[data-heater="tool0"] input';
+    await printer.page.fill(target, '205');
+    await printer.page.press(target, 'Enter');
+    await printer.page.waitForSelector('section[aria-labelledby="temps-h"] .notice:has-text("the host cannot be reached")');
+    expect(await printer.page.inputValue(target)).to.equal('205');
     writeConfig(basedir, config);
     host = await serve();
     for (const { page } of [farm, printer]) await page.waitForSelector('.conn[data-status="connected"]', { timeout: 20000 });
     await farm.page.waitForSelector('#cards .card[data-printer="p1"][data-state="Operational"]', { timeout: 15000 });
     await printer.page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+    await printer.page.press(target, 'Enter');
+    await printer.page.waitForSelector('#temps tr[data-heater="tool0"] .target:text-is("205 °C")', { timeout: 15000 });
+    await printer.page.waitForSelector('section[aria-labelledby="temps-h"] .notice', { state: 'detached' });
     // the plugin started with the host, before the page was back: the page lists the panels again
     await farm.page.waitForSelector('section[data-panel="mqtt/status"]', { timeout: 15000 });
     // the streams are live: an upload now shows in both pages' events
