@@ -10,7 +10,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { freePort } from '../support/free-port.js';
 import type { TestHost } from '../support/host.js';
@@ -72,9 +72,16 @@ describe('farm page in Chromium: three printers', function () {
     `);
     await page.selectOption('#upload-printer', 'p2');
     await page.setInputFiles('#file', { name: 'farm-test.gcode', mimeType: 'text/plain', buffer: Buffer.from(GCODE) });
+    const sent: string[] = [];
+    const record = (r: Request) => r.method() === 'POST' && sent.push(new URL(r.url()).pathname);
+    page.on('request', record);
     await page.click('#upload-form button');
+    // sent again while the first is on its way (Enter after the click): the file goes once, and one print starts
+    await page.evaluate(`document.getElementById('upload-form').requestSubmit()`);
     await page.waitForFunction(`/^printing|failed/.test(document.getElementById('upload-result').textContent)`, undefined, { timeout: 15000 });
+    page.off('request', record);
     expect(await page.textContent('#upload-result')).to.equal('printing farm-test.gcode on Middle Ender');
+    expect(sent).to.deep.equal(['/api/files/local', '/printer/p2/api/files/local/farm-test.gcode']);
 
     await page.waitForSelector(`${card('p2')}[data-state="Printing"]`, { timeout: 15000 });
     expect(await page.textContent(`${card('p2')} .job`)).to.equal('farm-test.gcode');

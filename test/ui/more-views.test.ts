@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { SMALL_GCODE } from '../api/support.js';
@@ -80,8 +80,15 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     page.on('request', (r) => r.url().includes('/downloads/files/local/') && downloads.push(r.url()));
     const card = (id: string) => `#cards .card[data-printer="${id}"]`;
     for (const id of ['p1', 'bench2']) await page.check(`${card(id)} input.select`);
-    await page.click('button[data-bulk-preset="PETG"]');
+    // clicked twice before the printers answered: each printer is told once
+    const targets: string[] = [];
+    const record = (r: Request) => r.method() === 'POST' && /api\/printer\/(tool|bed)$/.test(r.url()) && targets.push(new URL(r.url()).pathname);
+    page.on('request', record);
+    await page.waitForSelector('button[data-bulk-preset="PETG"]');
+    await page.evaluate(`(() => { const preset = document.querySelector('button[data-bulk-preset="PETG"]'); preset.click(); preset.click(); })()`);
     await page.waitForSelector('#bulk-outcome:text-is("preheat PETG: done on 2 printers")');
+    page.off('request', record);
+    expect(targets.sort()).to.deep.equal(['/printer/bench2/api/printer/bed', '/printer/bench2/api/printer/tool', '/printer/p1/api/printer/bed', '/printer/p1/api/printer/tool']);
     for (const id of ['p1', 'bench2']) await page.waitForSelector(`${card(id)} .temps:has-text("/ 240 °C")`, { timeout: 15000 });
     await page.selectOption('#bulk-file', 'both.gcode');
     await page.click('button:has-text("Print on all")');

@@ -2,7 +2,7 @@
  * What to do on several printers at once: preheat with a preset (or off), print the same file, cancel
  * their jobs (after a confirmation). Each printer answers for itself; refusals are listed by name.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import type { FileEntry, FileListing } from '../../api/types.js';
@@ -20,12 +20,20 @@ export function BulkActions({ selected, names, onDone }: { selected: readonly st
   const [file, setFile] = useState('');
   const [outcome, setOutcome] = useState('');
   const [confirming, setConfirming] = useState(false);
+  // one action at a time: a second click while the printers still answer the first would send it again
+  const [running, setRunning] = useState(false);
+  const busy = useRef(false);
   const presets = hostPresets.value ?? [];
   useEffect(() => void loadPresets(), []);
   useEffect(() => void api<FileListing>('GET', 'api/files/local?recursive=true').then((r) => setFiles(gcodeFiles(r.files)), () => setFiles([])), []);
   const each = async (what: string, act: (base: string) => Promise<unknown>) => {
+    if (busy.current) return;
+    busy.current = true;
+    setRunning(true);
     setOutcome(`${what} on ${selected.length} printers…`);
     const results = await Promise.allSettled(selected.map((id) => act(printerBase(id))));
+    busy.current = false;
+    setRunning(false);
     const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [`${names[selected[i]!] ?? selected[i]}: ${reasonOf(r.reason)}`] : []));
     setOutcome(refused.length ? `${what}: ${results.length - refused.length} of ${results.length} done; ${refused.join('; ')}` : `${what}: done on ${results.length} printers`);
   };
@@ -34,12 +42,12 @@ export function BulkActions({ selected, names, onDone }: { selected: readonly st
       <strong>{selected.length} selected</strong>
       {can('CONTROL') &&
         presets.map((p) => (
-          <button type="button" data-bulk-preset={p.name} onClick={() => void each(`preheat ${p.name}`, (base) => setTargets({ tool0: p.tool, bed: p.bed }, base))}>
+          <button type="button" data-bulk-preset={p.name} disabled={running} onClick={() => void each(`preheat ${p.name}`, (base) => setTargets({ tool0: p.tool, bed: p.bed }, base))}>
             Preheat {p.name}
           </button>
         ))}
       {can('CONTROL') && (
-        <button type="button" data-bulk-preset="off" onClick={() => void each('heaters off', (base) => setTargets({ tool0: 0, bed: 0 }, base))}>
+        <button type="button" data-bulk-preset="off" disabled={running} onClick={() => void each('heaters off', (base) => setTargets({ tool0: 0, bed: 0 }, base))}>
           Heaters off
         </button>
       )}
@@ -60,13 +68,13 @@ export function BulkActions({ selected, names, onDone }: { selected: readonly st
               ))}
             </select>
           </label>
-          <button type="submit" class="primary" disabled={!file}>
+          <button type="submit" class="primary" disabled={!file || running}>
             Print on all
           </button>
         </form>
       )}
       {can('PRINT') && (
-        <button type="button" class="danger" id="bulk-cancel" onClick={() => setConfirming(true)}>
+        <button type="button" class="danger" id="bulk-cancel" disabled={running} onClick={() => setConfirming(true)}>
           Cancel jobs
         </button>
       )}

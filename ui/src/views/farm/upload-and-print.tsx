@@ -1,5 +1,5 @@
 /** Upload a file once (files are shared by every printer), then select and print it on the chosen printer. */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, reasonOf, upload } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import { ProgressBar } from '../../components/progress.js';
@@ -12,15 +12,20 @@ interface UploadAnswer {
 export function UploadAndPrint({ names, order }: { names: Readonly<Record<string, string>>; order: readonly string[] }) {
   const [target, setTarget] = useState<string>('');
   const [result, setResult] = useState('');
+  const [failed, setFailed] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
+  const sending = useRef(false);
   const printer = order.includes(target) ? target : (order[0] ?? '');
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const file = (form.elements.namedItem('file') as HTMLInputElement).files?.[0];
     const print = (form.elements.namedItem('print') as HTMLInputElement).checked && can('PRINT');
-    if (!file) return;
+    // a second Upload (Enter again, a second click) while the first is on its way would send the file twice and start a second print
+    if (!file || sending.current) return;
+    sending.current = true;
     setResult(`uploading ${file.name}…`);
+    setFailed(false);
     setProgress(0);
     try {
       const answer = await upload<UploadAnswer>('api/files/local', file, {}, setProgress);
@@ -30,11 +35,13 @@ export function UploadAndPrint({ names, order }: { names: Readonly<Record<string
       setResult(`uploaded ${path}; starting it on ${names[printer] ?? printer}…`);
       await api('POST', `${printerBase(printer)}api/files/local/${encodePath(path)}`, { command: 'select', print: true }).then(
         () => setResult(`printing ${path} on ${names[printer] ?? printer}`),
-        (err) => setResult(`uploaded ${path}; print failed: ${reasonOf(err)}`),
+        (err) => (setResult(`uploaded ${path}; print failed: ${reasonOf(err)}`), setFailed(true)),
       );
     } catch (err) {
       setResult(`upload failed: ${reasonOf(err)}`);
+      setFailed(true);
     } finally {
+      sending.current = false;
       setProgress(null);
     }
   };
@@ -61,12 +68,12 @@ export function UploadAndPrint({ names, order }: { names: Readonly<Record<string
             <input id="print" name="print" type="checkbox" defaultChecked /> start printing
           </label>
         )}
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={progress !== null}>
           Upload
         </button>
       </form>
       {progress !== null && <ProgressBar value={progress * 100} label="Upload progress" />}
-      <p id="upload-result" class="muted" role="status">
+      <p id="upload-result" class={failed ? 'error' : 'muted'} role="status">
         {result}
       </p>
     </section>
