@@ -56,6 +56,8 @@ describe('web app: the host restarts under an open page', function () {
     await host!.stop();
     host = undefined;
     for (const { page } of [farm, printer]) await page.waitForSelector('.conn[data-status="reconnecting"]', { timeout: 15000 });
+    // the state shown is the last the host said, and says so
+    await printer.page.waitForSelector('#state-stale:text-is("(last known)")');
     // a target set meanwhile is refused where it was set, and what was typed stays to set again
     const target = 'tr[data-heater="tool0"] input';
     await printer.page.fill(target, '205');
@@ -67,6 +69,7 @@ describe('web app: the host restarts under an open page', function () {
     for (const { page } of [farm, printer]) await page.waitForSelector('.conn[data-status="connected"]', { timeout: 20000 });
     await farm.page.waitForSelector('#cards .card[data-printer="p1"][data-state="Operational"]', { timeout: 15000 });
     await printer.page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+    expect(await printer.page.$('#state-stale')).to.equal(null);
     await printer.page.press(target, 'Enter');
     await printer.page.waitForSelector('#temps tr[data-heater="tool0"] .target:text-is("205 °C")', { timeout: 15000 });
     await printer.page.waitForSelector('section[aria-labelledby="temps-h"] .notice', { state: 'detached' });

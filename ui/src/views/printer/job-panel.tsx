@@ -10,6 +10,7 @@ import { Notice } from '../../components/notice.js';
 import { ProgressBar } from '../../components/progress.js';
 import { useAction } from '../../components/use-action.js';
 import { formatDuration } from '../../lib/format.js';
+import { connection } from '../../push/connection.js';
 import type { PrinterStream } from '../../push/printer-stream.js';
 
 const ORIGINS: Record<string, string> = {
@@ -43,9 +44,18 @@ export function JobPanel({ stream }: { stream: PrinterStream }) {
     <section class="panel" id="printer" aria-labelledby="job-h">
       <header>
         <h2 id="job-h">Printer</h2>
-        <b id="state" data-flags={JSON.stringify(flags)}>
-          {state.state.text}
-        </b>
+        <span>
+          <b id="state" data-flags={JSON.stringify(flags)}>
+            {state.state.text}
+          </b>
+          {/* the host away (a restart): what is shown is what it said last, not what the printer does now */}
+          {connection.value === 'reconnecting' && (
+            <span id="state-stale" class="muted">
+              {' '}
+              (last known)
+            </span>
+          )}
+        </span>
       </header>
       <dl class="facts">
         <dt>Job</dt>
