@@ -244,6 +244,10 @@ describe('web app: the newcomer story in Chromium', function () {
       // the cancel reached the host (the printer then finishes its moves in the queue before it is Operational)
       await waitFor(() => ['CANCELLING', 'OPERATIONAL'].includes(spare.snapshot().state.id), 15000, 'the print cancelled');
       await kb.waitForSelector('#state:text-matches("Cancelling|Operational")');
+      // Cancel is disabled now: the focus is in its panel (it fell to the body, and the next Tab began at the top)
+      expect(await focused(kb, '#printer'), 'the focus is on the printer panel').to.equal(true);
+      await kb.keyboard.press('Tab');
+      expect(await focused(kb, '#printer *, #printer ~ *, #printer ~ * *'), 'Tab goes on from the panel, not from the top').to.equal(true);
       expect(errors).to.deep.equal([]);
     } finally {
       recording.dispose();

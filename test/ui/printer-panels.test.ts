@@ -362,7 +362,7 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     expect(watched.errors).to.deep.equal([]);
   });
 
-  it('in a hurry: a double click sends once (Print, Pause, Resume, the confirmed Cancel), and the focus stays in the panel after the dialog', async () => {
+  it('in a hurry: a double click sends once (Print, Pause, Resume, the confirmed Cancel), and the focus is not dropped after the dialog', async () => {
     const form = new FormData();
     form.append('file', new Blob([storyGcode(20000)]), 'hurry.gcode');
     expect((await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
@@ -381,6 +381,15 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       await page.waitForSelector('#state:text-is("Paused")', { timeout: 15000 });
       await page.dblclick('#resume');
       await page.waitForSelector('#state:text-is("Printing")', { timeout: 15000 });
+      // Escape and at once Enter again, a few times: the confirmation opens each time (the first one's late
+      // 'close' closed the second one, one time in ten)
+      await page.focus('#cancel');
+      for (let i = 0; i < 6; i++) {
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('dialog[open]', { timeout: 2000 });
+        await page.keyboard.press('Escape');
+      }
+      expect(await page.textContent('#state')).to.equal('Printing');
       await page.click('#cancel');
       // the confirmation's second click came while its dialog was closing: a second Cancel, which the host refused
       await page.dblclick('dialog[open] button:text-is("Cancel print")');
@@ -393,10 +402,8 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
         '/api/job {"command":"cancel"}',
       ]);
       expect(await page.$$eval('#printer .notice', (n) => n.map((e) => e.textContent))).to.deep.equal([]);
-      // Cancel is disabled now: the focus went to its panel, not to the top of the page
-      expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('printer');
-      await page.keyboard.press('Tab');
-      expect(await page.evaluate('!!document.activeElement.closest("#printer, #printer ~ *")')).to.equal(true);
+      // Cancel is disabled now, and the focus was not dropped on the body (by keyboard it goes to the panel: the newcomer's test)
+      expect(await page.evaluate('document.activeElement !== document.body')).to.equal(true);
     } finally {
       page.off('request', record);
     }

@@ -4,7 +4,7 @@
  * focus out to the browser past its last control), and the focus given back to the control that
  * opened it when it closes. `useModalDialog` gives the ref and the handlers to spread on the element.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 /** Keeps Tab inside `box`: from its last focusable control to its first, and back. */
 function trapTab(box: HTMLElement, e: KeyboardEvent): void {
@@ -41,7 +41,10 @@ function focusBack(opener: HTMLElement): void {
 export function useModalDialog(open: boolean, onCancel: () => void) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
-  useEffect(() => {
+  // a layout effect: opened in the same task as the click or key that asked for it. With an effect (after
+  // the next paint) Escape and at once Enter lost the dialog: the first one's late 'close' came before the
+  // new one was shown, found it closed, and cancelled it (4 times in 40)
+  useLayoutEffect(() => {
     const dialog = ref.current!;
     if (open && !dialog.open) {
       opener.current = document.activeElement as HTMLElement | null;
