@@ -158,6 +158,21 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     const renamed = await fetch(`${t.baseUrl}/api/printers/p2`, { method: 'PATCH', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Spare Mini II' }) });
     expect(renamed.status).to.equal(200);
     await page.waitForSelector('#cards .card[data-printer="p2"] h2 a:text-is("Spare Mini II")');
+    // a name of one long word fits a phone's screen: it breaks in Settings' table (the Remove buttons were
+    // pushed off the screen), and is cut short in the event log, whole in its title
+    const long = 'Spare_Mini_on_the_left_shelf_by_the_window';
+    expect((await fetch(`${t.baseUrl}/api/printers/p2`, { method: 'PATCH', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: long }) })).status).to.equal(200);
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.click('nav a:has-text("Settings")');
+      await page.waitForSelector(`#printer-settings tr[data-printer="p2"] td:text-is("${long}")`);
+      expect(await page.evaluate('document.documentElement.scrollWidth'), 'Settings on a phone').to.equal(390);
+      await page.click('nav a:has-text("Event log")');
+      await page.waitForSelector(`#event-log .who[title="${long}"]`);
+      expect(await page.$$eval('#event-log .who', (names) => Math.max(...names.map((n) => n.getBoundingClientRect().right))), 'the event log on a phone').to.be.at.most(390);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
     await page.click('nav a:has-text("Settings")');
     page.once('dialog', (d) => void d.accept());
     await page.click('#printer-settings tr[data-printer="p2"] button:has-text("Remove")');

@@ -23,7 +23,11 @@ class EventRow extends Component<RowProps> {
     return (
       <li title={`#${e.seq}`}>
         <span class="when">{timeOfDay(e.time)}</span>
-        {who !== undefined && <span class="who">{who}</span>}
+        {who !== undefined && (
+          <span class="who" title={who}>
+            {who}
+          </span>
+        )}
         <span class="what">{e.type}</span>
         <span class="text">{describeEvent(e.type, e.payload as Record<string, unknown>)}</span>
       </li>

@@ -58,7 +58,10 @@ export function EventLogView() {
         {(events ?? []).slice(0, shown).map((e) => (
           <li key={e.seq}>
             <span class="when">{dateAndTime(e.time)}</span>
-            <span class="who">{e.printer ? (printers[e.printer] ?? e.printer) : ''}</span>
+            {/* cut with an ellipsis when long: the whole name in its title */}
+            <span class="who" title={e.printer ? (printers[e.printer] ?? e.printer) : undefined}>
+              {e.printer ? (printers[e.printer] ?? e.printer) : ''}
+            </span>
             <span class="what">{e.type}</span>
             <span class="text">{describeEvent(e.type, e.payload as Record<string, unknown>)}</span>
           </li>

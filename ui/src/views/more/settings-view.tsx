@@ -104,8 +104,8 @@ function GeneralSettings() {
           <tbody>
             {(printers ?? []).map((p) => (
               <tr key={p.id} data-printer={p.id}>
-                <td>{p.id}</td>
-                <td>{p.name}</td>
+                <td class="name">{p.id}</td>
+                <td class="name">{p.name}</td>
                 <td>{p.state.text}</td>
                 <td class="num">{p.listen ?? '–'}</td>
                 {admin && (

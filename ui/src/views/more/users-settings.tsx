@@ -100,7 +100,7 @@ export function UsersSettings() {
           <tbody>
             {users.map((u) => (
               <tr key={u.name} data-user={u.name}>
-                <td>{u.name}</td>
+                <td class="name">{u.name}</td>
                 <td>
                   <select aria-label={`Group of ${u.name}`} value={groupOf(u)} onChange={(e) => void change('PUT', `api/access/users/${encodeURIComponent(u.name)}`, { groups: [(e.currentTarget as HTMLSelectElement).value] })}>
                     {GROUPS.map((g) => (
