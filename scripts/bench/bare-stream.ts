@@ -5,9 +5,11 @@
  * "ok". No protocol engine, no events, no hooks, no push: only the bytes both ways and the line
  * splitting every host must do. The host's CPU per 1 000 lines over this one's is its overhead.
  *
- *   node dist/scripts/bench/bare-stream.js LINES_FILE BAUD PORT…   (PORT: tcp://host:port or a device path)
+ *   node dist/scripts/bench/bare-stream.js [--warmup WARMUP_FILE] LINES_FILE BAUD PORT…   (PORT: tcp://host:port or a device path)
  *
- * Prints one JSON line: { lines, cpu_ms, window_ms } over the streaming (first line out to last "ok" in).
+ * Prints one JSON line: { lines, cpu_ms, window_ms } over the streaming of LINES_FILE (first line out
+ * to last "ok" in). With --warmup, WARMUP_FILE's lines go first, unmeasured, as the host's warm-up
+ * print does in bench:farm (line numbers go on from them).
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -16,7 +18,7 @@ import { frame } from '../../core/printer/protocol/gcode.js';
 
 interface Wire {
   write(text: string): void;
-  onData(listener: (chunk: Buffer) => void): void;
+  onData(listener: (chunk: Buffer) => void): () => void;
   close(): void;
 }
 
@@ -25,7 +27,7 @@ function openTcp(address: string): Promise<Wire> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname, () => {
       socket.setNoDelay(true);
-      resolve({ write: (text) => socket.write(text), onData: (l) => socket.on('data', l), close: () => socket.destroy() });
+      resolve({ write: (text) => socket.write(text), onData: (l) => (socket.on('data', l), () => socket.off('data', l)), close: () => socket.destroy() });
     });
     socket.once('error', reject);
   });
@@ -35,22 +37,25 @@ function openSerial(path: string, baudRate: number): Promise<Wire> {
   return new Promise((resolve, reject) => {
     const port = new SerialPort({ path, baudRate }, (err) => {
       if (err) return reject(err);
-      resolve({ write: (text) => port.write(text), onData: (l) => port.on('data', l), close: () => port.close() });
+      resolve({ write: (text) => port.write(text), onData: (l) => (port.on('data', l), () => port.off('data', l)), close: () => port.close() });
     });
   });
 }
 
-/** Streams every line to one printer; resolves when the last "ok" is in. */
-function stream(wire: Wire, lines: readonly string[]): Promise<void> {
+/** Streams every line to one printer, numbered from `firstNumber`; resolves when the last "ok" is in. */
+function stream(wire: Wire, lines: readonly string[], firstNumber = 1): Promise<void> {
   return new Promise((resolve) => {
     let next = 0;
     let pending = '';
     const send = () => {
-      if (next === lines.length) return resolve();
-      wire.write(`${frame(next + 1, lines[next]!)}\n`);
+      if (next === lines.length) {
+        stop();
+        return resolve();
+      }
+      wire.write(`${frame(next + firstNumber, lines[next]!)}\n`);
       next++;
     };
-    wire.onData((chunk) => {
+    const stop = wire.onData((chunk) => {
       pending += chunk.toString('latin1');
       let end: number;
       while ((end = pending.indexOf('\n')) >= 0) {
@@ -64,15 +69,20 @@ function stream(wire: Wire, lines: readonly string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [linesFile, baud, ...ports] = process.argv.slice(2);
-  if (!linesFile || !baud || ports.length === 0) throw new Error('usage: bare-stream LINES_FILE BAUD PORT…');
-  const lines = fs.readFileSync(linesFile, 'utf8').split('\n').filter(Boolean);
+  const argv = process.argv.slice(2);
+  const warmupFile = argv[0] === '--warmup' ? argv.splice(0, 2)[1] : undefined;
+  const [linesFile, baud, ...ports] = argv;
+  if (!linesFile || !baud || ports.length === 0) throw new Error('usage: bare-stream [--warmup WARMUP_FILE] LINES_FILE BAUD PORT…');
+  const linesOf = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const lines = linesOf(linesFile);
+  const warmup = warmupFile ? linesOf(warmupFile) : [];
   const wires = await Promise.all(ports.map((port) => (port.startsWith('tcp://') ? openTcp(port) : openSerial(port, Number(baud)))));
   // the simulator's start-up banner comes first: let it arrive before the clock starts
   await new Promise((resolve) => setTimeout(resolve, 300));
+  if (warmup.length) await Promise.all(wires.map((wire) => stream(wire, warmup)));
   const cpuFrom = process.cpuUsage();
   const from = performance.now();
-  await Promise.all(wires.map((wire) => stream(wire, lines)));
+  await Promise.all(wires.map((wire) => stream(wire, lines, warmup.length + 1)));
   const cpu = process.cpuUsage(cpuFrom);
   const windowMs = performance.now() - from;
   for (const wire of wires) wire.close();

@@ -8,7 +8,10 @@
  * Every printer at 250 000 baud (bytes paced, 8N1), ADVANCED_OK off so the host keeps one command
  * in flight. The host (`cuttle serve`, plugins on) is pinned to CPU 0 with `taskset`; simulators and
  * push clients to CPU 1 (BENCH_HOST_CPUS, BENCH_OTHER_CPUS). One file is uploaded once and started on
- * every printer at once through `/printer/<id>/api/files/local/<file>`.
+ * every printer at once through `/printer/<id>/api/files/local/<file>`, after a warm-up print of other
+ * lines on every printer (unmeasured; the floor streams it first too): a host that has been up a while
+ * has its code compiled, and a fresh one spends its first seconds in V8's compiler (a third of its CPU
+ * in the first 3 000 lines at one printer, perf). The push counts include the warm-up.
  *
  * Measured, per run:
  * - each printer's line rate on its own side of the wire (the simulator's `--wire-log`), as a % of the
@@ -30,7 +33,7 @@
  * One line per run as it ends; the last line is
  * {"rows":[{"transport":"tcp","printers":16,"min_pct_of_limit":…,"p999_gap_ms":…,"cpu_ms_per_1000_lines":…,
  *   "host_over_floor":…,"host_cpu_pct":…,"rss_mb":…,"simulator_cpu_pct":…},…],"largest_n_at_95_pct":…}.
- * Env: BENCH_TCP_PRINTERS, BENCH_PTY_PRINTERS, BENCH_LINES (3000), BENCH_BAUD (250000),
+ * Env: BENCH_TCP_PRINTERS, BENCH_PTY_PRINTERS, BENCH_LINES (3000), BENCH_WARMUP_LINES (2000; 0: none), BENCH_BAUD (250000),
  * BENCH_PUSH_CLIENTS (100), BENCH_HOST_CPUS (0), BENCH_OTHER_CPUS (1; empty: unpinned),
  * BENCH_CPU_PROF (1: profile the host with --cpu-prof and print its top functions per run),
  * BENCH_HOST_NODE_ARGS (extra node flags for the host, space-separated), BENCH_KEEP (1: keep the run's folder, host.log included).
@@ -55,6 +58,8 @@ const RUNS: { transport: Transport; printers: number }[] = [
   ...counts('BENCH_PTY_PRINTERS', '16').map((printers) => ({ transport: 'pty' as const, printers })),
 ];
 const LINES = Number(process.env['BENCH_LINES'] ?? 3000);
+/** lines of the unmeasured print that comes first on every printer (and on the floor): the host's code is compiled and its caches filled, as in a host that has been up for a while */
+const WARMUP_LINES = Number(process.env['BENCH_WARMUP_LINES'] ?? 2000);
 const BAUD = Number(process.env['BENCH_BAUD'] ?? 250_000);
 const PUSH_CLIENTS = Number(process.env['BENCH_PUSH_CLIENTS'] ?? 100);
 /** a simulator process above this share of its core set the pace itself */
@@ -66,6 +71,7 @@ const CPU_PROF = process.env['BENCH_CPU_PROF'] === '1';
 const HOST_NODE_ARGS = (process.env['BENCH_HOST_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const KEY = 'BenchFarmKey0123456789abcdefghij';
 const FILE = 'farm.gcode';
+const WARMUP_FILE = 'warmup.gcode';
 
 /** The simulated printers of one run: their ports, their record files, and the processes that run them. */
 interface Printers {
@@ -155,10 +161,11 @@ async function until(what: string, timeoutMs: number, everyMs: number, probe: ()
 interface FarmPrinter {
   id: string;
   state: { text: string; flags: Record<'operational' | 'printing' | 'error' | 'closedOrError', boolean> };
+  job: { file: { name: string | null } };
   progress: { completion: number | null };
 }
 
-async function startFarm(transport: Transport, count: number, gcode: string): Promise<Farm> {
+async function startFarm(transport: Transport, count: number, gcode: string, warmup: string): Promise<Farm> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cuttle-bench-farm-${transport}-${count}-`));
   const ids = Array.from({ length: count }, (_, i) => `p${i + 1}`);
   const farm: Farm = { dir, ids, printers: await startPrinters(transport, count, dir, true) };
@@ -176,9 +183,12 @@ async function startFarm(transport: Transport, count: number, gcode: string): Pr
     const { printers } = (await request(host, 'GET', '/api/printers')) as { printers: FarmPrinter[] };
     return printers.length === count && printers.every((p) => p.state.flags.operational);
   });
-  const form = new FormData();
-  form.append('file', new Blob([gcode]), FILE);
-  await request(host, 'POST', '/api/files/local', form);
+  for (const [name, text] of [[FILE, gcode], [WARMUP_FILE, warmup]] as const) {
+    if (!text) continue;
+    const form = new FormData();
+    form.append('file', new Blob([text]), name);
+    await request(host, 'POST', '/api/files/local', form);
+  }
   return farm;
 }
 
@@ -194,14 +204,14 @@ interface FloorWire {
  * Its CPU per line, and what it reached on the wire: no host can do better than a loop without
  * logic, so the host's % of the limit and its gaps read against the floor's.
  */
-async function runFloor(transport: Transport, count: number, dir: string, linesFile: string, fileLines: Set<string>): Promise<{ cpuMsPer1000: number; simulatorPct: number; wire: FloorWire }> {
+async function runFloor(transport: Transport, count: number, dir: string, linesFile: string, warmupFile: string | undefined, fileLines: Set<string>): Promise<{ cpuMsPer1000: number; simulatorPct: number; wire: FloorWire }> {
   const floorDir = path.join(dir, 'floor');
   fs.mkdirSync(floorDir, { recursive: true });
   const printers = await startPrinters(transport, count, floorDir, true);
   let stopped = false;
   try {
     const script = path.join(__dirname, 'bare-stream.js');
-    const args = [script, linesFile, String(BAUD), ...printers.ports];
+    const args = [script, ...(warmupFile ? ['--warmup', warmupFile] : []), linesFile, String(BAUD), ...printers.ports];
     const started = [now(), printers.pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0)];
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(HOST_CPUS ? 'taskset' : process.execPath, HOST_CPUS ? ['-c', HOST_CPUS, process.execPath, ...args] : args, { maxBuffer: 1 << 20 }, (err, out) => (err ? reject(err) : resolve(out))),
@@ -262,6 +272,7 @@ interface Figures {
   push_messages: Record<string, number>;
   push_by_printer: Record<string, number>;
   lines: number;
+  warmup_lines: number;
   baudrate: number;
   host_cpus: string;
   other_cpus: string;
@@ -272,9 +283,25 @@ interface Figures {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-async function runFarm(transport: Transport, count: number, gcode: string, fileLines: Set<string>, linesFile: string): Promise<Figures> {
+/** Prints `file` on every printer at once; resolves when every one has printed it. */
+async function printEverywhere(host: HostProcess, ids: string[], file: string, lines: number): Promise<void> {
+  await Promise.all(ids.map((id) => request(host, 'POST', `/printer/${id}/api/files/local/${file}`, { command: 'select', print: true })));
+  // one farm-wide poll a second, as a farm dashboard does (the bench's own requests are host load too)
+  const seen = new Set<string>();
+  await until(`every print of ${file} to end`, (lines / 5) * 1000 + 60_000, 1000, async () => {
+    const { printers } = (await request(host, 'GET', '/api/printers')) as { printers: FarmPrinter[] };
+    for (const p of printers) {
+      if (p.state.flags.printing) seen.add(p.id);
+      if (p.state.flags.error || p.state.flags.closedOrError) throw new Error(`printer ${p.id}: ${p.state.text}`);
+    }
+    return printers.every((p) => p.state.flags.operational && !p.state.flags.printing && (seen.has(p.id) || (p.job.file.name === file && p.progress.completion === 100)));
+  });
+}
+
+async function runFarm(transport: Transport, count: number, gcode: string, warmup: { gcode: string; file?: string }, fileLines: Set<string>, linesFile: string): Promise<Figures> {
+  const warmupFile = warmup.file;
   const loadBefore = os.loadavg().map((l) => round(l, 2));
-  const farm = await startFarm(transport, count, gcode);
+  const farm = await startFarm(transport, count, gcode, warmup.gcode);
   let counts: PushCounts;
   let cpu: { user: number; system: number };
   let memory: { hwmMb: number; maxSampledRssMb: number };
@@ -289,19 +316,11 @@ async function runFarm(transport: Transport, count: number, gcode: string, fileL
     const simulators = () => farm.printers.pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
     const others = () => treeCpuMs(clients.pid) + simulators();
     try {
+      // the warm-up print, unmeasured: the wire windows below hold the measured file's lines only
+      if (warmupFile) await printEverywhere(host, farm.ids, WARMUP_FILE, WARMUP_LINES);
       const othersFrom: [number, number] = [now(), others()];
       const simulatorsFrom = simulators();
-      await Promise.all(farm.ids.map((id) => request(host, 'POST', `/printer/${id}/api/files/local/${FILE}`, { command: 'select', print: true })));
-      // one farm-wide poll a second, as a farm dashboard does (the bench's own requests are host load too)
-      const seen = new Set<string>();
-      await until('every print to end', (LINES / 5) * 1000 + 60_000, 1000, async () => {
-        const { printers } = (await request(host, 'GET', '/api/printers')) as { printers: FarmPrinter[] };
-        for (const p of printers) {
-          if (p.state.flags.printing) seen.add(p.id);
-          if (p.state.flags.error || p.state.flags.closedOrError) throw new Error(`printer ${p.id}: ${p.state.text}`);
-        }
-        return printers.every((p) => p.state.flags.operational && !p.state.flags.printing && (seen.has(p.id) || p.progress.completion === 100));
-      });
+      await printEverywhere(host, farm.ids, FILE, LINES);
       othersCpuPct = ((others() - othersFrom[1]) / (now() - othersFrom[0])) * 100;
       simulatorCpuPct = ((simulators() - simulatorsFrom) / (now() - othersFrom[0])) * 100;
       counts = await clients.counts();
@@ -319,7 +338,7 @@ async function runFarm(transport: Transport, count: number, gcode: string, fileL
     throw err;
   }
   const gaps = farm.printers.gaps.flatMap((file, i) => gapsInside(readJson<OkGap[]>(file), prints[i]!.window));
-  const floor = await runFloor(transport, count, farm.dir, linesFile, fileLines);
+  const floor = await runFloor(transport, count, farm.dir, linesFile, warmupFile, fileLines);
   const pcts = prints.map((p) => {
     const limits = wireLimits(BAUD, p.sentPerLine, p.receivedPerLine);
     return { oneInFlight: (p.linesPerSecond / limits.halfDuplex) * 100, fullDuplex: (p.linesPerSecond / limits.fullDuplex) * 100 };
@@ -363,6 +382,7 @@ async function runFarm(transport: Transport, count: number, gcode: string, fileL
     push_messages: counts.byType,
     push_by_printer: counts.byPrinter,
     lines: LINES,
+    warmup_lines: WARMUP_LINES,
     baudrate: BAUD,
     host_cpus: HOST_CPUS,
     other_cpus: OTHER_CPUS,
@@ -394,13 +414,14 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuttle-bench-farm-file-'));
   const { file, lines } = typicalFile(dir, LINES, FILE);
   const gcode = fs.readFileSync(file, 'utf8');
+  const warmup = WARMUP_LINES > 0 ? typicalFile(dir, WARMUP_LINES, WARMUP_FILE, { x: 10, y: 5 }).file : undefined;
   console.log(
-    `${LINES} lines a printer, ${BAUD} baud 8N1, one command in flight (ADVANCED_OK off); host on CPU ${HOST_CPUS || 'any'}, simulators and ${PUSH_CLIENTS} push clients on CPU ${OTHER_CPUS || 'any'}; started ${new Date(now()).toISOString()}`,
+    `${LINES} lines a printer after ${WARMUP_LINES} of warm-up, ${BAUD} baud 8N1, one command in flight (ADVANCED_OK off); host on CPU ${HOST_CPUS || 'any'}, simulators and ${PUSH_CLIENTS} push clients on CPU ${OTHER_CPUS || 'any'}; started ${new Date(now()).toISOString()}`,
   );
   const results: Figures[] = [];
   try {
     for (const { transport, printers } of RUNS) {
-      const figures = await runFarm(transport, printers, gcode, new Set(lines), file);
+      const figures = await runFarm(transport, printers, gcode, { gcode: warmup ? fs.readFileSync(warmup, 'utf8') : '', file: warmup }, new Set(lines), file);
       results.push(figures);
       console.log(JSON.stringify(figures));
     }

@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { frame } from '../../core/printer/protocol/gcode.js';
 
-/** Extrusion moves as a slicer writes them, ~42 bytes each once framed as `N<n> …*<cs>`. */
-export function typicalFile(dir: string, count: number, name = 'bench.gcode'): { file: string; lines: string[]; framedBytes: number } {
+/** Extrusion moves as a slicer writes them, ~42 bytes each once framed as `N<n> …*<cs>`; another `origin` gives other lines (a warm-up print told apart on the wire). */
+export function typicalFile(dir: string, count: number, name = 'bench.gcode', origin = { x: 80, y: 75 }): { file: string; lines: string[]; framedBytes: number } {
   const lines: string[] = [];
   let e = 0;
   for (let i = 0; i < count; i++) {
     e += 0.031273;
-    lines.push(`G1 X${(80 + ((i * 7) % 61) * 1.137).toFixed(3)} Y${(75 + ((i * 11) % 53) * 1.291).toFixed(3)} E${(100 + e).toFixed(5)}`);
+    lines.push(`G1 X${(origin.x + ((i * 7) % 61) * 1.137).toFixed(3)} Y${(origin.y + ((i * 11) % 53) * 1.291).toFixed(3)} E${(100 + e).toFixed(5)}`);
   }
   const file = path.join(dir, name);
   fs.writeFileSync(file, lines.join('\n') + '\n');
