@@ -70,7 +70,8 @@ export async function signInWithKey(key: string, remember: boolean): Promise<voi
 
 export async function signInWithPassword(user: string, pass: string): Promise<void> {
   try {
-    const login = await api<LoginAnswer>('POST', 'api/login', { user, pass }, { credential: null });
+    // the space a phone's keyboard leaves after a word it completed is no part of the name
+    const login = await api<LoginAnswer>('POST', 'api/login', { user: user.trim(), pass }, { credential: null });
     await signedInWith(login.session, 'password');
   } catch (err) {
     signedOut(reasonOf(err));

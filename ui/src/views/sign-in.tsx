@@ -37,7 +37,8 @@ export function SignInForm({ reason }: { reason: string }) {
           <>
             <label class="stack">
               User name
-              <input name="user" autocomplete="username" required autoFocus />
+              {/* a phone's keyboard would capitalise 'ada' to 'Ada' (another user, or none) */}
+              <input name="user" autocomplete="username" autocapitalize="none" autocorrect="off" spellcheck={false} required autoFocus />
             </label>
             <label class="stack">
               Password
