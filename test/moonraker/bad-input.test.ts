@@ -194,8 +194,8 @@ describe('moonraker: bad input (more cases)', function () {
     expect(h.t.logs.filter((l) => l.level >= 50).map((l) => l.msg)).to.deep.equal([]);
   });
 
-  it('refuses a script with a control character inside a line or a line too long, sending none of it, and runs CRLF lines', async () => {
-    for (const script of ['M117 cr\rM117 split', 'M117 nul\u0000M117 split', 'M117 esc\u001b[2J', `M117 first\nM117 ${'x'.repeat(5000)}`]) {
+  it('refuses a script with a control character or non-ASCII text inside a line or a line too long, sending none of it, and runs CRLF lines', async () => {
+    for (const script of ['M117 cr\rM117 split', 'M117 nul\u0000M117 split', 'M117 esc\u001b[2J', `M117 first\nM117 ${'x'.repeat(5000)}`, 'M117 Würfel', 'M117 \u010a']) {
       const before = h.executed('p1').length;
       const answer = await rpc.call('printer.gcode.script', { script });
       expect(answer.error?.code, JSON.stringify(script)).to.equal(400);

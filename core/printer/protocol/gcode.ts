@@ -44,7 +44,10 @@ export const MAX_COMMAND_LENGTH = 256;
  * split at LF or CRLF, trimmed, blank ones dropped; `refused` says why none may be sent. A control
  * character left inside a line is refused: a lone CR would reach the firmware, whose serial reader
  * ends a line there, splitting the host's `N… *checksum` frame in two (a resend, or half a command run
- * unnumbered); NUL and ESC are no G-code either.
+ * unnumbered); NUL and ESC are no G-code either. So is text beyond ASCII: the protocol writes one byte a
+ * character, so "M117 é" went out as a byte no UTF-8 reader takes (the line was never answered, and the
+ * printer's later commands waited behind it), and a character above U+00FF as its low byte, which may be
+ * a newline or a NUL.
  */
 export function commandLines(text: string): { lines: string[]; refused: string | null } {
   const lines = text
@@ -53,9 +56,11 @@ export function commandLines(text: string): { lines: string[]; refused: string |
     .filter(Boolean);
   const refused = lines.some((l) => /[\u0000-\u001f\u007f]/.test(l))
     ? 'commands must not contain control characters (lines end with LF or CRLF)'
-    : lines.some((l) => l.length > MAX_COMMAND_LENGTH)
-      ? `a command line is longer than ${MAX_COMMAND_LENGTH} characters`
-      : null;
+    : lines.some((l) => /[^\u0000-\u007f]/.test(l))
+      ? 'commands must be ASCII: the serial line carries each character as one byte, so other text reaches the firmware as other bytes'
+      : lines.some((l) => l.length > MAX_COMMAND_LENGTH)
+        ? `a command line is longer than ${MAX_COMMAND_LENGTH} characters`
+        : null;
   return refused ? { lines: [], refused } : { lines, refused: null };
 }
 
