@@ -135,7 +135,8 @@ export class PendingAppKeys {
   /** Every second: drops dead requests, takes in the CLI's decisions, and brings the file up to date. */
   async sweep(now = Date.now()): Promise<void> {
     this.expire(now);
-    await this.mergeDecisions();
+    // the CLI's decisions apply only to requests waiting here: with none, the file is not read
+    if (this.entries.size > 0) await this.mergeDecisions();
     if (this.dirty) await this.persist();
   }
 
