@@ -116,6 +116,17 @@ describe('farm page in Chromium: three printers', function () {
   });
 
   it("opens printer 2's page from its card: the chart, its terminal log and its events", async () => {
+    // the job's name dragged over, to copy it: text selected, and the farm stays
+    const job = (await page.$(`${card('p2')} .job`))!;
+    const box = (await job.boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    expect(await page.evaluate('getSelection().toString()')).to.contain('farm-test');
+    expect(page.url()).to.equal(`${t.baseUrl}/`);
+    expect(await page.getAttribute('html', 'data-view')).to.equal('farm');
+    await page.evaluate('getSelection().removeAllRanges()');
     await Promise.all([page.waitForURL(`${t.baseUrl}/printer/p2/`), page.click(`${card('p2')} .job`)]);
     expect(await page.getAttribute('html', 'data-view')).to.equal('printer');
     await page.waitForFunction(`document.querySelector('.conn')?.dataset.status === 'connected'`, undefined, { timeout: 15000 });

@@ -45,7 +45,10 @@ export function PrinterCard({ card, selected, onSelect, events }: { card: Signal
   const base = printerBase(c.id);
   const completion = c.progress.completion;
   const open = (e: MouseEvent) => {
-    if ((e.target as Element).closest('a, button, input')) return;
+    // not when a control of the card was used (a plugin's section may have a select or a text area), nor
+    // when the pointer selected text (a job's name dragged over to copy it opened the printer's page)
+    if ((e.target as Element).closest('a, button, input, select, textarea, label, summary')) return;
+    if (getSelection()?.isCollapsed === false) return;
     location.href = base || './';
   };
   return (
