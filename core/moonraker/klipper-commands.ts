@@ -41,11 +41,26 @@ function numberArg(args: Record<string, string>, key: string, fallback?: number)
   return n;
 }
 
-type GcodeTranslation = (args: Record<string, string>, heaters: readonly string[]) => string[];
+/** what a translation needs of the printer: its heaters' Klipper names and each one's highest target */
+export interface TranslatedPrinter {
+  readonly heaters: readonly string[];
+  maxTemp(heater: string): number;
+}
+
+type GcodeTranslation = (args: Record<string, string>, printer: TranslatedPrinter) => string[];
+
+/** Klipper's check: 0 (off) or a target within the heater's range (configfile's min_temp 0 and max_temp) */
+function heaterTarget(args: Record<string, string>, heater: string, printer: TranslatedPrinter): string {
+  const target = numberArg(args, 'TARGET', 0);
+  const command = heaterCommand(heater, target);
+  const max = printer.maxTemp(heater);
+  if (target < 0 || target > max) throw new RpcError(400, `Requested temperature (${target}) out of range (0:${max})`);
+  return command;
+}
 
 const MARLIN: Record<string, GcodeTranslation> = {
-  SET_HEATER_TEMPERATURE: (args) => [heaterCommand((args['HEATER'] ?? '').toLowerCase(), numberArg(args, 'TARGET', 0))],
-  TURN_OFF_HEATERS: (_args, heaters) => heaters.map((h) => heaterCommand(h, 0)),
+  SET_HEATER_TEMPERATURE: (args, printer) => [heaterTarget(args, (args['HEATER'] ?? '').toLowerCase(), printer)],
+  TURN_OFF_HEATERS: (_args, printer) => printer.heaters.map((h) => heaterCommand(h, 0)),
   SET_GCODE_OFFSET: (args) => (args['Z_ADJUST'] !== undefined ? [`M290 Z${numberArg(args, 'Z_ADJUST')}`] : []),
   M84: () => ['M84'],
   SET_FAN_SPEED: (args) => [`M106 S${Math.round(Math.min(1, Math.max(0, numberArg(args, 'SPEED'))) * 255)}`],
@@ -136,6 +151,7 @@ export class KlipperTranslator {
   constructor(private readonly dialect: () => FirmwareId) {}
 
   async run(lines: readonly string[], host: KlipperHost, heaters: readonly string[]): Promise<void> {
+    const printer: TranslatedPrinter = { heaters, maxTemp: (heater) => host.model.maxTemp(heater) };
     const table = tableOf(this.dialect());
     let pending: string[] = [];
     const flush = async () => {
@@ -152,7 +168,7 @@ export class KlipperTranslator {
         continue;
       }
       const translation = table[name];
-      if (translation) pending.push(...translation(args, heaters));
+      if (translation) pending.push(...translation(args, printer));
       else pending.push(line);
     }
     await flush();

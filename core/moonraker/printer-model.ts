@@ -319,6 +319,11 @@ export class PrinterModel implements Disposable {
     return Object.keys(this.status());
   }
 
+  /** the highest target of a heater (Klipper's name), as configfile gives it: a SET_HEATER_TEMPERATURE above it is refused */
+  maxTemp(heater: string): number {
+    return this.limits(this.profile()).maxTemp(heater);
+  }
+
   /**
    * The motion and heater limits: what the firmware reported (M503, firmware-config.ts) where it did,
    * else the printer profile's speeds and Marlin's usual defaults.

@@ -210,6 +210,19 @@ describe('moonraker: bad input (more cases)', function () {
     expect(h.executed('p1').slice(before)).to.deep.equal(['M117 first', 'M117 second']);
   });
 
+  it('refuses a heater target outside 0 and the heater\'s max_temp, as Klipper does, sending nothing', async () => {
+    const { max_temp: max } = (await rpc.result('printer.objects.query', { objects: { configfile: ['settings'] } })).status.configfile.settings.extruder;
+    const before = h.executed('p1').length;
+    for (const target of [max + 1, 1000, -5]) {
+      const answer = await rpc.call('printer.gcode.script', { script: `SET_HEATER_TEMPERATURE HEATER=extruder TARGET=${target}` });
+      expect(answer.error?.code, String(target)).to.equal(400);
+    }
+    expect(h.executed('p1').slice(before).filter((c) => c.startsWith('M104'))).to.deep.equal([]);
+    expect((await rpc.call('printer.gcode.script', { script: `SET_HEATER_TEMPERATURE HEATER=extruder TARGET=${max}` })).result).to.equal('ok');
+    expect((await rpc.call('printer.gcode.script', { script: 'SET_HEATER_TEMPERATURE HEATER=extruder TARGET=0' })).result).to.equal('ok');
+    expect(h.executed('p1').slice(before).filter((c) => c.startsWith('M104'))).to.deep.equal([`M104 T0 S${max}`, 'M104 T0 S0']);
+  });
+
   it('keeps at most 64 saved g-code states, refusing a new name past them while a known one is saved again', async () => {
     const names = Array.from({ length: 200 }, (_, i) => `SAVE_GCODE_STATE NAME=flood_${i}`).join('\n');
     expect((await rpc.call('printer.gcode.script', { script: names })).error?.code).to.equal(400);
