@@ -48,8 +48,12 @@ function objectsOf(query: Record<string, string>): Record<string, string[] | nul
 /** the verbs of Moonraker's HTTP forms: GET reads, POST and DELETE act */
 const VERBS = ['GET', 'HEAD', 'POST', 'DELETE'];
 
-export async function answerHttpMethod(ctx: Koa.Context, dispatcher: RpcDispatcher, printer: PrinterScope, principal: Principal): Promise<void> {
-  const name = ctx.path.replace(/^\/+|\/+$/g, '').split('/').join('.');
+/**
+ * `named`: a path that names its method otherwise (`DELETE /server/files/gcodes/<path>` is
+ * server.files.delete_file of that path), with the parameters the path gives.
+ */
+export async function answerHttpMethod(ctx: Koa.Context, dispatcher: RpcDispatcher, printer: PrinterScope, principal: Principal, named?: { method: string; params: Record<string, unknown> }): Promise<void> {
+  const name = named?.method ?? ctx.path.replace(/^\/+|\/+$/g, '').split('/').join('.');
   // an OPTIONS probe (a monitor, a preflight without CORS) or a PUT ran the method it named: OPTIONS /printer/emergency_stop stopped the printer
   if (!VERBS.includes(ctx.method)) {
     ctx.set('Allow', VERBS.join(', '));
@@ -64,7 +68,7 @@ export async function answerHttpMethod(ctx: Koa.Context, dispatcher: RpcDispatch
     return;
   }
   const query = Object.fromEntries(Object.entries(ctx.query).map(([k, v]) => [k, Array.isArray(v) ? v[v.length - 1]! : (v ?? '')]));
-  let params: Record<string, unknown> = query;
+  let params: Record<string, unknown> = { ...query, ...named?.params };
   if (method === 'printer.objects.query' && ctx.method === 'GET') params = { objects: objectsOf(query) };
   else if (ctx.method !== 'GET' && ctx.is('application/json')) params = { ...query, ...(await readJsonObject(ctx)) };
   try {

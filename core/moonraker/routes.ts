@@ -74,6 +74,8 @@ export class MoonrakerRoutes implements RouteContribution {
       const thumbnail = /^(?:(.*)\/)?\.thumbs\/([^/]+)$/.exec(path);
       return thumbnail ? this.sendThumbnail(ctx, thumbnail[1] ?? '', thumbnail[2]!) : sendLocalFile(ctx, this.files, path);
     });
+    // Moonraker's HTTP form of server.files.delete_file (a documented path, which named no method here: 404)
+    routes.delete(`/server/files/${GCODES_ROOT}/*path`, 'public', (ctx) => this.method(ctx, { method: 'server.files.delete_file', params: { path: `${GCODES_ROOT}/${ctx.params.path ?? ''}` } }));
     // before a caller is known: the login, and what a client asks to offer one
     routes.post('/access/login', 'public', (ctx) => this.login(ctx));
     routes.get('/access/info', 'public', (ctx) => {
@@ -123,13 +125,13 @@ export class MoonrakerRoutes implements RouteContribution {
   }
 
   /** any other Moonraker path: the method it names (http-methods.ts) */
-  private async method(ctx: Koa.Context): Promise<void> {
+  private async method(ctx: Koa.Context, named?: Parameters<typeof answerHttpMethod>[4]): Promise<void> {
     if (!this.settings.of(moonrakerSettings).get().enabled) throw new HttpError(404, 'Not found');
     const principal = this.access.principalOf(ctx.req, new URLSearchParams(ctx.querystring));
     if (!principal) throw new HttpError(401, 'Unauthorized');
     const dispatcher = this.websocket.methods;
     if (!dispatcher) throw new HttpError(503, 'Starting');
-    await answerHttpMethod(ctx, dispatcher, requestPrinterScope(ctx), principal);
+    await answerHttpMethod(ctx, dispatcher, requestPrinterScope(ctx), principal, named);
   }
 
   private async upload(ctx: Koa.Context): Promise<void> {

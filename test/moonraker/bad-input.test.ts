@@ -285,7 +285,7 @@ describe('moonraker: bad input (more cases)', function () {
     expect(fs.readFileSync(path.join(h.t.basedir, 'uploads', 'checked.gcode'), 'utf8')).to.equal('G28 ; checked\n');
   });
 
-  it('refuses a download or upload outside the storage over HTTP with a 4xx', async () => {
+  it('refuses a download, upload or deletion outside the storage over HTTP with a 4xx', async () => {
     const upload = (folder: string) => {
       const form = new FormData();
       form.append('root', 'gcodes');
@@ -304,5 +304,16 @@ describe('moonraker: bad input (more cases)', function () {
     }
     for (const folder of [`../${ESCAPED}`, `../../${ESCAPED}`, `inside/../../${ESCAPED}`]) expect((await upload(folder)).status, folder).to.be.within(400, 499);
     for (const dir of escapes()) expect(fs.existsSync(dir), dir).to.equal(false);
+    // Moonraker's HTTP deletion takes the same path rules: outside is refused, inside is deleted
+    const del = (rawPath: string) => new Promise<number>((resolve, reject) => {
+      http.request({ host: '127.0.0.1', port, path: rawPath, method: 'DELETE', headers: { 'X-Api-Key': h.t.apiKey } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject).end();
+    });
+    for (const rawPath of ['/server/files/gcodes/../config.yaml', '/server/files/gcodes/%2e%2e/config.yaml', '/server/files/gcodes/inside/../../config.yaml']) expect(await del(rawPath), rawPath).to.be.within(400, 499);
+    expect(fs.existsSync(path.join(h.t.basedir, 'config.yaml'))).to.equal(true);
+    expect(await del('/server/files/gcodes/inside/cube.gcode')).to.equal(200);
+    expect(fs.existsSync(path.join(h.t.basedir, 'uploads', 'inside', 'cube.gcode'))).to.equal(false);
   });
 });
