@@ -2,8 +2,9 @@
  * Runs a control's request and keeps its outcome beside the control: busy while it runs, the
  * host's reason when it fails (shown where the user acted, not in a global toast).
  */
-import { useCallback, useState } from 'preact/hooks';
-import { reasonOf } from '../api/http.js';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, reasonOf } from '../api/http.js';
+import { connection } from '../push/connection.js';
 
 export interface Action {
   busy: boolean;
@@ -18,18 +19,29 @@ export interface Action {
 export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // the error is "the host cannot be reached" (no answer at all), which its return makes old news
+  const unreachable = useRef(false);
+  const show = useCallback((reason: string | null, away = false) => {
+    unreachable.current = away;
+    setError(reason);
+  }, []);
   const run = useCallback(async (work: () => Promise<unknown>) => {
     setBusy(true);
-    setError(null);
+    show(null);
     try {
       await work();
       return true;
     } catch (err) {
-      setError(reasonOf(err));
+      show(reasonOf(err), err instanceof ApiError && err.status === 0);
       return false;
     } finally {
       setBusy(false);
     }
   }, []);
-  return { busy, error, run, refuse: setError, clear: () => setError(null) };
+  // the page is live again after the host was away (a restart): its "cannot be reached" goes
+  const live = connection.value === 'connected';
+  useEffect(() => {
+    if (live && unreachable.current) show(null);
+  }, [live]);
+  return { busy, error, run, refuse: show, clear: () => show(null) };
 }
