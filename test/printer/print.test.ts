@@ -36,6 +36,18 @@ describe('printing (in-process virtual printer)', () => {
     expect(h.printer.snapshot().progress.printTimeLeft).to.equal(0);
   });
 
+  it('prints a file whose messages and object names go beyond ASCII to the end, sending them as OctoPrint does', async () => {
+    h = await startPrinterHost(fastSerial());
+    const file = gcodeFile(dir, 'names.gcode', [...typicalLines(20), 'M486 AĊat', 'M117 Würfel ✓', ...typicalLines(20)]);
+    const sent: string[] = [];
+    h.printer.onCommandSent((c) => c.fromJob && c.command.startsWith('M') && sent.push(c.command));
+    await h.printer.connect();
+    await h.printer.selectFile(file, true);
+    // before, the printer never answered such a line and the print stalled
+    await waitFor(() => h.names().includes('PrintDone'), 10000, 'PrintDone');
+    expect(sent).to.deep.equal(['M486 A?at', 'M117 W?rfel ?']);
+  });
+
   it('pauses, resumes and cancels with M114 positions, the last tool and feedrate in the payloads', async () => {
     // motion on: moves take real (scaled) time, so the print is still running when we pause
     h = await startPrinterHost(fastSerial({ motion: true, speedFactor: 20, extruders: 2 }));

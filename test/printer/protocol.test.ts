@@ -4,7 +4,7 @@ import { checksum, commandCode, commandParams, frame, normalizeCommand, unframe 
 import { GcodeProtocol } from '../../core/printer/protocol/protocol.js';
 import { parseError, parsePosition, parseResend, parseTemperatures } from '../../core/printer/protocol/responses.js';
 import { MachineTracker } from '../../core/printer/tracker.js';
-import { ManualClock } from '../support/clock.js';
+import { ManualClock, turn } from '../support/clock.js';
 import { passThroughHandler, ScriptedTransport } from './helpers.js';
 
 const PROTOCOL_DEFAULTS = { waitAsOk: true, longRunning: new Set(['G28', 'G29', 'M400']) };
@@ -100,6 +100,24 @@ describe('protocol flow control', () => {
       await turn();
     }
     expect(transport.written.slice(4)).to.deep.equal([frame(5, 'G1 X5'), frame(6, 'G1 X6'), frame(7, 'G1 X7'), frame(8, 'G1 X8')]);
+    protocol.close();
+  });
+
+  it('writes each character beyond ASCII as "?", as OctoPrint does, with the checksum of what is written', async () => {
+    const transport = new ScriptedTransport();
+    const job = ['M117 Würfel ✓', 'M486 AĊat'];
+    const handler = passThroughHandler({ nextJobCommand: () => (job.length ? { command: job.shift()!, context: { fromJob: true, code: 'M117' } } : null) });
+    const protocol = new GcodeProtocol(transport, handler, { ...PROTOCOL_DEFAULTS, historySize: 50, communicationTimeout: 60000, maxNudges: 1 });
+    const connected = protocol.handshake(1000, 1000);
+    transport.reply('ok');
+    await connected;
+    protocol.pump();
+    await turn();
+    transport.reply('ok');
+    await turn();
+    // U+010A written one byte a character would have been a newline inside the frame
+    expect(transport.written.slice(1)).to.deep.equal([frame(1, 'M117 W?rfel ?'), frame(2, 'M486 A?at')]);
+    expect(transport.written.join('')).to.match(/^[\u0000-\u007f]*$/);
     protocol.close();
   });
 

@@ -10,6 +10,17 @@ export function checksum(text: string): number {
   return sum;
 }
 
+/**
+ * The command as the serial line carries it: one byte a character, so each character beyond ASCII
+ * becomes "?", as OctoPrint sends it (serial.encoding "ascii", errors replaced). Written as it was,
+ * "é" reached the firmware as a byte no UTF-8 reader takes, and a character above U+00FF as its low
+ * byte: U+010A in an object's name ("M486 A…", "M117 …") was a newline inside the framed line.
+ */
+export function asciiOnly(command: string): string {
+  for (let i = 0; i < command.length; i++) if (command.charCodeAt(i) > 0x7f) return command.replace(/[^\u0000-\u007f]/gu, '?');
+  return command;
+}
+
 /** `N<line> <command>*<checksum>` */
 export function frame(line: number, command: string): string {
   const body = `N${line} ${command}`;

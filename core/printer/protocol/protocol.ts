@@ -9,6 +9,9 @@
  * "wait" keep arriving while an "ok" is lost, and must not hold the nudge off for ever. Commands
  * that legitimately take long (heat-and-wait, homing, dwell) never time out.
  *
+ * The line carries one byte a character: a command's text beyond ASCII is written as "?" (gcode.ts
+ * `asciiOnly`), as OctoPrint does, after the `gcode.sending` hooks and before framing.
+ *
  * It knows nothing about printer states or jobs: the owner feeds it commands (its queue first, then
  * `nextJobCommand`) and reads every received line through `ProtocolHandler.response`.
  *
@@ -23,7 +26,7 @@ import type { CommandContext } from '../hooks.js';
 import type { Transport } from '../transport/transport.js';
 import { realClock, type Clock } from './clock.js';
 import { DEFAULT_DIALECT, type FirmwareDialect } from './dialects.js';
-import { frame } from './gcode.js';
+import { asciiOnly, frame } from './gcode.js';
 import { isBusy, isChatter, isOk, isResetBanner, isWait, parseLineNumberLost, parseResend } from './responses.js';
 
 export interface OutgoingCommand {
@@ -207,8 +210,9 @@ export class GcodeProtocol {
 
   /** Writes a command ahead of everything, unnumbered (M112: Marlin's emergency parser acts on it at once). */
   sendNow(command: OutgoingCommand): void {
-    const text = command.raw ? command.command : this.handler.sending(command);
-    if (text === null) return;
+    const sending = command.raw ? command.command : this.handler.sending(command);
+    if (sending === null) return;
+    const text = asciiOnly(sending);
     this.write(text, { command, text });
   }
 
@@ -226,12 +230,13 @@ export class GcodeProtocol {
         }
         const command = this.queue.shift() ?? this.handler.nextJobCommand();
         if (!command) break;
-        const text = command.raw ? command.command : this.handler.sending(command);
-        if (text === null) {
+        const sending = command.raw ? command.command : this.handler.sending(command);
+        if (sending === null) {
           // dropped by a gcode.sending hook: nothing will answer it, so whoever waits is answered now
           command.onAck?.([]);
           continue;
         }
+        const text = asciiOnly(sending);
         const sent = command.raw ? undefined : { command, text };
         if (this.dialect.numbered) {
           const line = this.nextLine++;
