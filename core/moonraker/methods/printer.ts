@@ -44,11 +44,20 @@ function notReady(printer: PrinterService): RpcError {
   return new RpcError(503, `Printer not ready: ${printer.state.text}`);
 }
 
+/**
+ * How many objects, and fields of one object, a query or subscription may name: Klipper lists a few
+ * dozen (a few hundred with many macros); 200 000 names in one subscription held the event loop for 0.9 s.
+ */
+const MAX_OBJECTS = 1024;
+
 /** `{objects: {name: null | [fields]}}` → a map, every name and field a string */
 function objectsParam(params: Params): Map<string, string[] | null> {
   const objects = params.object('objects');
+  const entries = Object.entries(objects);
+  if (entries.length > MAX_OBJECTS) throw new RpcError(RPC_INVALID_PARAMS, `Invalid value for argument objects: at most ${MAX_OBJECTS} objects`);
   const wanted = new Map<string, string[] | null>();
-  for (const [name, fields] of Object.entries(objects)) {
+  for (const [name, fields] of entries) {
+    if (Array.isArray(fields) && fields.length > MAX_OBJECTS) throw new RpcError(RPC_INVALID_PARAMS, `Invalid value for object "${name.slice(0, 64)}": at most ${MAX_OBJECTS} fields`);
     if (fields === null || fields === undefined) wanted.set(name, null);
     else if (Array.isArray(fields) && fields.every((f) => typeof f === 'string')) wanted.set(name, fields.length > 0 ? fields : null);
     else throw new RpcError(RPC_INVALID_PARAMS, `Invalid value for object "${name.slice(0, 64)}": null or a list of field names`);
