@@ -328,23 +328,26 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     expect(watched.errors).to.deep.equal([]);
   });
 
-  it("keeps a phone's header to two lines on a printer's page: a long name ends in an ellipsis, whole for screen readers", async () => {
+  it("keeps a phone's header to two lines on a printer's page: a long name ends in an ellipsis, whole for screen readers; a long user name too", async () => {
     const long = 'The printer in the back room by the window <b>bold</b> \u202Eedoc.gcode';
     const rename = (name: string) =>
       fetch(`${t.baseUrl}/api/printers/p1`, { method: 'PATCH', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ name }) });
+    type Header = { lines: number; truncated: boolean; title: string; width: number; label: string; user: string };
+    const measure = async (on: Page) =>
+      (await on.evaluate(`(() => {
+        const boxes = [...document.querySelector('header.top').children].map((c) => c.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+        let lines = 0, bottom = -1;
+        for (const box of boxes) if (box.top >= bottom - 1) { lines++; bottom = box.bottom; } else bottom = Math.max(bottom, box.bottom);
+        const crumb = document.querySelector('.crumb');
+        return { lines, truncated: crumb.scrollWidth > crumb.clientWidth, title: crumb.title, width: document.documentElement.scrollWidth, label: crumb.innerHTML, user: document.querySelector('.user .muted').title };
+      })()`)) as Header;
     expect((await rename(long)).status).to.equal(200);
     await page.setViewportSize({ width: 390, height: 844 });
     try {
       await page.goto(`${t.baseUrl}/printer/p1/`);
       await page.waitForSelector('.conn[data-status="connected"]');
       await waitFor(async () => (await page.textContent('.crumb')) === long, 10000);
-      const header = (await page.evaluate(`(() => {
-        const boxes = [...document.querySelector('header.top').children].map((c) => c.getBoundingClientRect()).sort((a, b) => a.top - b.top);
-        let lines = 0, bottom = -1;
-        for (const box of boxes) if (box.top >= bottom - 1) { lines++; bottom = box.bottom; } else bottom = Math.max(bottom, box.bottom);
-        const crumb = document.querySelector('.crumb');
-        return { lines, truncated: crumb.scrollWidth > crumb.clientWidth, title: crumb.title, width: document.documentElement.scrollWidth, label: crumb.innerHTML };
-      })()`)) as { lines: number; truncated: boolean; title: string; width: number; label: string };
+      const header = await measure(page);
       expect(header.lines, 'lines of the header').to.equal(2);
       expect(header.truncated, 'the name ends in an ellipsis').to.equal(true);
       // the whole name is the element's text (what a screen reader reads) and its title; the markup in it is text
@@ -355,6 +358,26 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       const order = await page.$$eval('header.top a, header.top button', (els) => els.map((e) => e.textContent?.trim()));
       expect(order).to.deep.equal(['cuttle', 'Printers', 'History', 'Event log', 'Settings', 'Sign out']);
       expect(await seriousViolations(page)).to.deep.equal([]);
+      // signed in as a user named by a long e-mail address: still two lines, Sign out on one
+      const email = 'margaret.hamilton-longname@workshop-example.com';
+      await t.get<AuthManager>(AuthManager).users.add(email, { password: 'long enough secret' });
+      const phone = await openWatchedPage(browser, { width: 390, height: 844 });
+      try {
+        await phone.page.goto(`${t.baseUrl}/printer/p1/`);
+        await phone.page.fill('input[name=user]', email);
+        await phone.page.fill('input[name=pass]', 'long enough secret');
+        await phone.page.click('button[type=submit]');
+        await phone.page.waitForSelector('.conn[data-status="connected"]');
+        await waitFor(async () => (await phone.page.textContent('.crumb')) === long, 10000);
+        const signedIn = await measure(phone.page);
+        expect(signedIn.lines, 'lines of the header with a long user name').to.equal(2);
+        expect(signedIn.user).to.equal(email);
+        expect(signedIn.width).to.equal(390);
+        expect((await phone.page.$eval('.user button', (b) => b.getBoundingClientRect().height)) < 48, 'Sign out on one line').to.equal(true);
+        expect(phone.errors).to.deep.equal([]);
+      } finally {
+        await phone.context.close();
+      }
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
       expect((await rename('Bench Prusa MK4')).status).to.equal(200);

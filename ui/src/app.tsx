@@ -58,7 +58,9 @@ function Header() {
       )}
       {state.status === 'signed-in' && (
         <div class="user">
-          <span class="muted">{state.user.name === '_api' ? 'host key' : state.user.name}</span>
+          <span class="muted" title={state.user.name === '_api' ? undefined : state.user.name}>
+            {state.user.name === '_api' ? 'host key' : state.user.name}
+          </span>
           <button type="button" onClick={() => void signOut()}>
             Sign out
           </button>
