@@ -68,16 +68,17 @@ export function processAlive(pid: number): boolean {
 /** `.<name>.<pid>.<random>.tmp`, and the names earlier versions used (no leading dot, a time for the random part) */
 const TEMPORARY = /^\.*(.+?)\.(\d+)\.[0-9a-z]+\.tmp$/;
 
-function leftoverOf(name: string, basename: string): boolean {
+/** Whether `name` is a temporary file of `basename` (of any file when undefined) whose writer is gone. */
+function leftoverOf(name: string, basename: string | undefined): boolean {
   const match = TEMPORARY.exec(name);
-  return !!match && match[1] === basename.replace(/^\.+/, '') && !processAlive(Number(match[2]));
+  return !!match && (basename === undefined || match[1] === basename.replace(/^\.+/, '')) && !processAlive(Number(match[2]));
 }
 
 /**
- * Removes the temporary files of `basename` in `dir` left by processes that are gone (a writer
- * that is still running keeps its own). Returns the names removed.
+ * Removes the temporary files of `basename` in `dir` (of every file there when undefined) left by
+ * processes that are gone (a writer that is still running keeps its own). Returns the names removed.
  */
-export async function sweepTemporaries(dir: string, basename: string): Promise<string[]> {
+export async function sweepTemporaries(dir: string, basename?: string): Promise<string[]> {
   const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
   const removed = names.filter((name) => leftoverOf(name, basename));
   for (const name of removed) await fs.promises.rm(path.join(dir, name), { force: true });

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { processAlive, sweepTemporaries, writeFileAtomic } from './atomic-write.js';
+import { processAlive, writeFileAtomic } from './atomic-write.js';
 
 export const RUNNING_HOST_FILE = 'host.json';
 
@@ -38,12 +38,8 @@ function isAlive(host: RunningHost): boolean {
   return now === undefined || now === host.cmdline;
 }
 
-/**
- * Records this process as the host of `basedir` (atomically: a reader sees the old file or the new
- * one), first removing the temporary files of a host killed while it wrote its record.
- */
+/** Records this process as the host of `basedir` (atomically: a reader sees the old file or the new one). */
 export async function writeRunningHost(basedir: string, url: string): Promise<RunningHost> {
-  await sweepTemporaries(basedir, RUNNING_HOST_FILE);
   const host: RunningHost = { pid: process.pid, url, cmdline: cmdlineOf(process.pid), startedAt: new Date().toISOString() };
   await writeFileAtomic(fileOf(basedir), `${JSON.stringify(host, null, 2)}\n`);
   return host;

@@ -1,5 +1,10 @@
-/** At start, removes the temporary files of config.yaml that a save killed mid-write (kill -9) left behind. */
+/**
+ * At start, removes the temporary files that writers killed mid-write (kill -9) left behind: those
+ * of config.yaml, and every one in the basedir (host.json, users.yaml, the app-key requests). The
+ * uploads' metadata files are swept by the file manager.
+ */
 import { inject, injectable } from 'inversify';
+import { sweepTemporaries } from '../common/atomic-write.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { Logger } from '../logging/logger.js';
 import { SettingsService } from './settings-service.js';
@@ -14,7 +19,7 @@ export class SettingsTemporariesSweep implements LifecycleContribution {
   ) {}
 
   async start(): Promise<void> {
-    const removed = await this.settings.sweepTemporaries();
-    if (removed.length) this.logger.info({ files: removed }, 'removed temporary files of config.yaml left by an interrupted save');
+    const removed = new Set([...(await this.settings.sweepTemporaries()), ...(await sweepTemporaries(this.settings.basedir))]);
+    if (removed.size) this.logger.info({ files: [...removed] }, 'removed temporary files left by interrupted writes');
   }
 }

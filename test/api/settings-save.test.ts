@@ -188,6 +188,7 @@ describe('settings saves against a running host', function () {
       path.join('uploads', 'sub', `..metadata.json.${DEAD_PID}.1a2b3c4d5e6f.tmp`),
       `.users.yaml.${DEAD_PID}.1a2b3c4d5e6f.tmp`,
       `.host.json.${DEAD_PID}.1a2b3c4d5e6f.tmp`,
+      `.appkeys-pending.yaml.${DEAD_PID}.1a2b3c4d5e6f.tmp`,
     ];
     for (const name of planted) writeFileSync(path.join(basedir, name), 'half');
     host = await spawnHost(basedir);
