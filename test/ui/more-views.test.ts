@@ -110,6 +110,24 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     const registry = t.get<PrinterRegistry>(PrinterRegistry);
     expect(registry.list().map((scope) => scope.printer.snapshot().state.id)).to.deep.equal(['OPERATIONAL', 'OPERATIONAL']);
     expect(await seriousViolations(page), 'farm with a selection').to.deep.equal([]);
+    // cancelled again, nothing printing: each printer's refusal by its name; a name with a direction
+    // override is isolated, so the host's reason after it reads as written
+    const rtl = 'Ender \u202Eedoc';
+    const rename = (name: string) => fetch(`${t.baseUrl}/api/printers/bench2`, { method: 'PATCH', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ name }) });
+    expect((await rename(rtl)).status).to.equal(200);
+    try {
+      await page.waitForSelector(`${card('bench2')} h2 a:text-is(${JSON.stringify(rtl)})`);
+      await page.click('#bulk-cancel');
+      await page.click('dialog[open] button:has-text("Cancel jobs")');
+      await waitFor(async () => /0 of 2 done/.test((await page.textContent('#bulk-outcome')) ?? ''), 10000);
+      expect(await page.textContent('#bulk-outcome')).to.equal(`cancel: 0 of 2 done; Bench Prusa: No print job is running; ${rtl}: No print job is running`);
+      expect(await page.$$eval('#bulk-outcome bdi', (names) => names.map((n) => n.textContent))).to.deep.equal(['Bench Prusa', rtl]);
+    } finally {
+      expect((await rename('Bench Ender')).status).to.equal(200);
+    }
+    // the two refusals are the browser's own log lines of the host's 409s, no script error
+    expect(watched.errors.filter((e) => !/status of 409/.test(e))).to.deep.equal([]);
+    watched.errors.length = 0;
     await page.click('button:has-text("Clear selection")');
   });
 

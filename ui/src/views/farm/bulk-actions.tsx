@@ -19,6 +19,8 @@ export function BulkActions({ selected, names, onDone }: { selected: readonly st
   const [files, setFiles] = useState<string[]>([]);
   const [file, setFile] = useState('');
   const [outcome, setOutcome] = useState('');
+  // each refusal by the printer's name, isolated: a right-to-left name turned the host's reason after it around
+  const [refusals, setRefusals] = useState<{ name: string; reason: string }[]>([]);
   const [confirming, setConfirming] = useState(false);
   // one action at a time: a second click while the printers still answer the first would send it again
   const [running, setRunning] = useState(false);
@@ -31,11 +33,13 @@ export function BulkActions({ selected, names, onDone }: { selected: readonly st
     busy.current = true;
     setRunning(true);
     setOutcome(`${what} on ${selected.length} printers…`);
+    setRefusals([]);
     const results = await Promise.allSettled(selected.map((id) => act(printerBase(id))));
     busy.current = false;
     setRunning(false);
-    const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [`${names[selected[i]!] ?? selected[i]}: ${reasonOf(r.reason)}`] : []));
-    setOutcome(refused.length ? `${what}: ${results.length - refused.length} of ${results.length} done; ${refused.join('; ')}` : `${what}: done on ${results.length} printers`);
+    const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: names[selected[i]!] ?? selected[i]!, reason: reasonOf(r.reason) }] : []));
+    setOutcome(refused.length ? `${what}: ${results.length - refused.length} of ${results.length} done` : `${what}: done on ${results.length} printers`);
+    setRefusals(refused);
   };
   return (
     <div class="bulk row" role="group" aria-label="Selected printers">
@@ -83,6 +87,11 @@ export function BulkActions({ selected, names, onDone }: { selected: readonly st
       </button>
       <p class="muted" role="status" id="bulk-outcome" style={{ flexBasis: '100%', margin: 0 }}>
         {outcome}
+        {refusals.map((r) => (
+          <>
+            ; <bdi>{r.name}</bdi>: {r.reason}
+          </>
+        ))}
       </p>
       <ConfirmDialog
         open={confirming}
