@@ -131,5 +131,8 @@ describe('web app: display helpers', () => {
     });
     expect(generic).to.equal('name a.gcode · path a.gcode · progress 12 % · completion 12.3 % · printTimeLeft 6 min 13 s · nested … · list 1, 2');
     expect(describeEvent('Custom', { text: 'x'.repeat(200) }).length).to.be.below(80);
+    // a file name holding right-to-left text or a direction override is isolated: the words after it read as written
+    expect(describeEvent('PrintDone', { name: 'abc\u202Eedoc.gcode', path: 'abc\u202Eedoc.gcode', time: 5 })).to.equal('print done: \u2068abc\u202Eedoc.gcode\u2069 in 5 s');
+    expect(describeEvent('Upload', { name: 'שלום.gcode', path: 'שלום.gcode', target: 'sdcard' })).to.equal('uploaded \u2068שלום.gcode\u2069 (sdcard)');
   });
 });

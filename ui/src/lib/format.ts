@@ -3,6 +3,7 @@
  * OctoPrint's estimator makes it (one clock per printer), temperatures in a line, and one readable
  * line per event. Plain functions with no DOM, unit-tested in Node (test/ui/format.test.ts).
  */
+import { isolateIfTurning } from './bidi.js';
 
 /** 42 s · 4 min 05 s · 1 h 02 min · 2 d 3 h; '–' when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {
@@ -193,7 +194,8 @@ export function describeTemperatures(heaters: Record<string, unknown> | null | u
 export function describeEvent(type: string, payload: Record<string, unknown> | null | undefined): string {
   const p = payload || {};
   const text = (v: unknown) => (typeof v === 'string' ? v : v == null ? '' : String(v));
-  const file = text(p.path || p.name || p.file || '');
+  // isolated when it holds right-to-left text or a direction override: ' in 5 s' after it read backwards
+  const file = isolateIfTurning(text(p.path || p.name || p.file || ''));
   const origin = p.origin || p.storage || p.target;
   const where = origin && origin !== 'local' ? ' (' + text(origin) + ')' : '';
   switch (type) {
