@@ -131,6 +131,22 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     await page.click('button:has-text("Clear selection")');
   });
 
+  it('back with a dialog open: the dialog goes with its view, and the focus goes to the content, not to the top of the page', async () => {
+    await page.goto(`${t.baseUrl}/#/history`);
+    await page.waitForSelector('#history-h');
+    await page.click('nav a:has-text("Printers")');
+    await page.check('#cards .card[data-printer="p1"] input.select');
+    await page.click('#bulk-cancel');
+    await page.waitForSelector('dialog[open]');
+    await page.goBack();
+    await page.waitForSelector('#history-h');
+    expect(await page.$('dialog[open]')).to.equal(null);
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).to.equal('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('!!document.activeElement.closest("main")'), 'the next Tab is in the content').to.equal(true);
+    expect(watched.errors).to.deep.equal([]);
+  });
+
   it('History lists the print with its outcome and duration, and the totals', async () => {
     await page.click('nav a:has-text("History")');
     expect(page.url()).to.equal(`${t.baseUrl}/#/history`);
