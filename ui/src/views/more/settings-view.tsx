@@ -104,7 +104,7 @@ function GeneralSettings() {
           <tbody>
             {(printers ?? []).map((p) => (
               <tr key={p.id} data-printer={p.id}>
-                <td class="name">{p.id}</td>
+                <td>{p.id}</td>
                 <td class="name">{p.name}</td>
                 <td>{p.state.text}</td>
                 <td class="num">{p.listen ?? '–'}</td>
