@@ -123,6 +123,14 @@ describe('web app: the newcomer story in Chromium', function () {
     await page.dispatchEvent('#drop', 'dragover', { dataTransfer: files });
     expect(await page.getAttribute('#drop', 'data-over')).to.equal('true');
     await page.dispatchEvent('#drop', 'drop', { dataTransfer: files });
+    // the same file dropped beside the zone is refused there, not opened by the browser in the app's place
+    const missed = await page.evaluate((transfer) => {
+      const web = globalThis as unknown as { DragEvent: new (type: string, init: object) => { defaultPrevented: boolean }; document: { getElementById(id: string): { dispatchEvent(e: unknown): void } } };
+      const drop = new web.DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+      web.document.getElementById('terminal').dispatchEvent(drop);
+      return drop.defaultPrevented;
+    }, files);
+    expect(missed, 'a stray drop is refused').to.equal(true);
     // (the name is an element of its own, a <bdi>, which :text-is does not see through)
     await waitFor(async () => (await page.textContent('#upload-status')) === 'uploaded story.gcode', 15000);
     const row = '#file-list tr[data-path="story.gcode"]';
