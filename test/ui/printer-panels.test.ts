@@ -483,11 +483,16 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       await page.fill(motionField('Flow'), '97,5');
       await page.click('section[aria-labelledby="motion-h"] button:text-is("Set flow")');
       await page.waitForSelector(motion, { state: 'detached' });
+      // Enter in a field sets it, as its Set button does
+      await page.fill(motionField('Fan'), '50');
+      await page.press(motionField('Fan'), 'Enter');
+      await waitFor(() => sent.length === 5, 5000);
       expect(sent).to.deep.equal([
         '{"command":"target","targets":{"tool0":210.5}}',
         '{"command":"target","targets":{"tool0":-5}}',
         '{"command":"target","targets":{"tool0":1000}}',
         '{"command":"flowrate","factor":97.5}',
+        '{"commands":["M106 S128"]}',
       ]);
     } finally {
       page.off('request', record);

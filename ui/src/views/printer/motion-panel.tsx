@@ -13,12 +13,24 @@ import type { PrinterStream } from '../../push/printer-stream.js';
 
 const STEPS = [0.1, 1, 10, 100];
 
-/** A value typed for a control: kept as typed (a decimal comma too), read when the control is used. */
-function NumberField({ label, value, invalid, onChange, unit }: { label: string; value: string; invalid: boolean; unit: string; onChange(v: string): void }) {
+/**
+ * A value typed for a control: kept as typed (a decimal comma too), read when the control is used.
+ * Enter in it sets it (`onEnter`, the field's Set button), as it did nothing before.
+ */
+function NumberField({ label, value, invalid, onChange, onEnter, unit }: { label: string; value: string; invalid: boolean; unit: string; onChange(v: string): void; onEnter?: () => void }) {
   return (
     <label>
       {label}
-      <input type="text" inputMode="decimal" autoComplete="off" value={value} size={5} aria-invalid={invalid || undefined} onInput={(e) => onChange((e.currentTarget as HTMLInputElement).value)} />
+      <input
+        type="text"
+        inputMode="decimal"
+        autoComplete="off"
+        value={value}
+        size={5}
+        aria-invalid={invalid || undefined}
+        onInput={(e) => onChange((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={(e) => e.key === 'Enter' && onEnter?.()}
+      />
       <span class="muted">{unit}</span>
     </label>
   );
@@ -38,8 +50,8 @@ export function MotionPanel({ stream }: { stream: PrinterStream }) {
   const [step, setStep] = useState(10);
   const [typed, setTyped] = useState<Record<FieldName, string>>({ amount: '5', fan: '100', feed: '100', flow: '100' });
   const [invalid, setInvalid] = useState<FieldName | null>(null);
-  const field = (name: FieldName, label: string) => (
-    <NumberField label={label} unit={FIELDS[name].unit} value={typed[name]} invalid={invalid === name} onChange={(v) => (setTyped({ ...typed, [name]: v }), invalid === name && setInvalid(null))} />
+  const field = (name: FieldName, label: string, onEnter?: () => void) => (
+    <NumberField label={label} unit={FIELDS[name].unit} value={typed[name]} invalid={invalid === name} onEnter={onEnter} onChange={(v) => (setTyped({ ...typed, [name]: v }), invalid === name && setInvalid(null))} />
   );
   /** the field's number, or the reason it is none said in the panel (and nothing sent) */
   const read = (name: FieldName): number | null => {
@@ -58,6 +70,11 @@ export function MotionPanel({ stream }: { stream: PrinterStream }) {
   const printing = !!(flags && (flags.printing || flags.paused || flags.pausing || flags.resuming || flags.cancelling));
   const canMove = online && !printing && !action.busy;
   const canTune = online && !action.busy;
+  const setFan = withField('fan', (fan) => void gcode([`M106 S${Math.round((fan * 255) / 100)}`]));
+  const setFeed = withField('feed', (factor) => void head({ command: 'feedrate', factor }));
+  const setFlow = withField('flow', (factor) => void tool({ command: 'flowrate', factor }));
+  // Enter in the filament field sets nothing: extrude or retract, only a button says which
+  const onEnter = (set: () => void) => (canTune ? set : undefined);
   const head = (body: object) => action.run(() => api('POST', 'api/printer/printhead', body));
   const tool = (body: object) => action.run(() => api('POST', 'api/printer/tool', body));
   const gcode = (commands: string[]) => action.run(() => api('POST', 'api/printer/command', { commands }));
@@ -114,8 +131,8 @@ export function MotionPanel({ stream }: { stream: PrinterStream }) {
         </button>
       </div>
       <div class="row" style={{ marginTop: '12px' }} role="group" aria-label="Fan">
-        {field('fan', 'Fan')}
-        <button type="button" disabled={!canTune} onClick={withField('fan', (fan) => void gcode([`M106 S${Math.round((fan * 255) / 100)}`]))}>
+        {field('fan', 'Fan', onEnter(setFan))}
+        <button type="button" disabled={!canTune} onClick={setFan}>
           Set fan
         </button>
         <button type="button" disabled={!canTune} onClick={() => void gcode(['M107'])}>
@@ -123,12 +140,12 @@ export function MotionPanel({ stream }: { stream: PrinterStream }) {
         </button>
       </div>
       <div class="row" style={{ marginTop: '12px' }} role="group" aria-label="Feed and flow rate">
-        {field('feed', 'Feed rate')}
-        <button type="button" disabled={!canTune} onClick={withField('feed', (factor) => void head({ command: 'feedrate', factor }))}>
+        {field('feed', 'Feed rate', onEnter(setFeed))}
+        <button type="button" disabled={!canTune} onClick={setFeed}>
           Set feed
         </button>
-        {field('flow', 'Flow')}
-        <button type="button" disabled={!canTune} onClick={withField('flow', (factor) => void tool({ command: 'flowrate', factor }))}>
+        {field('flow', 'Flow', onEnter(setFlow))}
+        <button type="button" disabled={!canTune} onClick={setFlow}>
           Set flow
         </button>
       </div>
