@@ -46,6 +46,8 @@ const MAX_SIGNED_OUT_MESSAGE = 16 * 1024;
  * the host's memory without end. Far above what a reading client has in flight on a slow link.
  */
 const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
+/** the same for a socket not signed in: a login exchange is a few kB, and 32 such sockets at 16 MiB each were half a gigabyte */
+const MAX_SIGNED_OUT_UNREAD_BYTES = 256 * 1024;
 
 export interface ClientInfo {
   client_name: string;
@@ -130,10 +132,10 @@ class MoonrakerClient implements RpcSession {
     if (this.ws.readyState === WebSocket.OPEN) this.write(JSON.stringify(message));
   }
 
-  /** every message out goes here: a client over MAX_UNREAD_BYTES behind is dropped (it reconnects when it reads again) */
+  /** every message out goes here: a client too far behind is dropped (it reconnects when it reads again) */
   private write(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_UNREAD_BYTES) this.ws.terminate();
+    if (this.ws.bufferedAmount > (this.signedIn ? MAX_UNREAD_BYTES : MAX_SIGNED_OUT_UNREAD_BYTES)) this.ws.terminate();
     else this.ws.send(text);
   }
 

@@ -134,6 +134,27 @@ describe('moonraker: bad input (more cases)', function () {
     idle.ws.terminate();
   });
 
+  it('drops a socket not signed in that leaves its answers unread, long before a signed-in one would be', async () => {
+    const idle = await RpcClient.open(`ws://127.0.0.1:${port}/websocket`);
+    idle.ws.on('error', () => undefined);
+    const count = async () => (await rpc.result('server.info')).websocket_count as number;
+    const before = await count();
+    idle.ws.pause();
+    // some 45 kB of answers per message under the 16 kB cap of a socket not signed in; 300 of them (13 MB) stay
+    // under a signed-in socket's 16 MiB cap, and far over a signed-out one's with the sockets' own buffers
+    const batchText = JSON.stringify(Array.from({ length: 250 }, (_, i) => ({ jsonrpc: '2.0', method: 'access.info', id: i })));
+    let sent = 0;
+    await waitFor(
+      async () => {
+        for (let i = 0; i < 20 && sent < 300 && idle.ws.readyState === WebSocket.OPEN; i++) (sent++, idle.ws.send(batchText));
+        return (await count()) < before;
+      },
+      20_000,
+      'the socket not signed in dropped',
+    );
+    idle.ws.terminate();
+  });
+
   it('runs another client\'s call while a batch of 1 000 calls runs, not after it', async () => {
     const other = await RpcClient.open(`ws://127.0.0.1:${port}/websocket`, { 'X-Api-Key': h.t.apiKey });
     await rpc.result('server.database.post_item', { namespace: 'turns', key: 'flag', value: 'before' });
