@@ -133,6 +133,15 @@ describe('web app: the newcomer story in Chromium', function () {
     expect(missed, 'a stray drop is refused').to.equal(true);
     // (the name is an element of its own, a <bdi>, which :text-is does not see through)
     await waitFor(async () => (await page.textContent('#upload-status')) === 'uploaded story.gcode', 15000);
+    // then text dropped on the zone (no file): said, rather than nothing happening
+    const text = await page.evaluateHandle(() => {
+      const web = globalThis as unknown as { DataTransfer: new () => { setData(type: string, value: string): void } };
+      const transfer = new web.DataTransfer();
+      transfer.setData('text/plain', 'G28');
+      return transfer;
+    });
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: text });
+    await page.waitForSelector('#upload-errors li:text-is("Nothing was uploaded: what was dropped is no file. Drop G-code files here.")');
     const row = '#file-list tr[data-path="story.gcode"]';
     await page.click(`${row} button[data-action="print"]`);
     await waitState('Printing');

@@ -67,7 +67,7 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [uploading, setUploading] = useState<{ name: string; count: string } | null>(null);
   const [uploaded, setUploaded] = useState<string[]>([]);
-  const [uploadErrors, setUploadErrors] = useState<{ name: string; reason: string }[]>([]);
+  const [uploadErrors, setUploadErrors] = useState<{ name?: string; reason: string }[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const action = useAction();
   const state = stream.state.value;
@@ -178,7 +178,12 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
           onDrop={(e) => {
             e.preventDefault();
             setOver(false);
-            void uploadFiles(e.dataTransfer?.files ?? null);
+            // text or a link dropped (no file): said, rather than nothing happening
+            if (!e.dataTransfer?.files.length) {
+              setUploaded([]);
+              return setUploadErrors([{ reason: 'Nothing was uploaded: what was dropped is no file. Drop G-code files here.' }]);
+            }
+            void uploadFiles(e.dataTransfer.files);
           }}
         >
           <label class="row" style={{ justifyContent: 'center' }}>
@@ -212,7 +217,12 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
               <ul>
                 {uploadErrors.map((e) => (
                   <li>
-                    <bdi>{e.name}</bdi> was not uploaded: {e.reason}
+                    {e.name !== undefined && (
+                      <>
+                        <bdi>{e.name}</bdi> was not uploaded:{' '}
+                      </>
+                    )}
+                    {e.reason}
                   </li>
                 ))}
               </ul>
