@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Dialog, Page, Request } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
@@ -103,6 +103,30 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       for (const name of odd) await page.waitForSelector(`#file-list tr[data-path=${JSON.stringify(name)}]`);
       expect(await page.evaluate('document.documentElement.scrollWidth')).to.equal(390);
       expect(await seriousViolations(page)).to.deep.equal([]);
+      // leaving the page while an upload is on its way asks first (held here until the question was answered)
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/files/local', async (route) => {
+        await held;
+        await route.continue();
+      });
+      const asked: string[] = [];
+      const answer = (d: Dialog) => void (asked.push(d.type()), d.dismiss());
+      page.on('dialog', answer);
+      try {
+        await page.click('#files-h');
+        await page.setInputFiles('#upload-input', [gcode('slow.gcode')]);
+        await page.waitForSelector('#upload-status:has-text("uploading")');
+        await page.close({ runBeforeUnload: true });
+        await waitFor(() => asked.length > 0, 5000, 'the question before leaving');
+        expect(asked).to.deep.equal(['beforeunload']);
+        expect(page.isClosed()).to.equal(false);
+      } finally {
+        release();
+        page.off('dialog', answer);
+      }
+      await waitFor(async () => (await page.textContent('#upload-status')) === 'uploaded slow.gcode', 10000);
+      await page.unroute('**/api/files/local');
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }

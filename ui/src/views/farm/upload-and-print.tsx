@@ -2,6 +2,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, reasonOf, upload } from '../../api/http.js';
 import { can } from '../../api/session.js';
+import { useLeaveWarning } from '../../components/leave-warning.js';
 import { ProgressBar } from '../../components/progress.js';
 import { encodePath, printerBase } from '../../lib/page.js';
 
@@ -14,6 +15,7 @@ export function UploadAndPrint({ names, order }: { names: Readonly<Record<string
   const [result, setResult] = useState('');
   const [failed, setFailed] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
+  useLeaveWarning(progress !== null);
   const sending = useRef(false);
   const printer = order.includes(target) ? target : (order[0] ?? '');
   const submit = async (e: SubmitEvent) => {

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, currentCredential, reasonOf, upload } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import type { FileEntry, FileListing } from '../../api/types.js';
+import { useLeaveWarning } from '../../components/leave-warning.js';
 import { Notice } from '../../components/notice.js';
 import { ActionsHeader } from '../../components/printer-filter.js';
 import { ProgressBar } from '../../components/progress.js';
@@ -65,6 +66,7 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
   const [reload, setReload] = useState(0);
   const [over, setOver] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
+  useLeaveWarning(progress !== null);
   const [uploading, setUploading] = useState<{ name: string; count: string } | null>(null);
   const [uploaded, setUploaded] = useState<string[]>([]);
   const [uploadErrors, setUploadErrors] = useState<{ name?: string; reason: string }[]>([]);
