@@ -262,6 +262,14 @@ describe('moonraker: bad input (more cases)', function () {
     for (const n of [1, 2, 3, 4]) await rpc.result('server.database.delete_item', { namespace: `fill${n}`, key: 'k' });
   });
 
+  it('answers restarts that overlap (a double click) with ok or 409, never an internal error, and connects', async () => {
+    const ids = ['restart-0', 'restart-1', 'restart-2'];
+    const answers = await Promise.all(ids.map((id, i) => rpc.raw(JSON.stringify({ jsonrpc: '2.0', method: i === 1 ? 'printer.restart' : 'printer.firmware_restart', id }), id)));
+    expect(answers.map((m) => m.error?.code ?? m.result)).to.satisfy((codes: unknown[]) => codes.every((c) => c === 'ok' || c === 409), JSON.stringify(answers));
+    expect(h.t.logs.filter((l) => l.level >= 50).map((l) => l.msg)).to.deep.equal([]);
+    await waitFor(() => h.printer('p1').state.id === 'OPERATIONAL', 15_000, 'the printer connected again');
+  });
+
   it('refuses paths outside the storage through every files method, and writes nothing outside', async () => {
     const refusals: [string, object][] = [
       ['server.files.get_directory', { path: '/etc' }],

@@ -171,8 +171,14 @@ export class PrinterMethods implements RpcMethodContribution {
 
   private async restart(call: RpcCall): Promise<string> {
     const printer = call.printer.printer;
-    if (klippyState(printer.state.id) === 'ready') await printer.disconnect();
-    await printer.connect();
+    try {
+      if (klippyState(printer.state.id) === 'ready') await printer.disconnect();
+      await printer.connect();
+    } catch (err) {
+      // a port out of reach, or another restart that came meanwhile (a double click: 'was cancelled'), is the
+      // printer's state, not a server fault: 409 as POST /api/connection answers it, not -32603 and an error logged
+      throw new RpcError(409, err instanceof Error ? err.message : String(err));
+    }
     return 'ok';
   }
 
