@@ -530,12 +530,19 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     await page.click('nav[aria-label="Settings pages"] a:text-is("Timelapse")');
     const fps = 'section[data-settings-page="timelapse"] [data-key="timelapse.fps"]';
     const timelapse = config().timelapse;
+    const fpsShown = await page.inputValue(`${fps} input`);
     await page.fill(`${fps} input`, '500');
     await page.click('section[data-settings-page="timelapse"] button[type=submit]');
     await page.waitForSelector(`${fps} .field-error:has-text("timelapse.fps")`);
     expect(await page.getAttribute(`${fps} input`, 'aria-invalid')).to.equal('true');
     expect(config().timelapse).to.deep.equal(timelapse);
     expect(await seriousViolations(page), 'a settings page with an error').to.deep.equal([]);
+    // a decimal comma is read as a point (a number field read '2,5' as 25)
+    await page.fill(`${fps} input`, fpsShown);
+    await page.fill('section[data-settings-page="timelapse"] [data-key="timelapse.interval"] input', '2,5');
+    await page.click('section[data-settings-page="timelapse"] button[type=submit]');
+    await page.waitForSelector('section[data-settings-page="timelapse"] [role=status]:text-is("Saved.")');
+    expect(config().timelapse.interval).to.equal(2.5);
     // (Chromium logs the refused request itself: the one 400 expected)
     expect(watched.errors.filter((e) => !/status of 400/.test(e))).to.deep.equal([]);
     watched.errors.length = 0;

@@ -16,11 +16,17 @@ export type TypedNumber = { value: number; error?: undefined } | { error: string
 
 const NUMBER = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)$/;
 
+/** The number typed (a decimal comma read as a point), or null when what was typed is none. */
+export function typedValue(text: string): number | null {
+  const typed = text.trim();
+  return NUMBER.test(typed) ? Number(typed.replace(',', '.')) : null;
+}
+
 export function readNumber(text: string, rule: NumberRule): TypedNumber {
   const typed = text.trim();
   if (!typed) return { error: `Enter ${rule.what} in ${rule.unit}.` };
-  if (!NUMBER.test(typed)) return { error: `“${typed.slice(0, 20)}” is not a number: enter ${rule.what} in ${rule.unit}.` };
-  const value = Number(typed.replace(',', '.'));
+  const value = typedValue(typed);
+  if (value === null) return { error: `“${typed.slice(0, 20)}” is not a number: enter ${rule.what} in ${rule.unit}.` };
   const { min, max } = rule;
   if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
     const range = min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;

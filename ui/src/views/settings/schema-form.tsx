@@ -8,6 +8,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/http.js';
 import type { SettingField, SettingNode, SettingsPage } from '../../api/types.js';
+import { typedValue } from '../../lib/typed-number.js';
 import { SaveBar, useSave } from './use-save.js';
 
 /** What a field's input holds: text for most kinds, a boolean for a checkbox. */
@@ -40,8 +41,9 @@ function parsed(field: SettingField, input: string | boolean): unknown {
   switch (field.type) {
     case 'number':
     case 'integer': {
-      const n = Number(text);
-      if (text.trim() === '' || !Number.isFinite(n)) return new Error('needs a number');
+      // as typed: a decimal comma too ('2,5' in a number field became 25)
+      const n = typedValue(text);
+      if (n === null) return new Error('needs a number');
       if (field.type === 'integer' && !Number.isInteger(n)) return new Error('needs a whole number');
       if (field.min !== undefined && n < field.min) return new Error(`needs at least ${field.min}`);
       if (field.max !== undefined && n > field.max) return new Error(`needs at most ${field.max}`);
@@ -97,7 +99,7 @@ function FieldInput({ field, value, error, onInput, cleared, onClear }: FieldPro
     );
   } else if (field.type === 'list' || field.type === 'json') input = <textarea {...common} rows={field.type === 'json' ? 4 : 3} value={String(value)} onInput={text} />;
   else if (field.type === 'number' || field.type === 'integer') {
-    input = <input {...common} type="number" inputMode={field.type === 'integer' ? 'numeric' : 'decimal'} step={field.type === 'integer' ? 1 : 'any'} min={field.min} max={field.max} value={String(value)} onInput={text} />;
+    input = <input {...common} type="text" inputMode={field.type === 'integer' ? 'numeric' : 'decimal'} autoComplete="off" value={String(value)} onInput={text} />;
   } else if (field.sensitive) {
     input = (
       <span class="row secret">
