@@ -23,6 +23,7 @@ import {
   type ManifestEntry,
 } from './format.js';
 import { BLOCK, kindName, padding, parseHeader, parsePax, TarError } from './tar.js';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 export interface Extracted {
   header: BackupHeader;
@@ -86,11 +87,11 @@ async function readEntries(reader: ByteReader, staging: string, state: { header?
     paths.add(relative);
     const target = path.join(staging, relative);
     if (tar.kind === 'directory') {
-      fs.mkdirSync(target, { recursive: true });
+      makeDirectorySync(target);
       await reader.exactly(entry.size + padding(entry.size).length);
       continue;
     }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    makeDirectorySync(path.dirname(target));
     const hash = createHash('sha256');
     // synchronous writes: in the backup worker they run niced with it, not on libuv's pool
     const fd = fs.openSync(target, 'wx', (tar.mode & 0o777) | 0o600);

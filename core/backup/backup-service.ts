@@ -27,6 +27,7 @@ import { BackupError, type BackupPart } from './format.js';
 import { makePending, PENDING_RESTORE } from './pending-restore.js';
 import { isBackupName, newBackupName } from './names.js';
 import { backupsFolder, planBackup } from './plan.js';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 /** How long a backup waits for the event log to commit the events fired before it, and how often it looks */
 const COMMIT_WAIT_MS = 5000;
@@ -79,7 +80,7 @@ export class HostBackups implements BackupService, LifecycleContribution {
 
   private get folder(): string {
     const folder = backupsFolder(this.settings);
-    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    makeDirectorySync(folder, 0o700);
     return folder;
   }
 

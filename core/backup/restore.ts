@@ -11,6 +11,7 @@ import path from 'node:path';
 import { findRunningHost } from '../common/running-host.js';
 import { extractBackup } from './archive-reader.js';
 import { BackupError, type BackupHeader } from './format.js';
+import { makeDirectory } from '../common/make-directory.js';
 
 export interface RestoreResult {
   basedir: string;
@@ -38,7 +39,7 @@ export async function restoreBackup(archive: string, target: string, options: { 
   if (existing.length > 0 && !options.force) {
     throw new BackupError(`${basedir} is not empty: restore onto a new basedir, or force it (its contents are then set aside in ${basedir}/.cuttle-before-restore-<time>/)`, 409);
   }
-  const created = await fs.promises.mkdir(basedir, { recursive: true });
+  const created = await makeDirectory(basedir);
   const staging = await fs.promises.mkdtemp(path.join(basedir, '.cuttle-restore-'));
   let extracted;
   try {

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeDirectory, makeDirectorySync } from './make-directory.js';
 
 function temporaryFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -18,7 +19,7 @@ function temporaryFor(target: string): string {
  * `mkdir: false` fails rather than create a missing folder (one deleted meanwhile stays deleted).
  */
 export async function writeFileAtomic(target: string, content: string | Uint8Array, options: { fsync?: boolean; mkdir?: boolean } = {}): Promise<void> {
-  if (options.mkdir !== false) await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  if (options.mkdir !== false) await makeDirectory(path.dirname(target));
   const temporary = temporaryFor(target);
   const handle = await fs.promises.open(temporary, 'w', 0o600);
   try {
@@ -35,7 +36,7 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
 
 /** The same, synchronously: for the small files that the CLI and the host share under a lock. */
 export function writeFileAtomicSync(target: string, content: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  makeDirectorySync(path.dirname(target));
   const temporary = temporaryFor(target);
   const fd = fs.openSync(temporary, 'w', 0o600);
   try {

@@ -14,6 +14,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { processAlive } from './atomic-write.js';
+import { makeDirectorySync } from './make-directory.js';
 
 export class FileLockTimeout extends Error {}
 
@@ -73,7 +74,7 @@ function tryAcquire(lock: string, staleMs: number): boolean {
     fd = fs.openSync(lock, 'wx', 0o600);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') fs.mkdirSync(path.dirname(lock), { recursive: true });
+    if (code === 'ENOENT') makeDirectorySync(path.dirname(lock));
     else if (code !== 'EEXIST') throw err;
     else if (abandoned(lock, staleMs)) fs.rmSync(lock, { force: true });
     return false;

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -15,7 +16,7 @@ export const DATABASE_FILE = 'cuttle.db';
 
 /** Opens (creating when missing) a database file with the pragmas every cuttle connection uses. */
 export function openDatabase(file: string): SqliteDatabase {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectorySync(path.dirname(file));
   const db = new Database(file);
   // only takes effect on a new file: lets retention give pages back to the file system
   db.pragma('auto_vacuum = INCREMENTAL');

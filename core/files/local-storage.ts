@@ -21,6 +21,7 @@ import type { MetadataStore } from './metadata-store.js';
 import { removeThumbnailsOf, THUMBNAIL_NAME, THUMBS_FOLDER, transferThumbnails } from './thumbnails.js';
 import { baseName, confine, isGcode, joinPath, normaliseFilePath, normalisePath, parentOf, requireType, typePathOf } from './paths.js';
 import { filesSettings } from './settings.js';
+import { makeDirectory } from '../common/make-directory.js';
 
 const TMP_FOLDER = '.tmp';
 
@@ -49,7 +50,7 @@ export class LocalStorage {
   async clearStaging(): Promise<void> {
     const tmp = path.join(this.root, TMP_FOLDER);
     await fs.promises.rm(tmp, { recursive: true, force: true });
-    await fs.promises.mkdir(tmp, { recursive: true });
+    await makeDirectory(tmp);
   }
 
   // --- reading ---
@@ -94,7 +95,7 @@ export class LocalStorage {
   async stageUpload(content: Readable): Promise<StagedUpload> {
     const limit = this.settings.of(filesSettings).get().maxUploadBytes;
     const tmpDir = path.join(this.root, TMP_FOLDER);
-    await fs.promises.mkdir(tmpDir, { recursive: true });
+    await makeDirectory(tmpDir);
     const tmpPath = path.join(tmpDir, `upload-${crypto.randomUUID()}`);
     let size = 0;
     let exceeded = false;

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { qoiToPng } from './qoi.js';
+import { makeDirectory } from '../common/make-directory.js';
 
 export const THUMBS_FOLDER = '.thumbs';
 /** how much of a file's head is searched for thumbnails */
@@ -92,7 +93,7 @@ export async function extractThumbnails(abs: string): Promise<FileThumbnail[]> {
   const stem = stemOf(path.basename(abs));
   await removeThumbnailsOf(abs);
   if (images.length === 0) return [];
-  await fs.promises.mkdir(folder, { recursive: true });
+  await makeDirectory(folder);
   const thumbnails: FileThumbnail[] = [];
   for (const image of images) {
     const name = `${stem}-${image.width}x${image.height}.${image.ext}`;
@@ -117,7 +118,7 @@ export async function transferThumbnails(srcAbs: string, dstAbs: string, thumbna
   const from = path.join(path.dirname(srcAbs), THUMBS_FOLDER);
   const to = path.join(path.dirname(dstAbs), THUMBS_FOLDER);
   const stem = stemOf(path.basename(dstAbs));
-  await fs.promises.mkdir(to, { recursive: true });
+  await makeDirectory(to);
   const moved: FileThumbnail[] = [];
   for (const thumbnail of thumbnails) {
     const name = `${stem}-${thumbnail.width}x${thumbnail.height}${path.extname(thumbnail.path)}`;

@@ -6,6 +6,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 export interface RotationOptions {
   /** rotate when the file would grow past this many bytes (0: never) */
@@ -22,7 +23,7 @@ export class RotatingFile {
     readonly file: string,
     private readonly rotation: RotationOptions,
   ) {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeDirectorySync(path.dirname(file));
     this.fd = openSync(file, 'a', 0o640);
     this.size = fstatSync(this.fd).size;
   }

@@ -28,6 +28,7 @@ import type { DiscoveryProblem, PluginCandidate, PluginOrigin } from './discover
 import { PluginContext } from './plugin-context.js';
 import { checkInjections, grantedTokens, PluginInjectables, pluginContainer, scopeHint, type PluginInjectable } from './plugin-container.js';
 import { ValidatedPluginSettings } from './plugin-settings.js';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 export type PluginState = 'loaded' | 'disabled' | 'failed';
 
@@ -381,7 +382,7 @@ export class PluginHost {
       settings: validated,
       dataFolder: () => {
         const folder = path.join(settings.folder('data'), info.id, ...(printer ? [printer.id] : []));
-        mkdirSync(folder, { recursive: true });
+        makeDirectorySync(folder);
         return folder;
       },
       fire: (name, payload) => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { writeFileAtomicSync } from '../common/atomic-write.js';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 export interface PrinterProfile {
   id: string;
@@ -122,7 +123,7 @@ export class PrinterProfileStore {
   }
 
   private ensureDefault(): void {
-    fs.mkdirSync(this.folder, { recursive: true });
+    makeDirectorySync(this.folder);
     if (!fs.existsSync(this.file('_default'))) this.write(DEFAULT_PROFILE);
   }
 

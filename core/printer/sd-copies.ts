@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 export interface SdCopyWriter {
   append(line: string): void;
@@ -24,7 +25,7 @@ export class SdCopies {
   /** A writer for the copy of `name`; the previous copy is replaced only when it finishes. */
   begin(name: string): SdCopyWriter {
     const target = this.file(name);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    makeDirectorySync(path.dirname(target));
     const partial = `${target}.partial`;
     const out = fs.createWriteStream(partial);
     let failed = false;

@@ -13,6 +13,7 @@ import { PrinterService } from '../printer/printer-service.js';
 import type { PrinterEntry } from '../printer/printer-identity.js';
 import { TimelapseService } from '../timelapse/timelapse-service.js';
 import type { PrinterScope } from './printer-registry.js';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 export class ContainerPrinterScope implements PrinterScope, PrinterIdentity {
   readonly printer: PrinterService;
@@ -45,7 +46,7 @@ export class ContainerPrinterScope implements PrinterScope, PrinterIdentity {
 
   dataFolder(name: string): string {
     const folder = path.join(this.dataRoot, this.entry.id, name);
-    fs.mkdirSync(folder, { recursive: true });
+    makeDirectorySync(folder);
     return folder;
   }
 

@@ -16,6 +16,7 @@ import { assignIn } from './yaml-assign.js';
 import { readConfigFile } from './yaml-config.js';
 import { CONFIG_VERSION, persistMigration } from './config-migrations.js';
 import { addSecretFileKeys, describeOrigin, environmentValues, fileHas, lineOfKey, readSecretFile, schemaEntries, secretFileKey, singleValueForList, type Origin, type SchemaEntry } from './config-sources.js';
+import { makeDirectorySync } from '../common/make-directory.js';
 
 export interface SettingsOptions {
   basedir: string;
@@ -223,7 +224,7 @@ export class ConvictSettings implements SettingsService {
   folder(name: FolderName): string {
     const configured = this.config.get(`folder.${name}`);
     const absolute = path.resolve(this.basedir, configured);
-    mkdirSync(absolute, { recursive: true });
+    makeDirectorySync(absolute);
     return absolute;
   }
 

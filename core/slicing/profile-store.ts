@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseIni, serializeIni } from './ini.js';
 import { SlicingRequestError, type SlicingProfile, type SlicingProfileInfo, type SlicingProfileInput } from './slicing-service.js';
+import { makeDirectory } from '../common/make-directory.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -48,7 +49,7 @@ export class ProfileStore {
     const file = this.profilePath(slicer, key, ext);
     const existed = await exists(file);
     if (merge && !existed) throw new SlicingRequestError(404, `no profile "${key}" for slicer "${slicer}"`);
-    await fs.mkdir(this.dir(slicer), { recursive: true });
+    await makeDirectory(this.dir(slicer));
     const text = await this.profileText(file, input, merge && existed);
     if (text !== null) await writeAtomically(file, text);
     else if (!existed) await writeAtomically(file, serializeIni({}));

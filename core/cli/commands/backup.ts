@@ -17,6 +17,7 @@ import { CUTTLE_VERSION } from '../../common/version.js';
 import { loadSettings } from '../../container.js';
 import { ConfigError } from '../../settings/settings-service.js';
 import { basedirOption, flagOption, listOption, SETTINGS_OPTIONS, SETTINGS_USAGE, settingsOptions, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
+import { makeDirectorySync } from '../../common/make-directory.js';
 
 const USAGE = `usage: cuttle backup create [--exclude uploads,timelapses] [--output FILE] [--basedir DIR] [--config FILE]
        cuttle backup list [--basedir DIR] [--config FILE]
@@ -56,7 +57,7 @@ async function create(args: CommandArgs): Promise<number> {
     if (fs.existsSync(output)) throw new BackupError(`${output} exists already: name a new file`);
   } else {
     const folder = backupsFolder(settings);
-    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    makeDirectorySync(folder, 0o700);
     output = path.join(folder, newBackupName(folder));
   }
   const shown = terminalProgress();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { APP_ROOT } from '../../host.js';
 import { UsageError, type CliCommand, type CommandArgs } from '../command.js';
 import { checkPluginId, pluginTemplate } from '../plugin-template.js';
+import { makeDirectorySync } from '../../common/make-directory.js';
 
 const USAGE = `usage: cuttle plugin new NAME [DIR]
   NAME              the plugin id: lower-case letters, digits and dashes (e.g. print-log)
@@ -39,7 +40,7 @@ async function run(args: CommandArgs): Promise<number> {
     typesNode: own.devDependencies['@types/node'] ?? 'latest',
   });
   for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(target, name)), { recursive: true });
+    makeDirectorySync(path.dirname(path.join(target, name)));
     fs.writeFileSync(path.join(target, name), content, { flag: 'wx' });
   }
   console.log(`wrote plugin "${id}" to ${target}:`);

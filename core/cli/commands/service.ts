@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../../common/atomic-write.js';
 import { findAccount, groupExists } from '../../service/accounts.js';
 import { checkUserName, SERIAL_GROUP, systemdUnit } from '../../service/unit-file.js';
 import { flagOption, stringOption, UsageError, type CliCommand, type CommandArgs } from '../command.js';
+import { makeDirectory } from '../../common/make-directory.js';
 
 const SYSTEM_UNIT_DIR = '/etc/systemd/system';
 const DEFAULT_USER = 'cuttle';
@@ -66,7 +67,7 @@ async function install(args: CommandArgs): Promise<number> {
   if (!groupExists(SERIAL_GROUP)) {
     console.error(`cuttle service: warning: this system has no "${SERIAL_GROUP}" group (the unit's SupplementaryGroups=); systemd will refuse to start the service until it exists:\n  sudo groupadd --system ${SERIAL_GROUP}`);
   }
-  await fs.promises.mkdir(basedir, { recursive: true });
+  await makeDirectory(basedir);
   const owner = (await fs.promises.stat(basedir)).uid;
   if (account && owner !== account.uid) console.error(`cuttle service: warning: ${basedir} is not owned by ${user}; the service can only write it once it is:\n  sudo chown -R ${user}: ${basedir}`);
   try {

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeDirectorySync } from '../../common/make-directory.js';
 
 /** What the card needs from the firmware around it. */
 export interface SdFirmware {
@@ -31,7 +32,7 @@ export class SimulatedSdCard {
     readonly folder: string,
     private readonly firmware: SdFirmware,
   ) {
-    fs.mkdirSync(folder, { recursive: true });
+    makeDirectorySync(folder);
   }
 
   /** While M28 is open every line but M29 goes into the file; true when `command` was stored. */
