@@ -357,7 +357,8 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(config().temperature).to.equal(undefined);
     expect(await seriousViolations(page), 'presets with an error').to.deep.equal([]);
     await page.fill(`${row(3)} input[name=tool]`, '220');
-    await page.fill(`${row(3)} input[name=bed]`, '50');
+    // a decimal comma is a point (a number field read '52,5' as 525)
+    await page.fill(`${row(3)} input[name=bed]`, '52,5');
     await page.click('#presets-editor button[type=submit]');
     await page.waitForSelector('#presets-editor [role=status]:text-is("Saved.")');
     await page.setViewportSize({ width: 390, height: 900 });
@@ -367,7 +368,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       { name: 'PLA', extruder: 210, bed: 60, chamber: null },
       { name: 'PETG', extruder: 235, bed: 75, chamber: null },
       { name: 'ABS', extruder: 250, bed: 100, chamber: null },
-      { name: 'TPU', extruder: 220, bed: 50, chamber: null },
+      { name: 'TPU', extruder: 220, bed: 52.5, chamber: null },
     ]);
     // the host refuses what the form would not send, naming the setting
     const refused = await fetch(`${t.baseUrl}/api/settings`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ temperature: { profiles: [{ name: 'PLA', extruder: 2100, bed: 60, chamber: null }] } }) });
@@ -376,7 +377,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     // another browser (no storage shared) shows the host's presets on a printer's page
     const other = await openWatchedPage(browser);
     await other.page.goto(`${t.baseUrl}/printer/p1/?apikey=${t.apiKey}`);
-    await other.page.waitForSelector('button[data-preset="TPU"][title="hotend 220 °C, bed 50 °C"]');
+    await other.page.waitForSelector('button[data-preset="TPU"][title="hotend 220 °C, bed 52.5 °C"]');
     expect(await other.page.$$eval('button[data-preset]', (b) => b.map((x) => x.getAttribute('data-preset')))).to.deep.equal(['PLA', 'PETG', 'ABS', 'TPU', 'off']);
     expect(other.errors).to.deep.equal([]);
     await other.context.close();

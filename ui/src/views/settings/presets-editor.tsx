@@ -5,32 +5,37 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { loadPresets, presets, savePresets, type Preset } from '../../lib/presets.js';
+import { typedValue } from '../../lib/typed-number.js';
 import { SaveBar, useSave } from './use-save.js';
 
 const LIMITS = { tool: 500, bed: 200 } as const;
 
-function problemOf(p: Preset, all: readonly Preset[]): string | null {
+/** a row as typed: its temperatures as text (a number field dropped a decimal comma: '62,5' became 625), read when checked and saved */
+type Row = Omit<Preset, 'tool' | 'bed'> & { tool: string; bed: string };
+
+function problemOf(p: Row, all: readonly Row[]): string | null {
   if (!p.name.trim()) return 'needs a name';
   if (all.filter((q) => q.name.trim() === p.name.trim()).length > 1) return `"${p.name}" is named twice`;
   for (const heater of ['tool', 'bed'] as const) {
-    const c = p[heater];
-    if (!Number.isFinite(c) || c < 0 || c > LIMITS[heater]) return `${heater === 'tool' ? 'hotend' : 'bed'} must be from 0 to ${LIMITS[heater]} °C`;
+    const c = typedValue(p[heater]);
+    if (c === null || c < 0 || c > LIMITS[heater]) return `${heater === 'tool' ? 'hotend' : 'bed'} must be from 0 to ${LIMITS[heater]} °C`;
   }
   return null;
 }
 
 export function PresetsEditor({ onSaved }: { onSaved?(): void }) {
-  const [draft, setDraft] = useState<Preset[]>(() => (presets.value ?? []).map((p) => ({ ...p })));
+  const [draft, setDraft] = useState<Row[]>(() => (presets.value ?? []).map((p) => ({ ...p, tool: String(p.tool), bed: String(p.bed) })));
   const [checked, setChecked] = useState(false);
   const save = useSave();
-  const set = (i: number, key: 'name' | 'tool' | 'bed', v: string) => setDraft(draft.map((p, j) => (j === i ? { ...p, [key]: key === 'name' ? v : v.trim() === '' ? NaN : Number(v) } : p)));
+  const set = (i: number, key: 'name' | 'tool' | 'bed', v: string) => setDraft(draft.map((p, j) => (j === i ? { ...p, [key]: v } : p)));
   const problems = draft.map((p) => problemOf(p, draft));
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     setChecked(true);
     const found = Object.fromEntries(problems.flatMap((problem, i) => (problem ? [[String(i), problem]] : [])));
     save.run(async () => {
-      await savePresets(draft);
+      // checked above: each temperature is a number
+      await savePresets(draft.map((p) => ({ ...p, tool: typedValue(p.tool)!, bed: typedValue(p.bed)! })));
       onSaved?.();
     }, found);
   };
@@ -58,10 +63,10 @@ export function PresetsEditor({ onSaved }: { onSaved?(): void }) {
                   <input aria-label={`Material ${i + 1}`} name="name" value={p.name} size={8} {...invalid} onInput={(e) => set(i, 'name', (e.currentTarget as HTMLInputElement).value)} />
                 </td>
                 <td>
-                  <input aria-label={`Material ${i + 1} hotend`} name="tool" type="number" min={0} max={LIMITS.tool} value={Number.isNaN(p.tool) ? '' : p.tool} {...invalid} onInput={(e) => set(i, 'tool', (e.currentTarget as HTMLInputElement).value)} />
+                  <input aria-label={`Material ${i + 1} hotend`} name="tool" type="text" inputMode="decimal" autoComplete="off" value={p.tool} {...invalid} onInput={(e) => set(i, 'tool', (e.currentTarget as HTMLInputElement).value)} />
                 </td>
                 <td>
-                  <input aria-label={`Material ${i + 1} bed`} name="bed" type="number" min={0} max={LIMITS.bed} value={Number.isNaN(p.bed) ? '' : p.bed} {...invalid} onInput={(e) => set(i, 'bed', (e.currentTarget as HTMLInputElement).value)} />
+                  <input aria-label={`Material ${i + 1} bed`} name="bed" type="text" inputMode="decimal" autoComplete="off" value={p.bed} {...invalid} onInput={(e) => set(i, 'bed', (e.currentTarget as HTMLInputElement).value)} />
                 </td>
                 <td>
                   <button type="button" aria-label={`Remove ${p.name || `material ${i + 1}`}`} title="Remove" onClick={() => setDraft(draft.filter((_, j) => j !== i))}>
@@ -79,7 +84,7 @@ export function PresetsEditor({ onSaved }: { onSaved?(): void }) {
         </tbody>
       </table>
       <SaveBar save={save} label="Save presets">
-        <button type="button" onClick={() => setDraft([...draft, { name: '', tool: 200, bed: 60 }])}>
+        <button type="button" onClick={() => setDraft([...draft, { name: '', tool: '200', bed: '60' }])}>
           Add a material
         </button>
       </SaveBar>
