@@ -2,6 +2,9 @@
 import type { SchemaValue } from '../settings/settings-schema.js';
 import { defineSettings } from '../settings/settings-section.js';
 
+/** A terminal shows a few hundred lines; the feeds reserve their bytes up front (state-feed.ts), per printer. */
+const MAX_LOG_LINES = 10_000;
+
 export const pushSettings = defineSettings('push', {
   rateHz: { doc: 'Most `current` messages per second to one client (a client may slow it further with `throttle`).', format: Number, default: 2 },
   sendWindow: {
@@ -16,7 +19,13 @@ export const pushSettings = defineSettings('push', {
   },
   replayBatch: { doc: 'Events read from the history per step when a client resumes or catches up.', format: 'nat', default: 256 },
   historyEvents: { doc: 'Most recent events included in the `history` message after connecting.', format: 'nat', default: 50 },
-  logLines: { doc: 'Log lines kept for `history`, and most log lines in one `current`.', format: 'nat', default: 300 },
+  logLines: {
+    doc: 'Log lines kept for `history`, and most log lines in one `current` (0 to 10 000: each printer keeps room for four times as many).',
+    format: (value: unknown) => {
+      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_LOG_LINES) throw new Error(`must be a whole number from 0 to ${MAX_LOG_LINES}`);
+    },
+    default: 300,
+  },
   wireInternals: {
     doc: 'Encode each broadcast once and write the websocket frame straight to each client (engine.io/ws internals, self-checked at start; when the check fails the public API is used). false: always the public API.',
     format: Boolean,
