@@ -5,9 +5,8 @@
  * connection or reaches the log as a crash.
  */
 import { hasPermissions } from '../http/principal.js';
-import { HttpError } from '../http/http-error.js';
+import { errorStatus } from '../http/http-error.js';
 import { checkedDepth, MAX_JSON_DEPTH } from '../http/request-body.js';
-import { FileOperationError } from '../files/file-manager.js';
 import {
   BEFORE_SIGN_IN,
   MAX_BATCH,
@@ -94,10 +93,11 @@ export class RpcDispatcher {
     }
   }
 
-  /** the services' refusals keep their status as the code (Moonraker's way); anything else is internal */
+  /** the services' refusals keep their status as the code (Moonraker's way, the rule koa-server answers HTTP by); anything else is internal */
   private rpcErrorOf(method: string, err: unknown): RpcError {
     if (err instanceof RpcError) return err;
-    if (err instanceof HttpError || err instanceof FileOperationError) return new RpcError(err.status, err.message);
+    const status = errorStatus(err);
+    if (status !== undefined) return new RpcError(status, (err as Error).message);
     this.onInternalError(method, err);
     return new RpcError(RPC_INTERNAL_ERROR, 'Internal error');
   }

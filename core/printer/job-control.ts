@@ -18,6 +18,14 @@ import { parseSdStatus, type SdCardClient } from './sd-card.js';
 import { SdReplay } from './sd-replay.js';
 import type { PrinterStateMachine } from './state.js';
 
+/**
+ * A job action the printer's state does not allow (a start while one is starting or running, a pause
+ * with nothing printing): 409 wherever it surfaces (koa-server, the Moonraker dispatcher read `status`).
+ */
+export class JobStateError extends Error {
+  readonly status = 409;
+}
+
 const NO_PROGRESS: JobProgress = { completion: null, filepos: null, linesSent: 0, printTime: null, printTimeLeft: null };
 
 export const hostContext = (command: string): CommandContext => ({ fromJob: false, code: commandCode(command) });
@@ -48,6 +56,8 @@ export type PrintEnded = { file: JobFile; end: PrintEnd; time: number; reason?: 
 export class JobControl {
   private selected: JobFile | null = null;
   private job: PrintJob | null = null;
+  /** a start is opening its file (start() between its checks and the job's creation) */
+  private starting = false;
   /** expansions of a job line by `gcode.queuing` still to send */
   private pending: OutgoingCommand[] = [];
   private lastPercent = -1;
@@ -177,7 +187,7 @@ export class JobControl {
   }
 
   async select(file: JobFile, printAfterSelect = false): Promise<void> {
-    if (this.machine.jobActive) throw new Error('cannot select a file while a print is running');
+    this.refuseWhileActive('cannot select a file while a print is running');
     let size = file.size;
     if (file.origin === 'local') {
       if (!file.diskPath) throw new Error(`local file ${file.path} has no diskPath`);
@@ -186,14 +196,21 @@ export class JobControl {
       this.host.requireProtocol('select an SD file');
       size = (await this.host.sd.select(file.path)).size ?? size;
     }
+    // again after the wait: a print another call started meanwhile keeps its file and its job
+    this.refuseWhileActive('cannot select a file while a print is running');
     this.selected = { ...file, size };
     this.job = null;
     this.fileSelected.fire(this.selected);
     if (printAfterSelect) await this.start();
   }
 
+  /** a print running, or one starting (its file being opened) */
+  private refuseWhileActive(message: string): void {
+    if (this.machine.jobActive || this.starting) throw new JobStateError(message);
+  }
+
   deselect(): void {
-    if (this.machine.jobActive) throw new Error('cannot deselect the file while a print is running');
+    this.refuseWhileActive('cannot deselect the file while a print is running');
     if (!this.selected) return;
     this.selected = null;
     this.job = null;
@@ -202,11 +219,24 @@ export class JobControl {
 
   async start(): Promise<void> {
     const protocol = this.host.requireProtocol('start a print');
-    if (!this.machine.is('OPERATIONAL')) throw new Error(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
-    if (this.host.transferring()) throw new Error('cannot start a print while a file is being written to the SD card');
+    if (this.starting) throw new JobStateError('cannot start a print: one is starting');
+    if (!this.machine.is('OPERATIONAL')) throw new JobStateError(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
+    if (this.host.transferring()) throw new JobStateError('cannot start a print while a file is being written to the SD card');
     const file = this.selected;
-    if (!file) throw new Error('cannot start a print: no file is selected');
-    const source = file.origin === 'local' ? await this.openSource(file) : null;
+    if (!file) throw new JobStateError('cannot start a print: no file is selected');
+    // claimed before the file is opened: two starts that overlapped (a double click) each passed the checks
+    // and started the print, leaving a history row that never ended and a file handle open
+    this.starting = true;
+    let source: FileLineSource | null;
+    try {
+      source = file.origin === 'local' ? await this.openSource(file) : null;
+    } finally {
+      this.starting = false;
+    }
+    if (!this.machine.is('OPERATIONAL')) {
+      await source?.close();
+      throw new JobStateError(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
+    }
     this.job = new PrintJob(file, source);
     this.lastPercent = -1;
     this.finishing = false;
@@ -253,7 +283,7 @@ export class JobControl {
 
   async pause(): Promise<void> {
     const protocol = this.host.requireProtocol('pause');
-    if (!this.machine.is('PRINTING') || !this.job) throw new Error('cannot pause: no print is running');
+    if (!this.machine.is('PRINTING') || !this.job) throw new JobStateError('cannot pause: no print is running');
     const job = this.job;
     this.machine.to('PAUSING');
     job.pause();
@@ -267,7 +297,7 @@ export class JobControl {
 
   async resume(): Promise<void> {
     const protocol = this.host.requireProtocol('resume');
-    if (!this.machine.is('PAUSED') || !this.job) throw new Error('cannot resume: the print is not paused');
+    if (!this.machine.is('PAUSED') || !this.job) throw new JobStateError('cannot resume: the print is not paused');
     const job = this.job;
     this.machine.to('RESUMING');
     job.resume();
@@ -280,7 +310,7 @@ export class JobControl {
 
   async cancel(): Promise<void> {
     const protocol = this.host.requireProtocol('cancel');
-    if (!this.machine.is('PRINTING', 'PAUSING', 'PAUSED', 'RESUMING') || !this.job) throw new Error('cannot cancel: no print is running');
+    if (!this.machine.is('PRINTING', 'PAUSING', 'PAUSED', 'RESUMING') || !this.job) throw new JobStateError('cannot cancel: no print is running');
     const job = this.job;
     this.machine.to('CANCELLING');
     this.pending = [];
@@ -295,7 +325,7 @@ export class JobControl {
     if (this.machine.is('OPERATIONAL')) return this.start();
     const protocol = this.host.requireProtocol('restart');
     const job = this.job;
-    if (!this.machine.is('PAUSED') || !job) throw new Error('cannot restart: the print is neither paused nor finished');
+    if (!this.machine.is('PAUSED') || !job) throw new JobStateError('cannot restart: the print is neither paused nor finished');
     await job.source?.close();
     job.source = job.file.origin === 'local' ? await this.openSource(job.file) : null;
     await this.forSdJob(protocol, job, 'M26 S0');

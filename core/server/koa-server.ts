@@ -12,7 +12,7 @@ import { Disposable } from '../common/disposable.js';
 import type { LifecycleContribution } from '../common/lifecycle.js';
 import { errorInfo, Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { HttpError } from '../http/http-error.js';
+import { errorStatus, HttpError } from '../http/http-error.js';
 import { AuthService, type HttpServer, type TlsFiles } from '../http/http-server.js';
 import '../http/principal.js';
 import { RouteTable } from '../http/route-table.js';
@@ -179,7 +179,5 @@ export class KoaHttpServer implements HttpServer, HttpRoutes, LifecycleContribut
 }
 
 function statusOf(err: unknown): number {
-  if (err instanceof HttpError) return err.status;
-  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
-  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+  return errorStatus(err) ?? 500;
 }

@@ -262,6 +262,18 @@ describe('moonraker: bad input (more cases)', function () {
     for (const n of [1, 2, 3, 4]) await rpc.result('server.database.delete_item', { namespace: `fill${n}`, key: 'k' });
   });
 
+  it('starts a print once when three starts overlap (a double click): one ok, the others 409, one history row', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['G28\nG1 X10 F3000\nG1 X20\n']), 'twice.gcode');
+    expect((await fetch(`http://127.0.0.1:${port}/server/files/upload`, { method: 'POST', headers: { 'X-Api-Key': h.t.apiKey }, body: form })).status).to.equal(201);
+    const ids = ['start-0', 'start-1', 'start-2'];
+    const answers = await Promise.all(ids.map((id) => rpc.raw(JSON.stringify({ jsonrpc: '2.0', method: 'printer.print.start', params: { filename: 'twice.gcode' }, id }), id)));
+    expect(answers.map((m) => m.error?.code ?? m.result).sort()).to.deep.equal([409, 409, 'ok']);
+    await waitFor(() => h.printer('p1').state.id === 'OPERATIONAL', 15_000, 'the print done');
+    const { jobs } = await rpc.result('server.history.list', { limit: 100 });
+    expect((jobs as { filename: string; status: string }[]).filter((j) => j.filename === 'twice.gcode').map((j) => j.status)).to.deep.equal(['completed']);
+  });
+
   it('answers restarts that overlap (a double click) with ok or 409, never an internal error, and connects', async () => {
     const ids = ['restart-0', 'restart-1', 'restart-2'];
     const answers = await Promise.all(ids.map((id, i) => rpc.raw(JSON.stringify({ jsonrpc: '2.0', method: i === 1 ? 'printer.restart' : 'printer.firmware_restart', id }), id)));
