@@ -15,7 +15,7 @@ export class HttpError extends Error {
 
 /**
  * The 4xx/5xx status an error carries: an HttpError's, or a numeric `status` (or `statusCode`) a
- * service's error declares (FileOperationError, JobStateError, koa's own); undefined for any other.
+ * service's error declares (FileOperationError, PrinterStateError, koa's own); undefined for any other.
  */
 export function errorStatus(err: unknown): number | undefined {
   if (err instanceof HttpError) return err.status;

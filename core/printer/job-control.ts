@@ -16,15 +16,7 @@ import type { GcodeProtocol, OutgoingCommand } from './protocol/protocol.js';
 import { parsePosition } from './protocol/responses.js';
 import { parseSdStatus, type SdCardClient } from './sd-card.js';
 import { SdReplay } from './sd-replay.js';
-import type { PrinterStateMachine } from './state.js';
-
-/**
- * A job action the printer's state does not allow (a start while one is starting or running, a pause
- * with nothing printing): 409 wherever it surfaces (koa-server, the Moonraker dispatcher read `status`).
- */
-export class JobStateError extends Error {
-  readonly status = 409;
-}
+import { PrinterStateError, type PrinterStateMachine } from './state.js';
 
 const NO_PROGRESS: JobProgress = { completion: null, filepos: null, linesSent: 0, printTime: null, printTimeLeft: null };
 
@@ -206,7 +198,7 @@ export class JobControl {
 
   /** a print running, or one starting (its file being opened) */
   private refuseWhileActive(message: string): void {
-    if (this.machine.jobActive || this.starting) throw new JobStateError(message);
+    if (this.machine.jobActive || this.starting) throw new PrinterStateError(message);
   }
 
   deselect(): void {
@@ -219,11 +211,11 @@ export class JobControl {
 
   async start(): Promise<void> {
     const protocol = this.host.requireProtocol('start a print');
-    if (this.starting) throw new JobStateError('cannot start a print: one is starting');
-    if (!this.machine.is('OPERATIONAL')) throw new JobStateError(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
-    if (this.host.transferring()) throw new JobStateError('cannot start a print while a file is being written to the SD card');
+    if (this.starting) throw new PrinterStateError('cannot start a print: one is starting');
+    if (!this.machine.is('OPERATIONAL')) throw new PrinterStateError(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
+    if (this.host.transferring()) throw new PrinterStateError('cannot start a print while a file is being written to the SD card');
     const file = this.selected;
-    if (!file) throw new JobStateError('cannot start a print: no file is selected');
+    if (!file) throw new PrinterStateError('cannot start a print: no file is selected');
     // claimed before the file is opened: two starts that overlapped (a double click) each passed the checks
     // and started the print, leaving a history row that never ended and a file handle open
     this.starting = true;
@@ -235,7 +227,7 @@ export class JobControl {
     }
     if (!this.machine.is('OPERATIONAL')) {
       await source?.close();
-      throw new JobStateError(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
+      throw new PrinterStateError(`cannot start a print: the printer is ${this.machine.state.text.toLowerCase()}`);
     }
     this.job = new PrintJob(file, source);
     this.lastPercent = -1;
@@ -283,7 +275,7 @@ export class JobControl {
 
   async pause(): Promise<void> {
     const protocol = this.host.requireProtocol('pause');
-    if (!this.machine.is('PRINTING') || !this.job) throw new JobStateError('cannot pause: no print is running');
+    if (!this.machine.is('PRINTING') || !this.job) throw new PrinterStateError('cannot pause: no print is running');
     const job = this.job;
     this.machine.to('PAUSING');
     job.pause();
@@ -297,7 +289,7 @@ export class JobControl {
 
   async resume(): Promise<void> {
     const protocol = this.host.requireProtocol('resume');
-    if (!this.machine.is('PAUSED') || !this.job) throw new JobStateError('cannot resume: the print is not paused');
+    if (!this.machine.is('PAUSED') || !this.job) throw new PrinterStateError('cannot resume: the print is not paused');
     const job = this.job;
     this.machine.to('RESUMING');
     job.resume();
@@ -310,7 +302,7 @@ export class JobControl {
 
   async cancel(): Promise<void> {
     const protocol = this.host.requireProtocol('cancel');
-    if (!this.machine.is('PRINTING', 'PAUSING', 'PAUSED', 'RESUMING') || !this.job) throw new JobStateError('cannot cancel: no print is running');
+    if (!this.machine.is('PRINTING', 'PAUSING', 'PAUSED', 'RESUMING') || !this.job) throw new PrinterStateError('cannot cancel: no print is running');
     const job = this.job;
     this.machine.to('CANCELLING');
     this.pending = [];
@@ -325,7 +317,7 @@ export class JobControl {
     if (this.machine.is('OPERATIONAL')) return this.start();
     const protocol = this.host.requireProtocol('restart');
     const job = this.job;
-    if (!this.machine.is('PAUSED') || !job) throw new JobStateError('cannot restart: the print is neither paused nor finished');
+    if (!this.machine.is('PAUSED') || !job) throw new PrinterStateError('cannot restart: the print is neither paused nor finished');
     await job.source?.close();
     job.source = job.file.origin === 'local' ? await this.openSource(job.file) : null;
     await this.forSdJob(protocol, job, 'M26 S0');

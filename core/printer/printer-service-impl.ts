@@ -35,7 +35,7 @@ import { parseCapability, parseError, parseFirmwareInfo, parseHostAction, parseP
 import { SdCardClient, type SdCardLink } from './sd-card.js';
 import { SdCopies } from './sd-copies.js';
 import { serialSettings } from './settings.js';
-import { PrinterStateMachine } from './state.js';
+import { PrinterStateError, PrinterStateMachine } from './state.js';
 import { MachineTracker } from './tracker.js';
 import type { Transport } from './transport/transport.js';
 import { TransportProvider } from './transport/transport-factory.js';
@@ -315,7 +315,7 @@ export class DefaultPrinterService implements PrinterService, LifecycleContribut
   // ---- commands --------------------------------------------------------------------------------
 
   private requireProtocol(action: string): GcodeProtocol {
-    if (!this.protocol || !this.machine.connected) throw new Error(`cannot ${action}: the printer is ${this.machine.state.text.toLowerCase()}`);
+    if (!this.protocol || !this.machine.connected) throw new PrinterStateError(`cannot ${action}: the printer is ${this.machine.state.text.toLowerCase()}`);
     return this.protocol;
   }
 

@@ -7,6 +7,15 @@ import { Emitter } from '../common/event.js';
 import { isOperational } from './octoprint-views.js';
 import type { PrinterState, PrinterStateId } from './printer-service.js';
 
+/**
+ * An action the printer's state does not allow (a start while one is starting or running, a pause with
+ * nothing printing, a command while offline): 409 wherever it surfaces (koa-server and the Moonraker
+ * dispatcher answer an error's `status`, http-error.ts errorStatus).
+ */
+export class PrinterStateError extends Error {
+  readonly status = 409;
+}
+
 export const STATE_TEXT: Record<PrinterStateId, string> = {
   OFFLINE: 'Offline',
   OPEN_SERIAL: 'Opening serial port',

@@ -274,11 +274,24 @@ describe('moonraker: bad input (more cases)', function () {
     expect((jobs as { filename: string; status: string }[]).filter((j) => j.filename === 'twice.gcode').map((j) => j.status)).to.deep.equal(['completed']);
   });
 
+  it('answers a print start that meets an emergency stop with ok or 409, never an internal error', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['G28\nG1 X10 F3000\n']), 'race.gcode');
+    expect((await fetch(`http://127.0.0.1:${port}/server/files/upload`, { method: 'POST', headers: { 'X-Api-Key': h.t.apiKey }, body: form })).status).to.equal(201);
+    const [start, stop] = await Promise.all([
+      rpc.raw(JSON.stringify({ jsonrpc: '2.0', method: 'printer.print.start', params: { filename: 'race.gcode' }, id: 'race-start' }), 'race-start'),
+      rpc.raw(JSON.stringify({ jsonrpc: '2.0', method: 'printer.emergency_stop', id: 'race-stop' }), 'race-stop'),
+    ]);
+    expect([start!.error?.code ?? start!.result, stop!.result]).to.satisfy(([s, e]: unknown[]) => (s === 'ok' || s === 409) && e === 'ok', JSON.stringify([start, stop]));
+    expect(h.t.logs.filter((l) => l.level >= 50 && l.msg === 'moonraker method failed').map((l) => l.err)).to.deep.equal([]);
+    // the next case connects the printer again
+  });
+
   it('answers restarts that overlap (a double click) with ok or 409, never an internal error, and connects', async () => {
     const ids = ['restart-0', 'restart-1', 'restart-2'];
     const answers = await Promise.all(ids.map((id, i) => rpc.raw(JSON.stringify({ jsonrpc: '2.0', method: i === 1 ? 'printer.restart' : 'printer.firmware_restart', id }), id)));
     expect(answers.map((m) => m.error?.code ?? m.result)).to.satisfy((codes: unknown[]) => codes.every((c) => c === 'ok' || c === 409), JSON.stringify(answers));
-    expect(h.t.logs.filter((l) => l.level >= 50).map((l) => l.msg)).to.deep.equal([]);
+    expect(h.t.logs.filter((l) => l.level >= 50 && l.msg === 'moonraker method failed').map((l) => l.err)).to.deep.equal([]);
     await waitFor(() => h.printer('p1').state.id === 'OPERATIONAL', 15_000, 'the printer connected again');
   });
 
