@@ -451,6 +451,22 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       expect(await page.$$eval('#printer .notice', (n) => n.map((e) => e.textContent))).to.deep.equal([]);
       // Cancel is disabled now, and the focus was not dropped on the body (by keyboard it goes to the panel: the newcomer's test)
       expect(await page.evaluate('document.activeElement !== document.body')).to.equal(true);
+      // a step button is the exception: X+ tapped twice quickly is two steps, as in OctoPrint and Mainsail
+      const jogs: string[] = [];
+      const recordJog = (r: Request) => r.method() === 'POST' && r.url().endsWith('/api/printer/printhead') && jogs.push(r.postData() ?? '');
+      page.on('request', recordJog);
+      const jog = 'button[data-jog="x+"]:not([disabled])';
+      const box = (await (await page.waitForSelector(jog)).boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      // a person's second tap: the same double click (detail 2), once the first jog was answered
+      await page.mouse.down({ clickCount: 1 });
+      await page.mouse.up({ clickCount: 1 });
+      await page.waitForSelector(jog);
+      await page.mouse.down({ clickCount: 2 });
+      await page.mouse.up({ clickCount: 2 });
+      await waitFor(() => jogs.length >= 2, 5000, `two jogs (${JSON.stringify(jogs)})`);
+      page.off('request', recordJog);
+      expect(jogs.map((j) => (JSON.parse(j) as { command: string }).command)).to.deep.equal(['jog', 'jog']);
     } finally {
       page.off('request', record);
     }

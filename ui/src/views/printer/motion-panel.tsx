@@ -80,7 +80,7 @@ export function MotionPanel({ stream }: { stream: PrinterStream }) {
   const gcode = (commands: string[]) => action.run(() => api('POST', 'api/printer/command', { commands }));
   const jog = (axis: 'x' | 'y' | 'z', sign: 1 | -1) => head({ command: 'jog', [axis]: sign * step });
   const jogButton = (axis: 'x' | 'y' | 'z', sign: 1 | -1, area: string) => (
-    <button type="button" style={{ gridArea: area }} data-jog={`${axis}${sign > 0 ? '+' : '-'}`} aria-label={`Move ${axis.toUpperCase()} ${sign > 0 ? '+' : '−'}${step} mm`} disabled={!canMove} onClick={() => void jog(axis, sign)}>
+    <button type="button" style={{ gridArea: area }} data-jog={`${axis}${sign > 0 ? '+' : '-'}`} data-repeatable aria-label={`Move ${axis.toUpperCase()} ${sign > 0 ? '+' : '−'}${step} mm`} disabled={!canMove} onClick={() => void jog(axis, sign)}>
       {axis.toUpperCase()}
       {sign > 0 ? '+' : '−'}
     </button>
@@ -123,10 +123,10 @@ export function MotionPanel({ stream }: { stream: PrinterStream }) {
       </div>
       <div class="row" style={{ marginTop: '12px' }} role="group" aria-label="Extruder">
         {field('amount', 'Filament')}
-        <button type="button" disabled={!canMove} onClick={withField('amount', (amount) => void tool({ command: 'extrude', amount }))}>
+        <button type="button" data-repeatable disabled={!canMove} onClick={withField('amount', (amount) => void tool({ command: 'extrude', amount }))}>
           Extrude
         </button>
-        <button type="button" disabled={!canMove} onClick={withField('amount', (amount) => void tool({ command: 'extrude', amount: -amount }))}>
+        <button type="button" data-repeatable disabled={!canMove} onClick={withField('amount', (amount) => void tool({ command: 'extrude', amount: -amount }))}>
           Retract
         </button>
       </div>
