@@ -15,8 +15,18 @@ import { TemperatureChart } from './temperature-chart.js';
 
 type Reading = { actual: number; target: number | null };
 
-function HeaterRow({ name, reading, control, onSet, onRefused }: { name: string; reading: Reading; control: boolean; onSet(target: number): Promise<boolean>; onRefused(reason: string): void }) {
-  const [value, setValue] = useState('');
+interface HeaterRowProps {
+  name: string;
+  reading: Reading;
+  control: boolean;
+  /** what is typed in the target field: the panel's, so it outlives the row (the rows go while a restarted host has no reading yet) */
+  value: string;
+  setValue(value: string): void;
+  onSet(target: number): Promise<boolean>;
+  onRefused(reason: string): void;
+}
+
+function HeaterRow({ name, reading, control, value, setValue, onSet, onRefused }: HeaterRowProps) {
   const [invalid, setInvalid] = useState(false);
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
@@ -55,6 +65,7 @@ export function TemperaturePanel({ stream }: { stream: PrinterStream }) {
   useEffect(() => void loadPresets(), []);
   const presets = hostPresets.value ?? [];
   const [editing, setEditing] = useState(false);
+  const [typed, setTyped] = useState<Record<string, string>>({});
   const points = stream.temps.value;
   const last = points[points.length - 1];
   const heaters = last ? Object.keys(last).filter((k) => k !== 'time').sort(heaterOrder) : [];
@@ -84,7 +95,16 @@ export function TemperaturePanel({ stream }: { stream: PrinterStream }) {
           </thead>
           <tbody>
             {heaters.map((h) => (
-              <HeaterRow key={h} name={h} reading={reading(h)} control={control && online} onSet={(target) => action.run(() => setTargets({ [h]: target }))} onRefused={action.refuse} />
+              <HeaterRow
+                key={h}
+                name={h}
+                reading={reading(h)}
+                control={control && online}
+                value={typed[h] ?? ''}
+                setValue={(value) => setTyped((all) => ({ ...all, [h]: value }))}
+                onSet={(target) => action.run(() => setTargets({ [h]: target }))}
+                onRefused={action.refuse}
+              />
             ))}
           </tbody>
         </table>
