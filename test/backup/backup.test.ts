@@ -173,7 +173,8 @@ describe('backup and restore', function () {
     await same('/api/files/local?recursive=true', (b) => b.files.map((f: { path: string; size?: number }) => [f.path, f.size]));
     await same('/api/history');
     await same('/api/timelapse', (b) => b.files.map((f: { name: string; bytes: number }) => [f.name, f.bytes]));
-    for (const since of [0, 54_321, EVENTS - 500]) await same(`/api/events?since=${since}&limit=1000`);
+    // pages the backup holds whole: the source fired on after the archive's snapshot, so a page past its last seq differs
+    for (const since of [0, 54_321, (inBackup['last'] as number) - 1000]) await same(`/api/events?since=${since}&limit=1000`);
     expect((await download(baseUrl, '/downloads/files/local/parts/bracket.gcode', aliceKey)).toString()).to.equal(GCODE);
 
     // the seq goes on past every seq the source had handed out
