@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Dialog, Page, Request } from 'playwright-core';
+import type { APIResponse, Browser, Dialog, Page, Request, Route } from 'playwright-core';
 import { AuthManager } from '../../core/auth/api.js';
 import { PrinterRegistry } from '../../core/printers/printer-registry.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
@@ -56,6 +56,34 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
   after(async () => {
     await browser?.close();
     await t?.stop();
+  });
+
+  it('keeps the newest files list when an older answer arrives last', async () => {
+    // the list asked for at load is answered late, with what the host held then (seen in CI: the list
+    // asked for when the file's analysis finished came first, and the older one put "no analysis" back)
+    const list = '**/api/files/local?recursive=true';
+    let held: { route: Route; response: APIResponse } | undefined;
+    await page.route(list, async (route) => {
+      if (held) return route.continue();
+      held = { route, response: await route.fetch() };
+    });
+    try {
+      await page.goto(`${t.baseUrl}/printer/p1/`);
+      await waitFor(() => held, 10000, 'the first list request');
+      // a new file: FileAdded makes the page ask again, and that answer comes first
+      const form = new FormData();
+      form.append('file', new Blob([SMALL_GCODE]), 'late.gcode');
+      expect((await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
+      await page.waitForSelector('#file-list tr[data-path="late.gcode"]');
+      const stale = held!.route.request();
+      await Promise.all([page.waitForEvent('requestfinished', (r) => r === stale), held!.route.fulfill({ response: held!.response })]);
+      // the page has taken the stale answer in (a frame later) and still lists the new file
+      await page.evaluate('new Promise(requestAnimationFrame)');
+      expect(await page.$('#file-list tr[data-path="late.gcode"]')).to.not.equal(null);
+    } finally {
+      await page.unroute(list);
+    }
+    expect((await fetch(`${t.baseUrl}/api/files/local/late.gcode`, { method: 'DELETE', headers: { 'X-Api-Key': t.apiKey } })).status).to.equal(204);
   });
 
   it("moves a file into a new folder, opens the folder, downloads and deletes the file from the printer's page", async () => {

@@ -1,5 +1,6 @@
 /** Past jobs (`/api/history`): outcome, duration and filament per job, totals per printer; filtered by printer and outcome. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useLatestLoad } from '../../components/use-latest-load.js';
 import { api, reasonOf } from '../../api/http.js';
 import type { HistoryTotals, JobRecord, JobResult } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
@@ -16,13 +17,15 @@ export function HistoryView() {
   const [jobs, setJobs] = useState<{ jobs: JobRecord[]; total: number } | null>(null);
   const [totals, setTotals] = useState<HistoryTotals | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const query = new URLSearchParams({ limit: '200', ...(printer ? { printer } : {}), ...(result ? { result } : {}) });
-    Promise.all([api<{ jobs: JobRecord[]; total: number }>('GET', `api/history?${query}`), api<HistoryTotals>('GET', `api/history/totals${printer ? `?printer=${encodeURIComponent(printer)}` : ''}`)]).then(
-      ([j, t]) => (setJobs(j), setTotals(t), setError(null)),
-      (err) => setError(reasonOf(err)),
-    );
-  }, [printer, result]);
+  useLatestLoad(
+    () => {
+      const query = new URLSearchParams({ limit: '200', ...(printer ? { printer } : {}), ...(result ? { result } : {}) });
+      return Promise.all([api<{ jobs: JobRecord[]; total: number }>('GET', `api/history?${query}`), api<HistoryTotals>('GET', `api/history/totals${printer ? `?printer=${encodeURIComponent(printer)}` : ''}`)]);
+    },
+    ([j, t]) => (setJobs(j), setTotals(t), setError(null)),
+    (err) => setError(reasonOf(err)),
+    [printer, result],
+  );
   return (
     <section class="panel" aria-labelledby="history-h">
       <header>

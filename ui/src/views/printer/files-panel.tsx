@@ -4,7 +4,8 @@
  * Print, Select, Download, Move, Delete, each shown to those who may use it. The list reloads when
  * the host says files changed (UpdatedFiles, FileAdded, FileRemoved …).
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
+import { useLatestLoad } from '../../components/use-latest-load.js';
 import { api, currentCredential, reasonOf, upload } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import type { FileEntry, FileListing } from '../../api/types.js';
@@ -78,12 +79,15 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
   const events = stream.events.value;
   const lastFileEvent = events.find((e) => FILE_EVENTS.has(e.type))?.seq;
 
-  useEffect(() => {
-    api<FileListing>('GET', `api/files/${origin}?recursive=true`).then(setList, (err) => {
+  useLatestLoad(
+    () => api<FileListing>('GET', `api/files/${origin}?recursive=true`),
+    setList,
+    (err) => {
       setList({ files: [] });
-      action.run(() => Promise.reject(err));
-    });
-  }, [origin, reload, lastFileEvent]);
+      void action.run(() => Promise.reject(err));
+    },
+    [origin, reload, lastFileEvent],
+  );
 
   const entries = useMemo(() => {
     const files = list?.files ?? [];

@@ -4,6 +4,7 @@
  * played from a blob (a <video src> could not carry the header).
  */
 import { useEffect, useState } from 'preact/hooks';
+import { useLatestLoad } from '../../components/use-latest-load.js';
 import { api, currentCredential, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import { Notice } from '../../components/notice.js';
@@ -41,7 +42,7 @@ export function TimelapsePanel({ stream }: { stream: PrinterStream }) {
   const [error, setError] = useState<string | null>(null);
   const [changed, setChanged] = useState(0);
   const last = stream.events.value.find((e) => TIMELAPSE_EVENTS.has(e.type))?.seq;
-  useEffect(() => void api<Overview>('GET', 'api/timelapse').then(setOverview, (err) => setError(reasonOf(err))), [last, changed]);
+  useLatestLoad(() => api<Overview>('GET', 'api/timelapse'), setOverview, (err) => setError(reasonOf(err)), [last, changed]);
   useEffect(() => () => playing && URL.revokeObjectURL(playing.url), [playing]);
   const play = (name: string) => movieBlob(name).then((url) => setPlaying({ name, url }), (err) => setError(`cannot play ${name}: ${reasonOf(err)}`));
   const save = (name: string) =>
