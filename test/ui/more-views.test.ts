@@ -232,18 +232,23 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     expect(watched.errors).to.deep.equal([]);
   });
 
+  /** Signs `name` in on the start page and opens Settings. */
+  async function openSettingsAs(page: Page, name: string, password: string): Promise<void> {
+    await page.goto(`${t.baseUrl}/`);
+    await page.fill('input[name=user]', name);
+    await page.fill('input[name=pass]', password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.conn[data-status="connected"]');
+    await page.click('nav a:has-text("Settings")');
+  }
+
   it('asks an admin signed in with a password for it again before adding a user, when the host wants it; a wrong one is said in the dialog, and Cancel adds nobody', async () => {
     const auth = t.get<AuthManager>(AuthManager);
     await auth.users.add('boss', { password: 'boss password here', groups: ['admins'] });
     const admin = await openWatchedPage(browser);
     const configured = auth.options.reauthenticationMs;
     try {
-      await admin.page.goto(`${t.baseUrl}/`);
-      await admin.page.fill('input[name=user]', 'boss');
-      await admin.page.fill('input[name=pass]', 'boss password here');
-      await admin.page.click('button[type=submit]');
-      await admin.page.waitForSelector('.conn[data-status="connected"]');
-      await admin.page.click('nav a:has-text("Settings")');
+      await openSettingsAs(admin.page, 'boss', 'boss password here');
       await admin.page.waitForSelector('#add-user');
       // the password entered at sign-in is now too old for the host
       auth.options.reauthenticationMs = 1;
@@ -288,12 +293,7 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     const sent: string[] = [];
     admin.page.on('request', (r) => /api\/(access\/users\/|login)/.test(r.url()) && sent.push(`${r.method()} ${new URL(r.url()).pathname}`));
     try {
-      await admin.page.goto(`${t.baseUrl}/`);
-      await admin.page.fill('input[name=user]', 'chief');
-      await admin.page.fill('input[name=pass]', 'chief password here');
-      await admin.page.click('button[type=submit]');
-      await admin.page.waitForSelector('.conn[data-status="connected"]');
-      await admin.page.click('nav a:has-text("Settings")');
+      await openSettingsAs(admin.page, 'chief', 'chief password here');
       await admin.page.waitForSelector('#users tr[data-user="right"]');
       auth.options.reauthenticationMs = 1;
       // two changes in one moment, both sent before the host refused the first
