@@ -61,6 +61,9 @@ export class RpcDispatcher {
   private async one(request: unknown, call: RpcCall): Promise<RpcResponse | undefined> {
     if (!request || typeof request !== 'object' || Array.isArray(request)) return errorOf(null, new RpcError(RPC_INVALID_REQUEST, 'Invalid Request'));
     const { jsonrpc, method, params, id } = request as Record<string, unknown>;
+    // a JSON-RPC response (no method): Moonraker takes it as an agent's answer to a call of its own,
+    // and answers nothing; cuttle makes no such calls
+    if (jsonrpc === '2.0' && !('method' in request)) return undefined;
     const validId = id === undefined || id === null || typeof id === 'string' || typeof id === 'number';
     const replyId: RpcId = validId ? ((id as RpcId | undefined) ?? null) : null;
     if (jsonrpc !== '2.0' || typeof method !== 'string' || !validId) return errorOf(replyId, new RpcError(RPC_INVALID_REQUEST, 'Invalid Request'));

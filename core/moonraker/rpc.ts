@@ -63,9 +63,10 @@ export interface RpcSession {
 export class Params {
   constructor(private readonly raw: Record<string, unknown>) {}
 
+  /** No `params` is none; anything but an object is -32602, `null` included, as Moonraker answers. */
   static of(value: unknown): Params {
-    if (value === undefined || value === null) return new Params({});
-    if (typeof value !== 'object' || Array.isArray(value)) throw new RpcError(RPC_INVALID_PARAMS, 'params must be an object');
+    if (value === undefined) return new Params({});
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new RpcError(RPC_INVALID_PARAMS, 'Invalid params: params must be an object');
     return new Params(value as Record<string, unknown>);
   }
 

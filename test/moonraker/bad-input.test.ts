@@ -172,6 +172,15 @@ describe('moonraker: bad input (more cases)', function () {
     expect(values.at(-1), 'the last read of the batch').to.equal('after');
   });
 
+  it('answers -32602 to params null, and nothing to a JSON-RPC response, as Moonraker does', async () => {
+    expect((await rpc.raw(JSON.stringify({ jsonrpc: '2.0', method: 'server.info', params: null, id: 'n' }), 'n')).error!.code).to.equal(-32602);
+    const seen = rpc.messages.length;
+    rpc.ws.send(JSON.stringify({ jsonrpc: '2.0', result: 'ok', id: 'r' }));
+    rpc.ws.send(JSON.stringify({ jsonrpc: '2.0', error: { code: -1, message: 'x' }, id: 7 }));
+    expect((await rpc.result('server.info')).klippy_state).to.be.a('string');
+    expect(rpc.messages.slice(seen).filter((m) => m.error || m.id === 'r' || m.id === 7)).to.deep.equal([]);
+  });
+
   it('answers nothing to a notification of an unknown method, and the next call normally', async () => {
     const seen = rpc.messages.length;
     rpc.ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'no.such.method' }));
