@@ -2,6 +2,9 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { startPtyPrinter } from '../../core/printer/simulator/pty.js';
+import { frame } from '../../core/printer/protocol/gcode.js';
+import { virtualPrinterOptions } from '../../core/printer/simulator/options.js';
+import { VirtualPrinter } from '../../core/printer/simulator/virtual-printer.js';
 import { LineSplitter, MAX_LINE_BYTES, type DiscardedLine } from '../../core/printer/transport/transport.js';
 import { fastSerial, gcodeFile, ptyFixture, startPrinterHost, typicalLines } from './helpers.js';
 import { waitFor } from '../support/wait.js';
@@ -33,6 +36,31 @@ describe('cutting the byte stream into lines', () => {
     const { lines, dropped } = split([long.slice(0, 3000), long.slice(3000), long.slice(0, 5000), '\nok\n', `${long}\nok\n`]);
     expect(lines).to.deep.equal(['ok', 'ok']);
     expect(dropped.map((d) => d.reason)).to.deep.equal(['too long', 'too long']);
+  });
+});
+
+describe('the simulated printer reads bytes, as a firmware does', () => {
+  it('answers a line with bytes beyond ASCII with ok, its checksum over the bytes (UTF-8 or latin1), and refuses a bad one', () => {
+    const out: string[] = [];
+    const printer = new VirtualPrinter(virtualPrinterOptions({ pacing: false, motion: false }), (data) => out.push(data));
+    try {
+      printer.start();
+      // a host that writes UTF-8 (two bytes for "ü") and one that writes latin1 (one byte): each frame's checksum is of its bytes
+      const framed = (line: number, bytes: Buffer) => {
+        const body = Buffer.concat([Buffer.from(`N${line} `), bytes]);
+        return Buffer.concat([body, Buffer.from(`*${body.reduce((x, b) => x ^ b, 0)}\n`)]).toString('latin1');
+      };
+      printer.receive(`${frame(0, 'M110 N0')}\n`);
+      printer.receive(framed(1, Buffer.from('M117 Würfel', 'utf8')));
+      printer.receive(framed(2, Buffer.from('M117 Würfel', 'latin1')));
+      const oks = out.filter((data) => data.startsWith('ok')).length;
+      expect(oks, out.join('')).to.equal(3);
+      expect(out.join('')).to.not.match(/Resend|Error/);
+      printer.receive('N3 M117 W\u00fcrfel*1\n');
+      expect(out.join('')).to.match(/Resend: 3/);
+    } finally {
+      printer.stop();
+    }
   });
 });
 

@@ -51,7 +51,8 @@ type Axis = 'X' | 'Y' | 'Z' | 'E';
 
 export class VirtualPrinter {
   readonly executed: ExecutedCommand[] = [];
-  private readonly splitter = new LineSplitter((line) => this.arrive(line));
+  // a firmware reads bytes: a line with bytes beyond ASCII is taken, its checksum over those bytes (Marlin, Prusa)
+  private readonly splitter = new LineSplitter((line) => this.arrive(line), undefined, true);
   private readonly inbox: string[] = [];
   private processing = false;
   private lastLine = 0;

@@ -48,6 +48,8 @@ export class LineSplitter {
   constructor(
     private readonly onLine: (line: string) => void,
     private readonly onDiscard: (discarded: DiscardedLine) => void = () => {},
+    /** every byte is a character (latin1), as a firmware's serial reader takes what it is sent: the simulator's side */
+    private readonly bytesAsText = false,
   ) {}
 
   push(chunk: Buffer): void {
@@ -94,7 +96,7 @@ export class LineSplitter {
       this.onDiscard({ reason: 'too long', preview: bytes.subarray(0, 16).toString('hex'), bytes: bytes.length });
       return;
     }
-    if (isAscii(bytes)) return this.onLine(buffer.toString('latin1', start, end));
+    if (this.bytesAsText || isAscii(bytes)) return this.onLine(buffer.toString('latin1', start, end));
     if (isUtf8(bytes)) return this.onLine(bytes.toString('utf8'));
     this.onDiscard({ reason: 'not UTF-8', preview: bytes.subarray(0, 16).toString('hex'), bytes: bytes.length });
   }
