@@ -98,6 +98,18 @@ describe('cuttle CLI', function () {
     this.timeout(60000);
     it('knows every command file', () => expect(COMMANDS).to.include.members(['serve', 'plugins', 'events', 'user', 'keys', 'analyse', 'virtual-printer']));
 
+    it('analyse says what is wrong with FILE: missing, a folder, or not a regular file', async () => {
+      const folder = tempBasedir();
+      const answers = [];
+      for (const file of [path.join(folder, 'none.gcode'), folder, '/dev/null']) answers.push(await cliInProcess(['analyse', file]));
+      expect(answers.map((a) => a.code)).to.deep.equal([1, 1, 1]);
+      expect(answers.map((a) => a.stderr.trim())).to.deep.equal([
+        `cuttle analyse: no such file: ${path.join(folder, 'none.gcode')}`,
+        `cuttle analyse: ${folder} is a folder`,
+        'cuttle analyse: /dev/null is not a regular file',
+      ]);
+    });
+
     it('serve --help, as a process, prints its usage and exits 0 at once, creating nothing', () => {
       const basedir = tempBasedir();
       const started = Date.now();

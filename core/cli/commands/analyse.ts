@@ -19,8 +19,9 @@ const command: CliCommand = {
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
     const diameter = Number(stringOption(args, 'diameter') ?? '1.75');
     if (!(diameter > 0)) throw new UsageError('--diameter must be a positive number of mm');
-    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      console.error(`cuttle analyse: no such file: ${file}`);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) {
+      console.error(`cuttle analyse: ${stat ? `${file} is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}` : `no such file: ${file}`}`);
       return 1;
     }
     const result = analyseFileSync(file, { filamentDiameter: diameter });
