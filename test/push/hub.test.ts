@@ -51,7 +51,17 @@ function setup(options: Partial<PushHubOptions> = {}) {
     client.authenticate(ADMIN);
     return { link, client };
   };
-  return { hub, bus, log, temperature, progress, transport, open, state };
+  /** `count` ticks, each after a line sent and its "ok" ('G1 Z<n>', 'ok <n>') and whatever `each` adds, one turn apart */
+  const logTicks = async (count: number, each: (tick: number) => void = () => {}) => {
+    for (let tick = 1; tick <= count; tick++) {
+      log.fire({ direction: 'send', line: `G1 Z${tick}` });
+      log.fire({ direction: 'recv', line: `ok ${tick}` });
+      each(tick);
+      hub.tick();
+      await turn();
+    }
+  };
+  return { hub, bus, log, temperature, progress, transport, open, state, logTicks };
 }
 
 describe('push hub', () => {
@@ -78,17 +88,11 @@ describe('push hub', () => {
   });
 
   it('coalesces `current` for a throttled client: the skipped ticks\' logs and temperatures in one message', async () => {
-    const { hub, log, temperature, open } = setup();
+    const { hub, temperature, open, logTicks } = setup();
     const steady = open();
     const throttled = open();
     throttled.client.receive('throttle', 3);
-    for (let tick = 1; tick <= 6; tick++) {
-      log.fire({ direction: 'send', line: `G1 Z${tick}` });
-      log.fire({ direction: 'recv', line: `ok ${tick}` });
-      temperature.fire({ time: 1000 + tick, heaters: { tool0: { actual: 200 + tick, target: 210 } } });
-      hub.tick();
-      await new Promise((r) => setImmediate(r));
-    }
+    await logTicks(6, (tick) => temperature.fire({ time: 1000 + tick, heaters: { tool0: { actual: 200 + tick, target: 210 } } }));
     await waitFor(() => steady.link.of('current').length === 6 && throttled.link.of('current').length === 2);
     const coalesced = throttled.link.of('current');
     expect(coalesced[0]!['logs']).to.deep.equal(['>>> G1 Z1', '<<< ok 1', '>>> G1 Z2', '<<< ok 2', '>>> G1 Z3', '<<< ok 3']);
@@ -99,16 +103,11 @@ describe('push hub', () => {
   });
 
   it('shows the newest `logLines` lines in a coalesced `current`, however many ticks it covers', async () => {
-    const { hub, log, open } = setup({ logLines: 4 });
+    const { hub, open, logTicks } = setup({ logLines: 4 });
     const steady = open();
     const throttled = open();
     throttled.client.receive('throttle', 5);
-    for (let tick = 1; tick <= 10; tick++) {
-      log.fire({ direction: 'send', line: `G1 Z${tick}` });
-      log.fire({ direction: 'recv', line: `ok ${tick}` });
-      hub.tick();
-      await new Promise((r) => setImmediate(r));
-    }
+    await logTicks(10);
     await waitFor(() => steady.link.of('current').length === 10 && throttled.link.of('current').length === 2);
     const [first, second] = throttled.link.of('current');
     expect(first!['logs']).to.deep.equal(['>>> G1 Z4', '<<< ok 4', '>>> G1 Z5', '<<< ok 5']);
