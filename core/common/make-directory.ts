@@ -9,18 +9,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The folders of `dir` that do not exist, outermost first. */
-function missingFolders(dir: string, exists: (folder: string) => boolean): string[] {
-  const missing: string[] = [];
-  for (let current = path.resolve(dir); !exists(current); current = path.dirname(current)) {
-    missing.unshift(current);
-    if (path.dirname(current) === current) break;
+/** The folders of `dir` that do not exist (outermost first) up to the first that does, and what that one is. */
+interface Walk {
+  missing: string[];
+  existing: fs.Stats | undefined;
+}
+
+/** One step of the walk up: records `current`'s stat, and gives the next folder to stat, if any. */
+function walkedTo(walk: Walk, current: string, stat: fs.Stats | undefined): string | undefined {
+  walk.existing = stat;
+  if (stat || path.dirname(current) === current) return undefined;
+  walk.missing.unshift(current);
+  return path.dirname(current);
+}
+
+/** The folder's stat (following links), or undefined for any failure: making it then says why. */
+function statOrNone(folder: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(folder);
+  } catch {
+    return undefined;
   }
-  return missing;
 }
 
 function isDirectory(folder: string): boolean {
-  return fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  return statOrNone(folder)?.isDirectory() ?? false;
 }
 
 /** Says what an EEXIST on a folder that is not one means: a file, or a link to nothing. */
@@ -31,47 +44,46 @@ function explained(err: NodeJS.ErrnoException, folder: string): Error {
   return Object.assign(new Error(`cannot make the folder ${folder}: it ${why}`), { code: err.code, path: folder });
 }
 
+/** `dir` itself exists: it must be a folder. */
+function checkExisting(dir: string, walk: Walk): void {
+  if (walk.missing.length === 0 && walk.existing && !walk.existing.isDirectory()) throw explained(Object.assign(new Error('EEXIST'), { code: 'EEXIST' }), path.resolve(dir));
+}
+
+/** After a failed mkdir of `folder`: fine when another writer made it meanwhile, else the reason. */
+function raced(err: unknown, folder: string): void {
+  if ((err as NodeJS.ErrnoException).code === 'EEXIST' && isDirectory(folder)) return;
+  throw explained(err as NodeJS.ErrnoException, folder);
+}
+
 /**
  * Makes `dir` and its missing parents; returns the first folder made (undefined when `dir` existed),
  * as `mkdirSync(dir, { recursive: true })` does.
  */
 export function makeDirectorySync(dir: string, mode?: number): string | undefined {
-  const missing = missingFolders(dir, (folder) => fs.existsSync(folder));
-  for (const folder of missing) {
+  const walk: Walk = { missing: [], existing: undefined };
+  for (let at: string | undefined = path.resolve(dir); at; ) at = walkedTo(walk, at, statOrNone(at));
+  checkExisting(dir, walk);
+  for (const folder of walk.missing) {
     try {
       fs.mkdirSync(folder, { mode });
     } catch (err) {
-      // made meanwhile by another writer: fine
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && isDirectory(folder)) continue;
-      throw explained(err as NodeJS.ErrnoException, folder);
+      raced(err, folder);
     }
   }
-  if (missing.length === 0 && !isDirectory(dir)) throw notAFolder(dir);
-  return missing[0];
-}
-
-function notAFolder(dir: string): Error {
-  return explained(Object.assign(new Error('EEXIST'), { code: 'EEXIST' }), path.resolve(dir));
+  return walk.missing[0];
 }
 
 /** `makeDirectorySync`, without blocking the event loop. */
 export async function makeDirectory(dir: string, mode?: number): Promise<string | undefined> {
-  // stat each level (following links) from `dir` up; the walk stops at the first that exists
-  let found: { folder: string; stat: fs.Stats } | undefined;
-  for (let current = path.resolve(dir); !found; current = path.dirname(current)) {
-    const stat = await fs.promises.stat(current).catch(() => undefined);
-    if (stat) found = { folder: current, stat };
-    else if (path.dirname(current) === current) break;
-  }
-  if (found?.folder === path.resolve(dir) && !found.stat.isDirectory()) throw notAFolder(dir);
-  const missing = missingFolders(dir, (folder) => folder === found?.folder);
-  for (const folder of missing) {
+  const walk: Walk = { missing: [], existing: undefined };
+  for (let at: string | undefined = path.resolve(dir); at; ) at = walkedTo(walk, at, await fs.promises.stat(at).catch(() => undefined));
+  checkExisting(dir, walk);
+  for (const folder of walk.missing) {
     try {
       await fs.promises.mkdir(folder, { mode });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && isDirectory(folder)) continue;
-      throw explained(err as NodeJS.ErrnoException, folder);
+      raced(err, folder);
     }
   }
-  return missing[0];
+  return walk.missing[0];
 }
