@@ -75,11 +75,17 @@ describe('farm page in Chromium: three printers', function () {
     const sent: string[] = [];
     const record = (r: Request) => r.method() === 'POST' && sent.push(new URL(r.url()).pathname);
     page.on('request', record);
+    // the upload is held until the second submit has been made, so that "on its way" holds on a slow machine too
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/files/local', async (route) => (await held, route.continue()));
     await page.click('#upload-form button');
     // sent again while the first is on its way (Enter after the click): the file goes once, and one print starts
     await page.evaluate(`document.getElementById('upload-form').requestSubmit()`);
+    release();
     await page.waitForFunction(`/^printing|failed/.test(document.getElementById('upload-result').textContent)`, undefined, { timeout: 15000 });
     page.off('request', record);
+    await page.unroute('**/api/files/local');
     expect(await page.textContent('#upload-result')).to.equal('printing farm-test.gcode on Middle Ender');
     expect(sent).to.deep.equal(['/api/files/local', '/printer/p2/api/files/local/farm-test.gcode']);
 
