@@ -33,6 +33,9 @@ export async function startPushClients(count: number, baseUrl: string, apiKey: s
 function runClients(count: number, baseUrl: string, apiKey: string): void {
   let ready = 0;
   const counts: PushCounts = { byType: {}, byPrinter: {} };
+  process.on('message', (m: { collect?: boolean }) => m.collect && process.send!({ counts }));
+  // none asked for (BENCH_PUSH_CLIENTS=0, to measure the host without push): ready at once
+  if (count === 0) return void process.send!({ ready: true });
   openInBatches(count, () => {
     const socket = ioClient(baseUrl, { auth: { apikey: apiKey }, transports: ['websocket'], forceNew: true, reconnection: false });
     socket.once('history', () => {
@@ -50,7 +53,6 @@ function runClients(count: number, baseUrl: string, apiKey: string): void {
       process.exit(1);
     });
   });
-  process.on('message', (m: { collect?: boolean }) => m.collect && process.send!({ counts }));
 }
 
 if (require.main === module && process.argv[2] === 'clients') runClients(Number(process.argv[3]), process.argv[4]!, process.argv[5]!);
