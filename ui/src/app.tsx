@@ -12,6 +12,7 @@ import { CONNECTION_TEXT, connection } from './push/connection.js';
 import { PAGE_KIND, PAGE_PRINTER } from './lib/page.js';
 import { farmLink, printerTitle } from './views/printer/identity.js';
 import { ErrorBoundary } from './components/error-boundary.js';
+import { PausedWhileAway } from './components/paused-while-away.js';
 import { ReauthDialog } from './components/reauth.js';
 import { SignInForm } from './views/sign-in.js';
 
@@ -98,7 +99,9 @@ export function App() {
           </p>
         ) : View.value ? (
           <ErrorBoundary>
-            <View.value />
+            <PausedWhileAway>
+              <View.value />
+            </PausedWhileAway>
           </ErrorBoundary>
         ) : (
           <p class="muted">Loading…</p>

@@ -15,8 +15,14 @@ export const CONNECTION_TEXT: Record<ConnectionStatus, string> = {
 /** bumped when the host says the plugins' panels changed (a `core.panels` message): the panels are listed again */
 export const panelsChanged = signal(0);
 
+/** bumped each time the host is back after being away: what a view loaded once (not pushed to it) is loaded again */
+export const hostReturned = signal(0);
+
 /** The stream is live. Back after the host was away (a restart may have started or stopped plugins, unannounced to this page), the panels are listed again. */
 export function markConnected(): void {
-  if (connection.peek() === 'reconnecting') panelsChanged.value++;
+  if (connection.peek() === 'reconnecting') {
+    panelsChanged.value++;
+    hostReturned.value++;
+  }
   connection.value = 'connected';
 }

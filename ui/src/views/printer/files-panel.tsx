@@ -6,7 +6,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { useLatestLoad } from '../../components/use-latest-load.js';
-import { api, currentCredential, reasonOf, upload } from '../../api/http.js';
+import { api, ApiError, currentCredential, reasonOf, upload } from '../../api/http.js';
 import { can } from '../../api/session.js';
 import type { FileEntry, FileListing } from '../../api/types.js';
 import { useLeaveWarning } from '../../components/leave-warning.js';
@@ -18,6 +18,7 @@ import { formatDuration } from '../../lib/format.js';
 import { isolate } from '../../lib/bidi.js';
 import { encodePath } from '../../lib/page.js';
 import { formatBytes } from '../../lib/size.js';
+import { hostReturned } from '../../push/connection.js';
 import type { PrinterStream } from '../../push/printer-stream.js';
 
 const FILE_EVENTS = new Set(['UpdatedFiles', 'FileAdded', 'FileRemoved', 'FolderAdded', 'FolderRemoved', 'MetadataAnalysisFinished']);
@@ -79,14 +80,17 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
   const events = stream.events.value;
   const lastFileEvent = events.find((e) => FILE_EVENTS.has(e.type))?.seq;
 
+  // listed again when the host is back from being away (files may have changed meanwhile, unannounced to this page)
+  const returned = hostReturned.value;
   useLatestLoad(
     () => api<FileListing>('GET', `api/files/${origin}?recursive=true`),
     setList,
     (err) => {
-      setList({ files: [] });
+      // the host away (a reload asked for as it went): what it listed last stays, as the state shown does
+      setList((shown) => (shown && err instanceof ApiError && err.status === 0 ? shown : { files: [] }));
       void action.run(() => Promise.reject(err));
     },
-    [origin, reload, lastFileEvent],
+    [origin, reload, lastFileEvent, returned],
   );
 
   const entries = useMemo(() => {

@@ -104,7 +104,7 @@ export function TerminalPanel({ stream }: { stream: PrinterStream }) {
               onKeyDown={walk}
             />
           </label>
-          {/* never disabled: while the printer was offline Enter in the field did nothing, without a word; now the host says why it refuses */}
+          {/* not disabled while the printer is offline (Enter in the field did nothing, without a word): the host says why it refuses; paused only while the host is away, as the whole view is */}
           <button type="submit">Send</button>
         </form>
       )}
