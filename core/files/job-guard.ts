@@ -28,3 +28,8 @@ export function everyPrinter(registry: Pick<PrinterList, 'list'>): PrinterServic
 export function anyPrinterBusyWith(registry: Pick<PrinterList, 'list'>, origin: StorageOrigin, rel: string, folder = false): boolean {
   return everyPrinter(registry).some((printer) => isPrinting(printer, origin, rel, folder));
 }
+
+/** The 409's reason: a folder is not itself printed, a file inside it is. */
+export function beingPrinted(rel: string, folder: boolean): string {
+  return folder ? `"${rel}" holds a file that is being printed` : `"${rel}" is being printed`;
+}

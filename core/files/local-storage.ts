@@ -16,7 +16,7 @@ import type { SettingsService } from '../settings/settings-service.js';
 import type { AnalysisScheduler } from './analysis-scheduler.js';
 import { FileOperationError, type StagedUpload, type StorageSpace, type StoredEntry, type StoredFile, type StoredFolder } from './file-manager.js';
 import type { FileSignals } from './file-signals.js';
-import { anyPrinterBusyWith, deselectIfSelected, everyPrinter } from './job-guard.js';
+import { anyPrinterBusyWith, beingPrinted, deselectIfSelected, everyPrinter } from './job-guard.js';
 import type { MetadataStore } from './metadata-store.js';
 import { removeThumbnailsOf, THUMBNAIL_NAME, THUMBS_FOLDER, transferThumbnails } from './thumbnails.js';
 import { baseName, confine, isGcode, joinPath, normaliseFilePath, normalisePath, parentOf, requireType, typePathOf } from './paths.js';
@@ -127,7 +127,7 @@ export class LocalStorage {
     const existing = await fs.promises.lstat(dest).catch(() => null);
     if (existing?.isDirectory()) throw new FileOperationError(409, `"${rel}" is a folder`);
     if (existing && options.overwrite === false) throw new FileOperationError(409, `"${rel}" already exists`);
-    if (existing && anyPrinterBusyWith(this.printers, 'local', rel)) throw new FileOperationError(409, `"${rel}" is being printed`);
+    if (existing && anyPrinterBusyWith(this.printers, 'local', rel)) throw new FileOperationError(409, beingPrinted(rel, false));
     await this.ensureFolders(parentOf(rel));
     if (options.overwrite === false) await exclusively(rel, () => fs.promises.link(staged.tmpPath, dest));
     else await fs.promises.rename(staged.tmpPath, dest);
@@ -159,7 +159,7 @@ export class LocalStorage {
     const abs = confine(this.root, rel);
     const stat = await fs.promises.lstat(abs).catch(() => null);
     if (!stat || (!stat.isDirectory() && !typePathOf(rel))) throw new FileOperationError(404, `"${rel}" not found`);
-    if (anyPrinterBusyWith(this.printers, 'local', rel, stat.isDirectory())) throw new FileOperationError(409, `"${rel}" is being printed`);
+    if (anyPrinterBusyWith(this.printers, 'local', rel, stat.isDirectory())) throw new FileOperationError(409, beingPrinted(rel, stat.isDirectory()));
     for (const printer of everyPrinter(this.printers)) deselectIfSelected(printer, rel, stat.isDirectory());
     if (stat.isDirectory()) {
       await fs.promises.rm(abs, { recursive: true, force: true });
@@ -206,7 +206,7 @@ export class LocalStorage {
     const dstAbs = confine(this.root, dst);
     const parent = await fs.promises.stat(path.dirname(dstAbs)).catch(() => null);
     if (!parent?.isDirectory()) throw new FileOperationError(404, `destination folder "${parentOf(dst)}" not found`);
-    if (kind === 'move' && anyPrinterBusyWith(this.printers, 'local', src, folder)) throw new FileOperationError(409, `"${src}" is being printed`);
+    if (kind === 'move' && anyPrinterBusyWith(this.printers, 'local', src, folder)) throw new FileOperationError(409, beingPrinted(src, folder));
     const meta = folder ? undefined : this.metadata.get(path.dirname(srcAbs), baseName(src));
 
     if (kind === 'move') for (const printer of everyPrinter(this.printers)) deselectIfSelected(printer, src, folder);

@@ -9,7 +9,7 @@ import type { StorageOrigin } from '../events/catalogue.js';
 import type { PrinterSdCard, PrinterService } from '../printer/printer-service.js';
 import { FileOperationError, type StagedUpload, type StoredFile } from './file-manager.js';
 import type { FileSignals } from './file-signals.js';
-import { isPrinting } from './job-guard.js';
+import { beingPrinted, isPrinting } from './job-guard.js';
 import { normaliseFilePath, typePathOf } from './paths.js';
 
 const ORIGIN: StorageOrigin = 'sdcard';
@@ -63,7 +63,7 @@ export class SdStorage {
     const card = this.ready();
     const file = (await this.list()).find((f) => f.path === name);
     if (!file) throw new FileOperationError(404, `"${name}" not found on the SD card`);
-    if (isPrinting(this.printer, ORIGIN, name)) throw new FileOperationError(409, `"${name}" is being printed`);
+    if (isPrinting(this.printer, ORIGIN, name)) throw new FileOperationError(409, beingPrinted(name, false));
     await card.remove(name);
     this.signals.fileRemoved.fire({ storage: ORIGIN, path: name, name, type: file.typePath });
   }

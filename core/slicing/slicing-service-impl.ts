@@ -15,7 +15,7 @@ import type { SlicingProfileRef, SlicingRef } from '../events/catalogue.js';
 import { FileManager } from '../files/file-manager.js';
 import { normaliseFilePath, typePathOf } from '../files/paths.js';
 import { errorInfo, Logger } from '../logging/logger.js';
-import { anyPrinterBusyWith } from '../files/job-guard.js';
+import { anyPrinterBusyWith, beingPrinted } from '../files/job-guard.js';
 import { PrinterList } from '../printer/printer-list.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { serializeIni } from './ini.js';
@@ -110,7 +110,7 @@ export class DefaultSlicingService implements SlicingService, LifecycleContribut
     if (!model || model.kind !== 'file') throw new SlicingRequestError(404, `no file "${request.path}" in local storage`);
     if (model.typePath[0] !== 'model') throw new SlicingRequestError(400, `"${model.path}" is not a model and cannot be sliced`);
     const gcode = targetPath(model.path, request.gcode);
-    if (anyPrinterBusyWith(this.printers, 'local', gcode)) throw new SlicingRequestError(409, `"${gcode}" is being printed`);
+    if (anyPrinterBusyWith(this.printers, 'local', gcode)) throw new SlicingRequestError(409, beingPrinted(gcode, false));
     const profileFiles = await this.profileFiles(slicer, request.profile);
 
     const ref: SlicingRef = { stl: model.path, stl_location: 'local', gcode, gcode_location: 'local' };

@@ -174,6 +174,21 @@ describe('REST API with the simulated printer', function () {
     expect((await call('POST', '/api/job', { body: { command: 'pause', action: 'sideways' } })).status).to.be.oneOf([400, 409]);
   });
 
+  it('a folder holding the file being printed is not deleted or moved, and the reason says the file inside is printed', async () => {
+    expect((await call('POST', '/api/files/local', { body: uploadForm('shelf.gcode', ['G21', 'G90', 'M83', ...typicalLines(3000)].join('\n'), { path: 'shelf' }) })).status).to.equal(201);
+    expect((await call('POST', '/api/files/local/shelf/shelf.gcode', { body: { command: 'select', print: true } })).status).to.equal(204);
+    await waitFor(() => printer.state.id === 'PRINTING');
+    const refused = await call('DELETE', '/api/files/local/shelf');
+    expect(refused.status).to.equal(409);
+    expect(refused.json.error).to.equal('"shelf" holds a file that is being printed');
+    const moved = await call('POST', '/api/files/local/shelf', { body: { command: 'move', destination: 'elsewhere' } });
+    expect([moved.status, moved.json.error]).to.deep.equal([409, '"shelf" holds a file that is being printed']);
+    expect((await call('GET', '/api/files/local/shelf/shelf.gcode')).status).to.equal(200);
+    expect((await call('POST', '/api/job', { body: { command: 'cancel' } })).status).to.equal(204);
+    await waitFor(() => printer.state.id === 'OPERATIONAL');
+    expect((await call('DELETE', '/api/files/local/shelf')).status).to.equal(204);
+  });
+
   it('uploads to the SD card with TransferStarted/TransferDone, lists and deletes it there', async () => {
     rec.clear();
     const res = await call('POST', '/api/files/sdcard', { body: uploadForm('Small Part.gcode', SMALL_GCODE) });
