@@ -86,6 +86,29 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     expect((await fetch(`${t.baseUrl}/api/files/local/late.gcode`, { method: 'DELETE', headers: { 'X-Api-Key': t.apiKey } })).status).to.equal(204);
   });
 
+  it('says why the files could not be listed, until a listing works again', async () => {
+    const list = '**/api/files/local?recursive=true';
+    let refused = 0;
+    await page.route(list, (route) => (refused++ ? route.continue() : route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'the storage is not mounted' }) })));
+    try {
+      await page.goto(`${t.baseUrl}/printer/p1/`);
+      const notice = 'section[aria-labelledby="files-h"] .notice:has-text("the storage is not mounted")';
+      await page.waitForSelector(notice);
+      // a new file: FileAdded makes the page list again, and this time the listing works
+      const form = new FormData();
+      form.append('file', new Blob([SMALL_GCODE]), 'listed.gcode');
+      expect((await fetch(`${t.baseUrl}/api/files/local`, { method: 'POST', headers: { 'X-Api-Key': t.apiKey }, body: form })).status).to.equal(201);
+      await page.waitForSelector('#file-list tr[data-path="listed.gcode"]');
+      await page.waitForSelector(notice, { state: 'detached' });
+    } finally {
+      await page.unroute(list);
+    }
+    expect((await fetch(`${t.baseUrl}/api/files/local/listed.gcode`, { method: 'DELETE', headers: { 'X-Api-Key': t.apiKey } })).status).to.equal(204);
+    // the refusal is the browser's own log line of the 503, no script error
+    expect(watched.errors.filter((e) => !/status of 503/.test(e))).to.deep.equal([]);
+    watched.errors.length = 0;
+  });
+
   it("moves a file into a new folder, opens the folder, downloads and deletes the file from the printer's page", async () => {
     await page.goto(`${t.baseUrl}/printer/p1/`);
     const row = (p: string) => `#file-list tr[data-path="${p}"]`;
@@ -590,6 +613,9 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       await page.dblclick('#connect-printer');
       await waitFor(() => printerState() === 'OPERATIONAL', 15000);
       await page.waitForSelector('#state:text-is("Operational")', { timeout: 15000 });
+      // the refusal was for the state the printer was in: it goes with that state, the command stays to send
+      await page.waitForSelector('section[aria-labelledby="terminal-h"] .notice', { state: 'detached' });
+      expect(await page.inputValue('#terminal-input')).to.equal('M115');
       expect(sent.map((r) => r.replace(/^\/printer\/p1/, ''))).to.deep.equal(['/api/printer/command {"command":"M115"}', '/api/connection {"command":"connect"}']);
     } finally {
       page.off('request', record);

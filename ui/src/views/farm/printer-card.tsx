@@ -41,7 +41,7 @@ function Thumbnail({ card }: { card: Signal<Card> }) {
 export function PrinterCard({ card, selected, onSelect, events }: { card: Signal<Card>; selected: boolean; onSelect(on: boolean): void; events: ReadonlySignal<readonly PushEvent[]> }) {
   const c = card.value;
   const sources = useMemo<PanelSources>(() => ({ printer: card.peek().id, state: computed(() => card.value.live), events }), [card, events]);
-  const connect = useAction();
+  const connect = useAction(c.state.text);
   const base = printerBase(c.id);
   const completion = c.progress.completion;
   const open = (e: MouseEvent) => {

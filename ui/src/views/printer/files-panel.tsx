@@ -73,7 +73,7 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
   const [uploaded, setUploaded] = useState<string[]>([]);
   const [uploadErrors, setUploadErrors] = useState<{ name?: string; reason: string }[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
-  const action = useAction();
+  const action = useAction(stream.state.value?.state.text);
   const state = stream.state.value;
   const flags = state?.state.flags;
   const busy = new Set((state?.busyFiles ?? []).map((f) => `${f.origin}:${f.path}`));
@@ -82,13 +82,15 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
 
   // listed again when the host is back from being away (files may have changed meanwhile, unannounced to this page)
   const returned = hostReturned.value;
+  // the listing's failure is its own notice: the next listing that works makes it old news (a file's refusal stays)
+  const listing = useAction();
   useLatestLoad(
     () => api<FileListing>('GET', `api/files/${origin}?recursive=true`),
-    setList,
+    (listed) => (setList(listed), listing.clear()),
     (err) => {
       // the host away (a reload asked for as it went): what it listed last stays, as the state shown does
       setList((shown) => (shown && err instanceof ApiError && err.status === 0 ? shown : { files: [] }));
-      void action.run(() => Promise.reject(err));
+      void listing.run(() => Promise.reject(err));
     },
     [origin, reload, lastFileEvent, returned],
   );
@@ -331,6 +333,7 @@ export function FilesPanel({ stream }: { stream: PrinterStream }) {
         </div>
       )}
       {list?.free !== undefined && <p class="muted">{formatBytes(list.free)} free</p>}
+      <Notice error={listing.error} onDismiss={listing.clear} />
       <Notice error={action.error} onDismiss={action.clear} />
     </section>
   );

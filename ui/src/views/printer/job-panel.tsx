@@ -25,7 +25,7 @@ const ORIGINS: Record<string, string> = {
 export function JobPanel({ stream }: { stream: PrinterStream }) {
   const state = stream.state.value;
   const reading = stream.clock.value;
-  const action = useAction();
+  const action = useAction(stream.state.value?.state.text);
   const [confirming, setConfirming] = useState(false);
   if (!state || !reading) return <section class="panel"><p class="muted">Waiting for the printer…</p></section>;
   const flags = state.state.flags;

@@ -46,7 +46,7 @@ const FIELDS: Record<FieldName, NumberRule & { min: number; max: number }> = {
 };
 
 export function MotionPanel({ stream }: { stream: PrinterStream }) {
-  const action = useAction();
+  const action = useAction(stream.state.value?.state.text);
   const [step, setStep] = useState(10);
   const [typed, setTyped] = useState<Record<FieldName, string>>({ amount: '5', fan: '100', feed: '100', flow: '100' });
   const [invalid, setInvalid] = useState<FieldName | null>(null);

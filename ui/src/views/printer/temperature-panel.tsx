@@ -61,7 +61,7 @@ function HeaterRow({ name, reading, control, value, setValue, onSet, onRefused }
 }
 
 export function TemperaturePanel({ stream }: { stream: PrinterStream }) {
-  const action = useAction();
+  const action = useAction(stream.state.value?.state.text);
   useEffect(() => void loadPresets(), []);
   const presets = hostPresets.value ?? [];
   const [editing, setEditing] = useState(false);

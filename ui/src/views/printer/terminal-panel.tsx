@@ -19,7 +19,7 @@ export function TerminalPanel({ stream }: { stream: PrinterStream }) {
   const [sent, setSent] = useState<string[]>([]);
   const [cursor, setCursor] = useState<number | null>(null);
   const [command, setCommand] = useState('');
-  const action = useAction();
+  const action = useAction(stream.state.value?.state.text);
   const list = useRef<HTMLOListElement>(null);
   const follow = useRef(true);
   const lines = stream.terminal.value;

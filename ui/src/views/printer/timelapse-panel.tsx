@@ -42,7 +42,9 @@ export function TimelapsePanel({ stream }: { stream: PrinterStream }) {
   const [error, setError] = useState<string | null>(null);
   const [changed, setChanged] = useState(0);
   const last = stream.events.value.find((e) => TIMELAPSE_EVENTS.has(e.type))?.seq;
-  useLatestLoad(() => api<Overview>('GET', 'api/timelapse'), setOverview, (err) => setError(reasonOf(err)), [last, changed]);
+  // the listing's failure is old news once a listing works; a movie's (play, download, delete) stays to be read
+  const [listError, setListError] = useState<string | null>(null);
+  useLatestLoad(() => api<Overview>('GET', 'api/timelapse'), (listed) => (setOverview(listed), setListError(null)), (err) => setListError(reasonOf(err)), [last, changed]);
   useEffect(() => () => playing && URL.revokeObjectURL(playing.url), [playing]);
   const play = (name: string) => movieBlob(name).then((url) => setPlaying({ name, url }), (err) => setError(`cannot play ${name}: ${reasonOf(err)}`));
   const save = (name: string) =>
@@ -66,6 +68,7 @@ export function TimelapsePanel({ stream }: { stream: PrinterStream }) {
         <h2 id="timelapse-h">Timelapses</h2>
         {overview && <span class="muted">{overview.enabled ? 'recording prints' : 'off'}</span>}
       </header>
+      <Notice error={listError} onDismiss={() => setListError(null)} />
       <Notice error={error} onDismiss={() => setError(null)} />
       {playing && (
         <figure style={{ margin: 0 }}>
