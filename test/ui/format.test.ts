@@ -3,7 +3,7 @@
  * units, OctoPrint's print-time-left estimator, and readable event lines.
  */
 import { expect } from 'chai';
-import { describeEvent, describeTemperatures, formatDuration, PrintClock, PrintTimeEstimator, progressText, timeLeftText } from '../../ui/src/lib/format.js';
+import { describeEvent, describeTemperatures, eventLabel, formatDuration, PrintClock, PrintTimeEstimator, progressText, timeLeftText } from '../../ui/src/lib/format.js';
 
 describe('web app: display helpers', () => {
   it('formats durations in human units', () => {
@@ -118,7 +118,20 @@ describe('web app: display helpers', () => {
     expect(describeEvent('MetadataAnalysisFinished', { name: 'a.gcode', path: 'a.gcode', result: { estimatedPrintTime: 85.3, filament: {} } })).to.equal(
       'analysed a.gcode: about 1 min 25 s to print',
     );
-    const generic = describeEvent('plugin_printing_events_PrintProgress', {
+    expect(describeEvent('plugin_printing_events_PrintProgress', { name: 'a.gcode', path: 'dir/a.gcode', progress: 20, completion: 20.14, printTime: 6, printTimeLeft: 372.8 })).to.equal(
+      'dir/a.gcode at 20.1 % · 6 min 13 s left',
+    );
+    expect(describeEvent('plugin_printing_events_PrintProgress', { path: 'a.gcode', progress: 10 })).to.equal('a.gcode at 10 %');
+    expect([eventLabel('plugin_printing_events_PrintProgress'), eventLabel('plugin_mqtt_Connected'), eventLabel('PrintDone'), eventLabel('plugin_x')]).to.deep.equal([
+      'PrintProgress',
+      'Connected',
+      'PrintDone',
+      'plugin_x',
+    ]);
+    expect(describeEvent('Home', { printer: 'p2' })).to.equal('G28 sent: homing');
+    expect(describeEvent('EStop', { printer: 'p2' })).to.equal('M112 sent: emergency stop');
+    expect(describeEvent('plugin_example_Progress', { printer: 'p2', step: 3 })).to.equal('step 3');
+    const generic = describeEvent('plugin_example_Progress', {
       name: 'a.gcode',
       path: 'a.gcode',
       origin: 'local',

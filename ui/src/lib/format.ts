@@ -191,6 +191,28 @@ export function describeTemperatures(heaters: Record<string, unknown> | null | u
 }
 
 /** One readable line for a push `event` message (its type is shown beside it): names, numbers in units, no JSON. */
+/** The G-code events (their payload is the printer only): what was sent, in words. */
+const GCODE_EVENTS: Record<string, string> = {
+  Home: 'G28 sent: homing',
+  PowerOn: 'M80 sent: power on',
+  PowerOff: 'M81 sent: power off',
+  Dwell: 'G4 sent: dwelling',
+  Waiting: 'waiting for the user (M0, M1 or M226)',
+  Cooling: 'M245 sent: cooling',
+  Alert: 'M300 sent: a beep',
+  Conveyor: 'M240 sent: conveyor',
+  Eject: 'M40 sent: eject',
+  EStop: 'M112 sent: emergency stop',
+};
+
+/**
+ * The name a person reads for an event type: a plugin's event (`plugin_<plugin id>_<Name>`) by its
+ * own name, `PrintProgress`, not the 36 unbreakable characters that squeezed the log's sentences.
+ */
+export function eventLabel(type: string): string {
+  return /^plugin_[a-z0-9_]+?_([A-Z]\w*)$/.exec(type)?.[1] ?? type;
+}
+
 export function describeEvent(type: string, payload: Record<string, unknown> | null | undefined): string {
   const p = payload || {};
   const text = (v: unknown) => (typeof v === 'string' ? v : v == null ? '' : String(v));
@@ -233,6 +255,22 @@ export function describeEvent(type: string, payload: Record<string, unknown> | n
       return 'now ' + text(p.state_string);
     case 'ZChange':
       return 'Z ' + (p.old == null ? '?' : text(p.old)) + ' → ' + text(p.new) + ' mm';
+    case 'Home':
+    case 'PowerOn':
+    case 'PowerOff':
+    case 'Dwell':
+    case 'Waiting':
+    case 'Cooling':
+    case 'Alert':
+    case 'Conveyor':
+    case 'Eject':
+    case 'EStop':
+      return GCODE_EVENTS[type];
+    case 'plugin_printing_events_PrintProgress': {
+      const done = typeof p.completion === 'number' ? p.completion : p.progress;
+      const left = typeof p.printTimeLeft === 'number' ? ' · ' + formatDuration(p.printTimeLeft) + ' left' : '';
+      return file + ' at ' + (typeof done === 'number' ? Math.round(done * 10) / 10 : '?') + ' %' + left;
+    }
     case 'Connected':
       return 'printer on ' + text(p.port) + (p.baudrate ? ' at ' + text(p.baudrate) + ' baud' : '');
     case 'ClientOpened':
@@ -241,7 +279,8 @@ export function describeEvent(type: string, payload: Record<string, unknown> | n
       return text(p.error);
   }
   // anything else: its fields, deprecated duplicates left out, numbers rounded or as durations
-  const shown = Object.keys(p).filter((key) => !((key === 'file' || key === 'filename') && (p.path || p.name)) && !(key === 'origin' && p.origin === 'local'));
+  // `printer` is the log's own column: "printer p2" beside "Middle Ender" said it twice
+  const shown = Object.keys(p).filter((key) => key !== 'printer' && !((key === 'file' || key === 'filename') && (p.path || p.name)) && !(key === 'origin' && p.origin === 'local'));
   return shown
     .map((key) => {
       const v = p[key];

@@ -3,10 +3,10 @@ import type { ReadonlySignal } from '@preact/signals';
 import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PushEvent } from '../api/types.js';
-import { describeEvent, timeOfDay } from '../lib/format.js';
+import { describeEvent, eventLabel, timeOfDay } from '../lib/format.js';
 
 /** Types that come many times a second while printing: hidden unless asked for. */
-const CHATTY = new Set(['ZChange', 'PrintProgress', 'ClientOpened', 'ClientClosed', 'ClientAuthed']);
+const CHATTY = new Set(['ZChange', 'plugin_printing_events_PrintProgress', 'ClientOpened', 'ClientClosed', 'ClientAuthed']);
 
 interface RowProps {
   event: PushEvent;
@@ -28,7 +28,9 @@ class EventRow extends Component<RowProps> {
             {who}
           </span>
         )}
-        <span class="what">{e.type}</span>
+        <span class="what" title={e.type}>
+          {eventLabel(e.type)}
+        </span>
         <span class="text">{describeEvent(e.type, e.payload as Record<string, unknown>)}</span>
       </li>
     );
@@ -55,7 +57,7 @@ export function EventsLog({ events: live, names, quiet = false }: { events: Read
               <option value="">all</option>
               <option value="-chatty">all but progress and Z</option>
               {types.map((t) => (
-                <option value={t}>{t}</option>
+                <option value={t}>{eventLabel(t)}</option>
               ))}
             </select>
           </label>

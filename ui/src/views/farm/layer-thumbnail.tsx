@@ -72,6 +72,7 @@ export function LayerThumbnail({ card }: { card: Signal<Card> }) {
     drawn.current = key;
     drawLayer(canvas.current, parsed, index, filepos);
   });
-  if (!path) return <div class="thumb" aria-hidden="true" />;
+  // no file, or one with no layers to draw (moves only): an empty frame says nothing
+  if (!path || parsed?.layers.length === 0) return null;
   return <canvas ref={canvas} class="thumb" width={SIZE} height={SIZE} role="img" aria-label={parsed && index >= 0 ? `Layer ${index + 1} of ${parsed.layers.length}` : `Layer preview of ${file?.name ?? path}`} data-layer={index >= 0 ? index + 1 : undefined} />;
 }

@@ -46,7 +46,7 @@ export function LayerPreview({ stream }: { stream: PrinterStream }) {
     <section class="panel" aria-labelledby="preview-h">
       <header>
         <h2 id="preview-h">Layer preview</h2>
-        {parsed && (
+        {parsed && parsed.layers.length > 0 && (
           <span class="muted num" id="preview-layer">
             layer {index + 1} of {parsed.layers.length} · Z {parsed.layers[index]?.z.toFixed(2)} mm{done !== null && Number.isFinite(done) ? ` · ${Math.round(done * 100)} % of this layer` : ''}
           </span>
@@ -54,7 +54,8 @@ export function LayerPreview({ stream }: { stream: PrinterStream }) {
       </header>
       <Notice error={error} />
       {!parsed && !error && <p class="muted">Reading {key}…</p>}
-      {parsed && (
+      {parsed && parsed.layers.length === 0 && <p class="muted">Nothing to draw: {key} extrudes no layers (moves only).</p>}
+      {parsed && parsed.layers.length > 0 && (
         <>
           <canvas ref={canvas} width={SIZE} height={SIZE} style={{ maxWidth: '100%', display: 'block', margin: '0 auto' }} role="img" aria-label={`Layer ${index + 1} of ${key}`} />
           <label class="row" style={{ marginTop: '8px' }}>
