@@ -88,6 +88,10 @@ describe('web app: the newcomer story in Chromium', function () {
     await waitState('Operational');
     expect(await page.textContent('.crumb')).to.equal('Workshop MK4');
     await page.waitForSelector('#chart canvas');
+    // the time axis spans at least a minute and never years, even from the first sample or two
+    await page.waitForSelector('#chart[data-span]');
+    const span = Number(await page.getAttribute('#chart', 'data-span'));
+    expect(span).to.be.at.least(60).and.below(24 * 3600);
     expect(await seriousViolations(page), 'printer view').to.deep.equal([]);
 
     await page.click('button[data-preset="PLA"]');

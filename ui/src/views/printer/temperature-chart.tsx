@@ -25,12 +25,14 @@ function columns(points: readonly TempPoint[], heaters: string[]): uPlot.Aligned
   ];
 }
 
-function options(heaters: string[], width: number, ink: string, grid: string): uPlot.Options {
+/** `shown` is told the seconds the time axis spans whenever it changes (the chart's `data-span`, for tests and tools). */
+function options(heaters: string[], width: number, ink: string, grid: string, shown: (seconds: number) => void): uPlot.Options {
   const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   return {
     width,
     height: 220,
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(50, Math.ceil((max + 10) / 50) * 50)] } },
+    // at least the last minute: from one sample uPlot's own range spread the axis over years (2027 2028 2029)
+    scales: { x: { time: true, range: (_u, min, max) => (max - min < 60 ? [max - 60, max] : [min, max]) }, y: { range: (_u, _min, max) => [0, Math.max(50, Math.ceil((max + 10) / 50) * 50)] } },
     axes: [axis, { ...axis, label: '°C', values: (_u, ticks) => ticks.map((t) => `${t}`) }],
     series: [
       { label: 'time' },
@@ -41,6 +43,7 @@ function options(heaters: string[], width: number, ink: string, grid: string): u
     ],
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
+    hooks: { setScale: [(u, key) => key === 'x' && shown((u.scales.x!.max ?? 0) - (u.scales.x!.min ?? 0))] },
   };
 }
 
@@ -61,7 +64,7 @@ export function TemperatureChart({ temps }: { temps: ReadonlySignal<readonly Tem
         // a heater appeared or went: a new chart with its series
         plot?.destroy();
         shown = heaters.join();
-        plot = heaters.length ? new uPlot(options(heaters, el.clientWidth || 600, ink, grid), columns(points, heaters), el) : undefined;
+        plot = heaters.length ? new uPlot(options(heaters, el.clientWidth || 600, ink, grid, (seconds) => (el.dataset.span = String(Math.round(seconds)))), columns(points, heaters), el) : undefined;
       } else plot?.setData(columns(points, heaters));
     });
     const resize = new ResizeObserver(() => plot?.setSize({ width: el.clientWidth, height: 220 }));
