@@ -21,7 +21,7 @@ import { PluginUiReader } from '../../core/ui/plugin-ui.js';
 import { SMALL_GCODE } from '../api/support.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { waitFor } from '../support/wait.js';
-import { launchChromium, openWatchedPage, seriousViolations, storyGcode, type WatchedPage } from './support.js';
+import { launchChromium, openWatchedPage, outsideTheirPanel, seriousViolations, storyGcode, type WatchedPage } from './support.js';
 
 /** A panel module as a plugin ships it (one .js file in its folder), exporting `mount(element, api)` with this body. */
 function panelFolder(file: string, mountBody: string): { dir: string; module: string } {
@@ -541,6 +541,20 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
       await page.press(field, 'Enter');
       await waitFor(() => target() === 210.5, 10000);
       expect(await page.inputValue(field)).to.equal('');
+      // a three-figure target, the widest row: its field, Set and Off stay inside the panel (Off sat
+      // against its edge on a desktop), and nothing scrolls sideways, on a desktop and on a phone
+      await page.waitForSelector('tr[data-heater="tool0"] .target:text-is("211 °C")');
+      try {
+        for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+          await page.setViewportSize(size);
+          // the chart follows its new width in the next frame (a ResizeObserver)
+          await page.evaluate('new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)))');
+          expect(await outsideTheirPanel(page), `${size.width} px`).to.deep.equal([]);
+          expect(await page.evaluate('document.documentElement.scrollWidth'), `${size.width} px`).to.equal(size.width);
+        }
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
       // not a number: said at the panel, the field marked, nothing sent
       for (const [typed, reason] of [['', 'Enter the target of tool0 in °C.'], ['hot', '“hot” is not a number: enter the target of tool0 in °C.']]) {
         await page.fill(field, typed);

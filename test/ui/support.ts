@@ -117,3 +117,27 @@ export async function focusShown(page: Page): Promise<boolean> {
 export async function focused(page: Page, selector: string): Promise<boolean> {
   return Boolean(await page.evaluate(`!!document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`));
 }
+
+/**
+ * The controls (and tables) that reach past their panel's padding into its edge, or beyond it, each
+ * named with its panel and where it is; none on a page laid out right. A page-wide horizontal scroll
+ * misses these: the panel's padding hides a few pixels of overflow, and a table's cell padding too.
+ */
+export async function outsideTheirPanel(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const out = [];
+    for (const panel of document.querySelectorAll('.panel')) {
+      const box = panel.getBoundingClientRect();
+      const style = getComputedStyle(panel);
+      const left = box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
+      const right = box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+      for (const el of panel.querySelectorAll('button, input, select, table')) {
+        const at = el.getBoundingClientRect();
+        if (at.width === 0 || (at.left >= left - 0.5 && at.right <= right + 0.5)) continue;
+        const what = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 24);
+        out.push(panel.getAttribute('aria-labelledby') + ': ' + el.tagName.toLowerCase() + ' "' + what + '" spans ' + Math.round(at.left) + '..' + Math.round(at.right) + ', the panel ' + Math.round(left) + '..' + Math.round(right));
+      }
+    }
+    return out;
+  })()`)) as string[];
+}
