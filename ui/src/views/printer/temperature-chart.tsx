@@ -25,14 +25,25 @@ function columns(points: readonly TempPoint[], heaters: string[]): uPlot.Aligned
   ];
 }
 
+/**
+ * The samples' times, and at least the last minute. From the data itself: for one sample uPlot hands
+ * the range a day's worth of its own (in seconds, read as ms: 1 000 days, an axis of 2027 2028 2029).
+ */
+function timeRange(u: uPlot): uPlot.Range.MinMax {
+  const times = u.data[0];
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (first == null || last == null) return [null, null];
+  return last - first < 60 ? [last - 60, last] : [first, last];
+}
+
 /** `shown` is told the seconds the time axis spans whenever it changes (the chart's `data-span`, for tests and tools). */
 function options(heaters: string[], width: number, ink: string, grid: string, shown: (seconds: number) => void): uPlot.Options {
   const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   return {
     width,
     height: 220,
-    // at least the last minute: from one sample uPlot's own range spread the axis over years (2027 2028 2029)
-    scales: { x: { time: true, range: (_u, min, max) => (max - min < 60 ? [max - 60, max] : [min, max]) }, y: { range: (_u, _min, max) => [0, Math.max(50, Math.ceil((max + 10) / 50) * 50)] } },
+    scales: { x: { time: true, range: timeRange }, y: { range: (_u, _min, max) => [0, Math.max(50, Math.ceil((max + 10) / 50) * 50)] } },
     axes: [axis, { ...axis, label: '°C', values: (_u, ticks) => ticks.map((t) => `${t}`) }],
     series: [
       { label: 'time' },
