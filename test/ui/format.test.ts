@@ -128,6 +128,7 @@ describe('web app: display helpers', () => {
       'PrintDone',
       'plugin_x',
     ]);
+    expect(describeEvent('ClientClosed', { remoteAddress: '127.0.0.1' })).to.equal('a client from 127.0.0.1 left');
     expect(describeEvent('Home', { printer: 'p2' })).to.equal('G28 sent: homing');
     expect(describeEvent('EStop', { printer: 'p2' })).to.equal('M112 sent: emergency stop');
     expect(describeEvent('plugin_example_Progress', { printer: 'p2', step: 3 })).to.equal('step 3');

@@ -168,6 +168,11 @@ describe('web app: the farm at once, history, event log and settings in Chromium
   it('the event log shows the durable events, newest first, filtered by type', async () => {
     await page.click('nav a:has-text("Event log")');
     await page.waitForSelector('#event-log li .what:text-is("PrintDone")');
+    // a long type stays on one line, and a plugin's event shows by its own name, the full type in its title
+    const lineHeight = Number(await page.evaluate(`parseFloat(getComputedStyle(document.querySelector('#event-log li .what')).lineHeight)`));
+    const longest = await page.$eval('#event-log li .what:text-is("MetadataAnalysisFinished")', (w) => w.getBoundingClientRect().height);
+    expect(longest).to.be.below(lineHeight * 1.5);
+    expect(await page.textContent('#event-log li .what[title="plugin_printing_events_PrintProgress"]')).to.equal('PrintProgress');
     await page.fill('input[placeholder="e.g. PrintDone"]', 'PrintStarted');
     await page.press('input[placeholder="e.g. PrintDone"]', 'Enter');
     // newest first: the two prints of both.gcode, then done.gcode's

@@ -275,6 +275,8 @@ export function describeEvent(type: string, payload: Record<string, unknown> | n
       return 'printer on ' + text(p.port) + (p.baudrate ? ' at ' + text(p.baudrate) + ' baud' : '');
     case 'ClientOpened':
       return 'a client connected from ' + text(p.remoteAddress);
+    case 'ClientClosed':
+      return 'a client from ' + text(p.remoteAddress) + ' left';
     case 'Error':
       return text(p.error);
   }

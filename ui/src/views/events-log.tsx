@@ -3,6 +3,7 @@ import type { ReadonlySignal } from '@preact/signals';
 import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PushEvent } from '../api/types.js';
+import { EventType } from '../components/event-type.js';
 import { describeEvent, eventLabel, timeOfDay } from '../lib/format.js';
 
 /** Types that come many times a second while printing: hidden unless asked for. */
@@ -28,9 +29,7 @@ class EventRow extends Component<RowProps> {
             {who}
           </span>
         )}
-        <span class="what" title={e.type}>
-          {eventLabel(e.type)}
-        </span>
+        <EventType type={e.type} />
         <span class="text">{describeEvent(e.type, e.payload as Record<string, unknown>)}</span>
       </li>
     );

@@ -7,6 +7,7 @@ import { api, reasonOf } from '../../api/http.js';
 import type { EventPage, LoggedEvent } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
 import { PrinterFilter, usePrinterNames } from '../../components/printer-filter.js';
+import { EventType } from '../../components/event-type.js';
 import { dateAndTime, describeEvent } from '../../lib/format.js';
 
 const SHOWN = 200;
@@ -62,7 +63,7 @@ export function EventLogView() {
             <span class="who" title={e.printer ? (printers[e.printer] ?? e.printer) : undefined}>
               {e.printer ? (printers[e.printer] ?? e.printer) : ''}
             </span>
-            <span class="what">{e.type}</span>
+            <EventType type={e.type} />
             <span class="text">{describeEvent(e.type, e.payload as Record<string, unknown>)}</span>
           </li>
         ))}

@@ -46,7 +46,7 @@ export function HistoryView() {
       <Notice error={error} />
       {totals && (
         <p id="history-totals">
-          {totals.jobs} jobs · {formatDuration(totals.printTime)} printing · {metres(totals.filament)} of filament
+          {totals.jobs === 1 ? '1 job' : `${totals.jobs} jobs`} · {formatDuration(totals.printTime)} printing · {metres(totals.filament)} of filament
         </p>
       )}
       {jobs && jobs.jobs.length === 0 ? (
