@@ -212,11 +212,22 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
+    // printer 2's page, open in another tab while it is removed
+    const p2Page = await page.context().newPage();
+    await p2Page.goto(`${t.baseUrl}/printer/p2/?apikey=${t.apiKey}`);
+    await p2Page.waitForSelector('.conn[data-status="connected"]');
     await page.click('nav a:has-text("Settings")');
     page.once('dialog', (d) => void d.accept());
     await page.click('#printer-settings tr[data-printer="p2"] button:has-text("Remove")');
     await page.waitForSelector('#printer-settings tr[data-printer="p2"]', { state: 'detached' });
     expect(t.get<PrinterRegistry>(PrinterRegistry).get('p2')).to.equal(undefined);
+    // that page says the printer is gone (not that the host is away), its controls are paused, and it links to the farm
+    await p2Page.waitForSelector('.conn[data-status="gone"]', { timeout: 15000 });
+    expect(await p2Page.textContent('.conn')).to.equal('no such printer');
+    expect(await p2Page.textContent('.away')).to.match(/^This host has no printer “p2”: it was removed, or the address is wrong\. All printers$/);
+    expect(await p2Page.isDisabled('#terminal-form input, input[placeholder^="G-code"]')).to.equal(true);
+    await Promise.all([p2Page.waitForURL(`${t.baseUrl}/`), p2Page.click('.away a:text-is("All printers")')]);
+    await p2Page.close();
     // no user yet (signed in with the host's key): a line says so, and no empty table
     await page.waitForSelector('#users-empty:has-text("No users yet")');
     expect(await page.$('#users')).to.equal(null);

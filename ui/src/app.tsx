@@ -99,7 +99,13 @@ export function App() {
           </p>
         ) : View.value ? (
           <ErrorBoundary>
-            <PausedWhileAway>
+            <PausedWhileAway
+              gone={
+                <>
+                  This host has no printer “{PAGE_PRINTER}”: it was removed, or the address is wrong. <a href={farmLink.value}>All printers</a>
+                </>
+              }
+            >
               <View.value />
             </PausedWhileAway>
           </ErrorBoundary>

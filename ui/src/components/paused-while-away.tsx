@@ -11,8 +11,10 @@ import { connection } from '../push/connection.js';
 
 export const PAUSED_TEXT = 'Reconnecting to the host… controls are paused until it is back. What you typed is kept.';
 
-export function PausedWhileAway({ children }: { children: ComponentChildren }) {
-  const away = connection.value === 'reconnecting';
+/** `gone`: what to say when the host has no such printer (its controls are paused too: there is nothing to control) */
+export function PausedWhileAway({ children, gone }: { children: ComponentChildren; gone: ComponentChildren }) {
+  const status = connection.value;
+  const away = status === 'reconnecting' || status === 'gone';
   const scope = useRef<HTMLFieldSetElement>(null);
   // the control that had the focus when the host went (disabling it drops the focus to the body)
   const held = useRef<HTMLElement | null>(null);
@@ -37,7 +39,7 @@ export function PausedWhileAway({ children }: { children: ComponentChildren }) {
       {/* role=alert: announced when it appears, as the host going is news that changes what the page can do */}
       {away && (
         <p class="away" role="alert">
-          {PAUSED_TEXT}
+          {status === 'gone' ? gone : PAUSED_TEXT}
         </p>
       )}
       {/* no box of its own (the view lays out as before) and no group for a screen reader: only the disabling */}

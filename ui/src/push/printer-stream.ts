@@ -59,7 +59,9 @@ export class PrinterStream {
     } catch (err) {
       // a refused credential is handled by the sign-in (http.ts); anything else: the host is away
       if (err instanceof ApiError && err.status === 403) this.status.value = 'refused';
-      else this.again();
+      // the host is there and knows no such printer: said as that, not as a host away; still asked
+      // again now and then (a printer re-added under its id, or a host still loading its printers)
+      else this.again(err instanceof ApiError && err.status === 404 ? 'gone' : 'reconnecting');
       return;
     }
     if (this.stopped) return;
@@ -86,9 +88,9 @@ export class PrinterStream {
     };
   }
 
-  private again(): void {
+  private again(status: 'reconnecting' | 'gone' = 'reconnecting'): void {
     this.retry = Math.min(this.retry + 1, 5);
-    this.status.value = 'reconnecting';
+    this.status.value = status;
     this.timer = setTimeout(() => void this.connect(), this.retry * 1000);
   }
 
