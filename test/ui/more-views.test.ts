@@ -185,6 +185,9 @@ describe('web app: the farm at once, history, event log and settings in Chromium
     await page.click('nav a:has-text("Settings")');
     await page.waitForSelector('#printer-settings tr[data-printer="p1"]');
     expect(await seriousViolations(page), 'settings view').to.deep.equal([]);
+    // the port and baud rate fields suggest what the host accepts (as GET /api/connection lists it)
+    await page.waitForSelector('#add-printer-ports option[value="virtual"]', { state: 'attached' });
+    expect(await page.$$eval('#add-printer-baudrates option', (o) => o.map((x) => x.getAttribute('value')))).to.include.members(['115200', '250000']);
     await page.fill('#add-printer input[name=id]', 'p2');
     await page.fill('#add-printer input[name=name]', 'Spare Mini');
     await page.fill('#add-printer input[name=port]', 'virtual');

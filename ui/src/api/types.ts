@@ -23,6 +23,11 @@ export interface PrinterList {
   printers: PrinterJson[];
 }
 
+/** `GET /api/connection` (core/printer/connection-routes.ts): the ports and baud rates the host would accept */
+export interface ConnectionChoices {
+  options: { ports: string[]; baudrates: number[] };
+}
+
 /** `GET /api/currentuser` (core/auth/routes/login.ts) */
 export interface CurrentUser {
   name: string;

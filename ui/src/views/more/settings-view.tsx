@@ -6,7 +6,7 @@ import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
 import { can } from '../../api/session.js';
-import type { PrinterJson, PrinterList } from '../../api/types.js';
+import type { ConnectionChoices, PrinterJson, PrinterList } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
 import { isolate } from '../../lib/bidi.js';
 import { ActionsHeader } from '../../components/printer-filter.js';
@@ -19,8 +19,23 @@ import { SubscriptionsSettings } from '../settings/subscriptions-settings.js';
 import { WebcamsSettings } from '../settings/webcams-settings.js';
 import { UsersSettings } from './users-settings.js';
 
+/** The ports the host detects and allows (virtual included) and the baud rates it offers, as suggestions: a tcp:// bridge is typed. */
+function useConnectionChoices(): ConnectionChoices['options'] {
+  const [choices, setChoices] = useState<ConnectionChoices['options']>({ ports: [], baudrates: [] });
+  useEffect(
+    () =>
+      void api<ConnectionChoices>('GET', 'api/connection').then(
+        (r) => setChoices({ ports: r.options.ports, baudrates: r.options.baudrates }),
+        () => undefined,
+      ),
+    [],
+  );
+  return choices;
+}
+
 function AddPrinter({ onAdded }: { onAdded(): void }) {
   const action = useAction();
+  const choices = useConnectionChoices();
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
@@ -50,11 +65,21 @@ function AddPrinter({ onAdded }: { onAdded(): void }) {
       </label>
       <label class="stack">
         Port
-        <input name="port" required size={14} placeholder="/dev/ttyUSB0 or virtual" />
+        <input name="port" required size={14} placeholder="/dev/ttyUSB0 or virtual" list="add-printer-ports" autocomplete="off" />
+        <datalist id="add-printer-ports">
+          {choices.ports.map((port) => (
+            <option value={port} />
+          ))}
+        </datalist>
       </label>
       <label class="stack">
         Baud rate
-        <input name="baudrate" type="number" value={115200} min={1200} />
+        <input name="baudrate" type="number" value={115200} min={1200} list="add-printer-baudrates" />
+        <datalist id="add-printer-baudrates">
+          {choices.baudrates.map((rate) => (
+            <option value={rate} />
+          ))}
+        </datalist>
       </label>
       <label class="stack">
         Own port
