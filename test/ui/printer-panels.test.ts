@@ -304,7 +304,8 @@ describe("web app: a printer page's files, plugin panels, webcam and timelapses 
     }
     // the plugin stopped: its tab (and the tab list) go, its module is disposed, the page's own sections are back
     await page.waitForSelector('[role="tablist"]', { state: 'detached' });
-    expect(await page.evaluate('[window.tabMounts, window.tabDisposals]')).to.deep.equal([2, 2]);
+    // disposed with the tab, or soon after on a loaded machine (seen once: [2, 1] read as the tab list went)
+    await waitFor(async () => JSON.stringify(await page.evaluate('[window.tabMounts, window.tabDisposals]')) === '[2,2]', 5000, 'the tab mounted twice and disposed twice');
     expect(await page.evaluate('window.unreloaded')).to.equal(true);
     expect(watched.errors).to.deep.equal([]);
     fs.rmSync(dir, { recursive: true, force: true });
