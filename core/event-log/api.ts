@@ -21,6 +21,15 @@ export interface EventQuery {
   printer?: string;
 }
 
+/** A page backwards from a seq: the newest events first in the log's order (`GET /api/events?before=`). */
+export interface EarlierQuery {
+  /** events with a seq below this (any seq above the newest: the newest events) */
+  before: number;
+  limit: number;
+  type?: string;
+  printer?: string;
+}
+
 export interface EventPage {
   events: LoggedEvent[];
   /** the `since` for the next page, null when this page reached the newest event */
@@ -29,11 +38,24 @@ export interface EventPage {
   gap: boolean;
 }
 
+/** What `GET /api/events?before=` answers (readEarlierJson): a page backwards, oldest first. */
+export interface EarlierPage {
+  events: LoggedEvent[];
+  /** the `before` of the older page, null once this one holds the oldest */
+  previous: number | null;
+}
+
 export interface EventLog {
   /** Reads the log (written rows plus those still waiting for the writer), oldest first. */
   read(query: EventQuery): EventPage;
   /** The same page as `GET /api/events` answers it (`{ events, next, gap? }`), as UTF-8 JSON bytes. */
   readJson(query: EventQuery): Buffer;
+  /**
+   * The `limit` events just before `query.before`, oldest first, as UTF-8 JSON bytes
+   * (`{ events, previous }`; `previous` is the `before` of the page older than this one, null once it
+   * holds the oldest): what a view that shows the newest events reads, in one query however long the log.
+   */
+  readEarlierJson(query: EarlierQuery): Buffer;
   /** the highest seq retention has dropped (0: none) */
   readonly prunedUpTo: number;
   /** Resolves once every event the log has received is committed to disk. */

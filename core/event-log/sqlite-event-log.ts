@@ -17,7 +17,7 @@ import { whereClause, type SqlValue } from '../database/where.js';
 import { EventBus, type AnyFiredEvent } from '../events/event-bus.js';
 import { Logger } from '../logging/logger.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { MAX_PAGE, type EventLog, type EventPage, type EventQuery, type LoggedEvent } from './api.js';
+import { MAX_PAGE, type EarlierQuery, type EventLog, type EventPage, type EventQuery, type LoggedEvent } from './api.js';
 import { readMeta, ROW_FIELDS, type FlatRows } from './schema.js';
 import { SeqReservationToken, type SeqReservation } from './seq-reservation.js';
 import { eventLogSettings } from './settings.js';
@@ -116,6 +116,22 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
     return Buffer.concat(parts);
   }
 
+  readEarlierJson(query: EarlierQuery): Buffer {
+    const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(query.limit)));
+    const where = whereClause([
+      ['seq < ?', query.before],
+      ['type = ?', query.type],
+      ['printer = ?', query.printer],
+    ]);
+    const stored = (this.statement('earlier', where.sql).all(...where.params, limit) as Row[]).reverse();
+    // the writer's rows not committed (or reported) yet are newer than every stored one
+    const after = stored.at(-1)?.seq ?? 0;
+    const waiting = this.uncommitted({ ...query, since: after }, after, Number.POSITIVE_INFINITY).filter((row) => row.seq < query.before);
+    const rows = [...stored, ...waiting].slice(-limit);
+    const previous = rows.length === limit ? rows[0]!.seq : null;
+    return Buffer.from(`{"events":[${rows.map(eventJson).join(',')}],"previous":${previous === null ? 'null' : previous}}`);
+  }
+
   private page(query: EventQuery): { rows: Row[]; next: number | null; gap: boolean } {
     const { limit, where } = this.filters(query);
     const rows = this.statement('rows', where.sql).all(...where.params, limit) as Row[];
@@ -144,14 +160,18 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
     };
   }
 
-  /** One prepared statement per form and filter shape (2 × 4), not one per request. */
-  private statement(form: 'rows' | 'json', where: string): Statement {
+  /** One prepared statement per form and filter shape (3 × 4), not one per request. */
+  private statement(form: 'rows' | 'json' | 'earlier', where: string): Statement {
     const key = `${form} ${where}`;
     let statement = this.statements.get(key);
     if (!statement) {
       const rows = eventRowsSql(where);
       statement = this.database.db.prepare(
-        form === 'rows' ? rows : `SELECT count(*) AS count, max(seq) AS last, CAST(group_concat(${EVENT_JSON_SQL}, ',' ORDER BY seq) AS BLOB) AS json FROM (${rows})`,
+        form === 'rows'
+          ? rows
+          : form === 'earlier'
+            ? eventRowsSql(where, 'DESC')
+            : `SELECT count(*) AS count, max(seq) AS last, CAST(group_concat(${EVENT_JSON_SQL}, ',' ORDER BY seq) AS BLOB) AS json FROM (${rows})`,
       );
       this.statements.set(key, statement);
     }
@@ -246,8 +266,8 @@ interface JsonPage {
  * them). `time` is epoch ms; strftime's %f gives the milliseconds that toISOString gives.
  */
 /** One page of rows for a WHERE clause of `filters` (exported for the query-plan test). */
-export function eventRowsSql(where: string): string {
-  return `SELECT seq, type, printer, time, payload FROM events ${where} ORDER BY seq LIMIT ?`;
+export function eventRowsSql(where: string, order: 'ASC' | 'DESC' = 'ASC'): string {
+  return `SELECT seq, type, printer, time, payload FROM events ${where} ORDER BY seq ${order} LIMIT ?`;
 }
 
 const EVENT_JSON_SQL = `'{"seq":' || seq || ',"type":' || json_quote(type) || ',"time":"' || strftime('%Y-%m-%dT%H:%M:%fZ', time / 1000.0, 'unixepoch') || '","printer":' || json_quote(nullif(printer, '')) || ',"payload":' || payload || '}'`;

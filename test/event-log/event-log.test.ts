@@ -69,11 +69,18 @@ describe('durable event log', function () {
     expect(byPrinter.body.events.map((e: { seq: number }) => e.seq)).to.not.include(upload.seq);
     expect((await request(baseUrl, 'GET', `/api/events?printer=other`, { key: TEST_API_KEY })).body.events).to.deep.equal([]);
 
-    for (const bad of ['since=-1', 'since=abc', 'limit=0', 'limit=100000', 'since=1&since=2']) {
+    for (const bad of ['since=-1', 'since=abc', 'limit=0', 'limit=100000', 'since=1&since=2', 'before=0', 'before=abc', 'before=1&limit=0']) {
       const r = await request(baseUrl, 'GET', `/api/events?${bad}`, { key: TEST_API_KEY });
       expect(r.status, bad).to.equal(400);
-      expect(r.body.error, bad).to.match(/"(since|limit)"/);
+      expect(r.body.error, bad).to.match(/"(since|limit|before)"/);
     }
+    // the newest first, over HTTP: the upload and the last ZChanges, then the page before them
+    const newest = await request(baseUrl, 'GET', `/api/events?before=${Number.MAX_SAFE_INTEGER}&limit=3`, { key: TEST_API_KEY });
+    // an empty `before` has no bound either (as an empty `since` starts at the oldest)
+    expect((await request(baseUrl, 'GET', `/api/events?before=&limit=3`, { key: TEST_API_KEY })).body).to.deep.equal(newest.body);
+    expect(newest.body.events.map((e: { seq: number }) => e.seq)).to.deep.equal([fired[248]!.seq, fired[249]!.seq, upload.seq]);
+    const older = await request(baseUrl, 'GET', `/api/events?before=${newest.body.previous}&limit=2&type=ZChange`, { key: TEST_API_KEY });
+    expect(older.body.events.map((e: { seq: number }) => e.seq)).to.deep.equal([fired[246]!.seq, fired[247]!.seq]);
   });
 
   it('answers GET /api/events with the same page as read() gives, for stored and not yet committed events alike', async () => {
@@ -115,6 +122,29 @@ describe('durable event log', function () {
       }
     }
     expect(compared).to.equal(175);
+
+    // backwards (?before=): the `limit` events just before a seq, as read() would list them, stored and uncommitted alike
+    const everything = (filter: object) => log.read({ since: 0, limit: 1000, ...filter }).events;
+    for (const before of [1, first + 1, first + 3, uncommittedFrom - 5, uncommittedFrom, uncommittedFrom + 10, Number.MAX_SAFE_INTEGER]) {
+      for (const limit of [1, 7, 50, 1000]) {
+        for (const filter of [{}, { type: 'Upload' }, { printer: 'mk4-é' }, { printer: 'default', type: 'ZChange' }]) {
+          const query = { before, limit, ...filter };
+          const events = everything(filter)
+            .filter((e) => e.seq < before)
+            .slice(-limit);
+          const expected = JSON.stringify({ events, previous: events.length === limit ? events[0]!.seq : null });
+          expect(String(log.readEarlierJson(query)), JSON.stringify(query)).to.equal(expected);
+        }
+      }
+    }
+    // walked back from the newest by `previous`, the pages are the whole log, each event once
+    const walked: number[] = [];
+    for (let before: number | null = Number.MAX_SAFE_INTEGER; before !== null; ) {
+      const page = JSON.parse(String(log.readEarlierJson({ before, limit: 7 }))) as { events: { seq: number }[]; previous: number | null };
+      walked.unshift(...page.events.map((e) => e.seq));
+      before = page.previous;
+    }
+    expect(walked).to.deep.equal(everything({}).map((e) => e.seq));
     // the pages above did reach both kinds of rows: one page spans the stored and the uncommitted ones
     const spanning = JSON.parse(String(log.readJson({ since: uncommittedFrom - 5, limit: 10 }))) as { events: { seq: number }[] };
     expect(spanning.events.map((e) => e.seq)).to.deep.equal(Array.from({ length: 10 }, (_, i) => uncommittedFrom - 4 + i));

@@ -9,7 +9,7 @@ import { createEventLogSchema } from '../../core/event-log/schema.js';
 import { eventRowsSql } from '../../core/event-log/sqlite-event-log.js';
 
 describe('event log query plans', () => {
-  it('?printer=, ?type= and both together search an index instead of scanning the events', () => {
+  it('?printer=, ?type= and both together search an index instead of scanning the events, forwards and backwards', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cuttle-plan-'));
     const db = openDatabase(path.join(dir, 'cuttle.db'));
     try {
@@ -20,14 +20,18 @@ describe('event log query plans', () => {
         for (let seq = 1; seq <= 5000; seq++) insert.run(seq, seq % 7 === 0 ? 'PrintDone' : 'ZChange', `p${seq % 16}`, seq, '{}');
       })();
       db.exec('ANALYZE');
-      const plan = (filters: Parameters<typeof whereClause>[0]) => {
+      const plan = (filters: Parameters<typeof whereClause>[0], order: 'ASC' | 'DESC' = 'ASC') => {
         const where = whereClause(filters);
-        const rows = db.prepare(`EXPLAIN QUERY PLAN ${eventRowsSql(where.sql)}`).all(...where.params, 100) as { detail: string }[];
+        const rows = db.prepare(`EXPLAIN QUERY PLAN ${eventRowsSql(where.sql, order)}`).all(...where.params, 100) as { detail: string }[];
         return rows.map((r) => r.detail).join('; ');
       };
       expect(plan([['seq > ?', 0], ['printer = ?', 'p3']])).to.match(/SEARCH events USING INDEX events_by_printer \(printer=\? AND seq>\?\)/);
       expect(plan([['seq > ?', 0], ['type = ?', 'PrintDone']])).to.match(/SEARCH events USING INDEX events_by_type \(type=\? AND seq>\?\)/);
       expect(plan([['seq > ?', 0], ['type = ?', 'PrintDone'], ['printer = ?', 'p3']])).to.match(/SEARCH events USING INDEX events_by_(type|printer)/);
+      // backwards from a seq (the newest first): the same indexes, read in reverse, and no sort of its own
+      expect(plan([['seq < ?', 5000]], 'DESC')).to.match(/^SEARCH events USING INTEGER PRIMARY KEY \(rowid<\?\)$/);
+      expect(plan([['seq < ?', 5000], ['printer = ?', 'p3']], 'DESC')).to.match(/^SEARCH events USING INDEX events_by_printer \(printer=\? AND seq<\?\)$/);
+      expect(plan([['seq < ?', 5000], ['type = ?', 'PrintDone']], 'DESC')).to.match(/^SEARCH events USING INDEX events_by_type \(type=\? AND seq<\?\)$/);
     } finally {
       db.close();
       rmSync(dir, { recursive: true, force: true });

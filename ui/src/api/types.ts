@@ -67,7 +67,7 @@ export interface FileListing {
 }
 
 export type { JobRecord, HistoryTotals, JobResult } from '../../../core/history/api.js';
-export type { LoggedEvent, EventPage } from '../../../core/event-log/api.js';
+export type { LoggedEvent, EarlierPage } from '../../../core/event-log/api.js';
 
 export type { UiPanelJson } from '../../../core/ui/panels.js';
 export type { PanelApi, PanelEvent, PanelSubscription } from '../../../core/ui/panel-api.js';

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from '../../api/http.js';
-import type { EventPage, LoggedEvent } from '../../api/types.js';
+import type { EarlierPage, LoggedEvent } from '../../api/types.js';
 import { Notice } from '../../components/notice.js';
 import { PrinterFilter, usePrinterNames } from '../../components/printer-filter.js';
 import { EventType } from '../../components/event-type.js';
@@ -14,18 +14,19 @@ const SHOWN = 200;
 const KEPT = 5000;
 
 /**
- * The newest events matching the filter: the log pages forward from a seq, so walk it in pages of
- * the largest size, keeping the last KEPT (newest first).
+ * The newest KEPT events matching the filter, newest first: read backwards from the newest
+ * (`before=`), so a month of a farm's events costs the same five pages as a day's (walking forward
+ * from the oldest read the whole log first).
  */
 async function newestEvents(filter: Record<string, string>): Promise<LoggedEvent[]> {
-  let kept: LoggedEvent[] = [];
-  let since = 0;
-  for (;;) {
-    const page = await api<EventPage>('GET', `api/events?${new URLSearchParams({ since: String(since), limit: '1000', ...filter })}`);
-    kept = [...kept, ...page.events].slice(-KEPT);
-    if (page.next === null || page.events.length === 0) return kept.reverse();
-    since = page.next;
+  const kept: LoggedEvent[] = [];
+  let before: number | null = Number.MAX_SAFE_INTEGER;
+  while (before !== null && kept.length < KEPT) {
+    const page: EarlierPage = await api<EarlierPage>('GET', `api/events?${new URLSearchParams({ before: String(before), limit: '1000', ...filter })}`);
+    kept.push(...page.events.reverse());
+    before = page.previous;
   }
+  return kept.slice(0, KEPT);
 }
 
 export function EventLogView() {
