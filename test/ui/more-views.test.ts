@@ -209,6 +209,8 @@ describe('web app: the farm at once, history, event log and settings in Chromium
       await page.click('nav a:has-text("Settings")');
       await page.waitForSelector(`#printer-settings tr[data-printer="p2"] td:text-is("${long}")`);
       expect(await page.evaluate('document.documentElement.scrollWidth'), 'Settings on a phone').to.equal(390);
+      // the new printer's baud rate shows whole beside its suggestions' arrow (it read 11520)
+      expect(await page.$eval('#add-printer input[name=baudrate]', (i) => [i.scrollWidth, i.clientWidth])).to.satisfy(([scroll, client]: number[]) => scroll! <= client!);
       await page.click('nav a:has-text("Event log")');
       await page.waitForSelector(`#event-log .who[title="${long}"]`);
       expect(await page.$$eval('#event-log .who', (names) => Math.max(...names.map((n) => n.getBoundingClientRect().right))), 'the event log on a phone').to.be.at.most(390);
