@@ -27,6 +27,9 @@ import type { FromWriter, ToWriter, WriterOptions } from './writer-worker.js';
 const EARLY_BATCH = 8192;
 
 /** One event as stored: time in epoch ms, payload as JSON text. */
+/** What narrows a page besides its seq bound. */
+type EventFilter = Pick<EventQuery, 'type' | 'printer'>;
+
 interface Row {
   seq: number;
   type: string;
@@ -106,7 +109,7 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
    * to the socket. Rows not yet committed are formatted here the same way (`eventJson`).
    */
   readJson(query: EventQuery): Buffer {
-    const { limit, where } = this.filters(query);
+    const { limit, where } = this.filters(query, ['seq > ?', query.since]);
     const stored = this.statement('json', where.sql).get(...where.params, limit) as JsonPage;
     const later = this.uncommitted(query, stored.last ?? query.since, limit - stored.count);
     const next = stored.count + later.length === limit ? (later.at(-1)?.seq ?? stored.last) : null;
@@ -117,30 +120,25 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
   }
 
   readEarlierJson(query: EarlierQuery): Buffer {
-    const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(query.limit)));
-    const where = whereClause([
-      ['seq < ?', query.before],
-      ['type = ?', query.type],
-      ['printer = ?', query.printer],
-    ]);
+    const { limit, where } = this.filters(query, ['seq < ?', query.before]);
     const stored = (this.statement('earlier', where.sql).all(...where.params, limit) as Row[]).reverse();
     // the writer's rows not committed (or reported) yet are newer than every stored one
     const after = stored.at(-1)?.seq ?? 0;
-    const waiting = this.uncommitted({ ...query, since: after }, after, Number.POSITIVE_INFINITY).filter((row) => row.seq < query.before);
+    const waiting = this.uncommitted(query, after, Number.POSITIVE_INFINITY).filter((row) => row.seq < query.before);
     const rows = [...stored, ...waiting].slice(-limit);
     const previous = rows.length === limit ? rows[0]!.seq : null;
     return Buffer.from(`{"events":[${rows.map(eventJson).join(',')}],"previous":${previous === null ? 'null' : previous}}`);
   }
 
   private page(query: EventQuery): { rows: Row[]; next: number | null; gap: boolean } {
-    const { limit, where } = this.filters(query);
+    const { limit, where } = this.filters(query, ['seq > ?', query.since]);
     const rows = this.statement('rows', where.sql).all(...where.params, limit) as Row[];
     rows.push(...this.uncommitted(query, rows.at(-1)?.seq ?? query.since, limit - rows.length));
     return { rows, next: rows.length === limit ? rows[rows.length - 1]!.seq : null, gap: query.since < this.pruned };
   }
 
   /** Up to `room` rows the writer has not committed yet (or not yet reported) after seq `after`: they follow the stored ones. */
-  private uncommitted(query: EventQuery, after: number, room: number): Row[] {
+  private uncommitted(query: EventFilter, after: number, room: number): Row[] {
     const rows: Row[] = [];
     for (let i = 0; i < this.memory.length && rows.length < room; i++) {
       const row = this.memory[i]!;
@@ -149,11 +147,12 @@ export class SqliteEventLog implements EventLog, LifecycleContribution {
     return rows;
   }
 
-  private filters(query: EventQuery): { limit: number; where: { sql: string; params: SqlValue[] } } {
+  /** The page size, and the WHERE of `bound` on seq (after `since`, or before `before`) with the query's filters. */
+  private filters(query: EventFilter & { limit: number }, bound: readonly [clause: string, seq: number]): { limit: number; where: { sql: string; params: SqlValue[] } } {
     return {
       limit: Math.max(1, Math.min(MAX_PAGE, Math.floor(query.limit))),
       where: whereClause([
-        ['seq > ?', query.since],
+        bound,
         ['type = ?', query.type],
         ['printer = ?', query.printer],
       ]),

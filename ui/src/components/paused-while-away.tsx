@@ -1,6 +1,6 @@
 /**
- * While the host is away (the page's live connection lost, reconnecting), the view's controls are
- * paused, said in a banner: one disabled fieldset around the whole view disables every button and
+ * While the host is away (the page's live connection lost, reconnecting), or answers that it has no
+ * such printer (`gone`), the view's controls are paused, said in a banner: one disabled fieldset around the whole view disables every button and
  * field at once (a plugin's too), so nothing offers to send what could only be answered "the host
  * cannot be reached". What was typed stays in its field; a field that had the focus gets it back
  * when the host is.

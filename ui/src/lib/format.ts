@@ -220,6 +220,7 @@ export function describeEvent(type: string, payload: Record<string, unknown> | n
   const file = isolateIfTurning(text(p.path || p.name || p.file || ''));
   const origin = p.origin || p.storage || p.target;
   const where = origin && origin !== 'local' ? ' (' + text(origin) + ')' : '';
+  if (Object.hasOwn(GCODE_EVENTS, type)) return GCODE_EVENTS[type]!;
   switch (type) {
     case 'Upload':
       return 'uploaded ' + file + where;
@@ -255,17 +256,6 @@ export function describeEvent(type: string, payload: Record<string, unknown> | n
       return 'now ' + text(p.state_string);
     case 'ZChange':
       return 'Z ' + (p.old == null ? '?' : text(p.old)) + ' → ' + text(p.new) + ' mm';
-    case 'Home':
-    case 'PowerOn':
-    case 'PowerOff':
-    case 'Dwell':
-    case 'Waiting':
-    case 'Cooling':
-    case 'Alert':
-    case 'Conveyor':
-    case 'Eject':
-    case 'EStop':
-      return GCODE_EVENTS[type];
     case 'plugin_printing_events_PrintProgress': {
       const done = typeof p.completion === 'number' ? p.completion : p.progress;
       const left = typeof p.printTimeLeft === 'number' ? ' · ' + formatDuration(p.printTimeLeft) + ' left' : '';

@@ -25,7 +25,7 @@ function useConnectionChoices(): ConnectionChoices['options'] {
   useEffect(
     () =>
       void api<ConnectionChoices>('GET', 'api/connection').then(
-        (r) => setChoices({ ports: r.options.ports, baudrates: r.options.baudrates }),
+        (r) => setChoices(r.options),
         () => undefined,
       ),
     [],
