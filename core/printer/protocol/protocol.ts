@@ -210,10 +210,14 @@ export class GcodeProtocol {
 
   /** Writes a command ahead of everything, unnumbered (M112: Marlin's emergency parser acts on it at once). */
   sendNow(command: OutgoingCommand): void {
+    const text = this.wireText(command);
+    if (text !== null) this.write(text, { command, text });
+  }
+
+  /** The text a command goes out as: after the `gcode.sending` hooks (not for raw ones), one byte a character; null when a hook dropped it. */
+  private wireText(command: OutgoingCommand): string | null {
     const sending = command.raw ? command.command : this.handler.sending(command);
-    if (sending === null) return;
-    const text = asciiOnly(sending);
-    this.write(text, { command, text });
+    return sending === null ? null : asciiOnly(sending);
   }
 
   /** Asks for the job (or queue) to be looked at again, e.g. after more file content was read. */
@@ -230,13 +234,12 @@ export class GcodeProtocol {
         }
         const command = this.queue.shift() ?? this.handler.nextJobCommand();
         if (!command) break;
-        const sending = command.raw ? command.command : this.handler.sending(command);
-        if (sending === null) {
+        const text = this.wireText(command);
+        if (text === null) {
           // dropped by a gcode.sending hook: nothing will answer it, so whoever waits is answered now
           command.onAck?.([]);
           continue;
         }
-        const text = asciiOnly(sending);
         const sent = command.raw ? undefined : { command, text };
         if (this.dialect.numbered) {
           const line = this.nextLine++;
